@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { eq } from 'drizzle-orm';
+import { loadConfig } from '../core/config.ts';
+import type { Database } from '../core/db/client.ts';
+import { openConfiguredDatabase } from '../core/db/open.ts';
+import { verifyAuditChain } from '../modules/audit/audit.service.ts';
+import { ROLES, type Role } from '../modules/auth/auth.schema.ts';
+import { createUser } from '../modules/auth/auth.service.ts';
+import { exportOrganisations, importOrganisations } from '../modules/organisations/organisations.io.ts';
+import { organisations } from '../modules/organisations/organisations.schema.ts';
+import { serve } from '../server/serve.ts';
+
+/** The system actor recorded in the audit log for changes made from the command line. */
+const CLI_ACTOR = {
+  userId: '00000000-0000-0000-0000-000000000000',
+  username: 'cli',
+  displayName: 'Command line',
+  role: 'admin' as const,
+  organisationId: null,
+  scopeIncludesChildren: true,
+  ip: null,
+};
+
+async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openConfiguredDatabase(loadConfig());
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+function fail(message: string): never {
+  console.error(`Lỗi / Error: ${message}`);
+  process.exit(1);
+}
+
+const program = new Command()
+  .name('khien')
+  .description('Khiên — nền tảng điều hành an toàn thông tin cấp tỉnh / provincial cyber-security platform')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Chạy máy chủ web và API / start the web server and API (env: PORT, HOST, KHIEN_DATA_DIR, DATABASE_URL)')
+  .action(async () => {
+    await serve(loadConfig());
+  });
+
+program
+  .command('migrate')
+  .description('Áp dụng các bản chuyển đổi CSDL / apply pending database migrations and exit')
+  .action(() => withDatabase(async (d) => console.log(`Migrations applied (${d.kind}).`)));
+
+const user = program.command('user').description('Tài khoản / accounts');
+user
+  .command('create')
+  .description('Tạo tài khoản / create an account (the first administrator, for instance)')
+  .requiredOption('--username <name>', 'login name')
+  .requiredOption('--name <display>', 'display name (họ và tên)')
+  .addOption(new Option('--role <role>', 'role').choices(ROLES).makeOptionMandatory())
+  .option('--org <code>', 'organisation code (required for role agency)')
+  .option('--email <email>', 'e-mail address')
+  .option('--password-stdin', 'read the password from standard input instead of generating one')
+  .action(
+    async (o: {
+      username: string;
+      name: string;
+      role: Role;
+      org?: string;
+      email?: string;
+      passwordStdin?: boolean;
+    }) => {
+      const generated = !o.passwordStdin;
+      const password = generated ? randomBytes(15).toString('base64url') : readFileSync(0, 'utf8').trim();
+      await withDatabase(async ({ db }) => {
+        let organisationId: string | null = null;
+        if (o.org) {
+          const [org] = await db
+            .select({ id: organisations.id })
+            .from(organisations)
+            .where(eq(organisations.code, o.org));
+          if (!org) fail(`unknown organisation code "${o.org}"`);
+          organisationId = org.id;
+        }
+        const u = await createUser(db, CLI_ACTOR, {
+          username: o.username,
+          displayName: o.name,
+          role: o.role,
+          email: o.email ?? null,
+          organisationId,
+          password,
+        }).catch((e: Error) => fail(e.message));
+        console.log(`Đã tạo tài khoản / created account "${u.username}" (${u.role}).`);
+        if (generated) console.log(`Mật khẩu tạm thời / temporary password (shown once): ${password}`);
+      });
+    },
+  );
+
+const org = program.command('org').description('Cơ quan, đơn vị / organisation tree');
+org
+  .command('import')
+  .description('Nhập cây tổ chức từ CSV/XLSX / import (upsert by code) an organisation tree from CSV or XLSX')
+  .argument('<file>', 'CSV or XLSX file')
+  .option('--json', 'print the report as JSON')
+  .action(async (file: string, o: { json?: boolean }) => {
+    const buf = readFileSync(file);
+    const report = await withDatabase(({ db }) => importOrganisations(db, CLI_ACTOR, buf)).catch((e: Error) =>
+      fail(`${file}: ${e.message}`),
+    );
+    if (o.json) console.log(JSON.stringify(report, null, 2));
+    else {
+      console.log(
+        `Thêm mới ${report.created}, cập nhật ${report.updated}, không đổi ${report.unchanged}, lỗi ${report.errors.length}`,
+      );
+      for (const e of report.errors)
+        console.log(`  ${file}: dòng ${e.row}${e.column ? ` [${e.column}]` : ''}: ${e.message}`);
+    }
+    if (report.errors.length) process.exitCode = 2;
+  });
+org
+  .command('export')
+  .description('Xuất cây tổ chức / export the organisation tree')
+  .addOption(new Option('--format <format>', 'file format').choices(['csv', 'xlsx']).default('xlsx'))
+  .requiredOption('-o, --output <file>', 'output file')
+  .action(async (o: { format: 'csv' | 'xlsx'; output: string }) => {
+    const buf = await withDatabase(({ db }) => exportOrganisations(db, o.format));
+    writeFileSync(o.output, buf);
+    console.log(`Đã ghi / wrote ${o.output}`);
+  });
+
+const audit = program.command('audit').description('Nhật ký kiểm toán / audit log');
+audit
+  .command('verify')
+  .description('Kiểm tra chuỗi băm / verify the hash chain of the audit log (exit code 1 when tampered)')
+  .action(() =>
+    withDatabase(async ({ db }) => {
+      const v = await verifyAuditChain(db);
+      if (v.ok) console.log(`Toàn vẹn / intact: ${v.entries} entries, head ${v.headHash}`);
+      else {
+        console.error(
+          `BỊ SỬA ĐỔI / TAMPERED: entry #${v.brokenAt?.seq} (${v.brokenAt?.reason}) after ${v.entries - 1} good entries`,
+        );
+        process.exitCode = 1;
+      }
+    }),
+  );
+
+await program.parseAsync(process.argv);

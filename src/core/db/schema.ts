@@ -1,0 +1,4 @@
+// Every module's tables, gathered for Drizzle (queries and `drizzle-kit generate`). Add a module's schema here.
+export * from '../../modules/audit/audit.schema.ts';
+export * from '../../modules/auth/auth.schema.ts';
+export * from '../../modules/organisations/organisations.schema.ts';

@@ -1,0 +1,416 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
+import type { Config } from '../../core/config.ts';
+import { type Db, queryRows } from '../../core/db/client.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { organisations } from '../organisations/organisations.schema.ts';
+import { apiTokens, type Role, sessions, users } from './auth.schema.ts';
+import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.ts';
+import type { Actor } from './scope.ts';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
+export const API_TOKEN_PREFIX = 'khn_';
+
+type UserRow = typeof users.$inferSelect;
+
+/** What the API may show of a user: never the password hash or TOTP secret. */
+export function presentUser(u: UserRow) {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    email: u.email,
+    role: u.role,
+    organisationId: u.organisationId,
+    scopeIncludesChildren: u.scopeIncludesChildren,
+    totpEnabled: u.totpEnabled,
+    disabled: u.disabled,
+    locked: !!u.lockedUntil && u.lockedUntil > new Date(),
+    locale: u.locale,
+    lastLoginAt: u.lastLoginAt,
+    createdAt: u.createdAt,
+  };
+}
+export type PresentedUser = ReturnType<typeof presentUser>;
+
+export const actorFromUser = (u: UserRow, ip: string | null, role: Role = u.role): Actor => ({
+  userId: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  role,
+  organisationId: u.organisationId,
+  scopeIncludesChildren: u.scopeIncludesChildren,
+  ip,
+});
+
+export const auditActor = (a: Actor | null, ip?: string | null) =>
+  a ? { id: a.userId, name: a.username, ip: a.ip } : { id: null, name: 'system', ip: ip ?? null };
+
+function checkPasswordStrength(password: string, username: string) {
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw new AppError('VALIDATION', `Password must have at least ${MIN_PASSWORD_LENGTH} characters`, {
+      field: 'password',
+    });
+  if (password.toLowerCase().includes(username.toLowerCase()))
+    throw new AppError('VALIDATION', 'Password must not contain the username', { field: 'password' });
+}
+
+export type NewUser = {
+  username: string;
+  displayName: string;
+  email?: string | null;
+  password: string;
+  role: Role;
+  organisationId?: string | null;
+  scopeIncludesChildren?: boolean;
+  locale?: 'vi' | 'en';
+};
+
+async function checkOrganisationForRole(db: Db, role: Role, organisationId: string | null | undefined) {
+  if (role === 'agency' && !organisationId)
+    throw new AppError('VALIDATION', 'An agency officer must belong to an organisation', { field: 'organisationId' });
+  if (organisationId) {
+    const [org] = await db
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(eq(organisations.id, organisationId));
+    if (!org) throw new AppError('VALIDATION', 'Unknown organisation', { field: 'organisationId' });
+  }
+}
+
+export async function createUser(db: Db, actor: Actor | null, input: NewUser): Promise<PresentedUser> {
+  const username = input.username.trim().toLowerCase();
+  checkPasswordStrength(input.password, username);
+  await checkOrganisationForRole(db, input.role, input.organisationId);
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const [exists] = await tx.select({ id: users.id }).from(users).where(eq(users.username, username));
+    if (exists) throw new AppError('CONFLICT', `Username "${username}" is taken`, { field: 'username' });
+    const [row] = await tx
+      .insert(users)
+      .values({
+        username,
+        displayName: input.displayName,
+        email: input.email ?? null,
+        passwordHash,
+        role: input.role,
+        organisationId: input.role === 'agency' || input.role === 'viewer' ? (input.organisationId ?? null) : null,
+        scopeIncludesChildren: input.scopeIncludesChildren ?? true,
+        locale: input.locale ?? 'vi',
+      })
+      .returning();
+    if (!row) throw new AppError('INTERNAL', 'insert failed');
+    const user = presentUser(row);
+    await recordAudit(tx, auditActor(actor), {
+      action: 'user.create',
+      entityType: 'user',
+      entityId: row.id,
+      organisationId: row.organisationId,
+      after: user,
+    });
+    return user;
+  });
+}
+
+export type UserPatch = Partial<Omit<NewUser, 'username' | 'password'>> & { disabled?: boolean; unlock?: boolean };
+
+export async function updateUser(db: Db, actor: Actor, id: string, patch: UserPatch): Promise<PresentedUser> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(users).where(eq(users.id, id));
+    if (!before) throw notFound('User');
+    const role = patch.role ?? before.role;
+    const organisationId = patch.organisationId !== undefined ? patch.organisationId : before.organisationId;
+    await checkOrganisationForRole(tx, role, organisationId);
+    if (before.id === actor.userId && ((patch.role && patch.role !== 'admin') || patch.disabled))
+      throw new AppError('FORBIDDEN', 'You cannot demote or disable your own account');
+    const [row] = await tx
+      .update(users)
+      .set({
+        displayName: patch.displayName ?? before.displayName,
+        email: patch.email !== undefined ? patch.email : before.email,
+        role,
+        organisationId: role === 'agency' || role === 'viewer' ? organisationId : null,
+        scopeIncludesChildren: patch.scopeIncludesChildren ?? before.scopeIncludesChildren,
+        disabled: patch.disabled ?? before.disabled,
+        locale: patch.locale ?? before.locale,
+        ...(patch.unlock ? { lockedUntil: null, failedLogins: 0 } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(users.id, id))
+      .returning();
+    if (!row) throw notFound('User');
+    // A disabled or re-scoped account must not keep old sessions alive.
+    if (row.disabled || row.role !== before.role || row.organisationId !== before.organisationId)
+      await tx.delete(sessions).where(eq(sessions.userId, id));
+    const after = presentUser(row);
+    await recordAudit(tx, auditActor(actor), {
+      action: 'user.update',
+      entityType: 'user',
+      entityId: id,
+      organisationId: row.organisationId,
+      before: presentUser(before),
+      after,
+    });
+    return after;
+  });
+}
+
+export async function listUsers(db: Db) {
+  return (await db.select().from(users).orderBy(users.username)).map(presentUser);
+}
+
+export async function getUser(db: Db, id: string) {
+  const [u] = await db.select().from(users).where(eq(users.id, id));
+  if (!u) throw notFound('User');
+  return presentUser(u);
+}
+
+export const countUsers = async (db: Db) =>
+  (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from users`))[0]?.n ?? 0;
+
+export type LoginResult = { sessionToken: string; csrfToken: string; user: PresentedUser; expiresAt: Date };
+
+/**
+ * Password (+ TOTP when enabled) login. Failures count per account; after `loginMaxFailures` in a row the account
+ * is locked for `lockoutMinutes` (even a correct password is refused meanwhile). Every attempt is audited.
+ */
+export async function login(
+  db: Db,
+  config: Config,
+  input: { username: string; password: string; totp?: string; ip: string | null; userAgent?: string },
+): Promise<LoginResult> {
+  const username = input.username.trim().toLowerCase();
+  const [user] = await db.select().from(users).where(eq(users.username, username));
+  const fail = async (
+    reason: string,
+    code: 'UNAUTHENTICATED' | 'ACCOUNT_LOCKED' | 'TOTP_REQUIRED' = 'UNAUTHENTICATED',
+  ) => {
+    await recordAudit(
+      db,
+      { id: user?.id ?? null, name: username, ip: input.ip },
+      {
+        action: 'auth.login.failure',
+        entityType: 'user',
+        entityId: user?.id ?? null,
+        after: { reason },
+      },
+    );
+    return new AppError(
+      code,
+      code === 'ACCOUNT_LOCKED' ? 'Account temporarily locked' : 'Invalid username or password',
+    );
+  };
+  if (!user) {
+    await verifyPassword(await dummyPasswordHash(), input.password);
+    throw await fail('unknown-user');
+  }
+  if (user.lockedUntil && user.lockedUntil > new Date()) throw await fail('locked', 'ACCOUNT_LOCKED');
+  const passwordOk = await verifyPassword(user.passwordHash, input.password);
+  if (!passwordOk || user.disabled) {
+    if (!passwordOk) {
+      const failures = user.failedLogins + 1;
+      const lock = failures >= config.loginMaxFailures;
+      await db
+        .update(users)
+        .set({
+          failedLogins: lock ? 0 : failures,
+          lockedUntil: lock ? new Date(Date.now() + config.lockoutMinutes * 60_000) : user.lockedUntil,
+        })
+        .where(eq(users.id, user.id));
+      if (lock) throw await fail('bad-password-locked', 'ACCOUNT_LOCKED');
+    }
+    throw await fail(user.disabled ? 'disabled' : 'bad-password');
+  }
+  if (user.totpEnabled) {
+    if (!input.totp) {
+      // Not a failure of the password: tell the client to ask for the code, without counting an attempt.
+      throw new AppError('TOTP_REQUIRED', 'A TOTP code is required');
+    }
+    const ok = user.totpSecret && (await verifyTotp({ secret: user.totpSecret, token: input.totp })).valid;
+    if (!ok) throw await fail('bad-totp');
+  }
+  const sessionToken = randomToken();
+  const csrfToken = randomToken();
+  const expiresAt = new Date(Date.now() + config.sessionHours * 3_600_000);
+  await db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ failedLogins: 0, lockedUntil: null, lastLoginAt: new Date() })
+      .where(eq(users.id, user.id));
+    await tx.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.expiresAt, new Date())));
+    await tx.insert(sessions).values({
+      idHash: sha256(sessionToken),
+      userId: user.id,
+      csrfToken,
+      ip: input.ip,
+      userAgent: input.userAgent?.slice(0, 300) ?? null,
+      expiresAt,
+    });
+    await recordAudit(
+      tx,
+      { id: user.id, name: user.username, ip: input.ip },
+      {
+        action: 'auth.login.success',
+        entityType: 'user',
+        entityId: user.id,
+      },
+    );
+  });
+  return { sessionToken, csrfToken, user: presentUser(user), expiresAt };
+}
+
+export type Authenticated = { user: UserRow; role: Role; csrfToken: string | null; via: 'session' | 'token' };
+
+export async function authenticateSession(db: Db, sessionToken: string): Promise<Authenticated | null> {
+  const [row] = await db
+    .select({ user: users, csrfToken: sessions.csrfToken })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, sha256(sessionToken)), gt(sessions.expiresAt, new Date())));
+  if (!row || row.user.disabled) return null;
+  return { user: row.user, role: row.user.role, csrfToken: row.csrfToken, via: 'session' };
+}
+
+export async function authenticateApiToken(db: Db, token: string): Promise<Authenticated | null> {
+  if (!token.startsWith(API_TOKEN_PREFIX)) return null;
+  const now = new Date();
+  const [row] = await db
+    .select({ user: users, tokenId: apiTokens.id, role: apiTokens.role })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(
+      and(
+        eq(apiTokens.tokenHash, sha256(token)),
+        isNull(apiTokens.revokedAt),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+      ),
+    );
+  if (!row || row.user.disabled) return null;
+  await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
+  return { user: row.user, role: row.role, csrfToken: null, via: 'token' };
+}
+
+export async function logout(db: Db, actor: Actor, sessionToken: string) {
+  await db.transaction(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.idHash, sha256(sessionToken)));
+    await recordAudit(tx, auditActor(actor), { action: 'auth.logout', entityType: 'user', entityId: actor.userId });
+  });
+}
+
+export const csrfMatches = (expected: string, given: string | undefined) =>
+  !!given && given.length === expected.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given));
+
+export async function changePassword(db: Db, actor: Actor, current: string, next: string) {
+  const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
+  if (!user) throw notFound('User');
+  if (!(await verifyPassword(user.passwordHash, current)))
+    throw new AppError('FORBIDDEN', 'Current password is wrong', { field: 'currentPassword' });
+  checkPasswordStrength(next, user.username);
+  const passwordHash = await hashPassword(next);
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+    // Other sessions end: a password change is often a response to a suspected compromise.
+    await tx.delete(sessions).where(eq(sessions.userId, user.id));
+    await recordAudit(tx, auditActor(actor), {
+      action: 'user.password.change',
+      entityType: 'user',
+      entityId: user.id,
+    });
+  });
+}
+
+/** Step 1 of TOTP enrolment: a new secret, not active until confirmed with a valid code. */
+export async function beginTotp(db: Db, actor: Actor) {
+  const secret = generateSecret();
+  await db.update(users).set({ totpSecret: secret, totpEnabled: false }).where(eq(users.id, actor.userId));
+  return { secret, uri: generateURI({ issuer: 'Khiên', label: actor.username, secret }) };
+}
+
+export async function confirmTotp(db: Db, actor: Actor, code: string) {
+  const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
+  if (!user?.totpSecret) throw new AppError('VALIDATION', 'Start TOTP enrolment first');
+  if (!(await verifyTotp({ secret: user.totpSecret, token: code })).valid)
+    throw new AppError('VALIDATION', 'Invalid TOTP code', { field: 'code' });
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ totpEnabled: true }).where(eq(users.id, user.id));
+    await recordAudit(tx, auditActor(actor), { action: 'user.totp.enable', entityType: 'user', entityId: user.id });
+  });
+}
+
+export async function disableTotp(db: Db, actor: Actor, password: string) {
+  const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
+  if (!user || !(await verifyPassword(user.passwordHash, password)))
+    throw new AppError('FORBIDDEN', 'Current password is wrong', { field: 'password' });
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ totpEnabled: false, totpSecret: null }).where(eq(users.id, user.id));
+    await recordAudit(tx, auditActor(actor), { action: 'user.totp.disable', entityType: 'user', entityId: user.id });
+  });
+}
+
+export async function createApiToken(
+  db: Db,
+  actor: Actor,
+  input: { name: string; role?: Role; expiresInDays?: number },
+) {
+  const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
+  if (!user) throw notFound('User');
+  const role = input.role ?? user.role;
+  if (role !== user.role && role !== 'viewer')
+    throw new AppError('FORBIDDEN', 'A token can only carry your own role or the read-only viewer role', {
+      field: 'role',
+    });
+  const token = API_TOKEN_PREFIX + randomToken();
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiTokens)
+      .values({
+        userId: user.id,
+        name: input.name,
+        tokenHash: sha256(token),
+        prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
+        role,
+        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+      })
+      .returning();
+    if (!row) throw new AppError('INTERNAL', 'insert failed');
+    const shown = presentToken(row);
+    await recordAudit(tx, auditActor(actor), {
+      action: 'token.create',
+      entityType: 'api_token',
+      entityId: row.id,
+      after: shown,
+    });
+    return { ...shown, token };
+  });
+}
+
+const presentToken = (t: typeof apiTokens.$inferSelect) => ({
+  id: t.id,
+  name: t.name,
+  prefix: t.prefix,
+  role: t.role,
+  expiresAt: t.expiresAt,
+  lastUsedAt: t.lastUsedAt,
+  revokedAt: t.revokedAt,
+  createdAt: t.createdAt,
+});
+
+export const listApiTokens = async (db: Db, actor: Actor) =>
+  (await db.select().from(apiTokens).where(eq(apiTokens.userId, actor.userId)).orderBy(apiTokens.createdAt)).map(
+    presentToken,
+  );
+
+export async function revokeApiToken(db: Db, actor: Actor, id: string) {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, actor.userId), isNull(apiTokens.revokedAt)))
+      .returning();
+    if (!row) throw notFound('Token');
+    await recordAudit(tx, auditActor(actor), { action: 'token.revoke', entityType: 'api_token', entityId: id });
+  });
+}

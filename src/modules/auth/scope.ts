@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../core/db/client.ts';
+import type { Role } from './auth.schema.ts';
+
+/** The signed-in principal of a request (a session's user, or an API token with the token's role). */
+export type Actor = {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  organisationId: string | null;
+  scopeIncludesChildren: boolean;
+  ip: string | null;
+};
+
+/**
+ * The organisations whose records an actor may see. Services pass it into every query (never filter afterwards),
+ * so an agency officer cannot reach another agency's rows even by guessing ids.
+ */
+export type Scope = { all: true } | { all: false; organisationIds: string[] };
+
+export async function resolveScope(db: Db, actor: Actor): Promise<Scope> {
+  const scoped = actor.role === 'agency' || (actor.role === 'viewer' && actor.organisationId);
+  if (!scoped) return { all: true };
+  if (!actor.organisationId) return { all: false, organisationIds: [] };
+  if (!actor.scopeIncludesChildren) return { all: false, organisationIds: [actor.organisationId] };
+  return { all: false, organisationIds: await subtreeIds(db, actor.organisationId) };
+}
+
+/** An organisation and all its descendants. */
+export async function subtreeIds(db: Db, rootId: string): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`
+    with recursive tree(id) as (
+      select id from organisations where id = ${rootId}
+      union
+      select o.id from organisations o join tree t on o.parent_id = t.id
+    ) select id from tree`,
+  );
+  return rows.map((r) => r.id);
+}
+
+export const inScope = (scope: Scope, organisationId: string | null) =>
+  scope.all || (organisationId !== null && scope.organisationIds.includes(organisationId));

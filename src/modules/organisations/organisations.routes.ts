@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../core/db/client.ts';
+import { actorOf } from '../../server/auth-hooks.ts';
+import { exportOrganisations, importOrganisations } from './organisations.io.ts';
+import {
+  createOrganisation,
+  deleteOrganisation,
+  getOrganisation,
+  listOrganisations,
+  updateOrganisation,
+  ZOrganisationInput,
+} from './organisations.service.ts';
+
+const ZIdParams = z.object({ id: z.uuid() });
+const MIME = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+export function registerOrganisationRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/organisations',
+    {
+      config: { permission: 'organisation.read' },
+      schema: {
+        tags: ['organisations'],
+        summary: 'Organisations visible to the caller (flat; build the tree from parentId)',
+      },
+    },
+    async (req) => listOrganisations(db, req.scope),
+  );
+  r.get(
+    '/api/organisations/:id',
+    { config: { permission: 'organisation.read' }, schema: { tags: ['organisations'], params: ZIdParams } },
+    async (req) => getOrganisation(db, req.scope, req.params.id),
+  );
+  r.post(
+    '/api/organisations',
+    { config: { permission: 'organisation.write' }, schema: { tags: ['organisations'], body: ZOrganisationInput } },
+    async (req, reply) => reply.code(201).send(await createOrganisation(db, actorOf(req), req.scope, req.body)),
+  );
+  r.put(
+    '/api/organisations/:id',
+    {
+      config: { permission: 'organisation.write' },
+      schema: { tags: ['organisations'], params: ZIdParams, body: ZOrganisationInput },
+    },
+    async (req) => updateOrganisation(db, actorOf(req), req.scope, req.params.id, req.body),
+  );
+  r.delete(
+    '/api/organisations/:id',
+    { config: { permission: 'organisation.write' }, schema: { tags: ['organisations'], params: ZIdParams } },
+    async (req, reply) => {
+      await deleteOrganisation(db, actorOf(req), req.scope, req.params.id);
+      return reply.code(204).send();
+    },
+  );
+  r.get(
+    '/api/organisations/export',
+    {
+      config: { permission: 'organisation.write' },
+      schema: {
+        tags: ['organisations'],
+        summary: 'The whole tree as CSV or XLSX',
+        querystring: z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') }),
+      },
+    },
+    async (req, reply) => {
+      const file = await exportOrganisations(db, req.query.format);
+      return reply
+        .header('content-type', MIME[req.query.format])
+        .header('content-disposition', `attachment; filename="co-quan-don-vi.${req.query.format}"`)
+        .send(file);
+    },
+  );
+  r.post(
+    '/api/organisations/import',
+    {
+      config: { permission: 'organisation.write' },
+      bodyLimit: 20 * 1024 * 1024,
+      schema: {
+        tags: ['organisations'],
+        summary:
+          'Import (upsert by code) a CSV or XLSX tree sent as the raw request body; bad rows are reported, good rows kept',
+      },
+    },
+    async (req) => importOrganisations(db, actorOf(req), req.body as Buffer),
+  );
+}

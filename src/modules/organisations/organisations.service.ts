@@ -1,0 +1,254 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Db, queryRows } from '../../core/db/client.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { users } from '../auth/auth.schema.ts';
+import { auditActor } from '../auth/auth.service.ts';
+import type { Actor, Scope } from '../auth/scope.ts';
+import { ORGANISATION_TYPES, organisationIpRanges, organisations } from './organisations.schema.ts';
+
+const optionalText = z
+  .string()
+  .trim()
+  .max(500)
+  .nullish()
+  .transform((v) => v || null);
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date yyyy-mm-dd')
+  .nullish()
+  .transform((v) => v || null);
+
+export const ZOrganisationInput = z.object({
+  code: z.string().trim().min(1).max(50),
+  name: z.string().trim().min(2).max(300),
+  type: z.enum(ORGANISATION_TYPES),
+  parentId: z
+    .uuid()
+    .nullish()
+    .transform((v) => v ?? null),
+  headName: optionalText,
+  headTitle: optionalText,
+  email: z
+    .email()
+    .nullish()
+    .or(z.literal(''))
+    .transform((v) => v || null),
+  phone: optionalText,
+  address: optionalText,
+  validFrom: isoDate,
+  validTo: isoDate,
+  ipRanges: z.array(z.string().trim().min(3).max(64)).max(500).default([]),
+});
+export type OrganisationInput = z.input<typeof ZOrganisationInput>;
+type ParsedInput = z.output<typeof ZOrganisationInput>;
+
+export type Organisation = typeof organisations.$inferSelect & { ipRanges: string[] };
+
+/**
+ * Canonical form of an IPv4/IPv6 CIDR, checked by PostgreSQL's own `cidr` parser (the column's type), so what we
+ * accept is exactly what the database stores. Returns null with the parser's reason when invalid.
+ */
+export async function normaliseCidrs(
+  db: Db,
+  ranges: string[],
+): Promise<{ ok: string[]; bad: { value: string; reason: string }[] }> {
+  const ok: string[] = [];
+  const bad: { value: string; reason: string }[] = [];
+  for (const value of ranges) {
+    try {
+      const [row] = await queryRows<{ c: string }>(db, sql`select (${value})::cidr::text as c`);
+      if (row) ok.push(row.c);
+    } catch (e) {
+      const reason = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
+      bad.push({ value, reason: reason.replace(/^.*?(invalid .*)$/s, '$1') });
+    }
+  }
+  return { ok, bad };
+}
+
+async function withRanges(db: Db, rows: (typeof organisations.$inferSelect)[]): Promise<Organisation[]> {
+  if (rows.length === 0) return [];
+  const ranges = await db
+    .select({ organisationId: organisationIpRanges.organisationId, cidr: organisationIpRanges.cidr })
+    .from(organisationIpRanges)
+    .where(
+      inArray(
+        organisationIpRanges.organisationId,
+        rows.map((r) => r.id),
+      ),
+    )
+    .orderBy(asc(organisationIpRanges.cidr));
+  const byOrg = new Map<string, string[]>();
+  for (const r of ranges) byOrg.set(r.organisationId, [...(byOrg.get(r.organisationId) ?? []), r.cidr]);
+  return rows.map((r) => ({ ...r, ipRanges: byOrg.get(r.id) ?? [] }));
+}
+
+/** SQL condition limiting organisations to a scope; `undefined` means no limit. */
+export const organisationScopeFilter = (scope: Scope) =>
+  scope.all ? undefined : scope.organisationIds.length ? inArray(organisations.id, scope.organisationIds) : sql`false`;
+
+export async function listOrganisations(db: Db, scope: Scope): Promise<Organisation[]> {
+  const rows = await db
+    .select()
+    .from(organisations)
+    .where(organisationScopeFilter(scope))
+    .orderBy(asc(organisations.name));
+  return withRanges(db, rows);
+}
+
+export async function getOrganisation(db: Db, scope: Scope, id: string): Promise<Organisation> {
+  const [row] = await db
+    .select()
+    .from(organisations)
+    .where(and(eq(organisations.id, id), organisationScopeFilter(scope)));
+  // Out of scope looks exactly like missing: an agency cannot even learn that another agency's id exists.
+  if (!row) throw notFound('Organisation');
+  const [org] = await withRanges(db, [row]);
+  return org as Organisation;
+}
+
+async function assertNoCycle(db: Db, id: string, parentId: string | null) {
+  if (!parentId) return;
+  if (parentId === id)
+    throw new AppError('VALIDATION', 'An organisation cannot be its own parent', { field: 'parentId' });
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`
+    with recursive up(id, parent_id) as (
+      select id, parent_id from organisations where id = ${parentId}
+      union select o.id, o.parent_id from organisations o join up on o.id = up.parent_id
+    ) select id from up where id = ${id}`,
+  );
+  if (rows.length)
+    throw new AppError('VALIDATION', 'The parent is inside this organisation’s own subtree', { field: 'parentId' });
+}
+
+async function checkRanges(db: Db, input: ParsedInput, id: string | null): Promise<string[]> {
+  const { ok, bad } = await normaliseCidrs(db, input.ipRanges);
+  if (bad.length)
+    throw new AppError('VALIDATION', `Invalid IP range ${bad.map((b) => `"${b.value}"`).join(', ')}`, {
+      field: 'ipRanges',
+      invalid: bad,
+    });
+  const unique = [...new Set(ok)];
+  if (unique.length) {
+    const taken = await db
+      .select({ cidr: organisationIpRanges.cidr, organisationId: organisationIpRanges.organisationId })
+      .from(organisationIpRanges)
+      .where(inArray(organisationIpRanges.cidr, unique));
+    const clash = taken.filter((t) => t.organisationId !== id);
+    if (clash.length)
+      throw new AppError(
+        'CONFLICT',
+        `IP range already belongs to another organisation: ${clash.map((c) => c.cidr).join(', ')}`,
+        {
+          field: 'ipRanges',
+        },
+      );
+  }
+  return unique;
+}
+
+async function replaceRanges(tx: Db, organisationId: string, ranges: string[]) {
+  await tx.delete(organisationIpRanges).where(eq(organisationIpRanges.organisationId, organisationId));
+  if (ranges.length) await tx.insert(organisationIpRanges).values(ranges.map((cidr) => ({ organisationId, cidr })));
+}
+
+async function assertParentAllowed(db: Db, scope: Scope, parentId: string | null) {
+  if (parentId)
+    await getOrganisation(db, scope, parentId).catch(() => {
+      throw new AppError('VALIDATION', 'Unknown parent organisation', { field: 'parentId' });
+    });
+}
+
+export async function createOrganisation(
+  db: Db,
+  actor: Actor,
+  scope: Scope,
+  raw: OrganisationInput,
+): Promise<Organisation> {
+  const input = ZOrganisationInput.parse(raw);
+  await assertParentAllowed(db, scope, input.parentId);
+  const ranges = await checkRanges(db, input, null);
+  const { ipRanges: _, ...fields } = input;
+  const id = await db.transaction(async (tx) => {
+    const [dup] = await tx
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(eq(organisations.code, input.code));
+    if (dup) throw new AppError('CONFLICT', `Code "${input.code}" is already used`, { field: 'code' });
+    const [row] = await tx.insert(organisations).values(fields).returning();
+    if (!row) throw new AppError('INTERNAL', 'insert failed');
+    await replaceRanges(tx, row.id, ranges);
+    await recordAudit(tx, auditActor(actor), {
+      action: 'organisation.create',
+      entityType: 'organisation',
+      entityId: row.id,
+      organisationId: row.id,
+      after: { ...row, ipRanges: ranges },
+    });
+    return row.id;
+  });
+  return getOrganisation(db, scope, id);
+}
+
+export async function updateOrganisation(
+  db: Db,
+  actor: Actor,
+  scope: Scope,
+  id: string,
+  raw: OrganisationInput,
+): Promise<Organisation> {
+  const before = await getOrganisation(db, scope, id);
+  const input = ZOrganisationInput.parse(raw);
+  await assertParentAllowed(db, scope, input.parentId);
+  await assertNoCycle(db, id, input.parentId);
+  const ranges = await checkRanges(db, input, id);
+  const { ipRanges: _, ...fields } = input;
+  await db.transaction(async (tx) => {
+    const [dup] = await tx
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(and(eq(organisations.code, input.code), sql`${organisations.id} <> ${id}`));
+    if (dup) throw new AppError('CONFLICT', `Code "${input.code}" is already used`, { field: 'code' });
+    await tx
+      .update(organisations)
+      .set({ ...fields, updatedAt: new Date() })
+      .where(eq(organisations.id, id));
+    await replaceRanges(tx, id, ranges);
+    const [after] = await tx.select().from(organisations).where(eq(organisations.id, id));
+    await recordAudit(tx, auditActor(actor), {
+      action: 'organisation.update',
+      entityType: 'organisation',
+      entityId: id,
+      organisationId: id,
+      before,
+      after: { ...after, ipRanges: ranges },
+    });
+  });
+  return getOrganisation(db, scope, id);
+}
+
+export async function deleteOrganisation(db: Db, actor: Actor, scope: Scope, id: string): Promise<void> {
+  const before = await getOrganisation(db, scope, id);
+  await db.transaction(async (tx) => {
+    const [child] = await tx
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(eq(organisations.parentId, id))
+      .limit(1);
+    if (child) throw new AppError('CONFLICT', 'The organisation still has child organisations');
+    const [member] = await tx.select({ id: users.id }).from(users).where(eq(users.organisationId, id)).limit(1);
+    if (member) throw new AppError('CONFLICT', 'Accounts still belong to the organisation');
+    await tx.delete(organisations).where(eq(organisations.id, id));
+    await recordAudit(tx, auditActor(actor), {
+      action: 'organisation.delete',
+      entityType: 'organisation',
+      entityId: id,
+      organisationId: id,
+      before,
+    });
+  });
+}

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+import type { Config } from '../core/config.ts';
+import type { Database } from '../core/db/client.ts';
+import { AppError } from '../core/errors.ts';
+import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
+import { registerAuthRoutes, type SetupState } from '../modules/auth/auth.routes.ts';
+import { registerOrganisationRoutes } from '../modules/organisations/organisations.routes.ts';
+import { registerAuthHooks } from './auth-hooks.ts';
+
+export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+export type AppDeps = { database: Database; config: Config; setup?: SetupState; logger?: boolean | object };
+
+/** Builds the HTTP server (API + web UI). Tests call this with `app.inject`; `khien serve` calls it and listens. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { database, config } = deps;
+  const { db } = database;
+  const setup = deps.setup ?? { token: null };
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 5 * 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const send = (status: number, code: string, message: string, details?: unknown) =>
+      reply.code(status).send({ error: { code, message, details, requestId: req.id } });
+    if (err instanceof AppError) return send(err.status, err.code, err.message, err.details);
+    if (hasZodFastifySchemaValidationErrors(err))
+      return send(
+        400,
+        'VALIDATION',
+        err.message,
+        err.validation.map((v) => ({ path: v.instancePath, message: v.message })),
+      );
+    if (err instanceof ZodError)
+      return send(400, 'VALIDATION', err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), err.issues);
+    if (err.statusCode === 429) return send(429, 'RATE_LIMITED', 'Too many requests; try again later');
+    if (err.statusCode && err.statusCode < 500) return send(err.statusCode, err.code ?? 'BAD_REQUEST', err.message);
+    req.log.error({ err }, 'unhandled error');
+    return send(500, 'INTERNAL', 'Internal error');
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Swagger UI (at /api/docs) injects inline styles; scripts stay self-only.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  // Global off: only routes that opt in (login, setup) are limited, by client address.
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Khiên API', version: '0.1.0', description: 'API của nền tảng Khiên — Khiên platform API' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'khien_sid' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.addContentTypeParser(
+    ['application/octet-stream', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => done(null, body),
+  );
+
+  registerAuthHooks(app, db);
+  app.get('/api/health', { config: { public: true }, schema: { tags: ['system'] } }, async () => ({
+    status: 'ok',
+    database: database.kind,
+  }));
+  registerAuthRoutes(app, { db, config, setup });
+  registerOrganisationRoutes(app, { db });
+  registerAuditRoutes(app, { db });
+
+  if (existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+    // Client-side routes (/organisations, /audit, …) all load the single-page app.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.url.startsWith('/api'))
+        return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such API route', requestId: req.id } });
+      return reply.type('text/html').sendFile('index.html');
+    });
+  }
+  return app;
+}

@@ -1,0 +1,89 @@
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../core/config.ts';
+import type { Db } from '../core/db/client.ts';
+import { AppError } from '../core/errors.ts';
+import {
+  type Authenticated,
+  actorFromUser,
+  authenticateApiToken,
+  authenticateSession,
+  csrfMatches,
+} from '../modules/auth/auth.service.ts';
+import { can, type Permission } from '../modules/auth/permissions.ts';
+import { type Actor, resolveScope, type Scope } from '../modules/auth/scope.ts';
+
+export const SESSION_COOKIE = 'khien_sid';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission a route requires (permissions.ts). Every /api route declares this or `public`. */
+    permission?: Permission;
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    scope: Scope;
+    auth: Authenticated | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The actor, for handlers of non-public routes (the hooks below guarantee it is set there). */
+export function actorOf(req: FastifyRequest): Actor {
+  if (!req.actor) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+  return req.actor;
+}
+
+export function sessionCookieOptions(config: Config, req: FastifyRequest, expires?: Date) {
+  const secure = config.cookieSecure === 'auto' ? req.protocol === 'https' : config.cookieSecure === 'true';
+  return { httpOnly: true, sameSite: 'strict' as const, secure, path: '/', ...(expires ? { expires } : {}) };
+}
+
+/**
+ * Authentication, CSRF and role checks for every /api route, deny-by-default: the server will not even start if a
+ * route declares neither a permission nor `public`.
+ */
+export function registerAuthHooks(app: FastifyInstance, db: Db) {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('auth', null);
+  // Set by the preHandler below on every non-public route before any handler runs.
+  app.decorateRequest('scope', null as never);
+
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api') || route.url.startsWith('/api/docs')) return;
+    const cfg = route.config as { permission?: Permission; public?: boolean } | undefined;
+    if (!cfg?.permission && !cfg?.public)
+      throw new Error(`Route ${route.method} ${route.url} declares no permission (see permissions.ts)`);
+  });
+
+  app.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
+    const cfg = req.routeOptions.config;
+    if (!req.url.startsWith('/api') || req.url.startsWith('/api/docs')) return;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const cookie = req.cookies[SESSION_COOKIE];
+    const auth = bearer
+      ? await authenticateApiToken(db, bearer)
+      : cookie
+        ? await authenticateSession(db, cookie)
+        : null;
+    if (auth) {
+      req.auth = auth;
+      req.actor = actorFromUser(auth.user, req.ip, auth.role);
+    }
+    if (cfg.public) return;
+    if (!req.actor || !auth) throw new AppError('UNAUTHENTICATED', 'Sign in first');
+    // Cookies are sent by the browser automatically, so a state change needs proof it came from our own page.
+    // API tokens travel in a header no other site can set, so they need no CSRF token.
+    if (auth.via === 'session' && !SAFE_METHODS.has(req.method)) {
+      const given = req.headers[CSRF_HEADER];
+      if (!auth.csrfToken || !csrfMatches(auth.csrfToken, typeof given === 'string' ? given : undefined))
+        throw new AppError('CSRF', 'Missing or invalid CSRF token');
+    }
+    if (!cfg.permission || !can(req.actor.role, cfg.permission))
+      throw new AppError('FORBIDDEN', 'Your role does not allow this');
+    req.scope = await resolveScope(db, req.actor);
+  });
+}

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import type { Config } from '../core/config.ts';
+import { openConfiguredDatabase } from '../core/db/open.ts';
+import { countUsers } from '../modules/auth/auth.service.ts';
+import { buildApp, WEB_DIST } from './app.ts';
+
+/** Builds the web UI once when it is missing (a fresh clone), so `khien serve` is the only command needed. */
+async function ensureWebBuilt(log: pino.Logger) {
+  if (existsSync(`${WEB_DIST}/index.html`)) return;
+  log.info('building the web UI (first start)…');
+  const { build } = await import('vite');
+  await build({ configFile: fileURLToPath(new URL('../web/vite.config.ts', import.meta.url)), logLevel: 'warn' });
+}
+
+export async function serve(config: Config) {
+  const log = pino({ level: config.logLevel });
+  await ensureWebBuilt(log);
+  const database = await openConfiguredDatabase(config);
+  const setup = { token: null as string | null };
+  if ((await countUsers(database.db)) === 0) {
+    setup.token = randomBytes(18).toString('base64url');
+  }
+  const app = await buildApp({ database, config, setup, logger: { level: config.logLevel } });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  log.info(`Khiên đang chạy / running at ${base} (database: ${database.kind})`);
+  if (setup.token) {
+    // No default password exists: the first administrator is created with this one-time link.
+    console.log(
+      `\n  Chưa có tài khoản quản trị. Mở liên kết dùng một lần sau để tạo quản trị viên đầu tiên:\n` +
+        `  No administrator yet. Open this one-time link to create the first administrator:\n\n` +
+        `  ${base}/setup#token=${setup.token}\n`,
+    );
+  }
+}
