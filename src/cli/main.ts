@@ -8,8 +8,10 @@ import { openConfiguredDatabase } from '../core/db/open.ts';
 import { verifyAuditChain } from '../modules/audit/audit.service.ts';
 import { ROLES, type Role } from '../modules/auth/auth.schema.ts';
 import { createUser } from '../modules/auth/auth.service.ts';
+import { loadDemo } from '../modules/organisations/demo/load-demo.ts';
 import { exportOrganisations, importOrganisations } from '../modules/organisations/organisations.io.ts';
 import { organisations } from '../modules/organisations/organisations.schema.ts';
+import { registerSocCommands } from '../modules/soc/soc.cli.ts';
 import { serve } from '../server/serve.ts';
 
 /** The system actor recorded in the audit log for changes made from the command line. */
@@ -131,6 +133,28 @@ org
     console.log(`Đã ghi / wrote ${o.output}`);
   });
 
+program
+  .command('demo')
+  .description(
+    'Nạp dữ liệu mẫu tỉnh Yên Bái (2024) / load the Yên Bái demo data set (organisation tree + demo accounts). ' +
+      'Never run this against a production database.',
+  )
+  .option('--yes', 'load even though the database already holds organisations')
+  .action((o: { yes?: boolean }) =>
+    withDatabase(async ({ db, kind }) => {
+      const [existing] = await db.select({ id: organisations.id }).from(organisations).limit(1);
+      if (existing && !o.yes) fail('the database already holds organisations; add --yes to load the demo data anyway');
+      const r = await loadDemo(db, CLI_ACTOR);
+      const orgs = r.organisations;
+      console.log(
+        `Dữ liệu mẫu Yên Bái (${kind}): thêm ${orgs.created}, cập nhật ${orgs.updated}, không đổi ${orgs.unchanged}, lỗi ${orgs.errors}`,
+      );
+      console.log('Tài khoản mẫu / demo accounts (passwords shown once):');
+      for (const a of r.accounts)
+        console.log(`  ${a.username.padEnd(20)} ${a.role.padEnd(11)} ${a.password ?? '(đã có / exists)'}`);
+    }),
+  );
+
 const audit = program.command('audit').description('Nhật ký kiểm toán / audit log');
 audit
   .command('verify')
@@ -147,5 +171,7 @@ audit
       }
     }),
   );
+
+registerSocCommands(program);
 
 await program.parseAsync(process.argv);

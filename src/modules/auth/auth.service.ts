@@ -307,7 +307,7 @@ export async function changePassword(db: Db, actor: Actor, current: string, next
   const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
   if (!user) throw notFound('User');
   if (!(await verifyPassword(user.passwordHash, current)))
-    throw new AppError('FORBIDDEN', 'Current password is wrong', { field: 'currentPassword' });
+    throw new AppError('VALIDATION', 'Current password is wrong', { field: 'currentPassword' });
   checkPasswordStrength(next, user.username);
   const passwordHash = await hashPassword(next);
   await db.transaction(async (tx) => {
@@ -343,7 +343,7 @@ export async function confirmTotp(db: Db, actor: Actor, code: string) {
 export async function disableTotp(db: Db, actor: Actor, password: string) {
   const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
   if (!user || !(await verifyPassword(user.passwordHash, password)))
-    throw new AppError('FORBIDDEN', 'Current password is wrong', { field: 'password' });
+    throw new AppError('VALIDATION', 'Current password is wrong', { field: 'password' });
   await db.transaction(async (tx) => {
     await tx.update(users).set({ totpEnabled: false, totpSecret: null }).where(eq(users.id, user.id));
     await recordAudit(tx, auditActor(actor), { action: 'user.totp.disable', entityType: 'user', entityId: user.id });

@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
-import { type Column, readTable, type TableFormat, writeTable } from '../../core/tabular.ts';
+import { type Column, readTable, type TableFormat, type TableRow, writeTable } from '../../core/tabular.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import type { Actor } from '../auth/scope.ts';
@@ -84,7 +84,11 @@ type Candidate = {
  * one transaction, so a failure midway leaves nothing half-written. Re-importing the same file changes nothing.
  */
 export async function importOrganisations(db: Db, actor: Actor, file: Buffer): Promise<ImportReport> {
-  const rows = await readTable(file, headerLookup);
+  return importOrganisationRows(db, actor, await readTable(file, headerLookup));
+}
+
+/** The import itself, from rows keyed by column (`code`, `name`, `parent_code`, …) — a file's or the demo data's. */
+export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRow[]): Promise<ImportReport> {
   const errors: RowError[] = [];
   const candidates: Candidate[] = [];
   const seenCodes = new Map<string, number>();

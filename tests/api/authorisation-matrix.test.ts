@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/core/db/client.ts';
+import type { Role } from '../../src/modules/auth/auth.schema.ts';
+import { type Client, startApp } from '../support/app.ts';
+import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
+
+/**
+ * Every API route × every role. The table below is the written policy; the test fails when a route exists that the
+ * table does not list, so no route can be added without deciding who may call it.
+ */
+const ALL: Role[] = ['admin', 'department', 'soc', 'agency', 'viewer'];
+const PUBLIC = 'public' as const;
+const POLICY: Record<string, Role[] | typeof PUBLIC> = {
+  'GET /api/health': PUBLIC,
+  'GET /api/setup': PUBLIC,
+  'POST /api/setup': PUBLIC,
+  'POST /api/auth/login': PUBLIC,
+  'POST /api/auth/logout': ALL,
+  'GET /api/auth/me': ALL,
+  'POST /api/auth/password': ALL,
+  'POST /api/auth/totp/setup': ALL,
+  'POST /api/auth/totp/confirm': ALL,
+  'POST /api/auth/totp/disable': ALL,
+  'GET /api/auth/tokens': ALL,
+  'POST /api/auth/tokens': ALL,
+  'DELETE /api/auth/tokens/{id}': ALL,
+  'GET /api/users': ['admin'],
+  'GET /api/users/{id}': ['admin'],
+  'POST /api/users': ['admin'],
+  'PATCH /api/users/{id}': ['admin'],
+  'GET /api/organisations': ALL,
+  'GET /api/organisations/{id}': ALL,
+  'POST /api/organisations': ['admin', 'department'],
+  'PUT /api/organisations/{id}': ['admin', 'department'],
+  'DELETE /api/organisations/{id}': ['admin', 'department'],
+  'GET /api/organisations/export': ['admin', 'department'],
+  'POST /api/organisations/import': ['admin', 'department'],
+  'GET /api/audit': ['admin'],
+  'GET /api/audit/verify': ['admin'],
+};
+
+// Requests that pass validation, so a refusal can only come from authentication or authorisation.
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+const BODIES: Record<string, unknown> = {
+  'POST /api/auth/password': { currentPassword: 'wrong-password-x', newPassword: 'another long passphrase' },
+  'POST /api/auth/totp/confirm': { code: '000000' },
+  'POST /api/auth/totp/disable': { password: 'wrong-password-x' },
+  'POST /api/auth/tokens': { name: 'matrix' },
+  'POST /api/users': {
+    username: 'matrix-user',
+    displayName: 'Matrix',
+    role: 'viewer',
+    password: 'matrix passphrase 123',
+  },
+  'PATCH /api/users/{id}': { displayName: 'Renamed' },
+  'POST /api/organisations': { code: 'MATRIX', name: 'Matrix org', type: 'other', ipRanges: [] },
+  'PUT /api/organisations/{id}': { code: 'MATRIX2', name: 'Matrix org', type: 'other', ipRanges: [] },
+  'POST /api/organisations/import': Buffer.from('code,name,type\n'),
+};
+
+describe.each(TEST_DATABASES)('authorisation matrix on %s', (kind) => {
+  let database: Database;
+  let t: Awaited<ReturnType<typeof startApp>>;
+  const clients = {} as Record<Role, Client>;
+  let orgId: string;
+  let routes: string[];
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    t = await startApp(database);
+    const admin = await t.userWithRole('admin1', 'admin');
+    const org = await admin.request('POST', '/api/organisations', {
+      code: 'A',
+      name: 'Sở A',
+      type: 'department',
+      ipRanges: [],
+    });
+    orgId = org.json().id;
+    clients.admin = admin;
+    clients.department = await t.userWithRole('dept1', 'department');
+    clients.soc = await t.userWithRole('soc1', 'soc');
+    clients.agency = await t.userWithRole('agency1', 'agency', orgId);
+    clients.viewer = await t.userWithRole('viewer1', 'viewer');
+    const spec = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    routes = Object.entries(spec.paths).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => m !== 'head')
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    );
+  });
+  afterAll(async () => {
+    await t.app.close();
+    await database.close();
+  });
+
+  it('lists every API route in the policy table', () => {
+    expect(routes.filter((r) => !(r in POLICY))).toEqual([]);
+    expect(Object.keys(POLICY).filter((r) => !routes.includes(r))).toEqual([]);
+  });
+
+  const url = (route: string) => route.split(' ')[1]?.replace('{id}', UNKNOWN_ID) ?? '';
+
+  it('refuses every non-public route without a session (401)', async () => {
+    for (const [route, allowed] of Object.entries(POLICY)) {
+      if (allowed === PUBLIC) continue;
+      const [method] = route.split(' ');
+      const body = BODIES[route];
+      const res = await t.app.inject({
+        method: method as 'GET',
+        url: url(route),
+        ...(body === undefined
+          ? {}
+          : Buffer.isBuffer(body)
+            ? { payload: body, headers: { 'content-type': 'text/csv' } }
+            : { payload: body as object }),
+      });
+      expect(res.statusCode, route).toBe(401);
+    }
+  });
+
+  it.each(ALL)('applies the policy to role %s on every route', async (role) => {
+    for (const [route, allowed] of Object.entries(POLICY)) {
+      // Logout ends the session the loop relies on; it is exercised in auth.test.ts.
+      if (allowed === PUBLIC || route === 'POST /api/auth/logout') continue;
+      const [method] = route.split(' ');
+      const res = await clients[role].request(method as string, url(route), BODIES[route]);
+      if (allowed.includes(role))
+        expect([401, 403], `${role} ${route} → ${res.statusCode} ${res.body}`).not.toContain(res.statusCode);
+      else expect(res.statusCode, `${role} ${route}`).toBe(403);
+    }
+  });
+});

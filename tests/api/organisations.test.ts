@@ -1,0 +1,188 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, queryRows } from '../../src/core/db/client.ts';
+import { type Client, startApp } from '../support/app.ts';
+import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
+
+type Org = {
+  id: string;
+  code: string;
+  name: string;
+  parentId: string | null;
+  ipRanges: string[];
+  headName: string | null;
+};
+
+describe.each(TEST_DATABASES)('organisations on %s', (kind) => {
+  let database: Database;
+  let t: Awaited<ReturnType<typeof startApp>>;
+  let admin: Client;
+  const ids: Record<string, string> = {};
+  const create = async (code: string, name: string, type: string, parent: string | null, ipRanges: string[] = []) => {
+    const res = await admin.request('POST', '/api/organisations', {
+      code,
+      name,
+      type,
+      parentId: parent ? ids[parent] : null,
+      ipRanges,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    ids[code] = res.json().id;
+  };
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    t = await startApp(database);
+    admin = await t.userWithRole('org-admin', 'admin');
+    await create('15', 'Tỉnh Yên Bái', 'province', null, ['10.15.0.0/16', '2001:db8:15::/48']);
+    await create('137', 'Huyện Mù Cang Chải', 'district', '15', ['10.15.137.0/24']);
+    await create('04402', 'Thị trấn Mù Cang Chải', 'commune', '137', ['10.15.137.16/28']);
+    await create('141', 'Huyện Yên Bình', 'district', '15', ['10.15.141.0/24']);
+  });
+  afterAll(async () => {
+    await t.app.close();
+    await database.close();
+  });
+
+  it('validates IP ranges with a clear message and keeps them canonical', async () => {
+    const bad = await admin.request('POST', '/api/organisations', {
+      code: 'X1',
+      name: 'Bad ranges',
+      type: 'other',
+      ipRanges: ['10.0.0.1/24'],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('10.0.0.1/24');
+    const taken = await admin.request('POST', '/api/organisations', {
+      code: 'X2',
+      name: 'Taken',
+      type: 'other',
+      ipRanges: ['10.15.137.0/24'],
+    });
+    expect(taken.statusCode).toBe(409);
+    const org = (await admin.request('GET', `/api/organisations/${ids['15']}`)).json() as Org;
+    expect(org.ipRanges.sort()).toEqual(['10.15.0.0/16', '2001:db8:15::/48']);
+  });
+
+  it('refuses a parent cycle and deleting an organisation that has children', async () => {
+    const cycle = await admin.request('PUT', `/api/organisations/${ids['15']}`, {
+      code: '15',
+      name: 'Tỉnh Yên Bái',
+      type: 'province',
+      parentId: ids['04402'],
+    });
+    expect(cycle.statusCode).toBe(400);
+    expect((await admin.request('DELETE', `/api/organisations/${ids['137']}`)).statusCode).toBe(409);
+  });
+
+  it('isolates agencies in the queries: no other agency in lists, 404 by id', async () => {
+    const district = await t.userWithRole('mcc-officer', 'agency', ids['137'] ?? null);
+    const seen = ((await district.request('GET', '/api/organisations')).json() as Org[]).map((o) => o.code).sort();
+    expect(seen).toEqual(['04402', '137']);
+    expect((await district.request('GET', `/api/organisations/${ids['141']}`)).statusCode).toBe(404);
+    expect((await district.request('GET', `/api/organisations/${ids['15']}`)).statusCode).toBe(404);
+    expect((await district.request('GET', `/api/organisations/${ids['04402']}`)).statusCode).toBe(200);
+    // Writes are refused by role before any lookup, for own and foreign ids alike.
+    const put = await district.request('PUT', `/api/organisations/${ids['141']}`, {
+      code: '141',
+      name: 'Hijacked',
+      type: 'district',
+    });
+    expect(put.statusCode).toBe(403);
+    const del = await district.request('DELETE', `/api/organisations/${ids['04402']}`);
+    expect(del.statusCode).toBe(403);
+    const untouched = (await admin.request('GET', `/api/organisations/${ids['141']}`)).json() as Org;
+    expect(untouched.name).toBe('Huyện Yên Bình');
+
+    const communeOnly = await t.userWithRole('mcc-no-children', 'agency', ids['137'] ?? null, false);
+    expect(((await communeOnly.request('GET', '/api/organisations')).json() as Org[]).map((o) => o.code)).toEqual([
+      '137',
+    ]);
+
+    const leader = await t.userWithRole('yb-leader', 'viewer', ids['141'] ?? null);
+    expect(((await leader.request('GET', '/api/organisations')).json() as Org[]).map((o) => o.code)).toEqual(['141']);
+    const provinceLeader = await t.userWithRole('province-leader', 'viewer');
+    expect(((await provinceLeader.request('GET', '/api/organisations')).json() as Org[]).length).toBe(4);
+  });
+
+  it('imports a tree with a malformed row: names the row, keeps good rows, writes nothing half', async () => {
+    const csv = [
+      'Mã,Tên cơ quan,Loại,Mã đơn vị cấp trên,Người đứng đầu,Dải địa chỉ IP',
+      '138,Huyện Trấn Yên,district,15,Nguyễn Văn A,10.15.138.0/24',
+      '04600,Thị trấn Cổ Phúc,Cấp xã,138,,10.15.138.16/28',
+      '04601,Xã Bad Range,commune,138,,10.15.138.300/28',
+      '04602,Xã Under Bad,commune,04601,,',
+      '04603,Xã Wrong Type,village,138,,',
+      ',No code,commune,138,,',
+      '04604,Xã Stolen Range,commune,138,,10.15.141.0/24',
+    ].join('\n');
+    const res = await admin.request(
+      'POST',
+      '/api/organisations/import',
+      Buffer.from(
+        csv.replace('Tên cơ quan', 'Tên cơ quan, đơn vị').replace('Tên cơ quan, đơn vị', '"Tên cơ quan, đơn vị"'),
+      ),
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const report = res.json() as {
+      created: number;
+      updated: number;
+      unchanged: number;
+      errors: { row: number; column?: string; message: string }[];
+    };
+    expect(report.created).toBe(2);
+    expect(report.errors.map((e) => [e.row, e.column])).toEqual([
+      [4, 'ip_ranges'],
+      [5, 'parent_code'],
+      [6, 'type'],
+      [7, 'code'],
+      [8, 'ip_ranges'],
+    ]);
+    expect(report.errors[0]?.message).toContain('10.15.138.300/28');
+    expect(report.errors[1]?.message).toContain('row 4');
+    const codes = ((await admin.request('GET', '/api/organisations')).json() as Org[]).map((o) => o.code);
+    expect(codes).toContain('04600');
+    expect(codes).not.toContain('04601');
+    expect(codes).not.toContain('04604');
+    const [{ n }] = (await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from organisation_ip_ranges where cidr <<= '10.15.138.0/24'`,
+    )) as [{ n: number }];
+    expect(n).toBe(2);
+  });
+
+  it('round-trips the tree through XLSX and CSV; re-importing changes nothing', async () => {
+    for (const format of ['xlsx', 'csv'] as const) {
+      const exported = await admin.request('GET', `/api/organisations/export?format=${format}`);
+      expect(exported.statusCode).toBe(200);
+      const again = await admin.request('POST', '/api/organisations/import', exported.rawPayload);
+      const report = again.json();
+      expect(report, format).toMatchObject({ created: 0, updated: 0, errors: [] });
+      expect(report.unchanged).toBe(6);
+    }
+    const csv = (await admin.request('GET', '/api/organisations/export?format=csv')).body;
+    expect(csv.charCodeAt(0)).toBe(0xfeff); // BOM: Excel opens Vietnamese correctly
+    expect(csv).toContain('Thị trấn Cổ Phúc');
+  });
+
+  it('updates by code on import and audits the change', async () => {
+    const csv =
+      'code,name,type,parent_code,head_name,ip_ranges\n138,Huyện Trấn Yên,district,15,Trần Thị B,10.15.138.0/24\n';
+    const report = (await admin.request('POST', '/api/organisations/import', Buffer.from(csv))).json();
+    expect(report).toMatchObject({ created: 0, updated: 1, errors: [] });
+    const org = ((await admin.request('GET', '/api/organisations')).json() as Org[]).find((o) => o.code === '138');
+    expect(org?.headName).toBe('Trần Thị B');
+    const audit = (await admin.request('GET', `/api/audit?entityId=${org?.id}`)).json();
+    expect(audit[0]).toMatchObject({
+      action: 'organisation.import.update',
+      before: { headName: 'Nguyễn Văn A' },
+      after: { headName: 'Trần Thị B' },
+    });
+  });
+
+  it('rejects an unreadable file with a clear message and changes nothing', async () => {
+    const res = await admin.request('POST', '/api/organisations/import', Buffer.from('Mã,Colour\n1,red\n'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('Colour');
+  });
+});
