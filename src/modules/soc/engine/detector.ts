@@ -1,0 +1,71 @@
+// The engine's public entry point: push normalised events, read findings. Pure: no I/O,
+// no clock; time comes only from event timestamps.
+
+import { PrefixTrie } from '../../../core/net/prefix-trie.ts';
+import { type EngineConfig, type EngineConfigInput, resolveEngineConfig } from './config.ts';
+import { ContactDetector } from './contact-detector.ts';
+import { IntelIndex } from './intel-index.ts';
+import { ScanDetector } from './scan-detector.ts';
+import type { Findings, Indicator, SocEvent } from './types.ts';
+
+export interface DetectorOptions {
+  config?: EngineConfigInput;
+  /** Threat-intel indicators (or a prebuilt index to share between detectors). */
+  intel?: Iterable<Indicator> | IntelIndex;
+}
+
+export interface Detector {
+  readonly config: EngineConfig;
+  /** Feeds one event. The event object is not retained, so parsers may reuse it. */
+  push(event: SocEvent): void;
+  pushBatch(events: Iterable<SocEvent>): void;
+  /** A snapshot of findings so far; the detector keeps running. */
+  findings(): Findings;
+}
+
+export function createDetector(options: DetectorOptions = {}): Detector {
+  const config = resolveEngineConfig(options.config);
+  const internal = new PrefixTrie<true>();
+  for (const cidr of config.internalNetworks) internal.insert(cidr, true);
+  const intel = options.intel instanceof IntelIndex ? options.intel : new IntelIndex(options.intel ?? []);
+  const scans = new ScanDetector(config, internal);
+  const contacts = new ContactDetector(config, intel, internal);
+  const checkContacts = intel.size > 0;
+  let events = 0;
+  let flows = 0;
+
+  const push = (event: SocEvent): void => {
+    events++;
+    if (event.kind === 'flow') {
+      flows++;
+      scans.push(event);
+    }
+    if (checkContacts) contacts.push(event);
+  };
+
+  return {
+    config,
+    push,
+    pushBatch(batch) {
+      for (const event of batch) push(event);
+    },
+    findings() {
+      return {
+        scanners: scans.findings().sort((a, b) => a.detectedAt - b.detectedAt),
+        maliciousContacts: contacts.findings().sort((a, b) => a.firstSeen - b.firstSeen),
+        stats: {
+          events,
+          flows,
+          names: events - flows,
+          failedAttempts: scans.stats.failedAttempts,
+          allowListed: scans.stats.allowListed,
+          ignored: scans.stats.ignored,
+          trackedSources: scans.trackedSources,
+          evictedSources: scans.stats.evictedSources,
+          droppedFindings: scans.stats.droppedFindings + contacts.droppedFindings,
+          indicatorMatches: contacts.matches,
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,337 @@
+// Scanner detection: Zeek-style distinct-target counts in tumbling windows (horizontal,
+// vertical, ICMP sweep) plus Threshold Random Walk on first-contact outcomes (Jung et al.
+// 2004) in CUSUM form, which has no time window and so also catches slow scans.
+
+import { formatIpKey, type IpKey } from '../../../core/net/ip.ts';
+import { PrefixTrie } from '../../../core/net/prefix-trie.ts';
+import type { EngineConfig } from './config.ts';
+import { protocolName, toEvidence } from './evidence.ts';
+import { HyperLogLog, hashIpKey, RotatingBloomFilter, SaturatingSet } from './sketches.ts';
+import type { FlowEvent, ScanKind, ScannerFinding, ScanRule, ScanRuleHit } from './types.ts';
+import { Outcome, Protocol } from './types.ts';
+
+/** Rule hits kept per finding: the first ones explain the alarm, the rest add nothing. */
+const MAX_RULE_HITS = 16;
+
+interface SourceState {
+  firstSeen: number;
+  /** Global window index when last touched: drives approximate-LRU ordering of the source map. */
+  touched: number;
+  /** Window the per-port / per-target sets belong to. */
+  window: number;
+  trwScore: number;
+  /** Horizontal: (proto, port) → distinct targets with failed attempts. */
+  byPort: Map<number, SaturatingSet> | null;
+  /** Vertical: target → distinct (proto, port) with failed attempts. */
+  byTarget: Map<IpKey, SaturatingSet> | null;
+  detection: Detection | null;
+}
+
+/** A detected scanner: its finding plus the sketches that keep its counts up to date. */
+interface Detection {
+  finding: ScannerFinding;
+  targets: HyperLogLog;
+  ports: HyperLogLog;
+}
+
+export interface ScanStats {
+  failedAttempts: number;
+  allowListed: number;
+  ignored: number;
+  evictedSources: number;
+  droppedFindings: number;
+}
+
+function isMulticastOrBroadcast(key: IpKey): boolean {
+  // 224.0.0.0/3 covers multicast, reserved and limited broadcast; ff00::/8 is IPv6 multicast.
+  return typeof key === 'number' ? key >= 0xe0000000 : key.startsWith('ff');
+}
+
+function portKey(proto: number, port: number): number {
+  return proto * 65536 + port;
+}
+
+export class ScanDetector {
+  private readonly sources = new Map<IpKey, SourceState>();
+  private readonly detections = new Map<IpKey, Detection>();
+  private readonly firstContacts: RotatingBloomFilter;
+  private readonly allowList = new PrefixTrie<true>();
+  private readonly internal: PrefixTrie<true>;
+  private readonly ignoredPorts: Set<number>;
+  private readonly backscatterPorts: Set<number>;
+  private readonly trwFailStep: number;
+  private readonly trwSuccessStep: number;
+  private readonly trwAlarm: number;
+  private currentWindow = 0;
+  readonly stats: ScanStats = { failedAttempts: 0, allowListed: 0, ignored: 0, evictedSources: 0, droppedFindings: 0 };
+
+  constructor(
+    private readonly config: EngineConfig,
+    internal: PrefixTrie<true>,
+  ) {
+    const scan = config.scan;
+    for (const cidr of scan.allowList) this.allowList.insert(cidr, true);
+    this.internal = internal;
+    this.ignoredPorts = new Set(scan.ignoredPorts);
+    this.backscatterPorts = new Set(scan.backscatterSourcePorts);
+    this.firstContacts = new RotatingBloomFilter(scan.firstContactFilterBits);
+    const { theta0, theta1, falsePositiveRate, detectionRate } = scan.trw;
+    // Log-likelihood ratio steps and alarm level of Wald's sequential test (Jung et al. 2004 §4).
+    this.trwFailStep = Math.log((1 - theta1) / (1 - theta0));
+    this.trwSuccessStep = Math.log(theta1 / theta0);
+    this.trwAlarm = Math.log(detectionRate / falsePositiveRate);
+  }
+
+  get trackedSources(): number {
+    return this.sources.size;
+  }
+
+  push(event: FlowEvent): void {
+    const outcome = event.outcome;
+    if (outcome === Outcome.Unknown) return;
+    const proto = event.proto;
+    const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
+    if (proto !== Protocol.Tcp && proto !== Protocol.Udp && !isIcmp) return;
+    const src = event.src;
+    const dst = event.dst;
+    if (
+      isMulticastOrBroadcast(dst) ||
+      (!isIcmp &&
+        (this.ignoredPorts.has(event.dstPort) || (event.dstPort >= 1024 && this.backscatterPorts.has(event.srcPort))))
+    ) {
+      this.stats.ignored++;
+      return;
+    }
+    if (this.allowList.size > 0 && this.isAllowListed(src)) {
+      this.stats.allowListed++;
+      return;
+    }
+    const ts = event.ts;
+    const window = Math.floor(ts / this.config.scan.windowSeconds);
+    if (window > this.currentWindow) this.currentWindow = window;
+    const state = this.sourceState(src, ts);
+    const detection = state.detection;
+    if (detection) {
+      detection.finding.attempts++;
+      if (ts > detection.finding.lastSeen) detection.finding.lastSeen = ts;
+    }
+    const dstHash = hashIpKey(dst);
+    const failed = outcome !== Outcome.Ok;
+    if (proto === Protocol.Tcp && this.config.scan.trw.enabled) {
+      // Only first contacts of (src, dst) count: repeated tries to one server say nothing new.
+      if (!this.firstContacts.testAndAdd(hashIpKey(src), dstHash)) {
+        const score = state.trwScore + (failed ? this.trwFailStep : this.trwSuccessStep);
+        const previous = state.trwScore;
+        state.trwScore = Math.max(0, score);
+        if (score >= this.trwAlarm && previous < this.trwAlarm) {
+          this.fire(state, src, event, {
+            rule: 'trw',
+            threshold: round(this.trwAlarm),
+            observed: round(score),
+            at: ts,
+            explanation:
+              `Threshold Random Walk: failed first contacts pushed the log-likelihood ratio to ${round(score)} ` +
+              `≥ ln(β/α) = ${round(this.trwAlarm)} (θ0=${this.config.scan.trw.theta0}, θ1=${this.config.scan.trw.theta1})`,
+          });
+        }
+      }
+    }
+    if (!failed) return;
+    this.stats.failedAttempts++;
+    this.countFailure(state, src, event, window, dstHash, isIcmp);
+    const current = state.detection;
+    if (current) {
+      current.finding.failedAttempts++;
+      current.targets.add(dstHash);
+      current.ports.add(portKey(proto, event.dstPort));
+      if (current.finding.evidence.length < this.config.evidenceSamples)
+        current.finding.evidence.push(toEvidence(event));
+    }
+  }
+
+  private isAllowListed(src: IpKey): boolean {
+    return (typeof src === 'number' ? this.allowList.lookupV4(src) : this.allowList.lookup(src)) === true;
+  }
+
+  private sourceState(src: IpKey, ts: number): SourceState {
+    let state = this.sources.get(src);
+    if (state) {
+      if (state.touched !== this.currentWindow) {
+        // Re-insert once per window so Map order approximates least-recently-used.
+        this.sources.delete(src);
+        this.sources.set(src, state);
+        state.touched = this.currentWindow;
+      }
+      return state;
+    }
+    if (this.sources.size >= this.config.scan.maxTrackedSources) this.evict();
+    state = {
+      firstSeen: ts,
+      touched: this.currentWindow,
+      window: -1,
+      trwScore: 0,
+      byPort: null,
+      byTarget: null,
+      detection: this.detections.get(src) ?? null,
+    };
+    this.sources.set(src, state);
+    return state;
+  }
+
+  /** Drops the least recently touched eighth of the sources (their findings are kept). */
+  private evict(): void {
+    let toDrop = Math.max(1, this.sources.size >>> 3);
+    for (const key of this.sources.keys()) {
+      if (toDrop-- === 0) break;
+      this.sources.delete(key);
+      this.stats.evictedSources++;
+    }
+  }
+
+  private countFailure(
+    state: SourceState,
+    src: IpKey,
+    event: FlowEvent,
+    window: number,
+    dstHash: number,
+    isIcmp: boolean,
+  ): void {
+    const scan = this.config.scan;
+    if (window > state.window) {
+      state.window = window;
+      state.byPort = null;
+      state.byTarget = null;
+    }
+    const proto = event.proto;
+    const port = portKey(proto, event.dstPort);
+    const horizontalThreshold = isIcmp ? scan.icmpSweepThreshold : scan.horizontalThreshold;
+    state.byPort ??= new Map();
+    let targets = state.byPort.get(port);
+    if (!targets && state.byPort.size < scan.maxKeysPerSource) {
+      targets = new SaturatingSet(horizontalThreshold + 2);
+      state.byPort.set(port, targets);
+    }
+    if (targets?.add(dstHash) && targets.size === horizontalThreshold) {
+      const rule: ScanRule = isIcmp ? 'icmp-sweep' : 'horizontal';
+      this.fire(state, src, event, {
+        rule,
+        threshold: horizontalThreshold,
+        observed: targets.size,
+        at: event.ts,
+        windowStart: window * scan.windowSeconds,
+        windowSeconds: scan.windowSeconds,
+        port: event.dstPort,
+        proto: protocolName(proto),
+        explanation: `${targets.size} distinct targets with failed ${protocolName(proto)}/${event.dstPort} attempts within ${scan.windowSeconds}s (threshold ${horizontalThreshold})`,
+      });
+    }
+    if (isIcmp) return;
+    state.byTarget ??= new Map();
+    const dst = event.dst;
+    let ports = state.byTarget.get(dst);
+    if (!ports && state.byTarget.size < scan.maxKeysPerSource) {
+      ports = new SaturatingSet(scan.verticalThreshold + 2);
+      state.byTarget.set(dst, ports);
+    }
+    if (ports?.add(port) && ports.size === scan.verticalThreshold) {
+      this.fire(state, src, event, {
+        rule: 'vertical',
+        threshold: scan.verticalThreshold,
+        observed: ports.size,
+        at: event.ts,
+        windowStart: window * scan.windowSeconds,
+        windowSeconds: scan.windowSeconds,
+        target: formatIpKey(dst),
+        explanation: `${ports.size} distinct ports with failed attempts on ${formatIpKey(dst)} within ${scan.windowSeconds}s (threshold ${scan.verticalThreshold})`,
+      });
+    }
+  }
+
+  private fire(state: SourceState, src: IpKey, event: FlowEvent, hit: ScanRuleHit): void {
+    let detection = state.detection;
+    if (!detection) {
+      if (this.detections.size >= this.config.maxFindings) {
+        this.stats.droppedFindings++;
+        return;
+      }
+      detection = this.detect(state, src, event);
+    }
+    if (detection.finding.rules.length < MAX_RULE_HITS) detection.finding.rules.push(hit);
+  }
+
+  private detect(state: SourceState, src: IpKey, event: FlowEvent): Detection {
+    const internal = (typeof src === 'number' ? this.internal.lookupV4(src) : this.internal.lookup(src)) === true;
+    const detection: Detection = {
+      finding: {
+        ip: formatIpKey(src),
+        kind: 'horizontal',
+        slow: false,
+        internal,
+        firstSeen: state.firstSeen,
+        lastSeen: event.ts,
+        detectedAt: event.ts,
+        attempts: 0,
+        failedAttempts: 0,
+        distinctTargets: 0,
+        distinctPorts: 0,
+        rules: [],
+        evidence: [],
+      },
+      targets: new HyperLogLog(),
+      ports: new HyperLogLog(),
+    };
+    // Seed the sketches with what the current window already holds (the event itself is added by the caller).
+    state.byPort?.forEach((targets, port) => {
+      detection.ports.add(port);
+      targets.forEach((target) => {
+        detection.targets.add(target);
+      });
+    });
+    state.byTarget?.forEach((ports, target) => {
+      detection.targets.add(hashIpKey(target));
+      ports.forEach((port) => {
+        detection.ports.add(port);
+      });
+    });
+    state.detection = detection;
+    this.detections.set(src, detection);
+    return detection;
+  }
+
+  findings(): ScannerFinding[] {
+    return [...this.detections.values()].map(({ finding, targets, ports }) => {
+      const distinctTargets = targets.estimate();
+      const distinctPorts = ports.estimate();
+      const ruleNames = new Set(finding.rules.map((r) => r.rule));
+      const horizontal = ruleNames.has('horizontal') || ruleNames.has('icmp-sweep');
+      const vertical = ruleNames.has('vertical');
+      return {
+        ...finding,
+        kind: horizontal || vertical ? windowedKind(horizontal, vertical) : shapeKind(distinctTargets, distinctPorts),
+        slow: !horizontal && !vertical,
+        distinctTargets,
+        distinctPorts,
+        rules: [...finding.rules],
+        evidence: [...finding.evidence],
+      };
+    });
+  }
+}
+
+function windowedKind(horizontal: boolean, vertical: boolean): ScanKind {
+  if (horizontal && vertical) return 'mixed';
+  return horizontal ? 'horizontal' : 'vertical';
+}
+
+/** Shape of a scan seen only by TRW, classified as ncsa/bro-simple-scan does. */
+function shapeKind(targets: number, ports: number): ScanKind {
+  if (ports <= 1) return 'horizontal';
+  if (targets <= 1) return 'vertical';
+  if (ports <= 5) return 'horizontal';
+  if (targets <= 5) return 'vertical';
+  return 'mixed';
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

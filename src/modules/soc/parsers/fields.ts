@@ -1,0 +1,71 @@
+// Field conversions shared by several log formats.
+
+import { type IpKey, parseIpKey } from '../../../core/net/ip.ts';
+import { type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
+
+/** Protocol name or number as logged ("tcp", "TCP", "6", "IPv6-ICMP") → IANA number, -1 if unknown. */
+export function protocolNumber(value: unknown): number {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= 255 ? value : -1;
+  if (typeof value !== 'string') return -1;
+  switch (value.toLowerCase()) {
+    case 'tcp':
+      return Protocol.Tcp;
+    case 'udp':
+      return Protocol.Udp;
+    case 'icmp':
+      return Protocol.Icmp;
+    case 'ipv6-icmp':
+    case 'icmp6':
+    case 'icmpv6':
+      return Protocol.Icmpv6;
+    default:
+      return /^\d{1,3}$/.test(value) && Number(value) <= 255 ? Number(value) : -1;
+  }
+}
+
+export function portNumber(value: unknown): number {
+  const n = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535 ? n : -1;
+}
+
+/** Epoch seconds from a number, a numeric string, or an ISO 8601 / RFC 3339 date; NaN if none. */
+export function timestampSeconds(value: unknown): number {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
+  if (typeof value !== 'string' || value === '') return Number.NaN;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? Number.NaN : ms / 1000;
+}
+
+export function address(value: unknown): IpKey | null {
+  return typeof value === 'string' ? parseIpKey(value) : null;
+}
+
+const SYN = 0x02;
+const RST = 0x04;
+const ACK = 0x10;
+
+/**
+ * Outcome of a one-directional TCP flow record (NetFlow, nfdump) from its cumulative flags:
+ * SYN without ACK is an initiator that never completed a handshake (with RST: half-open probe);
+ * SYN with ACK completed one (either side); no SYN is mid-stream or a response, not an attempt.
+ */
+export function outcomeFromTcpFlags(flags: number): Outcome {
+  if (!(flags & SYN)) return Outcomes.Unknown;
+  if (flags & ACK) return Outcomes.Ok;
+  return flags & RST ? Outcomes.Probe : Outcomes.Fail;
+}
+
+/** nfdump's flag string ("...A.S.", "UAPRSF" letters) → TCP flag bits. */
+export function tcpFlagsFromLetters(text: string): number {
+  let flags = 0;
+  for (const c of text) {
+    if (c === 'F') flags |= 0x01;
+    else if (c === 'S') flags |= SYN;
+    else if (c === 'R') flags |= RST;
+    else if (c === 'P') flags |= 0x08;
+    else if (c === 'A') flags |= ACK;
+    else if (c === 'U') flags |= 0x20;
+  }
+  return flags;
+}

@@ -1,0 +1,27 @@
+// The contract between log parsers and whoever drives them (CLI, collectors, server ingestion).
+
+import type { SocEvent } from '../engine/types.ts';
+
+export interface ParseError {
+  input: string;
+  line: number;
+  reason: string;
+}
+
+/** Where a parser sends what it read. Parsers never throw on bad input: they reject the line. */
+export interface ParseSink {
+  /** The event may be a reused object: consume it before returning. */
+  emit(event: SocEvent): void;
+  reject(line: number, reason: string): void;
+}
+
+/** A parser of one line-oriented input; it keeps header state (Zeek `#fields`, CSV header) between lines. */
+export interface LineParser {
+  /** Records read and understood (including ones that carry nothing for the engine). */
+  readonly records: number;
+  /** Well-formed lines with nothing for the engine (syslog from other programs, EVE stats). */
+  readonly skipped?: number;
+  line(buf: Buffer, start: number, end: number, lineNumber: number): void;
+}
+
+export type LogFormat = 'zeek-tsv' | 'zeek-json' | 'eve' | 'nfdump-csv' | 'syslog';
