@@ -1,0 +1,122 @@
+// Field-level parsing shared by every format: addresses, scores, CVEs, ports, times, bounded text.
+import { isIP } from 'node:net';
+import type { CvssScore, ParseOptions, ScannedHost, ScanTime } from './types.ts';
+
+export const DEFAULT_LIMITS: Required<ParseOptions> = { maxTextLength: 8_000, maxOutputLength: 2_000 };
+
+export function limitsOf(options: ParseOptions | undefined): Required<ParseOptions> {
+  return { ...DEFAULT_LIMITS, ...options };
+}
+
+/**
+ * A copy of the text that does not share memory with the chunk it was cut from. V8 keeps
+ * substrings as slices of their parent, so one retained field (or a CVE id in the summary)
+ * would otherwise pin a whole 256 KB chunk; concatenation then slicing forces a flat copy.
+ */
+export function detach(text: string): string {
+  return `${text} `.slice(0, -1);
+}
+
+/** Keeps at most `limit` characters of text that arrives in pieces, so one huge element cannot grow memory. */
+export class BoundedText {
+  private value = '';
+  private truncated = false;
+  constructor(private readonly limit: number) {}
+
+  append(piece: string): void {
+    const room = this.limit - this.value.length;
+    if (piece.length <= room) this.value += piece;
+    else {
+      this.value += piece.slice(0, room);
+      this.truncated = true;
+    }
+  }
+
+  toString(): string {
+    const text = this.value.trim();
+    return detach(this.truncated ? `${text}…` : text);
+  }
+}
+
+export function truncate(text: string, limit: number): string {
+  const trimmed = text.trim();
+  return trimmed.length > limit ? `${trimmed.slice(0, limit)}…` : trimmed;
+}
+
+/** Returns the canonical address (IPv6 compressed, lower case) and version, or undefined when invalid. */
+export function parseIp(text: string): Pick<ScannedHost, 'ip' | 'ipVersion'> | undefined {
+  const ip = text.trim();
+  const version = isIP(ip);
+  if (version === 4) return { ip, ipVersion: 4 };
+  if (version === 6) {
+    // URL canonicalises IPv6 (compression, case); zone ids (fe80::1%eth0) are kept as written.
+    const canonical = URL.canParse(`http://[${ip}]`) ? new URL(`http://[${ip}]`).hostname.slice(1, -1) : ip;
+    return { ip: canonical.toLowerCase(), ipVersion: 6 };
+  }
+  return undefined;
+}
+
+/** A CVSS base score 0–10; undefined for empty text, NaN for text that is not a valid score. */
+export function parseScore(text: string | undefined): number | undefined {
+  const t = text?.trim();
+  if (!t) return undefined;
+  const n = /^\d+(\.\d+)?$/.test(t) ? Number(t) : Number.NaN;
+  return n <= 10 ? n : Number.NaN;
+}
+
+export function cvss(score: number | undefined, vector: string | undefined): CvssScore | undefined {
+  if (score === undefined || Number.isNaN(score)) return undefined;
+  const v = vector?.trim();
+  return v ? { score, vector: v } : { score };
+}
+
+/** A port 0–65535; undefined when the text is not one. */
+export function parsePort(text: string): number | undefined {
+  const t = text.trim();
+  const n = /^\d{1,5}$/.test(t) ? Number(t) : Number.NaN;
+  return n <= 65535 ? n : undefined;
+}
+
+const CVE_PATTERN = /CVE-\d{4}-\d{4,}/gi;
+
+/** Every CVE id mentioned in the text (lists, `NOCVE`, vulners ids such as `MSF:ILITIES/DEBIAN-CVE-2019-6111/`). */
+export function extractCves(text: string): string[] {
+  return Array.from(text.matchAll(CVE_PATTERN), (m) => m[0].toUpperCase());
+}
+
+export function isCve(text: string): boolean {
+  return /^CVE-\d{4}-\d{4,}$/i.test(text.trim());
+}
+
+export function addUnique(list: string[], items: Iterable<string>): void {
+  for (const item of items) if (!list.includes(item)) list.push(item);
+}
+
+/** Lower-case colon-separated MAC, or undefined; Nessus lists several MACs one per line, the first is kept. */
+export function normaliseMac(text: string | undefined): string | undefined {
+  const first = text?.trim().split(/\s+/)[0]?.toLowerCase().replaceAll('-', ':');
+  return first && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(first) ? first : undefined;
+}
+
+export function epochTime(raw: string | undefined): ScanTime | undefined {
+  const t = raw?.trim();
+  if (!t) return undefined;
+  return /^\d+$/.test(t) ? { raw: t, iso: new Date(Number(t) * 1000).toISOString() } : { raw: t };
+}
+
+/** ISO-8601 text keeps its instant only when it names its zone; a bare local time stays raw. */
+export function textTime(raw: string | undefined): ScanTime | undefined {
+  const t = raw?.trim();
+  if (!t) return undefined;
+  const zoned = /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:?\d\d)$/.test(t) && !Number.isNaN(Date.parse(t));
+  return zoned ? { raw: t, iso: new Date(t).toISOString() } : { raw: t };
+}
+
+/** Drops undefined and empty-string properties so records stay small and comparable. */
+export function compact<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) {
+    const v = value[key];
+    if (v === undefined || v === '') delete value[key];
+  }
+  return value;
+}

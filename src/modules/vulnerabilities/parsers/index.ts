@@ -1,0 +1,5 @@
+// Public API of the scanner-report parsers: pure, streaming, no database.
+export { findingKey, hostKey } from './identity.ts';
+export { type CollectedScan, collectScan, parseScan, parseScanFile } from './parse-scan.ts';
+export { severityFromScore, severityRank } from './severity.ts';
+export * from './types.ts';

@@ -1,0 +1,259 @@
+// Nessus v2 (`NessusClientData_v2`): one record per ReportHost, emitted when the host closes.
+import {
+  addUnique,
+  compact,
+  cvss,
+  epochTime,
+  isCve,
+  normaliseMac,
+  parseIp,
+  parsePort,
+  parseScore,
+  textTime,
+} from './fields.ts';
+import { severityFromLabel, severityFromNessusLevel, severityFromScores } from './severity.ts';
+import type { EventSink } from './sink.ts';
+import type { Finding, ParseOptions, ScannedHost, Severity, SourcePosition } from './types.ts';
+import { TextCapture, type XmlCursor, type XmlHandler } from './xml-stream.ts';
+
+/** HostProperties tags we keep; the others (patch summaries, traceroute…) are skipped unread. */
+const HOST_TAGS = new Set([
+  'host-ip',
+  'host-fqdn',
+  'hostname',
+  'netbios-name',
+  'mac-address',
+  'operating-system',
+  'HOST_START',
+  'HOST_END',
+  'HOST_START_TIMESTAMP',
+  'HOST_END_TIMESTAMP',
+]);
+
+type Limit = 'short' | 'text' | 'output';
+
+/** ReportItem children we read, with the length budget of each. */
+const ITEM_FIELDS: Record<string, Limit> = {
+  cve: 'short',
+  cvss_base_score: 'short',
+  cvss_vector: 'short',
+  cvss3_base_score: 'short',
+  cvss3_vector: 'short',
+  risk_factor: 'short',
+  exploit_available: 'short',
+  plugin_name: 'short',
+  solution: 'text',
+  synopsis: 'text',
+  description: 'text',
+  see_also: 'text',
+  plugin_output: 'output',
+};
+
+const SHORT_LIMIT = 1_000;
+
+interface OpenHost {
+  name: string;
+  position: SourcePosition;
+  props: Map<string, string>;
+  /** Resolved on first use; null when the host has no valid IP. */
+  identity?: ScannedHost | null;
+  findings: Finding[];
+  /** Findings left out because the host has no valid IP. */
+  unattributed: number;
+}
+
+interface OpenItem {
+  attrs: Record<string, string>;
+  position: SourcePosition;
+  fields: Map<string, string>;
+  cves: string[];
+}
+
+export class NessusHandler implements XmlHandler {
+  private readonly capture: TextCapture;
+  private readonly limits: Record<Limit, number>;
+  private host: OpenHost | null = null;
+  private item: OpenItem | null = null;
+  private tagName: string | null = null;
+
+  constructor(
+    private readonly cursor: XmlCursor,
+    private readonly sink: EventSink,
+    options: Required<ParseOptions>,
+  ) {
+    this.capture = new TextCapture(cursor);
+    this.limits = { short: SHORT_LIMIT, text: options.maxTextLength, output: options.maxOutputLength };
+  }
+
+  open(name: string, attrs: Record<string, string>): void {
+    const parent = this.cursor.parent();
+    if (name === 'ReportHost' && parent === 'Report') {
+      this.host = {
+        name: attrs.name ?? '',
+        position: this.cursor.here(),
+        props: new Map(),
+        findings: [],
+        unattributed: 0,
+      };
+    } else if (!this.host) {
+      return;
+    } else if (this.item && parent === 'ReportItem') {
+      const limit = ITEM_FIELDS[name];
+      if (limit) this.capture.start(this.limits[limit]);
+    } else if (name === 'ReportItem' && parent === 'ReportHost') {
+      this.item = { attrs, position: this.cursor.here(), fields: new Map(), cves: [] };
+    } else if (name === 'tag' && parent === 'HostProperties' && HOST_TAGS.has(attrs.name ?? '')) {
+      this.tagName = attrs.name ?? null;
+      this.capture.start(SHORT_LIMIT);
+    }
+  }
+
+  text(text: string): void {
+    this.capture.text(text);
+  }
+
+  close(name: string): void {
+    const host = this.host;
+    if (!host) return;
+    const parent = this.cursor.parent();
+    if (this.item && parent === 'ReportItem') {
+      const value = this.capture.take();
+      if (value === undefined) return;
+      if (name === 'cve') this.item.cves.push(value);
+      else this.item.fields.set(name, value);
+    } else if (name === 'tag' && this.tagName) {
+      host.props.set(this.tagName, this.capture.take() ?? '');
+      this.tagName = null;
+    } else if (name === 'ReportItem' && this.item) {
+      this.closeItem(host, this.item);
+      this.item = null;
+    } else if (name === 'ReportHost' && parent === 'Report') {
+      this.emitHost(host, true);
+      this.host = null;
+    }
+  }
+
+  finish(): void {}
+
+  abort(): void {
+    if (this.host) this.emitHost(this.host, false);
+    this.host = null;
+    this.item = null;
+  }
+
+  private identity(host: OpenHost): ScannedHost | null {
+    if (host.identity !== undefined) return host.identity;
+    const p = host.props;
+    const address = parseIp(p.get('host-ip') ?? host.name);
+    host.identity = address
+      ? compact({
+          ...address,
+          hostname: p.get('hostname') ?? (parseIp(host.name) ? undefined : host.name),
+          fqdn: p.get('host-fqdn'),
+          netbios: p.get('netbios-name'),
+          mac: normaliseMac(p.get('mac-address')),
+          // Nessus lists its OS guesses one per line, best first.
+          os: p.get('operating-system')?.split('\n')[0]?.trim(),
+          scanStart: epochTime(p.get('HOST_START_TIMESTAMP')) ?? textTime(p.get('HOST_START')),
+          scanEnd: epochTime(p.get('HOST_END_TIMESTAMP')) ?? textTime(p.get('HOST_END')),
+        })
+      : null;
+    return host.identity;
+  }
+
+  private emitHost(host: OpenHost, complete: boolean): void {
+    const identity = this.identity(host);
+    if (identity) {
+      this.sink.host({ host: identity, findings: host.findings, position: host.position, complete });
+      return;
+    }
+    const address = host.props.get('host-ip') ?? host.name;
+    this.sink.issue(
+      'invalid-ip',
+      `ReportHost "${host.name}" has no valid IP address ("${address}"); its ${host.unattributed} findings were not imported`,
+      host.position,
+      host.unattributed,
+    );
+  }
+
+  private closeItem(host: OpenHost, item: OpenItem): void {
+    const { attrs, fields, position } = item;
+    const port = parsePort(attrs.port ?? '');
+    const pluginId = attrs.pluginID?.trim();
+    if (port === undefined) {
+      this.sink.issue('invalid-port', `ReportItem port "${attrs.port ?? ''}" is not a port number`, position, 1);
+      return;
+    }
+    if (!pluginId) {
+      this.sink.issue('missing-field', 'ReportItem has no pluginID', position, 1);
+      return;
+    }
+    if (!this.identity(host)) {
+      host.unattributed++;
+      return;
+    }
+    const cvss2 = this.score(fields, 'cvss_base_score', position);
+    const cvss3 = this.score(fields, 'cvss3_base_score', position);
+    const cves: string[] = [];
+    for (const cve of item.cves) {
+      if (isCve(cve)) addUnique(cves, [cve.toUpperCase()]);
+      else this.sink.issue('invalid-cve', `"${cve}" is not a CVE id`, position);
+    }
+    const exploit = fields.get('exploit_available');
+    host.findings.push(
+      compact({
+        scanner: 'nessus',
+        scannerId: pluginId,
+        name: attrs.pluginName || fields.get('plugin_name') || `Nessus plugin ${pluginId}`,
+        severity: this.severity(attrs.severity, fields, cvss3, cvss2, position),
+        scannerRating: attrs.severity,
+        cvss2: cvss(cvss2, fields.get('cvss_vector')),
+        cvss3: cvss(cvss3, fields.get('cvss3_vector')),
+        cves,
+        port,
+        protocol: attrs.protocol?.trim().toLowerCase() ?? '',
+        service: attrs.svc_name,
+        family: attrs.pluginFamily,
+        synopsis: fields.get('synopsis'),
+        description: fields.get('description'),
+        solution: fields.get('solution'),
+        seeAlso: fields.get('see_also')?.split(/\s+/).filter(Boolean),
+        output: fields.get('plugin_output'),
+        exploitAvailable: exploit === undefined ? undefined : exploit === 'true',
+        position,
+      } satisfies Finding),
+    );
+  }
+
+  private score(fields: Map<string, string>, field: string, position: SourcePosition): number | undefined {
+    const score = parseScore(fields.get(field));
+    if (Number.isNaN(score)) {
+      this.sink.issue('invalid-score', `${field} "${fields.get(field)}" is not a CVSS score; ignored`, position);
+      return undefined;
+    }
+    return score;
+  }
+
+  /** The plugin's 0–4 rating; when it is missing or broken, risk_factor, then the CVSS scores. */
+  private severity(
+    level: string | undefined,
+    fields: Map<string, string>,
+    cvss3: number | undefined,
+    cvss2: number | undefined,
+    position: SourcePosition,
+  ): Severity {
+    const rated = level === undefined ? undefined : severityFromNessusLevel(level);
+    if (rated) return rated;
+    const risk = fields.get('risk_factor');
+    const fromRisk = risk ? severityFromLabel(risk) : undefined;
+    const fromScore = severityFromScores(cvss3, cvss2);
+    const source = fromRisk ? `risk_factor "${risk}"` : fromScore ? 'its CVSS score' : 'lack of any rating';
+    const fallback = fromRisk ?? fromScore ?? 'info';
+    this.sink.issue(
+      'invalid-severity',
+      `ReportItem severity "${level ?? ''}" is not 0–4; rated ${fallback} from ${source}`,
+      position,
+    );
+    return fallback;
+  }
+}

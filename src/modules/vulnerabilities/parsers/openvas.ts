@@ -1,0 +1,262 @@
+// OpenVAS / Greenbone XML reports. Results are listed by severity, not by host, so each run of
+// consecutive results on one address becomes a record; each `report/host` summary becomes a
+// record without findings that carries the scan times (and marks the host as scanned).
+import { addUnique, compact, cvss, extractCves, parseIp, parsePort, parseScore, textTime } from './fields.ts';
+import { severityFromLabel, severityFromScores } from './severity.ts';
+import type { EventSink } from './sink.ts';
+import type { Finding, ParseOptions, ScannedHost, SourcePosition } from './types.ts';
+import { TextCapture, type XmlCursor, type XmlHandler } from './xml-stream.ts';
+
+const SHORT_LIMIT = 1_000;
+/** A run longer than this is emitted in several records to keep memory bounded. */
+const MAX_RUN = 1_000;
+
+/** Elements read, keyed `parent/name`; the value says which length budget applies. */
+const RESULT_FIELDS: Record<string, 'short' | 'text' | 'output'> = {
+  'result/name': 'short',
+  'result/host': 'short',
+  'host/hostname': 'short',
+  'result/port': 'short',
+  'result/threat': 'short',
+  'result/severity': 'short',
+  'result/description': 'output',
+  'nvt/name': 'short',
+  'nvt/family': 'short',
+  'nvt/cvss_base': 'short',
+  // Older layouts: CVEs as a comma list and the solution inside `tags`.
+  'nvt/cve': 'text',
+  'nvt/tags': 'text',
+  'nvt/solution': 'text',
+  // Newer layouts: `<severities><severity type="cvss_base_v3"><value>CVSS:3.1/…`.
+  'severity/value': 'short',
+};
+
+const HOST_FIELDS = new Set(['host/ip', 'host/start', 'host/end', 'detail/name', 'detail/value']);
+
+interface OpenResult {
+  depth: number;
+  position: SourcePosition;
+  hostPosition: SourcePosition;
+  oid?: string;
+  fields: Map<string, string>;
+  cves: string[];
+  vectors: string[];
+}
+
+interface OpenHostSummary {
+  position: SourcePosition;
+  fields: Map<string, string>;
+  details: Map<string, string>;
+}
+
+interface Run {
+  host: ScannedHost;
+  position: SourcePosition;
+  findings: Finding[];
+}
+
+/** `summary=…|insight=…|solution=…|cvss_base_vector=…` → map. */
+function parseTags(tags: string | undefined): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const part of tags?.split(/\|(?=[a-z_]+=)/) ?? []) {
+    const eq = part.indexOf('=');
+    if (eq > 0) map.set(part.slice(0, eq), part.slice(eq + 1).trim());
+  }
+  return map;
+}
+
+/** OpenVAS severities go below 0 for false positives (-1), debug (-2) and errors (-3). */
+function parseSeverityScore(text: string | undefined): number | undefined {
+  return text?.trim().startsWith('-') ? 0 : parseScore(text);
+}
+
+export class OpenVasHandler implements XmlHandler {
+  private readonly capture: TextCapture;
+  private readonly limits: Record<'short' | 'text' | 'output', number>;
+  private result: OpenResult | null = null;
+  private summaryHost: OpenHostSummary | null = null;
+  private detail: Map<string, string> | null = null;
+  private run: Run | null = null;
+  /** Host names seen in results, for the host summaries that do not repeat them. */
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    private readonly cursor: XmlCursor,
+    private readonly sink: EventSink,
+    options: Required<ParseOptions>,
+  ) {
+    this.capture = new TextCapture(cursor);
+    this.limits = { short: SHORT_LIMIT, text: options.maxTextLength, output: options.maxOutputLength };
+  }
+
+  open(name: string, attrs: Record<string, string>): void {
+    const parent = this.cursor.parent();
+    const result = this.result;
+    if (result) {
+      // Nested results (newer `detection` blocks) must not be read as the result's own fields.
+      if (parent === 'result' && this.cursor.depth !== result.depth + 1) return;
+      const limit = RESULT_FIELDS[`${parent}/${name}`];
+      if (limit) this.capture.start(this.limits[limit]);
+      if (name === 'host' && parent === 'result') result.hostPosition = this.cursor.here();
+      else if (name === 'nvt') result.oid = attrs.oid?.trim();
+      else if (name === 'ref' && attrs.type?.toLowerCase() === 'cve' && attrs.id) result.cves.push(attrs.id);
+    } else if (name === 'result' && parent === 'results') {
+      const position = this.cursor.here();
+      this.result = {
+        depth: this.cursor.depth,
+        position,
+        hostPosition: position,
+        fields: new Map(),
+        cves: [],
+        vectors: [],
+      };
+    } else if (name === 'host' && parent === 'report') {
+      this.summaryHost = { position: this.cursor.here(), fields: new Map(), details: new Map() };
+    } else if (this.summaryHost) {
+      if (name === 'detail') this.detail = new Map();
+      if (HOST_FIELDS.has(`${parent}/${name}`)) this.capture.start(SHORT_LIMIT);
+    }
+  }
+
+  text(text: string): void {
+    this.capture.text(text);
+  }
+
+  close(name: string): void {
+    const parent = this.cursor.parent();
+    const value = this.capture.take();
+    const result = this.result;
+    if (result) {
+      if (name === 'result' && this.cursor.depth === result.depth) {
+        this.closeResult(result);
+        this.result = null;
+      } else if (value !== undefined) {
+        if (name === 'value') result.vectors.push(value);
+        else result.fields.set(`${parent}/${name}`, value);
+      }
+    } else if (name === 'results') {
+      this.flushRun(true);
+    } else if (this.summaryHost) {
+      if (name === 'host' && parent === 'report') {
+        this.closeHostSummary(this.summaryHost);
+        this.summaryHost = null;
+      } else if (name === 'detail' && this.detail) {
+        const key = this.detail.get('name');
+        if (key) this.summaryHost.details.set(key, this.detail.get('value') ?? '');
+        this.detail = null;
+      } else if (value !== undefined) {
+        (parent === 'detail' ? this.detail : this.summaryHost.fields)?.set(name, value);
+      }
+    }
+  }
+
+  finish(): void {
+    this.flushRun(true);
+  }
+
+  abort(): void {
+    this.flushRun(false);
+  }
+
+  private flushRun(complete: boolean): void {
+    if (this.run) this.sink.host({ ...this.run, complete });
+    this.run = null;
+  }
+
+  private closeResult(result: OpenResult): void {
+    const f = result.fields;
+    const hostText = f.get('result/host') ?? '';
+    const address = parseIp(hostText);
+    if (!address) {
+      this.sink.issue(
+        'invalid-ip',
+        `result host "${hostText}" is not a valid IP address; the finding was not imported`,
+        result.hostPosition,
+        1,
+      );
+      return;
+    }
+    const [portText = '', protocol = ''] = (f.get('result/port') ?? '').split('/');
+    const port = /^\d+$/.test(portText) ? parsePort(portText) : 0;
+    if (port === undefined) {
+      this.sink.issue('invalid-port', `result port "${f.get('result/port')}" is not a port number`, result.position, 1);
+      return;
+    }
+    if (!result.oid) {
+      this.sink.issue('missing-field', 'result has no NVT OID', result.position, 1);
+      return;
+    }
+    const hostname = f.get('host/hostname') || this.names.get(address.ip);
+    if (hostname) this.names.set(address.ip, hostname);
+
+    const tags = parseTags(f.get('nvt/tags'));
+    const score = parseSeverityScore(f.get('result/severity'));
+    const base = parseScore(f.get('nvt/cvss_base'));
+    if (Number.isNaN(score) || Number.isNaN(base)) {
+      this.sink.issue(
+        'invalid-score',
+        `result severity "${f.get('result/severity')}" / cvss_base "${f.get('nvt/cvss_base')}" is not a score; ignored`,
+        result.position,
+      );
+    }
+    const vector =
+      result.vectors.find((v) => v.startsWith('CVSS:3')) ?? tags.get('cvss_base_vector') ?? result.vectors[0];
+    const isV3 = vector?.startsWith('CVSS:3') ?? false;
+    const threat = f.get('result/threat') ?? '';
+    const rated = threat ? severityFromLabel(threat) : undefined;
+    const fallback = severityFromScores(score, base) ?? 'info';
+    if (threat && !rated) {
+      this.sink.issue(
+        'invalid-severity',
+        `threat "${threat}" is unknown; rated ${fallback} from its score`,
+        result.position,
+      );
+    }
+    const cves: string[] = [];
+    addUnique(cves, extractCves(result.cves.join(' ')));
+    addUnique(cves, extractCves(f.get('nvt/cve') ?? ''));
+
+    const finding = compact({
+      scanner: 'openvas',
+      scannerId: result.oid,
+      name: f.get('nvt/name') || f.get('result/name') || `NVT ${result.oid}`,
+      severity: rated ?? fallback,
+      scannerRating: threat,
+      scannerScore: Number.isNaN(score) ? undefined : score,
+      cvss2: isV3 ? undefined : cvss(base, vector),
+      cvss3: isV3 ? cvss(base, vector) : undefined,
+      cves,
+      port,
+      protocol: protocol.toLowerCase(),
+      family: f.get('nvt/family'),
+      synopsis: tags.get('summary'),
+      description: tags.get('insight'),
+      solution: f.get('nvt/solution') || tags.get('solution'),
+      output: f.get('result/description'),
+      position: result.position,
+    } satisfies Finding);
+
+    const host = compact({ ...address, hostname });
+    if (this.run && (this.run.host.ip !== host.ip || this.run.findings.length >= MAX_RUN)) this.flushRun(true);
+    this.run ??= { host, position: result.position, findings: [] };
+    this.run.findings.push(finding);
+  }
+
+  private closeHostSummary(summary: OpenHostSummary): void {
+    const ipText = summary.fields.get('ip') ?? '';
+    const address = parseIp(ipText);
+    if (!address) {
+      this.sink.issue('invalid-ip', `host "${ipText}" is not a valid IP address`, summary.position);
+      return;
+    }
+    const d = summary.details;
+    const host = compact({
+      ...address,
+      hostname: d.get('hostname') || this.names.get(address.ip),
+      os: d.get('best_os_txt'),
+      scanStart: textTime(summary.fields.get('start')),
+      scanEnd: textTime(summary.fields.get('end')),
+    });
+    this.sink.host({ host, findings: [], position: summary.position, complete: true });
+  }
+}

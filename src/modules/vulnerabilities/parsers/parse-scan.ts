@@ -1,0 +1,158 @@
+// Entry point: detect the format from the content, run its streaming parser, summarise.
+import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { runCsv } from './csv.ts';
+import { detectFormat } from './detect.ts';
+import { limitsOf } from './fields.ts';
+import { NessusHandler } from './nessus.ts';
+import { NmapHandler } from './nmap.ts';
+import { OpenVasHandler } from './openvas.ts';
+import { EventSink } from './sink.ts';
+import { SummaryBuilder } from './summary.ts';
+import type {
+  FatalError,
+  HostRecord,
+  ParseIssue,
+  ParseOptions,
+  ScanEvent,
+  ScanFormat,
+  ScanInput,
+  ScanSummary,
+} from './types.ts';
+import { runXml, XmlCursor, type XmlHandler } from './xml-stream.ts';
+
+/** A failure of the input itself (missing file, broken stream), as opposed to its content. */
+class ReadError extends Error {}
+
+async function* textChunks(input: ScanInput): AsyncGenerator<string> {
+  if (typeof input === 'string') {
+    yield input;
+    return;
+  }
+  const decoder = new StringDecoder('utf8');
+  if (input instanceof Uint8Array) {
+    yield decoder.write(Buffer.from(input.buffer, input.byteOffset, input.byteLength)) + decoder.end();
+    return;
+  }
+  const iterator = input[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Uint8Array | string>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      throw new ReadError(error instanceof Error ? error.message : String(error));
+    }
+    if (next.done) break;
+    const chunk = next.value;
+    yield typeof chunk === 'string'
+      ? chunk
+      : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+
+/** Reads just enough text to recognise the format, then hands back the whole stream. */
+async function sniff(chunks: AsyncGenerator<string>) {
+  let head = '';
+  let format: ScanFormat | null | undefined;
+  let ended = false;
+  while (format === undefined) {
+    const next = await chunks.next();
+    ended = next.done === true;
+    if (!ended) head += next.value;
+    format = detectFormat(head, ended);
+  }
+  // A UTF-8 byte order mark is not content for saxes nor csv-parse.
+  head = head.replace(/^\uFEFF/, '');
+  async function* whole(): AsyncGenerator<string> {
+    if (head) yield head;
+    if (!ended) yield* chunks;
+  }
+  return { format, head, stream: whole() };
+}
+
+function xmlHandler(
+  format: ScanFormat,
+  cursor: XmlCursor,
+  sink: EventSink,
+  options: Required<ParseOptions>,
+): XmlHandler {
+  if (format === 'nessus') return new NessusHandler(cursor, sink, options);
+  if (format === 'openvas') return new OpenVasHandler(cursor, sink, options);
+  return new NmapHandler(cursor, sink);
+}
+
+function unknownFormat(head: string): FatalError {
+  const start = head.trimStart().slice(0, 40).replace(/\s+/g, ' ');
+  return {
+    kind: 'unknown-format',
+    message: `unknown format: not a Nessus v2, OpenVAS/Greenbone or Nmap XML report, nor a Nessus or OpenVAS CSV export (starts with "${start}")`,
+  };
+}
+
+/**
+ * Parses a scanner report as a stream of events: `start` (format), `host` records and
+ * `issue`s in file order, then always one `end` with the fatal error, if any, and the summary.
+ * Memory is bounded by one host (one run of results for OpenVAS and CSV) plus the summary's
+ * sets of host keys and CVE ids.
+ */
+export async function* parseScan(input: ScanInput, options?: ParseOptions): AsyncGenerator<ScanEvent> {
+  const limits = limitsOf(options);
+  const summary = new SummaryBuilder();
+  let format: ScanFormat | null = null;
+  let fatal: FatalError | null = null;
+  try {
+    const sniffed = await sniff(textChunks(input));
+    format = sniffed.format;
+    if (!format) {
+      fatal = unknownFormat(sniffed.head);
+    } else {
+      yield { type: 'start', format };
+      const sink = new EventSink();
+      const cursor = new XmlCursor();
+      const events =
+        format === 'nessus-csv' || format === 'openvas-csv'
+          ? runCsv(sniffed.stream, format, sink, limits)
+          : runXml(sniffed.stream, xmlHandler(format, cursor, sink, limits), cursor, sink);
+      for (;;) {
+        const next = await events.next();
+        if (next.done) {
+          fatal = next.value;
+          break;
+        }
+        summary.add(next.value);
+        yield next.value;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof ReadError)) throw error;
+    fatal = { kind: 'read-error', message: `cannot read the report: ${error.message}` };
+  }
+  yield { type: 'end', format, fatal, summary: summary.result(format, fatal === null) };
+}
+
+export function parseScanFile(path: string, options?: ParseOptions): AsyncGenerator<ScanEvent> {
+  return parseScan(createReadStream(path, { highWaterMark: 256 * 1024 }), options);
+}
+
+export interface CollectedScan {
+  format: ScanFormat | null;
+  hosts: HostRecord[];
+  issues: ParseIssue[];
+  fatal: FatalError | null;
+  summary: ScanSummary;
+}
+
+/** Runs a whole parse into memory: for small reports, previews and tests, not for large imports. */
+export async function collectScan(input: ScanInput, options?: ParseOptions): Promise<CollectedScan> {
+  const hosts: HostRecord[] = [];
+  const issues: ParseIssue[] = [];
+  for await (const event of parseScan(input, options)) {
+    if (event.type === 'host') hosts.push(event.record);
+    else if (event.type === 'issue') issues.push(event.issue);
+    else if (event.type === 'end')
+      return { format: event.format, hosts, issues, fatal: event.fatal, summary: event.summary };
+  }
+  throw new Error('parseScan ended without its end event');
+}

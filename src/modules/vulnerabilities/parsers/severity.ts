@@ -1,0 +1,48 @@
+import type { Severity } from './types.ts';
+
+/** Nessus `severity` attribute 0–4, indexed by value. */
+const NESSUS_LEVELS: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+const RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
+
+/** Labels used by Nessus `risk_factor`/CSV `Risk` and OpenVAS `threat`/CSV `Severity`. */
+const LABELS: Record<string, Severity> = {
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+  none: 'info',
+  info: 'info',
+  log: 'info',
+  debug: 'info',
+  // A false positive confirmed in Greenbone must not make the host vulnerable.
+  'false positive': 'info',
+};
+
+/** 0 for `info` up to 4 for `critical`; a host is vulnerable when its maximum rank is ≥ 1. */
+export function severityRank(severity: Severity): number {
+  return RANK[severity];
+}
+
+export function severityFromNessusLevel(level: string): Severity | undefined {
+  return /^[0-4]$/.test(level.trim()) ? NESSUS_LEVELS[Number(level)] : undefined;
+}
+
+export function severityFromLabel(label: string): Severity | undefined {
+  return LABELS[label.trim().toLowerCase()];
+}
+
+/** CVSS v3 qualitative ratings, used when the scanner gives no rating of its own. */
+export function severityFromScore(score: number): Severity {
+  if (score >= 9) return 'critical';
+  if (score >= 7) return 'high';
+  if (score >= 4) return 'medium';
+  if (score > 0) return 'low';
+  return 'info';
+}
+
+/** The rating implied by the first score present (callers pass CVSS v3 first), or undefined when there is none. */
+export function severityFromScores(...scores: (number | undefined)[]): Severity | undefined {
+  const score = scores.find((s) => s !== undefined && !Number.isNaN(s));
+  return score === undefined ? undefined : severityFromScore(score);
+}
