@@ -22,10 +22,21 @@ export interface ScanConfig {
   windowSeconds: number;
   /** Distinct targets on one port in a window. Zeek scan.zeek `addr_scan_threshold` = 25. */
   horizontalThreshold: number;
+  /**
+   * Horizontal threshold for sources inside `internalNetworks`: ncsa/bro-simple-scan's
+   * `local_scan_threshold` = 250, so proxies and mail relays with a few % of failed connections
+   * to many servers are not scanners (TRW still catches internal scanners that mostly fail).
+   */
+  internalHorizontalThreshold: number;
   /** Distinct ports on one target in a window. Zeek scan.zeek `port_scan_threshold` = 15. */
   verticalThreshold: number;
   /** Distinct ICMP echo targets in a window. Snort 3 `icmp_med_sweep` / research §A: 20. */
   icmpSweepThreshold: number;
+  /**
+   * Count UDP without a reply as failed. Off by default, as in Zeek's scan.zeek: UDP has no
+   * handshake and silence is normal (DNS resolvers, NTP, syslog would look like scanners).
+   */
+  countUdp: boolean;
   /** Threshold Random Walk on first-contact outcomes, CUSUM form (research §A, rate-free: catches slow scans). */
   trw: TrwConfig;
   /** CIDRs whose scans are expected (the province's own vulnerability scanners, NMS). */
@@ -56,8 +67,10 @@ export const defaultEngineConfig: EngineConfig = {
   scan: {
     windowSeconds: 300,
     horizontalThreshold: 25,
+    internalHorizontalThreshold: 250,
     verticalThreshold: 15,
     icmpSweepThreshold: 20,
+    countUdp: false,
     trw: { enabled: true, theta0: 0.8, theta1: 0.2, falsePositiveRate: 1e-5, detectionRate: 0.99999 },
     allowList: [],
     ignoredPorts: [137, 138, 1900, 5353, 5355],

@@ -10,8 +10,8 @@ import { HyperLogLog, hashIpKey, RotatingBloomFilter, SaturatingSet } from './sk
 import type { FlowEvent, ScanKind, ScannerFinding, ScanRule, ScanRuleHit } from './types.ts';
 import { Outcome, Protocol } from './types.ts';
 
-/** Rule hits kept per finding: the first ones explain the alarm, the rest add nothing. */
-const MAX_RULE_HITS = 16;
+/** Hits kept per rule and finding: the first ones explain the alarm; the rest are only counted. */
+const MAX_HITS_PER_RULE = 3;
 
 interface SourceState {
   firstSeen: number;
@@ -24,6 +24,7 @@ interface SourceState {
   byPort: Map<number, SaturatingSet> | null;
   /** Vertical: target → distinct (proto, port) with failed attempts. */
   byTarget: Map<IpKey, SaturatingSet> | null;
+  internal: boolean;
   detection: Detection | null;
 }
 
@@ -91,7 +92,7 @@ export class ScanDetector {
     if (outcome === Outcome.Unknown) return;
     const proto = event.proto;
     const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
-    if (proto !== Protocol.Tcp && proto !== Protocol.Udp && !isIcmp) return;
+    if (proto !== Protocol.Tcp && !isIcmp && !(proto === Protocol.Udp && this.config.scan.countUdp)) return;
     const src = event.src;
     const dst = event.dst;
     if (
@@ -110,11 +111,6 @@ export class ScanDetector {
     const window = Math.floor(ts / this.config.scan.windowSeconds);
     if (window > this.currentWindow) this.currentWindow = window;
     const state = this.sourceState(src, ts);
-    const detection = state.detection;
-    if (detection) {
-      detection.finding.attempts++;
-      if (ts > detection.finding.lastSeen) detection.finding.lastSeen = ts;
-    }
     const dstHash = hashIpKey(dst);
     const failed = outcome !== Outcome.Ok;
     if (proto === Protocol.Tcp && this.config.scan.trw.enabled) {
@@ -136,11 +132,15 @@ export class ScanDetector {
         }
       }
     }
-    if (!failed) return;
-    this.stats.failedAttempts++;
-    this.countFailure(state, src, event, window, dstHash, isIcmp);
+    if (failed) {
+      this.stats.failedAttempts++;
+      this.countFailure(state, src, event, window, dstHash, isIcmp);
+    }
     const current = state.detection;
     if (current) {
+      current.finding.attempts++;
+      if (ts > current.finding.lastSeen) current.finding.lastSeen = ts;
+      if (!failed) return;
       current.finding.failedAttempts++;
       current.targets.add(dstHash);
       current.ports.add(portKey(proto, event.dstPort));
@@ -151,6 +151,10 @@ export class ScanDetector {
 
   private isAllowListed(src: IpKey): boolean {
     return (typeof src === 'number' ? this.allowList.lookupV4(src) : this.allowList.lookup(src)) === true;
+  }
+
+  private isInternal(src: IpKey): boolean {
+    return (typeof src === 'number' ? this.internal.lookupV4(src) : this.internal.lookup(src)) === true;
   }
 
   private sourceState(src: IpKey, ts: number): SourceState {
@@ -172,6 +176,7 @@ export class ScanDetector {
       trwScore: 0,
       byPort: null,
       byTarget: null,
+      internal: this.isInternal(src),
       detection: this.detections.get(src) ?? null,
     };
     this.sources.set(src, state);
@@ -204,7 +209,11 @@ export class ScanDetector {
     }
     const proto = event.proto;
     const port = portKey(proto, event.dstPort);
-    const horizontalThreshold = isIcmp ? scan.icmpSweepThreshold : scan.horizontalThreshold;
+    const horizontalThreshold = isIcmp
+      ? scan.icmpSweepThreshold
+      : state.internal
+        ? scan.internalHorizontalThreshold
+        : scan.horizontalThreshold;
     state.byPort ??= new Map();
     let targets = state.byPort.get(port);
     if (!targets && state.byPort.size < scan.maxKeysPerSource) {
@@ -256,17 +265,18 @@ export class ScanDetector {
       }
       detection = this.detect(state, src, event);
     }
-    if (detection.finding.rules.length < MAX_RULE_HITS) detection.finding.rules.push(hit);
+    const counts = detection.finding.ruleCounts;
+    counts[hit.rule] = (counts[hit.rule] ?? 0) + 1;
+    if ((counts[hit.rule] as number) <= MAX_HITS_PER_RULE) detection.finding.rules.push(hit);
   }
 
   private detect(state: SourceState, src: IpKey, event: FlowEvent): Detection {
-    const internal = (typeof src === 'number' ? this.internal.lookupV4(src) : this.internal.lookup(src)) === true;
     const detection: Detection = {
       finding: {
         ip: formatIpKey(src),
         kind: 'horizontal',
         slow: false,
-        internal,
+        internal: state.internal,
         firstSeen: state.firstSeen,
         lastSeen: event.ts,
         detectedAt: event.ts,
@@ -275,6 +285,7 @@ export class ScanDetector {
         distinctTargets: 0,
         distinctPorts: 0,
         rules: [],
+        ruleCounts: {},
         evidence: [],
       },
       targets: new HyperLogLog(),
@@ -312,6 +323,7 @@ export class ScanDetector {
         distinctTargets,
         distinctPorts,
         rules: [...finding.rules],
+        ruleCounts: { ...finding.ruleCounts },
         evidence: [...finding.evidence],
       };
     });

@@ -98,12 +98,16 @@ export interface ScannerFinding {
   firstSeen: number;
   lastSeen: number;
   detectedAt: number;
+  /** Attempts and failed attempts seen from detection on. */
   attempts: number;
   failedAttempts: number;
   /** Distinct targets / ports of failed attempts (HyperLogLog estimate, exact for small counts). */
   distinctTargets: number;
   distinctPorts: number;
+  /** The first hits of each rule (at most 3 per rule), with their numbers. */
   rules: ScanRuleHit[];
+  /** How many times each rule fired (per window and key for windowed rules). */
+  ruleCounts: Partial<Record<ScanRule, number>>;
   evidence: EvidenceSample[];
 }
 
