@@ -156,27 +156,30 @@ class CsvRows {
       os: get('os'),
     });
     const exploit = get('exploit').toLowerCase();
-    const finding: Finding = compact({
-      scanner: nessus ? 'nessus' : 'openvas',
-      scannerId: id,
-      name: get('name') || id,
-      severity: rated ?? fallback,
-      scannerRating: rating,
-      scannerScore,
-      cvss2: cvss(cvss2, get('cvss2Vector')),
-      cvss3: cvss(cvss3, get('cvss3Vector')),
-      cves: extractCves(get('cve')),
-      port,
-      protocol: get('protocol').toLowerCase(),
-      family: get('family'),
-      synopsis: truncate(get('synopsis'), this.limits.maxTextLength),
-      description: truncate(get('description'), this.limits.maxTextLength),
-      solution: truncate(get('solution'), this.limits.maxTextLength),
-      seeAlso: get('seeAlso').split(/\s+/).filter(Boolean),
-      output: truncate(get('output'), this.limits.maxOutputLength),
-      exploitAvailable: exploit ? exploit === 'true' || exploit === 'yes' : undefined,
-      position: at,
-    });
+    const finding: Finding = compact(
+      {
+        scanner: nessus ? 'nessus' : 'openvas',
+        scannerId: id,
+        name: get('name') || id,
+        severity: rated ?? fallback,
+        scannerRating: rating,
+        scannerScore,
+        cvss2: cvss(cvss2, get('cvss2Vector')),
+        cvss3: cvss(cvss3, get('cvss3Vector')),
+        cves: extractCves(get('cve')),
+        port,
+        protocol: get('protocol').toLowerCase(),
+        family: get('family'),
+        synopsis: truncate(get('synopsis'), this.limits.maxTextLength),
+        description: truncate(get('description'), this.limits.maxTextLength),
+        solution: truncate(get('solution'), this.limits.maxTextLength),
+        seeAlso: get('seeAlso').split(/\s+/).filter(Boolean),
+        output: truncate(get('output'), this.limits.maxOutputLength),
+        exploitAvailable: exploit ? exploit === 'true' || exploit === 'yes' : undefined,
+        position: at,
+      } satisfies Finding,
+      'protocol',
+    );
     if (!finding.seeAlso?.length) delete finding.seeAlso;
 
     if (this.run && (this.run.host.ip !== host.ip || this.run.findings.size >= MAX_RUN)) this.flush(true);
@@ -204,7 +207,6 @@ export async function* runCsv(
   limits: Required<ParseOptions>,
 ): AsyncGenerator<ScanEvent, FatalError | null> {
   const rows = new CsvRows(format, sink, limits);
-  let row = 0;
   let fatal: FatalError | null = null;
   const fail = (error: CsvError, kind: FatalError['kind']) => {
     const line = typeof error.lines === 'number' ? error.lines : undefined;
@@ -212,33 +214,44 @@ export async function* runCsv(
     const label = kind === 'truncated' ? 'truncated' : 'not well-formed';
     fatal ??= { kind, message: `${label}${where}: ${error.message}`, line, path: format };
   };
+  // Skips are reported while csv-parse reads ahead, records when we consume them: row numbers
+  // count both, so remember how many good records preceded each skip.
+  let skipped = 0;
+  const pendingSkips: number[] = [];
+  let passedSkips = 0;
   const parser = parse({
     columns: (header: string[]) => header.map((h) => h.trim()),
     info: true,
+    raw: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     on_skip: (error) => {
       if (!error) return;
-      row++;
-      if (ROW_FAULTS.has(error.code)) {
-        const line = typeof error.lines === 'number' ? error.lines : 0;
-        sink.issue('bad-row', `row ${row}: ${error.message}; row skipped`, rows.position(line, row), 1);
-      } else {
+      if (!ROW_FAULTS.has(error.code)) {
         fail(error, error.code === 'CSV_QUOTE_NOT_CLOSED' ? 'truncated' : 'not-well-formed');
+        return;
       }
+      const before = Number(error.records);
+      const row = before + ++skipped;
+      pendingSkips.push(before);
+      const line = typeof error.lines === 'number' ? error.lines : 0;
+      sink.issue('bad-row', `row ${row}: ${error.message}; row skipped`, rows.position(line, row), 1);
     },
   });
   const source = Readable.from(chunks);
   // pipe() does not forward a read failure: hand it to the parser so the loop below sees it.
   source.on('error', (error) => parser.destroy(error));
+  type Parsed = { record: Row; raw: string; info: { lines: number; records: number } };
   try {
-    for await (const { record, info } of source.pipe(parser) as AsyncIterable<{
-      record: Row;
-      info: { lines: number };
-    }>) {
+    for await (const { record, raw, info } of source.pipe(parser) as AsyncIterable<Parsed>) {
       if (fatal) break;
-      row++;
-      rows.add(record, rows.position(info.lines, row));
+      while (pendingSkips.length && (pendingSkips[0] as number) < info.records) {
+        pendingSkips.shift();
+        passedSkips++;
+      }
+      // info.lines is the row's last line; a quoted field may span several.
+      const firstLine = info.lines - (raw.trimEnd().split('\n').length - 1);
+      rows.add(record, rows.position(firstLine, info.records + passedSkips));
       yield* sink.drain();
     }
   } catch (error) {

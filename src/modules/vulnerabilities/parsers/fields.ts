@@ -112,11 +112,14 @@ export function textTime(raw: string | undefined): ScanTime | undefined {
   return zoned ? { raw: t, iso: new Date(t).toISOString() } : { raw: t };
 }
 
-/** Drops undefined and empty-string properties so records stay small and comparable. */
-export function compact<T extends object>(value: T): T {
+/**
+ * Drops undefined and empty-string properties so records stay small and comparable; `keep`
+ * names required string properties that may legitimately be empty.
+ */
+export function compact<T extends object>(value: T, ...keep: (keyof T)[]): T {
   for (const key of Object.keys(value) as (keyof T)[]) {
     const v = value[key];
-    if (v === undefined || v === '') delete value[key];
+    if (v === undefined || (v === '' && !keep.includes(key))) delete value[key];
   }
   return value;
 }

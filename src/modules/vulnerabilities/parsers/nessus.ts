@@ -201,27 +201,30 @@ export class NessusHandler implements XmlHandler {
     }
     const exploit = fields.get('exploit_available');
     host.findings.push(
-      compact({
-        scanner: 'nessus',
-        scannerId: pluginId,
-        name: attrs.pluginName || fields.get('plugin_name') || `Nessus plugin ${pluginId}`,
-        severity: this.severity(attrs.severity, fields, cvss3, cvss2, position),
-        scannerRating: attrs.severity,
-        cvss2: cvss(cvss2, fields.get('cvss_vector')),
-        cvss3: cvss(cvss3, fields.get('cvss3_vector')),
-        cves,
-        port,
-        protocol: attrs.protocol?.trim().toLowerCase() ?? '',
-        service: attrs.svc_name,
-        family: attrs.pluginFamily,
-        synopsis: fields.get('synopsis'),
-        description: fields.get('description'),
-        solution: fields.get('solution'),
-        seeAlso: fields.get('see_also')?.split(/\s+/).filter(Boolean),
-        output: fields.get('plugin_output'),
-        exploitAvailable: exploit === undefined ? undefined : exploit === 'true',
-        position,
-      } satisfies Finding),
+      compact(
+        {
+          scanner: 'nessus',
+          scannerId: pluginId,
+          name: attrs.pluginName || fields.get('plugin_name') || `Nessus plugin ${pluginId}`,
+          severity: this.severity(attrs.severity, fields, cvss3, cvss2, position),
+          scannerRating: attrs.severity,
+          cvss2: cvss(cvss2, fields.get('cvss_vector')),
+          cvss3: cvss(cvss3, fields.get('cvss3_vector')),
+          cves,
+          port,
+          protocol: attrs.protocol?.trim().toLowerCase() ?? '',
+          service: attrs.svc_name,
+          family: attrs.pluginFamily,
+          synopsis: fields.get('synopsis'),
+          description: fields.get('description'),
+          solution: fields.get('solution'),
+          seeAlso: fields.get('see_also')?.split(/\s+/).filter(Boolean),
+          output: fields.get('plugin_output'),
+          exploitAvailable: exploit === undefined ? undefined : exploit === 'true',
+          position,
+        } satisfies Finding,
+        'protocol',
+      ),
     );
   }
 

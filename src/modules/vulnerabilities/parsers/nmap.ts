@@ -158,22 +158,25 @@ export class NmapHandler implements XmlHandler {
     const type = entry.get('type');
     const known = score !== undefined && !Number.isNaN(score);
     host.findings.push(
-      compact({
-        scanner: 'nmap',
-        scannerId: `vulners:${id}`,
-        name: vulners.product ? `${id} (${vulners.product})` : id,
-        // vulners gives a bare score and no rating of its own.
-        severity: known ? severityFromScore(score) : 'info',
-        scannerScore: known ? score : undefined,
-        cves: extractCves(id),
-        port: port.port,
-        protocol: port.protocol,
-        service: port.service,
-        family: type,
-        seeAlso: type ? [`https://vulners.com/${type}/${id}`] : undefined,
-        exploitAvailable: entry.has('is_exploit') ? entry.get('is_exploit') === 'true' : undefined,
-        position: vulners.position,
-      } satisfies Finding),
+      compact(
+        {
+          scanner: 'nmap',
+          scannerId: `vulners:${id}`,
+          name: vulners.product ? `${id} (${vulners.product})` : id,
+          // vulners gives a bare score and no rating of its own.
+          severity: known ? severityFromScore(score) : 'info',
+          scannerScore: known ? score : undefined,
+          cves: extractCves(id),
+          port: port.port,
+          protocol: port.protocol,
+          service: port.service,
+          family: type,
+          seeAlso: type ? [`https://vulners.com/${type}/${id}`] : undefined,
+          exploitAvailable: entry.has('is_exploit') ? entry.get('is_exploit') === 'true' : undefined,
+          position: vulners.position,
+        } satisfies Finding,
+        'protocol',
+      ),
     );
   }
 

@@ -216,25 +216,28 @@ export class OpenVasHandler implements XmlHandler {
     addUnique(cves, extractCves(result.cves.join(' ')));
     addUnique(cves, extractCves(f.get('nvt/cve') ?? ''));
 
-    const finding = compact({
-      scanner: 'openvas',
-      scannerId: result.oid,
-      name: f.get('nvt/name') || f.get('result/name') || `NVT ${result.oid}`,
-      severity: rated ?? fallback,
-      scannerRating: threat,
-      scannerScore: Number.isNaN(score) ? undefined : score,
-      cvss2: isV3 ? undefined : cvss(base, vector),
-      cvss3: isV3 ? cvss(base, vector) : undefined,
-      cves,
-      port,
-      protocol: protocol.toLowerCase(),
-      family: f.get('nvt/family'),
-      synopsis: tags.get('summary'),
-      description: tags.get('insight'),
-      solution: f.get('nvt/solution') || tags.get('solution'),
-      output: f.get('result/description'),
-      position: result.position,
-    } satisfies Finding);
+    const finding = compact(
+      {
+        scanner: 'openvas',
+        scannerId: result.oid,
+        name: f.get('nvt/name') || f.get('result/name') || `NVT ${result.oid}`,
+        severity: rated ?? fallback,
+        scannerRating: threat,
+        scannerScore: Number.isNaN(score) ? undefined : score,
+        cvss2: isV3 ? undefined : cvss(base, vector),
+        cvss3: isV3 ? cvss(base, vector) : undefined,
+        cves,
+        port,
+        protocol: protocol.toLowerCase(),
+        family: f.get('nvt/family'),
+        synopsis: tags.get('summary'),
+        description: tags.get('insight'),
+        solution: f.get('nvt/solution') || tags.get('solution'),
+        output: f.get('result/description'),
+        position: result.position,
+      } satisfies Finding,
+      'protocol',
+    );
 
     const host = compact({ ...address, hostname });
     if (this.run && (this.run.host.ip !== host.ip || this.run.findings.length >= MAX_RUN)) this.flushRun(true);
