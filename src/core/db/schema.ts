@@ -2,3 +2,4 @@
 export * from '../../modules/audit/audit.schema.ts';
 export * from '../../modules/auth/auth.schema.ts';
 export * from '../../modules/organisations/organisations.schema.ts';
+export * from '../../modules/vulnerabilities/vulnerabilities.schema.ts';

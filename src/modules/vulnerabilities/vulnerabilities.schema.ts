@@ -1,0 +1,148 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  date,
+  index,
+  inet,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from '../auth/auth.schema.ts';
+import { organisations } from '../organisations/organisations.schema.ts';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export const severityEnum = pgEnum('vuln_severity', SEVERITIES);
+
+/**
+ * Lifecycle of a finding (lỗ hổng trên một máy):
+ * open → fixed (the agency says so; awaits the next scan) → resolved (a later scan no longer reports it);
+ * open → accepted (risk accepted with reason and expiry, approved by the Department) or false_positive (approved by
+ * the SOC). A later scan that reports a resolved or fixed finding again reopens it.
+ */
+export const FINDING_STATUSES = ['open', 'fixed', 'resolved', 'accepted', 'false_positive'] as const;
+export const findingStatusEnum = pgEnum('finding_status', FINDING_STATUSES);
+
+/** One imported report file. The SHA-256 of the file makes re-importing it a no-op. */
+export const scanImports = pgTable('scan_imports', {
+  id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+  sha256: text('sha256').notNull().unique(),
+  fileName: text('file_name').notNull(),
+  format: text('format').notNull(),
+  /** When the scan ran (given at import, else the import time): the instant its findings were seen or resolved. */
+  scannedAt: timestamp('scanned_at', { withTimezone: true }).notNull(),
+  importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+  importedBy: uuid('imported_by').references(() => users.id, { onDelete: 'set null' }),
+  hosts: integer('hosts').notNull(),
+  findings: integer('findings').notNull(),
+  /** Parser issues (malformed elements, skipped rows) with their positions, capped. */
+  issues: jsonb('issues').notNull().default([]),
+  summary: jsonb('summary').notNull(),
+});
+
+/** A scanned computer (máy tính), attributed to the organisation whose IP range holds its address. */
+export const computers = pgTable(
+  'computers',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The parsers' host key: IP plus MAC or short name, so a reused DHCP address is another computer. */
+    hostKey: text('host_key').notNull().unique(),
+    ip: inet('ip').notNull(),
+    hostname: text('hostname'),
+    fqdn: text('fqdn'),
+    netbios: text('netbios'),
+    mac: text('mac'),
+    os: text('os'),
+    organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    /** 'range' when attributed by IP range, 'manual' when an analyst assigned it (then imports leave it alone). */
+    attribution: text('attribution').notNull().default('range'),
+    firstSeen: timestamp('first_seen', { withTimezone: true }).notNull(),
+    lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('computers_org_idx').on(t.organisationId), index('computers_ip_idx').on(t.ip)],
+);
+
+export const vulnFindings = pgTable(
+  'vuln_findings',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    computerId: uuid('computer_id')
+      .notNull()
+      .references(() => computers.id, { onDelete: 'cascade' }),
+    /** Denormalised from the computer so every list can be scope-filtered without a join. */
+    organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    scanner: text('scanner').notNull(),
+    scannerId: text('scanner_id').notNull(),
+    port: integer('port').notNull(),
+    protocol: text('protocol').notNull(),
+    service: text('service'),
+    name: text('name').notNull(),
+    severity: severityEnum('severity').notNull(),
+    cvss2Score: real('cvss2_score'),
+    cvss2Vector: text('cvss2_vector'),
+    cvss3Score: real('cvss3_score'),
+    cvss3Vector: text('cvss3_vector'),
+    cves: text('cves').array().notNull().default(sql`'{}'::text[]`),
+    solution: text('solution'),
+    synopsis: text('synopsis'),
+    output: text('output'),
+    knownExploited: boolean('known_exploited').notNull().default(false),
+    status: findingStatusEnum('status').notNull().default('open'),
+    statusReason: text('status_reason'),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true }),
+    /** Accepted risk only: when the acceptance ends and the finding counts as open again. */
+    acceptedUntil: date('accepted_until'),
+    /** Who asked for accepted/false_positive; approval is a separate step by the Department / SOC. */
+    requestedStatus: findingStatusEnum('requested_status'),
+    requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
+    firstSeen: timestamp('first_seen', { withTimezone: true }).notNull(),
+    lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    reopenedCount: integer('reopened_count').notNull().default(0),
+    lastScanId: uuid('last_scan_id').references(() => scanImports.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    uniqueIndex('vuln_findings_identity_idx').on(t.computerId, t.scanner, t.scannerId, t.port, t.protocol),
+    index('vuln_findings_org_idx').on(t.organisationId),
+    index('vuln_findings_status_idx').on(t.status, t.severity),
+    index('vuln_findings_last_scan_idx').on(t.lastScanId),
+  ],
+);
+
+/** Which computers each scan covered: a finding of a covered computer that the scan no longer reports is resolved. */
+export const scanComputers = pgTable(
+  'scan_computers',
+  {
+    scanId: uuid('scan_id')
+      .notNull()
+      .references(() => scanImports.id, { onDelete: 'cascade' }),
+    computerId: uuid('computer_id')
+      .notNull()
+      .references(() => computers.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.scanId, t.computerId] }), index('scan_computers_computer_idx').on(t.computerId)],
+);
+
+/** CISA Known Exploited Vulnerabilities catalogue, imported from a file the user supplies (no network at run time). */
+export const kevEntries = pgTable('kev_entries', {
+  cveId: text('cve_id').primaryKey(),
+  vendor: text('vendor'),
+  product: text('product'),
+  name: text('name'),
+  dateAdded: date('date_added'),
+  dueDate: date('due_date'),
+  knownRansomware: boolean('known_ransomware').notNull().default(false),
+});
+
+/** Remediation deadline (days from first seen) per severity; editable by the Department. */
+export const remediationPolicy = pgTable('remediation_policy', {
+  severity: severityEnum('severity').primaryKey(),
+  dueDays: integer('due_days').notNull(),
+});

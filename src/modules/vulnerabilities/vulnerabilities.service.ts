@@ -1,0 +1,426 @@
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Db, queryRows } from '../../core/db/client.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { auditActor } from '../auth/auth.service.ts';
+import { type Actor, inScope, type Scope, subtreeIds } from '../auth/scope.ts';
+import { organisations } from '../organisations/organisations.schema.ts';
+import {
+  computers,
+  kevEntries,
+  remediationPolicy,
+  SEVERITIES,
+  scanImports,
+  vulnFindings,
+} from './vulnerabilities.schema.ts';
+
+type Severity = (typeof SEVERITIES)[number];
+
+/** Default remediation deadlines in days from first sighting (the Department can change them). */
+export const DEFAULT_DUE_DAYS: Record<Severity, number> = { critical: 7, high: 30, medium: 90, low: 180, info: 365 };
+
+/**
+ * The organisations whose computers a query may count: the caller's scope, narrowed to a requested subtree.
+ * `null` = no restriction (province-wide, unattributed computers included).
+ */
+export async function organisationFilter(db: Db, scope: Scope, subtreeRoot?: string): Promise<string[] | null> {
+  if (!subtreeRoot) return scope.all ? null : scope.organisationIds;
+  const subtree = await subtreeIds(db, subtreeRoot);
+  return scope.all ? subtree : subtree.filter((id) => scope.organisationIds.includes(id));
+}
+
+const orgCondition = (column: SQL, ids: string[] | null) =>
+  ids === null ? sql`true` : ids.length ? sql`${column} in (${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)})` : sql`false`;
+
+export const ZPeriod = z.object({
+  from: z.iso.date().describe('first day, yyyy-mm-dd (Asia/Ho_Chi_Minh)'),
+  to: z.iso.date().describe('last day, yyyy-mm-dd (inclusive)'),
+  organisationId: z.uuid().optional().describe('limit to this organisation and its descendants'),
+});
+export type Period = z.infer<typeof ZPeriod>;
+
+// Period bounds are whole days in the province's time zone.
+const dayStart = (d: string) => sql`(${d}::date::timestamp at time zone 'Asia/Ho_Chi_Minh')`;
+const dayEnd = (d: string) => sql`((${d}::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh')`;
+
+/**
+ * A finding counts in a period when it was open at some moment of it (and is not a confirmed false positive).
+ * Column names are unqualified so the condition also works in joins and lateral sub-queries on vuln_findings.
+ */
+const openBetween = (start: SQL, end: SQL) => sql`severity <> 'info' and status <> 'false_positive'
+  and first_seen < ${end} and (resolved_at is null or resolved_at >= ${start})`;
+const openDuring = (p: Period) => openBetween(dayStart(p.from), dayEnd(p.to));
+
+export type VulnerabilitySummary = {
+  period: { from: string; to: string };
+  /** Computers with at least one vulnerability open during the period ("máy tính có lỗ hổng"). */
+  vulnerableComputers: number;
+  withCritical: number;
+  withHigh: number;
+  /** Each vulnerable computer counted once, under its most severe open finding. */
+  byMaxSeverity: Record<Exclude<Severity, 'info'>, number>;
+  knownExploitedComputers: number;
+  scannedComputers: number;
+  unattributedVulnerableComputers: number;
+  topVulnerabilities: { scanner: string; scannerId: string; name: string; severity: Severity; computers: number; cves: string[] }[];
+  byOrganisation: { organisationId: string | null; name: string | null; vulnerableComputers: number; withCritical: number; withHigh: number }[];
+  byMonth: { month: string; vulnerableComputers: number; withCritical: number }[];
+};
+
+export async function vulnerabilitySummary(db: Db, scope: Scope, p: Period): Promise<VulnerabilitySummary> {
+  const orgIds = await organisationFilter(db, scope, p.organisationId);
+  const where = sql`${openDuring(p)} and ${orgCondition(sql`organisation_id`, orgIds)}`;
+  const [totals] = await queryRows<{
+    vulnerable: number;
+    critical: number;
+    high: number;
+    kev: number;
+    unattributed: number;
+  }>(
+    db,
+    sql`select count(distinct computer_id)::int as vulnerable,
+      count(distinct computer_id) filter (where severity = 'critical')::int as critical,
+      count(distinct computer_id) filter (where severity = 'high')::int as high,
+      count(distinct computer_id) filter (where known_exploited)::int as kev,
+      count(distinct computer_id) filter (where organisation_id is null)::int as unattributed
+    from vuln_findings where ${where}`,
+  );
+  const maxRows = await queryRows<{ severity: Severity; n: number }>(
+    db,
+    sql`select severity, count(*)::int as n from (
+      select computer_id, min(case severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end) as r
+      from vuln_findings where ${where} group by computer_id) m
+      join (values (0, 'critical'), (1, 'high'), (2, 'medium'), (3, 'low')) as s(r, severity) on s.r = m.r
+      group by severity`,
+  );
+  const [scanned] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from computers
+      where first_seen < ${dayEnd(p.to)} and last_seen >= ${dayStart(p.from)} and ${orgCondition(sql`organisation_id`, orgIds)}`,
+  );
+  const top = await queryRows<VulnerabilitySummary['topVulnerabilities'][number]>(
+    db,
+    sql`select scanner, scanner_id as "scannerId", max(name) as name,
+        (array_agg(severity order by severity))[1] as severity,
+        count(distinct computer_id)::int as computers,
+        coalesce((select array_agg(distinct c) from vuln_findings f2, unnest(f2.cves) c
+                  where f2.scanner = f.scanner and f2.scanner_id = f.scanner_id), '{}') as cves
+      from vuln_findings f where ${where}
+      group by scanner, scanner_id order by computers desc, max(cvss3_score) desc nulls last limit 10`,
+  );
+  const byOrg = await queryRows<VulnerabilitySummary['byOrganisation'][number]>(
+    db,
+    sql`select f.organisation_id as "organisationId", o.name,
+        count(distinct f.computer_id)::int as "vulnerableComputers",
+        count(distinct f.computer_id) filter (where f.severity = 'critical')::int as "withCritical",
+        count(distinct f.computer_id) filter (where f.severity = 'high')::int as "withHigh"
+      from vuln_findings f left join organisations o on o.id = f.organisation_id
+      where ${openDuring(p)} and ${orgCondition(sql`f.organisation_id`, orgIds)} group by f.organisation_id, o.name order by 3 desc, o.name`,
+  );
+  const monthStart = sql`(m::timestamp at time zone 'Asia/Ho_Chi_Minh')`;
+  const monthEnd = sql`((m + interval '1 month')::timestamp at time zone 'Asia/Ho_Chi_Minh')`;
+  const byMonth = await queryRows<VulnerabilitySummary['byMonth'][number]>(
+    db,
+    sql`select to_char(m, 'YYYY-MM') as month,
+        count(distinct computer_id)::int as "vulnerableComputers",
+        count(distinct computer_id) filter (where severity = 'critical')::int as "withCritical"
+      from generate_series(date_trunc('month', ${p.from}::date), date_trunc('month', ${p.to}::date), interval '1 month') m
+      left join vuln_findings on ${openBetween(monthStart, monthEnd)} and ${orgCondition(sql`organisation_id`, orgIds)}
+      group by m order by m`,
+  );
+  const bySeverity = Object.fromEntries(maxRows.map((r) => [r.severity, r.n]));
+  return {
+    period: { from: p.from, to: p.to },
+    vulnerableComputers: totals?.vulnerable ?? 0,
+    withCritical: totals?.critical ?? 0,
+    withHigh: totals?.high ?? 0,
+    byMaxSeverity: {
+      critical: bySeverity.critical ?? 0,
+      high: bySeverity.high ?? 0,
+      medium: bySeverity.medium ?? 0,
+      low: bySeverity.low ?? 0,
+    },
+    knownExploitedComputers: totals?.kev ?? 0,
+    scannedComputers: scanned?.n ?? 0,
+    unattributedVulnerableComputers: totals?.unattributed ?? 0,
+    topVulnerabilities: top,
+    byOrganisation: byOrg,
+    byMonth,
+  };
+}
+
+/** Remediation deadlines per severity: stored policy over the defaults. */
+export async function remediationDays(db: Db): Promise<Record<Severity, number>> {
+  const rows = await db.select().from(remediationPolicy);
+  return { ...DEFAULT_DUE_DAYS, ...Object.fromEntries(rows.map((r) => [r.severity, r.dueDays])) };
+}
+
+export async function setRemediationDays(db: Db, actor: Actor, days: Partial<Record<Severity, number>>) {
+  const before = await remediationDays(db);
+  await db.transaction(async (tx) => {
+    for (const [severity, dueDays] of Object.entries(days))
+      await tx
+        .insert(remediationPolicy)
+        .values({ severity: severity as Severity, dueDays })
+        .onConflictDoUpdate({ target: remediationPolicy.severity, set: { dueDays } });
+    await recordAudit(tx, auditActor(actor), { action: 'vuln.policy.update', entityType: 'remediation_policy', before, after: { ...before, ...days } });
+  });
+  return remediationDays(db);
+}
+
+/** Due date of a finding = first seen + the policy's days for its severity (as SQL, for lists and filters). */
+const dueAt = (days: Record<Severity, number>) =>
+  sql`(${vulnFindings.firstSeen} + make_interval(days => case ${vulnFindings.severity} ${sql.join(
+    SEVERITIES.map((s) => sql`when ${s} then ${days[s]}::int`),
+    sql` `,
+  )} end))`;
+
+export const ZFindingQuery = z.object({
+  status: z.enum(['open', 'fixed', 'resolved', 'accepted', 'false_positive', 'active']).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  organisationId: z.uuid().optional(),
+  computerId: z.uuid().optional(),
+  overdue: z.coerce.boolean().optional(),
+  pendingApproval: z.coerce.boolean().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export async function listFindings(db: Db, scope: Scope, q: z.infer<typeof ZFindingQuery>) {
+  const orgIds = await organisationFilter(db, scope, q.organisationId);
+  const days = await remediationDays(db);
+  const due = dueAt(days);
+  const conds: SQL[] = [orgCondition(sql`${vulnFindings.organisationId}`, orgIds)];
+  // "active" = still needs work: open, or marked fixed but not yet confirmed by a scan.
+  if (q.status === 'active') conds.push(inArray(vulnFindings.status, ['open', 'fixed']));
+  else if (q.status) conds.push(eq(vulnFindings.status, q.status));
+  if (q.severity) conds.push(eq(vulnFindings.severity, q.severity));
+  if (q.computerId) conds.push(eq(vulnFindings.computerId, q.computerId));
+  if (q.overdue) conds.push(sql`${vulnFindings.status} = 'open' and ${due} < now()`);
+  if (q.pendingApproval) conds.push(sql`${vulnFindings.requestedStatus} is not null`);
+  return db
+    .select({
+      finding: vulnFindings,
+      dueAt: sql<Date>`${due}`.mapWith((v: string | Date) => new Date(v)),
+      ip: computers.ip,
+      hostname: computers.hostname,
+      organisationName: organisations.name,
+    })
+    .from(vulnFindings)
+    .innerJoin(computers, eq(computers.id, vulnFindings.computerId))
+    .leftJoin(organisations, eq(organisations.id, vulnFindings.organisationId))
+    .where(and(...conds))
+    .orderBy(sql`case ${vulnFindings.severity} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`, desc(vulnFindings.lastSeen))
+    .limit(q.limit)
+    .offset(q.offset);
+}
+
+export async function listComputers(db: Db, scope: Scope, q: { organisationId?: string; unattributed?: boolean; limit: number; offset: number }) {
+  const orgIds = q.unattributed ? null : await organisationFilter(db, scope, q.organisationId);
+  if (q.unattributed && !scope.all) return [];
+  return queryRows<{
+    id: string;
+    ip: string;
+    hostname: string | null;
+    os: string | null;
+    organisationId: string | null;
+    organisationName: string | null;
+    lastSeen: string;
+    open: number;
+    critical: number;
+    high: number;
+  }>(
+    db,
+    sql`select c.id, host(c.ip) as ip, coalesce(c.hostname, c.fqdn, c.netbios) as hostname, c.os,
+        c.organisation_id as "organisationId", o.name as "organisationName", c.last_seen as "lastSeen",
+        count(f.id) filter (where f.status = 'open')::int as open,
+        count(f.id) filter (where f.status = 'open' and f.severity = 'critical')::int as critical,
+        count(f.id) filter (where f.status = 'open' and f.severity = 'high')::int as high
+      from computers c
+      left join organisations o on o.id = c.organisation_id
+      left join vuln_findings f on f.computer_id = c.id
+      where ${q.unattributed ? sql`c.organisation_id is null` : orgCondition(sql`c.organisation_id`, orgIds)}
+      group by c.id, o.name
+      order by critical desc, high desc, open desc, c.ip
+      limit ${q.limit} offset ${q.offset}`,
+  );
+}
+
+async function findingInScope(db: Db, scope: Scope, id: string) {
+  const [f] = await db.select().from(vulnFindings).where(eq(vulnFindings.id, id));
+  // Another agency's finding is indistinguishable from a missing one.
+  if (!f || !inScope(scope, f.organisationId)) throw notFound('Finding');
+  return f;
+}
+
+export const ZStatusChange = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('fixed'), reason: z.string().max(2000).optional() }),
+  z.object({ status: z.literal('accepted'), reason: z.string().min(5).max(2000), acceptedUntil: z.iso.date() }),
+  z.object({ status: z.literal('false_positive'), reason: z.string().min(5).max(2000) }),
+  z.object({ status: z.literal('open'), reason: z.string().max(2000).optional() }),
+]);
+
+/**
+ * An agency marks its own finding fixed (to be confirmed by the next scan), or asks for accepted risk (the Department
+ * approves) or false positive (the SOC approves). The approvers themselves change the status directly.
+ */
+export async function changeFindingStatus(db: Db, actor: Actor, scope: Scope, id: string, change: z.infer<typeof ZStatusChange>) {
+  const before = await findingInScope(db, scope, id);
+  const approver = change.status === 'accepted' ? ['department', 'admin'] : change.status === 'false_positive' ? ['soc', 'admin'] : null;
+  const direct = !approver || approver.includes(actor.role);
+  if (change.status === 'accepted' && change.acceptedUntil <= new Date().toISOString().slice(0, 10))
+    throw new AppError('VALIDATION', 'The acceptance must end in the future', { field: 'acceptedUntil' });
+  if (change.status === 'open' && !['soc', 'admin'].includes(actor.role))
+    throw new AppError('FORBIDDEN', 'Only the SOC reopens a finding by hand; scans reopen findings automatically');
+  const now = new Date();
+  const set = direct
+    ? {
+        status: change.status,
+        statusReason: change.reason ?? null,
+        statusChangedAt: now,
+        acceptedUntil: change.status === 'accepted' ? change.acceptedUntil : null,
+        requestedStatus: null,
+        requestedBy: null,
+      }
+    : {
+        requestedStatus: change.status,
+        requestedBy: actor.userId,
+        statusReason: change.reason,
+        acceptedUntil: change.status === 'accepted' ? change.acceptedUntil : null,
+      };
+  return db.transaction(async (tx) => {
+    const [after] = await tx.update(vulnFindings).set(set).where(eq(vulnFindings.id, id)).returning();
+    await recordAudit(tx, auditActor(actor), {
+      action: direct ? 'vuln.finding.status' : 'vuln.finding.request',
+      entityType: 'vuln_finding',
+      entityId: id,
+      organisationId: before.organisationId,
+      before: { status: before.status, requestedStatus: before.requestedStatus },
+      after: { status: after?.status, requestedStatus: after?.requestedStatus, reason: change.reason },
+    });
+    return after;
+  });
+}
+
+/** The Department (accepted risk) or the SOC (false positive) approves or rejects an agency's request. */
+export async function decideFindingRequest(db: Db, actor: Actor, scope: Scope, id: string, approve: boolean) {
+  const before = await findingInScope(db, scope, id);
+  if (!before.requestedStatus) throw new AppError('CONFLICT', 'No request is pending on this finding');
+  const approver = before.requestedStatus === 'accepted' ? ['department', 'admin'] : ['soc', 'admin'];
+  if (!approver.includes(actor.role))
+    throw new AppError('FORBIDDEN', before.requestedStatus === 'accepted' ? 'The Department approves accepted risks' : 'The SOC approves false positives');
+  return db.transaction(async (tx) => {
+    const [after] = await tx
+      .update(vulnFindings)
+      .set(
+        approve
+          ? { status: before.requestedStatus ?? before.status, statusChangedAt: new Date(), requestedStatus: null, requestedBy: null }
+          : { requestedStatus: null, requestedBy: null, acceptedUntil: null },
+      )
+      .where(eq(vulnFindings.id, id))
+      .returning();
+    await recordAudit(tx, auditActor(actor), {
+      action: approve ? 'vuln.finding.approve' : 'vuln.finding.reject',
+      entityType: 'vuln_finding',
+      entityId: id,
+      organisationId: before.organisationId,
+      before: { status: before.status, requestedStatus: before.requestedStatus },
+      after: { status: after?.status },
+    });
+    return after;
+  });
+}
+
+/** An analyst assigns an unattributed (or wrongly attributed) computer; later imports keep this assignment. */
+export async function assignComputer(db: Db, actor: Actor, computerId: string, organisationId: string | null) {
+  const [before] = await db.select().from(computers).where(eq(computers.id, computerId));
+  if (!before) throw notFound('Computer');
+  if (organisationId) {
+    const [org] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId));
+    if (!org) throw new AppError('VALIDATION', 'Unknown organisation', { field: 'organisationId' });
+  }
+  await db.transaction(async (tx) => {
+    await tx
+      .update(computers)
+      .set({ organisationId, attribution: organisationId ? 'manual' : 'range' })
+      .where(eq(computers.id, computerId));
+    await tx.update(vulnFindings).set({ organisationId }).where(eq(vulnFindings.computerId, computerId));
+    await recordAudit(tx, auditActor(actor), {
+      action: 'vuln.computer.assign',
+      entityType: 'computer',
+      entityId: computerId,
+      organisationId,
+      before: { organisationId: before.organisationId },
+      after: { organisationId },
+    });
+  });
+}
+
+export const listScans = (db: Db, limit = 100) =>
+  db
+    .select({
+      id: scanImports.id,
+      fileName: scanImports.fileName,
+      format: scanImports.format,
+      scannedAt: scanImports.scannedAt,
+      importedAt: scanImports.importedAt,
+      hosts: scanImports.hosts,
+      findings: scanImports.findings,
+      issues: scanImports.issues,
+    })
+    .from(scanImports)
+    .orderBy(desc(scanImports.importedAt))
+    .limit(limit);
+
+const ZKevCatalogue = z.object({
+  vulnerabilities: z.array(
+    z.object({
+      cveID: z.string().regex(/^CVE-\d{4}-\d{4,}$/i),
+      vendorProject: z.string().optional(),
+      product: z.string().optional(),
+      vulnerabilityName: z.string().optional(),
+      dateAdded: z.string().optional(),
+      dueDate: z.string().optional(),
+      knownRansomwareCampaignUse: z.string().optional(),
+    }),
+  ),
+});
+
+/**
+ * Loads the CISA KEV catalogue (known_exploited_vulnerabilities.json, supplied by the user) and flags every stored
+ * finding whose CVEs are in it. Replacing the catalogue is idempotent.
+ */
+export async function importKev(db: Db, actor: Actor | null, json: unknown) {
+  const parsed = ZKevCatalogue.safeParse(json);
+  if (!parsed.success)
+    throw new AppError('VALIDATION', `Not a CISA KEV catalogue: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+  const isoOrNull = (d?: string) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : null);
+  const rows = parsed.data.vulnerabilities.map((v) => ({
+    cveId: v.cveID.toUpperCase(),
+    vendor: v.vendorProject ?? null,
+    product: v.product ?? null,
+    name: v.vulnerabilityName ?? null,
+    dateAdded: isoOrNull(v.dateAdded),
+    dueDate: isoOrNull(v.dueDate),
+    knownRansomware: v.knownRansomwareCampaignUse?.toLowerCase() === 'known',
+  }));
+  return db.transaction(async (tx) => {
+    for (let i = 0; i < rows.length; i += 500)
+      await tx
+        .insert(kevEntries)
+        .values(rows.slice(i, i + 500))
+        .onConflictDoUpdate({
+          target: kevEntries.cveId,
+          set: { vendor: sql`excluded.vendor`, product: sql`excluded.product`, name: sql`excluded.name`, dueDate: sql`excluded.due_date` },
+        });
+    const flagged = await tx
+      .update(vulnFindings)
+      .set({ knownExploited: true })
+      .where(sql`not ${vulnFindings.knownExploited} and ${vulnFindings.cves} && (select coalesce(array_agg(cve_id), '{}') from kev_entries)`)
+      .returning({ id: vulnFindings.id });
+    const result = { catalogueEntries: rows.length, newlyFlaggedFindings: flagged.length };
+    await recordAudit(tx, auditActor(actor), { action: 'vuln.kev.import', entityType: 'kev_catalogue', after: result });
+    return result;
+  });
+}
