@@ -1,0 +1,28 @@
+// Every date and time the UI shows goes through here: dd/mm/yyyy, Asia/Ho_Chi_Minh, whatever the browser's zone.
+const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+const dateFormat = new Intl.DateTimeFormat('vi-VN', {
+  timeZone: TIME_ZONE,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+});
+const timeFormat = new Intl.DateTimeFormat('vi-VN', {
+  timeZone: TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+/** A timestamp as dd/mm/yyyy. */
+export const formatDate = (iso: string | null | undefined) => (iso ? dateFormat.format(new Date(iso)) : '');
+
+/** A timestamp as dd/mm/yyyy HH:mm:ss. */
+export const formatDateTime = (iso: string | null | undefined) =>
+  iso ? `${dateFormat.format(new Date(iso))} ${timeFormat.format(new Date(iso))}` : '';
+
+/** A calendar date (yyyy-mm-dd, no time zone) as dd/mm/yyyy — never shifted by a zone conversion. */
+export const formatCalendarDate = (ymd: string | null | undefined) => {
+  const m = ymd ? /^(\d{4})-(\d{2})-(\d{2})/.exec(ymd) : null;
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
+};

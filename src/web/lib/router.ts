@@ -1,0 +1,31 @@
+import { type MouseEvent, useEffect, useState } from 'react';
+
+// A few flat paths are all the app needs; the server answers index.html for every non-/api path.
+const listeners = new Set<() => void>();
+
+export function navigate(path: string, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  for (const l of listeners) l();
+}
+
+export function usePath(): string {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const update = () => setPath(location.pathname);
+    listeners.add(update);
+    window.addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener('popstate', update);
+    };
+  }, []);
+  return path;
+}
+
+/** onClick for in-app links: keeps ctrl/middle-click opening a new tab. */
+export function followLink(e: MouseEvent<HTMLAnchorElement>) {
+  if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  e.preventDefault();
+  navigate(e.currentTarget.getAttribute('href') ?? '/');
+}

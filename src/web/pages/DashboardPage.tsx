@@ -1,0 +1,64 @@
+import { useTranslation } from 'react-i18next';
+import { BarChart } from '../components/BarChart.tsx';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { api } from '../lib/api.ts';
+import { ORGANISATION_TYPES } from '../lib/roles.ts';
+import type { Organisation } from '../lib/types.ts';
+import { useLoad } from '../lib/useLoad.ts';
+
+/** Tổng quan: a frame of cards; each capability adds its own. Only real figures, never placeholders. */
+export function DashboardPage() {
+  const { t } = useTranslation();
+  const orgs = useLoad(() => api<Organisation[]>('GET', '/api/organisations'), []);
+  const health = useLoad(() => api<{ status: string; database: string }>('GET', '/api/health'), []);
+  const counts = ORGANISATION_TYPES.map((type) => ({
+    type,
+    count: orgs.data?.filter((o) => o.type === type).length ?? 0,
+  })).filter((c) => c.count > 0);
+
+  return (
+    <>
+      <h1>{t('dashboard.title')}</h1>
+      <ErrorMessage error={orgs.error ?? health.error} />
+      <div className="cards">
+        <section className="card" data-testid="card-organisations">
+          <h2>{t('dashboard.organisations')}</h2>
+          <div className="metric">{orgs.data ? orgs.data.length : '…'}</div>
+          <div className="muted">{t('dashboard.organisationsVisible')}</div>
+        </section>
+        <section className="card" data-testid="card-system">
+          <h2>{t('dashboard.system')}</h2>
+          <dl className="facts">
+            <dt>{t('dashboard.database')}</dt>
+            <dd>{health.data ? t(`dashboard.databaseKind.${health.data.database}`) : '…'}</dd>
+            <dt>{t('dashboard.status')}</dt>
+            <dd>{health.data?.status === 'ok' ? t('dashboard.ok') : '…'}</dd>
+          </dl>
+        </section>
+        <section className="card card-wide" data-testid="card-by-type">
+          <h2>{t('dashboard.byType')}</h2>
+          {orgs.data && counts.length === 0 && <p className="muted">{t('organisations.empty')}</p>}
+          {counts.length > 0 && (
+            <div className="split">
+              <table className="table table-compact">
+                <tbody>
+                  {counts.map((c) => (
+                    <tr key={c.type}>
+                      <td>{t(`orgTypes.${c.type}`)}</td>
+                      <td className="num">{c.count}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <BarChart
+                label={t('dashboard.byType')}
+                labels={counts.map((c) => t(`orgTypes.${c.type}`))}
+                values={counts.map((c) => c.count)}
+              />
+            </div>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}

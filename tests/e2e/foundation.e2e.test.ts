@@ -1,0 +1,187 @@
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/core/config.ts';
+import { type Database, openDatabase } from '../../src/core/db/client.ts';
+import { createUser } from '../../src/modules/auth/auth.service.ts';
+import { buildApp } from '../../src/server/app.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const WEB_SRC = join(ROOT, 'src/web');
+const WEB_INDEX = join(ROOT, 'dist/web/index.html');
+const SCREENSHOTS = join(ROOT, 'dist/screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'một mật khẩu đủ dài 2024';
+
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn('SKIPPED: browser tests — /usr/bin/chromium not installed (apt-get install chromium)');
+
+/** Builds the UI when it is missing or older than its sources, so the test never drives a stale bundle. */
+async function ensureWebBuilt() {
+  if (existsSync(WEB_INDEX)) {
+    const built = statSync(WEB_INDEX).mtimeMs;
+    const sources = readdirSync(WEB_SRC, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    if (sources.every((f) => statSync(join(f.parentPath, f.name)).mtimeMs <= built)) return;
+  }
+  await build({ configFile: join(WEB_SRC, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+describe.skipIf(!haveChromium)('web UI in a browser', () => {
+  let database: Database;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const pageErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    database = await openDatabase({});
+    await database.migrate();
+    await createUser(database.db, null, {
+      username: 'quantri',
+      displayName: 'Nguyễn Thị Hồng Nhung',
+      role: 'admin',
+      password: PASSWORD,
+    });
+    app = await buildApp({ database, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
+    base = `http://127.0.0.1:${address.port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await database?.close();
+  });
+
+  it('signs in in Vietnamese and switches to English', async () => {
+    await page.goto(base);
+    await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
+    await shot('login');
+
+    await page.getByLabel('Tên đăng nhập').fill('quantri');
+    await page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByRole('heading', { name: 'Tổng quan' }).waitFor();
+    expect(await page.getByTestId('current-user').textContent()).toContain('Nguyễn Thị Hồng Nhung');
+    expect(await page.getByTestId('nav-organisations').textContent()).toBe('Cơ quan, đơn vị');
+
+    await page.getByTestId('lang-en').click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(await page.getByTestId('nav-audit').textContent()).toBe('Audit log');
+    // The choice survives a reload (localStorage).
+    await page.reload();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByTestId('lang-vi').click();
+    await page.getByRole('heading', { name: 'Tổng quan' }).waitFor();
+  });
+
+  it('creates organisations through the form and stores them', async () => {
+    await page.getByTestId('nav-organisations').click();
+    await page.getByRole('heading', { name: 'Cơ quan, đơn vị' }).waitFor();
+
+    const create = async (fields: { code: string; name: string; type: string; parent?: string; ip?: string }) => {
+      await page.getByTestId('org-new').click();
+      const form = page.getByTestId('org-form');
+      await form.getByLabel('Mã', { exact: true }).fill(fields.code);
+      await form.getByLabel('Tên cơ quan, đơn vị').fill(fields.name);
+      await form.getByLabel('Loại hình').selectOption({ label: fields.type });
+      await form.getByLabel('Trực thuộc').selectOption({ label: fields.parent ?? '(Cấp cao nhất)' });
+      if (fields.ip) await form.getByLabel('Dải địa chỉ IP').fill(fields.ip);
+      await page.getByTestId('org-save').click();
+      await page.getByTestId('org-details').getByRole('heading', { name: fields.name }).waitFor();
+    };
+    await create({ code: 'UBND-YB', name: 'Ủy ban nhân dân tỉnh Yên Bái', type: 'Tỉnh' });
+    await create({
+      code: 'STTTT',
+      name: 'Sở Thông tin và Truyền thông',
+      type: 'Sở, ban, ngành',
+      parent: 'Ủy ban nhân dân tỉnh Yên Bái',
+      ip: '10.20.0.0/16\n2001:db8:20::/48',
+    });
+
+    const tree = page.getByTestId('org-tree');
+    expect(await tree.textContent()).toContain('Ủy ban nhân dân tỉnh Yên Bái');
+    expect(await tree.textContent()).toContain('Sở Thông tin và Truyền thông');
+    expect(await page.getByTestId('org-ip-ranges').textContent()).toContain('10.20.0.0/16');
+    // Diacritic-insensitive search keeps the match and its ancestors.
+    await tree.getByRole('searchbox').fill('so thong tin');
+    expect(await tree.getByRole('button', { name: /Sở Thông tin/ }).count()).toBe(1);
+    await tree.getByRole('searchbox').fill('');
+    await shot('organisations');
+
+    const res = await page.request.get(`${base}/api/organisations`);
+    expect(res.status()).toBe(200);
+    const orgs = (await res.json()) as { id: string; code: string; parentId: string | null; ipRanges: string[] }[];
+    const province = orgs.find((o) => o.code === 'UBND-YB');
+    expect(orgs.find((o) => o.code === 'STTTT')).toMatchObject({
+      parentId: province?.id,
+      ipRanges: expect.arrayContaining(['10.20.0.0/16', '2001:db8:20::/48']),
+    });
+  });
+
+  it('shows the audit log and verifies its hash chain', async () => {
+    await page.getByTestId('nav-audit').click();
+    const table = page.getByTestId('audit-table');
+    await table.getByText('organisation.create').first().waitFor();
+    await page.getByTestId('audit-verify').click();
+    expect(await page.getByTestId('audit-intact').textContent()).toContain('Nhật ký nguyên vẹn');
+    await table.getByRole('button', { name: 'Chi tiết' }).first().click();
+    expect(await page.getByTestId('audit-diff').textContent()).toContain('Sở Thông tin và Truyền thông');
+    await shot('audit');
+
+    await page.getByTestId('nav-dashboard').click();
+    await page.getByTestId('card-by-type').getByText('Sở, ban, ngành').waitFor();
+    expect(await page.getByTestId('card-organisations').textContent()).toContain('2');
+    await page.waitForTimeout(300); // the chart draws on the next frames
+    await shot('dashboard');
+  });
+
+  it('creates a user and an API token', async () => {
+    await page.getByTestId('nav-users').click();
+    await page.getByTestId('user-new').click();
+    const form = page.getByTestId('user-form');
+    await form.getByLabel('Tên đăng nhập').fill('canbo.stttt');
+    await form.getByLabel('Mật khẩu ban đầu').fill('mật khẩu ban đầu rất dài');
+    await form.getByLabel('Họ và tên').fill('Trần Văn Đức');
+    await form.getByLabel('Vai trò').selectOption({ label: 'Cán bộ cơ quan, đơn vị' });
+    await form.getByLabel('Cơ quan, đơn vị', { exact: true }).selectOption({ label: 'Sở Thông tin và Truyền thông' });
+    await form.getByRole('button', { name: 'Lưu' }).click();
+    const row = page.getByTestId('users-table').getByRole('row', { name: /canbo\.stttt/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Sở Thông tin và Truyền thông');
+    await shot('users');
+
+    await page.getByTestId('nav-account').click();
+    const tokens = page.getByTestId('tokens-section');
+    await tokens.getByLabel('Tên khóa').fill('Kịch bản nhập nhật ký');
+    await tokens.getByRole('button', { name: 'Tạo khóa API' }).click();
+    expect(await page.getByTestId('token-created').textContent()).toContain('khn_');
+    await shot('account');
+    expect(pageErrors).toEqual([]);
+  });
+});
