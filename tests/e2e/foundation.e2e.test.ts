@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { generate } from 'otplib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,6 +183,44 @@ describe.skipIf(!haveChromium)('web UI in a browser', () => {
     await tokens.getByRole('button', { name: 'Tạo khóa API' }).click();
     expect(await page.getByTestId('token-created').textContent()).toContain('khn_');
     await shot('account');
+  });
+
+  it('limits an agency officer to their scope and signs them in with TOTP', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 820 } });
+    const officer = await context.newPage();
+    officer.on('pageerror', (e) => pageErrors.push(e.message));
+    const signIn = async (totp?: () => Promise<string>) => {
+      await officer.goto(base);
+      await officer.getByLabel('Tên đăng nhập').fill('canbo.stttt');
+      await officer.getByLabel('Mật khẩu').fill('mật khẩu ban đầu rất dài');
+      await officer.getByTestId('login-submit').click();
+      if (totp) {
+        await officer.getByLabel('Mã xác thực (TOTP)').fill(await totp());
+        await officer.getByTestId('login-submit').click();
+      }
+      await officer.getByRole('heading', { name: 'Tổng quan' }).waitFor();
+    };
+    await signIn();
+    expect(await officer.getByTestId('nav-users').count()).toBe(0);
+    expect(await officer.getByTestId('nav-audit').count()).toBe(0);
+    await officer.getByTestId('nav-organisations').click();
+    const tree = officer.getByTestId('org-tree');
+    await tree.getByText('Sở Thông tin và Truyền thông').waitFor();
+    expect(await tree.textContent()).not.toContain('Ủy ban nhân dân tỉnh Yên Bái');
+    expect(await officer.getByTestId('org-new').count()).toBe(0);
+
+    await officer.getByTestId('nav-account').click();
+    const section = officer.getByTestId('totp-section');
+    await section.getByRole('button', { name: 'Bật xác thực hai lớp' }).click();
+    const secret = (await section.locator('code.secret').first().textContent()) ?? '';
+    await section.getByLabel('Mã xác thực (TOTP)').fill(await generate({ secret }));
+    await section.getByRole('button', { name: 'Xác nhận' }).click();
+    await section.getByText('Đang bật').waitFor();
+
+    await officer.getByTestId('logout').click();
+    await officer.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
+    await signIn(() => generate({ secret }));
+    await context.close();
     expect(pageErrors).toEqual([]);
   });
 });
