@@ -12,9 +12,8 @@ import {
   textTime,
 } from './fields.ts';
 import { severityFromLabel, severityFromNessusLevel, severityFromScores } from './severity.ts';
-import type { EventSink } from './sink.ts';
-import type { Finding, ParseOptions, ScannedHost, Severity, SourcePosition } from './types.ts';
-import { TextCapture, type XmlCursor, type XmlHandler } from './xml-stream.ts';
+import type { Finding, ScannedHost, Severity, SourcePosition } from './types.ts';
+import { FormatHandler, type TextBudget } from './xml-stream.ts';
 
 /** HostProperties tags we keep; the others (patch summaries, traceroute…) are skipped unread. */
 const HOST_TAGS = new Set([
@@ -30,10 +29,8 @@ const HOST_TAGS = new Set([
   'HOST_END_TIMESTAMP',
 ]);
 
-type Limit = 'short' | 'text' | 'output';
-
 /** ReportItem children we read, with the length budget of each. */
-const ITEM_FIELDS: Record<string, Limit> = {
+const ITEM_FIELDS: Record<string, TextBudget> = {
   cve: 'short',
   cvss_base_score: 'short',
   cvss_vector: 'short',
@@ -48,8 +45,6 @@ const ITEM_FIELDS: Record<string, Limit> = {
   see_also: 'text',
   plugin_output: 'output',
 };
-
-const SHORT_LIMIT = 1_000;
 
 interface OpenHost {
   name: string;
@@ -69,21 +64,10 @@ interface OpenItem {
   cves: string[];
 }
 
-export class NessusHandler implements XmlHandler {
-  private readonly capture: TextCapture;
-  private readonly limits: Record<Limit, number>;
+export class NessusHandler extends FormatHandler {
   private host: OpenHost | null = null;
   private item: OpenItem | null = null;
   private tagName: string | null = null;
-
-  constructor(
-    private readonly cursor: XmlCursor,
-    private readonly sink: EventSink,
-    options: Required<ParseOptions>,
-  ) {
-    this.capture = new TextCapture(cursor);
-    this.limits = { short: SHORT_LIMIT, text: options.maxTextLength, output: options.maxOutputLength };
-  }
 
   open(name: string, attrs: Record<string, string>): void {
     const parent = this.cursor.parent();
@@ -99,17 +83,13 @@ export class NessusHandler implements XmlHandler {
       return;
     } else if (this.item && parent === 'ReportItem') {
       const limit = ITEM_FIELDS[name];
-      if (limit) this.capture.start(this.limits[limit]);
+      if (limit) this.capture.start(this.budget[limit]);
     } else if (name === 'ReportItem' && parent === 'ReportHost') {
       this.item = { attrs, position: this.cursor.here(), fields: new Map(), cves: [] };
     } else if (name === 'tag' && parent === 'HostProperties' && HOST_TAGS.has(attrs.name ?? '')) {
       this.tagName = attrs.name ?? null;
-      this.capture.start(SHORT_LIMIT);
+      this.capture.start(this.budget.short);
     }
-  }
-
-  text(text: string): void {
-    this.capture.text(text);
   }
 
   close(name: string): void {
@@ -132,8 +112,6 @@ export class NessusHandler implements XmlHandler {
       this.host = null;
     }
   }
-
-  finish(): void {}
 
   abort(): void {
     if (this.host) this.emitHost(this.host, false);

@@ -3,11 +3,8 @@
 // host has no findings: an open port alone is not a vulnerability.
 import { compact, epochTime, extractCves, normaliseMac, parseIp, parsePort, parseScore } from './fields.ts';
 import { severityFromScore } from './severity.ts';
-import type { EventSink } from './sink.ts';
 import type { Finding, OpenService, ScannedHost, SourcePosition } from './types.ts';
-import { TextCapture, type XmlCursor, type XmlHandler } from './xml-stream.ts';
-
-const ELEM_LIMIT = 1_000;
+import { FormatHandler } from './xml-stream.ts';
 
 interface OpenHost {
   position: SourcePosition;
@@ -36,19 +33,11 @@ interface OpenVulners {
   position: SourcePosition;
 }
 
-export class NmapHandler implements XmlHandler {
-  private readonly capture: TextCapture;
+export class NmapHandler extends FormatHandler {
   private host: OpenHost | null = null;
   private port: OpenPort | null = null;
   private vulners: OpenVulners | null = null;
   private elemKey = '';
-
-  constructor(
-    private readonly cursor: XmlCursor,
-    private readonly sink: EventSink,
-  ) {
-    this.capture = new TextCapture(cursor);
-  }
 
   open(name: string, attrs: Record<string, string>): void {
     const parent = this.cursor.parent();
@@ -74,10 +63,6 @@ export class NmapHandler implements XmlHandler {
     else if (this.port) this.inPort(this.port, name, parent, attrs);
   }
 
-  text(text: string): void {
-    this.capture.text(text);
-  }
-
   close(name: string): void {
     const host = this.host;
     if (!host) return;
@@ -99,8 +84,6 @@ export class NmapHandler implements XmlHandler {
       this.host = null;
     }
   }
-
-  finish(): void {}
 
   abort(): void {
     if (this.host) this.closeHost(this.host, false);
@@ -140,7 +123,7 @@ export class NmapHandler implements XmlHandler {
       else vulners.entry = new Map();
     } else if (name === 'elem' && vulners.entry) {
       this.elemKey = attrs.key ?? '';
-      this.capture.start(ELEM_LIMIT);
+      this.capture.start(this.budget.short);
     }
   }
 

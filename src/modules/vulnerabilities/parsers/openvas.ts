@@ -3,16 +3,14 @@
 // record without findings that carries the scan times (and marks the host as scanned).
 import { addUnique, compact, cvss, extractCves, parseIp, parsePort, parseScore, textTime } from './fields.ts';
 import { severityFromLabel, severityFromScores } from './severity.ts';
-import type { EventSink } from './sink.ts';
-import type { Finding, ParseOptions, ScannedHost, SourcePosition } from './types.ts';
-import { TextCapture, type XmlCursor, type XmlHandler } from './xml-stream.ts';
+import type { Finding, ScannedHost, SourcePosition } from './types.ts';
+import { FormatHandler, type TextBudget } from './xml-stream.ts';
 
-const SHORT_LIMIT = 1_000;
 /** A run longer than this is emitted in several records to keep memory bounded. */
 const MAX_RUN = 1_000;
 
 /** Elements read, keyed `parent/name`; the value says which length budget applies. */
-const RESULT_FIELDS: Record<string, 'short' | 'text' | 'output'> = {
+const RESULT_FIELDS: Record<string, TextBudget> = {
   'result/name': 'short',
   'result/host': 'short',
   'host/hostname': 'short',
@@ -70,24 +68,13 @@ function parseSeverityScore(text: string | undefined): number | undefined {
   return text?.trim().startsWith('-') ? 0 : parseScore(text);
 }
 
-export class OpenVasHandler implements XmlHandler {
-  private readonly capture: TextCapture;
-  private readonly limits: Record<'short' | 'text' | 'output', number>;
+export class OpenVasHandler extends FormatHandler {
   private result: OpenResult | null = null;
   private summaryHost: OpenHostSummary | null = null;
   private detail: Map<string, string> | null = null;
   private run: Run | null = null;
   /** Host names seen in results, for the host summaries that do not repeat them. */
   private readonly names = new Map<string, string>();
-
-  constructor(
-    private readonly cursor: XmlCursor,
-    private readonly sink: EventSink,
-    options: Required<ParseOptions>,
-  ) {
-    this.capture = new TextCapture(cursor);
-    this.limits = { short: SHORT_LIMIT, text: options.maxTextLength, output: options.maxOutputLength };
-  }
 
   open(name: string, attrs: Record<string, string>): void {
     const parent = this.cursor.parent();
@@ -96,7 +83,7 @@ export class OpenVasHandler implements XmlHandler {
       // Nested results (newer `detection` blocks) must not be read as the result's own fields.
       if (parent === 'result' && this.cursor.depth !== result.depth + 1) return;
       const limit = RESULT_FIELDS[`${parent}/${name}`];
-      if (limit) this.capture.start(this.limits[limit]);
+      if (limit) this.capture.start(this.budget[limit]);
       if (name === 'host' && parent === 'result') result.hostPosition = this.cursor.here();
       else if (name === 'nvt') result.oid = attrs.oid?.trim();
       else if (name === 'ref' && attrs.type?.toLowerCase() === 'cve' && attrs.id) result.cves.push(attrs.id);
@@ -114,12 +101,8 @@ export class OpenVasHandler implements XmlHandler {
       this.summaryHost = { position: this.cursor.here(), fields: new Map(), details: new Map() };
     } else if (this.summaryHost) {
       if (name === 'detail') this.detail = new Map();
-      if (HOST_FIELDS.has(`${parent}/${name}`)) this.capture.start(SHORT_LIMIT);
+      if (HOST_FIELDS.has(`${parent}/${name}`)) this.capture.start(this.budget.short);
     }
-  }
-
-  text(text: string): void {
-    this.capture.text(text);
   }
 
   close(name: string): void {
@@ -150,7 +133,7 @@ export class OpenVasHandler implements XmlHandler {
     }
   }
 
-  finish(): void {
+  override finish(): void {
     this.flushRun(true);
   }
 

@@ -80,7 +80,7 @@ function xmlHandler(
 ): XmlHandler {
   if (format === 'nessus') return new NessusHandler(cursor, sink, options);
   if (format === 'openvas') return new OpenVasHandler(cursor, sink, options);
-  return new NmapHandler(cursor, sink);
+  return new NmapHandler(cursor, sink, options);
 }
 
 function unknownFormat(head: string): FatalError {

@@ -2,7 +2,7 @@
 import { SaxesParser } from 'saxes';
 import { BoundedText, detach } from './fields.ts';
 import type { EventSink } from './sink.ts';
-import type { FatalError, ScanEvent, SourcePosition } from './types.ts';
+import type { FatalError, ParseOptions, ScanEvent, SourcePosition } from './types.ts';
 
 export interface XmlHandler {
   open(name: string, attrs: Record<string, string>): void;
@@ -128,4 +128,32 @@ export class TextCapture {
     this.slots[this.cursor.depth] = undefined;
     return slot?.toString();
   }
+}
+
+/** Length budgets: identifiers and scores, prose (description, solution…), scanner output. */
+export type TextBudget = 'short' | 'text' | 'output';
+
+/** What the format handlers share: the cursor, the event sink, bounded text capture. */
+export abstract class FormatHandler implements XmlHandler {
+  protected readonly capture: TextCapture;
+  protected readonly budget: Record<TextBudget, number>;
+
+  constructor(
+    protected readonly cursor: XmlCursor,
+    protected readonly sink: EventSink,
+    options: Required<ParseOptions>,
+  ) {
+    this.capture = new TextCapture(cursor);
+    this.budget = { short: 1_000, text: options.maxTextLength, output: options.maxOutputLength };
+  }
+
+  abstract open(name: string, attrs: Record<string, string>): void;
+  abstract close(name: string): void;
+  abstract abort(): void;
+
+  text(text: string): void {
+    this.capture.text(text);
+  }
+
+  finish(): void {}
 }
