@@ -27,7 +27,9 @@ let skipped = 0;
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed = r.numPassedTests;
-  failed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
+  failed = r.numFailedTests;
+  // A file that fails to load has no failed tests but must still count as a failure.
+  if (!failed && r.success === false) failed = Math.max(1, r.numFailedTestSuites ?? 0);
   skipped = r.numPendingTests + (r.numTodoTests ?? 0);
 } catch {
   failed = Math.max(1, failed);

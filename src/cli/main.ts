@@ -3,8 +3,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { eq } from 'drizzle-orm';
 import { loadConfig } from '../core/config.ts';
-import type { Database } from '../core/db/client.ts';
-import { openConfiguredDatabase } from '../core/db/open.ts';
 import { verifyAuditChain } from '../modules/audit/audit.service.ts';
 import { ROLES, type Role } from '../modules/auth/auth.schema.ts';
 import { createUser } from '../modules/auth/auth.service.ts';
@@ -12,32 +10,9 @@ import { loadDemo } from '../modules/organisations/demo/load-demo.ts';
 import { exportOrganisations, importOrganisations } from '../modules/organisations/organisations.io.ts';
 import { organisations } from '../modules/organisations/organisations.schema.ts';
 import { registerSocCommands } from '../modules/soc/soc.cli.ts';
+import { registerScanCommands } from '../modules/vulnerabilities/vulnerabilities.cli.ts';
 import { serve } from '../server/serve.ts';
-
-/** The system actor recorded in the audit log for changes made from the command line. */
-const CLI_ACTOR = {
-  userId: '00000000-0000-0000-0000-000000000000',
-  username: 'cli',
-  displayName: 'Command line',
-  role: 'admin' as const,
-  organisationId: null,
-  scopeIncludesChildren: true,
-  ip: null,
-};
-
-async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openConfiguredDatabase(loadConfig());
-  try {
-    return await fn(database);
-  } finally {
-    await database.close();
-  }
-}
-
-function fail(message: string): never {
-  console.error(`Lỗi / Error: ${message}`);
-  process.exit(1);
-}
+import { CLI_ACTOR, fail, withDatabase } from './context.ts';
 
 const program = new Command()
   .name('khien')
@@ -173,5 +148,6 @@ audit
   );
 
 registerSocCommands(program);
+registerScanCommands(program);
 
 await program.parseAsync(process.argv);

@@ -35,6 +35,17 @@ const POLICY: Record<string, Role[] | typeof PUBLIC> = {
   'DELETE /api/organisations/{id}': ['admin', 'department'],
   'GET /api/organisations/export': ['admin', 'department'],
   'POST /api/organisations/import': ['admin', 'department'],
+  'GET /api/vulnerabilities/summary': ALL,
+  'GET /api/vulnerabilities/computers': ALL,
+  'PUT /api/vulnerabilities/computers/{id}/organisation': ['admin', 'soc'],
+  'GET /api/vulnerabilities/findings': ALL,
+  'POST /api/vulnerabilities/findings/{id}/status': ['admin', 'department', 'soc', 'agency'],
+  'POST /api/vulnerabilities/findings/{id}/decision': ['admin', 'department', 'soc', 'agency'],
+  'GET /api/vulnerabilities/scans': ['admin', 'soc'],
+  'POST /api/vulnerabilities/scans': ['admin', 'soc'],
+  'GET /api/vulnerabilities/policy': ALL,
+  'PUT /api/vulnerabilities/policy': ['admin', 'department'],
+  'POST /api/vulnerabilities/kev': ['admin', 'soc'],
   'GET /api/audit': ['admin'],
   'GET /api/audit/verify': ['admin'],
 };
@@ -56,6 +67,15 @@ const BODIES: Record<string, unknown> = {
   'POST /api/organisations': { code: 'MATRIX', name: 'Matrix org', type: 'other', ipRanges: [] },
   'PUT /api/organisations/{id}': { code: 'MATRIX2', name: 'Matrix org', type: 'other', ipRanges: [] },
   'POST /api/organisations/import': Buffer.from('code,name,type\n'),
+  'PUT /api/vulnerabilities/computers/{id}/organisation': { organisationId: null },
+  'POST /api/vulnerabilities/findings/{id}/status': { status: 'fixed' },
+  'POST /api/vulnerabilities/findings/{id}/decision': { approve: true },
+  'POST /api/vulnerabilities/scans': Buffer.from('<?xml version="1.0"?><NessusClientData_v2></NessusClientData_v2>'),
+  'PUT /api/vulnerabilities/policy': { critical: 7 },
+  'POST /api/vulnerabilities/kev': { vulnerabilities: [] },
+};
+const QUERIES: Record<string, string> = {
+  'GET /api/vulnerabilities/summary': '?from=2024-01-01&to=2024-06-30',
 };
 
 describe.each(TEST_DATABASES)('authorisation matrix on %s', (kind) => {
@@ -98,7 +118,7 @@ describe.each(TEST_DATABASES)('authorisation matrix on %s', (kind) => {
     expect(Object.keys(POLICY).filter((r) => !routes.includes(r))).toEqual([]);
   });
 
-  const url = (route: string) => route.split(' ')[1]?.replace('{id}', UNKNOWN_ID) ?? '';
+  const url = (route: string) => (route.split(' ')[1]?.replace('{id}', UNKNOWN_ID) ?? '') + (QUERIES[route] ?? '');
 
   it('refuses every non-public route without a session (401)', async () => {
     for (const [route, allowed] of Object.entries(POLICY)) {

@@ -11,6 +11,22 @@ export const PERMISSIONS = {
   'user.read': ['admin'],
   'user.write': ['admin'],
   'audit.read': ['admin'],
+  /** Information systems, level dossiers, security plans, 4 layers, targets (records limited by scope). */
+  'system.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  'system.write': ['admin', 'department', 'agency'],
+  /** Dossier steps of the agency (create, submit, resubmit) and of the Department (accept, return, approve). */
+  'dossier.prepare': ['admin', 'agency'],
+  'dossier.appraise': ['admin', 'department'],
+  /** Routes both sides use (transitions, attachments); the step itself then needs prepare or appraise. */
+  'dossier.work': ['admin', 'department', 'agency'],
+  'target.write': ['admin', 'department'],
+  /** Computers, findings and the "vulnerable computers" figures, within the caller's scope. */
+  'vuln.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** Import scanner reports and the KEV catalogue; assign unattributed computers. */
+  'vuln.import': ['admin', 'soc'],
+  /** Mark own findings fixed / request accepted risk or false positive; approvers decide (checked in the service). */
+  'vuln.remediate': ['admin', 'department', 'soc', 'agency'],
+  'vuln.policy': ['admin', 'department'],
   /** One's own account: profile, password, TOTP, API tokens, logout. */
   self: ['admin', 'department', 'soc', 'agency', 'viewer'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -9,7 +9,14 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import type { Actor } from '../auth/scope.ts';
 import { type Attributor, loadAttributor } from '../organisations/attribution.ts';
-import { type Finding, type HostRecord, hostKey, type ParseIssue, parseScan, type ScanSummary } from './parsers/index.ts';
+import {
+  type Finding,
+  type HostRecord,
+  hostKey,
+  type ParseIssue,
+  parseScan,
+  type ScanSummary,
+} from './parsers/index.ts';
 import { computers, kevEntries, scanComputers, scanImports, vulnFindings } from './vulnerabilities.schema.ts';
 
 const MAX_STORED_ISSUES = 200;
@@ -98,10 +105,25 @@ export async function importScanFile(
   return db.transaction(async (tx) => {
     const [scan] = await tx
       .insert(scanImports)
-      .values({ sha256, fileName, format: 'pending', scannedAt: opts.scannedAt ?? importedAt, hosts: 0, findings: 0, summary: {} })
+      .values({
+        sha256,
+        fileName,
+        format: 'pending',
+        scannedAt: opts.scannedAt ?? importedAt,
+        hosts: 0,
+        findings: 0,
+        summary: {},
+      })
       .returning({ id: scanImports.id });
     if (!scan) throw new AppError('INTERNAL', 'insert failed');
-    const ctx: BatchContext = { tx, scanId: scan.id, attribute, kev, seenAt: opts.scannedAt ?? importedAt, counts: newCounts() };
+    const ctx: BatchContext = {
+      tx,
+      scanId: scan.id,
+      attribute,
+      kev,
+      seenAt: opts.scannedAt ?? importedAt,
+      counts: newCounts(),
+    };
     const issues: ParseIssue[] = [];
     let batch: HostRecord[] = [];
     let summary: ScanSummary | null = null;
@@ -118,7 +140,9 @@ export async function importScanFile(
         }
       } else {
         if (ev.fatal) {
-          const where = ev.fatal.line ? ` at line ${ev.fatal.line}${ev.fatal.column ? `, column ${ev.fatal.column}` : ''}` : '';
+          const where = ev.fatal.line
+            ? ` at line ${ev.fatal.line}${ev.fatal.column ? `, column ${ev.fatal.column}` : ''}`
+            : '';
           // Throwing inside the transaction rolls back every host already written: no partial scan remains.
           throw new ScanImportError('VALIDATION', `${fileName}: ${ev.fatal.message}${where}; nothing was imported`, {
             fatal: ev.fatal,
@@ -224,7 +248,8 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
     const merged = byKey.get(c.hostKey)?.findings ?? [];
     // One row per identity (a report may repeat a check on a port); informational items are never stored.
     const unique = new Map<string, Finding>();
-    for (const f of merged) if (f.severity !== 'info') unique.set(`${f.scanner}|${f.scannerId}|${f.port}|${f.protocol}`, f);
+    for (const f of merged)
+      if (f.severity !== 'info') unique.set(`${f.scanner}|${f.scannerId}|${f.port}|${f.protocol}`, f);
     for (const f of unique.values()) {
       counts.findings++;
       findingRows.push({
@@ -258,7 +283,13 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
     .insert(vulnFindings)
     .values(findingRows)
     .onConflictDoUpdate({
-      target: [vulnFindings.computerId, vulnFindings.scanner, vulnFindings.scannerId, vulnFindings.port, vulnFindings.protocol],
+      target: [
+        vulnFindings.computerId,
+        vulnFindings.scanner,
+        vulnFindings.scannerId,
+        vulnFindings.port,
+        vulnFindings.protocol,
+      ],
       set: {
         organisationId: sql`excluded.organisation_id`,
         name: sql`excluded.name`,
@@ -295,7 +326,10 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
  * the scan time. A scan older than a finding's last sighting resolves nothing (imports may arrive out of order).
  */
 async function resolveMissing(tx: Db, scanId: string, scanner: string, scannedAt: Date): Promise<number> {
-  const covered = tx.select({ id: scanComputers.computerId }).from(scanComputers).where(eq(scanComputers.scanId, scanId));
+  const covered = tx
+    .select({ id: scanComputers.computerId })
+    .from(scanComputers)
+    .where(eq(scanComputers.scanId, scanId));
   const res = await tx
     .update(vulnFindings)
     .set({ status: 'resolved', resolvedAt: scannedAt, statusChangedAt: scannedAt })

@@ -31,7 +31,14 @@ export async function organisationFilter(db: Db, scope: Scope, subtreeRoot?: str
 }
 
 const orgCondition = (column: SQL, ids: string[] | null) =>
-  ids === null ? sql`true` : ids.length ? sql`${column} in (${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)})` : sql`false`;
+  ids === null
+    ? sql`true`
+    : ids.length
+      ? sql`${column} in (${sql.join(
+          ids.map((i) => sql`${i}::uuid`),
+          sql`, `,
+        )})`
+      : sql`false`;
 
 export const ZPeriod = z.object({
   from: z.iso.date().describe('first day, yyyy-mm-dd (Asia/Ho_Chi_Minh)'),
@@ -63,8 +70,21 @@ export type VulnerabilitySummary = {
   knownExploitedComputers: number;
   scannedComputers: number;
   unattributedVulnerableComputers: number;
-  topVulnerabilities: { scanner: string; scannerId: string; name: string; severity: Severity; computers: number; cves: string[] }[];
-  byOrganisation: { organisationId: string | null; name: string | null; vulnerableComputers: number; withCritical: number; withHigh: number }[];
+  topVulnerabilities: {
+    scanner: string;
+    scannerId: string;
+    name: string;
+    severity: Severity;
+    computers: number;
+    cves: string[];
+  }[];
+  byOrganisation: {
+    organisationId: string | null;
+    name: string | null;
+    vulnerableComputers: number;
+    withCritical: number;
+    withHigh: number;
+  }[];
   byMonth: { month: string; vulnerableComputers: number; withCritical: number }[];
 };
 
@@ -164,7 +184,12 @@ export async function setRemediationDays(db: Db, actor: Actor, days: Partial<Rec
         .insert(remediationPolicy)
         .values({ severity: severity as Severity, dueDays })
         .onConflictDoUpdate({ target: remediationPolicy.severity, set: { dueDays } });
-    await recordAudit(tx, auditActor(actor), { action: 'vuln.policy.update', entityType: 'remediation_policy', before, after: { ...before, ...days } });
+    await recordAudit(tx, auditActor(actor), {
+      action: 'vuln.policy.update',
+      entityType: 'remediation_policy',
+      before,
+      after: { ...before, ...days },
+    });
   });
   return remediationDays(db);
 }
@@ -211,12 +236,19 @@ export async function listFindings(db: Db, scope: Scope, q: z.infer<typeof ZFind
     .innerJoin(computers, eq(computers.id, vulnFindings.computerId))
     .leftJoin(organisations, eq(organisations.id, vulnFindings.organisationId))
     .where(and(...conds))
-    .orderBy(sql`case ${vulnFindings.severity} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`, desc(vulnFindings.lastSeen))
+    .orderBy(
+      sql`case ${vulnFindings.severity} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`,
+      desc(vulnFindings.lastSeen),
+    )
     .limit(q.limit)
     .offset(q.offset);
 }
 
-export async function listComputers(db: Db, scope: Scope, q: { organisationId?: string; unattributed?: boolean; limit: number; offset: number }) {
+export async function listComputers(
+  db: Db,
+  scope: Scope,
+  q: { organisationId?: string; unattributed?: boolean; limit: number; offset: number },
+) {
   const orgIds = q.unattributed ? null : await organisationFilter(db, scope, q.organisationId);
   if (q.unattributed && !scope.all) return [];
   return queryRows<{
@@ -265,9 +297,20 @@ export const ZStatusChange = z.discriminatedUnion('status', [
  * An agency marks its own finding fixed (to be confirmed by the next scan), or asks for accepted risk (the Department
  * approves) or false positive (the SOC approves). The approvers themselves change the status directly.
  */
-export async function changeFindingStatus(db: Db, actor: Actor, scope: Scope, id: string, change: z.infer<typeof ZStatusChange>) {
+export async function changeFindingStatus(
+  db: Db,
+  actor: Actor,
+  scope: Scope,
+  id: string,
+  change: z.infer<typeof ZStatusChange>,
+) {
   const before = await findingInScope(db, scope, id);
-  const approver = change.status === 'accepted' ? ['department', 'admin'] : change.status === 'false_positive' ? ['soc', 'admin'] : null;
+  const approver =
+    change.status === 'accepted'
+      ? ['department', 'admin']
+      : change.status === 'false_positive'
+        ? ['soc', 'admin']
+        : null;
   const direct = !approver || approver.includes(actor.role);
   if (change.status === 'accepted' && change.acceptedUntil <= new Date().toISOString().slice(0, 10))
     throw new AppError('VALIDATION', 'The acceptance must end in the future', { field: 'acceptedUntil' });
@@ -309,13 +352,23 @@ export async function decideFindingRequest(db: Db, actor: Actor, scope: Scope, i
   if (!before.requestedStatus) throw new AppError('CONFLICT', 'No request is pending on this finding');
   const approver = before.requestedStatus === 'accepted' ? ['department', 'admin'] : ['soc', 'admin'];
   if (!approver.includes(actor.role))
-    throw new AppError('FORBIDDEN', before.requestedStatus === 'accepted' ? 'The Department approves accepted risks' : 'The SOC approves false positives');
+    throw new AppError(
+      'FORBIDDEN',
+      before.requestedStatus === 'accepted'
+        ? 'The Department approves accepted risks'
+        : 'The SOC approves false positives',
+    );
   return db.transaction(async (tx) => {
     const [after] = await tx
       .update(vulnFindings)
       .set(
         approve
-          ? { status: before.requestedStatus ?? before.status, statusChangedAt: new Date(), requestedStatus: null, requestedBy: null }
+          ? {
+              status: before.requestedStatus ?? before.status,
+              statusChangedAt: new Date(),
+              requestedStatus: null,
+              requestedBy: null,
+            }
           : { requestedStatus: null, requestedBy: null, acceptedUntil: null },
       )
       .where(eq(vulnFindings.id, id))
@@ -337,7 +390,10 @@ export async function assignComputer(db: Db, actor: Actor, computerId: string, o
   const [before] = await db.select().from(computers).where(eq(computers.id, computerId));
   if (!before) throw notFound('Computer');
   if (organisationId) {
-    const [org] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, organisationId));
+    const [org] = await db
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(eq(organisations.id, organisationId));
     if (!org) throw new AppError('VALIDATION', 'Unknown organisation', { field: 'organisationId' });
   }
   await db.transaction(async (tx) => {
@@ -394,7 +450,10 @@ const ZKevCatalogue = z.object({
 export async function importKev(db: Db, actor: Actor | null, json: unknown) {
   const parsed = ZKevCatalogue.safeParse(json);
   if (!parsed.success)
-    throw new AppError('VALIDATION', `Not a CISA KEV catalogue: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+    throw new AppError(
+      'VALIDATION',
+      `Not a CISA KEV catalogue: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+    );
   const isoOrNull = (d?: string) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : null);
   const rows = parsed.data.vulnerabilities.map((v) => ({
     cveId: v.cveID.toUpperCase(),
@@ -412,12 +471,19 @@ export async function importKev(db: Db, actor: Actor | null, json: unknown) {
         .values(rows.slice(i, i + 500))
         .onConflictDoUpdate({
           target: kevEntries.cveId,
-          set: { vendor: sql`excluded.vendor`, product: sql`excluded.product`, name: sql`excluded.name`, dueDate: sql`excluded.due_date` },
+          set: {
+            vendor: sql`excluded.vendor`,
+            product: sql`excluded.product`,
+            name: sql`excluded.name`,
+            dueDate: sql`excluded.due_date`,
+          },
         });
     const flagged = await tx
       .update(vulnFindings)
       .set({ knownExploited: true })
-      .where(sql`not ${vulnFindings.knownExploited} and ${vulnFindings.cves} && (select coalesce(array_agg(cve_id), '{}') from kev_entries)`)
+      .where(
+        sql`not ${vulnFindings.knownExploited} and ${vulnFindings.cves} && (select coalesce(array_agg(cve_id), '{}') from kev_entries)`,
+      )
       .returning({ id: vulnFindings.id });
     const result = { catalogueEntries: rows.length, newlyFlaggedFindings: flagged.length };
     await recordAudit(tx, auditActor(actor), { action: 'vuln.kev.import', entityType: 'kev_catalogue', after: result });
