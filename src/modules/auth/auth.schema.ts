@@ -1,15 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { organisations } from '../organisations/organisations.schema.ts';
+import { ROLES, type Role } from './roles.ts';
 
-export const ROLES = [
-  'admin', // Quản trị viên cấp tỉnh — province administrator
-  'department', // Cán bộ Sở TT&TT — Department officer
-  'soc', // Chuyên viên SOC — SOC analyst
-  'agency', // Cán bộ cơ quan/đơn vị — officer of one organisation
-  'viewer', // Lãnh đạo — leader, read-only
-] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 export const roleEnum = pgEnum('role', ROLES);
 
 export const users = pgTable(

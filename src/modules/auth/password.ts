@@ -8,7 +8,7 @@ const OPTIONS = {
   parallelism: 1,
 } as const;
 
-export const MIN_PASSWORD_LENGTH = 12;
+export { MIN_PASSWORD_LENGTH } from './roles.ts';
 
 export const hashPassword = (password: string) => hash(password, OPTIONS);
 

@@ -1,4 +1,4 @@
-import type { Role } from './auth.schema.ts';
+import type { Role } from './roles.ts';
 
 /**
  * What each role may do. Every API route names one of these permissions (the server refuses to start with a

@@ -1,21 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { type AnyPgColumn, cidr, date, index, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { ORGANISATION_TYPES, type OrganisationType } from './organisation-types.ts';
 
-/**
- * Kinds of organisation in a province's tree. Districts (huyện, thị xã, thành phố thuộc tỉnh) were abolished on
- * 01/07/2025; units carry validity dates and a successor so older reports still show the tree of their time.
- */
-export const ORGANISATION_TYPES = [
-  'province', // Tỉnh / UBND tỉnh
-  'department', // Sở, ban, ngành
-  'district', // Huyện, thị xã, thành phố thuộc tỉnh
-  'commune', // Xã, phường, thị trấn
-  'party', // Cơ quan Đảng
-  'council', // Hội đồng nhân dân
-  'central', // Cơ quan Trung ương đóng trên địa bàn
-  'other',
-] as const;
-export type OrganisationType = (typeof ORGANISATION_TYPES)[number];
+export { ORGANISATION_TYPES, type OrganisationType };
 
 export const organisationType = pgEnum('organisation_type', ORGANISATION_TYPES);
 

@@ -140,11 +140,8 @@ export async function importScanFile(
         }
       } else {
         if (ev.fatal) {
-          const where = ev.fatal.line
-            ? ` at line ${ev.fatal.line}${ev.fatal.column ? `, column ${ev.fatal.column}` : ''}`
-            : '';
           // Throwing inside the transaction rolls back every host already written: no partial scan remains.
-          throw new ScanImportError('VALIDATION', `${fileName}: ${ev.fatal.message}${where}; nothing was imported`, {
+          throw new ScanImportError('VALIDATION', `${fileName}: ${ev.fatal.message}; nothing was imported`, {
             fatal: ev.fatal,
             issues,
           });
