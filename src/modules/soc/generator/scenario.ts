@@ -135,6 +135,7 @@ const PROXY = '10.0.0.80';
 const MAIL = '10.0.0.25';
 const NMS = '10.0.0.60';
 const NESSUS = '10.0.250.10';
+const HEAVY_TALKER_FLOWS_PER_SECOND = 13;
 
 function internalHost(i: number): string {
   return `10.1.${(i >>> 8) & 255}.${(i & 255) + (i & 255 ? 0 : 1)}`;
@@ -343,9 +344,9 @@ export class Scenario {
     return dst.startsWith('10.0.1.') ? 'REJ' : 'S0';
   }
 
-  private background(ts: number, emit: (flow: SyntheticFlow) => void): void {
+  /** One benign flow; `roll` in [0.55, 0.88) picks a heavy talker, elsewhere a client. */
+  private background(ts: number, roll: number, emit: (flow: SyntheticFlow) => void): void {
     const r = this.random;
-    const roll = r.next();
     const srcPort = 1024 + r.int(64000);
     if (roll < 0.55) {
       // Internal clients to popular external services; a few % fail.
@@ -455,10 +456,18 @@ export class Scenario {
     const emit = (flow: SyntheticFlow) => batch.push(flow);
     let contactIndex = 0;
     let carry = 0;
+    let heavyCarry = 0;
+    // Heavy talkers keep a fixed absolute rate: a bigger network has more clients, not a busier proxy.
+    const heavyRate = Math.min(this.rate * 0.33, HEAVY_TALKER_FLOWS_PER_SECOND);
     for (let second = 0; second < this.duration; second++) {
       const t0 = this.start + second;
-      carry += this.rate;
-      for (; carry >= 1; carry--) this.background(t0 + r.next(), emit);
+      heavyCarry += heavyRate;
+      for (; heavyCarry >= 1; heavyCarry--) this.background(t0 + r.next(), 0.55 + 0.33 * r.next(), emit);
+      carry += this.rate - heavyRate;
+      for (; carry >= 1; carry--) {
+        const x = r.next() * 0.67;
+        this.background(t0 + r.next(), x < 0.55 ? x : x + 0.33, emit);
+      }
       for (const plan of this.plans) {
         while (plan.next < plan.probes.length && plan.startAt + plan.next * plan.interval < t0 + 1) {
           const probe = plan.probes[plan.next] as Probe;

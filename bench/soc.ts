@@ -1,0 +1,210 @@
+// Benchmark of the SOC detection engine against DuckDB on the same files: generates ≥ 5 M
+// synthetic connections as Zeek conn.log TSV and as Suricata EVE (reused if present), then in
+// separate child processes (so each peak RSS is its own) runs our engine and a DuckDB SQL query
+// computing the same windowed scanner set, with the same number of threads (1: the engine is
+// single-threaded). Prints events/s, MB/s, peak RSS and whether the detection sets agree.
+//   npm run bench:soc [-- --flows 5000000]
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { analyzeStreams, loadIntelFiles } from '../src/modules/soc/analyze.ts';
+import type { GroundTruth } from '../src/modules/soc/generator/scenario.ts';
+import { writeDataset } from '../src/modules/soc/generator/write-dataset.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MB = 1024 * 1024;
+const DURATION = 3600;
+const THREADS = 1;
+
+type Format = 'tsv' | 'eve';
+
+interface Measurement {
+  seconds: number;
+  events: number;
+  peakRssMb: number;
+  /** Sources flagged by the windowed rules (the set SQL can express). */
+  windowScanners: string[];
+  /** Every flagged source (windows + TRW), for the engine only. */
+  allScanners?: string[];
+  contacts?: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    flows: { type: 'string', default: '5000000' },
+    child: { type: 'string' },
+    format: { type: 'string' },
+    dir: { type: 'string' },
+  },
+});
+
+function files(dir: string): Record<Format, string> {
+  return { tsv: join(dir, 'conn.log'), eve: join(dir, 'eve.json') };
+}
+
+async function runEngine(dir: string, format: Format): Promise<Measurement> {
+  const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as GroundTruth;
+  const intel = await loadIntelFiles([join(dir, 'intel.stix.json')]);
+  const path = files(dir)[format];
+  const started = performance.now();
+  const result = await analyzeStreams([{ name: path, path }], {
+    format: format === 'tsv' ? 'zeek-tsv' : 'eve',
+    indicators: intel.indicators,
+    config: { scan: { allowList: truth.allowList } },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const scanners = result.findings.scanners;
+  return {
+    seconds,
+    events: result.events,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    windowScanners: scanners
+      .filter((s) => s.ruleCounts.horizontal || s.ruleCounts.vertical || s.ruleCounts['icmp-sweep'])
+      .map((s) => s.ip)
+      .sort(),
+    allScanners: scanners.map((s) => s.ip).sort(),
+    contacts: result.findings.maliciousContacts.length,
+  };
+}
+
+/** The engine's failed-attempt filters, windowed rules and thresholds (engine/config.ts defaults) in SQL. */
+function scannerSql(source: string, allowListed: string): string {
+  return `
+WITH f AS (${source}),
+g AS (
+  SELECT * FROM f
+  WHERE src <> '${allowListed}'
+    AND coalesce(TRY_CAST(split_part(dst, '.', 1) AS INTEGER), 0) < 224
+    AND (proto = 'icmp' OR (dport NOT IN (137, 138, 1900, 5353, 5355) AND NOT (sport IN (53, 80, 123, 443) AND dport >= 1024)))
+),
+h AS (
+  SELECT src FROM g GROUP BY src, proto, dport, w
+  HAVING count(DISTINCT dst) >= CASE
+    WHEN proto = 'icmp' THEN 20
+    WHEN regexp_matches(src, '^(10\\.|192\\.168\\.|172\\.(1[6-9]|2[0-9]|3[01])\\.)') THEN 250
+    ELSE 25 END
+),
+v AS (SELECT src FROM g WHERE proto = 'tcp' GROUP BY src, dst, w HAVING count(DISTINCT dport) >= 15)
+SELECT DISTINCT src FROM (SELECT src FROM h UNION ALL SELECT src FROM v) ORDER BY src`;
+}
+
+function duckdbSource(format: Format, path: string): string {
+  if (format === 'tsv') {
+    return `
+  SELECT src, dst, CASE WHEN proto = 'icmp' THEN sport ELSE dport END AS dport, sport, proto, floor(ts / 300) AS w
+  FROM read_csv('${path}', delim = '\\t', comment = '#', header = false, nullstr = '-', quote = '', escape = '', auto_detect = false,
+    columns = {'ts': 'DOUBLE', 'uid': 'VARCHAR', 'src': 'VARCHAR', 'sport': 'INTEGER', 'dst': 'VARCHAR', 'dport': 'INTEGER',
+      'proto': 'VARCHAR', 'service': 'VARCHAR', 'duration': 'DOUBLE', 'ob': 'BIGINT', 'rb': 'BIGINT', 'conn_state': 'VARCHAR',
+      'lo': 'VARCHAR', 'lr': 'VARCHAR', 'missed': 'BIGINT', 'history': 'VARCHAR', 'op': 'BIGINT', 'oib': 'BIGINT',
+      'rp': 'BIGINT', 'rib': 'BIGINT', 'tp': 'VARCHAR'})
+  WHERE (proto = 'tcp' AND (conn_state IN ('S0', 'REJ', 'RSTOS0', 'SH')
+      OR (conn_state IN ('RSTO', 'RSTR') AND NOT regexp_matches(coalesce(history, ''), '[Dd]'))))
+    OR (proto = 'icmp' AND sport = 8 AND rp = 0)`;
+  }
+  return `
+  SELECT src_ip AS src, dest_ip AS dst, CASE WHEN proto = 'ICMP' THEN icmp_type ELSE dest_port END AS dport,
+    coalesce(src_port, 0) AS sport, lower(proto) AS proto,
+    floor(epoch(strptime(flow.start, '%Y-%m-%dT%H:%M:%S.%f%z')) / 300) AS w
+  FROM read_json('${path}', format = 'newline_delimited',
+    columns = {'event_type': 'VARCHAR', 'src_ip': 'VARCHAR', 'src_port': 'INTEGER', 'dest_ip': 'VARCHAR',
+      'dest_port': 'INTEGER', 'proto': 'VARCHAR', 'icmp_type': 'INTEGER',
+      'flow': 'STRUCT(pkts_toclient BIGINT, start VARCHAR)', 'tcp': 'STRUCT(tcp_flags_ts VARCHAR, tcp_flags_tc VARCHAR)'})
+  WHERE event_type = 'flow' AND (
+    (proto = 'TCP' AND (flow.pkts_toclient = 0
+      OR ((('0x' || tcp.tcp_flags_tc)::INTEGER & 4) <> 0 AND (('0x' || tcp.tcp_flags_tc)::INTEGER & 2) = 0)
+      OR (tcp.tcp_flags_ts = '06' AND tcp.tcp_flags_tc = '12')))
+    OR (proto = 'ICMP' AND icmp_type = 8 AND flow.pkts_toclient = 0))`;
+}
+
+async function runDuckdb(dir: string, format: Format): Promise<Measurement> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as GroundTruth;
+  const instance = await DuckDBInstance.create(':memory:', { threads: String(THREADS) });
+  const connection = await instance.connect();
+  const path = files(dir)[format];
+  const started = performance.now();
+  const rows = (
+    await connection.runAndReadAll(scannerSql(duckdbSource(format, path), truth.allowListedScanners[0] ?? ''))
+  ).getRowObjects();
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    seconds,
+    events: 0,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    windowScanners: rows.map((r) => String(r.src)).sort(),
+  };
+}
+
+function child(kind: 'engine' | 'duckdb', dir: string, format: Format): Measurement {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', kind, '--dir', dir, '--format', format],
+    { encoding: 'utf8', maxBuffer: 64 * MB },
+  );
+  if (run.status !== 0) throw new Error(`${kind} ${format} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop() as string) as Measurement;
+}
+
+function fmt(n: number, digits = 1): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+async function main(): Promise<void> {
+  if (values.child) {
+    const dir = values.dir as string;
+    const format = values.format as Format;
+    const measurement = values.child === 'engine' ? await runEngine(dir, format) : await runDuckdb(dir, format);
+    console.log(JSON.stringify(measurement));
+    return;
+  }
+  const flows = Number(values.flows);
+  const dir = join(here, 'out', `soc-${flows}`);
+  const paths = files(dir);
+  if (!existsSync(join(dir, 'truth.json')) || !existsSync(paths.tsv) || !existsSync(paths.eve)) {
+    const started = performance.now();
+    const dataset = await writeDataset(dir, {
+      seed: 2024,
+      durationSeconds: DURATION,
+      backgroundFlowsPerSecond: flows / DURATION,
+      internalHosts: 20000,
+      formats: ['zeek-tsv', 'eve'],
+    });
+    console.log(
+      `Generated ${dataset.flows.toLocaleString('en-US')} flows in ${fmt((performance.now() - started) / 1000)} s → ${dir}`,
+    );
+  } else console.log(`Reusing ${dir}`);
+  const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as GroundTruth;
+  const truthIps = new Set(truth.scanners.map((s) => s.ip));
+  console.log(`Node ${process.version}, DuckDB threads=${THREADS}, engine single-threaded\n`);
+  for (const format of ['tsv', 'eve'] as const) {
+    const size = statSync(paths[format]).size / MB;
+    const engine = child('engine', dir, format);
+    const duck = child('duckdb', dir, format);
+    const engineSet = engine.windowScanners.join(',');
+    const agree = engineSet === duck.windowScanners.join(',');
+    const onlyEngine = engine.windowScanners.filter((ip) => !duck.windowScanners.includes(ip));
+    const onlyDuck = duck.windowScanners.filter((ip) => !engine.windowScanners.includes(ip));
+    const found = (engine.allScanners ?? []).filter((ip) => truthIps.has(ip)).length;
+    console.log(
+      `${format === 'tsv' ? 'Zeek conn.log TSV' : 'Suricata EVE JSON'}: ${fmt(size)} MB, ${engine.events.toLocaleString('en-US')} records`,
+    );
+    console.log(
+      `  Khiên engine : ${fmt(engine.seconds, 2)} s  ${fmt(engine.events / engine.seconds / 1e6, 2)} M events/s  ${fmt(size / engine.seconds)} MB/s  peak RSS ${fmt(engine.peakRssMb, 0)} MB`,
+    );
+    console.log(
+      `  DuckDB SQL   : ${fmt(duck.seconds, 2)} s  ${fmt(engine.events / duck.seconds / 1e6, 2)} M events/s  ${fmt(size / duck.seconds)} MB/s  peak RSS ${fmt(duck.peakRssMb, 0)} MB`,
+    );
+    console.log(`  speed-up ×${fmt(duck.seconds / engine.seconds, 2)}`);
+    console.log(
+      `  windowed scanner sets: engine ${engine.windowScanners.length}, DuckDB ${duck.windowScanners.length} → ${agree ? 'AGREE' : `DIFFER (engine only: ${onlyEngine.join(' ') || '-'}; DuckDB only: ${onlyDuck.join(' ') || '-'})`}`,
+    );
+    console.log(
+      `  engine with TRW: ${engine.allScanners?.length} scanners, ${found}/${truthIps.size} of the ground truth; ${engine.contacts} malicious contacts (truth ${truth.maliciousContacts.length})\n`,
+    );
+  }
+}
+
+await main();
