@@ -20,6 +20,7 @@ import { AppError } from '../core/errors.ts';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
 import { registerAuthRoutes, type SetupState } from '../modules/auth/auth.routes.ts';
 import { registerOrganisationRoutes } from '../modules/organisations/organisations.routes.ts';
+import { registerSystemsRoutes } from '../modules/systems/systems.routes.ts';
 import { registerVulnerabilityRoutes } from '../modules/vulnerabilities/vulnerabilities.routes.ts';
 import { registerAuthHooks } from './auth-hooks.ts';
 
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuthRoutes(app, { db, config, setup });
   registerOrganisationRoutes(app, { db });
   registerAuditRoutes(app, { db });
+  registerSystemsRoutes(app, { db });
   registerVulnerabilityRoutes(app, { db });
 
   if (existsSync(WEB_DIST)) {

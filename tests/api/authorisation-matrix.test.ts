@@ -48,6 +48,21 @@ const POLICY: Record<string, Role[] | typeof PUBLIC> = {
   'POST /api/vulnerabilities/kev': ['admin', 'soc'],
   'GET /api/audit': ['admin'],
   'GET /api/audit/verify': ['admin'],
+  'GET /api/systems': ALL,
+  'GET /api/systems/level-criteria': ALL,
+  'POST /api/systems/classify': ALL,
+  'GET /api/systems/{id}': ALL,
+  'POST /api/systems': ['admin', 'department', 'agency'],
+  'PUT /api/systems/{id}': ['admin', 'department', 'agency'],
+  'DELETE /api/systems/{id}': ['admin', 'department', 'agency'],
+  'GET /api/dossiers': ALL,
+  'GET /api/dossiers/rules': ALL,
+  'GET /api/dossiers/{id}': ALL,
+  'POST /api/systems/{id}/dossiers': ['admin', 'agency'],
+  'PUT /api/dossiers/{id}': ['admin', 'agency'],
+  'POST /api/dossiers/{id}/transitions': ['admin', 'department', 'agency'],
+  'POST /api/dossiers/{id}/attachments': ['admin', 'department', 'agency'],
+  'GET /api/attachments/{id}': ALL,
 };
 
 // Requests that pass validation, so a refusal can only come from authentication or authorisation.
@@ -72,6 +87,13 @@ const BODIES: Record<string, unknown> = {
   'POST /api/vulnerabilities/findings/{id}/decision': { approve: true },
   'POST /api/vulnerabilities/scans': Buffer.from('<?xml version="1.0"?><NessusClientData_v2></NessusClientData_v2>'),
   'PUT /api/vulnerabilities/policy': { critical: 7 },
+  'POST /api/systems/classify': { systemType: 'internal' },
+  'POST /api/systems': { organisationId: UNKNOWN_ID, name: 'Matrix system', systemType: 'internal' },
+  'PUT /api/systems/{id}': { organisationId: UNKNOWN_ID, name: 'Matrix system', systemType: 'internal' },
+  'POST /api/systems/{id}/dossiers': {},
+  'PUT /api/dossiers/{id}': {},
+  'POST /api/dossiers/{id}/transitions': { action: 'submit' },
+  'POST /api/dossiers/{id}/attachments': Buffer.from('%PDF-1.7\n'),
   'POST /api/vulnerabilities/kev': { vulnerabilities: [] },
 };
 const QUERIES: Record<string, string> = {

@@ -1,0 +1,124 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../core/db/client.ts';
+import { actorOf } from '../../server/auth-hooks.ts';
+import { DOSSIER_AUTHORITIES, DOSSIER_TRANSITIONS } from './dossier-rules.ts';
+import {
+  ATTACHMENT_MAX_BYTES,
+  addAttachment,
+  createDossier,
+  getAttachment,
+  getDossier,
+  listDossiers,
+  transitionDossier,
+  updateDossier,
+  ZDossierInput,
+  ZTransitionInput,
+} from './dossiers.service.ts';
+import { DOSSIER_STATES } from './systems.schema.ts';
+
+const ZIdParams = z.object({ id: z.uuid() });
+const tags = ['dossiers'];
+
+export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/dossiers',
+    {
+      config: { permission: 'system.read' },
+      schema: {
+        tags,
+        summary: 'Level-proposal dossiers visible to the caller, newest change first, with due dates',
+        querystring: z.object({
+          state: z.enum(DOSSIER_STATES).optional(),
+          organisationId: z.uuid().optional(),
+          systemId: z.uuid().optional(),
+        }),
+      },
+    },
+    async (req) => listDossiers(db, req.scope, req.query),
+  );
+  r.get(
+    '/api/dossiers/rules',
+    {
+      config: { permission: 'system.read' },
+      schema: { tags, summary: 'Who appraises and approves per level, time limits and the lifecycle (as data)' },
+    },
+    async () => ({ authorities: DOSSIER_AUTHORITIES, transitions: DOSSIER_TRANSITIONS }),
+  );
+  r.get(
+    '/api/dossiers/:id',
+    { config: { permission: 'system.read' }, schema: { tags, params: ZIdParams } },
+    async (req) => getDossier(db, req.scope, req.params.id),
+  );
+  r.post(
+    '/api/systems/:id/dossiers',
+    {
+      config: { permission: 'dossier.prepare' },
+      schema: { tags, summary: 'Start a draft dossier for a system', params: ZIdParams, body: ZDossierInput },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await createDossier(db, actorOf(req), req.scope, req.params.id, req.body)),
+  );
+  r.put(
+    '/api/dossiers/:id',
+    {
+      config: { permission: 'dossier.prepare' },
+      schema: {
+        tags,
+        summary: 'Change the proposed level/reason (draft or returned)',
+        params: ZIdParams,
+        body: ZDossierInput,
+      },
+    },
+    async (req) => updateDossier(db, actorOf(req), req.scope, req.params.id, req.body),
+  );
+  r.post(
+    '/api/dossiers/:id/transitions',
+    {
+      config: { permission: 'dossier.work' },
+      schema: {
+        tags,
+        summary: 'Take a lifecycle step: submit, resubmit, accept, return, record_appraisal, approve',
+        params: ZIdParams,
+        body: ZTransitionInput,
+      },
+    },
+    async (req) => transitionDossier(db, actorOf(req), req.scope, req.params.id, req.body),
+  );
+  r.post(
+    '/api/dossiers/:id/attachments',
+    {
+      config: { permission: 'dossier.work' },
+      bodyLimit: ATTACHMENT_MAX_BYTES + 1024,
+      schema: {
+        tags,
+        summary: 'Attach a PDF, DOCX or image sent as the raw body (application/octet-stream) with ?filename=',
+        params: ZIdParams,
+        querystring: z.object({ filename: z.string().max(255).optional() }),
+      },
+    },
+    async (req, reply) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      return reply
+        .code(201)
+        .send(await addAttachment(db, actorOf(req), req.scope, req.params.id, req.query.filename, body));
+    },
+  );
+  r.get(
+    '/api/attachments/:id',
+    {
+      config: { permission: 'system.read' },
+      schema: { tags, summary: 'Download a dossier document', params: ZIdParams },
+    },
+    async (req, reply) => {
+      const a = await getAttachment(db, req.scope, req.params.id);
+      return reply
+        .header('content-type', a.mediaType)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`)
+        .header('x-content-sha256', a.sha256)
+        .send(a.content);
+    },
+  );
+}

@@ -1,0 +1,268 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  cidr,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from '../auth/auth.schema.ts';
+import { organisations } from '../organisations/organisations.schema.ts';
+
+/** Loại hệ thống thông tin (NĐ 85/2016 Điều 6 khoản 2). */
+export const SYSTEM_TYPES = [
+  'internal', // Phục vụ hoạt động nội bộ (email, QLVB, họp trực tuyến…)
+  'public_service', // Phục vụ người dân, doanh nghiệp (cổng, một cửa/DVC…)
+  'infrastructure', // Cơ sở hạ tầng thông tin (WAN/TSLCD, trung tâm dữ liệu, LGSP…)
+  'industrial_control', // Điều khiển công nghiệp (PLC, SCADA…)
+  'other',
+] as const;
+export type SystemType = (typeof SYSTEM_TYPES)[number];
+
+/** Độ mật của bí mật nhà nước. Mapping to NĐ 85's "harm / serious / especially serious" is (inferred). */
+export const SECRET_GRADES = ['none', 'mat', 'toi_mat', 'tuyet_mat'] as const;
+/** Phạm vi của hệ thống cơ sở hạ tầng thông tin. */
+export const INFRA_SCOPES = ['none', 'one_agency', 'sector_or_provinces', 'national'] as const;
+/** Cấp công trình do hệ thống điều khiển công nghiệp phục vụ. */
+export const ICS_WORKS_GRADES = ['none', 'IV', 'III', 'II', 'I', 'special'] as const;
+
+export const DOSSIER_STATES = ['draft', 'submitted', 'under_appraisal', 'returned', 'approved'] as const;
+export type DossierState = (typeof DOSSIER_STATES)[number];
+export const dossierState = pgEnum('dossier_state', DOSSIER_STATES);
+
+export const PLAN_ITEM_STATUSES = ['not_started', 'in_progress', 'done', 'not_applicable'] as const;
+export const planItemStatus = pgEnum('plan_item_status', PLAN_ITEM_STATUSES);
+export const LAYER_STATUSES = ['missing', 'partial', 'in_place'] as const;
+export const layerStatus = pgEnum('layer_status', LAYER_STATUSES);
+export const TARGET_KINDS = ['dossier_approved', 'plan_implemented'] as const;
+export const targetKind = pgEnum('target_kind', TARGET_KINDS);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => Buffer.from(v),
+});
+
+/** Hệ thống thông tin — one information system registered by an agency. */
+export const informationSystems = pgTable(
+  'information_systems',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The agency that registers and answers for the system; the scope key of every query. */
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'restrict' }),
+    /** Optional business key (e.g. the capdo.ais.gov.vn code); imports match on it first. */
+    code: text('code').unique(),
+    name: text('name').notNull(),
+    purpose: text('purpose'),
+    systemType: text('system_type', { enum: SYSTEM_TYPES }).notNull(),
+    infoPublic: boolean('info_public').notNull().default(true),
+    infoPrivate: boolean('info_private').notNull().default(false),
+    infoPersonal: boolean('info_personal').notNull().default(false),
+    personalDataSubjects: integer('personal_data_subjects'),
+    stateSecretGrade: text('state_secret_grade', { enum: SECRET_GRADES }).notNull().default('none'),
+    /** Mức độ DVC trực tuyến (0 = none … 4), the pre-NĐ 42/2022 scale NĐ 85 uses. */
+    onlineServiceLevel: integer('online_service_level').notNull().default(0),
+    conditionalBusiness: boolean('conditional_business').notNull().default(false),
+    infrastructureScope: text('infrastructure_scope', { enum: INFRA_SCOPES }).notNull().default('none'),
+    icsWorksGrade: text('ics_works_grade', { enum: ICS_WORKS_GRADES }).notNull().default('none'),
+    /** HTTT quốc gia / hạ tầng dùng chung toàn quốc vận hành 24/7 (NĐ 85 Điều 10). */
+    national24x7: boolean('national_24x7').notNull().default(false),
+    nationalDatabase: boolean('national_database').notNull().default(false),
+    internationalInterconnect: boolean('international_interconnect').notNull().default(false),
+    /** Thuộc danh mục HTTT quan trọng quốc gia do Thủ tướng quyết định. */
+    criticalList: boolean('critical_list').notNull().default(false),
+    userCount: integer('user_count'),
+    usersDescription: text('users_description'),
+    hosting: text('hosting'),
+    ownerName: text('owner_name'), // Chủ quản
+    operatorName: text('operator_name'), // Đơn vị vận hành
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('information_systems_org_idx').on(t.organisationId),
+    uniqueIndex('information_systems_org_name_uq').on(t.organisationId, t.name),
+  ],
+);
+
+/** Máy chủ, địa chỉ IP/dải IP of a system (a single address is stored as /32 or /128). */
+export const systemHosts = pgTable(
+  'system_hosts',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    systemId: uuid('system_id')
+      .notNull()
+      .references(() => informationSystems.id, { onDelete: 'cascade' }),
+    hostname: text('hostname'),
+    address: cidr('address').notNull(),
+  },
+  (t) => [index('system_hosts_system_idx').on(t.systemId)],
+);
+
+/** Phần mềm và phiên bản; CPE lets advisories target affected systems later. */
+export const systemSoftware = pgTable(
+  'system_software',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    systemId: uuid('system_id')
+      .notNull()
+      .references(() => informationSystems.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    vendor: text('vendor'),
+    version: text('version'),
+    cpe: text('cpe'),
+  },
+  (t) => [index('system_software_system_idx').on(t.systemId)],
+);
+
+/** Hồ sơ đề xuất cấp độ — a level-proposal dossier and where it stands. */
+export const levelDossiers = pgTable(
+  'level_dossiers',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    systemId: uuid('system_id')
+      .notNull()
+      .references(() => informationSystems.id, { onDelete: 'cascade' }),
+    state: dossierState('state').notNull().default('draft'),
+    /** The level the officer proposes (đề xuất). */
+    level: integer('level').notNull(),
+    /** What the classification aid suggested when the dossier was last edited, and the deciding rule. */
+    suggestedLevel: integer('suggested_level'),
+    suggestedRuleId: text('suggested_rule_id'),
+    /** Required when `level` differs from `suggestedLevel`. */
+    reason: text('reason'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    /** Số văn bản thẩm định (the Department's for level 3; the Ministry's for levels 4–5). */
+    appraisalRef: text('appraisal_ref'),
+    appraisedAt: timestamp('appraised_at', { withTimezone: true }),
+    returnComment: text('return_comment'),
+    decisionNumber: text('decision_number'),
+    decisionDate: date('decision_date'),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('level_dossiers_system_idx').on(t.systemId)],
+);
+
+/** Lịch sử hồ sơ: who did what, when and why. */
+export const dossierEvents = pgTable(
+  'dossier_events',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    dossierId: uuid('dossier_id')
+      .notNull()
+      .references(() => levelDossiers.id, { onDelete: 'cascade' }),
+    action: text('action').notNull(),
+    fromState: dossierState('from_state'),
+    toState: dossierState('to_state').notNull(),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    actorName: text('actor_name').notNull(),
+    comment: text('comment'),
+    details: jsonb('details'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('dossier_events_dossier_idx').on(t.dossierId), index('dossier_events_actor_idx').on(t.actorId)],
+);
+
+/** Tài liệu kèm hồ sơ, kept in the database so PGlite and PostgreSQL behave the same. */
+export const dossierAttachments = pgTable(
+  'dossier_attachments',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    dossierId: uuid('dossier_id')
+      .notNull()
+      .references(() => levelDossiers.id, { onDelete: 'cascade' }),
+    filename: text('filename').notNull(),
+    mediaType: text('media_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    content: bytea('content').notNull(),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('dossier_attachments_dossier_idx').on(t.dossierId),
+    index('dossier_attachments_uploader_idx').on(t.uploadedBy),
+  ],
+);
+
+/** Trạng thái từng biện pháp của phương án bảo đảm ATTT; absent row = not started. */
+export const securityPlanItems = pgTable(
+  'security_plan_items',
+  {
+    systemId: uuid('system_id')
+      .notNull()
+      .references(() => informationSystems.id, { onDelete: 'cascade' }),
+    itemCode: text('item_code').notNull(),
+    status: planItemStatus('status').notNull(),
+    evidence: text('evidence'),
+    reason: text('reason'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.systemId, t.itemCode] })],
+);
+
+/** Mô hình 4 lớp: status and evidence of each layer (1–4) for a system. */
+export const protectionLayers = pgTable(
+  'protection_layers',
+  {
+    systemId: uuid('system_id')
+      .notNull()
+      .references(() => informationSystems.id, { onDelete: 'cascade' }),
+    layer: integer('layer').notNull(),
+    status: layerStatus('status').notNull(),
+    provider: text('provider'),
+    evidence: text('evidence'),
+    lastInspectionDate: date('last_inspection_date'),
+    nextInspectionDate: date('next_inspection_date'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.systemId, t.layer] })],
+);
+
+/** Chỉ tiêu — a Department target such as "100% hồ sơ được phê duyệt trước 31/08/2024". */
+export const programmeTargets = pgTable(
+  'programme_targets',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    title: text('title').notNull(),
+    kind: targetKind('kind').notNull(),
+    deadline: date('deadline').notNull(),
+    /** Root of the organisation subtree the target covers; null = every organisation. */
+    organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'restrict' }),
+    legalBasis: text('legal_basis'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('programme_targets_org_idx').on(t.organisationId)],
+);
+
+/** In-app notifications; `dedupeKey` makes the deadline check idempotent (one per item, user and day). */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    link: text('link'),
+    dedupeKey: text('dedupe_key').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('notifications_user_dedupe_uq').on(t.userId, t.dedupeKey)],
+);
