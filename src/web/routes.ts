@@ -5,10 +5,51 @@ import { AuditPage } from './pages/audit/AuditPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { OrganisationsPage } from './pages/organisations/OrganisationsPage.tsx';
 import { UsersPage } from './pages/users/UsersPage.tsx';
+import { ComputersPage } from './pages/vulnerabilities/ComputersPage.tsx';
+import { FindingsPage } from './pages/vulnerabilities/FindingsPage.tsx';
+import { ImportPage, PolicyPage } from './pages/vulnerabilities/ImportPage.tsx';
+import { VulnDashboardPage } from './pages/vulnerabilities/VulnDashboardPage.tsx';
 
-/** The signed-in pages; the sidebar lists those the user's role may open. `key` names the nav label (nav.*). */
-export const ROUTES: { path: string; key: string; permission: Permission; page: ComponentType }[] = [
+export type AppRoute = {
+  path: string;
+  /** Names the nav label (nav.*) and the test id (nav-<key>). */
+  key: string;
+  permission: Permission;
+  page: ComponentType;
+  /** Sidebar group (nav.section.*); consecutive routes of one section are listed under its title. */
+  section?: 'vuln';
+  /** Hides the link (not the page) when another page already offers the same thing to this user. */
+  hideInNav?: (can: (p: Permission) => boolean) => boolean;
+};
+
+/** The signed-in pages; the sidebar lists those the user's role may open. */
+export const ROUTES: AppRoute[] = [
   { path: '/', key: 'dashboard', permission: 'self', page: DashboardPage },
+  { path: '/vulnerabilities', key: 'vulnDashboard', permission: 'vuln.read', page: VulnDashboardPage, section: 'vuln' },
+  {
+    path: '/vulnerabilities/computers',
+    key: 'vulnComputers',
+    permission: 'vuln.read',
+    page: ComputersPage,
+    section: 'vuln',
+  },
+  {
+    path: '/vulnerabilities/findings',
+    key: 'vulnFindings',
+    permission: 'vuln.read',
+    page: FindingsPage,
+    section: 'vuln',
+  },
+  { path: '/vulnerabilities/import', key: 'vulnImport', permission: 'vuln.import', page: ImportPage, section: 'vuln' },
+  {
+    path: '/vulnerabilities/policy',
+    key: 'vulnPolicy',
+    permission: 'vuln.policy',
+    page: PolicyPage,
+    section: 'vuln',
+    // Whoever imports scans finds the policy form on the import page.
+    hideInNav: (can) => can('vuln.import'),
+  },
   { path: '/organisations', key: 'organisations', permission: 'organisation.read', page: OrganisationsPage },
   { path: '/users', key: 'users', permission: 'user.read', page: UsersPage },
   { path: '/audit', key: 'audit', permission: 'audit.read', page: AuditPage },

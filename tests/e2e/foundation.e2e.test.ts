@@ -1,82 +1,33 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { generate } from 'otplib';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.ts';
-import { type Database, openDatabase } from '../../src/core/db/client.ts';
 import { createUser } from '../../src/modules/auth/auth.service.ts';
-import { buildApp } from '../../src/server/app.ts';
+import { type Harness, haveChromium, screenshot, startHarness } from './support.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const WEB_SRC = join(ROOT, 'src/web');
-const WEB_INDEX = join(ROOT, 'dist/web/index.html');
-const SCREENSHOTS = join(ROOT, 'dist/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'một mật khẩu đủ dài 2024';
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn('SKIPPED: browser tests — /usr/bin/chromium not installed (apt-get install chromium)');
-
-/** Builds the UI when it is missing or older than its sources, so the test never drives a stale bundle. */
-async function ensureWebBuilt() {
-  if (existsSync(WEB_INDEX)) {
-    const built = statSync(WEB_INDEX).mtimeMs;
-    const sources = readdirSync(WEB_SRC, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
-    if (sources.every((f) => statSync(join(f.parentPath, f.name)).mtimeMs <= built)) return;
-  }
-  await build({ configFile: join(WEB_SRC, 'vite.config.ts'), logLevel: 'warn' });
-}
-
 describe.skipIf(!haveChromium)('web UI in a browser', () => {
-  let database: Database;
-  let app: FastifyInstance;
-  let browser: Browser;
+  let h: Harness;
   let page: Page;
   let base: string;
-  const pageErrors: string[] = [];
 
-  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => screenshot(page, name);
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    database = await openDatabase({});
-    await database.migrate();
-    await createUser(database.db, null, {
-      username: 'quantri',
-      displayName: 'Nguyễn Thị Hồng Nhung',
-      role: 'admin',
-      password: PASSWORD,
+    h = await startHarness(async (database) => {
+      await createUser(database.db, null, {
+        username: 'quantri',
+        displayName: 'Nguyễn Thị Hồng Nhung',
+        role: 'admin',
+        password: PASSWORD,
+      });
     });
-    app = await buildApp({ database, config: loadConfig({ LOG_LEVEL: 'silent' }) });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
-    base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    base = h.base;
+    ({ page } = await h.newPage());
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await database?.close();
+    await h?.close();
   });
 
   it('signs in in Vietnamese and switches to English', async () => {
@@ -186,9 +137,7 @@ describe.skipIf(!haveChromium)('web UI in a browser', () => {
   });
 
   it('limits an agency officer to their scope and signs them in with TOTP', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 820 } });
-    const officer = await context.newPage();
-    officer.on('pageerror', (e) => pageErrors.push(e.message));
+    const { context, page: officer } = await h.newPage();
     const signIn = async (totp?: () => Promise<string>) => {
       await officer.goto(base);
       await officer.getByLabel('Tên đăng nhập').fill('canbo.stttt');
@@ -219,8 +168,9 @@ describe.skipIf(!haveChromium)('web UI in a browser', () => {
 
     await officer.getByTestId('logout').click();
     await officer.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
-    await signIn(() => generate({ secret }));
+    // The enrolment code is spent (replays are refused): sign in with the next window's code.
+    await signIn(() => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
     await context.close();
-    expect(pageErrors).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
   });
 });

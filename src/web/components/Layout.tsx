@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { followLink } from '../lib/router.ts';
 import { useCan, useSession } from '../lib/session.ts';
-import { ROUTES } from '../routes.ts';
+import { type AppRoute, ROUTES } from '../routes.ts';
 import { BrandMark } from './BrandMark.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
@@ -10,6 +10,26 @@ export function Layout({ path, children }: { path: string; children: ReactNode }
   const { t } = useTranslation();
   const { me, signOut } = useSession();
   const can = useCan();
+  const visible = ROUTES.filter((r) => can(r.permission) && !r.hideInNav?.(can));
+  // Consecutive routes of one section form a group; routes without a section are groups of their own.
+  const groups: { section?: AppRoute['section']; routes: AppRoute[] }[] = [];
+  for (const r of visible) {
+    const last = groups.at(-1);
+    if (r.section && last?.section === r.section) last.routes.push(r);
+    else groups.push({ section: r.section, routes: [r] });
+  }
+  const link = (r: AppRoute) => (
+    <li key={r.path}>
+      <a
+        href={r.path}
+        onClick={followLink}
+        data-testid={`nav-${r.key}`}
+        aria-current={path === r.path ? 'page' : undefined}
+      >
+        {t(`nav.${r.key}`)}
+      </a>
+    </li>
+  );
   return (
     <div className="shell">
       <header className="topbar">
@@ -33,18 +53,16 @@ export function Layout({ path, children }: { path: string; children: ReactNode }
       </header>
       <nav className="sidebar" aria-label={t('nav.label')}>
         <ul>
-          {ROUTES.filter((r) => can(r.permission)).map((r) => (
-            <li key={r.path}>
-              <a
-                href={r.path}
-                onClick={followLink}
-                data-testid={`nav-${r.key}`}
-                aria-current={path === r.path ? 'page' : undefined}
-              >
-                {t(`nav.${r.key}`)}
-              </a>
-            </li>
-          ))}
+          {groups.map((g) =>
+            g.section ? (
+              <li key={g.section} className="nav-section">
+                <span className="nav-section-title">{t(`nav.section.${g.section}`)}</span>
+                <ul>{g.routes.map(link)}</ul>
+              </li>
+            ) : (
+              g.routes.map(link)
+            ),
+          )}
         </ul>
         <div className="sidebar-foot">
           <a href="/api/docs" target="_blank" rel="noreferrer">

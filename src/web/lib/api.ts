@@ -56,15 +56,59 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   } catch (e) {
     throw new ApiError(0, 'NETWORK', (e as Error).message);
   }
-  const text = await res.text();
+  return answer<T>(res.status, res.ok, res.statusText, await res.text());
+}
+
+/** The parsed body of a success, or the server's error envelope as an ApiError (shared by fetch and XHR). */
+function answer<T>(status: number, ok: boolean, statusText: string, text: string): T {
   const data = text ? safeJson(text) : undefined;
-  if (res.ok) return data as T;
+  if (ok) return data as T;
   const err = (data as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } })?.error;
-  const code = (err?.code ?? (res.status >= 500 ? 'INTERNAL' : 'VALIDATION')) as ErrorCode;
-  const error = new ApiError(res.status, code, err?.message ?? res.statusText, err?.details, err?.requestId);
+  const code = (err?.code ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION')) as ErrorCode;
+  const error = new ApiError(status, code, err?.message ?? statusText, err?.details, err?.requestId);
   // Only a session we had can be lost: a failed sign-in or the first "am I signed in?" also answer UNAUTHENTICATED.
   if (code === 'UNAUTHENTICATED' && csrfToken) onSessionLost();
   throw error;
+}
+
+/**
+ * POSTs a file as the raw body. XMLHttpRequest rather than fetch because only it reports upload progress, which a
+ * scanner report of hundreds of MB needs. `onUploaded` fires once the last byte is sent (the server then works).
+ */
+export function uploadFile<T>(
+  path: string,
+  file: Blob,
+  { onProgress, onUploaded }: { onProgress?: (fraction: number) => void; onUploaded?: () => void } = {},
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress?.(e.loaded / e.total);
+    };
+    xhr.upload.onload = () => onUploaded?.();
+    xhr.onload = () => {
+      try {
+        resolve(answer<T>(xhr.status, xhr.status >= 200 && xhr.status < 300, xhr.statusText, xhr.responseText));
+      } catch (e) {
+        reject(e);
+      }
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'upload failed'));
+    xhr.send(file);
+  });
+}
+
+/** `?a=1&b=2` from the defined, non-empty values (filters the user left blank are not sent). */
+export function query(params: Record<string, string | number | boolean | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '' && v !== false) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
 }
 
 function safeJson(text: string): unknown {

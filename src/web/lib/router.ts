@@ -10,9 +10,19 @@ export function navigate(path: string, { replace = false } = {}) {
 }
 
 export function usePath(): string {
-  const [path, setPath] = useState(location.pathname);
+  return useLocationPart(() => location.pathname);
+}
+
+/** The query string (filters a link carries, e.g. /vulnerabilities/findings?computerId=…); re-renders on change. */
+export function useSearch(): URLSearchParams {
+  return new URLSearchParams(useLocationPart(() => location.search));
+}
+
+function useLocationPart(read: () => string): string {
+  const [value, setValue] = useState(read);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `read` is a fixed accessor of window.location.
   useEffect(() => {
-    const update = () => setPath(location.pathname);
+    const update = () => setValue(read());
     listeners.add(update);
     window.addEventListener('popstate', update);
     return () => {
@@ -20,7 +30,7 @@ export function usePath(): string {
       window.removeEventListener('popstate', update);
     };
   }, []);
-  return path;
+  return value;
 }
 
 /** onClick for in-app links: keeps ctrl/middle-click opening a new tab. */

@@ -3,12 +3,15 @@ import { BarChart } from '../components/BarChart.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { api } from '../lib/api.ts';
 import { ORGANISATION_TYPES } from '../lib/roles.ts';
+import { useCan } from '../lib/session.ts';
 import type { Organisation } from '../lib/types.ts';
 import { useLoad } from '../lib/useLoad.ts';
+import { VulnCard } from './vulnerabilities/VulnCard.tsx';
 
 /** Tổng quan: a frame of cards; each capability adds its own. Only real figures, never placeholders. */
 export function DashboardPage() {
   const { t } = useTranslation();
+  const can = useCan();
   const orgs = useLoad(() => api<Organisation[]>('GET', '/api/organisations'), []);
   const health = useLoad(() => api<{ status: string; database: string }>('GET', '/api/health'), []);
   const counts = ORGANISATION_TYPES.map((type) => ({
@@ -21,6 +24,7 @@ export function DashboardPage() {
       <h1>{t('dashboard.title')}</h1>
       <ErrorMessage error={orgs.error ?? health.error} />
       <div className="cards">
+        {can('vuln.read') && <VulnCard />}
         <section className="card" data-testid="card-organisations">
           <h2>{t('dashboard.organisations')}</h2>
           <div className="metric">{orgs.data ? orgs.data.length : '…'}</div>

@@ -1,0 +1,145 @@
+import type { Role } from './roles.ts';
+
+// Shapes and value lists of the vulnerabilities API (src/modules/vulnerabilities/vulnerabilities.service.ts).
+// The server keeps SEVERITIES and FINDING_STATUSES in its Drizzle schema file, which the browser cannot import,
+// so they are repeated here, once.
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const FINDING_STATUSES = ['open', 'fixed', 'resolved', 'accepted', 'false_positive'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+
+/** The one place severities get their colour: badges, charts and figures all read it. */
+export const SEVERITY_COLOURS: Record<Severity, string> = {
+  critical: '#9f1c1c',
+  high: '#d9480f',
+  medium: '#b7791f',
+  low: '#2b6cb0',
+  info: '#6b7683',
+};
+
+export type VulnerabilitySummary = {
+  period: { from: string; to: string };
+  vulnerableComputers: number;
+  withCritical: number;
+  withHigh: number;
+  byMaxSeverity: Record<Exclude<Severity, 'info'>, number>;
+  knownExploitedComputers: number;
+  scannedComputers: number;
+  unattributedVulnerableComputers: number;
+  topVulnerabilities: {
+    scanner: string;
+    scannerId: string;
+    name: string;
+    severity: Severity;
+    computers: number;
+    cves: string[];
+  }[];
+  byOrganisation: {
+    organisationId: string | null;
+    name: string | null;
+    vulnerableComputers: number;
+    withCritical: number;
+    withHigh: number;
+  }[];
+  byMonth: { month: string; vulnerableComputers: number; withCritical: number }[];
+};
+
+export type Computer = {
+  id: string;
+  ip: string;
+  hostname: string | null;
+  os: string | null;
+  organisationId: string | null;
+  organisationName: string | null;
+  lastSeen: string;
+  open: number;
+  critical: number;
+  high: number;
+};
+
+export type Finding = {
+  id: string;
+  computerId: string;
+  organisationId: string | null;
+  scanner: string;
+  scannerId: string;
+  port: number;
+  protocol: string;
+  service: string | null;
+  name: string;
+  severity: Severity;
+  cvss2Score: number | null;
+  cvss3Score: number | null;
+  cvss3Vector: string | null;
+  cves: string[];
+  solution: string | null;
+  synopsis: string | null;
+  output: string | null;
+  knownExploited: boolean;
+  status: FindingStatus;
+  statusReason: string | null;
+  statusChangedAt: string | null;
+  acceptedUntil: string | null;
+  requestedStatus: FindingStatus | null;
+  firstSeen: string;
+  lastSeen: string;
+  resolvedAt: string | null;
+  reopenedCount: number;
+};
+
+export type FindingRow = {
+  finding: Finding;
+  dueAt: string;
+  ip: string;
+  hostname: string | null;
+  organisationName: string | null;
+};
+
+export type ParseIssue = { line?: number; column?: number; path?: string; code?: string; message: string };
+
+export type ScanImportResult = {
+  scanId: string;
+  duplicate: boolean;
+  fileName: string;
+  format: string;
+  hosts: number;
+  findings: number;
+  unattributedHosts: number;
+  opened: number;
+  reopened: number;
+  resolved: number;
+  issues: ParseIssue[];
+};
+
+export type ScanImport = {
+  id: string;
+  fileName: string;
+  format: string;
+  scannedAt: string;
+  importedAt: string;
+  hosts: number;
+  findings: number;
+  issues: ParseIssue[];
+};
+
+export type RemediationPolicy = Record<Severity, number>;
+
+/**
+ * Who decides a request for a status, as changeFindingStatus / decideFindingRequest enforce it on the server:
+ * the Department accepts risks, the SOC confirms false positives (admins may do both). Others only request.
+ */
+const DECIDERS: Partial<Record<FindingStatus, readonly Role[]>> = {
+  accepted: ['department', 'admin'],
+  false_positive: ['soc', 'admin'],
+};
+
+/** True when `role` sets `status` directly rather than asking for it. */
+export const decidesStatus = (role: Role, status: FindingStatus) => DECIDERS[status]?.includes(role) ?? true;
+
+/** Only the SOC (and admins) reopen a finding by hand; scans reopen findings by themselves. */
+export const mayReopen = (role: Role) => role === 'soc' || role === 'admin';
+
+/** An open finding past its remediation deadline. */
+export const isOverdue = (row: FindingRow, now = Date.now()) =>
+  row.finding.status === 'open' && new Date(row.dueAt).getTime() < now;

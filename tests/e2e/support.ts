@@ -1,0 +1,116 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { loadConfig } from '../../src/core/config.ts';
+import { type Database, openDatabase } from '../../src/core/db/client.ts';
+import { buildApp } from '../../src/server/app.ts';
+
+// Shared by the browser tests: the built UI, an in-process server on a fresh embedded database, Debian's Chromium.
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const WEB_SRC = join(ROOT, 'src/web');
+const WEB_OUT = join(ROOT, 'dist/web');
+const WEB_INDEX = join(WEB_OUT, 'index.html');
+const BUILD_LOCK = join(ROOT, 'dist/.web-build.lock');
+export const SCREENSHOTS = join(ROOT, 'dist/screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+export const VIEWPORT = { width: 1366, height: 820 };
+
+export const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn('SKIPPED: browser tests — /usr/bin/chromium not installed (apt-get install chromium)');
+
+const webIsFresh = () => {
+  if (!existsSync(WEB_INDEX)) return false;
+  const built = statSync(WEB_INDEX).mtimeMs;
+  const sources = readdirSync(WEB_SRC, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+  return sources.every((f) => statSync(join(f.parentPath, f.name)).mtimeMs <= built);
+};
+
+/**
+ * Builds the UI when it is missing or older than its sources, so a test never drives a stale bundle. Test files run
+ * in parallel processes and the build empties dist/web first, so one process builds while the others wait.
+ */
+export async function ensureWebBuilt() {
+  if (webIsFresh()) return;
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK); // atomic: whoever creates it builds
+      break;
+    } catch {
+      // A lock left by a crashed run must not block for ever.
+      const since = statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - since > 5 * 60_000) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    if (!webIsFresh()) await build({ configFile: join(WEB_SRC, 'vite.config.ts'), logLevel: 'warn' });
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
+}
+
+export type Harness = {
+  database: Database;
+  app: FastifyInstance;
+  browser: Browser;
+  /** http://127.0.0.1:<port> of the in-process server. */
+  base: string;
+  /** Messages of uncaught page errors in any page opened through `newPage`; a test ends by expecting none. */
+  pageErrors: string[];
+  /** A page in its own browser context (own cookies = own session). */
+  newPage(options?: { locale?: string }): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+};
+
+/** UI built, fresh migrated database (seeded by `seed` before the server starts), server listening, Chromium up. */
+export async function startHarness(seed: (database: Database) => Promise<void>): Promise<Harness> {
+  await ensureWebBuilt();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const database = await openDatabase({});
+  await database.migrate();
+  await seed(database);
+  const app = await buildApp({ database, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const pageErrors: string[] = [];
+  return {
+    database,
+    app,
+    browser,
+    base: `http://127.0.0.1:${address.port}`,
+    pageErrors,
+    async newPage(options = {}) {
+      const context = await browser.newContext({ viewport: VIEWPORT, ...options });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      return { context, page };
+    },
+    async close() {
+      await browser.close();
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** A full-page screenshot in dist/screenshots/<name>.png, to look at after the run. */
+export const screenshot = (page: Page, name: string) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
