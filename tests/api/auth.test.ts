@@ -114,7 +114,11 @@ describe.each(TEST_DATABASES)('authentication on %s', (kind) => {
     expect((await login('totp-user', PASSWORD, { totp: '123456' === code ? '654321' : '123456' })).statusCode).toBe(
       401,
     );
-    expect((await login('totp-user', PASSWORD, { totp: await generate({ secret }) })).statusCode).toBe(200);
+    // The enrolment code cannot be replayed to sign in; the next window's code (within the skew allowance) can.
+    expect((await login('totp-user', PASSWORD, { totp: code })).statusCode).toBe(401);
+    const next = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    expect((await login('totp-user', PASSWORD, { totp: next })).statusCode).toBe(200);
+    expect((await login('totp-user', PASSWORD, { totp: next })).statusCode).toBe(401);
   });
 
   it('API tokens: shown once, hashed at rest, role never above the owner, revocable, no CSRF needed', async () => {

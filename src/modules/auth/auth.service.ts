@@ -229,8 +229,9 @@ export async function login(
       // Not a failure of the password: tell the client to ask for the code, without counting an attempt.
       throw new AppError('TOTP_REQUIRED', 'A TOTP code is required');
     }
-    const ok = user.totpSecret && (await verifyTotp({ secret: user.totpSecret, token: input.totp })).valid;
-    if (!ok) throw await fail('bad-totp');
+    const step = await acceptTotp(user, input.totp);
+    if (step === null) throw await fail('bad-totp');
+    await db.update(users).set({ totpLastStep: step }).where(eq(users.id, user.id));
   }
   const sessionToken = randomToken();
   const csrfToken = randomToken();
@@ -322,6 +323,17 @@ export async function changePassword(db: Db, actor: Actor, current: string, next
   });
 }
 
+/** The time step of a valid code not used before (a code seen once is refused for the rest of its window), or null. */
+async function acceptTotp(user: UserRow, code: string): Promise<number | null> {
+  if (!user.totpSecret) return null;
+  // ±30 s of clock skew (one step each way, as RFC 6238 suggests); replays are refused below.
+  const res = await verifyTotp({ secret: user.totpSecret, token: code, epochTolerance: 30 });
+  if (!res.valid) return null;
+  // The matched code's 30-second step (delta covers a code from the neighbouring window).
+  const step = 'timeStep' in res && typeof res.timeStep === 'number' ? res.timeStep : Math.floor(Date.now() / 30_000);
+  return user.totpLastStep !== null && step <= user.totpLastStep ? null : step;
+}
+
 /** Step 1 of TOTP enrolment: a new secret, not active until confirmed with a valid code. */
 export async function beginTotp(db: Db, actor: Actor) {
   const secret = generateSecret();
@@ -332,10 +344,10 @@ export async function beginTotp(db: Db, actor: Actor) {
 export async function confirmTotp(db: Db, actor: Actor, code: string) {
   const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
   if (!user?.totpSecret) throw new AppError('VALIDATION', 'Start TOTP enrolment first');
-  if (!(await verifyTotp({ secret: user.totpSecret, token: code })).valid)
-    throw new AppError('VALIDATION', 'Invalid TOTP code', { field: 'code' });
+  const step = await acceptTotp(user, code);
+  if (step === null) throw new AppError('VALIDATION', 'Invalid TOTP code', { field: 'code' });
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ totpEnabled: true }).where(eq(users.id, user.id));
+    await tx.update(users).set({ totpEnabled: true, totpLastStep: step }).where(eq(users.id, user.id));
     await recordAudit(tx, auditActor(actor), { action: 'user.totp.enable', entityType: 'user', entityId: user.id });
   });
 }
@@ -345,7 +357,10 @@ export async function disableTotp(db: Db, actor: Actor, password: string) {
   if (!user || !(await verifyPassword(user.passwordHash, password)))
     throw new AppError('VALIDATION', 'Current password is wrong', { field: 'password' });
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ totpEnabled: false, totpSecret: null }).where(eq(users.id, user.id));
+    await tx
+      .update(users)
+      .set({ totpEnabled: false, totpSecret: null, totpLastStep: null })
+      .where(eq(users.id, user.id));
     await recordAudit(tx, auditActor(actor), { action: 'user.totp.disable', entityType: 'user', entityId: user.id });
   });
 }
