@@ -6,16 +6,19 @@ import { formatIpKey, type IpKey } from '../../../core/net/ip.ts';
 import { PrefixTrie } from '../../../core/net/prefix-trie.ts';
 import type { EngineConfig } from './config.ts';
 import { protocolName, toEvidence } from './evidence.ts';
-import { HyperLogLog, hashIpKey, RotatingBloomFilter, SaturatingSet } from './sketches.ts';
+import { AddressTable, HyperLogLog, hashIpKey, RotatingBloomFilter, SaturatingSet } from './sketches.ts';
 import type { FlowEvent, ScanKind, ScannerFinding, ScanRule, ScanRuleHit } from './types.ts';
 import { Outcome, Protocol } from './types.ts';
+
+/** Sources idle for 3 windows (15 min, ncsa/bro-simple-scan's `scan_timeout`) are evicted first. */
+const IDLE_WINDOWS = 3;
 
 /** Hits kept per rule and finding: the first ones explain the alarm; the rest are only counted. */
 const MAX_HITS_PER_RULE = 3;
 
 interface SourceState {
   firstSeen: number;
-  /** Global window index when last touched: drives approximate-LRU ordering of the source map. */
+  /** Window index when last seen: eviction drops the least recently seen first. */
   touched: number;
   /** Window the per-port / per-target sets belong to. */
   window: number;
@@ -53,7 +56,7 @@ function portKey(proto: number, port: number): number {
 }
 
 export class ScanDetector {
-  private readonly sources = new Map<IpKey, SourceState>();
+  private readonly sources: AddressTable<SourceState>;
   private readonly detections = new Map<IpKey, Detection>();
   private readonly firstContacts: RotatingBloomFilter;
   private readonly allowList = new PrefixTrie<true>();
@@ -76,6 +79,7 @@ export class ScanDetector {
     this.ignoredPorts = new Set(scan.ignoredPorts);
     this.backscatterPorts = new Set(scan.backscatterSourcePorts);
     this.firstContacts = new RotatingBloomFilter(scan.firstContactFilterBits);
+    this.sources = new AddressTable(scan.maxTrackedSources);
     const { theta0, theta1, falsePositiveRate, detectionRate } = scan.trw;
     // Log-likelihood ratio steps and alarm level of Wald's sequential test (Jung et al. 2004 §4).
     this.trwFailStep = Math.log((1 - theta1) / (1 - theta0));
@@ -160,12 +164,7 @@ export class ScanDetector {
   private sourceState(src: IpKey, ts: number): SourceState {
     let state = this.sources.get(src);
     if (state) {
-      if (state.touched !== this.currentWindow) {
-        // Re-insert once per window so Map order approximates least-recently-used.
-        this.sources.delete(src);
-        this.sources.set(src, state);
-        state.touched = this.currentWindow;
-      }
+      state.touched = this.currentWindow;
       return state;
     }
     if (this.sources.size >= this.config.scan.maxTrackedSources) this.evict();
@@ -179,17 +178,32 @@ export class ScanDetector {
       internal: this.isInternal(src),
       detection: this.detections.get(src) ?? null,
     };
-    this.sources.set(src, state);
+    this.sources.add(src, state);
     return state;
   }
 
-  /** Drops the least recently touched eighth of the sources (their findings are kept). */
+  /**
+   * Frees at least an eighth of the table (findings are kept elsewhere): idle sources first,
+   * then the least recently seen, then those with no failures in their window, then all
+   * undetected ones, so a flood of sources can never grow memory past the cap.
+   */
   private evict(): void {
-    let toDrop = Math.max(1, this.sources.size >>> 3);
-    for (const key of this.sources.keys()) {
-      if (toDrop-- === 0) break;
-      this.sources.delete(key);
-      this.stats.evictedSources++;
+    const target = this.config.scan.maxTrackedSources - (this.config.scan.maxTrackedSources >>> 3) - 1;
+    const touched = Float64Array.from(
+      [...this.sources.values4(), ...this.sources.values6()].map((s) => s.touched),
+    ).sort();
+    const cut = touched[touched.length >>> 3] ?? 0;
+    const idleBefore = this.currentWindow - IDLE_WINDOWS;
+    const steps: Array<(s: SourceState) => boolean> = [
+      (s) => s.touched >= idleBefore,
+      (s) => s.touched > cut,
+      (s) => s.byPort !== null,
+      (s) => s.detection !== null,
+      () => false,
+    ];
+    for (const keep of steps) {
+      this.stats.evictedSources += this.sources.retain(keep);
+      if (this.sources.size <= target) return;
     }
   }
 

@@ -95,29 +95,31 @@ export class HyperLogLog {
 }
 
 /**
- * Two-generation Bloom filter of pairs: remembers roughly the last `bits / 10` insertions per
- * generation at ~1 % false positives, in fixed memory. Used to tell first contacts (src, dst).
+ * Two-generation blocked Bloom filter of pairs: remembers roughly the last `bits / 10`
+ * insertions per generation at ~1-2 % false positives, in fixed memory. Each pair's 4 bits lie
+ * in one 512-bit block (one cache line), so a test costs one memory miss, not four.
+ * Used to tell first contacts (src, dst).
  */
 export class RotatingBloomFilter {
   private current: Uint32Array;
   private previous: Uint32Array;
   private inserted = 0;
   private readonly capacity: number;
-  private readonly mask: number;
+  private readonly blockMask: number;
 
   constructor(bits: number) {
-    let size = 1 << 10;
+    let size = 1 << 12;
     while (size < bits) size *= 2;
     this.current = new Uint32Array(size >>> 5);
     this.previous = new Uint32Array(size >>> 5);
-    this.mask = size - 1;
+    this.blockMask = (size >>> 9) - 1;
     this.capacity = Math.floor(size / 10);
   }
 
-  private static has(words: Uint32Array, h1: number, h2: number, mask: number): boolean {
+  private static has(words: Uint32Array, base: number, h: number): boolean {
     for (let i = 0; i < 4; i++) {
-      const bit = (h1 + Math.imul(i, h2)) & mask;
-      if (((words[bit >>> 5] as number) & (1 << (bit & 31))) === 0) return false;
+      const bit = (h >>> (i * 8)) & 511;
+      if (((words[base + (bit >>> 5)] as number) & (1 << (bit & 31))) === 0) return false;
     }
     return true;
   }
@@ -125,9 +127,12 @@ export class RotatingBloomFilter {
   /** Records the pair; returns true if it was (probably) seen before. */
   testAndAdd(a: number, b: number): boolean {
     const h1 = mix32(a ^ mix32(b));
-    const h2 = mix32(b ^ 0x27d4eb2d ^ mix32(a + 0x165667b1)) | 1;
-    if (RotatingBloomFilter.has(this.current, h1, h2, this.mask)) return true;
-    const seenBefore = RotatingBloomFilter.has(this.previous, h1, h2, this.mask);
+    const h2 = mix32(b ^ 0x27d4eb2d ^ mix32(a + 0x165667b1));
+    // Bits 0-7, 8-15, 16-23, 24-31 of h2 (plus a bit of h1) pick 4 of the block's 512 bits.
+    const h = h2 ^ ((h1 >>> 23) << 8);
+    const base = (h1 & this.blockMask) << 4;
+    if (RotatingBloomFilter.has(this.current, base, h)) return true;
+    const seenBefore = RotatingBloomFilter.has(this.previous, base, h);
     if (this.inserted >= this.capacity) {
       const recycled = this.previous;
       recycled.fill(0);
@@ -136,10 +141,90 @@ export class RotatingBloomFilter {
       this.inserted = 0;
     }
     for (let i = 0; i < 4; i++) {
-      const bit = (h1 + Math.imul(i, h2)) & this.mask;
-      this.current[bit >>> 5] = (this.current[bit >>> 5] as number) | (1 << (bit & 31));
+      const bit = (h >>> (i * 8)) & 511;
+      const word = base + (bit >>> 5);
+      this.current[word] = (this.current[word] as number) | (1 << (bit & 31));
     }
     this.inserted++;
     return seenBefore;
+  }
+}
+
+/**
+ * Hash table from address keys to values: IPv4 keys in typed arrays (no boxing, no Map
+ * hashing of heap numbers on the hot path), IPv6 keys in a Map. Deletion is by rebuild.
+ */
+export class AddressTable<T> {
+  private keys: Uint32Array;
+  private slots: Int32Array;
+  private values: T[] = [];
+  private v4Count = 0;
+  private readonly v6 = new Map<string, T>();
+
+  constructor(expected: number) {
+    let capacity = 1024;
+    while (capacity < expected * 2) capacity *= 2;
+    this.keys = new Uint32Array(capacity);
+    this.slots = new Int32Array(capacity).fill(-1);
+  }
+
+  get size(): number {
+    return this.v4Count + this.v6.size;
+  }
+
+  get(key: IpKey): T | undefined {
+    if (typeof key !== 'number') return this.v6.get(key);
+    const mask = this.slots.length - 1;
+    for (let i = mix32(key) & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i] as number;
+      if (slot < 0) return undefined;
+      if (this.keys[i] === key) return this.values[slot];
+    }
+  }
+
+  /** Adds a key that is not present. */
+  add(key: IpKey, value: T): void {
+    if (typeof key !== 'number') {
+      this.v6.set(key, value);
+      return;
+    }
+    if ((this.v4Count + 1) * 2 > this.slots.length) this.rebuild(this.slots.length * 2, () => true);
+    const mask = this.slots.length - 1;
+    let i = mix32(key) & mask;
+    while ((this.slots[i] as number) >= 0) i = (i + 1) & mask;
+    this.keys[i] = key;
+    this.slots[i] = this.values.length;
+    this.values.push(value);
+    this.v4Count++;
+  }
+
+  /** Keeps only the entries for which `keep` is true; returns how many were dropped. */
+  retain(keep: (value: T) => boolean): number {
+    const before = this.size;
+    for (const [key, value] of this.v6) if (!keep(value)) this.v6.delete(key);
+    this.rebuild(this.slots.length, keep);
+    return before - this.size;
+  }
+
+  values4(): T[] {
+    return this.values;
+  }
+
+  values6(): IterableIterator<T> {
+    return this.v6.values();
+  }
+
+  private rebuild(capacity: number, keep: (value: T) => boolean): void {
+    const oldKeys = this.keys;
+    const oldSlots = this.slots;
+    const oldValues = this.values;
+    this.keys = new Uint32Array(capacity);
+    this.slots = new Int32Array(capacity).fill(-1);
+    this.values = [];
+    this.v4Count = 0;
+    for (let i = 0; i < oldSlots.length; i++) {
+      const slot = oldSlots[i] as number;
+      if (slot >= 0 && keep(oldValues[slot] as T)) this.add(oldKeys[i] as number, oldValues[slot] as T);
+    }
   }
 }

@@ -1,6 +1,7 @@
 // Suricata EVE JSON: flow records become connection attempts, alerts become address-only
 // records with the signature as evidence, dns/tls/http give queried names.
 
+import { type IpKey, parseIPv4Bytes, parseIpKey } from '../../../core/net/ip.ts';
 import { type FlowEvent, type NameEvent, type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
 import { address, portNumber, protocolNumber, timestampSeconds } from './fields.ts';
 import type { LineParser, ParseSink } from './types.ts';
@@ -22,14 +23,18 @@ function hexFlags(value: unknown): number {
 
 /**
  * EVE flow → outcome (research §B): no packet back to the client is a failure; the server
- * answering only with RST is a rejection; SYN+RST from the client after SYN-ACK is a half-open probe.
+ * answering only with RST is a rejection; SYN+RST from the client after SYN-ACK is a half-open
+ * probe. Flags are -1 when absent.
  */
-export function eveFlowOutcome(proto: number, flow: JsonRecord, tcp: JsonRecord, icmpType: number): Outcome {
-  const toClient = typeof flow.pkts_toclient === 'number' ? flow.pkts_toclient : -1;
+export function eveFlowOutcome(
+  proto: number,
+  toClient: number,
+  toServerFlags: number,
+  toClientFlags: number,
+  icmpType: number,
+): Outcome {
   if (proto === Protocol.Tcp) {
     if (toClient === 0) return Outcomes.Fail;
-    const toServerFlags = hexFlags(tcp.tcp_flags_ts);
-    const toClientFlags = hexFlags(tcp.tcp_flags_tc);
     if (toClientFlags >= 0 && toClientFlags & RST && !(toClientFlags & SYN)) return Outcomes.Fail;
     if (toServerFlags === SYN_RST && toClientFlags === SYN_ACK) return Outcomes.Probe;
     if (toServerFlags >= 0 && !(toServerFlags & SYN)) return Outcomes.Unknown;
@@ -41,6 +46,150 @@ export function eveFlowOutcome(proto: number, flow: JsonRecord, tcp: JsonRecord,
     return toClient === 0 ? Outcomes.Fail : toClient > 0 ? Outcomes.Ok : Outcomes.Unknown;
   }
   return Outcomes.Unknown;
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+/** Keys the flow fast path reads, in one pass over the line. */
+const flowKeys = [
+  'event_type',
+  'src_ip',
+  'dest_ip',
+  'src_port',
+  'dest_port',
+  'proto',
+  'pkts_toclient',
+  'start',
+  'tcp_flags_ts',
+  'tcp_flags_tc',
+  'icmp_type',
+].map((key) => Buffer.from(key));
+const EVENT_TYPE = 0;
+const SRC_IP = 1;
+const DEST_IP = 2;
+const SRC_PORT = 3;
+const DEST_PORT = 4;
+const PROTO = 5;
+const TO_CLIENT = 6;
+const START = 7;
+const FLAGS_TS = 8;
+const FLAGS_TC = 9;
+const ICMP_TYPE = 10;
+const FLOW = Buffer.from('flow"');
+
+function keyId(line: Buffer, start: number, end: number): number {
+  const length = end - start;
+  for (let k = 0; k < flowKeys.length; k++) {
+    const key = flowKeys[k] as Buffer;
+    if (key.length !== length || key[0] !== line[start]) continue;
+    let i = 1;
+    while (i < length && key[i] === line[start + i]) i++;
+    if (i === length) return k;
+  }
+  return -1;
+}
+
+/**
+ * Records where each wanted key's value starts (after the opening quote for strings), or -1.
+ * A `"` followed by `":` closes a key; other quoted text is a value and is skipped. Lines
+ * with backslashes never get here, so quotes inside values cannot mislead it.
+ */
+function locateValues(line: Buffer, at: Int32Array): void {
+  at.fill(-1);
+  const n = line.length;
+  let i = 1;
+  while (i < n) {
+    if (line[i] !== QUOTE) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && line[j] !== QUOTE) j++;
+    if (line[j + 1] === 58) {
+      const id = keyId(line, i + 1, j);
+      const value = j + 2;
+      if (id >= 0) at[id] = line[value] === QUOTE ? value + 1 : value;
+      i = value;
+    } else i = j + 1;
+  }
+}
+
+function addressAt(line: Buffer, at: number): IpKey | null {
+  if (at < 0) return null;
+  const close = line.indexOf(QUOTE, at);
+  if (close < 0) return null;
+  const v4 = parseIPv4Bytes(line, at, close);
+  return v4 >= 0 ? v4 : parseIpKey(line.toString('latin1', at, close));
+}
+
+/** TCP, UDP or ICMP as written by Suricata; 0 for anything else (the JSON path handles it). */
+function protocolAt(line: Buffer, at: number): number {
+  if (at < 0) return 0;
+  const c = line[at];
+  if (c === 84 && line[at + 1] === 67 && line[at + 2] === 80 && line[at + 3] === QUOTE) return Protocol.Tcp;
+  if (c === 85 && line[at + 1] === 68 && line[at + 2] === 80 && line[at + 3] === QUOTE) return Protocol.Udp;
+  if (c === 73 && line[at + 1] === 67 && line[at + 2] === 77 && line[at + 3] === 80 && line[at + 4] === QUOTE) {
+    return Protocol.Icmp;
+  }
+  return 0;
+}
+
+function digitsAt(buf: Buffer, at: number, end: number): number {
+  if (at < 0) return -1;
+  let n = 0;
+  let i = at;
+  for (; i < end; i++) {
+    const d = (buf[i] as number) - 48;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  return i === at ? -1 : n;
+}
+
+function hexAt(buf: Buffer, at: number, end: number): number {
+  if (at < 0) return -1;
+  let n = 0;
+  let i = at;
+  for (; i < end && buf[i] !== QUOTE; i++) {
+    const c = buf[i] as number;
+    const d = c <= 57 ? c - 48 : (c | 32) - 87;
+    if (d < 0 || d > 15 || i - at >= 2) return -1;
+    n = n * 16 + d;
+  }
+  return i === at ? -1 : n;
+}
+
+function twoDigits(buf: Buffer, at: number): number {
+  return ((buf[at] as number) - 48) * 10 + ((buf[at + 1] as number) - 48);
+}
+
+/** "YYYY-MM-DDThh:mm:ss.ffffff+hhmm" (Suricata's layout) from bytes; NaN for anything else. */
+function suricataTime(buf: Buffer, at: number, end: number): number {
+  if (at < 0 || at + 19 > end || buf[at + 4] !== 45 || buf[at + 10] !== 84 || buf[at + 13] !== 58) return Number.NaN;
+  const year = twoDigits(buf, at) * 100 + twoDigits(buf, at + 2);
+  const seconds =
+    Date.UTC(
+      year,
+      twoDigits(buf, at + 5) - 1,
+      twoDigits(buf, at + 8),
+      twoDigits(buf, at + 11),
+      twoDigits(buf, at + 14),
+      twoDigits(buf, at + 17),
+    ) / 1000;
+  let i = at + 19;
+  let fraction = 0;
+  let scale = 1;
+  if (buf[i] === 46) {
+    for (i++; i < end && (buf[i] as number) >= 48 && (buf[i] as number) <= 57; i++) {
+      fraction = fraction * 10 + ((buf[i] as number) - 48);
+      scale *= 10;
+    }
+  }
+  const sign = buf[i];
+  if (sign !== 43 && sign !== 45) return Number.NaN;
+  const offset = (twoDigits(buf, i + 1) * 60 + twoDigits(buf, buf[i + 3] === 58 ? i + 4 : i + 3)) * 60;
+  const value = seconds + fraction / scale - (sign === 43 ? offset : -offset);
+  return Number.isNaN(value) ? Number.NaN : value;
 }
 
 /** Queried names of an EVE dns record: v2 `dns.rrname` for type query, v3 `dns.queries[].rrname`. */
@@ -55,14 +204,29 @@ function dnsQueries(dns: JsonRecord): string[] {
 export class EveParser implements LineParser {
   records = 0;
   skipped = 0;
+  private readonly flow: FlowEvent;
+  private readonly at = new Int32Array(flowKeys.length);
 
   constructor(
     private readonly input: string,
     private readonly sink: ParseSink,
-  ) {}
+  ) {
+    this.flow = {
+      kind: 'flow',
+      input,
+      line: 0,
+      ts: 0,
+      src: 0,
+      dst: 0,
+      srcPort: 0,
+      dstPort: 0,
+      proto: 0,
+      outcome: Outcomes.Unknown,
+    };
+  }
 
   line(buf: Buffer, start: number, end: number, lineNumber: number): void {
-    if (start === end) return;
+    if (start === end || this.flowRecord(buf.subarray(start, end), lineNumber)) return;
     let record: JsonRecord;
     try {
       const parsed: unknown = JSON.parse(buf.toString('utf8', start, end));
@@ -114,10 +278,60 @@ export class EveParser implements LineParser {
       ...origin,
       kind: 'flow',
       proto: Math.max(0, proto),
-      outcome: eventType === 'flow' ? eveFlowOutcome(proto, flow, object(record.tcp), dstPort) : Outcomes.Unknown,
+      outcome:
+        eventType === 'flow'
+          ? eveFlowOutcome(
+              proto,
+              typeof flow.pkts_toclient === 'number' ? flow.pkts_toclient : -1,
+              hexFlags(object(record.tcp).tcp_flags_ts),
+              hexFlags(object(record.tcp).tcp_flags_tc),
+              dstPort,
+            )
+          : Outcomes.Unknown,
       detail: eventType === 'alert' && typeof alert.signature === 'string' ? `alert: ${alert.signature}` : undefined,
     };
     this.sink.emit(event);
+  }
+
+  /**
+   * Byte-level path for plain flow records (most of an EVE file): reads the few fields the
+   * engine needs without JSON.parse. Anything unusual (escapes, IPv6-ICMP, missing fields)
+   * returns false and takes the JSON path, which also reports the errors.
+   */
+  private flowRecord(line: Buffer, lineNumber: number): boolean {
+    if (line[0] !== 123 || line[line.length - 1] !== 125 || line.indexOf(BACKSLASH) >= 0) return false;
+    const at = this.at;
+    locateValues(line, at);
+    const type = at[EVENT_TYPE] as number;
+    if (type < 0 || line.compare(FLOW, 0, FLOW.length, type, type + FLOW.length) !== 0) return false;
+    const end = line.length;
+    const proto = protocolAt(line, at[PROTO] as number);
+    const src = addressAt(line, at[SRC_IP] as number);
+    const dst = addressAt(line, at[DEST_IP] as number);
+    const ts = suricataTime(line, at[START] as number, end);
+    if (proto === 0 || src === null || dst === null || Number.isNaN(ts)) return false;
+    const isIcmp = proto === Protocol.Icmp;
+    const srcPort = isIcmp ? 0 : digitsAt(line, at[SRC_PORT] as number, end);
+    const dstPort = digitsAt(line, at[isIcmp ? ICMP_TYPE : DEST_PORT] as number, end);
+    if (srcPort < 0 || srcPort > 65535 || dstPort < 0 || dstPort > 65535) return false;
+    const flow = this.flow;
+    flow.line = lineNumber;
+    flow.ts = ts;
+    flow.src = src;
+    flow.dst = dst;
+    flow.srcPort = srcPort;
+    flow.dstPort = dstPort;
+    flow.proto = proto;
+    flow.outcome = eveFlowOutcome(
+      proto,
+      digitsAt(line, at[TO_CLIENT] as number, end),
+      hexAt(line, at[FLAGS_TS] as number, end),
+      hexAt(line, at[FLAGS_TC] as number, end),
+      dstPort,
+    );
+    this.records++;
+    this.sink.emit(flow);
+    return true;
   }
 
   private names(eventType: string, record: JsonRecord): Array<[NameEvent['kind'], string, string | undefined]> | null {
