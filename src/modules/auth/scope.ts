@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import type { Role } from './auth.schema.ts';
 
@@ -43,3 +43,24 @@ export async function subtreeIds(db: Db, rootId: string): Promise<string[]> {
 
 export const inScope = (scope: Scope, organisationId: string | null) =>
   scope.all || (organisationId !== null && scope.organisationIds.includes(organisationId));
+
+/**
+ * The organisations a query may count: the caller's scope, narrowed to a requested subtree.
+ * `null` = no restriction (province-wide, records of no organisation included).
+ */
+export async function scopedOrganisationIds(db: Db, scope: Scope, subtreeRoot?: string): Promise<string[] | null> {
+  if (!subtreeRoot) return scope.all ? null : scope.organisationIds;
+  const subtree = await subtreeIds(db, subtreeRoot);
+  return scope.all ? subtree : subtree.filter((id) => scope.organisationIds.includes(id));
+}
+
+/** SQL condition `column in (ids)` for the result of scopedOrganisationIds. */
+export const organisationIdIn = (column: SQL, ids: string[] | null): SQL =>
+  ids === null
+    ? sql`true`
+    : ids.length
+      ? sql`${column} in (${sql.join(
+          ids.map((i) => sql`${i}::uuid`),
+          sql`, `,
+        )})`
+      : sql`false`;

@@ -4,7 +4,7 @@ import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
-import { type Actor, inScope, type Scope, subtreeIds } from '../auth/scope.ts';
+import { type Actor, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/scope.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
 import {
   computers,
@@ -19,26 +19,6 @@ type Severity = (typeof SEVERITIES)[number];
 
 /** Default remediation deadlines in days from first sighting (the Department can change them). */
 export const DEFAULT_DUE_DAYS: Record<Severity, number> = { critical: 7, high: 30, medium: 90, low: 180, info: 365 };
-
-/**
- * The organisations whose computers a query may count: the caller's scope, narrowed to a requested subtree.
- * `null` = no restriction (province-wide, unattributed computers included).
- */
-export async function organisationFilter(db: Db, scope: Scope, subtreeRoot?: string): Promise<string[] | null> {
-  if (!subtreeRoot) return scope.all ? null : scope.organisationIds;
-  const subtree = await subtreeIds(db, subtreeRoot);
-  return scope.all ? subtree : subtree.filter((id) => scope.organisationIds.includes(id));
-}
-
-const orgCondition = (column: SQL, ids: string[] | null) =>
-  ids === null
-    ? sql`true`
-    : ids.length
-      ? sql`${column} in (${sql.join(
-          ids.map((i) => sql`${i}::uuid`),
-          sql`, `,
-        )})`
-      : sql`false`;
 
 export const ZPeriod = z.object({
   from: z.iso.date().describe('first day, yyyy-mm-dd (Asia/Ho_Chi_Minh)'),
@@ -89,8 +69,8 @@ export type VulnerabilitySummary = {
 };
 
 export async function vulnerabilitySummary(db: Db, scope: Scope, p: Period): Promise<VulnerabilitySummary> {
-  const orgIds = await organisationFilter(db, scope, p.organisationId);
-  const where = sql`${openDuring(p)} and ${orgCondition(sql`organisation_id`, orgIds)}`;
+  const orgIds = await scopedOrganisationIds(db, scope, p.organisationId);
+  const where = sql`${openDuring(p)} and ${organisationIdIn(sql`organisation_id`, orgIds)}`;
   const [totals] = await queryRows<{
     vulnerable: number;
     critical: number;
@@ -117,7 +97,7 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, p: Period): Pro
   const [scanned] = await queryRows<{ n: number }>(
     db,
     sql`select count(*)::int as n from computers
-      where first_seen < ${dayEnd(p.to)} and last_seen >= ${dayStart(p.from)} and ${orgCondition(sql`organisation_id`, orgIds)}`,
+      where first_seen < ${dayEnd(p.to)} and last_seen >= ${dayStart(p.from)} and ${organisationIdIn(sql`organisation_id`, orgIds)}`,
   );
   const top = await queryRows<VulnerabilitySummary['topVulnerabilities'][number]>(
     db,
@@ -136,7 +116,7 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, p: Period): Pro
         count(distinct f.computer_id) filter (where f.severity = 'critical')::int as "withCritical",
         count(distinct f.computer_id) filter (where f.severity = 'high')::int as "withHigh"
       from vuln_findings f left join organisations o on o.id = f.organisation_id
-      where ${openDuring(p)} and ${orgCondition(sql`f.organisation_id`, orgIds)} group by f.organisation_id, o.name order by 3 desc, o.name`,
+      where ${openDuring(p)} and ${organisationIdIn(sql`f.organisation_id`, orgIds)} group by f.organisation_id, o.name order by 3 desc, o.name`,
   );
   const monthStart = sql`(m::timestamp at time zone 'Asia/Ho_Chi_Minh')`;
   const monthEnd = sql`((m + interval '1 month')::timestamp at time zone 'Asia/Ho_Chi_Minh')`;
@@ -146,7 +126,7 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, p: Period): Pro
         count(distinct computer_id)::int as "vulnerableComputers",
         count(distinct computer_id) filter (where severity = 'critical')::int as "withCritical"
       from generate_series(date_trunc('month', ${p.from}::date), date_trunc('month', ${p.to}::date), interval '1 month') m
-      left join vuln_findings on ${openBetween(monthStart, monthEnd)} and ${orgCondition(sql`organisation_id`, orgIds)}
+      left join vuln_findings on ${openBetween(monthStart, monthEnd)} and ${organisationIdIn(sql`organisation_id`, orgIds)}
       group by m order by m`,
   );
   const bySeverity = Object.fromEntries(maxRows.map((r) => [r.severity, r.n]));
@@ -213,10 +193,10 @@ export const ZFindingQuery = z.object({
 });
 
 export async function listFindings(db: Db, scope: Scope, q: z.infer<typeof ZFindingQuery>) {
-  const orgIds = await organisationFilter(db, scope, q.organisationId);
+  const orgIds = await scopedOrganisationIds(db, scope, q.organisationId);
   const days = await remediationDays(db);
   const due = dueAt(days);
-  const conds: SQL[] = [orgCondition(sql`${vulnFindings.organisationId}`, orgIds)];
+  const conds: SQL[] = [organisationIdIn(sql`${vulnFindings.organisationId}`, orgIds)];
   // "active" = still needs work: open, or marked fixed but not yet confirmed by a scan.
   if (q.status === 'active') conds.push(inArray(vulnFindings.status, ['open', 'fixed']));
   else if (q.status) conds.push(eq(vulnFindings.status, q.status));
@@ -249,7 +229,7 @@ export async function listComputers(
   scope: Scope,
   q: { organisationId?: string; unattributed?: boolean; limit: number; offset: number },
 ) {
-  const orgIds = q.unattributed ? null : await organisationFilter(db, scope, q.organisationId);
+  const orgIds = q.unattributed ? null : await scopedOrganisationIds(db, scope, q.organisationId);
   if (q.unattributed && !scope.all) return [];
   return queryRows<{
     id: string;
@@ -272,7 +252,7 @@ export async function listComputers(
       from computers c
       left join organisations o on o.id = c.organisation_id
       left join vuln_findings f on f.computer_id = c.id
-      where ${q.unattributed ? sql`c.organisation_id is null` : orgCondition(sql`c.organisation_id`, orgIds)}
+      where ${q.unattributed ? sql`c.organisation_id is null` : organisationIdIn(sql`c.organisation_id`, orgIds)}
       group by c.id, o.name
       order by critical desc, high desc, open desc, c.ip
       limit ${q.limit} offset ${q.offset}`,
