@@ -1,0 +1,404 @@
+import { createReadStream } from 'node:fs';
+import { desc, eq, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Db, queryRows } from '../../core/db/client.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { auditActor } from '../auth/auth.service.ts';
+import { type Actor, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/scope.ts';
+import { type Attributor, loadAttributor } from '../organisations/attribution.ts';
+import { organisationIpRanges } from '../organisations/organisations.schema.ts';
+import { fileSha256 } from '../vulnerabilities/scan-import.ts';
+import { analyzeStreams } from './analyze.ts';
+import { defaultEngineConfig, type EngineConfigInput } from './engine/config.ts';
+import type { ContactFinding, Findings, Indicator, ScannerFinding } from './engine/types.ts';
+import { parseIntel } from './intel/parse-intel.ts';
+import type { LogFormat } from './parsers/types.ts';
+import { SOC_TRIAGE, socFindings, socIngests, socSightings, threatIndicators } from './soc.schema.ts';
+
+const MAX_STORED_ERRORS = 100;
+const toDate = (epochSeconds: number) => new Date(Math.round(epochSeconds * 1000));
+const toSeconds = (d: Date | null) => (d ? d.getTime() / 1000 : undefined);
+
+/** Every valid-or-future indicator in the database, in the engine's form. */
+export async function loadIndicators(db: Db): Promise<Indicator[]> {
+  const rows = await db
+    .select()
+    .from(threatIndicators)
+    .where(sql`${threatIndicators.validUntil} is null or ${threatIndicators.validUntil} > now() - interval '400 days'`);
+  return rows.map((r) => ({
+    type: r.type as Indicator['type'],
+    value: r.value,
+    source: r.source,
+    confidence: r.confidence ?? undefined,
+    validFrom: toSeconds(r.validFrom),
+    validUntil: toSeconds(r.validUntil),
+    id: r.externalId ?? undefined,
+    description: r.description ?? undefined,
+  }));
+}
+
+/**
+ * The engine's configuration for this province: "internal" means inside the organisations' IP ranges (plus the
+ * private ranges), so the internal/external thresholds and contact directions follow the province's real networks.
+ */
+export async function provinceEngineConfig(db: Db): Promise<EngineConfigInput> {
+  const ranges = (await db.select({ cidr: organisationIpRanges.cidr }).from(organisationIpRanges)).map((r) => r.cidr);
+  return { internalNetworks: [...new Set([...defaultEngineConfig.internalNetworks, ...ranges])] };
+}
+
+export type IntelImportResult = { format: string; added: number; updated: number; rejected: { line: number; reason: string }[]; skipped: number };
+
+/** Loads a feed (plain list, CSV, STIX 2.1 bundle or MISP event) under a source name; re-loading updates in place. */
+export async function importIntel(db: Db, actor: Actor | null, text: string, source: string): Promise<IntelImportResult> {
+  const parsed = parseIntel(text, source);
+  if (!parsed.indicators.length && parsed.rejected.length)
+    throw new AppError('VALIDATION', `${source}: no valid indicator (line ${parsed.rejected[0]?.line}: ${parsed.rejected[0]?.reason})`, {
+      rejected: parsed.rejected.slice(0, MAX_STORED_ERRORS),
+    });
+  const unique = new Map(parsed.indicators.map((i) => [`${i.type}|${i.value}`, i]));
+  const rows = [...unique.values()].map((i) => ({
+    type: i.type,
+    value: i.value,
+    source,
+    confidence: i.confidence ?? null,
+    validFrom: i.validFrom ? toDate(i.validFrom) : null,
+    validUntil: i.validUntil ? toDate(i.validUntil) : null,
+    externalId: i.id ?? null,
+    description: i.description?.slice(0, 1000) ?? null,
+  }));
+  return db.transaction(async (tx) => {
+    let added = 0;
+    for (let i = 0; i < rows.length; i += 500) {
+      const res = await tx
+        .insert(threatIndicators)
+        .values(rows.slice(i, i + 500))
+        .onConflictDoUpdate({
+          target: [threatIndicators.type, threatIndicators.value, threatIndicators.source],
+          set: {
+            confidence: sql`excluded.confidence`,
+            validFrom: sql`excluded.valid_from`,
+            validUntil: sql`excluded.valid_until`,
+            externalId: sql`excluded.external_id`,
+            description: sql`excluded.description`,
+            updatedAt: sql`now()`,
+          },
+        })
+        .returning({ inserted: sql<boolean>`(xmax = 0)` });
+      added += res.filter((r) => r.inserted).length;
+    }
+    const result = {
+      format: parsed.format,
+      added,
+      updated: rows.length - added,
+      rejected: parsed.rejected.slice(0, MAX_STORED_ERRORS),
+      skipped: parsed.skipped,
+    };
+    await recordAudit(tx, auditActor(actor), { action: 'soc.intel.import', entityType: 'threat_intel', entityId: source, after: { ...result, rejected: parsed.rejected.length } });
+    return result;
+  });
+}
+
+export const listIntelSources = (db: Db) =>
+  queryRows<{ source: string; indicators: number; ips: number; domains: number; urls: number; updatedAt: string }>(
+    db,
+    sql`select source, count(*)::int as indicators,
+        count(*) filter (where type in ('ip', 'cidr'))::int as ips,
+        count(*) filter (where type = 'domain')::int as domains,
+        count(*) filter (where type = 'url')::int as urls,
+        max(updated_at) as "updatedAt"
+      from threat_indicators group by source order by source`,
+  );
+
+export async function deleteIntelSource(db: Db, actor: Actor, source: string) {
+  await db.transaction(async (tx) => {
+    const removed = await tx.delete(threatIndicators).where(eq(threatIndicators.source, source)).returning({ id: threatIndicators.id });
+    if (!removed.length) throw notFound('Intel source');
+    await recordAudit(tx, auditActor(actor), { action: 'soc.intel.delete', entityType: 'threat_intel', entityId: source, before: { indicators: removed.length } });
+  });
+}
+
+/**
+ * An external scanner has no organisation of its own: it is attributed to the organisation whose range its evidence
+ * samples hit most (the targeted agency), so that agency sees who is scanning it.
+ */
+function attributeScanner(s: ScannerFinding, attribute: Attributor): { organisationId: string | null; attribution: string | null } {
+  const own = attribute(s.ip);
+  if (own) return { organisationId: own, attribution: 'source-range' };
+  const hits = new Map<string, number>();
+  for (const e of s.evidence) {
+    const org = attribute(e.dst);
+    if (org) hits.set(org, (hits.get(org) ?? 0) + 1);
+  }
+  const [best] = [...hits.entries()].sort((a, b) => b[1] - a[1]);
+  return best ? { organisationId: best[0], attribution: 'target-range' } : { organisationId: null, attribution: null };
+}
+
+type FindingRow = typeof socFindings.$inferInsert;
+type Sighting = { firstSeen: Date; lastSeen: Date; count: number; distinctTargets: number | null; distinctPorts: number | null };
+
+function scannerRow(s: ScannerFinding, attribute: Attributor): [FindingRow, Sighting] {
+  return [
+    {
+      kind: 'scanner',
+      dedupeKey: `scanner|${s.ip}`,
+      ip: s.ip,
+      ...attributeScanner(s, attribute),
+      internal: s.internal,
+      scanKind: s.kind,
+      slow: s.slow,
+      firstSeen: toDate(s.firstSeen),
+      lastSeen: toDate(s.lastSeen),
+      rules: s.rules,
+      evidence: s.evidence,
+    },
+    { firstSeen: toDate(s.firstSeen), lastSeen: toDate(s.lastSeen), count: s.attempts, distinctTargets: s.distinctTargets, distinctPorts: s.distinctPorts },
+  ];
+}
+
+function contactRow(c: ContactFinding, attribute: Attributor): [FindingRow, Sighting] {
+  const organisationId = attribute(c.host);
+  return [
+    {
+      kind: 'malicious_contact',
+      dedupeKey: `contact|${c.host}|${c.indicatorType}|${c.indicator}`,
+      ip: c.host,
+      organisationId,
+      attribution: organisationId ? 'source-range' : null,
+      internal: c.internal,
+      indicator: c.indicator,
+      indicatorType: c.indicatorType,
+      indicatorSource: c.source,
+      direction: c.direction,
+      firstSeen: toDate(c.firstSeen),
+      lastSeen: toDate(c.lastSeen),
+      rules: [{ matchedOn: c.matchedOn, confidence: c.confidence, indicatorId: c.indicatorId }],
+      evidence: c.evidence,
+    },
+    { firstSeen: toDate(c.firstSeen), lastSeen: toDate(c.lastSeen), count: c.count, distinctTargets: null, distinctPorts: null },
+  ];
+}
+
+/**
+ * Stores an engine snapshot for one ingest. Findings are upserted by their dedupe key (triage survives), and the
+ * ingest's sighting of each is replaced by the snapshot's cumulative numbers, so storing the same snapshot twice,
+ * or a later snapshot of the same live detector, never double-counts.
+ */
+export async function storeFindings(db: Db, ingestId: string, findings: Findings, attribute: Attributor): Promise<number> {
+  const pairs = [...findings.scanners.map((s) => scannerRow(s, attribute)), ...findings.maliciousContacts.map((c) => contactRow(c, attribute))];
+  for (let i = 0; i < pairs.length; i += 200) {
+    const chunk = pairs.slice(i, i + 200);
+    const saved = await db
+      .insert(socFindings)
+      .values(chunk.map(([row]) => row))
+      .onConflictDoUpdate({
+        target: socFindings.dedupeKey,
+        set: {
+          organisationId: sql`coalesce(excluded.organisation_id, ${socFindings.organisationId})`,
+          attribution: sql`coalesce(excluded.attribution, ${socFindings.attribution})`,
+          scanKind: sql`excluded.scan_kind`,
+          slow: sql`excluded.slow`,
+          firstSeen: sql`least(${socFindings.firstSeen}, excluded.first_seen)`,
+          lastSeen: sql`greatest(${socFindings.lastSeen}, excluded.last_seen)`,
+          rules: sql`excluded.rules`,
+          evidence: sql`excluded.evidence`,
+        },
+      })
+      .returning({ id: socFindings.id, dedupeKey: socFindings.dedupeKey });
+    const idByKey = new Map(saved.map((s) => [s.dedupeKey, s.id]));
+    await db
+      .insert(socSightings)
+      .values(chunk.map(([row, sighting]) => ({ findingId: idByKey.get(row.dedupeKey) as string, ingestId, ...sighting })))
+      .onConflictDoUpdate({
+        target: [socSightings.findingId, socSightings.ingestId],
+        set: {
+          firstSeen: sql`excluded.first_seen`,
+          lastSeen: sql`excluded.last_seen`,
+          count: sql`excluded.count`,
+          distinctTargets: sql`excluded.distinct_targets`,
+          distinctPorts: sql`excluded.distinct_ports`,
+        },
+      });
+  }
+  return pairs.length;
+}
+
+export type LogIngestResult = {
+  ingestId: string;
+  duplicate: boolean;
+  format: string | null;
+  events: number;
+  rejected: number;
+  errors: { line: number; reason: string }[];
+  scanners: number;
+  maliciousContacts: number;
+};
+
+/** Runs one uploaded log file through the engine with the province's intel and stores what it finds. */
+export async function ingestLogFile(
+  db: Db,
+  actor: Actor | null,
+  path: string,
+  opts: { fileName: string; format?: LogFormat | 'auto' },
+): Promise<LogIngestResult> {
+  const sha256 = await fileSha256(path);
+  const [dup] = await db.select().from(socIngests).where(eq(socIngests.sha256, sha256));
+  if (dup)
+    return { ingestId: dup.id, duplicate: true, format: dup.format, events: dup.events, rejected: dup.rejected, errors: [], scanners: 0, maliciousContacts: 0 };
+  const [indicators, config, attribute] = await Promise.all([loadIndicators(db), provinceEngineConfig(db), loadAttributor(db)]);
+  const result = await analyzeStreams([{ name: opts.fileName, stream: createReadStream(path) }], {
+    format: opts.format ?? 'auto',
+    indicators,
+    config,
+    maxErrors: MAX_STORED_ERRORS,
+  });
+  const format = result.inputs[0]?.format ?? null;
+  const errors = result.errors.map((e) => ({ line: e.line, reason: e.reason }));
+  return db.transaction(async (tx) => {
+    const [ingest] = await tx
+      .insert(socIngests)
+      .values({ source: opts.fileName, format, sha256, events: result.events, rejected: result.rejected, errors, finishedAt: new Date(), createdBy: actor?.username === 'cli' ? null : (actor?.userId ?? null) })
+      .returning({ id: socIngests.id });
+    if (!ingest) throw new AppError('INTERNAL', 'insert failed');
+    await storeFindings(tx, ingest.id, result.findings, attribute);
+    const out: LogIngestResult = {
+      ingestId: ingest.id,
+      duplicate: false,
+      format,
+      events: result.events,
+      rejected: result.rejected,
+      errors,
+      scanners: result.findings.scanners.length,
+      maliciousContacts: result.findings.maliciousContacts.length,
+    };
+    await recordAudit(tx, auditActor(actor), { action: 'soc.ingest', entityType: 'soc_ingest', entityId: ingest.id, after: { ...out, errors: errors.length, source: opts.fileName } });
+    return out;
+  });
+}
+
+export const ZSocPeriod = z.object({
+  from: z.iso.date(),
+  to: z.iso.date(),
+  organisationId: z.uuid().optional(),
+});
+
+// Whole days in the province's time zone; a finding counts when one of its sightings overlaps the period.
+const seenIn = (from: string, to: string) =>
+  sql`exists (select 1 from soc_sightings s where s.finding_id = f.id
+    and s.first_seen < ((${to}::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh')
+    and s.last_seen >= (${from}::date::timestamp at time zone 'Asia/Ho_Chi_Minh'))`;
+
+export type SocSummary = {
+  period: { from: string; to: string };
+  /** Distinct addresses that scanned the network ("N địa chỉ IP thực hiện rà quét"). */
+  scanningIps: number;
+  internalScanningIps: number;
+  /** Distinct hosts that connected to malicious servers ("M địa chỉ IP kết nối tới máy chủ độc hại"). */
+  maliciousContactIps: number;
+  byOrganisation: { organisationId: string | null; name: string | null; scanningIps: number; maliciousContactIps: number }[];
+  byTriage: Record<(typeof SOC_TRIAGE)[number], number>;
+};
+
+/** The SOC's period statement. Confirmed false positives are left out. */
+export async function socSummary(db: Db, scope: Scope, p: z.infer<typeof ZSocPeriod>): Promise<SocSummary> {
+  const orgIds = await scopedOrganisationIds(db, scope, p.organisationId);
+  const where = sql`f.status <> 'false_positive' and ${organisationIdIn(sql`f.organisation_id`, orgIds)} and ${seenIn(p.from, p.to)}`;
+  const [totals] = await queryRows<{ scanning: number; internalScanning: number; contacts: number }>(
+    db,
+    sql`select count(distinct f.ip) filter (where f.kind = 'scanner')::int as scanning,
+        count(distinct f.ip) filter (where f.kind = 'scanner' and f.internal)::int as "internalScanning",
+        count(distinct f.ip) filter (where f.kind = 'malicious_contact' and f.direction = 'outbound')::int as contacts
+      from soc_findings f where ${where}`,
+  );
+  const byOrganisation = await queryRows<SocSummary['byOrganisation'][number]>(
+    db,
+    sql`select f.organisation_id as "organisationId", o.name,
+        count(distinct f.ip) filter (where f.kind = 'scanner')::int as "scanningIps",
+        count(distinct f.ip) filter (where f.kind = 'malicious_contact' and f.direction = 'outbound')::int as "maliciousContactIps"
+      from soc_findings f left join organisations o on o.id = f.organisation_id
+      where ${where} group by f.organisation_id, o.name order by 3 desc, 4 desc`,
+  );
+  const triage = await queryRows<{ status: (typeof SOC_TRIAGE)[number]; n: number }>(
+    db,
+    sql`select f.status, count(*)::int as n from soc_findings f
+      where ${organisationIdIn(sql`f.organisation_id`, orgIds)} and ${seenIn(p.from, p.to)} group by f.status`,
+  );
+  const byTriage = Object.fromEntries(SOC_TRIAGE.map((s) => [s, triage.find((t) => t.status === s)?.n ?? 0])) as SocSummary['byTriage'];
+  return {
+    period: { from: p.from, to: p.to },
+    scanningIps: totals?.scanning ?? 0,
+    internalScanningIps: totals?.internalScanning ?? 0,
+    maliciousContactIps: totals?.contacts ?? 0,
+    byOrganisation,
+    byTriage,
+  };
+}
+
+export const ZSocFindingQuery = ZSocPeriod.partial().extend({
+  kind: z.enum(['scanner', 'malicious_contact']).optional(),
+  status: z.enum(SOC_TRIAGE).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export async function listSocFindings(db: Db, scope: Scope, q: z.infer<typeof ZSocFindingQuery>) {
+  const orgIds = await scopedOrganisationIds(db, scope, q.organisationId);
+  const conds = [organisationIdIn(sql`f.organisation_id`, orgIds)];
+  if (q.kind) conds.push(sql`f.kind = ${q.kind}`);
+  if (q.status) conds.push(sql`f.status = ${q.status}`);
+  if (q.from && q.to) conds.push(seenIn(q.from, q.to));
+  return queryRows<Record<string, unknown>>(
+    db,
+    sql`select f.id, f.kind, host(f.ip) as ip, f.organisation_id as "organisationId", o.name as "organisationName",
+        f.attribution, f.internal, f.scan_kind as "scanKind", f.slow, f.indicator, f.indicator_type as "indicatorType",
+        f.indicator_source as "indicatorSource", f.direction, f.first_seen as "firstSeen", f.last_seen as "lastSeen",
+        f.status, f.triage_note as "triageNote",
+        (select sum(count)::int from soc_sightings s where s.finding_id = f.id) as count,
+        (select max(distinct_targets)::int from soc_sightings s where s.finding_id = f.id) as "distinctTargets",
+        (select max(distinct_ports)::int from soc_sightings s where s.finding_id = f.id) as "distinctPorts"
+      from soc_findings f left join organisations o on o.id = f.organisation_id
+      where ${sql.join(conds, sql` and `)}
+      order by f.last_seen desc limit ${q.limit} offset ${q.offset}`,
+  );
+}
+
+/** One finding with its evidence, rule hits and sightings; another agency's finding is "not found". */
+export async function getSocFinding(db: Db, scope: Scope, id: string) {
+  const [f] = await db.select().from(socFindings).where(eq(socFindings.id, id));
+  if (!f || !inScope(scope, f.organisationId)) throw notFound('Finding');
+  const sightings = await db
+    .select({ ingestId: socSightings.ingestId, source: socIngests.source, firstSeen: socSightings.firstSeen, lastSeen: socSightings.lastSeen, count: socSightings.count, distinctTargets: socSightings.distinctTargets, distinctPorts: socSightings.distinctPorts })
+    .from(socSightings)
+    .innerJoin(socIngests, eq(socIngests.id, socSightings.ingestId))
+    .where(eq(socSightings.findingId, id))
+    .orderBy(desc(socSightings.lastSeen));
+  return { ...f, sightings };
+}
+
+export async function triageSocFinding(db: Db, actor: Actor, scope: Scope, id: string, input: { status: (typeof SOC_TRIAGE)[number]; note?: string }) {
+  const before = await getSocFinding(db, scope, id);
+  return db.transaction(async (tx) => {
+    const [after] = await tx
+      .update(socFindings)
+      .set({ status: input.status, triageNote: input.note ?? null, triagedBy: actor.userId, triagedAt: new Date() })
+      .where(eq(socFindings.id, id))
+      .returning();
+    await recordAudit(tx, auditActor(actor), {
+      action: 'soc.finding.triage',
+      entityType: 'soc_finding',
+      entityId: id,
+      organisationId: before.organisationId,
+      before: { status: before.status, note: before.triageNote },
+      after: { status: after?.status, note: after?.triageNote },
+    });
+    return after;
+  });
+}
+
+export const listIngests = (db: Db, limit = 50) =>
+  db
+    .select({ id: socIngests.id, source: socIngests.source, format: socIngests.format, events: socIngests.events, rejected: socIngests.rejected, errors: socIngests.errors, startedAt: socIngests.startedAt, finishedAt: socIngests.finishedAt })
+    .from(socIngests)
+    .orderBy(desc(socIngests.startedAt))
+    .limit(limit);
+
