@@ -21,6 +21,7 @@ import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
 import { registerAuthRoutes, type SetupState } from '../modules/auth/auth.routes.ts';
 import { registerOrganisationRoutes } from '../modules/organisations/organisations.routes.ts';
 import { registerSystemsRoutes } from '../modules/systems/systems.routes.ts';
+import { registerDeadlineTimer } from '../modules/systems/targets.service.ts';
 import { registerVulnerabilityRoutes } from '../modules/vulnerabilities/vulnerabilities.routes.ts';
 import { registerAuthHooks } from './auth-hooks.ts';
 
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOrganisationRoutes(app, { db });
   registerAuditRoutes(app, { db });
   registerSystemsRoutes(app, { db });
+  registerDeadlineTimer(app, db);
   registerVulnerabilityRoutes(app, { db });
 
   if (existsSync(WEB_DIST)) {

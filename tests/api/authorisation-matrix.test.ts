@@ -63,6 +63,19 @@ const POLICY: Record<string, Role[] | typeof PUBLIC> = {
   'POST /api/dossiers/{id}/transitions': ['admin', 'department', 'agency'],
   'POST /api/dossiers/{id}/attachments': ['admin', 'department', 'agency'],
   'GET /api/attachments/{id}': ALL,
+  'GET /api/systems/{id}/plan': ALL,
+  'PUT /api/systems/{id}/plan': ['admin', 'department', 'agency'],
+  'GET /api/systems/{id}/layers': ALL,
+  'PUT /api/systems/{id}/layers': ['admin', 'department', 'agency'],
+  'GET /api/layers/gaps': ALL,
+  'GET /api/targets': ALL,
+  'GET /api/targets/{id}': ALL,
+  'POST /api/targets': ['admin', 'department'],
+  'PUT /api/targets/{id}': ['admin', 'department'],
+  'DELETE /api/targets/{id}': ['admin', 'department'],
+  'GET /api/notifications': ALL,
+  'POST /api/notifications/{id}/read': ALL,
+  'POST /api/notifications/read-all': ALL,
 };
 
 // Requests that pass validation, so a refusal can only come from authentication or authorisation.
@@ -94,6 +107,10 @@ const BODIES: Record<string, unknown> = {
   'PUT /api/dossiers/{id}': {},
   'POST /api/dossiers/{id}/transitions': { action: 'submit' },
   'POST /api/dossiers/{id}/attachments': Buffer.from('%PDF-1.7\n'),
+  'PUT /api/systems/{id}/plan': { items: [{ code: 'M1.1', status: 'done' }] },
+  'PUT /api/systems/{id}/layers': { layers: [{ layer: 1, status: 'in_place' }] },
+  'POST /api/targets': { title: 'Matrix target', kind: 'dossier_approved', deadline: '2024-08-31' },
+  'PUT /api/targets/{id}': { title: 'Matrix target', kind: 'dossier_approved', deadline: '2024-08-31' },
   'POST /api/vulnerabilities/kev': { vulnerabilities: [] },
 };
 const QUERIES: Record<string, string> = {

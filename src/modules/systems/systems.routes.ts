@@ -6,6 +6,7 @@ import { actorOf } from '../../server/auth-hooks.ts';
 import { vnDate } from './dossier-rules.ts';
 import { registerDossierRoutes } from './dossiers.routes.ts';
 import { LEVEL_RULES, suggestLevel } from './level-criteria.ts';
+import { registerProgrammeRoutes } from './programme.routes.ts';
 import {
   answersOf,
   createSystem,
@@ -24,6 +25,7 @@ const tags = ['systems'];
 export function registerSystemsRoutes(app: FastifyInstance, deps: { db: Db }) {
   registerRegistryRoutes(app, deps);
   registerDossierRoutes(app, deps);
+  registerProgrammeRoutes(app, deps);
 }
 
 function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {

@@ -1,0 +1,142 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../core/db/client.ts';
+import { actorOf } from '../../server/auth-hooks.ts';
+import {
+  getLayers,
+  getPlan,
+  listLayerGaps,
+  updateLayers,
+  updatePlan,
+  ZLayersUpdate,
+  ZPlanUpdate,
+} from './plan.service.ts';
+import {
+  deleteTarget,
+  getTargetProgress,
+  listNotifications,
+  listTargets,
+  markNotificationsRead,
+  saveTarget,
+  ZTargetInput,
+} from './targets.service.ts';
+
+const ZIdParams = z.object({ id: z.uuid() });
+const ZOrgFilter = z.object({ organisationId: z.uuid().optional() });
+
+/** Security plans, the 4 layers, targets with progress, and the signed-in user's notifications. */
+export function registerProgrammeRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/systems/:id/plan',
+    {
+      config: { permission: 'system.read' },
+      schema: { tags: ['plans'], summary: 'Security-plan checklist at the approved level', params: ZIdParams },
+    },
+    async (req) => getPlan(db, req.scope, req.params.id),
+  );
+  r.put(
+    '/api/systems/:id/plan',
+    {
+      config: { permission: 'system.write' },
+      schema: {
+        tags: ['plans'],
+        summary: 'Set the status and evidence of checklist items',
+        params: ZIdParams,
+        body: ZPlanUpdate,
+      },
+    },
+    async (req) => updatePlan(db, actorOf(req), req.scope, req.params.id, req.body),
+  );
+  r.get(
+    '/api/systems/:id/layers',
+    {
+      config: { permission: 'system.read' },
+      schema: { tags: ['layers'], summary: 'The 4 protection layers', params: ZIdParams },
+    },
+    async (req) => getLayers(db, req.scope, req.params.id),
+  );
+  r.put(
+    '/api/systems/:id/layers',
+    { config: { permission: 'system.write' }, schema: { tags: ['layers'], params: ZIdParams, body: ZLayersUpdate } },
+    async (req) => updateLayers(db, actorOf(req), req.scope, req.params.id, req.body),
+  );
+  r.get(
+    '/api/layers/gaps',
+    {
+      config: { permission: 'system.read' },
+      schema: {
+        tags: ['layers'],
+        summary: 'Every gap in the 4 layers of the systems in scope',
+        querystring: ZOrgFilter,
+      },
+    },
+    async (req) => listLayerGaps(db, req.scope, req.query),
+  );
+  r.get(
+    '/api/targets',
+    {
+      config: { permission: 'system.read' },
+      schema: {
+        tags: ['targets'],
+        summary: 'Targets with the share reached within the caller’s scope',
+        querystring: ZOrgFilter,
+      },
+    },
+    async (req) => listTargets(db, req.scope, req.query),
+  );
+  r.get(
+    '/api/targets/:id',
+    {
+      config: { permission: 'system.read' },
+      schema: {
+        tags: ['targets'],
+        summary: 'Progress per organisation (subtree roll-up), systems holding each back, overdue state',
+        params: ZIdParams,
+        querystring: ZOrgFilter,
+      },
+    },
+    async (req) => getTargetProgress(db, req.scope, req.params.id, req.query),
+  );
+  r.post(
+    '/api/targets',
+    { config: { permission: 'target.write' }, schema: { tags: ['targets'], body: ZTargetInput } },
+    async (req, reply) => reply.code(201).send(await saveTarget(db, actorOf(req), null, req.body)),
+  );
+  r.put(
+    '/api/targets/:id',
+    { config: { permission: 'target.write' }, schema: { tags: ['targets'], params: ZIdParams, body: ZTargetInput } },
+    async (req) => saveTarget(db, actorOf(req), req.params.id, req.body),
+  );
+  r.delete(
+    '/api/targets/:id',
+    { config: { permission: 'target.write' }, schema: { tags: ['targets'], params: ZIdParams } },
+    async (req, reply) => {
+      await deleteTarget(db, actorOf(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
+  r.get(
+    '/api/notifications',
+    {
+      config: { permission: 'self' },
+      schema: {
+        tags: ['notifications'],
+        summary: 'The signed-in user’s notifications, newest first',
+        querystring: z.object({ unread: z.coerce.boolean().optional() }),
+      },
+    },
+    async (req) => listNotifications(db, actorOf(req), req.query),
+  );
+  r.post(
+    '/api/notifications/:id/read',
+    { config: { permission: 'self' }, schema: { tags: ['notifications'], params: ZIdParams } },
+    async (req) => markNotificationsRead(db, actorOf(req), req.params.id),
+  );
+  r.post(
+    '/api/notifications/read-all',
+    { config: { permission: 'self' }, schema: { tags: ['notifications'] } },
+    async (req) => markNotificationsRead(db, actorOf(req), null),
+  );
+}

@@ -1,0 +1,335 @@
+import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Db } from '../../core/db/client.ts';
+import { AppError, notFound } from '../../core/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { users } from '../auth/auth.schema.ts';
+import { auditActor } from '../auth/auth.service.ts';
+import { type Actor, type Scope, subtreeIds } from '../auth/scope.ts';
+import { treeOrder } from '../organisations/organisations.io.ts';
+import { organisations } from '../organisations/organisations.schema.ts';
+import { vnDate } from './dossier-rules.ts';
+import { overdueInspections } from './plan.service.ts';
+import { informationSystems, notifications, programmeTargets, TARGET_KINDS } from './systems.schema.ts';
+import { type SystemStatus, systemScopeFilter, systemStatuses } from './systems.service.ts';
+
+export const ZTargetInput = z.object({
+  title: z.string().trim().min(3).max(300),
+  kind: z.enum(TARGET_KINDS),
+  deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date yyyy-mm-dd'),
+  organisationId: z
+    .uuid()
+    .nullish()
+    .transform((v) => v ?? null),
+  legalBasis: z
+    .string()
+    .trim()
+    .max(300)
+    .nullish()
+    .transform((v) => v || null),
+});
+export type TargetInput = z.input<typeof ZTargetInput>;
+type Target = typeof programmeTargets.$inferSelect;
+
+const dmy = (iso: string) => iso.split('-').reverse().join('/');
+const intersect = (a: string[] | null, b: string[]) => (a === null ? b : a.filter((x) => b.includes(x)));
+const percent = (met: number, total: number) => (total ? Math.round((met * 1000) / total) / 10 : null);
+const isMet = (kind: Target['kind'], s: SystemStatus) =>
+  kind === 'dossier_approved' ? s.approvedLevel !== null : s.plan.fullyImplemented;
+
+/** The organisations a target's figures cover for this caller: target subtree ∩ scope ∩ filter; null = all. */
+async function coveredOrganisations(db: Db, scope: Scope, target: Target, filterOrgId?: string) {
+  let ids: string[] | null = target.organisationId ? await subtreeIds(db, target.organisationId) : null;
+  if (!scope.all) ids = intersect(ids, scope.organisationIds);
+  if (filterOrgId) ids = intersect(ids, await subtreeIds(db, filterOrgId));
+  return ids;
+}
+
+/**
+ * Progress of one target: the share of systems meeting it over the covered organisations, rolled up the tree (an
+ * organisation's figure counts the systems of its whole subtree), the systems holding each one back with the
+ * accountable head, and whether the deadline has passed.
+ */
+async function evaluateTarget(db: Db, scope: Scope, target: Target, filterOrgId: string | undefined, now: Date) {
+  const covered = await coveredOrganisations(db, scope, target, filterOrgId);
+  const systems = await db
+    .select({
+      id: informationSystems.id,
+      name: informationSystems.name,
+      organisationId: informationSystems.organisationId,
+    })
+    .from(informationSystems)
+    .where(systemScopeFilter(covered === null ? { all: true } : { all: false, organisationIds: covered }))
+    .orderBy(asc(informationSystems.name));
+  const statuses = await systemStatuses(
+    db,
+    systems.map((s) => s.id),
+  );
+  const orgs = await db
+    .select({
+      id: organisations.id,
+      parentId: organisations.parentId,
+      code: organisations.code,
+      name: organisations.name,
+      headName: organisations.headName,
+      headTitle: organisations.headTitle,
+      email: organisations.email,
+    })
+    .from(organisations);
+  const orgById = new Map(orgs.map((o) => [o.id, o]));
+  const visible = (id: string) => covered === null || covered.includes(id);
+  const counts = new Map<string, { total: number; met: number }>();
+  const holdingBack = [];
+  let met = 0;
+  for (const s of systems) {
+    const status = statuses.get(s.id) as SystemStatus;
+    const ok = isMet(target.kind, status);
+    if (ok) met++;
+    // Roll up: the system counts for its organisation and every ancestor the caller may see.
+    for (let o = orgById.get(s.organisationId); o; o = o.parentId ? orgById.get(o.parentId) : undefined) {
+      if (!visible(o.id)) continue;
+      const c = counts.get(o.id) ?? { total: 0, met: 0 };
+      c.total++;
+      if (ok) c.met++;
+      counts.set(o.id, c);
+    }
+    if (!ok) {
+      const org = orgById.get(s.organisationId);
+      holdingBack.push({
+        systemId: s.id,
+        systemName: s.name,
+        organisationId: s.organisationId,
+        organisationName: org?.name ?? '',
+        dossierState: status.dossier?.state ?? null,
+        approvedLevel: status.approvedLevel,
+        planPercent: status.plan.percent,
+        accountableHead: { name: org?.headName ?? null, title: org?.headTitle ?? null, email: org?.email ?? null },
+      });
+    }
+  }
+  const deadlinePassed = target.deadline < vnDate(now);
+  const byOrganisation = treeOrder(orgs.filter((o) => counts.has(o.id))).map((o) => {
+    const c = counts.get(o.id) as { total: number; met: number };
+    return {
+      organisationId: o.id,
+      code: o.code,
+      name: o.name,
+      parentId: o.parentId,
+      ...c,
+      percent: percent(c.met, c.total),
+    };
+  });
+  return {
+    ...target,
+    visible: covered === null || covered.length > 0,
+    total: systems.length,
+    met,
+    percent: percent(met, systems.length),
+    deadlinePassed,
+    overdue: deadlinePassed && met < systems.length,
+    byOrganisation,
+    holdingBack,
+  };
+}
+
+export async function listTargets(db: Db, scope: Scope, query: { organisationId?: string } = {}, now = new Date()) {
+  const targets = await db.select().from(programmeTargets).orderBy(asc(programmeTargets.deadline));
+  const out = [];
+  for (const t of targets) {
+    const {
+      byOrganisation: _,
+      holdingBack,
+      visible,
+      ...summary
+    } = await evaluateTarget(db, scope, t, query.organisationId, now);
+    if (visible) out.push({ ...summary, notMet: holdingBack.length });
+  }
+  return out;
+}
+
+async function targetRow(db: Db, id: string) {
+  const [t] = await db.select().from(programmeTargets).where(eq(programmeTargets.id, id));
+  if (!t) throw notFound('Target');
+  return t;
+}
+
+export async function getTargetProgress(
+  db: Db,
+  scope: Scope,
+  id: string,
+  query: { organisationId?: string } = {},
+  now = new Date(),
+) {
+  const { visible, ...progress } = await evaluateTarget(db, scope, await targetRow(db, id), query.organisationId, now);
+  if (!visible) throw notFound('Target');
+  return progress;
+}
+
+async function checkTargetOrganisation(db: Db, organisationId: string | null) {
+  if (!organisationId) return;
+  const [org] = await db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  if (!org) throw new AppError('VALIDATION', 'Unknown organisation', { field: 'organisationId' });
+}
+
+export async function saveTarget(db: Db, actor: Actor, id: string | null, raw: TargetInput) {
+  const input = ZTargetInput.parse(raw);
+  await checkTargetOrganisation(db, input.organisationId);
+  const before = id ? await targetRow(db, id) : null;
+  return db.transaction(async (tx) => {
+    const [row] = before
+      ? await tx.update(programmeTargets).set(input).where(eq(programmeTargets.id, before.id)).returning()
+      : await tx.insert(programmeTargets).values(input).returning();
+    if (!row) throw new AppError('INTERNAL', 'write failed');
+    await recordAudit(tx, auditActor(actor), {
+      action: before ? 'target.update' : 'target.create',
+      entityType: 'programme_target',
+      entityId: row.id,
+      organisationId: row.organisationId,
+      before,
+      after: row,
+    });
+    return row;
+  });
+}
+
+export async function deleteTarget(db: Db, actor: Actor, id: string) {
+  const before = await targetRow(db, id);
+  await db.transaction(async (tx) => {
+    await tx.delete(programmeTargets).where(eq(programmeTargets.id, id));
+    await recordAudit(tx, auditActor(actor), {
+      action: 'target.delete',
+      entityType: 'programme_target',
+      entityId: id,
+      organisationId: before.organisationId,
+      before,
+    });
+  });
+}
+
+type Notice = { kind: string; title: string; body: string; link: string; dedupeKey: string };
+
+/** Notifies the agency officers of an organisation; the (user, dedupe key) index drops repeats. Returns how many were new. */
+async function notifyOrganisation(db: Db, organisationId: string, n: Notice): Promise<number> {
+  const officers = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.organisationId, organisationId), eq(users.role, 'agency'), eq(users.disabled, false)));
+  if (!officers.length) return 0;
+  const rows = await db
+    .insert(notifications)
+    .values(officers.map((u) => ({ userId: u.id, ...n })))
+    .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
+    .returning({ id: notifications.id });
+  return rows.length;
+}
+
+/**
+ * The deadline check (run hourly by the server and by `khien systems deadline-check`): every system holding back a
+ * target whose deadline has passed, and every overdue independent inspection (layer 3), notifies the officers of the
+ * system's organisation, naming the accountable head. Idempotent: one notification per item, user and day.
+ */
+export async function runDeadlineCheck(db: Db, now: Date) {
+  const today = vnDate(now);
+  let overdueItems = 0;
+  let notificationsCreated = 0;
+  const heads = new Map(
+    (await db.select().from(organisations)).map((o) => [
+      o.id,
+      o.headName ? `${o.headName}${o.headTitle ? `, ${o.headTitle}` : ''}${o.email ? ` (${o.email})` : ''}` : '—',
+    ]),
+  );
+  const due = await db.select().from(programmeTargets).where(lt(programmeTargets.deadline, today));
+  for (const t of due) {
+    const { holdingBack } = await evaluateTarget(db, { all: true }, t, undefined, now);
+    for (const h of holdingBack) {
+      overdueItems++;
+      notificationsCreated += await notifyOrganisation(db, h.organisationId, {
+        kind: 'target_overdue',
+        title: `Quá hạn chỉ tiêu: ${t.title}`,
+        body:
+          `Hệ thống "${h.systemName}" chưa đạt chỉ tiêu (hạn ${dmy(t.deadline)}). ` +
+          `Người đứng đầu chịu trách nhiệm: ${heads.get(h.organisationId)}.`,
+        link: `/systems/${h.systemId}`,
+        dedupeKey: `target:${t.id}:${h.systemId}:${today}`,
+      });
+    }
+  }
+  const inspections = await overdueInspections(db, today);
+  const systems = inspections.length
+    ? await db
+        .select()
+        .from(informationSystems)
+        .where(
+          inArray(
+            informationSystems.id,
+            inspections.map((i) => i.systemId),
+          ),
+        )
+    : [];
+  for (const i of inspections) {
+    const s = systems.find((x) => x.id === i.systemId);
+    if (!s) continue;
+    overdueItems++;
+    notificationsCreated += await notifyOrganisation(db, s.organisationId, {
+      kind: 'inspection_overdue',
+      title: `Quá hạn kiểm tra, đánh giá định kỳ: ${s.name}`,
+      body:
+        `Kỳ kiểm tra, đánh giá độc lập (lớp 3) dự kiến ${dmy(i.nextInspectionDate ?? '')} đã quá hạn. ` +
+        `Người đứng đầu chịu trách nhiệm: ${heads.get(s.organisationId)}.`,
+      link: `/systems/${s.id}/layers`,
+      dedupeKey: `inspection:${s.id}:${today}`,
+    });
+  }
+  return { today, overdueItems, notificationsCreated };
+}
+
+/** Runs the deadline check every `intervalMs` while the server is up; the timer stops when the server closes. */
+export function registerDeadlineTimer(app: FastifyInstance, db: Db, intervalMs = 3_600_000) {
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => {
+      runDeadlineCheck(db, new Date()).catch((err) => app.log.error({ err }, 'deadline check failed'));
+    }, intervalMs);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
+}
+
+export async function listNotifications(db: Db, actor: Actor, query: { unread?: boolean } = {}) {
+  return db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, actor.userId), query.unread ? isNull(notifications.readAt) : undefined))
+    .orderBy(desc(notifications.createdAt))
+    .limit(200);
+}
+
+/**
+ * Marks one of the caller's notifications (or all, when `id` is null) read. Not audited: it is the reader's own
+ * view state, like a last-login time, not a change to the programme's records.
+ */
+export async function markNotificationsRead(db: Db, actor: Actor, id: string | null) {
+  const rows = await db
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(
+      and(
+        eq(notifications.userId, actor.userId),
+        isNull(notifications.readAt),
+        id ? eq(notifications.id, id) : undefined,
+      ),
+    )
+    .returning({ id: notifications.id });
+  if (id && !rows.length) {
+    const [own] = await db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(and(eq(notifications.id, id), eq(notifications.userId, actor.userId)));
+    if (!own) throw notFound('Notification');
+  }
+  return { updated: rows.length };
+}

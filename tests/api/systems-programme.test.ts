@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/core/db/client.ts';
+import { CHECKLIST_ITEMS } from '../../src/modules/systems/security-checklist.ts';
+import { runDeadlineCheck } from '../../src/modules/systems/targets.service.ts';
+import { type Client, startApp } from '../support/app.ts';
+import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
+import { createSystem, createTree, dossierIn, type Tree } from './systems-support.ts';
+
+type OrgFigure = { code: string; total: number; met: number; percent: number | null };
+
+describe.each(TEST_DATABASES)('security plans, 4 layers, targets and notifications on %s', (kind) => {
+  let database: Database;
+  let t: Awaited<ReturnType<typeof startApp>>;
+  let ids: Tree;
+  let admin: Client;
+  let dept: Client;
+  let mcc: Client;
+  let yb: Client;
+  const sys: Record<string, string> = {};
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    t = await startApp(database);
+    admin = await t.userWithRole('prog-admin', 'admin');
+    ids = await createTree(admin);
+    dept = await t.userWithRole('prog-dept', 'department');
+    mcc = await t.userWithRole('prog-mcc', 'agency', ids['137']);
+    yb = await t.userWithRole('prog-yb', 'agency', ids['141']);
+    // Mù Căng Chải's subtree: 3 of 4 systems approved; Yên Bình: 1 system, not approved.
+    const plan: [string, Client, string, number, string][] = [
+      ['A1', mcc, '137', 2, 'approved'],
+      ['A2', mcc, '04402', 2, 'approved'],
+      ['A3', mcc, '04405', 1, 'approved'],
+      ['A4', mcc, '137', 2, 'submitted'],
+      ['B1', yb, '141', 2, 'submitted'],
+    ];
+    for (const [key, client, org, level, state] of plan) {
+      const s = await createSystem(client, ids[org] as string, level);
+      sys[key] = s.id;
+      await dossierIn(client, admin, s.id, state, level);
+    }
+  });
+  afterAll(async () => {
+    await t.app.close();
+    await database.close();
+  });
+
+  it('lists the checklist of the approved level and counts the plan done only when every required item is done', async () => {
+    const none = (await mcc.request('GET', `/api/systems/${sys.A4}/plan`)).json();
+    expect([none.level, none.summary.fullyImplemented]).toEqual([null, false]);
+    const refused = await mcc.request('PUT', `/api/systems/${sys.A4}/plan`, {
+      items: [{ code: 'M1.1', status: 'done' }],
+    });
+    expect(refused.statusCode).toBe(409);
+
+    const plan = (await mcc.request('GET', `/api/systems/${sys.A1}/plan`)).json();
+    const required = CHECKLIST_ITEMS.filter((i) => i.minLevel <= 2).map((i) => i.code);
+    expect(plan.level).toBe(2);
+    expect(plan.groups.map((g: { code: string }) => g.code)).toEqual([
+      'M1',
+      'M2',
+      'M3',
+      'M4',
+      'M5',
+      'T1',
+      'T2',
+      'T3',
+      'T4',
+    ]);
+    expect(plan.summary).toEqual({ applicable: required.length, done: 0, percent: 0, fullyImplemented: false });
+
+    const tooHigh = await mcc.request('PUT', `/api/systems/${sys.A1}/plan`, {
+      items: [{ code: 'M5.6', status: 'done' }],
+    });
+    expect([tooHigh.statusCode, tooHigh.json().error.message]).toEqual([
+      400,
+      'Item M5.6 applies from level 3, not level 2',
+    ]);
+    const noReason = await mcc.request('PUT', `/api/systems/${sys.A1}/plan`, {
+      items: [{ code: 'M4.2', status: 'not_applicable' }],
+    });
+    expect(noReason.statusCode).toBe(400);
+
+    const [last, ...rest] = required;
+    const almost = await mcc.request('PUT', `/api/systems/${sys.A1}/plan`, {
+      items: [
+        ...rest.map((code) => ({
+          code,
+          status: code === 'M4.2' ? 'not_applicable' : 'done',
+          evidence: 'Biên bản 12/2024',
+          reason: code === 'M4.2' ? 'Không thuê khoán phần mềm' : null,
+        })),
+        { code: last, status: 'in_progress' },
+      ],
+    });
+    expect(almost.statusCode, almost.body).toBe(200);
+    expect(almost.json().summary).toMatchObject({
+      applicable: required.length - 1,
+      done: required.length - 2,
+      fullyImplemented: false,
+    });
+    const done = (
+      await mcc.request('PUT', `/api/systems/${sys.A1}/plan`, { items: [{ code: last, status: 'done' }] })
+    ).json();
+    expect(done.summary).toMatchObject({ percent: 100, fullyImplemented: true });
+    expect((await yb.request('GET', `/api/systems/${sys.A1}/plan`)).statusCode).toBe(404);
+    expect(
+      (await yb.request('PUT', `/api/systems/${sys.A1}/plan`, { items: [{ code: 'M1.1', status: 'done' }] }))
+        .statusCode,
+    ).toBe(404);
+  });
+
+  it('keeps the 4 layers per system and lists the gaps, an overdue inspection included', async () => {
+    const res = await mcc.request('PUT', `/api/systems/${sys.A1}/layers`, {
+      layers: [
+        { layer: 1, status: 'in_place', evidence: 'QĐ 15/QĐ-UBND phân công cán bộ' },
+        { layer: 2, status: 'in_place', provider: 'SOC tỉnh Yên Bái', evidence: 'Kết nối SOC từ 03/2024' },
+        { layer: 3, status: 'in_place', lastInspectionDate: '2023-05-10', nextInspectionDate: '2024-05-10' },
+        { layer: 4, status: 'partial', evidence: 'Đang cài agent giám sát' },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().layers.map((l: { gaps: string[] }) => l.gaps)).toEqual([
+      [],
+      [],
+      ['inspection_overdue'],
+      ['partial'],
+    ]);
+    const gaps = (await mcc.request('GET', `/api/layers/gaps?organisationId=${ids['137']}`)).json();
+    const a1 = gaps.filter((g: { systemId: string }) => g.systemId === sys.A1).map((g: { layer: number }) => g.layer);
+    expect(a1).toEqual([3, 4]);
+    // A system with nothing recorded lacks all four layers.
+    expect(gaps.filter((g: { systemId: string }) => g.systemId === sys.A4)).toHaveLength(4);
+    expect(gaps.some((g: { systemId: string }) => g.systemId === sys.B1)).toBe(false);
+    expect((await yb.request('GET', `/api/systems/${sys.A1}/layers`)).statusCode).toBe(404);
+  });
+
+  it('computes the share reached on an organisation subtree and province-wide, within the caller’s scope', async () => {
+    const target = await dept.request('POST', '/api/targets', {
+      title: '100% hồ sơ đề xuất cấp độ được phê duyệt trước 31/08/2024',
+      kind: 'dossier_approved',
+      deadline: '2024-08-31',
+      legalBasis: 'Văn bản 1949/UBND-VX ngày 06/2024',
+    });
+    expect(target.statusCode, target.body).toBe(201);
+    const id = target.json().id;
+    const province = (await dept.request('GET', `/api/targets/${id}`)).json();
+    expect([province.total, province.met, province.percent]).toEqual([5, 3, 60]);
+    const figure = (code: string) => province.byOrganisation.find((o: OrgFigure) => o.code === code);
+    expect(figure('137')).toMatchObject({ total: 4, met: 3, percent: 75 });
+    expect(figure('04402')).toMatchObject({ total: 1, met: 1, percent: 100 });
+    expect(figure('141')).toMatchObject({ total: 1, met: 0, percent: 0 });
+    expect(province.overdue).toBe(true);
+    expect(province.holdingBack.map((h: { systemId: string }) => h.systemId).sort()).toEqual([sys.A4, sys.B1].sort());
+    expect(province.holdingBack.find((h: { systemId: string }) => h.systemId === sys.A4).accountableHead).toEqual({
+      name: 'Head of 137',
+      title: null,
+      email: 'head-137@example.vn',
+    });
+
+    const district = (await dept.request('GET', `/api/targets/${id}?organisationId=${ids['137']}`)).json();
+    expect([district.total, district.met, district.percent]).toEqual([4, 3, 75]);
+    // Yên Bình's officer sees only Yên Bình, even on a province-wide target.
+    const own = (await yb.request('GET', `/api/targets/${id}`)).json();
+    expect([own.total, own.met, own.byOrganisation.map((o: OrgFigure) => o.code)]).toEqual([1, 0, ['141']]);
+
+    const scoped = await dept.request('POST', '/api/targets', {
+      title: '100% hệ thống triển khai đầy đủ phương án trước 31/12/2024',
+      kind: 'plan_implemented',
+      deadline: '2024-12-31',
+      organisationId: ids['137'],
+    });
+    const plans = (await dept.request('GET', `/api/targets/${scoped.json().id}`)).json();
+    expect([plans.total, plans.met, plans.percent]).toEqual([4, 1, 25]); // A1's plan was completed above
+    expect((await yb.request('GET', `/api/targets/${scoped.json().id}`)).statusCode).toBe(404);
+    expect((await yb.request('GET', '/api/targets')).json().map((x: { id: string }) => x.id)).toEqual([id]);
+    const list = (await mcc.request('GET', '/api/targets')).json();
+    expect(list.map((x: { percent: number }) => x.percent)).toEqual([75, 25]);
+    expect(
+      (
+        await mcc.request('POST', '/api/targets', {
+          title: 'Chỉ tiêu riêng',
+          kind: 'dossier_approved',
+          deadline: '2024-01-01',
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+
+  it('notifies the officers of each overdue organisation once a day, naming the accountable head', async () => {
+    const now = new Date('2025-01-02T03:00:00Z');
+    const first = await runDeadlineCheck(database.db, now);
+    expect(first.notificationsCreated).toBeGreaterThan(0);
+    expect((await runDeadlineCheck(database.db, now)).notificationsCreated).toBe(0);
+    const mine = (await mcc.request('GET', '/api/notifications')).json();
+    const kinds = mine.map((n: { kind: string }) => n.kind).sort();
+    // The district's own systems: A4 misses both targets, A1's inspection is overdue (A2, A3 belong to communes).
+    expect(kinds).toEqual(['inspection_overdue', 'target_overdue', 'target_overdue']);
+    expect(mine[0].body).toContain('Head of 137');
+    const theirs = (await yb.request('GET', '/api/notifications')).json();
+    expect(theirs).toHaveLength(1);
+    expect(theirs[0].body).toContain('Head of 141');
+    expect((await yb.request('POST', `/api/notifications/${mine[0].id}/read`)).statusCode).toBe(404);
+    expect((await mcc.request('POST', `/api/notifications/${mine[0].id}/read`)).json()).toEqual({ updated: 1 });
+    expect((await mcc.request('GET', '/api/notifications?unread=true')).json()).toHaveLength(2);
+    expect((await mcc.request('POST', '/api/notifications/read-all')).json()).toEqual({ updated: 2 });
+    const nextDay = await runDeadlineCheck(database.db, new Date('2025-01-03T03:00:00Z'));
+    expect(nextDay.notificationsCreated).toBe(first.notificationsCreated);
+  });
+});
