@@ -46,9 +46,13 @@ export async function ensureWebBuilt() {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+  const nodeEnv = process.env.NODE_ENV;
   try {
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build: test what ships.
+    process.env.NODE_ENV = 'production';
     if (!webIsFresh()) await build({ configFile: join(WEB_SRC, 'vite.config.ts'), logLevel: 'warn' });
   } finally {
+    process.env.NODE_ENV = nodeEnv;
     rmSync(BUILD_LOCK, { recursive: true, force: true });
   }
 }
@@ -88,6 +92,8 @@ export async function startHarness(seed: (database: Database) => Promise<void>):
       '--no-first-run',
       '--disable-component-update',
       '--disable-sync',
+      // A Vietnamese official's browser: date inputs show dd/mm/yyyy, the file picker speaks Vietnamese.
+      '--lang=vi-VN',
     ],
   });
   const pageErrors: string[] = [];
@@ -111,6 +117,6 @@ export async function startHarness(seed: (database: Database) => Promise<void>):
   };
 }
 
-/** A full-page screenshot in dist/screenshots/<name>.png, to look at after the run. */
-export const screenshot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+/** A screenshot in dist/screenshots/<name>.png (whole page unless `fullPage` is false), to look at after the run. */
+export const screenshot = (page: Page, name: string, { fullPage = true } = {}) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });

@@ -11,7 +11,7 @@ export function TrendChart({ labels, series, label }: Props) {
       legend: { top: 0, textStyle: { fontFamily } },
       grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', data: labels, boundaryGap: false },
+      xAxis: { type: 'category', data: labels },
       yAxis: { type: 'value', minInterval: 1 },
       series: series.map((s) => ({
         type: 'line',

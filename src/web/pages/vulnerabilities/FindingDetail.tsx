@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { KevBadge, SeverityBadge, StatusBadge } from '../../components/VulnBadges.tsx';
 import { formatCalendarDate, formatDate, formatDateTime } from '../../lib/format.ts';
@@ -18,17 +19,31 @@ export function FindingDetail({
   const { t } = useTranslation();
   const can = useCan();
   const f = row.finding;
-  // The API keeps the current state only (no per-finding history endpoint): the milestones it records.
-  const history = [
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  // The API keeps the current state only (no per-finding history endpoint): the milestones it records, oldest first.
+  const dated = [
     { at: f.firstSeen, text: t('vuln.history.firstSeen') },
-    f.reopenedCount > 0 && { at: null, text: t('vuln.history.reopened', { count: f.reopenedCount }) },
     f.statusChangedAt && {
       at: f.statusChangedAt,
       text: `${t('vuln.history.status', { status: t(`vuln.status.${f.status}`) })}${f.statusReason ? ` — “${f.statusReason}”` : ''}`,
     },
     f.resolvedAt && { at: f.resolvedAt, text: t('vuln.history.resolved') },
     { at: f.lastSeen, text: t('vuln.history.lastSeen') },
-  ].filter((h): h is { at: string | null; text: string } => Boolean(h));
+  ]
+    .filter((h): h is { at: string; text: string } => Boolean(h))
+    .sort((a, b) => a.at.localeCompare(b.at));
+  // Reopenings are counted, not dated: listed right after the first sighting.
+  const history: { at: string | null; text: string }[] = f.reopenedCount
+    ? [
+        ...dated.slice(0, 1),
+        { at: null, text: t('vuln.history.reopened', { count: f.reopenedCount }) },
+        ...dated.slice(1),
+      ]
+    : dated;
 
   return (
     <aside className="drawer" aria-label={f.name} data-testid="finding-detail">

@@ -99,66 +99,64 @@ export function FindingsPage() {
         </div>
       )}
       <ErrorMessage error={list.error ?? orgError} />
-      <div className={selected ? 'with-drawer' : undefined}>
-        <div className="panel panel-flush">
-          <table className="table table-clickable" data-testid="findings-table">
-            <thead>
+      <div className="panel panel-flush">
+        <table className="table table-clickable" data-testid="findings-table">
+          <thead>
+            <tr>
+              <th>{t('vuln.severityLabel')}</th>
+              <th>{t('vuln.name')}</th>
+              <th>{t('vuln.computer')}</th>
+              <th>{t('vuln.organisation')}</th>
+              <th>{t('vuln.statusLabel')}</th>
+              <th>{t('vuln.dueAt')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.length === 0 && (
               <tr>
-                <th>{t('vuln.severityLabel')}</th>
-                <th>{t('vuln.name')}</th>
-                <th>{t('vuln.computer')}</th>
-                <th>{t('vuln.organisation')}</th>
-                <th>{t('vuln.statusLabel')}</th>
-                <th>{t('vuln.dueAt')}</th>
+                <td colSpan={6} className="muted">
+                  {t('vuln.noFindings')}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.data?.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="muted">
-                    {t('vuln.noFindings')}
-                  </td>
-                </tr>
-              )}
-              {list.data?.map((r) => (
-                <tr
-                  key={r.finding.id}
-                  className={r.finding.id === selectedId ? 'row-open' : undefined}
-                  onClick={() => setSelectedId(r.finding.id)}
-                >
-                  <td>
-                    <SeverityBadge severity={r.finding.severity} />
-                  </td>
-                  <td>
-                    {/* A real button so the row opens from the keyboard too. */}
-                    <button type="button" className="link link-plain" onClick={() => setSelectedId(r.finding.id)}>
-                      {r.finding.name}
-                    </button>{' '}
-                    {r.finding.knownExploited && <KevBadge />}
-                    <div className="muted small">
-                      {r.finding.port}/{r.finding.protocol}
-                      {r.finding.cves.length > 0 && ` · ${r.finding.cves.slice(0, 3).join(', ')}`}
-                      {r.finding.cves.length > 3 && ` +${r.finding.cves.length - 3}`}
-                    </div>
-                  </td>
-                  <td>
-                    <span className="mono">{r.ip}</span>
-                    {r.hostname && <div className="muted small">{r.hostname}</div>}
-                  </td>
-                  <td>{r.organisationName ?? <span className="muted">{t('vuln.unattributed')}</span>}</td>
-                  <td>
-                    <StatusBadge status={r.finding.status} requested={r.finding.requestedStatus} />
-                  </td>
-                  <td className={`nowrap${isOverdue(r) ? ' text-bad' : ''}`} data-overdue={isOverdue(r) || undefined}>
-                    {formatDate(r.dueAt)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {selected && <FindingDetail row={selected} onClose={() => setSelectedId(null)} onChanged={list.reload} />}
+            )}
+            {list.data?.map((r) => (
+              <tr
+                key={r.finding.id}
+                className={r.finding.id === selectedId ? 'row-open' : undefined}
+                onClick={() => setSelectedId(r.finding.id)}
+              >
+                <td>
+                  <SeverityBadge severity={r.finding.severity} />
+                </td>
+                <td className="cell-name">
+                  {/* A real button so the row opens from the keyboard too. */}
+                  <button type="button" className="link link-plain" onClick={() => setSelectedId(r.finding.id)}>
+                    {r.finding.name}
+                  </button>{' '}
+                  {r.finding.knownExploited && <KevBadge />}
+                  <div className="muted small">
+                    {r.finding.port}/{r.finding.protocol}
+                    {r.finding.cves.length > 0 && ` · ${r.finding.cves.slice(0, 3).join(', ')}`}
+                    {r.finding.cves.length > 3 && ` +${r.finding.cves.length - 3}`}
+                  </div>
+                </td>
+                <td>
+                  <span className="mono">{r.ip}</span>
+                  {r.hostname && <div className="muted small">{r.hostname}</div>}
+                </td>
+                <td>{r.organisationName ?? <span className="muted">{t('vuln.unattributed')}</span>}</td>
+                <td>
+                  <StatusBadge status={r.finding.status} requested={r.finding.requestedStatus} />
+                </td>
+                <td className={`nowrap${isOverdue(r) ? ' text-bad' : ''}`} data-overdue={isOverdue(r) || undefined}>
+                  {formatDate(r.dueAt)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
+      {selected && <FindingDetail row={selected} onClose={() => setSelectedId(null)} onChanged={list.reload} />}
       <Pager offset={offset} limit={LIMIT} shown={list.data?.length ?? 0} onChange={setOffset} />
     </>
   );

@@ -98,6 +98,7 @@ export function RemediationActions({ row, onChanged }: { row: FindingRow; onChan
           )}
         </div>
       )}
+      {f.status === 'fixed' && <p className="muted small">{t('vuln.fixedHint')}</p>}
       {choices.length > 0 && !mode && (
         <div className="actions">
           {choices.map((c) => (

@@ -46,7 +46,7 @@ export function VulnDashboardPage() {
         <div className={summary.loading ? 'stale' : undefined}>
           <VulnStatement summary={s} organisation={orgName} />
           <VulnFigures summary={s} />
-          <div className="two-col">
+          <div className="two-col vuln-charts">
             <section className="card" data-testid="vuln-trend">
               <h2>{t('vuln.trend')}</h2>
               <TrendChart
