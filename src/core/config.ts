@@ -16,6 +16,10 @@ const ZConfig = z.object({
   KHIEN_LOCKOUT_MINUTES: z.coerce.number().positive().default(15),
   KHIEN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(20),
   KHIEN_PUBLIC_URL: z.string().optional(),
+  /** SOC collectors, off unless a port is given: NetFlow v5/v9/IPFIX (UDP) and firewall syslog (UDP + TCP). */
+  KHIEN_NETFLOW_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  KHIEN_SYSLOG_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  KHIEN_COLLECTOR_HOST: z.string().optional(),
 });
 
 export type Config = {
@@ -31,6 +35,9 @@ export type Config = {
   lockoutMinutes: number;
   loginRatePerMinute: number;
   publicUrl: string | undefined;
+  netflowPort: number | undefined;
+  syslogPort: number | undefined;
+  collectorHost: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -48,6 +55,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     lockoutMinutes: e.KHIEN_LOCKOUT_MINUTES,
     loginRatePerMinute: e.KHIEN_LOGIN_RATE_PER_MINUTE,
     publicUrl: e.KHIEN_PUBLIC_URL,
+    netflowPort: e.KHIEN_NETFLOW_PORT,
+    syslogPort: e.KHIEN_SYSLOG_PORT,
+    collectorHost: e.KHIEN_COLLECTOR_HOST ?? e.HOST,
     ...overrides,
   };
 }

@@ -20,6 +20,7 @@ import { AppError } from '../core/errors.ts';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
 import { registerAuthRoutes, type SetupState } from '../modules/auth/auth.routes.ts';
 import { registerOrganisationRoutes } from '../modules/organisations/organisations.routes.ts';
+import { registerSocRoutes } from '../modules/soc/soc.routes.ts';
 import { registerSystemsRoutes } from '../modules/systems/systems.routes.ts';
 import { registerDeadlineTimer } from '../modules/systems/targets.service.ts';
 import { registerVulnerabilityRoutes } from '../modules/vulnerabilities/vulnerabilities.routes.ts';
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSystemsRoutes(app, { db });
   registerDeadlineTimer(app, db);
   registerVulnerabilityRoutes(app, { db });
+  registerSocRoutes(app, { db });
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { Config } from '../core/config.ts';
 import { openConfiguredDatabase } from '../core/db/open.ts';
 import { countUsers } from '../modules/auth/auth.service.ts';
+import { startLiveIngestion } from '../modules/soc/live-ingest.ts';
 import { buildApp, WEB_DIST } from './app.ts';
 
 /** Builds the web UI once when it is missing (a fresh clone), so `khien serve` is the only command needed. */
@@ -24,12 +25,22 @@ export async function serve(config: Config) {
     setup.token = randomBytes(18).toString('base64url');
   }
   const app = await buildApp({ database, config, setup, logger: { level: config.logLevel } });
+  const collectors =
+    config.netflowPort !== undefined || config.syslogPort !== undefined
+      ? await startLiveIngestion(database.db, {
+          netflowPort: config.netflowPort,
+          syslogPort: config.syslogPort,
+          host: config.collectorHost,
+          log,
+        })
+      : null;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
     await app.close();
+    await collectors?.close();
     await database.close();
     process.exit(0);
   };

@@ -46,12 +46,24 @@ const POLICY: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/vulnerabilities/policy': ALL,
   'PUT /api/vulnerabilities/policy': ['admin', 'department'],
   'POST /api/vulnerabilities/kev': ['admin', 'soc'],
+  'GET /api/soc/summary': ALL,
+  'GET /api/soc/findings': ALL,
+  'GET /api/soc/findings/{id}': ALL,
+  'POST /api/soc/findings/{id}/triage': ['admin', 'soc'],
+  'GET /api/soc/ingests': ['admin', 'soc'],
+  'GET /api/soc/intel': ['admin', 'soc'],
+  'POST /api/soc/intel': ['admin', 'soc'],
+  'DELETE /api/soc/intel/{source}': ['admin', 'soc'],
+  'POST /api/soc/logs': ['admin', 'soc'],
   'GET /api/audit': ['admin'],
   'GET /api/audit/verify': ['admin'],
   'GET /api/systems': ALL,
   'GET /api/systems/level-criteria': ALL,
   'POST /api/systems/classify': ALL,
   'GET /api/systems/{id}': ALL,
+  'GET /api/systems/export': ALL,
+  'GET /api/systems/template': ALL,
+  'POST /api/systems/import': ['admin', 'department', 'agency'],
   'POST /api/systems': ['admin', 'department', 'agency'],
   'PUT /api/systems/{id}': ['admin', 'department', 'agency'],
   'DELETE /api/systems/{id}': ['admin', 'department', 'agency'],
@@ -100,6 +112,9 @@ const BODIES: Record<string, unknown> = {
   'POST /api/vulnerabilities/findings/{id}/decision': { approve: true },
   'POST /api/vulnerabilities/scans': Buffer.from('<?xml version="1.0"?><NessusClientData_v2></NessusClientData_v2>'),
   'PUT /api/vulnerabilities/policy': { critical: 7 },
+  'POST /api/soc/findings/{id}/triage': { status: 'confirmed' },
+  'POST /api/soc/intel': Buffer.from('198.51.100.1\n'),
+  'POST /api/soc/logs': Buffer.from('#fields\tts\n'),
   'POST /api/systems/classify': { systemType: 'internal' },
   'POST /api/systems': { organisationId: UNKNOWN_ID, name: 'Matrix system', systemType: 'internal' },
   'PUT /api/systems/{id}': { organisationId: UNKNOWN_ID, name: 'Matrix system', systemType: 'internal' },
@@ -107,6 +122,7 @@ const BODIES: Record<string, unknown> = {
   'PUT /api/dossiers/{id}': {},
   'POST /api/dossiers/{id}/transitions': { action: 'submit' },
   'POST /api/dossiers/{id}/attachments': Buffer.from('%PDF-1.7\n'),
+  'POST /api/systems/import': Buffer.from('organisation_code,name,system_type\n'),
   'PUT /api/systems/{id}/plan': { items: [{ code: 'M1.1', status: 'done' }] },
   'PUT /api/systems/{id}/layers': { layers: [{ layer: 1, status: 'in_place' }] },
   'POST /api/targets': { title: 'Matrix target', kind: 'dossier_approved', deadline: '2024-08-31' },
@@ -114,6 +130,8 @@ const BODIES: Record<string, unknown> = {
   'POST /api/vulnerabilities/kev': { vulnerabilities: [] },
 };
 const QUERIES: Record<string, string> = {
+  'GET /api/soc/summary': '?from=2024-01-01&to=2024-06-30',
+  'POST /api/soc/intel': '?source=matrix',
   'GET /api/vulnerabilities/summary': '?from=2024-01-01&to=2024-06-30',
 };
 
@@ -157,7 +175,7 @@ describe.each(TEST_DATABASES)('authorisation matrix on %s', (kind) => {
     expect(Object.keys(POLICY).filter((r) => !routes.includes(r))).toEqual([]);
   });
 
-  const url = (route: string) => (route.split(' ')[1]?.replace('{id}', UNKNOWN_ID) ?? '') + (QUERIES[route] ?? '');
+  const url = (route: string) => (route.split(' ')[1]?.replace(/\{\w+\}/g, UNKNOWN_ID) ?? '') + (QUERIES[route] ?? '');
 
   it('refuses every non-public route without a session (401)', async () => {
     for (const [route, allowed] of Object.entries(POLICY)) {

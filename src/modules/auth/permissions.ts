@@ -27,6 +27,11 @@ export const PERMISSIONS = {
   /** Mark own findings fixed / request accepted risk or false positive; approvers decide (checked in the service). */
   'vuln.remediate': ['admin', 'department', 'soc', 'agency'],
   'vuln.policy': ['admin', 'department'],
+  /** Scanners and malicious contacts and the period statement, within the caller's scope. */
+  'soc.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** Feed logs and threat intelligence; triage findings. */
+  'soc.ingest': ['admin', 'soc'],
+  'soc.triage': ['admin', 'soc'],
   /** One's own account: profile, password, TOTP, API tokens, logout. */
   self: ['admin', 'department', 'soc', 'agency', 'viewer'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -47,15 +47,30 @@ export async function provinceEngineConfig(db: Db): Promise<EngineConfigInput> {
   return { internalNetworks: [...new Set([...defaultEngineConfig.internalNetworks, ...ranges])] };
 }
 
-export type IntelImportResult = { format: string; added: number; updated: number; rejected: { line: number; reason: string }[]; skipped: number };
+export type IntelImportResult = {
+  format: string;
+  added: number;
+  updated: number;
+  rejected: { line: number; reason: string }[];
+  skipped: number;
+};
 
 /** Loads a feed (plain list, CSV, STIX 2.1 bundle or MISP event) under a source name; re-loading updates in place. */
-export async function importIntel(db: Db, actor: Actor | null, text: string, source: string): Promise<IntelImportResult> {
+export async function importIntel(
+  db: Db,
+  actor: Actor | null,
+  text: string,
+  source: string,
+): Promise<IntelImportResult> {
   const parsed = parseIntel(text, source);
   if (!parsed.indicators.length && parsed.rejected.length)
-    throw new AppError('VALIDATION', `${source}: no valid indicator (line ${parsed.rejected[0]?.line}: ${parsed.rejected[0]?.reason})`, {
-      rejected: parsed.rejected.slice(0, MAX_STORED_ERRORS),
-    });
+    throw new AppError(
+      'VALIDATION',
+      `${source}: no valid indicator (line ${parsed.rejected[0]?.line}: ${parsed.rejected[0]?.reason})`,
+      {
+        rejected: parsed.rejected.slice(0, MAX_STORED_ERRORS),
+      },
+    );
   const unique = new Map(parsed.indicators.map((i) => [`${i.type}|${i.value}`, i]));
   const rows = [...unique.values()].map((i) => ({
     type: i.type,
@@ -94,7 +109,12 @@ export async function importIntel(db: Db, actor: Actor | null, text: string, sou
       rejected: parsed.rejected.slice(0, MAX_STORED_ERRORS),
       skipped: parsed.skipped,
     };
-    await recordAudit(tx, auditActor(actor), { action: 'soc.intel.import', entityType: 'threat_intel', entityId: source, after: { ...result, rejected: parsed.rejected.length } });
+    await recordAudit(tx, auditActor(actor), {
+      action: 'soc.intel.import',
+      entityType: 'threat_intel',
+      entityId: source,
+      after: { ...result, rejected: parsed.rejected.length },
+    });
     return result;
   });
 }
@@ -112,9 +132,17 @@ export const listIntelSources = (db: Db) =>
 
 export async function deleteIntelSource(db: Db, actor: Actor, source: string) {
   await db.transaction(async (tx) => {
-    const removed = await tx.delete(threatIndicators).where(eq(threatIndicators.source, source)).returning({ id: threatIndicators.id });
+    const removed = await tx
+      .delete(threatIndicators)
+      .where(eq(threatIndicators.source, source))
+      .returning({ id: threatIndicators.id });
     if (!removed.length) throw notFound('Intel source');
-    await recordAudit(tx, auditActor(actor), { action: 'soc.intel.delete', entityType: 'threat_intel', entityId: source, before: { indicators: removed.length } });
+    await recordAudit(tx, auditActor(actor), {
+      action: 'soc.intel.delete',
+      entityType: 'threat_intel',
+      entityId: source,
+      before: { indicators: removed.length },
+    });
   });
 }
 
@@ -122,7 +150,10 @@ export async function deleteIntelSource(db: Db, actor: Actor, source: string) {
  * An external scanner has no organisation of its own: it is attributed to the organisation whose range its evidence
  * samples hit most (the targeted agency), so that agency sees who is scanning it.
  */
-function attributeScanner(s: ScannerFinding, attribute: Attributor): { organisationId: string | null; attribution: string | null } {
+function attributeScanner(
+  s: ScannerFinding,
+  attribute: Attributor,
+): { organisationId: string | null; attribution: string | null } {
   const own = attribute(s.ip);
   if (own) return { organisationId: own, attribution: 'source-range' };
   const hits = new Map<string, number>();
@@ -135,7 +166,13 @@ function attributeScanner(s: ScannerFinding, attribute: Attributor): { organisat
 }
 
 type FindingRow = typeof socFindings.$inferInsert;
-type Sighting = { firstSeen: Date; lastSeen: Date; count: number; distinctTargets: number | null; distinctPorts: number | null };
+type Sighting = {
+  firstSeen: Date;
+  lastSeen: Date;
+  count: number;
+  distinctTargets: number | null;
+  distinctPorts: number | null;
+};
 
 function scannerRow(s: ScannerFinding, attribute: Attributor): [FindingRow, Sighting] {
   return [
@@ -152,7 +189,13 @@ function scannerRow(s: ScannerFinding, attribute: Attributor): [FindingRow, Sigh
       rules: s.rules,
       evidence: s.evidence,
     },
-    { firstSeen: toDate(s.firstSeen), lastSeen: toDate(s.lastSeen), count: s.attempts, distinctTargets: s.distinctTargets, distinctPorts: s.distinctPorts },
+    {
+      firstSeen: toDate(s.firstSeen),
+      lastSeen: toDate(s.lastSeen),
+      count: s.attempts,
+      distinctTargets: s.distinctTargets,
+      distinctPorts: s.distinctPorts,
+    },
   ];
 }
 
@@ -175,7 +218,13 @@ function contactRow(c: ContactFinding, attribute: Attributor): [FindingRow, Sigh
       rules: [{ matchedOn: c.matchedOn, confidence: c.confidence, indicatorId: c.indicatorId }],
       evidence: c.evidence,
     },
-    { firstSeen: toDate(c.firstSeen), lastSeen: toDate(c.lastSeen), count: c.count, distinctTargets: null, distinctPorts: null },
+    {
+      firstSeen: toDate(c.firstSeen),
+      lastSeen: toDate(c.lastSeen),
+      count: c.count,
+      distinctTargets: null,
+      distinctPorts: null,
+    },
   ];
 }
 
@@ -184,8 +233,16 @@ function contactRow(c: ContactFinding, attribute: Attributor): [FindingRow, Sigh
  * ingest's sighting of each is replaced by the snapshot's cumulative numbers, so storing the same snapshot twice,
  * or a later snapshot of the same live detector, never double-counts.
  */
-export async function storeFindings(db: Db, ingestId: string, findings: Findings, attribute: Attributor): Promise<number> {
-  const pairs = [...findings.scanners.map((s) => scannerRow(s, attribute)), ...findings.maliciousContacts.map((c) => contactRow(c, attribute))];
+export async function storeFindings(
+  db: Db,
+  ingestId: string,
+  findings: Findings,
+  attribute: Attributor,
+): Promise<number> {
+  const pairs = [
+    ...findings.scanners.map((s) => scannerRow(s, attribute)),
+    ...findings.maliciousContacts.map((c) => contactRow(c, attribute)),
+  ];
   for (let i = 0; i < pairs.length; i += 200) {
     const chunk = pairs.slice(i, i + 200);
     const saved = await db
@@ -208,7 +265,9 @@ export async function storeFindings(db: Db, ingestId: string, findings: Findings
     const idByKey = new Map(saved.map((s) => [s.dedupeKey, s.id]));
     await db
       .insert(socSightings)
-      .values(chunk.map(([row, sighting]) => ({ findingId: idByKey.get(row.dedupeKey) as string, ingestId, ...sighting })))
+      .values(
+        chunk.map(([row, sighting]) => ({ findingId: idByKey.get(row.dedupeKey) as string, ingestId, ...sighting })),
+      )
       .onConflictDoUpdate({
         target: [socSightings.findingId, socSightings.ingestId],
         set: {
@@ -244,8 +303,21 @@ export async function ingestLogFile(
   const sha256 = await fileSha256(path);
   const [dup] = await db.select().from(socIngests).where(eq(socIngests.sha256, sha256));
   if (dup)
-    return { ingestId: dup.id, duplicate: true, format: dup.format, events: dup.events, rejected: dup.rejected, errors: [], scanners: 0, maliciousContacts: 0 };
-  const [indicators, config, attribute] = await Promise.all([loadIndicators(db), provinceEngineConfig(db), loadAttributor(db)]);
+    return {
+      ingestId: dup.id,
+      duplicate: true,
+      format: dup.format,
+      events: dup.events,
+      rejected: dup.rejected,
+      errors: [],
+      scanners: 0,
+      maliciousContacts: 0,
+    };
+  const [indicators, config, attribute] = await Promise.all([
+    loadIndicators(db),
+    provinceEngineConfig(db),
+    loadAttributor(db),
+  ]);
   const result = await analyzeStreams([{ name: opts.fileName, stream: createReadStream(path) }], {
     format: opts.format ?? 'auto',
     indicators,
@@ -257,7 +329,16 @@ export async function ingestLogFile(
   return db.transaction(async (tx) => {
     const [ingest] = await tx
       .insert(socIngests)
-      .values({ source: opts.fileName, format, sha256, events: result.events, rejected: result.rejected, errors, finishedAt: new Date(), createdBy: actor?.username === 'cli' ? null : (actor?.userId ?? null) })
+      .values({
+        source: opts.fileName,
+        format,
+        sha256,
+        events: result.events,
+        rejected: result.rejected,
+        errors,
+        finishedAt: new Date(),
+        createdBy: actor?.username === 'cli' ? null : (actor?.userId ?? null),
+      })
       .returning({ id: socIngests.id });
     if (!ingest) throw new AppError('INTERNAL', 'insert failed');
     await storeFindings(tx, ingest.id, result.findings, attribute);
@@ -271,7 +352,12 @@ export async function ingestLogFile(
       scanners: result.findings.scanners.length,
       maliciousContacts: result.findings.maliciousContacts.length,
     };
-    await recordAudit(tx, auditActor(actor), { action: 'soc.ingest', entityType: 'soc_ingest', entityId: ingest.id, after: { ...out, errors: errors.length, source: opts.fileName } });
+    await recordAudit(tx, auditActor(actor), {
+      action: 'soc.ingest',
+      entityType: 'soc_ingest',
+      entityId: ingest.id,
+      after: { ...out, errors: errors.length, source: opts.fileName },
+    });
     return out;
   });
 }
@@ -295,7 +381,12 @@ export type SocSummary = {
   internalScanningIps: number;
   /** Distinct hosts that connected to malicious servers ("M địa chỉ IP kết nối tới máy chủ độc hại"). */
   maliciousContactIps: number;
-  byOrganisation: { organisationId: string | null; name: string | null; scanningIps: number; maliciousContactIps: number }[];
+  byOrganisation: {
+    organisationId: string | null;
+    name: string | null;
+    scanningIps: number;
+    maliciousContactIps: number;
+  }[];
   byTriage: Record<(typeof SOC_TRIAGE)[number], number>;
 };
 
@@ -323,7 +414,9 @@ export async function socSummary(db: Db, scope: Scope, p: z.infer<typeof ZSocPer
     sql`select f.status, count(*)::int as n from soc_findings f
       where ${organisationIdIn(sql`f.organisation_id`, orgIds)} and ${seenIn(p.from, p.to)} group by f.status`,
   );
-  const byTriage = Object.fromEntries(SOC_TRIAGE.map((s) => [s, triage.find((t) => t.status === s)?.n ?? 0])) as SocSummary['byTriage'];
+  const byTriage = Object.fromEntries(
+    SOC_TRIAGE.map((s) => [s, triage.find((t) => t.status === s)?.n ?? 0]),
+  ) as SocSummary['byTriage'];
   return {
     period: { from: p.from, to: p.to },
     scanningIps: totals?.scanning ?? 0,
@@ -367,7 +460,15 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
   const [f] = await db.select().from(socFindings).where(eq(socFindings.id, id));
   if (!f || !inScope(scope, f.organisationId)) throw notFound('Finding');
   const sightings = await db
-    .select({ ingestId: socSightings.ingestId, source: socIngests.source, firstSeen: socSightings.firstSeen, lastSeen: socSightings.lastSeen, count: socSightings.count, distinctTargets: socSightings.distinctTargets, distinctPorts: socSightings.distinctPorts })
+    .select({
+      ingestId: socSightings.ingestId,
+      source: socIngests.source,
+      firstSeen: socSightings.firstSeen,
+      lastSeen: socSightings.lastSeen,
+      count: socSightings.count,
+      distinctTargets: socSightings.distinctTargets,
+      distinctPorts: socSightings.distinctPorts,
+    })
     .from(socSightings)
     .innerJoin(socIngests, eq(socIngests.id, socSightings.ingestId))
     .where(eq(socSightings.findingId, id))
@@ -375,7 +476,13 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
   return { ...f, sightings };
 }
 
-export async function triageSocFinding(db: Db, actor: Actor, scope: Scope, id: string, input: { status: (typeof SOC_TRIAGE)[number]; note?: string }) {
+export async function triageSocFinding(
+  db: Db,
+  actor: Actor,
+  scope: Scope,
+  id: string,
+  input: { status: (typeof SOC_TRIAGE)[number]; note?: string },
+) {
   const before = await getSocFinding(db, scope, id);
   return db.transaction(async (tx) => {
     const [after] = await tx
@@ -397,8 +504,35 @@ export async function triageSocFinding(db: Db, actor: Actor, scope: Scope, id: s
 
 export const listIngests = (db: Db, limit = 50) =>
   db
-    .select({ id: socIngests.id, source: socIngests.source, format: socIngests.format, events: socIngests.events, rejected: socIngests.rejected, errors: socIngests.errors, startedAt: socIngests.startedAt, finishedAt: socIngests.finishedAt })
+    .select({
+      id: socIngests.id,
+      source: socIngests.source,
+      format: socIngests.format,
+      events: socIngests.events,
+      rejected: socIngests.rejected,
+      errors: socIngests.errors,
+      startedAt: socIngests.startedAt,
+      finishedAt: socIngests.finishedAt,
+    })
     .from(socIngests)
     .orderBy(desc(socIngests.startedAt))
     .limit(limit);
 
+/** Starts an ingest for a live source (collector, stream worker); its snapshots are stored with `storeFindings`. */
+export async function openIngest(db: Db, source: string, format: string | null): Promise<string> {
+  const [row] = await db.insert(socIngests).values({ source, format }).returning({ id: socIngests.id });
+  if (!row) throw new AppError('INTERNAL', 'insert failed');
+  return row.id;
+}
+
+/** Records a live ingest's running totals (and, when it ends, its finish time). */
+export async function updateIngest(
+  db: Db,
+  ingestId: string,
+  totals: { events: number; rejected: number; finished?: boolean },
+) {
+  await db
+    .update(socIngests)
+    .set({ events: totals.events, rejected: totals.rejected, ...(totals.finished ? { finishedAt: new Date() } : {}) })
+    .where(eq(socIngests.id, ingestId));
+}

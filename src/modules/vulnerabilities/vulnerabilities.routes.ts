@@ -1,14 +1,9 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
-import { AppError } from '../../core/errors.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
+import { registerStreamingUploads, spool } from '../../server/upload.ts';
 import { importScanFile } from './scan-import.ts';
 import {
   assignComputer,
@@ -147,14 +142,7 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
     async (req) => importKev(db, actorOf(req), req.body),
   );
 
-  // Scanner reports can be hundreds of MB: this route gets the raw body as a stream (its own content-type parser in
-  // an encapsulated context), spools it to a temporary file, then imports it in bounded memory.
-  app.register(async (scoped) => {
-    scoped.removeContentTypeParser(['application/octet-stream', 'text/csv']);
-    scoped.addContentTypeParser(
-      ['application/octet-stream', 'text/csv', 'application/xml', 'text/xml'],
-      (_req, payload, done) => done(null, payload),
-    );
+  registerStreamingUploads(app, (scoped) =>
     scoped.withTypeProvider<ZodTypeProvider>().post(
       '/api/vulnerabilities/scans',
       {
@@ -170,22 +158,14 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
         },
       },
       async (req, reply) => {
-        const dir = await mkdtemp(join(tmpdir(), 'khien-scan-'));
-        try {
-          const path = join(dir, 'report');
-          await pipeline(req.body as NodeJS.ReadableStream, createWriteStream(path));
-          const result = await importScanFile(db, actorOf(req), path, {
+        const result = await spool(req.body, (path) =>
+          importScanFile(db, actorOf(req), path, {
             fileName: req.query.fileName,
             scannedAt: req.query.scannedAt ? new Date(req.query.scannedAt) : undefined,
-          });
-          return reply.code(result.duplicate ? 200 : 201).send(result);
-        } catch (e) {
-          if (e instanceof AppError) throw e;
-          throw new AppError('VALIDATION', `Upload failed: ${(e as Error).message}`);
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
+          }),
+        );
+        return reply.code(result.duplicate ? 200 : 201).send(result);
       },
-    );
-  });
+    ),
+  );
 }

@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../core/db/client.ts';
+import { actorOf } from '../../server/auth-hooks.ts';
+import { registerStreamingUploads, spool } from '../../server/upload.ts';
+import { logFormats } from './parsers/formats.ts';
+import type { LogFormat } from './parsers/types.ts';
+import { SOC_TRIAGE } from './soc.schema.ts';
+import {
+  deleteIntelSource,
+  getSocFinding,
+  importIntel,
+  ingestLogFile,
+  listIngests,
+  listIntelSources,
+  listSocFindings,
+  socSummary,
+  triageSocFinding,
+  ZSocFindingQuery,
+  ZSocPeriod,
+} from './soc.service.ts';
+
+const ZId = z.object({ id: z.uuid() });
+const MAX_LOG_BYTES = 4 * 1024 ** 3;
+
+export function registerSocRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/soc/summary',
+    {
+      config: { permission: 'soc.read' },
+      schema: {
+        tags: ['soc'],
+        summary: 'N IPs scanned the network, M IPs contacted malicious servers, in a period and subtree',
+        querystring: ZSocPeriod,
+      },
+    },
+    async (req) => socSummary(db, req.scope, req.query),
+  );
+  r.get(
+    '/api/soc/findings',
+    { config: { permission: 'soc.read' }, schema: { tags: ['soc'], querystring: ZSocFindingQuery } },
+    async (req) => listSocFindings(db, req.scope, req.query),
+  );
+  r.get(
+    '/api/soc/findings/:id',
+    {
+      config: { permission: 'soc.read' },
+      schema: { tags: ['soc'], summary: 'A finding with its rule hits, evidence and sightings', params: ZId },
+    },
+    async (req) => getSocFinding(db, req.scope, req.params.id),
+  );
+  r.post(
+    '/api/soc/findings/:id/triage',
+    {
+      config: { permission: 'soc.triage' },
+      schema: {
+        tags: ['soc'],
+        params: ZId,
+        body: z.object({ status: z.enum(SOC_TRIAGE), note: z.string().max(2000).optional() }),
+      },
+    },
+    async (req) => triageSocFinding(db, actorOf(req), req.scope, req.params.id, req.body),
+  );
+  r.get('/api/soc/ingests', { config: { permission: 'soc.ingest' }, schema: { tags: ['soc'] } }, async () =>
+    listIngests(db),
+  );
+  r.get(
+    '/api/soc/intel',
+    {
+      config: { permission: 'soc.ingest' },
+      schema: { tags: ['soc'], summary: 'Threat-intelligence sources and their indicator counts' },
+    },
+    async () => listIntelSources(db),
+  );
+  r.delete(
+    '/api/soc/intel/:source',
+    {
+      config: { permission: 'soc.ingest' },
+      schema: { tags: ['soc'], params: z.object({ source: z.string().min(1).max(200) }) },
+    },
+    async (req) => {
+      await deleteIntelSource(db, actorOf(req), req.params.source);
+      return { ok: true };
+    },
+  );
+
+  registerStreamingUploads(app, (scoped) => {
+    const s = scoped.withTypeProvider<ZodTypeProvider>();
+    s.post(
+      '/api/soc/logs',
+      {
+        config: { permission: 'soc.ingest' },
+        bodyLimit: MAX_LOG_BYTES,
+        schema: {
+          tags: ['soc'],
+          summary:
+            'Run a log file (Zeek, Suricata EVE, nfdump CSV, firewall syslog; gzip allowed) through the engine and store findings',
+          querystring: z.object({
+            fileName: z.string().max(255).default('upload'),
+            format: z.enum(['auto', ...logFormats] as ['auto', ...LogFormat[]]).default('auto'),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const result = await spool(req.body, (path) =>
+          ingestLogFile(db, actorOf(req), path, { fileName: req.query.fileName, format: req.query.format }),
+        );
+        return reply.code(result.duplicate ? 200 : 201).send(result);
+      },
+    );
+    s.post(
+      '/api/soc/intel',
+      {
+        config: { permission: 'soc.ingest' },
+        bodyLimit: 200 * 1024 ** 2,
+        schema: {
+          tags: ['soc'],
+          summary:
+            'Load a threat-intelligence feed (IP/CIDR/domain/URL list, CSV, STIX 2.1 bundle, MISP event) under a source name',
+          querystring: z.object({ source: z.string().min(1).max(200) }),
+        },
+      },
+      async (req) =>
+        spool(req.body, async (path) => importIntel(db, actorOf(req), await readFile(path, 'utf8'), req.query.source)),
+    );
+  });
+}

@@ -1,0 +1,197 @@
+import { createSocket } from 'node:dgram';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/core/db/client.ts';
+import { loadAttributor } from '../../src/modules/organisations/attribution.ts';
+import { startLiveIngestion } from '../../src/modules/soc/live-ingest.ts';
+import { socSummary } from '../../src/modules/soc/soc.service.ts';
+import { type Client, startApp } from '../support/app.ts';
+import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
+
+const HEADER = [
+  '#separator \\x09',
+  '#set_separator\t,',
+  '#empty_field\t(empty)',
+  '#unset_field\t-',
+  '#path\tconn',
+  '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents',
+  '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]',
+];
+// 10/05/2024 10:00 in Asia/Ho_Chi_Minh.
+const T0 = Date.parse('2024-05-10T10:00:00+07:00') / 1000;
+const conn = (ts: number, src: string, dst: string, dport: number, state: string, history: string) =>
+  [
+    ts.toFixed(6),
+    'C1',
+    src,
+    '40000',
+    dst,
+    String(dport),
+    'tcp',
+    '-',
+    '0.1',
+    '0',
+    '0',
+    state,
+    'F',
+    'T',
+    '0',
+    history,
+    '1',
+    '60',
+    '0',
+    '0',
+    '-',
+  ].join('\t');
+
+/**
+ * A small, fully known conn.log: 203.0.113.5 sweeps port 445 across 30 hosts of Sở A (no answer: a scanner);
+ * 10.15.1.10 (Sở A) talks to the listed malicious server 198.51.100.66; the rest is ordinary traffic.
+ */
+function connLog() {
+  const lines = [...HEADER];
+  for (let i = 0; i < 30; i++) lines.push(conn(T0 + i, '203.0.113.5', `10.15.1.${100 + i}`, 445, 'S0', 'S'));
+  for (let i = 0; i < 5; i++) lines.push(conn(T0 + 60 + i, '10.15.1.10', '198.51.100.66', 443, 'SF', 'ShADadFf'));
+  for (let i = 0; i < 40; i++)
+    lines.push(conn(T0 + 100 + i, `10.15.2.${10 + (i % 5)}`, '93.184.216.34', 443, 'SF', 'ShADadFf'));
+  lines.push('this line is not a zeek record');
+  return `${lines.join('\n')}\n`;
+}
+
+describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
+  let database: Database;
+  let t: Awaited<ReturnType<typeof startApp>>;
+  let soc: Client;
+  let agencyA: Client;
+  let agencyB: Client;
+  const org: Record<string, string> = {};
+  const summary = async (c: Client, from: string, to: string) =>
+    (await c.request('GET', `/api/soc/summary?from=${from}&to=${to}`)).json();
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    t = await startApp(database);
+    const admin = await t.userWithRole('socadmin', 'admin');
+    for (const [code, ranges] of [
+      ['A', ['10.15.1.0/24']],
+      ['B', ['10.15.2.0/24']],
+    ] as const) {
+      org[code] = (
+        await admin.request('POST', '/api/organisations', {
+          code,
+          name: `Sở ${code}`,
+          type: 'department',
+          ipRanges: ranges,
+        })
+      ).json().id;
+    }
+    soc = await t.userWithRole('analyst', 'soc');
+    agencyA = await t.userWithRole('soc-agency-a', 'agency', org.A ?? null);
+    agencyB = await t.userWithRole('soc-agency-b', 'agency', org.B ?? null);
+  });
+  afterAll(async () => {
+    await t.app.close();
+    await database.close();
+  });
+
+  it('loads threat intelligence, reporting bad lines by number', async () => {
+    const feed = '# demo feed\n198.51.100.66\nnot an indicator!\nevil.example.com\n';
+    const res = await soc.request('POST', '/api/soc/intel?source=cert-demo', Buffer.from(feed));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ added: 2, updated: 0, rejected: [{ line: 3 }] });
+    const again = (await soc.request('POST', '/api/soc/intel?source=cert-demo', Buffer.from(feed))).json();
+    expect(again).toMatchObject({ added: 0, updated: 2 });
+    expect((await soc.request('GET', '/api/soc/intel')).json()).toEqual([
+      expect.objectContaining({ source: 'cert-demo', indicators: 2 }),
+    ]);
+  });
+
+  it('finds the scanner and the malicious contact in an uploaded log, once', async () => {
+    const res = await soc.request('POST', '/api/soc/logs?fileName=conn.log', Buffer.from(connLog()));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({
+      format: 'zeek-tsv',
+      events: 75,
+      rejected: 1,
+      scanners: 1,
+      maliciousContacts: 1,
+      errors: [{ line: 83 }],
+    });
+    const again = await soc.request('POST', '/api/soc/logs?fileName=conn-copy.log', Buffer.from(connLog()));
+    expect(again.json()).toMatchObject({ duplicate: true });
+    const s = await summary(soc, '2024-05-01', '2024-05-31');
+    expect(s).toMatchObject({ scanningIps: 1, internalScanningIps: 0, maliciousContactIps: 1 });
+    expect(await summary(soc, '2024-06-01', '2024-06-30')).toMatchObject({ scanningIps: 0, maliciousContactIps: 0 });
+  });
+
+  it('explains each finding with its rule, numbers and evidence lines', async () => {
+    const [scanner] = (await soc.request('GET', '/api/soc/findings?kind=scanner')).json() as {
+      id: string;
+      ip: string;
+      organisationId: string;
+      attribution: string;
+    }[];
+    expect(scanner).toMatchObject({ ip: '203.0.113.5', organisationId: org.A, attribution: 'target-range' });
+    const detail = (await soc.request('GET', `/api/soc/findings/${scanner?.id}`)).json();
+    const horizontal = detail.rules.find((r: { rule: string }) => r.rule === 'horizontal');
+    expect(horizontal).toMatchObject({ port: 445, threshold: 25 });
+    expect(horizontal.observed).toBeGreaterThanOrEqual(25);
+    expect(horizontal.explanation).toMatch(/445/);
+    expect(detail.evidence[0]).toMatchObject({ input: 'conn.log', src: '203.0.113.5' });
+    expect(detail.evidence[0].line).toBeGreaterThan(7);
+    expect(detail.sightings).toHaveLength(1);
+    const [contact] = (await soc.request('GET', '/api/soc/findings?kind=malicious_contact')).json();
+    expect(contact).toMatchObject({
+      ip: '10.15.1.10',
+      indicator: '198.51.100.66',
+      indicatorSource: 'cert-demo',
+      direction: 'outbound',
+      count: 5,
+    });
+  });
+
+  it('isolates agencies and lets only the SOC triage', async () => {
+    expect((await summary(agencyA, '2024-05-01', '2024-05-31')).scanningIps).toBe(1);
+    expect(await summary(agencyB, '2024-05-01', '2024-05-31')).toMatchObject({
+      scanningIps: 0,
+      maliciousContactIps: 0,
+    });
+    expect((await agencyB.request('GET', '/api/soc/findings')).json()).toEqual([]);
+    const [scanner] = (await agencyA.request('GET', '/api/soc/findings?kind=scanner')).json();
+    expect((await agencyB.request('GET', `/api/soc/findings/${scanner.id}`)).statusCode).toBe(404);
+    expect(
+      (await agencyA.request('POST', `/api/soc/findings/${scanner.id}/triage`, { status: 'false_positive' }))
+        .statusCode,
+    ).toBe(403);
+    const triaged = await soc.request('POST', `/api/soc/findings/${scanner.id}/triage`, {
+      status: 'false_positive',
+      note: 'Máy quét của Sở TT&TT',
+    });
+    expect(triaged.json()).toMatchObject({ status: 'false_positive' });
+    expect((await summary(soc, '2024-05-01', '2024-05-31')).scanningIps).toBe(0);
+    await soc.request('POST', `/api/soc/findings/${scanner.id}/triage`, { status: 'confirmed' });
+    expect((await summary(soc, '2024-05-01', '2024-05-31')).byTriage).toMatchObject({ confirmed: 1, new: 1 });
+  });
+
+  it('the server’s syslog collector feeds the same engine and stores its findings', async () => {
+    const live = await startLiveIngestion(database.db, {
+      syslogPort: 0,
+      host: '127.0.0.1',
+      flushSeconds: 3600,
+      log: { info() {}, error() {} },
+    });
+    const sock = createSocket('udp4');
+    const now = new Date();
+    for (let port = 1; port <= 40; port++) {
+      const line = `<4>1 ${now.toISOString()} fw01 kernel - - - DROP IN=eth0 OUT= SRC=198.18.7.7 DST=10.15.2.20 LEN=44 PROTO=TCP SPT=51000 DPT=${port} SYN`;
+      await new Promise<void>((resolve) => sock.send(line, live.syslogUdpPort as number, '127.0.0.1', () => resolve()));
+    }
+    sock.close();
+    await new Promise((r) => setTimeout(r, 300));
+    await live.close();
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(now);
+    const s = await socSummary(database.db, { all: true }, { from: today, to: today });
+    expect(s.scanningIps).toBe(1);
+    expect(s.byOrganisation).toEqual([expect.objectContaining({ organisationId: org.B, scanningIps: 1 })]);
+    expect((await loadAttributor(database.db))('10.15.2.20')).toBe(org.B);
+  });
+});
