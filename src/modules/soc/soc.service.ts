@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { desc, eq, type SQL, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
