@@ -31,6 +31,8 @@ describe.skipIf(!haveChromium)('vulnerable computers in a browser', () => {
     await page.getByTestId('period-picker').getByLabel('Năm').selectOption('2024');
     await page.getByTestId('period-h1').click();
     await page.getByTestId('vuln-statement').getByText('01/01/2024').waitFor();
+    // Dates read dd/mm/yyyy in any browser language.
+    expect(await page.getByTestId('period-picker').getByLabel('Đến ngày').inputValue()).toBe('30/06/2024');
   }
 
   const figure = (page: Page, key: string) => page.getByTestId(`figure-${key}`).locator('dd').textContent();
@@ -85,7 +87,7 @@ describe.skipIf(!haveChromium)('vulnerable computers in a browser', () => {
     await page.getByTestId('nav-vulnImport').click();
     await page.getByRole('heading', { name: 'Nhập báo cáo quét' }).waitFor();
     await page.getByTestId('scan-files').setInputFiles(NESSUS);
-    await page.getByTestId('scan-scanned-at').fill('2024-03-10T09:00');
+    await page.getByTestId('scan-scanned-at').fill('10/03/2024 09:00');
     await page.getByTestId('scan-submit').click();
     const result = page.getByTestId('scan-result');
     await result.waitFor({ timeout: 30_000 });

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { firstHalf, lastSixMonths, type Period, todayYmd, wholeYear } from '../lib/period.ts';
+import { DateInput } from './DateInput.tsx';
 import { Field } from './Field.tsx';
 
 const currentYear = Number(todayYmd().slice(0, 4));
@@ -24,22 +25,10 @@ export function PeriodPicker({ value, onChange }: { value: Period; onChange: (p:
   return (
     <div className="period-picker" data-testid="period-picker">
       <Field label={t('period.from')}>
-        <input
-          type="date"
-          required
-          value={value.from}
-          max={value.to}
-          onChange={(e) => e.target.value && onChange({ ...value, from: e.target.value })}
-        />
+        <DateInput required value={value.from} onChange={(from) => from && onChange({ ...value, from })} />
       </Field>
       <Field label={t('period.to')}>
-        <input
-          type="date"
-          required
-          value={value.to}
-          min={value.from}
-          onChange={(e) => e.target.value && onChange({ ...value, to: e.target.value })}
-        />
+        <DateInput required value={value.to} onChange={(to) => to && onChange({ ...value, to })} />
       </Field>
       <Field label={t('period.year')}>
         <select value={year} onChange={(e) => onChange(wholeYear(Number(e.target.value)))}>

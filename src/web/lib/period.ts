@@ -25,7 +25,7 @@ export const firstHalf = (year: number): Period => ({ from: `${year}-01-01`, to:
 
 export const wholeYear = (year: number): Period => ({ from: `${year}-01-01`, to: `${year}-12-31` });
 
-/** Now as the value of an <input type="datetime-local">, in Vietnam time. */
+/** Now as yyyy-mm-ddTHH:mm in Vietnam time (the default "scanned at"). */
 export function nowLocalInput(at = new Date()): string {
   const hm = new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Asia/Ho_Chi_Minh',
@@ -36,12 +36,29 @@ export function nowLocalInput(at = new Date()): string {
   return `${todayYmd(at)}T${hm}`;
 }
 
-/** A datetime-local value read as Vietnam time (UTC+7 all year, no daylight saving) → ISO 8601 with offset. */
+/** yyyy-mm-ddTHH:mm read as Vietnam time (UTC+7 all year, no daylight saving) → ISO 8601 with offset. */
 export const localInputToIso = (value: string) => `${value.length === 16 ? `${value}:00` : value}+07:00`;
 
-/** yyyy-mm-dd plus `days` (calendar arithmetic, no zone involved). */
-export function addDays(ymd: string, days: number): string {
-  const d = new Date(`${ymd}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+/**
+ * "dd/mm/yyyy" (and with `withTime` "dd/mm/yyyy HH:mm") → "yyyy-mm-dd" ("yyyy-mm-ddTHH:mm"); null when it is not a
+ * real date. The UI types dates this way because a native date input follows the browser's locale (mm/dd/yyyy in
+ * an English browser), not the province's convention.
+ */
+export function parseDisplayDate(text: string, withTime = false): string | null {
+  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?\s*$/.exec(text);
+  if (!m || (m[4] !== undefined) !== withTime) return null;
+  const two = (x: string | undefined) => String(x).padStart(2, '0');
+  const ymd = `${m[3]}-${two(m[2])}-${two(m[1])}`;
+  // 31/02 would roll over to March: a date that does not survive the round trip does not exist.
+  const day = new Date(`${ymd}T00:00:00Z`);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== ymd) return null;
+  if (!withTime) return ymd;
+  if (Number(m[4]) > 23 || Number(m[5]) > 59) return null;
+  return `${ymd}T${two(m[4])}:${m[5]}`;
+}
+
+/** The inverse of parseDisplayDate. */
+export function toDisplayDate(value: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?/.exec(value);
+  return m ? `${m[3]}/${m[2]}/${m[1]}${m[4] ? ` ${m[4]}` : ''}` : '';
 }

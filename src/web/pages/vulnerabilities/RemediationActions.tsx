@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { api } from '../../lib/api.ts';
 import { formatCalendarDate } from '../../lib/format.ts';
-import { addDays, todayYmd } from '../../lib/period.ts';
 import { useSession } from '../../lib/session.ts';
 import { decidesStatus, type FindingRow, type FindingStatus, mayReopen } from '../../lib/vuln.ts';
 
@@ -129,13 +129,7 @@ export function RemediationActions({ row, onChanged }: { row: FindingRow; onChan
           </Field>
           {mode === 'accepted' && (
             <Field label={t('vuln.acceptedUntil')} hint={t('vuln.acceptedUntilHint')}>
-              <input
-                type="date"
-                required
-                min={addDays(todayYmd(), 1)}
-                value={until}
-                onChange={(e) => setUntil(e.target.value)}
-              />
+              <DateInput required value={until} onChange={setUntil} />
             </Field>
           )}
           <div className="actions">

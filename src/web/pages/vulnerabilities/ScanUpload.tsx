@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
@@ -70,13 +71,7 @@ export function ScanUpload({ onImported }: { onImported: () => void }) {
           />
         </Field>
         <Field label={t('vuln.import.scannedAt')} hint={t('vuln.import.scannedAtHint')}>
-          <input
-            type="datetime-local"
-            required
-            value={scannedAt}
-            onChange={(e) => setScannedAt(e.target.value)}
-            data-testid="scan-scanned-at"
-          />
+          <DateInput withTime required value={scannedAt} onChange={setScannedAt} data-testid="scan-scanned-at" />
         </Field>
         <button
           type="submit"
