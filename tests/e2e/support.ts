@@ -92,8 +92,6 @@ export async function startHarness(seed: (database: Database) => Promise<void>):
       '--no-first-run',
       '--disable-component-update',
       '--disable-sync',
-      // A Vietnamese official's browser: date inputs show dd/mm/yyyy, the file picker speaks Vietnamese.
-      '--lang=vi-VN',
     ],
   });
   const pageErrors: string[] = [];
