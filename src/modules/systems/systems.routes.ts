@@ -7,6 +7,7 @@ import { vnDate } from './dossier-rules.ts';
 import { registerDossierRoutes } from './dossiers.routes.ts';
 import { LEVEL_RULES, suggestLevel } from './level-criteria.ts';
 import { registerProgrammeRoutes } from './programme.routes.ts';
+import { exportSystems, importSystems, readSystemRows } from './systems.io.ts';
 import {
   answersOf,
   createSystem,
@@ -61,6 +62,53 @@ function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       },
     },
     async (req) => suggestLevel(answersOf(req.body), vnDate(new Date())),
+  );
+  const MIME = {
+    csv: 'text/csv; charset=utf-8',
+    xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    json: 'application/json; charset=utf-8',
+  } as const;
+  for (const [path, template] of [
+    ['/api/systems/export', false],
+    ['/api/systems/template', true],
+  ] as const)
+    r.get(
+      path,
+      {
+        config: { permission: 'system.read' },
+        schema: {
+          tags,
+          summary: template
+            ? 'Empty import template (the importable columns of docs/national-platform-export.md)'
+            : 'Systems in scope with level and dossier state, layout of docs/national-platform-export.md',
+          querystring: z.object({ format: z.enum(['xlsx', 'csv', 'json']).default('xlsx') }),
+        },
+      },
+      async (req, reply) => {
+        const { format } = req.query;
+        const file = await exportSystems(db, req.scope, format, template);
+        const name = template ? 'mau-he-thong-thong-tin' : 'he-thong-thong-tin';
+        return reply
+          .header('content-type', MIME[format])
+          .header('content-disposition', `attachment; filename="${name}.${format}"`)
+          .send(file);
+      },
+    );
+  r.post(
+    '/api/systems/import',
+    {
+      config: { permission: 'system.write' },
+      bodyLimit: 20 * 1024 * 1024,
+      schema: {
+        tags,
+        summary:
+          'Import systems (XLSX/CSV raw body, or a JSON array) in the export layout; bad rows reported, good rows kept',
+      },
+    },
+    async (req) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : Array.isArray(req.body) ? req.body : Buffer.alloc(0);
+      return importSystems(db, actorOf(req), req.scope, await readSystemRows(body));
+    },
   );
   r.get(
     '/api/systems/:id',
