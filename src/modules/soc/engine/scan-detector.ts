@@ -6,7 +6,7 @@ import { formatIpKey, type IpKey } from '../../../core/net/ip.ts';
 import { PrefixTrie } from '../../../core/net/prefix-trie.ts';
 import type { EngineConfig } from './config.ts';
 import { protocolName, toEvidence } from './evidence.ts';
-import { AddressTable, HyperLogLog, hashIpKey, RotatingBloomFilter, SaturatingSet } from './sketches.ts';
+import { HyperLogLog, hashIpKey, RotatingBloomFilter, Row, SaturatingSet, SourceTable } from './sketches.ts';
 import type { FlowEvent, ScanKind, ScannerFinding, ScanRule, ScanRuleHit } from './types.ts';
 import { Outcome, Protocol } from './types.ts';
 
@@ -16,20 +16,17 @@ const IDLE_WINDOWS = 3;
 /** Hits kept per rule and finding: the first ones explain the alarm; the rest are only counted. */
 const MAX_HITS_PER_RULE = 3;
 
-interface SourceState {
-  firstSeen: number;
-  /** Window index when last seen: eviction drops the least recently seen first. */
-  touched: number;
-  /** Window the per-port / per-target sets belong to. */
-  window: number;
-  trwScore: number;
-  /** Horizontal: (proto, port) → distinct targets with failed attempts. */
+/** Per-source state beyond the table row, created at a source's first failed attempt. */
+interface SourceCold {
+  /** Horizontal: (proto, port) → distinct targets with failed attempts, in the row's window; null when none yet. */
   byPort: Map<number, SaturatingSet> | null;
   /** Vertical: target → distinct (proto, port) with failed attempts. */
   byTarget: Map<IpKey, SaturatingSet> | null;
-  internal: boolean;
   detection: Detection | null;
 }
+
+const INTERNAL = 1;
+const DETECTED = 2;
 
 /** A detected scanner: its finding plus the sketches that keep its counts up to date. */
 interface Detection {
@@ -56,7 +53,7 @@ function portKey(proto: number, port: number): number {
 }
 
 export class ScanDetector {
-  private readonly sources: AddressTable<SourceState>;
+  private readonly sources = new SourceTable<SourceCold>();
   private readonly detections = new Map<IpKey, Detection>();
   private readonly firstContacts: RotatingBloomFilter;
   private readonly allowList = new PrefixTrie<true>();
@@ -79,7 +76,6 @@ export class ScanDetector {
     this.ignoredPorts = new Set(scan.ignoredPorts);
     this.backscatterPorts = new Set(scan.backscatterSourcePorts);
     this.firstContacts = new RotatingBloomFilter(scan.firstContactFilterBits);
-    this.sources = new AddressTable(scan.maxTrackedSources);
     const { theta0, theta1, falsePositiveRate, detectionRate } = scan.trw;
     // Log-likelihood ratio steps and alarm level of Wald's sequential test (Jung et al. 2004 §4).
     this.trwFailStep = Math.log((1 - theta1) / (1 - theta0));
@@ -114,17 +110,19 @@ export class ScanDetector {
     const ts = event.ts;
     const window = Math.floor(ts / this.config.scan.windowSeconds);
     if (window > this.currentWindow) this.currentWindow = window;
-    const state = this.sourceState(src, ts);
+    const row = this.sourceRow(src, ts);
+    const sources = this.sources;
     const dstHash = hashIpKey(dst);
     const failed = outcome !== Outcome.Ok;
     if (proto === Protocol.Tcp && this.config.scan.trw.enabled) {
       // Only first contacts of (src, dst) count: repeated tries to one server say nothing new.
       if (!this.firstContacts.testAndAdd(hashIpKey(src), dstHash)) {
-        const score = state.trwScore + (failed ? this.trwFailStep : this.trwSuccessStep);
-        const previous = state.trwScore;
-        state.trwScore = Math.max(0, score);
+        const at = 4 * row + Row.trwScore;
+        const previous = sources.f64[at] as number;
+        const score = previous + (failed ? this.trwFailStep : this.trwSuccessStep);
+        sources.f64[at] = Math.max(0, score);
         if (score >= this.trwAlarm && previous < this.trwAlarm) {
-          this.fire(state, src, event, {
+          this.fire(row, src, event, {
             rule: 'trw',
             threshold: round(this.trwAlarm),
             observed: round(score),
@@ -138,19 +136,17 @@ export class ScanDetector {
     }
     if (failed) {
       this.stats.failedAttempts++;
-      this.countFailure(state, src, event, window, dstHash, isIcmp);
+      this.countFailure(row, src, event, window, dstHash, isIcmp);
     }
-    const current = state.detection;
-    if (current) {
-      current.finding.attempts++;
-      if (ts > current.finding.lastSeen) current.finding.lastSeen = ts;
-      if (!failed) return;
-      current.finding.failedAttempts++;
-      current.targets.add(dstHash);
-      current.ports.add(portKey(proto, event.dstPort));
-      if (current.finding.evidence.length < this.config.evidenceSamples)
-        current.finding.evidence.push(toEvidence(event));
-    }
+    if (((sources.i32[8 * row + Row.flags] as number) & DETECTED) === 0) return;
+    const current = (sources.getCold(row) as SourceCold).detection as Detection;
+    current.finding.attempts++;
+    if (ts > current.finding.lastSeen) current.finding.lastSeen = ts;
+    if (!failed) return;
+    current.finding.failedAttempts++;
+    current.targets.add(dstHash);
+    current.ports.add(portKey(proto, event.dstPort));
+    if (current.finding.evidence.length < this.config.evidenceSamples) current.finding.evidence.push(toEvidence(event));
   }
 
   private isAllowListed(src: IpKey): boolean {
@@ -161,24 +157,29 @@ export class ScanDetector {
     return (typeof src === 'number' ? this.internal.lookupV4(src) : this.internal.lookup(src)) === true;
   }
 
-  private sourceState(src: IpKey, ts: number): SourceState {
-    let state = this.sources.get(src);
-    if (state) {
-      state.touched = this.currentWindow;
-      return state;
+  /** The source's row, created (and the table evicted if full) on first sight; marks it seen now. */
+  private sourceRow(src: IpKey, ts: number): number {
+    const sources = this.sources;
+    let row = sources.find(src);
+    if (row < 0) {
+      if (sources.size >= this.config.scan.maxTrackedSources) this.evict();
+      row = sources.insert(src);
+      sources.f64[4 * row + Row.firstSeen] = ts;
+      sources.i32[8 * row + Row.window] = -1;
+      const detection = this.detections.get(src);
+      if (detection) sources.setCold(row, { byPort: null, byTarget: null, detection });
+      sources.i32[8 * row + Row.flags] = (this.isInternal(src) ? INTERNAL : 0) | (detection ? DETECTED : 0);
     }
-    if (this.sources.size >= this.config.scan.maxTrackedSources) this.evict();
-    state = {
-      firstSeen: ts,
-      touched: this.currentWindow,
-      window: -1,
-      trwScore: 0,
-      byPort: null,
-      byTarget: null,
-      internal: this.isInternal(src),
-      detection: this.detections.get(src) ?? null,
-    };
-    this.sources.add(src, state);
+    sources.i32[8 * row + Row.touched] = this.currentWindow;
+    return row;
+  }
+
+  private coldState(row: number): SourceCold {
+    let state = this.sources.getCold(row);
+    if (!state) {
+      state = { byPort: null, byTarget: null, detection: null };
+      this.sources.setCold(row, state);
+    }
     return state;
   }
 
@@ -188,27 +189,29 @@ export class ScanDetector {
    * undetected ones, so a flood of sources can never grow memory past the cap.
    */
   private evict(): void {
+    const sources = this.sources;
     const target = this.config.scan.maxTrackedSources - (this.config.scan.maxTrackedSources >>> 3) - 1;
-    const touched = Float64Array.from(
-      [...this.sources.values4(), ...this.sources.values6()].map((s) => s.touched),
-    ).sort();
+    const touched = new Int32Array(sources.size);
+    for (let row = 0; row < sources.size; row++) touched[row] = sources.i32[8 * row + Row.touched] as number;
+    touched.sort();
     const cut = touched[touched.length >>> 3] ?? 0;
     const idleBefore = this.currentWindow - IDLE_WINDOWS;
-    const steps: Array<(s: SourceState) => boolean> = [
-      (s) => s.touched >= idleBefore,
-      (s) => s.touched > cut,
-      (s) => s.byPort !== null,
-      (s) => s.detection !== null,
+    const seen = (row: number) => sources.i32[8 * row + Row.touched] as number;
+    const steps: Array<(row: number) => boolean> = [
+      (row) => seen(row) >= idleBefore,
+      (row) => seen(row) > cut,
+      (row) => (sources.getCold(row)?.byPort ?? null) !== null,
+      (row) => ((sources.i32[8 * row + Row.flags] as number) & DETECTED) !== 0,
       () => false,
     ];
     for (const keep of steps) {
-      this.stats.evictedSources += this.sources.retain(keep);
-      if (this.sources.size <= target) return;
+      this.stats.evictedSources += sources.retain(keep);
+      if (sources.size <= target) return;
     }
   }
 
   private countFailure(
-    state: SourceState,
+    row: number,
     src: IpKey,
     event: FlowEvent,
     window: number,
@@ -216,8 +219,10 @@ export class ScanDetector {
     isIcmp: boolean,
   ): void {
     const scan = this.config.scan;
-    if (window > state.window) {
-      state.window = window;
+    const sources = this.sources;
+    const state = this.coldState(row);
+    if (window > (sources.i32[8 * row + Row.window] as number)) {
+      sources.i32[8 * row + Row.window] = window;
       state.byPort = null;
       state.byTarget = null;
     }
@@ -225,7 +230,7 @@ export class ScanDetector {
     const port = portKey(proto, event.dstPort);
     const horizontalThreshold = isIcmp
       ? scan.icmpSweepThreshold
-      : state.internal
+      : (sources.i32[8 * row + Row.flags] as number) & INTERNAL
         ? scan.internalHorizontalThreshold
         : scan.horizontalThreshold;
     state.byPort ??= new Map();
@@ -236,7 +241,7 @@ export class ScanDetector {
     }
     if (targets?.add(dstHash) && targets.size === horizontalThreshold) {
       const rule: ScanRule = isIcmp ? 'icmp-sweep' : 'horizontal';
-      this.fire(state, src, event, {
+      this.fire(row, src, event, {
         rule,
         threshold: horizontalThreshold,
         observed: targets.size,
@@ -257,7 +262,7 @@ export class ScanDetector {
       state.byTarget.set(dst, ports);
     }
     if (ports?.add(port) && ports.size === scan.verticalThreshold) {
-      this.fire(state, src, event, {
+      this.fire(row, src, event, {
         rule: 'vertical',
         threshold: scan.verticalThreshold,
         observed: ports.size,
@@ -270,28 +275,31 @@ export class ScanDetector {
     }
   }
 
-  private fire(state: SourceState, src: IpKey, event: FlowEvent, hit: ScanRuleHit): void {
-    let detection = state.detection;
+  private fire(row: number, src: IpKey, event: FlowEvent, hit: ScanRuleHit): void {
+    let detection = this.sources.getCold(row)?.detection;
     if (!detection) {
       if (this.detections.size >= this.config.maxFindings) {
         this.stats.droppedFindings++;
         return;
       }
-      detection = this.detect(state, src, event);
+      detection = this.detect(row, src, event);
     }
     const counts = detection.finding.ruleCounts;
     counts[hit.rule] = (counts[hit.rule] ?? 0) + 1;
     if ((counts[hit.rule] as number) <= MAX_HITS_PER_RULE) detection.finding.rules.push(hit);
   }
 
-  private detect(state: SourceState, src: IpKey, event: FlowEvent): Detection {
+  private detect(row: number, src: IpKey, event: FlowEvent): Detection {
+    const sources = this.sources;
+    const flags = sources.i32[8 * row + Row.flags] as number;
+    const state = this.coldState(row);
     const detection: Detection = {
       finding: {
         ip: formatIpKey(src),
         kind: 'horizontal',
         slow: false,
-        internal: state.internal,
-        firstSeen: state.firstSeen,
+        internal: (flags & INTERNAL) !== 0,
+        firstSeen: sources.f64[4 * row + Row.firstSeen] as number,
         lastSeen: event.ts,
         detectedAt: event.ts,
         attempts: 0,
@@ -319,6 +327,7 @@ export class ScanDetector {
       });
     });
     state.detection = detection;
+    sources.i32[8 * row + Row.flags] = flags | DETECTED;
     this.detections.set(src, detection);
     return detection;
   }

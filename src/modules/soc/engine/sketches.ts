@@ -28,14 +28,13 @@ export function hashIpKey(key: IpKey): number {
  * with `unique_max`: enough to know a threshold was reached, never more memory than that.
  */
 export class SaturatingSet {
-  private readonly slots: Uint32Array;
+  private slots: Uint32Array;
   private hasZero = false;
   size = 0;
 
+  /** Starts at 16 slots (64 bytes: allocated on V8's heap, cheaply) and doubles up to 2 × cap: most sets stay tiny. */
   constructor(private readonly cap: number) {
-    let capacity = 8;
-    while (capacity < cap * 2) capacity *= 2;
-    this.slots = new Uint32Array(capacity);
+    this.slots = new Uint32Array(16);
   }
 
   /** Adds a value; returns true if it was new and counted. */
@@ -47,17 +46,25 @@ export class SaturatingSet {
       this.size++;
       return true;
     }
-    const mask = this.slots.length - 1;
-    let i = mix32(value) & mask;
-    for (;;) {
-      const slot = this.slots[i] as number;
+    if (!this.insert(this.slots, value)) return false;
+    this.size++;
+    if (this.size * 2 > this.slots.length && this.slots.length < this.cap * 2) {
+      const old = this.slots;
+      this.slots = new Uint32Array(old.length * 2);
+      for (const slot of old) if (slot !== 0) this.insert(this.slots, slot);
+    }
+    return true;
+  }
+
+  private insert(slots: Uint32Array, value: number): boolean {
+    const mask = slots.length - 1;
+    for (let i = mix32(value) & mask; ; i = (i + 1) & mask) {
+      const slot = slots[i] as number;
       if (slot === value) return false;
       if (slot === 0) {
-        this.slots[i] = value;
-        this.size++;
+        slots[i] = value;
         return true;
       }
-      i = (i + 1) & mask;
     }
   }
 
@@ -150,81 +157,134 @@ export class RotatingBloomFilter {
   }
 }
 
+/** Per-source row layout: 32 bytes, read as 4 float64 slots (`f64[4 * row + …]`) or 8 int32 slots (`i32[8 * row + …]`). */
+export const Row = {
+  trwScore: 0,
+  firstSeen: 1,
+  touched: 4,
+  window: 5,
+  flags: 6,
+} as const;
+const ROW_F64 = 4;
+
 /**
- * Hash table from address keys to values: IPv4 keys in typed arrays (no boxing, no Map
- * hashing of heap numbers on the hot path), IPv6 keys in a Map. Deletion is by rebuild.
+ * Sources by address: the hot scalars of every source in one typed-array row (no object per
+ * source, one cache miss per lookup), optional cold state (`T`) only for the few sources that
+ * need it. IPv4 keys are found through an open-addressing index of (key, row + 1) pairs, IPv6
+ * keys through a Map. Memory grows with the number of sources; deletion is by rebuild.
  */
-export class AddressTable<T> {
-  private keys: Uint32Array;
-  private slots: Int32Array;
-  private values: T[] = [];
-  private v4Count = 0;
-  private readonly v6 = new Map<string, T>();
+export class SourceTable<T> {
+  private index: Int32Array;
+  private v6 = new Map<string, number>();
+  /** Row → its IPv6 key (IPv4 rows keep their key in the index), for rebuilds. */
+  private v6Keys = new Map<number, string>();
+  private v4Keys: Uint32Array;
+  private cold: Array<T | undefined> = [];
+  f64: Float64Array;
+  i32: Int32Array;
+  size = 0;
 
-  constructor(expected: number) {
-    let capacity = 1024;
-    while (capacity < expected * 2) capacity *= 2;
-    this.keys = new Uint32Array(capacity);
-    this.slots = new Int32Array(capacity).fill(-1);
+  constructor() {
+    this.index = new Int32Array(2 * 1024);
+    this.v4Keys = new Uint32Array(512);
+    const rows = new ArrayBuffer(512 * ROW_F64 * 8);
+    this.f64 = new Float64Array(rows);
+    this.i32 = new Int32Array(rows);
   }
 
-  get size(): number {
-    return this.v4Count + this.v6.size;
-  }
-
-  get(key: IpKey): T | undefined {
-    if (typeof key !== 'number') return this.v6.get(key);
-    const mask = this.slots.length - 1;
+  /** The row of a key, or -1. */
+  find(key: IpKey): number {
+    if (typeof key !== 'number') return this.v6.get(key) ?? -1;
+    const index = this.index;
+    const mask = (index.length >>> 1) - 1;
+    const k = key | 0;
     for (let i = mix32(key) & mask; ; i = (i + 1) & mask) {
-      const slot = this.slots[i] as number;
-      if (slot < 0) return undefined;
-      if (this.keys[i] === key) return this.values[slot];
+      const row = index[2 * i + 1] as number;
+      if (row === 0) return -1;
+      if (index[2 * i] === k) return row - 1;
     }
   }
 
-  /** Adds a key that is not present. */
-  add(key: IpKey, value: T): void {
-    if (typeof key !== 'number') {
-      this.v6.set(key, value);
-      return;
+  /** Adds a key that is not present; returns its zeroed row. */
+  insert(key: IpKey): number {
+    const row = this.size;
+    if (row === this.v4Keys.length) this.growRows(row * 2);
+    this.size++;
+    if (typeof key === 'number') {
+      this.v4Keys[row] = key;
+      if (this.size * 4 > this.index.length) this.reindex(this.index.length);
+      else this.indexKey(key, row);
+    } else {
+      this.v6.set(key, row);
+      this.v6Keys.set(row, key);
     }
-    if ((this.v4Count + 1) * 2 > this.slots.length) this.rebuild(this.slots.length * 2, () => true);
-    const mask = this.slots.length - 1;
-    let i = mix32(key) & mask;
-    while ((this.slots[i] as number) >= 0) i = (i + 1) & mask;
-    this.keys[i] = key;
-    this.slots[i] = this.values.length;
-    this.values.push(value);
-    this.v4Count++;
+    return row;
   }
 
-  /** Keeps only the entries for which `keep` is true; returns how many were dropped. */
-  retain(keep: (value: T) => boolean): number {
+  key(row: number): IpKey {
+    return this.v6Keys.get(row) ?? (this.v4Keys[row] as number);
+  }
+
+  getCold(row: number): T | undefined {
+    return this.cold[row];
+  }
+
+  setCold(row: number, value: T | undefined): void {
+    this.cold[row] = value;
+  }
+
+  /** Keeps only the rows for which `keep` is true (rows are renumbered); returns how many were dropped. */
+  retain(keep: (row: number) => boolean): number {
     const before = this.size;
-    for (const [key, value] of this.v6) if (!keep(value)) this.v6.delete(key);
-    this.rebuild(this.slots.length, keep);
-    return before - this.size;
-  }
-
-  values4(): T[] {
-    return this.values;
-  }
-
-  values6(): IterableIterator<T> {
-    return this.v6.values();
-  }
-
-  private rebuild(capacity: number, keep: (value: T) => boolean): void {
-    const oldKeys = this.keys;
-    const oldSlots = this.slots;
-    const oldValues = this.values;
-    this.keys = new Uint32Array(capacity);
-    this.slots = new Int32Array(capacity).fill(-1);
-    this.values = [];
-    this.v4Count = 0;
-    for (let i = 0; i < oldSlots.length; i++) {
-      const slot = oldSlots[i] as number;
-      if (slot >= 0 && keep(oldValues[slot] as T)) this.add(oldKeys[i] as number, oldValues[slot] as T);
+    const f64 = this.f64;
+    const v6Keys = this.v6Keys;
+    this.v6 = new Map();
+    this.v6Keys = new Map();
+    let kept = 0;
+    for (let row = 0; row < before; row++) {
+      if (!keep(row)) continue;
+      f64.copyWithin(kept * ROW_F64, row * ROW_F64, (row + 1) * ROW_F64);
+      this.v4Keys[kept] = this.v4Keys[row] as number;
+      this.cold[kept] = this.cold[row];
+      const v6 = v6Keys.get(row);
+      if (v6 !== undefined) {
+        this.v6.set(v6, kept);
+        this.v6Keys.set(kept, v6);
+      }
+      kept++;
     }
+    this.cold.length = kept;
+    f64.fill(0, kept * ROW_F64, before * ROW_F64);
+    this.size = kept;
+    this.reindex(this.index.length);
+    return before - kept;
+  }
+
+  private indexKey(key: number, row: number): void {
+    const index = this.index;
+    const mask = (index.length >>> 1) - 1;
+    let i = mix32(key) & mask;
+    while ((index[2 * i + 1] as number) !== 0) i = (i + 1) & mask;
+    index[2 * i] = key | 0;
+    index[2 * i + 1] = row + 1;
+  }
+
+  /** Rebuilds the IPv4 index at a load of at most a half. */
+  private reindex(length: number): void {
+    let size = length;
+    while (this.size * 4 > size) size *= 2;
+    this.index = new Int32Array(size);
+    for (let row = 0; row < this.size; row++) if (!this.v6Keys.has(row)) this.indexKey(this.v4Keys[row] as number, row);
+  }
+
+  private growRows(rows: number): void {
+    const buffer = new ArrayBuffer(rows * ROW_F64 * 8);
+    const f64 = new Float64Array(buffer);
+    f64.set(this.f64);
+    this.f64 = f64;
+    this.i32 = new Int32Array(buffer);
+    const keys = new Uint32Array(rows);
+    keys.set(this.v4Keys);
+    this.v4Keys = keys;
   }
 }
