@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { eq } from 'drizzle-orm';
 import { loadConfig } from '../core/config.ts';
+import { AppError } from '../core/errors.ts';
 import { verifyAuditChain } from '../modules/audit/audit.service.ts';
 import { ROLES, type Role } from '../modules/auth/auth.schema.ts';
 import { createUser } from '../modules/auth/auth.service.ts';
@@ -10,6 +11,7 @@ import { loadDemo } from '../modules/organisations/demo/load-demo.ts';
 import { exportOrganisations, importOrganisations } from '../modules/organisations/organisations.io.ts';
 import { organisations } from '../modules/organisations/organisations.schema.ts';
 import { registerSocCommands } from '../modules/soc/soc.cli.ts';
+import { registerSocStoreCommands } from '../modules/soc/soc-store.cli.ts';
 import { registerScanCommands } from '../modules/vulnerabilities/vulnerabilities.cli.ts';
 import { serve } from '../server/serve.ts';
 import { CLI_ACTOR, fail, withDatabase } from './context.ts';
@@ -148,6 +150,10 @@ audit
   );
 
 registerSocCommands(program);
+registerSocStoreCommands(program);
 registerScanCommands(program);
 
-await program.parseAsync(process.argv);
+// Expected failures (bad input, refused operations) are one clear line; anything else keeps its stack for a report.
+await program
+  .parseAsync(process.argv)
+  .catch((e: Error) => (e instanceof AppError ? fail(e.message) : Promise.reject(e)));

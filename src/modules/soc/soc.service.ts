@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryRows } from '../../core/db/client.ts';
@@ -318,7 +317,8 @@ export async function ingestLogFile(
     provinceEngineConfig(db),
     loadAttributor(db),
   ]);
-  const result = await analyzeStreams([{ name: opts.fileName, stream: createReadStream(path) }], {
+  // By path, so compressed (.gz) uploads are recognised and unpacked like files on the command line.
+  const result = await analyzeStreams([{ name: opts.fileName, path }], {
     format: opts.format ?? 'auto',
     indicators,
     config,
@@ -326,6 +326,13 @@ export async function ingestLogFile(
   });
   const format = result.inputs[0]?.format ?? null;
   const errors = result.errors.map((e) => ({ line: e.line, reason: e.reason }));
+  // Nothing readable at all: refuse (and record nothing) so the file can be sent again with the right format.
+  if (result.events === 0 && result.rejected > 0)
+    throw new AppError(
+      'VALIDATION',
+      `${opts.fileName}: no record could be read (line ${errors[0]?.line}: ${errors[0]?.reason})`,
+      { errors: errors.slice(0, 10) },
+    );
   return db.transaction(async (tx) => {
     const [ingest] = await tx
       .insert(socIngests)
