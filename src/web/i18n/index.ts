@@ -1,7 +1,20 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './en.json';
-import vi from './vi.json';
+
+/**
+ * Strings live in `vi.json`/`en.json` here and, per capability, in `<capability>/vi.json`/`en.json` (each under its
+ * own top-level key), so features add translations without touching each other's files.
+ */
+const files = import.meta.glob<Record<string, unknown>>('./**/*.json', { eager: true, import: 'default' });
+const bundle = (lang: string) =>
+  Object.assign(
+    {},
+    ...Object.entries(files)
+      .filter(([path]) => path.endsWith(`/${lang}.json`))
+      .map(([, strings]) => strings),
+  );
+const vi = bundle('vi');
+const en = bundle('en');
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
