@@ -3,16 +3,20 @@ import { initReactI18next } from 'react-i18next';
 
 /**
  * Strings live in `vi.json`/`en.json` here and, per capability, in `<capability>/vi.json`/`en.json` (each under its
- * own top-level key), so features add translations without touching each other's files.
+ * own top-level key, plus entries of shared groups like `nav`), so features never edit each other's files.
  */
 const files = import.meta.glob<Record<string, unknown>>('./**/*.json', { eager: true, import: 'default' });
+type Strings = { [key: string]: string | Strings };
+// Deep merge, so a capability can also add its own entries to shared groups such as `nav`.
+const merge = (into: Strings, from: Strings): Strings => {
+  for (const [k, v] of Object.entries(from))
+    into[k] = typeof v === 'object' && typeof into[k] === 'object' ? merge({ ...into[k] }, v) : v;
+  return into;
+};
 const bundle = (lang: string) =>
-  Object.assign(
-    {},
-    ...Object.entries(files)
-      .filter(([path]) => path.endsWith(`/${lang}.json`))
-      .map(([, strings]) => strings),
-  );
+  Object.entries(files)
+    .filter(([path]) => path.endsWith(`/${lang}.json`))
+    .reduce<Strings>((all, [, strings]) => merge(all, strings as Strings), {});
 const vi = bundle('vi');
 const en = bundle('en');
 
