@@ -124,6 +124,7 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
           high: z.number().int().min(1).max(3650).optional(),
           medium: z.number().int().min(1).max(3650).optional(),
           low: z.number().int().min(1).max(3650).optional(),
+          info: z.number().int().min(1).max(3650).optional(),
         }),
       },
     },

@@ -17,17 +17,10 @@ import {
 } from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.schema.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
+import { FINDING_STATUSES, SEVERITIES } from './vuln-values.ts';
 
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export { FINDING_STATUSES, SEVERITIES };
 export const severityEnum = pgEnum('vuln_severity', SEVERITIES);
-
-/**
- * Lifecycle of a finding (lỗ hổng trên một máy):
- * open → fixed (the agency says so; awaits the next scan) → resolved (a later scan no longer reports it);
- * open → accepted (risk accepted with reason and expiry, approved by the Department) or false_positive (approved by
- * the SOC). A later scan that reports a resolved or fixed finding again reopens it.
- */
-export const FINDING_STATUSES = ['open', 'fixed', 'resolved', 'accepted', 'false_positive'] as const;
 export const findingStatusEnum = pgEnum('finding_status', FINDING_STATUSES);
 
 /** One imported report file. The SHA-256 of the file makes re-importing it a no-op. */

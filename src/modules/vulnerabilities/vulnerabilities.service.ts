@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import { type Actor, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/scope.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
+import { decidesStatus, mayReopen, type Severity } from './vuln-values.ts';
 import {
   computers,
   kevEntries,
@@ -14,8 +15,6 @@ import {
   scanImports,
   vulnFindings,
 } from './vulnerabilities.schema.ts';
-
-type Severity = (typeof SEVERITIES)[number];
 
 /** Default remediation deadlines in days from first sighting (the Department can change them). */
 export const DEFAULT_DUE_DAYS: Record<Severity, number> = { critical: 7, high: 30, medium: 90, low: 180, info: 365 };
@@ -285,16 +284,10 @@ export async function changeFindingStatus(
   change: z.infer<typeof ZStatusChange>,
 ) {
   const before = await findingInScope(db, scope, id);
-  const approver =
-    change.status === 'accepted'
-      ? ['department', 'admin']
-      : change.status === 'false_positive'
-        ? ['soc', 'admin']
-        : null;
-  const direct = !approver || approver.includes(actor.role);
+  const direct = decidesStatus(actor.role, change.status);
   if (change.status === 'accepted' && change.acceptedUntil <= new Date().toISOString().slice(0, 10))
     throw new AppError('VALIDATION', 'The acceptance must end in the future', { field: 'acceptedUntil' });
-  if (change.status === 'open' && !['soc', 'admin'].includes(actor.role))
+  if (change.status === 'open' && !mayReopen(actor.role))
     throw new AppError('FORBIDDEN', 'Only the SOC reopens a finding by hand; scans reopen findings automatically');
   const now = new Date();
   const set = direct
@@ -330,8 +323,7 @@ export async function changeFindingStatus(
 export async function decideFindingRequest(db: Db, actor: Actor, scope: Scope, id: string, approve: boolean) {
   const before = await findingInScope(db, scope, id);
   if (!before.requestedStatus) throw new AppError('CONFLICT', 'No request is pending on this finding');
-  const approver = before.requestedStatus === 'accepted' ? ['department', 'admin'] : ['soc', 'admin'];
-  if (!approver.includes(actor.role))
+  if (!decidesStatus(actor.role, before.requestedStatus))
     throw new AppError(
       'FORBIDDEN',
       before.requestedStatus === 'accepted'

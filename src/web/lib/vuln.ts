@@ -1,13 +1,15 @@
-import type { Role } from './roles.ts';
+import type { FindingStatus, Severity } from '../../modules/vulnerabilities/vuln-values.ts';
 
-// Shapes and value lists of the vulnerabilities API (src/modules/vulnerabilities/vulnerabilities.service.ts).
-// The server keeps SEVERITIES and FINDING_STATUSES in its Drizzle schema file, which the browser cannot import,
-// so they are repeated here, once.
-
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-export const FINDING_STATUSES = ['open', 'fixed', 'resolved', 'accepted', 'false_positive'] as const;
-export type FindingStatus = (typeof FINDING_STATUSES)[number];
+// Shapes of the vulnerabilities API (src/modules/vulnerabilities/vulnerabilities.service.ts). Value lists and the
+// rules of who decides which status come from the server's own dependency-free file.
+export {
+  decidesStatus,
+  FINDING_STATUSES,
+  type FindingStatus,
+  mayReopen,
+  SEVERITIES,
+  type Severity,
+} from '../../modules/vulnerabilities/vuln-values.ts';
 
 /** The one place severities get their colour: badges, charts and figures all read it. */
 export const SEVERITY_COLOURS: Record<Severity, string> = {
@@ -124,21 +126,6 @@ export type ScanImport = {
 };
 
 export type RemediationPolicy = Record<Severity, number>;
-
-/**
- * Who decides a request for a status, as changeFindingStatus / decideFindingRequest enforce it on the server:
- * the Department accepts risks, the SOC confirms false positives (admins may do both). Others only request.
- */
-const DECIDERS: Partial<Record<FindingStatus, readonly Role[]>> = {
-  accepted: ['department', 'admin'],
-  false_positive: ['soc', 'admin'],
-};
-
-/** True when `role` sets `status` directly rather than asking for it. */
-export const decidesStatus = (role: Role, status: FindingStatus) => DECIDERS[status]?.includes(role) ?? true;
-
-/** Only the SOC (and admins) reopen a finding by hand; scans reopen findings by themselves. */
-export const mayReopen = (role: Role) => role === 'soc' || role === 'admin';
 
 /** An open finding past its remediation deadline. */
 export const isOverdue = (row: FindingRow, now = Date.now()) =>
