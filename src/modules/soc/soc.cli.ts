@@ -5,6 +5,7 @@ import { type AnalyzeResult, analyzeStreams, loadIntelFiles } from './analyze.ts
 import type { ContactFinding, ScannerFinding } from './engine/types.ts';
 import { logFormats } from './parsers/formats.ts';
 import type { LogFormat } from './parsers/types.ts';
+import { registerStreamCommands } from './stream/stream.cli.ts';
 
 const formatAliases: Record<string, LogFormat | 'auto'> = {
   auto: 'auto',
@@ -123,4 +124,5 @@ export function registerSocCommands(program: Command): void {
         printSummary(result, intel.indicators.length);
       }
     });
+  registerStreamCommands(soc);
 }
