@@ -11,6 +11,7 @@ import {
   changePassword,
   confirmTotp,
   countUsers,
+  csrfMatches,
   createApiToken,
   createUser,
   disableTotp,
@@ -58,7 +59,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { db: Db; config:
       },
     },
     async (req, reply) => {
-      if ((await countUsers(db)) > 0 || !setup.token || req.body.token !== setup.token)
+      if ((await countUsers(db)) > 0 || !setup.token || !csrfMatches(setup.token, req.body.token))
         throw new AppError('FORBIDDEN', 'Setup is closed or the token is wrong');
       setup.token = null;
       const user = await createUser(db, null, { ...req.body, role: 'admin' });

@@ -303,6 +303,7 @@ export async function logout(db: Db, actor: Actor, sessionToken: string) {
   });
 }
 
+/** Constant-time comparison of a secret token (CSRF, setup) with what the client sent. */
 export const csrfMatches = (expected: string, given: string | undefined) =>
   !!given && given.length === expected.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given));
 

@@ -113,5 +113,9 @@ export const socSightings = pgTable(
     distinctTargets: integer('distinct_targets'),
     distinctPorts: integer('distinct_ports'),
   },
-  (t) => [primaryKey({ columns: [t.findingId, t.ingestId] }), index('soc_sightings_ingest_idx').on(t.ingestId), index('soc_sightings_time_idx').on(t.firstSeen, t.lastSeen)],
+  (t) => [
+    primaryKey({ columns: [t.findingId, t.ingestId] }),
+    index('soc_sightings_ingest_idx').on(t.ingestId),
+    index('soc_sightings_time_idx').on(t.firstSeen, t.lastSeen),
+  ],
 );
