@@ -4,6 +4,9 @@ import { AccountPage } from './pages/account/AccountPage.tsx';
 import { AuditPage } from './pages/audit/AuditPage.tsx';
 import { DashboardPage } from './pages/DashboardPage.tsx';
 import { OrganisationsPage } from './pages/organisations/OrganisationsPage.tsx';
+import { SocDashboardPage } from './pages/soc/SocDashboardPage.tsx';
+import { SocContactsPage, SocScannersPage } from './pages/soc/SocFindingsPage.tsx';
+import { SocIngestPage } from './pages/soc/SocIngestPage.tsx';
 import { UsersPage } from './pages/users/UsersPage.tsx';
 import { ComputersPage } from './pages/vulnerabilities/ComputersPage.tsx';
 import { FindingsPage } from './pages/vulnerabilities/FindingsPage.tsx';
@@ -17,7 +20,7 @@ export type AppRoute = {
   permission: Permission;
   page: ComponentType;
   /** Sidebar group (nav.section.*); consecutive routes of one section are listed under its title. */
-  section?: 'vuln';
+  section?: 'vuln' | 'soc';
   /** Hides the link (not the page) when another page already offers the same thing to this user. */
   hideInNav?: (can: (p: Permission) => boolean) => boolean;
 };
@@ -50,6 +53,10 @@ export const ROUTES: AppRoute[] = [
     // Whoever imports scans finds the policy form on the import page.
     hideInNav: (can) => can('vuln.import'),
   },
+  { path: '/soc', key: 'socDashboard', permission: 'soc.read', page: SocDashboardPage, section: 'soc' },
+  { path: '/soc/scanners', key: 'socScanners', permission: 'soc.read', page: SocScannersPage, section: 'soc' },
+  { path: '/soc/contacts', key: 'socContacts', permission: 'soc.read', page: SocContactsPage, section: 'soc' },
+  { path: '/soc/ingest', key: 'socIngest', permission: 'soc.ingest', page: SocIngestPage, section: 'soc' },
   { path: '/organisations', key: 'organisations', permission: 'organisation.read', page: OrganisationsPage },
   { path: '/users', key: 'users', permission: 'user.read', page: UsersPage },
   { path: '/audit', key: 'audit', permission: 'audit.read', page: AuditPage },

@@ -6,6 +6,7 @@ import { ORGANISATION_TYPES } from '../lib/roles.ts';
 import { useCan } from '../lib/session.ts';
 import type { Organisation } from '../lib/types.ts';
 import { useLoad } from '../lib/useLoad.ts';
+import { SocCard } from './soc/SocCard.tsx';
 import { VulnCard } from './vulnerabilities/VulnCard.tsx';
 
 /** Tổng quan: a frame of cards; each capability adds its own. Only real figures, never placeholders. */
@@ -24,6 +25,7 @@ export function DashboardPage() {
       <h1>{t('dashboard.title')}</h1>
       <ErrorMessage error={orgs.error ?? health.error} />
       <div className="cards">
+        {can('soc.read') && <SocCard />}
         {can('vuln.read') && <VulnCard />}
         <section className="card" data-testid="card-organisations">
           <h2>{t('dashboard.organisations')}</h2>

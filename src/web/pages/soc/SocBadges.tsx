@@ -1,0 +1,28 @@
+import { useTranslation } from 'react-i18next';
+import { type SocFinding, type SocTriage, TRIAGE_BADGE } from './soc.ts';
+
+export function TriageBadge({ status }: { status: SocTriage }) {
+  const { t } = useTranslation();
+  return <span className={`badge ${TRIAGE_BADGE[status]}`}>{t(`soc.triage.${status}`)}</span>;
+}
+
+/** What kind of finding this is: scan kind and slow (scanners) or direction (contacts), internal or external. */
+export function FindingBadges({ finding: f }: { finding: SocFinding }) {
+  const { t } = useTranslation();
+  return (
+    <span className="badges">
+      {f.kind === 'scanner' && f.scanKind && (
+        <span className="badge badge-warn" data-testid="badge-scan-kind">
+          {t(`soc.scanKind.${f.scanKind}`)}
+        </span>
+      )}
+      {f.slow && <span className="badge badge-bad">{t('soc.slow')}</span>}
+      {f.kind === 'malicious_contact' && f.direction && (
+        <span className="badge badge-bad">{t(`soc.direction.${f.direction}`)}</span>
+      )}
+      <span className={`badge ${f.internal ? 'badge-bad' : 'badge-neutral'}`}>
+        {t(f.internal ? 'soc.internal' : 'soc.external')}
+      </span>
+    </span>
+  );
+}

@@ -1,0 +1,72 @@
+import { useTranslation } from 'react-i18next';
+import { query } from '../../lib/api.ts';
+import { formatCalendarDate } from '../../lib/format.ts';
+import { followLink } from '../../lib/router.ts';
+import type { SocSummary } from './soc.ts';
+
+/**
+ * The sentence the SOC writes in its report, worded as in the province's documents: "Trong kỳ từ … đến …, hệ thống
+ * giám sát phát hiện N địa chỉ IP thực hiện rà quét mạng và M địa chỉ IP kết nối tới máy chủ độc hại".
+ */
+export function SocStatement({ summary, organisation }: { summary: SocSummary; organisation?: string }) {
+  const { t } = useTranslation();
+  return (
+    <p className="statement" data-testid="soc-statement">
+      {t(organisation ? 'soc.statementOrg' : 'soc.statement', {
+        from: formatCalendarDate(summary.period.from),
+        to: formatCalendarDate(summary.period.to),
+        scanning: summary.scanningIps,
+        contacts: summary.maliciousContactIps,
+        organisation,
+      })}
+    </p>
+  );
+}
+
+/**
+ * The big numbers: scanning IPs (of which internal), malicious-contact IPs, findings still to triage. Each number
+ * opens the list behind it, for the same period and organisation.
+ */
+export function SocFigures({
+  summary,
+  organisationId = '',
+  compact = false,
+}: {
+  summary: SocSummary;
+  organisationId?: string;
+  compact?: boolean;
+}) {
+  const { t } = useTranslation();
+  const filters = { ...summary.period, organisationId };
+  const scanners = `/soc/scanners${query(filters)}`;
+  const figures = [
+    { key: 'scanningIps', value: summary.scanningIps, tone: 'warn', href: scanners },
+    { key: 'internalScanningIps', value: summary.internalScanningIps, href: scanners },
+    {
+      key: 'maliciousContactIps',
+      value: summary.maliciousContactIps,
+      tone: 'bad',
+      href: `/soc/contacts${query(filters)}`,
+    },
+    // Both kinds together: no single list shows them.
+    { key: 'toTriage', value: summary.byTriage.new, href: '' },
+  ];
+  return (
+    <dl className={`figures${compact ? ' figures-compact' : ''}`}>
+      {figures.map(({ key, value, tone, href }) => (
+        <div key={key} className={`figure${tone ? ` figure-${tone}` : ''}`} data-testid={`soc-figure-${key}`}>
+          <dt>{t(`soc.figures.${key}`)}</dt>
+          <dd>
+            {href ? (
+              <a href={href} onClick={followLink} style={{ color: 'inherit', textDecoration: 'none' }}>
+                {value}
+              </a>
+            ) : (
+              value
+            )}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

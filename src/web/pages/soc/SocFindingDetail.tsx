@@ -1,0 +1,245 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { api } from '../../lib/api.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { useCan } from '../../lib/session.ts';
+import { useLoad } from '../../lib/useLoad.ts';
+import { FindingBadges, TriageBadge } from './SocBadges.tsx';
+import { SocTriageActions } from './SocTriageActions.tsx';
+import {
+  type ContactRuleHit,
+  type SocFindingDetail as Detail,
+  formatEpoch,
+  isScanRule,
+  type ScanRuleHit,
+  type SocFinding,
+} from './soc.ts';
+
+/**
+ * The side panel of one SOC finding. It explains the detection: each rule hit in words with its numbers, the
+ * evidence lines it rests on (file and line), the ingests that saw it, and why it belongs to its organisation.
+ */
+export function SocFindingDetail({
+  finding,
+  onClose,
+  onChanged,
+}: {
+  finding: SocFinding;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const can = useCan();
+  // The list row is shown at once (and carries the organisation's name, which the detail lacks); the rest follows.
+  const detail = useLoad(
+    () => api<Detail>('GET', `/api/soc/findings/${finding.id}`),
+    [finding.id, finding.status, finding.triageNote],
+  );
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  const d = detail.data?.id === finding.id ? detail.data : undefined;
+  const f = { ...finding, ...(d ?? {}), organisationName: finding.organisationName };
+  const title = t(f.kind === 'scanner' ? 'soc.detail.scannerTitle' : 'soc.detail.contactTitle', { ip: f.ip });
+
+  return (
+    <aside className="drawer" style={{ width: 'min(640px, 100vw)' }} aria-label={title} data-testid="soc-detail">
+      <div className="drawer-head">
+        <h2>{title}</h2>
+        <button type="button" className="btn btn-quiet btn-small" onClick={onClose} aria-label={t('common.close')}>
+          ✕
+        </button>
+      </div>
+      <div className="badges">
+        <FindingBadges finding={f} />
+        <TriageBadge status={f.status} />
+      </div>
+      <dl className="facts">
+        <dt>{t('soc.ip')}</dt>
+        <dd className="mono">{f.ip}</dd>
+        {f.kind === 'malicious_contact' && (
+          <>
+            <dt>{t('soc.indicator')}</dt>
+            <dd className="mono break">
+              {f.indicator} <span className="muted">({f.indicatorType})</span>
+            </dd>
+          </>
+        )}
+        <dt>{t('soc.detail.attribution')}</dt>
+        <dd data-testid="soc-attribution">
+          {f.organisationName
+            ? t(f.attribution === 'target-range' ? 'soc.detail.targetRange' : 'soc.detail.sourceRange', {
+                ip: f.ip,
+                organisation: f.organisationName,
+              })
+            : t('soc.detail.noOrganisation')}
+        </dd>
+        <dt>{t('soc.detail.period')}</dt>
+        <dd>{t('soc.detail.periodValue', { from: formatDateTime(f.firstSeen), to: formatDateTime(f.lastSeen) })}</dd>
+      </dl>
+      <ErrorMessage error={detail.error} />
+      {!d ? (
+        !detail.error && <p className="muted">{t('soc.detail.loading')}</p>
+      ) : (
+        <>
+          <section data-testid="soc-rules">
+            <h3>{t('soc.detail.why')}</h3>
+            <ul className="timeline">
+              {d.rules.map((r, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: rule hits have no id; the engine's order is theirs.
+                <li key={i}>{isScanRule(r) ? <ScanRuleText hit={r} /> : <ContactRuleText hit={r} finding={d} />}</li>
+              ))}
+            </ul>
+          </section>
+          <Evidence detail={d} />
+          <Sightings detail={d} />
+        </>
+      )}
+      {f.triageNote && (
+        <section>
+          <h3>{t('soc.action.lastNote')}</h3>
+          <p className="prose">“{f.triageNote}”</p>
+          {d?.triagedAt && (
+            <p className="muted small">{t('soc.action.triagedAt', { at: formatDateTime(d.triagedAt) })}</p>
+          )}
+        </section>
+      )}
+      {can('soc.triage') && (
+        <SocTriageActions
+          key={`${f.id}-${f.status}`}
+          finding={f}
+          onChanged={() => {
+            detail.reload();
+            onChanged();
+          }}
+        />
+      )}
+    </aside>
+  );
+}
+
+/** "Quét ngang: 25 địa chỉ đích trên cổng 445/tcp trong cửa sổ 5 phút (ngưỡng 25)", from the hit's own numbers. */
+function ScanRuleText({ hit }: { hit: ScanRuleHit }) {
+  const { t } = useTranslation();
+  const seconds = hit.windowSeconds;
+  const window =
+    seconds === undefined
+      ? ''
+      : seconds % 60 === 0
+        ? t('soc.rule.windowMinutes', { count: seconds / 60 })
+        : t('soc.rule.windowSeconds', { count: seconds });
+  const known =
+    (hit.rule === 'horizontal' && hit.port !== undefined && window) ||
+    (hit.rule === 'vertical' && hit.target && window) ||
+    (hit.rule === 'icmp-sweep' && window) ||
+    hit.rule === 'trw';
+  return (
+    <span data-testid={`rule-${hit.rule}`}>
+      {known
+        ? t(`soc.rule.${hit.rule}`, {
+            observed: hit.observed,
+            threshold: hit.threshold,
+            port: hit.port,
+            proto: hit.proto ?? '',
+            target: hit.target,
+            window,
+          })
+        : hit.explanation}
+      <span className="muted small"> — {t('soc.rule.at', { at: formatEpoch(hit.at) })}</span>
+    </span>
+  );
+}
+
+function ContactRuleText({ hit, finding }: { hit: ContactRuleHit; finding: Detail }) {
+  const { t } = useTranslation();
+  return (
+    <span data-testid="rule-contact">
+      {t('soc.rule.contact', {
+        indicator: finding.indicator,
+        type: finding.indicatorType,
+        source: finding.indicatorSource,
+        matchedOn: hit.matchedOn.map((m) => t(`soc.rule.matchedOn.${m}`)).join(', '),
+      })}
+      {hit.confidence != null && `, ${t('soc.rule.confidence', { confidence: hit.confidence })}`}
+    </span>
+  );
+}
+
+function Evidence({ detail }: { detail: Detail }) {
+  const { t } = useTranslation();
+  return (
+    <section>
+      <h3>{t('soc.detail.evidence')}</h3>
+      {detail.evidence.length === 0 ? (
+        <p className="muted small">{t('soc.detail.noEvidence')}</p>
+      ) : (
+        <table className="table table-compact small" data-testid="soc-evidence">
+          <thead>
+            <tr>
+              <th>{t('soc.detail.time')}</th>
+              <th>{t('soc.detail.flow')}</th>
+              <th>{t('soc.detail.proto')}</th>
+              <th>{t('soc.detail.what')}</th>
+              <th>{t('soc.detail.file')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.evidence.map((e) => (
+              <tr key={`${e.input}:${e.line}:${e.ts}`}>
+                <td className="nowrap">{formatEpoch(e.ts)}</td>
+                <td className="mono">
+                  {e.src} → {e.dst}:{e.dstPort}
+                </td>
+                <td>{e.proto}</td>
+                <td className="break">{e.what}</td>
+                <td className="mono break">
+                  {e.input}:{e.line}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Sightings({ detail }: { detail: Detail }) {
+  const { t } = useTranslation();
+  if (detail.sightings.length === 0) return null;
+  return (
+    <section>
+      <h3>{t('soc.detail.sightings')}</h3>
+      <table className="table table-compact small" data-testid="soc-sightings">
+        <thead>
+          <tr>
+            <th>{t('soc.detail.source')}</th>
+            <th>{t('soc.firstSeen')}</th>
+            <th>{t('soc.lastSeen')}</th>
+            <th className="num">{t('soc.detail.count')}</th>
+            {detail.kind === 'scanner' && <th className="num">{t('soc.activity')}</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {detail.sightings.map((s) => (
+            <tr key={s.ingestId}>
+              <td className="break">{s.source}</td>
+              <td className="nowrap">{formatDateTime(s.firstSeen)}</td>
+              <td className="nowrap">{formatDateTime(s.lastSeen)}</td>
+              <td className="num">{s.count}</td>
+              {detail.kind === 'scanner' && (
+                <td className="num nowrap">
+                  {t('soc.targets', { count: s.distinctTargets ?? 0 })} ·{' '}
+                  {t('soc.ports', { count: s.distinctPorts ?? 0 })}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { Field } from '../../components/Field.tsx';
+import { api } from '../../lib/api.ts';
+import type { SocFinding, SocTriage } from './soc.ts';
+
+// A false positive leaves the period figures, so it must say why.
+const NEEDS_NOTE: SocTriage[] = ['false_positive'];
+
+/** The SOC's (and admins') decision on a finding: confirm, false positive with a reason, escalate, or back to new. */
+export function SocTriageActions({ finding, onChanged }: { finding: SocFinding; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const [mode, setMode] = useState<SocTriage | null>(null);
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const choices: SocTriage[] =
+    finding.status === 'new'
+      ? ['confirmed', 'false_positive', 'escalated']
+      : ['new', 'confirmed', 'false_positive', 'escalated'];
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!mode) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api('POST', `/api/soc/findings/${finding.id}/triage`, { status: mode, note: note.trim() || undefined });
+      setMode(null);
+      setNote('');
+      onChanged();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="remediation" data-testid="soc-triage-actions">
+      <h3>{t('soc.action.title')}</h3>
+      <ErrorMessage error={error} />
+      {!mode && (
+        <div className="actions">
+          {choices
+            .filter((c) => c !== finding.status)
+            .map((c) => (
+              <button
+                key={c}
+                type="button"
+                className={`btn btn-small${c === 'confirmed' ? ' btn-primary' : c === 'escalated' ? ' btn-danger' : ''}`}
+                onClick={() => setMode(c)}
+                data-testid={`triage-${c}`}
+              >
+                {t(`soc.action.${c}`)}
+              </button>
+            ))}
+        </div>
+      )}
+      {mode && (
+        <form onSubmit={submit} className="remediation-form" data-testid="triage-form">
+          <strong>{t(`soc.action.${mode}`)}</strong>
+          <Field label={t(NEEDS_NOTE.includes(mode) ? 'soc.action.reason' : 'soc.action.note')}>
+            <textarea
+              rows={3}
+              required={NEEDS_NOTE.includes(mode)}
+              minLength={NEEDS_NOTE.includes(mode) ? 5 : undefined}
+              maxLength={2000}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+            />
+          </Field>
+          <div className="actions">
+            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="triage-submit">
+              {busy ? t('common.working') : t('soc.action.save')}
+            </button>
+            <button type="button" className="btn" onClick={() => setMode(null)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,150 @@
+import { api, query } from '../../lib/api.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import type { Period } from '../../lib/period.ts';
+
+// Shapes of the SOC API (src/modules/soc/soc.service.ts); value lists repeated once here, as in lib/vuln.ts.
+
+export const SOC_TRIAGE = ['new', 'confirmed', 'false_positive', 'escalated'] as const;
+export type SocTriage = (typeof SOC_TRIAGE)[number];
+export type SocKind = 'scanner' | 'malicious_contact';
+export const LOG_FORMATS = ['auto', 'zeek-tsv', 'zeek-json', 'eve', 'nfdump-csv', 'syslog'] as const;
+
+/** Triage colours: bar chart and badges read the same table. */
+export const TRIAGE_COLOURS: Record<SocTriage, string> = {
+  new: '#c05621',
+  confirmed: '#9f1c1c',
+  false_positive: '#6b7683',
+  escalated: '#6b46c1',
+};
+export const TRIAGE_BADGE: Record<SocTriage, string> = {
+  new: 'badge-warn',
+  confirmed: 'badge-bad',
+  false_positive: 'badge-neutral',
+  escalated: 'badge-bad',
+};
+
+export type SocSummary = {
+  period: { from: string; to: string };
+  scanningIps: number;
+  internalScanningIps: number;
+  maliciousContactIps: number;
+  byOrganisation: {
+    organisationId: string | null;
+    name: string | null;
+    scanningIps: number;
+    maliciousContactIps: number;
+  }[];
+  byTriage: Record<SocTriage, number>;
+};
+
+export type SocFinding = {
+  id: string;
+  kind: SocKind;
+  ip: string;
+  organisationId: string | null;
+  organisationName?: string | null;
+  attribution: 'source-range' | 'target-range' | null;
+  internal: boolean;
+  scanKind: 'horizontal' | 'vertical' | 'mixed' | null;
+  slow: boolean | null;
+  indicator: string | null;
+  indicatorType: string | null;
+  indicatorSource: string | null;
+  direction: 'outbound' | 'inbound' | null;
+  firstSeen: string;
+  lastSeen: string;
+  status: SocTriage;
+  triageNote: string | null;
+  count?: number | null;
+  distinctTargets?: number | null;
+  distinctPorts?: number | null;
+};
+
+export type ScanRuleHit = {
+  rule: 'horizontal' | 'vertical' | 'icmp-sweep' | 'trw';
+  threshold: number;
+  observed: number;
+  at: number;
+  windowStart?: number;
+  windowSeconds?: number;
+  port?: number;
+  proto?: string;
+  target?: string;
+  explanation: string;
+};
+export type ContactRuleHit = {
+  matchedOn: ('flow' | 'dns' | 'tls' | 'http')[];
+  confidence?: number;
+  indicatorId?: string;
+};
+export type EvidenceSample = {
+  ts: number;
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  proto: string;
+  what: string;
+  input: string;
+  line: number;
+};
+export type Sighting = {
+  ingestId: string;
+  source: string;
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+  distinctTargets: number | null;
+  distinctPorts: number | null;
+};
+export type SocFindingDetail = SocFinding & {
+  rules: (ScanRuleHit | ContactRuleHit)[];
+  evidence: EvidenceSample[];
+  sightings: Sighting[];
+  triagedAt: string | null;
+};
+
+export type LogIngestResult = {
+  ingestId: string;
+  duplicate: boolean;
+  format: string | null;
+  events: number;
+  rejected: number;
+  errors: { line: number; reason: string }[];
+  scanners: number;
+  maliciousContacts: number;
+};
+export type IntelImportResult = {
+  format: string;
+  added: number;
+  updated: number;
+  rejected: { line: number; reason: string }[];
+  skipped: number;
+};
+export type IntelSource = {
+  source: string;
+  indicators: number;
+  ips: number;
+  domains: number;
+  urls: number;
+  updatedAt: string;
+};
+export type Ingest = {
+  id: string;
+  source: string;
+  format: string | null;
+  events: number;
+  rejected: number;
+  errors: { line: number; reason: string }[];
+  startedAt: string;
+  finishedAt: string | null;
+};
+
+export const loadSocSummary = (period: Period, organisationId = '') =>
+  api<SocSummary>('GET', `/api/soc/summary${query({ ...period, organisationId })}`);
+
+/** Event time (epoch seconds, as the engine keeps it) as dd/mm/yyyy HH:mm:ss in Vietnam. */
+export const formatEpoch = (seconds: number | undefined) =>
+  seconds === undefined ? '' : formatDateTime(new Date(seconds * 1000).toISOString());
+
+export const isScanRule = (r: ScanRuleHit | ContactRuleHit): r is ScanRuleHit => 'rule' in r;

@@ -1,0 +1,212 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/modules/auth/auth.service.ts';
+import type { Role } from '../../src/modules/auth/roles.ts';
+import { type Harness, haveChromium, screenshot, startHarness } from './support.ts';
+
+const PASSWORD = 'một mật khẩu đủ dài 2024';
+
+// The same small, fully known Zeek conn.log as tests/api/soc.test.ts.
+const HEADER = [
+  '#separator \\x09',
+  '#set_separator\t,',
+  '#empty_field\t(empty)',
+  '#unset_field\t-',
+  '#path\tconn',
+  '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents',
+  '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]',
+];
+// 10/05/2024 10:00 in Asia/Ho_Chi_Minh.
+const T0 = Date.parse('2024-05-10T10:00:00+07:00') / 1000;
+const conn = (ts: number, src: string, dst: string, dport: number, state: string, history: string) =>
+  [ts.toFixed(6), 'C1', src, '40000', dst, String(dport), 'tcp', '-', '0.1', '0', '0', state, 'F', 'T', '0']
+    .concat([history, '1', '60', '0', '0', '-'])
+    .join('\t');
+
+/**
+ * 203.0.113.5 sweeps 445/tcp across 30 hosts of Sở A with no answer (a scanner); 10.15.1.10 (Sở A) talks five times
+ * to the listed malicious server 198.51.100.66; Sở B browses normally; the last line (83) is garbage.
+ */
+function connLog() {
+  const lines = [...HEADER];
+  for (let i = 0; i < 30; i++) lines.push(conn(T0 + i, '203.0.113.5', `10.15.1.${100 + i}`, 445, 'S0', 'S'));
+  for (let i = 0; i < 5; i++) lines.push(conn(T0 + 60 + i, '10.15.1.10', '198.51.100.66', 443, 'SF', 'ShADadFf'));
+  for (let i = 0; i < 40; i++)
+    lines.push(conn(T0 + 100 + i, `10.15.2.${10 + (i % 5)}`, '93.184.216.34', 443, 'SF', 'ShADadFf'));
+  lines.push('this line is not a zeek record');
+  return `${lines.join('\n')}\n`;
+}
+
+describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
+  let h: Harness;
+  const org: Record<'A' | 'B', string> = { A: '', B: '' };
+
+  async function signIn(username: string) {
+    const { page } = await h.newPage({ locale: 'vi-VN' });
+    await page.goto(h.base);
+    await page.getByLabel('Tên đăng nhập').fill(username);
+    await page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByRole('heading', { name: 'Tổng quan', exact: true }).waitFor();
+    return page;
+  }
+
+  /** Opens the SOC overview for May 2024, typed as dd/mm/yyyy. */
+  async function overviewMay2024(page: Page) {
+    await page.getByTestId('nav-socDashboard').click();
+    await page.getByRole('heading', { name: 'Giám sát SOC — Tổng quan' }).waitFor();
+    const picker = page.getByTestId('period-picker');
+    await picker.getByLabel('Từ ngày').fill('01/05/2024');
+    await picker.getByLabel('Đến ngày').fill('31/05/2024');
+    await page.getByTestId('soc-statement').getByText('31/05/2024').waitFor();
+    await page.getByTestId('soc-statement').getByText('01/05/2024').waitFor();
+  }
+
+  const figure = (page: Page, key: string) => page.getByTestId(`soc-figure-${key}`).locator('dd').textContent();
+
+  beforeAll(async () => {
+    h = await startHarness(async (database) => {
+      await createUser(database.db, null, {
+        username: 'quantri',
+        displayName: 'Quản trị',
+        role: 'admin',
+        password: PASSWORD,
+      });
+    });
+    const login = await h.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'quantri', password: PASSWORD },
+    });
+    const cookie = login.cookies.find((c) => c.name === 'khien_sid')?.value ?? '';
+    const { csrfToken } = login.json() as { csrfToken: string };
+    for (const [key, code, name, range] of [
+      ['A', 'SO-A', 'Sở A', '10.15.1.0/24'],
+      ['B', 'SO-B', 'Sở B', '10.15.2.0/24'],
+    ] as const) {
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/organisations',
+        cookies: { khien_sid: cookie },
+        headers: { 'x-csrf-token': csrfToken },
+        payload: { code, name, type: 'department', parentId: null, ipRanges: [range] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      org[key] = (res.json() as { id: string }).id;
+    }
+    const users: [string, string, Role, string | null][] = [
+      ['soc.tinh', 'Lê Minh Tuấn', 'soc', null],
+      ['canbo.sob', 'Đặng Văn Quý', 'agency', org.B],
+    ];
+    for (const [username, displayName, role, organisationId] of users)
+      await createUser(h.database.db, null, { username, displayName, role, organisationId, password: PASSWORD });
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('a SOC analyst loads intel and a Zeek log, reads the statement, understands and confirms the scanner', async () => {
+    const page = await signIn('soc.tinh');
+    await page.getByTestId('nav-socIngest').click();
+    await page.getByRole('heading', { name: 'Nạp dữ liệu giám sát' }).waitFor();
+
+    // Threat intelligence first, so the log is matched against it.
+    await page.getByTestId('soc-intel-source').fill('cert-demo');
+    await page.getByTestId('soc-intel-file').setInputFiles({
+      name: 'feed.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('# demo feed\n198.51.100.66\nevil.example.com\n'),
+    });
+    await page.getByTestId('soc-intel-submit').click();
+    await page.getByTestId('soc-intel-result').waitFor();
+    expect(await page.getByTestId('soc-intel-result').textContent()).toContain('thêm 2');
+    await page.getByTestId('soc-intel-sources').getByRole('cell', { name: 'cert-demo' }).waitFor();
+
+    await page.getByTestId('soc-log-files').setInputFiles({
+      name: 'conn.log',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(connLog()),
+    });
+    await page.getByTestId('soc-log-submit').click();
+    const result = page.getByTestId('soc-log-result');
+    await result.waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('soc-log-job').locator('.job-state').textContent()).toBe('Hoàn tất');
+    const value = (k: string) => result.getByTestId(`soc-result-${k}`).locator('dd').textContent();
+    expect(await value('scanners')).toBe('1');
+    expect(await value('maliciousContacts')).toBe('1');
+    expect(await value('rejected')).toBe('1');
+    expect(await value('events')).toBe('75');
+    expect(await result.getByTestId('soc-log-errors').locator('tbody td').first().textContent()).toBe('83');
+    await page.getByTestId('soc-ingests').getByRole('cell', { name: 'conn.log' }).waitFor();
+    await screenshot(page, 'soc-ingest');
+
+    await overviewMay2024(page);
+    expect(await page.getByTestId('soc-statement').textContent()).toBe(
+      'Trong kỳ từ 01/05/2024 đến 31/05/2024, hệ thống giám sát phát hiện 1 địa chỉ IP thực hiện rà quét mạng và 1 địa chỉ IP kết nối tới máy chủ độc hại.',
+    );
+    expect(await figure(page, 'scanningIps')).toBe('1');
+    expect(await figure(page, 'internalScanningIps')).toBe('0');
+    expect(await figure(page, 'maliciousContactIps')).toBe('1');
+    expect(await figure(page, 'toTriage')).toBe('2');
+    expect(await page.getByTestId('soc-by-org').getByRole('row', { name: /Sở A/ }).textContent()).toContain('1');
+    await page.waitForTimeout(300); // the chart draws on the next frames
+    await screenshot(page, 'soc-dashboard');
+
+    // The number opens the scanners of the same period; the row opens the explanation.
+    await page.getByTestId('soc-figure-scanningIps').getByRole('link').click();
+    await page.getByRole('heading', { name: 'Nguồn rà quét' }).waitFor();
+    const row = page.getByTestId('soc-finding-row').filter({ hasText: '203.0.113.5' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Quét ngang');
+    expect(await row.textContent()).toContain('Sở A');
+    await row.click();
+    const detail = page.getByTestId('soc-detail');
+    await detail.getByTestId('soc-evidence').waitFor();
+    const horizontal = await detail.getByTestId('rule-horizontal').first().textContent();
+    expect(horizontal).toMatch(
+      /^Quét ngang: \d+ địa chỉ đích trên cổng 445\/tcp trong cửa sổ \d+ (phút|giây) \(ngưỡng 25\)/,
+    );
+    expect(await detail.getByTestId('soc-evidence').locator('tbody tr').first().textContent()).toContain('conn.log:');
+    expect(await detail.getByTestId('soc-attribution').textContent()).toContain('đơn vị bị rà quét nhiều nhất');
+    expect(await detail.getByTestId('soc-sightings').textContent()).toContain('conn.log');
+    await screenshot(page, 'soc-scanner-detail', { fullPage: false });
+
+    await detail.getByTestId('triage-confirmed').click();
+    await detail.getByTestId('triage-form').getByRole('textbox').fill('Quét SMB từ Internet, đã chặn tại tường lửa');
+    await detail.getByTestId('triage-submit').click();
+    await detail.locator('.badge', { hasText: 'Đã xác nhận' }).waitFor();
+    await row.getByText('Đã xác nhận').waitFor();
+    await detail.getByText('Quét SMB từ Internet').waitFor();
+    await screenshot(page, 'soc-scanner-confirmed', { fullPage: false });
+
+    // The malicious contact explains which feed it matched.
+    await page.getByTestId('nav-socContacts').click();
+    await page.getByRole('heading', { name: 'Kết nối độc hại' }).waitFor();
+    await page.getByTestId('period-picker').getByLabel('Từ ngày').fill('01/05/2024');
+    const contact = page.getByTestId('soc-finding-row').filter({ hasText: '10.15.1.10' });
+    await contact.click();
+    await page.getByTestId('soc-detail').getByTestId('rule-contact').waitFor();
+    expect(await page.getByTestId('rule-contact').textContent()).toContain('cert-demo');
+    expect(await page.getByTestId('soc-attribution').textContent()).toContain('thuộc dải IP của Sở A');
+    await screenshot(page, 'soc-contact-detail', { fullPage: false });
+    await page.context().close();
+  });
+
+  it('an agency officer of Sở B sees nothing of Sở A and cannot triage or ingest', async () => {
+    const page = await signIn('canbo.sob');
+    await page.getByTestId('card-soc').getByTestId('soc-statement').waitFor();
+    expect(await page.getByTestId('nav-socIngest').count()).toBe(0);
+    await overviewMay2024(page);
+    expect(await page.getByTestId('soc-statement').textContent()).toContain(
+      'phát hiện 0 địa chỉ IP thực hiện rà quét mạng và 0 địa chỉ IP',
+    );
+    expect(await figure(page, 'scanningIps')).toBe('0');
+    expect(await figure(page, 'maliciousContactIps')).toBe('0');
+    await page.getByTestId('nav-socScanners').click();
+    await page.getByTestId('soc-findings-table').getByText('Không có phát hiện nào.').waitFor();
+    await screenshot(page, 'soc-agency-b');
+    await page.context().close();
+    expect(h.pageErrors).toEqual([]);
+  });
+});
