@@ -12,6 +12,7 @@ import { exportOrganisations, importOrganisations } from '../modules/organisatio
 import { organisations } from '../modules/organisations/organisations.schema.ts';
 import { registerSocCommands } from '../modules/soc/soc.cli.ts';
 import { registerSocStoreCommands } from '../modules/soc/soc-store.cli.ts';
+import { registerSystemsCommands } from '../modules/systems/systems.cli.ts';
 import { registerScanCommands } from '../modules/vulnerabilities/vulnerabilities.cli.ts';
 import { serve } from '../server/serve.ts';
 import { CLI_ACTOR, fail, withDatabase } from './context.ts';
@@ -151,6 +152,7 @@ audit
 
 registerSocCommands(program);
 registerSocStoreCommands(program);
+registerSystemsCommands(program);
 registerScanCommands(program);
 
 // Expected failures (bad input, refused operations) are one clear line; anything else keeps its stack for a report.

@@ -79,7 +79,7 @@ describe.each(TEST_DATABASES)('systems import/export (national-platform layout) 
 
   it('imports a filled XLSX template: bad rows by row number, good rows kept, re-import unchanged', async () => {
     const template = (await dept.request('GET', '/api/systems/template?format=xlsx')).rawPayload;
-    const rows = [
+    const rows: Record<string, string | number>[] = [
       {
         'Mã cơ quan': '137',
         'Tên hệ thống thông tin': 'Hệ thống camera giám sát thị trấn',

@@ -29,6 +29,9 @@ import { answersOf, getSystemRow, systemScopeFilter } from './systems.service.ts
 
 type DossierRow = typeof levelDossiers.$inferSelect;
 
+/** The user behind an action, for columns referencing users; the command line is no user (its name is kept). */
+export const userRef = (actor: Actor) => (actor.username === 'cli' ? null : actor.userId);
+
 export const ZDossierInput = z.object({
   level: z.number().int().min(1).max(5).optional(),
   reason: z
@@ -166,7 +169,7 @@ export async function createDossier(db: Db, actor: Actor, scope: Scope, systemId
       dossierId: row.id,
       action: 'create',
       toState: 'draft',
-      actorId: actor.userId,
+      actorId: userRef(actor),
       actorName: actor.displayName,
       details: choice,
     });
@@ -261,7 +264,7 @@ export async function transitionDossier(db: Db, actor: Actor, scope: Scope, id: 
       action,
       fromState: d.state,
       toState: t.to,
-      actorId: actor.userId,
+      actorId: userRef(actor),
       actorName: actor.displayName,
       comment: comment || null,
       details,
@@ -349,7 +352,7 @@ export async function addAttachment(
         size: content.length,
         sha256,
         content,
-        uploadedBy: actor.userId,
+        uploadedBy: userRef(actor),
       })
       .returning(attachmentMeta);
     await tx.insert(dossierEvents).values({
@@ -357,7 +360,7 @@ export async function addAttachment(
       action: 'attach',
       fromState: d.state,
       toState: d.state,
-      actorId: actor.userId,
+      actorId: userRef(actor),
       actorName: actor.displayName,
       details: { filename, sha256 },
     });

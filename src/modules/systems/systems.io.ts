@@ -9,6 +9,7 @@ import type { Actor, Scope } from '../auth/scope.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
 import { normaliseCidrs, organisationScopeFilter } from '../organisations/organisations.service.ts';
 import { vnDate } from './dossier-rules.ts';
+import { userRef } from './dossiers.service.ts';
 import { suggestLevel } from './level-criteria.ts';
 import {
   DOSSIER_STATES,
@@ -431,7 +432,7 @@ async function importDossier(
     action: 'import',
     fromState: reopen ? current.state : null,
     toState: wanted.state,
-    actorId: actor.userId,
+    actorId: userRef(actor),
     actorName: actor.displayName,
     comment: 'Nhập từ tệp / imported from a file',
     details: wanted,

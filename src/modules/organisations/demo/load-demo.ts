@@ -4,6 +4,7 @@ import type { Db } from '../../../core/db/client.ts';
 import { users } from '../../auth/auth.schema.ts';
 import { createUser } from '../../auth/auth.service.ts';
 import type { Actor } from '../../auth/scope.ts';
+import { loadSystemsDemo } from '../../systems/demo/load-systems-demo.ts';
 import { importOrganisationRows } from '../organisations.io.ts';
 import { organisations } from '../organisations.schema.ts';
 import { YEN_BAI_2024 } from './yen-bai.ts';
@@ -72,6 +73,8 @@ export async function loadDemo(db: Db, actor: Actor): Promise<DemoResult> {
     });
     accounts.push({ username: u.username, role: u.role, password });
   }
+  // Information systems, dossiers, plans and targets of the same province (after the accounts they notify).
+  await loadSystemsDemo(db, actor);
   return {
     organisations: {
       created: report.created,
