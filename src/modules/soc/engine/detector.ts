@@ -50,6 +50,7 @@ export function createDetector(options: DetectorOptions = {}): Detector {
       for (const event of batch) push(event);
     },
     findings() {
+      scans.flush();
       return {
         scanners: scans.findings().sort((a, b) => a.detectedAt - b.detectedAt),
         maliciousContacts: contacts.findings().sort((a, b) => a.firstSeen - b.firstSeen),

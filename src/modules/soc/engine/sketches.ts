@@ -131,6 +131,12 @@ export class RotatingBloomFilter {
     return true;
   }
 
+  /** Loads the pair's blocks ahead of `testAndAdd` (cache warming); the value means nothing. */
+  touch(a: number, b: number): number {
+    const base = (mix32(a ^ mix32(b)) & this.blockMask) << 4;
+    return (this.current[base] as number) ^ (this.previous[base] as number);
+  }
+
   /** Records the pair; returns true if it was (probably) seen before. */
   testAndAdd(a: number, b: number): boolean {
     const h1 = mix32(a ^ mix32(b));
@@ -203,6 +209,19 @@ export class SourceTable<T> {
       if (row === 0) return -1;
       if (index[2 * i] === k) return row - 1;
     }
+  }
+
+  /** Loads the key's home index slot ahead of `find` (cache warming); the value means nothing. */
+  touch(key: IpKey): number {
+    if (typeof key !== 'number') return 0;
+    const index = this.index;
+    return index[2 * (mix32(key) & ((index.length >>> 1) - 1)) + 1] as number;
+  }
+
+  /** Loads the key's row ahead of use (cache warming); the value means nothing. */
+  touchRow(key: IpKey): number {
+    const row = this.find(key);
+    return row < 0 ? 0 : (this.i32[8 * row] as number);
   }
 
   /** Adds a key that is not present; returns its zeroed row. */
