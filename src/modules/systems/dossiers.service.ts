@@ -73,7 +73,11 @@ function summarise(d: DossierRow, system: { name: string; organisationId: string
     organisationName: orgName,
     authority,
     ...due,
-    overdue: open && !!due.approvalDue && due.approvalDue < today,
+    // Late when the appraisal (not yet recorded) or the approval decision is past its due date.
+    overdue:
+      open &&
+      ((!!due.appraisalDue && !d.appraisedAt && due.appraisalDue < today) ||
+        (!!due.approvalDue && due.approvalDue < today)),
   };
 }
 export type DossierSummary = ReturnType<typeof summarise>;
