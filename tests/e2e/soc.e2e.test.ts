@@ -62,6 +62,16 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     await page.getByTestId('soc-statement').getByText('01/05/2024').waitFor();
   }
 
+  async function overviewMay2024En(page: Page) {
+    await page.getByTestId('nav-socDashboard').click();
+    await page.getByRole('heading', { name: 'SOC monitoring — Overview' }).waitFor();
+    const picker = page.getByTestId('period-picker');
+    await picker.getByLabel('From').fill('01/05/2024');
+    await picker.getByLabel('To', { exact: true }).fill('31/05/2024');
+    await page.getByTestId('soc-statement').getByText('31/05/2024').waitFor();
+    await page.getByTestId('soc-statement').getByText('01/05/2024').waitFor();
+  }
+
   const figure = (page: Page, key: string) => page.getByTestId(`soc-figure-${key}`).locator('dd').textContent();
 
   beforeAll(async () => {
@@ -196,6 +206,8 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
   it('an agency officer of Sở B sees nothing of Sở A and cannot triage or ingest', async () => {
     const page = await signIn('canbo.sob');
     await page.getByTestId('card-soc').getByTestId('soc-statement').waitFor();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'soc-overview-agency-b');
     expect(await page.getByTestId('nav-socIngest').count()).toBe(0);
     await overviewMay2024(page);
     expect(await page.getByTestId('soc-statement').textContent()).toContain(
@@ -203,9 +215,20 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     );
     expect(await figure(page, 'scanningIps')).toBe('0');
     expect(await figure(page, 'maliciousContactIps')).toBe('0');
-    await page.getByTestId('nav-socScanners').click();
+    await page.getByTestId('soc-figure-scanningIps').getByRole('link').click();
+    await page.getByRole('heading', { name: 'Nguồn rà quét' }).waitFor();
+    expect(await page.getByTestId('period-picker').getByLabel('Từ ngày').inputValue()).toBe('01/05/2024');
     await page.getByTestId('soc-findings-table').getByText('Không có phát hiện nào.').waitFor();
     await screenshot(page, 'soc-agency-b');
+
+    // English second: the same statement in English.
+    await page.getByTestId('lang-en').click();
+    await overviewMay2024En(page);
+    expect(await page.getByTestId('soc-statement').textContent()).toBe(
+      'From 01/05/2024 to 31/05/2024, the monitoring system detected 0 IP address(es) scanning the network and 0 IP address(es) connecting to malicious servers.',
+    );
+    await page.waitForTimeout(300);
+    await screenshot(page, 'soc-dashboard-en');
     await page.context().close();
     expect(h.pageErrors).toEqual([]);
   });

@@ -6,11 +6,14 @@ export function TriageBadge({ status }: { status: SocTriage }) {
   return <span className={`badge ${TRIAGE_BADGE[status]}`}>{t(`soc.triage.${status}`)}</span>;
 }
 
-/** What kind of finding this is: scan kind and slow (scanners) or direction (contacts), internal or external. */
+/**
+ * What kind of finding this is: scan kind and slow (scanners) or direction (contacts), internal or external. The
+ * caller puts them in its `.badges` row.
+ */
 export function FindingBadges({ finding: f }: { finding: SocFinding }) {
   const { t } = useTranslation();
   return (
-    <span className="badges">
+    <>
       {f.kind === 'scanner' && f.scanKind && (
         <span className="badge badge-warn" data-testid="badge-scan-kind">
           {t(`soc.scanKind.${f.scanKind}`)}
@@ -23,6 +26,6 @@ export function FindingBadges({ finding: f }: { finding: SocFinding }) {
       <span className={`badge ${f.internal ? 'badge-bad' : 'badge-neutral'}`}>
         {t(f.internal ? 'soc.internal' : 'soc.external')}
       </span>
-    </span>
+    </>
   );
 }

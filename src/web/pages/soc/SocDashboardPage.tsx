@@ -57,8 +57,8 @@ function ByOrganisation({ summary, onPick }: { summary: SocSummary; onPick: (id:
         <thead>
           <tr>
             <th>{t('soc.organisation')}</th>
-            <th className="num">{t('soc.figures.scanningIps')}</th>
-            <th className="num">{t('soc.figures.maliciousContactIps')}</th>
+            <th className="num">{t('soc.columns.scanningIps')}</th>
+            <th className="num">{t('soc.columns.maliciousContactIps')}</th>
           </tr>
         </thead>
         <tbody>

@@ -88,7 +88,7 @@ export function SocFindingDetail({
           <section data-testid="soc-rules">
             <h3>{t('soc.detail.why')}</h3>
             <ul className="timeline">
-              {d.rules.map((r, i) => (
+              {[...d.rules].sort(byRule).map((r, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: rule hits have no id; the engine's order is theirs.
                 <li key={i}>{isScanRule(r) ? <ScanRuleText hit={r} /> : <ContactRuleText hit={r} finding={d} />}</li>
               ))}
@@ -121,9 +121,16 @@ export function SocFindingDetail({
   );
 }
 
+// The windowed rules (what the scan did) before the slow-scan test (how sure the engine is).
+const RULE_ORDER = ['horizontal', 'vertical', 'icmp-sweep', 'trw'];
+const byRule = (a: ScanRuleHit | ContactRuleHit, b: ScanRuleHit | ContactRuleHit) =>
+  (isScanRule(a) ? RULE_ORDER.indexOf(a.rule) : 0) - (isScanRule(b) ? RULE_ORDER.indexOf(b.rule) : 0);
+
 /** "Quét ngang: 25 địa chỉ đích trên cổng 445/tcp trong cửa sổ 5 phút (ngưỡng 25)", from the hit's own numbers. */
 function ScanRuleText({ hit }: { hit: ScanRuleHit }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // 12,48 in Vietnamese (where 12.477 would read twelve thousand), 12.48 in English.
+  const number = new Intl.NumberFormat(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 2 });
   const seconds = hit.windowSeconds;
   const window =
     seconds === undefined
@@ -140,8 +147,8 @@ function ScanRuleText({ hit }: { hit: ScanRuleHit }) {
     <span data-testid={`rule-${hit.rule}`}>
       {known
         ? t(`soc.rule.${hit.rule}`, {
-            observed: hit.observed,
-            threshold: hit.threshold,
+            observed: number.format(hit.observed),
+            threshold: number.format(hit.threshold),
             port: hit.port,
             proto: hit.proto ?? '',
             target: hit.target,
@@ -195,7 +202,7 @@ function Evidence({ detail }: { detail: Detail }) {
                 </td>
                 <td>{e.proto}</td>
                 <td className="break">{e.what}</td>
-                <td className="mono break">
+                <td className="mono nowrap">
                   {e.input}:{e.line}
                 </td>
               </tr>

@@ -116,7 +116,9 @@ function SocFindingsPage({ kind }: { kind: SocKind }) {
                 </td>
                 <td>
                   {!scanner && <div className="mono small break">{f.indicator}</div>}
-                  <FindingBadges finding={f} />
+                  <span className="badges">
+                    <FindingBadges finding={f} />
+                  </span>
                 </td>
                 <td>{f.organisationName ?? <span className="muted">{t('soc.unattributed')}</span>}</td>
                 <td className="small">
