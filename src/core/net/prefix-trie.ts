@@ -11,6 +11,13 @@ class BitTrie<T> {
   private valueIndex = new Int32Array(64).fill(-1);
   private readonly values: T[] = [];
   private nodeCount = 1;
+  /**
+   * IPv4 shortcut: for each first octet, the node reached after 8 bits (0: none) and the best
+   * value slot on the way, so lookups skip the first 8 steps. Rebuilt lazily after inserts.
+   */
+  private readonly octetNode = new Int32Array(256);
+  private readonly octetBest = new Int32Array(256);
+  private octetsStale = true;
   size = 0;
 
   private allocate(): number {
@@ -41,6 +48,7 @@ class BitTrie<T> {
       }
       node = next;
     }
+    this.octetsStale = true;
     const slot = this.valueIndex[node] as number;
     if (slot >= 0) {
       this.values[slot] = merge(this.values[slot] as T, value);
@@ -69,15 +77,33 @@ class BitTrie<T> {
 
   /** Value of the most specific prefix containing an IPv4 address (hot path: no allocation). */
   longestMatch32(address: number): T | undefined {
-    let node = 0;
-    let best = this.valueIndex[0] as number;
-    for (let bit = 0; bit < 32; bit++) {
+    if (this.octetsStale) this.indexOctets();
+    const octet = address >>> 24;
+    let node = this.octetNode[octet] as number;
+    let best = this.octetBest[octet] as number;
+    for (let bit = 8; node !== 0 && bit < 32; bit++) {
       node = ((address >>> (31 - bit)) & 1 ? this.one : this.zero)[node] as number;
       if (node === 0) break;
       const slot = this.valueIndex[node] as number;
       if (slot >= 0) best = slot;
     }
     return best >= 0 ? this.values[best] : undefined;
+  }
+
+  private indexOctets(): void {
+    for (let octet = 0; octet < 256; octet++) {
+      let node = 0;
+      let best = this.valueIndex[0] as number;
+      for (let bit = 0; bit < 8; bit++) {
+        node = ((octet >>> (7 - bit)) & 1 ? this.one : this.zero)[node] as number;
+        if (node === 0) break;
+        const slot = this.valueIndex[node] as number;
+        if (slot >= 0) best = slot;
+      }
+      this.octetNode[octet] = node;
+      this.octetBest[octet] = best;
+    }
+    this.octetsStale = false;
   }
 }
 
