@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { dayEnd, dayStart, monthsOf } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import { type Actor, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/scope.ts';
@@ -26,9 +27,8 @@ export const ZPeriod = z.object({
 });
 export type Period = z.infer<typeof ZPeriod>;
 
-// Period bounds are whole days in the province's time zone.
-const dayStart = (d: string) => sql`(${d}::date::timestamp at time zone 'Asia/Ho_Chi_Minh')`;
-const dayEnd = (d: string) => sql`((${d}::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh')`;
+// Period bounds are whole days in the province's time zone, computed once (not per row).
+const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 /**
  * A finding counts in a period when it was open at some moment of it (and is not a confirmed false positive).
@@ -36,7 +36,7 @@ const dayEnd = (d: string) => sql`((${d}::date + 1)::timestamp at time zone 'Asi
  */
 const openBetween = (start: SQL, end: SQL) => sql`severity <> 'info' and status <> 'false_positive'
   and first_seen < ${end} and (resolved_at is null or resolved_at >= ${start})`;
-const openDuring = (p: Period) => openBetween(dayStart(p.from), dayEnd(p.to));
+const openDuring = (p: Period) => openBetween(at(dayStart(p.from)), at(dayEnd(p.to)));
 
 export type VulnerabilitySummary = {
   period: { from: string; to: string };
@@ -70,81 +70,93 @@ export type VulnerabilitySummary = {
 export async function vulnerabilitySummary(db: Db, scope: Scope, p: Period): Promise<VulnerabilitySummary> {
   const orgIds = await scopedOrganisationIds(db, scope, p.organisationId);
   const where = sql`${openDuring(p)} and ${organisationIdIn(sql`organisation_id`, orgIds)}`;
-  const [totals] = await queryRows<{
-    vulnerable: number;
-    critical: number;
-    high: number;
-    kev: number;
-    unattributed: number;
-  }>(
-    db,
-    sql`select count(distinct computer_id)::int as vulnerable,
-      count(distinct computer_id) filter (where severity = 'critical')::int as critical,
-      count(distinct computer_id) filter (where severity = 'high')::int as high,
-      count(distinct computer_id) filter (where known_exploited)::int as kev,
-      count(distinct computer_id) filter (where organisation_id is null)::int as unattributed
-    from vuln_findings where ${where}`,
-  );
-  const maxRows = await queryRows<{ severity: Severity; n: number }>(
-    db,
-    sql`select severity, count(*)::int as n from (
-      select computer_id, min(case severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end) as r
-      from vuln_findings where ${where} group by computer_id) m
-      join (values (0, 'critical'), (1, 'high'), (2, 'medium'), (3, 'low')) as s(r, severity) on s.r = m.r
-      group by severity`,
-  );
-  const [scanned] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from computers
-      where first_seen < ${dayEnd(p.to)} and last_seen >= ${dayStart(p.from)} and ${organisationIdIn(sql`organisation_id`, orgIds)}`,
-  );
-  const top = await queryRows<VulnerabilitySummary['topVulnerabilities'][number]>(
-    db,
-    sql`select scanner, scanner_id as "scannerId", max(name) as name,
-        (array_agg(severity order by severity))[1] as severity,
-        count(distinct computer_id)::int as computers,
-        coalesce((select array_agg(distinct c) from vuln_findings f2, unnest(f2.cves) c
-                  where f2.scanner = f.scanner and f2.scanner_id = f.scanner_id), '{}') as cves
-      from vuln_findings f where ${where}
+  // One pass over the findings gives every per-computer figure: each computer's worst severity, whether it has a
+  // high one or a known-exploited one; ROLLUP then yields the per-organisation rows and the total row together.
+  // Independent queries: on a PostgreSQL server they run side by side on the pool's connections.
+  const months = monthsOf(p.from, p.to);
+  const [perOrg, [scanned], top, byMonth] = await Promise.all([
+    queryRows<{
+      total: boolean;
+      organisationId: string | null;
+      name: string | null;
+      vulnerable: number;
+      critical: number;
+      high: number;
+      maxHigh: number;
+      maxMedium: number;
+      maxLow: number;
+      kev: number;
+    }>(
+      db,
+      sql`with per_computer as (
+        select computer_id, organisation_id,
+          min(case severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end) as worst,
+          bool_or(severity = 'high') as has_high, bool_or(known_exploited) as kev
+        from vuln_findings where ${where} group by computer_id, organisation_id)
+      select grouping(pc.organisation_id) = 1 as total, pc.organisation_id as "organisationId", max(o.name) as name,
+        count(*)::int as vulnerable,
+        count(*) filter (where worst = 0)::int as critical,
+        count(*) filter (where has_high)::int as high,
+        count(*) filter (where worst = 1)::int as "maxHigh",
+        count(*) filter (where worst = 2)::int as "maxMedium",
+        count(*) filter (where worst = 3)::int as "maxLow",
+        count(*) filter (where kev)::int as kev
+      from per_computer pc left join organisations o on o.id = pc.organisation_id
+      group by rollup (pc.organisation_id)`,
+    ),
+    queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from computers
+      where first_seen < ${at(dayEnd(p.to))} and last_seen >= ${at(dayStart(p.from))} and ${organisationIdIn(sql`organisation_id`, orgIds)}`,
+    ),
+    // A check's CVE list is the same on every computer, so any one row's list (max) stands for the group.
+    queryRows<VulnerabilitySummary['topVulnerabilities'][number]>(
+      db,
+      sql`select scanner, scanner_id as "scannerId", max(name) as name, min(severity) as severity,
+        count(distinct computer_id)::int as computers, max(cves) as cves
+      from vuln_findings where ${where}
       group by scanner, scanner_id order by computers desc, max(cvss3_score) desc nulls last limit 10`,
-  );
-  const byOrg = await queryRows<VulnerabilitySummary['byOrganisation'][number]>(
-    db,
-    sql`select f.organisation_id as "organisationId", o.name,
-        count(distinct f.computer_id)::int as "vulnerableComputers",
-        count(distinct f.computer_id) filter (where f.severity = 'critical')::int as "withCritical",
-        count(distinct f.computer_id) filter (where f.severity = 'high')::int as "withHigh"
-      from vuln_findings f left join organisations o on o.id = f.organisation_id
-      where ${openDuring(p)} and ${organisationIdIn(sql`f.organisation_id`, orgIds)} group by f.organisation_id, o.name order by 3 desc, o.name`,
-  );
-  const monthStart = sql`(m::timestamp at time zone 'Asia/Ho_Chi_Minh')`;
-  const monthEnd = sql`((m + interval '1 month')::timestamp at time zone 'Asia/Ho_Chi_Minh')`;
-  const byMonth = await queryRows<VulnerabilitySummary['byMonth'][number]>(
-    db,
-    sql`select to_char(m, 'YYYY-MM') as month,
-        count(distinct computer_id)::int as "vulnerableComputers",
-        count(distinct computer_id) filter (where severity = 'critical')::int as "withCritical"
-      from generate_series(date_trunc('month', ${p.from}::date), date_trunc('month', ${p.to}::date), interval '1 month') m
-      left join vuln_findings on ${openBetween(monthStart, monthEnd)} and ${organisationIdIn(sql`organisation_id`, orgIds)}
-      group by m order by m`,
-  );
-  const bySeverity = Object.fromEntries(maxRows.map((r) => [r.severity, r.n]));
+    ),
+    // Month bounds come from JS as a VALUES list: the join compares plain timestamps, no per-row time-zone maths.
+    queryRows<VulnerabilitySummary['byMonth'][number]>(
+      db,
+      sql`with months(month, m_start, m_end) as (values ${sql.join(
+        months.map((m) => sql`(${m.month}, ${at(m.start)}, ${at(m.end)})`),
+        sql`, `,
+      )})
+      select months.month, count(distinct f.computer_id)::int as "vulnerableComputers",
+        count(distinct f.computer_id) filter (where f.severity = 'critical')::int as "withCritical"
+      from months left join vuln_findings f on f.first_seen < months.m_end
+        and (f.resolved_at is null or f.resolved_at >= months.m_start) and ${where}
+      group by months.month order by months.month`,
+    ),
+  ]);
+  const totals = perOrg.find((r) => r.total);
   return {
     period: { from: p.from, to: p.to },
     vulnerableComputers: totals?.vulnerable ?? 0,
     withCritical: totals?.critical ?? 0,
     withHigh: totals?.high ?? 0,
     byMaxSeverity: {
-      critical: bySeverity.critical ?? 0,
-      high: bySeverity.high ?? 0,
-      medium: bySeverity.medium ?? 0,
-      low: bySeverity.low ?? 0,
+      critical: totals?.critical ?? 0,
+      high: totals?.maxHigh ?? 0,
+      medium: totals?.maxMedium ?? 0,
+      low: totals?.maxLow ?? 0,
     },
     knownExploitedComputers: totals?.kev ?? 0,
     scannedComputers: scanned?.n ?? 0,
-    unattributedVulnerableComputers: totals?.unattributed ?? 0,
+    unattributedVulnerableComputers: perOrg.find((r) => !r.total && r.organisationId === null)?.vulnerable ?? 0,
     topVulnerabilities: top,
-    byOrganisation: byOrg,
+    byOrganisation: perOrg
+      .filter((r) => !r.total)
+      .sort((a, b) => b.vulnerable - a.vulnerable || (a.name ?? '').localeCompare(b.name ?? '', 'vi'))
+      .map((r) => ({
+        organisationId: r.organisationId,
+        name: r.name,
+        vulnerableComputers: r.vulnerable,
+        withCritical: r.critical,
+        withHigh: r.high,
+      })),
     byMonth,
   };
 }

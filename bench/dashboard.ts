@@ -1,0 +1,178 @@
+// Benchmark of the dashboard figures on a province-sized data set: seeds the Yên Bái organisation tree, 30 000
+// scanned computers with 300 000 findings over 2024, and 5 000 SOC findings, then times the period summaries the
+// dashboards call (province-wide and one district's subtree), on the embedded database and on PostgreSQL when one
+// answers at KHIEN_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres). Reference: DuckDB computing
+// the same "vulnerable computers" figures over the same rows exported to CSV, run beside it.
+//   npm run bench:dashboard
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { type Database, openDatabase, queryRows } from '../src/core/db/client.ts';
+import { YEN_BAI_2024 } from '../src/modules/organisations/demo/yen-bai.ts';
+import { importOrganisationRows } from '../src/modules/organisations/organisations.io.ts';
+import { socSummary } from '../src/modules/soc/soc.service.ts';
+import { vulnerabilitySummary } from '../src/modules/vulnerabilities/vulnerabilities.service.ts';
+
+const COMPUTERS = 30_000;
+const FINDINGS_PER_COMPUTER = 10;
+const SOC_FINDINGS = 5_000;
+const RUNS = 5;
+const PERIOD = { from: '2024-01-01', to: '2024-06-30' };
+const OUT = fileURLToPath(new URL('./out/', import.meta.url));
+const ACTOR = {
+  userId: '00000000-0000-0000-0000-000000000000',
+  username: 'bench',
+  displayName: 'bench',
+  role: 'admin' as const,
+  organisationId: null,
+  scopeIncludesChildren: true,
+  ip: null,
+};
+
+async function seed(db: Database['db']) {
+  await importOrganisationRows(
+    db,
+    ACTOR,
+    YEN_BAI_2024.map((o, i) => ({
+      row: i + 1,
+      cells: {
+        code: o.code,
+        name: o.name,
+        type: o.type,
+        parent_code: o.parentCode ?? '',
+        ip_ranges: o.ipRanges.join(';'),
+      },
+    })),
+  );
+  // Deterministic data generated inside the database (setseed), so both databases hold the same rows.
+  await db.execute(sql`select setseed(0.42)`);
+  await db.execute(sql`
+    insert into computers (host_key, ip, organisation_id, first_seen, last_seen)
+    select 'bench|' || g, ('10.15.' || (g / 250) % 256 || '.' || (g % 250 + 1))::inet,
+      (select id from organisations order by code offset (g % (select count(*) from organisations)) limit 1),
+      timestamptz '2024-01-01 08:00+07' + (g % 300) * interval '1 day', timestamptz '2024-12-31 08:00+07'
+    from generate_series(1, ${COMPUTERS}) g`);
+  await db.execute(sql`
+    insert into vuln_findings (computer_id, organisation_id, scanner, scanner_id, port, protocol, name, severity,
+      first_seen, last_seen, resolved_at, status)
+    select c.id, c.organisation_id, 'nessus', (10000 + (abs(hashtext(c.host_key || k)) % 400))::text, k, 'tcp',
+      'Plugin ' || k, f.severity,
+      f.first_seen, f.first_seen + interval '30 days',
+      case when f.resolved then f.first_seen + interval '45 days' end,
+      case when f.resolved then 'resolved' else 'open' end::finding_status
+    from computers c cross join generate_series(1, ${FINDINGS_PER_COMPUTER}) k
+    cross join lateral (select c.first_seen + (random() * 60) * interval '1 day' as first_seen, random() < 0.6 as resolved,
+      (array['critical','high','high','medium','medium','medium','low','low','low','low'])[1 + floor(random() * 10)::int]::vuln_severity
+        as severity) f`);
+  const [ingest] = await queryRows<{ id: string }>(
+    db,
+    sql`insert into soc_ingests (source, format) values ('bench', 'zeek-tsv') returning id`,
+  );
+  await db.execute(sql`
+    insert into soc_findings (kind, dedupe_key, ip, organisation_id, internal, first_seen, last_seen)
+    select (case when g % 3 = 0 then 'malicious_contact' else 'scanner' end)::soc_finding_kind, 'bench|' || g,
+      ('198.18.' || (g / 250) % 256 || '.' || (g % 250 + 1))::inet,
+      (select id from organisations order by code offset (g % (select count(*) from organisations)) limit 1), false,
+      timestamptz '2024-01-01 08:00+07' + (g % 360) * interval '1 day', timestamptz '2024-01-01 09:00+07' + (g % 360) * interval '1 day'
+    from generate_series(1, ${SOC_FINDINGS}) g`);
+  await db.execute(sql`
+    insert into soc_sightings (finding_id, ingest_id, first_seen, last_seen, count)
+    select id, ${ingest?.id}::uuid, first_seen, last_seen, 10 from soc_findings`);
+  await db.execute(sql`analyze`);
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const samples: number[] = [];
+  let result: T | undefined;
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    result = await fn();
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return { ms: samples[Math.floor(RUNS / 2)] as number, result: result as T };
+}
+
+async function duckdbReference(csv: string) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const connection = await instance.connect();
+  const query = `select count(distinct computer_id) as vulnerable,
+      count(distinct computer_id) filter (where severity = 'critical') as critical
+    from read_csv('${csv}', header = true, timestampformat = '%Y-%m-%dT%H:%M:%S.%gZ')
+    where severity <> 'info' and status <> 'false_positive'
+      and first_seen < timestamptz '2024-07-01 00:00:00+07' and (resolved_at is null or resolved_at >= timestamptz '2024-01-01 00:00:00+07')`;
+  return time(
+    async () => (await connection.runAndReadAll(query)).getRowObjects()[0] as { vulnerable: bigint; critical: bigint },
+  );
+}
+
+async function benchDatabase(label: string, database: Database) {
+  const t0 = performance.now();
+  await database.migrate();
+  await seed(database.db);
+  const seedSeconds = (performance.now() - t0) / 1000;
+  const [district] = await queryRows<{ id: string }>(database.db, sql`select id from organisations where code = '136'`);
+  const vulnAll = await time(() => vulnerabilitySummary(database.db, { all: true }, PERIOD));
+  const vulnDistrict = await time(() =>
+    vulnerabilitySummary(database.db, { all: true }, { ...PERIOD, organisationId: district?.id }),
+  );
+  const socAll = await time(() => socSummary(database.db, { all: true }, PERIOD));
+  console.log(
+    `\n${label}: seeded ${COMPUTERS} computers, ${COMPUTERS * FINDINGS_PER_COMPUTER} findings, ${SOC_FINDINGS} SOC findings in ${seedSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    `  vulnerability summary, province (6 months): ${vulnAll.ms.toFixed(0)} ms  → ${vulnAll.result.vulnerableComputers} vulnerable, ${vulnAll.result.withCritical} with critical`,
+  );
+  console.log(
+    `  vulnerability summary, one district subtree: ${vulnDistrict.ms.toFixed(0)} ms  → ${vulnDistrict.result.vulnerableComputers} vulnerable`,
+  );
+  console.log(
+    `  SOC period statement, province:             ${socAll.ms.toFixed(0)} ms  → ${socAll.result.scanningIps} scanning IPs, ${socAll.result.maliciousContactIps} malicious-contact IPs`,
+  );
+  return vulnAll.result;
+}
+
+const embedded = await openDatabase({});
+const figures = await benchDatabase('PGlite (embedded)', embedded);
+
+mkdirSync(OUT, { recursive: true });
+const csv = join(OUT, 'dashboard-findings.csv');
+const rows = await queryRows<Record<string, string | null>>(
+  embedded.db,
+  sql`select computer_id, severity::text, status::text,
+    to_char(first_seen at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as first_seen,
+    to_char(resolved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as resolved_at from vuln_findings`,
+);
+writeFileSync(
+  csv,
+  `computer_id,severity,status,first_seen,resolved_at\n${rows.map((r) => `${r.computer_id},${r.severity},${r.status},${r.first_seen},${r.resolved_at ?? ''}`).join('\n')}\n`,
+);
+await embedded.close();
+const duck = await duckdbReference(csv);
+console.log(
+  `\nDuckDB reference (same ${rows.length} rows from CSV, 1 thread): ${duck.ms.toFixed(0)} ms → ${duck.result.vulnerable} vulnerable, ${duck.result.critical} with critical`,
+);
+console.log(
+  `  figures agree with Khiên: ${Number(duck.result.vulnerable) === figures.vulnerableComputers && Number(duck.result.critical) === figures.withCritical ? 'yes' : 'NO'}`,
+);
+
+const adminUrl = process.env.KHIEN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `khien_bench_${process.pid}`;
+const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
+try {
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const server = await openDatabase({ url: url.toString() });
+  await benchDatabase('PostgreSQL server', server);
+  await server.close();
+  await admin.query(`drop database ${name} with (force)`);
+} catch (e) {
+  console.log(`\nPostgreSQL: skipped (${(e as Error).message})`);
+} finally {
+  await admin.end().catch(() => {});
+}

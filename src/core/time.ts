@@ -1,0 +1,31 @@
+/**
+ * Time in the province. Vietnam (Asia/Ho_Chi_Minh) has kept UTC+07:00 without daylight saving since 1975, so a
+ * calendar day or month maps to fixed instants: computing them here keeps time-zone arithmetic out of SQL (where it
+ * would run once per row) and gives both databases the same bounds.
+ */
+export const PROVINCE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+const OFFSET = '+07:00';
+const DAY_MS = 86_400_000;
+
+/** The first instant of a day given as yyyy-mm-dd. */
+export const dayStart = (isoDay: string) => new Date(`${isoDay}T00:00:00${OFFSET}`);
+/** The first instant after a day (periods are inclusive of their last day). */
+export const dayEnd = (isoDay: string) => new Date(dayStart(isoDay).getTime() + DAY_MS);
+
+/** Today's (or an instant's) date in the province, yyyy-mm-dd. */
+export const provinceDay = (at = new Date()) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: PROVINCE_TIME_ZONE }).format(at);
+
+/** The calendar months touched by a period, each with its bounds. */
+export function monthsOf(fromDay: string, toDay: string): { month: string; start: Date; end: Date }[] {
+  const out = [];
+  let [y, m] = fromDay.split('-').map(Number) as [number, number];
+  const [ty, tm] = toDay.split('-').map(Number) as [number, number];
+  while (y < ty || (y === ty && m <= tm)) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+    out.push({ month, start: dayStart(`${month}-01`), end: dayStart(`${next}-01`) });
+    [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
+  }
+  return out;
+}
