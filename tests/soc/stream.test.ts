@@ -11,12 +11,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/core/db/client.ts';
 import { parseIpKey } from '../../src/core/net/ip.ts';
+import { provinceDay } from '../../src/core/time.ts';
 import { analyzeStreams, loadIntelFiles } from '../../src/modules/soc/analyze.ts';
 import type { FlowEvent, NameEvent, SocEvent } from '../../src/modules/soc/engine/types.ts';
 import { writeDataset } from '../../src/modules/soc/generator/write-dataset.ts';
 import { importIntel, socSummary } from '../../src/modules/soc/soc.service.ts';
 import { BatchEncoder, decodeBatch, partitionOf } from '../../src/modules/soc/stream/codec.ts';
-import { provinceDay } from '../../src/modules/soc/stream/daily-run.ts';
 import { partitionDurable, type StreamNames } from '../../src/modules/soc/stream/nats.ts';
 import { createEventPublisher, publishLogFiles } from '../../src/modules/soc/stream/publish.ts';
 import {

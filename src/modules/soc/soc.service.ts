@@ -2,6 +2,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { dayEnd, dayStart } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import { type Actor, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/scope.ts';
@@ -375,11 +376,11 @@ export const ZSocPeriod = z.object({
   organisationId: z.uuid().optional(),
 });
 
-// Whole days in the province's time zone; a finding counts when one of its sightings overlaps the period.
+// Whole days in the province's time zone (bounds computed once); a finding counts when one of its sightings
+// overlaps the period.
 const seenIn = (from: string, to: string) =>
   sql`exists (select 1 from soc_sightings s where s.finding_id = f.id
-    and s.first_seen < ((${to}::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh')
-    and s.last_seen >= (${from}::date::timestamp at time zone 'Asia/Ho_Chi_Minh'))`;
+    and s.first_seen < ${dayEnd(to).toISOString()}::timestamptz and s.last_seen >= ${dayStart(from).toISOString()}::timestamptz)`;
 
 export type SocSummary = {
   period: { from: string; to: string };

@@ -5,10 +5,11 @@
 import { type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Db } from '../../../core/db/client.ts';
+import { provinceDay } from '../../../core/time.ts';
+import { loadEngineOptions, startDailyRun } from '../daily-run.ts';
 import type { EngineConfigInput } from '../engine/config.ts';
 import type { DetectorOptions } from '../engine/detector.ts';
 import { decodeBatch } from './codec.ts';
-import { loadEngineOptions, provinceDay, startDailyRun } from './daily-run.ts';
 import { ensureConsumer, partitionDurable, resolveNames, type StreamNames, streamPartitions } from './nats.ts';
 
 export interface WorkerOptions {

@@ -1,16 +1,14 @@
 // One detector per day (Asia/Ho_Chi_Minh) feeding one ingest, flushed as cumulative snapshots: the pattern of the
-// server's collectors (live-ingest.ts), shared here so stream workers run the same logic per partition.
+// server's collectors (live-ingest.ts) and of every stream worker partition (stream/worker.ts).
 
-import type { Db } from '../../../core/db/client.ts';
-import { loadAttributor } from '../../organisations/attribution.ts';
-import type { EngineConfigInput } from '../engine/config.ts';
-import { createDetector, type Detector, type DetectorOptions } from '../engine/detector.ts';
-import { IntelIndex } from '../engine/intel-index.ts';
-import type { SocEvent } from '../engine/types.ts';
-import { loadIndicators, openIngest, provinceEngineConfig, storeFindings, updateIngest } from '../soc.service.ts';
-
-export const provinceDay = (d = new Date()) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(d);
+import type { Db } from '../../core/db/client.ts';
+import { provinceDay } from '../../core/time.ts';
+import { loadAttributor } from '../organisations/attribution.ts';
+import type { EngineConfigInput } from './engine/config.ts';
+import { createDetector, type Detector, type DetectorOptions } from './engine/detector.ts';
+import { IntelIndex } from './engine/intel-index.ts';
+import type { SocEvent } from './engine/types.ts';
+import { loadIndicators, openIngest, provinceEngineConfig, storeFindings, updateIngest } from './soc.service.ts';
 
 /**
  * The province's engine settings (internal networks from the organisations' ranges, intel from the database)
