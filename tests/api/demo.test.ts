@@ -3,11 +3,13 @@ import { CLI_ACTOR } from '../../src/cli/context.ts';
 import type { Database } from '../../src/core/db/client.ts';
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts';
 import { loadDemo } from '../../src/modules/organisations/demo/load-demo.ts';
+import { socSummary } from '../../src/modules/soc/soc.service.ts';
 import { listSystems } from '../../src/modules/systems/systems.service.ts';
 import { listTargets } from '../../src/modules/systems/targets.service.ts';
+import { vulnerabilitySummary } from '../../src/modules/vulnerabilities/vulnerabilities.service.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
 
-describe.each(TEST_DATABASES)('Yên Bái demo systems on %s', (kind) => {
+describe.each(TEST_DATABASES)('Yên Bái demo data on %s', (kind) => {
   let database: Database;
   beforeAll(async () => {
     database = await openTestDatabase(kind);
@@ -35,7 +37,23 @@ describe.each(TEST_DATABASES)('Yên Bái demo systems on %s', (kind) => {
     expect(targets[0]?.percent).toBeLessThan(80);
   });
 
+  const firstHalf2024 = { from: '2024-01-01', to: '2024-06-30' };
+
+  it('reproduces the six-month statement of the article (617 vulnerable computers, >84 scanners, 2 C2 contacts)', async () => {
+    const vulns = await vulnerabilitySummary(database.db, { all: true }, firstHalf2024);
+    expect(vulns.vulnerableComputers).toBe(617);
+    expect(vulns.withCritical).toBeGreaterThan(50);
+    expect(vulns.unattributedVulnerableComputers).toBe(0);
+    const soc = await socSummary(database.db, { all: true }, firstHalf2024);
+    expect(soc).toMatchObject({ scanningIps: 86, maliciousContactIps: 2 });
+  });
+
   it('loads twice without changing anything', async () => {
+    const figures = async () => [
+      await vulnerabilitySummary(database.db, { all: true }, firstHalf2024),
+      await socSummary(database.db, { all: true }, firstHalf2024),
+    ];
+    const beforeFigures = await figures();
     const before = await listSystems(database.db, { all: true });
     await loadDemo(database.db, CLI_ACTOR);
     const after = await listSystems(database.db, { all: true });
@@ -43,6 +61,7 @@ describe.each(TEST_DATABASES)('Yên Bái demo systems on %s', (kind) => {
       before.map((s) => [s.id, s.status.dossier?.id, s.status.plan.done]),
     );
     expect(await listTargets(database.db, { all: true })).toHaveLength(2);
+    expect(await figures()).toEqual(beforeFigures);
     expect((await verifyAuditChain(database.db)).ok).toBe(true);
   });
 });
