@@ -7,21 +7,11 @@ import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom as random } from '../src/core/random.ts';
 import { parseScanFile } from '../src/modules/vulnerabilities/parsers/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MB = 1024 * 1024;
-
-/** Deterministic PRNG (mulberry32) so every run benchmarks the same file. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PLUGINS = [
   ['10863', 'SSL Certificate Information', 'General', 'www', 443],

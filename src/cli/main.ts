@@ -114,7 +114,8 @@ org
 program
   .command('demo')
   .description(
-    'Nạp dữ liệu mẫu tỉnh Yên Bái (2024) / load the Yên Bái demo data set (organisation tree + demo accounts). ' +
+    'Nạp dữ liệu mẫu tỉnh Yên Bái (2024) / load the Yên Bái demo data set (organisation tree, demo accounts, ' +
+      'information systems and dossiers, scan reports and network logs of the first half of 2024). ' +
       'Never run this against a production database.',
   )
   .option('--yes', 'load even though the database already holds organisations')
@@ -126,6 +127,9 @@ program
       const orgs = r.organisations;
       console.log(
         `Dữ liệu mẫu Yên Bái (${kind}): thêm ${orgs.created}, cập nhật ${orgs.updated}, không đổi ${orgs.unchanged}, lỗi ${orgs.errors}`,
+      );
+      console.log(
+        `Báo cáo quét / scan reports: ${r.findings.scanReports}; nhật ký mạng / network logs: ${r.findings.logFiles}`,
       );
       console.log('Tài khoản mẫu / demo accounts (passwords shown once):');
       for (const a of r.accounts)

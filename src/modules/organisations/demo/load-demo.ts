@@ -1,13 +1,48 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../core/db/client.ts';
 import { users } from '../../auth/auth.schema.ts';
 import { createUser } from '../../auth/auth.service.ts';
 import type { Actor } from '../../auth/scope.ts';
+import { demoSocData } from '../../soc/demo.ts';
+import { importIntel, ingestLogFile } from '../../soc/soc.service.ts';
 import { loadSystemsDemo } from '../../systems/demo/load-systems-demo.ts';
+import { demoHostAddresses, demoNessusReports } from '../../vulnerabilities/demo.ts';
+import { importScanFile } from '../../vulnerabilities/scan-import.ts';
 import { importOrganisationRows } from '../organisations.io.ts';
 import { organisations } from '../organisations.schema.ts';
 import { YEN_BAI_2024 } from './yen-bai.ts';
+
+/** The article's six-month figures (617 vulnerable computers, more than 84 scanning IPs, 2 contacts with C2 servers). */
+const ARTICLE = { vulnerableComputers: 617, scanningIps: 86 };
+
+/**
+ * Scanner reports and network logs for the same province, imported through the real importers (so loading twice
+ * is a no-op: the generated files are identical and recognised by their hash).
+ */
+async function loadFindingsDemo(db: Db, actor: Actor) {
+  const dir = await mkdtemp(join(tmpdir(), 'khien-demo-'));
+  try {
+    const hosts = demoHostAddresses(YEN_BAI_2024);
+    const reports = demoNessusReports(hosts, ARTICLE.vulnerableComputers);
+    for (const r of reports) {
+      const path = join(dir, r.name);
+      await writeFile(path, r.xml);
+      await importScanFile(db, actor, path, { scannedAt: new Date(r.scannedAt) });
+    }
+    const soc = demoSocData(hosts, ARTICLE.scanningIps);
+    await importIntel(db, actor, soc.intel, 'Demo: máy chủ C2 (tài liệu)');
+    const log = join(dir, 'conn.log');
+    await writeFile(log, soc.connLog);
+    await ingestLogFile(db, actor, log, { fileName: 'yenbai-conn-2024H1.log', format: 'zeek-tsv' });
+    return { scanReports: reports.length, logFiles: 1 };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /** One demo account per role besides the administrator (who is made through the setup link, as in production). */
 const DEMO_USERS = [
@@ -19,6 +54,7 @@ const DEMO_USERS = [
 ] as const;
 
 export type DemoResult = {
+  findings: { scanReports: number; logFiles: number };
   organisations: { created: number; updated: number; unchanged: number; errors: number };
   accounts: { username: string; role: string; password: string | null }[];
 };
@@ -75,7 +111,9 @@ export async function loadDemo(db: Db, actor: Actor): Promise<DemoResult> {
   }
   // Information systems, dossiers, plans and targets of the same province (after the accounts they notify).
   await loadSystemsDemo(db, actor);
+  const findings = await loadFindingsDemo(db, actor);
   return {
+    findings,
     organisations: {
       created: report.created,
       updated: report.updated,
