@@ -84,7 +84,9 @@ async function checkOrganisationForRole(db: Db, role: Role, organisationId: stri
 export async function createUser(db: Db, actor: Actor | null, input: NewUser): Promise<PresentedUser> {
   const username = input.username.trim().toLowerCase();
   if (!/^[a-z0-9._-]{3,64}$/.test(username))
-    throw new AppError('VALIDATION', 'Username: 3–64 letters, digits, dots, dashes or underscores', { field: 'username' });
+    throw new AppError('VALIDATION', 'Username: 3–64 letters, digits, dots, dashes or underscores', {
+      field: 'username',
+    });
   checkPasswordStrength(input.password, username);
   await checkOrganisationForRole(db, input.role, input.organisationId);
   const passwordHash = await hashPassword(input.password);
