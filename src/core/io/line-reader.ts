@@ -3,6 +3,7 @@
 // byte-level parsers can work on the buffer directly.
 
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
@@ -81,6 +82,90 @@ export async function forEachLine(input: AsyncIterable<Buffer | string>, onLine:
     onLine(carry, 0, end, ++lineNumber);
   }
   return lineNumber;
+}
+
+/**
+ * Receives whole lines: buf[start, end) holds one or more lines, each ending with `\n` (a last
+ * line without one gets it added), so a byte-level parser can walk many lines in one call.
+ */
+export type ChunkHandler = (buf: Buffer, start: number, end: number) => void;
+
+const FILE_CHUNK = 4 << 20;
+
+/** Splits a byte stream into runs of whole lines (see `ChunkHandler`). */
+export async function forEachChunk(input: AsyncIterable<Buffer | string>, onChunk: ChunkHandler): Promise<void> {
+  let carry: Buffer | null = null;
+  for await (const piece of input) {
+    let buf = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    if (carry) {
+      buf = Buffer.concat([carry, buf]);
+      carry = null;
+    }
+    const last = buf.lastIndexOf(NEWLINE);
+    if (last >= 0) onChunk(buf, 0, last + 1);
+    if (last + 1 < buf.length) carry = buf.subarray(last + 1);
+  }
+  if (carry && carry.length > 0) onChunk(Buffer.concat([carry, Buffer.from('\n')]), 0, carry.length + 1);
+}
+
+/**
+ * `forEachChunk` over a path: regular files are read into one reusable buffer (no stream, no
+ * copy per chunk); `-` (stdin) and gzip files (detected by magic bytes) go through `openInput`.
+ */
+export async function forEachFileChunk(path: string, onChunk: ChunkHandler): Promise<void> {
+  if (path === '-') return forEachChunk(openInput(path), onChunk);
+  const file = await open(path, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(FILE_CHUNK);
+    let filled = 0;
+    let first = true;
+    for (;;) {
+      if (filled === buf.length) {
+        // One line longer than the buffer: grow it.
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, filled);
+        buf = bigger;
+      }
+      const { bytesRead } = await file.read(buf, filled, buf.length - filled, null);
+      if (first) {
+        first = false;
+        if (bytesRead >= 2 && buf[0] === GZIP_MAGIC_0 && buf[1] === GZIP_MAGIC_1) {
+          await file.close();
+          return forEachChunk(openInput(path), onChunk);
+        }
+      }
+      if (bytesRead === 0) break;
+      const scanFrom = filled;
+      filled += bytesRead;
+      const last = buf.lastIndexOf(NEWLINE, filled - 1);
+      if (last < scanFrom) continue;
+      onChunk(buf, 0, last + 1);
+      buf.copyWithin(0, last + 1, filled);
+      filled -= last + 1;
+    }
+    if (filled > 0) {
+      const tail = Buffer.allocUnsafe(filled + 1);
+      buf.copy(tail, 0, 0, filled);
+      tail[filled] = NEWLINE;
+      onChunk(tail, 0, filled + 1);
+    }
+  } finally {
+    await file.close().catch(() => undefined);
+  }
+}
+
+/** Calls `onLine` for each line of a chunk (see `ChunkHandler`), numbered after `lineNumber`; returns the last number. */
+export function linesOfChunk(buf: Buffer, start: number, end: number, lineNumber: number, onLine: LineHandler): number {
+  let n = lineNumber;
+  let at = start;
+  while (at < end) {
+    let newline = buf.indexOf(NEWLINE, at);
+    if (newline < 0 || newline >= end) newline = end;
+    const lineEnd = newline > at && buf[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
+    onLine(buf, at, lineEnd, ++n);
+    at = newline + 1;
+  }
+  return n;
 }
 
 /** Convenience for small inputs: every line of a file (or stdin) as text. */

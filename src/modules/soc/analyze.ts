@@ -3,7 +3,7 @@
 
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { forEachLine, openInput } from '../../core/io/line-reader.ts';
+import { forEachChunk, forEachFileChunk, forEachLine, openInput } from '../../core/io/line-reader.ts';
 import type { EngineConfigInput } from './engine/config.ts';
 import { createDetector } from './engine/detector.ts';
 import type { Findings, Indicator } from './engine/types.ts';
@@ -53,6 +53,7 @@ export async function analyzeStreams(inputs: AnalyzeInput[], options: AnalyzeOpt
     let rejected = 0;
     const sink = {
       emit: detector.push,
+      flows: detector.pushFlows,
       reject(line: number, reason: string) {
         rejected++;
         if (errors.length < maxErrors) errors.push({ input: input.name, line, reason });
@@ -60,8 +61,18 @@ export async function analyzeStreams(inputs: AnalyzeInput[], options: AnalyzeOpt
     };
     const format = options.format ?? 'auto';
     const parser = format === 'auto' ? new AutoParser(input.name, sink) : createParser(format, input.name, sink);
-    const stream = input.stream ?? openInput(input.path ?? input.name);
-    await forEachLine(stream, (buf, start, end, line) => parser.line(buf, start, end, line));
+    if (parser.chunk) {
+      // Whole runs of lines per call; plain files are read without streams.
+      let lineNumber = 0;
+      const onChunk = (buf: Buffer, start: number, end: number) => {
+        lineNumber = (parser.chunk as NonNullable<typeof parser.chunk>)(buf, start, end, lineNumber);
+      };
+      if (input.stream) await forEachChunk(input.stream, onChunk);
+      else await forEachFileChunk(input.path ?? input.name, onChunk);
+    } else {
+      const stream = input.stream ?? openInput(input.path ?? input.name);
+      await forEachLine(stream, (buf, start, end, line) => parser.line(buf, start, end, line));
+    }
     summaries.push({
       name: input.name,
       format: parser instanceof AutoParser ? parser.format : (format as LogFormat),

@@ -5,6 +5,7 @@ import { formatIpKey, type IpKey } from '../../../core/net/ip.ts';
 import type { PrefixTrie } from '../../../core/net/prefix-trie.ts';
 import type { EngineConfig } from './config.ts';
 import { toEvidence } from './evidence.ts';
+import type { FlowBatch } from './flow-batch.ts';
 import type { IntelIndex } from './intel-index.ts';
 import type { ContactFinding, Indicator, SocEvent } from './types.ts';
 
@@ -33,6 +34,19 @@ export class ContactDetector {
         (event.url ? intel.matchUrl(event.url, event.ts) : undefined) ?? intel.matchName(event.name, event.ts);
       if (byName) this.record(event.src, byName, 'outbound', event);
     }
+  }
+
+  /** `push(batch.event(i))` for a columnar flow, building the event only on a match. */
+  pushAt(batch: FlowBatch, i: number): void {
+    const intel = this.intel;
+    if (!intel.hasAddresses) return;
+    const ts = batch.ts[i] as number;
+    const toIndicator = intel.matchAddress(batch.dst[i] as number, ts);
+    const fromIndicator = intel.matchAddress(batch.src[i] as number, ts);
+    if (!toIndicator && !fromIndicator) return;
+    const event = batch.event(i);
+    if (toIndicator) this.record(event.src, toIndicator, 'outbound', event);
+    if (fromIndicator) this.record(event.dst, fromIndicator, 'inbound', event);
   }
 
   private record(host: IpKey, indicator: Indicator, direction: ContactFinding['direction'], event: SocEvent): void {

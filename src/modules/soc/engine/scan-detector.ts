@@ -6,7 +6,16 @@ import { formatIpKey, type IpKey } from '../../../core/net/ip.ts';
 import { PrefixTrie } from '../../../core/net/prefix-trie.ts';
 import type { EngineConfig } from './config.ts';
 import { protocolName, toEvidence } from './evidence.ts';
-import { HyperLogLog, hashIpKey, RotatingBloomFilter, Row, SaturatingSet, SourceTable } from './sketches.ts';
+import type { FlowBatch } from './flow-batch.ts';
+import {
+  HyperLogLog,
+  hashIpKey,
+  hashString,
+  RotatingBloomFilter,
+  Row,
+  SaturatingSet,
+  SourceTable,
+} from './sketches.ts';
 import type { FlowEvent, ScanKind, ScannerFinding, ScanRule, ScanRuleHit } from './types.ts';
 import { Outcome, Protocol } from './types.ts';
 
@@ -64,18 +73,27 @@ export class ScanDetector {
   /** Port → 1 when listed: a byte per port beats a Set lookup on every event. */
   private readonly ignoredPorts = new Uint8Array(65536);
   private readonly backscatterPorts = new Uint8Array(65536);
-  private readonly pending: FlowEvent[] = Array.from({ length: BATCH }, () => ({
-    kind: 'flow',
-    input: '',
-    line: 0,
-    ts: 0,
-    src: 0,
-    dst: 0,
-    srcPort: 0,
-    dstPort: 0,
-    proto: 0,
-    outcome: Outcome.Unknown,
-  }));
+  /**
+   * Queued events in columns (no object per event): addresses as numbers for IPv4, with the
+   * IPv6 text beside them when there is one; hashes, Bloom positions and rows found ahead.
+   */
+  private readonly pTs = new Float64Array(BATCH);
+  private readonly pSrc = new Float64Array(BATCH);
+  private readonly pDst = new Float64Array(BATCH);
+  private readonly pSrcV6: Array<string | null> = new Array(BATCH).fill(null);
+  private readonly pDstV6: Array<string | null> = new Array(BATCH).fill(null);
+  private readonly pSrcPort = new Int32Array(BATCH);
+  private readonly pDstPort = new Int32Array(BATCH);
+  private readonly pProto = new Int32Array(BATCH);
+  private readonly pOutcome = new Int32Array(BATCH);
+  private readonly pLine = new Float64Array(BATCH);
+  private readonly pInput: string[] = new Array(BATCH).fill('');
+  private readonly pDetail: Array<string | undefined> = new Array(BATCH).fill(undefined);
+  private readonly pSrcHash = new Int32Array(BATCH);
+  private readonly pDstHash = new Int32Array(BATCH);
+  private readonly pBloomPair = new Int32Array(BATCH);
+  private readonly pBloomBits = new Int32Array(BATCH);
+  private readonly pRow = new Int32Array(BATCH);
   private pendingCount = 0;
   /** Sink for the batch's warming loads, so the compiler keeps them. */
   loaded = 0;
@@ -112,81 +130,161 @@ export class ScanDetector {
     const outcome = event.outcome;
     if (outcome === Outcome.Unknown) return;
     const proto = event.proto;
-    const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
-    if (proto !== Protocol.Tcp && !isIcmp && !(proto === Protocol.Udp && this.config.scan.countUdp)) return;
-    if (
-      isMulticastOrBroadcast(event.dst) ||
-      (!isIcmp &&
-        (this.ignoredPorts[event.dstPort] === 1 ||
-          (event.dstPort >= 1024 && this.backscatterPorts[event.srcPort] === 1)))
-    ) {
-      this.stats.ignored++;
-      return;
-    }
-    const queued = this.pending[this.pendingCount++] as FlowEvent;
-    queued.input = event.input;
-    queued.line = event.line;
-    queued.ts = event.ts;
-    queued.src = event.src;
-    queued.dst = event.dst;
-    queued.srcPort = event.srcPort;
-    queued.dstPort = event.dstPort;
-    queued.proto = proto;
-    queued.outcome = outcome;
-    queued.detail = event.detail;
+    const dstPort = event.dstPort;
+    if (!this.accepts(proto, event.dst, event.srcPort, dstPort)) return;
+    const i = this.pendingCount++;
+    const src = event.src;
+    const dst = event.dst;
+    if (typeof src === 'number') {
+      this.pSrc[i] = src;
+      this.pSrcV6[i] = null;
+    } else this.pSrcV6[i] = src;
+    if (typeof dst === 'number') {
+      this.pDst[i] = dst;
+      this.pDstV6[i] = null;
+    } else this.pDstV6[i] = dst;
+    this.pTs[i] = event.ts;
+    this.pSrcPort[i] = event.srcPort;
+    this.pDstPort[i] = dstPort;
+    this.pProto[i] = proto;
+    this.pOutcome[i] = outcome;
+    this.pLine[i] = event.line;
+    this.pInput[i] = event.input;
+    this.pDetail[i] = event.detail;
     if (this.pendingCount === BATCH) this.flush();
   }
 
+  /** Queues event `i` of a columnar IPv4 batch: the same as `push(batch.event(i))`, without the object. */
+  pushAt(batch: FlowBatch, at: number): void {
+    const outcome = batch.outcome[at] as number;
+    if (outcome === Outcome.Unknown) return;
+    const proto = batch.proto[at] as number;
+    const dst = batch.dst[at] as number;
+    const dstPort = batch.dstPort[at] as number;
+    if (!this.accepts(proto, dst, batch.srcPort[at] as number, dstPort)) return;
+    const i = this.pendingCount++;
+    this.pSrc[i] = batch.src[at] as number;
+    this.pSrcV6[i] = null;
+    this.pDst[i] = dst;
+    this.pDstV6[i] = null;
+    this.pTs[i] = batch.ts[at] as number;
+    this.pSrcPort[i] = batch.srcPort[at] as number;
+    this.pDstPort[i] = dstPort;
+    this.pProto[i] = proto;
+    this.pOutcome[i] = outcome;
+    this.pLine[i] = batch.line[at] as number;
+    this.pInput[i] = batch.input;
+    this.pDetail[i] = undefined;
+    if (this.pendingCount === BATCH) this.flush();
+  }
+
+  /** Whether a judged attempt is counted at all: protocol, multicast target, ignored and backscatter ports. */
+  private accepts(proto: number, dst: IpKey, srcPort: number, dstPort: number): boolean {
+    const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
+    if (proto !== Protocol.Tcp && !isIcmp && !(proto === Protocol.Udp && this.config.scan.countUdp)) return false;
+    if (
+      isMulticastOrBroadcast(dst) ||
+      (!isIcmp && (this.ignoredPorts[dstPort] === 1 || (dstPort >= 1024 && this.backscatterPorts[srcPort] === 1)))
+    ) {
+      this.stats.ignored++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Queued event `i` as an object (evidence only). */
+  private eventAt(i: number): FlowEvent {
+    return {
+      kind: 'flow',
+      input: this.pInput[i] as string,
+      line: this.pLine[i] as number,
+      ts: this.pTs[i] as number,
+      src: this.pSrcV6[i] ?? (this.pSrc[i] as number),
+      dst: this.pDstV6[i] ?? (this.pDst[i] as number),
+      srcPort: this.pSrcPort[i] as number,
+      dstPort: this.pDstPort[i] as number,
+      proto: this.pProto[i] as number,
+      outcome: this.pOutcome[i] as Outcome,
+      detail: this.pDetail[i],
+    };
+  }
+
   /**
-   * Counts the queued events. Their index slots, Bloom blocks and source rows are loaded in
-   * tight loops first: the cache misses of a whole batch overlap instead of stalling one event
-   * at a time (they dominated the per-event cost), then events are counted in order.
+   * Counts the queued events. Their hashes are computed once, and their index slots, Bloom
+   * blocks and source rows are loaded in tight loops first: the cache misses of a whole batch
+   * overlap instead of stalling one event at a time (they dominated the per-event cost), then
+   * events are counted in order.
    */
   flush(): void {
     const n = this.pendingCount;
     if (n === 0) return;
     this.pendingCount = 0;
-    const pending = this.pending;
     const sources = this.sources;
+    const bloom = this.firstContacts;
     const trw = this.config.scan.trw.enabled;
+    const pSrcV6 = this.pSrcV6;
+    const pDstV6 = this.pDstV6;
+    const pSrc = this.pSrc;
+    const pDst = this.pDst;
+    const pSrcHash = this.pSrcHash;
+    const pDstHash = this.pDstHash;
+    const pProto = this.pProto;
+    const pRow = this.pRow;
     let loaded = 0;
     for (let i = 0; i < n; i++) {
-      const event = pending[i] as FlowEvent;
-      loaded ^= sources.touch(event.src);
-      if (trw && event.proto === Protocol.Tcp)
-        loaded ^= this.firstContacts.touch(hashIpKey(event.src), hashIpKey(event.dst));
+      const v6s = pSrcV6[i];
+      const v6d = pDstV6[i];
+      const srcHash = v6s === null ? (pSrc[i] as number) : hashString(v6s as string);
+      const dstHash = v6d === null ? (pDst[i] as number) : hashString(v6d as string);
+      pSrcHash[i] = srcHash;
+      pDstHash[i] = dstHash;
+      if (v6s === null) loaded ^= sources.touchV4(srcHash >>> 0);
+      if (trw && pProto[i] === Protocol.Tcp) {
+        const pair = bloom.pairOf(srcHash >>> 0, dstHash >>> 0);
+        this.pBloomPair[i] = pair;
+        this.pBloomBits[i] = bloom.bitsOf(srcHash >>> 0, dstHash >>> 0);
+        loaded ^= bloom.touchPair(pair);
+      }
     }
-    for (let i = 0; i < n; i++) loaded ^= sources.touchRow((pending[i] as FlowEvent).src);
+    for (let i = 0; i < n; i++) {
+      const v6s = pSrcV6[i];
+      const row = v6s === null ? sources.findV4(pSrcHash[i] as number) : sources.find(v6s as string);
+      pRow[i] = row;
+      if (row >= 0) loaded ^= sources.i32[8 * row] as number;
+    }
     this.loaded = loaded;
-    for (let i = 0; i < n; i++) this.count(pending[i] as FlowEvent);
+    const epoch = sources.epoch;
+    for (let i = 0; i < n; i++) this.count(i, epoch);
   }
 
-  private count(event: FlowEvent): void {
-    const outcome = event.outcome;
-    const proto = event.proto;
+  private count(i: number, epoch: number): void {
+    const outcome = this.pOutcome[i] as number;
+    const proto = this.pProto[i] as number;
     const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
-    const src = event.src;
-    const dst = event.dst;
-    if (this.allowList.size > 0 && this.isAllowListed(src)) {
+    const v6s = this.pSrcV6[i] as string | null;
+    const srcHash = (this.pSrcHash[i] as number) >>> 0;
+    if (this.allowList.size > 0 && this.isAllowListed(v6s, srcHash)) {
       this.stats.allowListed++;
       return;
     }
-    const ts = event.ts;
+    const ts = this.pTs[i] as number;
     const window = Math.floor(ts / this.config.scan.windowSeconds);
     if (window > this.currentWindow) this.currentWindow = window;
-    const row = this.sourceRow(src, ts);
+    let row = this.pRow[i] as number;
+    if (row < 0 || this.sources.epoch !== epoch) row = this.sourceRow(v6s, srcHash, ts);
+    else this.sources.i32[8 * row + Row.touched] = this.currentWindow;
     const sources = this.sources;
-    const dstHash = hashIpKey(dst);
+    const dstHash = (this.pDstHash[i] as number) >>> 0;
     const failed = outcome !== Outcome.Ok;
     if (proto === Protocol.Tcp && this.config.scan.trw.enabled) {
       // Only first contacts of (src, dst) count: repeated tries to one server say nothing new.
-      if (!this.firstContacts.testAndAdd(hashIpKey(src), dstHash)) {
+      if (!this.firstContacts.testAndAddAt(this.pBloomPair[i] as number, this.pBloomBits[i] as number)) {
         const at = 4 * row + Row.trwScore;
         const previous = sources.f64[at] as number;
         const score = previous + (failed ? this.trwFailStep : this.trwSuccessStep);
         sources.f64[at] = Math.max(0, score);
         if (score >= this.trwAlarm && previous < this.trwAlarm) {
-          this.fire(row, src, event, {
+          this.fire(row, i, {
             rule: 'trw',
             threshold: round(this.trwAlarm),
             observed: round(score),
@@ -200,7 +298,7 @@ export class ScanDetector {
     }
     if (failed) {
       this.stats.failedAttempts++;
-      this.countFailure(row, src, event, window, dstHash, isIcmp);
+      this.countFailure(row, i, window, dstHash, isIcmp);
     }
     if (((sources.i32[8 * row + Row.flags] as number) & DETECTED) === 0) return;
     const current = (sources.getCold(row) as SourceCold).detection as Detection;
@@ -209,12 +307,13 @@ export class ScanDetector {
     if (!failed) return;
     current.finding.failedAttempts++;
     current.targets.add(dstHash);
-    current.ports.add(portKey(proto, event.dstPort));
-    if (current.finding.evidence.length < this.config.evidenceSamples) current.finding.evidence.push(toEvidence(event));
+    current.ports.add(portKey(proto, this.pDstPort[i] as number));
+    if (current.finding.evidence.length < this.config.evidenceSamples)
+      current.finding.evidence.push(toEvidence(this.eventAt(i)));
   }
 
-  private isAllowListed(src: IpKey): boolean {
-    return (typeof src === 'number' ? this.allowList.lookupV4(src) : this.allowList.lookup(src)) === true;
+  private isAllowListed(v6: string | null, v4: number): boolean {
+    return (v6 === null ? this.allowList.lookupV4(v4) : this.allowList.lookup(v6)) === true;
   }
 
   private isInternal(src: IpKey): boolean {
@@ -222,10 +321,11 @@ export class ScanDetector {
   }
 
   /** The source's row, created (and the table evicted if full) on first sight; marks it seen now. */
-  private sourceRow(src: IpKey, ts: number): number {
+  private sourceRow(v6: string | null, v4: number, ts: number): number {
     const sources = this.sources;
-    let row = sources.find(src);
+    let row = v6 === null ? sources.findV4(v4) : sources.find(v6);
     if (row < 0) {
+      const src: IpKey = v6 ?? v4;
       if (sources.size >= this.config.scan.maxTrackedSources) this.evict();
       row = sources.insert(src);
       sources.f64[4 * row + Row.firstSeen] = ts;
@@ -274,14 +374,7 @@ export class ScanDetector {
     }
   }
 
-  private countFailure(
-    row: number,
-    src: IpKey,
-    event: FlowEvent,
-    window: number,
-    dstHash: number,
-    isIcmp: boolean,
-  ): void {
+  private countFailure(row: number, i: number, window: number, dstHash: number, isIcmp: boolean): void {
     const scan = this.config.scan;
     const sources = this.sources;
     const state = this.coldState(row);
@@ -290,8 +383,10 @@ export class ScanDetector {
       state.byPort = null;
       state.byTarget = null;
     }
-    const proto = event.proto;
-    const port = portKey(proto, event.dstPort);
+    const proto = this.pProto[i] as number;
+    const dstPort = this.pDstPort[i] as number;
+    const ts = this.pTs[i] as number;
+    const port = portKey(proto, dstPort);
     const horizontalThreshold = isIcmp
       ? scan.icmpSweepThreshold
       : (sources.i32[8 * row + Row.flags] as number) & INTERNAL
@@ -305,32 +400,32 @@ export class ScanDetector {
     }
     if (targets?.add(dstHash) && targets.size === horizontalThreshold) {
       const rule: ScanRule = isIcmp ? 'icmp-sweep' : 'horizontal';
-      this.fire(row, src, event, {
+      this.fire(row, i, {
         rule,
         threshold: horizontalThreshold,
         observed: targets.size,
-        at: event.ts,
+        at: ts,
         windowStart: window * scan.windowSeconds,
         windowSeconds: scan.windowSeconds,
-        port: event.dstPort,
+        port: dstPort,
         proto: protocolName(proto),
-        explanation: `${targets.size} distinct targets with failed ${protocolName(proto)}/${event.dstPort} attempts within ${scan.windowSeconds}s (threshold ${horizontalThreshold})`,
+        explanation: `${targets.size} distinct targets with failed ${protocolName(proto)}/${dstPort} attempts within ${scan.windowSeconds}s (threshold ${horizontalThreshold})`,
       });
     }
     if (isIcmp) return;
     state.byTarget ??= new Map();
-    const dst = event.dst;
+    const dst: IpKey = this.pDstV6[i] ?? (this.pDst[i] as number);
     let ports = state.byTarget.get(dst);
     if (!ports && state.byTarget.size < scan.maxKeysPerSource) {
       ports = new SaturatingSet(scan.verticalThreshold + 2);
       state.byTarget.set(dst, ports);
     }
     if (ports?.add(port) && ports.size === scan.verticalThreshold) {
-      this.fire(row, src, event, {
+      this.fire(row, i, {
         rule: 'vertical',
         threshold: scan.verticalThreshold,
         observed: ports.size,
-        at: event.ts,
+        at: ts,
         windowStart: window * scan.windowSeconds,
         windowSeconds: scan.windowSeconds,
         target: formatIpKey(dst),
@@ -339,21 +434,21 @@ export class ScanDetector {
     }
   }
 
-  private fire(row: number, src: IpKey, event: FlowEvent, hit: ScanRuleHit): void {
+  private fire(row: number, i: number, hit: ScanRuleHit): void {
     let detection = this.sources.getCold(row)?.detection;
     if (!detection) {
       if (this.detections.size >= this.config.maxFindings) {
         this.stats.droppedFindings++;
         return;
       }
-      detection = this.detect(row, src, event);
+      detection = this.detect(row, this.pSrcV6[i] ?? (this.pSrc[i] as number), this.pTs[i] as number);
     }
     const counts = detection.finding.ruleCounts;
     counts[hit.rule] = (counts[hit.rule] ?? 0) + 1;
     if ((counts[hit.rule] as number) <= MAX_HITS_PER_RULE) detection.finding.rules.push(hit);
   }
 
-  private detect(row: number, src: IpKey, event: FlowEvent): Detection {
+  private detect(row: number, src: IpKey, ts: number): Detection {
     const sources = this.sources;
     const flags = sources.i32[8 * row + Row.flags] as number;
     const state = this.coldState(row);
@@ -364,8 +459,8 @@ export class ScanDetector {
         slow: false,
         internal: (flags & INTERNAL) !== 0,
         firstSeen: sources.f64[4 * row + Row.firstSeen] as number,
-        lastSeen: event.ts,
-        detectedAt: event.ts,
+        lastSeen: ts,
+        detectedAt: ts,
         attempts: 0,
         failedAttempts: 0,
         distinctTargets: 0,

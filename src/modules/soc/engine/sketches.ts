@@ -140,12 +140,30 @@ export class RotatingBloomFilter {
 
   /** Records the pair; returns true if it was (probably) seen before. */
   testAndAdd(a: number, b: number): boolean {
-    const words = this.words;
+    return this.testAndAddAt(this.pairOf(a, b), this.bitsOf(a, b));
+  }
+
+  /** Word offset of the pair's two blocks (computed ahead of `testAndAddAt`). */
+  pairOf(a: number, b: number): number {
+    return (mix32(a ^ mix32(b)) & this.blockMask) << 5;
+  }
+
+  /** Which 4 bits of its block the pair sets (computed ahead of `testAndAddAt`). */
+  bitsOf(a: number, b: number): number {
     const h1 = mix32(a ^ mix32(b));
     const h2 = mix32(b ^ 0x27d4eb2d ^ mix32(a + 0x165667b1));
     // Bits 0-7, 8-15, 16-23, 24-31 of h2 (plus a bit of h1) pick 4 of the block's 512 bits.
-    const h = h2 ^ ((h1 >>> 23) << 8);
-    const pair = (h1 & this.blockMask) << 5;
+    return h2 ^ ((h1 >>> 23) << 8);
+  }
+
+  /** Loads the blocks at `pair` (from `pairOf`) ahead of use; the value means nothing. */
+  touchPair(pair: number): number {
+    return (this.words[pair] as number) ^ (this.words[pair + 31] as number);
+  }
+
+  /** `testAndAdd` with the pair's position and bits already computed. */
+  testAndAddAt(pair: number, h: number): boolean {
+    const words = this.words;
     if (RotatingBloomFilter.has(words, pair + this.current, h)) return true;
     const seenBefore = RotatingBloomFilter.has(words, pair + 16 - this.current, h);
     if (this.inserted >= this.capacity) {
@@ -191,6 +209,8 @@ export class SourceTable<T> {
   f64: Float64Array;
   i32: Int32Array;
   size = 0;
+  /** Changes whenever rows are renumbered (`retain`): row numbers found before are then stale. */
+  epoch = 0;
 
   constructor() {
     this.index = new Int32Array(2 * 1024);
@@ -211,6 +231,24 @@ export class SourceTable<T> {
       if (row === 0) return -1;
       if (index[2 * i] === k) return row - 1;
     }
+  }
+
+  /** `find` for an IPv4 key (as u32 or its int32 bits). */
+  findV4(key: number): number {
+    const index = this.index;
+    const mask = (index.length >>> 1) - 1;
+    const k = key | 0;
+    for (let i = mix32(k) & mask; ; i = (i + 1) & mask) {
+      const row = index[2 * i + 1] as number;
+      if (row === 0) return -1;
+      if (index[2 * i] === k) return row - 1;
+    }
+  }
+
+  /** `touch` for an IPv4 key. */
+  touchV4(key: number): number {
+    const index = this.index;
+    return index[2 * (mix32(key) & ((index.length >>> 1) - 1)) + 1] as number;
   }
 
   /** Loads the key's home index slot ahead of `find` (cache warming); the value means nothing. */
@@ -257,6 +295,7 @@ export class SourceTable<T> {
   /** Keeps only the rows for which `keep` is true (rows are renumbered); returns how many were dropped. */
   retain(keep: (row: number) => boolean): number {
     const before = this.size;
+    this.epoch++;
     const f64 = this.f64;
     const v6Keys = this.v6Keys;
     this.v6 = new Map();

@@ -72,4 +72,20 @@ export class AutoParser implements LineParser {
     }
     this.parser.line(buf, start, end, lineNumber);
   }
+
+  chunk(buf: Buffer, start: number, end: number, lineNumber: number): number {
+    if (this.parser?.chunk) return this.parser.chunk(buf, start, end, lineNumber);
+    // Until the format is known (and for parsers without a chunk path), line by line.
+    let n = lineNumber;
+    let at = start;
+    while (at < end) {
+      let newline = buf.indexOf(10, at);
+      if (newline < 0 || newline >= end) newline = end;
+      const lineEnd = newline > at && buf[newline - 1] === 13 ? newline - 1 : newline;
+      this.line(buf, at, lineEnd, ++n);
+      at = newline + 1;
+      if (this.parser?.chunk && at < end) return this.parser.chunk(buf, at, end, n);
+    }
+    return n;
+  }
 }

@@ -1,5 +1,6 @@
 // The contract between log parsers and whoever drives them (CLI, collectors, server ingestion).
 
+import type { FlowBatch } from '../engine/flow-batch.ts';
 import type { SocEvent } from '../engine/types.ts';
 
 export interface ParseError {
@@ -13,6 +14,11 @@ export interface ParseSink {
   /** The event may be a reused object: consume it before returning. */
   emit(event: SocEvent): void;
   reject(line: number, reason: string): void;
+  /**
+   * Optional columnar path: byte-level parsers may hand IPv4 flows over in batches instead of
+   * one `emit` each (the batch is reused after the call). Order with `emit` is preserved.
+   */
+  flows?(batch: FlowBatch): void;
 }
 
 /** A parser of one line-oriented input; it keeps header state (Zeek `#fields`, CSV header) between lines. */
@@ -22,6 +28,11 @@ export interface LineParser {
   /** Well-formed lines with nothing for the engine (syslog from other programs, EVE stats). */
   readonly skipped?: number;
   line(buf: Buffer, start: number, end: number, lineNumber: number): void;
+  /**
+   * Optional: many whole lines at once (buf[start, end), each ending with `\n`, numbered from
+   * `lineNumber + 1`), the same as `line` for each; returns the number of the last line.
+   */
+  chunk?(buf: Buffer, start: number, end: number, lineNumber: number): number;
 }
 
 export type LogFormat = 'zeek-tsv' | 'zeek-json' | 'eve' | 'nfdump-csv' | 'syslog';

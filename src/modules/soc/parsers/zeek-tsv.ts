@@ -3,6 +3,7 @@
 // Headers (#separator, #unset_field, #path, #fields) may repeat, e.g. in concatenated logs.
 
 import { type IpKey, parseIPv4Bytes, parseIpKey } from '../../../core/net/ip.ts';
+import { FlowBatch } from '../engine/flow-batch.ts';
 import { type FlowEvent, type NameEvent, Outcome } from '../engine/types.ts';
 import type { LineParser, ParseSink } from './types.ts';
 import { connOutcome, type ZeekLog, zeekLogKind, zeekProtocol } from './zeek-records.ts';
@@ -96,9 +97,12 @@ export class ZeekTsvParser implements LineParser {
   private readonly ends = new Int32Array(MAX_FIELDS);
   private readonly flow: FlowEvent;
   private readonly nameEvent: NameEvent;
+  /** Field starts of the line being walked by `chunk`; field k ends at fieldAt[k + 1] - 1. */
+  private readonly fieldAt = new Int32Array(MAX_FIELDS + 2);
+  private batch: FlowBatch | null = null;
 
   constructor(
-    input: string,
+    private readonly input: string,
     private readonly sink: ParseSink,
   ) {
     const origin = { input, line: 0, ts: 0, src: 0, dst: 0, srcPort: 0, dstPort: 0 };
@@ -190,6 +194,144 @@ export class ZeekTsvParser implements LineParser {
     event.url = event.name && uri ? `http://${event.name}${uri}` : undefined;
     this.records++;
     this.sink.emit(event);
+  }
+
+  /**
+   * Many lines in one pass: conn.log records with IPv4 addresses are walked byte by byte once
+   * (line end and tabs together) and go to the sink in columnar batches; anything else
+   * (headers, other logs, IPv6, malformed lines) takes `line`, which also reports errors.
+   */
+  chunk(buf: Buffer, start: number, end: number, lineNumber: number): number {
+    const sink = this.sink;
+    let n = lineNumber;
+    if (!sink.flows) return this.lineByLine(buf, start, end, n);
+    let batch = this.batch;
+    if (!batch) {
+      batch = new FlowBatch();
+      batch.input = this.input;
+      this.batch = batch;
+    }
+    if (end > start && buf[end - 1] !== 10) {
+      // Not the promised whole lines: the unterminated tail goes through `line` on its own.
+      const whole = buf.lastIndexOf(10, end - 1) + 1;
+      n = whole > start ? this.chunk(buf, start, whole, n) : n;
+      const tail = Math.max(start, whole);
+      this.line(buf, tail, end > tail && buf[end - 1] === 13 ? end - 1 : end, ++n);
+      return n;
+    }
+    const at = this.fieldAt;
+    let i = start;
+    while (i < end) {
+      const lineStart = i;
+      n++;
+      const columns = this.columns;
+      const names = this.fieldNames;
+      if (buf[i] === HASH || columns === null || names === null || this.log !== 'conn' || this.separator !== 9) {
+        i = this.slowLine(buf, lineStart, n);
+        continue;
+      }
+      let fields = 0;
+      at[0] = i;
+      let c = buf[i] as number;
+      while (c !== 10) {
+        if (c === 9) at[++fields] = i + 1;
+        c = buf[++i] as number;
+      }
+      const lineEnd = i > lineStart && buf[i - 1] === 13 ? i - 1 : i;
+      i++;
+      fields++;
+      if (fields !== names.length || fields > MAX_FIELDS) {
+        this.slowLine(buf, lineStart, n);
+        continue;
+      }
+      at[fields] = lineEnd + 1;
+      const ts = parseDecimal(buf, at[columns.ts] as number, (at[columns.ts + 1] as number) - 1);
+      const src = parseIPv4Bytes(buf, at[columns.origH] as number, (at[columns.origH + 1] as number) - 1);
+      const dst = parseIPv4Bytes(buf, at[columns.respH] as number, (at[columns.respH + 1] as number) - 1);
+      const srcPort = parseUint(buf, at[columns.origP] as number, (at[columns.origP + 1] as number) - 1, 65535);
+      let dstPort = parseUint(buf, at[columns.respP] as number, (at[columns.respP + 1] as number) - 1, 65535);
+      const protoStart = at[columns.proto] as number;
+      const protoLength = (at[columns.proto + 1] as number) - 1 - protoStart;
+      const p0 = buf[protoStart];
+      const p1 = buf[protoStart + 1];
+      const p2 = buf[protoStart + 2];
+      const proto =
+        protoLength === 3 && p0 === 116 && p1 === 99 && p2 === 112
+          ? 6
+          : protoLength === 3 && p0 === 117 && p1 === 100 && p2 === 112
+            ? 17
+            : protoLength === 4 && p0 === 105 && p1 === 99 && p2 === 109 && buf[protoStart + 3] === 112
+              ? 1
+              : 0;
+      const stateStart = at[columns.state] as number;
+      const stateEnd = (at[columns.state + 1] as number) - 1;
+      const state = stateEnd - stateStart <= 6 ? connStates.get(packAscii(buf, stateStart, stateEnd)) : undefined;
+      if (Number.isNaN(ts) || src < 0 || dst < 0 || srcPort < 0 || dstPort < 0 || proto === 0 || state === undefined) {
+        this.slowLine(buf, lineStart, n);
+        continue;
+      }
+      let hasData = false;
+      if ((state === 'RSTO' || state === 'RSTR') && columns.history >= 0) {
+        const historyEnd = (at[columns.history + 1] as number) - 1;
+        for (let h = at[columns.history] as number; h < historyEnd; h++) {
+          const b = buf[h];
+          if (b === 68 || b === 100) {
+            hasData = true;
+            break;
+          }
+        }
+      }
+      let respPkts = -1;
+      if (proto === 1) {
+        // Zeek logs the ICMP type in id.orig_p and the code in id.resp_p.
+        dstPort = srcPort;
+        if (columns.respPkts >= 0) {
+          respPkts = parseUint(
+            buf,
+            at[columns.respPkts] as number,
+            (at[columns.respPkts + 1] as number) - 1,
+            Number.MAX_SAFE_INTEGER,
+          );
+        }
+      }
+      const k = batch.size++;
+      batch.ts[k] = ts;
+      batch.src[k] = src;
+      batch.dst[k] = dst;
+      batch.srcPort[k] = srcPort;
+      batch.dstPort[k] = dstPort;
+      batch.proto[k] = proto;
+      batch.outcome[k] = connOutcome(proto, state, hasData, respPkts, dstPort);
+      batch.line[k] = n;
+      this.records++;
+      if (k + 1 === batch.capacity) this.flushBatch();
+    }
+    this.flushBatch();
+    return n;
+  }
+
+  /** Hands the batched flows over (before any event is emitted one by one, to keep the order). */
+  private flushBatch(): void {
+    const batch = this.batch;
+    if (batch && batch.size > 0) {
+      (this.sink.flows as NonNullable<ParseSink['flows']>)(batch);
+      batch.size = 0;
+    }
+  }
+
+  /** One line of a chunk through `line`; returns where the next line starts. */
+  private slowLine(buf: Buffer, lineStart: number, lineNumber: number): number {
+    this.flushBatch();
+    const newline = buf.indexOf(10, lineStart);
+    const lineEnd = newline > lineStart && buf[newline - 1] === 13 ? newline - 1 : newline;
+    this.line(buf, lineStart, lineEnd, lineNumber);
+    return newline + 1;
+  }
+
+  private lineByLine(buf: Buffer, start: number, end: number, lineNumber: number): number {
+    let n = lineNumber;
+    for (let i = start; i < end; ) i = this.slowLine(buf, i, ++n);
+    return n;
   }
 
   /** Protocol, state and outcome of a conn.log record; false (and a rejection) when malformed. */
