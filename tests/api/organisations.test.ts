@@ -185,4 +185,35 @@ describe.each(TEST_DATABASES)('organisations on %s', (kind) => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toContain('Colour');
   });
+
+  it('records successors (2025 mergers), defined before or after in the same file, and exports them', async () => {
+    const csv = [
+      'code,name,type,parent_code,valid_to,successor_code',
+      '141,Huyện Yên Bình,district,15,30/06/2025,LC-99',
+      'LC-99,Xã Yên Bình (mới),commune,15,,',
+      'X-SELF,Self successor,other,15,,X-SELF',
+      'X-BAD,Unknown successor,other,15,,NOPE',
+    ].join('\n');
+    const report = (await admin.request('POST', '/api/organisations/import', Buffer.from(csv))).json();
+    expect(report.errors.map((e: { row: number; column: string }) => [e.row, e.column])).toEqual([
+      [4, 'successor_code'],
+      [5, 'successor_code'],
+    ]);
+    const all = (await admin.request('GET', '/api/organisations')).json() as (Org & {
+      successorId: string | null;
+      validTo: string | null;
+    })[];
+    const old = all.find((o) => o.code === '141');
+    expect(old).toMatchObject({ validTo: '2025-06-30', successorId: all.find((o) => o.code === 'LC-99')?.id });
+    const exported = (await admin.request('GET', '/api/organisations/export?format=csv')).body;
+    expect(exported).toContain('30/06/2025,LC-99');
+    const self = await admin.request('PUT', `/api/organisations/${old?.successorId}`, {
+      code: 'LC-99',
+      name: 'Xã Yên Bình (mới)',
+      type: 'commune',
+      parentId: ids['15'],
+      successorId: old?.successorId,
+    });
+    expect(self.statusCode).toBe(400);
+  });
 });

@@ -27,6 +27,7 @@ const COLUMNS = [
   { key: 'ip_ranges', header: 'Dải địa chỉ IP', en: 'IP ranges' },
   { key: 'valid_from', header: 'Hiệu lực từ', en: 'Valid from' },
   { key: 'valid_to', header: 'Hiệu lực đến', en: 'Valid to' },
+  { key: 'successor_code', header: 'Mã đơn vị kế thừa', en: 'Successor code' },
 ] as const;
 
 /** Vietnamese labels of the organisation types, as written in export files and accepted on import. */
@@ -74,6 +75,7 @@ type Candidate = {
   row: number;
   code: string;
   parentCode: string | null;
+  successorCode: string | null;
   fields: Omit<typeof organisations.$inferInsert, 'parentId'>;
   ranges: string[];
 };
@@ -126,7 +128,10 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
       fail(String(issue?.path[0] ?? ''), issue?.message ?? 'invalid');
       continue;
     }
-    const { ipRanges: _, parentId: __, ...fields } = parsed.data;
+    const d = parsed.data;
+    const fields: Candidate['fields'] = { code: d.code, name: d.name, type: d.type };
+    for (const [field, column] of Object.entries(OPTIONAL_FIELDS) as [keyof typeof OPTIONAL_FIELDS, string][])
+      if (column in cells) fields[field] = d[field];
     if (seenCodes.has(fields.code)) {
       fail('code', `Code "${fields.code}" already appears on row ${seenCodes.get(fields.code)}`);
       continue;
@@ -146,9 +151,10 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
     candidates.push({
       row,
       code: fields.code,
-      parentCode: cells.parent_code || null,
+      parentCode: 'parent_code' in cells ? cells.parent_code || null : undefined,
+      successorCode: 'successor_code' in cells ? cells.successor_code || null : undefined,
       fields,
-      ranges: [...new Set(ok)],
+      ranges: 'ip_ranges' in cells ? [...new Set(ok)] : undefined,
     });
   }
 
@@ -163,6 +169,7 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
     for (const [cidr, orgId] of rangeOwners) rangesByOrg.set(orgId, [...(rangesByOrg.get(orgId) ?? []), cidr]);
     const fileRows = new Map(candidates.map((c) => [c.code, c]));
     const report: ImportReport = { created: 0, updated: 0, unchanged: 0, errors };
+    const placed = new Map<string, 'written' | 'unchanged'>();
 
     // Parents first: repeatedly take rows whose parent is already known (in the database or written just now).
     let pending = candidates;
@@ -173,9 +180,12 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
           next.push(c);
           continue;
         }
-        const parentId = c.parentCode ? (idByCode.get(c.parentCode) ?? null) : null;
+        const before = byCode.get(c.code);
+        const parentId =
+          c.parentCode === undefined ? (before?.parentId ?? null) : c.parentCode ? (idByCode.get(c.parentCode) ?? null) : null;
         const currentId = idByCode.get(c.code);
-        const foreign = c.ranges.find(
+        const ranges = c.ranges ?? (before ? (rangesByOrg.get(before.id) ?? []) : []);
+        const foreign = ranges.find(
           (r) => rangeOwners.has(r) && rangeOwners.get(r) !== currentId && !releasedByFile(r),
         );
         if (foreign) {
@@ -187,27 +197,28 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
           continue;
         }
         const values = { ...c.fields, parentId };
-        const before = byCode.get(c.code);
         if (!before) {
           const [row] = await tx.insert(organisations).values(values).returning();
           if (!row) throw new AppError('INTERNAL', 'insert failed');
           idByCode.set(c.code, row.id);
-          await setRanges(row.id, c.ranges);
+          await setRanges(row.id, ranges);
           await recordAudit(tx, auditActor(actor), {
             action: 'organisation.import.create',
             entityType: 'organisation',
             entityId: row.id,
             organisationId: row.id,
-            after: { ...row, ipRanges: c.ranges },
+            after: { ...row, ipRanges: ranges },
           });
           report.created++;
+          placed.set(c.code, 'written');
         } else {
           const oldRanges = [...(rangesByOrg.get(before.id) ?? [])].sort();
           const changed =
             Object.entries(values).some(([k, v]) => (before as Record<string, unknown>)[k] !== v) ||
-            oldRanges.join() !== [...c.ranges].sort().join();
+            oldRanges.join() !== [...ranges].sort().join();
           if (!changed) {
             report.unchanged++;
+            placed.set(c.code, 'unchanged');
             continue;
           }
           const [row] = await tx
@@ -215,16 +226,17 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
             .set({ ...values, updatedAt: new Date() })
             .where(eq(organisations.id, before.id))
             .returning();
-          await setRanges(before.id, c.ranges);
+          await setRanges(before.id, ranges);
           await recordAudit(tx, auditActor(actor), {
             action: 'organisation.import.update',
             entityType: 'organisation',
             entityId: before.id,
             organisationId: before.id,
             before: { ...before, ipRanges: oldRanges },
-            after: { ...row, ipRanges: c.ranges },
+            after: { ...row, ipRanges: ranges },
           });
           report.updated++;
+          placed.set(c.code, 'written');
         }
       }
       if (next.length === pending.length) {
@@ -243,6 +255,32 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
       }
       pending = next;
     }
+    // Successors last: a unit may be succeeded by one defined further down the file (a 2025 merger, say).
+    for (const c of candidates) {
+      const id = idByCode.get(c.code);
+      if (!id || placed.get(c.code) === undefined || c.successorCode === undefined) continue;
+      const successorId = c.successorCode ? idByCode.get(c.successorCode) : null;
+      if (successorId === undefined || successorId === id) {
+        const message =
+          successorId === id ? 'An organisation cannot succeed itself' : `Unknown successor code "${c.successorCode}"`;
+        errors.push({ row: c.row, column: 'successor_code', message });
+        continue;
+      }
+      if ((byCode.get(c.code)?.successorId ?? null) === successorId) continue;
+      await tx.update(organisations).set({ successorId, updatedAt: new Date() }).where(eq(organisations.id, id));
+      if (placed.get(c.code) === 'unchanged') {
+        report.unchanged--;
+        report.updated++;
+      }
+      await recordAudit(tx, auditActor(actor), {
+        action: 'organisation.import.successor',
+        entityType: 'organisation',
+        entityId: id,
+        organisationId: id,
+        before: { successorId: byCode.get(c.code)?.successorId ?? null },
+        after: { successorId },
+      });
+    }
     errors.sort((a, b) => a.row - b.row);
     return report;
 
@@ -251,7 +289,7 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
       const owner = rangeOwners.get(cidr);
       const ownerCode = existing.find((o) => o.id === owner)?.code;
       const ownerRow = ownerCode ? fileRows.get(ownerCode) : undefined;
-      return !!ownerRow && !ownerRow.ranges.includes(cidr);
+      return !!ownerRow?.ranges && !ownerRow.ranges.includes(cidr);
     }
     async function setRanges(orgId: string, ranges: string[]) {
       const old = rangesByOrg.get(orgId) ?? [];
@@ -286,6 +324,7 @@ export async function exportOrganisations(db: Db, format: TableFormat): Promise<
     ip_ranges: (o) => o.ipRanges.join('; '),
     valid_from: (o) => formatDate(o.validFrom),
     valid_to: (o) => formatDate(o.validTo),
+    successor_code: (o) => (o.successorId ? (codeById.get(o.successorId) ?? '') : ''),
   };
   const columns: Column<Organisation>[] = COLUMNS.map((c) => ({
     key: c.key,

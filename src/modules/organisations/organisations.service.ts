@@ -37,6 +37,11 @@ export const ZOrganisationInput = z.object({
     .transform((v) => v || null),
   phone: optionalText,
   address: optionalText,
+  /** Đơn vị kế thừa: the unit that took over after validTo (mergers of 2025), so later data rolls up to it. */
+  successorId: z
+    .uuid()
+    .nullish()
+    .transform((v) => v ?? null),
   validFrom: isoDate,
   validTo: isoDate,
   ipRanges: z.array(z.string().trim().min(3).max(64)).max(500).default([]),
@@ -156,6 +161,14 @@ async function replaceRanges(tx: Db, organisationId: string, ranges: string[]) {
   if (ranges.length) await tx.insert(organisationIpRanges).values(ranges.map((cidr) => ({ organisationId, cidr })));
 }
 
+async function assertSuccessor(db: Db, id: string | null, successorId: string | null) {
+  if (!successorId) return;
+  if (successorId === id)
+    throw new AppError('VALIDATION', 'An organisation cannot succeed itself', { field: 'successorId' });
+  const [row] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, successorId));
+  if (!row) throw new AppError('VALIDATION', 'Unknown successor organisation', { field: 'successorId' });
+}
+
 async function assertParentAllowed(db: Db, scope: Scope, parentId: string | null) {
   if (parentId)
     await getOrganisation(db, scope, parentId).catch(() => {
@@ -171,6 +184,7 @@ export async function createOrganisation(
 ): Promise<Organisation> {
   const input = ZOrganisationInput.parse(raw);
   await assertParentAllowed(db, scope, input.parentId);
+  await assertSuccessor(db, null, input.successorId);
   const ranges = await checkRanges(db, input, null);
   const { ipRanges: _, ...fields } = input;
   const id = await db.transaction(async (tx) => {
@@ -205,6 +219,7 @@ export async function updateOrganisation(
   const input = ZOrganisationInput.parse(raw);
   await assertParentAllowed(db, scope, input.parentId);
   await assertNoCycle(db, id, input.parentId);
+  await assertSuccessor(db, id, input.successorId);
   const ranges = await checkRanges(db, input, id);
   const { ipRanges: _, ...fields } = input;
   await db.transaction(async (tx) => {
