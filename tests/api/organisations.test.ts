@@ -205,6 +205,8 @@ describe.each(TEST_DATABASES)('organisations on %s', (kind) => {
     })[];
     const old = all.find((o) => o.code === '141');
     expect(old).toMatchObject({ validTo: '2025-06-30', successorId: all.find((o) => o.code === 'LC-99')?.id });
+    // Columns the file does not have are left as stored: the district keeps its IP range.
+    expect(old?.ipRanges).toEqual(['10.15.141.0/24']);
     const exported = (await admin.request('GET', '/api/organisations/export?format=csv')).body;
     expect(exported).toContain('30/06/2025,LC-99');
     const self = await admin.request('PUT', `/api/organisations/${old?.successorId}`, {

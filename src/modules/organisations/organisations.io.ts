@@ -74,11 +74,24 @@ export type ImportReport = { created: number; updated: number; unchanged: number
 type Candidate = {
   row: number;
   code: string;
-  parentCode: string | null;
-  successorCode: string | null;
-  fields: Omit<typeof organisations.$inferInsert, 'parentId'>;
-  ranges: string[];
+  // undefined = the file has no such column: an existing organisation keeps its stored value.
+  parentCode: string | null | undefined;
+  successorCode: string | null | undefined;
+  fields: Partial<typeof organisations.$inferInsert> &
+    Pick<typeof organisations.$inferInsert, 'code' | 'name' | 'type'>;
+  ranges: string[] | undefined;
 };
+
+/** Optional columns and the field each fills; a file without the column leaves the field as stored. */
+const OPTIONAL_FIELDS = {
+  headName: 'head_name',
+  headTitle: 'head_title',
+  email: 'email',
+  phone: 'phone',
+  address: 'address',
+  validFrom: 'valid_from',
+  validTo: 'valid_to',
+} as const;
 
 /**
  * Imports (upserts by code) an organisation tree. Each row is validated on its own; a bad row is reported with its
@@ -182,7 +195,11 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
         }
         const before = byCode.get(c.code);
         const parentId =
-          c.parentCode === undefined ? (before?.parentId ?? null) : c.parentCode ? (idByCode.get(c.parentCode) ?? null) : null;
+          c.parentCode === undefined
+            ? (before?.parentId ?? null)
+            : c.parentCode
+              ? (idByCode.get(c.parentCode) ?? null)
+              : null;
         const currentId = idByCode.get(c.code);
         const ranges = c.ranges ?? (before ? (rangesByOrg.get(before.id) ?? []) : []);
         const foreign = ranges.find(
