@@ -7,6 +7,7 @@ import { OrganisationsPage } from './pages/organisations/OrganisationsPage.tsx';
 import { SocDashboardPage } from './pages/soc/SocDashboardPage.tsx';
 import { SocContactsPage, SocScannersPage } from './pages/soc/SocFindingsPage.tsx';
 import { SocIngestPage } from './pages/soc/SocIngestPage.tsx';
+import { SYSTEMS_ROUTES } from './pages/systems/routes.ts';
 import { UsersPage } from './pages/users/UsersPage.tsx';
 import { ComputersPage } from './pages/vulnerabilities/ComputersPage.tsx';
 import { FindingsPage } from './pages/vulnerabilities/FindingsPage.tsx';
@@ -20,7 +21,7 @@ export type AppRoute = {
   permission: Permission;
   page: ComponentType;
   /** Sidebar group (nav.section.*); consecutive routes of one section are listed under its title. */
-  section?: 'vuln' | 'soc';
+  section?: 'vuln' | 'soc' | 'systems';
   /** Hides the link (not the page) when another page already offers the same thing to this user. */
   hideInNav?: (can: (p: Permission) => boolean) => boolean;
 };
@@ -57,6 +58,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/soc/scanners', key: 'socScanners', permission: 'soc.read', page: SocScannersPage, section: 'soc' },
   { path: '/soc/contacts', key: 'socContacts', permission: 'soc.read', page: SocContactsPage, section: 'soc' },
   { path: '/soc/ingest', key: 'socIngest', permission: 'soc.ingest', page: SocIngestPage, section: 'soc' },
+  ...SYSTEMS_ROUTES,
   { path: '/organisations', key: 'organisations', permission: 'organisation.read', page: OrganisationsPage },
   { path: '/users', key: 'users', permission: 'user.read', page: UsersPage },
   { path: '/audit', key: 'audit', permission: 'audit.read', page: AuditPage },

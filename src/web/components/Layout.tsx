@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { followLink } from '../lib/router.ts';
 import { useCan, useSession } from '../lib/session.ts';
+import { NotificationBell } from '../pages/systems/Notifications.tsx';
 import { type AppRoute, ROUTES } from '../routes.ts';
 import { BrandMark } from './BrandMark.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
@@ -42,6 +43,7 @@ export function Layout({ path, children }: { path: string; children: ReactNode }
         </a>
         <div className="topbar-right">
           <LanguageSwitch />
+          <NotificationBell />
           <a className="user-chip" href="/account" onClick={followLink} data-testid="current-user">
             <span className="user-name">{me.user.displayName}</span>
             <span className="user-role">{t(`roles.${me.role}`)}</span>

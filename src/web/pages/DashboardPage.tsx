@@ -7,6 +7,7 @@ import { useCan } from '../lib/session.ts';
 import type { Organisation } from '../lib/types.ts';
 import { useLoad } from '../lib/useLoad.ts';
 import { SocCard } from './soc/SocCard.tsx';
+import { SystemsCard } from './systems/SystemsCard.tsx';
 import { VulnCard } from './vulnerabilities/VulnCard.tsx';
 
 /** Tổng quan: a frame of cards; each capability adds its own. Only real figures, never placeholders. */
@@ -27,6 +28,7 @@ export function DashboardPage() {
       <div className="cards">
         {can('soc.read') && <SocCard />}
         {can('vuln.read') && <VulnCard />}
+        {can('system.read') && <SystemsCard />}
         <section className="card" data-testid="card-organisations">
           <h2>{t('dashboard.organisations')}</h2>
           <div className="metric">{orgs.data ? orgs.data.length : '…'}</div>

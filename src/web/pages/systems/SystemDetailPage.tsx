@@ -1,0 +1,182 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { api } from '../../lib/api.ts';
+import { formatCalendarDate } from '../../lib/format.ts';
+import { followLink, navigate, useSearch } from '../../lib/router.ts';
+import { useCan } from '../../lib/session.ts';
+import { useLoad } from '../../lib/useLoad.ts';
+import { DossierTab } from './DossierTab.tsx';
+import { LayersTab } from './LayersTab.tsx';
+import { PlanTab } from './PlanTab.tsx';
+import { DossierStateBadge, LevelBadge, PlanProgress } from './SystemBadges.tsx';
+import { editPath, pick, SYSTEMS_PATH, type SystemView, systemPath } from './systems.ts';
+import './systems.css';
+
+const TABS = ['overview', 'dossier', 'plan', 'layers'] as const;
+type Tab = (typeof TABS)[number];
+
+/** One information system: overview, its level dossier, its security plan and its 4 protection layers. */
+export function SystemDetailPage() {
+  const { t } = useTranslation();
+  const search = useSearch();
+  const id = search.get('id') ?? '';
+  const asked = search.get('tab') as Tab | null;
+  const tab: Tab = asked && TABS.includes(asked) ? asked : 'overview';
+  const system = useLoad(() => api<SystemView>('GET', `/api/systems/${id}`), [id]);
+  const s = system.data;
+
+  return (
+    <>
+      <p className="small">
+        <a href={SYSTEMS_PATH} onClick={followLink}>
+          ← {t('nav.systems')}
+        </a>
+      </p>
+      <ErrorMessage error={system.error} />
+      {s && (
+        <>
+          <div className="page-head">
+            <div>
+              <h1 data-testid="system-title">{s.name}</h1>
+              <div className="muted">
+                {s.organisationName} · {t(`systems.type.${s.systemType}`)}
+              </div>
+            </div>
+            <div className="badges">
+              {s.status.dossier?.state !== 'approved' && <DossierStateBadge state={s.status.dossier?.state ?? null} />}
+              {s.status.approvedLevel !== null && (
+                <span className="badge badge-good">
+                  {t('systems.approvedLevelN', { level: s.status.approvedLevel })}
+                </span>
+              )}
+            </div>
+          </div>
+          <div className="tabs" role="tablist">
+            {TABS.map((k) => (
+              <button
+                key={k}
+                type="button"
+                role="tab"
+                className="tab"
+                aria-selected={tab === k}
+                data-testid={`tab-${k}`}
+                onClick={() => navigate(systemPath(id, k === 'overview' ? undefined : k), { replace: true })}
+              >
+                {t(`systems.tabs.${k}`)}
+              </button>
+            ))}
+          </div>
+          {tab === 'overview' && <Overview system={s} />}
+          {tab === 'dossier' && <DossierTab system={s} onChanged={system.reload} />}
+          {tab === 'plan' && <PlanTab system={s} onChanged={system.reload} />}
+          {tab === 'layers' && <LayersTab system={s} />}
+        </>
+      )}
+    </>
+  );
+}
+
+function Overview({ system: s }: { system: SystemView }) {
+  const { t, i18n } = useTranslation();
+  const can = useCan();
+  const [deleting, setDeleting] = useState<unknown>(null);
+  const yes = (b: boolean) => (b ? t('common.yes') : t('common.no'));
+  const remove = async () => {
+    if (!window.confirm(t('systems.confirmDelete', { name: s.name }))) return;
+    try {
+      await api('DELETE', `/api/systems/${s.id}`);
+      navigate(SYSTEMS_PATH);
+    } catch (e) {
+      setDeleting(e);
+    }
+  };
+  return (
+    <div className="two-col">
+      <section className="panel">
+        <h2 className="sys-panel-title">{t('systems.section.general')}</h2>
+        <dl className="facts">
+          <dt>{t('systems.field.code')}</dt>
+          <dd>{s.code ?? '—'}</dd>
+          <dt>{t('systems.field.purpose')}</dt>
+          <dd>{s.purpose ?? '—'}</dd>
+          <dt>{t('systems.field.ownerName')}</dt>
+          <dd>{s.ownerName ?? '—'}</dd>
+          <dt>{t('systems.field.operatorName')}</dt>
+          <dd>{s.operatorName ?? '—'}</dd>
+          <dt>{t('systems.field.hosting')}</dt>
+          <dd>{s.hosting ?? '—'}</dd>
+          <dt>{t('systems.field.userCount')}</dt>
+          <dd>{s.userCount ?? '—'}</dd>
+          <dt>{t('systems.field.usersDescription')}</dt>
+          <dd>{s.usersDescription ?? '—'}</dd>
+          <dt>{t('systems.field.hosts')}</dt>
+          <dd className="mono small">
+            {s.hosts.length ? s.hosts.map((h) => `${h.hostname ? `${h.hostname} ` : ''}${h.address}`).join(', ') : '—'}
+          </dd>
+          <dt>{t('systems.field.software')}</dt>
+          <dd className="small">
+            {s.software.length ? s.software.map((w) => [w.name, w.version].filter(Boolean).join(' ')).join(', ') : '—'}
+          </dd>
+        </dl>
+        {can('system.write') && (
+          <div className="actions">
+            <a className="btn" href={editPath(s.id)} onClick={followLink} data-testid="system-edit">
+              {t('common.edit')}
+            </a>
+            {(!s.status.dossier || s.status.dossier.state === 'draft') && (
+              <button type="button" className="btn btn-danger" onClick={() => void remove()}>
+                {t('common.delete')}
+              </button>
+            )}
+          </div>
+        )}
+        <ErrorMessage error={deleting} />
+      </section>
+      <section className="panel">
+        <h2 className="sys-panel-title">{t('systems.section.level')}</h2>
+        <dl className="facts">
+          <dt>{t('systems.suggestedLevel')}</dt>
+          <dd>
+            <LevelBadge level={s.suggestion.level} />
+            {s.suggestion.level !== null && (
+              <div className="small">
+                {pick(i18n.language, s.suggestion.vi, s.suggestion.en)}
+                <div className="muted">{s.suggestion.legalBasis}</div>
+              </div>
+            )}
+          </dd>
+          <dt>{t('systems.proposedLevel')}</dt>
+          <dd>
+            <LevelBadge level={s.status.dossier?.level ?? null} />
+          </dd>
+          <dt>{t('systems.dossierState')}</dt>
+          <dd>
+            <DossierStateBadge state={s.status.dossier?.state ?? null} />
+          </dd>
+          <dt>{t('systems.approvedLevel')}</dt>
+          <dd>
+            <LevelBadge level={s.status.approvedLevel} />
+            {s.status.approvedOn && ` — ${formatCalendarDate(s.status.approvedOn)}`}
+          </dd>
+          <dt>{t('systems.planPercent')}</dt>
+          <dd>
+            <PlanProgress plan={s.status.plan} />
+          </dd>
+          <dt>{t('systems.field.infoKinds')}</dt>
+          <dd>
+            {t('systems.field.infoPublic')}: {yes(s.infoPublic)} · {t('systems.field.infoPrivate')}:{' '}
+            {yes(s.infoPrivate)} · {t('systems.field.infoPersonal')}: {yes(s.infoPersonal)}
+            {s.infoPersonal &&
+              s.personalDataSubjects !== null &&
+              ` (${s.personalDataSubjects.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN')})`}
+          </dd>
+          <dt>{t('systems.field.stateSecretGrade')}</dt>
+          <dd>{t(`systems.secret.${s.stateSecretGrade}`)}</dd>
+          <dt>{t('systems.field.onlineServiceLevel')}</dt>
+          <dd>{t(`systems.dvc.${s.onlineServiceLevel}`)}</dd>
+        </dl>
+      </section>
+    </div>
+  );
+}

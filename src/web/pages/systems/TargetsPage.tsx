@@ -1,0 +1,348 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { DateInput } from '../../components/DateInput.tsx';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { Field } from '../../components/Field.tsx';
+import { OrgSelect } from '../../components/OrgSelect.tsx';
+import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { api, query } from '../../lib/api.ts';
+import { formatCalendarDate } from '../../lib/format.ts';
+import { followLink, navigate, useSearch } from '../../lib/router.ts';
+import { useCan } from '../../lib/session.ts';
+import { useLoad } from '../../lib/useLoad.ts';
+import { useOrgTree } from '../../lib/useOrgTree.ts';
+import { DossierStateBadge, LevelBadge } from './SystemBadges.tsx';
+import {
+  formatPercent,
+  systemPath,
+  TARGET_KINDS,
+  type TargetKind,
+  type TargetProgress,
+  type TargetSummary,
+} from './systems.ts';
+import './systems.css';
+
+export const TARGETS_PATH = '/systems/targets';
+const targetPath = (id: string, organisationId: string) => `${TARGETS_PATH}${query({ id, org: organisationId })}`;
+
+/** Chỉ tiêu: each target's share reached, deadline and, for one target, the organisations and systems behind it. */
+export function TargetsPage() {
+  const { t } = useTranslation();
+  const can = useCan();
+  const search = useSearch();
+  const id = search.get('id');
+  const organisationId = search.get('org') ?? '';
+  const setOrg = (org: string) => navigate(`${TARGETS_PATH}${query({ id, org })}`, { replace: true });
+  const { tree, error: orgError } = useOrgTree();
+  const targets = useLoad(
+    () => api<TargetSummary[]>('GET', `/api/targets${query({ organisationId })}`),
+    [organisationId],
+  );
+  const [editing, setEditing] = useState<TargetSummary | 'new' | null>(null);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>{t('nav.systemTargets')}</h1>
+        {can('target.write') && !editing && (
+          <button type="button" className="btn btn-primary" onClick={() => setEditing('new')} data-testid="target-new">
+            {t('systems.targets.new')}
+          </button>
+        )}
+      </div>
+      <p className="muted">{t('systems.targets.intro')}</p>
+      <div className="filters">
+        <Field label={t('systems.organisation')}>
+          <OrgSelect tree={tree} value={organisationId} onChange={setOrg} />
+        </Field>
+      </div>
+      <ErrorMessage error={targets.error ?? orgError} />
+      {editing && (
+        <TargetForm
+          key={editing === 'new' ? 'new' : editing.id}
+          target={editing === 'new' ? null : editing}
+          onDone={() => {
+            setEditing(null);
+            targets.reload();
+          }}
+        />
+      )}
+      {targets.data?.length === 0 && <p className="muted">{t('systems.targets.empty')}</p>}
+      <div className="target-cards">
+        {targets.data?.map((tg) => (
+          <TargetCard
+            key={tg.id}
+            target={tg}
+            selected={tg.id === id}
+            href={targetPath(tg.id, organisationId)}
+            onEdit={can('target.write') ? () => setEditing(tg) : undefined}
+          />
+        ))}
+      </div>
+      {id && <TargetDetail id={id} organisationId={organisationId} />}
+    </>
+  );
+}
+
+/** A target's figure: the percentage reached in large type, a bar, the counts and the deadline. */
+export function TargetFigure({ target: tg }: { target: TargetSummary }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <>
+      <div className={`target-percent${tg.overdue ? ' text-bad' : ''}`} data-testid="target-percent">
+        {formatPercent(tg.percent, i18n.language)}
+      </div>
+      <ProgressBar value={(tg.percent ?? 0) / 100} label={tg.title} />
+      <div className="small" data-testid="target-counts">
+        {t('systems.targets.counts', { met: tg.met, total: tg.total })}
+      </div>
+      <div className="small">
+        {t('systems.targets.deadline')}: <strong>{formatCalendarDate(tg.deadline)}</strong>{' '}
+        {tg.overdue ? (
+          <span className="badge badge-bad">{t('systems.targets.overdue')}</span>
+        ) : tg.deadlinePassed ? (
+          <span className="badge badge-neutral">{t('systems.targets.passed')}</span>
+        ) : (
+          <span className="badge badge-good">{t('systems.targets.open')}</span>
+        )}
+      </div>
+    </>
+  );
+}
+
+function TargetCard({
+  target: tg,
+  selected,
+  href,
+  onEdit,
+}: {
+  target: TargetSummary;
+  selected: boolean;
+  href: string;
+  onEdit?: () => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <section className={`card target-card${selected ? ' target-selected' : ''}`} data-testid="target-card">
+      <h2>{tg.title}</h2>
+      <div className="muted small">
+        {t(`systems.targets.kind.${tg.kind}`)}
+        {tg.legalBasis && ` · ${tg.legalBasis}`}
+      </div>
+      <TargetFigure target={tg} />
+      <div className="actions">
+        <a className="btn btn-small" href={href} onClick={followLink} data-testid="target-open">
+          {t('systems.targets.drill')}
+        </a>
+        {onEdit && (
+          <button type="button" className="btn btn-small btn-quiet" onClick={onEdit}>
+            {t('common.edit')}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function TargetDetail({ id, organisationId }: { id: string; organisationId: string }) {
+  const { t, i18n } = useTranslation();
+  const p = useLoad(
+    () => api<TargetProgress>('GET', `/api/targets/${id}${query({ organisationId })}`),
+    [id, organisationId],
+  );
+  if (p.error) return <ErrorMessage error={p.error} />;
+  const d = p.data;
+  if (!d) return <p className="muted">{t('common.loading')}</p>;
+  const parentOf = new Map(d.byOrganisation.map((o) => [o.organisationId, o.parentId]));
+  const depth = (orgId: string) => {
+    let n = 0;
+    for (let p2 = parentOf.get(orgId); p2 && parentOf.has(p2); p2 = parentOf.get(p2)) n++;
+    return n;
+  };
+  return (
+    <div data-testid="target-detail">
+      <h2>{d.title}</h2>
+      <div className="two-col">
+        <section className="panel panel-flush">
+          <h3 className="plan-group-title">{t('systems.targets.byOrganisation')}</h3>
+          <table className="table table-compact" data-testid="target-by-org">
+            <thead>
+              <tr>
+                <th>{t('systems.organisation')}</th>
+                <th className="num">{t('systems.targets.met')}</th>
+                <th className="num">{t('systems.targets.total')}</th>
+                <th>{t('systems.targets.percent')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.byOrganisation.length === 0 && (
+                <tr>
+                  <td colSpan={4} className="muted">
+                    {t('systems.targets.noSystems')}
+                  </td>
+                </tr>
+              )}
+              {d.byOrganisation.map((o) => (
+                <tr key={o.organisationId}>
+                  <td style={{ paddingLeft: `${0.75 + depth(o.organisationId) * 1.25}rem` }}>{o.name}</td>
+                  <td className="num">{o.met}</td>
+                  <td className="num">{o.total}</td>
+                  <td>
+                    <div className="org-percent">
+                      <ProgressBar value={(o.percent ?? 0) / 100} label={o.name} />
+                      <span className="small nowrap">{formatPercent(o.percent, i18n.language)}</span>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section className="panel panel-flush">
+          <h3 className="plan-group-title">{t('systems.targets.holdingBack', { n: d.holdingBack.length })}</h3>
+          {d.holdingBack.length === 0 ? (
+            <p className="muted padded">{t('systems.targets.allMet')}</p>
+          ) : (
+            <table className="table table-compact" data-testid="target-holding-back">
+              <thead>
+                <tr>
+                  <th>{t('systems.name')}</th>
+                  <th>{t('systems.dossierState')}</th>
+                  <th>{t('systems.targets.accountableHead')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.holdingBack.map((h) => (
+                  <tr key={h.systemId}>
+                    <td>
+                      <a
+                        href={systemPath(h.systemId, d.kind === 'plan_implemented' ? 'plan' : 'dossier')}
+                        onClick={followLink}
+                      >
+                        {h.systemName}
+                      </a>
+                      <div className="muted small">{h.organisationName}</div>
+                    </td>
+                    <td>
+                      <DossierStateBadge state={h.dossierState} />
+                      {d.kind === 'plan_implemented' && (
+                        <div className="small">
+                          <LevelBadge level={h.approvedLevel} /> · {t('systems.planPercent')}:{' '}
+                          {formatPercent(h.planPercent, i18n.language)}
+                        </div>
+                      )}
+                    </td>
+                    <td>
+                      {h.accountableHead.name ? (
+                        <>
+                          {h.accountableHead.name}
+                          {h.accountableHead.title && <div className="muted small">{h.accountableHead.title}</div>}
+                          {h.accountableHead.email && (
+                            <div className="small">
+                              <a href={`mailto:${h.accountableHead.email}`}>{h.accountableHead.email}</a>
+                            </div>
+                          )}
+                        </>
+                      ) : (
+                        <span className="muted">{t('systems.targets.noHead')}</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function TargetForm({ target, onDone }: { target: TargetSummary | null; onDone: () => void }) {
+  const { t } = useTranslation();
+  const { tree } = useOrgTree();
+  const [form, setForm] = useState({
+    title: target?.title ?? '',
+    kind: (target?.kind ?? 'dossier_approved') as TargetKind,
+    deadline: target?.deadline ?? '',
+    organisationId: target?.organisationId ?? '',
+    legalBasis: target?.legalBasis ?? '',
+  });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const set = <K extends keyof typeof form>(k: K, v: (typeof form)[K]) => setForm((f) => ({ ...f, [k]: v }));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body = { ...form, organisationId: form.organisationId || null, legalBasis: form.legalBasis || null };
+      if (target) await api('PUT', `/api/targets/${target.id}`, body);
+      else await api('POST', '/api/targets', body);
+      onDone();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+  async function remove() {
+    if (!target || !window.confirm(t('systems.targets.confirmDelete', { title: target.title }))) return;
+    try {
+      await api('DELETE', `/api/targets/${target.id}`);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  return (
+    <form className="panel" onSubmit={submit} data-testid="target-form">
+      <h2 className="sys-panel-title">{target ? t('systems.targets.edit') : t('systems.targets.new')}</h2>
+      <div className="form-grid">
+        <div className="span-2">
+          <Field label={t('systems.targets.title')}>
+            <input required minLength={3} value={form.title} onChange={(e) => set('title', e.target.value)} />
+          </Field>
+        </div>
+        <Field label={t('systems.targets.kindLabel')}>
+          <select value={form.kind} onChange={(e) => set('kind', e.target.value as TargetKind)}>
+            {TARGET_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`systems.targets.kind.${k}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('systems.targets.deadline')}>
+          <DateInput required value={form.deadline} onChange={(v) => set('deadline', v)} />
+        </Field>
+        <Field label={t('systems.targets.scope')}>
+          <OrgSelect
+            tree={tree}
+            value={form.organisationId}
+            onChange={(v) => set('organisationId', v)}
+            allLabel={t('systems.targets.allOrganisations')}
+          />
+        </Field>
+        <Field label={t('systems.aid.legalBasis')}>
+          <input value={form.legalBasis} onChange={(e) => set('legalBasis', e.target.value)} />
+        </Field>
+      </div>
+      <ErrorMessage error={error} />
+      <div className="actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? t('common.working') : t('common.save')}
+        </button>
+        <button type="button" className="btn" onClick={onDone}>
+          {t('common.cancel')}
+        </button>
+        {target && (
+          <button type="button" className="btn btn-danger" onClick={() => void remove()}>
+            {t('common.delete')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
