@@ -116,38 +116,39 @@ export async function forEachFileChunk(path: string, onChunk: ChunkHandler): Pro
   if (path === '-') return forEachChunk(openInput(path), onChunk);
   const file = await open(path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(FILE_CHUNK);
-    let filled = 0;
-    let first = true;
-    for (;;) {
-      if (filled === buf.length) {
-        // One line longer than the buffer: grow it.
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, filled);
-        buf = bigger;
-      }
-      const { bytesRead } = await file.read(buf, filled, buf.length - filled, null);
-      if (first) {
-        first = false;
-        if (bytesRead >= 2 && buf[0] === GZIP_MAGIC_0 && buf[1] === GZIP_MAGIC_1) {
-          await file.close();
-          return forEachChunk(openInput(path), onChunk);
-        }
-      }
-      if (bytesRead === 0) break;
-      const scanFrom = filled;
-      filled += bytesRead;
-      const last = buf.lastIndexOf(NEWLINE, filled - 1);
-      if (last < scanFrom) continue;
-      onChunk(buf, 0, last + 1);
-      buf.copyWithin(0, last + 1, filled);
-      filled -= last + 1;
+    // Two buffers: the next read runs (in the thread pool) while the current one is parsed.
+    let current = Buffer.allocUnsafe(FILE_CHUNK);
+    let next = Buffer.allocUnsafe(FILE_CHUNK);
+    let filled = (await file.read(current, 0, current.length, null)).bytesRead;
+    if (filled >= 2 && current[0] === GZIP_MAGIC_0 && current[1] === GZIP_MAGIC_1) {
+      await file.close();
+      return forEachChunk(openInput(path), onChunk);
     }
-    if (filled > 0) {
-      const tail = Buffer.allocUnsafe(filled + 1);
-      buf.copy(tail, 0, 0, filled);
-      tail[filled] = NEWLINE;
-      onChunk(tail, 0, filled + 1);
+    let eof = filled === 0;
+    while (!eof || filled > 0) {
+      const last = filled > 0 ? current.lastIndexOf(NEWLINE, filled - 1) : -1;
+      const whole = last + 1;
+      const carry = filled - whole;
+      if (eof) {
+        if (whole > 0) onChunk(current, 0, whole);
+        if (carry > 0) {
+          const tail = Buffer.allocUnsafe(carry + 1);
+          current.copy(tail, 0, whole, filled);
+          tail[carry] = NEWLINE;
+          onChunk(tail, 0, carry + 1);
+        }
+        break;
+      }
+      if (next.length < carry * 2) next = Buffer.allocUnsafe(Math.max(next.length, carry) * 2);
+      current.copy(next, 0, whole, filled);
+      const reading = file.read(next, carry, next.length - carry, null);
+      if (whole > 0) onChunk(current, 0, whole);
+      const { bytesRead } = await reading;
+      eof = bytesRead === 0;
+      const swap = current;
+      current = next;
+      next = swap;
+      filled = carry + bytesRead;
     }
   } finally {
     await file.close().catch(() => undefined);

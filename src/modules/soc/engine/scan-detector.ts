@@ -263,15 +263,17 @@ export class ScanDetector {
     const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
     const v6s = this.pSrcV6[i] as string | null;
     const srcHash = (this.pSrcHash[i] as number) >>> 0;
-    if (this.allowList.size > 0 && this.isAllowListed(v6s, srcHash)) {
+    let row = this.pRow[i] as number;
+    if (this.sources.epoch !== epoch) row = -1;
+    // Allow-listed sources never get a row: a source with one needs no allow-list lookup.
+    if (row < 0 && this.allowList.size > 0 && this.isAllowListed(v6s, srcHash)) {
       this.stats.allowListed++;
       return;
     }
     const ts = this.pTs[i] as number;
     const window = Math.floor(ts / this.config.scan.windowSeconds);
     if (window > this.currentWindow) this.currentWindow = window;
-    let row = this.pRow[i] as number;
-    if (row < 0 || this.sources.epoch !== epoch) row = this.sourceRow(v6s, srcHash, ts);
+    if (row < 0) row = this.sourceRow(v6s, srcHash, ts);
     else this.sources.i32[8 * row + Row.touched] = this.currentWindow;
     const sources = this.sources;
     const dstHash = (this.pDstHash[i] as number) >>> 0;
