@@ -1,7 +1,10 @@
+import type { Command } from 'commander';
+import { eq } from 'drizzle-orm';
 import { loadConfig } from '../core/config.ts';
-import type { Database } from '../core/db/client.ts';
+import type { Database, Db } from '../core/db/client.ts';
 import { openConfiguredDatabase } from '../core/db/open.ts';
 import type { Actor } from '../modules/auth/scope.ts';
+import { organisations } from '../modules/organisations/organisations.schema.ts';
 
 /** The actor recorded in the audit log for changes made from the command line (an operator with shell access). */
 export const CLI_ACTOR: Actor = {
@@ -28,3 +31,34 @@ export function fail(message: string): never {
   console.error(`Lỗi / Error: ${message}`);
   process.exit(1);
 }
+
+/** Adds the options of a period figure: `--from`, `--to` (dd/mm/yyyy or yyyy-mm-dd), `--org`, `--json`. */
+export const withPeriodOptions = (cmd: Command) =>
+  cmd
+    .requiredOption('--from <date>', 'first day (dd/mm/yyyy or yyyy-mm-dd)')
+    .requiredOption('--to <date>', 'last day (inclusive)')
+    .option('--org <code>', 'organisation code: that organisation and its descendants')
+    .option('--json', 'print JSON');
+
+export type PeriodOptions = { from: string; to: string; org?: string; json?: boolean };
+
+/** An organisation's id from its code, or a clear CLI error. */
+export async function organisationIdByCode(db: Db, code: string): Promise<string> {
+  const [org] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.code, code));
+  if (!org) fail(`unknown organisation code "${code}"`);
+  return org.id;
+}
+
+const isoDay = (d: string) => {
+  const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(d);
+  const iso = m ? `${m[3]}-${m[2]}-${m[1]}` : d;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) fail(`invalid date "${d}" (dd/mm/yyyy or yyyy-mm-dd)`);
+  return iso;
+};
+
+/** The period as the services take it. */
+export const resolvePeriod = async (db: Db, o: PeriodOptions) => ({
+  from: isoDay(o.from),
+  to: isoDay(o.to),
+  organisationId: o.org ? await organisationIdByCode(db, o.org) : undefined,
+});

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { eq } from 'drizzle-orm';
 import { loadConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { verifyAuditChain } from '../modules/audit/audit.service.ts';
@@ -15,7 +14,7 @@ import { registerSocStoreCommands } from '../modules/soc/soc-store.cli.ts';
 import { registerSystemsCommands } from '../modules/systems/systems.cli.ts';
 import { registerScanCommands } from '../modules/vulnerabilities/vulnerabilities.cli.ts';
 import { serve } from '../server/serve.ts';
-import { CLI_ACTOR, fail, withDatabase } from './context.ts';
+import { CLI_ACTOR, fail, organisationIdByCode, withDatabase } from './context.ts';
 
 const program = new Command()
   .name('khien')
@@ -56,15 +55,7 @@ user
       const generated = !o.passwordStdin;
       const password = generated ? randomBytes(15).toString('base64url') : readFileSync(0, 'utf8').trim();
       await withDatabase(async ({ db }) => {
-        let organisationId: string | null = null;
-        if (o.org) {
-          const [org] = await db
-            .select({ id: organisations.id })
-            .from(organisations)
-            .where(eq(organisations.code, o.org));
-          if (!org) fail(`unknown organisation code "${o.org}"`);
-          organisationId = org.id;
-        }
+        const organisationId = o.org ? await organisationIdByCode(db, o.org) : null;
         const u = await createUser(db, CLI_ACTOR, {
           username: o.username,
           displayName: o.name,

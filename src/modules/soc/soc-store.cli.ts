@@ -1,18 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { eq } from 'drizzle-orm';
-import { CLI_ACTOR, fail, withDatabase } from '../../cli/context.ts';
-import { organisations } from '../organisations/organisations.schema.ts';
+import {
+  CLI_ACTOR,
+  fail,
+  type PeriodOptions,
+  resolvePeriod,
+  withDatabase,
+  withPeriodOptions,
+} from '../../cli/context.ts';
 import { logFormats } from './parsers/formats.ts';
 import type { LogFormat } from './parsers/types.ts';
 import { importIntel, ingestLogFile, socSummary } from './soc.service.ts';
-
-const isoDay = (d: string) => {
-  const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(d);
-  const iso = m ? `${m[3]}-${m[2]}-${m[1]}` : d;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) fail(`invalid date "${d}" (dd/mm/yyyy or yyyy-mm-dd)`);
-  return iso;
-};
 
 /** The database-backed SOC commands (`soc analyze` runs without a database; these store what they find). */
 export function registerSocStoreCommands(program: Command) {
@@ -62,30 +60,20 @@ export function registerSocStoreCommands(program: Command) {
         for (const p of r.rejected.slice(0, 20)) console.log(`  ${file}:${p.line}: ${p.reason}`);
       }),
     );
-  soc
-    .command('summary')
-    .description('Thống kê trong kỳ / "N IPs scanned the network, M IPs connected to malicious servers" for a period')
-    .requiredOption('--from <date>', 'first day (dd/mm/yyyy or yyyy-mm-dd)')
-    .requiredOption('--to <date>', 'last day (inclusive)')
-    .option('--org <code>', 'organisation code: that organisation and its descendants')
-    .option('--json', 'print JSON')
-    .action((o: { from: string; to: string; org?: string; json?: boolean }) =>
-      withDatabase(async ({ db }) => {
-        let organisationId: string | undefined;
-        if (o.org) {
-          const [org] = await db
-            .select({ id: organisations.id })
-            .from(organisations)
-            .where(eq(organisations.code, o.org));
-          if (!org) fail(`unknown organisation code "${o.org}"`);
-          organisationId = org.id;
-        }
-        const s = await socSummary(db, { all: true }, { from: isoDay(o.from), to: isoDay(o.to), organisationId });
-        if (o.json) return console.log(JSON.stringify(s, null, 2));
-        console.log(
-          `Từ ${o.from} đến ${o.to}: ${s.scanningIps} địa chỉ IP thực hiện rà quét mạng (${s.internalScanningIps} trong nội bộ), ` +
-            `${s.maliciousContactIps} địa chỉ IP kết nối tới máy chủ độc hại.`,
-        );
-      }),
-    );
+  withPeriodOptions(
+    soc
+      .command('summary')
+      .description(
+        'Thống kê trong kỳ / "N IPs scanned the network, M IPs connected to malicious servers" for a period',
+      ),
+  ).action((o: PeriodOptions) =>
+    withDatabase(async ({ db }) => {
+      const s = await socSummary(db, { all: true }, await resolvePeriod(db, o));
+      if (o.json) return console.log(JSON.stringify(s, null, 2));
+      console.log(
+        `Từ ${o.from} đến ${o.to}: ${s.scanningIps} địa chỉ IP thực hiện rà quét mạng (${s.internalScanningIps} trong nội bộ), ` +
+          `${s.maliciousContactIps} địa chỉ IP kết nối tới máy chủ độc hại.`,
+      );
+    }),
+  );
 }

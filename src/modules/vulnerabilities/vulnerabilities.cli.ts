@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { eq } from 'drizzle-orm';
-import { CLI_ACTOR, fail, withDatabase } from '../../cli/context.ts';
-import { organisations } from '../organisations/organisations.schema.ts';
+import {
+  CLI_ACTOR,
+  fail,
+  type PeriodOptions,
+  resolvePeriod,
+  withDatabase,
+  withPeriodOptions,
+} from '../../cli/context.ts';
 import { importScanFile } from './scan-import.ts';
 import { importKev, vulnerabilitySummary } from './vulnerabilities.service.ts';
 
@@ -26,13 +31,6 @@ function progressBar(label: string) {
     },
   };
 }
-
-const isoDay = (d: string) => {
-  const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(d);
-  const iso = m ? `${m[3]}-${m[2]}-${m[1]}` : d;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) fail(`invalid date "${d}" (dd/mm/yyyy or yyyy-mm-dd)`);
-  return iso;
-};
 
 export function registerScanCommands(program: Command) {
   const scans = program.command('scans').description('Máy tính có lỗ hổng / vulnerability scan reports');
@@ -72,40 +70,22 @@ export function registerScanCommands(program: Command) {
         if (o.json) console.log(JSON.stringify(results, null, 2));
       });
     });
-  scans
-    .command('summary')
-    .description('Số máy tính có lỗ hổng trong kỳ / vulnerable computers in a period')
-    .requiredOption('--from <date>', 'first day (dd/mm/yyyy or yyyy-mm-dd)')
-    .requiredOption('--to <date>', 'last day (inclusive)')
-    .option('--org <code>', 'organisation code: that organisation and its descendants')
-    .option('--json', 'print JSON')
-    .action((o: { from: string; to: string; org?: string; json?: boolean }) =>
-      withDatabase(async ({ db }) => {
-        let organisationId: string | undefined;
-        if (o.org) {
-          const [org] = await db
-            .select({ id: organisations.id })
-            .from(organisations)
-            .where(eq(organisations.code, o.org));
-          if (!org) fail(`unknown organisation code "${o.org}"`);
-          organisationId = org.id;
-        }
-        const s = await vulnerabilitySummary(
-          db,
-          { all: true },
-          { from: isoDay(o.from), to: isoDay(o.to), organisationId },
-        );
-        if (o.json) return console.log(JSON.stringify(s, null, 2));
-        console.log(`Kỳ / period ${o.from} – ${o.to}${o.org ? `, đơn vị / organisation ${o.org}` : ''}`);
-        console.log(
-          `  Máy tính có lỗ hổng / vulnerable computers: ${s.vulnerableComputers} (đã quét / scanned ${s.scannedComputers})`,
-        );
-        console.log(`  có lỗ hổng nghiêm trọng / with critical: ${s.withCritical}; mức cao / with high: ${s.withHigh}`);
-        console.log(`  bị khai thác thực tế (KEV) / known exploited: ${s.knownExploitedComputers}`);
-        for (const t of s.topVulnerabilities.slice(0, 5))
-          console.log(`  ${String(t.computers).padStart(5)} × [${t.severity}] ${t.name}`);
-      }),
-    );
+  withPeriodOptions(
+    scans.command('summary').description('Số máy tính có lỗ hổng trong kỳ / vulnerable computers in a period'),
+  ).action((o: PeriodOptions) =>
+    withDatabase(async ({ db }) => {
+      const s = await vulnerabilitySummary(db, { all: true }, await resolvePeriod(db, o));
+      if (o.json) return console.log(JSON.stringify(s, null, 2));
+      console.log(`Kỳ / period ${o.from} – ${o.to}${o.org ? `, đơn vị / organisation ${o.org}` : ''}`);
+      console.log(
+        `  Máy tính có lỗ hổng / vulnerable computers: ${s.vulnerableComputers} (đã quét / scanned ${s.scannedComputers})`,
+      );
+      console.log(`  có lỗ hổng nghiêm trọng / with critical: ${s.withCritical}; mức cao / with high: ${s.withHigh}`);
+      console.log(`  bị khai thác thực tế (KEV) / known exploited: ${s.knownExploitedComputers}`);
+      for (const t of s.topVulnerabilities.slice(0, 5))
+        console.log(`  ${String(t.computers).padStart(5)} × [${t.severity}] ${t.name}`);
+    }),
+  );
   scans
     .command('kev')
     .description('Nạp danh mục CISA KEV / load the CISA Known Exploited Vulnerabilities catalogue (JSON file)')
