@@ -25,6 +25,8 @@ type Format = 'tsv' | 'eve';
 
 interface Measurement {
   seconds: number;
+  /** CPU time (user + system, all threads) of the timed part: on a shared machine, what "per core" means. */
+  cpuSeconds: number;
   events: number;
   peakRssMb: number;
   /** Sources flagged by the windowed rules (the set SQL can express). */
@@ -52,6 +54,7 @@ async function runEngine(dir: string, format: Format): Promise<Measurement> {
   const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as GroundTruth;
   const intel = await loadIntelFiles([join(dir, 'intel.stix.json')]);
   const path = files(dir)[format];
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const result = await analyzeStreams([{ name: path, path }], {
     format: format === 'tsv' ? 'zeek-tsv' : 'eve',
@@ -59,9 +62,11 @@ async function runEngine(dir: string, format: Format): Promise<Measurement> {
     config: { scan: { allowList: truth.allowList } },
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSince(cpu);
   const scanners = result.findings.scanners;
   return {
     seconds,
+    cpuSeconds,
     events: result.events,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     windowScanners: scanners
@@ -128,6 +133,7 @@ async function runDuckdb(dir: string, format: Format): Promise<Measurement> {
   const instance = await DuckDBInstance.create(':memory:', { threads: String(THREADS) });
   const connection = await instance.connect();
   const path = files(dir)[format];
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const rows = (
     await connection.runAndReadAll(scannerSql(duckdbSource(format, path), truth.allowListedScanners[0] ?? ''))
@@ -135,10 +141,16 @@ async function runDuckdb(dir: string, format: Format): Promise<Measurement> {
   const seconds = (performance.now() - started) / 1000;
   return {
     seconds,
+    cpuSeconds: cpuSince(cpu),
     events: 0,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     windowScanners: rows.map((r) => String(r.src)).sort(),
   };
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 function child(kind: 'engine' | 'duckdb', dir: string, format: Format): Measurement {
@@ -201,6 +213,7 @@ async function main(): Promise<void> {
   console.log(`Load average (1/5/15 min) at start: ${load()}\n`);
   const targets: string[] = [];
   let tsvRate = 0;
+  let tsvCpuRate = 0;
   for (const format of ['tsv', 'eve'] as const) {
     const size = statSync(paths[format]).size / MB;
     const engine = repeated('engine', dir, format, runs);
@@ -212,7 +225,7 @@ async function main(): Promise<void> {
     const found = (engine.allScanners ?? []).filter((ip) => truthIps.has(ip)).length;
     const name = format === 'tsv' ? 'Zeek conn.log TSV' : 'Suricata EVE JSON';
     const row = (label: string, m: Measurement & { best: number }) =>
-      `  ${label} ${fmt(m.seconds, 2).padStart(6)} s (best ${fmt(m.best, 2)})  ${fmt(engine.events / m.seconds / 1e6, 2).padStart(5)} M events/s  ${fmt(size / m.seconds).padStart(6)} MB/s  peak RSS ${fmt(m.peakRssMb, 0).padStart(5)} MB`;
+      `  ${label} ${fmt(m.seconds, 2).padStart(6)} s (best ${fmt(m.best, 2)})  ${fmt(engine.events / m.seconds / 1e6, 2).padStart(5)} M events/s  ${fmt(size / m.seconds).padStart(6)} MB/s  CPU ${fmt(m.cpuSeconds, 2).padStart(6)} s (${fmt(engine.events / m.cpuSeconds / 1e6, 2)} M ev/CPU-s)  peak RSS ${fmt(m.peakRssMb, 0).padStart(5)} MB`;
     console.log(`${name}: ${engine.events.toLocaleString('en-US')} events, ${fmt(size)} MB`);
     console.log(row('Khiên engine:', engine));
     console.log(row('DuckDB SQL  :', duck));
@@ -227,10 +240,16 @@ async function main(): Promise<void> {
     targets.push(`${format.toUpperCase()} ≥ DuckDB throughput: ${met(engine.seconds <= duck.seconds)}`);
     targets.push(`${format.toUpperCase()} same detections: ${met(agree)}`);
     targets.push(`${format.toUpperCase()} ≥ 5 M events: ${met(engine.events >= 5e6)}`);
-    if (format === 'tsv') tsvRate = engine.events / engine.seconds;
+    if (format === 'tsv') {
+      tsvRate = engine.events / engine.seconds;
+      tsvCpuRate = engine.events / engine.cpuSeconds;
+    }
   }
-  // The engine is single-threaded, so its events/s are per core.
-  targets.push(`TSV ≥ 1 M events/s per core: ${tsvRate >= 1e6 ? 'MET' : 'NOT MET'} (${fmt(tsvRate / 1e6, 2)} M)`);
+  // The engine is single-threaded, so its events/s are per core. On a shared, loaded machine
+  // wall time includes waiting for a core, so both figures are given; the wall one decides.
+  targets.push(
+    `TSV ≥ 1 M events/s per core: ${tsvRate >= 1e6 ? 'MET' : 'NOT MET'} (${fmt(tsvRate / 1e6, 2)} M wall; ${fmt(tsvCpuRate / 1e6, 2)} M per CPU-second)`,
+  );
   console.log(`Load average at end: ${load()}`);
   console.log(`Targets (median runs): ${targets.join('; ')}`);
 }
