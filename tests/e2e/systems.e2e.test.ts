@@ -288,6 +288,11 @@ describe.skipIf(!haveChromium)('Information systems by level in a browser', () =
 
     const target = await targetPercent(dept, '100% triển khai đầy đủ phương án');
     expect(await target.getByTestId('target-percent').textContent()).toBe('100%');
+    // The province-wide list of 4-layer gaps names the system's two gaps.
+    const allGaps = dept.getByTestId('layer-gaps-all');
+    await allGaps.getByText('2 lớp, 1 hệ thống').waitFor();
+    await allGaps.getByText('mới triển khai một phần').waitFor();
+    await screenshot(dept, 'systems-10b-targets-layers');
     const api = await asAdmin('GET', `/api/targets/${planTargetId}`);
     expect(api).toMatchObject({ total: 1, met: 1, percent: 100 });
     expect(h.pageErrors).toEqual([]);

@@ -14,6 +14,8 @@ import { useOrgTree } from '../../lib/useOrgTree.ts';
 import { DossierStateBadge, LevelBadge } from './SystemBadges.tsx';
 import {
   formatPercent,
+  type LayerGap,
+  pick,
   systemPath,
   TARGET_KINDS,
   type TargetKind,
@@ -80,6 +82,7 @@ export function TargetsPage() {
         ))}
       </div>
       {id && <TargetDetail id={id} organisationId={organisationId} />}
+      <LayerGaps organisationId={organisationId} />
     </>
   );
 }
@@ -255,6 +258,71 @@ function TargetDetail({ id, organisationId }: { id: string; organisationId: stri
         </section>
       </div>
     </div>
+  );
+}
+
+type LayerGapRow = {
+  systemId: string;
+  systemName: string;
+  organisationName: string;
+  layer: number;
+  layerVi: string;
+  layerEn: string;
+  nextInspectionDate: string | null;
+  gaps: LayerGap[];
+};
+
+/** Mô hình 4 lớp across the systems in view: every layer not in place, so the model keeps working everywhere. */
+function LayerGaps({ organisationId }: { organisationId: string }) {
+  const { t, i18n } = useTranslation();
+  const gaps = useLoad(
+    () => api<LayerGapRow[]>('GET', `/api/layers/gaps${query({ organisationId })}`),
+    [organisationId],
+  );
+  if (gaps.error) return <ErrorMessage error={gaps.error} />;
+  if (!gaps.data) return null;
+  const systems = new Set(gaps.data.map((g) => g.systemId)).size;
+  return (
+    <section className="panel panel-flush" data-testid="layer-gaps-all">
+      <h3 className="plan-group-title">
+        {t('systems.layers.allGaps')}{' '}
+        <span className="muted small">{t('systems.layers.allGapsCount', { n: gaps.data.length, systems })}</span>
+      </h3>
+      {gaps.data.length === 0 ? (
+        <p className="muted padded">{t('systems.layers.noGapsAll')}</p>
+      ) : (
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th>{t('systems.name')}</th>
+              <th>{t('systems.organisation')}</th>
+              <th>{t('systems.layers.layer')}</th>
+              <th>{t('systems.layers.gapLabel')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {gaps.data.map((g) => (
+              <tr key={`${g.systemId}-${g.layer}`}>
+                <td>
+                  <a href={systemPath(g.systemId, 'layers')} onClick={followLink}>
+                    {g.systemName}
+                  </a>
+                </td>
+                <td>{g.organisationName}</td>
+                <td>
+                  {t('systems.layers.layerN', { layer: g.layer })}. {pick(i18n.language, g.layerVi, g.layerEn)}
+                </td>
+                <td className="text-bad">
+                  {g.gaps
+                    .map((k) => t(`systems.layers.gap.${k}`, { date: formatCalendarDate(g.nextInspectionDate) }))
+                    .join('; ')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 
