@@ -20,8 +20,10 @@ import {
 import { computers, kevEntries, scanComputers, scanImports, vulnFindings } from './vulnerabilities.schema.ts';
 
 const MAX_STORED_ISSUES = 200;
-// Host records are written in batches: bounded memory on any file size, few round trips.
+// Host records are written in batches: bounded memory on any file size (a batch holds at most this many hosts or
+// findings, whichever comes first), few round trips.
 const HOST_BATCH = 100;
+const FINDING_BATCH = 1000;
 
 export type ScanImportResult = {
   scanId: string;
@@ -126,6 +128,7 @@ export async function importScanFile(
     };
     const issues: ParseIssue[] = [];
     let batch: HostRecord[] = [];
+    let batchFindings = 0;
     let summary: ScanSummary | null = null;
     let format = 'unknown';
     for await (const ev of parseScan(counted())) {
@@ -134,9 +137,11 @@ export async function importScanFile(
         if (issues.length < MAX_STORED_ISSUES) issues.push(ev.issue);
       } else if (ev.type === 'host') {
         batch.push(ev.record);
-        if (batch.length >= HOST_BATCH) {
+        batchFindings += ev.record.findings.length;
+        if (batch.length >= HOST_BATCH || batchFindings >= FINDING_BATCH) {
           await writeHosts(ctx, batch);
           batch = [];
+          batchFindings = 0;
         }
       } else {
         if (ev.fatal) {
