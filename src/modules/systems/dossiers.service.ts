@@ -202,6 +202,16 @@ export async function updateDossier(db: Db, actor: Actor, scope: Scope, id: stri
       .set({ ...choice, updatedAt: new Date() })
       .where(eq(levelDossiers.id, id))
       .returning();
+    // The dossier's own history shows a changed proposal too, not only the audit log.
+    await tx.insert(dossierEvents).values({
+      dossierId: id,
+      action: 'update',
+      fromState: before.state,
+      toState: before.state,
+      actorId: userRef(actor),
+      actorName: actor.displayName,
+      details: choice,
+    });
     await recordAudit(tx, auditActor(actor), {
       action: 'dossier.update',
       entityType: 'level_dossier',
