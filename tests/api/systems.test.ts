@@ -231,8 +231,14 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
       ['return', 'sys-dept'],
     ]);
     expect(seen.history[3].comment).toBe('Bổ sung sơ đồ kết nối mạng');
+    // A returned dossier may be revised: the change of proposal is part of its history.
+    const revised = await as.agency.request('PUT', `/api/dossiers/${id}`, { level: 3, reason: 'Giữ cấp độ 3' });
+    expect(revised.statusCode, revised.body).toBe(200);
+    const after = (await as.agency.request('GET', `/api/dossiers/${id}`)).json();
+    expect(after.history.at(-1)).toMatchObject({ action: 'update', fromState: 'returned', toState: 'returned' });
     const audit = (await as.admin.request('GET', `/api/audit?entityId=${id}`)).json();
     expect(audit.map((a: { action: string }) => a.action)).toEqual([
+      'dossier.update',
       'dossier.return',
       'dossier.accept',
       'dossier.submit',
