@@ -63,7 +63,7 @@ async function sniff(chunks: AsyncGenerator<string>) {
     if (!ended) head += next.value;
     format = detectFormat(head, ended);
   }
-  // A UTF-8 byte order mark is not content for saxes nor csv-parse.
+  // A UTF-8 byte order mark is not content for the XML tokenizer nor csv-parse.
   head = head.replace(/^\uFEFF/, '');
   async function* whole(): AsyncGenerator<string> {
     if (head) yield head;

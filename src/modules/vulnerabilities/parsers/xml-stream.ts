@@ -1,5 +1,7 @@
-// Drives a format handler from a SAX stream (saxes): no DOM, one chunk in memory at a time.
-import { SaxesParser } from 'saxes';
+// Drives a format handler from a hand-written streaming XML tokenizer: no DOM, one chunk in
+// memory at a time. The hot path is String.prototype.indexOf over the decoded chunk; text the
+// handler does not want is skipped without building a string, and line numbers are counted
+// only up to where a position is asked for (each newline is visited once).
 import { BoundedText, detach } from './fields.ts';
 import type { EventSink } from './sink.ts';
 import type { FatalError, ParseOptions, ScanEvent, SourcePosition } from './types.ts';
@@ -8,6 +10,8 @@ export interface XmlHandler {
   open(name: string, attrs: Record<string, string>): void;
   close(name: string): void;
   text(text: string): void;
+  /** Whether the text of the current element is wanted; when not, it is skipped unread. */
+  wantsText(): boolean;
   /** End of a well-formed document: emit what is still buffered. */
   finish(): void;
   /** The document was cut or broken: emit what is open, flagged incomplete. */
@@ -17,8 +21,8 @@ export interface XmlHandler {
 /** What a handler may ask about the parse: where the current element starts and how deep it is. */
 export class XmlCursor {
   readonly stack: string[] = [];
-  line = 1;
-  column = 1;
+  /** Set by the tokenizer: the line and column of the tag being reported. */
+  locate: () => { line: number; column: number } = () => ({ line: 1, column: 1 });
 
   /** Depth of the element being opened or closed (root = 1). */
   get depth(): number {
@@ -31,13 +35,509 @@ export class XmlCursor {
 
   /** Position of the start tag of the element just opened. */
   here(): SourcePosition {
-    return { line: this.line, column: this.column, path: this.stack.join('/') };
+    const { line, column } = this.locate();
+    return { line, column, path: this.stack.join('/') };
+  }
+}
+
+/** Returned by the markup readers when the chunk ends inside the construct. */
+const NEED_MORE = -1;
+/** Markup (a start tag, a processing instruction, a DOCTYPE) longer than this is refused: memory stays bounded. */
+const MAX_MARKUP = 8 * 1024 * 1024;
+
+const TEXT = 0;
+const COMMENT = 1;
+const CDATA = 2;
+
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const QUOTE = 34;
+const APOS = 39;
+const SLASH = 47;
+const EQUAL = 61;
+const GT = 62;
+const QUESTION = 63;
+const BANG = 33;
+
+/** ASCII name characters: 1 may start a name, 2 may continue one. Every non-ASCII character is accepted. */
+const NAME_TABLE = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_:]/.test(ch)) NAME_TABLE[c] = 3;
+  else if (/[0-9.-]/.test(ch)) NAME_TABLE[c] = 2;
+}
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === LF || c === TAB || c === CR;
+}
+
+function isXmlChar(c: number): boolean {
+  return (
+    c === TAB ||
+    c === LF ||
+    c === CR ||
+    (c >= 0x20 && c <= 0xd7ff) ||
+    (c >= 0xe000 && c <= 0xfffd) ||
+    (c >= 0x10000 && c <= 0x10ffff)
+  );
+}
+
+/** The 5 predefined entities and numeric character references; undefined for anything else. */
+function resolveEntity(name: string): string | undefined {
+  switch (name) {
+    case 'lt':
+      return '<';
+    case 'gt':
+      return '>';
+    case 'amp':
+      return '&';
+    case 'quot':
+      return '"';
+    case 'apos':
+      return "'";
+  }
+  let code = Number.NaN;
+  if (/^#x[0-9a-fA-F]{1,6}$/.test(name)) code = Number.parseInt(name.slice(2), 16);
+  else if (/^#[0-9]{1,7}$/.test(name)) code = Number.parseInt(name.slice(1), 10);
+  return isXmlChar(code) ? String.fromCodePoint(code) : undefined;
+}
+
+function normaliseNewlines(text: string): string {
+  return text.indexOf('\r') === -1 ? text : text.replace(/\r\n?/g, '\n');
+}
+
+/**
+ * The tokenizer. Indices are into `buf`, the unconsumed rest of the previous chunks plus the
+ * current one; what precedes `pos` is dropped (after its newlines are counted) on the next write.
+ */
+class XmlTokenizer {
+  fatal: FatalError | null = null;
+  private buf = '';
+  private pos = 0;
+  private state = TEXT;
+  /** Length `buf` must reach before markup cut by the chunk end is read again (doubling: linear time). */
+  private waitFor = 0;
+  private ending = false;
+  private sawRoot = false;
+  private closedRoot = false;
+  /** Start of the tag being reported, for the cursor. */
+  private tagStart = 0;
+  // Lines: newlines before `counted` are counted; `nextNl` caches the next one (-1 none in buf, -2 unknown).
+  private line = 1;
+  private lineStart = 0;
+  private counted = 0;
+  private nextNl = -2;
+  // Next `&` at or after `ampFrom` (-1 none in buf, -2 unknown).
+  private ampAt = -2;
+  private ampFrom = 0;
+  /** End of the entity reference last read. */
+  private entityEnd = 0;
+  /** Small cache of element and attribute names, so repeated names are neither allocated nor rehashed. */
+  private readonly names: (string | undefined)[] = new Array(512);
+  private readonly stack: string[];
+
+  constructor(
+    private readonly handler: XmlHandler,
+    cursor: XmlCursor,
+  ) {
+    this.stack = cursor.stack;
+    cursor.locate = () => this.position(this.tagStart);
+  }
+
+  write(chunk: string): void {
+    if (this.pos > 0) this.compact();
+    this.buf = this.buf.length ? this.buf + chunk : chunk;
+    if (this.nextNl === -1) this.nextNl = -2;
+    if (this.ampAt === -1) this.ampAt = -2;
+    if (this.buf.length >= this.waitFor) this.run();
+  }
+
+  /** End of input: what is left is either text or markup the file ends inside. */
+  end(): void {
+    // Markup cut by the last chunk may be waiting for more text than is coming.
+    if (this.buf.length < this.waitFor) this.run();
+    if (this.fatal) return;
+    this.ending = true;
+    const buf = this.buf;
+    if (this.state === TEXT && this.pos < buf.length && buf.charCodeAt(this.pos) !== 0x3c) {
+      this.text(this.pos, buf.length);
+      if (this.fatal) return;
+      this.pos = buf.length;
+    }
+    const top = this.stack[this.stack.length - 1];
+    if (top !== undefined) this.fail(buf.length, `unclosed tag: ${top}`);
+    else if (this.pos < buf.length || this.state !== TEXT) this.fail(buf.length, 'unexpected end.');
+    else if (!this.sawRoot) this.fail(buf.length, 'document must contain a root element.');
+  }
+
+  private compact(): void {
+    const pos = this.pos;
+    this.advanceLines(pos);
+    this.buf = this.buf.slice(pos);
+    this.pos = 0;
+    this.counted -= pos;
+    this.lineStart -= pos;
+    if (this.nextNl >= 0) this.nextNl -= pos;
+    if (this.ampAt >= 0) this.ampAt -= pos;
+    this.ampFrom = Math.max(0, this.ampFrom - pos);
+  }
+
+  private advanceLines(to: number): void {
+    if (to <= this.counted) return;
+    const buf = this.buf;
+    let nl = this.nextNl;
+    if (nl === -2 || (nl >= 0 && nl < this.counted)) nl = buf.indexOf('\n', this.counted);
+    while (nl !== -1 && nl < to) {
+      this.line++;
+      this.lineStart = nl + 1;
+      nl = buf.indexOf('\n', nl + 1);
+    }
+    this.nextNl = nl;
+    this.counted = to;
+  }
+
+  private position(index: number): { line: number; column: number } {
+    this.advanceLines(index);
+    return { line: this.line, column: index - this.lineStart + 1 };
+  }
+
+  private nextAmp(from: number): number {
+    const at = this.ampAt;
+    if (at === -2 || from < this.ampFrom || (at >= 0 && at < from)) {
+      this.ampAt = this.buf.indexOf('&', from);
+      this.ampFrom = from;
+    }
+    return this.ampAt;
+  }
+
+  private fail(index: number, reason: string): number {
+    if (this.fatal) return NEED_MORE;
+    const { line, column } = this.position(index);
+    const path = this.stack.join('/');
+    const inside = path ? ` inside <${path}>` : '';
+    this.fatal = {
+      kind: this.ending ? 'truncated' : 'not-well-formed',
+      message: this.ending
+        ? `truncated at line ${line}: the file ends${inside} (${reason})`
+        : `not well-formed at line ${line}, column ${column}${inside}: ${reason}`,
+      line,
+      column,
+      path,
+    };
+    return NEED_MORE;
+  }
+
+  private run(): void {
+    const buf = this.buf;
+    let pos = this.pos;
+    while (this.fatal === null) {
+      if (this.state !== TEXT) {
+        pos = this.section(pos);
+        if (this.state !== TEXT) break;
+        continue;
+      }
+      const lt = buf.indexOf('<', pos);
+      if (lt === -1) {
+        pos = this.textAtChunkEnd(pos);
+        break;
+      }
+      if (lt > pos) {
+        this.text(pos, lt);
+        if (this.fatal) break;
+      }
+      const next = this.markup(lt);
+      if (next === NEED_MORE) {
+        pos = lt;
+        if (this.fatal === null) {
+          const pending = buf.length - lt;
+          if (pending > MAX_MARKUP) this.fail(lt, `markup longer than ${MAX_MARKUP / 1024 / 1024} MB`);
+          this.waitFor = Math.min(2 * pending, MAX_MARKUP + 1);
+        }
+        break;
+      }
+      this.waitFor = 0;
+      pos = next;
+    }
+    this.pos = pos;
+  }
+
+  /** Text up to the chunk end, keeping back an entity reference or a CR the next chunk may complete. */
+  private textAtChunkEnd(start: number): number {
+    const buf = this.buf;
+    let end = buf.length;
+    const amp = buf.lastIndexOf('&', end - 1);
+    if (amp >= start && amp > end - 40 && buf.indexOf(';', amp) === -1) end = amp;
+    else if (buf.charCodeAt(end - 1) === CR) end--;
+    if (end > start) this.text(start, end);
+    return end;
+  }
+
+  /** Character data between `start` and `end` (no `<` in it). */
+  private text(start: number, end: number): void {
+    const buf = this.buf;
+    if (this.stack.length === 0) {
+      if (!/^[ \t\r\n]*$/.test(buf.slice(start, end))) this.fail(start, 'text data outside of root node.');
+      return;
+    }
+    let amp = this.nextAmp(start);
+    if (!this.handler.wantsText()) {
+      // Unwanted text is not read, but its references must still be well formed.
+      while (amp !== -1 && amp < end) {
+        if (this.entity(amp, end) === undefined) return;
+        amp = this.nextAmp(this.entityEnd);
+      }
+      return;
+    }
+    let text: string;
+    if (amp === -1 || amp >= end) text = buf.slice(start, end);
+    else {
+      text = '';
+      let from = start;
+      while (amp !== -1 && amp < end) {
+        const char = this.entity(amp, end);
+        if (char === undefined) return;
+        text += buf.slice(from, amp) + char;
+        from = this.entityEnd;
+        amp = this.nextAmp(from);
+      }
+      text += buf.slice(from, end);
+    }
+    this.handler.text(normaliseNewlines(text));
+  }
+
+  /** The character an entity reference at `amp` stands for; `entityEnd` is set past its `;`. */
+  private entity(amp: number, limit: number): string | undefined {
+    const buf = this.buf;
+    const semi = buf.indexOf(';', amp + 1);
+    if (semi === -1 || semi >= limit || semi - amp > 12) {
+      this.fail(amp, 'unescaped & or malformed entity reference.');
+      return undefined;
+    }
+    const name = buf.slice(amp + 1, semi);
+    const char = resolveEntity(name);
+    if (char === undefined) {
+      this.fail(amp, name.startsWith('#') ? 'malformed character entity.' : `undefined entity: &${name};`);
+      return undefined;
+    }
+    this.entityEnd = semi + 1;
+    return char;
+  }
+
+  /** Inside a comment or CDATA section that a previous chunk began. */
+  private section(pos: number): number {
+    const buf = this.buf;
+    const cdata = this.state === CDATA;
+    const close = buf.indexOf(cdata ? ']]>' : '-->', pos);
+    const end = close === -1 ? Math.max(pos, buf.length - 2) : close;
+    if (cdata && end > pos && this.handler.wantsText()) this.handler.text(normaliseNewlines(buf.slice(pos, end)));
+    if (close === -1) return end;
+    this.state = TEXT;
+    return close + 3;
+  }
+
+  /** Reads the markup at `lt`; returns the index after it, or NEED_MORE (also after a failure). */
+  private markup(lt: number): number {
+    const c = this.buf.charCodeAt(lt + 1);
+    if (c === SLASH) return this.closeTag(lt);
+    if (c === BANG) return this.bang(lt);
+    if (c === QUESTION) {
+      const end = this.buf.indexOf('?>', lt + 2);
+      return end === -1 ? NEED_MORE : end + 2;
+    }
+    if (Number.isNaN(c)) return NEED_MORE;
+    return this.openTag(lt);
+  }
+
+  /** An element or attribute name from `start`; returns its end, or NEED_MORE / a failure. */
+  private nameEnd(start: number): number {
+    const buf = this.buf;
+    const first = buf.charCodeAt(start);
+    if (Number.isNaN(first)) return NEED_MORE;
+    if (first < 128 && !((NAME_TABLE[first] as number) & 1)) return this.fail(start, 'disallowed character in name.');
+    let i = start + 1;
+    for (;;) {
+      const c = buf.charCodeAt(i);
+      if (c < 128) {
+        if (!((NAME_TABLE[c] as number) & 2)) return i;
+      } else if (Number.isNaN(c)) return NEED_MORE;
+      i++;
+    }
+  }
+
+  private name(start: number, end: number): string {
+    const buf = this.buf;
+    const length = end - start;
+    const slot =
+      (length * 31 + buf.charCodeAt(start) * 7 + buf.charCodeAt(end - 1) * 3 + buf.charCodeAt(start + (length >> 1))) &
+      511;
+    const cached = this.names[slot];
+    if (cached !== undefined && cached.length === length && buf.startsWith(cached, start)) return cached;
+    const name = detach(buf.slice(start, end));
+    this.names[slot] = name;
+    return name;
+  }
+
+  private openTag(lt: number): number {
+    const buf = this.buf;
+    const nameEnd = this.nameEnd(lt + 1);
+    if (nameEnd === NEED_MORE) return NEED_MORE;
+    const stack = this.stack;
+    const attrs: Record<string, string> = {};
+    let i = nameEnd;
+    let selfClosing = false;
+    for (;;) {
+      let c = buf.charCodeAt(i);
+      const spaced = isSpace(c);
+      while (isSpace(c)) c = buf.charCodeAt(++i);
+      if (c === GT) {
+        i++;
+        break;
+      }
+      if (c === SLASH) {
+        const next = buf.charCodeAt(i + 1);
+        if (Number.isNaN(next)) return NEED_MORE;
+        if (next !== GT) return this.fail(i, 'forward-slash in opening tag not followed by >.');
+        selfClosing = true;
+        i += 2;
+        break;
+      }
+      if (Number.isNaN(c)) return NEED_MORE;
+      if (!spaced) return this.fail(i, 'disallowed character in tag name or no whitespace between attributes.');
+      const keyEnd = this.nameEnd(i);
+      if (keyEnd === NEED_MORE) return NEED_MORE;
+      const keyStart = i;
+      i = keyEnd;
+      c = buf.charCodeAt(i);
+      while (isSpace(c)) c = buf.charCodeAt(++i);
+      if (c !== EQUAL) return Number.isNaN(c) ? NEED_MORE : this.fail(i, 'attribute without value.');
+      c = buf.charCodeAt(++i);
+      while (isSpace(c)) c = buf.charCodeAt(++i);
+      if (c !== QUOTE && c !== APOS) return Number.isNaN(c) ? NEED_MORE : this.fail(i, 'unquoted attribute value.');
+      const close = buf.indexOf(c === QUOTE ? '"' : "'", i + 1);
+      if (close === -1) return NEED_MORE;
+      const value = this.attributeValue(i + 1, close);
+      if (value === undefined) return NEED_MORE;
+      const key = this.name(keyStart, keyEnd);
+      if (Object.hasOwn(attrs, key)) return this.fail(keyStart, `duplicate attribute: ${key}.`);
+      attrs[key] = value;
+      i = close + 1;
+    }
+    if (stack.length === 0) {
+      if (this.closedRoot) return this.fail(lt, 'documents may contain only one root.');
+      this.sawRoot = true;
+    }
+    const name = this.name(lt + 1, nameEnd);
+    stack.push(name);
+    this.tagStart = lt;
+    this.handler.open(name, attrs);
+    if (selfClosing) this.closeElement(name);
+    return i;
+  }
+
+  private attributeValue(start: number, end: number): string | undefined {
+    const buf = this.buf;
+    let raw = buf.slice(start, end);
+    if (!/[\t\n\r&<]/.test(raw)) return end - start >= 13 ? detach(raw) : raw;
+    const lt = raw.indexOf('<');
+    if (lt !== -1) {
+      this.fail(start + lt, 'disallowed character < in attribute value.');
+      return undefined;
+    }
+    // Attribute-value normalisation: each newline or tab written in the file reads as a space.
+    raw = raw.replace(/\r\n|[\t\n\r]/g, ' ');
+    if (raw.indexOf('&') === -1) return detach(raw);
+    let value = '';
+    let from = start;
+    for (let amp = this.nextAmp(start); amp !== -1 && amp < end; amp = this.nextAmp(from)) {
+      const char = this.entity(amp, end);
+      if (char === undefined) return undefined;
+      value += buf.slice(from, amp).replace(/\r\n|[\t\n\r]/g, ' ') + char;
+      from = this.entityEnd;
+    }
+    return detach(value + buf.slice(from, end).replace(/\r\n|[\t\n\r]/g, ' '));
+  }
+
+  private closeTag(lt: number): number {
+    const buf = this.buf;
+    const top = this.stack[this.stack.length - 1];
+    if (top !== undefined && buf.startsWith(top, lt + 2)) {
+      let i = lt + 2 + top.length;
+      let c = buf.charCodeAt(i);
+      while (isSpace(c)) c = buf.charCodeAt(++i);
+      if (c === GT) {
+        this.tagStart = lt;
+        this.closeElement(top);
+        return i + 1;
+      }
+      if (Number.isNaN(c)) return NEED_MORE;
+    }
+    const gt = buf.indexOf('>', lt + 2);
+    if (gt === -1) return NEED_MORE;
+    const name = buf.slice(lt + 2, gt).trim();
+    if (top === undefined) return this.fail(lt, `unmatched closing tag: ${name}.`);
+    return this.fail(lt, `unexpected close tag </${name}> (expected </${top}>).`);
+  }
+
+  private closeElement(name: string): void {
+    this.handler.close(name);
+    this.stack.pop();
+    if (this.stack.length === 0) this.closedRoot = true;
+  }
+
+  /** `<!--`, `<![CDATA[` or `<!DOCTYPE` at `lt`. */
+  private bang(lt: number): number {
+    const buf = this.buf;
+    if (buf.length < lt + 9) {
+      // Enough to tell the three apart, unless the file ends here.
+      if (
+        !(
+          '<!--'.startsWith(buf.slice(lt, lt + 4)) ||
+          '<![CDATA['.startsWith(buf.slice(lt)) ||
+          '<!DOCTYPE'.startsWith(buf.slice(lt))
+        )
+      )
+        return this.fail(lt, 'incorrect syntax.');
+      if (!buf.startsWith('<!--', lt)) return NEED_MORE;
+    }
+    if (buf.startsWith('<!--', lt)) {
+      this.state = COMMENT;
+      return this.section(lt + 4);
+    }
+    if (buf.startsWith('<![CDATA[', lt)) {
+      if (this.stack.length === 0) return this.fail(lt, 'CDATA section outside of root node.');
+      this.state = CDATA;
+      return this.section(lt + 9);
+    }
+    if (buf.startsWith('<!DOCTYPE', lt)) {
+      if (this.sawRoot) return this.fail(lt, 'inappropriately located doctype declaration.');
+      return this.doctype(lt + 9);
+    }
+    return this.fail(lt, 'incorrect syntax.');
+  }
+
+  /** Skips a DOCTYPE, its internal subset and quoted literals included. */
+  private doctype(from: number): number {
+    const buf = this.buf;
+    let quote = 0;
+    let depth = 0;
+    for (let i = from; i < buf.length; i++) {
+      const c = buf.charCodeAt(i);
+      if (quote) {
+        if (c === quote) quote = 0;
+      } else if (c === QUOTE || c === APOS) quote = c;
+      else if (c === 0x5b) depth++;
+      else if (c === 0x5d) depth--;
+      else if (c === GT && depth <= 0) return i + 1;
+    }
+    return NEED_MORE;
   }
 }
 
 /**
- * Feeds the text chunks to saxes and yields the handler's events after each chunk, so the
- * consumer's pace bounds memory. Returns the fatal error that stopped the parse, if any.
+ * Feeds the text chunks to the tokenizer and yields the handler's events after each chunk, so
+ * the consumer's pace bounds memory. Returns the fatal error that stopped the parse, if any.
  */
 export async function* runXml(
   chunks: AsyncIterable<string>,
@@ -45,63 +545,17 @@ export async function* runXml(
   cursor: XmlCursor,
   sink: EventSink,
 ): AsyncGenerator<ScanEvent, FatalError | null> {
-  const parser = new SaxesParser();
-  let fatal: FatalError | null = null;
-  let ending = false;
-
-  parser.on('opentagstart', (tag) => {
-    // saxes has read `<name` and one more character: step back to the `<`.
-    cursor.line = parser.line;
-    cursor.column = parser.column - tag.name.length - 1;
-  });
-  parser.on('opentag', (tag) => {
-    if (fatal) return;
-    cursor.stack.push(tag.name);
-    const attrs = tag.attributes as Record<string, string>;
-    for (const key in attrs) attrs[key] = detach(attrs[key] as string);
-    handler.open(tag.name, attrs);
-  });
-  // saxes reports self-closing tags here too, so every open has exactly one close.
-  parser.on('closetag', (tag) => {
-    if (fatal) return;
-    handler.close(tag.name);
-    cursor.stack.pop();
-  });
-  parser.on('text', (text) => {
-    if (!fatal) handler.text(text);
-  });
-  parser.on('cdata', (text) => {
-    if (!fatal) handler.text(text);
-  });
-  parser.on('error', (error) => {
-    if (fatal) return;
-    const where = `line ${parser.line}, column ${parser.column}`;
-    const inside = cursor.stack.length ? ` inside <${cursor.stack.join('/')}>` : '';
-    const reason = error.message.replace(/^[^:]*:\d+:\d+: /, '');
-    fatal = {
-      kind: ending ? 'truncated' : 'not-well-formed',
-      message: ending
-        ? `truncated at line ${parser.line}: the file ends${inside} (${reason})`
-        : `not well-formed at ${where}${inside}: ${reason}`,
-      line: parser.line,
-      column: parser.column,
-      path: cursor.stack.join('/'),
-    };
-  });
-
+  const tokenizer = new XmlTokenizer(handler, cursor);
   for await (const chunk of chunks) {
-    parser.write(chunk);
+    tokenizer.write(chunk);
     yield* sink.drain();
-    if (fatal) break;
+    if (tokenizer.fatal) break;
   }
-  if (!fatal) {
-    ending = true;
-    parser.close();
-  }
-  if (fatal) handler.abort();
+  if (!tokenizer.fatal) tokenizer.end();
+  if (tokenizer.fatal) handler.abort();
   else handler.finish();
   yield* sink.drain();
-  return fatal;
+  return tokenizer.fatal;
 }
 
 /**
@@ -123,6 +577,11 @@ export class TextCapture {
   }
 
   /** The text of the element being closed, or undefined when it was not captured. */
+  /** Whether the element being read has its text collected. */
+  wants(): boolean {
+    return this.slots[this.cursor.depth] !== undefined;
+  }
+
   take(): string | undefined {
     const slot = this.slots[this.cursor.depth];
     this.slots[this.cursor.depth] = undefined;
@@ -153,6 +612,10 @@ export abstract class FormatHandler implements XmlHandler {
 
   text(text: string): void {
     this.capture.text(text);
+  }
+
+  wantsText(): boolean {
+    return this.capture.wants();
   }
 
   finish(): void {}
