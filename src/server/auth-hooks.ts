@@ -31,6 +31,9 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** API routes (the pattern a route was declared with) need a permission or `public`; the docs and web UI do not. */
+const isApiRoute = (url: string | undefined) => !!url && url.startsWith('/api') && !url.startsWith('/api/docs');
+
 /** The actor, for handlers of non-public routes (the hooks below guarantee it is set there). */
 export function actorOf(req: FastifyRequest): Actor {
   if (!req.actor) throw new AppError('UNAUTHENTICATED', 'Sign in first');
@@ -53,7 +56,7 @@ export function registerAuthHooks(app: FastifyInstance, db: Db) {
   app.decorateRequest('scope', null as never);
 
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api') || route.url.startsWith('/api/docs')) return;
+    if (!isApiRoute(route.url)) return;
     const cfg = route.config as { permission?: Permission; public?: boolean } | undefined;
     if (!cfg?.permission && !cfg?.public)
       throw new Error(`Route ${route.method} ${route.url} declares no permission (see permissions.ts)`);
@@ -61,7 +64,8 @@ export function registerAuthHooks(app: FastifyInstance, db: Db) {
 
   app.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
     const cfg = req.routeOptions.config;
-    if (!req.url.startsWith('/api') || req.url.startsWith('/api/docs')) return;
+    // Decided by the route that matched, never by the raw URL: the router decodes "/%61pi/users" to /api/users.
+    if (!isApiRoute(req.routeOptions.url) && !cfg.permission) return;
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const cookie = req.cookies[SESSION_COOKIE];
     const auth = bearer
