@@ -40,4 +40,37 @@ describe.each(TEST_DATABASES)('security review on %s', (kind) => {
     const agency = await t.userWithRole('enc-viewer', 'viewer');
     expect((await agency.request('GET', '/%61pi/users')).statusCode).toBe(403);
   });
+  it('keeps an API token within the role its owner has now, and a viewer token from minting a stronger one', async () => {
+    const admin = await t.login('enc-admin');
+    const boss = await t.userWithRole('token-boss', 'admin');
+    const org = await admin.request('POST', '/api/organisations', {
+      code: 'SR-TOK',
+      name: 'Token agency',
+      type: 'department',
+      ipRanges: [],
+    });
+    const adminToken = (await boss.request('POST', '/api/auth/tokens', { name: 'full' })).json().token as string;
+    const viewerToken = (await boss.request('POST', '/api/auth/tokens', { name: 'ro', role: 'viewer' })).json()
+      .token as string;
+    expect((await withToken(adminToken, 'GET', '/api/users')).statusCode).toBe(200);
+
+    // A read-only token may not create a token carrying the owner's full role.
+    const minted = await withToken(viewerToken, 'POST', '/api/auth/tokens', { name: 'escalate', role: 'admin' });
+    expect(minted.statusCode, minted.body).toBe(403);
+    const implicit = await withToken(viewerToken, 'POST', '/api/auth/tokens', { name: 'escalate2' });
+    expect(implicit.statusCode === 403 || implicit.json().role === 'viewer', implicit.body).toBe(true);
+
+    // Demoted to an agency officer: the admin token made earlier must not keep admin rights.
+    const demoted = await admin.request('PATCH', `/api/users/${boss.userId}`, {
+      role: 'agency',
+      organisationId: org.json().id,
+    });
+    expect(demoted.statusCode, demoted.body).toBe(200);
+    expect((await withToken(adminToken, 'GET', '/api/users')).statusCode).toBe(401);
+    expect((await withToken(adminToken, 'GET', '/api/organisations')).statusCode).toBe(401);
+    // The viewer token stays read-only and now sees only the officer's organisation.
+    const orgs = await withToken(viewerToken, 'GET', '/api/organisations');
+    expect(orgs.statusCode).toBe(200);
+    expect(orgs.json().map((o: { code: string }) => o.code)).toEqual(['SR-TOK']);
+  });
 });

@@ -279,6 +279,12 @@ export async function authenticateSession(db: Db, sessionToken: string): Promise
   return { user: row.user, role: row.user.role, csrfToken: row.csrfToken, via: 'session' };
 }
 
+/**
+ * A token carries its owner's role or the read-only viewer role, judged against the role the owner has *now*: a
+ * token made before a demotion stops working instead of keeping the old rights.
+ */
+const tokenRoleAllowed = (tokenRole: Role, ownerRole: Role) => tokenRole === ownerRole || tokenRole === 'viewer';
+
 export async function authenticateApiToken(db: Db, token: string): Promise<Authenticated | null> {
   if (!token.startsWith(API_TOKEN_PREFIX)) return null;
   const now = new Date();
@@ -293,7 +299,7 @@ export async function authenticateApiToken(db: Db, token: string): Promise<Authe
         or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
       ),
     );
-  if (!row || row.user.disabled) return null;
+  if (!row || row.user.disabled || !tokenRoleAllowed(row.role, row.user.role)) return null;
   await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
   return { user: row.user, role: row.role, csrfToken: null, via: 'token' };
 }
@@ -377,8 +383,9 @@ export async function createApiToken(
 ) {
   const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
   if (!user) throw notFound('User');
-  const role = input.role ?? user.role;
-  if (role !== user.role && role !== 'viewer')
+  // The ceiling is the caller's role (a viewer token can only mint viewer tokens), never more than the owner's.
+  const role = input.role ?? actor.role;
+  if (!tokenRoleAllowed(role, actor.role) || !tokenRoleAllowed(role, user.role))
     throw new AppError('FORBIDDEN', 'A token can only carry your own role or the read-only viewer role', {
       field: 'role',
     });
