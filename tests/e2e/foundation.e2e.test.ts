@@ -1,10 +1,7 @@
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/modules/auth/auth.service.ts';
-import { type Harness, haveChromium, screenshot, startHarness } from './support.ts';
-
-const PASSWORD = 'một mật khẩu đủ dài 2024';
+import { type Harness, haveChromium, PASSWORD, screenshot, seedAdmin, startHarness } from './support.ts';
 
 describe.skipIf(!haveChromium)('web UI in a browser', () => {
   let h: Harness;
@@ -14,14 +11,7 @@ describe.skipIf(!haveChromium)('web UI in a browser', () => {
   const shot = (name: string) => screenshot(page, name);
 
   beforeAll(async () => {
-    h = await startHarness(async (database) => {
-      await createUser(database.db, null, {
-        username: 'quantri',
-        displayName: 'Nguyễn Thị Hồng Nhung',
-        role: 'admin',
-        password: PASSWORD,
-      });
-    });
+    h = await startHarness(seedAdmin('Nguyễn Thị Hồng Nhung'));
     base = h.base;
     ({ page } = await h.newPage());
   });

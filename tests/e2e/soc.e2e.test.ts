@@ -1,10 +1,15 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/modules/auth/auth.service.ts';
-import type { Role } from '../../src/modules/auth/roles.ts';
-import { type Harness, haveChromium, screenshot, startHarness } from './support.ts';
-
-const PASSWORD = 'một mật khẩu đủ dài 2024';
+import {
+  createDepartments,
+  createUsers,
+  type Harness,
+  haveChromium,
+  screenshot,
+  seedAdmin,
+  signIn as signInAs,
+  startHarness,
+} from './support.ts';
 
 // The same small, fully known Zeek conn.log as tests/api/soc.test.ts.
 const HEADER = [
@@ -41,15 +46,7 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
   let h: Harness;
   const org: Record<'A' | 'B', string> = { A: '', B: '' };
 
-  async function signIn(username: string) {
-    const { page } = await h.newPage({ locale: 'vi-VN' });
-    await page.goto(h.base);
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByRole('heading', { name: 'Tổng quan', exact: true }).waitFor();
-    return page;
-  }
+  const signIn = (username: string) => signInAs(h, username);
 
   /** Opens the SOC overview for May 2024, typed as dd/mm/yyyy. */
   async function overviewMay2024(page: Page) {
@@ -75,41 +72,18 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
   const figure = (page: Page, key: string) => page.getByTestId(`soc-figure-${key}`).locator('dd').textContent();
 
   beforeAll(async () => {
-    h = await startHarness(async (database) => {
-      await createUser(database.db, null, {
-        username: 'quantri',
-        displayName: 'Quản trị',
-        role: 'admin',
-        password: PASSWORD,
-      });
-    });
-    const login = await h.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'quantri', password: PASSWORD },
-    });
-    const cookie = login.cookies.find((c) => c.name === 'khien_sid')?.value ?? '';
-    const { csrfToken } = login.json() as { csrfToken: string };
-    for (const [key, code, name, range] of [
-      ['A', 'SO-A', 'Sở A', '10.15.1.0/24'],
-      ['B', 'SO-B', 'Sở B', '10.15.2.0/24'],
-    ] as const) {
-      const res = await h.app.inject({
-        method: 'POST',
-        url: '/api/organisations',
-        cookies: { khien_sid: cookie },
-        headers: { 'x-csrf-token': csrfToken },
-        payload: { code, name, type: 'department', parentId: null, ipRanges: [range] },
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      org[key] = (res.json() as { id: string }).id;
-    }
-    const users: [string, string, Role, string | null][] = [
+    h = await startHarness(seedAdmin());
+    Object.assign(
+      org,
+      await createDepartments(h, [
+        ['A', 'SO-A', 'Sở A', '10.15.1.0/24'],
+        ['B', 'SO-B', 'Sở B', '10.15.2.0/24'],
+      ]),
+    );
+    await createUsers(h, [
       ['soc.tinh', 'Lê Minh Tuấn', 'soc', null],
       ['canbo.sob', 'Đặng Văn Quý', 'agency', org.B],
-    ];
-    for (const [username, displayName, role, organisationId] of users)
-      await createUser(h.database.db, null, { username, displayName, role, organisationId, password: PASSWORD });
+    ]);
   });
 
   afterAll(async () => {

@@ -3,8 +3,11 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { expect } from 'vitest';
 import { loadConfig } from '../../src/core/config.ts';
 import { type Database, openDatabase } from '../../src/core/db/client.ts';
+import { createUser } from '../../src/modules/auth/auth.service.ts';
+import type { Role } from '../../src/modules/auth/roles.ts';
 import { buildApp } from '../../src/server/app.ts';
 
 // Shared by the browser tests: the built UI, an in-process server on a fresh embedded database, Debian's Chromium.
@@ -118,3 +121,71 @@ export async function startHarness(seed: (database: Database) => Promise<void>):
 /** A screenshot in dist/screenshots/<name>.png (whole page unless `fullPage` is false), to look at after the run. */
 export const screenshot = (page: Page, name: string, { fullPage = true } = {}) =>
   page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+
+/** The password of every user the browser tests create. */
+export const PASSWORD = 'một mật khẩu đủ dài 2024';
+
+/** A `startHarness` seed: the administrator `quantri` (the one user the first run creates). */
+export const seedAdmin =
+  (displayName = 'Quản trị') =>
+  async (database: Database) => {
+    await createUser(database.db, null, { username: 'quantri', displayName, role: 'admin', password: PASSWORD });
+  };
+
+/** The administrator signed in through the API, as a script would: `call` expects a 2xx answer and returns its body. */
+export async function adminApi(h: Harness) {
+  const login = await h.app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username: 'quantri', password: PASSWORD },
+  });
+  const cookie = login.cookies.find((c) => c.name === 'khien_sid')?.value ?? '';
+  const { csrfToken } = login.json() as { csrfToken: string };
+  return {
+    async call(method: 'GET' | 'POST', url: string, payload?: object, status?: number) {
+      const res = await h.app.inject({
+        method,
+        url,
+        cookies: { khien_sid: cookie },
+        headers: { 'x-csrf-token': csrfToken },
+        payload,
+      });
+      if (status === undefined) expect(res.statusCode, res.body).toBeLessThan(300);
+      else expect(res.statusCode, res.body).toBe(status);
+      return res.json() as Record<string, unknown>;
+    },
+  };
+}
+
+/** Top-level departments created by the administrator through the API, each with one IP range; their ids by key. */
+export async function createDepartments<K extends string>(h: Harness, departments: [K, string, string, string][]) {
+  const admin = await adminApi(h);
+  const ids = {} as Record<K, string>;
+  for (const [key, code, name, range] of departments) {
+    const org = await admin.call(
+      'POST',
+      '/api/organisations',
+      { code, name, type: 'department', parentId: null, ipRanges: [range] },
+      201,
+    );
+    ids[key] = org.id as string;
+  }
+  return ids;
+}
+
+/** Users straight into the database, all with `PASSWORD`: [username, display name, role, organisation]. */
+export async function createUsers(h: Harness, users: [string, string, Role, string | null][]) {
+  for (const [username, displayName, role, organisationId] of users)
+    await createUser(h.database.db, null, { username, displayName, role, organisationId, password: PASSWORD });
+}
+
+/** Signs `username` in on a fresh page (own session), Vietnamese UI, and waits for the overview. */
+export async function signIn(h: Harness, username: string) {
+  const { page } = await h.newPage({ locale: 'vi-VN' });
+  await page.goto(h.base);
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByRole('heading', { name: 'Tổng quan', exact: true }).waitFor();
+  return page;
+}

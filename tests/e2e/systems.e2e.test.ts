@@ -1,10 +1,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/modules/auth/auth.service.ts';
 import { runDeadlineCheck } from '../../src/modules/systems/targets.service.ts';
-import { type Harness, haveChromium, screenshot, startHarness } from './support.ts';
+import {
+  adminApi,
+  createUsers,
+  type Harness,
+  haveChromium,
+  screenshot,
+  seedAdmin,
+  signIn as signInAs,
+  startHarness,
+} from './support.ts';
 
-const PASSWORD = 'một mật khẩu đủ dài 2024';
 const SYSTEM = 'Cổng dịch vụ công Sở Tư pháp';
 const RETURN_COMMENT = 'Thiếu sơ đồ mạng logic và phương án sao lưu dữ liệu; đề nghị bổ sung.';
 
@@ -16,34 +23,14 @@ const RETURN_COMMENT = 'Thiếu sơ đồ mạng logic và phương án sao lưu
  */
 describe.skipIf(!haveChromium)('Information systems by level in a browser', () => {
   let h: Harness;
-  let admin: { cookie: string; csrf: string };
+  let asAdmin: Awaited<ReturnType<typeof adminApi>>['call'];
   const org = { province: '', agency: '' };
   let targetId = '';
   let planTargetId = '';
   let agency: Page;
   let dept: Page;
 
-  async function asAdmin(method: 'GET' | 'POST', url: string, payload?: object) {
-    const res = await h.app.inject({
-      method,
-      url,
-      cookies: { khien_sid: admin.cookie },
-      headers: { 'x-csrf-token': admin.csrf },
-      payload,
-    });
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return res.json() as Record<string, unknown>;
-  }
-
-  async function signIn(username: string) {
-    const { page } = await h.newPage({ locale: 'vi-VN' });
-    await page.goto(h.base);
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByRole('heading', { name: 'Tổng quan', exact: true }).waitFor();
-    return page;
-  }
+  const signIn = (username: string) => signInAs(h, username);
 
   const stateBadge = (page: Page) => page.getByTestId('dossier-tab').getByTestId('dossier-state').first();
 
@@ -58,23 +45,8 @@ describe.skipIf(!haveChromium)('Information systems by level in a browser', () =
   }
 
   beforeAll(async () => {
-    h = await startHarness(async (database) => {
-      await createUser(database.db, null, {
-        username: 'quantri',
-        displayName: 'Quản trị',
-        role: 'admin',
-        password: PASSWORD,
-      });
-    });
-    const login = await h.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'quantri', password: PASSWORD },
-    });
-    admin = {
-      cookie: login.cookies.find((c) => c.name === 'khien_sid')?.value ?? '',
-      csrf: (login.json() as { csrfToken: string }).csrfToken,
-    };
+    h = await startHarness(seedAdmin());
+    asAdmin = (await adminApi(h)).call;
     org.province = (
       await asAdmin('POST', '/api/organisations', {
         code: 'YB',
@@ -113,20 +85,10 @@ describe.skipIf(!haveChromium)('Information systems by level in a browser', () =
         organisationId: org.province,
       })
     ).id as string;
-    await createUser(h.database.db, null, {
-      username: 'canbo.stp',
-      displayName: 'Lò Thị Mai',
-      role: 'agency',
-      organisationId: org.agency,
-      password: PASSWORD,
-    });
-    await createUser(h.database.db, null, {
-      username: 'sotttt',
-      displayName: 'Hoàng Văn Đức',
-      role: 'department',
-      organisationId: null,
-      password: PASSWORD,
-    });
+    await createUsers(h, [
+      ['canbo.stp', 'Lò Thị Mai', 'agency', org.agency],
+      ['sotttt', 'Hoàng Văn Đức', 'department', null],
+    ]);
   });
 
   afterAll(async () => {

@@ -1,11 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/modules/auth/auth.service.ts';
-import type { Role } from '../../src/modules/auth/roles.ts';
-import { type Harness, haveChromium, screenshot, startHarness } from './support.ts';
+import {
+  createDepartments,
+  createUsers,
+  type Harness,
+  haveChromium,
+  screenshot,
+  seedAdmin,
+  signIn as signInAs,
+  startHarness,
+} from './support.ts';
 
-const PASSWORD = 'một mật khẩu đủ dài 2024';
 // A real Nessus report: 7 hosts 10.31.112.21–29, every one with at least one vulnerability (none critical).
 const NESSUS = fileURLToPath(new URL('../../../shared/fixtures/scans/nessus/nessus_v_unknown.xml', import.meta.url));
 
@@ -13,16 +19,7 @@ describe.skipIf(!haveChromium)('vulnerable computers in a browser', () => {
   let h: Harness;
   const org: Record<'A' | 'B', string> = { A: '', B: '' };
 
-  /** Signs `username` in on a fresh page (own session), Vietnamese UI, and waits for the overview. */
-  async function signIn(username: string) {
-    const { page } = await h.newPage({ locale: 'vi-VN' });
-    await page.goto(h.base);
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByRole('heading', { name: 'Tổng quan', exact: true }).waitFor();
-    return page;
-  }
+  const signIn = (username: string) => signInAs(h, username);
 
   /** Opens the vulnerabilities dashboard for the first half of 2024 (the scan ran on 10/03/2024). */
   async function dashboardFirstHalf2024(page: Page) {
@@ -38,44 +35,20 @@ describe.skipIf(!haveChromium)('vulnerable computers in a browser', () => {
   const figure = (page: Page, key: string) => page.getByTestId(`figure-${key}`).locator('dd').textContent();
 
   beforeAll(async () => {
-    h = await startHarness(async (database) => {
-      await createUser(database.db, null, {
-        username: 'quantri',
-        displayName: 'Quản trị',
-        role: 'admin',
-        password: PASSWORD,
-      });
-    });
+    h = await startHarness(seedAdmin());
     // The administrator sets up the two organisations through the API, as a script would.
-    const admin = h.app;
-    const login = await admin.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username: 'quantri', password: PASSWORD },
-    });
-    const cookie = login.cookies.find((c) => c.name === 'khien_sid')?.value ?? '';
-    const { csrfToken } = login.json() as { csrfToken: string };
-    for (const [key, code, name, range] of [
-      ['A', 'SO-A', 'Sở A', '10.31.112.16/28'],
-      ['B', 'SO-B', 'Sở B', '10.31.113.0/24'],
-    ] as const) {
-      const res = await admin.inject({
-        method: 'POST',
-        url: '/api/organisations',
-        cookies: { khien_sid: cookie },
-        headers: { 'x-csrf-token': csrfToken },
-        payload: { code, name, type: 'department', parentId: null, ipRanges: [range] },
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      org[key] = (res.json() as { id: string }).id;
-    }
-    const users: [string, string, Role, string | null][] = [
+    Object.assign(
+      org,
+      await createDepartments(h, [
+        ['A', 'SO-A', 'Sở A', '10.31.112.16/28'],
+        ['B', 'SO-B', 'Sở B', '10.31.113.0/24'],
+      ]),
+    );
+    await createUsers(h, [
       ['soc.tinh', 'Lê Minh Tuấn', 'soc', null],
       ['canbo.soa', 'Phạm Thị Hương', 'agency', org.A],
       ['canbo.sob', 'Đặng Văn Quý', 'agency', org.B],
-    ];
-    for (const [username, displayName, role, organisationId] of users)
-      await createUser(h.database.db, null, { username, displayName, role, organisationId, password: PASSWORD });
+    ]);
   });
 
   afterAll(async () => {
