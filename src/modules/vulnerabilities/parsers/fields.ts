@@ -117,9 +117,11 @@ export function textTime(raw: string | undefined): ScanTime | undefined {
  * names required string properties that may legitimately be empty.
  */
 export function compact<T extends object>(value: T, ...keep: (keyof T)[]): T {
-  for (const key of Object.keys(value) as (keyof T)[]) {
+  // A copy rather than `delete`: deleting turns an object into a slow dictionary for good.
+  const out = {} as T;
+  for (const key in value) {
     const v = value[key];
-    if (v === undefined || (v === '' && !keep.includes(key))) delete value[key];
+    if (v !== undefined && (v !== '' || keep.includes(key))) out[key] = v;
   }
-  return value;
+  return out;
 }

@@ -21,6 +21,13 @@ import type {
 } from './types.ts';
 import { runXml, XmlCursor, type XmlHandler } from './xml-stream.ts';
 
+/**
+ * Bytes decoded into one string at a time. V8 puts strings over ~128 KB in large-object
+ * space, where allocating (fresh pages) costs ~8x what young-generation strings do: 256 KB
+ * pieces made decoding a 200 MB file take ~190 ms of CPU, 64 KB pieces ~30 ms.
+ */
+const DECODE_PIECE = 64 * 1024;
+
 /** A failure of the input itself (missing file, broken stream), as opposed to its content. */
 class ReadError extends Error {}
 
@@ -44,9 +51,12 @@ async function* textChunks(input: ScanInput): AsyncGenerator<string> {
     }
     if (next.done) break;
     const chunk = next.value;
-    yield typeof chunk === 'string'
-      ? chunk
-      : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if (typeof chunk === 'string') {
+      yield chunk;
+      continue;
+    }
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let i = 0; i < bytes.length; i += DECODE_PIECE) yield decoder.write(bytes.subarray(i, i + DECODE_PIECE));
   }
   const rest = decoder.end();
   if (rest) yield rest;

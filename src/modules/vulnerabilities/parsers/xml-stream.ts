@@ -267,8 +267,10 @@ class XmlTokenizer {
   private textAtChunkEnd(start: number): number {
     const buf = this.buf;
     let end = buf.length;
-    const amp = buf.lastIndexOf('&', end - 1);
-    if (amp >= start && amp > end - 40 && buf.indexOf(';', amp) === -1) end = amp;
+    // Only the last few characters can hold a cut reference (they are never longer than 12).
+    let amp = buf.indexOf('&', Math.max(start, end - 16));
+    for (let next = amp; next !== -1; next = buf.indexOf('&', next + 1)) amp = next;
+    if (amp !== -1 && buf.indexOf(';', amp) === -1) end = amp;
     else if (buf.charCodeAt(end - 1) === CR) end--;
     if (end > start) this.text(start, end);
     return end;
