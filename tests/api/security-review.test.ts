@@ -73,4 +73,19 @@ describe.each(TEST_DATABASES)('security review on %s', (kind) => {
     expect(orgs.statusCode).toBe(200);
     expect(orgs.json().map((o: { code: string }) => o.code)).toEqual(['SR-TOK']);
   });
+
+  it('does not let a session turn TOTP off by starting a new enrolment (that needs the password)', async () => {
+    const u = await t.userWithRole('totp-keep', 'department');
+    const { secret } = (await u.request('POST', '/api/auth/totp/setup')).json() as { secret: string };
+    expect((await u.request('POST', '/api/auth/totp/confirm', { code: await generate({ secret }) })).statusCode).toBe(
+      200,
+    );
+    // A stolen session (or a viewer token) re-enrols: refused, TOTP stays on with the old secret.
+    const again = await u.request('POST', '/api/auth/totp/setup');
+    expect(again.statusCode, again.body).toBe(409);
+    expect((await login('totp-keep', PASSWORD)).json().error.code).toBe('TOTP_REQUIRED');
+    const me = await u.request('GET', '/api/auth/me');
+    expect(me.json().user.totpEnabled).toBe(true);
+  });
+
 });

@@ -347,6 +347,10 @@ async function acceptTotp(user: UserRow, code: string): Promise<number | null> {
 
 /** Step 1 of TOTP enrolment: a new secret, not active until confirmed with a valid code. */
 export async function beginTotp(db: Db, actor: Actor) {
+  const [user] = await db.select({ totpEnabled: users.totpEnabled }).from(users).where(eq(users.id, actor.userId));
+  // Re-enrolling would switch the second factor off; that takes the password (disableTotp), not just a session.
+  if (user?.totpEnabled)
+    throw new AppError('CONFLICT', 'TOTP is already on; turn it off with your password before enrolling again');
   const secret = generateSecret();
   await db.update(users).set({ totpSecret: secret, totpEnabled: false }).where(eq(users.id, actor.userId));
   return { secret, uri: generateURI({ issuer: 'Khiên', label: actor.username, secret }) };
