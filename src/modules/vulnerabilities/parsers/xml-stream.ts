@@ -44,6 +44,8 @@ export class XmlCursor {
 const NEED_MORE = -1;
 /** Markup (a start tag, a processing instruction, a DOCTYPE) longer than this is refused: memory stays bounded. */
 const MAX_MARKUP = 8 * 1024 * 1024;
+/** How much of a new chunk is joined to the unfinished tail of the previous one. */
+const JOIN = 4096;
 
 const TEXT = 0;
 const COMMENT = 1;
@@ -147,11 +149,24 @@ class XmlTokenizer {
   }
 
   write(chunk: string): void {
-    if (this.pos > 0) this.compact();
-    this.buf = this.buf.length ? this.buf + chunk : chunk;
-    if (this.nextNl === -1) this.nextNl = -2;
-    if (this.ampAt === -1) this.ampAt = -2;
-    if (this.buf.length >= this.waitFor) this.run();
+    const rest = this.buf.length - this.pos;
+    if (rest === 0) this.rebase(chunk, this.pos);
+    else if (rest + chunk.length < this.waitFor) {
+      // Long markup cut by the chunk end: gather text until it is worth reading it again.
+      this.rebase(this.buf.slice(this.pos) + chunk, this.pos);
+      return;
+    } else if (rest > JOIN || chunk.length <= 2 * JOIN) this.rebase(this.buf.slice(this.pos) + chunk, this.pos);
+    else {
+      // The usual case: a short unfinished tail. A joined string is a cons string, which costs an
+      // indirection on every charCodeAt; so read the tail joined with the chunk's first few KB
+      // only, then go on in the chunk itself, which the decoder made flat.
+      this.rebase(this.buf.slice(this.pos) + chunk.slice(0, JOIN), this.pos);
+      this.run();
+      if (this.fatal) return;
+      if (this.pos >= rest) this.rebase(chunk, rest);
+      else this.rebase(this.buf.slice(this.pos) + chunk.slice(JOIN), this.pos);
+    }
+    this.run();
   }
 
   /** End of input: what is left is either text or markup the file ends inside. */
@@ -172,16 +187,19 @@ class XmlTokenizer {
     else if (!this.sawRoot) this.fail(buf.length, 'document must contain a root element.');
   }
 
-  private compact(): void {
-    const pos = this.pos;
-    this.advanceLines(pos);
-    this.buf = this.buf.slice(pos);
-    this.pos = 0;
-    this.counted -= pos;
-    this.lineStart -= pos;
-    if (this.nextNl >= 0) this.nextNl -= pos;
-    if (this.ampAt >= 0) this.ampAt -= pos;
-    this.ampFrom = Math.max(0, this.ampFrom - pos);
+  /**
+   * Moves to a new buffer where index `i` of the old one is `i - shift` (for every index from
+   * `pos` on); what lies before `pos` is forgotten, its newlines counted first.
+   */
+  private rebase(buf: string, shift: number): void {
+    this.advanceLines(this.pos);
+    this.buf = buf;
+    this.pos -= shift;
+    this.counted -= shift;
+    this.lineStart -= shift;
+    this.nextNl = -2;
+    this.ampAt = -2;
+    this.ampFrom = 0;
   }
 
   private advanceLines(to: number): void {
