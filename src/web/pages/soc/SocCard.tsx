@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { OverviewCard } from '../../components/OverviewCard.tsx';
 import { lastSixMonths } from '../../lib/period.ts';
-import { followLink } from '../../lib/router.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import { SocFigures, SocStatement } from './SocFigures.tsx';
 import { loadSocSummary } from './soc.ts';
@@ -11,14 +10,13 @@ export function SocCard() {
   const { t } = useTranslation();
   const summary = useLoad(() => loadSocSummary(lastSixMonths()), []);
   return (
-    <section className="card card-wide" data-testid="card-soc">
-      <div className="card-head">
-        <h2>{t('soc.cardTitle')}</h2>
-        <a href="/soc" onClick={followLink} className="small">
-          {t('soc.details')} →
-        </a>
-      </div>
-      <ErrorMessage error={summary.error} />
+    <OverviewCard
+      testId="card-soc"
+      title={t('soc.cardTitle')}
+      href="/soc"
+      detailsLabel={t('soc.details')}
+      error={summary.error}
+    >
       {summary.data ? (
         <>
           <SocStatement summary={summary.data} />
@@ -27,6 +25,6 @@ export function SocCard() {
       ) : (
         !summary.error && <div className="metric">…</div>
       )}
-    </section>
+    </OverviewCard>
   );
 }

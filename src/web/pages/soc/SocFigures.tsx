@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
+import { Figures } from '../../components/Figures.tsx';
 import { query } from '../../lib/api.ts';
 import { formatCalendarDate } from '../../lib/format.ts';
-import { followLink } from '../../lib/router.ts';
 import type { SocSummary } from './soc.ts';
 
 /**
@@ -40,33 +40,22 @@ export function SocFigures({
   const filters = { ...summary.period, organisationId };
   const scanners = `/soc/scanners${query(filters)}`;
   const figures = [
-    { key: 'scanningIps', value: summary.scanningIps, tone: 'warn', href: scanners },
+    { key: 'scanningIps', value: summary.scanningIps, tone: 'warn' as const, href: scanners },
     { key: 'internalScanningIps', value: summary.internalScanningIps, href: scanners },
     {
       key: 'maliciousContactIps',
       value: summary.maliciousContactIps,
-      tone: 'bad',
+      tone: 'bad' as const,
       href: `/soc/contacts${query(filters)}`,
     },
     // Both kinds together: no single list shows them.
-    { key: 'toTriage', value: summary.byTriage.new, href: '' },
+    { key: 'toTriage', value: summary.byTriage.new },
   ];
   return (
-    <dl className={`figures${compact ? ' figures-compact' : ''}`}>
-      {figures.map(({ key, value, tone, href }) => (
-        <div key={key} className={`figure${tone ? ` figure-${tone}` : ''}`} data-testid={`soc-figure-${key}`}>
-          <dt>{t(`soc.figures.${key}`)}</dt>
-          <dd>
-            {href ? (
-              <a href={href} onClick={followLink} style={{ color: 'inherit', textDecoration: 'none' }}>
-                {value}
-              </a>
-            ) : (
-              value
-            )}
-          </dd>
-        </div>
-      ))}
-    </dl>
+    <Figures
+      figures={figures.map((f) => ({ ...f, label: t(`soc.figures.${f.key}`) }))}
+      testIdPrefix="soc-figure-"
+      compact={compact}
+    />
   );
 }

@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { OverviewCard } from '../../components/OverviewCard.tsx';
 import { api } from '../../lib/api.ts';
-import { followLink } from '../../lib/router.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import type { TargetSummary } from './systems.ts';
 import { TargetFigure } from './TargetsPage.tsx';
@@ -12,14 +11,13 @@ export function SystemsCard() {
   const { t } = useTranslation();
   const targets = useLoad(() => api<TargetSummary[]>('GET', '/api/targets'), []);
   return (
-    <section className="card card-wide" data-testid="card-systems">
-      <div className="card-head">
-        <h2>{t('systems.card.title')}</h2>
-        <a href="/systems/targets" onClick={followLink} className="small">
-          {t('systems.card.details')} →
-        </a>
-      </div>
-      <ErrorMessage error={targets.error} />
+    <OverviewCard
+      testId="card-systems"
+      title={t('systems.card.title')}
+      href="/systems/targets"
+      detailsLabel={t('systems.card.details')}
+      error={targets.error}
+    >
       {targets.data?.length === 0 && <p className="muted">{t('systems.targets.empty')}</p>}
       <div className="card-targets">
         {targets.data?.map((tg) => (
@@ -29,6 +27,6 @@ export function SystemsCard() {
           </div>
         ))}
       </div>
-    </section>
+    </OverviewCard>
   );
 }

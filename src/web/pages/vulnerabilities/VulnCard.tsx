@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { OverviewCard } from '../../components/OverviewCard.tsx';
 import { lastSixMonths } from '../../lib/period.ts';
-import { followLink } from '../../lib/router.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import { loadSummary } from './VulnDashboardPage.tsx';
 import { VulnFigures, VulnStatement } from './VulnFigures.tsx';
@@ -11,14 +10,13 @@ export function VulnCard() {
   const { t } = useTranslation();
   const summary = useLoad(() => loadSummary(lastSixMonths()), []);
   return (
-    <section className="card card-wide" data-testid="card-vulnerabilities">
-      <div className="card-head">
-        <h2>{t('vuln.cardTitle')}</h2>
-        <a href="/vulnerabilities" onClick={followLink} className="small">
-          {t('vuln.details')} →
-        </a>
-      </div>
-      <ErrorMessage error={summary.error} />
+    <OverviewCard
+      testId="card-vulnerabilities"
+      title={t('vuln.cardTitle')}
+      href="/vulnerabilities"
+      detailsLabel={t('vuln.details')}
+      error={summary.error}
+    >
       {summary.data ? (
         <>
           <VulnStatement summary={summary.data} />
@@ -27,6 +25,6 @@ export function VulnCard() {
       ) : (
         !summary.error && <div className="metric">…</div>
       )}
-    </section>
+    </OverviewCard>
   );
 }

@@ -1,17 +1,13 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BarChart } from '../../components/BarChart.tsx';
-import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { Field } from '../../components/Field.tsx';
-import { OrgSelect } from '../../components/OrgSelect.tsx';
-import { PeriodPicker } from '../../components/PeriodPicker.tsx';
+import { ByOrganisationTable } from '../../components/ByOrganisationTable.tsx';
+import { EmptyRow } from '../../components/EmptyRow.tsx';
+import { ScopedDashboard } from '../../components/ScopedDashboard.tsx';
 import { TrendChart } from '../../components/TrendChart.tsx';
 import { SeverityBadge } from '../../components/VulnBadges.tsx';
 import { api, query } from '../../lib/api.ts';
-import { lastSixMonths, type Period } from '../../lib/period.ts';
+import type { Period } from '../../lib/period.ts';
 import { followLink } from '../../lib/router.ts';
-import { useLoad } from '../../lib/useLoad.ts';
-import { useOrgTree } from '../../lib/useOrgTree.ts';
 import { SEVERITY_COLOURS, type VulnerabilitySummary } from '../../lib/vuln.ts';
 import { VulnFigures, VulnStatement } from './VulnFigures.tsx';
 
@@ -23,28 +19,11 @@ export const loadSummary = (period: Period, organisationId = '') =>
 /** Lỗ hổng — Tổng quan: vulnerable computers in a period and organisation subtree. */
 export function VulnDashboardPage() {
   const { t } = useTranslation();
-  const [period, setPeriod] = useState<Period>(lastSixMonths);
-  const [organisationId, setOrganisationId] = useState('');
-  const { tree, error: orgError } = useOrgTree();
-  const summary = useLoad(() => loadSummary(period, organisationId), [period.from, period.to, organisationId]);
-  const s = summary.data;
-  const orgName = organisationId ? tree.byId.get(organisationId)?.name : undefined;
-
   return (
-    <>
-      <h1>{t('vuln.dashboardTitle')}</h1>
-      <div className="panel filters-panel">
-        <PeriodPicker value={period} onChange={setPeriod} />
-        <Field label={t('vuln.organisation')}>
-          <OrgSelect tree={tree} value={organisationId} onChange={setOrganisationId} />
-        </Field>
-      </div>
-      <ErrorMessage error={summary.error ?? orgError} />
-      {!s ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : (
-        <div className={summary.loading ? 'stale' : undefined}>
-          <VulnStatement summary={s} organisation={orgName} />
+    <ScopedDashboard title={t('vuln.dashboardTitle')} organisationLabel={t('vuln.organisation')} load={loadSummary}>
+      {(s, { organisation, pick }) => (
+        <>
+          <VulnStatement summary={s} organisation={organisation} />
           <VulnFigures summary={s} />
           <div className="two-col vuln-charts">
             <section className="card" data-testid="vuln-trend">
@@ -91,58 +70,35 @@ export function VulnDashboardPage() {
               <p className="muted small">{t('vuln.byMaxSeverityHint')}</p>
             </section>
           </div>
-          <ByOrganisation summary={s} onPick={setOrganisationId} />
+          <ByOrganisation summary={s} onPick={pick} />
           <TopVulnerabilities summary={s} />
-        </div>
+        </>
       )}
-    </>
+    </ScopedDashboard>
   );
 }
 
 function ByOrganisation({ summary, onPick }: { summary: VulnerabilitySummary; onPick: (id: string) => void }) {
   const { t } = useTranslation();
   return (
-    <section className="panel panel-flush" data-testid="vuln-by-org">
-      <h2 className="panel-title">{t('vuln.byOrganisation')}</h2>
-      <table className="table">
-        <thead>
-          <tr>
-            <th>{t('vuln.organisation')}</th>
-            <th className="num">{t('vuln.figures.vulnerableComputers')}</th>
-            <th className="num">{t('vuln.figures.withCritical')}</th>
-            <th className="num">{t('vuln.figures.withHigh')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {summary.byOrganisation.length === 0 && (
-            <tr>
-              <td colSpan={4} className="muted">
-                {t('vuln.none')}
-              </td>
-            </tr>
-          )}
-          {summary.byOrganisation.map((o) => (
-            <tr key={o.organisationId ?? 'none'}>
-              <td>
-                {o.organisationId ? (
-                  // Narrows the whole dashboard to this organisation's subtree.
-                  <button type="button" className="link" onClick={() => onPick(o.organisationId ?? '')}>
-                    {o.name}
-                  </button>
-                ) : (
-                  <a href="/vulnerabilities/computers?tab=unattributed" onClick={followLink} className="muted">
-                    {t('vuln.unattributed')}
-                  </a>
-                )}
-              </td>
-              <td className="num">{o.vulnerableComputers}</td>
-              <td className="num">{o.withCritical}</td>
-              <td className="num">{o.withHigh}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <ByOrganisationTable
+      testId="vuln-by-org"
+      title={t('vuln.byOrganisation')}
+      organisationLabel={t('vuln.organisation')}
+      columns={[
+        { label: t('vuln.figures.vulnerableComputers'), value: (o) => o.vulnerableComputers },
+        { label: t('vuln.figures.withCritical'), value: (o) => o.withCritical },
+        { label: t('vuln.figures.withHigh'), value: (o) => o.withHigh },
+      ]}
+      rows={summary.byOrganisation}
+      none={t('vuln.none')}
+      unattributed={
+        <a href="/vulnerabilities/computers?tab=unattributed" onClick={followLink} className="muted">
+          {t('vuln.unattributed')}
+        </a>
+      }
+      onPick={onPick}
+    />
   );
 }
 
@@ -161,13 +117,9 @@ function TopVulnerabilities({ summary }: { summary: VulnerabilitySummary }) {
           </tr>
         </thead>
         <tbody>
-          {summary.topVulnerabilities.length === 0 && (
-            <tr>
-              <td colSpan={4} className="muted">
-                {t('vuln.none')}
-              </td>
-            </tr>
-          )}
+          <EmptyRow show={summary.topVulnerabilities.length === 0} colSpan={4}>
+            {t('vuln.none')}
+          </EmptyRow>
           {summary.topVulnerabilities.map((v) => (
             <tr key={`${v.scanner}:${v.scannerId}`}>
               <td>

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Figures } from '../../components/Figures.tsx';
 import { formatCalendarDate } from '../../lib/format.ts';
 import type { VulnerabilitySummary } from '../../lib/vuln.ts';
 
@@ -35,13 +36,15 @@ const FIGURES: Figure[] = [
 export function VulnFigures({ summary, compact = false }: { summary: VulnerabilitySummary; compact?: boolean }) {
   const { t } = useTranslation();
   return (
-    <dl className={`figures${compact ? ' figures-compact' : ''}`}>
-      {(compact ? FIGURES.slice(0, 4) : FIGURES).map(({ key, tone }) => (
-        <div key={key} className={`figure${tone ? ` figure-${tone}` : ''}`} data-testid={`figure-${key}`}>
-          <dt>{t(`vuln.figures.${key}`)}</dt>
-          <dd>{String(summary[key])}</dd>
-        </div>
-      ))}
-    </dl>
+    <Figures
+      figures={(compact ? FIGURES.slice(0, 4) : FIGURES).map(({ key, tone }) => ({
+        key,
+        tone,
+        label: t(`vuln.figures.${key}`),
+        value: String(summary[key]),
+      }))}
+      testIdPrefix="figure-"
+      compact={compact}
+    />
   );
 }

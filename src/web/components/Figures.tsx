@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react';
+import { followLink } from '../lib/router.ts';
+
+export type Figure = {
+  key: string;
+  label: string;
+  value: ReactNode;
+  tone?: 'bad' | 'warn';
+  /** The list behind the number, when there is one. */
+  href?: string;
+};
+
+/** The big numbers of a summary; each `data-testid` is `testIdPrefix` + key. */
+export function Figures({
+  figures,
+  testIdPrefix,
+  compact = false,
+}: {
+  figures: Figure[];
+  testIdPrefix: string;
+  compact?: boolean;
+}) {
+  return (
+    <dl className={`figures${compact ? ' figures-compact' : ''}`}>
+      {figures.map(({ key, label, value, tone, href }) => (
+        <div key={key} className={`figure${tone ? ` figure-${tone}` : ''}`} data-testid={`${testIdPrefix}${key}`}>
+          <dt>{label}</dt>
+          <dd>
+            {href ? (
+              <a href={href} onClick={followLink} style={{ color: 'inherit', textDecoration: 'none' }}>
+                {value}
+              </a>
+            ) : (
+              value
+            )}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
