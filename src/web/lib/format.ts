@@ -26,3 +26,8 @@ export const formatCalendarDate = (ymd: string | null | undefined) => {
   const m = ymd ? /^(\d{4})-(\d{2})-(\d{2})/.exec(ymd) : null;
   return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
 };
+
+const MB = 1024 * 1024;
+/** A file size as "12.3 MB" or "456 kB". */
+export const formatSize = (bytes: number) =>
+  bytes >= MB ? `${(bytes / MB).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;

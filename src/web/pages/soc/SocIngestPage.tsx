@@ -3,21 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { UploadJobView } from '../../components/UploadJobView.tsx';
 import { api, query, uploadFile } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useLoad } from '../../lib/useLoad.ts';
+import { type UploadJob, useUploadQueue } from '../../lib/useUploadQueue.ts';
 import { type Ingest, type IntelImportResult, type IntelSource, LOG_FORMATS, type LogIngestResult } from './soc.ts';
-
-type Job = {
-  file: File;
-  state: 'waiting' | 'uploading' | 'processing' | 'done' | 'failed';
-  progress: number;
-  result?: LogIngestResult;
-  error?: unknown;
-};
-
-const MB = 1024 * 1024;
-const size = (bytes: number) => (bytes >= MB ? `${(bytes / MB).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`);
 
 /** Nạp dữ liệu: network logs through the detection engine, threat-intelligence feeds, and what was ingested lately. */
 export function SocIngestPage() {
@@ -89,31 +80,15 @@ function LogUpload({ onIngested }: { onIngested: () => void }) {
   const { t } = useTranslation();
   const [files, setFiles] = useState<File[]>([]);
   const [format, setFormat] = useState<string>('auto');
-  const [jobs, setJobs] = useState<Job[]>([]);
-  const busy = jobs.some((j) => j.state === 'waiting' || j.state === 'uploading' || j.state === 'processing');
+  const {
+    jobs,
+    busy,
+    start: send,
+  } = useUploadQueue<LogIngestResult>((file) => `/api/soc/logs${query({ fileName: file.name, format })}`);
 
   async function start(e: FormEvent) {
     e.preventDefault();
-    const queue: Job[] = files.map((file) => ({ file, state: 'waiting', progress: 0 }));
-    setJobs(queue);
-    const update = (i: number, patch: Partial<Job>) =>
-      setJobs((js) => js.map((j, k) => (k === i ? { ...j, ...patch } : j)));
-    for (const [i, job] of queue.entries()) {
-      update(i, { state: 'uploading' });
-      try {
-        const result = await uploadFile<LogIngestResult>(
-          `/api/soc/logs${query({ fileName: job.file.name, format })}`,
-          job.file,
-          {
-            onProgress: (progress) => update(i, { progress }),
-            onUploaded: () => update(i, { state: 'processing', progress: 1 }),
-          },
-        );
-        update(i, { state: 'done', result });
-      } catch (error) {
-        update(i, { state: 'failed', error });
-      }
-    }
+    await send(files);
     onIngested();
   }
 
@@ -157,18 +132,11 @@ function LogUpload({ onIngested }: { onIngested: () => void }) {
   );
 }
 
-function LogJob({ job }: { job: Job }) {
+function LogJob({ job }: { job: UploadJob<LogIngestResult> }) {
   const { t } = useTranslation();
   const r = job.result;
   return (
-    <div className={`job job-${job.state}`} data-testid="soc-log-job">
-      <div className="job-head">
-        <strong>{job.file.name}</strong> <span className="muted small">{size(job.file.size)}</span>
-        <span className="job-state">{t(`soc.ingest.state.${job.state}`)}</span>
-      </div>
-      {job.state === 'uploading' && <ProgressBar value={job.progress} label={t('soc.ingest.state.uploading')} />}
-      {job.state === 'processing' && <ProgressBar value={null} label={t('soc.ingest.state.processing')} />}
-      {job.state === 'failed' && <ErrorMessage error={job.error} />}
+    <UploadJobView job={job} stateLabel={(state) => t(`soc.ingest.state.${state}`)} testId="soc-log-job">
       {r && (
         <div
           className={`alert ${r.duplicate ? 'alert-info' : r.rejected ? 'alert-warning' : 'alert-success'}`}
@@ -202,7 +170,7 @@ function LogJob({ job }: { job: Job }) {
           )}
         </div>
       )}
-    </div>
+    </UploadJobView>
   );
 }
 

@@ -1,23 +1,12 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateInput } from '../../components/DateInput.tsx';
-import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
-import { ProgressBar } from '../../components/ProgressBar.tsx';
-import { query, uploadFile } from '../../lib/api.ts';
+import { UploadJobView } from '../../components/UploadJobView.tsx';
+import { query } from '../../lib/api.ts';
 import { localInputToIso, nowLocalInput } from '../../lib/period.ts';
+import { type UploadJob, useUploadQueue } from '../../lib/useUploadQueue.ts';
 import type { ScanImportResult } from '../../lib/vuln.ts';
-
-type Job = {
-  file: File;
-  state: 'waiting' | 'uploading' | 'processing' | 'done' | 'failed';
-  progress: number;
-  result?: ScanImportResult;
-  error?: unknown;
-};
-
-const MB = 1024 * 1024;
-const size = (bytes: number) => (bytes >= MB ? `${(bytes / MB).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`);
 
 /**
  * Scanner reports, several at once, sent one after another (each import is one transaction on the server, and one
@@ -27,31 +16,17 @@ export function ScanUpload({ onImported }: { onImported: () => void }) {
   const { t } = useTranslation();
   const [files, setFiles] = useState<File[]>([]);
   const [scannedAt, setScannedAt] = useState(nowLocalInput);
-  const [jobs, setJobs] = useState<Job[]>([]);
-  const busy = jobs.some((j) => j.state === 'waiting' || j.state === 'uploading' || j.state === 'processing');
+  const {
+    jobs,
+    busy,
+    start: send,
+  } = useUploadQueue<ScanImportResult>(
+    (file) => `/api/vulnerabilities/scans${query({ fileName: file.name, scannedAt: localInputToIso(scannedAt) })}`,
+  );
 
   async function start(e: FormEvent) {
     e.preventDefault();
-    const queue: Job[] = files.map((file) => ({ file, state: 'waiting', progress: 0 }));
-    setJobs(queue);
-    const update = (i: number, patch: Partial<Job>) =>
-      setJobs((js) => js.map((j, k) => (k === i ? { ...j, ...patch } : j)));
-    for (const [i, job] of queue.entries()) {
-      update(i, { state: 'uploading' });
-      try {
-        const result = await uploadFile<ScanImportResult>(
-          `/api/vulnerabilities/scans${query({ fileName: job.file.name, scannedAt: localInputToIso(scannedAt) })}`,
-          job.file,
-          {
-            onProgress: (progress) => update(i, { progress }),
-            onUploaded: () => update(i, { state: 'processing', progress: 1 }),
-          },
-        );
-        update(i, { state: 'done', result });
-      } catch (error) {
-        update(i, { state: 'failed', error });
-      }
-    }
+    await send(files);
     onImported();
   }
 
@@ -90,18 +65,11 @@ export function ScanUpload({ onImported }: { onImported: () => void }) {
   );
 }
 
-function JobReport({ job }: { job: Job }) {
+function JobReport({ job }: { job: UploadJob<ScanImportResult> }) {
   const { t } = useTranslation();
   const r = job.result;
   return (
-    <div className={`job job-${job.state}`} data-testid="scan-job">
-      <div className="job-head">
-        <strong>{job.file.name}</strong> <span className="muted small">{size(job.file.size)}</span>
-        <span className="job-state">{t(`vuln.import.state.${job.state}`)}</span>
-      </div>
-      {job.state === 'uploading' && <ProgressBar value={job.progress} label={t('vuln.import.state.uploading')} />}
-      {job.state === 'processing' && <ProgressBar value={null} label={t('vuln.import.state.processing')} />}
-      {job.state === 'failed' && <ErrorMessage error={job.error} />}
+    <UploadJobView job={job} stateLabel={(state) => t(`vuln.import.state.${state}`)} testId="scan-job">
       {r && (
         <div
           className={`alert ${r.duplicate ? 'alert-info' : r.issues.length ? 'alert-warning' : 'alert-success'}`}
@@ -126,7 +94,7 @@ function JobReport({ job }: { job: Job }) {
           {r.issues.length > 0 && <IssuesTable issues={r.issues} />}
         </div>
       )}
-    </div>
+    </UploadJobView>
   );
 }
 
