@@ -1,33 +1,22 @@
-import { type ChangeEvent, useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { ImportReportView } from '../../components/ImportReportView.tsx';
 import { api } from '../../lib/api.ts';
 import type { ImportReport } from '../../lib/types.ts';
+import { useFileUpload } from '../../lib/useFileUpload.ts';
 
 /** Import (CSV/XLSX, upsert by code) and export buttons, with the per-row report of the last import. */
 export function OrgImport({ onImported }: { onImported: () => void }) {
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function upload(e: ChangeEvent<HTMLInputElement>) {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file) return;
-    setBusy(true);
-    setError(null);
-    setReport(null);
-    try {
-      setReport(await api<ImportReport>('POST', '/api/organisations/import', file));
-      onImported();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const {
+    result: report,
+    clear,
+    error,
+    busy,
+    choose: upload,
+  } = useFileUpload((file) => api<ImportReport>('POST', '/api/organisations/import', file), onImported);
 
   return (
     <>
@@ -52,43 +41,18 @@ export function OrgImport({ onImported }: { onImported: () => void }) {
       </div>
       <ErrorMessage error={error} />
       {report && (
-        <section
-          className={`alert ${report.errors.length ? 'alert-warning' : 'alert-success'}`}
-          data-testid="import-report"
-        >
-          <strong>{t('organisations.importReport')}</strong>
-          <div>
-            {t('organisations.importCounts', {
-              created: report.created,
-              updated: report.updated,
-              unchanged: report.unchanged,
-              errors: report.errors.length,
-            })}
-          </div>
-          {report.errors.length > 0 && (
-            <table className="table table-compact">
-              <thead>
-                <tr>
-                  <th>{t('organisations.row')}</th>
-                  <th>{t('organisations.column')}</th>
-                  <th>{t('organisations.problem')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.errors.map((er) => (
-                  <tr key={`${er.row}-${er.column}-${er.message}`}>
-                    <td className="num">{er.row}</td>
-                    <td>{er.column ?? '—'}</td>
-                    <td>{er.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <button type="button" className="btn btn-quiet btn-small" onClick={() => setReport(null)}>
-            {t('common.close')}
-          </button>
-        </section>
+        <ImportReportView
+          report={report}
+          texts={{
+            title: t('organisations.importReport'),
+            counts: (c) => t('organisations.importCounts', c),
+            row: t('organisations.row'),
+            column: t('organisations.column'),
+            problem: t('organisations.problem'),
+            close: t('common.close'),
+          }}
+          onClose={clear}
+        />
       )}
     </>
   );

@@ -1,8 +1,10 @@
-import { type ChangeEvent, useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { ImportReportView } from '../../components/ImportReportView.tsx';
 import { api } from '../../lib/api.ts';
 import type { ImportReport } from '../../lib/types.ts';
+import { useFileUpload } from '../../lib/useFileUpload.ts';
 
 const FORMATS = ['xlsx', 'csv', 'json'] as const;
 
@@ -13,28 +15,17 @@ const FORMATS = ['xlsx', 'csv', 'json'] as const;
 export function SystemImport({ canImport, onImported }: { canImport: boolean; onImported: () => void }) {
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
-  const [report, setReport] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function upload(e: ChangeEvent<HTMLInputElement>) {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file) return;
-    setBusy(true);
-    setError(null);
-    setReport(null);
-    try {
-      // JSON goes as JSON (an array); spreadsheets as the raw file.
-      const body = file.name.toLowerCase().endsWith('.json') ? (JSON.parse(await file.text()) as object) : file;
-      setReport(await api<ImportReport>('POST', '/api/systems/import', body));
-      onImported();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const {
+    result: report,
+    clear,
+    error,
+    busy,
+    choose: upload,
+  } = useFileUpload(async (file) => {
+    // JSON goes as JSON (an array); spreadsheets as the raw file.
+    const body = file.name.toLowerCase().endsWith('.json') ? (JSON.parse(await file.text()) as object) : file;
+    return api<ImportReport>('POST', '/api/systems/import', body);
+  }, onImported);
 
   return (
     <section className="panel" data-testid="systems-io">
@@ -76,43 +67,18 @@ export function SystemImport({ canImport, onImported }: { canImport: boolean; on
       )}
       <ErrorMessage error={error} />
       {report && (
-        <div
-          className={`alert ${report.errors.length ? 'alert-warning' : 'alert-success'}`}
-          data-testid="import-report"
-        >
-          <strong>{t('systems.io.report')}</strong>
-          <div>
-            {t('systems.io.counts', {
-              created: report.created,
-              updated: report.updated,
-              unchanged: report.unchanged,
-              errors: report.errors.length,
-            })}
-          </div>
-          {report.errors.length > 0 && (
-            <table className="table table-compact">
-              <thead>
-                <tr>
-                  <th>{t('systems.io.row')}</th>
-                  <th>{t('systems.io.column')}</th>
-                  <th>{t('systems.io.problem')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.errors.map((er) => (
-                  <tr key={`${er.row}-${er.column}-${er.message}`}>
-                    <td className="num">{er.row}</td>
-                    <td>{er.column ?? '—'}</td>
-                    <td>{er.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <button type="button" className="btn btn-quiet btn-small" onClick={() => setReport(null)}>
-            {t('common.close')}
-          </button>
-        </div>
+        <ImportReportView
+          report={report}
+          texts={{
+            title: t('systems.io.report'),
+            counts: (c) => t('systems.io.counts', c),
+            row: t('systems.io.row'),
+            column: t('systems.io.column'),
+            problem: t('systems.io.problem'),
+            close: t('common.close'),
+          }}
+          onClose={clear}
+        />
       )}
     </section>
   );

@@ -1,4 +1,4 @@
-import { type ChangeEvent, type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
@@ -6,6 +6,7 @@ import { SeverityBadge } from '../../components/VulnBadges.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useCan } from '../../lib/session.ts';
+import { useFileUpload } from '../../lib/useFileUpload.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import type { RemediationPolicy, ScanImport } from '../../lib/vuln.ts';
 import { ScanUpload } from './ScanUpload.tsx';
@@ -67,31 +68,20 @@ export function ImportPage() {
 /** The CISA KEV catalogue file (known_exploited_vulnerabilities.json) the SOC downloads; flags known-exploited CVEs. */
 function KevUpload() {
   const { t } = useTranslation();
-  const [result, setResult] = useState<{ catalogueEntries: number; newlyFlaggedFindings: number } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function upload(e: ChangeEvent<HTMLInputElement>) {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file) return;
-    setBusy(true);
-    setError(null);
-    setResult(null);
+  const {
+    result,
+    error,
+    busy,
+    choose: upload,
+  } = useFileUpload(async (file) => {
+    let body: object;
     try {
-      let body: object;
-      try {
-        body = JSON.parse(await file.text()) as object;
-      } catch {
-        throw new ApiError(400, 'VALIDATION', t('vuln.kev.notJson', { name: file.name }));
-      }
-      setResult(await api('POST', '/api/vulnerabilities/kev', body));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
+      body = JSON.parse(await file.text()) as object;
+    } catch {
+      throw new ApiError(400, 'VALIDATION', t('vuln.kev.notJson', { name: file.name }));
     }
-  }
+    return api<{ catalogueEntries: number; newlyFlaggedFindings: number }>('POST', '/api/vulnerabilities/kev', body);
+  });
 
   return (
     <section className="panel" data-testid="kev-upload">
