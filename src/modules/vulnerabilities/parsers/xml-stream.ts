@@ -596,11 +596,12 @@ export class TextCapture {
     this.slots[this.cursor.depth]?.append(text);
   }
 
-  /** The text of the element being closed, or undefined when it was not captured. */
   /** Whether the element being read has its text collected. */
   wants(): boolean {
     return this.slots[this.cursor.depth] !== undefined;
   }
+
+  /** The text of the element being closed, or undefined when it was not captured. */
 
   take(): string | undefined {
     const slot = this.slots[this.cursor.depth];
