@@ -88,4 +88,38 @@ describe.each(TEST_DATABASES)('security review on %s', (kind) => {
     expect(me.json().user.totpEnabled).toBe(true);
   });
 
+  it('counts wrong TOTP codes towards the lock-out, so a known password cannot brute-force the code', async () => {
+    const u = await t.userWithRole('totp-brute', 'department');
+    const { secret } = (await u.request('POST', '/api/auth/totp/setup')).json() as { secret: string };
+    const good = await generate({ secret });
+    expect((await u.request('POST', '/api/auth/totp/confirm', { code: good })).statusCode).toBe(200);
+    const wrong = good === '111111' ? '222222' : '111111';
+    for (let i = 0; i < 3; i++) await login('totp-brute', PASSWORD, { totp: wrong });
+    const next = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const res = await login('totp-brute', PASSWORD, { totp: next });
+    expect(res.statusCode, res.body).toBe(423);
+  });
+
+  it('locks an account after parallel wrong passwords too (the failure counter is not lost in a race)', async () => {
+    await t.userWithRole('parallel', 'soc');
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => login('parallel', `wrong password number ${i}`)),
+    );
+    expect(attempts.every((r) => r.statusCode === 401 || r.statusCode === 423)).toBe(true);
+    expect((await login('parallel', PASSWORD)).statusCode).toBe(423);
+  });
+
+  it('accepts one TOTP code once even when two sign-ins race with it', async () => {
+    const u = await t.userWithRole('totp-race', 'department');
+    const { secret } = (await u.request('POST', '/api/auth/totp/setup')).json() as { secret: string };
+    expect((await u.request('POST', '/api/auth/totp/confirm', { code: await generate({ secret }) })).statusCode).toBe(
+      200,
+    );
+    const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const both = await Promise.all([
+      login('totp-race', PASSWORD, { totp: code }),
+      login('totp-race', PASSWORD, { totp: code }),
+    ]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 401]);
+  });
 });

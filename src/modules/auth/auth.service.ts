@@ -175,6 +175,34 @@ export async function getUser(db: Db, id: string) {
 export const countUsers = async (db: Db) =>
   (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from users`))[0]?.n ?? 0;
 
+/**
+ * Counts one failed sign-in in a single UPDATE (concurrent attempts cannot overwrite each other's count) and locks
+ * the account when the count reaches `loginMaxFailures`. Returns whether this failure locked it.
+ */
+async function countFailure(db: Db, config: Config, userId: string): Promise<boolean> {
+  const [row] = await db
+    .update(users)
+    .set({ failedLogins: sql`${users.failedLogins} + 1` })
+    .where(eq(users.id, userId))
+    .returning({ failures: users.failedLogins });
+  if (!row || row.failures < config.loginMaxFailures) return false;
+  await db
+    .update(users)
+    .set({ failedLogins: 0, lockedUntil: new Date(Date.now() + config.lockoutMinutes * 60_000) })
+    .where(eq(users.id, userId));
+  return true;
+}
+
+/** Records a TOTP step as used unless it (or a later one) already was: of two sign-ins racing with one code, one wins. */
+async function claimTotpStep(db: Db, userId: string, step: number): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ totpLastStep: step })
+    .where(and(eq(users.id, userId), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
 export type LoginResult = { sessionToken: string; csrfToken: string; user: PresentedUser; expiresAt: Date };
 
 /**
@@ -214,18 +242,8 @@ export async function login(
   if (user.lockedUntil && user.lockedUntil > new Date()) throw await fail('locked', 'ACCOUNT_LOCKED');
   const passwordOk = await verifyPassword(user.passwordHash, input.password);
   if (!passwordOk || user.disabled) {
-    if (!passwordOk) {
-      const failures = user.failedLogins + 1;
-      const lock = failures >= config.loginMaxFailures;
-      await db
-        .update(users)
-        .set({
-          failedLogins: lock ? 0 : failures,
-          lockedUntil: lock ? new Date(Date.now() + config.lockoutMinutes * 60_000) : user.lockedUntil,
-        })
-        .where(eq(users.id, user.id));
-      if (lock) throw await fail('bad-password-locked', 'ACCOUNT_LOCKED');
-    }
+    if (!passwordOk && (await countFailure(db, config, user.id)))
+      throw await fail('bad-password-locked', 'ACCOUNT_LOCKED');
     throw await fail(user.disabled ? 'disabled' : 'bad-password');
   }
   if (user.totpEnabled) {
@@ -233,9 +251,12 @@ export async function login(
       // Not a failure of the password: tell the client to ask for the code, without counting an attempt.
       throw new AppError('TOTP_REQUIRED', 'A TOTP code is required');
     }
+    // A wrong code counts like a wrong password, so knowing the password does not allow guessing the code.
     const step = await acceptTotp(user, input.totp);
-    if (step === null) throw await fail('bad-totp');
-    await db.update(users).set({ totpLastStep: step }).where(eq(users.id, user.id));
+    if (step === null || !(await claimTotpStep(db, user.id, step))) {
+      if (await countFailure(db, config, user.id)) throw await fail('bad-totp-locked', 'ACCOUNT_LOCKED');
+      throw await fail('bad-totp');
+    }
   }
   const sessionToken = randomToken();
   const csrfToken = randomToken();
