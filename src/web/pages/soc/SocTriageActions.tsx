@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ActionForm } from '../../components/ActionForm.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { Field } from '../../components/Field.tsx';
 import { api } from '../../lib/api.ts';
 import type { SocFinding, SocTriage } from './soc.ts';
 
@@ -59,27 +59,18 @@ export function SocTriageActions({ finding, onChanged }: { finding: SocFinding; 
         </div>
       )}
       {mode && (
-        <form onSubmit={submit} className="remediation-form" data-testid="triage-form">
-          <strong>{t(`soc.action.${mode}`)}</strong>
-          <Field label={t(NEEDS_NOTE.includes(mode) ? 'soc.action.reason' : 'soc.action.note')}>
-            <textarea
-              rows={3}
-              required={NEEDS_NOTE.includes(mode)}
-              minLength={NEEDS_NOTE.includes(mode) ? 5 : undefined}
-              maxLength={2000}
-              value={note}
-              onChange={(e) => setNote(e.target.value)}
-            />
-          </Field>
-          <div className="actions">
-            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="triage-submit">
-              {busy ? t('common.working') : t('soc.action.save')}
-            </button>
-            <button type="button" className="btn" onClick={() => setMode(null)}>
-              {t('common.cancel')}
-            </button>
-          </div>
-        </form>
+        <ActionForm
+          title={t(`soc.action.${mode}`)}
+          noteLabel={t(NEEDS_NOTE.includes(mode) ? 'soc.action.reason' : 'soc.action.note')}
+          noteRequired={NEEDS_NOTE.includes(mode)}
+          note={note}
+          onNote={setNote}
+          submitLabel={t('soc.action.save')}
+          busy={busy}
+          onSubmit={submit}
+          onCancel={() => setMode(null)}
+          testIdPrefix="triage"
+        />
       )}
     </section>
   );

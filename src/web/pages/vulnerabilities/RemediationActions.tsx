@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ActionForm } from '../../components/ActionForm.tsx';
 import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
@@ -115,32 +116,24 @@ export function RemediationActions({ row, onChanged }: { row: FindingRow; onChan
         </div>
       )}
       {mode && (
-        <form onSubmit={submit} className="remediation-form" data-testid="remediation-form">
-          <strong>{mode === 'fixed' || mode === 'open' ? t(`vuln.action.${mode}`) : label(mode)}</strong>
-          <Field label={t(NEEDS_REASON.includes(mode) ? 'vuln.reason' : 'vuln.note')}>
-            <textarea
-              rows={3}
-              required={NEEDS_REASON.includes(mode)}
-              minLength={NEEDS_REASON.includes(mode) ? 5 : undefined}
-              maxLength={2000}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-            />
-          </Field>
+        <ActionForm
+          title={mode === 'fixed' || mode === 'open' ? t(`vuln.action.${mode}`) : label(mode)}
+          noteLabel={t(NEEDS_REASON.includes(mode) ? 'vuln.reason' : 'vuln.note')}
+          noteRequired={NEEDS_REASON.includes(mode)}
+          note={reason}
+          onNote={setReason}
+          submitLabel={t('vuln.confirm')}
+          busy={busy}
+          onSubmit={submit}
+          onCancel={() => setMode(null)}
+          testIdPrefix="remediation"
+        >
           {mode === 'accepted' && (
             <Field label={t('vuln.acceptedUntil')} hint={t('vuln.acceptedUntilHint')}>
               <DateInput required value={until} onChange={setUntil} />
             </Field>
           )}
-          <div className="actions">
-            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="remediation-submit">
-              {busy ? t('common.working') : t('vuln.confirm')}
-            </button>
-            <button type="button" className="btn" onClick={() => setMode(null)}>
-              {t('common.cancel')}
-            </button>
-          </div>
-        </form>
+        </ActionForm>
       )}
     </section>
   );
