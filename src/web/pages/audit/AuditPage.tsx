@@ -1,5 +1,6 @@
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EmptyRow } from '../../components/EmptyRow.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -139,13 +140,9 @@ export function AuditPage() {
                 )}
               </Fragment>
             ))}
-            {entries.data && rows.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  {t('audit.empty')}
-                </td>
-              </tr>
-            )}
+            <EmptyRow show={!!entries.data && rows.length === 0} colSpan={7}>
+              {t('audit.empty')}
+            </EmptyRow>
           </tbody>
         </table>
       </div>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EmptyRow } from '../../components/EmptyRow.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
@@ -94,13 +95,9 @@ function SocFindingsPage({ kind }: { kind: SocKind }) {
             </tr>
           </thead>
           <tbody>
-            {list.data?.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  {t('soc.noFindings')}
-                </td>
-              </tr>
-            )}
+            <EmptyRow show={list.data?.length === 0} colSpan={7}>
+              {t('soc.noFindings')}
+            </EmptyRow>
             {list.data?.map((f) => (
               <tr
                 key={f.id}

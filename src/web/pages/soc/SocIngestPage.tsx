@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EmptyRow } from '../../components/EmptyRow.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
@@ -34,13 +35,9 @@ export function SocIngestPage() {
             </tr>
           </thead>
           <tbody>
-            {ingests.data?.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  {t('soc.ingest.noIngests')}
-                </td>
-              </tr>
-            )}
+            <EmptyRow show={ingests.data?.length === 0} colSpan={6}>
+              {t('soc.ingest.noIngests')}
+            </EmptyRow>
             {ingests.data?.map((i) => (
               <tr key={i.id}>
                 <td className="break">{i.source}</td>
@@ -299,13 +296,9 @@ function IntelFeeds() {
           </tr>
         </thead>
         <tbody>
-          {sources.data?.length === 0 && (
-            <tr>
-              <td colSpan={7} className="muted">
-                {t('soc.ingest.noSources')}
-              </td>
-            </tr>
-          )}
+          <EmptyRow show={sources.data?.length === 0} colSpan={7}>
+            {t('soc.ingest.noSources')}
+          </EmptyRow>
           {sources.data?.map((s) => (
             <tr key={s.source}>
               <td className="break">{s.source}</td>

@@ -11,6 +11,7 @@ import { useOrgTree } from '../../lib/useOrgTree.ts';
 import { DossierStateBadge, LevelBadge } from './SystemBadges.tsx';
 import { DOSSIER_STATES, type DossierSummary, systemPath } from './systems.ts';
 import './systems.css';
+import { EmptyRow } from '../../components/EmptyRow.tsx';
 
 const PENDING = ['submitted', 'under_appraisal'];
 
@@ -71,13 +72,9 @@ export function PendingDossiersPage() {
             </tr>
           </thead>
           <tbody>
-            {list.data && rows.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  {t('systems.pending.empty')}
-                </td>
-              </tr>
-            )}
+            <EmptyRow show={!!list.data && rows.length === 0} colSpan={7}>
+              {t('systems.pending.empty')}
+            </EmptyRow>
             {rows.map((d) => (
               <tr key={d.id} className={d.overdue ? 'row-overdue' : undefined} data-testid="pending-row">
                 <td className="cell-name">

@@ -12,6 +12,7 @@ import { DossierStateBadge, LevelBadge, PlanProgress } from './SystemBadges.tsx'
 import { SystemImport } from './SystemImport.tsx';
 import { editPath, type SystemView, systemPath } from './systems.ts';
 import './systems.css';
+import { EmptyRow } from '../../components/EmptyRow.tsx';
 
 /** Hệ thống thông tin: the registry, filtered by organisation subtree and text, with import/export. */
 export function SystemsPage() {
@@ -59,13 +60,9 @@ export function SystemsPage() {
             </tr>
           </thead>
           <tbody>
-            {list.data?.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  {t('systems.empty')}
-                </td>
-              </tr>
-            )}
+            <EmptyRow show={list.data?.length === 0} colSpan={7}>
+              {t('systems.empty')}
+            </EmptyRow>
             {list.data?.map((s) => (
               <tr key={s.id}>
                 <td className="cell-name">

@@ -23,6 +23,7 @@ import {
   type TargetSummary,
 } from './systems.ts';
 import './systems.css';
+import { EmptyRow } from '../../components/EmptyRow.tsx';
 
 export const TARGETS_PATH = '/systems/targets';
 const targetPath = (id: string, organisationId: string) => `${TARGETS_PATH}${query({ id, org: organisationId })}`;
@@ -178,13 +179,9 @@ function TargetDetail({ id, organisationId }: { id: string; organisationId: stri
               </tr>
             </thead>
             <tbody>
-              {d.byOrganisation.length === 0 && (
-                <tr>
-                  <td colSpan={4} className="muted">
-                    {t('systems.targets.noSystems')}
-                  </td>
-                </tr>
-              )}
+              <EmptyRow show={d.byOrganisation.length === 0} colSpan={4}>
+                {t('systems.targets.noSystems')}
+              </EmptyRow>
               {d.byOrganisation.map((o) => (
                 <tr key={o.organisationId}>
                   <td style={{ paddingLeft: `${0.75 + depth(o.organisationId) * 1.25}rem` }}>{o.name}</td>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EmptyRow } from '../../components/EmptyRow.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
@@ -90,13 +91,9 @@ export function ComputersPage() {
             </tr>
           </thead>
           <tbody>
-            {list.data?.length === 0 && (
-              <tr>
-                <td colSpan={9} className="muted">
-                  {t('vuln.noComputers')}
-                </td>
-              </tr>
-            )}
+            <EmptyRow show={list.data?.length === 0} colSpan={9}>
+              {t('vuln.noComputers')}
+            </EmptyRow>
             {list.data?.map((c) => (
               <tr key={c.id}>
                 <td className="mono">{c.ip}</td>

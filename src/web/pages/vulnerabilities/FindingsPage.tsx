@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EmptyRow } from '../../components/EmptyRow.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
@@ -112,13 +113,9 @@ export function FindingsPage() {
             </tr>
           </thead>
           <tbody>
-            {list.data?.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  {t('vuln.noFindings')}
-                </td>
-              </tr>
-            )}
+            <EmptyRow show={list.data?.length === 0} colSpan={6}>
+              {t('vuln.noFindings')}
+            </EmptyRow>
             {list.data?.map((r) => (
               <tr
                 key={r.finding.id}

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EmptyRow } from '../../components/EmptyRow.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { SeverityBadge } from '../../components/VulnBadges.tsx';
@@ -36,13 +37,9 @@ export function ImportPage() {
             </tr>
           </thead>
           <tbody>
-            {scans.data?.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  {t('vuln.import.noScans')}
-                </td>
-              </tr>
-            )}
+            <EmptyRow show={scans.data?.length === 0} colSpan={7}>
+              {t('vuln.import.noScans')}
+            </EmptyRow>
             {scans.data?.map((s) => (
               <tr key={s.id}>
                 <td className="break">{s.fileName}</td>
