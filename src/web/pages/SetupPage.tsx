@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { Field } from '../components/Field.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
+import { ConfirmPasswordField, NewPasswordField } from '../components/PasswordFields.tsx';
 import { api } from '../lib/api.ts';
-import { MIN_PASSWORD_LENGTH } from '../lib/roles.ts';
 import { followLink } from '../lib/router.ts';
 import { useLoad } from '../lib/useLoad.ts';
 
@@ -58,20 +58,8 @@ export function SetupPage() {
       <Field label={t('users.displayName')}>
         <input required minLength={2} value={form.displayName} onChange={set('displayName')} />
       </Field>
-      <Field label={t('login.password')} hint={t('account.passwordHint', { count: MIN_PASSWORD_LENGTH })}>
-        <input
-          type="password"
-          required
-          minLength={MIN_PASSWORD_LENGTH}
-          autoComplete="new-password"
-          value={form.password}
-          onChange={set('password')}
-        />
-      </Field>
-      <Field label={t('account.confirmPassword')}>
-        <input type="password" required autoComplete="new-password" value={form.confirm} onChange={set('confirm')} />
-      </Field>
-      {mismatch && <div className="alert alert-error">{t('account.mismatch')}</div>}
+      <NewPasswordField label={t('login.password')} value={form.password} onChange={set('password')} />
+      <ConfirmPasswordField value={form.confirm} onChange={set('confirm')} mismatch={mismatch} />
       <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
         {t('setup.submit')}
       </button>

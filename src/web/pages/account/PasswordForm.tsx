@@ -2,8 +2,8 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
+import { ConfirmPasswordField, NewPasswordField } from '../../components/PasswordFields.tsx';
 import { api } from '../../lib/api.ts';
-import { MIN_PASSWORD_LENGTH } from '../../lib/roles.ts';
 import { useSession } from '../../lib/session.ts';
 
 export function PasswordForm() {
@@ -45,20 +45,8 @@ export function PasswordForm() {
           onChange={set('current')}
         />
       </Field>
-      <Field label={t('account.newPassword')} hint={t('account.passwordHint', { count: MIN_PASSWORD_LENGTH })}>
-        <input
-          type="password"
-          required
-          minLength={MIN_PASSWORD_LENGTH}
-          autoComplete="new-password"
-          value={form.next}
-          onChange={set('next')}
-        />
-      </Field>
-      <Field label={t('account.confirmPassword')}>
-        <input type="password" required autoComplete="new-password" value={form.confirm} onChange={set('confirm')} />
-      </Field>
-      {mismatch && <div className="alert alert-error">{t('account.mismatch')}</div>}
+      <NewPasswordField label={t('account.newPassword')} value={form.next} onChange={set('next')} />
+      <ConfirmPasswordField value={form.confirm} onChange={set('confirm')} mismatch={mismatch} />
       <button type="submit" className="btn btn-primary" disabled={busy}>
         {t('account.changePassword')}
       </button>

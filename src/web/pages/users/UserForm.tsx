@@ -2,8 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
+import { NewPasswordField } from '../../components/PasswordFields.tsx';
 import { api } from '../../lib/api.ts';
-import { MIN_PASSWORD_LENGTH, ROLES, type Role } from '../../lib/roles.ts';
+import { ROLES, type Role } from '../../lib/roles.ts';
 import { flatten, type OrgTree } from '../../lib/tree.ts';
 import type { User } from '../../lib/types.ts';
 
@@ -77,17 +78,12 @@ export function UserForm({ user, tree, onSaved, onCancel }: Props) {
                 onChange={set('username')}
               />
             </Field>
-            <Field label={t('users.initialPassword')} hint={t('account.passwordHint', { count: MIN_PASSWORD_LENGTH })}>
-              <input
-                name="password"
-                type="password"
-                required
-                minLength={MIN_PASSWORD_LENGTH}
-                autoComplete="new-password"
-                value={form.password}
-                onChange={set('password')}
-              />
-            </Field>
+            <NewPasswordField
+              label={t('users.initialPassword')}
+              name="password"
+              value={form.password}
+              onChange={set('password')}
+            />
           </>
         )}
         <Field label={t('users.displayName')}>
