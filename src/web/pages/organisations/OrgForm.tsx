@@ -2,9 +2,10 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
+import { OrgSelect } from '../../components/OrgSelect.tsx';
 import { api } from '../../lib/api.ts';
 import { ORGANISATION_TYPES, type OrganisationType } from '../../lib/roles.ts';
-import { flatten, type OrgTree, subtreeIds } from '../../lib/tree.ts';
+import { type OrgTree, subtreeIds } from '../../lib/tree.ts';
 import type { Organisation } from '../../lib/types.ts';
 
 type Props = {
@@ -40,7 +41,6 @@ export function OrgForm({ org, parentId, tree, onSaved, onCancel }: Props) {
     setForm((f) => ({ ...f, [k]: e.target.value }));
   // An organisation cannot move under itself or its own descendants.
   const excluded = org ? subtreeIds(tree, org.id) : new Set<string>();
-  const parents = flatten(tree, (o) => excluded.has(o.id));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -98,14 +98,14 @@ export function OrgForm({ org, parentId, tree, onSaved, onCancel }: Props) {
         </div>
         <div className="span-2">
           <Field label={t('organisations.parent')}>
-            <select name="parentId" value={form.parentId} onChange={set('parentId')}>
-              <option value="">{t('organisations.noParent')}</option>
-              {parents.map(({ org: p, depth }) => (
-                <option key={p.id} value={p.id}>
-                  {`${'\u00a0\u00a0\u00a0'.repeat(depth)}${p.name}`}
-                </option>
-              ))}
-            </select>
+            <OrgSelect
+              name="parentId"
+              tree={tree}
+              value={form.parentId}
+              onChange={(parentId) => setForm((f) => ({ ...f, parentId }))}
+              allLabel={t('organisations.noParent')}
+              skip={(o) => excluded.has(o.id)}
+            />
           </Field>
         </div>
         <Field label={t('organisations.headName')}>

@@ -2,10 +2,11 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
+import { OrgSelect } from '../../components/OrgSelect.tsx';
 import { NewPasswordField } from '../../components/PasswordFields.tsx';
 import { api } from '../../lib/api.ts';
 import { ROLES, type Role } from '../../lib/roles.ts';
-import { flatten, type OrgTree } from '../../lib/tree.ts';
+import type { OrgTree } from '../../lib/tree.ts';
 import type { User } from '../../lib/types.ts';
 
 type Props = { user?: User; tree: OrgTree; onSaved: () => void; onCancel: () => void };
@@ -102,14 +103,13 @@ export function UserForm({ user, tree, onSaved, onCancel }: Props) {
           </select>
         </Field>
         <Field label={t('users.organisation')} hint={t('users.organisationHint')}>
-          <select name="organisationId" value={form.organisationId} onChange={set('organisationId')}>
-            <option value="">{t('users.wholeProvince')}</option>
-            {flatten(tree).map(({ org, depth }) => (
-              <option key={org.id} value={org.id}>
-                {`${'\u00a0\u00a0\u00a0'.repeat(depth)}${org.name}`}
-              </option>
-            ))}
-          </select>
+          <OrgSelect
+            name="organisationId"
+            tree={tree}
+            value={form.organisationId}
+            onChange={(organisationId) => setForm((f) => ({ ...f, organisationId }))}
+            allLabel={t('users.wholeProvince')}
+          />
         </Field>
         <Field label={t('users.locale')}>
           <select name="locale" value={form.locale} onChange={set('locale')}>
