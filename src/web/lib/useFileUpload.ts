@@ -1,4 +1,5 @@
 import { type ChangeEvent, useState } from 'react';
+import { useAction } from './useAction.ts';
 
 /**
  * A file input's `onChange` that sends the chosen file with `send` (the input is cleared, so the same file can be
@@ -6,24 +7,17 @@ import { type ChangeEvent, useState } from 'react';
  */
 export function useFileUpload<R>(send: (file: File) => Promise<R>, onDone?: () => void) {
   const [result, setResult] = useState<R | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
 
   async function choose(e: ChangeEvent<HTMLInputElement>) {
     const file = e.target.files?.[0];
     e.target.value = '';
     if (!file) return;
-    setBusy(true);
-    setError(null);
     setResult(null);
-    try {
+    await run(async () => {
       setResult(await send(file));
       onDone?.();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return { result, clear: () => setResult(null), error, busy, choose };

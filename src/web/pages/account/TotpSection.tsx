@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { api } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.ts';
+import { useAction } from '../../lib/useAction.ts';
 
 /** Enrol (secret + otpauth URI, then confirm a code) or disable (with the password) the second factor. */
 export function TotpSection() {
@@ -12,20 +13,7 @@ export function TotpSection() {
   const [enrolment, setEnrolment] = useState<{ secret: string; uri: string } | null>(null);
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { error, busy, run } = useAction();
 
   const begin = () => run(async () => setEnrolment(await api('POST', '/api/auth/totp/setup')));
   const confirm = (e: FormEvent) => {

@@ -7,6 +7,7 @@ import { api } from '../../lib/api.ts';
 import { ORGANISATION_TYPES, type OrganisationType } from '../../lib/roles.ts';
 import { type OrgTree, subtreeIds } from '../../lib/tree.ts';
 import type { Organisation } from '../../lib/types.ts';
+import { useAction } from '../../lib/useAction.ts';
 
 type Props = {
   /** The organisation being edited; absent when creating one. */
@@ -35,8 +36,7 @@ export function OrgForm({ org, parentId, tree, onSaved, onCancel }: Props) {
     validTo: org?.validTo ?? '',
     ipRanges: org?.ipRanges.join('\n') ?? '',
   });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [k]: e.target.value }));
   // An organisation cannot move under itself or its own descendants.
@@ -44,8 +44,6 @@ export function OrgForm({ org, parentId, tree, onSaved, onCancel }: Props) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     // Empty inputs mean "not set": the API wants null, not "".
     const orNull = (v: string) => v.trim() || null;
     const body = {
@@ -61,17 +59,13 @@ export function OrgForm({ org, parentId, tree, onSaved, onCancel }: Props) {
         .map((l) => l.trim())
         .filter(Boolean),
     };
-    try {
+    await run(async () => {
       onSaved(
         org
           ? await api<Organisation>('PUT', `/api/organisations/${org.id}`, body)
           : await api<Organisation>('POST', '/api/organisations', body),
       );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

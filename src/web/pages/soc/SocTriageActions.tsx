@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ActionForm } from '../../components/ActionForm.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { api } from '../../lib/api.ts';
+import { useAction } from '../../lib/useAction.ts';
 import type { SocFinding, SocTriage } from './soc.ts';
 
 // A false positive leaves the period figures, so it must say why.
@@ -13,8 +14,7 @@ export function SocTriageActions({ finding, onChanged }: { finding: SocFinding; 
   const { t } = useTranslation();
   const [mode, setMode] = useState<SocTriage | null>(null);
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   const choices: SocTriage[] =
     finding.status === 'new'
       ? ['confirmed', 'false_positive', 'escalated']
@@ -23,18 +23,12 @@ export function SocTriageActions({ finding, onChanged }: { finding: SocFinding; 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!mode) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api('POST', `/api/soc/findings/${finding.id}/triage`, { status: mode, note: note.trim() || undefined });
       setMode(null);
       setNote('');
       onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

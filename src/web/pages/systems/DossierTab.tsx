@@ -8,6 +8,7 @@ import { api, uploadFile } from '../../lib/api.ts';
 import { formatCalendarDate, formatDateTime } from '../../lib/format.ts';
 import type { Permission } from '../../lib/roles.ts';
 import { useCan } from '../../lib/session.ts';
+import { useAction } from '../../lib/useAction.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import { DossierStateBadge, LevelBadge } from './SystemBadges.tsx';
 import {
@@ -203,25 +204,18 @@ function LevelForm({
   const suggested = system.suggestion.level;
   const [level, setLevel] = useState<number | ''>(dossier?.level ?? suggested ?? '');
   const [reason, setReason] = useState(dossier?.reason ?? '');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   const needsReason = level !== '' && level !== suggested;
   const unchanged = dossier && level === dossier.level && reason === (dossier.reason ?? '');
 
   async function save(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body = { level: level === '' ? undefined : level, reason: reason || null };
       if (dossier) await api('PUT', `/api/dossiers/${dossier.id}`, body);
       else await api('POST', `/api/systems/${system.id}/dossiers`, body);
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

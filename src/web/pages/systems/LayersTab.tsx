@@ -6,6 +6,7 @@ import { Field } from '../../components/Field.tsx';
 import { api } from '../../lib/api.ts';
 import { formatCalendarDate } from '../../lib/format.ts';
 import { useCan } from '../../lib/session.ts';
+import { useAction } from '../../lib/useAction.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import { LAYER_STATUSES, type LayerStatus, type Layers, pick, type SystemView } from './systems.ts';
 
@@ -30,8 +31,7 @@ export function LayersTab({ system }: { system: SystemView }) {
   const can = useCan();
   const layers = useLoad(() => api<Layers>('GET', `/api/systems/${system.id}/layers`), [system.id]);
   const [edits, setEdits] = useState<Edit[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   const [saved, setSaved] = useState(false);
   useEffect(() => {
     if (layers.data)
@@ -53,9 +53,7 @@ export function LayersTab({ system }: { system: SystemView }) {
   };
 
   async function save() {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api('PUT', `/api/systems/${system.id}/layers`, {
         layers: edits.map((e) => ({
           ...e,
@@ -67,11 +65,7 @@ export function LayersTab({ system }: { system: SystemView }) {
       });
       setSaved(true);
       layers.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (layers.error) return <ErrorMessage error={layers.error} />;

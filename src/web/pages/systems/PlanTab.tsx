@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { api } from '../../lib/api.ts';
 import { useCan } from '../../lib/session.ts';
+import { useAction } from '../../lib/useAction.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import { PlanProgress } from './SystemBadges.tsx';
 import { PLAN_ITEM_STATUSES, type Plan, type PlanItemStatus, pick, type SystemView } from './systems.ts';
@@ -15,8 +16,7 @@ export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: 
   const can = useCan();
   const plan = useLoad(() => api<Plan>('GET', `/api/systems/${system.id}/plan`), [system.id]);
   const [edits, setEdits] = useState<Record<string, Edit>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   const [saved, setSaved] = useState(false);
   useEffect(() => {
     if (!plan.data) return;
@@ -47,10 +47,8 @@ export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: 
   );
 
   async function save() {
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       await api('PUT', `/api/systems/${system.id}/plan`, {
         items: changed.map((i) => {
           const e = edits[i.code] as Edit;
@@ -60,11 +58,7 @@ export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: 
       setSaved(true);
       plan.reload();
       onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   const set = (code: string, patch: Partial<Edit>) =>
     setEdits((all) => ({ ...all, [code]: { ...(all[code] as Edit), ...patch } }));

@@ -8,6 +8,7 @@ import { api } from '../../lib/api.ts';
 import { ROLES, type Role } from '../../lib/roles.ts';
 import type { OrgTree } from '../../lib/tree.ts';
 import type { User } from '../../lib/types.ts';
+import { useAction } from '../../lib/useAction.ts';
 
 type Props = { user?: User; tree: OrgTree; onSaved: () => void; onCancel: () => void };
 
@@ -24,23 +25,16 @@ export function UserForm({ user, tree, onSaved, onCancel }: Props) {
     locale: user?.locale ?? 'vi',
     disabled: user?.disabled ?? false,
   });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [k]: e.target.value }));
 
   async function send(body: object) {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       if (user) await api('PATCH', `/api/users/${user.id}`, body);
       else await api('POST', '/api/users', body);
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function submit(e: FormEvent) {

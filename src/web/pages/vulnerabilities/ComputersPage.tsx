@@ -10,6 +10,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { followLink, navigate, useSearch } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
 import type { OrgTree } from '../../lib/tree.ts';
+import { useAction } from '../../lib/useAction.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import { useOrgTree } from '../../lib/useOrgTree.ts';
 import type { Computer } from '../../lib/vuln.ts';
@@ -140,19 +141,12 @@ function AssignOrganisation({
 }) {
   const { t } = useTranslation();
   const [organisationId, setOrganisationId] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
   async function assign() {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api('PUT', `/api/vulnerabilities/computers/${computer.id}/organisation`, { organisationId });
       onAssigned();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <div className="inline-form">

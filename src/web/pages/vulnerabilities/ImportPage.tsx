@@ -7,6 +7,7 @@ import { SeverityBadge } from '../../components/VulnBadges.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useCan } from '../../lib/session.ts';
+import { useAction } from '../../lib/useAction.ts';
 import { useFileUpload } from '../../lib/useFileUpload.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import type { RemediationPolicy, ScanImport } from '../../lib/vuln.ts';
@@ -105,19 +106,16 @@ export function PolicyForm() {
   const { t } = useTranslation();
   const policy = useLoad(() => api<RemediationPolicy>('GET', '/api/vulnerabilities/policy'), []);
   const [days, setDays] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
+  const { error, busy, run } = useAction();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (policy.data) setDays(Object.fromEntries(POLICY_SEVERITIES.map((s) => [s, String(policy.data?.[s] ?? '')])));
   }, [policy.data]);
 
   async function save(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
+    await run(async () => {
       await api(
         'PUT',
         '/api/vulnerabilities/policy',
@@ -125,11 +123,7 @@ export function PolicyForm() {
       );
       setSaved(true);
       policy.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

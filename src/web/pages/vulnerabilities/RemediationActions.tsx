@@ -7,6 +7,7 @@ import { Field } from '../../components/Field.tsx';
 import { api } from '../../lib/api.ts';
 import { formatCalendarDate } from '../../lib/format.ts';
 import { useSession } from '../../lib/session.ts';
+import { useAction } from '../../lib/useAction.ts';
 import { decidesStatus, type FindingRow, type FindingStatus, mayReopen } from '../../lib/vuln.ts';
 
 type Change = 'fixed' | 'accepted' | 'false_positive' | 'open';
@@ -26,23 +27,16 @@ export function RemediationActions({ row, onChanged }: { row: FindingRow; onChan
   const [mode, setMode] = useState<Change | null>(null);
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useAction();
 
   async function send(path: 'status' | 'decision', body: object) {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api('POST', `/api/vulnerabilities/findings/${f.id}/${path}`, body);
       setMode(null);
       setReason('');
       setUntil('');
       onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function submit(e: FormEvent) {
