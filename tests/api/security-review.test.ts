@@ -122,4 +122,18 @@ describe.each(TEST_DATABASES)('security review on %s', (kind) => {
     ]);
     expect(both.map((r) => r.statusCode).sort()).toEqual([200, 401]);
   });
+
+  it('refuses reversed or unbounded periods with 400 instead of failing or building huge queries', async () => {
+    const viewer = await t.userWithRole('period-viewer', 'viewer');
+    for (const base of ['/api/vulnerabilities/summary', '/api/soc/summary', '/api/soc/findings'])
+      for (const q of ['from=2024-06-01&to=2024-01-01', 'from=0001-01-01&to=9999-12-31']) {
+        const res = await viewer.request('GET', `${base}?${q}`);
+        expect(res.statusCode, `${base}?${q} ${res.body}`).toBe(400);
+        expect(res.json().error.code).toBe('VALIDATION');
+      }
+    // A ten-year statement is still answered.
+    expect((await viewer.request('GET', '/api/vulnerabilities/summary?from=2015-01-01&to=2024-12-31')).statusCode).toBe(
+      200,
+    );
+  });
 });

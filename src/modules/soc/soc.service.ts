@@ -9,6 +9,7 @@ import { type Actor, inScope, organisationIdIn, type Scope, scopedOrganisationId
 import { type Attributor, loadAttributor } from '../organisations/attribution.ts';
 import { organisationIpRanges } from '../organisations/organisations.schema.ts';
 import { fileSha256 } from '../vulnerabilities/scan-import.ts';
+import { boundedPeriod, ZPeriod, ZPeriodFields } from '../vulnerabilities/vulnerabilities.service.ts';
 import { analyzeStreams } from './analyze.ts';
 import { defaultEngineConfig, type EngineConfigInput } from './engine/config.ts';
 import type { ContactFinding, Findings, Indicator, ScannerFinding } from './engine/types.ts';
@@ -370,11 +371,7 @@ export async function ingestLogFile(
   });
 }
 
-export const ZSocPeriod = z.object({
-  from: z.iso.date(),
-  to: z.iso.date(),
-  organisationId: z.uuid().optional(),
-});
+export const ZSocPeriod = ZPeriod;
 
 // Whole days in the province's time zone (bounds computed once); a finding counts when one of its sightings
 // overlaps the period.
@@ -435,12 +432,14 @@ export async function socSummary(db: Db, scope: Scope, p: z.infer<typeof ZSocPer
   };
 }
 
-export const ZSocFindingQuery = ZSocPeriod.partial().extend({
-  kind: z.enum(['scanner', 'malicious_contact']).optional(),
-  status: z.enum(SOC_TRIAGE).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-  offset: z.coerce.number().int().min(0).default(0),
-});
+export const ZSocFindingQuery = ZPeriodFields.partial()
+  .extend({
+    kind: z.enum(['scanner', 'malicious_contact']).optional(),
+    status: z.enum(SOC_TRIAGE).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .refine(...boundedPeriod);
 
 export async function listSocFindings(db: Db, scope: Scope, q: z.infer<typeof ZSocFindingQuery>) {
   const orgIds = await scopedOrganisationIds(db, scope, q.organisationId);

@@ -20,11 +20,23 @@ import {
 /** Default remediation deadlines in days from first sighting (the Department can change them). */
 export const DEFAULT_DUE_DAYS: Record<Severity, number> = { critical: 7, high: 30, medium: 90, low: 180, info: 365 };
 
-export const ZPeriod = z.object({
+export const ZPeriodFields = z.object({
   from: z.iso.date().describe('first day, yyyy-mm-dd (Asia/Ho_Chi_Minh)'),
   to: z.iso.date().describe('last day, yyyy-mm-dd (inclusive)'),
   organisationId: z.uuid().optional().describe('limit to this organisation and its descendants'),
 });
+
+/** The longest period a statement covers (the monthly breakdown has one row per month). */
+export const MAX_PERIOD_YEARS = 20;
+
+/** Refinement for every period a client sends: `from` not after `to`, at most MAX_PERIOD_YEARS long. */
+export const boundedPeriod: [(p: { from?: string; to?: string }) => boolean, { message: string; path: string[] }] = [
+  (p) =>
+    !p.from || !p.to || (p.from <= p.to && Number(p.to.slice(0, 4)) - Number(p.from.slice(0, 4)) < MAX_PERIOD_YEARS),
+  { message: `the period must run forwards and span at most ${MAX_PERIOD_YEARS} years`, path: ['to'] },
+];
+
+export const ZPeriod = ZPeriodFields.refine(...boundedPeriod);
 export type Period = z.infer<typeof ZPeriod>;
 
 // Period bounds are whole days in the province's time zone, computed once (not per row).
