@@ -21,6 +21,8 @@ declare module 'fastify' {
     /** The permission a route requires (permissions.ts). Every /api route declares this or `public`. */
     permission?: Permission;
     public?: boolean;
+    /** Account security (password, TOTP, API tokens): a signed-in session only, never an API token. */
+    sessionOnly?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -86,6 +88,9 @@ export function registerAuthHooks(app: FastifyInstance, db: Db) {
       if (!auth.csrfToken || !csrfMatches(auth.csrfToken, typeof given === 'string' ? given : undefined))
         throw new AppError('CSRF', 'Missing or invalid CSRF token');
     }
+    // A token is for scripts: a leaked one must not enrol a second factor, change the password or mint tokens.
+    if (cfg.sessionOnly && auth.via !== 'session')
+      throw new AppError('FORBIDDEN', 'Sign in with a password to change account security; API tokens cannot');
     if (!cfg.permission || !can(req.actor.role, cfg.permission))
       throw new AppError('FORBIDDEN', 'Your role does not allow this');
     req.scope = await resolveScope(db, req.actor);

@@ -136,4 +136,27 @@ describe.each(TEST_DATABASES)('security review on %s', (kind) => {
       200,
     );
   });
+
+  it('keeps account security (TOTP, password, tokens) out of reach of API tokens, which are for scripts', async () => {
+    const owner = await t.userWithRole('token-account', 'soc');
+    const created = (await owner.request('POST', '/api/auth/tokens', { name: 'ro', role: 'viewer' })).json();
+    const other = (await owner.request('POST', '/api/auth/tokens', { name: 'other' })).json();
+    const token = created.token as string;
+    // A leaked read-only token must not enrol a second factor the owner does not hold (locking them out) …
+    expect((await withToken(token, 'POST', '/api/auth/totp/setup')).statusCode).toBe(403);
+    expect((await withToken(token, 'POST', '/api/auth/totp/confirm', { code: '123456' })).statusCode).toBe(403);
+    expect((await withToken(token, 'POST', '/api/auth/totp/disable', { password: PASSWORD })).statusCode).toBe(403);
+    // … nor change the password, nor create or revoke tokens.
+    const pw = await withToken(token, 'POST', '/api/auth/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'taken over passphrase',
+    });
+    expect(pw.statusCode).toBe(403);
+    expect((await withToken(token, 'POST', '/api/auth/tokens', { name: 'more', role: 'viewer' })).statusCode).toBe(403);
+    expect((await withToken(token, 'DELETE', `/api/auth/tokens/${other.id}`)).statusCode).toBe(403);
+    // Reading with it still works, and the owner's account is unchanged.
+    expect((await withToken(token, 'GET', '/api/auth/me')).statusCode).toBe(200);
+    expect((await login('token-account', PASSWORD)).statusCode).toBe(200);
+    expect((await owner.request('GET', '/api/auth/tokens')).json()).toHaveLength(2);
+  });
 });

@@ -27,6 +27,8 @@ import { MIN_PASSWORD_LENGTH } from './password.ts';
 
 const ZPassword = z.string().min(MIN_PASSWORD_LENGTH).max(200);
 const ZIdParams = z.object({ id: z.uuid() });
+/** One's own account security: with a session only (auth-hooks refuses API tokens here). */
+const SESSION_SELF = { permission: 'self', sessionOnly: true } as const;
 
 /** The first-run setup token lives only in memory and on the console; it dies with the process or first use. */
 export type SetupState = { token: string | null };
@@ -111,7 +113,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { db: Db; config:
   r.post(
     '/api/auth/password',
     {
-      config: { permission: 'self' },
+      config: SESSION_SELF,
       schema: { tags: ['auth'], body: z.object({ currentPassword: z.string().min(1), newPassword: ZPassword }) },
     },
     async (req, reply) => {
@@ -121,12 +123,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { db: Db; config:
     },
   );
 
-  r.post('/api/auth/totp/setup', { config: { permission: 'self' }, schema: { tags: ['auth'] } }, async (req) =>
+  r.post('/api/auth/totp/setup', { config: SESSION_SELF, schema: { tags: ['auth'] } }, async (req) =>
     beginTotp(db, actorOf(req)),
   );
   r.post(
     '/api/auth/totp/confirm',
-    { config: { permission: 'self' }, schema: { tags: ['auth'], body: z.object({ code: z.string().min(6).max(10) }) } },
+    { config: SESSION_SELF, schema: { tags: ['auth'], body: z.object({ code: z.string().min(6).max(10) }) } },
     async (req) => {
       await confirmTotp(db, actorOf(req), req.body.code);
       return { ok: true };
@@ -134,7 +136,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { db: Db; config:
   );
   r.post(
     '/api/auth/totp/disable',
-    { config: { permission: 'self' }, schema: { tags: ['auth'], body: z.object({ password: z.string().min(1) }) } },
+    { config: SESSION_SELF, schema: { tags: ['auth'], body: z.object({ password: z.string().min(1) }) } },
     async (req) => {
       await disableTotp(db, actorOf(req), req.body.password);
       return { ok: true };
@@ -147,7 +149,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { db: Db; config:
   r.post(
     '/api/auth/tokens',
     {
-      config: { permission: 'self' },
+      config: SESSION_SELF,
       schema: {
         tags: ['auth'],
         summary: 'Create an API token for scripts (shown once; stored hashed)',
@@ -162,7 +164,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { db: Db; config:
   );
   r.delete(
     '/api/auth/tokens/:id',
-    { config: { permission: 'self' }, schema: { tags: ['auth'], params: ZIdParams } },
+    { config: SESSION_SELF, schema: { tags: ['auth'], params: ZIdParams } },
     async (req) => {
       await revokeApiToken(db, actorOf(req), req.params.id);
       return { ok: true };
