@@ -87,8 +87,10 @@ export async function forEachLine(input: AsyncIterable<Buffer | string>, onLine:
 /**
  * Receives whole lines: buf[start, end) holds one or more lines, each ending with `\n` (a last
  * line without one gets it added), so a byte-level parser can walk many lines in one call.
+ * The handler is done with `buf` when it returns; a promise it returns is awaited before the
+ * next chunk (back-pressure, e.g. while another thread catches up).
  */
-export type ChunkHandler = (buf: Buffer, start: number, end: number) => void;
+export type ChunkHandler = (buf: Buffer, start: number, end: number) => void | Promise<void>;
 
 const FILE_CHUNK = 4 << 20;
 
@@ -102,10 +104,10 @@ export async function forEachChunk(input: AsyncIterable<Buffer | string>, onChun
       carry = null;
     }
     const last = buf.lastIndexOf(NEWLINE);
-    if (last >= 0) onChunk(buf, 0, last + 1);
     if (last + 1 < buf.length) carry = buf.subarray(last + 1);
+    if (last >= 0) await onChunk(buf, 0, last + 1);
   }
-  if (carry && carry.length > 0) onChunk(Buffer.concat([carry, Buffer.from('\n')]), 0, carry.length + 1);
+  if (carry && carry.length > 0) await onChunk(Buffer.concat([carry, Buffer.from('\n')]), 0, carry.length + 1);
 }
 
 /**
@@ -130,19 +132,20 @@ export async function forEachFileChunk(path: string, onChunk: ChunkHandler): Pro
       const whole = last + 1;
       const carry = filled - whole;
       if (eof) {
-        if (whole > 0) onChunk(current, 0, whole);
+        if (whole > 0) await onChunk(current, 0, whole);
         if (carry > 0) {
           const tail = Buffer.allocUnsafe(carry + 1);
           current.copy(tail, 0, whole, filled);
           tail[carry] = NEWLINE;
-          onChunk(tail, 0, carry + 1);
+          await onChunk(tail, 0, carry + 1);
         }
         break;
       }
       if (next.length < carry * 2) next = Buffer.allocUnsafe(Math.max(next.length, carry) * 2);
       current.copy(next, 0, whole, filled);
       const reading = file.read(next, carry, next.length - carry, null);
-      if (whole > 0) onChunk(current, 0, whole);
+      const pending = whole > 0 ? onChunk(current, 0, whole) : undefined;
+      if (pending) await pending;
       const { bytesRead } = await reading;
       eof = bytesRead === 0;
       const swap = current;

@@ -3,9 +3,10 @@
 
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { forEachChunk, forEachFileChunk, forEachLine, openInput } from '../../core/io/line-reader.ts';
+import { forEachChunk, forEachFileChunk, forEachLine, linesOfChunk, openInput } from '../../core/io/line-reader.ts';
+import { ThreadedDetector } from './analyze-threaded.ts';
 import type { EngineConfigInput } from './engine/config.ts';
-import { createDetector } from './engine/detector.ts';
+import { createDetector, type Detector } from './engine/detector.ts';
 import type { Findings, Indicator } from './engine/types.ts';
 import { type IntelProblem, parseIntel } from './intel/parse-intel.ts';
 import { AutoParser, createParser } from './parsers/formats.ts';
@@ -25,6 +26,11 @@ export interface AnalyzeOptions {
   config?: EngineConfigInput;
   /** Parse errors kept with their line numbers (all are counted). */
   maxErrors?: number;
+  /**
+   * 1 (default): read, parse and detect on this thread. 2: detection runs on a worker thread
+   * while this one reads and parses (same findings, in the same order).
+   */
+  threads?: 1 | 2;
 }
 
 export interface InputSummary {
@@ -45,7 +51,32 @@ export interface AnalyzeResult {
 }
 
 export async function analyzeStreams(inputs: AnalyzeInput[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-  const detector = createDetector({ config: options.config, intel: options.indicators });
+  const detectorOptions = { config: options.config, intel: options.indicators };
+  if (options.threads === 2) {
+    const detector = new ThreadedDetector(detectorOptions);
+    try {
+      return await analyzeWith(
+        inputs,
+        options,
+        detector,
+        () => detector.findings(),
+        () => detector.backPressure(),
+      );
+    } finally {
+      await detector.close();
+    }
+  }
+  const detector = createDetector(detectorOptions);
+  return analyzeWith(inputs, options, detector, () => detector.findings());
+}
+
+async function analyzeWith(
+  inputs: AnalyzeInput[],
+  options: AnalyzeOptions,
+  detector: Pick<Detector, 'push' | 'pushFlows'>,
+  findings: () => Findings | Promise<Findings>,
+  backPressure: () => Promise<void> | undefined = () => undefined,
+): Promise<AnalyzeResult> {
   const maxErrors = options.maxErrors ?? 100;
   const errors: ParseError[] = [];
   const summaries: InputSummary[] = [];
@@ -66,6 +97,17 @@ export async function analyzeStreams(inputs: AnalyzeInput[], options: AnalyzeOpt
       let lineNumber = 0;
       const onChunk = (buf: Buffer, start: number, end: number) => {
         lineNumber = (parser.chunk as NonNullable<typeof parser.chunk>)(buf, start, end, lineNumber);
+        return backPressure();
+      };
+      if (input.stream) await forEachChunk(input.stream, onChunk);
+      else await forEachFileChunk(input.path ?? input.name, onChunk);
+    } else if (options.threads === 2) {
+      // Runs of lines, so the reader can wait for the detector thread between them.
+      let lineNumber = 0;
+      const onLine = (buf: Buffer, start: number, end: number, line: number) => parser.line(buf, start, end, line);
+      const onChunk = (buf: Buffer, start: number, end: number) => {
+        lineNumber = linesOfChunk(buf, start, end, lineNumber, onLine);
+        return backPressure();
       };
       if (input.stream) await forEachChunk(input.stream, onChunk);
       else await forEachFileChunk(input.path ?? input.name, onChunk);
@@ -88,7 +130,7 @@ export async function analyzeStreams(inputs: AnalyzeInput[], options: AnalyzeOpt
     skipped: sum((s) => s.skipped),
     errors,
     inputs: summaries,
-    findings: detector.findings(),
+    findings: await findings(),
   };
 }
 

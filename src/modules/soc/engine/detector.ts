@@ -13,6 +13,12 @@ export interface DetectorOptions {
   config?: EngineConfigInput;
   /** Threat-intel indicators (or a prebuilt index to share between detectors). */
   intel?: Iterable<Indicator> | IntelIndex;
+  /**
+   * Runs one of the two independent detectors only (the other's findings stay empty), so they
+   * can run on two threads and be joined with `joinFindings`: scanners need only flows, in
+   * order; malicious contacts need every event, in order, and the intel.
+   */
+  only?: 'scans' | 'contacts';
 }
 
 export interface Detector {
@@ -33,7 +39,8 @@ export function createDetector(options: DetectorOptions = {}): Detector {
   const intel = options.intel instanceof IntelIndex ? options.intel : new IntelIndex(options.intel ?? []);
   const scans = new ScanDetector(config, internal);
   const contacts = new ContactDetector(config, intel, internal);
-  const checkContacts = intel.size > 0;
+  const checkScans = options.only !== 'contacts';
+  const checkContacts = intel.size > 0 && options.only !== 'scans';
   let events = 0;
   let flows = 0;
 
@@ -41,7 +48,7 @@ export function createDetector(options: DetectorOptions = {}): Detector {
     events++;
     if (event.kind === 'flow') {
       flows++;
-      scans.push(event);
+      if (checkScans) scans.push(event);
     }
     if (checkContacts) contacts.push(event);
   };
@@ -56,10 +63,13 @@ export function createDetector(options: DetectorOptions = {}): Detector {
       const n = batch.size;
       events += n;
       flows += n;
-      for (let i = 0; i < n; i++) {
-        scans.pushAt(batch, i);
-        if (checkContacts) contacts.pushAt(batch, i);
-      }
+      if (checkScans && checkContacts) {
+        for (let i = 0; i < n; i++) {
+          scans.pushAt(batch, i);
+          contacts.pushAt(batch, i);
+        }
+      } else if (checkScans) for (let i = 0; i < n; i++) scans.pushAt(batch, i);
+      else if (checkContacts) for (let i = 0; i < n; i++) contacts.pushAt(batch, i);
     },
     findings() {
       scans.flush();
@@ -79,6 +89,29 @@ export function createDetector(options: DetectorOptions = {}): Detector {
           indicatorMatches: contacts.matches,
         },
       };
+    },
+  };
+}
+
+/**
+ * Findings of a whole run from its two halves (`only: 'scans'` and `only: 'contacts'`), the
+ * second having seen every event: the same as one detector's.
+ */
+export function joinFindings(scans: Findings, contacts: Findings): Findings {
+  return {
+    scanners: scans.scanners,
+    maliciousContacts: contacts.maliciousContacts,
+    stats: {
+      events: contacts.stats.events,
+      flows: contacts.stats.flows,
+      names: contacts.stats.names,
+      failedAttempts: scans.stats.failedAttempts,
+      allowListed: scans.stats.allowListed,
+      ignored: scans.stats.ignored,
+      trackedSources: scans.stats.trackedSources,
+      evictedSources: scans.stats.evictedSources,
+      droppedFindings: scans.stats.droppedFindings + contacts.stats.droppedFindings,
+      indicatorMatches: contacts.stats.indicatorMatches,
     },
   };
 }

@@ -19,15 +19,51 @@ export class FlowBatch {
   readonly outcome: Uint8Array;
   readonly line: Float64Array;
 
-  constructor(readonly capacity = 4096) {
-    this.ts = new Float64Array(capacity);
-    this.src = new Uint32Array(capacity);
-    this.dst = new Uint32Array(capacity);
-    this.srcPort = new Uint16Array(capacity);
-    this.dstPort = new Uint16Array(capacity);
-    this.proto = new Uint8Array(capacity);
-    this.outcome = new Uint8Array(capacity);
-    this.line = new Float64Array(capacity);
+  /**
+   * Columns are views of one buffer (`FlowBatch.bytes(capacity)` long), so a whole batch can
+   * be handed to another thread as a single transferable `ArrayBuffer`; given `buffer`, the
+   * batch is a view of it (as received from another thread).
+   */
+  constructor(
+    readonly capacity = 4096,
+    readonly buffer: ArrayBuffer = new ArrayBuffer(FlowBatch.bytes(capacity)),
+  ) {
+    if (capacity % 8 !== 0 || buffer.byteLength < FlowBatch.bytes(capacity))
+      throw new RangeError(`FlowBatch of ${capacity} needs a multiple of 8 and ${FlowBatch.bytes(capacity)} bytes`);
+    let at = 0;
+    const take = (width: number) => {
+      const offset = at;
+      at += width * capacity;
+      return offset;
+    };
+    this.ts = new Float64Array(buffer, take(8), capacity);
+    this.line = new Float64Array(buffer, take(8), capacity);
+    this.src = new Uint32Array(buffer, take(4), capacity);
+    this.dst = new Uint32Array(buffer, take(4), capacity);
+    this.srcPort = new Uint16Array(buffer, take(2), capacity);
+    this.dstPort = new Uint16Array(buffer, take(2), capacity);
+    this.proto = new Uint8Array(buffer, take(1), capacity);
+    this.outcome = new Uint8Array(buffer, take(1), capacity);
+  }
+
+  /** Bytes of the buffer behind a batch of `capacity` events. */
+  static bytes(capacity: number): number {
+    return 30 * capacity;
+  }
+
+  /** Appends events [from, from + count) of `other`; the caller checks there is room. */
+  append(other: FlowBatch, from: number, count: number): void {
+    const at = this.size;
+    const to = from + count;
+    this.ts.set(other.ts.subarray(from, to), at);
+    this.line.set(other.line.subarray(from, to), at);
+    this.src.set(other.src.subarray(from, to), at);
+    this.dst.set(other.dst.subarray(from, to), at);
+    this.srcPort.set(other.srcPort.subarray(from, to), at);
+    this.dstPort.set(other.dstPort.subarray(from, to), at);
+    this.proto.set(other.proto.subarray(from, to), at);
+    this.outcome.set(other.outcome.subarray(from, to), at);
+    this.size = at + count;
   }
 
   /** Event `i` as an object (for evidence and for consumers without a columnar path). */
