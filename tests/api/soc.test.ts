@@ -49,7 +49,13 @@ const conn = (ts: number, src: string, dst: string, dport: number, state: string
  */
 function connLog() {
   const lines = [...HEADER];
-  for (let i = 0; i < 30; i++) lines.push(conn(T0 + i, '203.0.113.5', `10.15.1.${100 + i}`, 445, 'S0', 'S'));
+  for (let i = 0; i < 30; i++) {
+    lines.push(conn(T0 + i, '203.0.113.5', `10.15.1.${100 + i}`, 445, 'S0', 'S'));
+    // Right after it is detected (the evidence samples) it also probes two hosts of Sở B, which Sở A must not see.
+    if (i === 9)
+      for (let j = 0; j < 2; j++)
+        lines.push(conn(T0 + i + 0.1 * (j + 1), '203.0.113.5', `10.15.2.${200 + j}`, 445, 'S0', 'S'));
+  }
   for (let i = 0; i < 5; i++) lines.push(conn(T0 + 60 + i, '10.15.1.10', '198.51.100.66', 443, 'SF', 'ShADadFf'));
   for (let i = 0; i < 40; i++)
     lines.push(conn(T0 + 100 + i, `10.15.2.${10 + (i % 5)}`, '93.184.216.34', 443, 'SF', 'ShADadFf'));
@@ -110,11 +116,11 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({
       format: 'zeek-tsv',
-      events: 75,
+      events: 77,
       rejected: 1,
       scanners: 1,
       maliciousContacts: 1,
-      errors: [{ line: 83 }],
+      errors: [{ line: 85 }],
     });
     const again = await soc.request('POST', '/api/soc/logs?fileName=conn-copy.log', Buffer.from(connLog()));
     expect(again.json()).toMatchObject({ duplicate: true });
@@ -156,6 +162,16 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
       maliciousContactIps: 0,
     });
     expect((await agencyB.request('GET', '/api/soc/findings')).json()).toEqual([]);
+    // The scanner is Sở A's to see (it hit A most), but not the samples showing Sở B's addresses.
+    const [mine] = (await agencyA.request('GET', '/api/soc/findings?kind=scanner')).json();
+    const dst = (c: Client) =>
+      c
+        .request('GET', `/api/soc/findings/${mine.id}`)
+        .then((r) => r.json().evidence.map((e: { dst: string }) => e.dst));
+    expect((await dst(soc)).some((d: string) => d.startsWith('10.15.2.'))).toBe(true);
+    const seenByA = await dst(agencyA);
+    expect(seenByA.length).toBeGreaterThan(0);
+    expect(seenByA.every((d: string) => d.startsWith('10.15.1.'))).toBe(true);
     const [scanner] = (await agencyA.request('GET', '/api/soc/findings?kind=scanner')).json();
     expect((await agencyB.request('GET', `/api/soc/findings/${scanner.id}`)).statusCode).toBe(404);
     expect(

@@ -12,7 +12,7 @@ import { fileSha256 } from '../vulnerabilities/scan-import.ts';
 import { boundedPeriod, ZPeriod, ZPeriodFields } from '../vulnerabilities/vulnerabilities.service.ts';
 import { analyzeStreams } from './analyze.ts';
 import { defaultEngineConfig, type EngineConfigInput } from './engine/config.ts';
-import type { ContactFinding, Findings, Indicator, ScannerFinding } from './engine/types.ts';
+import type { ContactFinding, EvidenceSample, Findings, Indicator, ScannerFinding } from './engine/types.ts';
 import { parseIntel } from './intel/parse-intel.ts';
 import type { LogFormat } from './parsers/types.ts';
 import { SOC_TRIAGE, socFindings, socIngests, socSightings, threatIndicators } from './soc.schema.ts';
@@ -480,7 +480,16 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
     .innerJoin(socIngests, eq(socIngests.id, socSightings.ingestId))
     .where(eq(socSightings.findingId, id))
     .orderBy(desc(socSightings.lastSeen));
-  return { ...f, sightings };
+  if (scope.all) return { ...f, sightings };
+  // An external scanner is shown to the agency it hit most, but its samples may also show other agencies' addresses:
+  // an agency sees only the samples whose internal side is its own (or belongs to no organisation).
+  const attribute = await loadAttributor(db);
+  const visible = (ip: string) => {
+    const org = attribute(ip);
+    return org === null || scope.organisationIds.includes(org);
+  };
+  const evidence = (f.evidence as EvidenceSample[]).filter((e) => visible(e.src) && visible(e.dst));
+  return { ...f, evidence, sightings };
 }
 
 export async function triageSocFinding(
