@@ -20,32 +20,8 @@ export const SEVERITY_COLOURS: Record<Severity, string> = {
   info: '#6b7683',
 };
 
-export type VulnerabilitySummary = {
-  period: { from: string; to: string };
-  vulnerableComputers: number;
-  withCritical: number;
-  withHigh: number;
-  byMaxSeverity: Record<Exclude<Severity, 'info'>, number>;
-  knownExploitedComputers: number;
-  scannedComputers: number;
-  unattributedVulnerableComputers: number;
-  topVulnerabilities: {
-    scanner: string;
-    scannerId: string;
-    name: string;
-    severity: Severity;
-    computers: number;
-    cves: string[];
-  }[];
-  byOrganisation: {
-    organisationId: string | null;
-    name: string | null;
-    vulnerableComputers: number;
-    withCritical: number;
-    withHigh: number;
-  }[];
-  byMonth: { month: string; vulnerableComputers: number; withCritical: number }[];
-};
+// The server's own response type (type-only: nothing of the server reaches the bundle).
+export type { VulnerabilitySummary } from '../../modules/vulnerabilities/vulnerabilities.service.ts';
 
 export type Computer = {
   id: string;

@@ -1,8 +1,12 @@
+import type { EvidenceSample, ScanRuleHit } from '../../../modules/soc/engine/types.ts';
+import type { LogIngestResult, SocSummary } from '../../../modules/soc/soc.service.ts';
 import { api, query } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import type { Period } from '../../lib/period.ts';
 
-// Shapes of the SOC API (src/modules/soc/soc.service.ts); value lists repeated once here, as in lib/vuln.ts.
+// Shapes of the SOC API: the server's own types where it has them (type-only imports: nothing of the server reaches
+// the bundle); value lists repeated once here, as in lib/vuln.ts.
+export type { EvidenceSample, LogIngestResult, ScanRuleHit, SocSummary };
 
 export const SOC_TRIAGE = ['new', 'confirmed', 'false_positive', 'escalated'] as const;
 export type SocTriage = (typeof SOC_TRIAGE)[number];
@@ -21,20 +25,6 @@ export const TRIAGE_BADGE: Record<SocTriage, string> = {
   confirmed: 'badge-bad',
   false_positive: 'badge-neutral',
   escalated: 'badge-bad',
-};
-
-export type SocSummary = {
-  period: { from: string; to: string };
-  scanningIps: number;
-  internalScanningIps: number;
-  maliciousContactIps: number;
-  byOrganisation: {
-    organisationId: string | null;
-    name: string | null;
-    scanningIps: number;
-    maliciousContactIps: number;
-  }[];
-  byTriage: Record<SocTriage, number>;
 };
 
 export type SocFinding = {
@@ -60,33 +50,10 @@ export type SocFinding = {
   distinctPorts?: number | null;
 };
 
-export type ScanRuleHit = {
-  rule: 'horizontal' | 'vertical' | 'icmp-sweep' | 'trw';
-  threshold: number;
-  observed: number;
-  at: number;
-  windowStart?: number;
-  windowSeconds?: number;
-  port?: number;
-  proto?: string;
-  target?: string;
-  explanation: string;
-};
 export type ContactRuleHit = {
   matchedOn: ('flow' | 'dns' | 'tls' | 'http')[];
   confidence?: number;
   indicatorId?: string;
-};
-export type EvidenceSample = {
-  ts: number;
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  proto: string;
-  what: string;
-  input: string;
-  line: number;
 };
 export type Sighting = {
   ingestId: string;
@@ -104,16 +71,6 @@ export type SocFindingDetail = SocFinding & {
   triagedAt: string | null;
 };
 
-export type LogIngestResult = {
-  ingestId: string;
-  duplicate: boolean;
-  format: string | null;
-  events: number;
-  rejected: number;
-  errors: { line: number; reason: string }[];
-  scanners: number;
-  maliciousContacts: number;
-};
 export type IntelImportResult = {
   format: string;
   added: number;
