@@ -1,3 +1,5 @@
+import type { ParseIssue } from '../../modules/vulnerabilities/parsers/types.ts';
+import type { ScanImportResult } from '../../modules/vulnerabilities/scan-import.ts';
 import type { FindingStatus, Severity } from '../../modules/vulnerabilities/vuln-values.ts';
 
 // Shapes of the vulnerabilities API (src/modules/vulnerabilities/vulnerabilities.service.ts). Value lists and the
@@ -74,21 +76,7 @@ export type FindingRow = {
   organisationName: string | null;
 };
 
-export type ParseIssue = { line?: number; column?: number; path?: string; code?: string; message: string };
-
-export type ScanImportResult = {
-  scanId: string;
-  duplicate: boolean;
-  fileName: string;
-  format: string;
-  hosts: number;
-  findings: number;
-  unattributedHosts: number;
-  opened: number;
-  reopened: number;
-  resolved: number;
-  issues: ParseIssue[];
-};
+export type { ParseIssue, ScanImportResult };
 
 export type ScanImport = {
   id: string;

@@ -1,12 +1,12 @@
 import type { EvidenceSample, ScanRuleHit } from '../../../modules/soc/engine/types.ts';
-import type { LogIngestResult, SocSummary } from '../../../modules/soc/soc.service.ts';
+import type { IntelImportResult, LogIngestResult, SocSummary } from '../../../modules/soc/soc.service.ts';
 import { api, query } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import type { Period } from '../../lib/period.ts';
 
 // Shapes of the SOC API: the server's own types where it has them (type-only imports: nothing of the server reaches
 // the bundle); value lists repeated once here, as in lib/vuln.ts.
-export type { EvidenceSample, LogIngestResult, ScanRuleHit, SocSummary };
+export type { EvidenceSample, IntelImportResult, LogIngestResult, ScanRuleHit, SocSummary };
 
 export const SOC_TRIAGE = ['new', 'confirmed', 'false_positive', 'escalated'] as const;
 export type SocTriage = (typeof SOC_TRIAGE)[number];
@@ -71,13 +71,6 @@ export type SocFindingDetail = SocFinding & {
   triagedAt: string | null;
 };
 
-export type IntelImportResult = {
-  format: string;
-  added: number;
-  updated: number;
-  rejected: { line: number; reason: string }[];
-  skipped: number;
-};
 export type IntelSource = {
   source: string;
   indicators: number;
