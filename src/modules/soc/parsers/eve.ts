@@ -4,7 +4,7 @@
 import { type IpKey, parseIPv4Bytes, parseIpKey } from '../../../core/net/ip.ts';
 import { FlowBatch } from '../engine/flow-batch.ts';
 import { type FlowEvent, type NameEvent, type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
-import { address, portNumber, protocolNumber, timestampSeconds } from './fields.ts';
+import { address, flushFlowBatch, portNumber, protocolNumber, timestampSeconds } from './fields.ts';
 import type { LineParser, ParseSink } from './types.ts';
 
 type JsonRecord = Record<string, unknown>;
@@ -223,20 +223,7 @@ function suricataTimeCached(buf: Buffer, at: number, end: number): number {
   }
   const seconds =
     cachedDaySeconds + twoDigits(buf, at + 11) * 3600 + twoDigits(buf, at + 14) * 60 + twoDigits(buf, at + 17);
-  let i = at + 19;
-  let fraction = 0;
-  let scale = 1;
-  if (buf[i] === 46) {
-    for (i++; i < end && (buf[i] as number) >= 48 && (buf[i] as number) <= 57; i++) {
-      fraction = fraction * 10 + ((buf[i] as number) - 48);
-      scale *= 10;
-    }
-  }
-  const sign = buf[i];
-  if (sign !== 43 && sign !== 45) return Number.NaN;
-  const offset = (twoDigits(buf, i + 1) * 60 + twoDigits(buf, buf[i + 3] === 58 ? i + 4 : i + 3)) * 60;
-  const value = seconds + fraction / scale - (sign === 43 ? offset : -offset);
-  return Number.isNaN(value) ? Number.NaN : value;
+  return withFractionAndZone(buf, at + 19, end, seconds);
 }
 
 function addressAt(line: Buffer, at: number): IpKey | null {
@@ -288,6 +275,23 @@ function twoDigits(buf: Buffer, at: number): number {
   return ((buf[at] as number) - 48) * 10 + ((buf[at + 1] as number) - 48);
 }
 
+/** Adds the ".ffffff" fraction and applies the "+hhmm"/"+hh:mm" zone that follow the seconds at `i`; NaN if malformed. */
+function withFractionAndZone(buf: Buffer, i: number, end: number, seconds: number): number {
+  let fraction = 0;
+  let scale = 1;
+  if (buf[i] === 46) {
+    for (i++; i < end && (buf[i] as number) >= 48 && (buf[i] as number) <= 57; i++) {
+      fraction = fraction * 10 + ((buf[i] as number) - 48);
+      scale *= 10;
+    }
+  }
+  const sign = buf[i];
+  if (sign !== 43 && sign !== 45) return Number.NaN;
+  const offset = (twoDigits(buf, i + 1) * 60 + twoDigits(buf, buf[i + 3] === 58 ? i + 4 : i + 3)) * 60;
+  const value = seconds + fraction / scale - (sign === 43 ? offset : -offset);
+  return Number.isNaN(value) ? Number.NaN : value;
+}
+
 /** "YYYY-MM-DDThh:mm:ss.ffffff+hhmm" (Suricata's layout) from bytes; NaN for anything else. */
 function suricataTime(buf: Buffer, at: number, end: number): number {
   if (at < 0 || at + 19 > end || buf[at + 4] !== 45 || buf[at + 10] !== 84 || buf[at + 13] !== 58) return Number.NaN;
@@ -307,20 +311,7 @@ function suricataTime(buf: Buffer, at: number, end: number): number {
       twoDigits(buf, at + 14),
       twoDigits(buf, at + 17),
     ) / 1000;
-  let i = at + 19;
-  let fraction = 0;
-  let scale = 1;
-  if (buf[i] === 46) {
-    for (i++; i < end && (buf[i] as number) >= 48 && (buf[i] as number) <= 57; i++) {
-      fraction = fraction * 10 + ((buf[i] as number) - 48);
-      scale *= 10;
-    }
-  }
-  const sign = buf[i];
-  if (sign !== 43 && sign !== 45) return Number.NaN;
-  const offset = (twoDigits(buf, i + 1) * 60 + twoDigits(buf, buf[i + 3] === 58 ? i + 4 : i + 3)) * 60;
-  const value = seconds + fraction / scale - (sign === 43 ? offset : -offset);
-  return Number.isNaN(value) ? Number.NaN : value;
+  return withFractionAndZone(buf, at + 19, end, seconds);
 }
 
 /** Queried names of an EVE dns record: v2 `dns.rrname` for type query, v3 `dns.queries[].rrname`. */
@@ -377,21 +368,13 @@ export class EveParser implements LineParser {
       const lineEnd = newline > i && buf[newline - 1] === 13 ? newline - 1 : newline;
       n++;
       if (lineEnd > i && !(batch && this.flowInto(buf, i, lineEnd, n, batch))) {
-        this.flushBatch();
+        flushFlowBatch(this.sink, this.batch);
         this.line(buf, i, lineEnd, n);
       }
       i = newline + 1;
     }
-    this.flushBatch();
+    flushFlowBatch(this.sink, this.batch);
     return n;
-  }
-
-  private flushBatch(): void {
-    const batch = this.batch;
-    if (batch && batch.size > 0) {
-      (this.sink.flows as NonNullable<ParseSink['flows']>)(batch);
-      batch.size = 0;
-    }
   }
 
   /** `flowRecord` for IPv4 flows into a batch, on the line in place; false when the line needs `line`. */
@@ -435,7 +418,7 @@ export class EveParser implements LineParser {
     );
     batch.line[k] = lineNumber;
     this.records++;
-    if (k + 1 === batch.capacity) this.flushBatch();
+    if (k + 1 === batch.capacity) flushFlowBatch(this.sink, this.batch);
     return true;
   }
 

@@ -1,3 +1,5 @@
+import type { FlowBatch } from '../engine/flow-batch.ts';
+import type { ParseSink } from './types.ts';
 // Field conversions shared by several log formats.
 
 import { type IpKey, parseIpKey } from '../../../core/net/ip.ts';
@@ -68,4 +70,12 @@ export function tcpFlagsFromLetters(text: string): number {
     else if (c === 'U') flags |= 0x20;
   }
   return flags;
+}
+
+/** Hands a parser's batched flows to the sink and empties the batch (before any event is emitted one by one). */
+export function flushFlowBatch(sink: ParseSink, batch: FlowBatch | null): void {
+  if (batch && batch.size > 0) {
+    (sink.flows as NonNullable<ParseSink['flows']>)(batch);
+    batch.size = 0;
+  }
 }

@@ -5,6 +5,7 @@
 import { type IpKey, parseIPv4Bytes, parseIpKey } from '../../../core/net/ip.ts';
 import { FlowBatch } from '../engine/flow-batch.ts';
 import { type FlowEvent, type NameEvent, Outcome } from '../engine/types.ts';
+import { flushFlowBatch } from './fields.ts';
 import type { LineParser, ParseSink } from './types.ts';
 import { connOutcome, type ZeekLog, zeekLogKind, zeekProtocol } from './zeek-records.ts';
 
@@ -304,24 +305,15 @@ export class ZeekTsvParser implements LineParser {
       batch.outcome[k] = connOutcome(proto, state, hasData, respPkts, dstPort);
       batch.line[k] = n;
       this.records++;
-      if (k + 1 === batch.capacity) this.flushBatch();
+      if (k + 1 === batch.capacity) flushFlowBatch(this.sink, this.batch);
     }
-    this.flushBatch();
+    flushFlowBatch(this.sink, this.batch);
     return n;
-  }
-
-  /** Hands the batched flows over (before any event is emitted one by one, to keep the order). */
-  private flushBatch(): void {
-    const batch = this.batch;
-    if (batch && batch.size > 0) {
-      (this.sink.flows as NonNullable<ParseSink['flows']>)(batch);
-      batch.size = 0;
-    }
   }
 
   /** One line of a chunk through `line`; returns where the next line starts. */
   private slowLine(buf: Buffer, lineStart: number, lineNumber: number): number {
-    this.flushBatch();
+    flushFlowBatch(this.sink, this.batch);
     const newline = buf.indexOf(10, lineStart);
     const lineEnd = newline > lineStart && buf[newline - 1] === 13 ? newline - 1 : newline;
     this.line(buf, lineStart, lineEnd, lineNumber);
