@@ -3,10 +3,10 @@
 
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { forEachChunk, forEachFileChunk, forEachLine, linesOfChunk, openInput } from '../../core/io/line-reader.ts';
-import { ThreadedDetector } from './analyze-threaded.ts';
+import { forEachChunk, forEachFileChunk, forEachLine, openInput } from '../../core/io/line-reader.ts';
+import { analyzeInParallel } from './analyze-parallel.ts';
 import type { EngineConfigInput } from './engine/config.ts';
-import { createDetector, type Detector } from './engine/detector.ts';
+import { createDetector } from './engine/detector.ts';
 import type { Findings, Indicator } from './engine/types.ts';
 import { type IntelProblem, parseIntel } from './intel/parse-intel.ts';
 import { AutoParser, createParser } from './parsers/formats.ts';
@@ -27,10 +27,13 @@ export interface AnalyzeOptions {
   /** Parse errors kept with their line numbers (all are counted). */
   maxErrors?: number;
   /**
-   * 1 (default): read, parse and detect on this thread. 2: detection runs on a worker thread
-   * while this one reads and parses (same findings, in the same order).
+   * 1 (default): read, parse and detect on this thread. N > 1: this thread reads; N worker
+   * threads parse and detect, split by chunks and by source address (analyze-parallel.ts), with
+   * the same result.
    */
-  threads?: 1 | 2;
+  threads?: number;
+  /** With threads > 1: bytes of whole lines per chunk sent to a worker (default 1 MiB). */
+  chunkBytes?: number;
 }
 
 export interface InputSummary {
@@ -51,32 +54,26 @@ export interface AnalyzeResult {
 }
 
 export async function analyzeStreams(inputs: AnalyzeInput[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-  const detectorOptions = { config: options.config, intel: options.indicators };
-  if (options.threads === 2) {
-    const detector = new ThreadedDetector(detectorOptions);
-    try {
-      return await analyzeWith(
-        inputs,
-        options,
-        detector,
-        () => detector.findings(),
-        () => detector.backPressure(),
-      );
-    } finally {
-      await detector.close();
-    }
-  }
-  const detector = createDetector(detectorOptions);
-  return analyzeWith(inputs, options, detector, () => detector.findings());
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be an integer ≥ 1, not ${threads}`);
+  const run =
+    threads === 1 ? await analyzeOnThisThread(inputs, options) : await analyzeInParallel(inputs, options, threads);
+  const sum = (pick: (s: InputSummary) => number) => run.inputs.reduce((total, s) => total + pick(s), 0);
+  return {
+    events: sum((s) => s.records),
+    rejected: sum((s) => s.rejected),
+    skipped: sum((s) => s.skipped),
+    errors: run.errors,
+    inputs: run.inputs,
+    findings: run.findings,
+  };
 }
 
-async function analyzeWith(
+async function analyzeOnThisThread(
   inputs: AnalyzeInput[],
   options: AnalyzeOptions,
-  detector: Pick<Detector, 'push' | 'pushFlows'>,
-  findings: () => Findings | Promise<Findings>,
-  backPressure: () => Promise<void> | undefined = () => undefined,
-): Promise<AnalyzeResult> {
+): Promise<Pick<AnalyzeResult, 'inputs' | 'errors' | 'findings'>> {
+  const detector = createDetector({ config: options.config, intel: options.indicators });
   const maxErrors = options.maxErrors ?? 100;
   const errors: ParseError[] = [];
   const summaries: InputSummary[] = [];
@@ -97,17 +94,6 @@ async function analyzeWith(
       let lineNumber = 0;
       const onChunk = (buf: Buffer, start: number, end: number) => {
         lineNumber = (parser.chunk as NonNullable<typeof parser.chunk>)(buf, start, end, lineNumber);
-        return backPressure();
-      };
-      if (input.stream) await forEachChunk(input.stream, onChunk);
-      else await forEachFileChunk(input.path ?? input.name, onChunk);
-    } else if (options.threads === 2) {
-      // Runs of lines, so the reader can wait for the detector thread between them.
-      let lineNumber = 0;
-      const onLine = (buf: Buffer, start: number, end: number, line: number) => parser.line(buf, start, end, line);
-      const onChunk = (buf: Buffer, start: number, end: number) => {
-        lineNumber = linesOfChunk(buf, start, end, lineNumber, onLine);
-        return backPressure();
       };
       if (input.stream) await forEachChunk(input.stream, onChunk);
       else await forEachFileChunk(input.path ?? input.name, onChunk);
@@ -123,15 +109,7 @@ async function analyzeWith(
       skipped: parser.skipped ?? 0,
     });
   }
-  const sum = (pick: (s: InputSummary) => number) => summaries.reduce((total, s) => total + pick(s), 0);
-  return {
-    events: sum((s) => s.records),
-    rejected: sum((s) => s.rejected),
-    skipped: sum((s) => s.skipped),
-    errors,
-    inputs: summaries,
-    findings: await findings(),
-  };
+  return { inputs: summaries, errors, findings: detector.findings() };
 }
 
 export interface LoadedIntel {

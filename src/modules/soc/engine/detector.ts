@@ -7,18 +7,12 @@ import { ContactDetector } from './contact-detector.ts';
 import type { FlowBatch } from './flow-batch.ts';
 import { IntelIndex } from './intel-index.ts';
 import { ScanDetector } from './scan-detector.ts';
-import type { Findings, Indicator, SocEvent } from './types.ts';
+import type { ContactFinding, DetectorStats, EvidenceSample, Findings, Indicator, SocEvent } from './types.ts';
 
 export interface DetectorOptions {
   config?: EngineConfigInput;
   /** Threat-intel indicators (or a prebuilt index to share between detectors). */
   intel?: Iterable<Indicator> | IntelIndex;
-  /**
-   * Runs one of the two independent detectors only (the other's findings stay empty), so they
-   * can run on two threads and be joined with `joinFindings`: scanners need only flows, in
-   * order; malicious contacts need every event, in order, and the intel.
-   */
-  only?: 'scans' | 'contacts';
 }
 
 export interface Detector {
@@ -39,8 +33,7 @@ export function createDetector(options: DetectorOptions = {}): Detector {
   const intel = options.intel instanceof IntelIndex ? options.intel : new IntelIndex(options.intel ?? []);
   const scans = new ScanDetector(config, internal);
   const contacts = new ContactDetector(config, intel, internal);
-  const checkScans = options.only !== 'contacts';
-  const checkContacts = intel.size > 0 && options.only !== 'scans';
+  const checkContacts = intel.size > 0;
   let events = 0;
   let flows = 0;
 
@@ -48,7 +41,7 @@ export function createDetector(options: DetectorOptions = {}): Detector {
     events++;
     if (event.kind === 'flow') {
       flows++;
-      if (checkScans) scans.push(event);
+      scans.push(event);
     }
     if (checkContacts) contacts.push(event);
   };
@@ -63,13 +56,12 @@ export function createDetector(options: DetectorOptions = {}): Detector {
       const n = batch.size;
       events += n;
       flows += n;
-      if (checkScans && checkContacts) {
+      if (checkContacts) {
         for (let i = 0; i < n; i++) {
           scans.pushAt(batch, i);
           contacts.pushAt(batch, i);
         }
-      } else if (checkScans) for (let i = 0; i < n; i++) scans.pushAt(batch, i);
-      else if (checkContacts) for (let i = 0; i < n; i++) contacts.pushAt(batch, i);
+      } else for (let i = 0; i < n; i++) scans.pushAt(batch, i);
     },
     findings() {
       scans.flush();
@@ -94,24 +86,49 @@ export function createDetector(options: DetectorOptions = {}): Detector {
 }
 
 /**
- * Findings of a whole run from its two halves (`only: 'scans'` and `only: 'contacts'`), the
- * second having seen every event: the same as one detector's.
+ * The findings of one run whose events were split by source address over several detectors
+ * (analyzeStreams with threads > 1), as one detector would report them. A scanner is one
+ * source, so it is in one part. A contact is keyed by host, indicator and direction; an inbound
+ * one from a CIDR indicator may be in two parts (matched from sources of different partitions):
+ * its counts add up and its evidence is the earliest samples of both. `inputOrder` ranks input
+ * names, so ties are broken by position in the input, as one detector's insertion order does.
  */
-export function joinFindings(scans: Findings, contacts: Findings): Findings {
+export function mergeFindings(
+  parts: Findings[],
+  evidenceSamples: number,
+  inputOrder: (input: string) => number,
+): Findings {
+  // A finding's first evidence sample is the event that created it (every finding has one unless
+  // evidenceSamples is 0, when the order of the parts decides).
+  const earlier = (a: EvidenceSample | undefined, b: EvidenceSample | undefined): number =>
+    a === undefined || b === undefined ? 0 : inputOrder(a.input) - inputOrder(b.input) || a.line - b.line;
+  const contacts = new Map<string, ContactFinding>();
+  for (const contact of parts.flatMap((part) => part.maliciousContacts)) {
+    const key = `${contact.host}|${contact.indicatorType}|${contact.indicator}|${contact.direction}`;
+    const seen = contacts.get(key);
+    if (!seen) {
+      contacts.set(key, contact);
+      continue;
+    }
+    // Kinds in the order of the part that matched first: which kind came first within the other
+    // part is not known, so this is exact unless both parts matched on several kinds.
+    const [first, second] = earlier(contact.evidence[0], seen.evidence[0]) < 0 ? [contact, seen] : [seen, contact];
+    seen.matchedOn = [...first.matchedOn, ...second.matchedOn.filter((kind) => !first.matchedOn.includes(kind))];
+    seen.count += contact.count;
+    seen.firstSeen = Math.min(seen.firstSeen, contact.firstSeen);
+    seen.lastSeen = Math.max(seen.lastSeen, contact.lastSeen);
+    seen.evidence = [...seen.evidence, ...contact.evidence].sort(earlier).slice(0, evidenceSamples);
+  }
+  const stats = { ...(parts[0] as Findings).stats };
+  for (const part of parts.slice(1))
+    for (const key of Object.keys(stats) as Array<keyof DetectorStats>) stats[key] += part.stats[key];
   return {
-    scanners: scans.scanners,
-    maliciousContacts: contacts.maliciousContacts,
-    stats: {
-      events: contacts.stats.events,
-      flows: contacts.stats.flows,
-      names: contacts.stats.names,
-      failedAttempts: scans.stats.failedAttempts,
-      allowListed: scans.stats.allowListed,
-      ignored: scans.stats.ignored,
-      trackedSources: scans.stats.trackedSources,
-      evictedSources: scans.stats.evictedSources,
-      droppedFindings: scans.stats.droppedFindings + contacts.stats.droppedFindings,
-      indicatorMatches: contacts.stats.indicatorMatches,
-    },
+    scanners: parts
+      .flatMap((part) => part.scanners)
+      .sort((a, b) => a.detectedAt - b.detectedAt || earlier(a.evidence[0], b.evidence[0])),
+    maliciousContacts: [...contacts.values()].sort(
+      (a, b) => a.firstSeen - b.firstSeen || earlier(a.evidence[0], b.evidence[0]),
+    ),
+    stats,
   };
 }

@@ -1,0 +1,463 @@
+// `analyzeStreams({ threads: N > 1 })`, data-parallel as DuckDB scales a scan: parsing and
+// detection are both split over N worker threads (analyze-worker.ts). This thread only reads: it
+// cuts each input into chunks of whole lines, counts their lines (so every chunk knows its first
+// line number and evidence and errors carry those of a one-thread run), copies each into a
+// transferable buffer (recycled) and sends chunk k to worker k mod N. Each worker parses its
+// chunks and splits their events by partition (a hash of the source address) among the workers;
+// each worker feeds its own partition's parts to one detector in chunk order, so every source's
+// events arrive in file order and the merged findings (mergeFindings) are those of one thread.
+//
+// Parser state that crosses lines: Zeek TSV `#` headers, which may repeat mid-file, are tracked
+// here and sent with every chunk to be replayed into the worker's parser. nfdump CSV is parsed on
+// one worker instead (its detection still split): besides its header line, its "Summary" line
+// turns parsing off for the rest of the input, a state only its parser can tell. Format `auto` is
+// decided here by AutoParser on the first lines, before any is sent.
+
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { forEachChunk, forEachFileChunk } from '../../core/io/line-reader.ts';
+import type { AnalyzeInput, AnalyzeOptions, AnalyzeResult } from './analyze.ts';
+import type {
+  ChunkMessage,
+  FromWorker,
+  HeaderLine,
+  InputCounts,
+  NumberedError,
+  ToWorker,
+  WorkerSetup,
+} from './analyze-worker.ts';
+import { type EngineConfig, resolveEngineConfig } from './engine/config.ts';
+import { mergeFindings } from './engine/detector.ts';
+import { AutoParser } from './parsers/formats.ts';
+import type { LogFormat } from './parsers/types.ts';
+
+/** Default bytes per chunk: enough lines (≈ 6000 conn records) that a chunk's messages cost little. */
+const CHUNK_BYTES = 1 << 20;
+/** Chunks sent and not yet consumed by every partition, per worker, before the reader waits. */
+const IN_FLIGHT_PER_WORKER = 4;
+
+const NEWLINE = 10;
+const HASH = 35;
+const CARRIAGE_RETURN = 13;
+
+/** Formats whose parser keeps state between lines that header replay cannot carry: parsed on one worker. */
+const ONE_PARSER: ReadonlySet<LogFormat> = new Set(['nfdump-csv']);
+
+/**
+ * The engine config of one of n partitions. Each sees about 1/n of the sources and of the
+ * (source, target) pairs, so 1/n of the source table, of the findings and of the first-contact
+ * filter keeps the total memory of one detector and the same memory horizon (how long a first
+ * contact is remembered).
+ */
+export function partitionConfig(config: EngineConfig, n: number): EngineConfig {
+  return {
+    ...config,
+    maxFindings: Math.ceil(config.maxFindings / n),
+    scan: {
+      ...config.scan,
+      maxTrackedSources: Math.ceil(config.scan.maxTrackedSources / n),
+      firstContactFilterBits: Math.ceil(config.scan.firstContactFilterBits / n),
+    },
+  };
+}
+
+export async function analyzeInParallel(
+  inputs: AnalyzeInput[],
+  options: AnalyzeOptions,
+  threads: number,
+): Promise<Pick<AnalyzeResult, 'inputs' | 'errors' | 'findings'>> {
+  const config = resolveEngineConfig(options.config);
+  const maxErrors = options.maxErrors ?? 100;
+  const names = inputs.map((input) => input.name);
+  const pool = new WorkerPool(threads, {
+    inputs: names,
+    config: partitionConfig(config, threads),
+    indicators: options.indicators ?? [],
+    maxErrors,
+  });
+  try {
+    // Lines rejected here, before `auto` recognised a format.
+    const errors: NumberedError[] = [];
+    const rejected = inputs.map(() => 0);
+    const formats: Array<LogFormat | null> = [];
+    for (const [index, input] of inputs.entries()) {
+      const reject = (line: number, reason: string) => {
+        rejected[index] = (rejected[index] as number) + 1;
+        if (errors.length < maxErrors) errors.push({ index, input: input.name, line, reason });
+      };
+      formats.push(await readInput(pool, input, index, options, reject));
+    }
+    const done = await pool.finish();
+    const sum = (index: number, pick: (counts: InputCounts) => number) =>
+      done.reduce((total, d) => total + pick(d.inputs[index] as InputCounts), 0);
+    const order = new Map<string, number>();
+    names.forEach((name, index) => {
+      if (!order.has(name)) order.set(name, index);
+    });
+    return {
+      inputs: inputs.map((input, index) => ({
+        name: input.name,
+        format: formats[index] ?? null,
+        records: sum(index, (c) => c.records),
+        rejected: (rejected[index] as number) + sum(index, (c) => c.rejected),
+        skipped: sum(index, (c) => c.skipped),
+      })),
+      // Each part lists its first errors in line order: together, the first of the whole run.
+      errors: [...errors, ...done.flatMap((d) => d.errors)]
+        .sort((a, b) => a.index - b.index || a.line - b.line)
+        .slice(0, maxErrors)
+        .map(({ index: _, ...error }) => error),
+      findings: mergeFindings(
+        done.map((d) => d.findings),
+        config.evidenceSamples,
+        (name) => order.get(name) ?? 0,
+      ),
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Reads one input and sends its chunks; returns its format (null when `auto` recognised none). */
+async function readInput(
+  pool: WorkerPool,
+  input: AnalyzeInput,
+  index: number,
+  options: AnalyzeOptions,
+  reject: (line: number, reason: string) => void,
+): Promise<LogFormat | null> {
+  const format = options.format ?? 'auto';
+  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+  let cutter = format === 'auto' ? null : new InputCutter(pool, index, format, 0, chunkBytes);
+  const auto = format === 'auto' ? formatDetector(input.name, reject) : null;
+  let lines = 0;
+  const onChunk = (buf: Buffer, start: number, end: number): Promise<void> | undefined => {
+    if (cutter) return cutter.add(buf, start, end);
+    const detector = auto as AutoParser;
+    for (let at = start; at < end; ) {
+      const newline = buf.indexOf(NEWLINE, at);
+      detector.line(buf, at, newline > at && buf[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline, ++lines);
+      if (detector.format !== null) {
+        cutter = new InputCutter(pool, index, detector.format, lines - 1, chunkBytes);
+        return cutter.add(buf, at, end);
+      }
+      at = newline + 1;
+    }
+    return undefined;
+  };
+  if (input.stream) await forEachChunk(input.stream, onChunk);
+  else await forEachFileChunk(input.path ?? input.name, onChunk);
+  if (!cutter) return null;
+  await cutter.finish();
+  return cutter.format;
+}
+
+/**
+ * AutoParser to recognise an input's format here: it reports the lines it rejects until it
+ * recognises one; what it parses of that line is dropped, since a worker parses the line again.
+ */
+function formatDetector(name: string, reject: (line: number, reason: string) => void): AutoParser {
+  const auto: AutoParser = new AutoParser(name, {
+    emit() {},
+    reject(line, reason) {
+      if (auto.format === null) reject(line, reason);
+    },
+  });
+  return auto;
+}
+
+/**
+ * Zeek TSV header lines in force at a point of an input: replayed into a parser, they put it in
+ * the state in which it would read the next line in sequence.
+ */
+class ZeekHeaders {
+  /** The latest line of each directive, in the order they were last seen. */
+  private readonly latest = new Map<string, HeaderLine>();
+  /**
+   * ZeekTsvParser reads a #fields line with the #separator and #path in force then, so those are
+   * replayed before it even if changed since.
+   */
+  private fieldsContext: HeaderLine[] = [];
+  private snapshot: HeaderLine[] | null = [];
+
+  add(text: string, line: number): void {
+    const directive = /^\S*/.exec(text)?.[0] ?? '';
+    if (directive === '#fields') {
+      this.fieldsContext = [this.latest.get('#separator'), this.latest.get('#path')].filter(
+        (header): header is HeaderLine => header !== undefined,
+      );
+    }
+    this.latest.delete(directive);
+    this.latest.set(directive, { text, line });
+    this.snapshot = null;
+  }
+
+  lines(): HeaderLine[] {
+    this.snapshot ??= [...this.fieldsContext, ...this.latest.values()];
+    return this.snapshot;
+  }
+}
+
+/** Cuts one input's whole lines into numbered chunks and sends them to the workers. */
+class InputCutter {
+  private readonly headers: ZeekHeaders | null;
+  /** The worker parsing every chunk of the input, for formats parsed on one worker. */
+  private readonly worker: number | null;
+  private buffer: ArrayBuffer | null = null;
+  private bytes = new Uint8Array(0);
+  private length = 0;
+  /** Lines before the chunk being filled, and headers in force at its start. */
+  private firstLine = 0;
+  private headersAtStart: HeaderLine[] = [];
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly input: number,
+    readonly format: LogFormat,
+    /** Lines of the input read so far (those before what `add` gets next). */
+    private lines: number,
+    private readonly chunkBytes: number,
+  ) {
+    this.headers = format === 'zeek-tsv' ? new ZeekHeaders() : null;
+    this.worker = ONE_PARSER.has(format) ? input % pool.threads : null;
+  }
+
+  /** Takes buf[start, end), whole lines; waits whenever the workers are too far behind. */
+  async add(buf: Buffer, start: number, end: number): Promise<void> {
+    let at = start;
+    while (at < end) {
+      if (!this.buffer) this.open(0);
+      let cut = end;
+      if (end - at > this.bytes.length - this.length) {
+        // The whole lines that fit; a line longer than a chunk gets a chunk of its own.
+        cut = buf.lastIndexOf(NEWLINE, at + this.bytes.length - this.length - 1) + 1;
+        if (cut <= at) {
+          if (this.length > 0) {
+            await this.send();
+            continue;
+          }
+          cut = buf.indexOf(NEWLINE, at) + 1;
+          this.open(cut - at);
+        }
+      }
+      this.count(buf, at, cut);
+      this.bytes.set(buf.subarray(at, cut), this.length);
+      this.length += cut - at;
+      at = cut;
+      if (this.length === this.bytes.length) await this.send();
+    }
+  }
+
+  /** Sends the last, partly filled chunk. */
+  async finish(): Promise<void> {
+    if (this.length > 0) await this.send();
+  }
+
+  /** A buffer from the pool of at least `bytes` (or the chunk size), replacing an empty current one. */
+  private open(bytes: number): void {
+    if (this.buffer) this.pool.recycle(this.buffer);
+    this.buffer = this.pool.buffer(Math.max(bytes, this.chunkBytes));
+    this.bytes = new Uint8Array(this.buffer);
+    this.firstLine = this.lines;
+    this.headersAtStart = this.headers?.lines() ?? [];
+  }
+
+  /** Counts the lines of buf[start, end) (whole lines) and notes header lines. */
+  private count(buf: Buffer, start: number, end: number): void {
+    const headers = this.headers;
+    if (headers && buf[start] === HASH) this.header(buf, start, this.lines + 1);
+    let newline = buf.indexOf(NEWLINE, start);
+    while (newline >= 0 && newline < end) {
+      this.lines++;
+      if (headers && newline + 1 < end && buf[newline + 1] === HASH) this.header(buf, newline + 1, this.lines + 1);
+      newline = buf.indexOf(NEWLINE, newline + 1);
+    }
+  }
+
+  private header(buf: Buffer, start: number, line: number): void {
+    const newline = buf.indexOf(NEWLINE, start);
+    const end = newline > start && buf[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
+    this.headers?.add(buf.toString('latin1', start, end), line);
+  }
+
+  private async send(): Promise<void> {
+    const buffer = this.buffer as ArrayBuffer;
+    const chunk = {
+      input: this.input,
+      format: this.format,
+      line: this.firstLine,
+      headers: this.headersAtStart,
+      buffer,
+      length: this.length,
+    };
+    this.buffer = null;
+    this.length = 0;
+    await this.pool.send(chunk, this.worker);
+  }
+}
+
+type Done = Extract<FromWorker, { t: 'done' }>;
+
+interface Waiter {
+  ready: () => boolean;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** Time to bundle the worker: see `startWorker`. */
+let bundle: string | null | undefined;
+
+interface EsbuildSync {
+  buildSync(options: Record<string, unknown>): { outputFiles: Array<{ text: string }> };
+}
+
+const WORKER_ENTRY = new URL('./analyze-worker.ts', import.meta.url);
+
+/** The worker as one CommonJS bundle (built once per process), or null when esbuild is unavailable. */
+function workerBundle(): string | null {
+  if (bundle === undefined) {
+    try {
+      // esbuild comes with tsx (which runs Khiên's TypeScript); resolved from there.
+      const esbuild = createRequire(import.meta.resolve('tsx/esm/api'))('esbuild') as EsbuildSync;
+      bundle =
+        esbuild.buildSync({
+          entryPoints: [fileURLToPath(WORKER_ENTRY)],
+          bundle: true,
+          format: 'cjs',
+          platform: 'node',
+          target: `node${process.versions.node.split('.')[0]}`,
+          write: false,
+          logLevel: 'silent',
+        }).outputFiles[0]?.text ?? null;
+    } catch {
+      bundle = null;
+    }
+  }
+  return bundle;
+}
+
+/**
+ * Starts a worker. Its TypeScript is bundled by esbuild into plain JavaScript (≈ 20-60 ms,
+ * once): registering tsx's loader in each new thread instead takes 350-600 ms, all of it
+ * before the first chunk can be parsed. tsx's loader remains the fallback.
+ */
+function startWorker(setup: WorkerSetup): Worker {
+  const transferList = setup.peers.filter((peer): peer is MessagePort => peer !== null);
+  const code = workerBundle();
+  if (code !== null) return new Worker(code, { eval: true, workerData: setup, transferList });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_ENTRY.href)}); });`;
+  return new Worker(boot, { eval: true, workerData: setup, transferList });
+}
+
+/** The workers of one run, the chunks sent to them and what they report. */
+class WorkerPool {
+  private readonly workers: Worker[];
+  /** Chunks consumed by each worker's partition. */
+  private readonly consumed: number[];
+  private readonly done: Array<Done | undefined>;
+  private readonly free: ArrayBuffer[] = [];
+  private chunks = 0;
+  private failure: Error | null = null;
+  private waiter: Waiter | null = null;
+
+  constructor(
+    readonly threads: number,
+    setup: Omit<WorkerSetup, 'index' | 'threads' | 'peers'>,
+  ) {
+    const peers: Array<Array<MessagePort | null>> = Array.from({ length: threads }, () =>
+      new Array(threads).fill(null),
+    );
+    for (let i = 0; i < threads; i++) {
+      for (let j = i + 1; j < threads; j++) {
+        const { port1, port2 } = new MessageChannel();
+        (peers[i] as Array<MessagePort | null>)[j] = port1;
+        (peers[j] as Array<MessagePort | null>)[i] = port2;
+      }
+    }
+    this.consumed = new Array(threads).fill(0);
+    this.done = new Array(threads).fill(undefined);
+    this.workers = peers.map((ports, index) => {
+      const worker = startWorker({ ...setup, index, threads, peers: ports });
+      worker.on('message', (message: FromWorker) => this.onMessage(index, message));
+      worker.on('error', (error) =>
+        this.fail(new Error(`analysis thread ${index}: ${error.message}`, { cause: error })),
+      );
+      worker.on('exit', (code) => {
+        if (!this.done[index])
+          this.fail(new Error(`analysis thread ${index} exited (code ${code}) before its findings`));
+      });
+      return worker;
+    });
+  }
+
+  /** A buffer of at least `bytes` for a chunk: a returned one when possible. */
+  buffer(bytes: number): ArrayBuffer {
+    const at = this.free.findIndex((buffer) => buffer.byteLength >= bytes);
+    return at < 0 ? new ArrayBuffer(bytes) : (this.free.splice(at, 1)[0] as ArrayBuffer);
+  }
+
+  recycle(buffer: ArrayBuffer): void {
+    this.free.push(buffer);
+  }
+
+  /**
+   * Numbers the chunk and sends it to worker `to` (default: by round) once fewer than
+   * `IN_FLIGHT_PER_WORKER` chunks per worker are unconsumed by some partition, so memory does
+   * not grow with the input.
+   */
+  async send(message: Omit<ChunkMessage, 't' | 'chunk'>, to: number | null): Promise<void> {
+    const limit = IN_FLIGHT_PER_WORKER * this.threads;
+    await this.until(() => this.chunks - Math.min(...this.consumed) < limit);
+    const chunk = this.chunks++;
+    (this.workers[to ?? chunk % this.threads] as Worker).postMessage(
+      { t: 'chunk', chunk, ...message } satisfies ChunkMessage,
+      [message.buffer],
+    );
+  }
+
+  /** Tells the workers that every chunk is sent and waits for their findings. */
+  async finish(): Promise<Done[]> {
+    for (const worker of this.workers) worker.postMessage({ t: 'end', chunks: this.chunks } satisfies ToWorker);
+    await this.until(() => this.done.every((d) => d !== undefined));
+    return this.done as Done[];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private onMessage(index: number, message: FromWorker): void {
+    if (message.t === 'parsed') this.free.push(message.buffer);
+    else if (message.t === 'consumed') this.consumed[index] = message.chunks;
+    else if (message.t === 'done') this.done[index] = message;
+    else {
+      const error = new Error(`analysis thread ${index}: ${message.message}`);
+      if (message.stack) error.stack = message.stack;
+      this.fail(error);
+      return;
+    }
+    const waiter = this.waiter;
+    if (waiter?.ready()) {
+      this.waiter = null;
+      waiter.resolve();
+    }
+  }
+
+  private until(ready: () => boolean): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.failure);
+    if (ready()) return undefined;
+    return new Promise((resolve, reject) => {
+      this.waiter = { ready, resolve, reject };
+    });
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.reject(error);
+  }
+}
