@@ -1,6 +1,6 @@
 // `khien soc …`: run the detection engine on log files without server or database.
 
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type AnalyzeResult, analyzeStreams, loadIntelFiles } from './analyze.ts';
 import type { ContactFinding, ScannerFinding } from './engine/types.ts';
 import { logFormats } from './parsers/formats.ts';
@@ -74,6 +74,20 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+function threadCount(value: string): number {
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError('It must be a whole number ≥ 1.');
+  return threads;
+}
+
+interface AnalyzeFlags {
+  format: string;
+  intel: string[];
+  allow: string[];
+  threads: number;
+  json?: boolean;
+}
+
 export function registerSocCommands(program: Command): void {
   const soc = program.command('soc').description('Trung tâm giám sát (SOC) / security operations analytics');
   soc
@@ -92,9 +106,16 @@ export function registerSocCommands(program: Command): void {
       [],
     )
     .option('--allow <cidr>', 'allow-listed scanner network, repeatable (the province’s own scanners)', collect, [])
+    .option(
+      '--threads <n>',
+      'threads that parse and detect (each takes a share of the file chunks and of the source addresses); ' +
+        'same results as 1, which runs everything on one thread',
+      threadCount,
+      1,
+    )
     .option('--json', 'print one JSON object instead of the summary')
     .argument('<logfile...>', 'log files (or - for stdin)')
-    .action(async (files: string[], options: { format: string; intel: string[]; allow: string[]; json?: boolean }) => {
+    .action(async (files: string[], options: AnalyzeFlags) => {
       const intel = await loadIntelFiles(options.intel);
       const result = await analyzeStreams(
         files.map((file) => ({ name: file, path: file })),
@@ -102,6 +123,7 @@ export function registerSocCommands(program: Command): void {
           format: formatAliases[options.format] ?? (options.format as LogFormat),
           indicators: intel.indicators,
           config: { scan: { allowList: options.allow } },
+          threads: options.threads,
         },
       );
       if (options.json) {
