@@ -2,9 +2,10 @@
 // synthetic connections as Zeek conn.log TSV and as Suricata EVE (reused if present), then in
 // separate child processes (so each peak RSS is its own) runs our engine and a DuckDB SQL query
 // computing the same windowed scanner set, with the same number of threads: 1 (everything on
-// one thread) and 2 (engine: parsing + contacts | scanner detection on a worker thread; DuckDB:
-// threads=2). Each side runs `--runs` times; the table shows the median run (best in
-// brackets), then whether the detection sets agree and which targets were met per thread count.
+// one thread) and 2 (engine: the main thread reads chunks, 2 worker threads each parse half of
+// them and detect for half of the source addresses; DuckDB: threads=2). Each side runs `--runs`
+// times; the table shows the median run (best in brackets), then whether the detection sets
+// agree and which targets were met per thread count.
 //   npm run bench:soc [-- --flows 5000000 --runs 3 --threads 1,2]
 //   quick iteration: -- --flows 1000000 --runs 1
 
@@ -238,7 +239,7 @@ async function main(): Promise<void> {
     .map(Number)
     .filter((t): t is 1 | 2 => t === 1 || t === 2);
   console.log(
-    `Node ${process.version}, threads ${threadCounts.join(' and ')} (engine and DuckDB alike; engine at 2: parsing + contacts | scanner detection on a worker thread), ${runs} run(s) each, engine and DuckDB alternating`,
+    `Node ${process.version}, threads ${threadCounts.join(' and ')} (engine and DuckDB alike; engine at 2: a reading thread, 2 threads parsing chunks and detecting per source partition), ${runs} run(s) each, engine and DuckDB alternating`,
   );
   console.log(`Load average (1/5/15 min) at start: ${load()}\n`);
   const targets: string[] = [];
