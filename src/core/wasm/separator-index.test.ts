@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random.ts';
-import { SeparatorIndex } from './separator-index.ts';
+import { type SeparatorBytes, SeparatorIndex } from './separator-index.ts';
 
 /** What the kernel must find, the slow way. */
-function expected(bytes: Uint8Array, a: number, b: number) {
+function expected(bytes: Uint8Array, { byte, followedBy, also }: SeparatorBytes) {
   const separators: number[] = [];
   const newlines: number[] = [];
-  bytes.forEach((byte, i) => {
-    if (byte === 10) newlines.push(separators.length);
-    if (byte === 10 || byte === a || byte === b) separators.push(i);
+  bytes.forEach((b, i) => {
+    if (b === 10) newlines.push(separators.length);
+    const followed = followedBy === undefined || (bytes[i + 1] ?? 0) === followedBy;
+    if (b === 10 || (b === byte && followed) || b === also) separators.push(i);
   });
   return { separators, newlines };
 }
@@ -21,10 +22,19 @@ function found(index: SeparatorIndex) {
 }
 
 describe('SeparatorIndex (WebAssembly SIMD)', () => {
-  const index = SeparatorIndex.create(9) as SeparatorIndex;
+  const tabs: SeparatorBytes = { byte: 9 };
+  const jsonKeys: SeparatorBytes = { byte: 34, followedBy: 58, also: 92 };
+  const index = SeparatorIndex.create(tabs) as SeparatorIndex;
 
   it('is available on this Node', () => {
     expect(index).not.toBeNull();
+  });
+
+  it('finds the closing quotes of JSON keys, and backslashes, not the quotes of values', () => {
+    const keys = SeparatorIndex.create(jsonKeys) as SeparatorIndex;
+    const line = Buffer.from('{"a":"x:y","bc":1,"d\\"":2}\n');
+    keys.index(line, 0, line.length);
+    expect(found(keys)).toEqual({ separators: [3, 14, 20, 22, 26], newlines: [4] });
   });
 
   it('finds tabs and newlines of a Zeek line, with their offsets in the copy', () => {
@@ -36,7 +46,7 @@ describe('SeparatorIndex (WebAssembly SIMD)', () => {
 
   it('agrees with a byte-by-byte scan on random inputs of every length around the 64-byte blocks', () => {
     const random = seededRandom(7);
-    const quotes = SeparatorIndex.create(34, 92) as SeparatorIndex;
+    const keys = SeparatorIndex.create(jsonKeys) as SeparatorIndex;
     for (let length = 0; length < 300; length++) {
       // Mostly separators in some inputs, none in others, bytes ≥ 128 too.
       const density = random();
@@ -44,9 +54,9 @@ describe('SeparatorIndex (WebAssembly SIMD)', () => {
         random() < density ? ([9, 10, 34, 92][Math.floor(random() * 4)] as number) : Math.floor(random() * 256),
       );
       index.index(bytes, 0, length);
-      expect(found(index)).toEqual(expected(bytes, 9, 9));
-      quotes.index(bytes, 0, length);
-      expect(found(quotes)).toEqual(expected(bytes, 34, 92));
+      expect(found(index)).toEqual(expected(bytes, tabs));
+      keys.index(bytes, 0, length);
+      expect(found(keys)).toEqual(expected(bytes, jsonKeys));
     }
   });
 

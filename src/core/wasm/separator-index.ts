@@ -20,6 +20,8 @@ const op = {
   i32Store: [0x36, 2, 0],
   i32Const: (value: number) => [0x41, ...leb128(value)],
   i64Const: (value: number) => [0x42, ...leb128(value)],
+  i32Load8U: (offset: number) => [0x2d, 0, ...leb128(offset)],
+  i32Eq: [0x46],
   i32GeU: [0x4f],
   i32Add: [0x6a],
   i32And: [0x71],
@@ -67,54 +69,55 @@ function section(id: number, content: number[]): number[] {
   return [id, ...vector(content)];
 }
 
-// Parameters and locals of `index(length, separatorsAt, newlinesAt, a, b) → separators`.
+// Parameters and locals of `index(length, separatorsAt, newlinesAt, a, b, follow, anyFollow) → separators`.
 const LENGTH = 0;
 const SEPARATORS_AT = 1;
 const NEWLINES_AT = 2;
 const A = 3;
 const B = 4;
-const AT = 5;
-const SEPARATORS = 6;
-const NEWLINES = 7;
-const BIT = 8;
-const MASK = 9;
-const NEWLINE_MASK = 10;
-const VA = 11;
-const VB = 12;
-const VN = 13;
-const V = 14;
+const FOLLOW = 5;
+const ANY_FOLLOW = 6;
+const AT = 7;
+const SEPARATORS = 8;
+const NEWLINES = 9;
+const BIT = 10;
+const MASK = 11;
+const NEWLINE_MASK = 12;
+const A_MASK = 13;
+const B_MASK = 14;
+const FOLLOW_MASK = 15;
+const ANY = 16;
+const VA = 17;
+const VB = 18;
+const VN = 19;
+const VF = 20;
+const V = 21;
 
-/** Adds to MASK and NEWLINE_MASK the 16 bits of the bytes at AT + 16 × lane. */
-function laneMasks(lane: number): number[] {
-  const shift = [...op.i64ExtendI32U, ...op.i64Const(16 * lane), ...op.i64Shl];
+/** mask |= (bytes at AT + 16 × lane equal to the vector in `splat`) << 16 × lane; V holds the bytes. */
+function laneMask(mask: number, splat: number, lane: number): number[] {
+  return [
+    ...op.get(mask),
+    ...op.get(V),
+    ...op.get(splat),
+    ...op.i8x16Eq,
+    ...op.i8x16Bitmask,
+    ...op.i64ExtendI32U,
+    ...op.i64Const(16 * lane),
+    ...op.i64Shl,
+    ...op.i64Or,
+    ...op.set(mask),
+  ];
+}
+
+function lane(lane: number): number[] {
   return [
     ...op.get(AT),
     ...op.v128Load(16 * lane),
     ...op.set(V),
-    ...op.get(NEWLINE_MASK),
-    ...op.get(V),
-    ...op.get(VN),
-    ...op.i8x16Eq,
-    ...op.i8x16Bitmask,
-    ...shift,
-    ...op.i64Or,
-    ...op.set(NEWLINE_MASK),
-    ...op.get(MASK),
-    ...op.get(V),
-    ...op.get(VA),
-    ...op.i8x16Eq,
-    ...op.get(V),
-    ...op.get(VB),
-    ...op.i8x16Eq,
-    ...op.v128Or,
-    ...op.get(V),
-    ...op.get(VN),
-    ...op.i8x16Eq,
-    ...op.v128Or,
-    ...op.i8x16Bitmask,
-    ...shift,
-    ...op.i64Or,
-    ...op.set(MASK),
+    ...laneMask(NEWLINE_MASK, VN, lane),
+    ...laneMask(A_MASK, VA, lane),
+    ...laneMask(B_MASK, VB, lane),
+    ...laneMask(FOLLOW_MASK, VF, lane),
   ];
 }
 
@@ -132,31 +135,56 @@ function storeAt(base: number, countLocal: number, value: number[]): number[] {
 }
 
 function kernel(): number[] {
+  const splat = (from: number[], local: number) => [...from, ...op.i8x16Splat, ...op.set(local)];
+  const zero = (local: number) => [...op.i64Const(0), ...op.set(local)];
   const body = [
-    ...op.get(A),
-    ...op.i8x16Splat,
-    ...op.set(VA),
-    ...op.get(B),
-    ...op.i8x16Splat,
-    ...op.set(VB),
-    ...op.i32Const(10),
-    ...op.i8x16Splat,
-    ...op.set(VN),
+    ...splat(op.get(A), VA),
+    ...splat(op.get(B), VB),
+    ...splat(op.i32Const(10), VN),
+    ...splat(op.get(FOLLOW), VF),
+    // ANY = anyFollow ? all ones : 0, or-ed into the "followed by" mask.
+    ...op.i64Const(0),
+    ...op.get(ANY_FOLLOW),
+    ...op.i64ExtendI32U,
+    ...op.i64Sub,
+    ...op.set(ANY),
     ...op.block,
     ...op.loop,
-    // One 64-byte block per turn (the input is zero-padded to a multiple of 64).
+    // One 64-byte block per turn (the input is zero-padded to a multiple of 64, plus 64).
     ...op.get(AT),
     ...op.get(LENGTH),
     ...op.i32GeU,
     ...op.brIf(1),
-    ...op.i64Const(0),
+    ...zero(NEWLINE_MASK),
+    ...zero(A_MASK),
+    ...zero(B_MASK),
+    ...zero(FOLLOW_MASK),
+    ...lane(0),
+    ...lane(1),
+    ...lane(2),
+    ...lane(3),
+    // MASK = (A_MASK & the byte after is FOLLOW) | B_MASK | NEWLINE_MASK; the byte after the
+    // block's last one is the first of the next block.
+    ...op.get(A_MASK),
+    ...op.get(FOLLOW_MASK),
+    ...op.i64Const(1),
+    ...op.i64ShrU,
+    ...op.get(AT),
+    ...op.i32Load8U(64),
+    ...op.get(FOLLOW),
+    ...op.i32Eq,
+    ...op.i64ExtendI32U,
+    ...op.i64Const(63),
+    ...op.i64Shl,
+    ...op.i64Or,
+    ...op.get(ANY),
+    ...op.i64Or,
+    ...op.i64And,
+    ...op.get(B_MASK),
+    ...op.i64Or,
+    ...op.get(NEWLINE_MASK),
+    ...op.i64Or,
     ...op.set(MASK),
-    ...op.i64Const(0),
-    ...op.set(NEWLINE_MASK),
-    ...laneMasks(0),
-    ...laneMasks(1),
-    ...laneMasks(2),
-    ...laneMasks(3),
     ...op.block,
     ...op.loop,
     // Each set bit, lowest first: its position goes out; a newline also records its index.
@@ -205,12 +233,12 @@ function kernel(): number[] {
     ...op.get(SEPARATORS),
     ...op.end,
   ];
-  const locals = [3, 4, I32, 2, I64, 4, V128];
+  const locals = [3, 4, I32, 6, I64, 5, V128];
   return vector([...locals, ...body]);
 }
 
 function moduleBytes(): Uint8Array {
-  const type = [1, 0x60, 5, I32, I32, I32, I32, I32, 1, I32];
+  const type = [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 1, I32];
   const imports = [1, ...vector(utf8('js')), ...vector(utf8('memory')), 0x02, 0x00, 1];
   const functions = [1, 0];
   const globals = [1, I32, 1, ...op.i32Const(0), ...op.end];
@@ -239,36 +267,52 @@ function kernelModule(): WebAssembly.Module | null {
 
 const PAGE = 65536;
 
+export interface SeparatorBytes {
+  /** A byte to find (besides `\n`). */
+  byte: number;
+  /** Only where the next byte is this one (JSON keys: `"` followed by `:`). */
+  followedBy?: number;
+  /** Another byte to find, wherever it is. */
+  also?: number;
+}
+
 /**
  * Indexes runs of lines: after `index(buf, start, end)`, `text` holds a copy of the bytes,
- * `separators[0 … count)` the offsets (in `text`) of every `\n` and of the two chosen bytes,
+ * `separators[0 … count)` the offsets (in `text`) of every `\n` and of the chosen bytes,
  * ascending, and `newlines[0 … lines)` the positions in `separators` of the newlines.
  */
 export class SeparatorIndex {
   text: Buffer = Buffer.alloc(0);
-  separators: Uint32Array = new Uint32Array(0);
-  newlines: Uint32Array = new Uint32Array(0);
+  separators: Int32Array = new Int32Array(0);
+  newlines: Int32Array = new Int32Array(0);
   count = 0;
   lines = 0;
   private readonly memory = new WebAssembly.Memory({ initial: 1 });
-  private readonly run: (length: number, separatorsAt: number, newlinesAt: number, a: number, b: number) => number;
+  private readonly run: (
+    length: number,
+    separatorsAt: number,
+    newlinesAt: number,
+    a: number,
+    b: number,
+    follow: number,
+    anyFollow: number,
+  ) => number;
   private readonly linesGlobal: WebAssembly.Global;
   private capacity = -1;
 
   private constructor(
     module: WebAssembly.Module,
-    private readonly a: number,
-    private readonly b: number,
+    private readonly bytes: SeparatorBytes,
   ) {
     const instance = new WebAssembly.Instance(module, { js: { memory: this.memory } });
     this.run = instance.exports.index as SeparatorIndex['run'];
     this.linesGlobal = instance.exports.lines as WebAssembly.Global;
   }
 
-  /** An index of `\n` plus bytes `a` and `b` (give one twice for one), or null without WebAssembly SIMD. */
-  static create(a: number, b = a): SeparatorIndex | null {
+  /** An index of `\n` plus the chosen bytes, or null without WebAssembly SIMD. */
+  static create(bytes: SeparatorBytes): SeparatorIndex | null {
     const module = kernelModule();
-    return module ? new SeparatorIndex(module, a, b) : null;
+    return module ? new SeparatorIndex(module, bytes) : null;
   }
 
   index(buf: Uint8Array, start: number, end: number): void {
@@ -277,8 +321,16 @@ export class SeparatorIndex {
     if (padded > this.capacity) this.grow(padded);
     this.text.set(buf.subarray(start, end), 0);
     this.text.fill(0, length, padded);
-    const separatorsAt = this.separators.byteOffset;
-    this.count = this.run(length, separatorsAt, this.newlines.byteOffset, this.a, this.b);
+    const { byte, followedBy, also } = this.bytes;
+    this.count = this.run(
+      length,
+      this.separators.byteOffset,
+      this.newlines.byteOffset,
+      byte,
+      also ?? byte,
+      followedBy ?? 0,
+      followedBy === undefined ? 1 : 0,
+    );
     this.lines = this.linesGlobal.value as number;
   }
 
@@ -290,8 +342,8 @@ export class SeparatorIndex {
     if (pages > 0) this.memory.grow(pages);
     const buffer = this.memory.buffer;
     this.text = Buffer.from(buffer, 0, capacity);
-    this.separators = new Uint32Array(buffer, capacity, capacity);
-    this.newlines = new Uint32Array(buffer, capacity * 5, capacity);
+    this.separators = new Int32Array(buffer, capacity, capacity);
+    this.newlines = new Int32Array(buffer, capacity * 5, capacity);
     this.capacity = capacity;
   }
 }

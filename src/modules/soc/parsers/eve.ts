@@ -1,10 +1,12 @@
 // Suricata EVE JSON: flow records become connection attempts, alerts become address-only
 // records with the signature as evidence, dns/tls/http give queried names.
 
+import { linesOfChunk } from '../../../core/io/line-reader.ts';
 import { type IpKey, parseIPv4Bytes, parseIpKey } from '../../../core/net/ip.ts';
+import { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
 import { FlowBatch } from '../engine/flow-batch.ts';
 import { type FlowEvent, type NameEvent, type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
-import { address, flushFlowBatch, portNumber, protocolNumber, timestampSeconds } from './fields.ts';
+import { address, chunkOfLines, flushFlowBatch, portNumber, protocolNumber, timestampSeconds } from './fields.ts';
 import type { LineParser, ParseSink } from './types.ts';
 
 type JsonRecord = Record<string, unknown>;
@@ -78,59 +80,66 @@ const FLAGS_TC = 9;
 const ICMP_TYPE = 10;
 const FLOW = Buffer.from('flow"');
 
-/** Whether buf[start, …) holds `key` (its length already checked). */
-function keyIs(buf: Buffer, start: number, key: Buffer): boolean {
-  for (let i = 0; i < key.length; i++) if (buf[start + i] !== key[i]) return false;
+/** The four bytes before `end` as one 32-bit number (all wanted keys are at least that long). */
+function tail(buf: Uint8Array, end: number): number {
+  return (
+    (buf[end - 4] as number) |
+    ((buf[end - 3] as number) << 8) |
+    ((buf[end - 2] as number) << 16) |
+    ((buf[end - 1] as number) << 24)
+  );
+}
+
+/**
+ * Wanted keys by the tail of their name, in a 64-slot open-addressing table: most keys of a
+ * line are unwanted and are rejected by one multiply, one load and one compare, without
+ * data-dependent branching on their bytes.
+ */
+const TAIL_SLOTS = 64;
+const tails = new Int32Array(TAIL_SLOTS);
+/** Up to two key ids per tail (event_type and icmp_type share "type"), -1 when absent. */
+const tailKeys = new Int8Array(2 * TAIL_SLOTS).fill(-1);
+const tailSlot = (t: number) => Math.imul(t, 0x9e3779b1) >>> 26;
+flowKeys.forEach((key, id) => {
+  const t = tail(key, key.length);
+  let slot = tailSlot(t);
+  while (tails[slot] !== 0 && tails[slot] !== t) slot = (slot + 1) & (TAIL_SLOTS - 1);
+  tails[slot] = t;
+  const second = tailKeys[2 * slot] === -1 ? 0 : 1;
+  if (tailKeys[2 * slot + second] !== -1) throw new Error('three EVE keys with one tail');
+  tailKeys[2 * slot + second] = id;
+});
+const keyLengths = Int32Array.from(flowKeys, (key) => key.length);
+/** All wanted keys' bytes end to end, key `id` starting at `keyOffsets[id]`. */
+const keyBytes = Buffer.concat(flowKeys);
+const keyOffsets = Int32Array.from(flowKeys, (_key, id) => flowKeys.slice(0, id).reduce((sum, k) => sum + k.length, 0));
+
+/** Whether the key `id` ends at `close` (its closing quote) and opens with a quote. */
+function keyAt(buf: Uint8Array, close: number, id: number): boolean {
+  const length = keyLengths[id] as number;
+  const start = close - length;
+  if (buf[start - 1] !== QUOTE) return false;
+  const offset = keyOffsets[id] as number;
+  for (let i = 0; i < length - 4; i++) if (buf[start + i] !== keyBytes[offset + i]) return false;
   return true;
 }
 
-/** `keyId` with a switch on the length and one byte first: most keys of a line are rejected at once. */
-function keyIdFast(buf: Buffer, start: number, end: number): number {
-  let id = -1;
-  switch (end - start) {
-    case 5: // proto, start (not state)
-      id = buf[start] === 112 ? PROTO : buf[start + 4] === 116 ? START : -1;
-      break;
-    case 6:
-      id = SRC_IP;
-      break;
-    case 7:
-      id = DEST_IP;
-      break;
-    case 8:
-      id = SRC_PORT;
-      break;
-    case 9: // dest_port, icmp_type (not timestamp, app_proto, tcp_flags)
-      id = buf[start] === 100 ? DEST_PORT : buf[start] === 105 ? ICMP_TYPE : -1;
-      break;
-    case 10:
-      id = EVENT_TYPE;
-      break;
-    case 12:
-      id = buf[start + 11] === 115 ? FLAGS_TS : FLAGS_TC;
-      break;
-    case 13: // pkts_toclient (not pkts_toserver)
-      id = buf[start + 7] === 99 ? TO_CLIENT : -1;
-      break;
-  }
-  return id >= 0 && keyIs(buf, start, flowKeys[id] as Buffer) ? id : -1;
-}
-
-function keyId(line: Buffer, start: number, end: number): number {
-  const length = end - start;
-  for (let k = 0; k < flowKeys.length; k++) {
-    const key = flowKeys[k] as Buffer;
-    if (key.length !== length || key[0] !== line[start]) continue;
-    let i = 1;
-    while (i < length && key[i] === line[start + i]) i++;
-    if (i === length) return k;
+/** The wanted key whose closing quote is at `close` (the text before it is `"key`), or -1. */
+function keyEndingAt(buf: Uint8Array, close: number): number {
+  const t = tail(buf, close);
+  for (let slot = tailSlot(t); tails[slot] !== 0; slot = (slot + 1) & (TAIL_SLOTS - 1)) {
+    if (tails[slot] !== t) continue;
+    const first = tailKeys[2 * slot] as number;
+    if (keyAt(buf, close, first)) return first;
+    const second = tailKeys[2 * slot + 1] as number;
+    return second >= 0 && keyAt(buf, close, second) ? second : -1;
   }
   return -1;
 }
 
 /**
  * Records where each wanted key's value starts (after the opening quote for strings), or -1.
- * A `"` followed by `":` closes a key; other quoted text is a value and is skipped. Lines
+ * A `"` followed by `:` closes a key; other quoted text is a value and is skipped. Lines
  * with backslashes never get here, so quotes inside values cannot mislead it.
  */
 function locateValues(line: Buffer, at: Int32Array): void {
@@ -145,59 +154,12 @@ function locateValues(line: Buffer, at: Int32Array): void {
     let j = i + 1;
     while (j < n && line[j] !== QUOTE) j++;
     if (line[j + 1] === 58) {
-      const id = keyId(line, i + 1, j);
+      const id = keyEndingAt(line, j);
       const value = j + 2;
       if (id >= 0) at[id] = line[value] === QUOTE ? value + 1 : value;
       i = value;
     } else i = j + 1;
   }
-}
-
-/**
- * `locateValues` over buf[start, end) with the line in place: stops at `tcp_flags_tc` (the last
- * key a TCP flow record needs; Suricata writes the tcp object last) and returns false on any
- * backslash, so escaped quotes never mislead it.
- */
-function locateValuesIn(buf: Buffer, start: number, end: number, at: Int32Array): boolean {
-  at.fill(-1);
-  let i = start + 1;
-  while (i < end) {
-    const c = buf[i];
-    if (c !== QUOTE) {
-      if (c === BACKSLASH) return false;
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    for (;;) {
-      if (j >= end) return false;
-      const d = buf[j];
-      if (d === QUOTE) break;
-      if (d === BACKSLASH) return false;
-      j++;
-    }
-    if (buf[j + 1] === 58) {
-      const id = keyIdFast(buf, i + 1, j);
-      const value = j + 2;
-      if (id >= 0) {
-        at[id] = buf[value] === QUOTE ? value + 1 : value;
-        if (id === FLAGS_TC) return true;
-      }
-      if (buf[value] === QUOTE) {
-        // A string value: skip it whole (it cannot be a key).
-        let k = value + 1;
-        for (;;) {
-          if (k >= end) return false;
-          const d = buf[k];
-          if (d === QUOTE) break;
-          if (d === BACKSLASH) return false;
-          k++;
-        }
-        i = k + 1;
-      } else i = value;
-    } else i = j + 1;
-  }
-  return true;
 }
 
 /** IPv4 address of a string value starting at `at`; -1 when absent or not IPv4. */
@@ -328,6 +290,8 @@ export class EveParser implements LineParser {
   skipped = 0;
   private readonly flow: FlowEvent;
   private readonly at = new Int32Array(flowKeys.length);
+  /** Closing quotes of keys, backslashes and newlines of `chunk`'s lines; null without WebAssembly SIMD. */
+  private readonly index = SeparatorIndex.create({ byte: QUOTE, followedBy: 58, also: BACKSLASH });
   private batch: FlowBatch | null = null;
 
   constructor(
@@ -349,39 +313,82 @@ export class EveParser implements LineParser {
   }
 
   /**
-   * Many lines at once: plain IPv4 flow records go to the sink in columnar batches, read in
-   * place; every other line takes `line` (which also reports errors).
+   * Many lines at once: plain IPv4 flow records go to the sink in columnar batches, read from
+   * a separator index of their keys (closing quotes followed by `:`, found by WebAssembly SIMD,
+   * see separator-index.ts), so the bytes between keys are never walked in JavaScript; every
+   * other line takes `line` (which also reports errors).
    */
   chunk(buf: Buffer, start: number, end: number, lineNumber: number): number {
     let n = lineNumber;
-    const flows = this.sink.flows;
-    let batch = this.batch;
-    if (flows && !batch) {
-      batch = new FlowBatch();
-      batch.input = this.input;
-      this.batch = batch;
-    }
-    let i = start;
-    while (i < end) {
-      let newline = buf.indexOf(10, i);
-      if (newline < 0 || newline >= end) newline = end;
-      const lineEnd = newline > i && buf[newline - 1] === 13 ? newline - 1 : newline;
-      n++;
-      if (lineEnd > i && !(batch && this.flowInto(buf, i, lineEnd, n, batch))) {
-        flushFlowBatch(this.sink, this.batch);
-        this.line(buf, i, lineEnd, n);
-      }
-      i = newline + 1;
-    }
+    if (!this.sink.flows || !this.index) return linesOfChunk(buf, start, end, n, (b, s, e, l) => this.line(b, s, e, l));
+    n = chunkOfLines(
+      buf,
+      start,
+      end,
+      n,
+      (b, s, e, l) => this.line(b, s, e, l),
+      (b, f, t, l) => this.indexedLines(b, f, t, l),
+    );
     flushFlowBatch(this.sink, this.batch);
     return n;
   }
 
-  /** `flowRecord` for IPv4 flows into a batch, on the line in place; false when the line needs `line`. */
-  private flowInto(buf: Buffer, start: number, end: number, lineNumber: number, batch: FlowBatch): boolean {
-    if (buf[start] !== 123 || buf[end - 1] !== 125) return false;
+  /** The lines of buf[from, to) (whole lines), through the key index. */
+  private indexedLines(buf: Buffer, from: number, to: number, lineNumber: number): number {
+    const index = this.index as SeparatorIndex;
+    index.index(buf, from, to);
+    const text = index.text;
+    const seps = index.separators;
+    const newlines = index.newlines;
+    let batch = this.batch;
+    if (!batch) {
+      batch = new FlowBatch();
+      batch.input = this.input;
+      this.batch = batch;
+    }
     const at = this.at;
-    if (!locateValuesIn(buf, start, end, at)) return false;
+    let n = lineNumber;
+    let first = 0;
+    let lineStart = 0;
+    for (let l = 0; l < index.lines; l++) {
+      const last = newlines[l] as number;
+      const newline = seps[last] as number;
+      const begin = lineStart;
+      const keys = first;
+      first = last + 1;
+      lineStart = newline + 1;
+      n++;
+      const lineEnd = newline > begin && text[newline - 1] === 13 ? newline - 1 : newline;
+      if (lineEnd === begin) continue;
+      let plain = text[begin] === 123 && text[lineEnd - 1] === 125;
+      if (plain) {
+        // A loop, not at.fill: a builtin call per line costs more than the 11 stores.
+        for (let v = 0; v < at.length; v++) at[v] = -1;
+        for (let k = keys; k < last; k++) {
+          const close = seps[k] as number;
+          if (text[close] === BACKSLASH) {
+            plain = false;
+            break;
+          }
+          const id = keyEndingAt(text, close);
+          if (id < 0) continue;
+          const value = close + 2;
+          at[id] = text[value] === QUOTE ? value + 1 : value;
+          // Suricata writes the tcp object last: nothing after tcp_flags_tc is needed.
+          if (id === FLAGS_TC) break;
+        }
+      }
+      if (!plain || !this.flowInto(text, lineEnd, n, batch)) {
+        flushFlowBatch(this.sink, batch);
+        this.line(buf, from + begin, from + lineEnd, n);
+      }
+    }
+    return n;
+  }
+
+  /** An IPv4 flow record into the batch from the value positions in `at`; false when the line needs `line`. */
+  private flowInto(buf: Buffer, end: number, lineNumber: number, batch: FlowBatch): boolean {
+    const at = this.at;
     const type = at[EVENT_TYPE] as number;
     if (
       type < 0 ||
@@ -418,7 +425,7 @@ export class EveParser implements LineParser {
     );
     batch.line[k] = lineNumber;
     this.records++;
-    if (k + 1 === batch.capacity) flushFlowBatch(this.sink, this.batch);
+    if (k + 1 === batch.capacity) flushFlowBatch(this.sink, batch);
     return true;
   }
 

@@ -2,11 +2,12 @@
 // dns/ssl/http logs for names, any other log with id.* fields as address-only records.
 // Headers (#separator, #unset_field, #path, #fields) may repeat, e.g. in concatenated logs.
 
+import { linesOfChunk } from '../../../core/io/line-reader.ts';
 import { type IpKey, parseIPv4Bytes, parseIpKey } from '../../../core/net/ip.ts';
 import { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
 import { FlowBatch } from '../engine/flow-batch.ts';
 import { type FlowEvent, type NameEvent, Outcome } from '../engine/types.ts';
-import { flushFlowBatch } from './fields.ts';
+import { chunkOfLines, flushFlowBatch } from './fields.ts';
 import type { LineParser, ParseSink } from './types.ts';
 import { connOutcome, type ZeekLog, zeekLogKind, zeekProtocol } from './zeek-records.ts';
 
@@ -14,8 +15,6 @@ const HASH = 35;
 const DOT = 46;
 const COLON = 58;
 const MAX_FIELDS = 512;
-/** Bytes indexed at a time by `chunk`: the copy and its separators (≈ 1.4 × that) stay in L2. */
-const INDEX_WINDOW = 256 * 1024;
 
 interface Columns {
   ts: number;
@@ -82,12 +81,12 @@ function parseUint(buf: Uint8Array, start: number, end: number, max: number): nu
 }
 
 /** Start of field `k` of an indexed line whose first separator is `seps[base]` and which starts at `begin`. */
-function fieldStart(seps: Uint32Array, base: number, begin: number, k: number): number {
+function fieldStart(seps: Int32Array, base: number, begin: number, k: number): number {
   return k === 0 ? begin : (seps[base + k - 1] as number) + 1;
 }
 
 /** End of field `k` of an indexed line (see `fieldStart`). */
-function fieldEnd(seps: Uint32Array, base: number, k: number): number {
+function fieldEnd(seps: Int32Array, base: number, k: number): number {
   return seps[base + k] as number;
 }
 
@@ -112,7 +111,7 @@ export class ZeekTsvParser implements LineParser {
   private readonly flow: FlowEvent;
   private readonly nameEvent: NameEvent;
   /** Tabs and newlines of `chunk`'s lines; null without WebAssembly SIMD (then lines go one by one). */
-  private readonly index = SeparatorIndex.create(9);
+  private readonly index = SeparatorIndex.create({ byte: 9 });
   private batch: FlowBatch | null = null;
 
   constructor(
@@ -218,22 +217,15 @@ export class ZeekTsvParser implements LineParser {
    */
   chunk(buf: Buffer, start: number, end: number, lineNumber: number): number {
     let n = lineNumber;
-    if (!this.sink.flows || !this.index) return this.lineByLine(buf, start, end, n);
-    if (end > start && buf[end - 1] !== 10) {
-      // Not the promised whole lines: the unterminated tail goes through `line` on its own.
-      const whole = buf.lastIndexOf(10, end - 1) + 1;
-      n = whole > start ? this.chunk(buf, start, whole, n) : n;
-      const tail = Math.max(start, whole);
-      this.line(buf, tail, end > tail && buf[end - 1] === 13 ? end - 1 : end, ++n);
-      return n;
-    }
-    for (let at = start; at < end; ) {
-      // Windows of whole lines small enough for the copy and its index to stay in cache.
-      let stop = at + INDEX_WINDOW >= end ? end : buf.lastIndexOf(10, at + INDEX_WINDOW - 1) + 1;
-      if (stop <= at) stop = buf.indexOf(10, at + INDEX_WINDOW - 1) + 1;
-      n = this.indexedLines(buf, at, stop, n);
-      at = stop;
-    }
+    if (!this.sink.flows || !this.index) return linesOfChunk(buf, start, end, n, (b, s, e, l) => this.line(b, s, e, l));
+    n = chunkOfLines(
+      buf,
+      start,
+      end,
+      n,
+      (b, s, e, l) => this.line(b, s, e, l),
+      (b, f, t, l) => this.indexedLines(b, f, t, l),
+    );
     flushFlowBatch(this.sink, this.batch);
     return n;
   }
@@ -364,21 +356,6 @@ export class ZeekTsvParser implements LineParser {
   private slowIndexedLine(buf: Buffer, start: number, newline: number, lineNumber: number): void {
     flushFlowBatch(this.sink, this.batch);
     this.line(buf, start, newline > start && buf[newline - 1] === 13 ? newline - 1 : newline, lineNumber);
-  }
-
-  /** One line of a chunk through `line`; returns where the next line starts. */
-  private slowLine(buf: Buffer, lineStart: number, lineNumber: number): number {
-    flushFlowBatch(this.sink, this.batch);
-    const newline = buf.indexOf(10, lineStart);
-    const lineEnd = newline > lineStart && buf[newline - 1] === 13 ? newline - 1 : newline;
-    this.line(buf, lineStart, lineEnd, lineNumber);
-    return newline + 1;
-  }
-
-  private lineByLine(buf: Buffer, start: number, end: number, lineNumber: number): number {
-    let n = lineNumber;
-    for (let i = start; i < end; ) i = this.slowLine(buf, i, ++n);
-    return n;
   }
 
   /** Protocol, state and outcome of a conn.log record; false (and a rejection) when malformed. */
