@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { formatIPv4, formatIPv6, parseCidr, parseIPv4, parseIPv6, parseIpKey } from '../../src/core/net/ip.ts';
 import { PrefixTrie } from '../../src/core/net/prefix-trie.ts';
 import { createDetector } from '../../src/modules/soc/engine/detector.ts';
-import { type FlowEvent, type NameEvent, Outcome, Protocol } from '../../src/modules/soc/engine/types.ts';
+import { IntelIndex } from '../../src/modules/soc/engine/intel-index.ts';
+import { type FlowEvent, type Indicator, type NameEvent, Outcome, Protocol } from '../../src/modules/soc/engine/types.ts';
 import { parseIntel } from '../../src/modules/soc/intel/parse-intel.ts';
 
 const T0 = 1717218000;
@@ -198,6 +199,19 @@ describe('malicious contacts', () => {
       '10.1.1.1 evil.example dns',
       '10.1.1.1 http://cdn.example/x.exe http',
     ]);
+  });
+
+  it('ranges wider than a /16 match from their first to their last address and nowhere else', () => {
+    const feed = (value: string): Indicator => ({ type: 'cidr', value, source: 'feed' });
+    const index = new IntelIndex([feed('100.64.0.0/10'), { type: 'ip', value: '8.8.4.4', source: 'feed' }]);
+    const hit = (ip: string) => index.matchAddress(parseIPv4(ip), T0)?.value ?? null;
+    expect(hit('100.64.0.0')).toBe('100.64.0.0/10');
+    expect(hit('100.127.255.255')).toBe('100.64.0.0/10');
+    expect(hit('100.63.255.255')).toBeNull();
+    expect(hit('100.128.0.0')).toBeNull();
+    expect(hit('8.8.4.4')).toBe('8.8.4.4');
+    expect(hit('8.8.8.8')).toBeNull();
+    expect(new IntelIndex([feed('0.0.0.0/0')]).matchAddress(parseIPv4('1.2.3.4'), T0)?.value).toBe('0.0.0.0/0');
   });
 
   it('plain lists and CSV feeds: Spamhaus DROP, hosts files, ThreatFox ip:port, bad lines reported', () => {

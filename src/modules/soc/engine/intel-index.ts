@@ -46,6 +46,11 @@ export class IntelIndex {
   private readonly addresses = new PrefixTrie<Indicator[]>((existing, added) => existing.concat(added));
   private readonly domains = new Map<string, Indicator[]>();
   private readonly urls = new Map<string, Indicator[]>();
+  /**
+   * One bit per IPv4 /16 that some address indicator overlaps (8 KiB, stays in L1): almost every
+   * flow touches no listed /16 and is answered without walking the trie.
+   */
+  private readonly v4Blocks = new Uint32Array(65536 / 32);
   readonly size: number;
 
   constructor(indicators: Iterable<Indicator>) {
@@ -54,6 +59,7 @@ export class IntelIndex {
       size++;
       if (indicator.type === 'ip' || indicator.type === 'cidr') {
         this.addresses.insert(indicator.value, [indicator]);
+        this.markV4Blocks(indicator.value);
       } else {
         const map = indicator.type === 'domain' ? this.domains : this.urls;
         const list = map.get(indicator.value);
@@ -72,8 +78,22 @@ export class IntelIndex {
     return this.domains.size > 0 || this.urls.size > 0;
   }
 
+  private markV4Blocks(value: string): void {
+    const cidr = parseCidr(value);
+    if (cidr?.version !== 4) return;
+    const first = (cidr.words[0] as number) >>> 16;
+    const count = 2 ** Math.max(0, 16 - cidr.prefixLength);
+    const blocks = this.v4Blocks;
+    for (let block = first; block < first + count; block++)
+      blocks[block >>> 5] = (blocks[block >>> 5] as number) | (1 << (block & 31));
+  }
+
   /** The most specific valid address indicator containing the address. */
   matchAddress(address: IpKey, ts: number): Indicator | undefined {
+    if (typeof address === 'number') {
+      const block = address >>> 16;
+      if (((this.v4Blocks[block >>> 5] as number) & (1 << (block & 31))) === 0) return undefined;
+    }
     const best = typeof address === 'number' ? this.addresses.lookupV4(address) : this.addresses.lookup(address);
     if (!best) return undefined;
     const valid = firstValid(best, ts);

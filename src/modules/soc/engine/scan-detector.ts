@@ -248,9 +248,7 @@ export class ScanDetector {
     }
     for (let i = 0; i < n; i++) {
       const v6s = pSrcV6[i];
-      const row = v6s === null ? sources.findV4(pSrcHash[i] as number) : sources.find(v6s as string);
-      pRow[i] = row;
-      if (row >= 0) loaded ^= sources.i32[8 * row] as number;
+      pRow[i] = v6s === null ? sources.findV4(pSrcHash[i] as number) : sources.find(v6s as string);
     }
     this.loaded = loaded;
     const epoch = sources.epoch;
@@ -274,7 +272,7 @@ export class ScanDetector {
     const window = Math.floor(ts / this.config.scan.windowSeconds);
     if (window > this.currentWindow) this.currentWindow = window;
     if (row < 0) row = this.sourceRow(v6s, srcHash, ts);
-    else this.sources.i32[8 * row + Row.touched] = this.currentWindow;
+    else this.sources.i32[4 * row + Row.touched] = this.currentWindow;
     const sources = this.sources;
     const dstHash = (this.pDstHash[i] as number) >>> 0;
     const failed = outcome !== Outcome.Ok;
@@ -282,9 +280,9 @@ export class ScanDetector {
       // Only first contacts of (src, dst) count: repeated tries to one server say nothing new.
       if (!this.firstContacts.testAndAddAt(this.pBloomPair[i] as number, this.pBloomBits[i] as number)) {
         const at = 4 * row + Row.trwScore;
-        const previous = sources.f64[at] as number;
+        const previous = sources.f32[at] as number;
         const score = previous + (failed ? this.trwFailStep : this.trwSuccessStep);
-        sources.f64[at] = Math.max(0, score);
+        sources.f32[at] = Math.max(0, score);
         if (score >= this.trwAlarm && previous < this.trwAlarm) {
           this.fire(row, i, {
             rule: 'trw',
@@ -302,7 +300,7 @@ export class ScanDetector {
       this.stats.failedAttempts++;
       this.countFailure(row, i, window, dstHash, isIcmp);
     }
-    if (((sources.i32[8 * row + Row.flags] as number) & DETECTED) === 0) return;
+    if (((sources.i32[4 * row + Row.flags] as number) & DETECTED) === 0) return;
     const current = (sources.getCold(row) as SourceCold).detection as Detection;
     current.finding.attempts++;
     if (ts > current.finding.lastSeen) current.finding.lastSeen = ts;
@@ -330,13 +328,15 @@ export class ScanDetector {
       const src: IpKey = v6 ?? v4;
       if (sources.size >= this.config.scan.maxTrackedSources) this.evict();
       row = sources.insert(src);
-      sources.f64[4 * row + Row.firstSeen] = ts;
-      sources.i32[8 * row + Row.window] = -1;
+      sources.firstSeen[row] = ts;
+      sources.window[row] = -1;
       const detection = this.detections.get(src);
       if (detection) sources.setCold(row, { byPort: null, byTarget: null, detection });
-      sources.i32[8 * row + Row.flags] = (this.isInternal(src) ? INTERNAL : 0) | (detection ? DETECTED : 0);
+      const flags = 4 * row + Row.flags;
+      sources.i32[flags] =
+        (sources.i32[flags] as number) | (this.isInternal(src) ? INTERNAL : 0) | (detection ? DETECTED : 0);
     }
-    sources.i32[8 * row + Row.touched] = this.currentWindow;
+    sources.i32[4 * row + Row.touched] = this.currentWindow;
     return row;
   }
 
@@ -358,16 +358,19 @@ export class ScanDetector {
     const sources = this.sources;
     const target = this.config.scan.maxTrackedSources - (this.config.scan.maxTrackedSources >>> 3) - 1;
     const touched = new Int32Array(sources.size);
-    for (let row = 0; row < sources.size; row++) touched[row] = sources.i32[8 * row + Row.touched] as number;
+    let n = 0;
+    sources.forEachRow((row) => {
+      touched[n++] = sources.i32[4 * row + Row.touched] as number;
+    });
     touched.sort();
     const cut = touched[touched.length >>> 3] ?? 0;
     const idleBefore = this.currentWindow - IDLE_WINDOWS;
-    const seen = (row: number) => sources.i32[8 * row + Row.touched] as number;
+    const seen = (row: number) => sources.i32[4 * row + Row.touched] as number;
     const steps: Array<(row: number) => boolean> = [
       (row) => seen(row) >= idleBefore,
       (row) => seen(row) > cut,
       (row) => (sources.getCold(row)?.byPort ?? null) !== null,
-      (row) => ((sources.i32[8 * row + Row.flags] as number) & DETECTED) !== 0,
+      (row) => ((sources.i32[4 * row + Row.flags] as number) & DETECTED) !== 0,
       () => false,
     ];
     for (const keep of steps) {
@@ -380,8 +383,8 @@ export class ScanDetector {
     const scan = this.config.scan;
     const sources = this.sources;
     const state = this.coldState(row);
-    if (window > (sources.i32[8 * row + Row.window] as number)) {
-      sources.i32[8 * row + Row.window] = window;
+    if (window > (sources.window[row] as number)) {
+      sources.window[row] = window;
       state.byPort = null;
       state.byTarget = null;
     }
@@ -391,7 +394,7 @@ export class ScanDetector {
     const port = portKey(proto, dstPort);
     const horizontalThreshold = isIcmp
       ? scan.icmpSweepThreshold
-      : (sources.i32[8 * row + Row.flags] as number) & INTERNAL
+      : (sources.i32[4 * row + Row.flags] as number) & INTERNAL
         ? scan.internalHorizontalThreshold
         : scan.horizontalThreshold;
     state.byPort ??= new Map();
@@ -452,7 +455,7 @@ export class ScanDetector {
 
   private detect(row: number, src: IpKey, ts: number): Detection {
     const sources = this.sources;
-    const flags = sources.i32[8 * row + Row.flags] as number;
+    const flags = sources.i32[4 * row + Row.flags] as number;
     const state = this.coldState(row);
     const detection: Detection = {
       finding: {
@@ -460,7 +463,7 @@ export class ScanDetector {
         kind: 'horizontal',
         slow: false,
         internal: (flags & INTERNAL) !== 0,
-        firstSeen: sources.f64[4 * row + Row.firstSeen] as number,
+        firstSeen: sources.firstSeen[row] as number,
         lastSeen: ts,
         detectedAt: ts,
         attempts: 0,
@@ -488,7 +491,7 @@ export class ScanDetector {
       });
     });
     state.detection = detection;
-    sources.i32[8 * row + Row.flags] = flags | DETECTED;
+    sources.i32[4 * row + Row.flags] = flags | DETECTED;
     this.detections.set(src, detection);
     return detection;
   }

@@ -104,38 +104,32 @@ export class HyperLogLog {
 /**
  * Two-generation blocked Bloom filter of pairs: remembers roughly the last `bits / 10`
  * insertions per generation at ~1-2 % false positives, in fixed memory. Each pair's 4 bits lie
- * in one 512-bit block (one cache line), and the two generations' blocks for a hash sit side by
- * side, so a test costs one memory miss (and one TLB miss), not four. Used to tell first
- * contacts (src, dst).
+ * in one 256-bit block, and the two generations' blocks for a hash share one 64-byte cache line,
+ * so a test costs one memory miss, not four. Used to tell first contacts (src, dst).
  */
 export class RotatingBloomFilter {
-  /** Pairs of 16-word blocks: generation `current` at offset `current`, the other at `16 - current`. */
+  /** 16-word lines: generation `current` in words [current, current + 8), the other in the rest. */
   private readonly words: Uint32Array;
   private current = 0;
   private inserted = 0;
   private readonly capacity: number;
-  private readonly blockMask: number;
+  private readonly lineMask: number;
 
   constructor(bits: number) {
     let size = 1 << 12;
     while (size < bits) size *= 2;
+    // size bits per generation = size / 256 lines of 16 words (both generations).
     this.words = new Uint32Array(size >>> 4);
-    this.blockMask = (size >>> 9) - 1;
+    this.lineMask = (size >>> 8) - 1;
     this.capacity = Math.floor(size / 10);
   }
 
   private static has(words: Uint32Array, base: number, h: number): boolean {
     for (let i = 0; i < 4; i++) {
-      const bit = (h >>> (i * 8)) & 511;
+      const bit = (h >>> (i * 8)) & 255;
       if (((words[base + (bit >>> 5)] as number) & (1 << (bit & 31))) === 0) return false;
     }
     return true;
-  }
-
-  /** Loads the pair's blocks ahead of `testAndAdd` (cache warming); the value means nothing. */
-  touch(a: number, b: number): number {
-    const base = (mix32(a ^ mix32(b)) & this.blockMask) << 5;
-    return (this.words[base] as number) ^ (this.words[base + 31] as number);
   }
 
   /** Records the pair; returns true if it was (probably) seen before. */
@@ -143,38 +137,36 @@ export class RotatingBloomFilter {
     return this.testAndAddAt(this.pairOf(a, b), this.bitsOf(a, b));
   }
 
-  /** Word offset of the pair's two blocks (computed ahead of `testAndAddAt`). */
+  /** Word offset of the pair's cache line (computed ahead of `testAndAddAt`). */
   pairOf(a: number, b: number): number {
-    return (mix32(a ^ mix32(b)) & this.blockMask) << 5;
+    return (mix32(a ^ mix32(b)) & this.lineMask) << 4;
   }
 
   /** Which 4 bits of its block the pair sets (computed ahead of `testAndAddAt`). */
   bitsOf(a: number, b: number): number {
-    const h1 = mix32(a ^ mix32(b));
-    const h2 = mix32(b ^ 0x27d4eb2d ^ mix32(a + 0x165667b1));
-    // Bits 0-7, 8-15, 16-23, 24-31 of h2 (plus a bit of h1) pick 4 of the block's 512 bits.
-    return h2 ^ ((h1 >>> 23) << 8);
+    // Independent of the line's hash: bytes 0-3 of h2 pick 4 of the block's 256 bits.
+    return mix32(b ^ 0x27d4eb2d ^ mix32(a + 0x165667b1));
   }
 
-  /** Loads the blocks at `pair` (from `pairOf`) ahead of use; the value means nothing. */
+  /** Loads the line at `pair` (from `pairOf`) ahead of use; the value means nothing. */
   touchPair(pair: number): number {
-    return (this.words[pair] as number) ^ (this.words[pair + 31] as number);
+    return this.words[pair] as number;
   }
 
   /** `testAndAdd` with the pair's position and bits already computed. */
   testAndAddAt(pair: number, h: number): boolean {
     const words = this.words;
     if (RotatingBloomFilter.has(words, pair + this.current, h)) return true;
-    const seenBefore = RotatingBloomFilter.has(words, pair + 16 - this.current, h);
+    const seenBefore = RotatingBloomFilter.has(words, pair + 8 - this.current, h);
     if (this.inserted >= this.capacity) {
       // The previous generation is forgotten and becomes the (empty) current one.
-      this.current = 16 - this.current;
-      for (let block = this.current; block < words.length; block += 32) words.fill(0, block, block + 16);
+      this.current = 8 - this.current;
+      for (let line = this.current; line < words.length; line += 16) words.fill(0, line, line + 8);
       this.inserted = 0;
     }
     const base = pair + this.current;
     for (let i = 0; i < 4; i++) {
-      const bit = (h >>> (i * 8)) & 511;
+      const bit = (h >>> (i * 8)) & 255;
       const word = base + (bit >>> 5);
       words[word] = (words[word] as number) | (1 << (bit & 31));
     }
@@ -183,105 +175,84 @@ export class RotatingBloomFilter {
   }
 }
 
-/** Per-source row layout: 32 bytes, read as 4 float64 slots (`f64[4 * row + …]`) or 8 int32 slots (`i32[8 * row + …]`). */
+/**
+ * Per-source hot row: 16 bytes (four to a cache line), read as 4 int32 slots (`i32[4 * row + …]`),
+ * the TRW score as float32 (`f32[4 * row + Row.trwScore]`). The table keeps its own bits in the
+ * high bits of `flags`; callers use the low ones.
+ */
 export const Row = {
-  trwScore: 0,
-  firstSeen: 1,
-  touched: 4,
-  window: 5,
-  flags: 6,
+  key: 0,
+  trwScore: 1,
+  touched: 2,
+  flags: 3,
 } as const;
-const ROW_F64 = 4;
+const USED = 1 << 30;
+const IPV6 = 1 << 29;
+const ROW_I32 = 4;
 
 /**
- * Sources by address: the hot scalars of every source in one typed-array row (no object per
- * source, one cache miss per lookup), optional cold state (`T`) only for the few sources that
- * need it. IPv4 keys are found through an open-addressing index of (key, row + 1) pairs, IPv6
- * keys through a Map. Memory grows with the number of sources; deletion is by rebuild.
+ * Sources by address in one open-addressing table whose slots are the rows: the key and the hot
+ * scalars of a source share a cache line, so finding a source and reading its state cost one
+ * memory miss. IPv4 keys are probed by value; IPv6 keys get a slot too (marked, never matched
+ * by an IPv4 probe) and are found through a Map. Cold state (`T`), the first-seen time and the
+ * current window live beside the table, read only by the few events that need them. Rows are
+ * renumbered when the table grows or drops rows: `epoch` changes then.
  */
 export class SourceTable<T> {
-  private index: Int32Array;
-  private v6 = new Map<string, number>();
-  /** Row → its IPv6 key (IPv4 rows keep their key in the index), for rebuilds. */
-  private v6Keys = new Map<number, string>();
-  private v4Keys: Uint32Array;
-  private cold: Array<T | undefined> = [];
-  f64: Float64Array;
   i32: Int32Array;
+  f32: Float32Array;
+  /** First time each source was seen (event time, seconds). */
+  firstSeen: Float64Array;
+  /** Window of the source's windowed counts. */
+  window: Int32Array;
+  private cold: Array<T | undefined>;
+  private v6 = new Map<string, number>();
+  private v6Keys = new Map<number, string>();
+  private mask: number;
   size = 0;
-  /** Changes whenever rows are renumbered (`retain`): row numbers found before are then stale. */
   epoch = 0;
 
-  constructor() {
-    this.index = new Int32Array(2 * 1024);
-    this.v4Keys = new Uint32Array(512);
-    const rows = new ArrayBuffer(512 * ROW_F64 * 8);
-    this.f64 = new Float64Array(rows);
+  constructor(capacity = 1024) {
+    const slots = Math.max(16, 2 ** Math.ceil(Math.log2(capacity)));
+    const rows = new ArrayBuffer(slots * ROW_I32 * 4);
     this.i32 = new Int32Array(rows);
+    this.f32 = new Float32Array(rows);
+    this.firstSeen = new Float64Array(slots);
+    this.window = new Int32Array(slots);
+    this.cold = new Array(slots);
+    this.mask = slots - 1;
+  }
+
+  /** The row of an IPv4 key (as u32 or its int32 bits), or -1. */
+  findV4(key: number): number {
+    const i32 = this.i32;
+    const mask = this.mask;
+    const k = key | 0;
+    for (let row = mix32(k) & mask; ; row = (row + 1) & mask) {
+      const flags = i32[ROW_I32 * row + Row.flags] as number;
+      if ((flags & USED) === 0) return -1;
+      if ((flags & IPV6) === 0 && i32[ROW_I32 * row] === k) return row;
+    }
   }
 
   /** The row of a key, or -1. */
   find(key: IpKey): number {
-    if (typeof key !== 'number') return this.v6.get(key) ?? -1;
-    const index = this.index;
-    const mask = (index.length >>> 1) - 1;
-    const k = key | 0;
-    for (let i = mix32(key) & mask; ; i = (i + 1) & mask) {
-      const row = index[2 * i + 1] as number;
-      if (row === 0) return -1;
-      if (index[2 * i] === k) return row - 1;
-    }
+    return typeof key === 'number' ? this.findV4(key) : (this.v6.get(key) ?? -1);
   }
 
-  /** `find` for an IPv4 key (as u32 or its int32 bits). */
-  findV4(key: number): number {
-    const index = this.index;
-    const mask = (index.length >>> 1) - 1;
-    const k = key | 0;
-    for (let i = mix32(k) & mask; ; i = (i + 1) & mask) {
-      const row = index[2 * i + 1] as number;
-      if (row === 0) return -1;
-      if (index[2 * i] === k) return row - 1;
-    }
-  }
-
-  /** `touch` for an IPv4 key. */
+  /** Loads an IPv4 key's home row ahead of `findV4` (cache warming); the value means nothing. */
   touchV4(key: number): number {
-    const index = this.index;
-    return index[2 * (mix32(key) & ((index.length >>> 1) - 1)) + 1] as number;
+    return this.i32[ROW_I32 * (mix32(key | 0) & this.mask) + Row.flags] as number;
   }
 
-  /** Loads the key's home index slot ahead of `find` (cache warming); the value means nothing. */
-  touch(key: IpKey): number {
-    if (typeof key !== 'number') return 0;
-    const index = this.index;
-    return index[2 * (mix32(key) & ((index.length >>> 1) - 1)) + 1] as number;
-  }
-
-  /** Loads the key's row ahead of use (cache warming); the value means nothing. */
-  touchRow(key: IpKey): number {
-    const row = this.find(key);
-    return row < 0 ? 0 : (this.i32[8 * row] as number);
-  }
-
-  /** Adds a key that is not present; returns its zeroed row. */
+  /** Adds a key that is not present; returns its zeroed row (the table may grow: rows renumbered). */
   insert(key: IpKey): number {
-    const row = this.size;
-    if (row === this.v4Keys.length) this.growRows(row * 2);
-    this.size++;
-    if (typeof key === 'number') {
-      this.v4Keys[row] = key;
-      if (this.size * 4 > this.index.length) this.reindex(this.index.length);
-      else this.indexKey(key, row);
-    } else {
-      this.v6.set(key, row);
-      this.v6Keys.set(row, key);
-    }
-    return row;
+    if ((this.size + 1) * 2 > this.mask + 1) this.rebuild(2 * (this.mask + 1), () => true);
+    return this.place(key);
   }
 
   key(row: number): IpKey {
-    return this.v6Keys.get(row) ?? (this.v4Keys[row] as number);
+    return this.v6Keys.get(row) ?? (this.i32[ROW_I32 * row] as number) >>> 0;
   }
 
   getCold(row: number): T | undefined {
@@ -292,59 +263,62 @@ export class SourceTable<T> {
     this.cold[row] = value;
   }
 
+  /** Calls `visit` with every row. */
+  forEachRow(visit: (row: number) => void): void {
+    const i32 = this.i32;
+    for (let row = 0; row <= this.mask; row++) if ((i32[ROW_I32 * row + Row.flags] as number) & USED) visit(row);
+  }
+
   /** Keeps only the rows for which `keep` is true (rows are renumbered); returns how many were dropped. */
   retain(keep: (row: number) => boolean): number {
     const before = this.size;
-    this.epoch++;
-    const f64 = this.f64;
-    const v6Keys = this.v6Keys;
+    this.rebuild(this.mask + 1, keep);
+    return before - this.size;
+  }
+
+  private place(key: IpKey): number {
+    const i32 = this.i32;
+    const mask = this.mask;
+    const v4 = typeof key === 'number';
+    const hash = v4 ? mix32(key | 0) : mix32(hashString(key));
+    let row = hash & mask;
+    while ((i32[ROW_I32 * row + Row.flags] as number) & USED) row = (row + 1) & mask;
+    i32[ROW_I32 * row + Row.key] = v4 ? key | 0 : hash;
+    i32[ROW_I32 * row + Row.flags] = USED | (v4 ? 0 : IPV6);
+    if (!v4) {
+      this.v6.set(key, row);
+      this.v6Keys.set(row, key);
+    }
+    this.size++;
+    return row;
+  }
+
+  /** Re-places the rows `keep` accepts into a table of `slots` rows. */
+  private rebuild(slots: number, keep: (row: number) => boolean): void {
+    const old = { i32: this.i32, firstSeen: this.firstSeen, window: this.window, cold: this.cold, v6Keys: this.v6Keys };
+    const kept: number[] = [];
+    this.forEachRow((row) => {
+      if (keep(row)) kept.push(row);
+    });
+    const rows = new ArrayBuffer(slots * ROW_I32 * 4);
+    this.i32 = new Int32Array(rows);
+    this.f32 = new Float32Array(rows);
+    this.firstSeen = new Float64Array(slots);
+    this.window = new Int32Array(slots);
+    this.cold = new Array(slots);
     this.v6 = new Map();
     this.v6Keys = new Map();
-    let kept = 0;
-    for (let row = 0; row < before; row++) {
-      if (!keep(row)) continue;
-      f64.copyWithin(kept * ROW_F64, row * ROW_F64, (row + 1) * ROW_F64);
-      this.v4Keys[kept] = this.v4Keys[row] as number;
-      this.cold[kept] = this.cold[row];
-      const v6 = v6Keys.get(row);
-      if (v6 !== undefined) {
-        this.v6.set(v6, kept);
-        this.v6Keys.set(kept, v6);
-      }
-      kept++;
+    this.mask = slots - 1;
+    this.size = 0;
+    this.epoch++;
+    for (const from of kept) {
+      const v6 = old.v6Keys.get(from);
+      const to = this.place(v6 ?? (old.i32[ROW_I32 * from + Row.key] as number) >>> 0);
+      // The whole row (key and table bits were just set the same way by `place`).
+      this.i32.set(old.i32.subarray(ROW_I32 * from, ROW_I32 * from + ROW_I32), ROW_I32 * to);
+      this.firstSeen[to] = old.firstSeen[from] as number;
+      this.window[to] = old.window[from] as number;
+      this.cold[to] = old.cold[from];
     }
-    this.cold.length = kept;
-    f64.fill(0, kept * ROW_F64, before * ROW_F64);
-    this.size = kept;
-    this.reindex(this.index.length);
-    return before - kept;
-  }
-
-  private indexKey(key: number, row: number): void {
-    const index = this.index;
-    const mask = (index.length >>> 1) - 1;
-    let i = mix32(key) & mask;
-    while ((index[2 * i + 1] as number) !== 0) i = (i + 1) & mask;
-    index[2 * i] = key | 0;
-    index[2 * i + 1] = row + 1;
-  }
-
-  /** Rebuilds the IPv4 index at a load of at most a half. */
-  private reindex(length: number): void {
-    let size = length;
-    while (this.size * 4 > size) size *= 2;
-    this.index = new Int32Array(size);
-    for (let row = 0; row < this.size; row++) if (!this.v6Keys.has(row)) this.indexKey(this.v4Keys[row] as number, row);
-  }
-
-  private growRows(rows: number): void {
-    const buffer = new ArrayBuffer(rows * ROW_F64 * 8);
-    const f64 = new Float64Array(buffer);
-    f64.set(this.f64);
-    this.f64 = f64;
-    this.i32 = new Int32Array(buffer);
-    const keys = new Uint32Array(rows);
-    keys.set(this.v4Keys);
-    this.v4Keys = keys;
   }
 }
