@@ -240,9 +240,14 @@ export class SourceTable<T> {
     return typeof key === 'number' ? this.findV4(key) : (this.v6.get(key) ?? -1);
   }
 
-  /** Loads an IPv4 key's home row ahead of `findV4` (cache warming); the value means nothing. */
-  touchV4(key: number): number {
-    return this.i32[ROW_I32 * (mix32(key | 0) & this.mask) + Row.flags] as number;
+  /** The row where the probe for an IPv4 key starts. */
+  homeV4(key: number): number {
+    return mix32(key | 0) & this.mask;
+  }
+
+  /** Loads a row ahead of use (cache warming); the value means nothing. */
+  touchRow(row: number): number {
+    return this.i32[ROW_I32 * row + Row.flags] as number;
   }
 
   /** Adds a key that is not present; returns its zeroed row (the table may grow: rows renumbered). */
