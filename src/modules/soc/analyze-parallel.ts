@@ -429,9 +429,10 @@ class WorkerPool {
   }
 
   private onMessage(index: number, message: FromWorker): void {
-    if (message.t === 'parsed') this.free.push(message.buffer);
-    else if (message.t === 'consumed') this.consumed[index] = message.chunks;
-    else if (message.t === 'done') this.done[index] = message;
+    if (message.t === 'progress') {
+      this.free.push(...message.buffers);
+      this.consumed[index] = message.consumed;
+    } else if (message.t === 'done') this.done[index] = message;
     else {
       const error = new Error(`analysis thread ${index}: ${message.message}`);
       if (message.stack) error.stack = message.stack;
