@@ -17,31 +17,42 @@ export interface Cidr {
 const CODE_0 = 48;
 const CODE_DOT = 46;
 
-/** Parses dotted-quad bytes in buf[start, end); returns the address as u32, or -1 when invalid. */
+/**
+ * Parses dotted-quad bytes in buf[start, end); returns the address as u32, or -1 when invalid.
+ * Octet by octet with its 1-3 digits unrolled: a hot path of every log parser.
+ */
 export function parseIPv4Bytes(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
   let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = start; i < end; i++) {
-    const c = buf[i] as number;
-    if (c === CODE_DOT) {
-      if (digits === 0 || dots === 3) return -1;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-      dots++;
-    } else {
-      const d = c - CODE_0;
-      // Leading zeros are rejected because some stacks read them as octal.
-      if (d < 0 || d > 9 || digits === 3 || (digits === 1 && octet === 0)) return -1;
-      octet = octet * 10 + d;
-      if (octet > 255) return -1;
-      digits++;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) {
+      if (i >= end || buf[i] !== CODE_DOT) return -1;
+      i++;
     }
+    if (i >= end) return -1;
+    let octet = (buf[i] as number) - CODE_0;
+    if (octet < 0 || octet > 9) return -1;
+    i++;
+    if (i < end) {
+      const second = (buf[i] as number) - CODE_0;
+      if (second >= 0 && second <= 9) {
+        // Leading zeros are rejected because some stacks read them as octal.
+        if (octet === 0) return -1;
+        octet = octet * 10 + second;
+        i++;
+        if (i < end) {
+          const third = (buf[i] as number) - CODE_0;
+          if (third >= 0 && third <= 9) {
+            octet = octet * 10 + third;
+            i++;
+            if (octet > 255) return -1;
+          }
+        }
+      }
+    }
+    value = value * 256 + octet;
   }
-  if (dots !== 3 || digits === 0) return -1;
-  return value * 256 + octet;
+  return i === end ? value : -1;
 }
 
 /** Parses dotted-quad text; returns the address as u32, or -1 when invalid. */
