@@ -283,6 +283,8 @@ export interface SeparatorBytes {
  */
 export class SeparatorIndex {
   text: Buffer = Buffer.alloc(0);
+  /** `text` read as little-endian words (one load for 4 bytes). */
+  view = new DataView(new ArrayBuffer(0));
   separators: Int32Array = new Int32Array(0);
   newlines: Int32Array = new Int32Array(0);
   count = 0;
@@ -342,6 +344,7 @@ export class SeparatorIndex {
     if (pages > 0) this.memory.grow(pages);
     const buffer = this.memory.buffer;
     this.text = Buffer.from(buffer, 0, capacity);
+    this.view = new DataView(buffer, 0, capacity);
     this.separators = new Int32Array(buffer, capacity, capacity);
     this.newlines = new Int32Array(buffer, capacity * 5, capacity);
     this.capacity = capacity;

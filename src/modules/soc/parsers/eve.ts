@@ -125,8 +125,8 @@ function keyAt(buf: Uint8Array, close: number, id: number): boolean {
 }
 
 /** The wanted key whose closing quote is at `close` (the text before it is `"key`), or -1. */
-function keyEndingAt(buf: Uint8Array, close: number): number {
-  const t = tail(buf, close);
+function keyEndingAt(buf: Uint8Array, close: number, view?: DataView): number {
+  const t = view ? view.getInt32(close - 4, true) : tail(buf, close);
   for (let slot = tailSlot(t); tails[slot] !== 0; slot = (slot + 1) & (TAIL_SLOTS - 1)) {
     if (tails[slot] !== t) continue;
     const first = tailKeys[2 * slot] as number;
@@ -170,22 +170,29 @@ function ipv4At(buf: Buffer, at: number, end: number): number {
   return close < end ? parseIPv4Bytes(buf, at, close) : -1;
 }
 
+/** Where the one-off `suricataTime` has `withFractionAndZone` write its result. */
+const timeScratch = new Float64Array(1);
 let cachedDay = -1;
 let cachedDaySeconds = 0;
 
-/** `suricataTime` with the date's Date.UTC computed once per day (the same arithmetic: Date.UTC is linear in h, m, s). */
-function suricataTimeCached(buf: Buffer, at: number, end: number): number {
-  if (at < 0 || at + 19 > end || buf[at + 4] !== 45 || buf[at + 10] !== 84 || buf[at + 13] !== 58) return Number.NaN;
+/**
+ * `suricataTime` into out[k] (false when malformed), with the date's Date.UTC computed once per
+ * day (the same arithmetic: Date.UTC is linear in h, m, s). Written into the array: a returned
+ * double would be boxed on the heap, once per record.
+ */
+function suricataTimeInto(buf: Buffer, at: number, end: number, out: Float64Array, k: number): boolean {
+  if (at < 0 || at + 19 > end || buf[at + 4] !== 45 || buf[at + 10] !== 84 || buf[at + 13] !== 58) return false;
   const year = twoDigits(buf, at) * 100 + twoDigits(buf, at + 2);
   const month = twoDigits(buf, at + 5);
   const day = twoDigits(buf, at + 8);
   const dayKey = (year * 100 + month) * 100 + day;
   if (dayKey !== cachedDay || !(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 31)) {
-    return suricataTime(buf, at, end);
+    out[k] = suricataTime(buf, at, end);
+    return !Number.isNaN(out[k]);
   }
   const seconds =
     cachedDaySeconds + twoDigits(buf, at + 11) * 3600 + twoDigits(buf, at + 14) * 60 + twoDigits(buf, at + 17);
-  return withFractionAndZone(buf, at + 19, end, seconds);
+  return withFractionAndZone(buf, at + 19, end, seconds, out, k);
 }
 
 function addressAt(line: Buffer, at: number): IpKey | null {
@@ -237,8 +244,15 @@ function twoDigits(buf: Buffer, at: number): number {
   return ((buf[at] as number) - 48) * 10 + ((buf[at + 1] as number) - 48);
 }
 
-/** Adds the ".ffffff" fraction and applies the "+hhmm"/"+hh:mm" zone that follow the seconds at `i`; NaN if malformed. */
-function withFractionAndZone(buf: Buffer, i: number, end: number, seconds: number): number {
+/** Adds the ".ffffff" fraction and applies the "+hhmm"/"+hh:mm" zone that follow the seconds at `i`, into out[k]; false if malformed. */
+function withFractionAndZone(
+  buf: Buffer,
+  i: number,
+  end: number,
+  seconds: number,
+  out: Float64Array,
+  k: number,
+): boolean {
   let fraction = 0;
   let scale = 1;
   if (buf[i] === 46) {
@@ -248,10 +262,11 @@ function withFractionAndZone(buf: Buffer, i: number, end: number, seconds: numbe
     }
   }
   const sign = buf[i];
-  if (sign !== 43 && sign !== 45) return Number.NaN;
+  if (sign !== 43 && sign !== 45) return false;
   const offset = (twoDigits(buf, i + 1) * 60 + twoDigits(buf, buf[i + 3] === 58 ? i + 4 : i + 3)) * 60;
   const value = seconds + fraction / scale - (sign === 43 ? offset : -offset);
-  return Number.isNaN(value) ? Number.NaN : value;
+  out[k] = value;
+  return !Number.isNaN(value);
 }
 
 /** "YYYY-MM-DDThh:mm:ss.ffffff+hhmm" (Suricata's layout) from bytes; NaN for anything else. */
@@ -273,7 +288,7 @@ function suricataTime(buf: Buffer, at: number, end: number): number {
       twoDigits(buf, at + 14),
       twoDigits(buf, at + 17),
     ) / 1000;
-  return withFractionAndZone(buf, at + 19, end, seconds);
+  return withFractionAndZone(buf, at + 19, end, seconds, timeScratch, 0) ? (timeScratch[0] as number) : Number.NaN;
 }
 
 /** Queried names of an EVE dns record: v2 `dns.rrname` for type query, v3 `dns.queries[].rrname`. */
@@ -338,6 +353,7 @@ export class EveParser implements LineParser {
     const index = this.index as SeparatorIndex;
     index.index(buf, from, to);
     const text = index.text;
+    const view = index.view;
     const seps = index.separators;
     const newlines = index.newlines;
     let batch = this.batch;
@@ -370,7 +386,7 @@ export class EveParser implements LineParser {
             plain = false;
             break;
           }
-          const id = keyEndingAt(text, close);
+          const id = keyEndingAt(text, close, view);
           if (id < 0) continue;
           const value = close + 2;
           at[id] = text[value] === QUOTE ? value + 1 : value;
@@ -403,14 +419,14 @@ export class EveParser implements LineParser {
     const proto = protocolAt(buf, at[PROTO] as number);
     const src = ipv4At(buf, at[SRC_IP] as number, end);
     const dst = ipv4At(buf, at[DEST_IP] as number, end);
-    const ts = suricataTimeCached(buf, at[START] as number, end);
-    if (proto === 0 || src < 0 || dst < 0 || Number.isNaN(ts)) return false;
+    const k = batch.size;
+    if (proto === 0 || src < 0 || dst < 0 || !suricataTimeInto(buf, at[START] as number, end, batch.ts, k))
+      return false;
     const isIcmp = proto === Protocol.Icmp;
     const srcPort = isIcmp ? 0 : digitsAt(buf, at[SRC_PORT] as number, end);
     const dstPort = digitsAt(buf, at[isIcmp ? ICMP_TYPE : DEST_PORT] as number, end);
     if (srcPort < 0 || srcPort > 65535 || dstPort < 0 || dstPort > 65535) return false;
-    const k = batch.size++;
-    batch.ts[k] = ts;
+    batch.size++;
     batch.src[k] = src;
     batch.dst[k] = dst;
     batch.srcPort[k] = srcPort;
