@@ -5,7 +5,13 @@ import { formatIPv4, formatIPv6, parseCidr, parseIPv4, parseIPv6, parseIpKey } f
 import { PrefixTrie } from '../../src/core/net/prefix-trie.ts';
 import { createDetector } from '../../src/modules/soc/engine/detector.ts';
 import { IntelIndex } from '../../src/modules/soc/engine/intel-index.ts';
-import { type FlowEvent, type Indicator, type NameEvent, Outcome, Protocol } from '../../src/modules/soc/engine/types.ts';
+import {
+  type FlowEvent,
+  type Indicator,
+  type NameEvent,
+  Outcome,
+  Protocol,
+} from '../../src/modules/soc/engine/types.ts';
 import { parseIntel } from '../../src/modules/soc/intel/parse-intel.ts';
 
 const T0 = 1717218000;

@@ -237,13 +237,13 @@ function kernel(): number[] {
   return vector([...locals, ...body]);
 }
 
-function moduleBytes(): Uint8Array {
+function moduleBytes(): Uint8Array<ArrayBuffer> {
   const type = [1, 0x60, 7, I32, I32, I32, I32, I32, I32, I32, 1, I32];
   const imports = [1, ...vector(utf8('js')), ...vector(utf8('memory')), 0x02, 0x00, 1];
   const functions = [1, 0];
   const globals = [1, I32, 1, ...op.i32Const(0), ...op.end];
   const exports = [2, ...vector(utf8('index')), 0x00, 0, ...vector(utf8('lines')), 0x03, 0];
-  return Uint8Array.from([
+  return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, type),
     ...section(2, imports),

@@ -199,28 +199,36 @@ const ROW_I32 = 4;
  * renumbered when the table grows or drops rows: `epoch` changes then.
  */
 export class SourceTable<T> {
-  i32: Int32Array;
-  f32: Float32Array;
+  // Set by `allocate`, from the constructor and on every rebuild.
+  i32!: Int32Array;
+  f32!: Float32Array;
   /** First time each source was seen (event time, seconds). */
-  firstSeen: Float64Array;
+  firstSeen!: Float64Array;
   /** Window of the source's windowed counts. */
-  window: Int32Array;
-  private cold: Array<T | undefined>;
-  private v6 = new Map<string, number>();
-  private v6Keys = new Map<number, string>();
-  private mask: number;
+  window!: Int32Array;
+  private cold!: Array<T | undefined>;
+  private v6!: Map<string, number>;
+  private v6Keys!: Map<number, string>;
+  private mask!: number;
   size = 0;
   epoch = 0;
 
   constructor(capacity = 1024) {
-    const slots = Math.max(16, 2 ** Math.ceil(Math.log2(capacity)));
+    this.allocate(Math.max(16, 2 ** Math.ceil(Math.log2(capacity))));
+  }
+
+  /** Empty arrays for `slots` rows. */
+  private allocate(slots: number): void {
     const rows = new ArrayBuffer(slots * ROW_I32 * 4);
     this.i32 = new Int32Array(rows);
     this.f32 = new Float32Array(rows);
     this.firstSeen = new Float64Array(slots);
     this.window = new Int32Array(slots);
     this.cold = new Array(slots);
+    this.v6 = new Map();
+    this.v6Keys = new Map();
     this.mask = slots - 1;
+    this.size = 0;
   }
 
   /** The row of an IPv4 key (as u32 or its int32 bits), or -1. */
@@ -305,16 +313,7 @@ export class SourceTable<T> {
     this.forEachRow((row) => {
       if (keep(row)) kept.push(row);
     });
-    const rows = new ArrayBuffer(slots * ROW_I32 * 4);
-    this.i32 = new Int32Array(rows);
-    this.f32 = new Float32Array(rows);
-    this.firstSeen = new Float64Array(slots);
-    this.window = new Int32Array(slots);
-    this.cold = new Array(slots);
-    this.v6 = new Map();
-    this.v6Keys = new Map();
-    this.mask = slots - 1;
-    this.size = 0;
+    this.allocate(slots);
     this.epoch++;
     for (const from of kept) {
       const v6 = old.v6Keys.get(from);

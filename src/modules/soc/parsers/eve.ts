@@ -1,12 +1,11 @@
 // Suricata EVE JSON: flow records become connection attempts, alerts become address-only
 // records with the signature as evidence, dns/tls/http give queried names.
 
-import { linesOfChunk } from '../../../core/io/line-reader.ts';
 import { type IpKey, parseIPv4Bytes, parseIpKey } from '../../../core/net/ip.ts';
 import { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
-import { FlowBatch } from '../engine/flow-batch.ts';
+import type { FlowBatch } from '../engine/flow-batch.ts';
 import { type FlowEvent, type NameEvent, type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
-import { address, chunkOfLines, flushFlowBatch, portNumber, protocolNumber, timestampSeconds } from './fields.ts';
+import { address, flushFlowBatch, IndexedLineParser, portNumber, protocolNumber, timestampSeconds } from './fields.ts';
 import type { LineParser, ParseSink } from './types.ts';
 
 type JsonRecord = Record<string, unknown>;
@@ -300,19 +299,15 @@ function dnsQueries(dns: JsonRecord): string[] {
   return [];
 }
 
-export class EveParser implements LineParser {
+/** Suricata EVE; `chunk` reads the closing quotes of keys (and backslashes) through the separator index. */
+export class EveParser extends IndexedLineParser implements LineParser {
   records = 0;
   skipped = 0;
   private readonly flow: FlowEvent;
   private readonly at = new Int32Array(flowKeys.length);
-  /** Closing quotes of keys, backslashes and newlines of `chunk`'s lines; null without WebAssembly SIMD. */
-  private readonly index = SeparatorIndex.create({ byte: QUOTE, followedBy: 58, also: BACKSLASH });
-  private batch: FlowBatch | null = null;
 
-  constructor(
-    private readonly input: string,
-    private readonly sink: ParseSink,
-  ) {
+  constructor(input: string, sink: ParseSink) {
+    super(input, sink, SeparatorIndex.create({ byte: QUOTE, followedBy: 58, also: BACKSLASH }));
     this.flow = {
       kind: 'flow',
       input,
@@ -327,41 +322,17 @@ export class EveParser implements LineParser {
     };
   }
 
-  /**
-   * Many lines at once: plain IPv4 flow records go to the sink in columnar batches, read from
-   * a separator index of their keys (closing quotes followed by `:`, found by WebAssembly SIMD,
-   * see separator-index.ts), so the bytes between keys are never walked in JavaScript; every
-   * other line takes `line` (which also reports errors).
-   */
-  chunk(buf: Buffer, start: number, end: number, lineNumber: number): number {
-    let n = lineNumber;
-    if (!this.sink.flows || !this.index) return linesOfChunk(buf, start, end, n, (b, s, e, l) => this.line(b, s, e, l));
-    n = chunkOfLines(
-      buf,
-      start,
-      end,
-      n,
-      (b, s, e, l) => this.line(b, s, e, l),
-      (b, f, t, l) => this.indexedLines(b, f, t, l),
-    );
-    flushFlowBatch(this.sink, this.batch);
-    return n;
-  }
-
-  /** The lines of buf[from, to) (whole lines), through the key index. */
-  private indexedLines(buf: Buffer, from: number, to: number, lineNumber: number): number {
-    const index = this.index as SeparatorIndex;
-    index.index(buf, from, to);
+  protected indexedLines(
+    buf: Buffer,
+    from: number,
+    lineNumber: number,
+    index: SeparatorIndex,
+    batch: FlowBatch,
+  ): number {
     const text = index.text;
     const view = index.view;
     const seps = index.separators;
     const newlines = index.newlines;
-    let batch = this.batch;
-    if (!batch) {
-      batch = new FlowBatch();
-      batch.input = this.input;
-      this.batch = batch;
-    }
     const at = this.at;
     let n = lineNumber;
     let first = 0;

@@ -1,9 +1,12 @@
-import type { FlowBatch } from '../engine/flow-batch.ts';
-import type { ParseSink } from './types.ts';
-// Field conversions shared by several log formats.
+// Field conversions shared by several log formats, and the chunked reading of the parsers that
+// use the separator index.
 
+import { linesOfChunk } from '../../../core/io/line-reader.ts';
 import { type IpKey, parseIpKey } from '../../../core/net/ip.ts';
+import type { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
+import { FlowBatch } from '../engine/flow-batch.ts';
 import { type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
+import type { ParseSink } from './types.ts';
 
 /** Protocol name or number as logged ("tcp", "TCP", "6", "IPv6-ICMP") → IANA number, -1 if unknown. */
 export function protocolNumber(value: unknown): number {
@@ -80,31 +83,61 @@ export function flushFlowBatch(sink: ParseSink, batch: FlowBatch | null): void {
   }
 }
 
-/** Bytes indexed at a time by `chunkOfLines`: the copy and its separators stay in L2 cache. */
+/** Bytes indexed at a time by `IndexedLineParser.chunk`: the copy and its separators stay in L2 cache. */
 const INDEX_WINDOW = 256 * 1024;
 
 /**
- * `LineParser.chunk` for parsers that read whole lines through a separator index: an
- * unterminated tail goes through `line` on its own, the rest through `lines` in windows of
- * whole lines of about `INDEX_WINDOW` bytes. Returns the number of the last line.
+ * A parser whose `chunk` reads whole lines through a separator index (see separator-index.ts)
+ * and hands IPv4 flows over in columnar batches. Subclasses read one indexed window of lines
+ * (`indexedLines`) and any single line (`line`, which also reports errors); without WebAssembly
+ * SIMD, or for a sink without a columnar path, every line goes through `line`.
  */
-export function chunkOfLines(
-  buf: Buffer,
-  start: number,
-  end: number,
-  lineNumber: number,
-  line: (buf: Buffer, start: number, end: number, lineNumber: number) => void,
-  lines: (buf: Buffer, from: number, to: number, lineNumber: number) => number,
-): number {
-  let n = lineNumber;
-  let whole = end;
-  if (end > start && buf[end - 1] !== 10) whole = Math.max(start, buf.lastIndexOf(10, end - 1) + 1);
-  for (let at = start; at < whole; ) {
-    let stop = at + INDEX_WINDOW >= whole ? whole : buf.lastIndexOf(10, at + INDEX_WINDOW - 1) + 1;
-    if (stop <= at) stop = buf.indexOf(10, at + INDEX_WINDOW - 1) + 1;
-    n = lines(buf, at, stop, n);
-    at = stop;
+export abstract class IndexedLineParser {
+  protected batch: FlowBatch | null = null;
+
+  constructor(
+    protected readonly input: string,
+    protected readonly sink: ParseSink,
+    private readonly index: SeparatorIndex | null,
+  ) {}
+
+  abstract line(buf: Buffer, start: number, end: number, lineNumber: number): void;
+
+  /**
+   * The lines of a window whose bytes `index` has just indexed (buf[from, …) in the input), flows
+   * into `batch`, numbered after `lineNumber`; returns the number of the last line.
+   */
+  protected abstract indexedLines(
+    buf: Buffer,
+    from: number,
+    lineNumber: number,
+    index: SeparatorIndex,
+    batch: FlowBatch,
+  ): number;
+
+  chunk(buf: Buffer, start: number, end: number, lineNumber: number): number {
+    const index = this.index;
+    const line = (b: Buffer, s: number, e: number, l: number) => this.line(b, s, e, l);
+    if (!this.sink.flows || !index) return linesOfChunk(buf, start, end, lineNumber, line);
+    let batch = this.batch;
+    if (!batch) {
+      batch = new FlowBatch();
+      batch.input = this.input;
+      this.batch = batch;
+    }
+    let n = lineNumber;
+    // An unterminated tail (not the promised whole lines) goes through `line` on its own.
+    let whole = end;
+    if (end > start && buf[end - 1] !== 10) whole = Math.max(start, buf.lastIndexOf(10, end - 1) + 1);
+    for (let at = start; at < whole; ) {
+      let stop = at + INDEX_WINDOW >= whole ? whole : buf.lastIndexOf(10, at + INDEX_WINDOW - 1) + 1;
+      if (stop <= at) stop = buf.indexOf(10, at + INDEX_WINDOW - 1) + 1;
+      index.index(buf, at, stop);
+      n = this.indexedLines(buf, at, n, index, batch);
+      at = stop;
+    }
+    flushFlowBatch(this.sink, batch);
+    if (whole < end) this.line(buf, whole, buf[end - 1] === 13 ? end - 1 : end, ++n);
+    return n;
   }
-  if (whole < end) line(buf, whole, buf[end - 1] === 13 ? end - 1 : end, ++n);
-  return n;
 }

@@ -2,12 +2,11 @@
 // dns/ssl/http logs for names, any other log with id.* fields as address-only records.
 // Headers (#separator, #unset_field, #path, #fields) may repeat, e.g. in concatenated logs.
 
-import { linesOfChunk } from '../../../core/io/line-reader.ts';
 import { type IpKey, parseIPv4Bytes, parseIpKey } from '../../../core/net/ip.ts';
 import { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
-import { FlowBatch } from '../engine/flow-batch.ts';
+import type { FlowBatch } from '../engine/flow-batch.ts';
 import { type FlowEvent, type NameEvent, Outcome } from '../engine/types.ts';
-import { chunkOfLines, flushFlowBatch } from './fields.ts';
+import { flushFlowBatch, IndexedLineParser } from './fields.ts';
 import type { LineParser, ParseSink } from './types.ts';
 import { connOutcome, type ZeekLog, zeekLogKind, zeekProtocol } from './zeek-records.ts';
 
@@ -106,7 +105,8 @@ function unescapeZeek(text: string): string {
     : text;
 }
 
-export class ZeekTsvParser implements LineParser {
+/** Zeek TSV logs; `chunk` reads tabs and newlines through the separator index. */
+export class ZeekTsvParser extends IndexedLineParser implements LineParser {
   records = 0;
   private separator = 9;
   private unset = '-';
@@ -120,14 +120,9 @@ export class ZeekTsvParser implements LineParser {
   private readonly flow: FlowEvent;
   private readonly nameEvent: NameEvent;
   private readonly scratch = new Float64Array(1);
-  /** Tabs and newlines of `chunk`'s lines; null without WebAssembly SIMD (then lines go one by one). */
-  private readonly index = SeparatorIndex.create({ byte: 9 });
-  private batch: FlowBatch | null = null;
 
-  constructor(
-    private readonly input: string,
-    private readonly sink: ParseSink,
-  ) {
+  constructor(input: string, sink: ParseSink) {
+    super(input, sink, SeparatorIndex.create({ byte: 9 }));
     const origin = { input, line: 0, ts: 0, src: 0, dst: 0, srcPort: 0, dstPort: 0 };
     this.flow = { ...origin, kind: 'flow', proto: 0, outcome: Outcome.Unknown };
     this.nameEvent = { ...origin, kind: 'dns', name: '' };
@@ -222,40 +217,16 @@ export class ZeekTsvParser implements LineParser {
     this.sink.emit(event);
   }
 
-  /**
-   * Many lines at once: conn.log records with IPv4 addresses are read field by field through a
-   * separator index (tabs and newlines found by WebAssembly SIMD, see separator-index.ts) and go
-   * to the sink in columnar batches; anything else (headers, other logs, IPv6, malformed lines)
-   * takes `line`, which also reports errors.
-   */
-  chunk(buf: Buffer, start: number, end: number, lineNumber: number): number {
-    let n = lineNumber;
-    if (!this.sink.flows || !this.index) return linesOfChunk(buf, start, end, n, (b, s, e, l) => this.line(b, s, e, l));
-    n = chunkOfLines(
-      buf,
-      start,
-      end,
-      n,
-      (b, s, e, l) => this.line(b, s, e, l),
-      (b, f, t, l) => this.indexedLines(b, f, t, l),
-    );
-    flushFlowBatch(this.sink, this.batch);
-    return n;
-  }
-
-  /** The lines of buf[from, to) (whole lines), through the separator index. */
-  private indexedLines(buf: Buffer, from: number, to: number, lineNumber: number): number {
-    const index = this.index as SeparatorIndex;
-    index.index(buf, from, to);
+  protected indexedLines(
+    buf: Buffer,
+    from: number,
+    lineNumber: number,
+    index: SeparatorIndex,
+    batch: FlowBatch,
+  ): number {
     const text = index.text;
     const seps = index.separators;
     const newlines = index.newlines;
-    let batch = this.batch;
-    if (!batch) {
-      batch = new FlowBatch();
-      batch.input = this.input;
-      this.batch = batch;
-    }
     let n = lineNumber;
     // Field k of the current line spans [k === 0 ? lineStart : seps[first + k - 1] + 1, seps[first + k]).
     let first = 0;
