@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/core/db/client.ts';
@@ -26,19 +26,7 @@ import {
   startStreamWorker,
 } from '../../src/modules/soc/stream/worker.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
-
-const NATS_URL = process.env.KHIEN_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-
-async function natsConnection(): Promise<NatsConnection | null> {
-  try {
-    return await connect({ servers: NATS_URL, timeout: 2000, name: 'khien-test' });
-  } catch (e) {
-    const message = `no server at ${NATS_URL.replace('nats://', '')} (${(e as Error).message})`;
-    if (process.env.KHIEN_REQUIRE_ALL === '1') throw new Error(`NATS required (KHIEN_REQUIRE_ALL=1) but ${message}`);
-    console.warn(`SKIPPED: NATS tests — ${message}`);
-    return null;
-  }
-}
+import { natsConnection } from '../support/nats.ts';
 
 describe('event batch codec', () => {
   const flow: FlowEvent = {

@@ -44,6 +44,10 @@ export interface EventPublisher {
   /** Sends partial batches and waits until the stream has acknowledged everything. */
   flush(): Promise<void>;
   readonly stats: PublisherStats;
+  /** Publishes awaiting the server's acknowledgement (a source that cannot wait, like UDP, drops beyond a limit). */
+  readonly backlog: number;
+  /** The first failed publish, if any: later publishes are not attempted by `ready` callers. */
+  readonly failure: Error | null;
 }
 
 const PUBLISH_ATTEMPTS = 3;
@@ -96,6 +100,12 @@ export async function createEventPublisher(nc: NatsConnection, opts: PublisherOp
 
   return {
     stats,
+    get backlog() {
+      return inFlight.size;
+    },
+    get failure() {
+      return failure;
+    },
     push(event) {
       const p = partitionOf(event.src, partitions);
       const encoder = encoders[p] as BatchEncoder;

@@ -7,6 +7,7 @@ import { fail, withDatabase } from '../../../cli/context.ts';
 import { loadConfig } from '../../../core/config.ts';
 import { logFormats } from '../parsers/formats.ts';
 import type { LogFormat } from '../parsers/types.ts';
+import { startEdgeCollector } from './collect.ts';
 import { defaultStreamLimits, defaultStreamNames, type StreamNames } from './nats.ts';
 import { createEventPublisher, publishLogFiles } from './publish.ts';
 import { startStreamWorker } from './worker.ts';
@@ -28,6 +29,12 @@ const names = (o: NameOptions): Partial<StreamNames> => ({
   subjectPrefix: o.subjectPrefix,
   ...(o.durablePrefix ? { durablePrefix: o.durablePrefix } : {}),
 });
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`cổng không hợp lệ / bad port: ${value}`);
+  return n;
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -114,6 +121,76 @@ export function registerStreamCommands(soc: Command): void {
         fail((e as Error).message);
       } finally {
         await nc.drain();
+      }
+    },
+  );
+
+  nameOptions(
+    soc
+      .command('collect')
+      .description(
+        'Thu NetFlow v5/v9/IPFIX (UDP) và syslog tường lửa (UDP+TCP) tại biên, gửi vào NATS JetStream cho các worker / ' +
+          'edge collector: receive NetFlow/IPFIX and firewall syslog and publish the events to NATS JetStream for ' +
+          '`khien soc worker`; runs until SIGINT/SIGTERM',
+      )
+      .requiredOption('--nats <url>', 'máy chủ NATS / NATS server URL')
+      .option('--partitions <n>', 'số phân vùng (như worker) / partition count', positiveInt, 4)
+      .option('--netflow-port <port>', 'cổng UDP NetFlow/IPFIX / NetFlow UDP port', port)
+      .option('--syslog-port <port>', 'cổng syslog UDP+TCP / syslog UDP and TCP port', port)
+      .option('--host <address>', 'địa chỉ lắng nghe / listen address', '0.0.0.0')
+      .option(
+        '--max-backlog <n>',
+        'số lần gửi chờ xác nhận trước khi bỏ sự kiện (UDP không chờ được) / unacknowledged publishes before events are dropped',
+        positiveInt,
+        256,
+      ),
+  ).action(
+    async (
+      o: NameOptions & {
+        nats: string;
+        partitions: number;
+        netflowPort?: number;
+        syslogPort?: number;
+        host: string;
+        maxBacklog: number;
+      },
+    ) => {
+      if (o.netflowPort === undefined && o.syslogPort === undefined)
+        fail('cần --netflow-port hoặc --syslog-port / give --netflow-port or --syslog-port');
+      const nc = await connect({ servers: o.nats, name: 'khien-collect' }).catch((e: Error) =>
+        fail(`NATS ${o.nats}: ${e.message}`),
+      );
+      try {
+        const collector = await startEdgeCollector(nc, {
+          partitions: o.partitions,
+          names: names(o),
+          host: o.host,
+          netflowPort: o.netflowPort,
+          syslogPort: o.syslogPort,
+          maxBacklog: o.maxBacklog,
+        });
+        console.log(
+          `Đang thu / collecting: NetFlow UDP ${collector.netflowPort ?? '-'}, syslog UDP ${collector.syslogUdpPort ?? '-'} TCP ${collector.syslogTcpPort ?? '-'} → ${o.stream}`,
+        );
+        const report = setInterval(() => {
+          const { published, dropped, rejected } = collector.stats;
+          console.log(`  ${published} đã gửi / published, ${dropped} bỏ / dropped, ${rejected} lỗi / rejected`);
+          if (collector.failure) console.error(`  NATS: ${collector.failure.message}`);
+        }, 60_000);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        clearInterval(report);
+        await collector.close();
+        const { published, dropped, rejected } = collector.stats;
+        console.log(
+          `Đã dừng / stopped: ${published} đã gửi / published, ${dropped} bỏ / dropped, ${rejected} lỗi / rejected`,
+        );
+      } catch (e) {
+        fail((e as Error).message);
+      } finally {
+        await nc.drain().catch(() => {});
       }
     },
   );

@@ -1,0 +1,78 @@
+// Edge collector: the NetFlow/IPFIX and syslog listeners of the server, publishing to NATS JetStream instead of
+// detecting in-process, so sensors near the traffic feed the central workers (`khien soc worker`).
+
+import type { NatsConnection } from '@nats-io/transport-node';
+import { startNetflowCollector } from '../collectors/netflow.ts';
+import { startSyslogCollector } from '../collectors/syslog.ts';
+import type { SocEvent } from '../engine/types.ts';
+import type { StreamNames } from './nats.ts';
+import { createEventPublisher } from './publish.ts';
+
+export interface EdgeCollectorOptions {
+  partitions: number;
+  names?: Partial<StreamNames>;
+  host: string;
+  netflowPort?: number;
+  syslogPort?: number;
+  /** Partial batches leave after this long without filling, so a quiet sensor's events are not held back. */
+  lingerMs?: number;
+  /** Unacknowledged publishes beyond which events are dropped and counted: UDP senders cannot be told to wait. */
+  maxBacklog?: number;
+}
+
+export interface EdgeCollectorStats {
+  published: number;
+  /** Dropped because the stream did not keep up or a publish failed (see `failure`). */
+  dropped: number;
+  /** Syslog messages that could not be parsed. */
+  rejected: number;
+}
+
+export async function startEdgeCollector(nc: NatsConnection, opts: EdgeCollectorOptions) {
+  const maxBacklog = opts.maxBacklog ?? 256;
+  const publisher = await createEventPublisher(nc, {
+    partitions: opts.partitions,
+    names: opts.names,
+    lingerMs: opts.lingerMs ?? 1000,
+    maxInFlight: maxBacklog,
+  });
+  const stats: EdgeCollectorStats = { published: 0, dropped: 0, rejected: 0 };
+  const push = (event: SocEvent) => {
+    if (publisher.failure || publisher.backlog >= maxBacklog) {
+      stats.dropped++;
+      return;
+    }
+    publisher.push(event);
+    stats.published++;
+  };
+  const netflow =
+    opts.netflowPort !== undefined
+      ? await startNetflowCollector({ port: opts.netflowPort, host: opts.host, onFlow: push })
+      : null;
+  const syslog =
+    opts.syslogPort !== undefined
+      ? await startSyslogCollector({
+          port: opts.syslogPort,
+          host: opts.host,
+          onEvent: push,
+          onReject: () => {
+            stats.rejected++;
+          },
+        })
+      : null;
+  return {
+    netflowPort: netflow?.port,
+    syslogUdpPort: syslog?.udpPort,
+    syslogTcpPort: syslog?.tcpPort,
+    stats,
+    get failure() {
+      return publisher.failure;
+    },
+    /** Stops listening and waits until the stream has acknowledged every published event. */
+    async close() {
+      await netflow?.close();
+      await syslog?.close();
+      await publisher.flush();
+    },
+  };
+}
