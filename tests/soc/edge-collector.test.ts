@@ -25,7 +25,11 @@ const conn = await natsConnection();
 describe.skipIf(!conn)('edge collector → NATS JetStream → stream worker', async () => {
   if (!conn) return;
   const id = randomBytes(4).toString('hex');
-  const names: StreamNames = { stream: `KHIEN_EDGE_${id}`, subjectPrefix: `khien.edge.${id}`, durablePrefix: 'khien-p' };
+  const names: StreamNames = {
+    stream: `KHIEN_EDGE_${id}`,
+    subjectPrefix: `khien.edge.${id}`,
+    durablePrefix: 'khien-p',
+  };
   const jsm = await jetstreamManager(conn);
   const database = await openTestDatabase('pglite');
   afterAll(async () => {
