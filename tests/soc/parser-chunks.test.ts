@@ -172,7 +172,26 @@ function breakEve(random: Random, line: string): string {
   }
 }
 
+describe('a line longer than the index takes', () => {
+  it('goes through line() on its own, between indexed ones', () => {
+    const huge = `{"x":"${'a'.repeat(5 * 1024 * 1024)}"}`;
+    const text = Buffer.from(['{"a":1}', huge, '{"b":2}', ''].join('\n'));
+    const fast = collect(EveParser, true, text);
+    expect(fast.rejected).toEqual(collect(EveParser, false, text).rejected);
+    expect(fast.lines).toBe(3);
+    expect(fast.rejected.map(([line]) => line)).toEqual([1, 2, 3]);
+  });
+});
+
 describe('EVE chunks through the key index', () => {
+  it('malformed lines whose first key closes within 4 bytes are rejected, not a crash', () => {
+    const text = Buffer.from(['{"a":1}', '{"":1}', '{":"}', '{"src_ip":"10.0.0.1"}', ''].join('\n'));
+    const fast = collect(EveParser, true, text);
+    const slow = collect(EveParser, false, text);
+    expect(fast.rejected).toEqual(slow.rejected);
+    expect(fast.rejected.map(([line]) => line)).toEqual([1, 2, 3, 4]);
+  });
+
   it('read the same events and rejections as line by line, over many windows', () => {
     const random = new Random(12);
     const lines: string[] = [];

@@ -47,6 +47,8 @@ describe('SeparatorIndex (WebAssembly SIMD)', () => {
   it('agrees with a byte-by-byte scan on random inputs of every length around the 64-byte blocks', () => {
     const random = seededRandom(7);
     const keys = SeparatorIndex.create(jsonKeys) as SeparatorIndex;
+    const quotesBeforeColons: SeparatorBytes = { byte: 34, followedBy: 58 };
+    const colons = SeparatorIndex.create(quotesBeforeColons) as SeparatorIndex;
     for (let length = 0; length < 300; length++) {
       // Mostly separators in some inputs, none in others, bytes ≥ 128 too.
       const density = random();
@@ -57,6 +59,8 @@ describe('SeparatorIndex (WebAssembly SIMD)', () => {
       expect(found(index)).toEqual(expected(bytes, tabs));
       keys.index(bytes, 0, length);
       expect(found(keys)).toEqual(expected(bytes, jsonKeys));
+      colons.index(bytes, 0, length);
+      expect(found(colons)).toEqual(expected(bytes, quotesBeforeColons));
     }
   });
 

@@ -329,7 +329,8 @@ export class SeparatorIndex {
       this.separators.byteOffset,
       this.newlines.byteOffset,
       byte,
-      also ?? byte,
+      // Without `also`, the second byte is the newline, which is found anyway.
+      also ?? 10,
       followedBy ?? 0,
       followedBy === undefined ? 1 : 0,
     );

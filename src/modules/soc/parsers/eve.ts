@@ -125,7 +125,8 @@ function keyAt(buf: Uint8Array, close: number, id: number): boolean {
 
 /** The wanted key whose closing quote is at `close` (the text before it is `"key`), or -1. */
 function keyEndingAt(buf: Uint8Array, close: number, view?: DataView): number {
-  const t = view ? view.getInt32(close - 4, true) : tail(buf, close);
+  // A key closing in the first 4 bytes of the text (a malformed line) has no 4-byte tail to load.
+  const t = view && close >= 4 ? view.getInt32(close - 4, true) : tail(buf, close);
   for (let slot = tailSlot(t); tails[slot] !== 0; slot = (slot + 1) & (TAIL_SLOTS - 1)) {
     if (tails[slot] !== t) continue;
     const first = tailKeys[2 * slot] as number;

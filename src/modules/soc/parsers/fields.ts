@@ -85,6 +85,8 @@ export function flushFlowBatch(sink: ParseSink, batch: FlowBatch | null): void {
 
 /** Bytes indexed at a time by `IndexedLineParser.chunk`: the copy and its separators stay in L2 cache. */
 const INDEX_WINDOW = 256 * 1024;
+/** A longer line goes through `line` alone: the index would need 9 times its size. */
+const MAX_INDEXED_LINE = 4 * 1024 * 1024;
 
 /**
  * A parser whose `chunk` reads whole lines through a separator index (see separator-index.ts)
@@ -131,7 +133,16 @@ export abstract class IndexedLineParser {
     if (end > start && buf[end - 1] !== 10) whole = Math.max(start, buf.lastIndexOf(10, end - 1) + 1);
     for (let at = start; at < whole; ) {
       let stop = at + INDEX_WINDOW >= whole ? whole : buf.lastIndexOf(10, at + INDEX_WINDOW - 1) + 1;
-      if (stop <= at) stop = buf.indexOf(10, at + INDEX_WINDOW - 1) + 1;
+      if (stop <= at) {
+        // One line longer than a window.
+        stop = buf.indexOf(10, at + INDEX_WINDOW - 1) + 1;
+        if (stop - at > MAX_INDEXED_LINE) {
+          flushFlowBatch(this.sink, batch);
+          this.line(buf, at, buf[stop - 2] === 13 ? stop - 2 : stop - 1, ++n);
+          at = stop;
+          continue;
+        }
+      }
       index.index(buf, at, stop);
       n = this.indexedLines(buf, at, n, index, batch);
       at = stop;
