@@ -161,6 +161,53 @@ describe('analyzeStreams with threads > 1', async () => {
     expect(one.findings.scanners.map((s) => s.ip)).toEqual(['198.51.100.8']);
   });
 
+  it('a #path after #fields and thousands of comment lines: every chunk reads the same headers as one thread', async () => {
+    const fields = ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'conn_state'];
+    const text = [
+      '#separator \\x09',
+      `#fields\t${fields.join('\t')}`,
+      '#path\tmyconn',
+      ...Array.from({ length: 3000 }, (_, i) => `#c${i} comment`),
+      ...Array.from(
+        { length: 300 },
+        (_, i) =>
+          `1717218${i % 10}00.${i}\t198.51.100.${i % 10}\t40000\t10.3.${Math.floor(i / 100)}.${i % 100}\t445\ttcp\tS0`,
+      ),
+    ].join('\n');
+    const one = await sameAsOneThread(() => [{ name: 'path.log', stream: Readable.from([text]) }], {
+      format: 'zeek-tsv',
+      chunkBytes: 200,
+    });
+    expect(one.events).toBe(300);
+    expect(one.findings.stats.failedAttempts).toBe(300);
+    expect(one.findings.scanners).toHaveLength(10);
+  });
+
+  it('beyond maxFindings, the same first scanners are kept as with one thread', async () => {
+    const fields = ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'conn_state'];
+    // 60 outside sources, one after another, each failing on 30 addresses of port 445.
+    const lines = Array.from({ length: 60 * 30 }, (_, i) => {
+      const source = Math.floor(i / 30);
+      return `${1717218000 + i}.5\t198.51.100.${source}\t40000\t10.4.${source}.${i % 30}\t445\ttcp\tS0`;
+    });
+    const text = [`#fields\t${fields.join('\t')}`, ...lines].join('\n');
+    const run = (threads: number) =>
+      analyzeStreams([{ name: 'many.log', stream: Readable.from([text]) }], {
+        format: 'zeek-tsv',
+        config: { maxFindings: 20 },
+        chunkBytes: 2000,
+        threads,
+      });
+    const one = await run(1);
+    const kept = one.findings.scanners.map((s) => s.ip);
+    expect(kept).toEqual(Array.from({ length: 20 }, (_, s) => `198.51.100.${s}`));
+    for (const threads of [2, 3]) {
+      const many = await run(threads);
+      expect(many.findings.scanners, `threads ${threads}`).toEqual(one.findings.scanners);
+      expect(many.findings.stats.droppedFindings, `threads ${threads}`).toBeGreaterThanOrEqual(40);
+    }
+  });
+
   it('a gzip file and a stream cut anywhere: the same result', async () => {
     const gzipPath = join(dir, 'conn.log.gz');
     writeFileSync(gzipPath, gzipSync(concatenated));

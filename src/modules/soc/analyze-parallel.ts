@@ -46,14 +46,15 @@ const ONE_PARSER: ReadonlySet<LogFormat> = new Set(['nfdump-csv']);
 
 /**
  * The engine config of one of n partitions. Each sees about 1/n of the sources and of the
- * (source, target) pairs, so 1/n of the source table, of the findings and of the first-contact
- * filter keeps the total memory of one detector and the same memory horizon (how long a first
- * contact is remembered).
+ * (source, target) pairs, so 1/n of the source table and of the first-contact filter keeps the
+ * total memory of one detector and the same memory horizon (how long a first contact is
+ * remembered); near those limits, evictions and filter false positives fall differently than
+ * with one thread. Findings are capped per partition at the full `maxFindings` and the merge
+ * keeps the first ones, as one detector would.
  */
 export function partitionConfig(config: EngineConfig, n: number): EngineConfig {
   return {
     ...config,
-    maxFindings: Math.ceil(config.maxFindings / n),
     scan: {
       ...config.scan,
       maxTrackedSources: Math.ceil(config.scan.maxTrackedSources / n),
@@ -110,7 +111,7 @@ export async function analyzeInParallel(
         .map(({ index: _, ...error }) => error),
       findings: mergeFindings(
         done.map((d) => d.findings),
-        config.evidenceSamples,
+        config,
         (name) => order.get(name) ?? 0,
       ),
     };
@@ -167,6 +168,9 @@ function formatDetector(name: string, reject: (line: number, reason: string) => 
   return auto;
 }
 
+/** The Zeek TSV directives ZeekTsvParser keeps state from. */
+const STATEFUL_HEADERS = new Set(['#separator', '#unset_field', '#empty_field', '#path', '#fields']);
+
 /**
  * Zeek TSV header lines in force at a point of an input: replayed into a parser, they put it in
  * the state in which it would read the next line in sequence.
@@ -183,6 +187,8 @@ class ZeekHeaders {
 
   add(text: string, line: number): void {
     const directive = /^\S*/.exec(text)?.[0] ?? '';
+    // Only what changes how later lines are read: comments and #open/#close would pile up otherwise.
+    if (!STATEFUL_HEADERS.has(directive)) return;
     if (directive === '#fields') {
       this.fieldsContext = [this.latest.get('#separator'), this.latest.get('#path')].filter(
         (header): header is HeaderLine => header !== undefined,

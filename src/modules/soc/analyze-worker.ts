@@ -189,6 +189,8 @@ function parseChunk(message: ChunkMessage): void {
     };
   }
   const parser = parsing.parser;
+  // The headers in force at this chunk, on a parser that forgot those of its previous chunk.
+  parser.restart?.();
   replaying = true;
   for (const header of message.headers) {
     const line = Buffer.from(header.text, 'latin1');

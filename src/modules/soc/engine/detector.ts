@@ -95,9 +95,10 @@ export function createDetector(options: DetectorOptions = {}): Detector {
  */
 export function mergeFindings(
   parts: Findings[],
-  evidenceSamples: number,
+  config: Pick<EngineConfig, 'evidenceSamples' | 'maxFindings'>,
   inputOrder: (input: string) => number,
 ): Findings {
+  const { evidenceSamples, maxFindings } = config;
   // A finding's first evidence sample is the event that created it (every finding has one unless
   // evidenceSamples is 0, when the order of the parts decides).
   const earlier = (a: EvidenceSample | undefined, b: EvidenceSample | undefined): number =>
@@ -122,13 +123,18 @@ export function mergeFindings(
   const stats = { ...(parts[0] as Findings).stats };
   for (const part of parts.slice(1))
     for (const key of Object.keys(stats) as Array<keyof DetectorStats>) stats[key] += part.stats[key];
+  const scanners = parts
+    .flatMap((part) => part.scanners)
+    .sort((a, b) => a.detectedAt - b.detectedAt || earlier(a.evidence[0], b.evidence[0]));
+  const maliciousContacts = [...contacts.values()].sort(
+    (a, b) => a.firstSeen - b.firstSeen || earlier(a.evidence[0], b.evidence[0]),
+  );
+  // Each part kept up to maxFindings of each kind: the whole run keeps the first ones.
+  stats.droppedFindings +=
+    Math.max(0, scanners.length - maxFindings) + Math.max(0, maliciousContacts.length - maxFindings);
   return {
-    scanners: parts
-      .flatMap((part) => part.scanners)
-      .sort((a, b) => a.detectedAt - b.detectedAt || earlier(a.evidence[0], b.evidence[0])),
-    maliciousContacts: [...contacts.values()].sort(
-      (a, b) => a.firstSeen - b.firstSeen || earlier(a.evidence[0], b.evidence[0]),
-    ),
+    scanners: scanners.slice(0, maxFindings),
+    maliciousContacts: maliciousContacts.slice(0, maxFindings),
     stats,
   };
 }

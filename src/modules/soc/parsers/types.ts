@@ -33,6 +33,8 @@ export interface LineParser {
    * `lineNumber + 1`), the same as `line` for each; returns the number of the last line.
    */
   chunk?(buf: Buffer, start: number, end: number, lineNumber: number): number;
+  /** Optional: forgets header state (Zeek `#separator`, `#fields`…), as at the start of an input, before headers are replayed. */
+  restart?(): void;
 }
 
 export type LogFormat = 'zeek-tsv' | 'zeek-json' | 'eve' | 'nfdump-csv' | 'syslog';

@@ -128,6 +128,16 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
     this.nameEvent = { ...origin, kind: 'dns', name: '' };
   }
 
+  restart(): void {
+    this.separator = 9;
+    this.unset = '-';
+    this.empty = '(empty)';
+    this.path = undefined;
+    this.fieldNames = null;
+    this.columns = null;
+    this.log = 'other';
+  }
+
   line(buf: Buffer, start: number, end: number, lineNumber: number): void {
     if (start === end) return;
     if (buf[start] === HASH) {
