@@ -18,12 +18,16 @@ export interface EdgeCollectorOptions {
   lingerMs?: number;
   /** Unacknowledged publishes beyond which events are dropped and counted: UDP senders cannot be told to wait. */
   maxBacklog?: number;
+  publishTimeoutMs?: number;
 }
 
 export interface EdgeCollectorStats {
+  /** Events handed to the publisher. */
   published: number;
-  /** Dropped because the stream did not keep up or a publish failed (see `failure`). */
+  /** Events dropped because too many publishes awaited acknowledgement (the stream did not keep up). */
   dropped: number;
+  /** Published events whose message failed after its retries (NATS down, stream full); later ones are still sent. */
+  failed: number;
   /** Syslog messages that could not be parsed. */
   rejected: number;
 }
@@ -35,15 +39,17 @@ export async function startEdgeCollector(nc: NatsConnection, opts: EdgeCollector
     names: opts.names,
     lingerMs: opts.lingerMs ?? 1000,
     maxInFlight: maxBacklog,
+    publishTimeoutMs: opts.publishTimeoutMs,
   });
-  const stats: EdgeCollectorStats = { published: 0, dropped: 0, rejected: 0 };
+  const counts = { published: 0, dropped: 0, rejected: 0 };
   const push = (event: SocEvent) => {
-    if (publisher.failure || publisher.backlog >= maxBacklog) {
-      stats.dropped++;
+    // A failed publish does not stop the collector: the connection reconnects and later events go out.
+    if (publisher.backlog >= maxBacklog) {
+      counts.dropped++;
       return;
     }
     publisher.push(event);
-    stats.published++;
+    counts.published++;
   };
   const netflow =
     opts.netflowPort !== undefined
@@ -56,23 +62,30 @@ export async function startEdgeCollector(nc: NatsConnection, opts: EdgeCollector
           host: opts.host,
           onEvent: push,
           onReject: () => {
-            stats.rejected++;
+            counts.rejected++;
           },
+        }).catch(async (e: Error) => {
+          // Port taken: the NetFlow socket already open is not left behind.
+          await netflow?.close();
+          throw e;
         })
       : null;
   return {
     netflowPort: netflow?.port,
     syslogUdpPort: syslog?.udpPort,
     syslogTcpPort: syslog?.tcpPort,
-    stats,
+    get stats(): EdgeCollectorStats {
+      return { ...counts, failed: publisher.stats.failedEvents };
+    },
+    /** The first failed publish, if any (see `stats.failed`). */
     get failure() {
       return publisher.failure;
     },
-    /** Stops listening and waits until the stream has acknowledged every published event. */
+    /** Stops listening and waits until every published event is acknowledged or has failed (then in `stats.failed`). */
     async close() {
       await netflow?.close();
       await syslog?.close();
-      await publisher.flush();
+      await publisher.flush().catch(() => {});
     },
   };
 }

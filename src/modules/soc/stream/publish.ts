@@ -28,12 +28,16 @@ export interface PublisherOptions {
   maxInFlight?: number;
   /** Partial batches are sent after this many ms without filling (live collectors); 0: only on flush. */
   lingerMs?: number;
+  /** How long one publish waits for the stream's acknowledgement (NATS client default otherwise). */
+  publishTimeoutMs?: number;
 }
 
 export interface PublisherStats {
   events: number;
   messages: number;
   bytes: number;
+  /** Events of messages whose publish failed after its retries. */
+  failedEvents: number;
 }
 
 export interface EventPublisher {
@@ -46,7 +50,7 @@ export interface EventPublisher {
   readonly stats: PublisherStats;
   /** Publishes awaiting the server's acknowledgement (a source that cannot wait, like UDP, drops beyond a limit). */
   readonly backlog: number;
-  /** The first failed publish, if any: later publishes are not attempted by `ready` callers. */
+  /** The first failed publish, if any (`ready` and `flush` then reject; a live source may go on pushing). */
   readonly failure: Error | null;
 }
 
@@ -65,12 +69,13 @@ export async function createEventPublisher(nc: NatsConnection, opts: PublisherOp
   const encoders = Array.from({ length: partitions }, () => new BatchEncoder());
   const subjects = Array.from({ length: partitions }, (_, p) => partitionSubject(names, p));
   const inFlight = new Set<Promise<void>>();
-  const stats: PublisherStats = { events: 0, messages: 0, bytes: 0 };
+  const stats: PublisherStats = { events: 0, messages: 0, bytes: 0, failedEvents: 0 };
   let failure: Error | null = null;
   let sequence = 0;
 
   const send = (p: number): void => {
     const encoder = encoders[p] as BatchEncoder;
+    const events = encoder.count;
     const data = encoder.finish();
     // The same msgID on every attempt: the stream's duplicate window drops a retry of a publish that did land.
     const msgID = `${run}.${sequence++}`;
@@ -79,7 +84,7 @@ export async function createEventPublisher(nc: NatsConnection, opts: PublisherOp
     const publish = (async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await js.publish(subjects[p] as string, data, { msgID });
+          await js.publish(subjects[p] as string, data, { msgID, timeout: opts.publishTimeoutMs });
           return;
         } catch (e) {
           if (attempt >= PUBLISH_ATTEMPTS) throw e;
@@ -87,6 +92,7 @@ export async function createEventPublisher(nc: NatsConnection, opts: PublisherOp
       }
     })()
       .catch((e: Error) => {
+        stats.failedEvents += events;
         failure ??= new Error(`publish to ${subjects[p]} failed (stream full or unreachable?): ${e.message}`);
       })
       .finally(() => inFlight.delete(publish));
@@ -194,6 +200,7 @@ export async function publishLogFiles(
     events: s.events - before.events,
     messages: s.messages - before.messages,
     bytes: s.bytes - before.bytes,
+    failedEvents: s.failedEvents - before.failedEvents,
     rejected: inputs.reduce((t, i) => t + i.rejected, 0),
     errors,
     inputs,

@@ -173,8 +173,10 @@ export function registerStreamCommands(soc: Command): void {
           `Đang thu / collecting: NetFlow UDP ${collector.netflowPort ?? '-'}, syslog UDP ${collector.syslogUdpPort ?? '-'} TCP ${collector.syslogTcpPort ?? '-'} → ${o.stream}`,
         );
         const report = setInterval(() => {
-          const { published, dropped, rejected } = collector.stats;
-          console.log(`  ${published} đã gửi / published, ${dropped} bỏ / dropped, ${rejected} lỗi / rejected`);
+          const { published, dropped, failed, rejected } = collector.stats;
+          console.log(
+            `  ${published} đã gửi / published, ${failed} gửi lỗi / failed, ${dropped} bỏ / dropped, ${rejected} lỗi / rejected`,
+          );
           if (collector.failure) console.error(`  NATS: ${collector.failure.message}`);
         }, 60_000);
         await new Promise<void>((resolve) => {
