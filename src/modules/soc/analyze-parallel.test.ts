@@ -311,5 +311,6 @@ describe('analyzeStreams with threads > 1', async () => {
     await expect(analyzeStreams(inputs, { format: 'zeek-tsv', threads: 2 })).rejects.toThrow(/ENOENT/);
     await expect(analyzeStreams(inputs, { threads: 0 })).rejects.toThrow(RangeError);
     await expect(analyzeStreams(inputs, { threads: 1.5 })).rejects.toThrow(RangeError);
+    await expect(analyzeStreams(inputs, { threads: 65 })).rejects.toThrow(RangeError);
   });
 });

@@ -53,9 +53,14 @@ export interface AnalyzeResult {
   findings: Findings;
 }
 
+/** More threads than this are refused (see analyzeStreams). */
+export const MAX_THREADS = 64;
+
 export async function analyzeStreams(inputs: AnalyzeInput[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be an integer ≥ 1, not ${threads}`);
+  // Every pair of workers shares a channel: far more threads than cores only adds overhead.
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)
+    throw new RangeError(`threads must be an integer from 1 to ${MAX_THREADS}, not ${threads}`);
   const run =
     threads === 1 ? await analyzeOnThisThread(inputs, options) : await analyzeInParallel(inputs, options, threads);
   const sum = (pick: (s: InputSummary) => number) => run.inputs.reduce((total, s) => total + pick(s), 0);

@@ -1,7 +1,7 @@
 // `khien soc …`: run the detection engine on log files without server or database.
 
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { type AnalyzeResult, analyzeStreams, loadIntelFiles } from './analyze.ts';
+import { type AnalyzeResult, analyzeStreams, loadIntelFiles, MAX_THREADS } from './analyze.ts';
 import type { ContactFinding, ScannerFinding } from './engine/types.ts';
 import { logFormats } from './parsers/formats.ts';
 import type { LogFormat } from './parsers/types.ts';
@@ -76,7 +76,8 @@ function collect(value: string, previous: string[]): string[] {
 
 function threadCount(value: string): number {
   const threads = Number(value);
-  if (!Number.isInteger(threads) || threads < 1) throw new InvalidArgumentError('It must be a whole number ≥ 1.');
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)
+    throw new InvalidArgumentError(`It must be a whole number from 1 to ${MAX_THREADS}.`);
   return threads;
 }
 
