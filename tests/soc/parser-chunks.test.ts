@@ -154,7 +154,12 @@ function eveRecord(random: Random, n: number): string {
 }
 
 function breakEve(random: Random, line: string): string {
-  switch (between(random, 0, 6)) {
+  switch (between(random, 0, 8)) {
+    case 7:
+      // A malformed unwanted value: both paths still read the flow from the wanted ones.
+      return line.replace('"app_proto":"failed"', '"app_proto":-x"');
+    case 8:
+      return line.replace(/"state":"closed"}}$/, '"state":"clo\\\\sed"}}');
     case 0:
       return line.slice(0, between(random, 0, line.length));
     case 1:

@@ -51,6 +51,8 @@ export function eveFlowOutcome(
 }
 
 const QUOTE = 34;
+/** A key's closing quote and the colon after it. */
+const KEY_END = Buffer.from('":');
 const BACKSLASH = 92;
 /** Keys the flow fast path reads, in one pass over the line. */
 const flowKeys = [
@@ -139,29 +141,20 @@ function keyEndingAt(buf: Uint8Array, close: number, view?: DataView): number {
 
 /**
  * Records where each wanted key's value starts (after the opening quote for strings), or -1.
- * A `"` followed by `:` closes a key; other quoted text is a value and is skipped. Lines
- * with backslashes never get here, so quotes inside values cannot mislead it.
+ * A `"` followed by `:` closes a key, the rule of the chunk path's index, so a line reads the
+ * same through `line` and through `chunk` (also when an unwanted value is malformed: the flow
+ * is still read from the wanted ones). Lines with backslashes never get here.
  */
 function locateValues(line: Buffer, at: Int32Array): void {
   at.fill(-1);
-  const n = line.length;
-  let i = 1;
-  while (i < n) {
-    if (line[i] !== QUOTE) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < n && line[j] !== QUOTE) j++;
-    if (line[j + 1] === 58) {
-      const id = keyEndingAt(line, j);
-      const value = j + 2;
-      if (id >= 0) at[id] = line[value] === QUOTE ? value + 1 : value;
-      i = value;
-    } else i = j + 1;
+  for (let close = line.indexOf(KEY_END); close >= 0; close = line.indexOf(KEY_END, close + 2)) {
+    const id = keyEndingAt(line, close);
+    if (id < 0) continue;
+    const value = close + 2;
+    at[id] = line[value] === QUOTE ? value + 1 : value;
+    if (id === FLAGS_TC) return;
   }
 }
-
 /** IPv4 address of a string value starting at `at`; -1 when absent or not IPv4. */
 function ipv4At(buf: Buffer, at: number, end: number): number {
   if (at < 0) return -1;
@@ -362,8 +355,12 @@ export class EveParser extends IndexedLineParser implements LineParser {
           if (id < 0) continue;
           const value = close + 2;
           at[id] = text[value] === QUOTE ? value + 1 : value;
-          // Suricata writes the tcp object last: nothing after tcp_flags_tc is needed.
-          if (id === FLAGS_TC) break;
+          // Suricata writes the tcp object last: nothing after tcp_flags_tc is needed, except
+          // knowing there is no backslash (as `line`, which sends such lines to JSON.parse).
+          if (id === FLAGS_TC) {
+            for (let rest = k + 1; rest < last; rest++) if (text[seps[rest] as number] === BACKSLASH) plain = false;
+            break;
+          }
         }
       }
       if (!plain || !this.flowInto(text, lineEnd, n, batch)) {
