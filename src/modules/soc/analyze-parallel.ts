@@ -32,8 +32,11 @@ import { mergeFindings } from './engine/detector.ts';
 import { AutoParser } from './parsers/formats.ts';
 import type { LogFormat } from './parsers/types.ts';
 
-/** Default bytes per chunk: enough lines (≈ 6000 conn records) that a chunk's messages cost little. */
-const CHUNK_BYTES = 1 << 20;
+/**
+ * Default bytes per chunk: enough lines (≈ 30000 conn records, 8000 EVE records) that a chunk's
+ * messages cost little (5 M events, 2 threads: 4 MiB 2.15 s TSV / 3.3 s EVE, 1 MiB 2.24 s / 3.7 s).
+ */
+const CHUNK_BYTES = 4 << 20;
 /** Chunks sent and not yet consumed by every partition, per worker, before the reader waits. */
 const IN_FLIGHT_PER_WORKER = 4;
 
