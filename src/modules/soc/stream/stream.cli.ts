@@ -185,9 +185,9 @@ export function registerStreamCommands(soc: Command): void {
         });
         clearInterval(report);
         await collector.close();
-        const { published, dropped, rejected } = collector.stats;
+        const { published, dropped, failed, rejected } = collector.stats;
         console.log(
-          `Đã dừng / stopped: ${published} đã gửi / published, ${dropped} bỏ / dropped, ${rejected} lỗi / rejected`,
+          `Đã dừng / stopped: ${published} đã gửi / published, ${failed} gửi lỗi / failed, ${dropped} bỏ / dropped, ${rejected} lỗi / rejected`,
         );
       } catch (e) {
         fail((e as Error).message);
