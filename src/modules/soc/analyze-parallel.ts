@@ -15,6 +15,7 @@
 
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { forEachChunk, forEachFileChunk } from '../../core/io/line-reader.ts';
 import type { AnalyzeInput, AnalyzeOptions, AnalyzeResult } from './analyze.ts';
@@ -43,6 +44,9 @@ const IN_FLIGHT_PER_WORKER = 4;
 const NEWLINE = 10;
 const HASH = 35;
 const CARRIAGE_RETURN = 13;
+
+/** How long finished workers idle before they are stopped (see WorkerPool.close). */
+const QUIET_MS = 100;
 
 /** Formats whose parser keeps state between lines that header replay cannot carry: parsed on one worker. */
 const ONE_PARSER: ReadonlySet<LogFormat> = new Set(['nfdump-csv']);
@@ -352,6 +356,12 @@ function workerBundle(): string | null {
  * before the first chunk can be parsed. tsx's loader remains the fallback.
  */
 function startWorker(setup: WorkerSetup): Worker {
+  // Node 20 unregisters a worker's V8 isolate before disposing of it, and a background TurboFan
+  // job still running for it then aborts the whole process ("Assertion failed: (data.first) !=
+  // nullptr" in NodePlatform::ForIsolate, seen in CI; fixed in later Node versions). Isolates
+  // created after this flag compile on their own thread, so no such job exists; finished workers
+  // also idle a moment before they are stopped, for any other background task.
+  v8.setFlagsFromString('--no-concurrent-recompilation');
   const transferList = setup.peers.filter((peer): peer is MessagePort => peer !== null);
   const code = workerBundle();
   if (code !== null) return new Worker(code, { eval: true, workerData: setup, transferList });
@@ -433,7 +443,9 @@ class WorkerPool {
     return this.done as Done[];
   }
 
+  /** Stops the workers; after a run, once they have idled `QUIET_MS` (see `startWorker`). */
   async close(): Promise<void> {
+    if (!this.failure) await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
