@@ -316,59 +316,36 @@ export class EveParser extends IndexedLineParser implements LineParser {
     };
   }
 
-  protected indexedLines(
-    buf: Buffer,
-    from: number,
-    lineNumber: number,
+  protected indexedLine(
     index: SeparatorIndex,
+    first: number,
+    last: number,
+    begin: number,
+    end: number,
+    lineNumber: number,
     batch: FlowBatch,
-  ): number {
+  ): boolean {
     const text = index.text;
-    const view = index.view;
     const seps = index.separators;
-    const newlines = index.newlines;
+    if (text[begin] !== 123 || text[end - 1] !== 125) return false;
     const at = this.at;
-    let n = lineNumber;
-    let first = 0;
-    let lineStart = 0;
-    for (let l = 0; l < index.lines; l++) {
-      const last = newlines[l] as number;
-      const newline = seps[last] as number;
-      const begin = lineStart;
-      const keys = first;
-      first = last + 1;
-      lineStart = newline + 1;
-      n++;
-      const lineEnd = newline > begin && text[newline - 1] === 13 ? newline - 1 : newline;
-      if (lineEnd === begin) continue;
-      let plain = text[begin] === 123 && text[lineEnd - 1] === 125;
-      if (plain) {
-        // A loop, not at.fill: a builtin call per line costs more than the 11 stores.
-        for (let v = 0; v < at.length; v++) at[v] = -1;
-        for (let k = keys; k < last; k++) {
-          const close = seps[k] as number;
-          if (text[close] === BACKSLASH) {
-            plain = false;
-            break;
-          }
-          const id = keyEndingAt(text, close, view);
-          if (id < 0) continue;
-          const value = close + 2;
-          at[id] = text[value] === QUOTE ? value + 1 : value;
-          // Suricata writes the tcp object last: nothing after tcp_flags_tc is needed, except
-          // knowing there is no backslash (as `line`, which sends such lines to JSON.parse).
-          if (id === FLAGS_TC) {
-            for (let rest = k + 1; rest < last; rest++) if (text[seps[rest] as number] === BACKSLASH) plain = false;
-            break;
-          }
-        }
-      }
-      if (!plain || !this.flowInto(text, lineEnd, n, batch)) {
-        flushFlowBatch(this.sink, batch);
-        this.line(buf, from + begin, from + lineEnd, n);
+    // A loop, not at.fill: a builtin call per line costs more than the 11 stores.
+    for (let v = 0; v < at.length; v++) at[v] = -1;
+    for (let k = first; k < last; k++) {
+      const close = seps[k] as number;
+      if (text[close] === BACKSLASH) return false;
+      const id = keyEndingAt(text, close, index.view);
+      if (id < 0) continue;
+      const value = close + 2;
+      at[id] = text[value] === QUOTE ? value + 1 : value;
+      // Suricata writes the tcp object last: nothing after tcp_flags_tc is needed, except
+      // knowing there is no backslash (as `line`, which sends such lines to JSON.parse).
+      if (id === FLAGS_TC) {
+        for (let rest = k + 1; rest < last; rest++) if (text[seps[rest] as number] === BACKSLASH) return false;
+        break;
       }
     }
-    return n;
+    return this.flowInto(text, end, lineNumber, batch);
   }
 
   /** An IPv4 flow record into the batch from the value positions in `at`; false when the line needs `line`. */

@@ -106,16 +106,19 @@ export abstract class IndexedLineParser {
   abstract line(buf: Buffer, start: number, end: number, lineNumber: number): void;
 
   /**
-   * The lines of a window whose bytes `index` has just indexed (buf[from, …) in the input), flows
-   * into `batch`, numbered after `lineNumber`; returns the number of the last line.
+   * Reads one line of a window `index` has just indexed into `batch`: index.text[begin, end)
+   * (without its line break), whose separators are index.separators[first … last] (the one at
+   * `last` is its end). False when the line must go through `line`, which also reports errors.
    */
-  protected abstract indexedLines(
-    buf: Buffer,
-    from: number,
-    lineNumber: number,
+  protected abstract indexedLine(
     index: SeparatorIndex,
+    first: number,
+    last: number,
+    begin: number,
+    end: number,
+    lineNumber: number,
     batch: FlowBatch,
-  ): number;
+  ): boolean;
 
   chunk(buf: Buffer, start: number, end: number, lineNumber: number): number {
     const index = this.index;
@@ -149,6 +152,30 @@ export abstract class IndexedLineParser {
     }
     flushFlowBatch(this.sink, batch);
     if (whole < end) this.line(buf, whole, buf[end - 1] === 13 ? end - 1 : end, ++n);
+    return n;
+  }
+  /** The lines of the window buf[from, …) that `index` has just indexed, numbered after `lineNumber`; returns the last number. */
+  private indexedLines(buf: Buffer, from: number, lineNumber: number, index: SeparatorIndex, batch: FlowBatch): number {
+    const text = index.text;
+    const seps = index.separators;
+    const newlines = index.newlines;
+    let n = lineNumber;
+    let first = 0;
+    let begin = 0;
+    for (let l = 0; l < index.lines; l++) {
+      const last = newlines[l] as number;
+      const newline = seps[last] as number;
+      // A CRLF line ends before its CR, and so does its last separator entry.
+      const end = newline > begin && text[newline - 1] === 13 ? newline - 1 : newline;
+      seps[last] = end;
+      n++;
+      if (end > begin && !this.indexedLine(index, first, last, begin, end, n, batch)) {
+        flushFlowBatch(this.sink, batch);
+        this.line(buf, from + begin, from + end, n);
+      }
+      first = last + 1;
+      begin = newline + 1;
+    }
     return n;
   }
 }

@@ -227,135 +227,114 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
     this.sink.emit(event);
   }
 
-  protected indexedLines(
-    buf: Buffer,
-    from: number,
-    lineNumber: number,
+  protected indexedLine(
     index: SeparatorIndex,
+    first: number,
+    last: number,
+    begin: number,
+    _end: number,
+    lineNumber: number,
     batch: FlowBatch,
-  ): number {
+  ): boolean {
     const text = index.text;
+    // Field k spans [k === 0 ? begin : seps[first + k - 1] + 1, seps[first + k]).
     const seps = index.separators;
-    const newlines = index.newlines;
-    let n = lineNumber;
-    // Field k of the current line spans [k === 0 ? lineStart : seps[first + k - 1] + 1, seps[first + k]).
-    let first = 0;
-    let lineStart = 0;
-    for (let l = 0; l < index.lines; l++) {
-      const last = newlines[l] as number;
-      const newline = seps[last] as number;
-      const base = first;
-      const begin = lineStart;
-      first = last + 1;
-      lineStart = newline + 1;
-      // The last field ends before a CR of a CRLF line.
-      if (text[newline - 1] === 13 && newline > begin) seps[last] = newline - 1;
-      n++;
-      const columns = this.columns;
-      const names = this.fieldNames;
-      if (
-        columns === null ||
-        names === null ||
-        text[begin] === HASH ||
-        this.log !== 'conn' ||
-        this.separator !== 9 ||
-        last - base + 1 !== names.length
-      ) {
-        this.slowIndexedLine(buf, from + begin, from + newline, n);
-        continue;
-      }
-      const k = batch.size;
-      const validTs = decimalInto(
-        text,
-        fieldStart(seps, base, begin, columns.ts),
-        fieldEnd(seps, base, columns.ts),
-        batch.ts,
-        k,
-      );
-      const src = parseIPv4Bytes(
-        text,
-        fieldStart(seps, base, begin, columns.origH),
-        fieldEnd(seps, base, columns.origH),
-      );
-      const dst = parseIPv4Bytes(
-        text,
-        fieldStart(seps, base, begin, columns.respH),
-        fieldEnd(seps, base, columns.respH),
-      );
-      const srcPort = parseUint(
-        text,
-        fieldStart(seps, base, begin, columns.origP),
-        fieldEnd(seps, base, columns.origP),
-        65535,
-      );
-      let dstPort = parseUint(
-        text,
-        fieldStart(seps, base, begin, columns.respP),
-        fieldEnd(seps, base, columns.respP),
-        65535,
-      );
-      const protoStart = fieldStart(seps, base, begin, columns.proto);
-      const protoLength = fieldEnd(seps, base, columns.proto) - protoStart;
-      const p0 = text[protoStart];
-      const p1 = text[protoStart + 1];
-      const p2 = text[protoStart + 2];
-      const proto =
-        protoLength === 3 && p0 === 116 && p1 === 99 && p2 === 112
-          ? 6
-          : protoLength === 3 && p0 === 117 && p1 === 100 && p2 === 112
-            ? 17
-            : protoLength === 4 && p0 === 105 && p1 === 99 && p2 === 109 && text[protoStart + 3] === 112
-              ? 1
-              : 0;
-      const stateStart = fieldStart(seps, base, begin, columns.state);
-      const stateEnd = fieldEnd(seps, base, columns.state);
-      const state = stateEnd - stateStart <= 6 ? connStates.get(packAscii(text, stateStart, stateEnd)) : undefined;
-      if (!validTs || src < 0 || dst < 0 || srcPort < 0 || dstPort < 0 || proto === 0 || state === undefined) {
-        this.slowIndexedLine(buf, from + begin, from + newline, n);
-        continue;
-      }
-      let hasData = false;
-      if ((state === 'RSTO' || state === 'RSTR') && columns.history >= 0) {
-        const historyEnd = fieldEnd(seps, base, columns.history);
-        for (let h = fieldStart(seps, base, begin, columns.history); h < historyEnd; h++) {
-          const b = text[h];
-          if (b === 68 || b === 100) {
-            hasData = true;
-            break;
-          }
-        }
-      }
-      let respPkts = -1;
-      if (proto === 1) {
-        // Zeek logs the ICMP type in id.orig_p and the code in id.resp_p.
-        dstPort = srcPort;
-        if (columns.respPkts >= 0) {
-          respPkts = parseUint(
-            text,
-            fieldStart(seps, base, begin, columns.respPkts),
-            fieldEnd(seps, base, columns.respPkts),
-            Number.MAX_SAFE_INTEGER,
-          );
-        }
-      }
-      batch.size++;
-      batch.src[k] = src;
-      batch.dst[k] = dst;
-      batch.srcPort[k] = srcPort;
-      batch.dstPort[k] = dstPort;
-      batch.proto[k] = proto;
-      batch.outcome[k] = connOutcome(proto, state, hasData, respPkts, dstPort);
-      batch.line[k] = n;
-      this.records++;
-      if (k + 1 === batch.capacity) flushFlowBatch(this.sink, batch);
+    const columns = this.columns;
+    const names = this.fieldNames;
+    if (
+      columns === null ||
+      names === null ||
+      text[begin] === HASH ||
+      this.log !== 'conn' ||
+      this.separator !== 9 ||
+      last - first + 1 !== names.length
+    ) {
+      return false;
     }
-    return n;
-  }
-
-  /** A line of `indexedLines` (buf[start, newline)) through `line`, after the flows before it. */
-  private slowIndexedLine(buf: Buffer, start: number, newline: number, lineNumber: number): void {
-    flushFlowBatch(this.sink, this.batch);
-    this.line(buf, start, newline > start && buf[newline - 1] === 13 ? newline - 1 : newline, lineNumber);
+    const k = batch.size;
+    const validTs = decimalInto(
+      text,
+      fieldStart(seps, first, begin, columns.ts),
+      fieldEnd(seps, first, columns.ts),
+      batch.ts,
+      k,
+    );
+    const src = parseIPv4Bytes(
+      text,
+      fieldStart(seps, first, begin, columns.origH),
+      fieldEnd(seps, first, columns.origH),
+    );
+    const dst = parseIPv4Bytes(
+      text,
+      fieldStart(seps, first, begin, columns.respH),
+      fieldEnd(seps, first, columns.respH),
+    );
+    const srcPort = parseUint(
+      text,
+      fieldStart(seps, first, begin, columns.origP),
+      fieldEnd(seps, first, columns.origP),
+      65535,
+    );
+    let dstPort = parseUint(
+      text,
+      fieldStart(seps, first, begin, columns.respP),
+      fieldEnd(seps, first, columns.respP),
+      65535,
+    );
+    const protoStart = fieldStart(seps, first, begin, columns.proto);
+    const protoLength = fieldEnd(seps, first, columns.proto) - protoStart;
+    const p0 = text[protoStart];
+    const p1 = text[protoStart + 1];
+    const p2 = text[protoStart + 2];
+    const proto =
+      protoLength === 3 && p0 === 116 && p1 === 99 && p2 === 112
+        ? 6
+        : protoLength === 3 && p0 === 117 && p1 === 100 && p2 === 112
+          ? 17
+          : protoLength === 4 && p0 === 105 && p1 === 99 && p2 === 109 && text[protoStart + 3] === 112
+            ? 1
+            : 0;
+    const stateStart = fieldStart(seps, first, begin, columns.state);
+    const stateEnd = fieldEnd(seps, first, columns.state);
+    const state = stateEnd - stateStart <= 6 ? connStates.get(packAscii(text, stateStart, stateEnd)) : undefined;
+    if (!validTs || src < 0 || dst < 0 || srcPort < 0 || dstPort < 0 || proto === 0 || state === undefined) {
+      return false;
+    }
+    let hasData = false;
+    if ((state === 'RSTO' || state === 'RSTR') && columns.history >= 0) {
+      const historyEnd = fieldEnd(seps, first, columns.history);
+      for (let h = fieldStart(seps, first, begin, columns.history); h < historyEnd; h++) {
+        const b = text[h];
+        if (b === 68 || b === 100) {
+          hasData = true;
+          break;
+        }
+      }
+    }
+    let respPkts = -1;
+    if (proto === 1) {
+      // Zeek logs the ICMP type in id.orig_p and the code in id.resp_p.
+      dstPort = srcPort;
+      if (columns.respPkts >= 0) {
+        respPkts = parseUint(
+          text,
+          fieldStart(seps, first, begin, columns.respPkts),
+          fieldEnd(seps, first, columns.respPkts),
+          Number.MAX_SAFE_INTEGER,
+        );
+      }
+    }
+    batch.size++;
+    batch.src[k] = src;
+    batch.dst[k] = dst;
+    batch.srcPort[k] = srcPort;
+    batch.dstPort[k] = dstPort;
+    batch.proto[k] = proto;
+    batch.outcome[k] = connOutcome(proto, state, hasData, respPkts, dstPort);
+    batch.line[k] = lineNumber;
+    this.records++;
+    if (k + 1 === batch.capacity) flushFlowBatch(this.sink, batch);
+    return true;
   }
 
   /** Protocol, state and outcome of a conn.log record; false (and a rejection) when malformed. */
