@@ -257,7 +257,7 @@ export class ScanDetector {
     }
     for (let i = 0; i < n; i++) {
       const v6s = pSrcV6[i];
-      pRow[i] = v6s === null ? sources.findV4(pSrcHash[i] as number) : sources.find(v6s as string);
+      pRow[i] = v6s === null ? sources.findV4(pSrcHash[i] as number, pHome[i] as number) : sources.find(v6s as string);
     }
     this.loaded = loaded;
     const epoch = sources.epoch;

@@ -231,12 +231,12 @@ export class SourceTable<T> {
     this.size = 0;
   }
 
-  /** The row of an IPv4 key (as u32 or its int32 bits), or -1. */
-  findV4(key: number): number {
+  /** The row of an IPv4 key (as u32 or its int32 bits), or -1; `home` from `homeV4` when known already. */
+  findV4(key: number, home = this.homeV4(key)): number {
     const i32 = this.i32;
     const mask = this.mask;
     const k = key | 0;
-    for (let row = mix32(k) & mask; ; row = (row + 1) & mask) {
+    for (let row = home; ; row = (row + 1) & mask) {
       const flags = i32[ROW_I32 * row + Row.flags] as number;
       if ((flags & USED) === 0) return -1;
       if ((flags & IPV6) === 0 && i32[ROW_I32 * row] === k) return row;
