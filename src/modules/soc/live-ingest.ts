@@ -1,6 +1,5 @@
 import type { Db } from '../../core/db/client.ts';
-import { startNetflowCollector } from './collectors/netflow.ts';
-import { startSyslogCollector } from './collectors/syslog.ts';
+import { startListeners } from './collectors/listeners.ts';
 import { loadEngineOptions, startDailyRun } from './daily-run.ts';
 
 export type LiveIngestOptions = {
@@ -32,29 +31,27 @@ export async function startLiveIngestion(db: Db, opts: LiveIngestOptions) {
   const timer = setInterval(() => void flush(), (opts.flushSeconds ?? 60) * 1000);
   timer.unref();
 
-  const netflow =
-    opts.netflowPort !== undefined
-      ? await startNetflowCollector({ port: opts.netflowPort, host: opts.host, onFlow: run.push })
-      : null;
-  const syslog =
-    opts.syslogPort !== undefined
-      ? await startSyslogCollector({ port: opts.syslogPort, host: opts.host, onEvent: run.push, onReject: run.reject })
-      : null;
+  const listeners = await startListeners({
+    netflowPort: opts.netflowPort,
+    syslogPort: opts.syslogPort,
+    host: opts.host,
+    onEvent: run.push,
+    onReject: run.reject,
+  });
   opts.log.info(
-    { netflow: netflow?.port, syslogUdp: syslog?.udpPort, syslogTcp: syslog?.tcpPort },
+    { netflow: listeners.netflowPort, syslogUdp: listeners.syslogUdpPort, syslogTcp: listeners.syslogTcpPort },
     'SOC collectors listening',
   );
 
   return {
-    netflowPort: netflow?.port,
-    syslogUdpPort: syslog?.udpPort,
-    syslogTcpPort: syslog?.tcpPort,
+    netflowPort: listeners.netflowPort,
+    syslogUdpPort: listeners.syslogUdpPort,
+    syslogTcpPort: listeners.syslogTcpPort,
     /** Writes the current findings now (tests, shutdown). */
     flush: () => flush(),
     async close() {
       clearInterval(timer);
-      await netflow?.close();
-      await syslog?.close();
+      await listeners.close();
       await flush(true);
     },
   };

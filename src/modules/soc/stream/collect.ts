@@ -2,8 +2,7 @@
 // detecting in-process, so sensors near the traffic feed the central workers (`khien soc worker`).
 
 import type { NatsConnection } from '@nats-io/transport-node';
-import { startNetflowCollector } from '../collectors/netflow.ts';
-import { startSyslogCollector } from '../collectors/syslog.ts';
+import { startListeners } from '../collectors/listeners.ts';
 import type { SocEvent } from '../engine/types.ts';
 import type { StreamNames } from './nats.ts';
 import { createEventPublisher } from './publish.ts';
@@ -51,29 +50,19 @@ export async function startEdgeCollector(nc: NatsConnection, opts: EdgeCollector
     publisher.push(event);
     counts.published++;
   };
-  const netflow =
-    opts.netflowPort !== undefined
-      ? await startNetflowCollector({ port: opts.netflowPort, host: opts.host, onFlow: push })
-      : null;
-  const syslog =
-    opts.syslogPort !== undefined
-      ? await startSyslogCollector({
-          port: opts.syslogPort,
-          host: opts.host,
-          onEvent: push,
-          onReject: () => {
-            counts.rejected++;
-          },
-        }).catch(async (e: Error) => {
-          // Port taken: the NetFlow socket already open is not left behind.
-          await netflow?.close();
-          throw e;
-        })
-      : null;
+  const listeners = await startListeners({
+    netflowPort: opts.netflowPort,
+    syslogPort: opts.syslogPort,
+    host: opts.host,
+    onEvent: push,
+    onReject: () => {
+      counts.rejected++;
+    },
+  });
   return {
-    netflowPort: netflow?.port,
-    syslogUdpPort: syslog?.udpPort,
-    syslogTcpPort: syslog?.tcpPort,
+    netflowPort: listeners.netflowPort,
+    syslogUdpPort: listeners.syslogUdpPort,
+    syslogTcpPort: listeners.syslogTcpPort,
     get stats(): EdgeCollectorStats {
       return { ...counts, failed: publisher.stats.failedEvents };
     },
@@ -83,8 +72,7 @@ export async function startEdgeCollector(nc: NatsConnection, opts: EdgeCollector
     },
     /** Stops listening and waits until every published event is acknowledged or has failed (then in `stats.failed`). */
     async close() {
-      await netflow?.close();
-      await syslog?.close();
+      await listeners.close();
       await publisher.flush().catch(() => {});
     },
   };
