@@ -56,12 +56,8 @@ export function createDetector(options: DetectorOptions = {}): Detector {
       const n = batch.size;
       events += n;
       flows += n;
-      if (checkContacts) {
-        for (let i = 0; i < n; i++) {
-          scans.pushAt(batch, i);
-          contacts.pushAt(batch, i);
-        }
-      } else for (let i = 0; i < n; i++) scans.pushAt(batch, i);
+      scans.pushFlows(batch);
+      if (checkContacts) contacts.pushFlows(batch);
     },
     findings() {
       scans.flush();

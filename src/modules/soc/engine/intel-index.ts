@@ -88,12 +88,15 @@ export class IntelIndex {
       blocks[block >>> 5] = (blocks[block >>> 5] as number) | (1 << (block & 31));
   }
 
+  /** False when no address indicator overlaps the IPv4 address's /16 (small enough to be inlined into loops). */
+  mayListV4(address: number): boolean {
+    const block = address >>> 16;
+    return ((this.v4Blocks[block >>> 5] as number) & (1 << (block & 31))) !== 0;
+  }
+
   /** The most specific valid address indicator containing the address. */
   matchAddress(address: IpKey, ts: number): Indicator | undefined {
-    if (typeof address === 'number') {
-      const block = address >>> 16;
-      if (((this.v4Blocks[block >>> 5] as number) & (1 << (block & 31))) === 0) return undefined;
-    }
+    if (typeof address === 'number' && !this.mayListV4(address)) return undefined;
     const best = typeof address === 'number' ? this.addresses.lookupV4(address) : this.addresses.lookup(address);
     if (!best) return undefined;
     const valid = firstValid(best, ts);

@@ -6,7 +6,7 @@ import { formatIpKey, type IpKey } from '../../../core/net/ip.ts';
 import { PrefixTrie } from '../../../core/net/prefix-trie.ts';
 import type { EngineConfig } from './config.ts';
 import { protocolName, toEvidence } from './evidence.ts';
-import type { FlowBatch } from './flow-batch.ts';
+import { FlowBatch } from './flow-batch.ts';
 import {
   HyperLogLog,
   hashIpKey,
@@ -74,28 +74,27 @@ export class ScanDetector {
   private readonly ignoredPorts = new Uint8Array(65536);
   private readonly backscatterPorts = new Uint8Array(65536);
   /**
-   * Queued events in columns (no object per event): addresses as numbers for IPv4, with the
-   * IPv6 text beside them when there is one; hashes, Bloom positions and rows found ahead.
+   * Events pushed one by one (`push`) wait here in columns until BATCH of them are counted
+   * together; IPv6 addresses as text beside the columns (their column value is unused).
    */
-  private readonly pTs = new Float64Array(BATCH);
-  private readonly pSrc = new Float64Array(BATCH);
-  private readonly pDst = new Float64Array(BATCH);
-  private readonly pSrcV6: Array<string | null> = new Array(BATCH).fill(null);
-  private readonly pDstV6: Array<string | null> = new Array(BATCH).fill(null);
-  private readonly pSrcPort = new Int32Array(BATCH);
-  private readonly pDstPort = new Int32Array(BATCH);
-  private readonly pProto = new Int32Array(BATCH);
-  private readonly pOutcome = new Int32Array(BATCH);
-  private readonly pLine = new Float64Array(BATCH);
-  private readonly pInput: string[] = new Array(BATCH).fill('');
-  private readonly pDetail: Array<string | undefined> = new Array(BATCH).fill(undefined);
+  private readonly queue = new FlowBatch(BATCH);
+  private readonly qSrcV6: Array<string | null> = new Array(BATCH).fill(null);
+  private readonly qDstV6: Array<string | null> = new Array(BATCH).fill(null);
+  private readonly qInput: string[] = new Array(BATCH).fill('');
+  private readonly qDetail: Array<string | undefined> = new Array(BATCH).fill(undefined);
+  /**
+   * The events being counted: positions in `current` (the queue or a caller's batch, read in
+   * place: no copy per event), and per position their hashes, Bloom positions and rows found ahead.
+   */
+  private current: FlowBatch = this.queue;
+  private currentIsQueue = true;
+  private readonly selected = new Int32Array(BATCH);
   private readonly pSrcHash = new Int32Array(BATCH);
   private readonly pDstHash = new Int32Array(BATCH);
   private readonly pBloomPair = new Int32Array(BATCH);
   private readonly pBloomBits = new Int32Array(BATCH);
   private readonly pRow = new Int32Array(BATCH);
   private readonly pHome = new Int32Array(BATCH);
-  private pendingCount = 0;
   /** Sink for the batch's warming loads, so the compiler keeps them. */
   loaded = 0;
   private readonly trwFailStep: number;
@@ -126,65 +125,64 @@ export class ScanDetector {
     return this.sources.size;
   }
 
-  /** Queues an event (copied: the caller may reuse it); the batch is counted when full or on `flush`. */
+  /** Queues an event (copied: the caller may reuse it); the queue is counted when full or on `flush`. */
   push(event: FlowEvent): void {
     const outcome = event.outcome;
     if (outcome === Outcome.Unknown) return;
-    const proto = event.proto;
-    const dstPort = event.dstPort;
-    if (!this.accepts(proto, event.dst, event.srcPort, dstPort)) return;
-    const i = this.pendingCount++;
+    if (!this.accepts(event.proto, isMulticastOrBroadcast(event.dst), event.srcPort, event.dstPort)) return;
+    const queue = this.queue;
+    const i = queue.size++;
     const src = event.src;
     const dst = event.dst;
     if (typeof src === 'number') {
-      this.pSrc[i] = src;
-      this.pSrcV6[i] = null;
-    } else this.pSrcV6[i] = src;
+      queue.src[i] = src;
+      this.qSrcV6[i] = null;
+    } else this.qSrcV6[i] = src;
     if (typeof dst === 'number') {
-      this.pDst[i] = dst;
-      this.pDstV6[i] = null;
-    } else this.pDstV6[i] = dst;
-    this.pTs[i] = event.ts;
-    this.pSrcPort[i] = event.srcPort;
-    this.pDstPort[i] = dstPort;
-    this.pProto[i] = proto;
-    this.pOutcome[i] = outcome;
-    this.pLine[i] = event.line;
-    this.pInput[i] = event.input;
-    this.pDetail[i] = event.detail;
-    if (this.pendingCount === BATCH) this.flush();
+      queue.dst[i] = dst;
+      this.qDstV6[i] = null;
+    } else this.qDstV6[i] = dst;
+    queue.ts[i] = event.ts;
+    queue.srcPort[i] = event.srcPort;
+    queue.dstPort[i] = event.dstPort;
+    queue.proto[i] = event.proto;
+    queue.outcome[i] = outcome;
+    queue.line[i] = event.line;
+    this.qInput[i] = event.input;
+    this.qDetail[i] = event.detail;
+    if (queue.size === BATCH) this.flush();
   }
 
-  /** Queues event `i` of a columnar IPv4 batch: the same as `push(batch.event(i))`, without the object. */
-  pushAt(batch: FlowBatch, at: number): void {
-    const outcome = batch.outcome[at] as number;
-    if (outcome === Outcome.Unknown) return;
-    const proto = batch.proto[at] as number;
-    const dst = batch.dst[at] as number;
-    const dstPort = batch.dstPort[at] as number;
-    if (!this.accepts(proto, dst, batch.srcPort[at] as number, dstPort)) return;
-    const i = this.pendingCount++;
-    this.pSrc[i] = batch.src[at] as number;
-    this.pSrcV6[i] = null;
-    this.pDst[i] = dst;
-    this.pDstV6[i] = null;
-    this.pTs[i] = batch.ts[at] as number;
-    this.pSrcPort[i] = batch.srcPort[at] as number;
-    this.pDstPort[i] = dstPort;
-    this.pProto[i] = proto;
-    this.pOutcome[i] = outcome;
-    this.pLine[i] = batch.line[at] as number;
-    this.pInput[i] = batch.input;
-    this.pDetail[i] = undefined;
-    if (this.pendingCount === BATCH) this.flush();
+  /** Counts a columnar batch of IPv4 flows in place: the same as `push(batch.event(i))` for each i. */
+  pushFlows(batch: FlowBatch): void {
+    this.flush();
+    const { outcome, proto, dst, srcPort, dstPort } = batch;
+    const selected = this.selected;
+    const n = batch.size;
+    for (let at = 0; at < n; ) {
+      let m = 0;
+      for (; m < BATCH && at < n; at++) {
+        if (outcome[at] === Outcome.Unknown) continue;
+        if (
+          this.accepts(
+            proto[at] as number,
+            (dst[at] as number) >= 0xe0000000,
+            srcPort[at] as number,
+            dstPort[at] as number,
+          )
+        )
+          selected[m++] = at;
+      }
+      this.countSelected(batch, false, m);
+    }
   }
 
   /** Whether a judged attempt is counted at all: protocol, multicast target, ignored and backscatter ports. */
-  private accepts(proto: number, dst: IpKey, srcPort: number, dstPort: number): boolean {
+  private accepts(proto: number, toMulticast: boolean, srcPort: number, dstPort: number): boolean {
     const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
     if (proto !== Protocol.Tcp && !isIcmp && !(proto === Protocol.Udp && this.config.scan.countUdp)) return false;
     if (
-      isMulticastOrBroadcast(dst) ||
+      toMulticast ||
       (!isIcmp && (this.ignoredPorts[dstPort] === 1 || (dstPort >= 1024 && this.backscatterPorts[srcPort] === 1)))
     ) {
       this.stats.ignored++;
@@ -193,59 +191,80 @@ export class ScanDetector {
     return true;
   }
 
-  /** Queued event `i` as an object (evidence only). */
-  private eventAt(i: number): FlowEvent {
+  private srcV6(at: number): string | null {
+    return this.currentIsQueue ? (this.qSrcV6[at] as string | null) : null;
+  }
+
+  private dstKey(at: number): IpKey {
+    return (this.currentIsQueue ? this.qDstV6[at] : null) ?? (this.current.dst[at] as number);
+  }
+
+  /** Event `at` of the events being counted, as an object (evidence only). */
+  private eventAt(at: number): FlowEvent {
+    const batch = this.current;
+    const queued = this.currentIsQueue;
     return {
       kind: 'flow',
-      input: this.pInput[i] as string,
-      line: this.pLine[i] as number,
-      ts: this.pTs[i] as number,
-      src: this.pSrcV6[i] ?? (this.pSrc[i] as number),
-      dst: this.pDstV6[i] ?? (this.pDst[i] as number),
-      srcPort: this.pSrcPort[i] as number,
-      dstPort: this.pDstPort[i] as number,
-      proto: this.pProto[i] as number,
-      outcome: this.pOutcome[i] as Outcome,
-      detail: this.pDetail[i],
+      input: queued ? (this.qInput[at] as string) : batch.input,
+      line: batch.line[at] as number,
+      ts: batch.ts[at] as number,
+      src: this.srcV6(at) ?? (batch.src[at] as number),
+      dst: this.dstKey(at),
+      srcPort: batch.srcPort[at] as number,
+      dstPort: batch.dstPort[at] as number,
+      proto: batch.proto[at] as number,
+      outcome: batch.outcome[at] as Outcome,
+      detail: queued ? this.qDetail[at] : undefined,
     };
   }
 
-  /**
-   * Counts the queued events. Their hashes are computed once, and their index slots, Bloom
-   * blocks and source rows are loaded in tight loops first: the cache misses of a whole batch
-   * overlap instead of stalling one event at a time (they dominated the per-event cost), then
-   * events are counted in order.
-   */
+  /** Counts the queued events. */
   flush(): void {
-    const n = this.pendingCount;
+    const n = this.queue.size;
     if (n === 0) return;
-    this.pendingCount = 0;
+    this.queue.size = 0;
+    for (let i = 0; i < n; i++) this.selected[i] = i;
+    this.countSelected(this.queue, true, n);
+  }
+
+  /**
+   * Counts events selected[0 … n) of `batch`. Their hashes are computed once, and their index
+   * slots, Bloom blocks and source rows are loaded in tight loops first: the cache misses of a
+   * whole batch overlap instead of stalling one event at a time (they dominated the per-event
+   * cost), then events are counted in order.
+   */
+  private countSelected(batch: FlowBatch, isQueue: boolean, n: number): void {
+    if (n === 0) return;
+    this.current = batch;
+    this.currentIsQueue = isQueue;
     const sources = this.sources;
     const bloom = this.firstContacts;
     const trw = this.config.scan.trw.enabled;
-    const pSrcV6 = this.pSrcV6;
-    const pDstV6 = this.pDstV6;
-    const pSrc = this.pSrc;
-    const pDst = this.pDst;
+    const selected = this.selected;
+    const src = batch.src;
+    const dst = batch.dst;
+    const proto = batch.proto;
     const pSrcHash = this.pSrcHash;
     const pDstHash = this.pDstHash;
-    const pProto = this.pProto;
     const pRow = this.pRow;
     const pHome = this.pHome;
     const pBloomPair = this.pBloomPair;
+    const pBloomBits = this.pBloomBits;
     // Hashes and positions first, then only the loads in a tight loop: with few instructions
     // between them, many more cache misses are in flight at once.
     for (let i = 0; i < n; i++) {
-      const v6s = pSrcV6[i];
-      const v6d = pDstV6[i];
-      const srcHash = v6s === null ? (pSrc[i] as number) : hashString(v6s as string);
-      const dstHash = v6d === null ? (pDst[i] as number) : hashString(v6d as string);
+      const at = selected[i] as number;
+      const v6s = isQueue ? this.qSrcV6[at] : null;
+      const v6d = isQueue ? this.qDstV6[at] : null;
+      // As int32: a uint32 above 2^31 passed to a function that is not inlined would be boxed.
+      const srcHash = (v6s == null ? (src[at] as number) : hashString(v6s)) | 0;
+      const dstHash = (v6d == null ? (dst[at] as number) : hashString(v6d)) | 0;
       pSrcHash[i] = srcHash;
       pDstHash[i] = dstHash;
-      pHome[i] = v6s === null ? sources.homeV4(srcHash) : -1;
-      if (trw && pProto[i] === Protocol.Tcp) {
-        pBloomPair[i] = bloom.pairOf(srcHash >>> 0, dstHash >>> 0);
-        this.pBloomBits[i] = bloom.bitsOf(srcHash >>> 0, dstHash >>> 0);
+      pHome[i] = v6s == null ? sources.homeV4(srcHash) : -1;
+      if (trw && proto[at] === Protocol.Tcp) {
+        pBloomPair[i] = bloom.pairOf(srcHash, dstHash);
+        pBloomBits[i] = bloom.bitsOf(srcHash, dstHash);
       } else pBloomPair[i] = -1;
     }
     let loaded = 0;
@@ -256,20 +275,26 @@ export class ScanDetector {
       if (pair >= 0) loaded ^= bloom.touchPair(pair);
     }
     for (let i = 0; i < n; i++) {
-      const v6s = pSrcV6[i];
-      pRow[i] = v6s === null ? sources.findV4(pSrcHash[i] as number, pHome[i] as number) : sources.find(v6s as string);
+      const home = pHome[i] as number;
+      pRow[i] =
+        home >= 0
+          ? sources.findV4(pSrcHash[i] as number, home)
+          : sources.find(this.srcV6(selected[i] as number) as string);
     }
     this.loaded = loaded;
     const epoch = sources.epoch;
     for (let i = 0; i < n; i++) this.count(i, epoch);
   }
 
+  /** Counts the i-th selected event (position `selected[i]` of `current`). */
   private count(i: number, epoch: number): void {
-    const outcome = this.pOutcome[i] as number;
-    const proto = this.pProto[i] as number;
+    const at = this.selected[i] as number;
+    const batch = this.current;
+    const outcome = batch.outcome[at] as number;
+    const proto = batch.proto[at] as number;
     const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
-    const v6s = this.pSrcV6[i] as string | null;
-    const srcHash = (this.pSrcHash[i] as number) >>> 0;
+    const v6s = this.srcV6(at);
+    const srcHash = this.pSrcHash[i] as number;
     let row = this.pRow[i] as number;
     if (this.sources.epoch !== epoch) row = -1;
     // Allow-listed sources never get a row: a source with one needs no allow-list lookup.
@@ -277,23 +302,23 @@ export class ScanDetector {
       this.stats.allowListed++;
       return;
     }
-    const ts = this.pTs[i] as number;
+    const ts = batch.ts[at] as number;
     const window = Math.floor(ts / this.config.scan.windowSeconds);
     if (window > this.currentWindow) this.currentWindow = window;
     if (row < 0) row = this.sourceRow(v6s, srcHash, ts);
     else this.sources.i32[4 * row + Row.touched] = this.currentWindow;
     const sources = this.sources;
-    const dstHash = (this.pDstHash[i] as number) >>> 0;
+    const dstHash = this.pDstHash[i] as number;
     const failed = outcome !== Outcome.Ok;
     if (proto === Protocol.Tcp && this.config.scan.trw.enabled) {
       // Only first contacts of (src, dst) count: repeated tries to one server say nothing new.
       if (!this.firstContacts.testAndAddAt(this.pBloomPair[i] as number, this.pBloomBits[i] as number)) {
-        const at = 4 * row + Row.trwScore;
-        const previous = sources.f32[at] as number;
+        const scoreAt = 4 * row + Row.trwScore;
+        const previous = sources.f32[scoreAt] as number;
         const score = previous + (failed ? this.trwFailStep : this.trwSuccessStep);
-        sources.f32[at] = Math.max(0, score);
+        sources.f32[scoreAt] = Math.max(0, score);
         if (score >= this.trwAlarm && previous < this.trwAlarm) {
-          this.fire(row, i, {
+          this.fire(row, at, {
             rule: 'trw',
             threshold: round(this.trwAlarm),
             observed: round(score),
@@ -307,7 +332,7 @@ export class ScanDetector {
     }
     if (failed) {
       this.stats.failedAttempts++;
-      this.countFailure(row, i, window, dstHash, isIcmp);
+      this.countFailure(row, at, window, dstHash, isIcmp);
     }
     if (((sources.i32[4 * row + Row.flags] as number) & DETECTED) === 0) return;
     const current = (sources.getCold(row) as SourceCold).detection as Detection;
@@ -316,9 +341,9 @@ export class ScanDetector {
     if (!failed) return;
     current.finding.failedAttempts++;
     current.targets.add(dstHash);
-    current.ports.add(portKey(proto, this.pDstPort[i] as number));
+    current.ports.add(portKey(proto, batch.dstPort[at] as number));
     if (current.finding.evidence.length < this.config.evidenceSamples)
-      current.finding.evidence.push(toEvidence(this.eventAt(i)));
+      current.finding.evidence.push(toEvidence(this.eventAt(at)));
   }
 
   private isAllowListed(v6: string | null, v4: number): boolean {
@@ -334,7 +359,7 @@ export class ScanDetector {
     const sources = this.sources;
     let row = v6 === null ? sources.findV4(v4) : sources.find(v6);
     if (row < 0) {
-      const src: IpKey = v6 ?? v4;
+      const src: IpKey = v6 ?? v4 >>> 0;
       if (sources.size >= this.config.scan.maxTrackedSources) this.evict();
       row = sources.insert(src);
       sources.firstSeen[row] = ts;
@@ -388,7 +413,8 @@ export class ScanDetector {
     }
   }
 
-  private countFailure(row: number, i: number, window: number, dstHash: number, isIcmp: boolean): void {
+  /** Counts failed event `at` of `current` in its source's window. */
+  private countFailure(row: number, at: number, window: number, dstHash: number, isIcmp: boolean): void {
     const scan = this.config.scan;
     const sources = this.sources;
     const state = this.coldState(row);
@@ -397,9 +423,10 @@ export class ScanDetector {
       state.byPort = null;
       state.byTarget = null;
     }
-    const proto = this.pProto[i] as number;
-    const dstPort = this.pDstPort[i] as number;
-    const ts = this.pTs[i] as number;
+    const batch = this.current;
+    const proto = batch.proto[at] as number;
+    const dstPort = batch.dstPort[at] as number;
+    const ts = batch.ts[at] as number;
     const port = portKey(proto, dstPort);
     const horizontalThreshold = isIcmp
       ? scan.icmpSweepThreshold
@@ -414,7 +441,7 @@ export class ScanDetector {
     }
     if (targets?.add(dstHash) && targets.size === horizontalThreshold) {
       const rule: ScanRule = isIcmp ? 'icmp-sweep' : 'horizontal';
-      this.fire(row, i, {
+      this.fire(row, at, {
         rule,
         threshold: horizontalThreshold,
         observed: targets.size,
@@ -428,14 +455,14 @@ export class ScanDetector {
     }
     if (isIcmp) return;
     state.byTarget ??= new Map();
-    const dst: IpKey = this.pDstV6[i] ?? (this.pDst[i] as number);
+    const dst = this.dstKey(at);
     let ports = state.byTarget.get(dst);
     if (!ports && state.byTarget.size < scan.maxKeysPerSource) {
       ports = new SaturatingSet(scan.verticalThreshold + 2);
       state.byTarget.set(dst, ports);
     }
     if (ports?.add(port) && ports.size === scan.verticalThreshold) {
-      this.fire(row, i, {
+      this.fire(row, at, {
         rule: 'vertical',
         threshold: scan.verticalThreshold,
         observed: ports.size,
@@ -448,14 +475,15 @@ export class ScanDetector {
     }
   }
 
-  private fire(row: number, i: number, hit: ScanRuleHit): void {
+  /** Records a rule hit by event `at` of `current` on its source (a new finding if it has none). */
+  private fire(row: number, at: number, hit: ScanRuleHit): void {
     let detection = this.sources.getCold(row)?.detection;
     if (!detection) {
       if (this.detections.size >= this.config.maxFindings) {
         this.stats.droppedFindings++;
         return;
       }
-      detection = this.detect(row, this.pSrcV6[i] ?? (this.pSrc[i] as number), this.pTs[i] as number);
+      detection = this.detect(row, this.srcV6(at) ?? (this.current.src[at] as number), this.current.ts[at] as number);
     }
     const counts = detection.finding.ruleCounts;
     counts[hit.rule] = (counts[hit.rule] ?? 0) + 1;

@@ -24,22 +24,23 @@ export function hashIpKey(key: IpKey): number {
 }
 
 /**
- * Exact set of 32-bit values that stops growing at `cap` members, like Zeek SumStats UNIQUE
+ * Exact set of 32-bit values (as int32: a uint32 and its int32 bits are the same member) that stops growing at `cap` members, like Zeek SumStats UNIQUE
  * with `unique_max`: enough to know a threshold was reached, never more memory than that.
  */
 export class SaturatingSet {
-  private slots: Uint32Array;
+  private slots: Int32Array;
   private hasZero = false;
   size = 0;
 
   /** Starts at 16 slots (64 bytes: allocated on V8's heap, cheaply) and doubles up to 2 × cap: most sets stay tiny. */
   constructor(private readonly cap: number) {
-    this.slots = new Uint32Array(16);
+    this.slots = new Int32Array(16);
   }
 
   /** Adds a value; returns true if it was new and counted. */
-  add(value: number): boolean {
+  add(member: number): boolean {
     if (this.size >= this.cap) return false;
+    const value = member | 0;
     if (value === 0) {
       if (this.hasZero) return false;
       this.hasZero = true;
@@ -50,13 +51,13 @@ export class SaturatingSet {
     this.size++;
     if (this.size * 2 > this.slots.length && this.slots.length < this.cap * 2) {
       const old = this.slots;
-      this.slots = new Uint32Array(old.length * 2);
+      this.slots = new Int32Array(old.length * 2);
       for (const slot of old) if (slot !== 0) this.insert(this.slots, slot);
     }
     return true;
   }
 
-  private insert(slots: Uint32Array, value: number): boolean {
+  private insert(slots: Int32Array, value: number): boolean {
     const mask = slots.length - 1;
     for (let i = mix32(value) & mask; ; i = (i + 1) & mask) {
       const slot = slots[i] as number;
