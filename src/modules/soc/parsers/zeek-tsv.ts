@@ -29,18 +29,31 @@ interface Columns {
   uri: number;
 }
 
-/** Interned conn_state strings, keyed by their bytes packed into a number (states are ≤ 6 ASCII bytes). */
-const connStates = new Map<number, string>(
-  ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'].map((s) => [
-    packAscii(Buffer.from(s), 0, s.length),
-    s,
-  ]),
-);
+const CONN_STATES = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'];
 
-function packAscii(buf: Uint8Array, start: number, end: number): number {
-  let key = 0;
-  for (let i = start; i < end; i++) key = key * 256 + (buf[i] as number);
-  return key;
+/** Slot of a 2-6 byte conn_state candidate in `connStateSlots` (small integers only: no boxed Map key). */
+function connStateSlot(buf: Uint8Array, start: number, end: number): number {
+  return (
+    ((buf[start] as number) * 31 + (buf[start + 1] as number) * 7 + (buf[end - 1] as number) * 3 + end - start) & 255
+  );
+}
+
+/** The interned conn_state strings by slot; the slots of the 13 states are distinct (checked here). */
+const connStateSlots: Array<string | undefined> = new Array(256).fill(undefined);
+for (const state of CONN_STATES) {
+  const slot = connStateSlot(Buffer.from(state), 0, state.length);
+  if (connStateSlots[slot] !== undefined) throw new Error(`conn_state slots collide: ${state}`);
+  connStateSlots[slot] = state;
+}
+
+/** The interned conn_state of bytes [start, end), or undefined when they are not one. */
+function connStateAt(buf: Uint8Array, start: number, end: number): string | undefined {
+  const length = end - start;
+  if (length < 2 || length > 6) return undefined;
+  const state = connStateSlots[connStateSlot(buf, start, end)];
+  if (state === undefined || state.length !== length) return undefined;
+  for (let i = 0; i < length; i++) if (state.charCodeAt(i) !== buf[start + i]) return undefined;
+  return state;
 }
 
 /**
@@ -296,7 +309,7 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
             : 0;
     const stateStart = fieldStart(seps, first, begin, columns.state);
     const stateEnd = fieldEnd(seps, first, columns.state);
-    const state = stateEnd - stateStart <= 6 ? connStates.get(packAscii(text, stateStart, stateEnd)) : undefined;
+    const state = connStateAt(text, stateStart, stateEnd);
     if (!validTs || src < 0 || dst < 0 || srcPort < 0 || dstPort < 0 || proto === 0 || state === undefined) {
       return false;
     }
@@ -359,7 +372,7 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
     }
     const stateStart = starts[columns.state] as number;
     const stateEnd = ends[columns.state] as number;
-    const state = stateEnd - stateStart <= 6 ? connStates.get(packAscii(buf, stateStart, stateEnd)) : undefined;
+    const state = connStateAt(buf, stateStart, stateEnd);
     if (state === undefined) {
       this.sink.reject(lineNumber, 'invalid conn_state');
       return false;
