@@ -24,7 +24,8 @@ function connLog() {
   const lines = [zeekHeader('conn', T0).trimEnd()];
   for (let i = 0; i < 30; i++) {
     lines.push(conn(T0 + i, '203.0.113.5', `10.15.1.${100 + i}`, 445, 'S0'));
-    // Right after it is detected (the evidence samples) it also probes two hosts of Sở B, which Sở A must not see.
+    // Right after it is detected (the evidence samples) it also probes two hosts of Sở B: Sở B sees the scanner
+    // too, with only those two samples, and Sở A does not see them.
     if (i === 9)
       for (let j = 0; j < 2; j++)
         lines.push(conn(T0 + i + 0.1 * (j + 1), '203.0.113.5', `10.15.2.${200 + j}`, 445, 'S0'));
@@ -41,6 +42,7 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
   let soc: Client;
   let agencyA: Client;
   let agencyB: Client;
+  let agencyC: Client;
   const org: Record<string, string> = {};
   const summary = async (c: Client, from: string, to: string) =>
     (await c.request('GET', `/api/soc/summary?from=${from}&to=${to}`)).json();
@@ -52,6 +54,7 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     for (const [code, ranges] of [
       ['A', ['10.15.1.0/24']],
       ['B', ['10.15.2.0/24']],
+      ['C', ['10.15.3.0/24']],
     ] as const) {
       org[code] = (
         await admin.request('POST', '/api/organisations', {
@@ -65,6 +68,7 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     soc = await t.userWithRole('analyst', 'soc');
     agencyA = await t.userWithRole('soc-agency-a', 'agency', org.A ?? null);
     agencyB = await t.userWithRole('soc-agency-b', 'agency', org.B ?? null);
+    agencyC = await t.userWithRole('soc-agency-c', 'agency', org.C ?? null);
   });
   afterAll(async () => {
     await t.app.close();
@@ -127,35 +131,70 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     });
   });
 
-  it('isolates agencies and lets only the SOC triage', async () => {
+  it('shows a scanner to every agency it swept, each with only its own samples, and lets only the SOC triage', async () => {
+    const [scanner] = (await soc.request('GET', '/api/soc/findings?kind=scanner')).json();
+    expect(scanner).toMatchObject({ organisationId: org.A, organisationNames: ['Sở A', 'Sở B'] });
+    const province = await summary(soc, '2024-05-01', '2024-05-31');
+    expect(province.scanningIps).toBe(1);
+    expect(province.byOrganisation).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ organisationId: org.A, scanningIps: 1, maliciousContactIps: 1 }),
+        expect.objectContaining({ organisationId: org.B, scanningIps: 1, maliciousContactIps: 0 }),
+      ]),
+    );
+    expect(province.byOrganisation).toHaveLength(2);
+    const underB = await soc.request('GET', `/api/soc/summary?from=2024-05-01&to=2024-05-31&organisationId=${org.B}`);
+    expect(underB.json()).toMatchObject({ scanningIps: 1, maliciousContactIps: 0 });
+
     expect((await summary(agencyA, '2024-05-01', '2024-05-31')).scanningIps).toBe(1);
     expect(await summary(agencyB, '2024-05-01', '2024-05-31')).toMatchObject({
+      scanningIps: 1,
+      maliciousContactIps: 0,
+    });
+    // B sees the scanner but not A's contact, nor that A was swept as well.
+    const seenByB = (await agencyB.request('GET', '/api/soc/findings')).json();
+    expect(seenByB).toEqual([
+      expect.objectContaining({
+        id: scanner.id,
+        organisationId: null,
+        organisationName: null,
+        organisationNames: ['Sở B'],
+      }),
+    ]);
+    const detailForB = (await agencyB.request('GET', `/api/soc/findings/${scanner.id}`)).json();
+    expect(detailForB).toMatchObject({ organisationId: null, organisationNames: ['Sở B'] });
+    // Sở C was not touched: nothing, and the finding itself is "not found".
+    expect(await summary(agencyC, '2024-05-01', '2024-05-31')).toMatchObject({
       scanningIps: 0,
       maliciousContactIps: 0,
     });
-    expect((await agencyB.request('GET', '/api/soc/findings')).json()).toEqual([]);
-    // The scanner is Sở A's to see (it hit A most), but not the samples showing Sở B's addresses.
-    const [mine] = (await agencyA.request('GET', '/api/soc/findings?kind=scanner')).json();
+    expect((await agencyC.request('GET', '/api/soc/findings')).json()).toEqual([]);
+    expect((await agencyC.request('GET', `/api/soc/findings/${scanner.id}`)).statusCode).toBe(404);
+
     const dst = (c: Client) =>
       c
-        .request('GET', `/api/soc/findings/${mine.id}`)
+        .request('GET', `/api/soc/findings/${scanner.id}`)
         .then((r) => r.json().evidence.map((e: { dst: string }) => e.dst));
-    expect((await dst(soc)).some((d: string) => d.startsWith('10.15.2.'))).toBe(true);
+    const all = await dst(soc);
+    expect(all.some((d: string) => d.startsWith('10.15.1.'))).toBe(true);
+    expect(all.filter((d: string) => d.startsWith('10.15.2.'))).toEqual(['10.15.2.200', '10.15.2.201']);
     const seenByA = await dst(agencyA);
     expect(seenByA.length).toBeGreaterThan(0);
     expect(seenByA.every((d: string) => d.startsWith('10.15.1.'))).toBe(true);
-    const [scanner] = (await agencyA.request('GET', '/api/soc/findings?kind=scanner')).json();
-    expect((await agencyB.request('GET', `/api/soc/findings/${scanner.id}`)).statusCode).toBe(404);
-    expect(
-      (await agencyA.request('POST', `/api/soc/findings/${scanner.id}/triage`, { status: 'false_positive' }))
-        .statusCode,
-    ).toBe(403);
+    expect(await dst(agencyB)).toEqual(['10.15.2.200', '10.15.2.201']);
+
+    for (const agency of [agencyA, agencyB])
+      expect(
+        (await agency.request('POST', `/api/soc/findings/${scanner.id}/triage`, { status: 'false_positive' }))
+          .statusCode,
+      ).toBe(403);
     const triaged = await soc.request('POST', `/api/soc/findings/${scanner.id}/triage`, {
       status: 'false_positive',
       note: 'Máy quét của Sở TT&TT',
     });
     expect(triaged.json()).toMatchObject({ status: 'false_positive' });
     expect((await summary(soc, '2024-05-01', '2024-05-31')).scanningIps).toBe(0);
+    expect((await summary(agencyB, '2024-05-01', '2024-05-31')).scanningIps).toBe(0);
     await soc.request('POST', `/api/soc/findings/${scanner.id}/triage`, { status: 'confirmed' });
     expect((await summary(soc, '2024-05-01', '2024-05-31')).byTriage).toMatchObject({ confirmed: 1, new: 1 });
   });

@@ -111,6 +111,31 @@ describe('scan rules', () => {
     ]);
   });
 
+  it('a scanner names every target group it swept, most failed attempts first; a successful contact names none', () => {
+    const targetGroups = [
+      { cidr: '10.20.0.0/16', group: 'province' },
+      { cidr: '10.20.1.0/24', group: 'agency-a' },
+      { cidr: '10.20.2.0/24', group: 'agency-b' },
+      { cidr: '10.20.3.0/24', group: 'agency-c' },
+    ];
+    const detector = createDetector({ config: { targetGroups, scan: { trw: { enabled: false } } } });
+    // 30 hosts of agency A (the window's targets before detection count once each), then 3 of B and 2 outside any
+    // agency's /24 (the province's /16: the most specific range wins); agency C only answers.
+    for (let i = 1; i <= 30; i++) detector.push(flow('198.51.100.9', `10.20.1.${i}`, 445, Outcome.Fail));
+    for (let i = 1; i <= 3; i++) detector.push(flow('198.51.100.9', `10.20.2.${i}`, 445, Outcome.Fail));
+    for (let i = 1; i <= 2; i++) detector.push(flow('198.51.100.9', `10.20.9.${i}`, 445, Outcome.Fail));
+    detector.push(flow('198.51.100.9', '10.20.3.1', 445, Outcome.Ok));
+    const [scanner] = detector.findings().scanners;
+    expect(scanner?.targetGroups).toEqual([
+      { group: 'agency-a', failedAttempts: 30 },
+      { group: 'agency-b', failedAttempts: 3 },
+      { group: 'province', failedAttempts: 2 },
+    ]);
+    const ungrouped = createDetector({ config: { scan: { trw: { enabled: false } } } });
+    for (let i = 1; i <= 30; i++) ungrouped.push(flow('198.51.100.9', `10.20.1.${i}`, 445, Outcome.Fail));
+    expect(ungrouped.findings().scanners[0]?.targetGroups).toEqual([]);
+  });
+
   it('allow-listed scanners, backscatter and ignored ports are not scans', () => {
     const detector = createDetector({ config: { scan: { allowList: ['10.250.0.0/24'] } } });
     for (let i = 1; i <= 300; i++) {

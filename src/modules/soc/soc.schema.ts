@@ -119,3 +119,23 @@ export const socSightings = pgTable(
     index('soc_sightings_time_idx').on(t.firstSeen, t.lastSeen),
   ],
 );
+
+/**
+ * Every organisation a finding concerns: the one owning its address, and for a scanner each organisation whose
+ * ranges it sent failed attempts to. Agencies see, and period figures count, the findings that concern them.
+ */
+export const socFindingOrganisations = pgTable(
+  'soc_finding_organisations',
+  {
+    findingId: uuid('finding_id')
+      .notNull()
+      .references(() => socFindings.id, { onDelete: 'cascade' }),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.findingId, t.organisationId] }),
+    index('soc_finding_organisations_org_idx').on(t.organisationId),
+  ],
+);

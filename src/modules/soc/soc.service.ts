@@ -1,13 +1,13 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { dayEnd, dayStart } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
-import { type Actor, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/scope.ts';
+import { type Actor, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/scope.ts';
 import { type Attributor, loadAttributor } from '../organisations/attribution.ts';
-import { organisationIpRanges } from '../organisations/organisations.schema.ts';
+import { organisationIpRanges, organisations } from '../organisations/organisations.schema.ts';
 import { fileSha256 } from '../vulnerabilities/scan-import.ts';
 import { boundedPeriod, ZPeriod, ZPeriodFields } from '../vulnerabilities/vulnerabilities.service.ts';
 import { analyzeStreams } from './analyze.ts';
@@ -15,7 +15,14 @@ import { defaultEngineConfig, type EngineConfigInput } from './engine/config.ts'
 import type { ContactFinding, EvidenceSample, Findings, Indicator, ScannerFinding } from './engine/types.ts';
 import { parseIntel } from './intel/parse-intel.ts';
 import type { LogFormat } from './parsers/types.ts';
-import { SOC_TRIAGE, socFindings, socIngests, socSightings, threatIndicators } from './soc.schema.ts';
+import {
+  SOC_TRIAGE,
+  socFindingOrganisations,
+  socFindings,
+  socIngests,
+  socSightings,
+  threatIndicators,
+} from './soc.schema.ts';
 
 const MAX_STORED_ERRORS = 100;
 const toDate = (epochSeconds: number) => new Date(Math.round(epochSeconds * 1000));
@@ -41,11 +48,18 @@ export async function loadIndicators(db: Db): Promise<Indicator[]> {
 
 /**
  * The engine's configuration for this province: "internal" means inside the organisations' IP ranges (plus the
- * private ranges), so the internal/external thresholds and contact directions follow the province's real networks.
+ * private ranges), so the internal/external thresholds and contact directions follow the province's real networks;
+ * the ranges are also the target groups by which scanners are attributed.
  */
 export async function provinceEngineConfig(db: Db): Promise<EngineConfigInput> {
-  const ranges = (await db.select({ cidr: organisationIpRanges.cidr }).from(organisationIpRanges)).map((r) => r.cidr);
-  return { internalNetworks: [...new Set([...defaultEngineConfig.internalNetworks, ...ranges])] };
+  const ranges = await db
+    .select({ cidr: organisationIpRanges.cidr, organisationId: organisationIpRanges.organisationId })
+    .from(organisationIpRanges);
+  return {
+    internalNetworks: [...new Set([...defaultEngineConfig.internalNetworks, ...ranges.map((r) => r.cidr)])],
+    // A scanner's finding then names every organisation it swept (see storeFindings).
+    targetGroups: ranges.map((r) => ({ cidr: r.cidr, group: r.organisationId })),
+  };
 }
 
 export type IntelImportResult = {
@@ -148,8 +162,8 @@ export async function deleteIntelSource(db: Db, actor: Actor, source: string) {
 }
 
 /**
- * An external scanner has no organisation of its own: it is attributed to the organisation whose range its evidence
- * samples hit most (the targeted agency), so that agency sees who is scanning it.
+ * A scanner inside an organisation's range is that organisation's; an external scanner is attributed to the
+ * organisation it sent most failed attempts to (the engine counts them per organisation range).
  */
 function attributeScanner(
   s: ScannerFinding,
@@ -157,13 +171,10 @@ function attributeScanner(
 ): { organisationId: string | null; attribution: string | null } {
   const own = attribute(s.ip);
   if (own) return { organisationId: own, attribution: 'source-range' };
-  const hits = new Map<string, number>();
-  for (const e of s.evidence) {
-    const org = attribute(e.dst);
-    if (org) hits.set(org, (hits.get(org) ?? 0) + 1);
-  }
-  const [best] = [...hits.entries()].sort((a, b) => b[1] - a[1]);
-  return best ? { organisationId: best[0], attribution: 'target-range' } : { organisationId: null, attribution: null };
+  const [most] = s.targetGroups;
+  return most
+    ? { organisationId: most.group, attribution: 'target-range' }
+    : { organisationId: null, attribution: null };
 }
 
 type FindingRow = typeof socFindings.$inferInsert;
@@ -175,13 +186,17 @@ type Sighting = {
   distinctPorts: number | null;
 };
 
-function scannerRow(s: ScannerFinding, attribute: Attributor): [FindingRow, Sighting] {
+/** A finding's row, this ingest's sighting of it, and every organisation it concerns. */
+type StoredFinding = [FindingRow, Sighting, string[]];
+
+function scannerRow(s: ScannerFinding, attribute: Attributor): StoredFinding {
+  const attributed = attributeScanner(s, attribute);
   return [
     {
       kind: 'scanner',
       dedupeKey: `scanner|${s.ip}`,
       ip: s.ip,
-      ...attributeScanner(s, attribute),
+      ...attributed,
       internal: s.internal,
       scanKind: s.kind,
       slow: s.slow,
@@ -197,10 +212,16 @@ function scannerRow(s: ScannerFinding, attribute: Attributor): [FindingRow, Sigh
       distinctTargets: s.distinctTargets,
       distinctPorts: s.distinctPorts,
     },
+    [
+      ...new Set([
+        ...(attributed.organisationId ? [attributed.organisationId] : []),
+        ...s.targetGroups.map((g) => g.group),
+      ]),
+    ],
   ];
 }
 
-function contactRow(c: ContactFinding, attribute: Attributor): [FindingRow, Sighting] {
+function contactRow(c: ContactFinding, attribute: Attributor): StoredFinding {
   const organisationId = attribute(c.host);
   return [
     {
@@ -226,6 +247,7 @@ function contactRow(c: ContactFinding, attribute: Attributor): [FindingRow, Sigh
       distinctTargets: null,
       distinctPorts: null,
     },
+    organisationId ? [organisationId] : [],
   ];
 }
 
@@ -279,6 +301,11 @@ export async function storeFindings(
           distinctPorts: sql`excluded.distinct_ports`,
         },
       });
+    // Organisations concerned accumulate over ingests: an agency swept last week still sees the scanner.
+    const concerned = chunk.flatMap(([row, , organisationIds]) =>
+      organisationIds.map((organisationId) => ({ findingId: idByKey.get(row.dedupeKey) as string, organisationId })),
+    );
+    if (concerned.length) await db.insert(socFindingOrganisations).values(concerned).onConflictDoNothing();
   }
   return pairs.length;
 }
@@ -395,10 +422,29 @@ export type SocSummary = {
   byTriage: Record<(typeof SOC_TRIAGE)[number], number>;
 };
 
-/** The SOC's period statement. Confirmed false positives are left out. */
+/** SQL condition: finding `f` concerns one of the organisations (a scopedOrganisationIds result; null: any or none). */
+const concerns = (ids: string[] | null): SQL =>
+  ids === null
+    ? sql`true`
+    : sql`exists (select 1 from soc_finding_organisations fo where fo.finding_id = f.id and ${organisationIdIn(sql`fo.organisation_id`, ids)})`;
+
+/** SQL condition: the scope may see finding `f`'s attributed organisation. */
+const visibleOrganisation = (scope: Scope): SQL =>
+  scope.all ? sql`true` : organisationIdIn(sql`f.organisation_id`, scope.organisationIds);
+
+/** Names of the organisations finding `f` concerns that the scope may see, as a JSON array. */
+const concernedNames = (scope: Scope): SQL =>
+  sql`(select coalesce(json_agg(o2.name order by o2.name), '[]'::json) from soc_finding_organisations fo
+      join organisations o2 on o2.id = fo.organisation_id
+      where fo.finding_id = f.id and ${scope.all ? sql`true` : organisationIdIn(sql`fo.organisation_id`, scope.organisationIds)})`;
+
+/**
+ * The SOC's period statement. Confirmed false positives are left out. A scanner counts for every organisation it
+ * concerns (its own, or each one it swept), so the per-organisation figures may add up to more than the total.
+ */
 export async function socSummary(db: Db, scope: Scope, p: z.infer<typeof ZSocPeriod>): Promise<SocSummary> {
   const orgIds = await scopedOrganisationIds(db, scope, p.organisationId);
-  const where = sql`f.status <> 'false_positive' and ${organisationIdIn(sql`f.organisation_id`, orgIds)} and ${seenIn(p.from, p.to)}`;
+  const where = sql`f.status <> 'false_positive' and ${concerns(orgIds)} and ${seenIn(p.from, p.to)}`;
   const [totals] = await queryRows<{ scanning: number; internalScanning: number; contacts: number }>(
     db,
     sql`select count(distinct f.ip) filter (where f.kind = 'scanner')::int as scanning,
@@ -408,16 +454,19 @@ export async function socSummary(db: Db, scope: Scope, p: z.infer<typeof ZSocPer
   );
   const byOrganisation = await queryRows<SocSummary['byOrganisation'][number]>(
     db,
-    sql`select f.organisation_id as "organisationId", o.name,
+    sql`select fo.organisation_id as "organisationId", o.name,
         count(distinct f.ip) filter (where f.kind = 'scanner')::int as "scanningIps",
         count(distinct f.ip) filter (where f.kind = 'malicious_contact' and f.direction = 'outbound')::int as "maliciousContactIps"
-      from soc_findings f left join organisations o on o.id = f.organisation_id
-      where ${where} group by f.organisation_id, o.name order by 3 desc, 4 desc`,
+      from soc_findings f left join soc_finding_organisations fo on fo.finding_id = f.id
+        left join organisations o on o.id = fo.organisation_id
+      where f.status <> 'false_positive' and ${seenIn(p.from, p.to)}
+        and ${orgIds === null ? sql`true` : organisationIdIn(sql`fo.organisation_id`, orgIds)}
+      group by fo.organisation_id, o.name order by 3 desc, 4 desc`,
   );
   const triage = await queryRows<{ status: (typeof SOC_TRIAGE)[number]; n: number }>(
     db,
     sql`select f.status, count(*)::int as n from soc_findings f
-      where ${organisationIdIn(sql`f.organisation_id`, orgIds)} and ${seenIn(p.from, p.to)} group by f.status`,
+      where ${concerns(orgIds)} and ${seenIn(p.from, p.to)} group by f.status`,
   );
   const byTriage = Object.fromEntries(
     SOC_TRIAGE.map((s) => [s, triage.find((t) => t.status === s)?.n ?? 0]),
@@ -443,16 +492,20 @@ export const ZSocFindingQuery = ZPeriodFields.partial()
 
 export async function listSocFindings(db: Db, scope: Scope, q: z.infer<typeof ZSocFindingQuery>) {
   const orgIds = await scopedOrganisationIds(db, scope, q.organisationId);
-  const conds = [organisationIdIn(sql`f.organisation_id`, orgIds)];
+  const conds = [concerns(orgIds)];
   if (q.kind) conds.push(sql`f.kind = ${q.kind}`);
   if (q.status) conds.push(sql`f.status = ${q.status}`);
   if (q.from && q.to) conds.push(seenIn(q.from, q.to));
   return queryRows<Record<string, unknown>>(
     db,
-    sql`select f.id, f.kind, host(f.ip) as ip, f.organisation_id as "organisationId", o.name as "organisationName",
+    // The organisation a finding is attributed to is named only to those who may see it: an agency swept by an
+    // external scanner sees that it was swept, not which other agency was swept most.
+    sql`select f.id, f.kind, host(f.ip) as ip,
+        case when ${visibleOrganisation(scope)} then f.organisation_id end as "organisationId",
+        case when ${visibleOrganisation(scope)} then o.name end as "organisationName",
         f.attribution, f.internal, f.scan_kind as "scanKind", f.slow, f.indicator, f.indicator_type as "indicatorType",
         f.indicator_source as "indicatorSource", f.direction, f.first_seen as "firstSeen", f.last_seen as "lastSeen",
-        f.status, f.triage_note as "triageNote",
+        f.status, f.triage_note as "triageNote", ${concernedNames(scope)} as "organisationNames",
         (select sum(count)::int from soc_sightings s where s.finding_id = f.id) as count,
         (select max(distinct_targets)::int from soc_sightings s where s.finding_id = f.id) as "distinctTargets",
         (select max(distinct_ports)::int from soc_sightings s where s.finding_id = f.id) as "distinctPorts"
@@ -462,10 +515,22 @@ export async function listSocFindings(db: Db, scope: Scope, q: z.infer<typeof ZS
   );
 }
 
-/** One finding with its evidence, rule hits and sightings; another agency's finding is "not found". */
+/**
+ * One finding with its evidence, rule hits and sightings; a finding that does not concern the caller's agency is
+ * "not found".
+ */
 export async function getSocFinding(db: Db, scope: Scope, id: string) {
   const [f] = await db.select().from(socFindings).where(eq(socFindings.id, id));
-  if (!f || !inScope(scope, f.organisationId)) throw notFound('Finding');
+  if (!f) throw notFound('Finding');
+  const concerned = (
+    await db
+      .select({ id: socFindingOrganisations.organisationId, name: organisations.name })
+      .from(socFindingOrganisations)
+      .innerJoin(organisations, eq(organisations.id, socFindingOrganisations.organisationId))
+      .where(eq(socFindingOrganisations.findingId, id))
+      .orderBy(organisations.name)
+  ).filter((o) => scope.all || scope.organisationIds.includes(o.id));
+  if (!scope.all && concerned.length === 0) throw notFound('Finding');
   const sightings = await db
     .select({
       ingestId: socSightings.ingestId,
@@ -480,16 +545,18 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
     .innerJoin(socIngests, eq(socIngests.id, socSightings.ingestId))
     .where(eq(socSightings.findingId, id))
     .orderBy(desc(socSightings.lastSeen));
-  if (scope.all) return { ...f, sightings };
-  // An external scanner is shown to the agency it hit most, but its samples may also show other agencies' addresses:
-  // an agency sees only the samples whose internal side is its own (or belongs to no organisation).
+  const organisationNames = concerned.map((o) => o.name);
+  if (scope.all) return { ...f, organisationNames, sightings };
+  // A scanner that swept several agencies shows each of them only the samples whose internal side is its own (or
+  // belongs to no organisation).
   const attribute = await loadAttributor(db);
   const visible = (ip: string) => {
     const org = attribute(ip);
     return org === null || scope.organisationIds.includes(org);
   };
   const evidence = (f.evidence as EvidenceSample[]).filter((e) => visible(e.src) && visible(e.dst));
-  return { ...f, evidence, sightings };
+  const organisationId = f.organisationId && scope.organisationIds.includes(f.organisationId) ? f.organisationId : null;
+  return { ...f, organisationId, organisationNames, evidence, sightings };
 }
 
 export async function triageSocFinding(

@@ -53,10 +53,21 @@ export interface ScanConfig {
   firstContactFilterBits: number;
 }
 
+export interface TargetGroup {
+  cidr: string;
+  group: string;
+}
+
 export interface EngineConfig {
   scan: ScanConfig;
   /** Networks of the province: decide which side of a flow is "our" host. RFC 1918 + RFC 4193 by default. */
   internalNetworks: string[];
+  /**
+   * Named address ranges (the province's organisations: range → organisation id) whose targeting is
+   * reported per name: a scanner's finding lists each group it sent failed attempts to (the most
+   * specific range wins), so every agency a scanner swept can see it. Empty: no grouping.
+   */
+  targetGroups: TargetGroup[];
   /** Evidence samples kept per finding. */
   evidenceSamples: number;
   /** Cap on findings of each kind kept; further ones are counted in stats.droppedFindings. */
@@ -80,6 +91,7 @@ export const defaultEngineConfig: EngineConfig = {
     firstContactFilterBits: 1 << 25,
   },
   internalNetworks: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+  targetGroups: [],
   evidenceSamples: 5,
   maxFindings: 100_000,
 };

@@ -45,6 +45,8 @@ interface Detection {
   finding: ScannerFinding;
   targets: HyperLogLog;
   ports: HyperLogLog;
+  /** Failed attempts per target group (bounded by the number of groups configured). */
+  groups: Map<string, number>;
 }
 
 export interface ScanStats {
@@ -69,6 +71,7 @@ export class ScanDetector {
   private readonly detections = new Map<IpKey, Detection>();
   private readonly firstContacts: RotatingBloomFilter;
   private readonly allowList = new PrefixTrie<true>();
+  private readonly targetGroups = new PrefixTrie<string>();
   private readonly internal: PrefixTrie<true>;
   /** Port → 1 when listed: a byte per port beats a Set lookup on every event. */
   private readonly ignoredPorts = new Uint8Array(65536);
@@ -109,6 +112,7 @@ export class ScanDetector {
   ) {
     const scan = config.scan;
     for (const cidr of scan.allowList) this.allowList.insert(cidr, true);
+    for (const { cidr, group } of config.targetGroups) this.targetGroups.insert(cidr, group);
     this.internal = internal;
     for (const port of scan.ignoredPorts) this.ignoredPorts[port] = 1;
     for (const port of scan.backscatterSourcePorts) this.backscatterPorts[port] = 1;
@@ -342,6 +346,7 @@ export class ScanDetector {
     current.finding.failedAttempts++;
     current.targets.add(dstHash);
     current.ports.add(portKey(proto, batch.dstPort[at] as number));
+    if (this.targetGroups.size > 0) this.countGroup(current, this.dstKey(at));
     if (current.finding.evidence.length < this.config.evidenceSamples)
       current.finding.evidence.push(toEvidence(this.eventAt(at)));
   }
@@ -507,12 +512,14 @@ export class ScanDetector {
         failedAttempts: 0,
         distinctTargets: 0,
         distinctPorts: 0,
+        targetGroups: [],
         rules: [],
         ruleCounts: {},
         evidence: [],
       },
       targets: new HyperLogLog(),
       ports: new HyperLogLog(),
+      groups: new Map(),
     };
     // Seed the sketches with what the current window already holds (the event itself is added by the caller).
     state.byPort?.forEach((targets, port) => {
@@ -523,6 +530,7 @@ export class ScanDetector {
     });
     state.byTarget?.forEach((ports, target) => {
       detection.targets.add(hashIpKey(target));
+      if (this.targetGroups.size > 0) this.countGroup(detection, target);
       ports.forEach((port) => {
         detection.ports.add(port);
       });
@@ -533,9 +541,15 @@ export class ScanDetector {
     return detection;
   }
 
+  /** Counts a failed attempt of a detected source on the target group of `target`, if any. */
+  private countGroup(detection: Detection, target: IpKey): void {
+    const group = typeof target === 'number' ? this.targetGroups.lookupV4(target) : this.targetGroups.lookup(target);
+    if (group !== undefined) detection.groups.set(group, (detection.groups.get(group) ?? 0) + 1);
+  }
+
   /** Findings so far (after `flush`). */
   findings(): ScannerFinding[] {
-    return [...this.detections.values()].map(({ finding, targets, ports }) => {
+    return [...this.detections.values()].map(({ finding, targets, ports, groups }) => {
       const distinctTargets = targets.estimate();
       const distinctPorts = ports.estimate();
       const ruleNames = new Set(finding.rules.map((r) => r.rule));
@@ -547,6 +561,9 @@ export class ScanDetector {
         slow: !horizontal && !vertical,
         distinctTargets,
         distinctPorts,
+        targetGroups: [...groups]
+          .map(([group, failedAttempts]) => ({ group, failedAttempts }))
+          .sort((a, b) => b.failedAttempts - a.failedAttempts || a.group.localeCompare(b.group)),
         rules: [...finding.rules],
         ruleCounts: { ...finding.ruleCounts },
         evidence: [...finding.evidence],

@@ -104,6 +104,11 @@ export interface ScannerFinding {
   /** Distinct targets / ports of failed attempts (HyperLogLog estimate, exact for small counts). */
   distinctTargets: number;
   distinctPorts: number;
+  /**
+   * Each target group (EngineConfig.targetGroups) this source sent failed attempts to, most attempts
+   * first: those from detection on, plus one per target of the current window before it.
+   */
+  targetGroups: Array<{ group: string; failedAttempts: number }>;
   /** The first hits of each rule (at most 3 per rule), with their numbers. */
   rules: ScanRuleHit[];
   /** How many times each rule fired (per window and key for windowed rules). */

@@ -44,6 +44,8 @@ export function SocFindingDetail({
   const d = detail.data?.id === finding.id ? detail.data : undefined;
   const f = { ...finding, ...(d ?? {}), organisationName: finding.organisationName };
   const title = t(f.kind === 'scanner' ? 'soc.detail.scannerTitle' : 'soc.detail.contactTitle', { ip: f.ip });
+  // Organisations a scanner swept besides the one it is attributed to (those the viewer may see).
+  const swept = f.kind === 'scanner' ? (f.organisationNames ?? []).filter((name) => name !== f.organisationName) : [];
 
   return (
     <aside className="drawer" style={{ width: 'min(640px, 100vw)' }} aria-label={title} data-testid="soc-detail">
@@ -75,7 +77,12 @@ export function SocFindingDetail({
                 ip: f.ip,
                 organisation: f.organisationName,
               })
-            : t('soc.detail.noOrganisation')}
+            : swept.length > 0
+              ? t('soc.detail.externalScanner', { ip: f.ip, organisations: swept.join(', ') })
+              : t('soc.detail.noOrganisation')}
+          {f.organisationName && swept.length > 0 && (
+            <div data-testid="soc-swept-detail">{t('soc.detail.swept', { organisations: swept.join(', ') })}</div>
+          )}
         </dd>
         <dt>{t('soc.detail.period')}</dt>
         <dd>{t('soc.detail.periodValue', { from: formatDateTime(f.firstSeen), to: formatDateTime(f.lastSeen) })}</dd>

@@ -117,7 +117,9 @@ function SocFindingsPage({ kind }: { kind: SocKind }) {
                     <FindingBadges finding={f} />
                   </span>
                 </td>
-                <td>{f.organisationName ?? <span className="muted">{t('soc.unattributed')}</span>}</td>
+                <td>
+                  <OrganisationCell finding={f} />
+                </td>
                 <td className="small">
                   {scanner ? (
                     <>
@@ -145,6 +147,23 @@ function SocFindingsPage({ kind }: { kind: SocKind }) {
       </div>
       <Pager offset={offset} limit={LIMIT} shown={list.data?.length ?? 0} onChange={setOffset} />
       {selected && <SocFindingDetail finding={selected} onClose={() => setSelectedId(null)} onChanged={list.reload} />}
+    </>
+  );
+}
+
+/** The attributed organisation, then (for a scanner) the other organisations it swept that the viewer may see. */
+function OrganisationCell({ finding }: { finding: SocFinding }) {
+  const { t } = useTranslation();
+  const others = (finding.organisationNames ?? []).filter((name) => name !== finding.organisationName);
+  if (!finding.organisationName && others.length === 0) return <span className="muted">{t('soc.unattributed')}</span>;
+  return (
+    <>
+      {finding.organisationName && <div>{finding.organisationName}</div>}
+      {others.length > 0 && (
+        <div className="small muted" data-testid="soc-swept">
+          {t(finding.organisationName ? 'soc.alsoSwept' : 'soc.swept', { organisations: others.join(', ') })}
+        </div>
+      )}
     </>
   );
 }

@@ -33,6 +33,8 @@ export type SocFinding = {
   ip: string;
   organisationId: string | null;
   organisationName?: string | null;
+  /** Every organisation the finding concerns that the viewer may see (for a scanner: each one it swept). */
+  organisationNames?: string[];
   attribution: 'source-range' | 'target-range' | null;
   internal: boolean;
   scanKind: 'horizontal' | 'vertical' | 'mixed' | null;
