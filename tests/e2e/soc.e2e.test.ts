@@ -29,12 +29,18 @@ const conn = (ts: number, src: string, dst: string, dport: number, state: string
     .join('\t');
 
 /**
- * 203.0.113.5 sweeps 445/tcp across 30 hosts of Sở A with no answer (a scanner); 10.15.1.10 (Sở A) talks five times
- * to the listed malicious server 198.51.100.66; Sở B browses normally; the last line (83) is garbage.
+ * 203.0.113.5 sweeps 445/tcp across 30 hosts of Sở A with no answer (a scanner), and on the way probes two hosts of
+ * Sở B; 10.15.1.10 (Sở A) talks five times
+ * to the listed malicious server 198.51.100.66; Sở B browses normally; the last line (85) is garbage.
  */
 function connLog() {
   const lines = [...HEADER];
-  for (let i = 0; i < 30; i++) lines.push(conn(T0 + i, '203.0.113.5', `10.15.1.${100 + i}`, 445, 'S0', 'S'));
+  for (let i = 0; i < 30; i++) {
+    lines.push(conn(T0 + i, '203.0.113.5', `10.15.1.${100 + i}`, 445, 'S0', 'S'));
+    if (i === 9)
+      for (let j = 0; j < 2; j++)
+        lines.push(conn(T0 + i + 0.1 * (j + 1), '203.0.113.5', `10.15.2.${200 + j}`, 445, 'S0', 'S'));
+  }
   for (let i = 0; i < 5; i++) lines.push(conn(T0 + 60 + i, '10.15.1.10', '198.51.100.66', 443, 'SF', 'ShADadFf'));
   for (let i = 0; i < 40; i++)
     lines.push(conn(T0 + 100 + i, `10.15.2.${10 + (i % 5)}`, '93.184.216.34', 443, 'SF', 'ShADadFf'));
@@ -120,8 +126,8 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     expect(await value('scanners')).toBe('1');
     expect(await value('maliciousContacts')).toBe('1');
     expect(await value('rejected')).toBe('1');
-    expect(await value('events')).toBe('75');
-    expect(await result.getByTestId('soc-log-errors').locator('tbody td').first().textContent()).toBe('83');
+    expect(await value('events')).toBe('77');
+    expect(await result.getByTestId('soc-log-errors').locator('tbody td').first().textContent()).toBe('85');
     await page.getByTestId('soc-ingests').getByRole('cell', { name: 'conn.log' }).waitFor();
     await screenshot(page, 'soc-ingest');
 
@@ -144,6 +150,7 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('Quét ngang');
     expect(await row.textContent()).toContain('Sở A');
+    expect(await row.getByTestId('soc-swept').textContent()).toBe('Cũng rà quét: Sở B');
     await row.click();
     const detail = page.getByTestId('soc-detail');
     await detail.getByTestId('soc-evidence').waitFor();
@@ -152,7 +159,10 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
       /^Quét ngang: \d+ địa chỉ đích trên cổng 445\/tcp trong cửa sổ \d+ (phút|giây) \(ngưỡng 25\)/,
     );
     expect(await detail.getByTestId('soc-evidence').locator('tbody tr').first().textContent()).toContain('conn.log:');
-    expect(await detail.getByTestId('soc-attribution').textContent()).toContain('đơn vị bị rà quét nhiều nhất');
+    expect(await detail.getByTestId('soc-attribution').textContent()).toContain(
+      'phát hiện được gán cho Sở A — đơn vị nhận nhiều lượt dò thất bại nhất từ địa chỉ này.',
+    );
+    expect(await detail.getByTestId('soc-swept-detail').textContent()).toBe('Các đơn vị khác bị rà quét: Sở B.');
     expect(await detail.getByTestId('soc-sightings').textContent()).toContain('conn.log');
     await screenshot(page, 'soc-scanner-detail', { fullPage: false });
 
@@ -177,7 +187,7 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     await page.context().close();
   });
 
-  it('an agency officer of Sở B sees nothing of Sở A and cannot triage or ingest', async () => {
+  it('an agency officer of Sở B sees the scanner that swept Sở B, nothing else of Sở A, and cannot triage or ingest', async () => {
     const page = await signIn('canbo.sob');
     await page.getByTestId('card-soc').getByTestId('soc-statement').waitFor();
     await page.waitForTimeout(300);
@@ -185,21 +195,39 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     expect(await page.getByTestId('nav-socIngest').count()).toBe(0);
     await overviewMay2024(page);
     expect(await page.getByTestId('soc-statement').textContent()).toContain(
-      'phát hiện 0 địa chỉ IP thực hiện rà quét mạng và 0 địa chỉ IP',
+      'phát hiện 1 địa chỉ IP thực hiện rà quét mạng và 0 địa chỉ IP',
     );
-    expect(await figure(page, 'scanningIps')).toBe('0');
+    expect(await figure(page, 'scanningIps')).toBe('1');
     expect(await figure(page, 'maliciousContactIps')).toBe('0');
     await page.getByTestId('soc-figure-scanningIps').getByRole('link').click();
     await page.getByRole('heading', { name: 'Nguồn rà quét' }).waitFor();
     expect(await page.getByTestId('period-picker').getByLabel('Từ ngày').inputValue()).toBe('01/05/2024');
-    await page.getByTestId('soc-findings-table').getByText('Không có phát hiện nào.').waitFor();
-    await screenshot(page, 'soc-agency-b');
+    // Swept, Sở B sees the scanner, but not that Sở A was swept most, nor Sở A's samples, nor a way to triage.
+    const row = page.getByTestId('soc-finding-row').filter({ hasText: '203.0.113.5' });
+    await row.waitFor();
+    expect(await page.getByTestId('soc-finding-row').count()).toBe(1);
+    expect(await row.getByTestId('soc-swept').textContent()).toBe('Đã rà quét: Sở B');
+    expect(await row.textContent()).not.toContain('Sở A');
+    await row.click();
+    const detail = page.getByTestId('soc-detail');
+    await detail.getByTestId('soc-evidence').waitFor();
+    expect(await detail.getByTestId('soc-attribution').textContent()).toBe(
+      'Địa chỉ 203.0.113.5 nằm ngoài các dải IP của tỉnh; đã rà quét Sở B.',
+    );
+    const samples = await detail.getByTestId('soc-evidence').locator('tbody tr').allTextContents();
+    expect(samples).toHaveLength(2);
+    expect(samples.every((text) => text.includes('10.15.2.') && !text.includes('10.15.1.'))).toBe(true);
+    // The engine's outcome word, in Vietnamese.
+    expect(samples.every((text) => text.includes('thất bại') && !text.includes('failed'))).toBe(true);
+    expect(await detail.getByTestId('triage-confirmed').count()).toBe(0);
+    await screenshot(page, 'soc-agency-b', { fullPage: false });
+    await detail.getByRole('button', { name: /Đóng/ }).click();
 
     // English second: the same statement in English.
     await page.getByTestId('lang-en').click();
     await overviewMay2024En(page);
     expect(await page.getByTestId('soc-statement').textContent()).toBe(
-      'From 01/05/2024 to 31/05/2024, the monitoring system detected 0 IP address(es) scanning the network and 0 IP address(es) connecting to malicious servers.',
+      'From 01/05/2024 to 31/05/2024, the monitoring system detected 1 IP address(es) scanning the network and 0 IP address(es) connecting to malicious servers.',
     );
     await page.waitForTimeout(300);
     await screenshot(page, 'soc-dashboard-en');

@@ -2,14 +2,7 @@
 
 import { formatIpKey } from '../../../core/net/ip.ts';
 import type { EvidenceSample, SocEvent } from './types.ts';
-import { Outcome, Protocol } from './types.ts';
-
-const outcomeNames: Record<number, string> = {
-  [Outcome.Ok]: 'ok',
-  [Outcome.Fail]: 'failed',
-  [Outcome.Probe]: 'half-open',
-  [Outcome.Unknown]: 'unknown',
-};
+import { outcomeNames, Protocol } from './types.ts';
 
 export function protocolName(proto: number): string {
   switch (proto) {

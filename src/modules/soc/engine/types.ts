@@ -16,6 +16,14 @@ export const Outcome = {
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
+/** The word that starts a flow evidence sample's text (the UI translates it). */
+export const outcomeNames: Record<Outcome, string> = {
+  [Outcome.Ok]: 'ok',
+  [Outcome.Fail]: 'failed',
+  [Outcome.Probe]: 'half-open',
+  [Outcome.Unknown]: 'unknown',
+};
+
 export const Protocol = { Icmp: 1, Tcp: 6, Udp: 17, Icmpv6: 58 } as const;
 
 /** Where an event came from, so every evidence sample points back to a file and line. */

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { outcomeNames } from '../../../modules/soc/engine/types.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -208,7 +209,7 @@ function Evidence({ detail }: { detail: Detail }) {
                   {e.src} → {e.dst}:{e.dstPort}
                 </td>
                 <td>{e.proto}</td>
-                <td className="break">{e.what}</td>
+                <td className="break">{evidenceWhat(e.what, t)}</td>
                 <td className="mono nowrap">
                   {e.input}:{e.line}
                 </td>
@@ -256,4 +257,13 @@ function Sightings({ detail }: { detail: Detail }) {
       </table>
     </section>
   );
+}
+
+const OUTCOMES = new Set(Object.values(outcomeNames));
+
+/** A sample's text in the UI language: its leading outcome word translated, the rest (signature, name) as logged. */
+function evidenceWhat(what: string, t: (key: string) => string): string {
+  const space = what.indexOf(' ');
+  const first = space < 0 ? what : what.slice(0, space);
+  return OUTCOMES.has(first) ? `${t(`soc.outcome.${first}`)}${space < 0 ? '' : what.slice(space)}` : what;
 }
