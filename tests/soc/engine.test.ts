@@ -149,6 +149,36 @@ describe('scan rules', () => {
     expect(stats.ignored).toBe(600);
   });
 
+  it('sources counted shard by shard give one table’s findings: same order, first maxFindings kept, drops counted', () => {
+    // 500 000 tracked sources → 16 shards; 8 000 → 1 shard. Neither cap is reached here.
+    const run = (maxTrackedSources: number) => {
+      const detector = createDetector({ config: { maxFindings: 7, scan: { maxTrackedSources } } });
+      const events: FlowEvent[] = [];
+      // 12 scanners (IPv4 and IPv6, some with a detail), their probes interleaved, over two inputs;
+      // ties in detection time are broken by arrival order.
+      for (let i = 1; i <= 40; i++)
+        for (let s = 0; s < 12; s++) {
+          const src = s % 3 === 2 ? `2001:db8::${s + 1}` : `198.51.${100 + s}.${7 * s + 1}`;
+          const base = flow('198.51.100.1', `10.7.${s}.${i}`, 445, Outcome.Fail, T0 + Math.floor(i / 4));
+          events.push({
+            ...base,
+            src: parseIpKey(src) as number,
+            input: i <= 20 ? 'a.log' : 'b.log',
+            line: i * 12 + s,
+            ...(s % 4 === 1 ? { detail: 'DROP' } : {}),
+          });
+        }
+      for (const event of events) detector.push(event);
+      return detector.findings();
+    };
+    const sharded = run(500_000);
+    const single = run(8_000);
+    expect(sharded.scanners).toHaveLength(7);
+    expect(sharded.scanners).toEqual(single.scanners);
+    expect(sharded.stats).toEqual(single.stats);
+    expect(sharded.stats.droppedFindings).toBeGreaterThan(0);
+  });
+
   it('memory stays bounded under a flood of sources, and scanners are still found', () => {
     const detector = createDetector({ config: { scan: { maxTrackedSources: 1000 } } });
     for (let i = 0; i < 100_000; i++)

@@ -11,6 +11,7 @@ import {
   HyperLogLog,
   hashIpKey,
   hashString,
+  mix32,
   RotatingBloomFilter,
   Row,
   SaturatingSet,
@@ -47,6 +48,8 @@ interface Detection {
   ports: HyperLogLog;
   /** Failed attempts per target group (bounded by the number of groups configured). */
   groups: Map<string, number>;
+  /** Arrival position of the event that created it. */
+  order: number;
 }
 
 export interface ScanStats {
@@ -66,32 +69,70 @@ function portKey(proto: number, port: number): number {
   return proto * 65536 + port;
 }
 
+/** Events buffered per shard before every shard is counted (16 shards: ≈ 500 000 events, 19 MB). */
+const SHARD_CAPACITY = 1 << 15;
+/** At most this many shards, and only when each can track at least MIN_SHARD_SOURCES sources. */
+const MAX_SHARDS = 16;
+const MIN_SHARD_SOURCES = 4096;
+/** Seeds the shard hash apart from the table's and analyze-worker's partition hash. */
+const SHARD_SEED = 0x2545f491;
+
+/** What a queued event has beyond the IPv4 columns (pushed one by one: IPv6 addresses, a detail). */
+interface QueuedExtra {
+  srcV6: string | null;
+  dstV6: string | null;
+  detail: string | undefined;
+}
+
+/**
+ * The sources whose address hashes to one shard: their table and first-contact filter, small
+ * enough to stay in cache while the shard's queued events are counted, and those events.
+ */
+class Shard {
+  readonly sources = new SourceTable<SourceCold>();
+  readonly firstContacts: RotatingBloomFilter;
+  readonly queue = new FlowBatch(SHARD_CAPACITY);
+  /** Position of each queued event among all events the detector accepted (its order without shards). */
+  readonly order = new Float64Array(SHARD_CAPACITY);
+  readonly extras = new Map<number, QueuedExtra>();
+
+  constructor(firstContactBits: number) {
+    this.firstContacts = new RotatingBloomFilter(firstContactBits);
+  }
+}
+
 export class ScanDetector {
-  private readonly sources = new SourceTable<SourceCold>();
+  /**
+   * Sources are split into shards by address hash. Events are queued per shard and counted a
+   * shard at a time: each shard's source rows and first-contact filter then stay in cache, where
+   * counting events in arrival order missed the cache on almost every event. Every rule is per
+   * source, so a source's events are counted in arrival order as before; detections are ordered
+   * and capped by arrival order (`order`), so findings are those of one table (except that the
+   * source cap and the filter are per shard, as they are per thread in analyze-parallel).
+   */
+  private readonly shards: Shard[];
+  private readonly shardShift: number;
+  private readonly maxShardSources: number;
+  /** The shard being counted, and its table and filter. */
+  private shard: Shard;
+  private sources: SourceTable<SourceCold>;
+  private firstContacts: RotatingBloomFilter;
+  /** Input name of every queued event: the queues are counted whenever it changes. */
+  private queuedInput = '';
+  private queued = 0;
+  /** Events accepted so far: the arrival position of the next one. */
+  private accepted = 0;
   private readonly detections = new Map<IpKey, Detection>();
-  private readonly firstContacts: RotatingBloomFilter;
+  /** maxFindings detections by arrival order are kept (see `keepFirstDetections`): later ones are dropped. */
+  private detectionsFull = false;
   private readonly allowList = new PrefixTrie<true>();
   private readonly targetGroups = new PrefixTrie<string>();
   private readonly internal: PrefixTrie<true>;
   /** Port → 1 when listed: a byte per port beats a Set lookup on every event. */
   private readonly ignoredPorts = new Uint8Array(65536);
   private readonly backscatterPorts = new Uint8Array(65536);
-  /**
-   * Events pushed one by one (`push`) wait here in columns until BATCH of them are counted
-   * together; IPv6 addresses as text beside the columns (their column value is unused).
-   */
-  private readonly queue = new FlowBatch(BATCH);
-  private readonly qSrcV6: Array<string | null> = new Array(BATCH).fill(null);
-  private readonly qDstV6: Array<string | null> = new Array(BATCH).fill(null);
-  private readonly qInput: string[] = new Array(BATCH).fill('');
-  private readonly qDetail: Array<string | undefined> = new Array(BATCH).fill(undefined);
-  /**
-   * The events being counted: positions in `current` (the queue or a caller's batch, read in
-   * place: no copy per event), and per position their hashes, Bloom positions and rows found ahead.
-   */
-  private current: FlowBatch = this.queue;
-  private currentIsQueue = true;
-  private readonly selected = new Int32Array(BATCH);
+  /** Counting: events [rangeStart, rangeStart + n) of the shard's queue, and per event its hashes, Bloom positions and row, found ahead. */
+  private rangeStart = 0;
   private readonly pSrcHash = new Int32Array(BATCH);
   private readonly pDstHash = new Int32Array(BATCH);
   private readonly pBloomPair = new Int32Array(BATCH);
@@ -116,7 +157,14 @@ export class ScanDetector {
     this.internal = internal;
     for (const port of scan.ignoredPorts) this.ignoredPorts[port] = 1;
     for (const port of scan.backscatterSourcePorts) this.backscatterPorts[port] = 1;
-    this.firstContacts = new RotatingBloomFilter(scan.firstContactFilterBits);
+    let shards = 1;
+    while (shards < MAX_SHARDS && scan.maxTrackedSources / (shards * 2) >= MIN_SHARD_SOURCES) shards *= 2;
+    this.shards = Array.from({ length: shards }, () => new Shard(Math.ceil(scan.firstContactFilterBits / shards)));
+    this.shardShift = 32 - Math.log2(shards);
+    this.maxShardSources = Math.ceil(scan.maxTrackedSources / shards);
+    this.shard = this.shards[0] as Shard;
+    this.sources = this.shard.sources;
+    this.firstContacts = this.shard.firstContacts;
     const { theta0, theta1, falsePositiveRate, detectionRate } = scan.trw;
     // Log-likelihood ratio steps and alarm level of Wald's sequential test (Jung et al. 2004 §4).
     this.trwFailStep = Math.log((1 - theta1) / (1 - theta0));
@@ -126,58 +174,93 @@ export class ScanDetector {
 
   /** Sources tracked now (after `flush`). */
   get trackedSources(): number {
-    return this.sources.size;
+    return this.shards.reduce((total, shard) => total + shard.sources.size, 0);
   }
 
-  /** Queues an event (copied: the caller may reuse it); the queue is counted when full or on `flush`. */
+  private shardOf(srcHash: number): Shard {
+    return this.shards.length === 1
+      ? (this.shard as Shard)
+      : (this.shards[mix32(srcHash ^ SHARD_SEED) >>> this.shardShift] as Shard);
+  }
+
+  /** Queues one accepted event's columns in its source's shard (counting every shard first when that one is full). */
+  private enqueue(
+    srcHash: number,
+    input: string,
+    ts: number,
+    line: number,
+    src: number,
+    dst: number,
+    srcPort: number,
+    dstPort: number,
+    proto: number,
+    outcome: number,
+  ): Shard {
+    if (input !== this.queuedInput) {
+      this.flush();
+      this.queuedInput = input;
+    }
+    let shard = this.shardOf(srcHash);
+    if (shard.queue.size === SHARD_CAPACITY) {
+      this.flush();
+      shard = this.shardOf(srcHash);
+    }
+    const queue = shard.queue;
+    const k = queue.size++;
+    queue.ts[k] = ts;
+    queue.line[k] = line;
+    queue.src[k] = src;
+    queue.dst[k] = dst;
+    queue.srcPort[k] = srcPort;
+    queue.dstPort[k] = dstPort;
+    queue.proto[k] = proto;
+    queue.outcome[k] = outcome;
+    shard.order[k] = this.accepted++;
+    this.queued++;
+    return shard;
+  }
+
+  /** Queues an event (copied: the caller may reuse it); queued events are counted when a shard is full or on `flush`. */
   push(event: FlowEvent): void {
     const outcome = event.outcome;
     if (outcome === Outcome.Unknown) return;
     if (!this.accepts(event.proto, isMulticastOrBroadcast(event.dst), event.srcPort, event.dstPort)) return;
-    const queue = this.queue;
-    const i = queue.size++;
     const src = event.src;
     const dst = event.dst;
-    if (typeof src === 'number') {
-      queue.src[i] = src;
-      this.qSrcV6[i] = null;
-    } else this.qSrcV6[i] = src;
-    if (typeof dst === 'number') {
-      queue.dst[i] = dst;
-      this.qDstV6[i] = null;
-    } else this.qDstV6[i] = dst;
-    queue.ts[i] = event.ts;
-    queue.srcPort[i] = event.srcPort;
-    queue.dstPort[i] = event.dstPort;
-    queue.proto[i] = event.proto;
-    queue.outcome[i] = outcome;
-    queue.line[i] = event.line;
-    this.qInput[i] = event.input;
-    this.qDetail[i] = event.detail;
-    if (queue.size === BATCH) this.flush();
+    const v4src = typeof src === 'number';
+    const shard = this.enqueue(
+      v4src ? src | 0 : hashString(src),
+      event.input,
+      event.ts,
+      event.line,
+      v4src ? src : 0,
+      typeof dst === 'number' ? dst : 0,
+      event.srcPort,
+      event.dstPort,
+      event.proto,
+      outcome,
+    );
+    if (!v4src || typeof dst !== 'number' || event.detail !== undefined)
+      shard.extras.set(shard.queue.size - 1, {
+        srcV6: v4src ? null : src,
+        dstV6: typeof dst === 'number' ? null : dst,
+        detail: event.detail,
+      });
   }
 
-  /** Counts a columnar batch of IPv4 flows in place: the same as `push(batch.event(i))` for each i. */
+  /** Queues the flows of a columnar batch: the same as `push(batch.event(i))` for each i. */
   pushFlows(batch: FlowBatch): void {
-    this.flush();
-    const { outcome, proto, dst, srcPort, dstPort } = batch;
-    const selected = this.selected;
-    const n = batch.size;
-    for (let at = 0; at < n; ) {
-      let m = 0;
-      for (; m < BATCH && at < n; at++) {
-        if (outcome[at] === Outcome.Unknown) continue;
-        if (
-          this.accepts(
-            proto[at] as number,
-            (dst[at] as number) >= 0xe0000000,
-            srcPort[at] as number,
-            dstPort[at] as number,
-          )
-        )
-          selected[m++] = at;
-      }
-      this.countSelected(batch, false, m);
+    const { ts, line, src, dst, srcPort, dstPort, proto, outcome, input } = batch;
+    for (let i = 0; i < batch.size; i++) {
+      const judged = outcome[i] as number;
+      if (judged === Outcome.Unknown) continue;
+      const p = proto[i] as number;
+      const to = dst[i] as number;
+      const from = srcPort[i] as number;
+      const port = dstPort[i] as number;
+      if (!this.accepts(p, to >= 0xe0000000, from, port)) continue;
+      const s = src[i] as number;
+      this.enqueue(s | 0, input, ts[i] as number, line[i] as number, s, to, from, port, p, judged);
     }
   }
 
@@ -196,58 +279,65 @@ export class ScanDetector {
   }
 
   private srcV6(at: number): string | null {
-    return this.currentIsQueue ? (this.qSrcV6[at] as string | null) : null;
+    const extras = this.shard.extras;
+    return extras.size === 0 ? null : (extras.get(at)?.srcV6 ?? null);
   }
 
   private dstKey(at: number): IpKey {
-    return (this.currentIsQueue ? this.qDstV6[at] : null) ?? (this.current.dst[at] as number);
+    const extras = this.shard.extras;
+    return (extras.size === 0 ? null : extras.get(at)?.dstV6) ?? (this.shard.queue.dst[at] as number);
   }
 
-  /** Event `at` of the events being counted, as an object (evidence only). */
+  /** Queued event `at` of the shard being counted, as an object (evidence only). */
   private eventAt(at: number): FlowEvent {
-    const batch = this.current;
-    const queued = this.currentIsQueue;
+    const queue = this.shard.queue;
     return {
       kind: 'flow',
-      input: queued ? (this.qInput[at] as string) : batch.input,
-      line: batch.line[at] as number,
-      ts: batch.ts[at] as number,
-      src: this.srcV6(at) ?? (batch.src[at] as number),
+      input: this.queuedInput,
+      line: queue.line[at] as number,
+      ts: queue.ts[at] as number,
+      src: this.srcV6(at) ?? (queue.src[at] as number),
       dst: this.dstKey(at),
-      srcPort: batch.srcPort[at] as number,
-      dstPort: batch.dstPort[at] as number,
-      proto: batch.proto[at] as number,
-      outcome: batch.outcome[at] as Outcome,
-      detail: queued ? this.qDetail[at] : undefined,
+      srcPort: queue.srcPort[at] as number,
+      dstPort: queue.dstPort[at] as number,
+      proto: queue.proto[at] as number,
+      outcome: queue.outcome[at] as Outcome,
+      detail: this.shard.extras.get(at)?.detail,
     };
   }
 
-  /** Counts the queued events. */
+  /** Counts every queued event, a shard at a time. */
   flush(): void {
-    const n = this.queue.size;
-    if (n === 0) return;
-    this.queue.size = 0;
-    for (let i = 0; i < n; i++) this.selected[i] = i;
-    this.countSelected(this.queue, true, n);
+    if (this.queued === 0) return;
+    this.queued = 0;
+    for (const shard of this.shards) {
+      const n = shard.queue.size;
+      if (n === 0) continue;
+      this.shard = shard;
+      this.sources = shard.sources;
+      this.firstContacts = shard.firstContacts;
+      for (let start = 0; start < n; start += BATCH) this.countRange(start, Math.min(BATCH, n - start));
+      shard.queue.size = 0;
+      shard.extras.clear();
+    }
+    this.keepFirstDetections();
   }
 
   /**
-   * Counts events selected[0 … n) of `batch`. Their hashes are computed once, and their index
-   * slots, Bloom blocks and source rows are loaded in tight loops first: the cache misses of a
-   * whole batch overlap instead of stalling one event at a time (they dominated the per-event
-   * cost), then events are counted in order.
+   * Counts events [start, start + n) of the shard's queue. Their hashes are computed once, and
+   * their index slots, Bloom blocks and source rows are loaded in tight loops first, so those
+   * loads overlap, then events are counted in order.
    */
-  private countSelected(batch: FlowBatch, isQueue: boolean, n: number): void {
-    if (n === 0) return;
-    this.current = batch;
-    this.currentIsQueue = isQueue;
+  private countRange(start: number, n: number): void {
+    this.rangeStart = start;
+    const queue = this.shard.queue;
+    const hasExtras = this.shard.extras.size > 0;
     const sources = this.sources;
     const bloom = this.firstContacts;
     const trw = this.config.scan.trw.enabled;
-    const selected = this.selected;
-    const src = batch.src;
-    const dst = batch.dst;
-    const proto = batch.proto;
+    const src = queue.src;
+    const dst = queue.dst;
+    const proto = queue.proto;
     const pSrcHash = this.pSrcHash;
     const pDstHash = this.pDstHash;
     const pRow = this.pRow;
@@ -257,15 +347,15 @@ export class ScanDetector {
     // Hashes and positions first, then only the loads in a tight loop: with few instructions
     // between them, many more cache misses are in flight at once.
     for (let i = 0; i < n; i++) {
-      const at = selected[i] as number;
-      const v6s = isQueue ? this.qSrcV6[at] : null;
-      const v6d = isQueue ? this.qDstV6[at] : null;
+      const at = start + i;
+      const v6s = hasExtras ? this.srcV6(at) : null;
+      const v6d = hasExtras ? (this.shard.extras.get(at)?.dstV6 ?? null) : null;
       // As int32: a uint32 above 2^31 passed to a function that is not inlined would be boxed.
-      const srcHash = (v6s == null ? (src[at] as number) : hashString(v6s)) | 0;
-      const dstHash = (v6d == null ? (dst[at] as number) : hashString(v6d)) | 0;
+      const srcHash = (v6s === null ? (src[at] as number) : hashString(v6s)) | 0;
+      const dstHash = (v6d === null ? (dst[at] as number) : hashString(v6d)) | 0;
       pSrcHash[i] = srcHash;
       pDstHash[i] = dstHash;
-      pHome[i] = v6s == null ? sources.homeV4(srcHash) : -1;
+      pHome[i] = v6s === null ? sources.homeV4(srcHash) : -1;
       if (trw && proto[at] === Protocol.Tcp) {
         pBloomPair[i] = bloom.pairOf(srcHash, dstHash);
         pBloomBits[i] = bloom.bitsOf(srcHash, dstHash);
@@ -280,20 +370,17 @@ export class ScanDetector {
     }
     for (let i = 0; i < n; i++) {
       const home = pHome[i] as number;
-      pRow[i] =
-        home >= 0
-          ? sources.findV4(pSrcHash[i] as number, home)
-          : sources.find(this.srcV6(selected[i] as number) as string);
+      pRow[i] = home >= 0 ? sources.findV4(pSrcHash[i] as number, home) : sources.find(this.srcV6(start + i) as string);
     }
     this.loaded = loaded;
     const epoch = sources.epoch;
     for (let i = 0; i < n; i++) this.count(i, epoch);
   }
 
-  /** Counts the i-th selected event (position `selected[i]` of `current`). */
+  /** Counts event `rangeStart + i` of the shard's queue. */
   private count(i: number, epoch: number): void {
-    const at = this.selected[i] as number;
-    const batch = this.current;
+    const at = this.rangeStart + i;
+    const batch = this.shard.queue;
     const outcome = batch.outcome[at] as number;
     const proto = batch.proto[at] as number;
     const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
@@ -365,7 +452,7 @@ export class ScanDetector {
     let row = v6 === null ? sources.findV4(v4) : sources.find(v6);
     if (row < 0) {
       const src: IpKey = v6 ?? v4 >>> 0;
-      if (sources.size >= this.config.scan.maxTrackedSources) this.evict();
+      if (sources.size >= this.maxShardSources) this.evict();
       row = sources.insert(src);
       sources.firstSeen[row] = ts;
       sources.window[row] = -1;
@@ -395,7 +482,7 @@ export class ScanDetector {
    */
   private evict(): void {
     const sources = this.sources;
-    const target = this.config.scan.maxTrackedSources - (this.config.scan.maxTrackedSources >>> 3) - 1;
+    const target = this.maxShardSources - (this.maxShardSources >>> 3) - 1;
     const touched = new Int32Array(sources.size);
     let n = 0;
     sources.forEachRow((row) => {
@@ -428,7 +515,7 @@ export class ScanDetector {
       state.byPort = null;
       state.byTarget = null;
     }
-    const batch = this.current;
+    const batch = this.shard.queue;
     const proto = batch.proto[at] as number;
     const dstPort = batch.dstPort[at] as number;
     const ts = batch.ts[at] as number;
@@ -484,18 +571,21 @@ export class ScanDetector {
   private fire(row: number, at: number, hit: ScanRuleHit): void {
     let detection = this.sources.getCold(row)?.detection;
     if (!detection) {
-      if (this.detections.size >= this.config.maxFindings) {
+      if (this.detectionsFull) {
         this.stats.droppedFindings++;
         return;
       }
-      detection = this.detect(row, this.srcV6(at) ?? (this.current.src[at] as number), this.current.ts[at] as number);
+      detection = this.detect(row, at);
     }
     const counts = detection.finding.ruleCounts;
     counts[hit.rule] = (counts[hit.rule] ?? 0) + 1;
     if ((counts[hit.rule] as number) <= MAX_HITS_PER_RULE) detection.finding.rules.push(hit);
   }
 
-  private detect(row: number, src: IpKey, ts: number): Detection {
+  /** A new finding for the source of row `row`, created by queued event `at`. */
+  private detect(row: number, at: number): Detection {
+    const src = this.srcV6(at) ?? (this.shard.queue.src[at] as number);
+    const ts = this.shard.queue.ts[at] as number;
     const sources = this.sources;
     const flags = sources.i32[4 * row + Row.flags] as number;
     const state = this.coldState(row);
@@ -520,6 +610,7 @@ export class ScanDetector {
       targets: new HyperLogLog(),
       ports: new HyperLogLog(),
       groups: new Map(),
+      order: this.shard.order[at] as number,
     };
     // Seed the sketches with what the current window already holds (the event itself is added by the caller).
     state.byPort?.forEach((targets, port) => {
@@ -547,28 +638,55 @@ export class ScanDetector {
     if (group !== undefined) detection.groups.set(group, (detection.groups.get(group) ?? 0) + 1);
   }
 
-  /** Findings so far (after `flush`). */
+  /**
+   * Keeps the first maxFindings detections by arrival order, as one table counting events in
+   * arrival order would have: the shards of a flush detect out of that order, so more may have
+   * been created. Each rule hit on a dropped one is counted as dropped, as it would have been.
+   */
+  private keepFirstDetections(): void {
+    const max = this.config.maxFindings;
+    if (this.detections.size > max) {
+      const byArrival = [...this.detections.entries()].sort((a, b) => a[1].order - b[1].order);
+      for (const [src, detection] of byArrival.slice(max)) {
+        this.detections.delete(src);
+        for (const hits of Object.values(detection.finding.ruleCounts)) this.stats.droppedFindings += hits ?? 0;
+        const shard = this.shardOf(typeof src === 'number' ? src | 0 : hashString(src));
+        const row = shard.sources.find(src);
+        if (row < 0) continue;
+        const flags = 4 * row + Row.flags;
+        shard.sources.i32[flags] = (shard.sources.i32[flags] as number) & ~DETECTED;
+        const cold = shard.sources.getCold(row);
+        if (cold) cold.detection = null;
+      }
+    }
+    this.detectionsFull = this.detections.size >= max;
+  }
+
+  /** Findings so far, in order of detection. */
   findings(): ScannerFinding[] {
-    return [...this.detections.values()].map(({ finding, targets, ports, groups }) => {
-      const distinctTargets = targets.estimate();
-      const distinctPorts = ports.estimate();
-      const ruleNames = new Set(finding.rules.map((r) => r.rule));
-      const horizontal = ruleNames.has('horizontal') || ruleNames.has('icmp-sweep');
-      const vertical = ruleNames.has('vertical');
-      return {
-        ...finding,
-        kind: horizontal || vertical ? windowedKind(horizontal, vertical) : shapeKind(distinctTargets, distinctPorts),
-        slow: !horizontal && !vertical,
-        distinctTargets,
-        distinctPorts,
-        targetGroups: [...groups]
-          .map(([group, failedAttempts]) => ({ group, failedAttempts }))
-          .sort((a, b) => b.failedAttempts - a.failedAttempts || a.group.localeCompare(b.group)),
-        rules: [...finding.rules],
-        ruleCounts: { ...finding.ruleCounts },
-        evidence: [...finding.evidence],
-      };
-    });
+    this.flush();
+    return [...this.detections.values()]
+      .sort((a, b) => a.order - b.order)
+      .map(({ finding, targets, ports, groups }) => {
+        const distinctTargets = targets.estimate();
+        const distinctPorts = ports.estimate();
+        const ruleNames = new Set(finding.rules.map((r) => r.rule));
+        const horizontal = ruleNames.has('horizontal') || ruleNames.has('icmp-sweep');
+        const vertical = ruleNames.has('vertical');
+        return {
+          ...finding,
+          kind: horizontal || vertical ? windowedKind(horizontal, vertical) : shapeKind(distinctTargets, distinctPorts),
+          slow: !horizontal && !vertical,
+          distinctTargets,
+          distinctPorts,
+          targetGroups: [...groups]
+            .map(([group, failedAttempts]) => ({ group, failedAttempts }))
+            .sort((a, b) => b.failedAttempts - a.failedAttempts || a.group.localeCompare(b.group)),
+          rules: [...finding.rules],
+          ruleCounts: { ...finding.ruleCounts },
+          evidence: [...finding.evidence],
+        };
+      });
   }
 }
 
