@@ -54,7 +54,7 @@ export function sessionCookieOptions(config: Config, req: FastifyRequest, expire
 export function registerAuthHooks(app: FastifyInstance, db: Db) {
   app.decorateRequest('actor', null);
   app.decorateRequest('auth', null);
-  // Set by the preHandler below on every non-public route before any handler runs.
+  // Set by the onRequest hook below on every non-public route before any handler runs.
   app.decorateRequest('scope', null as never);
 
   app.addHook('onRoute', (route) => {
@@ -64,7 +64,9 @@ export function registerAuthHooks(app: FastifyInstance, db: Db) {
       throw new Error(`Route ${route.method} ${route.url} declares no permission (see permissions.ts)`);
   });
 
-  app.addHook('preHandler', async (req: FastifyRequest, _reply: FastifyReply) => {
+  // onRequest: before the body is read, so an anonymous client cannot make the server read (and parse) an upload of
+  // up to a route's body limit only to be refused.
+  app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
     const cfg = req.routeOptions.config;
     // Decided by the route that matched, never by the raw URL: the router decodes "/%61pi/users" to /api/users.
     if (!isApiRoute(req.routeOptions.url) && !cfg.permission) return;

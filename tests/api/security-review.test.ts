@@ -40,6 +40,18 @@ describe.each(TEST_DATABASES)('security review on %s', (kind) => {
     const agency = await t.userWithRole('enc-viewer', 'viewer');
     expect((await agency.request('GET', '/%61pi/users')).statusCode).toBe(403);
   });
+  it('refuses an anonymous upload before reading its body', async () => {
+    // Over the JSON body limit (5 MB) and over the log upload's own: a refusal after reading would say 413.
+    const big = Buffer.alloc(6 * 1024 * 1024, 0x41);
+    for (const [url, type] of [
+      ['/api/organisations', 'application/json'],
+      ['/api/soc/logs?fileName=conn.log', 'application/octet-stream'],
+    ] as const) {
+      const res = await t.app.inject({ method: 'POST', url, headers: { 'content-type': type }, payload: big });
+      expect(res.statusCode, url).toBe(401);
+    }
+  });
+
   it('keeps an API token within the role its owner has now, and a viewer token from minting a stronger one', async () => {
     const admin = await t.login('enc-admin');
     const boss = await t.userWithRole('token-boss', 'admin');
