@@ -69,7 +69,7 @@ function portKey(proto: number, port: number): number {
   return proto * 65536 + port;
 }
 
-/** Events buffered per shard before every shard is counted (16 shards: ≈ 500 000 events, 19 MB). */
+/** Events queued per shard before every shard is counted (16 shards: ≈ 500 000 events, 19 MB at most). */
 const SHARD_CAPACITY = 1 << 15;
 /** At most this many shards, and only when each can track at least MIN_SHARD_SOURCES sources. */
 const MAX_SHARDS = 16;
@@ -91,13 +91,28 @@ interface QueuedExtra {
 class Shard {
   readonly sources = new SourceTable<SourceCold>();
   readonly firstContacts: RotatingBloomFilter;
-  readonly queue = new FlowBatch(SHARD_CAPACITY);
+  /** Starts small and doubles up to SHARD_CAPACITY: a detector that sees few events stays small. */
+  queue = new FlowBatch(256);
   /** Position of each queued event among all events the detector accepted (its order without shards). */
-  readonly order = new Float64Array(SHARD_CAPACITY);
+  order = new Float64Array(256);
   readonly extras = new Map<number, QueuedExtra>();
 
   constructor(firstContactBits: number) {
     this.firstContacts = new RotatingBloomFilter(firstContactBits);
+  }
+
+  /** Room for one more event: false when the queue is full at SHARD_CAPACITY. */
+  makeRoom(): boolean {
+    const queue = this.queue;
+    if (queue.size < queue.capacity) return true;
+    if (queue.capacity >= SHARD_CAPACITY) return false;
+    const bigger = new FlowBatch(queue.capacity * 2);
+    bigger.append(queue, 0, queue.size);
+    const order = new Float64Array(bigger.capacity);
+    order.set(this.order);
+    this.queue = bigger;
+    this.order = order;
+    return true;
   }
 }
 
@@ -200,11 +215,8 @@ export class ScanDetector {
       this.flush();
       this.queuedInput = input;
     }
-    let shard = this.shardOf(srcHash);
-    if (shard.queue.size === SHARD_CAPACITY) {
-      this.flush();
-      shard = this.shardOf(srcHash);
-    }
+    const shard = this.shardOf(srcHash);
+    if (!shard.makeRoom()) this.flush();
     const queue = shard.queue;
     const k = queue.size++;
     queue.ts[k] = ts;
