@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseSecretKey } from './crypto/secret-box.ts';
 
 /** Runtime configuration, read once from the environment (see README "Configuration"). */
 const ZConfig = z.object({
@@ -20,6 +21,8 @@ const ZConfig = z.object({
   KHIEN_NETFLOW_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   KHIEN_SYSLOG_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   KHIEN_COLLECTOR_HOST: z.string().optional(),
+  /** Key (base64 of 32 bytes) sealing secrets stored in the database; default: `<KHIEN_DATA_DIR>/secret.key`. */
+  KHIEN_SECRET_KEY: z.string().optional(),
 });
 
 export type Config = {
@@ -38,6 +41,8 @@ export type Config = {
   netflowPort: number | undefined;
   syslogPort: number | undefined;
   collectorHost: string;
+  /** From KHIEN_SECRET_KEY; undefined: the key file in `dataDir` (created on first start). */
+  secretKey: Buffer | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -58,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     netflowPort: e.KHIEN_NETFLOW_PORT,
     syslogPort: e.KHIEN_SYSLOG_PORT,
     collectorHost: e.KHIEN_COLLECTOR_HOST ?? e.HOST,
+    secretKey: parseSecretKey(e.KHIEN_SECRET_KEY),
     ...overrides,
   };
 }

@@ -15,10 +15,12 @@ import {
 } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import type { Config } from '../core/config.ts';
+import { keyFileSecret, SecretBox } from '../core/crypto/secret-box.ts';
 import type { Database } from '../core/db/client.ts';
 import { AppError } from '../core/errors.ts';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
 import { registerAuthRoutes, type SetupState } from '../modules/auth/auth.routes.ts';
+import { sealTotpSecrets } from '../modules/auth/auth.service.ts';
 import { registerOrganisationRoutes } from '../modules/organisations/organisations.routes.ts';
 import { registerSocRoutes } from '../modules/soc/soc.routes.ts';
 import { registerSystemsRoutes } from '../modules/systems/systems.routes.ts';
@@ -103,7 +105,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     status: 'ok',
     database: database.kind,
   }));
-  registerAuthRoutes(app, { db, config, setup });
+  const secrets = SecretBox.fromKey(config.secretKey ?? keyFileSecret(config.dataDir));
+  await sealTotpSecrets(db, secrets);
+  registerAuthRoutes(app, { db, config, setup, secrets });
   registerOrganisationRoutes(app, { db });
   registerAuditRoutes(app, { db });
   registerSystemsRoutes(app, { db });

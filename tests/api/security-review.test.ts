@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
+import { users } from '../../src/modules/auth/auth.schema.ts';
 import { PASSWORD, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES, testConfig } from '../support/db.ts';
 
@@ -98,6 +101,35 @@ describe.each(TEST_DATABASES)('security review on %s', (kind) => {
     expect((await login('totp-keep', PASSWORD)).json().error.code).toBe('TOTP_REQUIRED');
     const me = await u.request('GET', '/api/auth/me');
     expect(me.json().user.totpEnabled).toBe(true);
+  });
+
+  it('keeps TOTP secrets sealed in the database: a dump does not reveal them, and plain ones are sealed at start', async () => {
+    const u = await t.userWithRole('totp-sealed', 'department');
+    const { secret } = (await u.request('POST', '/api/auth/totp/setup')).json() as { secret: string };
+    expect((await u.request('POST', '/api/auth/totp/confirm', { code: await generate({ secret }) })).statusCode).toBe(
+      200,
+    );
+    const stored = async () =>
+      (await database.db.select().from(users).where(eq(users.id, u.userId)))[0]?.totpSecret as string;
+    expect(await stored()).toMatch(/^v1\./);
+    expect(await stored()).not.toContain(secret);
+    // A secret written in plain text by an older version: sealed when the server starts, and still accepted.
+    await database.db.update(users).set({ totpSecret: secret, totpLastStep: null }).where(eq(users.id, u.userId));
+    const restarted = await startApp(database);
+    expect(await stored()).toMatch(/^v1\./);
+    const signIn = (app: typeof restarted, totp: string) =>
+      app.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: 'totp-sealed', password: PASSWORD, totp },
+      });
+    expect((await signIn(restarted, await generate({ secret }))).statusCode).toBe(200);
+    await restarted.app.close();
+    // Under another key (a lost key file) the code is refused like a wrong one, not a server error.
+    const otherKey = await startApp(database, testConfig({ secretKey: randomBytes(32) }));
+    const next = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    expect((await signIn(otherKey, next)).statusCode).toBe(401);
+    await otherKey.app.close();
   });
 
   it('counts wrong TOTP codes towards the lock-out, so a known password cannot brute-force the code', async () => {

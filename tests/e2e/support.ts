@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -80,7 +81,7 @@ export async function startHarness(seed: (database: Database) => Promise<void>):
   const database = await openDatabase({});
   await database.migrate();
   await seed(database);
-  const app = await buildApp({ database, config: loadConfig({ LOG_LEVEL: 'silent' }) });
+  const app = await buildApp({ database, config: loadConfig({ LOG_LEVEL: 'silent' }, { secretKey: randomBytes(32) }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');

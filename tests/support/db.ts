@@ -63,5 +63,8 @@ export async function openTestDatabase(kind: TestDbKind): Promise<Database> {
   };
 }
 
+/** One random key per test process: tests never write a key file. */
+export const TEST_SECRET_KEY = randomBytes(32);
+
 export const testConfig = (overrides: Partial<Config> = {}): Config =>
-  loadConfig({ LOG_LEVEL: 'silent' }, { loginRatePerMinute: 1000, ...overrides });
+  loadConfig({ LOG_LEVEL: 'silent' }, { loginRatePerMinute: 1000, secretKey: TEST_SECRET_KEY, ...overrides });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../core/config.ts';
+import type { SecretBox } from '../../core/crypto/secret-box.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { actorOf, SESSION_COOKIE, sessionCookieOptions } from '../../server/auth-hooks.ts';
@@ -33,8 +34,11 @@ const SESSION_SELF = { permission: 'self', sessionOnly: true } as const;
 /** The first-run setup token lives only in memory and on the console; it dies with the process or first use. */
 export type SetupState = { token: string | null };
 
-export function registerAuthRoutes(app: FastifyInstance, deps: { db: Db; config: Config; setup: SetupState }) {
-  const { db, config, setup } = deps;
+export function registerAuthRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; config: Config; setup: SetupState; secrets: SecretBox },
+) {
+  const { db, config, setup, secrets } = deps;
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -84,7 +88,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { db: Db; config:
       },
     },
     async (req, reply) => {
-      const res = await login(db, config, { ...req.body, ip: req.ip, userAgent: req.headers['user-agent'] });
+      const res = await login(db, config, secrets, { ...req.body, ip: req.ip, userAgent: req.headers['user-agent'] });
       reply.setCookie(SESSION_COOKIE, res.sessionToken, sessionCookieOptions(config, req, res.expiresAt));
       return { user: res.user, csrfToken: res.csrfToken, expiresAt: res.expiresAt };
     },
@@ -124,13 +128,13 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { db: Db; config:
   );
 
   r.post('/api/auth/totp/setup', { config: SESSION_SELF, schema: { tags: ['auth'] } }, async (req) =>
-    beginTotp(db, actorOf(req)),
+    beginTotp(db, secrets, actorOf(req)),
   );
   r.post(
     '/api/auth/totp/confirm',
     { config: SESSION_SELF, schema: { tags: ['auth'], body: z.object({ code: z.string().min(6).max(10) }) } },
     async (req) => {
-      await confirmTotp(db, actorOf(req), req.body.code);
+      await confirmTotp(db, secrets, actorOf(req), req.body.code);
       return { ok: true };
     },
   );

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import type { Config } from '../../core/config.ts';
+import { SecretBox } from '../../core/crypto/secret-box.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -212,6 +213,7 @@ export type LoginResult = { sessionToken: string; csrfToken: string; user: Prese
 export async function login(
   db: Db,
   config: Config,
+  secrets: SecretBox,
   input: { username: string; password: string; totp?: string; ip: string | null; userAgent?: string },
 ): Promise<LoginResult> {
   const username = input.username.trim().toLowerCase();
@@ -252,7 +254,7 @@ export async function login(
       throw new AppError('TOTP_REQUIRED', 'A TOTP code is required');
     }
     // A wrong code counts like a wrong password, so knowing the password does not allow guessing the code.
-    const step = await acceptTotp(user, input.totp);
+    const step = await acceptTotp(user, input.totp, secrets);
     if (step === null || !(await claimTotpStep(db, user.id, step))) {
       if (await countFailure(db, config, user.id)) throw await fail('bad-totp-locked', 'ACCOUNT_LOCKED');
       throw await fail('bad-totp');
@@ -356,10 +358,12 @@ export async function changePassword(db: Db, actor: Actor, current: string, next
 }
 
 /** The time step of a valid code not used before (a code seen once is refused for the rest of its window), or null. */
-async function acceptTotp(user: UserRow, code: string): Promise<number | null> {
-  if (!user.totpSecret) return null;
+async function acceptTotp(user: UserRow, code: string, secrets: SecretBox): Promise<number | null> {
+  // Sealed with another key (a lost or replaced secret key): no code can match; the user must re-enrol.
+  const secret = user.totpSecret ? secrets.open(user.totpSecret) : null;
+  if (!secret) return null;
   // ±30 s of clock skew (one step each way, as RFC 6238 suggests); replays are refused below.
-  const res = await verifyTotp({ secret: user.totpSecret, token: code, epochTolerance: 30 });
+  const res = await verifyTotp({ secret, token: code, epochTolerance: 30 });
   if (!res.valid) return null;
   // The matched code's 30-second step (delta covers a code from the neighbouring window).
   const step = 'timeStep' in res && typeof res.timeStep === 'number' ? res.timeStep : Math.floor(Date.now() / 30_000);
@@ -367,20 +371,23 @@ async function acceptTotp(user: UserRow, code: string): Promise<number | null> {
 }
 
 /** Step 1 of TOTP enrolment: a new secret, not active until confirmed with a valid code. */
-export async function beginTotp(db: Db, actor: Actor) {
+export async function beginTotp(db: Db, secrets: SecretBox, actor: Actor) {
   const [user] = await db.select({ totpEnabled: users.totpEnabled }).from(users).where(eq(users.id, actor.userId));
   // Re-enrolling would switch the second factor off; that takes the password (disableTotp), not just a session.
   if (user?.totpEnabled)
     throw new AppError('CONFLICT', 'TOTP is already on; turn it off with your password before enrolling again');
   const secret = generateSecret();
-  await db.update(users).set({ totpSecret: secret, totpEnabled: false }).where(eq(users.id, actor.userId));
+  await db
+    .update(users)
+    .set({ totpSecret: secrets.seal(secret), totpEnabled: false })
+    .where(eq(users.id, actor.userId));
   return { secret, uri: generateURI({ issuer: 'Khiên', label: actor.username, secret }) };
 }
 
-export async function confirmTotp(db: Db, actor: Actor, code: string) {
+export async function confirmTotp(db: Db, secrets: SecretBox, actor: Actor, code: string) {
   const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
   if (!user?.totpSecret) throw new AppError('VALIDATION', 'Start TOTP enrolment first');
-  const step = await acceptTotp(user, code);
+  const step = await acceptTotp(user, code, secrets);
   if (step === null) throw new AppError('VALIDATION', 'Invalid TOTP code', { field: 'code' });
   await db.transaction(async (tx) => {
     await tx.update(users).set({ totpEnabled: true, totpLastStep: step }).where(eq(users.id, user.id));
@@ -399,6 +406,19 @@ export async function disableTotp(db: Db, actor: Actor, password: string) {
       .where(eq(users.id, user.id));
     await recordAudit(tx, auditActor(actor), { action: 'user.totp.disable', entityType: 'user', entityId: user.id });
   });
+}
+
+/** Seals TOTP secrets stored in plain text (by a version before they were sealed); run at start-up, idempotent. */
+export async function sealTotpSecrets(db: Db, secrets: SecretBox): Promise<number> {
+  const plain = (await db.select({ id: users.id, secret: users.totpSecret }).from(users)).filter(
+    (u) => u.secret !== null && !SecretBox.isSealed(u.secret),
+  );
+  for (const u of plain)
+    await db
+      .update(users)
+      .set({ totpSecret: secrets.seal(u.secret as string) })
+      .where(eq(users.id, u.id));
+  return plain.length;
 }
 
 export async function createApiToken(
