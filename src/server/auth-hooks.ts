@@ -70,6 +70,9 @@ export function registerAuthHooks(app: FastifyInstance, db: Db) {
     const cfg = req.routeOptions.config;
     // Decided by the route that matched, never by the raw URL: the router decodes "/%61pi/users" to /api/users.
     if (!isApiRoute(req.routeOptions.url) && !cfg.permission) return;
+    // Public routes (sign-in, setup, health) need no actor: returning here also keeps a rate-limited sign-in flood
+    // from costing a session or token lookup each (the route's rate limit runs after this hook).
+    if (cfg.public) return;
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const cookie = req.cookies[SESSION_COOKIE];
     const auth = bearer
@@ -81,7 +84,6 @@ export function registerAuthHooks(app: FastifyInstance, db: Db) {
       req.auth = auth;
       req.actor = actorFromUser(auth.user, req.ip, auth.role);
     }
-    if (cfg.public) return;
     if (!req.actor || !auth) throw new AppError('UNAUTHENTICATED', 'Sign in first');
     // Cookies are sent by the browser automatically, so a state change needs proof it came from our own page.
     // API tokens travel in a header no other site can set, so they need no CSRF token.

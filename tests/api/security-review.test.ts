@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
-import { users } from '../../src/modules/auth/auth.schema.ts';
+import { apiTokens, users } from '../../src/modules/auth/auth.schema.ts';
 import { PASSWORD, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES, testConfig } from '../support/db.ts';
 
@@ -53,6 +53,28 @@ describe.each(TEST_DATABASES)('security review on %s', (kind) => {
       const res = await t.app.inject({ method: 'POST', url, headers: { 'content-type': type }, payload: big });
       expect(res.statusCode, url).toBe(401);
     }
+  });
+
+  it('does not look up a token or session for a sign-in refused by the rate limit', async () => {
+    const limited = await startApp(database, testConfig({ loginRatePerMinute: 2 }));
+    const owner = await limited.userWithRole('rl-owner', 'soc');
+    const { token } = (await owner.request('POST', '/api/auth/tokens', { name: 'rl', role: 'viewer' })).json();
+    const tokenRow = async () =>
+      (await database.db.select().from(apiTokens).where(eq(apiTokens.userId, owner.userId)))[0];
+    const signIn = () =>
+      limited.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { username: 'nobody', password: 'wrong password' },
+      });
+    // Signing the owner in used one of the 2 attempts a minute.
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await signIn()).statusCode);
+    expect(statuses).toEqual([401, 429, 429]);
+    // The token was never used: a flood of sign-ins costs no authentication work.
+    expect((await tokenRow())?.lastUsedAt ?? null).toBeNull();
+    await limited.app.close();
   });
 
   it('keeps an API token within the role its owner has now, and a viewer token from minting a stronger one', async () => {

@@ -133,7 +133,13 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
 
   it('shows a scanner to every agency it swept, each with only its own samples, and lets only the SOC triage', async () => {
     const [scanner] = (await soc.request('GET', '/api/soc/findings?kind=scanner')).json();
-    expect(scanner).toMatchObject({ organisationId: org.A, organisationNames: ['Sở A', 'Sở B'] });
+    expect(scanner).toMatchObject({
+      organisationId: org.A,
+      organisations: [
+        { id: org.A, name: 'Sở A' },
+        { id: org.B, name: 'Sở B' },
+      ],
+    });
     const province = await summary(soc, '2024-05-01', '2024-05-31');
     expect(province.scanningIps).toBe(1);
     expect(province.byOrganisation).toEqual(
@@ -158,11 +164,11 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
         id: scanner.id,
         organisationId: null,
         organisationName: null,
-        organisationNames: ['Sở B'],
+        organisations: [{ id: org.B, name: 'Sở B' }],
       }),
     ]);
     const detailForB = (await agencyB.request('GET', `/api/soc/findings/${scanner.id}`)).json();
-    expect(detailForB).toMatchObject({ organisationId: null, organisationNames: ['Sở B'] });
+    expect(detailForB).toMatchObject({ organisationId: null, organisations: [{ id: org.B, name: 'Sở B' }] });
     // Sở C was not touched: nothing, and the finding itself is "not found".
     expect(await summary(agencyC, '2024-05-01', '2024-05-31')).toMatchObject({
       scanningIps: 0,
@@ -197,6 +203,25 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     expect((await summary(agencyB, '2024-05-01', '2024-05-31')).scanningIps).toBe(0);
     await soc.request('POST', `/api/soc/findings/${scanner.id}/triage`, { status: 'confirmed' });
     expect((await summary(soc, '2024-05-01', '2024-05-31')).byTriage).toMatchObject({ confirmed: 1, new: 1 });
+  });
+
+  it('never shows a swept agency another agency’s host, even in a rule hit (a vertical scan names its target)', async () => {
+    const lines = [zeekHeader('conn', T0).trimEnd()];
+    // 203.0.113.7 scans 20 ports of one host of Sở A, then fails 3 times on a host of Sở B.
+    for (let p = 0; p < 20; p++) lines.push(conn(T0 + 3600 + p, '203.0.113.7', '10.15.1.5', 1000 + p, 'S0'));
+    for (let j = 0; j < 3; j++) lines.push(conn(T0 + 3630 + j, '203.0.113.7', '10.15.2.9', 2000 + j, 'S0'));
+    const res = await soc.request('POST', '/api/soc/logs?fileName=vertical.log', Buffer.from(`${lines.join('\n')}\n`));
+    expect(res.statusCode, res.body).toBe(201);
+    const [mine] = (await agencyB.request('GET', '/api/soc/findings?kind=scanner')).json();
+    expect(mine).toMatchObject({ ip: '203.0.113.7', organisationId: null, organisationName: null });
+    const forB = (await agencyB.request('GET', `/api/soc/findings/${mine.id}`)).json();
+    expect(JSON.stringify(forB)).not.toContain('10.15.1.');
+    expect(JSON.stringify(forB)).not.toContain('Sở A');
+    // The SOC sees the vertical hit on Sở A's host.
+    const forSoc = (await soc.request('GET', `/api/soc/findings/${mine.id}`)).json();
+    expect(forSoc.rules).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule: 'vertical', target: '10.15.1.5' })]),
+    );
   });
 
   it('the server’s syslog collector feeds the same engine and stores its findings', async () => {

@@ -131,6 +131,27 @@ describe('scan rules', () => {
       { group: 'agency-b', failedAttempts: 3 },
       { group: 'province', failedAttempts: 2 },
     ]);
+    // An ICMP sweep (10 hosts of A, then 10 of B: the 20th fires) and a slow scan (A probed every 10 minutes, then B
+    // raises the TRW alarm) name the agency swept before detection too, and the most swept one first.
+    const icmp = createDetector({ config: { targetGroups, scan: { trw: { enabled: false } } } });
+    for (let i = 1; i <= 20; i++)
+      icmp.push({
+        ...flow('198.51.100.10', `10.20.${i <= 10 ? 1 : 2}.${i}`, 8, Outcome.Fail, T0 + i),
+        proto: Protocol.Icmp,
+      });
+    expect(icmp.findings().scanners[0]?.targetGroups).toEqual([
+      { group: 'agency-a', failedAttempts: 10 },
+      { group: 'agency-b', failedAttempts: 10 },
+    ]);
+    const slow = createDetector({ config: { targetGroups } });
+    for (let i = 1; i <= 7; i++) slow.push(flow('198.51.100.11', `10.20.1.${i}`, 445, Outcome.Fail, T0 + i * 600));
+    for (let i = 8; i <= 9; i++) slow.push(flow('198.51.100.11', `10.20.2.${i}`, 445, Outcome.Fail, T0 + i * 600));
+    const [trw] = slow.findings().scanners;
+    expect(trw?.ruleCounts).toEqual({ trw: 1 });
+    expect(trw?.targetGroups).toEqual([
+      { group: 'agency-a', failedAttempts: 7 },
+      { group: 'agency-b', failedAttempts: 2 },
+    ]);
     const ungrouped = createDetector({ config: { scan: { trw: { enabled: false } } } });
     for (let i = 1; i <= 30; i++) ungrouped.push(flow('198.51.100.9', `10.20.1.${i}`, 445, Outcome.Fail));
     expect(ungrouped.findings().scanners[0]?.targetGroups).toEqual([]);

@@ -432,9 +432,10 @@ const concerns = (ids: string[] | null): SQL =>
 const visibleOrganisation = (scope: Scope): SQL =>
   scope.all ? sql`true` : organisationIdIn(sql`f.organisation_id`, scope.organisationIds);
 
-/** Names of the organisations finding `f` concerns that the scope may see, as a JSON array. */
-const concernedNames = (scope: Scope): SQL =>
-  sql`(select coalesce(json_agg(o2.name order by o2.name), '[]'::json) from soc_finding_organisations fo
+/** The organisations finding `f` concerns that the scope may see, as a JSON array of { id, name }. */
+const concernedOrganisations = (scope: Scope): SQL =>
+  sql`(select coalesce(json_agg(json_build_object('id', o2.id, 'name', o2.name) order by o2.name), '[]'::json)
+      from soc_finding_organisations fo
       join organisations o2 on o2.id = fo.organisation_id
       where fo.finding_id = f.id and ${scope.all ? sql`true` : organisationIdIn(sql`fo.organisation_id`, scope.organisationIds)})`;
 
@@ -505,7 +506,7 @@ export async function listSocFindings(db: Db, scope: Scope, q: z.infer<typeof ZS
         case when ${visibleOrganisation(scope)} then o.name end as "organisationName",
         f.attribution, f.internal, f.scan_kind as "scanKind", f.slow, f.indicator, f.indicator_type as "indicatorType",
         f.indicator_source as "indicatorSource", f.direction, f.first_seen as "firstSeen", f.last_seen as "lastSeen",
-        f.status, f.triage_note as "triageNote", ${concernedNames(scope)} as "organisationNames",
+        f.status, f.triage_note as "triageNote", ${concernedOrganisations(scope)} as "organisations",
         (select sum(count)::int from soc_sightings s where s.finding_id = f.id) as count,
         (select max(distinct_targets)::int from soc_sightings s where s.finding_id = f.id) as "distinctTargets",
         (select max(distinct_ports)::int from soc_sightings s where s.finding_id = f.id) as "distinctPorts"
@@ -545,8 +546,7 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
     .innerJoin(socIngests, eq(socIngests.id, socSightings.ingestId))
     .where(eq(socSightings.findingId, id))
     .orderBy(desc(socSightings.lastSeen));
-  const organisationNames = concerned.map((o) => o.name);
-  if (scope.all) return { ...f, organisationNames, sightings };
+  if (scope.all) return { ...f, organisations: concerned, sightings };
   // A scanner that swept several agencies shows each of them only the samples whose internal side is its own (or
   // belongs to no organisation).
   const attribute = await loadAttributor(db);
@@ -555,8 +555,12 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
     return org === null || scope.organisationIds.includes(org);
   };
   const evidence = (f.evidence as EvidenceSample[]).filter((e) => visible(e.src) && visible(e.dst));
+  // A vertical-scan hit names its target host: kept only when that host is the agency's own (or no one's).
+  const rules = (f.rules as Array<{ target?: string }>).filter(
+    (hit) => hit.target === undefined || visible(hit.target),
+  );
   const organisationId = f.organisationId && scope.organisationIds.includes(f.organisationId) ? f.organisationId : null;
-  return { ...f, organisationId, organisationNames, evidence, sightings };
+  return { ...f, organisationId, organisations: concerned, rules, evidence, sightings };
 }
 
 export async function triageSocFinding(

@@ -36,6 +36,12 @@ interface SourceCold {
   /** Vertical: target → distinct (proto, port) with failed attempts. */
   byTarget: Map<IpKey, SaturatingSet> | null;
   detection: Detection | null;
+  /**
+   * Failed attempts per target group since the source was first seen (bounded by the number of groups), so a
+   * scanner's finding names every group it swept, also before it was detected; null when no groups are configured
+   * or none was hit.
+   */
+  groups: Map<string, number> | null;
 }
 
 const INTERNAL = 1;
@@ -46,7 +52,7 @@ interface Detection {
   finding: ScannerFinding;
   targets: HyperLogLog;
   ports: HyperLogLog;
-  /** Failed attempts per target group (bounded by the number of groups configured). */
+  /** The source's failed attempts per target group (SourceCold.groups, shared). */
   groups: Map<string, number>;
   /** Arrival position of the event that created it. */
   order: number;
@@ -445,7 +451,6 @@ export class ScanDetector {
     current.finding.failedAttempts++;
     current.targets.add(dstHash);
     current.ports.add(portKey(proto, batch.dstPort[at] as number));
-    if (this.targetGroups.size > 0) this.countGroup(current, this.dstKey(at));
     if (current.finding.evidence.length < this.config.evidenceSamples)
       current.finding.evidence.push(toEvidence(this.eventAt(at)));
   }
@@ -469,7 +474,7 @@ export class ScanDetector {
       sources.firstSeen[row] = ts;
       sources.window[row] = -1;
       const detection = this.detections.get(src);
-      if (detection) sources.setCold(row, { byPort: null, byTarget: null, detection });
+      if (detection) sources.setCold(row, { byPort: null, byTarget: null, detection, groups: detection.groups });
       const flags = 4 * row + Row.flags;
       sources.i32[flags] =
         (sources.i32[flags] as number) | (this.isInternal(src) ? INTERNAL : 0) | (detection ? DETECTED : 0);
@@ -481,7 +486,7 @@ export class ScanDetector {
   private coldState(row: number): SourceCold {
     let state = this.sources.getCold(row);
     if (!state) {
-      state = { byPort: null, byTarget: null, detection: null };
+      state = { byPort: null, byTarget: null, detection: null, groups: null };
       this.sources.setCold(row, state);
     }
     return state;
@@ -522,6 +527,7 @@ export class ScanDetector {
     const scan = this.config.scan;
     const sources = this.sources;
     const state = this.coldState(row);
+    if (this.targetGroups.size > 0) this.countGroup(state, this.dstKey(at));
     if (window > (sources.window[row] as number)) {
       sources.window[row] = window;
       state.byPort = null;
@@ -601,6 +607,9 @@ export class ScanDetector {
     const sources = this.sources;
     const flags = sources.i32[4 * row + Row.flags] as number;
     const state = this.coldState(row);
+    // The source's own counts, shared: failed attempts before detection count too.
+    const groups = state.groups ?? new Map<string, number>();
+    state.groups = groups;
     const detection: Detection = {
       finding: {
         ip: formatIpKey(src),
@@ -621,7 +630,7 @@ export class ScanDetector {
       },
       targets: new HyperLogLog(),
       ports: new HyperLogLog(),
-      groups: new Map(),
+      groups,
       order: this.shard.order[at] as number,
     };
     // Seed the sketches with what the current window already holds (the event itself is added by the caller).
@@ -633,7 +642,6 @@ export class ScanDetector {
     });
     state.byTarget?.forEach((ports, target) => {
       detection.targets.add(hashIpKey(target));
-      if (this.targetGroups.size > 0) this.countGroup(detection, target);
       ports.forEach((port) => {
         detection.ports.add(port);
       });
@@ -644,10 +652,12 @@ export class ScanDetector {
     return detection;
   }
 
-  /** Counts a failed attempt of a detected source on the target group of `target`, if any. */
-  private countGroup(detection: Detection, target: IpKey): void {
+  /** Counts a failed attempt of a source on the target group of `target`, if any. */
+  private countGroup(state: SourceCold, target: IpKey): void {
     const group = typeof target === 'number' ? this.targetGroups.lookupV4(target) : this.targetGroups.lookup(target);
-    if (group !== undefined) detection.groups.set(group, (detection.groups.get(group) ?? 0) + 1);
+    if (group === undefined) return;
+    state.groups ??= new Map();
+    state.groups.set(group, (state.groups.get(group) ?? 0) + 1);
   }
 
   /**

@@ -114,7 +114,7 @@ export interface ScannerFinding {
   distinctPorts: number;
   /**
    * Each target group (EngineConfig.targetGroups) this source sent failed attempts to, most attempts
-   * first: those from detection on, plus one per target of the current window before it.
+   * first: every failed attempt since the source was first seen (and tracked since).
    */
   targetGroups: Array<{ group: string; failedAttempts: number }>;
   /** The first hits of each rule (at most 3 per rule), with their numbers. */

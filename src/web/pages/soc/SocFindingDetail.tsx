@@ -46,7 +46,8 @@ export function SocFindingDetail({
   const f = { ...finding, ...(d ?? {}), organisationName: finding.organisationName };
   const title = t(f.kind === 'scanner' ? 'soc.detail.scannerTitle' : 'soc.detail.contactTitle', { ip: f.ip });
   // Organisations a scanner swept besides the one it is attributed to (those the viewer may see).
-  const swept = f.kind === 'scanner' ? (f.organisationNames ?? []).filter((name) => name !== f.organisationName) : [];
+  const swept =
+    f.kind === 'scanner' ? (f.organisations ?? []).filter((o) => o.id !== f.organisationId).map((o) => o.name) : [];
 
   return (
     <aside className="drawer" style={{ width: 'min(640px, 100vw)' }} aria-label={title} data-testid="soc-detail">
@@ -79,7 +80,10 @@ export function SocFindingDetail({
                 organisation: f.organisationName,
               })
             : swept.length > 0
-              ? t('soc.detail.externalScanner', { ip: f.ip, organisations: swept.join(', ') })
+              ? t(f.attribution === 'source-range' ? 'soc.detail.otherAgencyScanner' : 'soc.detail.externalScanner', {
+                  ip: f.ip,
+                  organisations: swept.join(', '),
+                })
               : t('soc.detail.noOrganisation')}
           {f.organisationName && swept.length > 0 && (
             <div data-testid="soc-swept-detail">{t('soc.detail.swept', { organisations: swept.join(', ') })}</div>

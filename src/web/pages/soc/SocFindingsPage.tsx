@@ -154,7 +154,7 @@ function SocFindingsPage({ kind }: { kind: SocKind }) {
 /** The attributed organisation, then (for a scanner) the other organisations it swept that the viewer may see. */
 function OrganisationCell({ finding }: { finding: SocFinding }) {
   const { t } = useTranslation();
-  const others = (finding.organisationNames ?? []).filter((name) => name !== finding.organisationName);
+  const others = (finding.organisations ?? []).filter((o) => o.id !== finding.organisationId).map((o) => o.name);
   if (!finding.organisationName && others.length === 0) return <span className="muted">{t('soc.unattributed')}</span>;
   return (
     <>

@@ -34,7 +34,7 @@ export type SocFinding = {
   organisationId: string | null;
   organisationName?: string | null;
   /** Every organisation the finding concerns that the viewer may see (for a scanner: each one it swept). */
-  organisationNames?: string[];
+  organisations?: Array<{ id: string; name: string }>;
   attribution: 'source-range' | 'target-range' | null;
   internal: boolean;
   scanKind: 'horizontal' | 'vertical' | 'mixed' | null;
