@@ -175,7 +175,7 @@ describe('scan rules', () => {
     const run = (maxTrackedSources: number) => {
       const detector = createDetector({ config: { maxFindings: 7, scan: { maxTrackedSources } } });
       const events: FlowEvent[] = [];
-      // 12 scanners (IPv4 and IPv6, some with a detail), their probes interleaved, over two inputs;
+      // 12 scanners (IPv4 and IPv6, some with a detail), their probes interleaved, from two inputs;
       // ties in detection time are broken by arrival order.
       for (let i = 1; i <= 40; i++)
         for (let s = 0; s < 12; s++) {
@@ -184,7 +184,8 @@ describe('scan rules', () => {
           events.push({
             ...base,
             src: parseIpKey(src) as number,
-            input: i <= 20 ? 'a.log' : 'b.log',
+            // Two exporters' events interleaved, as a collector receives them.
+            input: (i + s) % 2 === 0 ? 'a.log' : 'b.log',
             line: i * 12 + s,
             ...(s % 4 === 1 ? { detail: 'DROP' } : {}),
           });
@@ -198,6 +199,11 @@ describe('scan rules', () => {
     expect(sharded.scanners).toEqual(single.scanners);
     expect(sharded.stats).toEqual(single.stats);
     expect(sharded.stats.droppedFindings).toBeGreaterThan(0);
+    // Each sample names the input its line came from.
+    const samples = sharded.scanners.flatMap((scanner) => scanner.evidence);
+    expect(samples.length).toBeGreaterThan(0);
+    for (const e of samples)
+      expect(e.input).toBe((Math.floor(e.line / 12) + (e.line % 12)) % 2 === 0 ? 'a.log' : 'b.log');
   });
 
   it('memory stays bounded under a flood of sources, and scanners are still found', () => {

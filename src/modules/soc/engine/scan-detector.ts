@@ -101,6 +101,8 @@ class Shard {
   queue = new FlowBatch(256);
   /** Position of each queued event among all events the detector accepted (its order without shards). */
   order = new Float64Array(256);
+  /** Each queued event's input name, as its index in the detector's `inputNames`. */
+  inputs = new Int32Array(256);
   readonly extras = new Map<number, QueuedExtra>();
 
   constructor(firstContactBits: number) {
@@ -116,8 +118,11 @@ class Shard {
     bigger.append(queue, 0, queue.size);
     const order = new Float64Array(bigger.capacity);
     order.set(this.order);
+    const inputs = new Int32Array(bigger.capacity);
+    inputs.set(this.inputs);
     this.queue = bigger;
     this.order = order;
+    this.inputs = inputs;
     return true;
   }
 }
@@ -138,8 +143,11 @@ export class ScanDetector {
   private shard: Shard;
   private sources: SourceTable<SourceCold>;
   private firstContacts: RotatingBloomFilter;
-  /** Input name of every queued event: the queues are counted whenever it changes. */
-  private queuedInput = '';
+  /** Input names of the queued events (reset when they are counted), and the latest one's index. */
+  private inputNames: string[] = [];
+  private readonly inputIds = new Map<string, number>();
+  private lastInput = '';
+  private lastInputId = -1;
   private queued = 0;
   /** Events accepted so far: the arrival position of the next one. */
   private accepted = 0;
@@ -217,12 +225,18 @@ export class ScanDetector {
     proto: number,
     outcome: number,
   ): Shard {
-    if (input !== this.queuedInput) {
-      this.flush();
-      this.queuedInput = input;
-    }
     const shard = this.shardOf(srcHash);
     if (!shard.makeRoom()) this.flush();
+    if (input !== this.lastInput || this.lastInputId < 0) {
+      let id = this.inputIds.get(input);
+      if (id === undefined) {
+        id = this.inputNames.length;
+        this.inputNames.push(input);
+        this.inputIds.set(input, id);
+      }
+      this.lastInput = input;
+      this.lastInputId = id;
+    }
     const queue = shard.queue;
     const k = queue.size++;
     queue.ts[k] = ts;
@@ -234,6 +248,7 @@ export class ScanDetector {
     queue.proto[k] = proto;
     queue.outcome[k] = outcome;
     shard.order[k] = this.accepted++;
+    shard.inputs[k] = this.lastInputId;
     this.queued++;
     return shard;
   }
@@ -311,7 +326,7 @@ export class ScanDetector {
     const queue = this.shard.queue;
     return {
       kind: 'flow',
-      input: this.queuedInput,
+      input: this.inputNames[this.shard.inputs[at] as number] as string,
       line: queue.line[at] as number,
       ts: queue.ts[at] as number,
       src: this.srcV6(at) ?? (queue.src[at] as number),
@@ -338,6 +353,9 @@ export class ScanDetector {
       shard.queue.size = 0;
       shard.extras.clear();
     }
+    this.inputNames = [];
+    this.inputIds.clear();
+    this.lastInputId = -1;
     this.keepFirstDetections();
   }
 
