@@ -54,6 +54,8 @@ interface Detection {
   ports: HyperLogLog;
   /** The source's failed attempts per target group (SourceCold.groups, shared). */
   groups: Map<string, number>;
+  /** Target groups with an evidence sample. */
+  sampledGroups: Set<string>;
   /** Arrival position of the event that created it. */
   order: number;
 }
@@ -170,6 +172,8 @@ export class ScanDetector {
   private readonly pHome = new Int32Array(BATCH);
   /** Sink for the batch's warming loads, so the compiler keeps them. */
   loaded = 0;
+  /** Target group of the failed event being counted, if any (set by countGroup). */
+  private eventGroup: string | undefined = undefined;
   private readonly trwFailStep: number;
   private readonly trwSuccessStep: number;
   private readonly trwAlarm: number;
@@ -457,6 +461,7 @@ export class ScanDetector {
         }
       }
     }
+    this.eventGroup = undefined;
     if (failed) {
       this.stats.failedAttempts++;
       this.countFailure(row, at, window, dstHash, isIcmp);
@@ -469,8 +474,14 @@ export class ScanDetector {
     current.finding.failedAttempts++;
     current.targets.add(dstHash);
     current.ports.add(portKey(proto, batch.dstPort[at] as number));
-    if (current.finding.evidence.length < this.config.evidenceSamples)
+    // The first samples explain the alarm; then one more for each target group not sampled yet, so every agency
+    // the scanner sweeps after detection has one of its own (at most one per configured group).
+    const group = this.eventGroup;
+    const firstOfGroup = group !== undefined && !current.sampledGroups.has(group);
+    if (current.finding.evidence.length < this.config.evidenceSamples || firstOfGroup) {
       current.finding.evidence.push(toEvidence(this.eventAt(at)));
+      if (group !== undefined) current.sampledGroups.add(group);
+    }
   }
 
   private isAllowListed(v6: string | null, v4: number): boolean {
@@ -649,6 +660,7 @@ export class ScanDetector {
       targets: new HyperLogLog(),
       ports: new HyperLogLog(),
       groups,
+      sampledGroups: new Set(),
       order: this.shard.order[at] as number,
     };
     // Seed the sketches with what the current window already holds (the event itself is added by the caller).
@@ -673,6 +685,7 @@ export class ScanDetector {
   /** Counts a failed attempt of a source on the target group of `target`, if any. */
   private countGroup(state: SourceCold, target: IpKey): void {
     const group = typeof target === 'number' ? this.targetGroups.lookupV4(target) : this.targetGroups.lookup(target);
+    this.eventGroup = group;
     if (group === undefined) return;
     state.groups ??= new Map();
     state.groups.set(group, (state.groups.get(group) ?? 0) + 1);

@@ -121,6 +121,10 @@ export interface ScannerFinding {
   rules: ScanRuleHit[];
   /** How many times each rule fired (per window and key for windowed rules). */
   ruleCounts: Partial<Record<ScanRule, number>>;
+  /**
+   * The first failed attempts from detection on (EngineConfig.evidenceSamples), then the first one
+   * to each target group not sampled yet.
+   */
   evidence: EvidenceSample[];
 }
 
