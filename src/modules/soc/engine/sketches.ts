@@ -319,8 +319,8 @@ export class SourceTable<T> {
     for (const from of kept) {
       const v6 = old.v6Keys.get(from);
       const to = this.place(v6 ?? (old.i32[ROW_I32 * from + Row.key] as number) >>> 0);
-      // The whole row (key and table bits were just set the same way by `place`).
-      this.i32.set(old.i32.subarray(ROW_I32 * from, ROW_I32 * from + ROW_I32), ROW_I32 * to);
+      // The whole row (key and table bits were just set the same way by `place`); no subarray view per row.
+      for (let k = 0; k < ROW_I32; k++) this.i32[ROW_I32 * to + k] = old.i32[ROW_I32 * from + k] as number;
       this.firstSeen[to] = old.firstSeen[from] as number;
       this.window[to] = old.window[from] as number;
       this.cold[to] = old.cold[from];
