@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/core/db/client.ts';
+import { type Database, queryRows } from '../../src/core/db/client.ts';
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts';
 import { startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
@@ -49,6 +49,25 @@ describe.each(TEST_DATABASES)('audit log on %s', (kind) => {
     await expect(database.db.execute(sql`update audit_log set actor_name = 'mallory'`)).rejects.toThrow();
     await expect(database.db.execute(sql`delete from audit_log`)).rejects.toThrow();
     expect((await verifyAuditChain(database.db)).ok).toBe(true);
+  });
+
+  it('detects the newest rows cut off, against a head kept outside the database', async () => {
+    const admin = await t.login('auditor');
+    const kept = (await admin.request('GET', '/api/audit/verify')).json().headHash as string;
+    const [last] = await queryRows<{ seq: number }>(database.db, sql`select max(seq)::int as seq from audit_log`);
+    const keptSeq = last?.seq as number;
+    await admin.request('POST', '/api/organisations', { code: 'CUT', name: 'Sở bị xoá dấu vết', type: 'department' });
+    expect(await verifyAuditChain(database.db, kept)).toMatchObject({ ok: true, keptHead: 'present' });
+    // A superuser bypasses the triggers and deletes the newest rows, the kept head among them: what is left is a
+    // valid chain, so only the kept head shows the cut.
+    await database.db.execute(sql`alter table audit_log disable trigger audit_log_no_update_delete`);
+    await database.db.execute(sql`delete from audit_log where seq >= ${keptSeq}`);
+    await database.db.execute(sql`alter table audit_log enable trigger audit_log_no_update_delete`);
+    expect((await verifyAuditChain(database.db)).ok).toBe(true);
+    expect(await verifyAuditChain(database.db, kept)).toMatchObject({ ok: false, keptHead: 'missing' });
+    const page = (await admin.request('GET', `/api/audit/verify?head=${kept}`)).json();
+    expect(page).toMatchObject({ ok: false, keptHead: 'missing' });
+    expect((await admin.request('GET', '/api/audit/verify?head=not-a-hash')).statusCode).toBe(400);
   });
 
   it('detects an edited row and a deleted row even when the triggers are bypassed', async () => {

@@ -27,8 +27,18 @@ export function registerAuditRoutes(app: FastifyInstance, { db }: { db: Db }) {
     '/api/audit/verify',
     {
       config: { permission: 'audit.read' },
-      schema: { tags: ['audit'], summary: 'Re-compute the hash chain and report the first broken entry' },
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Re-compute the hash chain and report the first broken entry; with `head` (a headHash kept outside the database), also whether the chain still holds it',
+        querystring: z.object({
+          head: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/)
+            .optional(),
+        }),
+      },
     },
-    async () => verifyAuditChain(db),
+    async (req) => verifyAuditChain(db, req.query.head),
   );
 }

@@ -108,10 +108,20 @@ export type AuditVerification = {
   brokenAt?: { seq: number; reason: 'content-changed' | 'chain-broken' };
   /** Hash of the newest entry: keep it outside the database to detect removal of the newest rows too. */
   headHash?: string;
+  /**
+   * With a head kept earlier: whether the chain still holds it. A chain cut after its newest rows were deleted
+   * is otherwise intact, so only a head recorded outside the database shows the cut.
+   */
+  keptHead?: 'present' | 'missing';
 };
 
-/** Re-computes every hash in order. Detects edited rows (content) and deleted or re-ordered rows (chain). */
-export async function verifyAuditChain(db: Db): Promise<AuditVerification> {
+/**
+ * Re-computes every hash in order. Detects edited rows (content) and deleted or re-ordered rows (chain); with
+ * `keptHead` (a `headHash` reported earlier and kept outside the database), deleted newest rows too.
+ */
+export async function verifyAuditChain(db: Db, keptHead?: string): Promise<AuditVerification> {
+  // The empty chain's head (GENESIS) is part of every chain.
+  let keptHeadSeen = keptHead === GENESIS;
   let prevHash = GENESIS;
   let prevSeq = 0;
   let entries = 0;
@@ -128,10 +138,14 @@ export async function verifyAuditChain(db: Db): Promise<AuditVerification> {
       if (row.prevHash !== prevHash) return { ok: false, entries, brokenAt: { seq: row.seq, reason: 'chain-broken' } };
       if (entryHash({ ...row, prevHash: row.prevHash }) !== row.hash)
         return { ok: false, entries, brokenAt: { seq: row.seq, reason: 'content-changed' } };
+      if (row.hash === keptHead) keptHeadSeen = true;
       prevHash = row.hash;
       prevSeq = row.seq;
     }
-    if (rows.length < pageSize) return { ok: true, entries, headHash: prevHash };
+    if (rows.length < pageSize) {
+      if (keptHead === undefined) return { ok: true, entries, headHash: prevHash };
+      return { ok: keptHeadSeen, entries, headHash: prevHash, keptHead: keptHeadSeen ? 'present' : 'missing' };
+    }
   }
 }
 
