@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Config } from '../core/config.ts';
 import { openConfiguredDatabase } from '../core/db/open.ts';
+import { auditHead } from '../modules/audit/audit.service.ts';
 import { countUsers } from '../modules/auth/auth.service.ts';
 import { startLiveIngestion } from '../modules/soc/live-ingest.ts';
 import { buildApp, WEB_DIST } from './app.ts';
@@ -47,6 +48,11 @@ export async function serve(config: Config) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
+  // The audit log's head, at start and daily, in the server log: shipped off this host, each line is a head hash
+  // kept outside the database, for `khien audit verify --head` (see ARCHITECTURE, request path).
+  const logAuditHead = async () => log.info({ auditHead: await auditHead(database.db) }, 'audit log head');
+  await logAuditHead();
+  setInterval(() => void logAuditHead().catch((err) => log.error({ err }, 'audit head')), 24 * 3600 * 1000).unref();
   const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   log.info(`Khiên đang chạy / running at ${base} (database: ${database.kind})`);
   if (setup.token) {

@@ -149,6 +149,16 @@ export async function verifyAuditChain(db: Db, keptHead?: string): Promise<Audit
   }
 }
 
+/** The newest entry's number and hash (GENESIS for an empty log): what to keep outside the database. */
+export async function auditHead(db: Db): Promise<{ seq: number; hash: string }> {
+  const [last] = await db
+    .select({ seq: auditLog.seq, hash: auditLog.hash })
+    .from(auditLog)
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
+  return last ?? { seq: 0, hash: GENESIS };
+}
+
 export type AuditQuery = { limit: number; beforeSeq?: number; entityType?: string; entityId?: string };
 
 export async function listAudit(db: Db, q: AuditQuery) {
