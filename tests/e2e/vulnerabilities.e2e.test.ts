@@ -98,7 +98,10 @@ describe.skipIf(!haveChromium)('vulnerable computers in a browser', () => {
 
   it('an agency officer of another organisation sees no vulnerable computer', async () => {
     const page = await signIn('canbo.sob');
-    expect(await page.getByTestId('card-vulnerabilities').textContent()).toContain('0');
+    // Read the card once its figures have loaded (it first shows only its title).
+    const card = page.getByTestId('card-vulnerabilities');
+    await card.getByTestId('figure-vulnerableComputers').waitFor();
+    expect(await card.getByTestId('figure-vulnerableComputers').locator('dd').textContent()).toBe('0');
     expect(await page.getByTestId('nav-vulnImport').count()).toBe(0);
     await dashboardFirstHalf2024(page);
     expect(await figure(page, 'vulnerableComputers')).toBe('0');
