@@ -172,8 +172,6 @@ export class ScanDetector {
   private readonly pHome = new Int32Array(BATCH);
   /** Sink for the batch's warming loads, so the compiler keeps them. */
   loaded = 0;
-  /** Target group of the failed event being counted, if any (set by countGroup). */
-  private eventGroup: string | undefined = undefined;
   private readonly trwFailStep: number;
   private readonly trwSuccessStep: number;
   private readonly trwAlarm: number;
@@ -388,8 +386,9 @@ export class ScanDetector {
     // between them, many more cache misses are in flight at once.
     for (let i = 0; i < n; i++) {
       const at = start + i;
-      const v6s = hasExtras ? this.srcV6(at) : null;
-      const v6d = hasExtras ? (this.shard.extras.get(at)?.dstV6 ?? null) : null;
+      const extra = hasExtras ? this.shard.extras.get(at) : undefined;
+      const v6s = extra?.srcV6 ?? null;
+      const v6d = extra?.dstV6 ?? null;
       // As int32: a uint32 above 2^31 passed to a function that is not inlined would be boxed.
       const srcHash = (v6s === null ? (src[at] as number) : hashString(v6s)) | 0;
       const dstHash = (v6d === null ? (dst[at] as number) : hashString(v6d)) | 0;
@@ -461,9 +460,10 @@ export class ScanDetector {
         }
       }
     }
-    this.eventGroup = undefined;
+    let group: string | undefined;
     if (failed) {
       this.stats.failedAttempts++;
+      if (this.targetGroups.size > 0) group = this.countGroup(this.coldState(row), this.dstKey(at));
       this.countFailure(row, at, window, dstHash, isIcmp);
     }
     if (((sources.i32[4 * row + Row.flags] as number) & DETECTED) === 0) return;
@@ -476,7 +476,6 @@ export class ScanDetector {
     current.ports.add(portKey(proto, batch.dstPort[at] as number));
     // The first samples explain the alarm; then one more for each target group not sampled yet, so every agency
     // the scanner sweeps after detection has one of its own (at most one per configured group).
-    const group = this.eventGroup;
     const firstOfGroup = group !== undefined && !current.sampledGroups.has(group);
     if (current.finding.evidence.length < this.config.evidenceSamples || firstOfGroup) {
       current.finding.evidence.push(toEvidence(this.eventAt(at)));
@@ -551,12 +550,11 @@ export class ScanDetector {
     }
   }
 
-  /** Counts failed event `at` of `current` in its source's window. */
+  /** Counts failed event `at` of the shard's queue in its source's window. */
   private countFailure(row: number, at: number, window: number, dstHash: number, isIcmp: boolean): void {
     const scan = this.config.scan;
     const sources = this.sources;
     const state = this.coldState(row);
-    if (this.targetGroups.size > 0) this.countGroup(state, this.dstKey(at));
     if (window > (sources.window[row] as number)) {
       sources.window[row] = window;
       state.byPort = null;
@@ -614,7 +612,7 @@ export class ScanDetector {
     }
   }
 
-  /** Records a rule hit by event `at` of `current` on its source (a new finding if it has none). */
+  /** Records a rule hit by event `at` of the shard's queue on its source (a new finding if it has none). */
   private fire(row: number, at: number, hit: ScanRuleHit): void {
     let detection = this.sources.getCold(row)?.detection;
     if (!detection) {
@@ -682,13 +680,13 @@ export class ScanDetector {
     return detection;
   }
 
-  /** Counts a failed attempt of a source on the target group of `target`, if any. */
-  private countGroup(state: SourceCold, target: IpKey): void {
+  /** Counts a failed attempt of a source on the target group of `target`; returns that group, if any. */
+  private countGroup(state: SourceCold, target: IpKey): string | undefined {
     const group = typeof target === 'number' ? this.targetGroups.lookupV4(target) : this.targetGroups.lookup(target);
-    this.eventGroup = group;
-    if (group === undefined) return;
+    if (group === undefined) return undefined;
     state.groups ??= new Map();
     state.groups.set(group, (state.groups.get(group) ?? 0) + 1);
+    return group;
   }
 
   /**
