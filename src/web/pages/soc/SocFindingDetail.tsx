@@ -13,6 +13,7 @@ import {
   type SocFindingDetail as Detail,
   formatEpoch,
   isScanRule,
+  otherOrganisations,
   type ScanRuleHit,
   type SocFinding,
 } from './soc.ts';
@@ -45,9 +46,7 @@ export function SocFindingDetail({
   const d = detail.data?.id === finding.id ? detail.data : undefined;
   const f = { ...finding, ...(d ?? {}), organisationName: finding.organisationName };
   const title = t(f.kind === 'scanner' ? 'soc.detail.scannerTitle' : 'soc.detail.contactTitle', { ip: f.ip });
-  // Organisations a scanner swept besides the one it is attributed to (those the viewer may see).
-  const swept =
-    f.kind === 'scanner' ? (f.organisations ?? []).filter((o) => o.id !== f.organisationId).map((o) => o.name) : [];
+  const swept = otherOrganisations(f);
 
   return (
     <aside className="drawer" style={{ width: 'min(640px, 100vw)' }} aria-label={title} data-testid="soc-detail">

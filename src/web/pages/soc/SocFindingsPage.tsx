@@ -14,7 +14,7 @@ import { useLoad } from '../../lib/useLoad.ts';
 import { useOrgTree } from '../../lib/useOrgTree.ts';
 import { FindingBadges, TriageBadge } from './SocBadges.tsx';
 import { SocFindingDetail } from './SocFindingDetail.tsx';
-import { SOC_TRIAGE, type SocFinding, type SocKind } from './soc.ts';
+import { otherOrganisations, SOC_TRIAGE, type SocFinding, type SocKind } from './soc.ts';
 
 const LIMIT = 100;
 const YMD = /^\d{4}-\d{2}-\d{2}$/;
@@ -154,7 +154,7 @@ function SocFindingsPage({ kind }: { kind: SocKind }) {
 /** The attributed organisation, then (for a scanner) the other organisations it swept that the viewer may see. */
 function OrganisationCell({ finding }: { finding: SocFinding }) {
   const { t } = useTranslation();
-  const others = (finding.organisations ?? []).filter((o) => o.id !== finding.organisationId).map((o) => o.name);
+  const others = otherOrganisations(finding);
   if (!finding.organisationName && others.length === 0) return <span className="muted">{t('soc.unattributed')}</span>;
   return (
     <>

@@ -100,3 +100,11 @@ export const formatEpoch = (seconds: number | undefined) =>
   seconds === undefined ? '' : formatDateTime(new Date(seconds * 1000).toISOString());
 
 export const isScanRule = (r: ScanRuleHit | ContactRuleHit): r is ScanRuleHit => 'rule' in r;
+
+/**
+ * The organisations a finding concerns besides the one it is attributed to, that the viewer may see: the other
+ * agencies a scanner swept (a contact concerns its own organisation only).
+ */
+export function otherOrganisations(finding: Pick<SocFinding, 'organisations' | 'organisationId'>): string[] {
+  return (finding.organisations ?? []).filter((o) => o.id !== finding.organisationId).map((o) => o.name);
+}
