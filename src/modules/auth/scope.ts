@@ -44,12 +44,15 @@ export async function subtreeIds(db: Db, rootId: string): Promise<string[]> {
 export const inScope = (scope: Scope, organisationId: string | null) =>
   scope.all || (organisationId !== null && scope.organisationIds.includes(organisationId));
 
+/** The scope's organisations, for `organisationIdIn`: `null` = all (records of no organisation included). */
+export const scopeOrganisationIds = (scope: Scope): string[] | null => (scope.all ? null : scope.organisationIds);
+
 /**
  * The organisations a query may count: the caller's scope, narrowed to a requested subtree.
  * `null` = no restriction (province-wide, records of no organisation included).
  */
 export async function scopedOrganisationIds(db: Db, scope: Scope, subtreeRoot?: string): Promise<string[] | null> {
-  if (!subtreeRoot) return scope.all ? null : scope.organisationIds;
+  if (!subtreeRoot) return scopeOrganisationIds(scope);
   const subtree = await subtreeIds(db, subtreeRoot);
   return scope.all ? subtree : subtree.filter((id) => scope.organisationIds.includes(id));
 }

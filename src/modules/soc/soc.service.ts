@@ -5,7 +5,14 @@ import { AppError, notFound } from '../../core/errors.ts';
 import { dayEnd, dayStart } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
-import { type Actor, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/scope.ts';
+import {
+  type Actor,
+  inScope,
+  organisationIdIn,
+  type Scope,
+  scopedOrganisationIds,
+  scopeOrganisationIds,
+} from '../auth/scope.ts';
 import { type Attributor, loadAttributor } from '../organisations/attribution.ts';
 import { organisationIpRanges, organisations } from '../organisations/organisations.schema.ts';
 import { fileSha256 } from '../vulnerabilities/scan-import.ts';
@@ -430,14 +437,14 @@ const concerns = (ids: string[] | null): SQL =>
 
 /** SQL condition: the scope may see finding `f`'s attributed organisation. */
 const visibleOrganisation = (scope: Scope): SQL =>
-  scope.all ? sql`true` : organisationIdIn(sql`f.organisation_id`, scope.organisationIds);
+  organisationIdIn(sql`f.organisation_id`, scopeOrganisationIds(scope));
 
 /** The organisations finding `f` concerns that the scope may see, as a JSON array of { id, name }. */
 const concernedOrganisations = (scope: Scope): SQL =>
   sql`(select coalesce(json_agg(json_build_object('id', o2.id, 'name', o2.name) order by o2.name), '[]'::json)
       from soc_finding_organisations fo
       join organisations o2 on o2.id = fo.organisation_id
-      where fo.finding_id = f.id and ${scope.all ? sql`true` : organisationIdIn(sql`fo.organisation_id`, scope.organisationIds)})`;
+      where fo.finding_id = f.id and ${organisationIdIn(sql`fo.organisation_id`, scopeOrganisationIds(scope))})`;
 
 /**
  * The SOC's period statement. Confirmed false positives are left out. A scanner counts for every organisation it
@@ -530,7 +537,7 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
       .innerJoin(organisations, eq(organisations.id, socFindingOrganisations.organisationId))
       .where(eq(socFindingOrganisations.findingId, id))
       .orderBy(organisations.name)
-  ).filter((o) => scope.all || scope.organisationIds.includes(o.id));
+  ).filter((o) => inScope(scope, o.id));
   if (!scope.all && concerned.length === 0) throw notFound('Finding');
   const sightings = await db
     .select({
@@ -559,7 +566,7 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
   const rules = (f.rules as Array<{ target?: string }>).filter(
     (hit) => hit.target === undefined || visible(hit.target),
   );
-  const organisationId = f.organisationId && scope.organisationIds.includes(f.organisationId) ? f.organisationId : null;
+  const organisationId = inScope(scope, f.organisationId) ? f.organisationId : null;
   return { ...f, organisationId, organisations: concerned, rules, evidence, sightings };
 }
 
