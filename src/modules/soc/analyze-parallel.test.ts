@@ -15,6 +15,7 @@ import {
   analyzeStreams,
   loadIntelFiles,
 } from './analyze.ts';
+import { AnalysisThreads } from './analyze-parallel.ts';
 import type { Indicator } from './engine/types.ts';
 import { Scenario } from './generator/scenario.ts';
 import { writeDataset } from './generator/write-dataset.ts';
@@ -304,6 +305,32 @@ describe('analyzeStreams with threads > 1', async () => {
     );
     expect(one.findings.scanners.map((s) => s.ip).sort()).toEqual(['198.51.100.7', '2001:db8::7', '203.0.113.9']);
     expect(one.rejected).toBe(1);
+  });
+
+  it('threads started once serve run after run, also after a run whose file is missing', async () => {
+    const pool = new AnalysisThreads(2);
+    try {
+      const eve = files(dataset.files.eve);
+      const one = await analyzeStreams(eve(), { ...options, format: 'eve' });
+      const first = await analyzeStreams(eve(), { ...options, format: 'eve', pool });
+      expect(first).toEqual(one);
+      // Chunks of the first input are sent before the second one fails to open.
+      const missing = { name: 'missing.log', path: join(dir, 'missing.log') };
+      await expect(analyzeStreams([...eve(), missing], { ...options, format: 'eve', pool })).rejects.toThrow(/ENOENT/);
+      const zeek = files([concatenatedPath]);
+      const again = await analyzeStreams(zeek(), { ...zeekOptions, chunkBytes: 1500, pool });
+      expect(again).toEqual(await analyzeStreams(zeek(), { ...zeekOptions, threads: 1 }));
+      expect(again.errors.map((e) => e.line)).toEqual(expectedErrors);
+      // Two runs asked for at once take turns.
+      const [a, b] = await Promise.all([
+        analyzeStreams(eve(), { ...options, format: 'eve', pool }),
+        analyzeStreams(zeek(), { ...zeekOptions, pool }),
+      ]);
+      expect(a).toEqual(one);
+      expect(b.events).toBe(flows.length);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('a missing file fails the same way and stops the workers; threads must be a whole number ≥ 1', async () => {

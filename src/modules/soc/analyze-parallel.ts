@@ -25,6 +25,7 @@ import type {
   HeaderLine,
   InputCounts,
   NumberedError,
+  RunSetup,
   ToWorker,
   WorkerSetup,
 } from './analyze-worker.ts';
@@ -70,25 +71,40 @@ export function partitionConfig(config: EngineConfig, n: number): EngineConfig {
   };
 }
 
+/** Runs on threads started for this run only, stopped after it (see AnalysisThreads for reuse). */
 export async function analyzeInParallel(
   inputs: AnalyzeInput[],
   options: AnalyzeOptions,
   threads: number,
 ): Promise<Pick<AnalyzeResult, 'inputs' | 'errors' | 'findings'>> {
+  const pool = new AnalysisThreads(threads);
+  try {
+    return await pool.analyze(inputs, options);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Reads every input into the pool's run and merges the workers' results. */
+async function runOn(
+  pool: AnalysisThreads,
+  inputs: AnalyzeInput[],
+  options: AnalyzeOptions,
+): Promise<Pick<AnalyzeResult, 'inputs' | 'errors' | 'findings'>> {
   const config = resolveEngineConfig(options.config);
   const maxErrors = options.maxErrors ?? 100;
   const names = inputs.map((input) => input.name);
-  const pool = new WorkerPool(threads, {
+  pool.begin({
     inputs: names,
-    config: partitionConfig(config, threads),
+    config: partitionConfig(config, pool.threads),
     indicators: options.indicators ?? [],
     maxErrors,
   });
+  // Lines rejected here, before `auto` recognised a format.
+  const errors: NumberedError[] = [];
+  const rejected = inputs.map(() => 0);
+  const formats: Array<LogFormat | null> = [];
   try {
-    // Lines rejected here, before `auto` recognised a format.
-    const errors: NumberedError[] = [];
-    const rejected = inputs.map(() => 0);
-    const formats: Array<LogFormat | null> = [];
     for (const [index, input] of inputs.entries()) {
       const reject = (line: number, reason: string) => {
         rejected[index] = (rejected[index] as number) + 1;
@@ -96,40 +112,42 @@ export async function analyzeInParallel(
       };
       formats.push(await readInput(pool, input, index, options, reject));
     }
-    const done = await pool.finish();
-    const sum = (index: number, pick: (counts: InputCounts) => number) =>
-      done.reduce((total, d) => total + pick(d.inputs[index] as InputCounts), 0);
-    const order = new Map<string, number>();
-    names.forEach((name, index) => {
-      if (!order.has(name)) order.set(name, index);
-    });
-    return {
-      inputs: inputs.map((input, index) => ({
-        name: input.name,
-        format: formats[index] ?? null,
-        records: sum(index, (c) => c.records),
-        rejected: (rejected[index] as number) + sum(index, (c) => c.rejected),
-        skipped: sum(index, (c) => c.skipped),
-      })),
-      // Each part lists its first errors in line order: together, the first of the whole run.
-      errors: [...errors, ...done.flatMap((d) => d.errors)]
-        .sort((a, b) => a.index - b.index || a.line - b.line)
-        .slice(0, maxErrors)
-        .map(({ index: _, ...error }) => error),
-      findings: mergeFindings(
-        done.map((d) => d.findings),
-        config,
-        (name) => order.get(name) ?? 0,
-      ),
-    };
-  } finally {
-    await pool.close();
+  } catch (error) {
+    // An input that cannot be read ends the run: the workers finish what they have, ready for the next.
+    await pool.finish().catch(() => undefined);
+    throw error;
   }
+  const done = await pool.finish();
+  const sum = (index: number, pick: (counts: InputCounts) => number) =>
+    done.reduce((total, d) => total + pick(d.inputs[index] as InputCounts), 0);
+  const order = new Map<string, number>();
+  names.forEach((name, index) => {
+    if (!order.has(name)) order.set(name, index);
+  });
+  return {
+    inputs: inputs.map((input, index) => ({
+      name: input.name,
+      format: formats[index] ?? null,
+      records: sum(index, (c) => c.records),
+      rejected: (rejected[index] as number) + sum(index, (c) => c.rejected),
+      skipped: sum(index, (c) => c.skipped),
+    })),
+    // Each part lists its first errors in line order: together, the first of the whole run.
+    errors: [...errors, ...done.flatMap((d) => d.errors)]
+      .sort((a, b) => a.index - b.index || a.line - b.line)
+      .slice(0, maxErrors)
+      .map(({ index: _, ...error }) => error),
+    findings: mergeFindings(
+      done.map((d) => d.findings),
+      config,
+      (name) => order.get(name) ?? 0,
+    ),
+  };
 }
 
 /** Reads one input and sends its chunks; returns its format (null when `auto` recognised none). */
 async function readInput(
-  pool: WorkerPool,
+  pool: AnalysisThreads,
   input: AnalyzeInput,
   index: number,
   options: AnalyzeOptions,
@@ -225,7 +243,7 @@ class InputCutter {
   private headersAtStart: HeaderLine[] = [];
 
   constructor(
-    private readonly pool: WorkerPool,
+    private readonly pool: AnalysisThreads,
     private readonly input: number,
     readonly format: LogFormat,
     /** Lines of the input read so far (those before what `add` gets next). */
@@ -370,21 +388,28 @@ function startWorker(setup: WorkerSetup): Worker {
   return new Worker(boot, { eval: true, workerData: setup, transferList });
 }
 
-/** The workers of one run, the chunks sent to them and what they report. */
-class WorkerPool {
+/**
+ * Analysis worker threads, started once and used for any number of runs, one at a time: a
+ * caller that analyses again and again (or a benchmark, like DuckDB's instance) pays for
+ * starting threads and loading their code once. An input that cannot be read fails its run
+ * only; a worker that fails fails every later run too.
+ */
+export class AnalysisThreads {
   private readonly workers: Worker[];
-  /** Chunks consumed by each worker's partition. */
-  private readonly consumed: number[];
-  private readonly done: Array<Done | undefined>;
-  private readonly free: ArrayBuffer[] = [];
+  /** Per run: chunks consumed by each worker's partition, each worker's results, chunks sent. */
+  private consumed: number[];
+  private done: Array<Done | undefined>;
   private chunks = 0;
+  /** Chunk buffers returned by the workers, for the next chunks (of this run or the next). */
+  private readonly free: ArrayBuffer[] = [];
+  private running: Promise<unknown> = Promise.resolve();
   private failure: Error | null = null;
+  private closing = false;
+  /** Workers that have loaded their code. */
+  private loaded = 0;
   private waiter: Waiter | null = null;
 
-  constructor(
-    readonly threads: number,
-    setup: Omit<WorkerSetup, 'index' | 'threads' | 'peers'>,
-  ) {
+  constructor(readonly threads: number) {
     const peers: Array<Array<MessagePort | null>> = Array.from({ length: threads }, () =>
       new Array(threads).fill(null),
     );
@@ -395,20 +420,38 @@ class WorkerPool {
         (peers[j] as Array<MessagePort | null>)[i] = port2;
       }
     }
-    this.consumed = new Array(threads).fill(0);
-    this.done = new Array(threads).fill(undefined);
+    this.consumed = [];
+    this.done = [];
     this.workers = peers.map((ports, index) => {
-      const worker = startWorker({ ...setup, index, threads, peers: ports });
+      const worker = startWorker({ index, threads, peers: ports });
       worker.on('message', (message: FromWorker) => this.onMessage(index, message));
       worker.on('error', (error) =>
         this.fail(new Error(`analysis thread ${index}: ${error.message}`, { cause: error })),
       );
       worker.on('exit', (code) => {
-        if (!this.done[index])
-          this.fail(new Error(`analysis thread ${index} exited (code ${code}) before its findings`));
+        if (!this.closing) this.fail(new Error(`analysis thread ${index} exited (code ${code})`));
       });
       return worker;
     });
+  }
+
+  /** Analyses the inputs, after any run still in progress. */
+  analyze(
+    inputs: AnalyzeInput[],
+    options: AnalyzeOptions,
+  ): Promise<Pick<AnalyzeResult, 'inputs' | 'errors' | 'findings'>> {
+    const result = this.running.then(() => runOn(this, inputs, options));
+    this.running = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Starts a run on every worker. */
+  begin(setup: RunSetup): void {
+    if (this.failure) throw this.failure;
+    this.consumed = new Array(this.threads).fill(0);
+    this.done = new Array(this.threads).fill(undefined);
+    this.chunks = 0;
+    for (const worker of this.workers) worker.postMessage({ t: 'run', ...setup } satisfies ToWorker);
   }
 
   /** A buffer of at least `bytes` for a chunk: a returned one when possible. */
@@ -443,14 +486,24 @@ class WorkerPool {
     return this.done as Done[];
   }
 
-  /** Stops the workers; after a run, once they have idled `QUIET_MS` (see `startWorker`). */
+  /** Stops the workers once the run in progress is over, after they have idled `QUIET_MS` (see `startWorker`). */
   async close(): Promise<void> {
+    await this.running;
+    this.closing = true;
     if (!this.failure) await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
+  /** Resolves once every worker has loaded its code and listens. */
+  ready(): Promise<void> {
+    const loaded = this.running.then(() => this.until(() => this.loaded === this.threads));
+    this.running = loaded.catch(() => undefined);
+    return loaded;
+  }
+
   private onMessage(index: number, message: FromWorker): void {
-    if (message.t === 'progress') {
+    if (message.t === 'ready') this.loaded++;
+    else if (message.t === 'progress') {
       this.free.push(...message.buffers);
       this.consumed[index] = message.consumed;
     } else if (message.t === 'done') this.done[index] = message;

@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { forEachChunk, forEachFileChunk, forEachLine, openInput } from '../../core/io/line-reader.ts';
-import { analyzeInParallel } from './analyze-parallel.ts';
+import { type AnalysisThreads, analyzeInParallel } from './analyze-parallel.ts';
 import type { EngineConfigInput } from './engine/config.ts';
 import { createDetector } from './engine/detector.ts';
 import type { Findings, Indicator } from './engine/types.ts';
@@ -32,7 +32,12 @@ export interface AnalyzeOptions {
    * the same result.
    */
   threads?: number;
-  /** With threads > 1: bytes of whole lines per chunk sent to a worker (default 1 MiB). */
+  /**
+   * Worker threads started beforehand (`new AnalysisThreads(n)`), used instead of starting
+   * `threads` for this call: for a caller that analyses repeatedly. The caller closes them.
+   */
+  pool?: AnalysisThreads;
+  /** With threads > 1: bytes of whole lines per chunk sent to a worker (default 4 MiB). */
   chunkBytes?: number;
 }
 
@@ -57,12 +62,15 @@ export interface AnalyzeResult {
 export const MAX_THREADS = 64;
 
 export async function analyzeStreams(inputs: AnalyzeInput[], options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-  const threads = options.threads ?? 1;
+  const threads = options.pool?.threads ?? options.threads ?? 1;
   // Every pair of workers shares a channel: far more threads than cores only adds overhead.
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)
     throw new RangeError(`threads must be an integer from 1 to ${MAX_THREADS}, not ${threads}`);
-  const run =
-    threads === 1 ? await analyzeOnThisThread(inputs, options) : await analyzeInParallel(inputs, options, threads);
+  const run = options.pool
+    ? await options.pool.analyze(inputs, options)
+    : threads === 1
+      ? await analyzeOnThisThread(inputs, options)
+      : await analyzeInParallel(inputs, options, threads);
   const sum = (pick: (s: InputSummary) => number) => run.inputs.reduce((total, s) => total + pick(s), 0);
   return {
     events: sum((s) => s.records),
