@@ -169,6 +169,29 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     ]);
     const detailForB = (await agencyB.request('GET', `/api/soc/findings/${scanner.id}`)).json();
     expect(detailForB).toMatchObject({ organisationId: null, organisations: [{ id: org.B, name: 'Sở B' }] });
+    // Its figures are its own share, the 2 failed attempts on its hosts; not the scanner's totals (24 attempts since
+    // it was detected, on about 32 hosts, an estimate).
+    expect(scanner).toMatchObject({ sweptOnly: false, count: 24 });
+    expect(scanner.distinctTargets).toBeGreaterThanOrEqual(30);
+    const ownerRow = (await agencyA.request('GET', '/api/soc/findings?kind=scanner')).json()[0];
+    expect(ownerRow).toMatchObject({ sweptOnly: false, count: 24, distinctTargets: scanner.distinctTargets });
+    expect(seenByB[0]).toMatchObject({ sweptOnly: true, count: 2, distinctTargets: null, distinctPorts: null });
+    expect(detailForB.sweptOnly).toBe(true);
+    expect(detailForB.sightings).toEqual([
+      expect.objectContaining({ count: 2, distinctTargets: null, distinctPorts: null }),
+    ]);
+    expect(detailForB.sightings[0]).not.toHaveProperty('organisationAttempts');
+    const forSoc = (await soc.request('GET', `/api/soc/findings/${scanner.id}`)).json();
+    expect(forSoc.sightings[0]).toMatchObject({
+      count: 24,
+      organisationAttempts: { [org.A as string]: 30, [org.B as string]: 2 },
+    });
+    const forA = (await agencyA.request('GET', `/api/soc/findings/${scanner.id}`)).json();
+    expect(forA).toMatchObject({
+      sweptOnly: false,
+      sightings: [expect.objectContaining({ count: 24, distinctTargets: scanner.distinctTargets })],
+    });
+    expect(forA.sightings[0]).not.toHaveProperty('organisationAttempts');
     // Sở C was not touched: nothing, and the finding itself is "not found".
     expect(await summary(agencyC, '2024-05-01', '2024-05-31')).toMatchObject({
       scanningIps: 0,
@@ -199,6 +222,16 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
       note: 'Máy quét của Sở TT&TT',
     });
     expect(triaged.json()).toMatchObject({ status: 'false_positive' });
+    // The SOC's note is for the scanner's owner, not for the other agencies it swept.
+    const noteFor = async (c: Client) => ({
+      row: (await c.request('GET', '/api/soc/findings?kind=scanner')).json()[0]?.triageNote,
+      detail: (await c.request('GET', `/api/soc/findings/${scanner.id}`)).json(),
+    });
+    const ownerNote = await noteFor(agencyA);
+    expect([ownerNote.row, ownerNote.detail.triageNote]).toEqual(['Máy quét của Sở TT&TT', 'Máy quét của Sở TT&TT']);
+    const sweptNote = await noteFor(agencyB);
+    expect(sweptNote.row).toBeNull();
+    expect(sweptNote.detail).toMatchObject({ status: 'false_positive', triageNote: null, triagedBy: null });
     expect((await summary(soc, '2024-05-01', '2024-05-31')).scanningIps).toBe(0);
     expect((await summary(agencyB, '2024-05-01', '2024-05-31')).scanningIps).toBe(0);
     await soc.request('POST', `/api/soc/findings/${scanner.id}/triage`, { status: 'confirmed' });

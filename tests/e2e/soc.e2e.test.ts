@@ -208,9 +208,16 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     expect(await page.getByTestId('soc-finding-row').count()).toBe(1);
     expect(await row.getByTestId('soc-swept').textContent()).toBe('Đã rà quét: Sở B');
     expect(await row.textContent()).not.toContain('Sở A');
+    // Its own share of the scan, not the scanner's totals over Sở A's hosts.
+    expect(await row.textContent()).toContain('2 lần thử thất bại vào đơn vị');
+    expect(await row.textContent()).not.toContain('đích');
     await row.click();
     const detail = page.getByTestId('soc-detail');
     await detail.getByTestId('soc-evidence').waitFor();
+    expect(await detail.getByTestId('soc-own-share').isVisible()).toBe(true);
+    expect(await detail.getByTestId('soc-sightings').locator('tbody td.num').first().textContent()).toBe('2');
+    // The SOC's note on the scanner (written for Sở A) is not shown to Sở B.
+    expect(await detail.textContent()).not.toContain('Quét SMB từ Internet');
     expect(await detail.getByTestId('soc-attribution').textContent()).toBe(
       'Địa chỉ 203.0.113.5 nằm ngoài các dải IP của tỉnh; đã rà quét Sở B.',
     );

@@ -112,6 +112,11 @@ export const socSightings = pgTable(
     count: integer('count').notNull(),
     distinctTargets: integer('distinct_targets'),
     distinctPorts: integer('distinct_ports'),
+    /**
+     * Scanner: failed attempts on each organisation's ranges, by organisation id; what an agency swept by another
+     * agency's (or an outside) scanner is shown instead of the scanner's totals. Null when not recorded (before 0007).
+     */
+    organisationAttempts: jsonb('organisation_attempts').$type<Record<string, number>>(),
   },
   (t) => [
     primaryKey({ columns: [t.findingId, t.ingestId] }),

@@ -191,6 +191,7 @@ type Sighting = {
   count: number;
   distinctTargets: number | null;
   distinctPorts: number | null;
+  organisationAttempts: Record<string, number> | null;
 };
 
 /** A finding's row, this ingest's sighting of it, and every organisation it concerns. */
@@ -218,6 +219,7 @@ function scannerRow(s: ScannerFinding, attribute: Attributor): StoredFinding {
       count: s.attempts,
       distinctTargets: s.distinctTargets,
       distinctPorts: s.distinctPorts,
+      organisationAttempts: Object.fromEntries(s.targetGroups.map((g) => [g.group, g.failedAttempts])),
     },
     [
       ...new Set([
@@ -253,6 +255,7 @@ function contactRow(c: ContactFinding, attribute: Attributor): StoredFinding {
       count: c.count,
       distinctTargets: null,
       distinctPorts: null,
+      organisationAttempts: null,
     },
     organisationId ? [organisationId] : [],
   ];
@@ -306,6 +309,7 @@ export async function storeFindings(
           count: sql`excluded.count`,
           distinctTargets: sql`excluded.distinct_targets`,
           distinctPorts: sql`excluded.distinct_ports`,
+          organisationAttempts: sql`excluded.organisation_attempts`,
         },
       });
     // Organisations concerned accumulate over ingests: an agency swept last week still sees the scanner.
@@ -439,6 +443,18 @@ const concerns = (ids: string[] | null): SQL =>
 const visibleOrganisation = (scope: Scope): SQL =>
   organisationIdIn(sql`f.organisation_id`, scopeOrganisationIds(scope));
 
+/**
+ * SQL condition: the scope sees finding `f` only as an agency it swept, not as its owner (nor province-wide). Such
+ * a viewer gets the failed attempts on its own ranges instead of the scanner's totals, and no triage note: both
+ * would tell it about the other agencies the scanner swept.
+ */
+const sweptOnly = (scope: Scope): SQL => sql`not coalesce(${visibleOrganisation(scope)}, false)`;
+
+/** Failed attempts of finding `f` on the scope's organisations, over its sightings (null when none recorded). */
+const ownAttempts = (scope: Scope): SQL =>
+  sql`(select sum(a.value::int)::int from soc_sightings s cross join lateral jsonb_each_text(s.organisation_attempts) a
+      where s.finding_id = f.id and ${organisationIdIn(sql`a.key::uuid`, scopeOrganisationIds(scope))})`;
+
 /** The organisations finding `f` concerns that the scope may see, as a JSON array of { id, name }. */
 const concernedOrganisations = (scope: Scope): SQL =>
   sql`(select coalesce(json_agg(json_build_object('id', o2.id, 'name', o2.name) order by o2.name), '[]'::json)
@@ -513,10 +529,14 @@ export async function listSocFindings(db: Db, scope: Scope, q: z.infer<typeof ZS
         case when ${visibleOrganisation(scope)} then o.name end as "organisationName",
         f.attribution, f.internal, f.scan_kind as "scanKind", f.slow, f.indicator, f.indicator_type as "indicatorType",
         f.indicator_source as "indicatorSource", f.direction, f.first_seen as "firstSeen", f.last_seen as "lastSeen",
-        f.status, f.triage_note as "triageNote", ${concernedOrganisations(scope)} as "organisations",
-        (select sum(count)::int from soc_sightings s where s.finding_id = f.id) as count,
-        (select max(distinct_targets)::int from soc_sightings s where s.finding_id = f.id) as "distinctTargets",
-        (select max(distinct_ports)::int from soc_sightings s where s.finding_id = f.id) as "distinctPorts"
+        f.status, ${concernedOrganisations(scope)} as "organisations", ${sweptOnly(scope)} as "sweptOnly",
+        case when ${sweptOnly(scope)} then null else f.triage_note end as "triageNote",
+        case when ${sweptOnly(scope)} then ${ownAttempts(scope)}
+          else (select sum(count)::int from soc_sightings s where s.finding_id = f.id) end as count,
+        case when ${sweptOnly(scope)} then null
+          else (select max(distinct_targets)::int from soc_sightings s where s.finding_id = f.id) end as "distinctTargets",
+        case when ${sweptOnly(scope)} then null
+          else (select max(distinct_ports)::int from soc_sightings s where s.finding_id = f.id) end as "distinctPorts"
       from soc_findings f left join organisations o on o.id = f.organisation_id
       where ${sql.join(conds, sql` and `)}
       order by f.last_seen desc limit ${q.limit} offset ${q.offset}`,
@@ -548,12 +568,13 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
       count: socSightings.count,
       distinctTargets: socSightings.distinctTargets,
       distinctPorts: socSightings.distinctPorts,
+      organisationAttempts: socSightings.organisationAttempts,
     })
     .from(socSightings)
     .innerJoin(socIngests, eq(socIngests.id, socSightings.ingestId))
     .where(eq(socSightings.findingId, id))
     .orderBy(desc(socSightings.lastSeen));
-  if (scope.all) return { ...f, organisations: concerned, sightings };
+  if (scope.all) return { ...f, sweptOnly: false, organisations: concerned, sightings };
   // A scanner that swept several agencies shows each of them only the samples whose internal side is its own (or
   // belongs to no organisation).
   const attribute = await loadAttributor(db);
@@ -566,8 +587,32 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
   const rules = (f.rules as Array<{ target?: string }>).filter(
     (hit) => hit.target === undefined || visible(hit.target),
   );
-  const organisationId = inScope(scope, f.organisationId) ? f.organisationId : null;
-  return { ...f, organisationId, organisations: concerned, rules, evidence, sightings };
+  if (inScope(scope, f.organisationId)) {
+    // Its owner: the scanner's figures, without the other organisations' shares.
+    const own = sightings.map(({ organisationAttempts: _, ...sighting }) => sighting);
+    return { ...f, sweptOnly: false, organisations: concerned, rules, evidence, sightings: own };
+  }
+  // An agency it swept (see `sweptOnly`): its own failed attempts per sighting, no totals, no triage note.
+  const shares = sightings.map(({ organisationAttempts, ...sighting }) => {
+    const mine = Object.entries(organisationAttempts ?? {}).filter(([org]) => scope.organisationIds.includes(org));
+    return {
+      ...sighting,
+      count: mine.length ? mine.reduce((total, [, n]) => total + n, 0) : null,
+      distinctTargets: null,
+      distinctPorts: null,
+    };
+  });
+  return {
+    ...f,
+    organisationId: null,
+    triageNote: null,
+    triagedBy: null,
+    sweptOnly: true,
+    organisations: concerned,
+    rules,
+    evidence,
+    sightings: shares,
+  };
 }
 
 export async function triageSocFinding(

@@ -231,6 +231,11 @@ function Sightings({ detail }: { detail: Detail }) {
   return (
     <section>
       <h3>{t('soc.detail.sightings')}</h3>
+      {detail.sweptOnly && (
+        <p className="muted small" data-testid="soc-own-share">
+          {t('soc.detail.ownShare')}
+        </p>
+      )}
       <table className="table table-compact small" data-testid="soc-sightings">
         <thead>
           <tr>
@@ -247,11 +252,12 @@ function Sightings({ detail }: { detail: Detail }) {
               <td className="break">{s.source}</td>
               <td className="nowrap">{formatDateTime(s.firstSeen)}</td>
               <td className="nowrap">{formatDateTime(s.lastSeen)}</td>
-              <td className="num">{s.count}</td>
+              <td className="num">{s.count ?? '—'}</td>
               {detail.kind === 'scanner' && (
                 <td className="num nowrap">
-                  {t('soc.targets', { count: s.distinctTargets ?? 0 })} ·{' '}
-                  {t('soc.ports', { count: s.distinctPorts ?? 0 })}
+                  {s.distinctTargets == null
+                    ? '—'
+                    : `${t('soc.targets', { count: s.distinctTargets })} · ${t('soc.ports', { count: s.distinctPorts ?? 0 })}`}
                 </td>
               )}
             </tr>

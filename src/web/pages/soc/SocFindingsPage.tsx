@@ -123,7 +123,9 @@ function SocFindingsPage({ kind }: { kind: SocKind }) {
                 <td className="small">
                   {scanner ? (
                     <>
-                      {f.count != null && <div>{t('soc.attempts', { count: f.count })}</div>}
+                      {f.count != null && (
+                        <div>{t(f.sweptOnly ? 'soc.ownAttempts' : 'soc.attempts', { count: f.count })}</div>
+                      )}
                       {f.distinctTargets != null && (
                         <div className="muted">
                           {t('soc.targets', { count: f.distinctTargets })} ·{' '}

@@ -47,6 +47,11 @@ export type SocFinding = {
   lastSeen: string;
   status: SocTriage;
   triageNote: string | null;
+  /**
+   * Seen as an agency the scanner swept (not its owner): `count` is then the failed attempts on the viewer's own
+   * hosts, and the scanner's totals and the triage note are withheld.
+   */
+  sweptOnly?: boolean;
   count?: number | null;
   distinctTargets?: number | null;
   distinctPorts?: number | null;
@@ -62,7 +67,7 @@ export type Sighting = {
   source: string;
   firstSeen: string;
   lastSeen: string;
-  count: number;
+  count: number | null;
   distinctTargets: number | null;
   distinctPorts: number | null;
 };

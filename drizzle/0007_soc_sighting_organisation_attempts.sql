@@ -1,0 +1,1 @@
+ALTER TABLE "soc_sightings" ADD COLUMN "organisation_attempts" jsonb;
