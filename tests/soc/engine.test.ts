@@ -206,6 +206,33 @@ describe('scan rules', () => {
       expect(e.input).toBe((Math.floor(e.line / 12) + (e.line % 12)) % 2 === 0 ? 'a.log' : 'b.log');
   });
 
+  it('a window’s single failed attempt (kept without sets) counts like any other, at thresholds of 1 and 2', () => {
+    const noTrw = { trw: { enabled: false } };
+    const two = createDetector({ config: { scan: { ...noTrw, horizontalThreshold: 2, verticalThreshold: 2 } } });
+    // Targets above 128.0.0.0 (negative as int32) must meet the same target when the second attempt arrives.
+    two.push(flow('203.0.113.1', '198.51.100.9', 1, Outcome.Fail));
+    expect(two.findings().scanners).toEqual([]);
+    two.push(flow('203.0.113.1', '198.51.100.9', 2, Outcome.Fail));
+    two.push(flow('203.0.113.2', '10.0.0.1', 445, Outcome.Fail));
+    two.push(flow('203.0.113.2', '10.0.0.2', 445, Outcome.Fail));
+    expect(
+      two.findings().scanners.map((s) => [s.ip, s.rules.map((r) => `${r.rule} ${r.observed} ${r.target ?? ''}`)]),
+    ).toEqual([
+      ['203.0.113.1', ['vertical 2 198.51.100.9']],
+      ['203.0.113.2', ['horizontal 2 ']],
+    ]);
+    const one = createDetector({ config: { scan: { ...noTrw, horizontalThreshold: 1 } } });
+    one.push(flow('203.0.113.3', '10.0.0.1', 445, Outcome.Fail));
+    expect(one.findings().scanners.map((s) => s.rules[0]?.rule)).toEqual(['horizontal']);
+    // One failed first contact per 5-minute window: TRW fires on the 9th, and the finding's sketches still hold the
+    // previous window's attempt, as they did when every attempt had its sets.
+    const slow = createDetector();
+    for (let i = 1; i <= 9; i++) slow.push(flow('203.0.113.4', `10.0.5.${i}`, 22, Outcome.Fail, T0 + 300 * i));
+    const [scanner] = slow.findings().scanners;
+    expect(scanner?.rules.map((r) => r.rule)).toEqual(['trw']);
+    expect(scanner?.distinctTargets).toBe(2);
+  });
+
   it('memory stays bounded under a flood of sources, and scanners are still found', () => {
     const detector = createDetector({ config: { scan: { maxTrackedSources: 1000 } } });
     for (let i = 0; i < 100_000; i++)

@@ -35,6 +35,13 @@ interface SourceCold {
   byPort: Map<number, SaturatingSet> | null;
   /** Vertical: target → distinct (proto, port) with failed attempts. */
   byTarget: Map<IpKey, SaturatingSet> | null;
+  /**
+   * The window's failed attempt while it is the only one (its port key, else -1) and its IPv4 target's bits: most
+   * sources fail once in a window, and need no maps and sets for that (they were 2 maps and 2 sets each, ≈ 100 MB
+   * of garbage per 5 M flows). A second failed attempt in the window makes them (`materialize`).
+   */
+  firstPort: number;
+  firstTarget: number;
   detection: Detection | null;
   /**
    * Failed attempts per target group since the source was first seen (bounded by the number of groups), so a
@@ -71,6 +78,11 @@ export interface ScanStats {
 function isMulticastOrBroadcast(key: IpKey): boolean {
   // 224.0.0.0/3 covers multicast, reserved and limited broadcast; ff00::/8 is IPv6 multicast.
   return typeof key === 'number' ? key >= 0xe0000000 : key.startsWith('ff');
+}
+
+/** Whether a source has failed attempts counted in its (latest) window. */
+function hasFailures(state: SourceCold | undefined): boolean {
+  return state !== undefined && (state.byPort !== null || state.firstPort >= 0);
 }
 
 function portKey(proto: number, port: number): number {
@@ -172,6 +184,8 @@ export class ScanDetector {
   private readonly pHome = new Int32Array(BATCH);
   /** Sink for the batch's warming loads, so the compiler keeps them. */
   loaded = 0;
+  /** Whether a window's first failed attempt can be kept inline: no rule can fire on one attempt (see SourceCold). */
+  private readonly inlineFirstFailure: boolean;
   private readonly trwFailStep: number;
   private readonly trwSuccessStep: number;
   private readonly trwAlarm: number;
@@ -196,6 +210,13 @@ export class ScanDetector {
     this.shard = this.shards[0] as Shard;
     this.sources = this.shard.sources;
     this.firstContacts = this.shard.firstContacts;
+    this.inlineFirstFailure =
+      Math.min(
+        scan.horizontalThreshold,
+        scan.internalHorizontalThreshold,
+        scan.verticalThreshold,
+        scan.icmpSweepThreshold,
+      ) >= 2 && scan.maxKeysPerSource >= 1;
     const { theta0, theta1, falsePositiveRate, detectionRate } = scan.trw;
     // Log-likelihood ratio steps and alarm level of Wald's sequential test (Jung et al. 2004 §4).
     this.trwFailStep = Math.log((1 - theta1) / (1 - theta0));
@@ -502,7 +523,15 @@ export class ScanDetector {
       sources.firstSeen[row] = ts;
       sources.window[row] = -1;
       const detection = this.detections.get(src);
-      if (detection) sources.setCold(row, { byPort: null, byTarget: null, detection, groups: detection.groups });
+      if (detection)
+        sources.setCold(row, {
+          byPort: null,
+          byTarget: null,
+          firstPort: -1,
+          firstTarget: 0,
+          detection,
+          groups: detection.groups,
+        });
       const flags = 4 * row + Row.flags;
       sources.i32[flags] =
         (sources.i32[flags] as number) | (this.isInternal(src) ? INTERNAL : 0) | (detection ? DETECTED : 0);
@@ -514,7 +543,7 @@ export class ScanDetector {
   private coldState(row: number): SourceCold {
     let state = this.sources.getCold(row);
     if (!state) {
-      state = { byPort: null, byTarget: null, detection: null, groups: null };
+      state = { byPort: null, byTarget: null, firstPort: -1, firstTarget: 0, detection: null, groups: null };
       this.sources.setCold(row, state);
     }
     return state;
@@ -540,7 +569,7 @@ export class ScanDetector {
     const steps: Array<(row: number) => boolean> = [
       (row) => seen(row) >= idleBefore,
       (row) => seen(row) > cut,
-      (row) => (sources.getCold(row)?.byPort ?? null) !== null,
+      (row) => hasFailures(sources.getCold(row)),
       (row) => ((sources.i32[4 * row + Row.flags] as number) & DETECTED) !== 0,
       () => false,
     ];
@@ -550,26 +579,53 @@ export class ScanDetector {
     }
   }
 
+  /** The horizontal (or ICMP sweep) threshold for the source of row `row`. */
+  private horizontalThreshold(row: number, isIcmp: boolean): number {
+    const scan = this.config.scan;
+    if (isIcmp) return scan.icmpSweepThreshold;
+    return (this.sources.i32[4 * row + Row.flags] as number) & INTERNAL
+      ? scan.internalHorizontalThreshold
+      : scan.horizontalThreshold;
+  }
+
+  /** Makes the window's maps and sets of a source whose one failed attempt is kept inline (see SourceCold.firstPort). */
+  private materialize(row: number, state: SourceCold): void {
+    const port = state.firstPort;
+    if (port < 0) return;
+    state.firstPort = -1;
+    const proto = Math.floor(port / 65536);
+    const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
+    const targets = new SaturatingSet(this.horizontalThreshold(row, isIcmp) + 2);
+    targets.add(state.firstTarget);
+    state.byPort = new Map([[port, targets]]);
+    if (isIcmp) return;
+    const ports = new SaturatingSet(this.config.scan.verticalThreshold + 2);
+    ports.add(port);
+    state.byTarget = new Map([[state.firstTarget >>> 0, ports]]);
+  }
+
   /** Counts failed event `at` of the shard's queue in its source's window. */
   private countFailure(row: number, at: number, window: number, dstHash: number, isIcmp: boolean): void {
     const scan = this.config.scan;
     const sources = this.sources;
     const state = this.coldState(row);
+    const batch = this.shard.queue;
+    const proto = batch.proto[at] as number;
+    const dstPort = batch.dstPort[at] as number;
+    const port = portKey(proto, dstPort);
     if (window > (sources.window[row] as number)) {
       sources.window[row] = window;
       state.byPort = null;
       state.byTarget = null;
-    }
-    const batch = this.shard.queue;
-    const proto = batch.proto[at] as number;
-    const dstPort = batch.dstPort[at] as number;
+      state.firstPort = -1;
+      if (this.inlineFirstFailure && typeof this.dstKey(at) === 'number') {
+        state.firstPort = port;
+        state.firstTarget = dstHash;
+        return;
+      }
+    } else this.materialize(row, state);
     const ts = batch.ts[at] as number;
-    const port = portKey(proto, dstPort);
-    const horizontalThreshold = isIcmp
-      ? scan.icmpSweepThreshold
-      : (sources.i32[4 * row + Row.flags] as number) & INTERNAL
-        ? scan.internalHorizontalThreshold
-        : scan.horizontalThreshold;
+    const horizontalThreshold = this.horizontalThreshold(row, isIcmp);
     state.byPort ??= new Map();
     let targets = state.byPort.get(port);
     if (!targets && state.byPort.size < scan.maxKeysPerSource) {
@@ -634,6 +690,7 @@ export class ScanDetector {
     const sources = this.sources;
     const flags = sources.i32[4 * row + Row.flags] as number;
     const state = this.coldState(row);
+    this.materialize(row, state);
     // The source's own counts, shared: failed attempts before detection count too.
     const groups = state.groups ?? new Map<string, number>();
     state.groups = groups;
