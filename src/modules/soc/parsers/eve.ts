@@ -92,20 +92,23 @@ function tail(buf: Uint8Array, end: number): number {
 }
 
 /**
- * Wanted keys by the tail of their name, in a 64-slot open-addressing table: most keys of a
- * line are unwanted and are rejected by one multiply, one load and one compare, without
- * data-dependent branching on their bytes.
+ * Wanted keys by the tail of their name, in a table where no two tails share a slot (the
+ * multiplier is searched for below): most keys of a line are unwanted and are rejected by one
+ * multiply, one load and one compare, without a probe loop or branching on their bytes.
  */
-const TAIL_SLOTS = 64;
-const tails = new Int32Array(TAIL_SLOTS);
+const TAIL_BITS = 8;
+const tails = new Int32Array(1 << TAIL_BITS);
 /** Up to two key ids per tail (event_type and icmp_type share "type"), -1 when absent. */
-const tailKeys = new Int8Array(2 * TAIL_SLOTS).fill(-1);
-const tailSlot = (t: number) => Math.imul(t, 0x9e3779b1) >>> 26;
+const tailKeys = new Int8Array(2 << TAIL_BITS).fill(-1);
+const wantedTails = [...new Set(flowKeys.map((key) => tail(key, key.length)))];
+let tailMultiplier = 0x9e3779b1;
+const slotOf = (t: number, multiplier: number) => Math.imul(t, multiplier) >>> (32 - TAIL_BITS);
+while (new Set(wantedTails.map((t) => slotOf(t, tailMultiplier))).size < wantedTails.length) tailMultiplier += 2;
+const TAIL_MULTIPLIER = tailMultiplier;
+const tailSlot = (t: number) => Math.imul(t, TAIL_MULTIPLIER) >>> (32 - TAIL_BITS);
 flowKeys.forEach((key, id) => {
-  const t = tail(key, key.length);
-  let slot = tailSlot(t);
-  while (tails[slot] !== 0 && tails[slot] !== t) slot = (slot + 1) & (TAIL_SLOTS - 1);
-  tails[slot] = t;
+  const slot = tailSlot(tail(key, key.length));
+  tails[slot] = tail(key, key.length);
   const second = tailKeys[2 * slot] === -1 ? 0 : 1;
   if (tailKeys[2 * slot + second] !== -1) throw new Error('three EVE keys with one tail');
   tailKeys[2 * slot + second] = id;
@@ -129,14 +132,14 @@ function keyAt(buf: Uint8Array, close: number, id: number): boolean {
 function keyEndingAt(buf: Uint8Array, close: number, view?: DataView): number {
   // A key closing in the first 4 bytes of the text (a malformed line) has no 4-byte tail to load.
   const t = view && close >= 4 ? view.getInt32(close - 4, true) : tail(buf, close);
-  for (let slot = tailSlot(t); tails[slot] !== 0; slot = (slot + 1) & (TAIL_SLOTS - 1)) {
-    if (tails[slot] !== t) continue;
-    const first = tailKeys[2 * slot] as number;
-    if (keyAt(buf, close, first)) return first;
-    const second = tailKeys[2 * slot + 1] as number;
-    return second >= 0 && keyAt(buf, close, second) ? second : -1;
-  }
-  return -1;
+  const slot = tailSlot(t);
+  if (tails[slot] !== t) return -1;
+  // An empty slot matches only four NUL bytes.
+  const first = tailKeys[2 * slot] as number;
+  if (first < 0) return -1;
+  if (keyAt(buf, close, first)) return first;
+  const second = tailKeys[2 * slot + 1] as number;
+  return second >= 0 && keyAt(buf, close, second) ? second : -1;
 }
 
 /**
