@@ -1,7 +1,7 @@
 // Suricata EVE JSON: flow records become connection attempts, alerts become address-only
 // records with the signature as evidence, dns/tls/http give queried names.
 
-import { type IpKey, parseIPv4Bytes, parseIpKey } from '../../../core/net/ip.ts';
+import { type IpKey, ipv4Stop, parseIPv4Bytes, parseIPv4Prefix, parseIpKey } from '../../../core/net/ip.ts';
 import { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
 import type { FlowBatch } from '../engine/flow-batch.ts';
 import { type FlowEvent, type NameEvent, type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
@@ -161,9 +161,8 @@ function locateValues(line: Buffer, at: Int32Array): void {
 /** IPv4 address of a string value starting at `at`; -1 when absent or not IPv4. */
 function ipv4At(buf: Buffer, at: number, end: number): number {
   if (at < 0) return -1;
-  let close = at;
-  while (close < end && buf[close] !== QUOTE) close++;
-  return close < end ? parseIPv4Bytes(buf, at, close) : -1;
+  const value = parseIPv4Prefix(buf, at, end);
+  return value >= 0 && ipv4Stop < end && buf[ipv4Stop] === QUOTE ? value : -1;
 }
 
 /** Where the one-off `suricataTime` has `withFractionAndZone` write its result. */
