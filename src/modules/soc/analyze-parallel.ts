@@ -1,8 +1,10 @@
 // `analyzeStreams({ threads: N > 1 })`, data-parallel as DuckDB scales a scan: parsing and
 // detection are both split over N worker threads (analyze-worker.ts). This thread only reads: it
-// cuts each input into chunks of whole lines, counts their lines (so every chunk knows its first
-// line number and evidence and errors carry those of a one-thread run), copies each into a
-// transferable buffer (recycled) and sends chunk k to worker k mod N. Each worker parses its
+// cuts each input into chunks of whole lines, copies each into a transferable buffer (recycled)
+// and sends chunk k to worker k mod N. It does not count lines: a worker numbers the lines of a
+// chunk from 1, every worker learns every chunk's line count with its parts and adds the lines
+// before a chunk to its evidence, and this thread does the same for parse errors at the end
+// (`lineOffsets`), so line numbers are those of a one-thread run. Each worker parses its
 // chunks and splits their events by partition (a hash of the source address) among the workers;
 // each worker feeds its own partition's parts to one detector in chunk order, so every source's
 // events arrive in file order and the merged findings (mergeFindings) are those of one thread.
@@ -22,7 +24,6 @@ import type { AnalyzeInput, AnalyzeOptions, AnalyzeResult } from './analyze.ts';
 import type {
   ChunkMessage,
   FromWorker,
-  HeaderLine,
   InputCounts,
   NumberedError,
   RunSetup,
@@ -101,7 +102,7 @@ async function runOn(
     maxErrors,
   });
   // Lines rejected here, before `auto` recognised a format.
-  const errors: NumberedError[] = [];
+  const errors: Array<Omit<NumberedError, 'chunk'>> = [];
   const rejected = inputs.map(() => 0);
   const formats: Array<LogFormat | null> = [];
   try {
@@ -118,6 +119,7 @@ async function runOn(
     throw error;
   }
   const done = await pool.finish();
+  const offsets = pool.lineOffsets(done);
   const sum = (index: number, pick: (counts: InputCounts) => number) =>
     done.reduce((total, d) => total + pick(d.inputs[index] as InputCounts), 0);
   const order = new Map<string, number>();
@@ -133,7 +135,12 @@ async function runOn(
       skipped: sum(index, (c) => c.skipped),
     })),
     // Each part lists its first errors in line order: together, the first of the whole run.
-    errors: [...errors, ...done.flatMap((d) => d.errors)]
+    errors: [
+      ...errors,
+      ...done.flatMap((d) =>
+        d.errors.map(({ chunk, ...error }) => ({ ...error, line: error.line + (offsets[chunk] as number) })),
+      ),
+    ]
       .sort((a, b) => a.index - b.index || a.line - b.line)
       .slice(0, maxErrors)
       .map(({ index: _, ...error }) => error),
@@ -202,35 +209,35 @@ const STATEFUL_HEADERS = new Set(['#separator', '#unset_field', '#empty_field', 
  */
 class ZeekHeaders {
   /** The latest line of each directive, in the order they were last seen. */
-  private readonly latest = new Map<string, HeaderLine>();
+  private readonly latest = new Map<string, string>();
   /**
    * ZeekTsvParser reads a #fields line with the #separator and #path in force then, so those are
    * replayed before it even if changed since.
    */
-  private fieldsContext: HeaderLine[] = [];
-  private snapshot: HeaderLine[] | null = [];
+  private fieldsContext: string[] = [];
+  private snapshot: string[] | null = [];
 
-  add(text: string, line: number): void {
+  add(text: string): void {
     const directive = /^\S*/.exec(text)?.[0] ?? '';
     // Only what changes how later lines are read: comments and #open/#close would pile up otherwise.
     if (!STATEFUL_HEADERS.has(directive)) return;
     if (directive === '#fields') {
       this.fieldsContext = [this.latest.get('#separator'), this.latest.get('#path')].filter(
-        (header): header is HeaderLine => header !== undefined,
+        (header): header is string => header !== undefined,
       );
     }
     this.latest.delete(directive);
-    this.latest.set(directive, { text, line });
+    this.latest.set(directive, text);
     this.snapshot = null;
   }
 
-  lines(): HeaderLine[] {
+  lines(): string[] {
     this.snapshot ??= [...this.fieldsContext, ...this.latest.values()];
     return this.snapshot;
   }
 }
 
-/** Cuts one input's whole lines into numbered chunks and sends them to the workers. */
+/** Cuts one input's whole lines into chunks and sends them to the workers. */
 class InputCutter {
   private readonly headers: ZeekHeaders | null;
   /** The worker parsing every chunk of the input, for formats parsed on one worker. */
@@ -238,16 +245,16 @@ class InputCutter {
   private buffer: ArrayBuffer | null = null;
   private bytes = new Uint8Array(0);
   private length = 0;
-  /** Lines before the chunk being filled, and headers in force at its start. */
-  private firstLine = 0;
-  private headersAtStart: HeaderLine[] = [];
+  /** Headers in force at the start of the chunk being filled. */
+  private headersAtStart: string[] = [];
+  private sent = false;
 
   constructor(
     private readonly pool: AnalysisThreads,
     private readonly input: number,
     readonly format: LogFormat,
-    /** Lines of the input read so far (those before what `add` gets next). */
-    private lines: number,
+    /** Lines of the input read before the first chunk (while `auto` recognised its format). */
+    private readonly linesBefore: number,
     private readonly chunkBytes: number,
   ) {
     this.headers = format === 'zeek-tsv' ? new ZeekHeaders() : null;
@@ -272,7 +279,7 @@ class InputCutter {
           this.open(cut - at);
         }
       }
-      this.count(buf, at, cut);
+      if (this.headers) this.findHeaders(buf, at, cut);
       this.bytes.set(buf.subarray(at, cut), this.length);
       this.length += cut - at;
       at = cut;
@@ -290,26 +297,20 @@ class InputCutter {
     if (this.buffer) this.pool.recycle(this.buffer);
     this.buffer = this.pool.buffer(Math.max(bytes, this.chunkBytes));
     this.bytes = new Uint8Array(this.buffer);
-    this.firstLine = this.lines;
     this.headersAtStart = this.headers?.lines() ?? [];
   }
 
-  /** Counts the lines of buf[start, end) (whole lines) and notes header lines. */
-  private count(buf: Buffer, start: number, end: number): void {
-    const headers = this.headers;
-    if (headers && buf[start] === HASH) this.header(buf, start, this.lines + 1);
-    let newline = buf.indexOf(NEWLINE, start);
-    while (newline >= 0 && newline < end) {
-      this.lines++;
-      if (headers && newline + 1 < end && buf[newline + 1] === HASH) this.header(buf, newline + 1, this.lines + 1);
-      newline = buf.indexOf(NEWLINE, newline + 1);
+  /**
+   * Notes the header lines of buf[start, end) (whole lines), found by searching for `#` rather
+   * than line by line: a `#` that starts a line.
+   */
+  private findHeaders(buf: Buffer, start: number, end: number): void {
+    for (let hash = buf.indexOf(HASH, start); hash >= 0 && hash < end; hash = buf.indexOf(HASH, hash + 1)) {
+      if (hash > start && buf[hash - 1] !== NEWLINE) continue;
+      const newline = buf.indexOf(NEWLINE, hash);
+      const lineEnd = newline > hash && buf[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
+      this.headers?.add(buf.toString('latin1', hash, lineEnd));
     }
-  }
-
-  private header(buf: Buffer, start: number, line: number): void {
-    const newline = buf.indexOf(NEWLINE, start);
-    const end = newline > start && buf[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline;
-    this.headers?.add(buf.toString('latin1', start, end), line);
   }
 
   private async send(): Promise<void> {
@@ -317,13 +318,14 @@ class InputCutter {
     const chunk = {
       input: this.input,
       format: this.format,
-      line: this.firstLine,
+      line: this.sent ? -1 : this.linesBefore,
       headers: this.headersAtStart,
       buffer,
       length: this.length,
     };
     this.buffer = null;
     this.length = 0;
+    this.sent = true;
     await this.pool.send(chunk, this.worker);
   }
 }
@@ -400,6 +402,8 @@ export class AnalysisThreads {
   private consumed: number[];
   private done: Array<Done | undefined>;
   private chunks = 0;
+  /** Per chunk sent: the lines before it when known (an input's first chunk), else -1. */
+  private firstLines: number[] = [];
   /** Chunk buffers returned by the workers, for the next chunks (of this run or the next). */
   private readonly free: ArrayBuffer[] = [];
   private running: Promise<unknown> = Promise.resolve();
@@ -451,7 +455,26 @@ export class AnalysisThreads {
     this.consumed = new Array(this.threads).fill(0);
     this.done = new Array(this.threads).fill(undefined);
     this.chunks = 0;
+    this.firstLines = [];
     for (const worker of this.workers) worker.postMessage({ t: 'run', ...setup } satisfies ToWorker);
+  }
+
+  /**
+   * The lines before each chunk of the run in its input, from the line counts the workers report
+   * (every chunk is parsed by one worker): what turns a chunk's line numbers into its input's.
+   */
+  lineOffsets(done: Done[]): number[] {
+    const lines: number[] = [];
+    for (const d of done)
+      for (let i = 0; i < d.chunkLines.length; i += 2) lines[d.chunkLines[i] as number] = d.chunkLines[i + 1] as number;
+    const offsets: number[] = [];
+    let before = 0;
+    this.firstLines.forEach((first, chunk) => {
+      if (first >= 0) before = first;
+      offsets.push(before);
+      before += lines[chunk] ?? 0;
+    });
+    return offsets;
   }
 
   /** A buffer of at least `bytes` for a chunk: a returned one when possible. */
@@ -473,6 +496,7 @@ export class AnalysisThreads {
     const limit = IN_FLIGHT_PER_WORKER * this.threads;
     await this.until(() => this.chunks - Math.min(...this.consumed) < limit);
     const chunk = this.chunks++;
+    this.firstLines.push(message.line);
     (this.workers[to ?? chunk % this.threads] as Worker).postMessage(
       { t: 'chunk', chunk, ...message } satisfies ChunkMessage,
       [message.buffer],

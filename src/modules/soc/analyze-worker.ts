@@ -33,21 +33,18 @@ export interface RunSetup {
   maxErrors: number;
 }
 
-/** A header line (its bytes as latin1 text) to replay into a parser before a chunk. */
-export interface HeaderLine {
-  text: string;
-  line: number;
-}
-
 export interface ChunkMessage {
   t: 'chunk';
   chunk: number;
   input: number;
   format: LogFormat;
-  /** Lines of the input before the chunk. */
+  /**
+   * Lines of the input before the chunk when the reader knows them (its first chunk), else -1:
+   * lines are numbered from 1 in each chunk, and each chunk's offset is added where they are used.
+   */
   line: number;
-  /** Header lines in force at the chunk's start. */
-  headers: HeaderLine[];
+  /** Header lines in force at the chunk's start (their bytes as latin1 text), to replay into its parser. */
+  headers: string[];
   /** Whole lines in buffer[0, length). */
   buffer: ArrayBuffer;
   length: number;
@@ -66,8 +63,11 @@ export interface InputCounts {
   rejected: number;
 }
 
-/** A parse error with its input's number, for sorting errors of all workers as one run reports them. */
-export type NumberedError = ParseError & { index: number };
+/**
+ * A parse error with its input's number (to sort the errors of all workers as one run reports them) and its chunk
+ * (its line is the chunk's own until the main thread adds the chunk's offset).
+ */
+export type NumberedError = ParseError & { index: number; chunk: number };
 
 export type FromWorker =
   /** Loaded and listening. */
@@ -75,7 +75,14 @@ export type FromWorker =
   /** Buffers of parsed chunks, to be refilled; this worker's partition has consumed chunks [0, consumed). */
   | { t: 'progress'; buffers: ArrayBuffer[]; consumed: number }
   /** The run's findings of the partition; counts by input number and the first errors of the chunks this worker parsed. */
-  | { t: 'done'; findings: Findings; inputs: InputCounts[]; errors: NumberedError[] }
+  | {
+      t: 'done';
+      findings: Findings;
+      inputs: InputCounts[];
+      errors: NumberedError[];
+      /** Chunk number and line count of every chunk this worker parsed, in pairs. */
+      chunkLines: number[];
+    }
   | { t: 'error'; message: string; stack?: string };
 
 /** Events of one partition in parse order: columnar IPv4 flows, or events one by one. */
@@ -87,6 +94,9 @@ type Segment =
 interface Part {
   chunk: number;
   input: number;
+  /** The chunk's `line` (see ChunkMessage) and its number of lines. */
+  line: number;
+  lines: number;
   segments: Segment[];
 }
 
@@ -120,6 +130,11 @@ let errors: NumberedError[] = [];
 
 /** The parser of the input being parsed; chunks come in input order, so one at a time. */
 let parsing: { input: number; parser: LineParser } | null = null;
+/** The chunk being parsed, and the number and line count of each one parsed in this run. */
+let parsingChunk = -1;
+let chunkLines: number[] = [];
+/** Lines of the current input before the next part to consume (see ChunkMessage.line). */
+let linesBefore = 0;
 /** While header lines are replayed: their errors were reported with the chunk that holds them. */
 let replaying = false;
 
@@ -181,7 +196,13 @@ const sink: ParseSink = {
     const input = (parsing as { input: number }).input;
     (counts[input] as InputCounts).rejected++;
     if (errors.length < (run as RunSetup).maxErrors)
-      errors.push({ index: input, input: (run as RunSetup).inputs[input] as string, line, reason });
+      errors.push({
+        index: input,
+        input: (run as RunSetup).inputs[input] as string,
+        line,
+        reason,
+        chunk: parsingChunk,
+      });
   },
 };
 
@@ -206,22 +227,26 @@ function parseChunk(message: ChunkMessage): void {
   parser.restart?.();
   replaying = true;
   for (const header of message.headers) {
-    const line = Buffer.from(header.text, 'latin1');
-    parser.line(line, 0, line.length, header.line);
+    const line = Buffer.from(header, 'latin1');
+    parser.line(line, 0, line.length, 0);
   }
   replaying = false;
+  parsingChunk = message.chunk;
   const buf = Buffer.from(message.buffer, 0, message.length);
-  if (parser.chunk) parser.chunk(buf, 0, message.length, message.line);
-  else linesOfChunk(buf, 0, message.length, message.line, (b, start, end, line) => parser.line(b, start, end, line));
+  const lines = parser.chunk
+    ? parser.chunk(buf, 0, message.length, 0)
+    : linesOfChunk(buf, 0, message.length, 0, (b, start, end, line) => parser.line(b, start, end, line));
+  chunkLines.push(message.chunk, lines);
   parsedBuffers.push(message.buffer);
+  const part = { chunk: message.chunk, input: message.input, line: message.line, lines };
   // Other partitions first, so their owners are not kept waiting by this one's detection.
   for (let p = 0; p < n; p++) {
     if (p === own) continue;
     const segments = takeSegments(p);
     const buffers = segments.flatMap((s) => (s.t === 'flows' ? [s.buffer] : []));
-    peers[p]?.postMessage({ chunk: message.chunk, input: message.input, segments } satisfies Part, buffers);
+    peers[p]?.postMessage({ ...part, segments } satisfies Part, buffers);
   }
-  waiting.set(message.chunk, { chunk: message.chunk, input: message.input, segments: takeSegments(own) });
+  waiting.set(message.chunk, { ...part, segments: takeSegments(own) });
 }
 
 function takeSegments(p: number): Segment[] {
@@ -302,13 +327,21 @@ function report(): void {
 
 function consume(part: Part): void {
   const into = detector as Detector;
+  if (part.line >= 0) linesBefore = part.line;
+  const offset = linesBefore;
+  linesBefore += part.lines;
   for (const segment of part.segments) {
     if (segment.t === 'events') {
-      for (const event of segment.events) into.push(event);
+      for (const event of segment.events) {
+        event.line += offset;
+        into.push(event);
+      }
       continue;
     }
     const batch = new FlowBatch(segment.capacity, segment.buffer);
     batch.size = segment.size;
+    const line = batch.line;
+    for (let i = 0; i < batch.size; i++) line[i] = (line[i] as number) + offset;
     batch.input = (run as RunSetup).inputs[part.input] as string;
     into.pushFlows(batch);
     if (free.length < MAX_FREE) free.push(segment.buffer);
@@ -319,7 +352,9 @@ function consume(part: Part): void {
 function finish(): void {
   retireParser();
   const findings = (detector as Detector).findings();
-  port.postMessage({ t: 'done', findings, inputs: counts, errors } satisfies FromWorker);
+  port.postMessage({ t: 'done', findings, inputs: counts, errors, chunkLines } satisfies FromWorker);
+  chunkLines = [];
+  linesBefore = 0;
   run = null;
   detector = null;
   counts = [];
