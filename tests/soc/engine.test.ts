@@ -172,8 +172,9 @@ describe('scan rules', () => {
 
   it('sources counted shard by shard give one table’s findings: same order, first maxFindings kept, drops counted', () => {
     // 500 000 tracked sources → 16 shards; 8 000 → 1 shard. Neither cap is reached here.
-    const run = (maxTrackedSources: number) => {
-      const detector = createDetector({ config: { maxFindings: 7, scan: { maxTrackedSources } } });
+    const run = (maxTrackedSources: number, shardQueueEvents?: number) => {
+      const scan = shardQueueEvents ? { maxTrackedSources, shardQueueEvents } : { maxTrackedSources };
+      const detector = createDetector({ config: { maxFindings: 7, scan } });
       const events: FlowEvent[] = [];
       // 12 scanners (IPv4 and IPv6, some with a detail), their probes interleaved, from two inputs;
       // ties in detection time are broken by arrival order.
@@ -198,6 +199,13 @@ describe('scan rules', () => {
     expect(sharded.scanners).toHaveLength(7);
     expect(sharded.scanners).toEqual(single.scanners);
     expect(sharded.stats).toEqual(single.stats);
+    // Queues of 8 (and 10, rounded up to 16) events: counted many times over, with the same findings.
+    for (const queue of [8, 10])
+      for (const sources of [500_000, 8_000]) {
+        const small = run(sources, queue);
+        expect(small.scanners, `queue ${queue}, ${sources} sources`).toEqual(single.scanners);
+        expect(small.stats).toEqual(single.stats);
+      }
     expect(sharded.stats.droppedFindings).toBeGreaterThan(0);
     // Each sample names the input its line came from.
     const samples = sharded.scanners.flatMap((scanner) => scanner.evidence);

@@ -89,8 +89,8 @@ function portKey(proto: number, port: number): number {
   return proto * 65536 + port;
 }
 
-/** Events queued per shard before every shard is counted (16 shards: ≈ 500 000 events, 19 MB at most). */
-const SHARD_CAPACITY = 1 << 15;
+/** A shard's queue starts this small (a detector that sees few events stays small) and doubles up to its capacity. */
+const FIRST_QUEUE = 256;
 /** At most this many shards, and only when each can track at least MIN_SHARD_SOURCES sources. */
 const MAX_SHARDS = 16;
 const MIN_SHARD_SOURCES = 4096;
@@ -111,24 +111,31 @@ interface QueuedExtra {
 class Shard {
   readonly sources = new SourceTable<SourceCold>();
   readonly firstContacts: RotatingBloomFilter;
-  /** Starts small and doubles up to SHARD_CAPACITY: a detector that sees few events stays small. */
-  queue = new FlowBatch(256);
+  /** Starts at FIRST_QUEUE (or less) and doubles up to `capacity`. */
+  queue: FlowBatch;
   /** Position of each queued event among all events the detector accepted (its order without shards). */
-  order = new Float64Array(256);
+  order: Float64Array;
   /** Each queued event's input name, as its index in the detector's `inputNames`. */
-  inputs = new Int32Array(256);
+  inputs: Int32Array;
   readonly extras = new Map<number, QueuedExtra>();
 
-  constructor(firstContactBits: number) {
+  constructor(
+    firstContactBits: number,
+    private readonly capacity: number,
+  ) {
     this.firstContacts = new RotatingBloomFilter(firstContactBits);
+    const first = Math.min(FIRST_QUEUE, capacity);
+    this.queue = new FlowBatch(first);
+    this.order = new Float64Array(first);
+    this.inputs = new Int32Array(first);
   }
 
-  /** Room for one more event: false when the queue is full at SHARD_CAPACITY. */
+  /** Room for one more event: false when the queue is full at its capacity. */
   makeRoom(): boolean {
     const queue = this.queue;
     if (queue.size < queue.capacity) return true;
-    if (queue.capacity >= SHARD_CAPACITY) return false;
-    const bigger = new FlowBatch(queue.capacity * 2);
+    if (queue.capacity >= this.capacity) return false;
+    const bigger = new FlowBatch(Math.min(queue.capacity * 2, this.capacity));
     bigger.append(queue, 0, queue.size);
     const order = new Float64Array(bigger.capacity);
     order.set(this.order);
@@ -204,7 +211,12 @@ export class ScanDetector {
     for (const port of scan.backscatterSourcePorts) this.backscatterPorts[port] = 1;
     let shards = 1;
     while (shards < MAX_SHARDS && scan.maxTrackedSources / (shards * 2) >= MIN_SHARD_SOURCES) shards *= 2;
-    this.shards = Array.from({ length: shards }, () => new Shard(Math.ceil(scan.firstContactFilterBits / shards)));
+    // A FlowBatch holds a multiple of 8 events.
+    const queue = Math.max(8, Math.ceil(scan.shardQueueEvents / 8) * 8);
+    this.shards = Array.from(
+      { length: shards },
+      () => new Shard(Math.ceil(scan.firstContactFilterBits / shards), queue),
+    );
     this.shardShift = 32 - Math.log2(shards);
     this.maxShardSources = Math.ceil(scan.maxTrackedSources / shards);
     this.shard = this.shards[0] as Shard;
