@@ -87,10 +87,22 @@ export async function forEachLine(input: AsyncIterable<Buffer | string>, onLine:
 /**
  * Receives whole lines: buf[start, end) holds one or more lines, each ending with `\n` (a last
  * line without one gets it added), so a byte-level parser can walk many lines in one call.
- * The handler is done with `buf` when it returns; a promise it returns is awaited before the
- * next chunk (back-pressure, e.g. while another thread catches up).
+ * The handler is done with `buf` when it returns, unless `owned` (see `BufferSource`): then
+ * `buf` views a whole buffer of the handler's, which the reader never touches again. A promise
+ * it returns is awaited before the next chunk (back-pressure, e.g. while another thread catches up).
  */
-export type ChunkHandler = (buf: Buffer, start: number, end: number) => void | Promise<void>;
+export type ChunkHandler = (buf: Buffer, start: number, end: number, owned?: boolean) => void | Promise<void>;
+
+/**
+ * Where `forEachFileChunk` reads a regular file into, when given: each read goes into a buffer
+ * from `allocate` (at least `bytes` long), handed to the handler as its own. A reader that passes
+ * chunks on to another thread then sends the very buffer the file was read into.
+ */
+export interface BufferSource {
+  /** Bytes per read (4 MiB without a source). */
+  size: number;
+  allocate(bytes: number): ArrayBuffer;
+}
 
 const FILE_CHUNK = 4 << 20;
 
@@ -111,16 +123,19 @@ export async function forEachChunk(input: AsyncIterable<Buffer | string>, onChun
 }
 
 /**
- * `forEachChunk` over a path: regular files are read into one reusable buffer (no stream, no
- * copy per chunk); `-` (stdin) and gzip files (detected by magic bytes) go through `openInput`.
+ * `forEachChunk` over a path: regular files are read into two reusable buffers (no stream, no
+ * copy per chunk), or into buffers from `into`; `-` (stdin) and gzip files (detected by magic
+ * bytes) go through `openInput`.
  */
-export async function forEachFileChunk(path: string, onChunk: ChunkHandler): Promise<void> {
+export async function forEachFileChunk(path: string, onChunk: ChunkHandler, into?: BufferSource): Promise<void> {
   if (path === '-') return forEachChunk(openInput(path), onChunk);
   const file = await open(path, 'r');
+  const allocate = (bytes: number) => (into ? Buffer.from(into.allocate(bytes)) : Buffer.allocUnsafe(bytes));
   try {
     // Two buffers: the next read runs (in the thread pool) while the current one is parsed.
-    let current = Buffer.allocUnsafe(FILE_CHUNK);
-    let next = Buffer.allocUnsafe(FILE_CHUNK);
+    const size = into?.size ?? FILE_CHUNK;
+    let current = allocate(size);
+    let next = allocate(size);
     let filled = (await file.read(current, 0, current.length, null)).bytesRead;
     if (filled >= 2 && current[0] === GZIP_MAGIC_0 && current[1] === GZIP_MAGIC_1) {
       await file.close();
@@ -132,7 +147,7 @@ export async function forEachFileChunk(path: string, onChunk: ChunkHandler): Pro
       const whole = last + 1;
       const carry = filled - whole;
       if (eof) {
-        if (whole > 0) await onChunk(current, 0, whole);
+        if (whole > 0) await onChunk(current, 0, whole, into !== undefined);
         if (carry > 0) {
           const tail = Buffer.allocUnsafe(carry + 1);
           current.copy(tail, 0, whole, filled);
@@ -141,16 +156,17 @@ export async function forEachFileChunk(path: string, onChunk: ChunkHandler): Pro
         }
         break;
       }
-      if (next.length < carry * 2) next = Buffer.allocUnsafe(Math.max(next.length, carry) * 2);
+      if (next.length < carry * 2) next = allocate(Math.max(next.length, carry) * 2);
       current.copy(next, 0, whole, filled);
       const reading = file.read(next, carry, next.length - carry, null);
-      const pending = whole > 0 ? onChunk(current, 0, whole) : undefined;
+      const pending = whole > 0 ? onChunk(current, 0, whole, into !== undefined) : undefined;
       if (pending) await pending;
       const { bytesRead } = await reading;
       eof = bytesRead === 0;
       const swap = current;
       current = next;
-      next = swap;
+      // A handed-over buffer is the handler's (a buffer of no whole line was not handed over).
+      next = into && whole > 0 ? allocate(size) : swap;
       filled = carry + bytesRead;
     }
   } finally {

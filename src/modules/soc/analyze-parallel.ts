@@ -168,22 +168,23 @@ async function readInput(
   let cutter = format === 'auto' ? null : new InputCutter(pool, index, format, 0, chunkBytes);
   const auto = format === 'auto' ? formatDetector(input.name, reject) : null;
   let lines = 0;
-  const onChunk = (buf: Buffer, start: number, end: number): Promise<void> | undefined => {
-    if (cutter) return cutter.add(buf, start, end);
+  const onChunk = (buf: Buffer, start: number, end: number, owned?: boolean): Promise<void> | undefined => {
+    if (cutter) return cutter.add(buf, start, end, owned);
     const detector = auto as AutoParser;
     for (let at = start; at < end; ) {
       const newline = buf.indexOf(NEWLINE, at);
       detector.line(buf, at, newline > at && buf[newline - 1] === CARRIAGE_RETURN ? newline - 1 : newline, ++lines);
       if (detector.format !== null) {
         cutter = new InputCutter(pool, index, detector.format, lines - 1, chunkBytes);
-        return cutter.add(buf, at, end);
+        return cutter.add(buf, at, end, owned);
       }
       at = newline + 1;
     }
     return undefined;
   };
   if (input.stream) await forEachChunk(input.stream, onChunk);
-  else await forEachFileChunk(input.path ?? input.name, onChunk);
+  // A file is read straight into the buffers sent to the workers.
+  else await forEachFileChunk(input.path ?? input.name, onChunk, { size: chunkBytes, allocate: (b) => pool.buffer(b) });
   if (!cutter) return null;
   await cutter.finish();
   return cutter.format;
@@ -264,8 +265,17 @@ class InputCutter {
     this.worker = ONE_PARSER.has(format) ? input % pool.threads : null;
   }
 
-  /** Takes buf[start, end), whole lines; waits whenever the workers are too far behind. */
-  async add(buf: Buffer, start: number, end: number): Promise<void> {
+  /**
+   * Takes buf[start, end), whole lines; waits whenever the workers are too far behind. A buffer
+   * the reader handed over (`owned`) is sent as it is, not copied.
+   */
+  async add(buf: Buffer, start: number, end: number, owned = false): Promise<void> {
+    if (owned && this.length === 0 && buf.byteOffset === 0 && buf.length === buf.buffer.byteLength) {
+      const headers = this.headers?.lines() ?? [];
+      if (this.headers) this.findHeaders(buf, start, end);
+      await this.sendBuffer(buf.buffer as ArrayBuffer, start, end, headers);
+      return;
+    }
     let at = start;
     while (at < end) {
       if (!this.buffer) this.open(0);
@@ -318,18 +328,17 @@ class InputCutter {
 
   private async send(): Promise<void> {
     const buffer = this.buffer as ArrayBuffer;
-    const chunk = {
-      input: this.input,
-      format: this.format,
-      line: this.sent ? -1 : this.linesBefore,
-      headers: this.headersAtStart,
-      buffer,
-      length: this.length,
-    };
+    const length = this.length;
     this.buffer = null;
     this.length = 0;
+    await this.sendBuffer(buffer, 0, length, this.headersAtStart);
+  }
+
+  /** Sends buffer[start, end) as the input's next chunk, read with `headers` in force. */
+  private async sendBuffer(buffer: ArrayBuffer, start: number, end: number, headers: string[]): Promise<void> {
+    const line = this.sent ? -1 : this.linesBefore;
     this.sent = true;
-    await this.pool.send(chunk, this.worker);
+    await this.pool.send({ input: this.input, format: this.format, line, headers, buffer, start, end }, this.worker);
   }
 }
 

@@ -45,9 +45,10 @@ export interface ChunkMessage {
   line: number;
   /** Header lines in force at the chunk's start (their bytes as latin1 text), to replay into its parser. */
   headers: string[];
-  /** Whole lines in buffer[0, length). */
+  /** Whole lines in buffer[start, end). */
   buffer: ArrayBuffer;
-  length: number;
+  start: number;
+  end: number;
 }
 
 export type ToWorker =
@@ -232,10 +233,10 @@ function parseChunk(message: ChunkMessage): void {
   }
   replaying = false;
   parsingChunk = message.chunk;
-  const buf = Buffer.from(message.buffer, 0, message.length);
+  const buf = Buffer.from(message.buffer);
   const lines = parser.chunk
-    ? parser.chunk(buf, 0, message.length, 0)
-    : linesOfChunk(buf, 0, message.length, 0, (b, start, end, line) => parser.line(b, start, end, line));
+    ? parser.chunk(buf, message.start, message.end, 0)
+    : linesOfChunk(buf, message.start, message.end, 0, (b, start, end, line) => parser.line(b, start, end, line));
   chunkLines.push(message.chunk, lines);
   parsedBuffers.push(message.buffer);
   const part = { chunk: message.chunk, input: message.input, line: message.line, lines };
