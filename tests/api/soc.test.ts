@@ -259,6 +259,25 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     );
   });
 
+  it('a host of Sở A scanning Sở B: Sở B gets its own attempts and samples, not that the host is Sở A’s', async () => {
+    const lines = [zeekHeader('conn', T0).trimEnd()];
+    for (let i = 0; i < 20; i++) lines.push(conn(T0 + 7200 + i, '10.15.1.77', `10.15.2.${50 + i}`, 22, 'S0'));
+    const res = await soc.request('POST', '/api/soc/logs?fileName=lateral.log', Buffer.from(`${lines.join('\n')}\n`));
+    expect(res.statusCode, res.body).toBe(201);
+    const mine = (await agencyB.request('GET', '/api/soc/findings?kind=scanner')).json();
+    const lateral = mine.find((f: { ip: string }) => f.ip === '10.15.1.77');
+    expect(lateral).toMatchObject({ organisationId: null, attribution: 'source-range', sweptOnly: true, count: 20 });
+    const forB = (await agencyB.request('GET', `/api/soc/findings/${lateral.id}`)).json();
+    expect(forB.evidence.length).toBeGreaterThan(0);
+    expect(
+      forB.evidence.every((e: { src: string; dst: string }) => e.src === '10.15.1.77' && e.dst.startsWith('10.15.2.')),
+    ).toBe(true);
+    expect(JSON.stringify(forB)).not.toContain('Sở A');
+    // Sở A owns the host and sees the finding as its own.
+    const forA = (await agencyA.request('GET', `/api/soc/findings/${lateral.id}`)).json();
+    expect(forA).toMatchObject({ organisationId: org.A, sweptOnly: false });
+  });
+
   it('the server’s syslog collector feeds the same engine and stores its findings', async () => {
     const live = await startLiveIngestion(database.db, {
       syslogPort: 0,

@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestLogFile } from '../../src/modules/soc/soc.service.ts';
 import {
   createDepartments,
   createUsers,
@@ -238,6 +242,38 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     );
     await page.waitForTimeout(300);
     await screenshot(page, 'soc-dashboard-en');
+    await page.context().close();
+    expect(h.pageErrors).toEqual([]);
+  });
+
+  it('a host of Sở A that sweeps Sở B: Sở B sees another agency’s address, not which one, and its own attempts', async () => {
+    // 01/06/2024: 10.15.1.77 (Sở A) fails on 30 hosts of Sở B; ingested as the SOC's upload would be.
+    const june = Date.parse('2024-06-01T09:00:00+07:00') / 1000;
+    const lines = [...HEADER];
+    for (let i = 0; i < 30; i++) lines.push(conn(june + i, '10.15.1.77', `10.15.2.${50 + i}`, 22, 'S0', 'S'));
+    const path = join(mkdtempSync(join(tmpdir(), 'khien-e2e-soc-')), 'lateral.log');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const stored = await ingestLogFile(h.database.db, null, path, { fileName: 'lateral.log' });
+    expect(stored.scanners).toBe(1);
+
+    const page = await signIn('canbo.sob');
+    await page.goto(`${h.base}/soc/scanners`);
+    await page.getByRole('heading', { name: 'Nguồn rà quét' }).waitFor();
+    const picker = page.getByTestId('period-picker');
+    await picker.getByLabel('Từ ngày').fill('01/06/2024');
+    await picker.getByLabel('Đến ngày').fill('30/06/2024');
+    const row = page.getByTestId('soc-finding-row').filter({ hasText: '10.15.1.77' });
+    await row.waitFor();
+    expect(await row.getByTestId('soc-swept').textContent()).toBe('Đã rà quét: Sở B');
+    expect(await row.textContent()).toContain('30 lần thử thất bại vào đơn vị');
+    await row.click();
+    const detail = page.getByTestId('soc-detail');
+    await detail.getByTestId('soc-evidence').waitFor();
+    expect(await detail.getByTestId('soc-attribution').textContent()).toBe(
+      'Địa chỉ 10.15.1.77 thuộc dải IP của một đơn vị khác trong tỉnh; đã rà quét Sở B.',
+    );
+    expect(await detail.textContent()).not.toContain('Sở A');
+    await screenshot(page, 'soc-agency-b-lateral', { fullPage: false });
     await page.context().close();
     expect(h.pageErrors).toEqual([]);
   });

@@ -575,12 +575,12 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
     .where(eq(socSightings.findingId, id))
     .orderBy(desc(socSightings.lastSeen));
   if (scope.all) return { ...f, sweptOnly: false, organisations: concerned, sightings };
-  // A scanner that swept several agencies shows each of them only the samples whose internal side is its own (or
-  // belongs to no organisation).
+  // A scanner that swept several agencies shows each of them only the samples whose other side is its own (or
+  // belongs to no organisation); the finding's own address is shown anyway, also when another agency's host scans.
   const attribute = await loadAttributor(db);
   const visible = (ip: string) => {
     const org = attribute(ip);
-    return org === null || scope.organisationIds.includes(org);
+    return ip === f.ip || org === null || scope.organisationIds.includes(org);
   };
   const evidence = (f.evidence as EvidenceSample[]).filter((e) => visible(e.src) && visible(e.dst));
   // A vertical-scan hit names its target host: kept only when that host is the agency's own (or no one's).
