@@ -177,6 +177,8 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     expect(ownerRow).toMatchObject({ sweptOnly: false, count: 24, distinctTargets: scanner.distinctTargets });
     expect(seenByB[0]).toMatchObject({ sweptOnly: true, count: 2, distinctTargets: null, distinctPorts: null });
     expect(detailForB.sweptOnly).toBe(true);
+    // The horizontal and TRW hits count the attempts on Sở A too (25 targets): the SOC and Sở A see them, Sở B not.
+    expect(detailForB.rules).toEqual([]);
     expect(detailForB.sightings).toEqual([
       expect.objectContaining({ count: 2, distinctTargets: null, distinctPorts: null }),
     ]);
@@ -187,6 +189,7 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
       organisationAttempts: { [org.A as string]: 30, [org.B as string]: 2 },
     });
     const forA = (await agencyA.request('GET', `/api/soc/findings/${scanner.id}`)).json();
+    expect(forA.rules.map((r: { rule: string }) => r.rule)).toContain('horizontal');
     expect(forA).toMatchObject({
       sweptOnly: false,
       sightings: [expect.objectContaining({ count: 24, distinctTargets: scanner.distinctTargets })],
@@ -231,7 +234,13 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     expect([ownerNote.row, ownerNote.detail.triageNote]).toEqual(['Máy quét của Sở TT&TT', 'Máy quét của Sở TT&TT']);
     const sweptNote = await noteFor(agencyB);
     expect(sweptNote.row).toBeNull();
-    expect(sweptNote.detail).toMatchObject({ status: 'false_positive', triageNote: null, triagedBy: null });
+    expect(sweptNote.detail).toMatchObject({
+      status: 'false_positive',
+      triageNote: null,
+      triagedBy: null,
+      triagedAt: null,
+    });
+    expect(ownerNote.detail.triagedAt).not.toBeNull();
     expect((await summary(soc, '2024-05-01', '2024-05-31')).scanningIps).toBe(0);
     expect((await summary(agencyB, '2024-05-01', '2024-05-31')).scanningIps).toBe(0);
     await soc.request('POST', `/api/soc/findings/${scanner.id}/triage`, { status: 'confirmed' });

@@ -219,6 +219,9 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     const detail = page.getByTestId('soc-detail');
     await detail.getByTestId('soc-evidence').waitFor();
     expect(await detail.getByTestId('soc-own-share').isVisible()).toBe(true);
+    // No rule hit counts only Sở B's attempts: it is told why, not shown Sở A's figures.
+    expect(await detail.getByTestId('soc-swept-rules').isVisible()).toBe(true);
+    expect(await detail.locator('[data-testid^="rule-"]').count()).toBe(0);
     expect(await detail.getByTestId('soc-sightings').locator('tbody td.num').first().textContent()).toBe('2');
     // The SOC's note on the scanner (written for Sở A) is not shown to Sở B.
     expect(await detail.textContent()).not.toContain('Quét SMB từ Internet');

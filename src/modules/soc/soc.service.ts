@@ -607,9 +607,12 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
     organisationId: null,
     triageNote: null,
     triagedBy: null,
+    triagedAt: null,
     sweptOnly: true,
     organisations: concerned,
-    rules,
+    // Horizontal, ICMP-sweep and TRW hits count the scanner's attempts on every agency (25 targets when it had 2 of
+    // them): only the hits on its own hosts (a vertical scan of one of them) are its own to see.
+    rules: rules.filter((hit) => hit.target !== undefined),
     evidence,
     sightings: shares,
   };

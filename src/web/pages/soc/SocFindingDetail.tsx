@@ -98,6 +98,11 @@ export function SocFindingDetail({
         <>
           <section data-testid="soc-rules">
             <h3>{t('soc.detail.why')}</h3>
+            {d.sweptOnly && (
+              <p className="muted small" data-testid="soc-swept-rules">
+                {t('soc.detail.sweptRules')}
+              </p>
+            )}
             <ul className="timeline">
               {[...d.rules].sort(byRule).map((r, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: rule hits have no id; the engine's order is theirs.
