@@ -333,6 +333,17 @@ describe('analyzeStreams with threads > 1', async () => {
     }
   });
 
+  it('closing threads finishes the run already asked for and refuses later ones', async () => {
+    const pool = new AnalysisThreads(2);
+    const eve = files(dataset.files.eve);
+    const running = analyzeStreams(eve(), { ...options, format: 'eve', pool });
+    const closed = pool.close();
+    await expect(analyzeStreams(eve(), { ...options, format: 'eve', pool })).rejects.toThrow(/closed/);
+    await expect(pool.ready()).rejects.toThrow(/closed/);
+    expect((await running).findings.scanners.map((s) => s.ip).sort()).toEqual(scannerIps);
+    await closed;
+  });
+
   it('a missing file fails the same way and stops the workers; threads must be a whole number ≥ 1', async () => {
     const inputs = [{ name: join(dir, 'missing.log'), path: join(dir, 'missing.log') }];
     await expect(analyzeStreams(inputs, { format: 'zeek-tsv', threads: 2 })).rejects.toThrow(/ENOENT/);

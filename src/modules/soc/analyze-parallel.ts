@@ -420,7 +420,9 @@ export class AnalysisThreads {
   private readonly free: ArrayBuffer[] = [];
   private running: Promise<unknown> = Promise.resolve();
   private failure: Error | null = null;
+  /** `close` was called (no new run), and the workers are being stopped (their exit is no failure). */
   private closing = false;
+  private terminating = false;
   /** Workers that have loaded their code. */
   private loaded = 0;
   private waiter: Waiter | null = null;
@@ -445,17 +447,18 @@ export class AnalysisThreads {
         this.fail(new Error(`analysis thread ${index}: ${error.message}`, { cause: error })),
       );
       worker.on('exit', (code) => {
-        if (!this.closing) this.fail(new Error(`analysis thread ${index} exited (code ${code})`));
+        if (!this.terminating) this.fail(new Error(`analysis thread ${index} exited (code ${code})`));
       });
       return worker;
     });
   }
 
-  /** Analyses the inputs, after any run still in progress. */
+  /** Analyses the inputs, after any run still in progress; refused once `close` was called. */
   analyze(
     inputs: AnalyzeInput[],
     options: AnalyzeOptions,
   ): Promise<Pick<AnalyzeResult, 'inputs' | 'errors' | 'findings'>> {
+    if (this.closing) return Promise.reject(new Error('the analysis threads are closed'));
     const result = this.running.then(() => runOn(this, inputs, options));
     this.running = result.catch(() => undefined);
     return result;
@@ -495,8 +498,9 @@ export class AnalysisThreads {
     return at < 0 ? new ArrayBuffer(bytes) : (this.free.splice(at, 1)[0] as ArrayBuffer);
   }
 
+  /** Keeps a chunk buffer for the next chunks: as many as can be in flight, so a long-lived pool stays small. */
   recycle(buffer: ArrayBuffer): void {
-    this.free.push(buffer);
+    if (this.free.length < (IN_FLIGHT_PER_WORKER + 1) * this.threads) this.free.push(buffer);
   }
 
   /**
@@ -524,14 +528,17 @@ export class AnalysisThreads {
 
   /** Stops the workers once the run in progress is over, after they have idled `QUIET_MS` (see `startWorker`). */
   async close(): Promise<void> {
-    await this.running;
+    // At once, so a run asked for from now on is refused rather than queued behind the end.
     this.closing = true;
+    await this.running;
     if (!this.failure) await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    this.terminating = true;
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
   /** Resolves once every worker has loaded its code and listens. */
   ready(): Promise<void> {
+    if (this.closing) return Promise.reject(new Error('the analysis threads are closed'));
     const loaded = this.running.then(() => this.until(() => this.loaded === this.threads));
     this.running = loaded.catch(() => undefined);
     return loaded;
@@ -540,7 +547,7 @@ export class AnalysisThreads {
   private onMessage(index: number, message: FromWorker): void {
     if (message.t === 'ready') this.loaded++;
     else if (message.t === 'progress') {
-      this.free.push(...message.buffers);
+      for (const buffer of message.buffers) this.recycle(buffer);
       this.consumed[index] = message.consumed;
     } else if (message.t === 'done') this.done[index] = message;
     else {
