@@ -175,7 +175,16 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     expect(scanner.distinctTargets).toBeGreaterThanOrEqual(30);
     const ownerRow = (await agencyA.request('GET', '/api/soc/findings?kind=scanner')).json()[0];
     expect(ownerRow).toMatchObject({ sweptOnly: false, count: 24, distinctTargets: scanner.distinctTargets });
-    expect(seenByB[0]).toMatchObject({ sweptOnly: true, count: 2, distinctTargets: null, distinctPorts: null });
+    expect(seenByB[0]).toMatchObject({
+      sweptOnly: true,
+      count: 2,
+      distinctTargets: null,
+      distinctPorts: null,
+      // Not 'target-range', which would say another agency was swept more.
+      attribution: null,
+    });
+    expect(detailForB.attribution).toBeNull();
+    expect(scanner.attribution).toBe('target-range');
     expect(detailForB.sweptOnly).toBe(true);
     // The horizontal and TRW hits count the attempts on Sở A too (25 targets): the SOC and Sở A see them, Sở B not.
     expect(detailForB.rules).toEqual([]);

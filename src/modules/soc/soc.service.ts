@@ -527,7 +527,8 @@ export async function listSocFindings(db: Db, scope: Scope, q: z.infer<typeof ZS
     sql`select f.id, f.kind, host(f.ip) as ip,
         case when ${visibleOrganisation(scope)} then f.organisation_id end as "organisationId",
         case when ${visibleOrganisation(scope)} then o.name end as "organisationName",
-        f.attribution, f.internal, f.scan_kind as "scanKind", f.slow, f.indicator, f.indicator_type as "indicatorType",
+        case when ${sweptOnly(scope)} and f.attribution = 'target-range' then null else f.attribution end as attribution,
+        f.internal, f.scan_kind as "scanKind", f.slow, f.indicator, f.indicator_type as "indicatorType",
         f.indicator_source as "indicatorSource", f.direction, f.first_seen as "firstSeen", f.last_seen as "lastSeen",
         f.status, ${concernedOrganisations(scope)} as "organisations", ${sweptOnly(scope)} as "sweptOnly",
         case when ${sweptOnly(scope)} then null else f.triage_note end as "triageNote",
@@ -605,6 +606,8 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
   return {
     ...f,
     organisationId: null,
+    // 'target-range' would say that another agency was swept more than this one.
+    attribution: f.attribution === 'target-range' ? null : f.attribution,
     triageNote: null,
     triagedBy: null,
     triagedAt: null,
