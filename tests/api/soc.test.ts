@@ -291,9 +291,15 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
       forB.evidence.every((e: { src: string; dst: string }) => e.src === '10.15.1.77' && e.dst.startsWith('10.15.2.')),
     ).toBe(true);
     expect(JSON.stringify(forB)).not.toContain('Sở A');
-    // Sở A owns the host and sees the finding as its own.
+    // Sở A owns the host and sees the finding as its own: what its host did, Sở B's hosts masked.
     const forA = (await agencyA.request('GET', `/api/soc/findings/${lateral.id}`)).json();
     expect(forA).toMatchObject({ organisationId: org.A, sweptOnly: false });
+    expect(forA.evidence.length).toBeGreaterThan(0);
+    expect(forA.evidence).toEqual(
+      forA.evidence.map(() => expect.objectContaining({ src: '10.15.1.77', dst: '', dstOtherOrganisation: true })),
+    );
+    expect(JSON.stringify(forA)).not.toContain('10.15.2.');
+    expect(JSON.stringify(forA)).not.toContain('Sở B');
   });
 
   it('the server’s syslog collector feeds the same engine and stores its findings', async () => {

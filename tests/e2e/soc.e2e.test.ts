@@ -93,6 +93,7 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     await createUsers(h, [
       ['soc.tinh', 'Lê Minh Tuấn', 'soc', null],
       ['canbo.sob', 'Đặng Văn Quý', 'agency', org.B],
+      ['canbo.soa', 'Trần Thị Lan', 'agency', org.A],
     ]);
   });
 
@@ -278,6 +279,24 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     expect(await detail.textContent()).not.toContain('Sở A');
     await screenshot(page, 'soc-agency-b-lateral', { fullPage: false });
     await page.context().close();
+
+    // Sở A sees what its own host did: the attempts, Sở B's hosts masked.
+    const owner = await signIn('canbo.soa');
+    await owner.goto(`${h.base}/soc/scanners`);
+    await owner.getByRole('heading', { name: 'Nguồn rà quét' }).waitFor();
+    await owner.getByTestId('period-picker').getByLabel('Từ ngày').fill('01/06/2024');
+    await owner.getByTestId('period-picker').getByLabel('Đến ngày').fill('30/06/2024');
+    await owner.getByTestId('soc-finding-row').filter({ hasText: '10.15.1.77' }).click();
+    const samples = await owner
+      .getByTestId('soc-detail')
+      .getByTestId('soc-evidence')
+      .locator('tbody tr')
+      .allTextContents();
+    expect(samples.length).toBeGreaterThan(0);
+    expect(samples.every((text) => text.includes('10.15.1.77 → (máy của đơn vị khác):22'))).toBe(true);
+    expect(samples.some((text) => text.includes('10.15.2.'))).toBe(false);
+    await screenshot(owner, 'soc-agency-a-own-scanner', { fullPage: false });
+    await owner.context().close();
     expect(h.pageErrors).toEqual([]);
   });
 });

@@ -589,9 +589,16 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
     (hit) => hit.target === undefined || visible(hit.target),
   );
   if (inScope(scope, f.organisationId)) {
-    // Its owner: the scanner's figures, without the other organisations' shares.
+    // Its owner: the scanner's figures, without the other organisations' shares. When the scanner is one of its
+    // own hosts, it also sees what that host did to other agencies, their hosts masked (`dstOtherOrganisation`).
     const own = sightings.map(({ organisationAttempts: _, ...sighting }) => sighting);
-    return { ...f, sweptOnly: false, organisations: concerned, rules, evidence, sightings: own };
+    const ownHost = f.attribution === 'source-range';
+    const samples = ownHost
+      ? (f.evidence as EvidenceSample[]).flatMap((e) =>
+          !visible(e.src) ? [] : visible(e.dst) ? [e] : [{ ...e, dst: '', dstOtherOrganisation: true }],
+        )
+      : evidence;
+    return { ...f, sweptOnly: false, organisations: concerned, rules, evidence: samples, sightings: own };
   }
   // An agency it swept (see `sweptOnly`): its own failed attempts per sighting, no totals, no triage note.
   const shares = sightings.map(({ organisationAttempts, ...sighting }) => {

@@ -214,7 +214,7 @@ function Evidence({ detail }: { detail: Detail }) {
               <tr key={`${e.input}:${e.line}:${e.ts}`}>
                 <td className="nowrap">{formatEpoch(e.ts)}</td>
                 <td className="mono">
-                  {e.src} → {e.dst}:{e.dstPort}
+                  {e.src} → {e.dstOtherOrganisation ? t('soc.detail.otherOrganisationHost') : e.dst}:{e.dstPort}
                 </td>
                 <td>{e.proto}</td>
                 <td className="break">{evidenceWhat(e.what, t)}</td>
@@ -259,7 +259,7 @@ function Sightings({ detail }: { detail: Detail }) {
               <td className="nowrap">{formatDateTime(s.lastSeen)}</td>
               <td className="num">{s.count ?? '—'}</td>
               {detail.kind === 'scanner' && (
-                <td className="num nowrap">
+                <td className="num">
                   {s.distinctTargets == null
                     ? '—'
                     : `${t('soc.targets', { count: s.distinctTargets })} · ${t('soc.ports', { count: s.distinctPorts ?? 0 })}`}

@@ -73,7 +73,8 @@ export type Sighting = {
 };
 export type SocFindingDetail = SocFinding & {
   rules: (ScanRuleHit | ContactRuleHit)[];
-  evidence: EvidenceSample[];
+  /** A sample whose target is another agency's host has it masked (`dst` empty) for an agency's own scanner. */
+  evidence: Array<EvidenceSample & { dstOtherOrganisation?: boolean }>;
   sightings: Sighting[];
   triagedAt: string | null;
 };
