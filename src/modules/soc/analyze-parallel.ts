@@ -1,7 +1,8 @@
 // `analyzeStreams({ threads: N > 1 })`, data-parallel as DuckDB scales a scan: parsing and
 // detection are both split over N worker threads (analyze-worker.ts). This thread only reads: it
-// cuts each input into chunks of whole lines, copies each into a transferable buffer (recycled)
-// and sends chunk k to worker k mod N. It does not count lines: a worker numbers the lines of a
+// reads a file straight into transferable buffers (recycled; other inputs are copied into them),
+// cut at whole lines, and sends each chunk to the worker with the fewest chunks left to parse.
+// It does not count lines: a worker numbers the lines of a
 // chunk from 1, every worker learns every chunk's line count with its parts and adds the lines
 // before a chunk to its evidence, and this thread does the same for parse errors at the end
 // (`lineOffsets`), so line numbers are those of a one-thread run. Each worker parses its
@@ -516,10 +517,10 @@ export class AnalysisThreads {
   /**
    * Numbers the chunk and sends it to worker `to` (default: the one with the fewest chunks left to
    * parse) once fewer than `IN_FLIGHT_PER_WORKER` chunks per worker are unparsed and fewer than
-   * `UNCONSUMED_PER_WORKER` are unconsumed by some partition, so memory does not grow with the input. Any worker can parse any chunk, and
-   * every partition consumes in chunk order whoever parsed it; by round, a worker that lost its
-   * core for a while (to this thread, a collector) kept the other idle (5 M EVE, 2 threads: 30%
-   * of its time waiting).
+   * `UNCONSUMED_PER_WORKER` are unconsumed by some partition, so memory does not grow with the
+   * input. Any worker can parse any chunk, and every partition consumes in chunk order whoever
+   * parsed it, so a worker that loses its core for a while (to this thread, to a collector) gets
+   * fewer chunks rather than holding the others back.
    */
   async send(message: Omit<ChunkMessage, 't' | 'chunk'>, to: number | null): Promise<void> {
     const unparsed = IN_FLIGHT_PER_WORKER * this.threads;
