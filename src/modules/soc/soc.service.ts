@@ -583,22 +583,20 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
     const org = attribute(ip);
     return ip === f.ip || org === null || scope.organisationIds.includes(org);
   };
-  const evidence = (f.evidence as EvidenceSample[]).filter((e) => visible(e.src) && visible(e.dst));
+  const owner = inScope(scope, f.organisationId);
+  // The owner of a scanning host also sees what it did to other agencies, their hosts masked (`dstOtherOrganisation`).
+  const maskOthers = owner && f.attribution === 'source-range';
+  const evidence = (f.evidence as EvidenceSample[]).flatMap((e) =>
+    !visible(e.src) ? [] : visible(e.dst) ? [e] : maskOthers ? [{ ...e, dst: '', dstOtherOrganisation: true }] : [],
+  );
   // A vertical-scan hit names its target host: kept only when that host is the agency's own (or no one's).
   const rules = (f.rules as Array<{ target?: string }>).filter(
     (hit) => hit.target === undefined || visible(hit.target),
   );
-  if (inScope(scope, f.organisationId)) {
-    // Its owner: the scanner's figures, without the other organisations' shares. When the scanner is one of its
-    // own hosts, it also sees what that host did to other agencies, their hosts masked (`dstOtherOrganisation`).
+  if (owner) {
+    // Its owner: the scanner's figures, without the other organisations' shares.
     const own = sightings.map(({ organisationAttempts: _, ...sighting }) => sighting);
-    const ownHost = f.attribution === 'source-range';
-    const samples = ownHost
-      ? (f.evidence as EvidenceSample[]).flatMap((e) =>
-          !visible(e.src) ? [] : visible(e.dst) ? [e] : [{ ...e, dst: '', dstOtherOrganisation: true }],
-        )
-      : evidence;
-    return { ...f, sweptOnly: false, organisations: concerned, rules, evidence: samples, sightings: own };
+    return { ...f, sweptOnly: false, organisations: concerned, rules, evidence, sightings: own };
   }
   // An agency it swept (see `sweptOnly`): its own failed attempts per sighting, no totals, no triage note.
   const shares = sightings.map(({ organisationAttempts, ...sighting }) => {
