@@ -468,8 +468,13 @@ export class AnalysisThreads {
     inputs: AnalyzeInput[],
     options: AnalyzeOptions,
   ): Promise<Pick<AnalyzeResult, 'inputs' | 'errors' | 'findings'>> {
+    return this.next(() => runOn(this, inputs, options));
+  }
+
+  /** Runs `work` once what was asked for before it is over (one waiter at a time); refused once `close` was called. */
+  private next<T>(work: () => Promise<T> | T): Promise<T> {
     if (this.closing) return Promise.reject(new Error('the analysis threads are closed'));
-    const result = this.running.then(() => runOn(this, inputs, options));
+    const result = this.running.then(work);
     this.running = result.catch(() => undefined);
     return result;
   }
@@ -561,10 +566,7 @@ export class AnalysisThreads {
 
   /** Resolves once every worker has loaded its code and listens. */
   ready(): Promise<void> {
-    if (this.closing) return Promise.reject(new Error('the analysis threads are closed'));
-    const loaded = this.running.then(() => this.until(() => this.loaded === this.threads));
-    this.running = loaded.catch(() => undefined);
-    return loaded;
+    return this.next(() => this.until(() => this.loaded === this.threads));
   }
 
   private onMessage(index: number, message: FromWorker): void {
