@@ -18,7 +18,7 @@ import {
   SourceTable,
 } from './sketches.ts';
 import type { FlowEvent, ScanKind, ScannerFinding, ScanRule, ScanRuleHit } from './types.ts';
-import { Outcome, Protocol } from './types.ts';
+import { isIcmpProtocol, Outcome, Protocol } from './types.ts';
 
 /** Sources idle for 3 windows (15 min, ncsa/bro-simple-scan's `scan_timeout`) are evicted first. */
 const IDLE_WINDOWS = 3;
@@ -334,7 +334,7 @@ export class ScanDetector {
 
   /** Whether a judged attempt is counted at all: protocol, multicast target, ignored and backscatter ports. */
   private accepts(proto: number, toMulticast: boolean, srcPort: number, dstPort: number): boolean {
-    const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
+    const isIcmp = isIcmpProtocol(proto);
     if (proto !== Protocol.Tcp && !isIcmp && !(proto === Protocol.Udp && this.config.scan.countUdp)) return false;
     if (
       toMulticast ||
@@ -455,7 +455,7 @@ export class ScanDetector {
     const batch = this.shard.queue;
     const outcome = batch.outcome[at] as number;
     const proto = batch.proto[at] as number;
-    const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
+    const isIcmp = isIcmpProtocol(proto);
     const v6s = this.srcV6(at);
     const srcHash = this.pSrcHash[i] as number;
     let row = this.pRow[i] as number;
@@ -606,7 +606,7 @@ export class ScanDetector {
     if (port < 0) return;
     state.firstPort = -1;
     const proto = Math.floor(port / 65536);
-    const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
+    const isIcmp = isIcmpProtocol(proto);
     const targets = new SaturatingSet(this.horizontalThreshold(row, isIcmp) + 2);
     targets.add(state.firstTarget);
     state.byPort = new Map([[port, targets]]);

@@ -26,6 +26,11 @@ export const outcomeNames: Record<Outcome, string> = {
 
 export const Protocol = { Icmp: 1, Tcp: 6, Udp: 17, Icmpv6: 58 } as const;
 
+/** ICMP or ICMPv6, whose flows carry a message type where others carry a destination port. */
+export function isIcmpProtocol(proto: number): boolean {
+  return proto === Protocol.Icmp || proto === Protocol.Icmpv6;
+}
+
 /** Where an event came from, so every evidence sample points back to a file and line. */
 export interface EventOrigin {
   input: string;

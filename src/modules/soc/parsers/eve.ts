@@ -4,7 +4,14 @@
 import { type IpKey, ipv4Stop, parseIPv4Bytes, parseIPv4Prefix, parseIpKey } from '../../../core/net/ip.ts';
 import { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
 import type { FlowBatch } from '../engine/flow-batch.ts';
-import { type FlowEvent, type NameEvent, type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
+import {
+  type FlowEvent,
+  isIcmpProtocol,
+  type NameEvent,
+  type Outcome,
+  Outcome as Outcomes,
+  Protocol,
+} from '../engine/types.ts';
 import { address, flushFlowBatch, IndexedLineParser, portNumber, protocolNumber, timestampSeconds } from './fields.ts';
 import type { LineParser, ParseSink } from './types.ts';
 
@@ -43,7 +50,7 @@ export function eveFlowOutcome(
     return toClient > 0 ? Outcomes.Ok : Outcomes.Unknown;
   }
   if (proto === Protocol.Udp) return toClient === 0 ? Outcomes.Fail : toClient > 0 ? Outcomes.Ok : Outcomes.Unknown;
-  if (proto === Protocol.Icmp || proto === Protocol.Icmpv6) {
+  if (isIcmpProtocol(proto)) {
     if (icmpType !== 8 && icmpType !== 128) return Outcomes.Unknown;
     return toClient === 0 ? Outcomes.Fail : toClient > 0 ? Outcomes.Ok : Outcomes.Unknown;
   }
@@ -419,7 +426,7 @@ export class EveParser extends IndexedLineParser implements LineParser {
     const src = address(record.src_ip);
     const dst = address(record.dest_ip);
     const proto = protocolNumber(record.proto);
-    const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
+    const isIcmp = isIcmpProtocol(proto);
     const srcPort = isIcmp || record.src_port === undefined ? 0 : portNumber(record.src_port);
     const dstPort = isIcmp
       ? portNumber(record.icmp_type ?? 0)

@@ -2,7 +2,7 @@
 // events out. v9/IPFIX templates are kept per exporter + observation domain (source id).
 
 import { formatIPv6, type IpKey } from '../../../core/net/ip.ts';
-import { type FlowEvent, Outcome, Protocol } from '../engine/types.ts';
+import { type FlowEvent, isIcmpProtocol, Outcome, Protocol } from '../engine/types.ts';
 import { outcomeFromTcpFlags } from './fields.ts';
 
 /** Information elements we read (same numbers in NetFlow v9 and IPFIX). */
@@ -274,7 +274,7 @@ export class NetflowDecoder {
         src,
         dst,
         srcPort,
-        dstPort: (proto === Protocol.Icmp || proto === Protocol.Icmpv6) && icmp >= 0 ? icmp : dstPort,
+        dstPort: isIcmpProtocol(proto) && icmp >= 0 ? icmp : dstPort,
         proto,
         outcome: flowOutcome(proto, tcpFlags),
       });

@@ -1,7 +1,7 @@
 // `nfdump -o csv` output: a header line naming the columns (ts,te,td,sa,da,sp,dp,pr,flg,…),
 // one unidirectional flow per line, then a "Summary" block that is not flow data.
 
-import { type FlowEvent, Outcome, Protocol } from '../engine/types.ts';
+import { type FlowEvent, isIcmpProtocol, Outcome, Protocol } from '../engine/types.ts';
 import { address, outcomeFromTcpFlags, portNumber, protocolNumber, tcpFlagsFromLetters } from './fields.ts';
 import type { LineParser, ParseSink } from './types.ts';
 
@@ -60,7 +60,7 @@ export class NfdumpCsvParser implements LineParser {
     const srcPort = portNumber(cell('sp'));
     // nfdump shows ICMP type.code in the destination port column (e.g. "8.0").
     const dpText = cell('dp');
-    const isIcmp = proto === Protocol.Icmp || proto === Protocol.Icmpv6;
+    const isIcmp = isIcmpProtocol(proto);
     const dstPort = isIcmp ? portNumber(dpText.split('.')[0]) : portNumber(dpText);
     if (Number.isNaN(ts) || src === null || dst === null || proto < 0 || srcPort < 0 || dstPort < 0) {
       const field = Number.isNaN(ts) ? 'ts' : src === null ? 'sa' : dst === null ? 'da' : proto < 0 ? 'pr' : 'port';

@@ -1,7 +1,7 @@
 // Zeek log semantics shared by the TSV and JSON readers: which log a record comes from and
 // how a conn.log record maps to a connection-attempt outcome.
 
-import { type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
+import { isIcmpProtocol, type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
 
 export type ZeekLog = 'conn' | 'dns' | 'ssl' | 'http' | 'other';
 
@@ -54,7 +54,7 @@ export function connOutcome(
     if (state === 'S0') return Outcomes.Fail;
     return state === 'SHR' || state === 'OTH' ? Outcomes.Unknown : Outcomes.Ok;
   }
-  if (proto === Protocol.Icmp || proto === Protocol.Icmpv6) {
+  if (isIcmpProtocol(proto)) {
     if (icmpType !== ICMP_ECHO_REQUEST && icmpType !== ICMPV6_ECHO_REQUEST) return Outcomes.Unknown;
     if (respPkts < 0) return Outcomes.Unknown;
     return respPkts === 0 ? Outcomes.Fail : Outcomes.Ok;
