@@ -4,10 +4,11 @@
 // endings, escapes and broken lines.
 
 import { describe, expect, it } from 'vitest';
-import type { FlowBatch } from '../../src/modules/soc/engine/flow-batch.ts';
+import { FlowBatch } from '../../src/modules/soc/engine/flow-batch.ts';
 import type { SocEvent } from '../../src/modules/soc/engine/types.ts';
 import { Random } from '../../src/modules/soc/generator/scenario.ts';
 import { EveParser } from '../../src/modules/soc/parsers/eve.ts';
+import { ZeekConnKernel } from '../../src/modules/soc/parsers/kernels/zeek-conn-kernel.ts';
 import type { LineParser, ParseSink } from '../../src/modules/soc/parsers/types.ts';
 import { ZeekTsvParser } from '../../src/modules/soc/parsers/zeek-tsv.ts';
 
@@ -123,6 +124,122 @@ describe('Zeek TSV chunks through the separator index', () => {
     expect(fast.events.some((e) => typeof e.src === 'number' && e.kind === 'flow' && e.proto === 1)).toBe(true);
     expect(fast.events.some((e) => typeof e.dst === 'string')).toBe(true);
     expect(new Set(fast.rejected.map(([, reason]) => reason)).size).toBeGreaterThan(3);
+  });
+});
+
+/** Values a conn.log field may hold that either path must read (or refuse) alike. */
+const TRICKY: Record<string, string[]> = {
+  ts: ['1717218000', '1717218000.', '.5', '-', '', '1717218000.1.2', '0001717218000.25', '17172180001717218000.5'],
+  'id.orig_h': ['010.1.1.1', '10.1.1.256', '10.1.1', '10.1.1.1.1', '0.0.0.0', '255.255.255.255', '10..1.1', '-', ''],
+  'id.orig_p': ['0', '65535', '65536', '00080', '12345678901', '-', '', '8x'],
+  'id.resp_h': ['1.2.3.04', '203.0.113.1 ', '2001:db8::1', '100.64.0.1'],
+  'id.resp_p': ['0', '65535', '65536', '-', '3'],
+  proto: ['TCP', 'tcp ', 'icmp', 'udp', 'sctp', 'ic', '-', ''],
+  conn_state: [
+    'S0',
+    'S1',
+    'SF',
+    'REJ',
+    'S2',
+    'S3',
+    'RSTO',
+    'RSTR',
+    'RSTOS0',
+    'RSTRH',
+    'SH',
+    'SHR',
+    'OTH',
+    'RSTOS1',
+    'RSTOS00',
+    'S',
+    'sf',
+    '',
+  ],
+  history: ['D', 'd', 'ShR', '-', '(empty)', 'x'.repeat(300)],
+  resp_pkts: ['0', '1', '-', '', '99999999999', '0x1'],
+};
+
+describe('Zeek conn.log records through the WebAssembly kernel', () => {
+  it('read every field value as the JavaScript parser does, also ICMP types and CRLF endings', () => {
+    const random = new Random(21);
+    const lines: string[] = [...header(FIELDS)];
+    for (let n = 0; n < 30_000; n++) {
+      const values = record(random, FIELDS, n).split('\t');
+      // Mutate one or two fields of most records.
+      for (let m = random.int(3); m > 0; m--) {
+        const column = random.int(FIELDS.length);
+        const choices = TRICKY[FIELDS[column] as string];
+        if (choices) values[column] = random.pick(choices);
+      }
+      if (values[6] === 'icmp') values[3] = random.pick(['8', '128', '0', '3']);
+      lines.push(values.join('\t') + (random.next() < 0.01 ? '\r' : ''));
+    }
+    const text = Buffer.from(`${lines.join('\n')}\n`, 'latin1');
+    const fast = collect(ZeekTsvParser, true, text);
+    const slow = collect(ZeekTsvParser, false, text);
+    expect(fast.lines).toBe(lines.length);
+    expect(fast.rejected).toEqual(slow.rejected);
+    expect(fast.events).toEqual(slow.events);
+    expect(fast.records).toBe(slow.records);
+    // Both kinds happened: many records read, and many refused for each reason.
+    expect(fast.records).toBeGreaterThan(10_000);
+    expect(new Set(fast.rejected.map(([, reason]) => reason)).size).toBeGreaterThan(6);
+    const outcomes = new Set(fast.events.map((e) => (e.kind === 'flow' ? `${e.proto}/${e.outcome}` : '')));
+    expect(outcomes.size).toBeGreaterThan(8);
+  });
+
+  it('hand a window that turns into a dns.log, or to another separator, to the separator index', () => {
+    const conn = record(new Random(3), FIELDS, 1);
+    const dnsFields = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'query'];
+    const lines = [
+      ...header(FIELDS),
+      conn,
+      conn,
+      '#path\tdns',
+      `#fields\t${dnsFields.join('\t')}`,
+      '1717218000.5\tC1\t10.0.0.1\t5353\t10.0.0.53\t53\tbad.example',
+      ...header(FIELDS),
+      conn,
+      '#separator ,',
+      `#fields,${FIELDS.join(',')}`,
+      conn.replaceAll('\t', ','),
+      '',
+    ];
+    const text = Buffer.from(lines.join('\n'), 'latin1');
+    const fast = collect(ZeekTsvParser, true, text);
+    const slow = collect(ZeekTsvParser, false, text);
+    expect(fast.events).toEqual(slow.events);
+    expect(fast.rejected).toEqual(slow.rejected);
+    expect(fast.events.map((e) => [e.kind, e.line])).toEqual([
+      ['flow', 5],
+      ['flow', 6],
+      ['dns', 9],
+      ['flow', 14],
+      ['flow', 17],
+    ]);
+  });
+
+  it('stops at a line it leaves to JavaScript, and when the batch is full', () => {
+    const kernel = ZeekConnKernel.create();
+    expect(kernel).not.toBeNull();
+    if (!kernel) return;
+    const columns = { count: FIELDS.length, ts: 0, origH: 2, origP: 3, respH: 4, respP: 5, proto: 6, state: 8 };
+    kernel.configure({ ...columns, history: 9, respPkts: 10 });
+    const good = '1717218000.25\tC1\t10.0.0.1\t40000\t203.0.113.9\t445\ttcp\t-\tS0\tS\t0';
+    const text = Buffer.from(`${good}\n\n${good}\n${good.replace('10.0.0.1', '2001:db8::1')}\n${good}\n`);
+    kernel.load(text, 0, text.length);
+    const batch = new FlowBatch(8);
+    // Two records and an empty line, then the IPv6 record is left where it starts.
+    const left = kernel.read(0, text.length, 100, batch);
+    expect([kernel.flows, kernel.lines, left]).toEqual([2, 3, 2 * good.length + 3]);
+    expect([...batch.line.subarray(0, 2)]).toEqual([101, 103]);
+    expect(batch.event(0)).toMatchObject({ ts: 1717218000.25, src: 0x0a000001, dst: 0xcb007109, dstPort: 445 });
+    expect(batch.event(0).outcome).toBe(1);
+    // With room for one flow only, it stops after it.
+    batch.size = 7;
+    const after = text.indexOf(10, left) + 1;
+    expect(kernel.read(after, text.length, 0, batch)).toBe(text.length);
+    expect([kernel.flows, batch.size]).toEqual([1, 8]);
   });
 });
 

@@ -22,15 +22,17 @@ export class FlowBatch {
   /**
    * Columns are views of one buffer (`FlowBatch.bytes(capacity)` long), so a whole batch can
    * be handed to another thread as a single transferable `ArrayBuffer`; given `buffer`, the
-   * batch is a view of it (as received from another thread).
+   * batch is a view of it from `byteOffset` (as received from another thread, or a kernel's
+   * output in WebAssembly memory).
    */
   constructor(
     readonly capacity = 4096,
     readonly buffer: ArrayBuffer = new ArrayBuffer(FlowBatch.bytes(capacity)),
+    byteOffset = 0,
   ) {
-    if (capacity % 8 !== 0 || buffer.byteLength < FlowBatch.bytes(capacity))
+    if (capacity % 8 !== 0 || byteOffset % 8 !== 0 || buffer.byteLength - byteOffset < FlowBatch.bytes(capacity))
       throw new RangeError(`FlowBatch of ${capacity} needs a multiple of 8 and ${FlowBatch.bytes(capacity)} bytes`);
-    let at = 0;
+    let at = byteOffset;
     const take = (width: number) => {
       const offset = at;
       at += width * capacity;

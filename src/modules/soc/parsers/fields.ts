@@ -146,14 +146,20 @@ export abstract class IndexedLineParser {
           continue;
         }
       }
-      index.index(buf, at, stop);
-      n = this.indexedLines(buf, at, n, index, batch);
+      n = this.window(buf, at, stop, n, batch);
       at = stop;
     }
     flushFlowBatch(this.sink, batch);
     if (whole < end) this.line(buf, whole, buf[end - 1] === 13 ? end - 1 : end, ++n);
     return n;
   }
+  /** Reads the whole lines buf[start, end), numbered after `lineNumber`, into `batch`; returns the last number. */
+  protected window(buf: Buffer, start: number, end: number, lineNumber: number, batch: FlowBatch): number {
+    const index = this.index as SeparatorIndex;
+    index.index(buf, start, end);
+    return this.indexedLines(buf, start, lineNumber, index, batch);
+  }
+
   /** The lines of the window buf[from, …) that `index` has just indexed, numbered after `lineNumber`; returns the last number. */
   private indexedLines(buf: Buffer, from: number, lineNumber: number, index: SeparatorIndex, batch: FlowBatch): number {
     const text = index.text;

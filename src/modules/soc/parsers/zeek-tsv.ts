@@ -7,6 +7,7 @@ import { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
 import type { FlowBatch } from '../engine/flow-batch.ts';
 import { type FlowEvent, type NameEvent, Outcome } from '../engine/types.ts';
 import { flushFlowBatch, IndexedLineParser } from './fields.ts';
+import { type ConnColumns, ZeekConnKernel } from './kernels/zeek-conn-kernel.ts';
 import type { LineParser, ParseSink } from './types.ts';
 import { connOutcome, type ZeekLog, zeekLogKind, zeekProtocol } from './zeek-records.ts';
 
@@ -133,6 +134,9 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
   private readonly flow: FlowEvent;
   private readonly nameEvent: NameEvent;
   private readonly scratch = new Float64Array(1);
+  /** The columns the WebAssembly kernel reads conn.log records with, while the header in force allows it. */
+  private connColumns: ConnColumns | null = null;
+  private kernel: ZeekConnKernel | null | undefined;
 
   constructor(input: string, sink: ParseSink) {
     super(input, sink, SeparatorIndex.create({ byte: 9 }));
@@ -148,7 +152,47 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
     this.path = undefined;
     this.fieldNames = null;
     this.columns = null;
+    this.connColumns = null;
     this.log = 'other';
+  }
+
+  /**
+   * Reads a window of whole lines: conn.log records through the WebAssembly kernel while the
+   * header in force is a tab-separated conn.log one (the kernel leaves it any line it cannot
+   * read, and stops at headers), else through the separator index.
+   */
+  protected override window(buf: Buffer, start: number, end: number, lineNumber: number, batch: FlowBatch): number {
+    let kernel = this.connKernel();
+    if (!kernel) return super.window(buf, start, end, lineNumber, batch);
+    kernel.load(buf, start, end);
+    const length = end - start;
+    let n = lineNumber;
+    let at = 0;
+    while (at < length) {
+      const room = batch.capacity - batch.size;
+      at = kernel.read(at, length, n, batch);
+      n += kernel.lines;
+      this.records += kernel.flows;
+      if (batch.size === batch.capacity) flushFlowBatch(this.sink, batch);
+      if (at >= length || kernel.flows === room) continue;
+      // The line the kernel left: a header (which may change the columns), or one `line` reports.
+      flushFlowBatch(this.sink, batch);
+      const newline = buf.indexOf(10, start + at);
+      this.line(buf, start + at, newline > start + at && buf[newline - 1] === 13 ? newline - 1 : newline, ++n);
+      at = newline + 1 - start;
+      kernel = this.connKernel();
+      if (!kernel) return at < length ? super.window(buf, start + at, end, n, batch) : n;
+    }
+    return n;
+  }
+
+  /** The kernel set to the header in force, or null when that header is not one it reads. */
+  private connKernel(): ZeekConnKernel | null {
+    const columns = this.connColumns;
+    if (columns === null || this.separator !== 9) return null;
+    if (this.kernel === undefined) this.kernel = ZeekConnKernel.create();
+    this.kernel?.configure(columns);
+    return this.kernel;
   }
 
   line(buf: Buffer, start: number, end: number, lineNumber: number): void {
@@ -464,11 +508,27 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
     if (required.some((i) => i < 0) || names.length > MAX_FIELDS) {
       this.sink.reject(lineNumber, `unsupported #fields header for ${log} log (needs ts and id.* fields)`);
       this.columns = null;
+      this.connColumns = null;
       this.fieldNames = null;
       return;
     }
     this.fieldNames = names;
     this.columns = columns;
     this.log = log;
+    this.connColumns =
+      log === 'conn' && ZeekConnKernel.fits(names.length)
+        ? {
+            count: names.length,
+            ts: columns.ts,
+            origH: columns.origH,
+            origP: columns.origP,
+            respH: columns.respH,
+            respP: columns.respP,
+            proto: columns.proto,
+            state: columns.state,
+            history: columns.history,
+            respPkts: columns.respPkts,
+          }
+        : null;
   }
 }
