@@ -14,6 +14,11 @@ export const KERNELS = [
     output: 'src/modules/soc/parsers/kernels/zeek-conn.wasm.ts',
     name: 'zeekConnWasm',
   },
+  {
+    source: 'src/modules/soc/parsers/kernels/eve-flow.as.ts',
+    output: 'src/modules/soc/parsers/kernels/eve-flow.wasm.ts',
+    name: 'eveFlowWasm',
+  },
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));

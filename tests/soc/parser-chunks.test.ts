@@ -8,7 +8,8 @@ import { FlowBatch } from '../../src/modules/soc/engine/flow-batch.ts';
 import type { SocEvent } from '../../src/modules/soc/engine/types.ts';
 import { Random } from '../../src/modules/soc/generator/scenario.ts';
 import { EveParser } from '../../src/modules/soc/parsers/eve.ts';
-import { ZeekConnKernel } from '../../src/modules/soc/parsers/kernels/zeek-conn-kernel.ts';
+import { FlowKernel } from '../../src/modules/soc/parsers/kernels/flow-kernel.ts';
+import { zeekConnWasm } from '../../src/modules/soc/parsers/kernels/zeek-conn.wasm.ts';
 import type { LineParser, ParseSink } from '../../src/modules/soc/parsers/types.ts';
 import { ZeekTsvParser } from '../../src/modules/soc/parsers/zeek-tsv.ts';
 
@@ -220,11 +221,11 @@ describe('Zeek conn.log records through the WebAssembly kernel', () => {
   });
 
   it('stops at a line it leaves to JavaScript, and when the batch is full', () => {
-    const kernel = ZeekConnKernel.create();
+    const kernel = FlowKernel.create(zeekConnWasm, 4096);
     expect(kernel).not.toBeNull();
     if (!kernel) return;
-    const columns = { count: FIELDS.length, ts: 0, origH: 2, origP: 3, respH: 4, respP: 5, proto: 6, state: 8 };
-    kernel.configure({ ...columns, history: 9, respPkts: 10 });
+    // Fields: ts uid orig_h orig_p resp_h resp_p proto service conn_state history resp_pkts.
+    (kernel.exports.columns as (...columns: number[]) => void)(FIELDS.length, 0, 2, 3, 4, 5, 6, 8, 9, 10);
     const good = '1717218000.25\tC1\t10.0.0.1\t40000\t203.0.113.9\t445\ttcp\t-\tS0\tS\t0';
     const text = Buffer.from(`${good}\n\n${good}\n${good.replace('10.0.0.1', '2001:db8::1')}\n${good}\n`);
     kernel.load(text, 0, text.length);
@@ -293,6 +294,71 @@ function breakEve(random: Random, line: string): string {
       return '{"timestamp":"2024-06-01T05:00:00.000000+0700","event_type":"stats","stats":{"uptime":1}}';
   }
 }
+
+/** Replacements in an EVE flow record that either path must read (or leave to JSON.parse) alike. */
+const EVE_TRICKS: Array<[RegExp, string[]]> = [
+  [
+    /"start":"[^"]*"/,
+    [
+      '"start":"2024-06-01T05:00:00+0700"',
+      '"start":"2024-06-01T05:00:00.5-05:30"',
+      '"start":"2024-02-31T23:59:59.999999+0000"',
+      '"start":"0999-06-01T05:00:00.000000+0700"',
+      '"start":"0099-06-01T05:00:00.000000+0700"',
+      '"start":"2024-13-01T05:00:00.000000+0700"',
+      '"start":"2024-06-00T05:00:00.000000+0700"',
+      '"start":"2024-06-01T05:0a:00.000000+0700"',
+      '"start":"2024-06-01T05:00:00.000000Z"',
+      '"start":"2024-06-01T05:00:00.000000+07"',
+      '"start":"2024-06-01 05:00:00"',
+      '"start":1717218000',
+    ],
+  ],
+  [
+    /"src_ip":"[^"]*"/,
+    ['"src_ip":"010.0.0.1"', '"src_ip":"10.0.0.256"', '"src_ip":"10.0.0"', '"src_ip":"10.0.0.1 "', '"src_ip":"::1"'],
+  ],
+  [/"dest_ip":"[^"]*"/, ['"dest_ip":"255.255.255.255"', '"dest_ip":"0.0.0.0"', '"dest_ip":10']],
+  [/"src_port":\d+/, ['"src_port":000080', '"src_port":65536', '"src_port":99999999999', '"src_port":"80"']],
+  [/"dest_port":\d+/, ['"dest_port":0', '"dest_port":-1', '"dest_port":65535']],
+  [/"proto":"[^"]*"/, ['"proto":"tcp"', '"proto":"IPv6-ICMP"', '"proto":"SCTP"', '"proto":"ICMP"', '"proto":6']],
+  [/"pkts_toclient":\d+/, ['"pkts_toclient":0', '"pkts_toclient":12345678901234', '"pkts_toclient":"1"']],
+  [
+    /"tcp_flags_tc":"[^"]*"/,
+    ['"tcp_flags_tc":"1B"', '"tcp_flags_tc":"014"', '"tcp_flags_tc":"zz"', '"tcp_flags_tc":""'],
+  ],
+  [/"tcp_flags_ts":"[^"]*"/, ['"tcp_flags_ts":"6"', '"tcp_flags_ts":"02"', '"tcp_flags_ts":null']],
+  [/"icmp_type":\d+/, ['"icmp_type":128', '"icmp_type":0', '"icmp_type":3']],
+  [/"event_type":"flow"/, ['"event_type":"flows"', '"event_type":"Flow"', '"xevent_type":"flow"']],
+  [/"in_iface":"eth0"/, ['"in_iface":"eth\\\\0"', '"src_ipx":"1.2.3.4"', '"dest_ip":"198.51.100.7"']],
+  // A wanted key after the tcp object, which both paths stop reading at.
+  [/"state":"closed"}}$/, ['"state":"closed"},"dest_port":7,"proto":"UDP"}']],
+];
+
+describe('EVE flow records through the WebAssembly kernel', () => {
+  it('read every value as the JavaScript parser does, or leave the line to it', () => {
+    const random = new Random(22);
+    const lines: string[] = [];
+    for (let n = 0; n < 20_000; n++) {
+      let line = eveRecord(random, n);
+      for (let m = random.int(3); m > 0; m--) {
+        const [pattern, choices] = random.pick(EVE_TRICKS);
+        line = line.replace(pattern, random.pick(choices));
+      }
+      lines.push(random.next() < 0.01 ? `${line}\r` : line);
+    }
+    const text = Buffer.from(`${lines.join('\n')}\n`);
+    const fast = collect(EveParser, true, text);
+    const slow = collect(EveParser, false, text);
+    expect(fast.lines).toBe(lines.length);
+    expect(fast.rejected).toEqual(slow.rejected);
+    expect(fast.events).toEqual(slow.events);
+    expect(fast.records).toBe(slow.records);
+    expect(fast.records).toBeGreaterThan(10_000);
+    const outcomes = new Set(fast.events.map((e) => (e.kind === 'flow' ? `${e.proto}/${e.outcome}` : '')));
+    expect(outcomes.size).toBeGreaterThan(7);
+  });
+});
 
 describe('a line longer than the index takes', () => {
   it('goes through line() on its own, between indexed ones', () => {

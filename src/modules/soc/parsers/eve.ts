@@ -13,6 +13,8 @@ import {
   Protocol,
 } from '../engine/types.ts';
 import { address, flushFlowBatch, IndexedLineParser, portNumber, protocolNumber, timestampSeconds } from './fields.ts';
+import { eveFlowWasm } from './kernels/eve-flow.wasm.ts';
+import { FlowKernel } from './kernels/flow-kernel.ts';
 import type { LineParser, ParseSink } from './types.ts';
 
 type JsonRecord = Record<string, unknown>;
@@ -124,6 +126,30 @@ const keyLengths = Int32Array.from(flowKeys, (key) => key.length);
 /** All wanted keys' bytes end to end, key `id` starting at `keyOffsets[id]`. */
 const keyBytes = Buffer.concat(flowKeys);
 const keyOffsets = Int32Array.from(flowKeys, (_key, id) => flowKeys.slice(0, id).reduce((sum, k) => sum + k.length, 0));
+
+/**
+ * The EVE flow kernel (eve-flow.as.ts) with this key table in its scratch space, after the
+ * value positions it keeps there; null where WebAssembly SIMD is unavailable.
+ */
+function eveFlowKernel(): FlowKernel | null {
+  const valuesBytes = 64;
+  const tailsAt = valuesBytes;
+  const tailKeysAt = tailsAt + tails.byteLength;
+  const bytesAt = tailKeysAt + tailKeys.byteLength;
+  const offsetsAt = Math.ceil((bytesAt + keyBytes.length) / 4) * 4;
+  const lengthsAt = offsetsAt + keyOffsets.byteLength;
+  const kernel = FlowKernel.create(eveFlowWasm, lengthsAt + keyLengths.byteLength);
+  if (!kernel) return null;
+  const memory = new Uint8Array(kernel.memory.buffer);
+  memory.set(new Uint8Array(tails.buffer), tailsAt);
+  memory.set(new Uint8Array(tailKeys.buffer), tailKeysAt);
+  memory.set(keyBytes, bytesAt);
+  memory.set(new Uint8Array(keyOffsets.buffer), offsetsAt);
+  memory.set(new Uint8Array(keyLengths.buffer), lengthsAt);
+  const keyTable = kernel.exports.keyTable as (...args: number[]) => void;
+  keyTable(tailsAt, tailKeysAt, bytesAt, offsetsAt, lengthsAt, TAIL_MULTIPLIER, TAIL_BITS);
+  return kernel;
+}
 
 /** Whether the key `id` ends at `close` (its closing quote) and opens with a quote. */
 function keyAt(buf: Uint8Array, close: number, id: number): boolean {
@@ -308,6 +334,7 @@ export class EveParser extends IndexedLineParser implements LineParser {
   skipped = 0;
   private readonly flow: FlowEvent;
   private readonly at = new Int32Array(flowKeys.length);
+  private kernel: FlowKernel | null | undefined;
 
   constructor(input: string, sink: ParseSink) {
     super(input, sink, SeparatorIndex.create({ byte: QUOTE, followedBy: 58, also: BACKSLASH }));
@@ -323,6 +350,12 @@ export class EveParser extends IndexedLineParser implements LineParser {
       proto: 0,
       outcome: Outcomes.Unknown,
     };
+  }
+
+  /** Flow records go through the kernel; a line it leaves, through the index or `line`. */
+  protected override flowKernel(): FlowKernel | null {
+    if (this.kernel === undefined) this.kernel = eveFlowKernel();
+    return this.kernel;
   }
 
   protected indexedLine(

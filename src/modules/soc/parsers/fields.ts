@@ -6,6 +6,7 @@ import { type IpKey, parseIpKey } from '../../../core/net/ip.ts';
 import type { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
 import { FlowBatch } from '../engine/flow-batch.ts';
 import { type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
+import type { FlowKernel } from './kernels/flow-kernel.ts';
 import type { ParseSink } from './types.ts';
 
 /** Protocol name or number as logged ("tcp", "TCP", "6", "IPv6-ICMP") → IANA number, -1 if unknown. */
@@ -95,6 +96,7 @@ const MAX_INDEXED_LINE = 4 * 1024 * 1024;
  * SIMD, or for a sink without a columnar path, every line goes through `line`.
  */
 export abstract class IndexedLineParser {
+  abstract records: number;
   protected batch: FlowBatch | null = null;
 
   constructor(
@@ -153,11 +155,42 @@ export abstract class IndexedLineParser {
     if (whole < end) this.line(buf, whole, buf[end - 1] === 13 ? end - 1 : end, ++n);
     return n;
   }
-  /** Reads the whole lines buf[start, end), numbered after `lineNumber`, into `batch`; returns the last number. */
+  /** The flow kernel to read lines with under the state in force (set to that state), or null for the index. */
+  protected flowKernel(): FlowKernel | null {
+    return null;
+  }
+
+  /**
+   * Reads the whole lines buf[start, end), numbered after `lineNumber`, into `batch`; returns the
+   * last number. Through the flow kernel while there is one: a line it leaves goes through `line`
+   * (which may change the state, say a Zeek header), then the kernel goes on, or the index reads
+   * the rest when the new state has no kernel.
+   */
   protected window(buf: Buffer, start: number, end: number, lineNumber: number, batch: FlowBatch): number {
+    let kernel = this.flowKernel();
+    let at = start;
+    let n = lineNumber;
+    if (kernel) {
+      kernel.load(buf, start, end);
+      while (at < end) {
+        const room = batch.capacity - batch.size;
+        at = start + kernel.read(at - start, end - start, n, batch);
+        n += kernel.lines;
+        this.records += kernel.flows;
+        if (batch.size === batch.capacity) flushFlowBatch(this.sink, batch);
+        if (at >= end || kernel.flows === room) continue;
+        flushFlowBatch(this.sink, batch);
+        const newline = buf.indexOf(10, at);
+        this.line(buf, at, newline > at && buf[newline - 1] === 13 ? newline - 1 : newline, ++n);
+        at = newline + 1;
+        kernel = this.flowKernel();
+        if (!kernel) break;
+      }
+    }
+    if (at >= end) return n;
     const index = this.index as SeparatorIndex;
-    index.index(buf, start, end);
-    return this.indexedLines(buf, start, lineNumber, index, batch);
+    index.index(buf, at, end);
+    return this.indexedLines(buf, at, n, index, batch);
   }
 
   /** The lines of the window buf[from, …) that `index` has just indexed, numbered after `lineNumber`; returns the last number. */

@@ -7,7 +7,8 @@ import { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
 import type { FlowBatch } from '../engine/flow-batch.ts';
 import { type FlowEvent, type NameEvent, Outcome } from '../engine/types.ts';
 import { flushFlowBatch, IndexedLineParser } from './fields.ts';
-import { type ConnColumns, ZeekConnKernel } from './kernels/zeek-conn-kernel.ts';
+import { FlowKernel } from './kernels/flow-kernel.ts';
+import { zeekConnWasm } from './kernels/zeek-conn.wasm.ts';
 import type { LineParser, ParseSink } from './types.ts';
 import { connOutcome, type ZeekLog, zeekLogKind, zeekProtocol } from './zeek-records.ts';
 
@@ -15,6 +16,20 @@ const HASH = 35;
 const DOT = 46;
 const COLON = 58;
 const MAX_FIELDS = 512;
+
+/** Positions of the fields the conn.log kernel reads (see zeek-conn.as.ts), and how many fields there are. */
+interface ConnColumns {
+  count: number;
+  ts: number;
+  origH: number;
+  origP: number;
+  respH: number;
+  respP: number;
+  proto: number;
+  state: number;
+  history: number;
+  respPkts: number;
+}
 
 interface Columns {
   ts: number;
@@ -134,9 +149,10 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
   private readonly flow: FlowEvent;
   private readonly nameEvent: NameEvent;
   private readonly scratch = new Float64Array(1);
-  /** The columns the WebAssembly kernel reads conn.log records with, while the header in force allows it. */
+  /** The columns the conn.log kernel reads records with, while the header in force allows it; those it was given. */
   private connColumns: ConnColumns | null = null;
-  private kernel: ZeekConnKernel | null | undefined;
+  private kernelColumns: ConnColumns | null = null;
+  private kernel: FlowKernel | null | undefined;
 
   constructor(input: string, sink: ParseSink) {
     super(input, sink, SeparatorIndex.create({ byte: 9 }));
@@ -156,42 +172,27 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
     this.log = 'other';
   }
 
-  /**
-   * Reads a window of whole lines: conn.log records through the WebAssembly kernel while the
-   * header in force is a tab-separated conn.log one (the kernel leaves it any line it cannot
-   * read, and stops at headers), else through the separator index.
-   */
-  protected override window(buf: Buffer, start: number, end: number, lineNumber: number, batch: FlowBatch): number {
-    let kernel = this.connKernel();
-    if (!kernel) return super.window(buf, start, end, lineNumber, batch);
-    kernel.load(buf, start, end);
-    const length = end - start;
-    let n = lineNumber;
-    let at = 0;
-    while (at < length) {
-      const room = batch.capacity - batch.size;
-      at = kernel.read(at, length, n, batch);
-      n += kernel.lines;
-      this.records += kernel.flows;
-      if (batch.size === batch.capacity) flushFlowBatch(this.sink, batch);
-      if (at >= length || kernel.flows === room) continue;
-      // The line the kernel left: a header (which may change the columns), or one `line` reports.
-      flushFlowBatch(this.sink, batch);
-      const newline = buf.indexOf(10, start + at);
-      this.line(buf, start + at, newline > start + at && buf[newline - 1] === 13 ? newline - 1 : newline, ++n);
-      at = newline + 1 - start;
-      kernel = this.connKernel();
-      if (!kernel) return at < length ? super.window(buf, start + at, end, n, batch) : n;
-    }
-    return n;
-  }
-
-  /** The kernel set to the header in force, or null when that header is not one it reads. */
-  private connKernel(): ZeekConnKernel | null {
+  /** The conn.log kernel set to the header in force, or null when that header is not a tab-separated conn.log one. */
+  protected override flowKernel(): FlowKernel | null {
     const columns = this.connColumns;
     if (columns === null || this.separator !== 9) return null;
-    if (this.kernel === undefined) this.kernel = ZeekConnKernel.create();
-    this.kernel?.configure(columns);
+    if (this.kernel === undefined) this.kernel = FlowKernel.create(zeekConnWasm, (MAX_FIELDS + 1) * 4);
+    if (this.kernel && this.kernelColumns !== columns) {
+      const c = columns;
+      (this.kernel.exports.columns as (...columns: number[]) => void)(
+        c.count,
+        c.ts,
+        c.origH,
+        c.origP,
+        c.respH,
+        c.respP,
+        c.proto,
+        c.state,
+        c.history,
+        c.respPkts,
+      );
+      this.kernelColumns = columns;
+    }
     return this.kernel;
   }
 
@@ -516,7 +517,7 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
     this.columns = columns;
     this.log = log;
     this.connColumns =
-      log === 'conn' && ZeekConnKernel.fits(names.length)
+      log === 'conn'
         ? {
             count: names.length,
             ts: columns.ts,

@@ -1,5 +1,5 @@
 // AssemblyScript source of the Zeek conn.log TSV kernel (compiled by `npm run build:wasm` into
-// zeek-conn.wasm.ts; zeek-conn-kernel.ts drives it). It reads whole lines of a tab-separated
+// zeek-conn.wasm.ts; ZeekTsvParser drives it through flow-kernel.ts). It reads whole lines of a tab-separated
 // conn.log already copied into memory and writes the IPv4 flows it can read into output
 // columns laid out as a FlowBatch's; it stops at the first line it cannot read (a `#` header,
 // a malformed or an IPv6 record) and leaves that line to the JavaScript parser, which reports
@@ -10,7 +10,7 @@
 // give a 64-bit mask, walked with count-trailing-zeros, so a line costs one step per field
 // instead of one per byte; then only the needed fields are read, by their index.
 
-/** Memory the JavaScript side lays out (see zeek-conn-kernel.ts), set by `layout`. */
+/** Memory the JavaScript side lays out (see flow-kernel.ts), set by `layout`; separators are in its scratch space. */
 let separators: usize = 0;
 let outTs: usize = 0;
 let outLine: usize = 0;
@@ -63,7 +63,6 @@ const SHR = 12;
 const OTH = 13;
 
 export function layout(
-  separatorsAt: usize,
   tsAt: usize,
   lineAt: usize,
   srcAt: usize,
@@ -72,8 +71,8 @@ export function layout(
   dstPortAt: usize,
   protoAt: usize,
   outcomeAt: usize,
+  scratchAt: usize,
 ): void {
-  separators = separatorsAt;
   outTs = tsAt;
   outLine = lineAt;
   outSrc = srcAt;
@@ -82,6 +81,7 @@ export function layout(
   outDstPort = dstPortAt;
   outProto = protoAt;
   outOutcome = outcomeAt;
+  separators = scratchAt;
 }
 
 export function columns(
