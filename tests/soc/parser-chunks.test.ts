@@ -1,5 +1,5 @@
-// The fast paths of the Zeek TSV and EVE parsers (whole chunks through the WebAssembly
-// separator index, in windows) must read exactly what their line-by-line paths read: same
+// The fast paths of the Zeek TSV and EVE parsers (whole chunks through their WebAssembly flow
+// kernels, in windows) must read exactly what their line-by-line paths read: same
 // events, same rejections, same line numbers, across window boundaries, header changes, CRLF
 // endings, escapes and broken lines.
 
@@ -98,7 +98,7 @@ function collect(Parser: new (input: string, sink: ParseSink) => LineParser, use
   return { events, rejected, records: parser.records, lines };
 }
 
-describe('Zeek TSV chunks through the separator index', () => {
+describe('Zeek TSV chunks through the conn.log kernel', () => {
   it('read the same events and rejections as line by line, over many windows', () => {
     const random = new Random(11);
     const second = [...FIELDS].reverse();
@@ -189,7 +189,7 @@ describe('Zeek conn.log records through the WebAssembly kernel', () => {
     expect(outcomes.size).toBeGreaterThan(8);
   });
 
-  it('hand a window that turns into a dns.log, or to another separator, to the separator index', () => {
+  it('hand a window that turns into a dns.log, or to another separator, to line()', () => {
     const conn = record(new Random(3), FIELDS, 1);
     const dnsFields = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'query'];
     const lines = [
@@ -371,7 +371,7 @@ describe('a line longer than the index takes', () => {
   });
 });
 
-describe('EVE chunks through the key index', () => {
+describe('EVE chunks through the flow kernel', () => {
   it('malformed lines whose first key closes within 4 bytes are rejected, not a crash', () => {
     const text = Buffer.from(['{"a":1}', '{"":1}', '{":"}', '{"src_ip":"10.0.0.1"}', ''].join('\n'));
     const fast = collect(EveParser, true, text);

@@ -22,22 +22,6 @@ const CODE_DOT = 46;
  * Octet by octet with its 1-3 digits unrolled: a hot path of every log parser.
  */
 export function parseIPv4Bytes(buf: Uint8Array, start: number, end: number): number {
-  const value = parseIPv4Prefix(buf, start, end);
-  return value >= 0 && ipv4Stop === end ? value : -1;
-}
-
-/**
- * Where `parseIPv4Prefix` stopped: a module variable rather than a returned pair, which would be an
- * allocation per address on the hot path.
- */
-export let ipv4Stop = 0;
-
-/**
- * Parses a dotted quad starting at buf[start] (not beyond `end`) and sets `ipv4Stop` to the byte after
- * it; returns the address as u32, or -1 when no dotted quad starts there. For a value whose end is
- * known only by the byte that follows it (a JSON string's quote), without scanning for that byte first.
- */
-export function parseIPv4Prefix(buf: Uint8Array, start: number, end: number): number {
   let i = start;
   let value = 0;
   for (let part = 0; part < 4; part++) {
@@ -68,8 +52,7 @@ export function parseIPv4Prefix(buf: Uint8Array, start: number, end: number): nu
     }
     value = value * 256 + octet;
   }
-  ipv4Stop = i;
-  return value;
+  return i === end ? value : -1;
 }
 
 /** Parses dotted-quad text; returns the address as u32, or -1 when invalid. */

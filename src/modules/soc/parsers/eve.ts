@@ -1,9 +1,7 @@
 // Suricata EVE JSON: flow records become connection attempts, alerts become address-only
 // records with the signature as evidence, dns/tls/http give queried names.
 
-import { type IpKey, ipv4Stop, parseIPv4Bytes, parseIPv4Prefix, parseIpKey } from '../../../core/net/ip.ts';
-import { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
-import type { FlowBatch } from '../engine/flow-batch.ts';
+import { type IpKey, parseIPv4Bytes, parseIpKey } from '../../../core/net/ip.ts';
 import {
   type FlowEvent,
   isIcmpProtocol,
@@ -12,7 +10,7 @@ import {
   Outcome as Outcomes,
   Protocol,
 } from '../engine/types.ts';
-import { address, flushFlowBatch, IndexedLineParser, portNumber, protocolNumber, timestampSeconds } from './fields.ts';
+import { address, KernelLineParser, portNumber, protocolNumber, timestampSeconds } from './fields.ts';
 import { eveFlowWasm } from './kernels/eve-flow.wasm.ts';
 import { FlowKernel } from './kernels/flow-kernel.ts';
 import type { LineParser, ParseSink } from './types.ts';
@@ -162,9 +160,8 @@ function keyAt(buf: Uint8Array, close: number, id: number): boolean {
 }
 
 /** The wanted key whose closing quote is at `close` (the text before it is `"key`), or -1. */
-function keyEndingAt(buf: Uint8Array, close: number, view?: DataView): number {
-  // A key closing in the first 4 bytes of the text (a malformed line) has no 4-byte tail to load.
-  const t = view && close >= 4 ? view.getInt32(close - 4, true) : tail(buf, close);
+function keyEndingAt(buf: Uint8Array, close: number): number {
+  const t = tail(buf, close);
   const slot = tailSlot(t);
   if (tails[slot] !== t) return -1;
   // An empty slot matches only four NUL bytes.
@@ -177,7 +174,7 @@ function keyEndingAt(buf: Uint8Array, close: number, view?: DataView): number {
 
 /**
  * Records where each wanted key's value starts (after the opening quote for strings), or -1.
- * A `"` followed by `:` closes a key, the rule of the chunk path's index, so a line reads the
+ * A `"` followed by `:` closes a key, the rule of the flow kernel (eve-flow.as.ts), so a line reads the
  * same through `line` and through `chunk` (also when an unwanted value is malformed: the flow
  * is still read from the wanted ones). Lines with backslashes never get here.
  */
@@ -190,37 +187,6 @@ function locateValues(line: Buffer, at: Int32Array): void {
     at[id] = line[value] === QUOTE ? value + 1 : value;
     if (id === FLAGS_TC) return;
   }
-}
-/** IPv4 address of a string value starting at `at`; -1 when absent or not IPv4. */
-function ipv4At(buf: Buffer, at: number, end: number): number {
-  if (at < 0) return -1;
-  const value = parseIPv4Prefix(buf, at, end);
-  return value >= 0 && ipv4Stop < end && buf[ipv4Stop] === QUOTE ? value : -1;
-}
-
-/** Where the one-off `suricataTime` has `withFractionAndZone` write its result. */
-const timeScratch = new Float64Array(1);
-let cachedDay = -1;
-let cachedDaySeconds = 0;
-
-/**
- * `suricataTime` into out[k] (false when malformed), with the date's Date.UTC computed once per
- * day (the same arithmetic: Date.UTC is linear in h, m, s). Written into the array: a returned
- * double would be boxed on the heap, once per record.
- */
-function suricataTimeInto(buf: Buffer, at: number, end: number, out: Float64Array, k: number): boolean {
-  if (at < 0 || at + 19 > end || buf[at + 4] !== 45 || buf[at + 10] !== 84 || buf[at + 13] !== 58) return false;
-  const year = twoDigits(buf, at) * 100 + twoDigits(buf, at + 2);
-  const month = twoDigits(buf, at + 5);
-  const day = twoDigits(buf, at + 8);
-  const dayKey = (year * 100 + month) * 100 + day;
-  if (dayKey !== cachedDay || !(year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 31)) {
-    out[k] = suricataTime(buf, at, end);
-    return !Number.isNaN(out[k]);
-  }
-  const seconds =
-    cachedDaySeconds + twoDigits(buf, at + 11) * 3600 + twoDigits(buf, at + 14) * 60 + twoDigits(buf, at + 17);
-  return withFractionAndZone(buf, at + 19, end, seconds, out, k);
 }
 
 function addressAt(line: Buffer, at: number): IpKey | null {
@@ -272,15 +238,8 @@ function twoDigits(buf: Buffer, at: number): number {
   return ((buf[at] as number) - 48) * 10 + ((buf[at + 1] as number) - 48);
 }
 
-/** Adds the ".ffffff" fraction and applies the "+hhmm"/"+hh:mm" zone that follow the seconds at `i`, into out[k]; false if malformed. */
-function withFractionAndZone(
-  buf: Buffer,
-  i: number,
-  end: number,
-  seconds: number,
-  out: Float64Array,
-  k: number,
-): boolean {
+/** The seconds at `i` plus the ".ffffff" fraction after them, in the "+hhmm"/"+hh:mm" zone that follows; NaN if malformed. */
+function withFractionAndZone(buf: Buffer, i: number, end: number, seconds: number): number {
   let fraction = 0;
   let scale = 1;
   if (buf[i] === 46) {
@@ -290,33 +249,24 @@ function withFractionAndZone(
     }
   }
   const sign = buf[i];
-  if (sign !== 43 && sign !== 45) return false;
+  if (sign !== 43 && sign !== 45) return Number.NaN;
   const offset = (twoDigits(buf, i + 1) * 60 + twoDigits(buf, buf[i + 3] === 58 ? i + 4 : i + 3)) * 60;
-  const value = seconds + fraction / scale - (sign === 43 ? offset : -offset);
-  out[k] = value;
-  return !Number.isNaN(value);
+  return seconds + fraction / scale - (sign === 43 ? offset : -offset);
 }
 
 /** "YYYY-MM-DDThh:mm:ss.ffffff+hhmm" (Suricata's layout) from bytes; NaN for anything else. */
 function suricataTime(buf: Buffer, at: number, end: number): number {
   if (at < 0 || at + 19 > end || buf[at + 4] !== 45 || buf[at + 10] !== 84 || buf[at + 13] !== 58) return Number.NaN;
-  const year = twoDigits(buf, at) * 100 + twoDigits(buf, at + 2);
-  const month = twoDigits(buf, at + 5);
-  const day = twoDigits(buf, at + 8);
-  if (year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 31) {
-    cachedDay = (year * 100 + month) * 100 + day;
-    cachedDaySeconds = Date.UTC(year, month - 1, day) / 1000;
-  }
   const seconds =
     Date.UTC(
-      year,
+      twoDigits(buf, at) * 100 + twoDigits(buf, at + 2),
       twoDigits(buf, at + 5) - 1,
       twoDigits(buf, at + 8),
       twoDigits(buf, at + 11),
       twoDigits(buf, at + 14),
       twoDigits(buf, at + 17),
     ) / 1000;
-  return withFractionAndZone(buf, at + 19, end, seconds, timeScratch, 0) ? (timeScratch[0] as number) : Number.NaN;
+  return withFractionAndZone(buf, at + 19, end, seconds);
 }
 
 /** Queried names of an EVE dns record: v2 `dns.rrname` for type query, v3 `dns.queries[].rrname`. */
@@ -328,8 +278,8 @@ function dnsQueries(dns: JsonRecord): string[] {
   return [];
 }
 
-/** Suricata EVE; `chunk` reads the closing quotes of keys (and backslashes) through the separator index. */
-export class EveParser extends IndexedLineParser implements LineParser {
+/** Suricata EVE; `chunk` reads plain IPv4 flow records through the EVE flow kernel, any other line through `line`. */
+export class EveParser extends KernelLineParser implements LineParser {
   records = 0;
   skipped = 0;
   private readonly flow: FlowEvent;
@@ -337,7 +287,7 @@ export class EveParser extends IndexedLineParser implements LineParser {
   private kernel: FlowKernel | null | undefined;
 
   constructor(input: string, sink: ParseSink) {
-    super(input, sink, SeparatorIndex.create({ byte: QUOTE, followedBy: 58, also: BACKSLASH }));
+    super(input, sink);
     this.flow = {
       kind: 'flow',
       input,
@@ -356,81 +306,6 @@ export class EveParser extends IndexedLineParser implements LineParser {
   protected override flowKernel(): FlowKernel | null {
     if (this.kernel === undefined) this.kernel = eveFlowKernel();
     return this.kernel;
-  }
-
-  protected indexedLine(
-    index: SeparatorIndex,
-    first: number,
-    last: number,
-    begin: number,
-    end: number,
-    lineNumber: number,
-    batch: FlowBatch,
-  ): boolean {
-    const text = index.text;
-    const seps = index.separators;
-    if (text[begin] !== 123 || text[end - 1] !== 125) return false;
-    const at = this.at;
-    // A loop, not at.fill: a builtin call per line costs more than the 11 stores.
-    for (let v = 0; v < at.length; v++) at[v] = -1;
-    for (let k = first; k < last; k++) {
-      const close = seps[k] as number;
-      if (text[close] === BACKSLASH) return false;
-      const id = keyEndingAt(text, close, index.view);
-      if (id < 0) continue;
-      const value = close + 2;
-      at[id] = text[value] === QUOTE ? value + 1 : value;
-      // Suricata writes the tcp object last: nothing after tcp_flags_tc is needed, except
-      // knowing there is no backslash (as `line`, which sends such lines to JSON.parse).
-      if (id === FLAGS_TC) {
-        for (let rest = k + 1; rest < last; rest++) if (text[seps[rest] as number] === BACKSLASH) return false;
-        break;
-      }
-    }
-    return this.flowInto(text, end, lineNumber, batch);
-  }
-
-  /** An IPv4 flow record into the batch from the value positions in `at`; false when the line needs `line`. */
-  private flowInto(buf: Buffer, end: number, lineNumber: number, batch: FlowBatch): boolean {
-    const at = this.at;
-    const type = at[EVENT_TYPE] as number;
-    if (
-      type < 0 ||
-      buf[type] !== 102 ||
-      buf[type + 1] !== 108 ||
-      buf[type + 2] !== 111 ||
-      buf[type + 3] !== 119 ||
-      buf[type + 4] !== QUOTE
-    ) {
-      return false;
-    }
-    const proto = protocolAt(buf, at[PROTO] as number);
-    const src = ipv4At(buf, at[SRC_IP] as number, end);
-    const dst = ipv4At(buf, at[DEST_IP] as number, end);
-    const k = batch.size;
-    if (proto === 0 || src < 0 || dst < 0 || !suricataTimeInto(buf, at[START] as number, end, batch.ts, k))
-      return false;
-    const isIcmp = proto === Protocol.Icmp;
-    const srcPort = isIcmp ? 0 : digitsAt(buf, at[SRC_PORT] as number, end);
-    const dstPort = digitsAt(buf, at[isIcmp ? ICMP_TYPE : DEST_PORT] as number, end);
-    if (srcPort < 0 || srcPort > 65535 || dstPort < 0 || dstPort > 65535) return false;
-    batch.size++;
-    batch.src[k] = src;
-    batch.dst[k] = dst;
-    batch.srcPort[k] = srcPort;
-    batch.dstPort[k] = dstPort;
-    batch.proto[k] = proto;
-    batch.outcome[k] = eveFlowOutcome(
-      proto,
-      digitsAt(buf, at[TO_CLIENT] as number, end),
-      hexAt(buf, at[FLAGS_TS] as number, end),
-      hexAt(buf, at[FLAGS_TC] as number, end),
-      dstPort,
-    );
-    batch.line[k] = lineNumber;
-    this.records++;
-    if (k + 1 === batch.capacity) flushFlowBatch(this.sink, batch);
-    return true;
   }
 
   line(buf: Buffer, start: number, end: number, lineNumber: number): void {

@@ -1,9 +1,8 @@
 // Field conversions shared by several log formats, and the chunked reading of the parsers that
-// use the separator index.
+// have a flow kernel.
 
 import { linesOfChunk } from '../../../core/io/line-reader.ts';
 import { type IpKey, parseIpKey } from '../../../core/net/ip.ts';
-import type { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
 import { FlowBatch } from '../engine/flow-batch.ts';
 import { type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
 import type { FlowKernel } from './kernels/flow-kernel.ts';
@@ -84,48 +83,34 @@ export function flushFlowBatch(sink: ParseSink, batch: FlowBatch | null): void {
   }
 }
 
-/** Bytes indexed at a time by `IndexedLineParser.chunk`: the copy and its separators stay in L2 cache. */
-const INDEX_WINDOW = 256 * 1024;
-/** A longer line goes through `line` alone: the index would need 9 times its size. */
-const MAX_INDEXED_LINE = 4 * 1024 * 1024;
+/** Bytes a flow kernel reads at a time: its copy of them stays in L2 cache. */
+const KERNEL_WINDOW = 256 * 1024;
+/** A longer line goes through `line` alone, not into a kernel's memory. */
+const MAX_KERNEL_LINE = 4 * 1024 * 1024;
 
 /**
- * A parser whose `chunk` reads whole lines through a separator index (see separator-index.ts)
- * and hands IPv4 flows over in columnar batches. Subclasses read one indexed window of lines
- * (`indexedLines`) and any single line (`line`, which also reports errors); without WebAssembly
- * SIMD, or for a sink without a columnar path, every line goes through `line`.
+ * A parser whose `chunk` reads whole lines through a flow kernel (kernels/flow-kernel.ts) while
+ * the state in force has one, and hands its IPv4 flows over in columnar batches; any other line
+ * goes through `line`, which also reports errors. Without WebAssembly SIMD, or for a sink
+ * without a columnar path, every line goes through `line`.
  */
-export abstract class IndexedLineParser {
+export abstract class KernelLineParser {
   abstract records: number;
   protected batch: FlowBatch | null = null;
 
   constructor(
     protected readonly input: string,
     protected readonly sink: ParseSink,
-    private readonly index: SeparatorIndex | null,
   ) {}
 
   abstract line(buf: Buffer, start: number, end: number, lineNumber: number): void;
 
-  /**
-   * Reads one line of a window `index` has just indexed into `batch`: index.text[begin, end)
-   * (without its line break), whose separators are index.separators[first … last] (the one at
-   * `last` is its end). False when the line must go through `line`, which also reports errors.
-   */
-  protected abstract indexedLine(
-    index: SeparatorIndex,
-    first: number,
-    last: number,
-    begin: number,
-    end: number,
-    lineNumber: number,
-    batch: FlowBatch,
-  ): boolean;
+  /** The flow kernel for the state in force (set to that state), or null when it has none. */
+  protected abstract flowKernel(): FlowKernel | null;
 
   chunk(buf: Buffer, start: number, end: number, lineNumber: number): number {
-    const index = this.index;
     const line = (b: Buffer, s: number, e: number, l: number) => this.line(b, s, e, l);
-    if (!this.sink.flows || !index) return linesOfChunk(buf, start, end, lineNumber, line);
+    if (!this.sink.flows) return linesOfChunk(buf, start, end, lineNumber, line);
     let batch = this.batch;
     if (!batch) {
       batch = new FlowBatch();
@@ -137,11 +122,11 @@ export abstract class IndexedLineParser {
     let whole = end;
     if (end > start && buf[end - 1] !== 10) whole = Math.max(start, buf.lastIndexOf(10, end - 1) + 1);
     for (let at = start; at < whole; ) {
-      let stop = at + INDEX_WINDOW >= whole ? whole : buf.lastIndexOf(10, at + INDEX_WINDOW - 1) + 1;
+      let stop = at + KERNEL_WINDOW >= whole ? whole : buf.lastIndexOf(10, at + KERNEL_WINDOW - 1) + 1;
       if (stop <= at) {
         // One line longer than a window.
-        stop = buf.indexOf(10, at + INDEX_WINDOW - 1) + 1;
-        if (stop - at > MAX_INDEXED_LINE) {
+        stop = buf.indexOf(10, at + KERNEL_WINDOW - 1) + 1;
+        if (stop - at > MAX_KERNEL_LINE) {
           flushFlowBatch(this.sink, batch);
           this.line(buf, at, buf[stop - 2] === 13 ? stop - 2 : stop - 1, ++n);
           at = stop;
@@ -155,66 +140,33 @@ export abstract class IndexedLineParser {
     if (whole < end) this.line(buf, whole, buf[end - 1] === 13 ? end - 1 : end, ++n);
     return n;
   }
-  /** The flow kernel to read lines with under the state in force (set to that state), or null for the index. */
-  protected flowKernel(): FlowKernel | null {
-    return null;
-  }
 
   /**
-   * Reads the whole lines buf[start, end), numbered after `lineNumber`, into `batch`; returns the
-   * last number. Through the flow kernel while there is one: a line it leaves goes through `line`
-   * (which may change the state, say a Zeek header), then the kernel goes on, or the index reads
-   * the rest when the new state has no kernel.
+   * Reads the whole lines buf[start, end), numbered after `lineNumber`; returns the last number.
+   * Through the flow kernel while there is one: a line it leaves goes through `line` (which may
+   * change the state, say a Zeek header), then the kernel goes on; once the state has no kernel,
+   * the rest of the window goes through `line`.
    */
-  protected window(buf: Buffer, start: number, end: number, lineNumber: number, batch: FlowBatch): number {
+  private window(buf: Buffer, start: number, end: number, lineNumber: number, batch: FlowBatch): number {
     let kernel = this.flowKernel();
     let at = start;
     let n = lineNumber;
-    if (kernel) {
-      kernel.load(buf, start, end);
-      while (at < end) {
-        const room = batch.capacity - batch.size;
-        at = start + kernel.read(at - start, end - start, n, batch);
-        n += kernel.lines;
-        this.records += kernel.flows;
-        if (batch.size === batch.capacity) flushFlowBatch(this.sink, batch);
-        if (at >= end || kernel.flows === room) continue;
-        flushFlowBatch(this.sink, batch);
-        const newline = buf.indexOf(10, at);
-        this.line(buf, at, newline > at && buf[newline - 1] === 13 ? newline - 1 : newline, ++n);
-        at = newline + 1;
-        kernel = this.flowKernel();
-        if (!kernel) break;
-      }
+    if (kernel) kernel.load(buf, start, end);
+    while (kernel && at < end) {
+      const room = batch.capacity - batch.size;
+      at = start + kernel.read(at - start, end - start, n, batch);
+      n += kernel.lines;
+      this.records += kernel.flows;
+      if (batch.size === batch.capacity) flushFlowBatch(this.sink, batch);
+      if (at >= end || kernel.flows === room) continue;
+      const newline = buf.indexOf(10, at);
+      flushFlowBatch(this.sink, batch);
+      this.line(buf, at, newline > at && buf[newline - 1] === 13 ? newline - 1 : newline, ++n);
+      at = newline + 1;
+      kernel = this.flowKernel();
     }
     if (at >= end) return n;
-    const index = this.index as SeparatorIndex;
-    index.index(buf, at, end);
-    return this.indexedLines(buf, at, n, index, batch);
-  }
-
-  /** The lines of the window buf[from, …) that `index` has just indexed, numbered after `lineNumber`; returns the last number. */
-  private indexedLines(buf: Buffer, from: number, lineNumber: number, index: SeparatorIndex, batch: FlowBatch): number {
-    const text = index.text;
-    const seps = index.separators;
-    const newlines = index.newlines;
-    let n = lineNumber;
-    let first = 0;
-    let begin = 0;
-    for (let l = 0; l < index.lines; l++) {
-      const last = newlines[l] as number;
-      const newline = seps[last] as number;
-      // A CRLF line ends before its CR, and so does its last separator entry.
-      const end = newline > begin && text[newline - 1] === 13 ? newline - 1 : newline;
-      seps[last] = end;
-      n++;
-      if (end > begin && !this.indexedLine(index, first, last, begin, end, n, batch)) {
-        flushFlowBatch(this.sink, batch);
-        this.line(buf, from + begin, from + end, n);
-      }
-      first = last + 1;
-      begin = newline + 1;
-    }
-    return n;
+    flushFlowBatch(this.sink, batch);
+    return linesOfChunk(buf, at, end, n, (b, s, e, l) => this.line(b, s, e, l));
   }
 }

@@ -3,10 +3,8 @@
 // Headers (#separator, #unset_field, #path, #fields) may repeat, e.g. in concatenated logs.
 
 import { type IpKey, parseIPv4Bytes, parseIpKey } from '../../../core/net/ip.ts';
-import { SeparatorIndex } from '../../../core/wasm/separator-index.ts';
-import type { FlowBatch } from '../engine/flow-batch.ts';
 import { type FlowEvent, type NameEvent, Outcome } from '../engine/types.ts';
-import { flushFlowBatch, IndexedLineParser } from './fields.ts';
+import { KernelLineParser } from './fields.ts';
 import { FlowKernel } from './kernels/flow-kernel.ts';
 import { zeekConnWasm } from './kernels/zeek-conn.wasm.ts';
 import type { LineParser, ParseSink } from './types.ts';
@@ -117,16 +115,6 @@ function parseUint(buf: Uint8Array, start: number, end: number, max: number): nu
   return n <= max ? n : -1;
 }
 
-/** Start of field `k` of an indexed line whose first separator is `seps[base]` and which starts at `begin`. */
-function fieldStart(seps: Int32Array, base: number, begin: number, k: number): number {
-  return k === 0 ? begin : (seps[base + k - 1] as number) + 1;
-}
-
-/** End of field `k` of an indexed line (see `fieldStart`). */
-function fieldEnd(seps: Int32Array, base: number, k: number): number {
-  return seps[base + k] as number;
-}
-
 /** Zeek escapes non-printable bytes in strings as \xNN. */
 function unescapeZeek(text: string): string {
   return text.includes('\\x')
@@ -134,8 +122,8 @@ function unescapeZeek(text: string): string {
     : text;
 }
 
-/** Zeek TSV logs; `chunk` reads tabs and newlines through the separator index. */
-export class ZeekTsvParser extends IndexedLineParser implements LineParser {
+/** Zeek TSV logs; `chunk` reads tab-separated conn.log records through the conn.log kernel, any other line through `line`. */
+export class ZeekTsvParser extends KernelLineParser implements LineParser {
   records = 0;
   private separator = 9;
   private unset = '-';
@@ -155,7 +143,7 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
   private kernel: FlowKernel | null | undefined;
 
   constructor(input: string, sink: ParseSink) {
-    super(input, sink, SeparatorIndex.create({ byte: 9 }));
+    super(input, sink);
     const origin = { input, line: 0, ts: 0, src: 0, dst: 0, srcPort: 0, dstPort: 0 };
     this.flow = { ...origin, kind: 'flow', proto: 0, outcome: Outcome.Unknown };
     this.nameEvent = { ...origin, kind: 'dns', name: '' };
@@ -283,116 +271,6 @@ export class ZeekTsvParser extends IndexedLineParser implements LineParser {
     event.url = event.name && uri ? `http://${event.name}${uri}` : undefined;
     this.records++;
     this.sink.emit(event);
-  }
-
-  protected indexedLine(
-    index: SeparatorIndex,
-    first: number,
-    last: number,
-    begin: number,
-    _end: number,
-    lineNumber: number,
-    batch: FlowBatch,
-  ): boolean {
-    const text = index.text;
-    // Field k spans [k === 0 ? begin : seps[first + k - 1] + 1, seps[first + k]).
-    const seps = index.separators;
-    const columns = this.columns;
-    const names = this.fieldNames;
-    if (
-      columns === null ||
-      names === null ||
-      text[begin] === HASH ||
-      this.log !== 'conn' ||
-      this.separator !== 9 ||
-      last - first + 1 !== names.length
-    ) {
-      return false;
-    }
-    const k = batch.size;
-    const validTs = decimalInto(
-      text,
-      fieldStart(seps, first, begin, columns.ts),
-      fieldEnd(seps, first, columns.ts),
-      batch.ts,
-      k,
-    );
-    const src = parseIPv4Bytes(
-      text,
-      fieldStart(seps, first, begin, columns.origH),
-      fieldEnd(seps, first, columns.origH),
-    );
-    const dst = parseIPv4Bytes(
-      text,
-      fieldStart(seps, first, begin, columns.respH),
-      fieldEnd(seps, first, columns.respH),
-    );
-    const srcPort = parseUint(
-      text,
-      fieldStart(seps, first, begin, columns.origP),
-      fieldEnd(seps, first, columns.origP),
-      65535,
-    );
-    let dstPort = parseUint(
-      text,
-      fieldStart(seps, first, begin, columns.respP),
-      fieldEnd(seps, first, columns.respP),
-      65535,
-    );
-    const protoStart = fieldStart(seps, first, begin, columns.proto);
-    const protoLength = fieldEnd(seps, first, columns.proto) - protoStart;
-    const p0 = text[protoStart];
-    const p1 = text[protoStart + 1];
-    const p2 = text[protoStart + 2];
-    const proto =
-      protoLength === 3 && p0 === 116 && p1 === 99 && p2 === 112
-        ? 6
-        : protoLength === 3 && p0 === 117 && p1 === 100 && p2 === 112
-          ? 17
-          : protoLength === 4 && p0 === 105 && p1 === 99 && p2 === 109 && text[protoStart + 3] === 112
-            ? 1
-            : 0;
-    const stateStart = fieldStart(seps, first, begin, columns.state);
-    const stateEnd = fieldEnd(seps, first, columns.state);
-    const state = connStateAt(text, stateStart, stateEnd);
-    if (!validTs || src < 0 || dst < 0 || srcPort < 0 || dstPort < 0 || proto === 0 || state === undefined) {
-      return false;
-    }
-    let hasData = false;
-    if ((state === 'RSTO' || state === 'RSTR') && columns.history >= 0) {
-      const historyEnd = fieldEnd(seps, first, columns.history);
-      for (let h = fieldStart(seps, first, begin, columns.history); h < historyEnd; h++) {
-        const b = text[h];
-        if (b === 68 || b === 100) {
-          hasData = true;
-          break;
-        }
-      }
-    }
-    let respPkts = -1;
-    if (proto === 1) {
-      // Zeek logs the ICMP type in id.orig_p and the code in id.resp_p.
-      dstPort = srcPort;
-      if (columns.respPkts >= 0) {
-        respPkts = parseUint(
-          text,
-          fieldStart(seps, first, begin, columns.respPkts),
-          fieldEnd(seps, first, columns.respPkts),
-          Number.MAX_SAFE_INTEGER,
-        );
-      }
-    }
-    batch.size++;
-    batch.src[k] = src;
-    batch.dst[k] = dst;
-    batch.srcPort[k] = srcPort;
-    batch.dstPort[k] = dstPort;
-    batch.proto[k] = proto;
-    batch.outcome[k] = connOutcome(proto, state, hasData, respPkts, dstPort);
-    batch.line[k] = lineNumber;
-    this.records++;
-    if (k + 1 === batch.capacity) flushFlowBatch(this.sink, batch);
-    return true;
   }
 
   /** Protocol, state and outcome of a conn.log record; false (and a rejection) when malformed. */

@@ -1,5 +1,5 @@
 // The WebAssembly JS API as Node provides it: TypeScript declares it only in its DOM library,
-// which a server must not pull in. Only what separator-index.ts uses.
+// which a server must not pull in. Only what flow-kernel.ts uses.
 
 declare namespace WebAssembly {
   class Module {
