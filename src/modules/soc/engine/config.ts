@@ -52,7 +52,7 @@ export interface ScanConfig {
   /** Bits per generation of the rotating Bloom filter that tells first contacts (2 generations). */
   firstContactFilterBits: number;
   /**
-   * Events queued per source shard (16 shards by default, ≈ 38 bytes an event) before the shards are counted one
+   * Events queued per source shard (16 shards by default, 32 bytes an event) before the shards are counted one
    * after another: more amortises better until the queues outgrow the CPU cache, which threads share.
    */
   shardQueueEvents: number;

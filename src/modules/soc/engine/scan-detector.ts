@@ -5,8 +5,9 @@
 import { formatIpKey, type IpKey } from '../../../core/net/ip.ts';
 import { PrefixTrie } from '../../../core/net/prefix-trie.ts';
 import type { EngineConfig } from './config.ts';
+import { EventQueue, MAX_QUEUED_INPUTS, MAX_QUEUED_LINE } from './event-queue.ts';
 import { protocolName, toEvidence } from './evidence.ts';
-import { FlowBatch } from './flow-batch.ts';
+import type { FlowBatch } from './flow-batch.ts';
 import {
   HyperLogLog,
   hashIpKey,
@@ -97,11 +98,12 @@ const MIN_SHARD_SOURCES = 4096;
 /** Seeds the shard hash apart from the table's and analyze-worker's partition hash. */
 const SHARD_SEED = 0x2545f491;
 
-/** What a queued event has beyond the IPv4 columns (pushed one by one: IPv6 addresses, a detail). */
+/** What a queued event has beyond its record (pushed one by one: IPv6 addresses, a detail; or a line beyond 2^32). */
 interface QueuedExtra {
   srcV6: string | null;
   dstV6: string | null;
   detail: string | undefined;
+  line: number | undefined;
 }
 
 /**
@@ -112,11 +114,7 @@ class Shard {
   readonly sources = new SourceTable<SourceCold>();
   readonly firstContacts: RotatingBloomFilter;
   /** Starts at FIRST_QUEUE (or less) and doubles up to `capacity`. */
-  queue: FlowBatch;
-  /** Position of each queued event among all events the detector accepted (its order without shards). */
-  order: Float64Array;
-  /** Each queued event's input name, as its index in the detector's `inputNames`. */
-  inputs: Int32Array;
+  queue: EventQueue;
   readonly extras = new Map<number, QueuedExtra>();
 
   constructor(
@@ -124,10 +122,7 @@ class Shard {
     private readonly capacity: number,
   ) {
     this.firstContacts = new RotatingBloomFilter(firstContactBits);
-    const first = Math.min(FIRST_QUEUE, capacity);
-    this.queue = new FlowBatch(first);
-    this.order = new Float64Array(first);
-    this.inputs = new Int32Array(first);
+    this.queue = new EventQueue(Math.min(FIRST_QUEUE, capacity));
   }
 
   /** Room for one more event: false when the queue is full at its capacity. */
@@ -135,15 +130,7 @@ class Shard {
     const queue = this.queue;
     if (queue.size < queue.capacity) return true;
     if (queue.capacity >= this.capacity) return false;
-    const bigger = new FlowBatch(Math.min(queue.capacity * 2, this.capacity));
-    bigger.append(queue, 0, queue.size);
-    const order = new Float64Array(bigger.capacity);
-    order.set(this.order);
-    const inputs = new Int32Array(bigger.capacity);
-    inputs.set(this.inputs);
-    this.queue = bigger;
-    this.order = order;
-    this.inputs = inputs;
+    this.queue = queue.grown(Math.min(queue.capacity * 2, this.capacity));
     return true;
   }
 }
@@ -170,8 +157,9 @@ export class ScanDetector {
   private lastInput = '';
   private lastInputId = -1;
   private queued = 0;
-  /** Events accepted so far: the arrival position of the next one. */
+  /** Events accepted so far: the arrival position of the next one; and of the first one queued (a record keeps its position from there). */
   private accepted = 0;
+  private queuedFrom = 0;
   private readonly detections = new Map<IpKey, Detection>();
   /** maxFindings detections by arrival order are kept (see `keepFirstDetections`): later ones are dropped. */
   private detectionsFull = false;
@@ -265,6 +253,7 @@ export class ScanDetector {
     if (input !== this.lastInput || this.lastInputId < 0) {
       let id = this.inputIds.get(input);
       if (id === undefined) {
+        if (this.inputNames.length === MAX_QUEUED_INPUTS) this.flush();
         id = this.inputNames.length;
         this.inputNames.push(input);
         this.inputIds.set(input, id);
@@ -273,17 +262,9 @@ export class ScanDetector {
       this.lastInputId = id;
     }
     const queue = shard.queue;
-    const k = queue.size++;
-    queue.ts[k] = ts;
-    queue.line[k] = line;
-    queue.src[k] = src;
-    queue.dst[k] = dst;
-    queue.srcPort[k] = srcPort;
-    queue.dstPort[k] = dstPort;
-    queue.proto[k] = proto;
-    queue.outcome[k] = outcome;
-    shard.order[k] = this.accepted++;
-    shard.inputs[k] = this.lastInputId;
+    if (line > MAX_QUEUED_LINE) shard.extras.set(queue.size, { srcV6: null, dstV6: null, detail: undefined, line });
+    const arrival = this.accepted++ - this.queuedFrom;
+    queue.push(ts, line, arrival, src, dst, srcPort, dstPort, proto, outcome, this.lastInputId);
     this.queued++;
     return shard;
   }
@@ -313,6 +294,7 @@ export class ScanDetector {
         srcV6: v4src ? null : src,
         dstV6: typeof dst === 'number' ? null : dst,
         detail: event.detail,
+        line: event.line > MAX_QUEUED_LINE ? event.line : undefined,
       });
   }
 
@@ -353,24 +335,25 @@ export class ScanDetector {
 
   private dstKey(at: number): IpKey {
     const extras = this.shard.extras;
-    return (extras.size === 0 ? null : extras.get(at)?.dstV6) ?? (this.shard.queue.dst[at] as number);
+    return (extras.size === 0 ? null : extras.get(at)?.dstV6) ?? this.shard.queue.dst(at);
   }
 
   /** Queued event `at` of the shard being counted, as an object (evidence only). */
   private eventAt(at: number): FlowEvent {
     const queue = this.shard.queue;
+    const extra = this.shard.extras.get(at);
     return {
       kind: 'flow',
-      input: this.inputNames[this.shard.inputs[at] as number] as string,
-      line: queue.line[at] as number,
-      ts: queue.ts[at] as number,
-      src: this.srcV6(at) ?? (queue.src[at] as number),
+      input: this.inputNames[queue.input(at)] as string,
+      line: extra?.line ?? queue.line(at),
+      ts: queue.ts(at),
+      src: this.srcV6(at) ?? queue.src(at),
       dst: this.dstKey(at),
-      srcPort: queue.srcPort[at] as number,
-      dstPort: queue.dstPort[at] as number,
-      proto: queue.proto[at] as number,
-      outcome: queue.outcome[at] as Outcome,
-      detail: this.shard.extras.get(at)?.detail,
+      srcPort: queue.srcPort(at),
+      dstPort: queue.dstPort(at),
+      proto: queue.proto(at),
+      outcome: queue.outcome(at) as Outcome,
+      detail: extra?.detail,
     };
   }
 
@@ -391,6 +374,7 @@ export class ScanDetector {
     this.inputNames = [];
     this.inputIds.clear();
     this.lastInputId = -1;
+    this.queuedFrom = this.accepted;
     this.keepFirstDetections();
   }
 
@@ -406,9 +390,6 @@ export class ScanDetector {
     const sources = this.sources;
     const bloom = this.firstContacts;
     const trw = this.config.scan.trw.enabled;
-    const src = queue.src;
-    const dst = queue.dst;
-    const proto = queue.proto;
     const pSrcHash = this.pSrcHash;
     const pDstHash = this.pDstHash;
     const pRow = this.pRow;
@@ -423,12 +404,12 @@ export class ScanDetector {
       const v6s = extra?.srcV6 ?? null;
       const v6d = extra?.dstV6 ?? null;
       // As int32: a uint32 above 2^31 passed to a function that is not inlined would be boxed.
-      const srcHash = (v6s === null ? (src[at] as number) : hashString(v6s)) | 0;
-      const dstHash = (v6d === null ? (dst[at] as number) : hashString(v6d)) | 0;
+      const srcHash = (v6s === null ? queue.src(at) : hashString(v6s)) | 0;
+      const dstHash = (v6d === null ? queue.dst(at) : hashString(v6d)) | 0;
       pSrcHash[i] = srcHash;
       pDstHash[i] = dstHash;
       pHome[i] = v6s === null ? sources.homeV4(srcHash) : -1;
-      if (trw && proto[at] === Protocol.Tcp) {
+      if (trw && queue.proto(at) === Protocol.Tcp) {
         pBloomPair[i] = bloom.pairOf(srcHash, dstHash);
         pBloomBits[i] = bloom.bitsOf(srcHash, dstHash);
       } else pBloomPair[i] = -1;
@@ -452,9 +433,9 @@ export class ScanDetector {
   /** Counts event `rangeStart + i` of the shard's queue. */
   private count(i: number, epoch: number): void {
     const at = this.rangeStart + i;
-    const batch = this.shard.queue;
-    const outcome = batch.outcome[at] as number;
-    const proto = batch.proto[at] as number;
+    const queue = this.shard.queue;
+    const outcome = queue.outcome(at);
+    const proto = queue.proto(at);
     const isIcmp = isIcmpProtocol(proto);
     const v6s = this.srcV6(at);
     const srcHash = this.pSrcHash[i] as number;
@@ -465,7 +446,7 @@ export class ScanDetector {
       this.stats.allowListed++;
       return;
     }
-    const ts = batch.ts[at] as number;
+    const ts = queue.ts(at);
     const window = Math.floor(ts / this.config.scan.windowSeconds);
     if (window > this.currentWindow) this.currentWindow = window;
     if (row < 0) row = this.sourceRow(v6s, srcHash, ts);
@@ -506,7 +487,7 @@ export class ScanDetector {
     if (!failed) return;
     current.finding.failedAttempts++;
     current.targets.add(dstHash);
-    current.ports.add(portKey(proto, batch.dstPort[at] as number));
+    current.ports.add(portKey(proto, queue.dstPort(at)));
     // The first samples explain the alarm; then one more for each target group not sampled yet, so every agency
     // the scanner sweeps after detection has one of its own (at most one per configured group).
     const firstOfGroup = group !== undefined && !current.sampledGroups.has(group);
@@ -621,9 +602,9 @@ export class ScanDetector {
     const scan = this.config.scan;
     const sources = this.sources;
     const state = this.coldState(row);
-    const batch = this.shard.queue;
-    const proto = batch.proto[at] as number;
-    const dstPort = batch.dstPort[at] as number;
+    const queue = this.shard.queue;
+    const proto = queue.proto(at);
+    const dstPort = queue.dstPort(at);
     const port = portKey(proto, dstPort);
     if (window > (sources.window[row] as number)) {
       sources.window[row] = window;
@@ -636,7 +617,7 @@ export class ScanDetector {
         return;
       }
     } else this.materialize(row, state);
-    const ts = batch.ts[at] as number;
+    const ts = queue.ts(at);
     const horizontalThreshold = this.horizontalThreshold(row, isIcmp);
     state.byPort ??= new Map();
     let targets = state.byPort.get(port);
@@ -697,8 +678,8 @@ export class ScanDetector {
 
   /** A new finding for the source of row `row`, created by queued event `at`. */
   private detect(row: number, at: number): Detection {
-    const src = this.srcV6(at) ?? (this.shard.queue.src[at] as number);
-    const ts = this.shard.queue.ts[at] as number;
+    const src = this.srcV6(at) ?? this.shard.queue.src(at);
+    const ts = this.shard.queue.ts(at);
     const sources = this.sources;
     const flags = sources.i32[4 * row + Row.flags] as number;
     const state = this.coldState(row);
@@ -728,7 +709,7 @@ export class ScanDetector {
       ports: new HyperLogLog(),
       groups,
       sampledGroups: new Set(),
-      order: this.shard.order[at] as number,
+      order: this.queuedFrom + this.shard.queue.arrival(at),
     };
     // Seed the sketches with what the current window already holds (the event itself is added by the caller).
     state.byPort?.forEach((targets, port) => {
