@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIPv4, formatIPv6, parseCidr, parseIPv4, parseIPv6, parseIpKey } from '../../src/core/net/ip.ts';
 import { PrefixTrie } from '../../src/core/net/prefix-trie.ts';
 import { createDetector } from '../../src/modules/soc/engine/detector.ts';
+import { FlowBatch } from '../../src/modules/soc/engine/flow-batch.ts';
 import { IntelIndex } from '../../src/modules/soc/engine/intel-index.ts';
 import {
   type FlowEvent,
@@ -72,6 +73,32 @@ describe('scan rules', () => {
     expect(scanner?.ip).toBe('198.51.100.2');
     expect(scanner?.slow).toBe(true);
     expect(scanner?.rules[0]).toMatchObject({ rule: 'trw', threshold: 11.513, observed: 12.477 });
+  });
+
+  it('evidence keeps line numbers beyond 2^32, from columnar batches and single events alike', () => {
+    const far = 2 ** 33 + 7;
+    const one = createDetector({ config: { scan: { trw: { enabled: false } } } });
+    for (let port = 1; port <= 18; port++)
+      one.push({ ...flow('198.51.100.9', '10.0.0.5', port, Outcome.Fail), line: far + port });
+    const columnar = createDetector({ config: { scan: { trw: { enabled: false } } } });
+    const batch = new FlowBatch(24);
+    for (let port = 1; port <= 18; port++) {
+      const k = batch.size++;
+      batch.ts[k] = T0;
+      batch.line[k] = far + port;
+      batch.src[k] = parseIPv4('198.51.100.9');
+      batch.dst[k] = parseIPv4('10.0.0.5');
+      batch.srcPort[k] = 40000;
+      batch.dstPort[k] = port;
+      batch.proto[k] = Protocol.Tcp;
+      batch.outcome[k] = Outcome.Fail;
+    }
+    columnar.pushFlows(batch);
+    for (const detector of [one, columnar]) {
+      // Detected on the 15th port; the next ones are samples too.
+      const [scanner] = detector.findings().scanners;
+      expect(scanner?.evidence.map((e) => e.line)).toEqual([far + 15, far + 16, far + 17, far + 18]);
+    }
   });
 
   it('successful first contacts keep a busy client benign', () => {
