@@ -94,7 +94,11 @@ describe('scan rules', () => {
       batch.outcome[k] = Outcome.Fail;
     }
     columnar.pushFlows(batch);
-    for (const detector of [one, columnar]) {
+    // IPv6 events keep their addresses beside the record, and their lines with them.
+    const v6 = createDetector({ config: { scan: { trw: { enabled: false } } } });
+    for (let port = 1; port <= 18; port++)
+      v6.push({ ...flow('198.51.100.9', '10.0.0.5', port, Outcome.Fail), src: '2001:db8::9', line: far + port });
+    for (const detector of [one, columnar, v6]) {
       // Detected on the 15th port; the next ones are samples too.
       const [scanner] = detector.findings().scanners;
       expect(scanner?.evidence.map((e) => e.line)).toEqual([far + 15, far + 16, far + 17, far + 18]);
