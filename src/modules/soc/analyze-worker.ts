@@ -1,17 +1,19 @@
 // A worker thread of `analyzeStreams({ threads: N })` (see analyze-parallel.ts). It lives for
 // any number of runs, one at a time: a run begins with a `run` message. It parses the
-// chunks the main thread sends it, splits their events by partition (a hash of the source
-// address) and sends every other partition its part straight to the worker owning it; it owns
-// one partition and feeds that partition's parts, from every worker, to one full detector in
-// chunk order. Loaded as one esbuild bundle when possible, so it must not use `import.meta`.
+// chunks the main thread sends it and sends every other worker the chunk's part straight: its
+// IPv4 flows in shared memory, read by every worker, each taking those whose source falls in
+// its partition (a hash of the address), and the events parsed one by one, split by
+// partition. It owns one partition and feeds that partition's parts, from every worker, to one
+// full detector in chunk order. Loaded as one esbuild bundle when possible, so it must not use
+// `import.meta`.
 
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { linesOfChunk } from '../../core/io/line-reader.ts';
 import type { IpKey } from '../../core/net/ip.ts';
 import type { EngineConfigInput } from './engine/config.ts';
 import { createDetector, type Detector } from './engine/detector.ts';
-import { FlowBatch } from './engine/flow-batch.ts';
-import { hashString, mix32 } from './engine/sketches.ts';
+import { FlowBatch, partitionOfV4 } from './engine/flow-batch.ts';
+import { hashString } from './engine/sketches.ts';
 import type { Findings, Indicator, SocEvent } from './engine/types.ts';
 import { createParser } from './parsers/formats.ts';
 import type { LineParser, LogFormat, ParseError, ParseSink } from './parsers/types.ts';
@@ -86,9 +88,9 @@ export type FromWorker =
     }
   | { t: 'error'; message: string; stack?: string };
 
-/** Events of one partition in parse order: columnar IPv4 flows, or events one by one. */
+/** Events of a part in parse order: columnar IPv4 flows of every partition (shared), or the partition's events one by one. */
 type Segment =
-  | { t: 'flows'; buffer: ArrayBuffer; capacity: number; size: number }
+  | { t: 'flows'; buffer: SharedArrayBuffer; capacity: number; size: number }
   | { t: 'events'; events: SocEvent[] };
 
 /** One chunk's events of one partition (possibly none: every partition waits for every chunk). */
@@ -101,22 +103,11 @@ interface Part {
   segments: Segment[];
 }
 
-/** Flows per part batch (120 KB). */
-const PART_CAPACITY = 4096;
-
-const SEED = 0x9e3779b9;
-
-/**
- * Partition of an IPv4 source (as u32 or int32 bits). Seeded, unlike the NATS stream's
- * `partitionOf` (mix32(src) % n): those low bits would be the ones the partition's SourceTable
- * indexes sources by (mix32(src) & mask), leaving most of its slots unused.
- */
-function partitionV4(src: number, n: number): number {
-  return mix32(src ^ SEED) % n;
-}
+/** Flows per shared batch (480 KB, a few per chunk of conn.log). */
+const SHARED_CAPACITY = 16384;
 
 function partitionOf(src: IpKey, n: number): number {
-  return partitionV4(typeof src === 'number' ? src : hashString(src), n);
+  return partitionOfV4(typeof src === 'number' ? src : hashString(src), n);
 }
 
 if (!parentPort) throw new Error('analyze-worker.ts runs as a worker thread');
@@ -139,13 +130,13 @@ let linesBefore = 0;
 /** While header lines are replayed: their errors were reported with the chunk that holds them. */
 let replaying = false;
 
-/** The parts of the chunk being parsed, by partition, with each one's open flow batch or event list. */
+/**
+ * The parts of the chunk being parsed, by partition, in parse order: shared flow batches (in
+ * every part) and each partition's events; the open shared batch and event lists.
+ */
 const building: Array<Array<FlowBatch | SocEvent[]>> = Array.from({ length: n }, () => []);
-const openFlows: Array<FlowBatch | null> = new Array(n).fill(null);
+let openFlows: FlowBatch | null = null;
 const openEvents: Array<SocEvent[] | null> = new Array(n).fill(null);
-/** Buffers of consumed part batches, to be filled again (parts travel both ways, so pools balance). */
-const free: ArrayBuffer[] = [];
-const MAX_FREE = 8 * n;
 
 /**
  * Parts received and not yet consumed, by chunk; consumed in chunk order. A run ends once every
@@ -166,31 +157,19 @@ const sink: ParseSink = {
     if (!events) {
       events = [];
       openEvents[p] = events;
-      openFlows[p] = null;
+      // Later flows go after this event, in a batch of their own.
+      openFlows = null;
       (building[p] as Array<FlowBatch | SocEvent[]>).push(events);
     }
     // Parsers reuse their event objects.
     events.push({ ...event });
   },
   flows(batch) {
-    const size = batch.size;
-    const src = batch.src;
-    for (let i = 0; i < size; i++) {
-      const s = src[i] as number;
-      const p = partitionV4(s, n);
-      let part = openFlows[p];
-      if (!part) part = openFlowBatch(p);
-      const k = part.size++;
-      part.ts[k] = batch.ts[i] as number;
-      part.line[k] = batch.line[i] as number;
-      part.src[k] = s;
-      part.dst[k] = batch.dst[i] as number;
-      part.srcPort[k] = batch.srcPort[i] as number;
-      part.dstPort[k] = batch.dstPort[i] as number;
-      part.proto[k] = batch.proto[i] as number;
-      part.outcome[k] = batch.outcome[i] as number;
-      if (k + 1 === PART_CAPACITY) openFlows[p] = null;
-    }
+    // Copied as whole columns, not split: each partition's detector picks its flows out.
+    let shared = openFlows;
+    if (!shared || shared.capacity - shared.size < batch.size)
+      shared = openSharedFlows(Math.max(SHARED_CAPACITY, Math.ceil(batch.size / 8) * 8));
+    shared.append(batch, 0, batch.size);
   },
   reject(line, reason) {
     if (replaying) return;
@@ -207,11 +186,11 @@ const sink: ParseSink = {
   },
 };
 
-function openFlowBatch(p: number): FlowBatch {
-  const batch = new FlowBatch(PART_CAPACITY, free.pop());
-  openFlows[p] = batch;
-  openEvents[p] = null;
-  (building[p] as Array<FlowBatch | SocEvent[]>).push(batch);
+function openSharedFlows(capacity: number): FlowBatch {
+  const batch = new FlowBatch(capacity, new SharedArrayBuffer(FlowBatch.bytes(capacity)) as unknown as ArrayBuffer);
+  openFlows = batch;
+  openEvents.fill(null);
+  for (const parts of building) parts.push(batch);
   return batch;
 }
 
@@ -243,21 +222,24 @@ function parseChunk(message: ChunkMessage): void {
   // Other partitions first, so their owners are not kept waiting by this one's detection.
   for (let p = 0; p < n; p++) {
     if (p === own) continue;
-    const segments = takeSegments(p);
-    const buffers = segments.flatMap((s) => (s.t === 'flows' ? [s.buffer] : []));
-    peers[p]?.postMessage({ ...part, segments } satisfies Part, buffers);
+    peers[p]?.postMessage({ ...part, segments: takeSegments(p) } satisfies Part);
   }
   waiting.set(message.chunk, { ...part, segments: takeSegments(own) });
+  openFlows = null;
+  openEvents.fill(null);
 }
 
 function takeSegments(p: number): Segment[] {
   const parts = building[p] as Array<FlowBatch | SocEvent[]>;
   building[p] = [];
-  openFlows[p] = null;
-  openEvents[p] = null;
   return parts.map((part) =>
     part instanceof FlowBatch
-      ? { t: 'flows', buffer: part.buffer, capacity: part.capacity, size: part.size }
+      ? {
+          t: 'flows',
+          buffer: part.buffer as unknown as SharedArrayBuffer,
+          capacity: part.capacity,
+          size: part.size,
+        }
       : { t: 'events', events: part },
   );
 }
@@ -339,13 +321,10 @@ function consume(part: Part): void {
       }
       continue;
     }
-    const batch = new FlowBatch(segment.capacity, segment.buffer);
+    const batch = new FlowBatch(segment.capacity, segment.buffer as unknown as ArrayBuffer);
     batch.size = segment.size;
-    const line = batch.line;
-    for (let i = 0; i < batch.size; i++) line[i] = (line[i] as number) + offset;
     batch.input = (run as RunSetup).inputs[part.input] as string;
-    into.pushFlows(batch);
-    if (free.length < MAX_FREE) free.push(segment.buffer);
+    into.pushFlows(batch, { partitions: n, own, lineOffset: offset });
   }
 }
 

@@ -4,7 +4,7 @@
 import { PrefixTrie } from '../../../core/net/prefix-trie.ts';
 import { type EngineConfig, type EngineConfigInput, resolveEngineConfig } from './config.ts';
 import { ContactDetector } from './contact-detector.ts';
-import type { FlowBatch } from './flow-batch.ts';
+import type { BatchPart, FlowBatch } from './flow-batch.ts';
 import { IntelIndex } from './intel-index.ts';
 import { ScanDetector } from './scan-detector.ts';
 import type { ContactFinding, DetectorStats, EvidenceSample, Findings, Indicator, SocEvent } from './types.ts';
@@ -20,8 +20,11 @@ export interface Detector {
   /** Feeds one event. The event object is not retained, so parsers may reuse it. */
   push(event: SocEvent): void;
   pushBatch(events: Iterable<SocEvent>): void;
-  /** Feeds a columnar batch of IPv4 flows: the same as pushing `batch.event(i)` for each i, faster. */
-  pushFlows(batch: FlowBatch): void;
+  /**
+   * Feeds a columnar batch of IPv4 flows: the same as pushing `batch.event(i)` for each i, faster;
+   * only those of `part` when given (see BatchPart).
+   */
+  pushFlows(batch: FlowBatch, part?: BatchPart): void;
   /** A snapshot of findings so far; the detector keeps running. */
   findings(): Findings;
 }
@@ -52,12 +55,11 @@ export function createDetector(options: DetectorOptions = {}): Detector {
     pushBatch(batch) {
       for (const event of batch) push(event);
     },
-    pushFlows(batch) {
-      const n = batch.size;
+    pushFlows(batch, part) {
+      const n = scans.pushFlows(batch, part);
       events += n;
       flows += n;
-      scans.pushFlows(batch);
-      if (checkContacts) contacts.pushFlows(batch);
+      if (checkContacts) contacts.pushFlows(batch, part);
     },
     findings() {
       scans.flush();

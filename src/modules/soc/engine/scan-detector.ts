@@ -7,7 +7,7 @@ import { PrefixTrie } from '../../../core/net/prefix-trie.ts';
 import type { EngineConfig } from './config.ts';
 import { EventQueue, MAX_QUEUED_INPUTS, MAX_QUEUED_LINE } from './event-queue.ts';
 import { protocolName, toEvidence } from './evidence.ts';
-import type { FlowBatch } from './flow-batch.ts';
+import { type BatchPart, type FlowBatch, partitionOfV4 } from './flow-batch.ts';
 import {
   HyperLogLog,
   hashIpKey,
@@ -298,10 +298,19 @@ export class ScanDetector {
       });
   }
 
-  /** Queues the flows of a columnar batch: the same as `push(batch.event(i))` for each i. */
-  pushFlows(batch: FlowBatch): void {
+  /**
+   * Queues the flows of a columnar batch (those of `part` only, see BatchPart): the same as
+   * `push(batch.event(i))` for each i. Returns how many flows it took.
+   */
+  pushFlows(batch: FlowBatch, part?: BatchPart): number {
     const { ts, line, src, dst, srcPort, dstPort, proto, outcome, input } = batch;
+    const partitions = part?.partitions ?? 1;
+    const own = part?.own ?? 0;
+    const lineOffset = part?.lineOffset ?? 0;
+    let taken = 0;
     for (let i = 0; i < batch.size; i++) {
+      if (partitions > 1 && partitionOfV4(src[i] as number, partitions) !== own) continue;
+      taken++;
       const judged = outcome[i] as number;
       if (judged === Outcome.Unknown) continue;
       const p = proto[i] as number;
@@ -310,8 +319,9 @@ export class ScanDetector {
       const port = dstPort[i] as number;
       if (!this.accepts(p, to >= 0xe0000000, from, port)) continue;
       const s = src[i] as number;
-      this.enqueue(s | 0, input, ts[i] as number, line[i] as number, s, to, from, port, p, judged);
+      this.enqueue(s | 0, input, ts[i] as number, (line[i] as number) + lineOffset, s, to, from, port, p, judged);
     }
+    return taken;
   }
 
   /** Whether a judged attempt is counted at all: protocol, multicast target, ignored and backscatter ports. */
