@@ -98,6 +98,17 @@ function collect(Parser: new (input: string, sink: ParseSink) => LineParser, use
   return { events, rejected, records: parser.records, lines };
 }
 
+/** Reads `text` through `chunk` and line by line, checks both read the same, and returns what `chunk` read. */
+function readBothWays(Parser: new (input: string, sink: ParseSink) => LineParser, text: Buffer, lines?: number) {
+  const fast = collect(Parser, true, text);
+  const slow = collect(Parser, false, text);
+  if (lines !== undefined) expect(fast.lines).toBe(lines);
+  expect(fast.records).toBe(slow.records);
+  expect(fast.rejected).toEqual(slow.rejected);
+  expect(fast.events).toEqual(slow.events);
+  return fast;
+}
+
 describe('Zeek TSV chunks through the conn.log kernel', () => {
   it('read the same events and rejections as line by line, over many windows', () => {
     const random = new Random(11);
@@ -114,12 +125,7 @@ describe('Zeek TSV chunks through the conn.log kernel', () => {
     }
     const text = Buffer.from(`${lines.join('\n')}\n`, 'latin1');
     expect(text.length).toBeGreaterThan(4 * 256 * 1024);
-    const fast = collect(ZeekTsvParser, true, text);
-    const slow = collect(ZeekTsvParser, false, text);
-    expect(fast.lines).toBe(lines.length);
-    expect(fast.records).toBe(slow.records);
-    expect(fast.rejected).toEqual(slow.rejected);
-    expect(fast.events).toEqual(slow.events);
+    const fast = readBothWays(ZeekTsvParser, text, lines.length);
     // The mix really has records of each kind and errors of several kinds.
     expect(fast.records).toBeGreaterThan(39_000);
     expect(fast.events.some((e) => typeof e.src === 'number' && e.kind === 'flow' && e.proto === 1)).toBe(true);
@@ -176,12 +182,7 @@ describe('Zeek conn.log records through the WebAssembly kernel', () => {
       lines.push(values.join('\t') + (random.next() < 0.01 ? '\r' : ''));
     }
     const text = Buffer.from(`${lines.join('\n')}\n`, 'latin1');
-    const fast = collect(ZeekTsvParser, true, text);
-    const slow = collect(ZeekTsvParser, false, text);
-    expect(fast.lines).toBe(lines.length);
-    expect(fast.rejected).toEqual(slow.rejected);
-    expect(fast.events).toEqual(slow.events);
-    expect(fast.records).toBe(slow.records);
+    const fast = readBothWays(ZeekTsvParser, text, lines.length);
     // Both kinds happened: many records read, and many refused for each reason.
     expect(fast.records).toBeGreaterThan(10_000);
     expect(new Set(fast.rejected.map(([, reason]) => reason)).size).toBeGreaterThan(6);
@@ -207,10 +208,7 @@ describe('Zeek conn.log records through the WebAssembly kernel', () => {
       '',
     ];
     const text = Buffer.from(lines.join('\n'), 'latin1');
-    const fast = collect(ZeekTsvParser, true, text);
-    const slow = collect(ZeekTsvParser, false, text);
-    expect(fast.events).toEqual(slow.events);
-    expect(fast.rejected).toEqual(slow.rejected);
+    const fast = readBothWays(ZeekTsvParser, text);
     expect(fast.events.map((e) => [e.kind, e.line])).toEqual([
       ['flow', 5],
       ['flow', 6],
@@ -348,12 +346,7 @@ describe('EVE flow records through the WebAssembly kernel', () => {
       lines.push(random.next() < 0.01 ? `${line}\r` : line);
     }
     const text = Buffer.from(`${lines.join('\n')}\n`);
-    const fast = collect(EveParser, true, text);
-    const slow = collect(EveParser, false, text);
-    expect(fast.lines).toBe(lines.length);
-    expect(fast.rejected).toEqual(slow.rejected);
-    expect(fast.events).toEqual(slow.events);
-    expect(fast.records).toBe(slow.records);
+    const fast = readBothWays(EveParser, text, lines.length);
     expect(fast.records).toBeGreaterThan(10_000);
     const outcomes = new Set(fast.events.map((e) => (e.kind === 'flow' ? `${e.proto}/${e.outcome}` : '')));
     expect(outcomes.size).toBeGreaterThan(7);
@@ -389,12 +382,7 @@ describe('EVE chunks through the flow kernel', () => {
     }
     const text = Buffer.from(`${lines.join('\n')}\n`);
     expect(text.length).toBeGreaterThan(4 * 256 * 1024);
-    const fast = collect(EveParser, true, text);
-    const slow = collect(EveParser, false, text);
-    expect(fast.lines).toBe(lines.length);
-    expect(fast.records).toBe(slow.records);
-    expect(fast.rejected).toEqual(slow.rejected);
-    expect(fast.events).toEqual(slow.events);
+    const fast = readBothWays(EveParser, text, lines.length);
     expect(fast.records).toBeGreaterThan(11_000);
     expect(fast.events.some((e) => e.kind === 'dns')).toBe(true);
     expect(fast.events.some((e) => e.kind === 'flow' && e.proto === 1)).toBe(true);

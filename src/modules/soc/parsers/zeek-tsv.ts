@@ -15,20 +15,6 @@ const DOT = 46;
 const COLON = 58;
 const MAX_FIELDS = 512;
 
-/** Positions of the fields the conn.log kernel reads (see zeek-conn.as.ts), and how many fields there are. */
-interface ConnColumns {
-  count: number;
-  ts: number;
-  origH: number;
-  origP: number;
-  respH: number;
-  respP: number;
-  proto: number;
-  state: number;
-  history: number;
-  respPkts: number;
-}
-
 interface Columns {
   ts: number;
   origH: number;
@@ -42,6 +28,9 @@ interface Columns {
   name: number;
   uri: number;
 }
+
+/** The columns the conn.log kernel reads (see zeek-conn.as.ts), and how many fields there are. */
+type ConnColumns = Omit<Columns, 'name' | 'uri'> & { count: number };
 
 const CONN_STATES = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'];
 
@@ -394,20 +383,6 @@ export class ZeekTsvParser extends KernelLineParser implements LineParser {
     this.fieldNames = names;
     this.columns = columns;
     this.log = log;
-    this.connColumns =
-      log === 'conn'
-        ? {
-            count: names.length,
-            ts: columns.ts,
-            origH: columns.origH,
-            origP: columns.origP,
-            respH: columns.respH,
-            respP: columns.respP,
-            proto: columns.proto,
-            state: columns.state,
-            history: columns.history,
-            respPkts: columns.respPkts,
-          }
-        : null;
+    this.connColumns = log === 'conn' ? { ...columns, count: names.length } : null;
   }
 }

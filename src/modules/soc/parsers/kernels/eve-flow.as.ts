@@ -11,15 +11,10 @@
 // masks, walked with count-trailing-zeros; a key is told by its last four bytes through the
 // collision-free table eve.ts builds (`layout` gets its address).
 
-/** Memory the JavaScript side lays out (see flow-kernel.ts), set by `layout`; values are in its scratch space. */
-let outTs: usize = 0;
-let outLine: usize = 0;
-let outSrc: usize = 0;
-let outDst: usize = 0;
-let outSrcPort: usize = 0;
-let outDstPort: usize = 0;
-let outProto: usize = 0;
-let outOutcome: usize = 0;
+import { dottedQuad, FAIL, finish, OK, PROBE, quadEnd, quadValue, scratch, UNKNOWN, writeFlow } from './flow-output.as';
+
+export { flows, layout, lines } from './flow-output.as';
+
 /** Key table of eve.ts: tails (i32 by slot), key ids (two i8 per slot), key bytes, offsets and lengths (i32 by id). */
 let tails: usize = 0;
 let tailKeys: usize = 0;
@@ -28,12 +23,6 @@ let keyOffsets: usize = 0;
 let keyLengths: usize = 0;
 let tailMultiplier: u32 = 0;
 let tailShift: u32 = 0;
-/** Where each wanted key's value starts on the current line (after a string's quote), or -1. */
-let values: usize = 0;
-
-/** Results of the last `parse`: flows written and lines consumed. */
-export let flows: i32 = 0;
-export let lines: i32 = 0;
 
 /** Key ids, as flowKeys in eve.ts orders them. */
 const EVENT_TYPE = 0;
@@ -53,34 +42,6 @@ const QUOTE: u8 = 34;
 const COLON: u8 = 58;
 const BACKSLASH: u8 = 92;
 const NEWLINE: u8 = 10;
-
-/** Outcome codes of engine/types.ts. */
-const OK: u8 = 0;
-const FAIL: u8 = 1;
-const PROBE: u8 = 2;
-const UNKNOWN: u8 = 3;
-
-export function layout(
-  tsAt: usize,
-  lineAt: usize,
-  srcAt: usize,
-  dstAt: usize,
-  srcPortAt: usize,
-  dstPortAt: usize,
-  protoAt: usize,
-  outcomeAt: usize,
-  scratchAt: usize,
-): void {
-  outTs = tsAt;
-  outLine = lineAt;
-  outSrc = srcAt;
-  outDst = dstAt;
-  outSrcPort = srcPortAt;
-  outDstPort = dstPortAt;
-  outProto = protoAt;
-  outOutcome = outcomeAt;
-  values = scratchAt;
-}
 
 export function keyTable(
   tailsAt: usize,
@@ -166,9 +127,10 @@ function keyAt(close: usize, lineStart: usize, id: i32): bool {
   return true;
 }
 
+/** Where wanted key `id`'s value starts on the current line (after a string's quote), or -1; kept in the scratch space. */
 @inline
 function value(id: i32): i32 {
-  return load<i32>(values + (<usize>id << 2));
+  return load<i32>(scratch + (<usize>id << 2));
 }
 
 @inline
@@ -187,45 +149,13 @@ function digits2(at: usize): bool {
   return isDigit(load<u8>(at)) && isDigit(load<u8>(at + 1));
 }
 
-/** Set by `ipv4Quoted`, `time`: the value read. */
-let ipValue: u32 = 0;
+/** Set by `time`: the value read. */
 let timeValue: f64 = 0;
 
-/** A dotted quad at `at` closed by a quote before `end` (as ipv4At); false when there is none. */
+/** A dotted quad at `at` closed by a quote before `end` into quadValue; false when there is none. */
 @inline
 function ipv4Quoted(at: i32, end: usize): bool {
-  if (at < 0) return false;
-  let i = <usize>at;
-  let v: u32 = 0;
-  for (let part = 0; part < 4; part++) {
-    if (part > 0) {
-      if (i >= end || load<u8>(i) != 46) return false;
-      i++;
-    }
-    if (i >= end) return false;
-    let octet = <u32>load<u8>(i) - 48;
-    if (octet > 9) return false;
-    i++;
-    if (i < end) {
-      const second = <u32>load<u8>(i) - 48;
-      if (second <= 9) {
-        if (octet == 0) return false;
-        octet = octet * 10 + second;
-        i++;
-        if (i < end) {
-          const third = <u32>load<u8>(i) - 48;
-          if (third <= 9) {
-            octet = octet * 10 + third;
-            i++;
-            if (octet > 255) return false;
-          }
-        }
-      }
-    }
-    v = (v << 8) | octet;
-  }
-  ipValue = v;
-  return i < end && load<u8>(i) == QUOTE;
+  return at >= 0 && dottedQuad(<usize>at, end) && quadEnd < end && load<u8>(quadEnd) == QUOTE;
 }
 
 /** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil), as Date.UTC counts them. */
@@ -348,7 +278,7 @@ export function parse(start: usize, end: usize, capacity: i32, lineBase: f64): u
   let n = 0;
   while (at < end && k < capacity) {
     const lineStart = at;
-    for (let id = 0; id < KEYS; id++) store<i32>(values + (<usize>id << 2), -1);
+    for (let id = 0; id < KEYS; id++) store<i32>(scratch + (<usize>id << 2), -1);
     const base = at & ~(<usize>63);
     if (base != blockAt) scan(base);
     let mask = events() & (<u64>-1 << <u64>(at - base));
@@ -376,7 +306,7 @@ export function parse(start: usize, end: usize, capacity: i32, lineBase: f64): u
       const id = keyEndingAt(p, lineStart);
       if (id < 0) continue;
       const v = p + 2;
-      store<i32>(values + (<usize>id << 2), <i32>(load<u8>(v) == QUOTE ? v + 1 : v));
+      store<i32>(scratch + (<usize>id << 2), <i32>(load<u8>(v) == QUOTE ? v + 1 : v));
       if (id == FLAGS_TC) wanted = false;
     }
     const lineEnd = newline > lineStart && load<u8>(newline - 1) == 13 ? newline - 1 : newline;
@@ -399,37 +329,26 @@ export function parse(start: usize, end: usize, capacity: i32, lineBase: f64): u
       break;
     const proto = protocolAt(value(PROTO));
     if (proto == 0 || !ipv4Quoted(value(SRC_IP), lineEnd)) break;
-    const src = ipValue;
+    const src = quadValue;
     if (!ipv4Quoted(value(DEST_IP), lineEnd)) break;
-    const dst = ipValue;
+    const dst = quadValue;
     if (!time(value(START), lineEnd)) break;
     const isIcmp = proto == 1;
     const srcPort: i64 = isIcmp ? 0 : digitsAt(value(SRC_PORT), lineEnd);
     const dstPort = digitsAt(value(isIcmp ? ICMP_TYPE : DEST_PORT), lineEnd);
     if (srcPort < 0 || srcPort > 65535 || dstPort < 0 || dstPort > 65535) break;
-    const i = <usize>k;
-    store<f64>(outTs + (i << 3), timeValue);
-    store<f64>(outLine + (i << 3), lineBase + <f64>(n + 1));
-    store<u32>(outSrc + (i << 2), src);
-    store<u32>(outDst + (i << 2), dst);
-    store<u16>(outSrcPort + (i << 1), <u16>srcPort);
-    store<u16>(outDstPort + (i << 1), <u16>dstPort);
-    store<u8>(outProto + i, <u8>proto);
-    store<u8>(
-      outOutcome + i,
-      outcomeOf(
-        proto,
-        digitsAt(value(TO_CLIENT), lineEnd),
-        hexAt(value(FLAGS_TS), lineEnd),
-        hexAt(value(FLAGS_TC), lineEnd),
-        dstPort,
-      ),
+    const outcome = outcomeOf(
+      proto,
+      digitsAt(value(TO_CLIENT), lineEnd),
+      hexAt(value(FLAGS_TS), lineEnd),
+      hexAt(value(FLAGS_TC), lineEnd),
+      dstPort,
     );
+    writeFlow(k, timeValue, lineBase + <f64>(n + 1), src, dst, <u16>srcPort, <u16>dstPort, <u8>proto, outcome);
     k++;
     n++;
     at = newline + 1;
   }
-  flows = k;
-  lines = n;
+  finish(k, n);
   return at;
 }

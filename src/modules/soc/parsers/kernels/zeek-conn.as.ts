@@ -6,20 +6,13 @@
 // errors. Every conversion here matches ZeekTsvParser's JavaScript one byte for byte, so both
 // paths give the same events (the parser tests read every input both ways).
 //
-// Separators are found 64 bytes at a time: four 16-byte compares against tab and newline
+// Separators (kept in the scratch space) are found 64 bytes at a time: four 16-byte compares against tab and newline
 // give a 64-bit mask, walked with count-trailing-zeros, so a line costs one step per field
 // instead of one per byte; then only the needed fields are read, by their index.
 
-/** Memory the JavaScript side lays out (see flow-kernel.ts), set by `layout`; separators are in its scratch space. */
-let separators: usize = 0;
-let outTs: usize = 0;
-let outLine: usize = 0;
-let outSrc: usize = 0;
-let outDst: usize = 0;
-let outSrcPort: usize = 0;
-let outDstPort: usize = 0;
-let outProto: usize = 0;
-let outOutcome: usize = 0;
+import { dottedQuad, FAIL, finish, OK, PROBE, quadEnd, quadValue, scratch, UNKNOWN, writeFlow } from './flow-output.as';
+
+export { flows, layout, lines } from './flow-output.as';
 
 /** Columns of the #fields header in force (-1: absent) and their number. */
 let fieldCount: i32 = 0;
@@ -33,19 +26,9 @@ let colState: i32 = 0;
 let colHistory: i32 = -1;
 let colRespPkts: i32 = -1;
 
-/** Results of the last `parse`: flows written and lines consumed. */
-export let flows: i32 = 0;
-export let lines: i32 = 0;
-
 /** The 64-byte block whose separator mask is cached (1: none), and that mask. */
 let block: usize = 1;
 let blockSeparators: u64 = 0;
-
-/** Outcome codes of engine/types.ts. */
-const OK: u8 = 0;
-const FAIL: u8 = 1;
-const PROBE: u8 = 2;
-const UNKNOWN: u8 = 3;
 
 /** conn_state codes (0: not a state). */
 const S0 = 1;
@@ -61,28 +44,6 @@ const RSTRH = 10;
 const SH = 11;
 const SHR = 12;
 const OTH = 13;
-
-export function layout(
-  tsAt: usize,
-  lineAt: usize,
-  srcAt: usize,
-  dstAt: usize,
-  srcPortAt: usize,
-  dstPortAt: usize,
-  protoAt: usize,
-  outcomeAt: usize,
-  scratchAt: usize,
-): void {
-  outTs = tsAt;
-  outLine = lineAt;
-  outSrc = srcAt;
-  outDst = dstAt;
-  outSrcPort = srcPortAt;
-  outDstPort = dstPortAt;
-  outProto = protoAt;
-  outOutcome = outcomeAt;
-  separators = scratchAt;
-}
 
 export function columns(
   count: i32,
@@ -124,12 +85,12 @@ function separatorMask(at: usize): u64 {
 /** Field f of the line whose separators were just collected spans [fieldStart(f), fieldEnd(f)). */
 @inline
 function fieldStart(f: i32): usize {
-  return <usize>load<u32>(separators + (<usize>f << 2)) + 1;
+  return <usize>load<u32>(scratch + (<usize>f << 2)) + 1;
 }
 
 @inline
 function fieldEnd(f: i32): usize {
-  return <usize>load<u32>(separators + ((<usize>f + 1) << 2));
+  return <usize>load<u32>(scratch + ((<usize>f + 1) << 2));
 }
 
 /** Set by `decimal`. */
@@ -165,39 +126,10 @@ function decimal(start: usize, end: usize): bool {
   return true;
 }
 
-/** A dotted quad filling [start, end) as u32, or -1 (as parseIPv4Bytes: no leading zeros, octets ≤ 255). */
+/** A dotted quad filling [start, end) as u32, or -1 (as parseIPv4Bytes). */
 @inline
 function ipv4(start: usize, end: usize): i64 {
-  let i = start;
-  let value: u32 = 0;
-  for (let part = 0; part < 4; part++) {
-    if (part > 0) {
-      if (i >= end || load<u8>(i) != 46) return -1;
-      i++;
-    }
-    if (i >= end) return -1;
-    let octet = <u32>load<u8>(i) - 48;
-    if (octet > 9) return -1;
-    i++;
-    if (i < end) {
-      const second = <u32>load<u8>(i) - 48;
-      if (second <= 9) {
-        if (octet == 0) return -1;
-        octet = octet * 10 + second;
-        i++;
-        if (i < end) {
-          const third = <u32>load<u8>(i) - 48;
-          if (third <= 9) {
-            octet = octet * 10 + third;
-            i++;
-            if (octet > 255) return -1;
-          }
-        }
-      }
-    }
-    value = (value << 8) | octet;
-  }
-  return i == end ? <i64>value : -1;
+  return dottedQuad(start, end) && quadEnd == end ? <i64>quadValue : -1;
 }
 
 /** An unsigned integer up to `max`, or -1 when malformed or unset (as parseUint). */
@@ -305,7 +237,7 @@ export function parse(start: usize, end: usize, capacity: i32, lineBase: f64): u
     const first = load<u8>(at);
     if (first == 35) break; // a # header
     // separators[0] + 1 is the line's start; separators[f + 1] the end of field f.
-    store<u32>(separators, <u32>(at - 1));
+    store<u32>(scratch, <u32>(at - 1));
     let fields = 0;
     const base = at & ~(<usize>63);
     if (base != block) {
@@ -323,7 +255,7 @@ export function parse(start: usize, end: usize, capacity: i32, lineBase: f64): u
       const separator = block + <usize>ctz(mask);
       mask &= mask - 1;
       fields++;
-      if (fields <= count) store<u32>(separators + (<usize>fields << 2), <u32>separator);
+      if (fields <= count) store<u32>(scratch + (<usize>fields << 2), <u32>separator);
       if (load<u8>(separator) == 10) {
         newline = separator;
         break;
@@ -338,7 +270,7 @@ export function parse(start: usize, end: usize, capacity: i32, lineBase: f64): u
     }
     if (fields != count) break;
     // A CRLF line's last field ends before its CR.
-    store<u32>(separators + (<usize>count << 2), <u32>lineEnd);
+    store<u32>(scratch + (<usize>count << 2), <u32>lineEnd);
     const validTs = decimal(fieldStart(colTs), fieldEnd(colTs));
     const src = ipv4(fieldStart(colOrigH), fieldEnd(colOrigH));
     const dst = ipv4(fieldStart(colRespH), fieldEnd(colRespH));
@@ -349,20 +281,21 @@ export function parse(start: usize, end: usize, capacity: i32, lineBase: f64): u
     if (!validTs || src < 0 || dst < 0 || srcPort < 0 || dstPort < 0 || proto == 0 || state == 0) break;
     // Zeek logs the ICMP type in id.orig_p and the code in id.resp_p.
     if (proto == 1) dstPort = srcPort;
-    const i = <usize>k;
-    store<f64>(outTs + (i << 3), decimalValue);
-    store<f64>(outLine + (i << 3), lineBase + <f64>(n + 1));
-    store<u32>(outSrc + (i << 2), <u32>src);
-    store<u32>(outDst + (i << 2), <u32>dst);
-    store<u16>(outSrcPort + (i << 1), <u16>srcPort);
-    store<u16>(outDstPort + (i << 1), <u16>dstPort);
-    store<u8>(outProto + i, <u8>proto);
-    store<u8>(outOutcome + i, outcomeOf(proto, state, dstPort));
+    writeFlow(
+      k,
+      decimalValue,
+      lineBase + <f64>(n + 1),
+      <u32>src,
+      <u32>dst,
+      <u16>srcPort,
+      <u16>dstPort,
+      <u8>proto,
+      outcomeOf(proto, state, dstPort),
+    );
     k++;
     n++;
     at = newline + 1;
   }
-  flows = k;
-  lines = n;
+  finish(k, n);
   return at;
 }
