@@ -530,7 +530,7 @@ export class AnalysisThreads {
    * parsed it, so a worker that loses its core for a while (to this thread, to a collector) gets
    * fewer chunks rather than holding the others back.
    */
-  async send(message: Omit<ChunkMessage, 't' | 'chunk'>, to: number | null): Promise<void> {
+  async send(message: Omit<ChunkMessage, 't' | 'chunk' | 'settled'>, to: number | null): Promise<void> {
     const unparsed = IN_FLIGHT_PER_WORKER * this.threads;
     const unconsumed = UNCONSUMED_PER_WORKER * this.threads;
     await this.until(
@@ -545,7 +545,8 @@ export class AnalysisThreads {
       for (let w = 1; w < this.threads; w++)
         if ((this.unparsed[w] as number) < (this.unparsed[worker] as number)) worker = w;
     this.unparsed[worker] = (this.unparsed[worker] as number) + 1;
-    (this.workers[worker] as Worker).postMessage({ t: 'chunk', chunk, ...message } satisfies ChunkMessage, [
+    const settled = Math.min(...this.consumed);
+    (this.workers[worker] as Worker).postMessage({ t: 'chunk', chunk, settled, ...message } satisfies ChunkMessage, [
       message.buffer,
     ]);
   }

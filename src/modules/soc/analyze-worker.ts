@@ -51,6 +51,8 @@ export interface ChunkMessage {
   buffer: ArrayBuffer;
   start: number;
   end: number;
+  /** Every chunk before this one has been consumed by every partition: their shared flows can be reused. */
+  settled: number;
 }
 
 export type ToWorker =
@@ -136,6 +138,9 @@ let replaying = false;
  */
 const building: Array<Array<FlowBatch | SocEvent[]>> = Array.from({ length: n }, () => []);
 let openFlows: FlowBatch | null = null;
+/** Shared flow batches of this run's chunks, until every partition has consumed them; then free for reuse. */
+let sharedInUse: Array<{ chunk: number; batch: FlowBatch }> = [];
+const sharedFree: FlowBatch[] = [];
 const openEvents: Array<SocEvent[] | null> = new Array(n).fill(null);
 
 /**
@@ -187,14 +192,31 @@ const sink: ParseSink = {
 };
 
 function openSharedFlows(capacity: number): FlowBatch {
-  const batch = new FlowBatch(capacity, new SharedArrayBuffer(FlowBatch.bytes(capacity)) as unknown as ArrayBuffer);
+  const reused = capacity === SHARED_CAPACITY ? sharedFree.pop() : undefined;
+  const batch =
+    reused ?? new FlowBatch(capacity, new SharedArrayBuffer(FlowBatch.bytes(capacity)) as unknown as ArrayBuffer);
+  batch.size = 0;
+  sharedInUse.push({ chunk: parsingChunk, batch });
   openFlows = batch;
   openEvents.fill(null);
   for (const parts of building) parts.push(batch);
   return batch;
 }
 
+/** Frees the shared batches of chunks every partition has consumed (all of them between runs: `settled` Infinity). */
+function settle(settled: number): void {
+  if (sharedInUse.length === 0 || (sharedInUse[0]?.chunk ?? settled) >= settled) return;
+  const still: typeof sharedInUse = [];
+  for (const used of sharedInUse) {
+    if (used.chunk >= settled) still.push(used);
+    else if (used.batch.capacity === SHARED_CAPACITY) sharedFree.push(used.batch);
+  }
+  sharedInUse = still;
+}
+
 function parseChunk(message: ChunkMessage): void {
+  settle(message.settled);
+  parsingChunk = message.chunk;
   if (parsing?.input !== message.input) {
     retireParser();
     parsing = {
@@ -211,7 +233,6 @@ function parseChunk(message: ChunkMessage): void {
     parser.line(line, 0, line.length, 0);
   }
   replaying = false;
-  parsingChunk = message.chunk;
   const buf = Buffer.from(message.buffer);
   const lines = parser.chunk
     ? parser.chunk(buf, message.start, message.end, 0)
@@ -293,6 +314,7 @@ function handle(message: ToWorker): void {
 }
 
 function begin(setup: RunSetup): void {
+  settle(Number.POSITIVE_INFINITY);
   run = setup;
   detector = createDetector({ config: setup.config, intel: setup.indicators });
   counts = setup.inputs.map(() => ({ records: 0, skipped: 0, rejected: 0 }));
