@@ -43,9 +43,9 @@ export class ContactDetector {
     const { src, dst } = batch;
     const partitions = part?.partitions ?? 1;
     for (let i = 0; i < batch.size; i++) {
-      if (partitions > 1 && partitionOfV4(src[i] as number, partitions) !== part?.own) continue;
       // The /16 test inline: most flows end here, without a call that would box their time.
       if (!intel.mayListV4(src[i] as number) && !intel.mayListV4(dst[i] as number)) continue;
+      if (partitions > 1 && partitionOfV4(src[i] as number, partitions) !== part?.own) continue;
       const ts = batch.ts[i] as number;
       const toIndicator = intel.matchAddress(dst[i] as number, ts);
       const fromIndicator = intel.matchAddress(src[i] as number, ts);

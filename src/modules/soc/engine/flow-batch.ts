@@ -19,12 +19,13 @@ export interface BatchPart {
 const PARTITION_SEED = 0x9e3779b9;
 
 /**
- * Partition of an IPv4 source (as u32 or int32 bits) among n. Seeded, unlike the NATS stream's
- * `partitionOf` (mix32(src) % n): those low bits would be the ones a partition's SourceTable
- * indexes sources by (mix32(src) & mask), leaving most of its slots unused.
+ * Partition of an IPv4 source (as u32 or int32 bits) among n, from the high bits of a seeded hash
+ * (a multiply, where `% n` divides: this runs for every flow in every detector). Seeded, unlike
+ * the NATS stream's `partitionOf` (mix32(src) % n): its low bits would be the ones a partition's
+ * SourceTable indexes sources by (mix32(src) & mask), leaving most of its slots unused.
  */
 export function partitionOfV4(src: number, n: number): number {
-  return mix32(src ^ PARTITION_SEED) % n;
+  return Math.floor((mix32(src ^ PARTITION_SEED) * n) / 4294967296);
 }
 
 export class FlowBatch {
