@@ -172,7 +172,10 @@ describe.runIf(nc).each(TEST_DATABASES)('NATS JetStream ingestion on %s', async 
           names,
           config,
           flushSeconds: 0.2,
-          ackWaitMs: 1500,
+          // Short, so run 2 gets the crashed run's messages back soon, but well above how long a worker holds a
+          // message unacked (a fetch of up to 1 s, then the flush: ~1 s on a busy machine). At 1.5 s a slow flush let
+          // the server redeliver held messages again, and run 2 saw more redeliveries than messages.
+          ackWaitMs: 5000,
           ack,
           untilIdle: ack,
         }),

@@ -70,6 +70,11 @@ export async function startEdgeCollector(nc: NatsConnection, opts: EdgeCollector
     get failure() {
       return publisher.failure;
     },
+    /**
+     * Sends the events held for `lingerMs` now and waits until the stream has acknowledged everything published so
+     * far; rejects with `failure` once a publish has failed. The collector keeps listening.
+     */
+    flush: () => publisher.flush(),
     /** Stops listening and waits until every published event is acknowledged or has failed (then in `stats.failed`). */
     async close() {
       await listeners.close();
