@@ -287,11 +287,10 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     await owner.getByTestId('period-picker').getByLabel('Từ ngày').fill('01/06/2024');
     await owner.getByTestId('period-picker').getByLabel('Đến ngày').fill('30/06/2024');
     await owner.getByTestId('soc-finding-row').filter({ hasText: '10.15.1.77' }).click();
-    const samples = await owner
-      .getByTestId('soc-detail')
-      .getByTestId('soc-evidence')
-      .locator('tbody tr')
-      .allTextContents();
+    // The detail loads after the click: wait for its samples before reading them.
+    const ownerSamples = owner.getByTestId('soc-detail').getByTestId('soc-evidence').locator('tbody tr');
+    await ownerSamples.first().waitFor();
+    const samples = await ownerSamples.allTextContents();
     expect(samples.length).toBeGreaterThan(0);
     expect(samples.every((text) => text.includes('10.15.1.77 → (máy của đơn vị khác):22'))).toBe(true);
     expect(samples.some((text) => text.includes('10.15.2.'))).toBe(false);
