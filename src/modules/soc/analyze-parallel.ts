@@ -1,7 +1,8 @@
 // `analyzeStreams({ threads: N > 1 })`, data-parallel as DuckDB scales a scan: parsing and
 // detection are both split over N worker threads (analyze-worker.ts). This thread only reads: it
 // reads a file straight into transferable buffers (recycled; other inputs are copied into them),
-// cut at whole lines, and sends each chunk to the worker with the fewest chunks left to parse.
+// cut at whole lines, and sends each chunk to the worker with the fewest chunks left to parse
+// (then the fewest sent).
 // It does not count lines: a worker numbers the lines of a
 // chunk from 1, every worker learns every chunk's line count with its parts and adds the lines
 // before a chunk to its evidence, and this thread does the same for parse errors at the end

@@ -205,7 +205,7 @@ function openSharedFlows(capacity: number): FlowBatch {
 
 /** Frees the shared batches of chunks every partition has consumed (all of them between runs: `settled` Infinity). */
 function settle(settled: number): void {
-  if (sharedInUse.length === 0 || (sharedInUse[0]?.chunk ?? settled) >= settled) return;
+  if ((sharedInUse[0]?.chunk ?? settled) >= settled) return;
   const still: typeof sharedInUse = [];
   for (const used of sharedInUse) {
     if (used.chunk >= settled) still.push(used);

@@ -199,8 +199,7 @@ export class ScanDetector {
     for (const port of scan.backscatterSourcePorts) this.backscatterPorts[port] = 1;
     let shards = 1;
     while (shards < MAX_SHARDS && scan.maxTrackedSources / (shards * 2) >= MIN_SHARD_SOURCES) shards *= 2;
-    // A FlowBatch holds a multiple of 8 events.
-    const queue = Math.max(8, Math.ceil(scan.shardQueueEvents / 8) * 8);
+    const queue = Math.max(1, Math.ceil(scan.shardQueueEvents));
     this.shards = Array.from(
       { length: shards },
       () => new Shard(Math.ceil(scan.firstContactFilterBits / shards), queue),

@@ -302,7 +302,7 @@ export class EveParser extends KernelLineParser implements LineParser {
     };
   }
 
-  /** Flow records go through the kernel; a line it leaves, through the index or `line`. */
+  /** Flow records go through the kernel; a line it leaves, through `line`. */
   protected override flowKernel(): FlowKernel | null {
     if (this.kernel === undefined) this.kernel = eveFlowKernel();
     return this.kernel;

@@ -29,9 +29,6 @@ interface Columns {
   uri: number;
 }
 
-/** The columns the conn.log kernel reads (see zeek-conn.as.ts), and how many fields there are. */
-type ConnColumns = Omit<Columns, 'name' | 'uri'> & { count: number };
-
 const CONN_STATES = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'];
 
 /** Slot of a 2-6 byte conn_state candidate in `connStateSlots` (small integers only: no boxed Map key). */
@@ -126,10 +123,9 @@ export class ZeekTsvParser extends KernelLineParser implements LineParser {
   private readonly flow: FlowEvent;
   private readonly nameEvent: NameEvent;
   private readonly scratch = new Float64Array(1);
-  /** The columns the conn.log kernel reads records with, while the header in force allows it; those it was given. */
-  private connColumns: ConnColumns | null = null;
-  private kernelColumns: ConnColumns | null = null;
+  /** The conn.log kernel, and the columns it was last given. */
   private kernel: FlowKernel | null | undefined;
+  private kernelColumns: Columns | null = null;
 
   constructor(input: string, sink: ParseSink) {
     super(input, sink);
@@ -145,19 +141,19 @@ export class ZeekTsvParser extends KernelLineParser implements LineParser {
     this.path = undefined;
     this.fieldNames = null;
     this.columns = null;
-    this.connColumns = null;
     this.log = 'other';
   }
 
   /** The conn.log kernel set to the header in force, or null when that header is not a tab-separated conn.log one. */
   protected override flowKernel(): FlowKernel | null {
-    const columns = this.connColumns;
-    if (columns === null || this.separator !== 9) return null;
+    const columns = this.columns;
+    const names = this.fieldNames;
+    if (columns === null || names === null || this.log !== 'conn' || this.separator !== 9) return null;
     if (this.kernel === undefined) this.kernel = FlowKernel.create(zeekConnWasm, (MAX_FIELDS + 1) * 4);
     if (this.kernel && this.kernelColumns !== columns) {
       const c = columns;
       (this.kernel.exports.columns as (...columns: number[]) => void)(
-        c.count,
+        names.length,
         c.ts,
         c.origH,
         c.origP,
@@ -376,13 +372,11 @@ export class ZeekTsvParser extends KernelLineParser implements LineParser {
     if (required.some((i) => i < 0) || names.length > MAX_FIELDS) {
       this.sink.reject(lineNumber, `unsupported #fields header for ${log} log (needs ts and id.* fields)`);
       this.columns = null;
-      this.connColumns = null;
       this.fieldNames = null;
       return;
     }
     this.fieldNames = names;
     this.columns = columns;
     this.log = log;
-    this.connColumns = log === 'conn' ? { ...columns, count: names.length } : null;
   }
 }
