@@ -4,7 +4,7 @@
 // endings, escapes and broken lines.
 
 import { describe, expect, it } from 'vitest';
-import { FlowBatch } from '../../src/modules/soc/engine/flow-batch.ts';
+import { type FlowBatch, partitionOfSource } from '../../src/modules/soc/engine/flow-batch.ts';
 import type { SocEvent } from '../../src/modules/soc/engine/types.ts';
 import { Random } from '../../src/modules/soc/generator/scenario.ts';
 import { EveParser } from '../../src/modules/soc/parsers/eve.ts';
@@ -73,16 +73,30 @@ function breakLine(random: Random, line: string): string {
   }
 }
 
-function collect(Parser: new (input: string, sink: ParseSink) => LineParser, useChunks: boolean, text: Buffer) {
-  const events: SocEvent[] = [];
+/**
+ * What a parser reads, through `chunk` (flows in batches split among `partitions`, each flow
+ * checked to be in its batch's partition) or line by line: the events of each partition, in the
+ * order they reached the sink.
+ */
+function collect(
+  Parser: new (input: string, sink: ParseSink) => LineParser,
+  useChunks: boolean,
+  text: Buffer,
+  partitions: number,
+) {
+  const events: SocEvent[][] = Array.from({ length: partitions }, () => []);
   const rejected: Array<[number, string]> = [];
   const sink: ParseSink = {
-    emit: (event) => events.push({ ...event }),
+    emit: (event) => events[partitionOfSource(event.src, partitions)]?.push({ ...event }),
     reject: (line, reason) => rejected.push([line, reason]),
   };
   if (useChunks) {
-    sink.flows = (batch: FlowBatch) => {
-      for (let i = 0; i < batch.size; i++) events.push(batch.event(i));
+    sink.partitions = partitions;
+    sink.flows = (batch: FlowBatch, p: number) => {
+      for (let i = 0; i < batch.size; i++) {
+        expect(partitionOfSource(batch.src[i] as number, partitions)).toBe(p);
+        events[p]?.push(batch.event(i));
+      }
     };
   }
   const parser = new Parser('input', sink);
@@ -98,15 +112,22 @@ function collect(Parser: new (input: string, sink: ParseSink) => LineParser, use
   return { events, rejected, records: parser.records, lines };
 }
 
-/** Reads `text` through `chunk` and line by line, checks both read the same, and returns what `chunk` read. */
+/**
+ * Reads `text` through `chunk` and line by line, checks both read the same (also with the
+ * flows split among 3 partitions: each partition's events in the same order), and returns what
+ * `chunk` read.
+ */
 function readBothWays(Parser: new (input: string, sink: ParseSink) => LineParser, text: Buffer, lines?: number) {
-  const fast = collect(Parser, true, text);
-  const slow = collect(Parser, false, text);
+  const slow = collect(Parser, false, text, 1);
+  const fast = collect(Parser, true, text, 1);
   if (lines !== undefined) expect(fast.lines).toBe(lines);
   expect(fast.records).toBe(slow.records);
   expect(fast.rejected).toEqual(slow.rejected);
   expect(fast.events).toEqual(slow.events);
-  return fast;
+  const split = collect(Parser, true, text, 3);
+  expect(split.rejected).toEqual(slow.rejected);
+  expect(split.events).toEqual(collect(Parser, false, text, 3).events);
+  return { ...fast, events: fast.events[0] as SocEvent[] };
 }
 
 describe('Zeek TSV chunks through the conn.log kernel', () => {
@@ -218,27 +239,47 @@ describe('Zeek conn.log records through the WebAssembly kernel', () => {
     ]);
   });
 
-  it('stops at a line it leaves to JavaScript, and when the batch is full', () => {
-    const kernel = FlowKernel.create(zeekConnWasm, 4096);
+  it('stops at a line it leaves to JavaScript, and when its output is full; splits flows by source', () => {
+    const kernel = FlowKernel.create(zeekConnWasm, 4096, 2);
     expect(kernel).not.toBeNull();
     if (!kernel) return;
     // Fields: ts uid orig_h orig_p resp_h resp_p proto service conn_state history resp_pkts.
     (kernel.exports.columns as (...columns: number[]) => void)(FIELDS.length, 0, 2, 3, 4, 5, 6, 8, 9, 10);
-    const good = '1717218000.25\tC1\t10.0.0.1\t40000\t203.0.113.9\t445\ttcp\t-\tS0\tS\t0';
-    const text = Buffer.from(`${good}\n\n${good}\n${good.replace('10.0.0.1', '2001:db8::1')}\n${good}\n`);
+    const good = (src: string) => `1717218000.25\tC1\t${src}\t40000\t203.0.113.9\t445\ttcp\t-\tS0\tS\t0`;
+    const [a, b] = ['10.0.0.1', '10.0.0.4'];
+    expect(partitionOfSource(0x0a000001, 2)).not.toBe(partitionOfSource(0x0a000004, 2));
+    const text = Buffer.from(`${good(a)}\n\n${good(b)}\n${good('2001:db8::1')}\n${good(a)}\n`);
     kernel.load(text, 0, text.length);
-    const batch = new FlowBatch(8);
     // Two records and an empty line, then the IPv6 record is left where it starts.
-    const left = kernel.read(0, text.length, 100, batch);
-    expect([kernel.flows, kernel.lines, left]).toEqual([2, 3, 2 * good.length + 3]);
-    expect([...batch.line.subarray(0, 2)]).toEqual([101, 103]);
-    expect(batch.event(0)).toMatchObject({ ts: 1717218000.25, src: 0x0a000001, dst: 0xcb007109, dstPort: 445 });
-    expect(batch.event(0).outcome).toBe(1);
-    // With room for one flow only, it stops after it.
-    batch.size = 7;
+    const left = kernel.read(0, text.length, 100);
+    expect([kernel.flows, kernel.lines, left, kernel.leftLine]).toEqual([2, 3, 2 * good(a).length + 3, true]);
+    const ofA = () => kernel.partition(partitionOfSource(0x0a000001, 2), 'in');
+    const ofB = () => kernel.partition(partitionOfSource(0x0a000004, 2), 'in');
+    expect([ofA().size, ofB().size, ofA().line[0], ofB().line[0]]).toEqual([1, 1, 101, 103]);
+    expect(ofA().event(0)).toMatchObject({
+      input: 'in',
+      ts: 1717218000.25,
+      src: 0x0a000001,
+      dst: 0xcb007109,
+      dstPort: 445,
+    });
+    expect(ofA().event(0).outcome).toBe(1);
+    // A read starts each partition's output afresh.
     const after = text.indexOf(10, left) + 1;
-    expect(kernel.read(after, text.length, 0, batch)).toBe(text.length);
-    expect([kernel.flows, batch.size]).toEqual([1, 8]);
+    expect(kernel.read(after, text.length, 0)).toBe(text.length);
+    expect([kernel.flows, ofA().size, ofB().size]).toEqual([1, 1, 0]);
+    // 5000 flows: it stops after 4096, a full output rather than a line left.
+    const many = Buffer.from(`${good(a)}\n`.repeat(5000));
+    kernel.load(many, 0, many.length);
+    const full = kernel.read(0, many.length, 0);
+    expect([kernel.flows, kernel.lines, full, kernel.leftLine]).toEqual([
+      4096,
+      4096,
+      4096 * (good(a).length + 1),
+      false,
+    ]);
+    expect(kernel.read(full, many.length, 4096)).toBe(many.length);
+    expect([kernel.flows, ofA().line[0]]).toEqual([904, 4097]);
   });
 });
 
@@ -357,8 +398,8 @@ describe('a line longer than the index takes', () => {
   it('goes through line() on its own, between indexed ones', () => {
     const huge = `{"x":"${'a'.repeat(5 * 1024 * 1024)}"}`;
     const text = Buffer.from(['{"a":1}', huge, '{"b":2}', ''].join('\n'));
-    const fast = collect(EveParser, true, text);
-    expect(fast.rejected).toEqual(collect(EveParser, false, text).rejected);
+    const fast = collect(EveParser, true, text, 1);
+    expect(fast.rejected).toEqual(collect(EveParser, false, text, 1).rejected);
     expect(fast.lines).toBe(3);
     expect(fast.rejected.map(([line]) => line)).toEqual([1, 2, 3]);
   });
@@ -367,8 +408,8 @@ describe('a line longer than the index takes', () => {
 describe('EVE chunks through the flow kernel', () => {
   it('malformed lines whose first key closes within 4 bytes are rejected, not a crash', () => {
     const text = Buffer.from(['{"a":1}', '{"":1}', '{":"}', '{"src_ip":"10.0.0.1"}', ''].join('\n'));
-    const fast = collect(EveParser, true, text);
-    const slow = collect(EveParser, false, text);
+    const fast = collect(EveParser, true, text, 1);
+    const slow = collect(EveParser, false, text, 1);
     expect(fast.rejected).toEqual(slow.rejected);
     expect(fast.rejected.map(([line]) => line)).toEqual([1, 2, 3, 4]);
   });

@@ -7,10 +7,10 @@
 // chunk from 1, every worker learns every chunk's line count with its parts and adds the lines
 // before a chunk to its evidence, and this thread does the same for parse errors at the end
 // (`lineOffsets`), so line numbers are those of a one-thread run. Each worker parses its
-// chunks and shares their IPv4 flows with every worker (SharedArrayBuffer, copied in whole
-// columns: splitting them event by event cost each worker ≈ 0.1-0.2 s per 5 M flows); each
-// worker's detector takes those whose source falls in its partition (a hash of the address), and
-// events parsed one by one are split by partition. Each worker feeds its partition's parts to one
+// chunks and sends each worker the events whose source falls in its partition (a hash of the
+// address): IPv4 flows as the parser's flow kernel split them, in shared memory (splitting them
+// in JavaScript event by event cost each worker ≈ 0.1-0.2 s per 5 M flows; sharing every flow
+// and letting each detector pick its own cost more), events parsed one by one split here. Each worker feeds its partition's parts to one
 // detector in chunk order, so every source's events arrive in file order and the merged findings
 // (mergeFindings) are those of one thread.
 //

@@ -1,19 +1,16 @@
 // A worker thread of `analyzeStreams({ threads: N })` (see analyze-parallel.ts). It lives for
 // any number of runs, one at a time: a run begins with a `run` message. It parses the
-// chunks the main thread sends it and sends every other worker the chunk's part straight: its
-// IPv4 flows in shared memory, read by every worker, each taking those whose source falls in
-// its partition (a hash of the address), and the events parsed one by one, split by
-// partition. It owns one partition and feeds that partition's parts, from every worker, to one
+// chunks the main thread sends it and sends every other worker the chunk's part straight: the
+// chunk's events whose source falls in that worker's partition (a hash of the address), IPv4
+// flows in shared memory as the parser's kernel split them, other events one by one. It owns one partition and feeds that partition's parts, from every worker, to one
 // full detector in chunk order. Loaded as one esbuild bundle when possible, so it must not use
 // `import.meta`.
 
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { linesOfChunk } from '../../core/io/line-reader.ts';
-import type { IpKey } from '../../core/net/ip.ts';
 import type { EngineConfigInput } from './engine/config.ts';
 import { createDetector, type Detector } from './engine/detector.ts';
-import { FlowBatch, partitionOfV4 } from './engine/flow-batch.ts';
-import { hashString } from './engine/sketches.ts';
+import { FlowBatch, partitionOfSource } from './engine/flow-batch.ts';
 import type { Findings, Indicator, SocEvent } from './engine/types.ts';
 import { createParser } from './parsers/formats.ts';
 import type { LineParser, LogFormat, ParseError, ParseSink } from './parsers/types.ts';
@@ -105,12 +102,8 @@ interface Part {
   segments: Segment[];
 }
 
-/** Flows per shared batch (480 KB, a few per chunk of conn.log). */
+/** Flows per shared batch (480 KB; a chunk of conn.log holds ≈ 35000 flows). */
 const SHARED_CAPACITY = 16384;
-
-function partitionOf(src: IpKey, n: number): number {
-  return partitionOfV4(typeof src === 'number' ? src : hashString(src), n);
-}
 
 if (!parentPort) throw new Error('analyze-worker.ts runs as a worker thread');
 const port: MessagePort = parentPort;
@@ -133,15 +126,16 @@ let linesBefore = 0;
 let replaying = false;
 
 /**
- * The parts of the chunk being parsed, by partition, in parse order: shared flow batches (in
- * every part) and each partition's events; the open shared batch and event lists.
+ * The parts of the chunk being parsed, by partition, in parse order: shared flow batches and
+ * events one by one; each partition's open shared batch and event list (one closes when the
+ * other opens, so the order is kept).
  */
 const building: Array<Array<FlowBatch | SocEvent[]>> = Array.from({ length: n }, () => []);
-let openFlows: FlowBatch | null = null;
+const openFlows: Array<FlowBatch | null> = new Array(n).fill(null);
+const openEvents: Array<SocEvent[] | null> = new Array(n).fill(null);
 /** Shared flow batches of this run's chunks, until every partition has consumed them; then free for reuse. */
 let sharedInUse: Array<{ chunk: number; batch: FlowBatch }> = [];
 const sharedFree: FlowBatch[] = [];
-const openEvents: Array<SocEvent[] | null> = new Array(n).fill(null);
 
 /**
  * Parts received and not yet consumed, by chunk; consumed in chunk order. A run ends once every
@@ -156,24 +150,25 @@ let parsedBuffers: ArrayBuffer[] = [];
 let reported = 0;
 
 const sink: ParseSink = {
+  partitions: n,
   emit(event) {
-    const p = partitionOf(event.src, n);
+    const p = partitionOfSource(event.src, n);
     let events = openEvents[p];
     if (!events) {
       events = [];
       openEvents[p] = events;
       // Later flows go after this event, in a batch of their own.
-      openFlows = null;
+      openFlows[p] = null;
       (building[p] as Array<FlowBatch | SocEvent[]>).push(events);
     }
     // Parsers reuse their event objects.
     events.push({ ...event });
   },
-  flows(batch) {
-    // Copied as whole columns, not split: each partition's detector picks its flows out.
-    let shared = openFlows;
+  flows(batch, p) {
+    // The parser split its flows by partition; copied into shared memory for p's owner.
+    let shared = openFlows[p] ?? null;
     if (!shared || shared.capacity - shared.size < batch.size)
-      shared = openSharedFlows(Math.max(SHARED_CAPACITY, Math.ceil(batch.size / 8) * 8));
+      shared = openSharedFlows(p, Math.max(SHARED_CAPACITY, Math.ceil(batch.size / 8) * 8));
     shared.append(batch, 0, batch.size);
   },
   reject(line, reason) {
@@ -191,15 +186,15 @@ const sink: ParseSink = {
   },
 };
 
-function openSharedFlows(capacity: number): FlowBatch {
+function openSharedFlows(p: number, capacity: number): FlowBatch {
   const reused = capacity === SHARED_CAPACITY ? sharedFree.pop() : undefined;
   const batch =
     reused ?? new FlowBatch(capacity, new SharedArrayBuffer(FlowBatch.bytes(capacity)) as unknown as ArrayBuffer);
   batch.size = 0;
   sharedInUse.push({ chunk: parsingChunk, batch });
-  openFlows = batch;
-  openEvents.fill(null);
-  for (const parts of building) parts.push(batch);
+  openFlows[p] = batch;
+  openEvents[p] = null;
+  (building[p] as Array<FlowBatch | SocEvent[]>).push(batch);
   return batch;
 }
 
@@ -246,7 +241,7 @@ function parseChunk(message: ChunkMessage): void {
     peers[p]?.postMessage({ ...part, segments: takeSegments(p) } satisfies Part);
   }
   waiting.set(message.chunk, { ...part, segments: takeSegments(own) });
-  openFlows = null;
+  openFlows.fill(null);
   openEvents.fill(null);
 }
 
@@ -346,7 +341,7 @@ function consume(part: Part): void {
     const batch = new FlowBatch(segment.capacity, segment.buffer as unknown as ArrayBuffer);
     batch.size = segment.size;
     batch.input = (run as RunSetup).inputs[part.input] as string;
-    into.pushFlows(batch, { partitions: n, own, lineOffset: offset });
+    into.pushFlows(batch, offset);
   }
 }
 

@@ -7,6 +7,7 @@ import { forEachChunk, forEachFileChunk, forEachLine, openInput } from '../../co
 import { type AnalysisThreads, analyzeInParallel } from './analyze-parallel.ts';
 import type { EngineConfigInput } from './engine/config.ts';
 import { createDetector } from './engine/detector.ts';
+import type { FlowBatch } from './engine/flow-batch.ts';
 import type { Findings, Indicator } from './engine/types.ts';
 import { type IntelProblem, parseIntel } from './intel/parse-intel.ts';
 import { AutoParser, createParser } from './parsers/formats.ts';
@@ -94,7 +95,7 @@ async function analyzeOnThisThread(
     let rejected = 0;
     const sink = {
       emit: detector.push,
-      flows: detector.pushFlows,
+      flows: (batch: FlowBatch) => detector.pushFlows(batch),
       reject(line: number, reason: string) {
         rejected++;
         if (errors.length < maxErrors) errors.push({ input: input.name, line, reason });

@@ -5,7 +5,7 @@ import { formatIpKey, type IpKey } from '../../../core/net/ip.ts';
 import type { PrefixTrie } from '../../../core/net/prefix-trie.ts';
 import type { EngineConfig } from './config.ts';
 import { toEvidence } from './evidence.ts';
-import { type BatchPart, type FlowBatch, partitionOfV4 } from './flow-batch.ts';
+import type { FlowBatch } from './flow-batch.ts';
 import type { IntelIndex } from './intel-index.ts';
 import type { ContactFinding, Indicator, SocEvent } from './types.ts';
 
@@ -36,22 +36,20 @@ export class ContactDetector {
     }
   }
 
-  /** `push(batch.event(i))` for each flow of a columnar batch (of `part` only), building an event only on a match. */
-  pushFlows(batch: FlowBatch, part?: BatchPart): void {
+  /** `push(batch.event(i))` for each flow of a columnar batch (lines `lineOffset` on), building an event only on a match. */
+  pushFlows(batch: FlowBatch, lineOffset: number): void {
     const intel = this.intel;
     if (!intel.hasAddresses) return;
     const { src, dst } = batch;
-    const partitions = part?.partitions ?? 1;
     for (let i = 0; i < batch.size; i++) {
       // The /16 test inline: most flows end here, without a call that would box their time.
       if (!intel.mayListV4(src[i] as number) && !intel.mayListV4(dst[i] as number)) continue;
-      if (partitions > 1 && partitionOfV4(src[i] as number, partitions) !== part?.own) continue;
       const ts = batch.ts[i] as number;
       const toIndicator = intel.matchAddress(dst[i] as number, ts);
       const fromIndicator = intel.matchAddress(src[i] as number, ts);
       if (!toIndicator && !fromIndicator) continue;
       const event = batch.event(i);
-      event.line += part?.lineOffset ?? 0;
+      event.line += lineOffset;
       if (toIndicator) this.record(event.src, toIndicator, 'outbound', event);
       if (fromIndicator) this.record(event.dst, fromIndicator, 'inbound', event);
     }

@@ -4,7 +4,7 @@
 import { PrefixTrie } from '../../../core/net/prefix-trie.ts';
 import { type EngineConfig, type EngineConfigInput, resolveEngineConfig } from './config.ts';
 import { ContactDetector } from './contact-detector.ts';
-import type { BatchPart, FlowBatch } from './flow-batch.ts';
+import type { FlowBatch } from './flow-batch.ts';
 import { IntelIndex } from './intel-index.ts';
 import { ScanDetector } from './scan-detector.ts';
 import type { ContactFinding, DetectorStats, EvidenceSample, Findings, Indicator, SocEvent } from './types.ts';
@@ -21,10 +21,11 @@ export interface Detector {
   push(event: SocEvent): void;
   pushBatch(events: Iterable<SocEvent>): void;
   /**
-   * Feeds a columnar batch of IPv4 flows: the same as pushing `batch.event(i)` for each i, faster;
-   * only those of `part` when given (see BatchPart).
+   * Feeds a columnar batch of IPv4 flows: the same as pushing `batch.event(i)` for each i,
+   * faster; `lineOffset` is added to their lines (a parallel run's batch numbers its chunk's
+   * lines from 1).
    */
-  pushFlows(batch: FlowBatch, part?: BatchPart): void;
+  pushFlows(batch: FlowBatch, lineOffset?: number): void;
   /** A snapshot of findings so far; the detector keeps running. */
   findings(): Findings;
 }
@@ -55,11 +56,11 @@ export function createDetector(options: DetectorOptions = {}): Detector {
     pushBatch(batch) {
       for (const event of batch) push(event);
     },
-    pushFlows(batch, part) {
-      const n = scans.pushFlows(batch, part);
-      events += n;
-      flows += n;
-      if (checkContacts) contacts.pushFlows(batch, part);
+    pushFlows(batch, lineOffset = 0) {
+      events += batch.size;
+      flows += batch.size;
+      scans.pushFlows(batch, lineOffset);
+      if (checkContacts) contacts.pushFlows(batch, lineOffset);
     },
     findings() {
       scans.flush();

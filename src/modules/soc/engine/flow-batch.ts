@@ -2,30 +2,26 @@
 // path instead of one (reused) FlowEvent object per line. No object, string or boxed number is
 // created per event; an event object is built only when one becomes evidence.
 
-import { mix32 } from './sketches.ts';
+import type { IpKey } from '../../../core/net/ip.ts';
+import { hashString, mix32 } from './sketches.ts';
 import type { FlowEvent, Outcome } from './types.ts';
-
-/**
- * Which events of a batch a detector takes (analyze-parallel.ts): every detector of a run sees
- * every batch and takes the flows whose source falls in its partition, and adds `lineOffset` to
- * their lines (a batch numbers its chunk's lines from 1).
- */
-export interface BatchPart {
-  partitions: number;
-  own: number;
-  lineOffset: number;
-}
 
 const PARTITION_SEED = 0x9e3779b9;
 
 /**
- * Partition of an IPv4 source (as u32 or int32 bits) among n, from the high bits of a seeded hash
- * (a multiply, where `% n` divides: this runs for every flow in every detector). Seeded, unlike
- * the NATS stream's `partitionOf` (mix32(src) % n): its low bits would be the ones a partition's
- * SourceTable indexes sources by (mix32(src) & mask), leaving most of its slots unused.
+ * Partition of an IPv4 source (as u32 or int32 bits) among n (analyze-parallel.ts), from the high
+ * bits of a seeded hash: the flow kernels (kernels/flow-output.as.ts) compute the same, bit for
+ * bit, to split their output. Seeded, unlike the NATS stream's `partitionOf` (mix32(src) % n):
+ * its low bits would be the ones a partition's SourceTable indexes sources by (mix32(src) &
+ * mask), leaving most of its slots unused.
  */
 export function partitionOfV4(src: number, n: number): number {
   return Math.floor((mix32(src ^ PARTITION_SEED) * n) / 4294967296);
+}
+
+/** Partition of any source among n: partitionOfV4, of the address's hash for IPv6. */
+export function partitionOfSource(src: IpKey, n: number): number {
+  return partitionOfV4(typeof src === 'number' ? src : hashString(src), n);
 }
 
 export class FlowBatch {

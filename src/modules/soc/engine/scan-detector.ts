@@ -7,7 +7,7 @@ import { PrefixTrie } from '../../../core/net/prefix-trie.ts';
 import type { EngineConfig } from './config.ts';
 import { EventQueue, MAX_QUEUED_INPUTS, MAX_QUEUED_LINE } from './event-queue.ts';
 import { protocolName, toEvidence } from './evidence.ts';
-import { type BatchPart, type FlowBatch, partitionOfV4 } from './flow-batch.ts';
+import type { FlowBatch } from './flow-batch.ts';
 import {
   HyperLogLog,
   hashIpKey,
@@ -298,18 +298,12 @@ export class ScanDetector {
   }
 
   /**
-   * Queues the flows of a columnar batch (those of `part` only, see BatchPart): the same as
-   * `push(batch.event(i))` for each i. Returns how many flows it took.
+   * Queues the flows of a columnar batch, adding `lineOffset` to their lines: the same as
+   * `push(batch.event(i))` for each i.
    */
-  pushFlows(batch: FlowBatch, part?: BatchPart): number {
+  pushFlows(batch: FlowBatch, lineOffset: number): void {
     const { ts, line, src, dst, srcPort, dstPort, proto, outcome, input } = batch;
-    const partitions = part?.partitions ?? 1;
-    const own = part?.own ?? 0;
-    const lineOffset = part?.lineOffset ?? 0;
-    let taken = 0;
     for (let i = 0; i < batch.size; i++) {
-      if (partitions > 1 && partitionOfV4(src[i] as number, partitions) !== own) continue;
-      taken++;
       const judged = outcome[i] as number;
       if (judged === Outcome.Unknown) continue;
       const p = proto[i] as number;
@@ -320,7 +314,6 @@ export class ScanDetector {
       const s = src[i] as number;
       this.enqueue(s | 0, input, ts[i] as number, (line[i] as number) + lineOffset, s, to, from, port, p, judged);
     }
-    return taken;
   }
 
   /** Whether a judged attempt is counted at all: protocol, multicast target, ignored and backscatter ports. */

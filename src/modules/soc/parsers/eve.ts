@@ -129,14 +129,14 @@ const keyOffsets = Int32Array.from(flowKeys, (_key, id) => flowKeys.slice(0, id)
  * The EVE flow kernel (eve-flow.as.ts) with this key table in its scratch space, after the
  * value positions it keeps there; null where WebAssembly SIMD is unavailable.
  */
-function eveFlowKernel(): FlowKernel | null {
+function eveFlowKernel(partitions: number): FlowKernel | null {
   const valuesBytes = 64;
   const tailsAt = valuesBytes;
   const tailKeysAt = tailsAt + tails.byteLength;
   const bytesAt = tailKeysAt + tailKeys.byteLength;
   const offsetsAt = Math.ceil((bytesAt + keyBytes.length) / 4) * 4;
   const lengthsAt = offsetsAt + keyOffsets.byteLength;
-  const kernel = FlowKernel.create(eveFlowWasm, lengthsAt + keyLengths.byteLength);
+  const kernel = FlowKernel.create(eveFlowWasm, lengthsAt + keyLengths.byteLength, partitions);
   if (!kernel) return null;
   const memory = new Uint8Array(kernel.memory.buffer);
   memory.set(new Uint8Array(tails.buffer), tailsAt);
@@ -304,7 +304,7 @@ export class EveParser extends KernelLineParser implements LineParser {
 
   /** Flow records go through the kernel; a line it leaves, through `line`. */
   protected override flowKernel(): FlowKernel | null {
-    if (this.kernel === undefined) this.kernel = eveFlowKernel();
+    if (this.kernel === undefined) this.kernel = eveFlowKernel(this.partitions);
     return this.kernel;
   }
 

@@ -3,7 +3,6 @@
 
 import { linesOfChunk } from '../../../core/io/line-reader.ts';
 import { type IpKey, parseIpKey } from '../../../core/net/ip.ts';
-import { FlowBatch } from '../engine/flow-batch.ts';
 import { type Outcome, Outcome as Outcomes, Protocol } from '../engine/types.ts';
 import type { FlowKernel } from './kernels/flow-kernel.ts';
 import type { ParseSink } from './types.ts';
@@ -75,14 +74,6 @@ export function tcpFlagsFromLetters(text: string): number {
   return flags;
 }
 
-/** Hands a parser's batched flows to the sink and empties the batch (before any event is emitted one by one). */
-export function flushFlowBatch(sink: ParseSink, batch: FlowBatch | null): void {
-  if (batch && batch.size > 0) {
-    (sink.flows as NonNullable<ParseSink['flows']>)(batch);
-    batch.size = 0;
-  }
-}
-
 /** Bytes a flow kernel reads at a time: its copy of them stays in L2 cache. */
 const KERNEL_WINDOW = 256 * 1024;
 /** A longer line goes through `line` alone, not into a kernel's memory. */
@@ -90,13 +81,12 @@ const MAX_KERNEL_LINE = 4 * 1024 * 1024;
 
 /**
  * A parser whose `chunk` reads whole lines through a flow kernel (kernels/flow-kernel.ts) while
- * the state in force has one, and hands its IPv4 flows over in columnar batches; any other line
- * goes through `line`, which also reports errors. Without WebAssembly SIMD, or for a sink
- * without a columnar path, every line goes through `line`.
+ * the state in force has one, and hands its IPv4 flows over in columnar batches, split among
+ * the sink's partitions; any other line goes through `line`, which also reports errors. Without
+ * WebAssembly SIMD, or for a sink without a columnar path, every line goes through `line`.
  */
 export abstract class KernelLineParser {
   abstract records: number;
-  protected batch: FlowBatch | null = null;
 
   constructor(
     protected readonly input: string,
@@ -108,15 +98,14 @@ export abstract class KernelLineParser {
   /** The flow kernel for the state in force (set to that state), or null when it has none. */
   protected abstract flowKernel(): FlowKernel | null;
 
+  /** Partitions the sink takes flows in (the kernel's to split them). */
+  protected get partitions(): number {
+    return this.sink.partitions ?? 1;
+  }
+
   chunk(buf: Buffer, start: number, end: number, lineNumber: number): number {
     const line = (b: Buffer, s: number, e: number, l: number) => this.line(b, s, e, l);
     if (!this.sink.flows) return linesOfChunk(buf, start, end, lineNumber, line);
-    let batch = this.batch;
-    if (!batch) {
-      batch = new FlowBatch();
-      batch.input = this.input;
-      this.batch = batch;
-    }
     let n = lineNumber;
     // An unterminated tail (not the promised whole lines) goes through `line` on its own.
     let whole = end;
@@ -127,46 +116,48 @@ export abstract class KernelLineParser {
         // One line longer than a window.
         stop = buf.indexOf(10, at + KERNEL_WINDOW - 1) + 1;
         if (stop - at > MAX_KERNEL_LINE) {
-          flushFlowBatch(this.sink, batch);
           this.line(buf, at, buf[stop - 2] === 13 ? stop - 2 : stop - 1, ++n);
           at = stop;
           continue;
         }
       }
-      n = this.window(buf, at, stop, n, batch);
+      n = this.window(buf, at, stop, n);
       at = stop;
     }
-    flushFlowBatch(this.sink, batch);
     if (whole < end) this.line(buf, whole, buf[end - 1] === 13 ? end - 1 : end, ++n);
     return n;
   }
 
   /**
    * Reads the whole lines buf[start, end), numbered after `lineNumber`; returns the last number.
-   * Through the flow kernel while there is one: a line it leaves goes through `line` (which may
-   * change the state, say a Zeek header), then the kernel goes on; once the state has no kernel,
-   * the rest of the window goes through `line`.
+   * Through the flow kernel while there is one, handing each read's flows over at once (before
+   * any event of a later line): a line it leaves goes through `line` (which may change the
+   * state, say a Zeek header), then the kernel goes on; once the state has no kernel, the rest
+   * of the window goes through `line`.
    */
-  private window(buf: Buffer, start: number, end: number, lineNumber: number, batch: FlowBatch): number {
+  private window(buf: Buffer, start: number, end: number, lineNumber: number): number {
     let kernel = this.flowKernel();
     let at = start;
     let n = lineNumber;
     if (kernel) kernel.load(buf, start, end);
     while (kernel && at < end) {
-      const room = batch.capacity - batch.size;
-      at = start + kernel.read(at - start, end - start, n, batch);
+      at = start + kernel.read(at - start, end - start, n);
       n += kernel.lines;
       this.records += kernel.flows;
-      if (batch.size === batch.capacity) flushFlowBatch(this.sink, batch);
-      if (at >= end || kernel.flows === room) continue;
+      if (kernel.flows > 0) {
+        const flows = this.sink.flows as NonNullable<ParseSink['flows']>;
+        for (let p = 0; p < kernel.partitions; p++) {
+          const batch = kernel.partition(p, this.input);
+          if (batch.size > 0) flows(batch, p);
+        }
+      }
+      if (at >= end || !kernel.leftLine) continue;
       const newline = buf.indexOf(10, at);
-      flushFlowBatch(this.sink, batch);
       this.line(buf, at, newline > at && buf[newline - 1] === 13 ? newline - 1 : newline, ++n);
       at = newline + 1;
       kernel = this.flowKernel();
     }
     if (at >= end) return n;
-    flushFlowBatch(this.sink, batch);
     return linesOfChunk(buf, at, end, n, (b, s, e, l) => this.line(b, s, e, l));
   }
 }

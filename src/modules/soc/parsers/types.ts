@@ -16,9 +16,12 @@ export interface ParseSink {
   reject(line: number, reason: string): void;
   /**
    * Optional columnar path: byte-level parsers may hand IPv4 flows over in batches instead of
-   * one `emit` each (the batch is reused after the call). Order with `emit` is preserved.
+   * one `emit` each (the batch is reused after the call), split among `partitions` by source
+   * (partitionOfV4). Order with `emit` is preserved.
    */
-  flows?(batch: FlowBatch): void;
+  flows?(batch: FlowBatch, partition: number): void;
+  /** Partitions `flows` takes (default 1: every batch is partition 0's). */
+  partitions?: number;
 }
 
 /** A parser of one line-oriented input; it keeps header state (Zeek `#fields`, CSV header) between lines. */

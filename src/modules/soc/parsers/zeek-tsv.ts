@@ -149,7 +149,7 @@ export class ZeekTsvParser extends KernelLineParser implements LineParser {
     const columns = this.columns;
     const names = this.fieldNames;
     if (columns === null || names === null || this.log !== 'conn' || this.separator !== 9) return null;
-    if (this.kernel === undefined) this.kernel = FlowKernel.create(zeekConnWasm, (MAX_FIELDS + 1) * 4);
+    if (this.kernel === undefined) this.kernel = FlowKernel.create(zeekConnWasm, (MAX_FIELDS + 1) * 4, this.partitions);
     if (this.kernel && this.kernelColumns !== columns) {
       const c = columns;
       (this.kernel.exports.columns as (...columns: number[]) => void)(

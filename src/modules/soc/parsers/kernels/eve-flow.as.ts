@@ -1,7 +1,7 @@
 // AssemblyScript source of the Suricata EVE flow kernel (compiled by `npm run build:wasm` into
 // eve-flow.wasm.ts; EveParser drives it through flow-kernel.ts). It reads whole lines of EVE JSON already
 // copied into memory and writes the plain IPv4 flow records into output columns laid out as a
-// FlowBatch's; it stops at the first line it does not read that way (any other event type, a
+// FlowBatch's, one set per source partition; it stops at the first line it does not read that way (any other event type, a
 // backslash, IPv6, an unusual timestamp, malformed JSON) and leaves it to the JavaScript
 // parser, which reads it with JSON.parse or reports it. What it reads, it reads as
 // EveParser's byte-level path does (the parser tests read every input both ways).
@@ -11,7 +11,19 @@
 // masks, walked with count-trailing-zeros; a key is told by its last four bytes through the
 // collision-free table eve.ts builds (`layout` gets its address).
 
-import { dottedQuad, FAIL, finish, OK, PROBE, quadEnd, quadValue, scratch, UNKNOWN, writeFlow } from './flow-output.as';
+import {
+  dottedQuad,
+  FAIL,
+  finish,
+  OK,
+  PROBE,
+  quadEnd,
+  quadValue,
+  scratch,
+  startOutput,
+  UNKNOWN,
+  writeFlow,
+} from './flow-output.as';
 
 export { flows, layout, lines } from './flow-output.as';
 
@@ -275,6 +287,7 @@ export function parse(start: usize, end: usize, capacity: i32, lineBase: f64): u
   blockAt = 1;
   let at = start;
   let k = 0;
+  startOutput();
   let n = 0;
   while (at < end && k < capacity) {
     const lineStart = at;
@@ -344,7 +357,7 @@ export function parse(start: usize, end: usize, capacity: i32, lineBase: f64): u
       hexAt(value(FLAGS_TC), lineEnd),
       dstPort,
     );
-    writeFlow(k, timeValue, lineBase + <f64>(n + 1), src, dst, <u16>srcPort, <u16>dstPort, <u8>proto, outcome);
+    writeFlow(timeValue, lineBase + <f64>(n + 1), src, dst, <u16>srcPort, <u16>dstPort, <u8>proto, outcome);
     k++;
     n++;
     at = newline + 1;

@@ -1,15 +1,23 @@
-// What both flow kernels (zeek-conn.as.ts, eve-flow.as.ts) share: the output columns in the
-// memory flow-kernel.ts lays out, the results of a `parse`, and the dotted-quad reader.
+// What both flow kernels (zeek-conn.as.ts, eve-flow.as.ts) share: the output columns, one set
+// per source partition, in the memory flow-kernel.ts lays out, the results of a `parse`, and the
+// dotted-quad reader.
 
-/** Output columns, laid out as a FlowBatch's, and the kernel's scratch space (see flow-kernel.ts). */
-let outTs: usize = 0;
-let outLine: usize = 0;
-let outSrc: usize = 0;
-let outDst: usize = 0;
-let outSrcPort: usize = 0;
-let outDstPort: usize = 0;
-let outProto: usize = 0;
-let outOutcome: usize = 0;
+/**
+ * Output: one FlowBatch layout of `capacity` flows per partition, `stride` bytes apart from
+ * `outBase` (column offsets within one below), with each partition's flow count (u32) at
+ * `counts`; and the kernel's scratch space (see flow-kernel.ts).
+ */
+let outBase: usize = 0;
+let stride: usize = 0;
+let lineAt: usize = 0;
+let srcAt: usize = 0;
+let dstAt: usize = 0;
+let srcPortAt: usize = 0;
+let dstPortAt: usize = 0;
+let protoAt: usize = 0;
+let outcomeAt: usize = 0;
+let partitions: u64 = 1;
+let counts: usize = 0;
 export let scratch: usize = 0;
 
 /** Results of the last `parse`: flows written and lines consumed. */
@@ -22,32 +30,37 @@ export const FAIL: u8 = 1;
 export const PROBE: u8 = 2;
 export const UNKNOWN: u8 = 3;
 
-export function layout(
-  tsAt: usize,
-  lineAt: usize,
-  srcAt: usize,
-  dstAt: usize,
-  srcPortAt: usize,
-  dstPortAt: usize,
-  protoAt: usize,
-  outcomeAt: usize,
-  scratchAt: usize,
-): void {
-  outTs = tsAt;
-  outLine = lineAt;
-  outSrc = srcAt;
-  outDst = dstAt;
-  outSrcPort = srcPortAt;
-  outDstPort = dstPortAt;
-  outProto = protoAt;
-  outOutcome = outcomeAt;
+/** Seed of partitionOfV4 (engine/flow-batch.ts). */
+const PARTITION_SEED: u32 = 0x9e3779b9;
+
+export function layout(outAt: usize, capacity: usize, partitionCount: u32, countsAt: usize, scratchAt: usize): void {
+  outBase = outAt;
+  // As FlowBatch's constructor lays its columns out: ts, line (f64), src, dst (u32), ports (u16), proto, outcome (u8).
+  lineAt = capacity << 3;
+  srcAt = capacity << 4;
+  dstAt = srcAt + (capacity << 2);
+  srcPortAt = dstAt + (capacity << 2);
+  dstPortAt = srcPortAt + (capacity << 1);
+  protoAt = dstPortAt + (capacity << 1);
+  outcomeAt = protoAt + capacity;
+  stride = outcomeAt + capacity;
+  partitions = partitionCount;
+  counts = countsAt;
   scratch = scratchAt;
 }
 
-/** Writes flow k of the output. */
+/** Empties every partition's output (a `parse` begins with it). */
+@inline
+export function startOutput(): void {
+  memory.fill(counts, 0, <usize>partitions << 2);
+}
+
+/**
+ * Appends a flow to its source's partition: partitionOfV4 of engine/flow-batch.ts (its mix32
+ * of the seeded address, times the partition count, high 32 bits), bit for bit.
+ */
 @inline
 export function writeFlow(
-  k: i32,
   ts: f64,
   line: f64,
   src: u32,
@@ -57,15 +70,28 @@ export function writeFlow(
   proto: u8,
   outcome: u8,
 ): void {
-  const i = <usize>k;
-  store<f64>(outTs + (i << 3), ts);
-  store<f64>(outLine + (i << 3), line);
-  store<u32>(outSrc + (i << 2), src);
-  store<u32>(outDst + (i << 2), dst);
-  store<u16>(outSrcPort + (i << 1), srcPort);
-  store<u16>(outDstPort + (i << 1), dstPort);
-  store<u8>(outProto + i, proto);
-  store<u8>(outOutcome + i, outcome);
+  let p: usize = 0;
+  if (partitions > 1) {
+    let x = src ^ PARTITION_SEED;
+    x ^= x >>> 16;
+    x *= 0x85ebca6b;
+    x ^= x >>> 13;
+    x *= 0xc2b2ae35;
+    x ^= x >>> 16;
+    p = <usize>((<u64>x * partitions) >>> 32);
+  }
+  const countAt = counts + (p << 2);
+  const i = <usize>load<u32>(countAt);
+  store<u32>(countAt, <u32>i + 1);
+  const base = outBase + p * stride;
+  store<f64>(base + (i << 3), ts);
+  store<f64>(base + lineAt + (i << 3), line);
+  store<u32>(base + srcAt + (i << 2), src);
+  store<u32>(base + dstAt + (i << 2), dst);
+  store<u16>(base + srcPortAt + (i << 1), srcPort);
+  store<u16>(base + dstPortAt + (i << 1), dstPort);
+  store<u8>(base + protoAt + i, proto);
+  store<u8>(base + outcomeAt + i, outcome);
 }
 
 /** Ends a `parse` that wrote `written` flows and consumed `consumed` lines. */

@@ -1,7 +1,7 @@
 // AssemblyScript source of the Zeek conn.log TSV kernel (compiled by `npm run build:wasm` into
 // zeek-conn.wasm.ts; ZeekTsvParser drives it through flow-kernel.ts). It reads whole lines of a tab-separated
 // conn.log already copied into memory and writes the IPv4 flows it can read into output
-// columns laid out as a FlowBatch's; it stops at the first line it cannot read (a `#` header,
+// columns laid out as a FlowBatch's, one set per source partition; it stops at the first line it cannot read (a `#` header,
 // a malformed or an IPv6 record) and leaves that line to the JavaScript parser, which reports
 // errors. Every conversion here matches ZeekTsvParser's JavaScript one byte for byte, so both
 // paths give the same events (the parser tests read every input both ways).
@@ -10,7 +10,19 @@
 // give a 64-bit mask, walked with count-trailing-zeros, so a line costs one step per field
 // instead of one per byte; then only the needed fields are read, by their index.
 
-import { dottedQuad, FAIL, finish, OK, PROBE, quadEnd, quadValue, scratch, UNKNOWN, writeFlow } from './flow-output.as';
+import {
+  dottedQuad,
+  FAIL,
+  finish,
+  OK,
+  PROBE,
+  quadEnd,
+  quadValue,
+  scratch,
+  startOutput,
+  UNKNOWN,
+  writeFlow,
+} from './flow-output.as';
 
 export { flows, layout, lines } from './flow-output.as';
 
@@ -230,6 +242,7 @@ export function parse(start: usize, end: usize, capacity: i32, lineBase: f64): u
   block = 1;
   let at = start;
   let k = 0;
+  startOutput();
   let n = 0;
   const count = fieldCount;
   while (at < end && k < capacity) {
@@ -282,7 +295,6 @@ export function parse(start: usize, end: usize, capacity: i32, lineBase: f64): u
     // Zeek logs the ICMP type in id.orig_p and the code in id.resp_p.
     if (proto == 1) dstPort = srcPort;
     writeFlow(
-      k,
       decimalValue,
       lineBase + <f64>(n + 1),
       <u32>src,
