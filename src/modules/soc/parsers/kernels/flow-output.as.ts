@@ -1,6 +1,6 @@
 // What both flow kernels (zeek-conn.as.ts, eve-flow.as.ts) share: the output columns, one set
 // per source partition, in the memory flow-kernel.ts lays out, the results of a `parse`, and the
-// dotted-quad reader.
+// readers of addresses and digits.
 
 /**
  * Output: one FlowBatch layout of `capacity` flows per partition, `stride` bytes apart from
@@ -101,46 +101,68 @@ export function finish(written: i32, consumed: i32): void {
   lines = consumed;
 }
 
-/** Where `dottedQuad` stopped, and what it read. */
-export let quadEnd: usize = 0;
-export let quadValue: u32 = 0;
+// Field readers: characters checked 16 bytes at a time, digits summed without a branch per
+// digit (a loop over a field's variable length is a branch the processor mispredicts).
+
+/** Bits of the 16 bytes `bytes` that are ASCII digits. */
+@inline
+export function digitBits(bytes: v128): u32 {
+  return <u32>i8x16.bitmask(i8x16.le_u(i8x16.sub(bytes, i8x16.splat(48)), i8x16.splat(9)));
+}
+
+/** Bits of the 16 bytes `bytes` that are dots. */
+@inline
+export function dotBits(bytes: v128): u32 {
+  return <u32>i8x16.bitmask(i8x16.eq(bytes, i8x16.splat(46)));
+}
 
 /**
- * A dotted quad starting at `start` (not beyond `end`) into quadValue, quadEnd the byte after
- * it; false when none starts there. As parseIPv4Bytes: no leading zeros, octets ≤ 255.
+ * The value of the `length` (0-8) digits at `at`, known to be digits: they are shifted to the
+ * top of a 64-bit word, zeros before them, and summed in three multiplies (Lemire's eight-digit
+ * parse) rather than by a loop whose length the processor mispredicts.
  */
 @inline
-export function dottedQuad(start: usize, end: usize): bool {
-  let i = start;
-  let value: u32 = 0;
-  for (let part = 0; part < 4; part++) {
-    if (part > 0) {
-      if (i >= end || load<u8>(i) != 46) return false;
-      i++;
-    }
-    if (i >= end) return false;
-    let octet = <u32>load<u8>(i) - 48;
-    if (octet > 9) return false;
-    i++;
-    if (i < end) {
-      const second = <u32>load<u8>(i) - 48;
-      if (second <= 9) {
-        if (octet == 0) return false;
-        octet = octet * 10 + second;
-        i++;
-        if (i < end) {
-          const third = <u32>load<u8>(i) - 48;
-          if (third <= 9) {
-            octet = octet * 10 + third;
-            i++;
-            if (octet > 255) return false;
-          }
-        }
-      }
-    }
-    value = (value << 8) | octet;
-  }
-  quadValue = value;
-  quadEnd = i;
-  return true;
+export function digits8(at: usize, length: u32): u64 {
+  let v = (load<u64>(at) - 0x3030303030303030) << (<u64>(8 - length) << 3);
+  v = v * 10 + (v >> 8);
+  v = ((v & 0x000000ff000000ff) * 0x000f424000000064 + ((v >> 16) & 0x000000ff000000ff) * 0x0000271000000001) >> 32;
+  return length == 0 ? 0 : v;
+}
+
+/**
+ * The octet of the `length` digits at `at` (known to be digits), or more than 255 when there
+ * are none, more than 3 or a leading zero.
+ */
+@inline
+function octet(at: usize, length: u32): u32 {
+  const x = load<u32>(at) - 0x30303030;
+  // The digits moved up to end at byte 2, zeros before them (little-endian: the first digit is the lowest byte).
+  const y = x << ((3 - length) << 3);
+  const value = (y & 0xff) * 100 + ((y >> 8) & 0xff) * 10 + ((y >> 16) & 0xff);
+  const malformed = (length - 1 > 2) | (length > 1 && (x & 0xff) == 0);
+  return select<u32>(256, value, malformed);
+}
+
+/**
+ * A dotted quad filling [start, end) as u32, or -1 (as parseIPv4Bytes: four octets of 1-3
+ * digits, no leading zeros, each ≤ 255): its characters are checked and its dots found 16 at a
+ * time, its octets read without a branch per digit.
+ */
+@inline
+export function ipv4(start: usize, end: usize): i64 {
+  const length = <u32>(end - start);
+  if (length - 7 > 8) return -1;
+  const bytes = v128.load(start);
+  const field: u32 = (1 << length) - 1;
+  const dots = dotBits(bytes) & field;
+  if ((dots | (digitBits(bytes) & field)) != field || popcnt(dots) != 3) return -1;
+  const first = ctz(dots);
+  const rest = dots & (dots - 1);
+  const second = ctz(rest);
+  const third = ctz(rest & (rest - 1));
+  const a = octet(start, first);
+  const b = octet(start + first + 1, second - first - 1);
+  const c = octet(start + second + 1, third - second - 1);
+  const d = octet(start + third + 1, length - third - 1);
+  return (a | b | c | d) > 255 ? -1 : <i64>((a << 24) | (b << 16) | (c << 8) | d);
 }
