@@ -2,9 +2,8 @@
 // AssemblyScript): copies a window of whole lines into its memory and reads the flows of those
 // lines into its output, one FlowBatch per source partition (analyze-parallel.ts: split here
 // once, rather than by every partition's detector reading every flow); a line it leaves is the
-// parser's to read in JavaScript. 5 M records, parse alone (machine loaded by another process):
-// conn.log 0.79-0.89 s, where JavaScript reading the fields found by a SIMD separator index took
-// 1.33-1.53 s.
+// parser's to read in JavaScript. 5 M conn.log records, parse alone: 0.59-0.64 s (JavaScript
+// reading the fields found by a SIMD separator index took 1.33-1.53 s, loaded machine).
 //
 // Memory: the kernel's scratch space (field separators, value positions, tables), the flow
 // count of each partition, then the partitions' output columns, each laid out as a FlowBatch's,
