@@ -10,9 +10,9 @@
 // chunks and sends each worker the events whose source falls in its partition (a hash of the
 // address): IPv4 flows as the parser's flow kernel split them, in shared memory (splitting them
 // in JavaScript event by event cost each worker ≈ 0.1-0.2 s per 5 M flows; sharing every flow
-// and letting each detector pick its own cost more), events parsed one by one split here. Each worker feeds its partition's parts to one
-// detector in chunk order, so every source's events arrive in file order and the merged findings
-// (mergeFindings) are those of one thread.
+// and letting each detector pick its own cost more), events parsed one by one split here. Each
+// worker feeds its partition's parts to one detector in chunk order, so every source's events
+// arrive in file order and the merged findings (mergeFindings) are those of one thread.
 //
 // Parser state that crosses lines: Zeek TSV `#` headers, which may repeat mid-file, are tracked
 // here and sent with every chunk to be replayed into the worker's parser. nfdump CSV is parsed on

@@ -2,8 +2,9 @@
 // any number of runs, one at a time: a run begins with a `run` message. It parses the
 // chunks the main thread sends it and sends every other worker the chunk's part straight: the
 // chunk's events whose source falls in that worker's partition (a hash of the address), IPv4
-// flows in shared memory as the parser's kernel split them, other events one by one. It owns one partition and feeds that partition's parts, from every worker, to one
-// full detector in chunk order. Loaded as one esbuild bundle when possible, so it must not use
+// flows in shared memory as the parser's kernel split them, other events one by one. It owns
+// one partition and feeds that partition's parts, from every worker, to one full detector in
+// chunk order. Loaded as one esbuild bundle when possible, so it must not use
 // `import.meta`.
 
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
@@ -102,12 +103,15 @@ interface Part {
   segments: Segment[];
 }
 
-/** Flows per shared batch (480 KB; a chunk of conn.log holds ≈ 35000 flows). */
-const SHARED_CAPACITY = 16384;
-
 if (!parentPort) throw new Error('analyze-worker.ts runs as a worker thread');
 const port: MessagePort = parentPort;
 const { threads: n, index: own, peers } = workerData as WorkerSetup;
+
+/**
+ * Flows per shared batch: a partition's share of a chunk of conn.log (≈ 35000 flows), with room,
+ * in one batch (2 threads: 600 KB; where 16384 opened a second, nearly empty one per chunk).
+ */
+const SHARED_CAPACITY = Math.ceil(40960 / n / 8) * 8;
 
 /** The run in progress (null between runs), its detector, and its counts and first errors. */
 let run: RunSetup | null = null;

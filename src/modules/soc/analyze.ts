@@ -95,6 +95,7 @@ async function analyzeOnThisThread(
     let rejected = 0;
     const sink = {
       emit: detector.push,
+      // One partition: the second argument of `flows` (the partition, 0) is not pushFlows' line offset.
       flows: (batch: FlowBatch) => detector.pushFlows(batch),
       reject(line: number, reason: string) {
         rejected++;

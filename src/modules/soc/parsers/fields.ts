@@ -130,34 +130,38 @@ export abstract class KernelLineParser {
 
   /**
    * Reads the whole lines buf[start, end), numbered after `lineNumber`; returns the last number.
-   * Through the flow kernel while there is one, handing each read's flows over at once (before
-   * any event of a later line): a line it leaves goes through `line` (which may change the
-   * state, say a Zeek header), then the kernel goes on; once the state has no kernel, the rest
-   * of the window goes through `line`.
+   * Through the flow kernel while the state has one, handing each read's flows over at once
+   * (before any event of a later line); a line it leaves, or any line while the state has none,
+   * goes through `line` (which may change the state, say a Zeek header: the first window of a
+   * file holds its `#fields` line), and the kernel is asked for again after each such line.
    */
   private window(buf: Buffer, start: number, end: number, lineNumber: number): number {
     let kernel = this.flowKernel();
-    let at = start;
+    let loaded: FlowKernel | null = null;
     let n = lineNumber;
-    if (kernel) kernel.load(buf, start, end);
-    while (kernel && at < end) {
-      at = start + kernel.read(at - start, end - start, n);
-      n += kernel.lines;
-      this.records += kernel.flows;
-      if (kernel.flows > 0) {
-        const flows = this.sink.flows as NonNullable<ParseSink['flows']>;
-        for (let p = 0; p < kernel.partitions; p++) {
-          const batch = kernel.partition(p, this.input);
-          if (batch.size > 0) flows(batch, p);
+    for (let at = start; at < end; ) {
+      if (kernel) {
+        if (kernel !== loaded) {
+          kernel.load(buf, start, end);
+          loaded = kernel;
         }
+        at = start + kernel.read(at - start, end - start, n);
+        n += kernel.lines;
+        this.records += kernel.flows;
+        if (kernel.flows > 0) {
+          const flows = this.sink.flows as NonNullable<ParseSink['flows']>;
+          for (let p = 0; p < kernel.partitions; p++) {
+            const batch = kernel.partition(p, this.input);
+            if (batch.size > 0) flows(batch, p);
+          }
+        }
+        if (at >= end || !kernel.leftLine) continue;
       }
-      if (at >= end || !kernel.leftLine) continue;
       const newline = buf.indexOf(10, at);
       this.line(buf, at, newline > at && buf[newline - 1] === 13 ? newline - 1 : newline, ++n);
       at = newline + 1;
       kernel = this.flowKernel();
     }
-    if (at >= end) return n;
-    return linesOfChunk(buf, at, end, n, (b, s, e, l) => this.line(b, s, e, l));
+    return n;
   }
 }

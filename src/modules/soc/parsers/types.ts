@@ -17,7 +17,8 @@ export interface ParseSink {
   /**
    * Optional columnar path: byte-level parsers may hand IPv4 flows over in batches instead of
    * one `emit` each (the batch is reused after the call), split among `partitions` by source
-   * (partitionOfV4). Order with `emit` is preserved.
+   * (partitionOfV4). Order with `emit` is preserved within each partition (one read's flows
+   * come partition by partition).
    */
   flows?(batch: FlowBatch, partition: number): void;
   /** Partitions `flows` takes (default 1: every batch is partition 0's). */

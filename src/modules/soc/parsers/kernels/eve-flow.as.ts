@@ -164,7 +164,7 @@ function digits2(at: usize): bool {
 /** Set by `time`: the value read. */
 let timeValue: f64 = 0;
 
-/** A dotted quad at `at` closed by a quote before `end` (as ipv4At), or -1. */
+/** A dotted quad at `at` closed by a quote before `end` (as EveParser's addressAt), or -1. */
 @inline
 function ipv4Quoted(at: i32, end: usize): i64 {
   if (at < 0) return -1;
@@ -226,9 +226,9 @@ function time(at: i32, end: usize): bool {
 @inline
 function digitsAt(at: i32, end: usize): i64 {
   if (at < 0) return -1;
-  // Up to 7 digits (below 2^31) summed at once; longer runs digit by digit.
+  // Up to 8 digits (below 2^31, so never saturated) summed at once; longer runs digit by digit.
   const run = <usize>ctz(~digitBits(v128.load(<usize>at)));
-  if (run - 1 < 7 && <usize>at + run <= end) return <i64>digits8(<usize>at, <u32>run);
+  if (run - 1 < 8 && <usize>at + run <= end) return <i64>digits8(<usize>at, <u32>run);
   let n: i64 = 0;
   let i = <usize>at;
   for (; i < end; i++) {

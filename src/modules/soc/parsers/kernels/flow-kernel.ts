@@ -7,8 +7,9 @@
 //
 // Memory: the kernel's scratch space (field separators, value positions, tables), the flow
 // count of each partition, then the partitions' output columns, each laid out as a FlowBatch's,
-// then the text, 64-byte aligned and followed by 128 bytes it may read past the last line (whole
-// blocks, and the byte after one).
+// then the text, 64-byte aligned and followed by 128 bytes it may read past the last line: whole
+// 64-byte blocks and the byte after one, and the field readers' 16- and 32-byte loads (at most
+// 31 bytes past a field).
 
 import { FlowBatch } from '../../engine/flow-batch.ts';
 
@@ -94,7 +95,7 @@ export class FlowKernel {
   /**
    * Reads the loaded lines from offset `from` (before `end`), numbered after `lineNumber`, until
    * it has read `OUTPUT` flows, the lines end, or a line the kernel leaves to JavaScript; returns
-   * the offset where it stopped. `lines` and `flows` say how many it read, `partition(p)` the
+   * the offset where it stopped. `lines` and `flows` say how many it read, `partition` the
    * flows of each partition; it left a line when it stopped before `end` with fewer than
    * `OUTPUT` flows.
    */
