@@ -88,7 +88,7 @@ export type FromWorker =
     }
   | { t: 'error'; message: string; stack?: string };
 
-/** Events of a part in parse order: columnar IPv4 flows of every partition (shared), or the partition's events one by one. */
+/** A partition's events of a part, in parse order: its IPv4 flows in columns (shared memory), or events one by one. */
 type Segment =
   | { t: 'flows'; buffer: SharedArrayBuffer; capacity: number; size: number }
   | { t: 'events'; events: SocEvent[] };
@@ -170,7 +170,7 @@ const sink: ParseSink = {
   },
   flows(batch, p) {
     // The parser split its flows by partition; copied into shared memory for p's owner.
-    let shared = openFlows[p] ?? null;
+    let shared = openFlows[p];
     if (!shared || shared.capacity - shared.size < batch.size)
       shared = openSharedFlows(p, Math.max(SHARED_CAPACITY, Math.ceil(batch.size / 8) * 8));
     shared.append(batch, 0, batch.size);

@@ -95,7 +95,7 @@ const FIRST_QUEUE = 256;
 /** At most this many shards, and only when each can track at least MIN_SHARD_SOURCES sources. */
 const MAX_SHARDS = 16;
 const MIN_SHARD_SOURCES = 4096;
-/** Seeds the shard hash apart from the table's and analyze-worker's partition hash. */
+/** Seeds the shard hash apart from the table's and the thread partition's (partitionOfV4). */
 const SHARD_SEED = 0x2545f491;
 
 /** What a queued event has beyond its record (pushed one by one: IPv6 addresses, a detail; or a line beyond 2^32). */

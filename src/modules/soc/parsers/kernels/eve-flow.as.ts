@@ -12,6 +12,7 @@
 // collision-free table eve.ts builds (`layout` gets its address).
 
 import {
+  byteBits,
   digitBits,
   digits8,
   FAIL,
@@ -73,10 +74,10 @@ export function keyTable(
   tailShift = 32 - bits;
 }
 
-/** The bits of the 16 bytes at `at` equal to `byte`. */
+/** byteBits widened, to be shifted into place in a 64-byte block's mask. */
 @inline
 function lane(bytes: v128, byte: u8): u64 {
-  return <u64>i8x16.bitmask(i8x16.eq(bytes, i8x16.splat(byte)));
+  return <u64>byteBits(bytes, byte);
 }
 
 /** Masks of one 64-byte block (see `scan`). */
@@ -170,7 +171,7 @@ function ipv4Quoted(at: i32, end: usize): i64 {
   if (at < 0) return -1;
   const s = <usize>at;
   // An address has at most 15 characters: its quote is within these 16 bytes (none: a length of 32, refused).
-  const length = <usize>ctz(<u32>i8x16.bitmask(i8x16.eq(v128.load(s), i8x16.splat(QUOTE))));
+  const length = <usize>ctz(byteBits(v128.load(s), QUOTE));
   return s + length >= end ? -1 : ipv4(s, s + length);
 }
 

@@ -14,7 +14,7 @@
 import { FlowBatch } from '../../engine/flow-batch.ts';
 
 interface Exports {
-  layout(outputAt: number, capacity: number, partitions: number, countsAt: number, scratchAt: number): void;
+  layout(...addresses: number[]): void;
   parse(start: number, end: number, capacity: number, lineBase: number): number;
   flows: WebAssembly.Global;
   lines: WebAssembly.Global;
@@ -54,8 +54,24 @@ export class FlowKernel {
     this.memory = new WebAssembly.Memory({ initial: Math.ceil((this.textAt + 512 * 1024) / PAGE) });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports;
     this.kernel = this.exports as unknown as Exports;
-    this.kernel.layout(this.outputAt, OUTPUT, partitions, this.countsAt, 0);
     this.views();
+    // Partition p's output is the batch at outputAt + p * its size; the kernel writes the columns where it lays them.
+    const o = this.output[0] as FlowBatch;
+    const at = (column: ArrayBufferView) => column.byteOffset - this.outputAt;
+    this.kernel.layout(
+      this.outputAt,
+      FlowBatch.bytes(OUTPUT),
+      at(o.ts),
+      at(o.line),
+      at(o.src),
+      at(o.dst),
+      at(o.srcPort),
+      at(o.dstPort),
+      at(o.proto),
+      at(o.outcome),
+      partitions,
+      this.countsAt,
+    );
   }
 
   /**

@@ -3,12 +3,13 @@
 // readers of addresses and digits.
 
 /**
- * Output: one FlowBatch layout of `capacity` flows per partition, `stride` bytes apart from
- * `outBase` (column offsets within one below), with each partition's flow count (u32) at
- * `counts`; and the kernel's scratch space (see flow-kernel.ts).
+ * Output: one FlowBatch per partition, `stride` bytes apart from `outBase`, its columns at the
+ * offsets below (FlowBatch's layout, as flow-kernel.ts passes it), with each partition's flow
+ * count (u32) at `counts`.
  */
 let outBase: usize = 0;
 let stride: usize = 0;
+let tsAt: usize = 0;
 let lineAt: usize = 0;
 let srcAt: usize = 0;
 let dstAt: usize = 0;
@@ -18,7 +19,8 @@ let protoAt: usize = 0;
 let outcomeAt: usize = 0;
 let partitions: u64 = 1;
 let counts: usize = 0;
-export let scratch: usize = 0;
+/** The kernel's scratch space: at address 0 (see flow-kernel.ts). */
+export const scratch: usize = 0;
 
 /** Results of the last `parse`: flows written and lines consumed. */
 export let flows: i32 = 0;
@@ -30,23 +32,37 @@ export const FAIL: u8 = 1;
 export const PROBE: u8 = 2;
 export const UNKNOWN: u8 = 3;
 
+export const DOT: u8 = 46;
+
 /** Seed of partitionOfV4 (engine/flow-batch.ts). */
 const PARTITION_SEED: u32 = 0x9e3779b9;
 
-export function layout(outAt: usize, capacity: usize, partitionCount: u32, countsAt: usize, scratchAt: usize): void {
+export function layout(
+  outAt: usize,
+  batchBytes: usize,
+  ts: usize,
+  line: usize,
+  src: usize,
+  dst: usize,
+  srcPort: usize,
+  dstPort: usize,
+  proto: usize,
+  outcome: usize,
+  partitionCount: u32,
+  countsAt: usize,
+): void {
   outBase = outAt;
-  // As FlowBatch's constructor lays its columns out: ts, line (f64), src, dst (u32), ports (u16), proto, outcome (u8).
-  lineAt = capacity << 3;
-  srcAt = capacity << 4;
-  dstAt = srcAt + (capacity << 2);
-  srcPortAt = dstAt + (capacity << 2);
-  dstPortAt = srcPortAt + (capacity << 1);
-  protoAt = dstPortAt + (capacity << 1);
-  outcomeAt = protoAt + capacity;
-  stride = outcomeAt + capacity;
+  stride = batchBytes;
+  tsAt = ts;
+  lineAt = line;
+  srcAt = src;
+  dstAt = dst;
+  srcPortAt = srcPort;
+  dstPortAt = dstPort;
+  protoAt = proto;
+  outcomeAt = outcome;
   partitions = partitionCount;
   counts = countsAt;
-  scratch = scratchAt;
 }
 
 /** Empties every partition's output (a `parse` begins with it). */
@@ -84,7 +100,7 @@ export function writeFlow(
   const i = <usize>load<u32>(countAt);
   store<u32>(countAt, <u32>i + 1);
   const base = outBase + p * stride;
-  store<f64>(base + (i << 3), ts);
+  store<f64>(base + tsAt + (i << 3), ts);
   store<f64>(base + lineAt + (i << 3), line);
   store<u32>(base + srcAt + (i << 2), src);
   store<u32>(base + dstAt + (i << 2), dst);
@@ -110,10 +126,10 @@ export function digitBits(bytes: v128): u32 {
   return <u32>i8x16.bitmask(i8x16.le_u(i8x16.sub(bytes, i8x16.splat(48)), i8x16.splat(9)));
 }
 
-/** Bits of the 16 bytes `bytes` that are dots. */
+/** Bits of the 16 bytes `bytes` that equal `byte`. */
 @inline
-export function dotBits(bytes: v128): u32 {
-  return <u32>i8x16.bitmask(i8x16.eq(bytes, i8x16.splat(46)));
+export function byteBits(bytes: v128, byte: u8): u32 {
+  return <u32>i8x16.bitmask(i8x16.eq(bytes, i8x16.splat(byte)));
 }
 
 /**
@@ -154,7 +170,7 @@ export function ipv4(start: usize, end: usize): i64 {
   if (length - 7 > 8) return -1;
   const bytes = v128.load(start);
   const field: u32 = (1 << length) - 1;
-  const dots = dotBits(bytes) & field;
+  const dots = byteBits(bytes, DOT) & field;
   if ((dots | (digitBits(bytes) & field)) != field || popcnt(dots) != 3) return -1;
   const first = ctz(dots);
   const rest = dots & (dots - 1);

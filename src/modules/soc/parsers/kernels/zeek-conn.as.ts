@@ -11,9 +11,10 @@
 // instead of one per byte; then only the needed fields are read, by their index.
 
 import {
+  byteBits,
+  DOT,
   digitBits,
   digits8,
-  dotBits,
   FAIL,
   finish,
   ipv4,
@@ -129,7 +130,7 @@ function decimal(start: usize, end: usize): bool {
     const low = v128.load(start);
     const high = v128.load(start + 16);
     const field: u32 = (1 << length) - 1;
-    const dots = (dotBits(low) | (dotBits(high) << 16)) & field;
+    const dots = (byteBits(low, DOT) | (byteBits(high, DOT) << 16)) & field;
     const digits = (digitBits(low) | (digitBits(high) << 16)) & field;
     if ((dots | digits) != field || popcnt(dots) > 1) return false;
     const point = dots == 0 ? length : ctz(dots);
