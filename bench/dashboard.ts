@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { type Database, openDatabase, queryRows } from '../src/core/db/client.ts';
-import { YEN_BAI_2024 } from '../src/modules/organisations/demo/yen-bai.ts';
+import { YEN_BAI_2024 } from '../demo/yen-bai-2024/organisations.ts';
 import { importOrganisationRows } from '../src/modules/organisations/organisations.io.ts';
 import { socSummary } from '../src/modules/soc/soc.service.ts';
 import { vulnerabilitySummary } from '../src/modules/vulnerabilities/vulnerabilities.service.ts';

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { eq } from 'drizzle-orm';
 import { loadConfig } from '../core/config.ts';
 import type { Database, Db } from '../core/db/client.ts';
 import { openConfiguredDatabase } from '../core/db/open.ts';
+import { provinceDay } from '../core/time.ts';
 import type { Actor } from '../modules/auth/scope.ts';
-import { organisations } from '../modules/organisations/organisations.schema.ts';
+import { organisationByCodeOn } from '../modules/organisations/index.ts';
 
 /** The actor recorded in the audit log for changes made from the command line (an operator with shell access). */
 export const CLI_ACTOR: Actor = {
@@ -42,17 +42,20 @@ export const withPeriodOptions = (cmd: Command) =>
 
 export type PeriodOptions = { from: string; to: string; org?: string; json?: boolean };
 
-/** An organisation's id from its code, or a clear CLI error. */
-export async function organisationIdByCode(db: Db, code: string): Promise<string> {
-  const [org] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.code, code));
-  if (!org) fail(`unknown organisation code "${code}"`);
+/** The id of the unit holding a code on a day (default today; codes are reused across periods), or a clear CLI error. */
+export async function organisationIdByCode(db: Db, code: string, day = provinceDay()): Promise<string> {
+  const org = await organisationByCodeOn(db, code, day);
+  if (!org) fail(`no organisation with code "${code}" on ${day}`);
   return org.id;
 }
 
-const isoDay = (d: string) => {
+/** A day typed as dd/mm/yyyy or yyyy-mm-dd, checked to exist (31/02 is refused), as yyyy-mm-dd. */
+export const isoDay = (d: string) => {
   const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(d);
   const iso = m ? `${m[3]}-${m[2]}-${m[1]}` : d;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) fail(`invalid date "${d}" (dd/mm/yyyy or yyyy-mm-dd)`);
+  const t = Date.parse(`${iso}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== iso)
+    fail(`invalid date "${d}" (dd/mm/yyyy or yyyy-mm-dd)`);
   return iso;
 };
 
@@ -60,5 +63,5 @@ const isoDay = (d: string) => {
 export const resolvePeriod = async (db: Db, o: PeriodOptions) => ({
   from: isoDay(o.from),
   to: isoDay(o.to),
-  organisationId: o.org ? await organisationIdByCode(db, o.org) : undefined,
+  organisationId: o.org ? await organisationIdByCode(db, o.org, isoDay(o.to)) : undefined,
 });

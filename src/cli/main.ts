@@ -1,20 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { loadDemo } from '../../demo/load-demo.ts';
 import { loadConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
+import { provinceDay } from '../core/time.ts';
 import { verifyAuditChain } from '../modules/audit/audit.service.ts';
 import { ROLES, type Role } from '../modules/auth/auth.schema.ts';
 import { createUser } from '../modules/auth/auth.service.ts';
-import { loadDemo } from '../modules/organisations/demo/load-demo.ts';
-import { exportOrganisations, importOrganisations } from '../modules/organisations/organisations.io.ts';
-import { organisations } from '../modules/organisations/organisations.schema.ts';
+import {
+  exportOrganisations,
+  importOrganisations,
+  listOrganisations,
+  organisations,
+  readReorganisation,
+  reorganise,
+  treeOrder,
+} from '../modules/organisations/index.ts';
+import { registerRulesCommands } from '../modules/rules/index.ts';
 import { registerSocCommands } from '../modules/soc/soc.cli.ts';
 import { registerSocStoreCommands } from '../modules/soc/soc-store.cli.ts';
 import { registerSystemsCommands } from '../modules/systems/systems.cli.ts';
 import { registerScanCommands } from '../modules/vulnerabilities/vulnerabilities.cli.ts';
 import { serve } from '../server/serve.ts';
-import { CLI_ACTOR, fail, organisationIdByCode, withDatabase } from './context.ts';
+import { CLI_ACTOR, fail, isoDay, organisationIdByCode, withDatabase } from './context.ts';
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(0) : Promise.reject(e)));
 
 const program = new Command()
   .name('khien')
@@ -72,6 +84,65 @@ user
 
 const org = program.command('org').description('Cơ quan, đơn vị / organisation tree');
 org
+  .command('list')
+  .description('Các đơn vị có hiệu lực vào một ngày / the units in force on a day')
+  .option('--as-of <date>', 'the day (yyyy-mm-dd or dd/mm/yyyy; default today)')
+  .option('--json', 'print JSON')
+  .action((o: { asOf?: string; json?: boolean }) =>
+    withDatabase(async ({ db }) => {
+      const day = o.asOf ? isoDay(o.asOf) : provinceDay();
+      const units = treeOrder(await listOrganisations(db, { all: true }, day));
+      const codeOf = new Map(units.map((u) => [u.id, u.code]));
+      const rows = units.map((u) => ({
+        code: u.code,
+        name: u.name,
+        type: u.type,
+        parentCode: u.parentId ? (codeOf.get(u.parentId) ?? null) : null,
+        validFrom: u.validFrom,
+        validTo: u.validTo,
+        ipRanges: u.ipRanges,
+      }));
+      if (o.json) return console.log(JSON.stringify({ asOf: day, count: rows.length, organisations: rows }, null, 2));
+      console.log(`${rows.length} đơn vị ngày / units on ${day.split('-').reverse().join('/')}`);
+      for (const r of rows) console.log(`  ${r.code.padEnd(12)} ${r.name}`);
+    }),
+  );
+org
+  .command('reorganise')
+  .description(
+    'Sắp xếp lại đơn vị (sáp nhập, đổi tên, giải thể) / apply a reorganisation file atomically; --dry-run previews it',
+  )
+  .argument('<file>', 'CSV or XLSX: effective, old_code, new_code, new_name, new_type, new_parent_code, legal_basis')
+  .option('--dry-run', 'check and show what would move, change nothing')
+  .option('--json', 'print the report as JSON')
+  .action((file: string, o: { dryRun?: boolean; json?: boolean }) =>
+    withDatabase(async ({ db }) => {
+      const r = await reorganise(db, CLI_ACTOR, await readReorganisation(readFileSync(file)), {
+        dryRun: o.dryRun,
+      }).catch((e: Error) => fail(`${file}: ${e.message}`));
+      if (o.json) console.log(JSON.stringify(r, null, 2));
+      else {
+        const state = r.alreadyApplied
+          ? 'đã áp dụng trước đó / already applied'
+          : r.applied
+            ? 'đã áp dụng / applied'
+            : r.errors.length
+              ? 'không áp dụng (lỗi) / not applied (errors)'
+              : 'xem trước / preview';
+        console.log(`Ngày hiệu lực / effective ${r.effective}: ${state}`);
+        console.log(`  đơn vị mới / new units ${r.created.length}, đơn vị kết thúc / closed units ${r.closed.length}`);
+        console.log(
+          `  chuyển sang đơn vị kế thừa / rolls up to successors: ${r.moves.ipRanges} IP ranges, ${r.moves.systems} systems, ${r.moves.computers} computers, ${r.moves.socFindings} SOC findings`,
+        );
+        for (const a of r.accountsToReview)
+          console.log(`  tài khoản cần xem lại / account to review: ${a.username} (${a.organisationCode})`);
+        for (const e of r.errors)
+          console.log(`  ${file}: dòng ${e.row}${e.column ? ` [${e.column}]` : ''}: ${e.message}`);
+      }
+      if (r.errors.length) process.exitCode = 2;
+    }),
+  );
+org
   .command('import')
   .description('Nhập cây tổ chức từ CSV/XLSX / import (upsert by code) an organisation tree from CSV or XLSX')
   .argument('<file>', 'CSV or XLSX file')
@@ -105,9 +176,9 @@ org
 program
   .command('demo')
   .description(
-    'Nạp dữ liệu mẫu tỉnh Yên Bái (2024) / load the Yên Bái demo data set (organisation tree, demo accounts, ' +
-      'information systems and dossiers, scan reports and network logs of the first half of 2024). ' +
-      'Never run this against a production database.',
+    'Nạp dữ liệu mẫu: tỉnh Yên Bái 2024, sáp nhập vào tỉnh Lào Cai 01/07/2025 / load the demo province in time ' +
+      '(Yên Bái’s 2024 tree, bodies, systems and dossiers with their 2024 history, H1-2024 scans and logs, the 2025 ' +
+      'reorganisations into Lào Cai, a 2026 scan, demo accounts). Never run this against a production database.',
   )
   .option('--yes', 'load even though the database already holds organisations')
   .action((o: { yes?: boolean }) =>
@@ -117,8 +188,12 @@ program
       const r = await loadDemo(db, CLI_ACTOR);
       const orgs = r.organisations;
       console.log(
-        `Dữ liệu mẫu Yên Bái (${kind}): thêm ${orgs.created}, cập nhật ${orgs.updated}, không đổi ${orgs.unchanged}, lỗi ${orgs.errors}`,
+        `Dữ liệu mẫu (${kind}): cây tổ chức 2024 thêm ${orgs.created}, cập nhật ${orgs.updated}, không đổi ${orgs.unchanged}, lỗi ${orgs.errors}`,
       );
+      for (const x of r.reorganisations)
+        console.log(
+          `Sắp xếp đơn vị / reorganisation ${x.effective}: ${x.alreadyApplied ? 'đã có / already applied' : 'đã áp dụng / applied'}`,
+        );
       console.log(
         `Báo cáo quét / scan reports: ${r.findings.scanReports}; nhật ký mạng / network logs: ${r.findings.logFiles}`,
       );
@@ -157,6 +232,7 @@ audit
 registerSocCommands(program);
 registerSocStoreCommands(program);
 registerSystemsCommands(program);
+registerRulesCommands(program);
 registerScanCommands(program);
 
 // Expected failures (bad input, refused operations) are one clear line; anything else keeps its stack for a report.

@@ -29,3 +29,14 @@ export function monthsOf(fromDay: string, toDay: string): { month: string; start
   }
   return out;
 }
+
+/**
+ * A reporting period seen as of a day: figures count what was so by `asOf` (default: the period's last day), so the
+ * period is cut at `asOf`, and the organisation tree is the one in force on `asOf`.
+ */
+export function periodAsOf<P extends { from: string; to: string; asOf?: string }>(p: P): P & { asOf: string } {
+  const asOf = p.asOf ?? p.to;
+  // Days as yyyy-mm-dd compare as strings.
+  const to = [asOf, p.to].sort()[0] as string;
+  return { ...p, to, asOf };
+}

@@ -22,6 +22,7 @@ import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
 import { registerAuthRoutes, type SetupState } from '../modules/auth/auth.routes.ts';
 import { sealTotpSecrets } from '../modules/auth/auth.service.ts';
 import { registerOrganisationRoutes } from '../modules/organisations/organisations.routes.ts';
+import { registerRulesRoutes } from '../modules/rules/index.ts';
 import { registerSocRoutes } from '../modules/soc/soc.routes.ts';
 import { registerSystemsRoutes } from '../modules/systems/systems.routes.ts';
 import { registerDeadlineTimer } from '../modules/systems/targets.service.ts';
@@ -110,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuthRoutes(app, { db, config, setup, secrets });
   registerOrganisationRoutes(app, { db });
   registerAuditRoutes(app, { db });
+  registerRulesRoutes(app, { db });
   registerSystemsRoutes(app, { db });
   registerDeadlineTimer(app, db);
   registerVulnerabilityRoutes(app, { db });

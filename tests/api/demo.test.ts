@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemo } from '../../demo/load-demo.ts';
 import { CLI_ACTOR } from '../../src/cli/context.ts';
 import type { Database } from '../../src/core/db/client.ts';
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts';
-import { loadDemo } from '../../src/modules/organisations/demo/load-demo.ts';
 import { socSummary } from '../../src/modules/soc/soc.service.ts';
 import { listSystems } from '../../src/modules/systems/systems.service.ts';
 import { listTargets } from '../../src/modules/systems/targets.service.ts';

@@ -40,7 +40,10 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
     return {
       db,
       kind: 'postgres',
-      migrate: () => migratePg(db as never, { migrationsFolder }),
+      migrate: async () => {
+        await migratePg(db as never, { migrationsFolder });
+        await loadShippedData(db);
+      },
       close: () => pool.end(),
     };
   }
@@ -51,9 +54,21 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
   return {
     db,
     kind: 'pglite',
-    migrate: () => migratePglite(db as never, { migrationsFolder }),
+    migrate: async () => {
+      await migratePglite(db as never, { migrationsFolder });
+      await loadShippedData(db);
+    },
     close: () => client.close(),
   };
+}
+
+/**
+ * After the migrations, the data a release ships (the law as dated rules, national bodies, the holiday calendar:
+ * `rules/`) is brought up to date. Imported when needed: that module itself writes through this one.
+ */
+async function loadShippedData(db: Db) {
+  const { syncBuiltinRules } = await import('../../modules/rules/rules.service.ts');
+  await syncBuiltinRules(db);
 }
 
 /** Rows of a raw SQL query. (Drizzle's `execute` result type differs per driver; both carry `rows`.) */

@@ -2,6 +2,7 @@
 export * from '../../modules/audit/audit.schema.ts';
 export * from '../../modules/auth/auth.schema.ts';
 export * from '../../modules/organisations/organisations.schema.ts';
+export * from '../../modules/rules/rules.schema.ts';
 export * from '../../modules/soc/soc.schema.ts';
 export * from '../../modules/systems/systems.schema.ts';
 export * from '../../modules/vulnerabilities/vulnerabilities.schema.ts';

@@ -11,6 +11,10 @@ export const PERMISSIONS = {
   'user.read': ['admin'],
   'user.write': ['admin'],
   'audit.read': ['admin'],
+  /** The rules in force, the competent bodies and the working-day calendar: everyone reads them. */
+  'rules.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** A province's own rule versions, bodies and calendar days. */
+  'rules.write': ['admin'],
   /** Information systems, level dossiers, security plans, 4 layers, targets (records limited by scope). */
   'system.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
   'system.write': ['admin', 'department', 'agency'],

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../core/db/client.ts';
+import { provinceDay } from '../../core/time.ts';
 import type { Role } from './auth.schema.ts';
 
 /** The signed-in principal of a request (a session's user, or an API token with the token's role). */
@@ -27,16 +28,29 @@ export async function resolveScope(db: Db, actor: Actor): Promise<Scope> {
   return { all: false, organisationIds: await subtreeIds(db, actor.organisationId) };
 }
 
-/** An organisation and all its descendants. */
-export async function subtreeIds(db: Db, rootId: string): Promise<string[]> {
+/**
+ * An organisation's subtree as it stood on `day` (default today), with the history it inherited: its units in force
+ * that day, and every unit that merged into one of them before it (following successor links), so a figure for a
+ * day counts each record under the unit that carried it then. A root no longer in force on `day` gives its subtree
+ * on its last day.
+ */
+export async function subtreeIds(db: Db, rootId: string, day = provinceDay()): Promise<string[]> {
   const rows = await queryRows<{ id: string }>(
     db,
     sql`
-    with recursive tree(id) as (
-      select id from organisations where id = ${rootId}
+    with recursive root(id, d) as (
+      select id, least(${day}::date, coalesce(valid_to, ${day}::date)) from organisations where id = ${rootId}
+    ), tree(id) as (
+      select id from root
       union
-      select o.id from organisations o join tree t on o.parent_id = t.id
-    ) select id from tree`,
+      select o.id from organisations o join tree t on o.parent_id = t.id cross join root
+      where (o.valid_from is null or o.valid_from <= root.d) and (o.valid_to is null or o.valid_to >= root.d)
+    ), history(id) as (
+      select id from tree
+      union
+      select o.id from organisations o join history h on o.successor_id = h.id cross join root
+      where o.valid_to < root.d
+    ) select id from history`,
   );
   return rows.map((r) => r.id);
 }
@@ -48,12 +62,17 @@ export const inScope = (scope: Scope, organisationId: string | null) =>
 export const scopeOrganisationIds = (scope: Scope): string[] | null => (scope.all ? null : scope.organisationIds);
 
 /**
- * The organisations a query may count: the caller's scope, narrowed to a requested subtree.
+ * The organisations a query may count: the caller's scope, narrowed to a requested subtree (as it stood on `day`).
  * `null` = no restriction (province-wide, records of no organisation included).
  */
-export async function scopedOrganisationIds(db: Db, scope: Scope, subtreeRoot?: string): Promise<string[] | null> {
+export async function scopedOrganisationIds(
+  db: Db,
+  scope: Scope,
+  subtreeRoot?: string,
+  day?: string,
+): Promise<string[] | null> {
   if (!subtreeRoot) return scopeOrganisationIds(scope);
-  const subtree = await subtreeIds(db, subtreeRoot);
+  const subtree = await subtreeIds(db, subtreeRoot, day);
   return scope.all ? subtree : subtree.filter((id) => scope.organisationIds.includes(id));
 }
 

@@ -1,10 +1,12 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { type Column, readTable, type TableFormat, type TableRow, writeTable } from '../../core/tabular.ts';
+import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import type { Actor } from '../auth/scope.ts';
+import { inForceOn } from './in-time.ts';
 import {
   ORGANISATION_TYPES,
   type OrganisationType,
@@ -28,6 +30,7 @@ const COLUMNS = [
   { key: 'valid_from', header: 'Hiệu lực từ', en: 'Valid from' },
   { key: 'valid_to', header: 'Hiệu lực đến', en: 'Valid to' },
   { key: 'successor_code', header: 'Mã đơn vị kế thừa', en: 'Successor code' },
+  { key: 'owner_body_code', header: 'Mã Bộ, ngành chủ quản (cơ quan ngành dọc)', en: 'Owning ministry code' },
 ] as const;
 
 /** Vietnamese labels of the organisation types, as written in export files and accepted on import. */
@@ -91,6 +94,7 @@ const OPTIONAL_FIELDS = {
   address: 'address',
   validFrom: 'valid_from',
   validTo: 'valid_to',
+  ownerBodyCode: 'owner_body_code',
 } as const;
 
 /**
@@ -98,12 +102,21 @@ const OPTIONAL_FIELDS = {
  * row number and skipped, together with any row beneath it in the tree, while every good row is written — all in
  * one transaction, so a failure midway leaves nothing half-written. Re-importing the same file changes nothing.
  */
-export async function importOrganisations(db: Db, actor: Actor, file: Buffer): Promise<ImportReport> {
-  return importOrganisationRows(db, actor, await readTable(file, headerLookup));
+export async function importOrganisations(db: Db, actor: Actor, file: Buffer, asOf?: string): Promise<ImportReport> {
+  return importOrganisationRows(db, actor, await readTable(file, headerLookup), asOf);
 }
 
-/** The import itself, from rows keyed by column (`code`, `name`, `parent_code`, …) — a file's or the demo data's. */
-export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRow[]): Promise<ImportReport> {
+/**
+ * The import itself, from rows keyed by column (`code`, `name`, `parent_code`, …) — a file's or the demo data's.
+ * Codes are matched among the units in force on `asOf` (default today): a code reused in another period names
+ * another unit. A new unit's IP ranges take the unit's own validity.
+ */
+export async function importOrganisationRows(
+  db: Db,
+  actor: Actor,
+  rows: TableRow[],
+  asOf = provinceDay(),
+): Promise<ImportReport> {
   const errors: RowError[] = [];
   const candidates: Candidate[] = [];
   const seenCodes = new Map<string, number>();
@@ -132,6 +145,7 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
       email: cells.email,
       phone: cells.phone,
       address: cells.address,
+      ownerBodyCode: cells.owner_body_code,
       validFrom,
       validTo,
       ipRanges: rawRanges,
@@ -172,11 +186,12 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
   }
 
   return db.transaction(async (tx) => {
-    const existing = await tx.select().from(organisations);
+    const existing = await tx.select().from(organisations).where(inForceOn(organisations, asOf));
     const idByCode = new Map(existing.map((o) => [o.code, o.id]));
     const byCode = new Map(existing.map((o) => [o.code, o]));
+    const current = inForceOn(organisationIpRanges, asOf);
     const rangeOwners = new Map(
-      (await tx.select().from(organisationIpRanges)).map((r) => [r.cidr, r.organisationId] as const),
+      (await tx.select().from(organisationIpRanges).where(current)).map((r) => [r.cidr, r.organisationId] as const),
     );
     const rangesByOrg = new Map<string, string[]>();
     for (const [cidr, orgId] of rangeOwners) rangesByOrg.set(orgId, [...(rangesByOrg.get(orgId) ?? []), cidr]);
@@ -218,7 +233,7 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
           const [row] = await tx.insert(organisations).values(values).returning();
           if (!row) throw new AppError('INTERNAL', 'insert failed');
           idByCode.set(c.code, row.id);
-          await setRanges(row.id, ranges);
+          await setRanges(row.id, ranges, row);
           await recordAudit(tx, auditActor(actor), {
             action: 'organisation.import.create',
             entityType: 'organisation',
@@ -243,7 +258,7 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
             .set({ ...values, updatedAt: new Date() })
             .where(eq(organisations.id, before.id))
             .returning();
-          await setRanges(before.id, ranges);
+          await setRanges(before.id, ranges, row ?? before);
           await recordAudit(tx, auditActor(actor), {
             action: 'organisation.import.update',
             entityType: 'organisation',
@@ -308,13 +323,22 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
       const ownerRow = ownerCode ? fileRows.get(ownerCode) : undefined;
       return !!ownerRow?.ranges && !ownerRow.ranges.includes(cidr);
     }
-    async function setRanges(orgId: string, ranges: string[]) {
+    async function setRanges(
+      orgId: string,
+      ranges: string[],
+      unit: { validFrom: string | null; validTo: string | null },
+    ) {
       const old = rangesByOrg.get(orgId) ?? [];
-      if (old.length) await tx.delete(organisationIpRanges).where(eq(organisationIpRanges.organisationId, orgId));
-      // Ranges moved here from another organisation are taken from it first (the unique index allows one owner).
+      if (old.length)
+        await tx.delete(organisationIpRanges).where(and(eq(organisationIpRanges.organisationId, orgId), current));
+      // Ranges moved here from another organisation are taken from it first (one owner at a time).
       if (ranges.length) {
-        await tx.delete(organisationIpRanges).where(inArray(organisationIpRanges.cidr, ranges));
-        await tx.insert(organisationIpRanges).values(ranges.map((cidr) => ({ organisationId: orgId, cidr })));
+        await tx.delete(organisationIpRanges).where(and(inArray(organisationIpRanges.cidr, ranges), current));
+        await tx
+          .insert(organisationIpRanges)
+          .values(
+            ranges.map((cidr) => ({ organisationId: orgId, cidr, validFrom: unit.validFrom, validTo: unit.validTo })),
+          );
       }
       for (const r of old) rangeOwners.delete(r);
       for (const r of ranges) rangeOwners.set(r, orgId);
@@ -323,8 +347,9 @@ export async function importOrganisationRows(db: Db, actor: Actor, rows: TableRo
   });
 }
 
-export async function exportOrganisations(db: Db, format: TableFormat): Promise<Buffer> {
-  const all = await listOrganisations(db, { all: true });
+/** The tree in force on `asOf` (default today) as a file the import reads back. */
+export async function exportOrganisations(db: Db, format: TableFormat, asOf = provinceDay()): Promise<Buffer> {
+  const all = await listOrganisations(db, { all: true }, asOf);
   const codeById = new Map(all.map((o) => [o.id, o.code]));
   // Parents before children, so the file imports in one pass and reads like the tree.
   const ordered = treeOrder(all);
@@ -342,6 +367,7 @@ export async function exportOrganisations(db: Db, format: TableFormat): Promise<
     valid_from: (o) => formatDate(o.validFrom),
     valid_to: (o) => formatDate(o.validTo),
     successor_code: (o) => (o.successorId ? (codeById.get(o.successorId) ?? '') : ''),
+    owner_body_code: (o) => o.ownerBodyCode ?? '',
   };
   const columns: Column<Organisation>[] = COLUMNS.map((c) => ({
     key: c.key,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
+import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
 import { exportOrganisations, importOrganisations } from './organisations.io.ts';
 import {
@@ -12,6 +13,7 @@ import {
   updateOrganisation,
   ZOrganisationInput,
 } from './organisations.service.ts';
+import { readReorganisation, reorganise } from './reorganise.ts';
 
 const ZIdParams = z.object({ id: z.uuid() });
 const MIME = {
@@ -27,10 +29,13 @@ export function registerOrganisationRoutes(app: FastifyInstance, { db }: { db: D
       config: { permission: 'organisation.read' },
       schema: {
         tags: ['organisations'],
-        summary: 'Organisations visible to the caller (flat; build the tree from parentId)',
+        summary: 'Organisations in force on a day visible to the caller (flat; build the tree from parentId)',
+        querystring: z.object({
+          asOf: z.iso.date().optional().describe('the day whose tree to list, yyyy-mm-dd (default: today)'),
+        }),
       },
     },
-    async (req) => listOrganisations(db, req.scope),
+    async (req) => listOrganisations(db, req.scope, req.query.asOf ?? provinceDay()),
   );
   r.get(
     '/api/organisations/:id',
@@ -88,5 +93,24 @@ export function registerOrganisationRoutes(app: FastifyInstance, { db }: { db: D
       },
     },
     async (req) => importOrganisations(db, actorOf(req), req.body as Buffer),
+  );
+  r.post(
+    '/api/organisations/reorganise',
+    {
+      config: { permission: 'organisation.write' },
+      bodyLimit: 20 * 1024 * 1024,
+      schema: {
+        tags: ['organisations'],
+        summary:
+          'Apply a reorganisation (new units, successors, one effective date) sent as CSV or XLSX; ?dryRun=true previews what moves',
+        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
+      },
+    },
+    async (req, reply) => {
+      const report = await reorganise(db, actorOf(req), await readReorganisation(req.body as Buffer), {
+        dryRun: req.query.dryRun === 'true',
+      });
+      return reply.code(report.errors.length ? 422 : 200).send(report);
+    },
   );
 }

@@ -2,10 +2,12 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { users } from '../auth/auth.schema.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import type { Actor, Scope } from '../auth/scope.ts';
+import { inForceOn } from './in-time.ts';
 import { ORGANISATION_TYPES, organisationIpRanges, organisations } from './organisations.schema.ts';
 
 const optionalText = z
@@ -42,6 +44,13 @@ export const ZOrganisationInput = z.object({
     .uuid()
     .nullish()
     .transform((v) => v ?? null),
+  /** A ministry (competent-body code) that owns this vertical body's systems; empty = the province. */
+  ownerBodyCode: z
+    .string()
+    .trim()
+    .max(50)
+    .nullish()
+    .transform((v) => v || null),
   validFrom: isoDate,
   validTo: isoDate,
   ipRanges: z.array(z.string().trim().min(3).max(64)).max(500).default([]),
@@ -73,15 +82,27 @@ export async function normaliseCidrs(
   return { ok, bad };
 }
 
-async function withRanges(db: Db, rows: (typeof organisations.$inferSelect)[]): Promise<Organisation[]> {
+/** Each unit with its IP ranges: those in force on `day`, or on the unit's last day when it has ended. */
+async function withRanges(
+  db: Db,
+  rows: (typeof organisations.$inferSelect)[],
+  day = provinceDay(),
+): Promise<Organisation[]> {
   if (rows.length === 0) return [];
   const ranges = await db
     .select({ organisationId: organisationIpRanges.organisationId, cidr: organisationIpRanges.cidr })
     .from(organisationIpRanges)
+    .innerJoin(organisations, eq(organisations.id, organisationIpRanges.organisationId))
     .where(
-      inArray(
-        organisationIpRanges.organisationId,
-        rows.map((r) => r.id),
+      and(
+        inArray(
+          organisationIpRanges.organisationId,
+          rows.map((r) => r.id),
+        ),
+        inForceOn(
+          organisationIpRanges,
+          sql`least(${day}::date, coalesce(${organisations.validTo}, ${day}::date))` as never,
+        ),
       ),
     )
     .orderBy(asc(organisationIpRanges.cidr));
@@ -94,13 +115,23 @@ async function withRanges(db: Db, rows: (typeof organisations.$inferSelect)[]): 
 export const organisationScopeFilter = (scope: Scope) =>
   scope.all ? undefined : scope.organisationIds.length ? inArray(organisations.id, scope.organisationIds) : sql`false`;
 
-export async function listOrganisations(db: Db, scope: Scope): Promise<Organisation[]> {
+/** The units in force on `asOf` (default today) that the scope may see; `asOf: null` = every period. */
+export async function listOrganisations(
+  db: Db,
+  scope: Scope,
+  asOf: string | null = provinceDay(),
+): Promise<Organisation[]> {
   const rows = await db
     .select()
     .from(organisations)
-    .where(organisationScopeFilter(scope))
+    .where(and(organisationScopeFilter(scope), asOf ? inForceOn(organisations, asOf) : undefined))
     .orderBy(asc(organisations.name));
-  return withRanges(db, rows);
+  return withRanges(db, rows, asOf ?? undefined);
+}
+
+/** The ministry owning an organisation's systems (a vertical body), or null for the province. */
+export async function organisationOwnerBody(db: Db, scope: Scope, id: string): Promise<string | null> {
+  return (await getOrganisation(db, scope, id)).ownerBodyCode;
 }
 
 export async function getOrganisation(db: Db, scope: Scope, id: string): Promise<Organisation> {
@@ -113,6 +144,11 @@ export async function getOrganisation(db: Db, scope: Scope, id: string): Promise
   const [org] = await withRanges(db, [row]);
   return org as Organisation;
 }
+
+/** SQL condition: a unit's validity overlaps the given period (codes are unique per period, not forever). */
+const overlaps = (p: { validFrom: string | null; validTo: string | null }) =>
+  sql`coalesce(${organisations.validFrom}, '0001-01-01'::date) <= ${p.validTo ?? '9999-12-31'}::date
+    and coalesce(${organisations.validTo}, '9999-12-31'::date) >= ${p.validFrom ?? '0001-01-01'}::date`;
 
 async function assertNoCycle(db: Db, id: string, parentId: string | null) {
   if (!parentId) return;
@@ -142,7 +178,7 @@ async function checkRanges(db: Db, input: ParsedInput, id: string | null): Promi
     const taken = await db
       .select({ cidr: organisationIpRanges.cidr, organisationId: organisationIpRanges.organisationId })
       .from(organisationIpRanges)
-      .where(inArray(organisationIpRanges.cidr, unique));
+      .where(and(inArray(organisationIpRanges.cidr, unique), inForceOn(organisationIpRanges, provinceDay())));
     const clash = taken.filter((t) => t.organisationId !== id);
     if (clash.length)
       throw new AppError(
@@ -156,9 +192,22 @@ async function checkRanges(db: Db, input: ParsedInput, id: string | null): Promi
   return unique;
 }
 
-async function replaceRanges(tx: Db, organisationId: string, ranges: string[]) {
-  await tx.delete(organisationIpRanges).where(eq(organisationIpRanges.organisationId, organisationId));
-  if (ranges.length) await tx.insert(organisationIpRanges).values(ranges.map((cidr) => ({ organisationId, cidr })));
+/** Sets a unit's ranges in force today (ranges that ended before are its history and stay). */
+async function replaceRanges(
+  tx: Db,
+  organisationId: string,
+  ranges: string[],
+  unit: { validFrom: string | null; validTo: string | null },
+) {
+  await tx
+    .delete(organisationIpRanges)
+    .where(
+      and(eq(organisationIpRanges.organisationId, organisationId), inForceOn(organisationIpRanges, provinceDay())),
+    );
+  if (ranges.length)
+    await tx
+      .insert(organisationIpRanges)
+      .values(ranges.map((cidr) => ({ organisationId, cidr, validFrom: unit.validFrom, validTo: unit.validTo })));
 }
 
 async function assertSuccessor(db: Db, id: string | null, successorId: string | null) {
@@ -191,11 +240,11 @@ export async function createOrganisation(
     const [dup] = await tx
       .select({ id: organisations.id })
       .from(organisations)
-      .where(eq(organisations.code, input.code));
-    if (dup) throw new AppError('CONFLICT', `Code "${input.code}" is already used`, { field: 'code' });
+      .where(and(eq(organisations.code, input.code), overlaps(input)));
+    if (dup) throw new AppError('CONFLICT', `Code "${input.code}" is already used in that period`, { field: 'code' });
     const [row] = await tx.insert(organisations).values(fields).returning();
     if (!row) throw new AppError('INTERNAL', 'insert failed');
-    await replaceRanges(tx, row.id, ranges);
+    await replaceRanges(tx, row.id, ranges, input);
     await recordAudit(tx, auditActor(actor), {
       action: 'organisation.create',
       entityType: 'organisation',
@@ -226,13 +275,13 @@ export async function updateOrganisation(
     const [dup] = await tx
       .select({ id: organisations.id })
       .from(organisations)
-      .where(and(eq(organisations.code, input.code), sql`${organisations.id} <> ${id}`));
-    if (dup) throw new AppError('CONFLICT', `Code "${input.code}" is already used`, { field: 'code' });
+      .where(and(eq(organisations.code, input.code), sql`${organisations.id} <> ${id}`, overlaps(input)));
+    if (dup) throw new AppError('CONFLICT', `Code "${input.code}" is already used in that period`, { field: 'code' });
     await tx
       .update(organisations)
       .set({ ...fields, updatedAt: new Date() })
       .where(eq(organisations.id, id));
-    await replaceRanges(tx, id, ranges);
+    await replaceRanges(tx, id, ranges, input);
     const [after] = await tx.select().from(organisations).where(eq(organisations.id, id));
     await recordAudit(tx, auditActor(actor), {
       action: 'organisation.update',

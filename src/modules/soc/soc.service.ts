@@ -2,7 +2,7 @@ import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { dayEnd, dayStart } from '../../core/time.ts';
+import { dayEnd, dayStart, periodAsOf, provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import {
@@ -13,8 +13,7 @@ import {
   scopedOrganisationIds,
   scopeOrganisationIds,
 } from '../auth/scope.ts';
-import { type Attributor, loadAttributor } from '../organisations/attribution.ts';
-import { organisationIpRanges, organisations } from '../organisations/organisations.schema.ts';
+import { type Attributor, loadAttributor, organisations, rangesOn } from '../organisations/index.ts';
 import { fileSha256 } from '../vulnerabilities/scan-import.ts';
 import { boundedPeriod, ZPeriod, ZPeriodFields } from '../vulnerabilities/vulnerabilities.service.ts';
 import { analyzeStreams } from './analyze.ts';
@@ -59,9 +58,7 @@ export async function loadIndicators(db: Db): Promise<Indicator[]> {
  * the ranges are also the target groups by which scanners are attributed.
  */
 export async function provinceEngineConfig(db: Db): Promise<EngineConfigInput> {
-  const ranges = await db
-    .select({ cidr: organisationIpRanges.cidr, organisationId: organisationIpRanges.organisationId })
-    .from(organisationIpRanges);
+  const ranges = await rangesOn(db, provinceDay());
   return {
     internalNetworks: [...new Set([...defaultEngineConfig.internalNetworks, ...ranges.map((r) => r.cidr)])],
     // A scanner's finding then names every organisation it swept (see storeFindings).
@@ -418,7 +415,7 @@ const seenIn = (from: string, to: string) =>
     and s.first_seen < ${dayEnd(to).toISOString()}::timestamptz and s.last_seen >= ${dayStart(from).toISOString()}::timestamptz)`;
 
 export type SocSummary = {
-  period: { from: string; to: string };
+  period: { from: string; to: string; asOf: string };
   /** Distinct addresses that scanned the network ("N địa chỉ IP thực hiện rà quét"). */
   scanningIps: number;
   internalScanningIps: number;
@@ -466,8 +463,9 @@ const concernedOrganisations = (scope: Scope): SQL =>
  * The SOC's period statement. Confirmed false positives are left out. A scanner counts for every organisation it
  * concerns (its own, or each one it swept), so the per-organisation figures may add up to more than the total.
  */
-export async function socSummary(db: Db, scope: Scope, p: z.infer<typeof ZSocPeriod>): Promise<SocSummary> {
-  const orgIds = await scopedOrganisationIds(db, scope, p.organisationId);
+export async function socSummary(db: Db, scope: Scope, period: z.infer<typeof ZSocPeriod>): Promise<SocSummary> {
+  const p = periodAsOf(period);
+  const orgIds = await scopedOrganisationIds(db, scope, p.organisationId, p.asOf);
   const where = sql`f.status <> 'false_positive' and ${concerns(orgIds)} and ${seenIn(p.from, p.to)}`;
   const [totals] = await queryRows<{ scanning: number; internalScanning: number; contacts: number }>(
     db,
@@ -496,7 +494,7 @@ export async function socSummary(db: Db, scope: Scope, p: z.infer<typeof ZSocPer
     SOC_TRIAGE.map((s) => [s, triage.find((t) => t.status === s)?.n ?? 0]),
   ) as SocSummary['byTriage'];
   return {
-    period: { from: p.from, to: p.to },
+    period: { from: p.from, to: p.to, asOf: p.asOf },
     scanningIps: totals?.scanning ?? 0,
     internalScanningIps: totals?.internalScanning ?? 0,
     maliciousContactIps: totals?.contacts ?? 0,

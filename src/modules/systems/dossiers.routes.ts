@@ -2,8 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
+import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
-import { DOSSIER_AUTHORITIES, DOSSIER_TRANSITIONS } from './dossier-rules.ts';
+import { ruleBook } from '../rules/index.ts';
+import { DOSSIER_TRANSITIONS } from './dossier-rules.ts';
 import {
   ATTACHMENT_MAX_BYTES,
   addAttachment,
@@ -43,9 +45,22 @@ export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) 
     '/api/dossiers/rules',
     {
       config: { permission: 'system.read' },
-      schema: { tags, summary: 'Who appraises and approves per level, time limits and the lifecycle (as data)' },
+      schema: {
+        tags,
+        summary: 'Who appraises and approves per level, time limits, required documents and the lifecycle, on a day',
+        querystring: z.object({ on: z.iso.date().optional() }),
+      },
     },
-    async () => ({ authorities: DOSSIER_AUTHORITIES, transitions: DOSSIER_TRANSITIONS }),
+    async (req) => {
+      const on = req.query.on ?? provinceDay();
+      const book = await ruleBook(db);
+      return {
+        on,
+        authorities: book.on('dossier_authority', on),
+        components: book.on('dossier_component', on),
+        transitions: DOSSIER_TRANSITIONS,
+      };
+    },
   );
   r.get(
     '/api/dossiers/:id',
@@ -94,16 +109,34 @@ export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) 
       bodyLimit: ATTACHMENT_MAX_BYTES + 1024,
       schema: {
         tags,
-        summary: 'Attach a PDF, DOCX or image sent as the raw body (application/octet-stream) with ?filename=',
+        summary:
+          'Attach a PDF, DOCX or image sent as the raw body (application/octet-stream) with ?filename= and ?component=',
         params: ZIdParams,
-        querystring: z.object({ filename: z.string().max(255).optional() }),
+        querystring: z.object({
+          filename: z.string().max(255).optional(),
+          component: z
+            .string()
+            .max(50)
+            .optional()
+            .describe('the dossier component this document is (see /api/dossiers/rules)'),
+        }),
       },
     },
     async (req, reply) => {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       return reply
         .code(201)
-        .send(await addAttachment(db, actorOf(req), req.scope, req.params.id, req.query.filename, body));
+        .send(
+          await addAttachment(
+            db,
+            actorOf(req),
+            req.scope,
+            req.params.id,
+            req.query.filename,
+            body,
+            req.query.component ?? null,
+          ),
+        );
     },
   );
   r.get(

@@ -3,20 +3,14 @@ import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import { can } from '../auth/permissions.ts';
 import { type Actor, type Scope, subtreeIds } from '../auth/scope.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
-import {
-  addDays,
-  addWorkingDays,
-  authorityFor,
-  DOSSIER_ACTIONS,
-  DOSSIER_TRANSITIONS,
-  type DossierAction,
-  vnDate,
-} from './dossier-rules.ts';
+import { type Authority, authorityFor, type RuleBook, ruleBook } from '../rules/index.ts';
+import { DOSSIER_ACTIONS, DOSSIER_TRANSITIONS, type DossierAction } from './dossier-rules.ts';
 import { suggestLevel } from './level-criteria.ts';
 import {
   type DossierState,
@@ -53,25 +47,60 @@ export const ZTransitionInput = z.object({
 });
 export type TransitionInput = z.input<typeof ZTransitionInput>;
 
-/** Due dates of the appraisal and the approval decision (NĐ 85 time limits), counted from acceptance. */
-function dueDates(d: DossierRow) {
-  const authority = authorityFor(d.level, vnDate(d.acceptedAt ?? d.createdAt));
+/** Calendar days after a day (yyyy-mm-dd). */
+const plusDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Due dates of the appraisal (calendar days) and of the approval decision (working days: weekends, public holidays
+ * and Tết skipped by the calendar), counted from acceptance under the rule in force on the day of acceptance.
+ */
+function dueDates(book: RuleBook, d: DossierRow, authority: Authority | null) {
   if (!d.acceptedAt || !authority) return { appraisalDue: null, approvalDue: null };
-  const appraisalDue = authority.appraisalDays ? addDays(d.acceptedAt, authority.appraisalDays) : null;
-  const approvalDue = addWorkingDays(d.appraisedAt ?? appraisalDue ?? d.acceptedAt, authority.approvalWorkingDays);
-  return { appraisalDue: appraisalDue && vnDate(appraisalDue), approvalDue: vnDate(approvalDue) };
+  const accepted = provinceDay(d.acceptedAt);
+  const appraisalDue = authority.appraisalDays ? plusDays(accepted, authority.appraisalDays) : null;
+  const from = d.appraisedAt ? provinceDay(d.appraisedAt) : (appraisalDue ?? accepted);
+  return { appraisalDue, approvalDue: book.calendar.addWorkingDays(from, authority.approvalWorkingDays) };
 }
 
-function summarise(d: DossierRow, system: { name: string; organisationId: string }, orgName: string, today: string) {
-  const due = dueDates(d);
+/** The dossier components the rules require for a level on a day, and whether each is attached. */
+function components(book: RuleBook, level: number, day: string, attached: Set<string>) {
+  return book
+    .on('dossier_component', day)
+    .filter((c) => c.data.levels.includes(level))
+    .map((c) => ({
+      component: c.data.component,
+      requiredAt: c.data.requiredAt,
+      vi: c.vi,
+      en: c.en,
+      legalBasis: c.legalBasis,
+      confirmed: c.confirmed,
+      attached: attached.has(c.data.component),
+    }));
+}
+
+type Row = {
+  d: DossierRow;
+  s: { name: string; organisationId: string };
+  orgName: string;
+  ownerBodyCode: string | null;
+};
+
+/** The day whose rules govern a dossier: acceptance, else submission, else creation (a rule change mid-way does not move it). */
+const rulesDay = (d: DossierRow) => provinceDay(d.acceptedAt ?? d.submittedAt ?? d.createdAt);
+
+function summarise(book: RuleBook, r: Row, attached: Set<string>, today: string) {
+  const { d } = r;
+  const authority = authorityFor(book, d.level, rulesDay(d), r.ownerBodyCode);
+  const due = dueDates(book, d, authority);
   const open = d.state === 'under_appraisal';
-  const authority = authorityFor(d.level, vnDate(d.submittedAt ?? d.createdAt));
   return {
     ...d,
-    systemName: system.name,
-    organisationId: system.organisationId,
-    organisationName: orgName,
+    systemName: r.s.name,
+    organisationId: r.s.organisationId,
+    organisationName: r.orgName,
     authority,
+    components: components(book, d.level, rulesDay(d), attached),
     ...due,
     // Late when the appraisal (not yet recorded) or the approval decision is past its due date.
     overdue:
@@ -84,7 +113,12 @@ export type DossierSummary = ReturnType<typeof summarise>;
 
 const dossierQuery = (db: Db) =>
   db
-    .select({ d: levelDossiers, s: informationSystems, orgName: organisations.name })
+    .select({
+      d: levelDossiers,
+      s: informationSystems,
+      orgName: organisations.name,
+      ownerBodyCode: organisations.ownerBodyCode,
+    })
     .from(levelDossiers)
     .innerJoin(informationSystems, eq(informationSystems.id, levelDossiers.systemId))
     .innerJoin(organisations, eq(organisations.id, informationSystems.organisationId));
@@ -102,8 +136,25 @@ export async function listDossiers(
   const rows = await dossierQuery(db)
     .where(and(...conds))
     .orderBy(desc(levelDossiers.updatedAt));
-  const today = vnDate(new Date());
-  return rows.map((r) => summarise(r.d, r.s, r.orgName, today));
+  const book = await ruleBook(db);
+  const attached = await attachedComponents(
+    db,
+    rows.map((r) => r.d.id),
+  );
+  const today = provinceDay();
+  return rows.map((r) => summarise(book, r, attached.get(r.d.id) ?? new Set(), today));
+}
+
+/** The components attached to each dossier. */
+async function attachedComponents(db: Db, dossierIds: string[]) {
+  const out = new Map<string, Set<string>>();
+  if (!dossierIds.length) return out;
+  const rows = await db
+    .select({ dossierId: dossierAttachments.dossierId, component: dossierAttachments.component })
+    .from(dossierAttachments)
+    .where(inArray(dossierAttachments.dossierId, dossierIds));
+  for (const r of rows) if (r.component) out.set(r.dossierId, (out.get(r.dossierId) ?? new Set()).add(r.component));
+  return out;
 }
 
 async function getDossierRow(db: Db, scope: Scope, id: string) {
@@ -116,6 +167,7 @@ async function getDossierRow(db: Db, scope: Scope, id: string) {
 const attachmentMeta = {
   id: dossierAttachments.id,
   filename: dossierAttachments.filename,
+  component: dossierAttachments.component,
   mediaType: dossierAttachments.mediaType,
   size: dossierAttachments.size,
   sha256: dossierAttachments.sha256,
@@ -134,12 +186,19 @@ export async function getDossier(db: Db, scope: Scope, id: string) {
     .from(dossierAttachments)
     .where(eq(dossierAttachments.dossierId, id))
     .orderBy(asc(dossierAttachments.createdAt));
-  return { ...summarise(row.d, row.s, row.orgName, vnDate(new Date())), history, attachments };
+  const attached = new Set(attachments.flatMap((a) => (a.component ? [a.component] : [])));
+  return { ...summarise(await ruleBook(db), row, attached, provinceDay()), history, attachments };
 }
 
 /** The aid's suggestion for the system now, and the officer's level with the reason required when it differs. */
-function levelChoice(system: typeof informationSystems.$inferSelect, level: number | undefined, reason: string | null) {
-  const suggestion = suggestLevel(answersOf(system), vnDate(new Date()));
+function levelChoice(
+  book: RuleBook,
+  system: typeof informationSystems.$inferSelect,
+  level: number | undefined,
+  reason: string | null,
+  day: string,
+) {
+  const suggestion = suggestLevel(book, answersOf(system), day);
   const chosen = level ?? suggestion.level;
   if (!chosen)
     throw new AppError('VALIDATION', 'No criterion matched the system; propose a level with a reason', {
@@ -154,10 +213,20 @@ function levelChoice(system: typeof informationSystems.$inferSelect, level: numb
   return { level: chosen, suggestedLevel: suggestion.level, suggestedRuleId: suggestion.ruleId, reason };
 }
 
-export async function createDossier(db: Db, actor: Actor, scope: Scope, systemId: string, raw: DossierInput) {
+/** `at`: when the step happened, for records brought in after the fact (the demo's 2024 history); default now. */
+export type StepOptions = { at?: Date };
+
+export async function createDossier(
+  db: Db,
+  actor: Actor,
+  scope: Scope,
+  systemId: string,
+  raw: DossierInput,
+  { at = new Date() }: StepOptions = {},
+) {
   const system = await getSystemRow(db, scope, systemId);
   const input = ZDossierInput.parse(raw);
-  const choice = levelChoice(system, input.level, input.reason);
+  const choice = levelChoice(await ruleBook(db), system, input.level, input.reason, provinceDay(at));
   const id = await db.transaction(async (tx) => {
     const [open] = await tx
       .select({ id: levelDossiers.id })
@@ -166,7 +235,7 @@ export async function createDossier(db: Db, actor: Actor, scope: Scope, systemId
     if (open) throw new AppError('CONFLICT', 'The system already has a dossier in progress', { dossierId: open.id });
     const [row] = await tx
       .insert(levelDossiers)
-      .values({ systemId, ...choice })
+      .values({ systemId, ...choice, createdAt: at, updatedAt: at })
       .returning();
     if (!row) throw new AppError('INTERNAL', 'insert failed');
     await tx.insert(dossierEvents).values({
@@ -176,6 +245,8 @@ export async function createDossier(db: Db, actor: Actor, scope: Scope, systemId
       actorId: userRef(actor),
       actorName: actor.displayName,
       details: choice,
+      at,
+      effectiveOn: provinceDay(at),
     });
     await recordAudit(tx, auditActor(actor), {
       action: 'dossier.create',
@@ -195,7 +266,7 @@ export async function updateDossier(db: Db, actor: Actor, scope: Scope, id: stri
   if (before.state !== 'draft' && before.state !== 'returned')
     throw new AppError('CONFLICT', `A ${before.state} dossier cannot be edited`);
   const input = ZDossierInput.parse(raw);
-  const choice = levelChoice(system, input.level ?? before.level, input.reason);
+  const choice = levelChoice(await ruleBook(db), system, input.level ?? before.level, input.reason, provinceDay());
   await db.transaction(async (tx) => {
     const [after] = await tx
       .update(levelDossiers)
@@ -211,6 +282,7 @@ export async function updateDossier(db: Db, actor: Actor, scope: Scope, id: stri
       actorId: userRef(actor),
       actorName: actor.displayName,
       details: choice,
+      effectiveOn: provinceDay(),
     });
     await recordAudit(tx, auditActor(actor), {
       action: 'dossier.update',
@@ -228,10 +300,18 @@ export async function updateDossier(db: Db, actor: Actor, scope: Scope, id: stri
  * One step of the lifecycle (DOSSIER_TRANSITIONS): 403 when the role may not take it, 409 when the dossier is in
  * the wrong state or the level's authority forbids it, 400 when a required field (comment, decision…) is missing.
  */
-export async function transitionDossier(db: Db, actor: Actor, scope: Scope, id: string, raw: TransitionInput) {
+export async function transitionDossier(
+  db: Db,
+  actor: Actor,
+  scope: Scope,
+  id: string,
+  raw: TransitionInput,
+  { at = new Date() }: StepOptions = {},
+) {
   const input = ZTransitionInput.parse(raw);
   const action: DossierAction = input.action;
-  const { d, s: system } = await getDossierRow(db, scope, id);
+  const row = await getDossierRow(db, scope, id);
+  const { d, s: system } = row;
   const t = DOSSIER_TRANSITIONS[action];
   if (!can(actor.role, t.permission))
     throw new AppError('FORBIDDEN', `Your role may not ${action.replace('_', ' ')} a dossier`);
@@ -243,20 +323,52 @@ export async function transitionDossier(db: Db, actor: Actor, scope: Scope, id: 
   const missing = t.requires.filter((f) => !input[f as keyof typeof input]);
   if (missing.length)
     throw new AppError('VALIDATION', `Required for ${action}: ${missing.join(', ')}`, { fields: missing });
-  const now = new Date();
-  const authority = authorityFor(d.level, vnDate(now));
-  if (!authority) throw new AppError('CONFLICT', `No appraisal authority is defined for level ${d.level}`);
+  const now = at;
+  const today = provinceDay(now);
+  const book = await ruleBook(db);
+  const rulesOn = action === 'submit' || action === 'resubmit' || action === 'accept' ? today : rulesDay(d);
+  const authority = authorityFor(book, d.level, rulesOn, row.ownerBodyCode);
+  if (!authority)
+    throw new AppError('CONFLICT', `No appraisal authority is defined for level ${d.level} on ${rulesOn}`);
+  const basis = authority.rule.legalBasis;
   if (action === 'record_appraisal' && !authority.appraisalDays)
-    throw new AppError('CONFLICT', `Level ${d.level} has no separate appraisal step (${authority.legalBasis})`);
-  if (action === 'approve' && authority.externalAppraisalRequired && !d.appraisalRef)
+    throw new AppError('CONFLICT', `Level ${d.level} has no separate appraisal step (${basis})`);
+  const attached = (await attachedComponents(db, [id])).get(id) ?? new Set<string>();
+  const stage = action === 'approve' ? 'approval' : action === 'submit' || action === 'resubmit' ? 'submission' : null;
+  const lacking = stage
+    ? components(book, d.level, rulesOn, attached).filter(
+        (c) => !c.attached && (c.requiredAt === stage || (stage === 'approval' && c.requiredAt === 'submission')),
+      )
+    : [];
+  if (lacking.length)
     throw new AppError(
-      'CONFLICT',
-      `Level ${d.level} needs the appraisal by ${authority.appraiserEn} recorded before approval (${authority.legalBasis})`,
+      'VALIDATION',
+      `Missing dossier documents: ${lacking.map((c) => `${c.en} (${c.legalBasis})`).join('; ')}`,
+      { components: lacking.map((c) => c.component) },
     );
+  if (action === 'approve') {
+    if (authority.appraisalRequired && !d.appraisalRef)
+      throw new AppError(
+        'CONFLICT',
+        `Level ${d.level} needs the appraisal opinion (${authority.appraisers.map((a) => a.en).join(', ')}) recorded before approval (${basis})`,
+      );
+    const decided = input.decisionDate as string;
+    const earliest = provinceDay(d.appraisedAt ?? d.acceptedAt ?? d.submittedAt ?? d.createdAt);
+    if (decided > today)
+      throw new AppError('VALIDATION', `The decision date ${decided} is in the future`, { field: 'decisionDate' });
+    if (decided < earliest)
+      throw new AppError(
+        'VALIDATION',
+        `The decision date ${decided} is before the dossier's appraisal or acceptance (${earliest})`,
+        {
+          field: 'decisionDate',
+        },
+      );
+  }
 
   const patch: Partial<DossierRow> = { state: t.to, updatedAt: now };
   if (action === 'submit' || action === 'resubmit') {
-    Object.assign(patch, levelChoice(system, d.level, d.reason), { submittedAt: now });
+    Object.assign(patch, levelChoice(book, system, d.level, d.reason, today), { submittedAt: now });
   }
   if (action === 'accept') patch.acceptedAt = now;
   if (action === 'return') patch.returnComment = input.comment ?? null;
@@ -282,6 +394,9 @@ export async function transitionDossier(db: Db, actor: Actor, scope: Scope, id: 
       actorName: actor.displayName,
       comment: comment || null,
       details,
+      at: now,
+      // An approval counts from its decision's date; every other step from the day it was taken.
+      effectiveOn: action === 'approve' ? (input.decisionDate as string) : today,
     });
     await recordAudit(tx, auditActor(actor), {
       action: `dossier.${action}`,
@@ -338,8 +453,21 @@ export async function addAttachment(
   dossierId: string,
   rawName: string | undefined,
   content: Buffer,
+  component: string | null = null,
+  { at = new Date() }: StepOptions = {},
 ) {
   const { d, s: system } = await getDossierRow(db, scope, dossierId);
+  if (component) {
+    const known = (await ruleBook(db)).on('dossier_component', rulesDay(d)).map((c) => c.data.component);
+    if (!known.includes(component))
+      throw new AppError(
+        'VALIDATION',
+        `Unknown dossier component "${component}" (expected one of: ${known.join(', ')})`,
+        {
+          field: 'component',
+        },
+      );
+  }
   if (!mayAttach(actor, d.state))
     throw new AppError('CONFLICT', `Documents cannot be added to a ${d.state} dossier now`);
   const filename = (rawName ?? '')
@@ -366,7 +494,9 @@ export async function addAttachment(
         size: content.length,
         sha256,
         content,
+        component,
         uploadedBy: userRef(actor),
+        createdAt: at,
       })
       .returning(attachmentMeta);
     await tx.insert(dossierEvents).values({
@@ -376,7 +506,9 @@ export async function addAttachment(
       toState: d.state,
       actorId: userRef(actor),
       actorName: actor.displayName,
-      details: { filename, sha256 },
+      details: { filename, sha256, component },
+      at,
+      effectiveOn: provinceDay(at),
     });
     await recordAudit(tx, auditActor(actor), {
       action: 'dossier.attachment.add',

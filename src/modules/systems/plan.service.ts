@@ -2,20 +2,23 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
+import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import { type Actor, type Scope, subtreeIds } from '../auth/scope.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
-import { vnDate } from './dossier-rules.ts';
-import { CHECKLIST_GROUPS, CHECKLIST_ITEMS, planSummary } from './security-checklist.ts';
+import { type RuleBook, ruleBook } from '../rules/index.ts';
+import { checklistOn, planSummary } from './security-checklist.ts';
 import {
   informationSystems,
   LAYER_STATUSES,
   PLAN_ITEM_STATUSES,
+  protectionLayerHistory,
   protectionLayers,
+  securityPlanItemHistory,
   securityPlanItems,
 } from './systems.schema.ts';
-import { getSystem, systemScopeFilter } from './systems.service.ts';
+import { getSystem, systemScopeFilter, systemStatuses } from './systems.service.ts';
 
 const optional = (max: number) =>
   z
@@ -40,23 +43,27 @@ export const ZPlanUpdate = z.object({
 });
 export type PlanUpdate = z.input<typeof ZPlanUpdate>;
 
-/** The security plan of a system at its approved level: every TCVN 11930 group with its items and their status. */
+/** The security plan of a system at its approved level: the checklist in force today with each item's status. */
 export async function getPlan(db: Db, scope: Scope, systemId: string) {
   const system = await getSystem(db, scope, systemId);
   const level = system.status.approvedLevel;
+  const book = await ruleBook(db);
+  const today = provinceDay();
   const states = await db.select().from(securityPlanItems).where(eq(securityPlanItems.systemId, systemId));
   const byCode = new Map(states.map((s) => [s.itemCode, s]));
   return {
     systemId,
     organisationId: system.organisationId,
     level,
-    summary: planSummary(level, states),
-    groups: CHECKLIST_GROUPS.map((g) => ({
+    on: today,
+    summary: planSummary(book, level, states, today),
+    groups: checklistOn(book, today).map((g) => ({
       ...g,
-      items: CHECKLIST_ITEMS.filter((i) => i.group === g.code).map((i) => {
+      items: g.items.map((i) => {
         const s = byCode.get(i.code);
         return {
           ...i,
+          group: g.code,
           required: level !== null && i.minLevel <= level,
           status: s?.status ?? 'not_started',
           evidence: s?.evidence ?? null,
@@ -68,13 +75,22 @@ export async function getPlan(db: Db, scope: Scope, systemId: string) {
   };
 }
 
-export async function updatePlan(db: Db, actor: Actor, scope: Scope, systemId: string, raw: PlanUpdate) {
+/** `at`: when the change happened, for records brought in after the fact (the demo's history); default now. */
+export async function updatePlan(
+  db: Db,
+  actor: Actor,
+  scope: Scope,
+  systemId: string,
+  raw: PlanUpdate,
+  { at = new Date() }: { at?: Date } = {},
+) {
   const input = ZPlanUpdate.parse(raw);
   const before = await getPlan(db, scope, systemId);
   const level = before.level;
   if (level === null) throw new AppError('CONFLICT', 'The system has no approved level yet, so no security plan');
+  const defs = before.groups.flatMap((g) => g.items);
   for (const it of input.items) {
-    const def = CHECKLIST_ITEMS.find((i) => i.code === it.code);
+    const def = defs.find((i) => i.code === it.code);
     if (!def) throw new AppError('VALIDATION', `Unknown checklist item "${it.code}"`, { field: 'items' });
     if (def.minLevel > level)
       throw new AppError('VALIDATION', `Item ${it.code} applies from level ${def.minLevel}, not level ${level}`);
@@ -82,14 +98,24 @@ export async function updatePlan(db: Db, actor: Actor, scope: Scope, systemId: s
       throw new AppError('VALIDATION', `A reason is required to mark ${it.code} not applicable`, { field: 'reason' });
   }
   await db.transaction(async (tx) => {
-    const now = new Date();
     for (const it of input.items) {
-      const values = { status: it.status, evidence: it.evidence, reason: it.reason, updatedAt: now };
+      const values = { status: it.status, evidence: it.evidence, reason: it.reason, updatedAt: at };
       await tx
         .insert(securityPlanItems)
         .values({ systemId, itemCode: it.code, ...values })
         .onConflictDoUpdate({ target: [securityPlanItems.systemId, securityPlanItems.itemCode], set: values });
     }
+    await tx.insert(securityPlanItemHistory).values(
+      input.items.map((it) => ({
+        systemId,
+        itemCode: it.code,
+        status: it.status,
+        evidence: it.evidence,
+        reason: it.reason,
+        at,
+        actorName: actor.displayName,
+      })),
+    );
     const old = before.groups.flatMap((g) => g.items).filter((i) => input.items.some((n) => n.code === i.code));
     await recordAudit(tx, auditActor(actor), {
       action: 'system.plan.update',
@@ -102,15 +128,6 @@ export async function updatePlan(db: Db, actor: Actor, scope: Scope, systemId: s
   });
   return getPlan(db, scope, systemId);
 }
-
-/** Mô hình 4 lớp (CT 14/CT-TTg 07/06/2019; CV 1552/BTTTT-CATTT 28/04/2020). */
-export const LAYERS = [
-  { layer: 1, vi: 'Lực lượng tại chỗ', en: 'On-site force' },
-  { layer: 2, vi: 'Giám sát, bảo vệ chuyên nghiệp', en: 'Professional monitoring and protection' },
-  { layer: 3, vi: 'Kiểm tra, đánh giá độc lập định kỳ', en: 'Independent periodic inspection' },
-  { layer: 4, vi: 'Kết nối hệ thống giám sát quốc gia', en: 'Connection to the national monitoring centre' },
-] as const;
-export const LAYER_LEGAL_BASIS = 'CT 14/CT-TTg ngày 07/06/2019; CV 1552/BTTTT-CATTT ngày 28/04/2020';
 
 const isoDate = z
   .string()
@@ -126,7 +143,6 @@ export const ZLayersUpdate = z.object({
         provider: optional(300),
         evidence: optional(5000),
         lastInspectionDate: isoDate,
-        nextInspectionDate: isoDate,
       }),
     )
     .min(1)
@@ -137,53 +153,88 @@ export type LayersUpdate = z.input<typeof ZLayersUpdate>;
 export const GAP_KINDS = ['missing', 'partial', 'inspection_unscheduled', 'inspection_overdue'] as const;
 type LayerRow = typeof protectionLayers.$inferSelect;
 
+/**
+ * When the next independent inspection (layer 3) is due: the last one plus the period the rules give for the
+ * system's approved level on the day of that inspection (NĐ 85 Art. 20.2.c). Null without an approved level or
+ * a first inspection — which is itself a gap.
+ */
+export function nextInspection(book: RuleBook, level: number | null, last: string | null) {
+  if (level === null || !last) return null;
+  const rule = book.on('inspection_period', last).find((r) => r.data.levels.includes(level));
+  if (!rule) return null;
+  const [y, m, d] = last.split('-').map(Number) as [number, number, number];
+  const due = new Date(Date.UTC(y, m - 1 + rule.data.months, d));
+  // 31/08 + 6 months is 28 or 29/02, not 02 or 03/03.
+  if (due.getUTCDate() !== d) due.setUTCDate(0);
+  return { date: due.toISOString().slice(0, 10), months: rule.data.months, legalBasis: rule.legalBasis };
+}
+
 /** What is missing at one layer on `today`: absent or partial, and for layer 3 an unscheduled or overdue inspection. */
-function layerGaps(layer: number, row: LayerRow | undefined, today: string): (typeof GAP_KINDS)[number][] {
+function layerGaps(layer: number, row: LayerRow | undefined, next: string | null, today: string) {
   const gaps: (typeof GAP_KINDS)[number][] = [];
   if (!row || row.status === 'missing') gaps.push('missing');
   if (row?.status === 'partial') gaps.push('partial');
   if (layer === 3 && row && row.status !== 'missing') {
-    if (!row.nextInspectionDate) gaps.push('inspection_unscheduled');
-    else if (row.nextInspectionDate < today) gaps.push('inspection_overdue');
+    if (!next) gaps.push('inspection_unscheduled');
+    else if (next < today) gaps.push('inspection_overdue');
   }
   return gaps;
 }
 
-function presentLayers(rows: LayerRow[], today: string) {
-  return LAYERS.map((l) => {
-    const row = rows.find((r) => r.layer === l.layer);
+function presentLayers(book: RuleBook, rows: LayerRow[], level: number | null, today: string) {
+  return book.on('protection_layer', today).map((l) => {
+    const row = rows.find((r) => r.layer === l.data.layer);
+    const next = l.data.layer === 3 ? nextInspection(book, level, row?.lastInspectionDate ?? null) : null;
     return {
-      ...l,
+      layer: l.data.layer,
+      vi: l.vi,
+      en: l.en,
+      legalBasis: l.legalBasis,
       status: row?.status ?? 'missing',
       provider: row?.provider ?? null,
       evidence: row?.evidence ?? null,
       lastInspectionDate: row?.lastInspectionDate ?? null,
-      nextInspectionDate: row?.nextInspectionDate ?? null,
+      nextInspectionDate: next?.date ?? null,
+      inspectionPeriodMonths: next?.months ?? null,
+      inspectionBasis: next?.legalBasis ?? null,
       updatedAt: row?.updatedAt ?? null,
-      gaps: layerGaps(l.layer, row, today),
+      gaps: layerGaps(l.data.layer, row, next?.date ?? null, today),
     };
   });
 }
 
 export async function getLayers(db: Db, scope: Scope, systemId: string, now = new Date()) {
-  await getSystem(db, scope, systemId);
+  const system = await getSystem(db, scope, systemId);
   const rows = await db.select().from(protectionLayers).where(eq(protectionLayers.systemId, systemId));
-  return { systemId, legalBasis: LAYER_LEGAL_BASIS, layers: presentLayers(rows, vnDate(now)) };
+  const layers = presentLayers(await ruleBook(db), rows, system.status.approvedLevel, provinceDay(now));
+  return { systemId, legalBasis: layers[0]?.legalBasis ?? null, layers };
 }
 
-export async function updateLayers(db: Db, actor: Actor, scope: Scope, systemId: string, raw: LayersUpdate) {
+export async function updateLayers(
+  db: Db,
+  actor: Actor,
+  scope: Scope,
+  systemId: string,
+  raw: LayersUpdate,
+  { at = new Date() }: { at?: Date } = {},
+) {
   const input = ZLayersUpdate.parse(raw);
   const before = await getLayers(db, scope, systemId);
   const system = await getSystem(db, scope, systemId);
+  const book = await ruleBook(db);
   await db.transaction(async (tx) => {
     for (const l of input.layers) {
       const { layer, ...values } = l;
-      const set = { ...values, updatedAt: new Date() };
+      const next = layer === 3 ? nextInspection(book, system.status.approvedLevel, values.lastInspectionDate) : null;
+      const set = { ...values, nextInspectionDate: next?.date ?? null, updatedAt: at };
       await tx
         .insert(protectionLayers)
         .values({ systemId, layer, ...set })
         .onConflictDoUpdate({ target: [protectionLayers.systemId, protectionLayers.layer], set });
     }
+    await tx
+      .insert(protectionLayerHistory)
+      .values(input.layers.map((l) => ({ systemId, ...l, at, actorName: actor.displayName })));
     await recordAudit(tx, auditActor(actor), {
       action: 'system.layers.update',
       entityType: 'information_system',
@@ -223,10 +274,19 @@ export async function listLayerGaps(db: Db, scope: Scope, query: { organisationI
           ),
         )
     : [];
-  const today = vnDate(now);
+  const today = provinceDay(now);
+  const book = await ruleBook(db);
+  const statuses = await systemStatuses(
+    db,
+    systems.map((s) => s.id),
+    today,
+    book,
+  );
   return systems.flatMap((s) =>
     presentLayers(
+      book,
       rows.filter((r) => r.systemId === s.id),
+      statuses.get(s.id)?.approvedLevel ?? null,
       today,
     )
       .filter((l) => l.gaps.length)
@@ -245,7 +305,7 @@ export async function listLayerGaps(db: Db, scope: Scope, query: { organisationI
   );
 }
 
-/** Systems whose layer-3 inspection is overdue on `today` (for the deadline check). */
+/** Systems whose layer-3 inspection is overdue on `today` (for the deadline check; due dates set from the rules at each update). */
 export async function overdueInspections(db: Db, today: string) {
   return db
     .select({ systemId: protectionLayers.systemId, nextInspectionDate: protectionLayers.nextInspectionDate })

@@ -24,6 +24,9 @@ import {
 
 const ZIdParams = z.object({ id: z.uuid() });
 const ZOrgFilter = z.object({ organisationId: z.uuid().optional() });
+const ZTargetQuery = ZOrgFilter.extend({
+  asOf: z.iso.date().optional().describe('the day the figures are as of, yyyy-mm-dd (default: today)'),
+});
 
 /** Security plans, the 4 layers, targets with progress, and the signed-in user's notifications. */
 export function registerProgrammeRoutes(app: FastifyInstance, { db }: { db: Db }) {
@@ -80,8 +83,8 @@ export function registerProgrammeRoutes(app: FastifyInstance, { db }: { db: Db }
       config: { permission: 'system.read' },
       schema: {
         tags: ['targets'],
-        summary: 'Targets with the share reached within the caller’s scope',
-        querystring: ZOrgFilter,
+        summary: 'Targets as of a day: met by the deadline, met late, not met, within the caller’s scope',
+        querystring: ZTargetQuery,
       },
     },
     async (req) => listTargets(db, req.scope, req.query),
@@ -92,9 +95,9 @@ export function registerProgrammeRoutes(app: FastifyInstance, { db }: { db: Db }
       config: { permission: 'system.read' },
       schema: {
         tags: ['targets'],
-        summary: 'Progress per organisation (subtree roll-up), systems holding each back, overdue state',
+        summary: 'Progress as of a day per organisation (tree of that day), systems holding each back, overdue state',
         params: ZIdParams,
-        querystring: ZOrgFilter,
+        querystring: ZTargetQuery,
       },
     },
     async (req) => getTargetProgress(db, req.scope, req.params.id, req.query),

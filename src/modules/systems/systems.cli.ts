@@ -1,9 +1,10 @@
 // `khien systems …`: import/export in the national-platform layout and the deadline check, from the command line.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { CLI_ACTOR, fail, withDatabase } from '../../cli/context.ts';
+import { CLI_ACTOR, fail, isoDay, organisationIdByCode, withDatabase } from '../../cli/context.ts';
+import { provinceDay } from '../../core/time.ts';
 import { type ExportFormat, exportSystems, importSystems, readSystemRows } from './systems.io.ts';
-import { runDeadlineCheck } from './targets.service.ts';
+import { listTargets, runDeadlineCheck } from './targets.service.ts';
 
 export function registerSystemsCommands(program: Command) {
   const systems = program.command('systems').description('Hệ thống thông tin, cấp độ / information systems and levels');
@@ -39,4 +40,39 @@ export function registerSystemsCommands(program: Command) {
       const r = await withDatabase(({ db }) => runDeadlineCheck(db, o.at ? new Date(o.at) : new Date()));
       console.log(`Ngày ${r.today}: ${r.overdueItems} mục quá hạn, ${r.notificationsCreated} thông báo mới`);
     });
+
+  program
+    .command('targets')
+    .description('Chỉ tiêu tại một ngày / each target as of a day: met by the deadline, late, not met, total')
+    .option('--as-of <date>', 'the day (yyyy-mm-dd or dd/mm/yyyy; default today)')
+    .option('--org <code>', 'organisation code (as of that day): that organisation and its descendants')
+    .option('--json', 'print JSON')
+    .action((o: { asOf?: string; org?: string; json?: boolean }) =>
+      withDatabase(async ({ db }) => {
+        const asOf = o.asOf ? isoDay(o.asOf) : provinceDay();
+        const organisationId = o.org ? await organisationIdByCode(db, o.org, asOf) : undefined;
+        const targets = await listTargets(db, { all: true }, { asOf, organisationId });
+        const rows = targets.map((t) => ({
+          id: t.id,
+          title: t.title,
+          kind: t.kind,
+          deadline: t.deadline,
+          legalBasis: t.legalBasis,
+          asOf: t.asOf,
+          doneByDeadline: t.met,
+          late: t.late,
+          notMet: t.notMet,
+          total: t.total,
+          percent: t.percent,
+          percentWithLate: t.percentWithLate,
+        }));
+        if (o.json) return console.log(JSON.stringify({ asOf, targets: rows }, null, 2));
+        const vi = (d: string) => d.split('-').reverse().join('/');
+        console.log(`Chỉ tiêu tại ngày / targets as of ${vi(asOf)}`);
+        for (const r of rows)
+          console.log(
+            `  ${r.title} (hạn ${vi(r.deadline)}): đúng hạn ${r.doneByDeadline}/${r.total}, trễ hạn ${r.late}, chưa đạt ${r.notMet}`,
+          );
+      }),
+    );
 }

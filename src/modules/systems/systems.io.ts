@@ -1,14 +1,14 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { type Column, readTable, type TableRow, writeTable } from '../../core/tabular.ts';
+import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import { can } from '../auth/permissions.ts';
 import type { Actor, Scope } from '../auth/scope.ts';
-import { organisations } from '../organisations/organisations.schema.ts';
-import { normaliseCidrs, organisationScopeFilter } from '../organisations/organisations.service.ts';
-import { vnDate } from './dossier-rules.ts';
+import { inForceOn, normaliseCidrs, organisationScopeFilter, organisations } from '../organisations/index.ts';
+import { ruleBook } from '../rules/index.ts';
 import { userRef } from './dossiers.service.ts';
 import { suggestLevel } from './level-criteria.ts';
 import {
@@ -20,6 +20,7 @@ import {
   informationSystems,
   levelDossiers,
   SECRET_GRADES,
+  SECURITY_HARMS,
   SYSTEM_TYPES,
 } from './systems.schema.ts';
 import { answersOf, listSystems, type SystemView, writeSystem, ZSystemInput } from './systems.service.ts';
@@ -40,6 +41,12 @@ export const LABELS = {
     'Khác',
   ]),
   state_secret_grade: label(SECRET_GRADES, ['Không', 'Mật', 'Tối mật', 'Tuyệt mật']),
+  security_harm: label(SECURITY_HARMS, [
+    'Không',
+    'Gây tổn hại',
+    'Tổn hại nghiêm trọng',
+    'Tổn hại đặc biệt nghiêm trọng',
+  ]),
   infrastructure_scope: label(INFRA_SCOPES, [
     'Không',
     'Một cơ quan, tổ chức',
@@ -62,14 +69,27 @@ export const SYSTEM_COLUMNS: ColumnDef[] = [
   { key: 'info_public', header: 'Thông tin công cộng', en: 'Public information' },
   { key: 'info_private', header: 'Thông tin riêng', en: 'Private information' },
   { key: 'info_personal', header: 'Thông tin cá nhân', en: 'Personal data' },
-  { key: 'personal_data_subjects', header: 'Số chủ thể dữ liệu cá nhân', en: 'Personal data subjects' },
   { key: 'state_secret_grade', header: 'Bí mật nhà nước', en: 'State secret grade' },
+  {
+    key: 'security_harm',
+    header: 'Tổn hại tới quốc phòng, an ninh khi bị phá hoại',
+    en: 'Harm to defence or security if sabotaged',
+  },
   { key: 'online_service_level', header: 'Mức độ DVC trực tuyến', en: 'Online public service level' },
   { key: 'conditional_business', header: 'Kinh doanh có điều kiện', en: 'Conditional business' },
   { key: 'infrastructure_scope', header: 'Phạm vi hạ tầng', en: 'Infrastructure scope' },
   { key: 'ics_works_grade', header: 'Cấp công trình điều khiển', en: 'Controlled works grade' },
   { key: 'national_24x7', header: 'HTTT quốc gia 24/7', en: 'National system 24/7' },
-  { key: 'national_database', header: 'CSDL quốc gia', en: 'National database' },
+  {
+    key: 'national_database',
+    header: 'Lưu trữ tập trung dữ liệu đặc biệt quan trọng của quốc gia',
+    en: 'Vital national data store',
+  },
+  {
+    key: 'national_security_works',
+    header: 'Điều khiển công trình quan trọng liên quan đến an ninh quốc gia',
+    en: 'Controls works important to national security',
+  },
   { key: 'international_interconnect', header: 'Kết nối quốc tế', en: 'International interconnection' },
   { key: 'critical_list', header: 'HTTT quan trọng quốc gia', en: 'Critical national system' },
   { key: 'user_count', header: 'Số người sử dụng', en: 'User count' },
@@ -77,6 +97,7 @@ export const SYSTEM_COLUMNS: ColumnDef[] = [
   { key: 'hosting', header: 'Nơi đặt hệ thống', en: 'Hosting' },
   { key: 'owner_name', header: 'Chủ quản', en: 'Owner' },
   { key: 'operator_name', header: 'Đơn vị vận hành', en: 'Operator' },
+  { key: 'in_service_from', header: 'Ngày đưa vào vận hành', en: 'In service from' },
   { key: 'hosts', header: 'Máy chủ, địa chỉ IP', en: 'Hosts' },
   { key: 'software', header: 'Phần mềm, phiên bản', en: 'Software' },
   { key: 'suggested_level', header: 'Cấp độ gợi ý', en: 'Suggested level', out: true },
@@ -116,14 +137,15 @@ const VALUES: Record<string, (v: SystemView) => string | number | null> = {
   info_public: (v) => yes(v.infoPublic),
   info_private: (v) => yes(v.infoPrivate),
   info_personal: (v) => yes(v.infoPersonal),
-  personal_data_subjects: (v) => v.personalDataSubjects,
   state_secret_grade: (v) => LABELS.state_secret_grade[v.stateSecretGrade],
+  security_harm: (v) => LABELS.security_harm[v.securityHarm],
   online_service_level: (v) => v.onlineServiceLevel,
   conditional_business: (v) => yes(v.conditionalBusiness),
   infrastructure_scope: (v) => LABELS.infrastructure_scope[v.infrastructureScope],
   ics_works_grade: (v) => LABELS.ics_works_grade[v.icsWorksGrade],
   national_24x7: (v) => yes(v.national24x7),
   national_database: (v) => yes(v.nationalDatabase),
+  national_security_works: (v) => yes(v.nationalSecurityWorks),
   international_interconnect: (v) => yes(v.internationalInterconnect),
   critical_list: (v) => yes(v.criticalList),
   user_count: (v) => v.userCount,
@@ -131,6 +153,7 @@ const VALUES: Record<string, (v: SystemView) => string | number | null> = {
   hosting: (v) => v.hosting,
   owner_name: (v) => v.ownerName,
   operator_name: (v) => v.operatorName,
+  in_service_from: (v) => dmy(v.inServiceFrom),
   hosts: hostsText,
   software: softwareText,
   suggested_level: (v) => v.suggestion.level,
@@ -250,14 +273,15 @@ function systemFields(cells: Record<string, string>, organisationId: string) {
     infoPublic: boolCell(cells, 'info_public'),
     infoPrivate: boolCell(cells, 'info_private'),
     infoPersonal: boolCell(cells, 'info_personal'),
-    personalDataSubjects: intCell(cells, 'personal_data_subjects'),
     stateSecretGrade: enumCell(cells, 'state_secret_grade'),
+    securityHarm: enumCell(cells, 'security_harm'),
     onlineServiceLevel: intCell(cells, 'online_service_level'),
     conditionalBusiness: boolCell(cells, 'conditional_business'),
     infrastructureScope: enumCell(cells, 'infrastructure_scope'),
     icsWorksGrade: enumCell(cells, 'ics_works_grade'),
     national24x7: boolCell(cells, 'national_24x7'),
     nationalDatabase: boolCell(cells, 'national_database'),
+    nationalSecurityWorks: boolCell(cells, 'national_security_works'),
     internationalInterconnect: boolCell(cells, 'international_interconnect'),
     criticalList: boolCell(cells, 'critical_list'),
     userCount: intCell(cells, 'user_count'),
@@ -265,6 +289,7 @@ function systemFields(cells: Record<string, string>, organisationId: string) {
     hosting: cells.hosting,
     ownerName: cells.owner_name,
     operatorName: cells.operator_name,
+    inServiceFrom: cells.in_service_from ? dateCell(cells, 'in_service_from') : null,
     hosts: list(cells.hosts).map((h) => {
       const [hostname, address] = h.includes('=') ? h.split('=', 2) : [null, h];
       return { hostname: hostname?.trim() || null, address: (address ?? '').trim() };
@@ -304,13 +329,20 @@ const canonical = (s: Parsed) =>
  * nothing. Level and dossier-state columns are applied only for the Department (a changed state from an agency is
  * a row error), so the file can carry decisions recorded on the national platform back into Khiên.
  */
-export async function importSystems(db: Db, actor: Actor, scope: Scope, rows: TableRow[]): Promise<ImportReport> {
+/** Imports systems; organisation codes are read as of `asOf` (default today: codes are reused across periods). */
+export async function importSystems(
+  db: Db,
+  actor: Actor,
+  scope: Scope,
+  rows: TableRow[],
+  asOf = provinceDay(),
+): Promise<ImportReport> {
   const orgIds = new Map(
     (
       await db
         .select({ id: organisations.id, code: organisations.code })
         .from(organisations)
-        .where(organisationScopeFilter(scope))
+        .where(and(organisationScopeFilter(scope), inForceOn(organisations, asOf)))
     ).map((o) => [o.code, o.id]),
   );
   const existing = await listSystems(db, scope);
@@ -382,7 +414,9 @@ export async function importSystems(db: Db, actor: Actor, scope: Scope, rows: Ta
         report.unchanged++;
         continue;
       }
-      const id = registryChanged ? await writeSystem(tx, c.input, c.current?.id ?? null) : (c.current?.id as string);
+      const id = registryChanged
+        ? await writeSystem(tx, c.input, c.current?.id ?? null, actor.displayName)
+        : (c.current?.id as string);
       if (registryChanged)
         await recordAudit(tx, auditActor(actor), {
           action: c.current ? 'system.import.update' : 'system.import.create',
@@ -410,7 +444,7 @@ async function importDossier(
   current: SystemView['status']['dossier'],
   wanted: NonNullable<ReturnType<typeof dossierFields>>,
 ) {
-  const suggestion = suggestLevel(answersOf(input), vnDate(new Date()));
+  const suggestion = suggestLevel(await ruleBook(tx), answersOf(input), provinceDay());
   const now = new Date();
   const values = {
     ...wanted,
@@ -436,6 +470,8 @@ async function importDossier(
     actorName: actor.displayName,
     comment: 'Nhập từ tệp / imported from a file',
     details: wanted,
+    // An approval brought in by a file counts from its decision's date, like one recorded here.
+    effectiveOn: wanted.state === 'approved' && wanted.decisionDate ? wanted.decisionDate : provinceDay(now),
   });
   await recordAudit(tx, auditActor(actor), {
     action: 'dossier.import',

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
+import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
-import { vnDate } from './dossier-rules.ts';
+import { ruleBook } from '../rules/index.ts';
 import { registerDossierRoutes } from './dossiers.routes.ts';
-import { LEVEL_RULES, suggestLevel } from './level-criteria.ts';
+import { suggestLevel } from './level-criteria.ts';
 import { registerProgrammeRoutes } from './programme.routes.ts';
 import { exportSystems, importSystems, readSystemRows } from './systems.io.ts';
 import {
@@ -49,7 +50,7 @@ function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       config: { permission: 'system.read' },
       schema: { tags, summary: 'The level criteria (NĐ 85/2016 Art. 7–11) the classification aid applies, as data' },
     },
-    async () => LEVEL_RULES,
+    async () => (await ruleBook(db)).on('level_criterion', provinceDay()),
   );
   r.post(
     '/api/systems/classify',
@@ -61,7 +62,7 @@ function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         body: ZClassificationInput,
       },
     },
-    async (req) => suggestLevel(answersOf(req.body), vnDate(new Date())),
+    async (req) => suggestLevel(await ruleBook(db), answersOf(req.body), provinceDay()),
   );
   const MIME = {
     csv: 'text/csv; charset=utf-8',

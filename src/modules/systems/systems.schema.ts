@@ -28,8 +28,10 @@ export const SYSTEM_TYPES = [
 ] as const;
 export type SystemType = (typeof SYSTEM_TYPES)[number];
 
-/** Độ mật của bí mật nhà nước. Mapping to NĐ 85's "harm / serious / especially serious" is (inferred). */
+/** Độ mật của bí mật nhà nước: evidence for the harm criterion of NĐ 85 Art. 9–11 clause 1, not a level by itself. */
 export const SECRET_GRADES = ['none', 'mat', 'toi_mat', 'tuyet_mat'] as const;
+/** Mức tổn hại tới quốc phòng, an ninh quốc gia khi hệ thống bị phá hoại (NĐ 85 Art. 9.1, 10.1, 11.1). */
+export const SECURITY_HARMS = ['none', 'harm', 'serious', 'especially_serious'] as const;
 /** Phạm vi của hệ thống cơ sở hạ tầng thông tin. */
 export const INFRA_SCOPES = ['none', 'one_agency', 'sector_or_provinces', 'national'] as const;
 /** Cấp công trình do hệ thống điều khiển công nghiệp phục vụ. */
@@ -68,24 +70,30 @@ export const informationSystems = pgTable(
     infoPublic: boolean('info_public').notNull().default(true),
     infoPrivate: boolean('info_private').notNull().default(false),
     infoPersonal: boolean('info_personal').notNull().default(false),
-    personalDataSubjects: integer('personal_data_subjects'),
     stateSecretGrade: text('state_secret_grade', { enum: SECRET_GRADES }).notNull().default('none'),
-    /** Mức độ DVC trực tuyến (0 = none … 4), the pre-NĐ 42/2022 scale NĐ 85 uses. */
+    securityHarm: text('security_harm', { enum: SECURITY_HARMS }).notNull().default('none'),
+    /** Mức độ DVC trực tuyến (0 = none … 4), NĐ 85's scale; its labels after NĐ 42/2022 are rules (online_service_scale). */
     onlineServiceLevel: integer('online_service_level').notNull().default(0),
     conditionalBusiness: boolean('conditional_business').notNull().default(false),
     infrastructureScope: text('infrastructure_scope', { enum: INFRA_SCOPES }).notNull().default('none'),
     icsWorksGrade: text('ics_works_grade', { enum: ICS_WORKS_GRADES }).notNull().default('none'),
     /** HTTT quốc gia / hạ tầng dùng chung toàn quốc vận hành 24/7 (NĐ 85 Điều 10). */
     national24x7: boolean('national_24x7').notNull().default(false),
+    /** Lưu trữ dữ liệu tập trung đối với thông tin, dữ liệu đặc biệt quan trọng của quốc gia (NĐ 85 Art. 11.2). */
     nationalDatabase: boolean('national_database').notNull().default(false),
+    /** Điều khiển công trình quan trọng liên quan đến an ninh quốc gia (NĐ 85 Art. 11.4). */
+    nationalSecurityWorks: boolean('national_security_works').notNull().default(false),
     internationalInterconnect: boolean('international_interconnect').notNull().default(false),
     /** Thuộc danh mục HTTT quan trọng quốc gia do Thủ tướng quyết định. */
     criticalList: boolean('critical_list').notNull().default(false),
+    /** Số người sử dụng — the count NĐ 85 Art. 8.2 and 9.2 measure against 10,000. */
     userCount: integer('user_count'),
     usersDescription: text('users_description'),
     hosting: text('hosting'),
     ownerName: text('owner_name'), // Chủ quản
     operatorName: text('operator_name'), // Đơn vị vận hành
+    /** Ngày đưa vào vận hành: from when the system counts in targets (null: from its registration). */
+    inServiceFrom: date('in_service_from'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -172,6 +180,8 @@ export const dossierEvents = pgTable(
     comment: text('comment'),
     details: jsonb('details'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** The step's legal date: the decision's date for an approval, the day it was taken otherwise. */
+    effectiveOn: date('effective_on').notNull(),
   },
   (t) => [index('dossier_events_dossier_idx').on(t.dossierId), index('dossier_events_actor_idx').on(t.actorId)],
 );
@@ -185,6 +195,8 @@ export const dossierAttachments = pgTable(
       .notNull()
       .references(() => levelDossiers.id, { onDelete: 'cascade' }),
     filename: text('filename').notNull(),
+    /** Thành phần hồ sơ (a dossier_component rule's `component`), or null for another document. */
+    component: text('component'),
     mediaType: text('media_type').notNull(),
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),
@@ -214,6 +226,24 @@ export const securityPlanItems = pgTable(
   (t) => [primaryKey({ columns: [t.systemId, t.itemCode] })],
 );
 
+/** Every change of a plan item's status, so the plan's state on any past day is known. */
+export const securityPlanItemHistory = pgTable(
+  'security_plan_item_history',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    systemId: uuid('system_id')
+      .notNull()
+      .references(() => informationSystems.id, { onDelete: 'cascade' }),
+    itemCode: text('item_code').notNull(),
+    status: planItemStatus('status').notNull(),
+    evidence: text('evidence'),
+    reason: text('reason'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actorName: text('actor_name').notNull(),
+  },
+  (t) => [index('security_plan_item_history_system_idx').on(t.systemId, t.at)],
+);
+
 /** Mô hình 4 lớp: status and evidence of each layer (1–4) for a system. */
 export const protectionLayers = pgTable(
   'protection_layers',
@@ -230,6 +260,40 @@ export const protectionLayers = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.systemId, t.layer] })],
+);
+
+/** Every change of a layer's status and inspection dates. */
+export const protectionLayerHistory = pgTable(
+  'protection_layer_history',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    systemId: uuid('system_id')
+      .notNull()
+      .references(() => informationSystems.id, { onDelete: 'cascade' }),
+    layer: integer('layer').notNull(),
+    status: layerStatus('status').notNull(),
+    provider: text('provider'),
+    evidence: text('evidence'),
+    lastInspectionDate: date('last_inspection_date'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actorName: text('actor_name').notNull(),
+  },
+  (t) => [index('protection_layer_history_system_idx').on(t.systemId, t.at)],
+);
+
+/** A system's registered attributes after each change (classification answers, organisation, dates). */
+export const informationSystemHistory = pgTable(
+  'information_system_history',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    systemId: uuid('system_id')
+      .notNull()
+      .references(() => informationSystems.id, { onDelete: 'cascade' }),
+    attributes: jsonb('attributes').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actorName: text('actor_name').notNull(),
+  },
+  (t) => [index('information_system_history_system_idx').on(t.systemId, t.at)],
 );
 
 /** Chỉ tiêu — a Department target such as "100% hồ sơ được phê duyệt trước 31/08/2024". */

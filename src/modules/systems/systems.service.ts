@@ -1,24 +1,28 @@
-import { and, asc, desc, eq, ilike, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, lt, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { dayEnd, provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import { type Actor, type Scope, subtreeIds } from '../auth/scope.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
 import { normaliseCidrs, organisationScopeFilter } from '../organisations/organisations.service.ts';
-import { vnDate } from './dossier-rules.ts';
+import { type RuleBook, ruleBook } from '../rules/index.ts';
 import { type ClassificationAnswers, type LevelSuggestion, suggestLevel } from './level-criteria.ts';
 import { type PlanSummary, planSummary } from './security-checklist.ts';
 import {
   type DossierState,
+  dossierEvents,
   ICS_WORKS_GRADES,
   INFRA_SCOPES,
+  informationSystemHistory,
   informationSystems,
   levelDossiers,
   SECRET_GRADES,
+  SECURITY_HARMS,
   SYSTEM_TYPES,
-  securityPlanItems,
+  securityPlanItemHistory,
   systemHosts,
   systemSoftware,
 } from './systems.schema.ts';
@@ -42,14 +46,16 @@ export const ZClassificationInput = z.object({
   infoPublic: z.boolean().default(true),
   infoPrivate: z.boolean().default(false),
   infoPersonal: z.boolean().default(false),
-  personalDataSubjects: count,
+  userCount: count,
   stateSecretGrade: z.enum(SECRET_GRADES).default('none'),
+  securityHarm: z.enum(SECURITY_HARMS).default('none'),
   onlineServiceLevel: z.number().int().min(0).max(4).default(0),
   conditionalBusiness: z.boolean().default(false),
   infrastructureScope: z.enum(INFRA_SCOPES).default('none'),
   icsWorksGrade: z.enum(ICS_WORKS_GRADES).default('none'),
   national24x7: z.boolean().default(false),
   nationalDatabase: z.boolean().default(false),
+  nationalSecurityWorks: z.boolean().default(false),
   internationalInterconnect: z.boolean().default(false),
   criticalList: z.boolean().default(false),
 });
@@ -59,11 +65,14 @@ export const ZSystemInput = ZClassificationInput.extend({
   code: text(50),
   name: z.string().trim().min(2).max(300),
   purpose: text(),
-  userCount: count,
   usersDescription: text(),
   hosting: text(),
   ownerName: text(300),
   operatorName: text(300),
+  inServiceFrom: z.iso
+    .date()
+    .nullish()
+    .transform((v) => v ?? null),
   hosts: z
     .array(z.object({ hostname: text(253), address: z.string().trim().min(2).max(64) }))
     .max(1000)
@@ -125,41 +134,87 @@ export const systemScopeFilter = (scope: Scope) =>
 
 export const answersOf = (s: ClassificationAnswers): ClassificationAnswers => ZClassificationInput.parse(s);
 
-/** Latest dossier, last approved level and plan progress of each system, in three queries. */
-export async function systemStatuses(db: Db, systemIds: string[]): Promise<Map<string, SystemStatus>> {
+/** A dossier's state on a day: its last step whose legal date is on or before the day (null: not yet created). */
+export function dossierStateOn(events: { effectiveOn: string; at: Date; toState: DossierState }[], day: string) {
+  let state: DossierState | null = null;
+  for (const e of events) if (e.effectiveOn <= day) state = e.toState;
+  return state;
+}
+
+/**
+ * Where each system stood on `day` (default today), from the history: the latest dossier then and its state, the
+ * level last approved by then (an approval counts from its decision's date), and the plan items' statuses at the
+ * end of that day measured against the checklist in force that day. Four queries whatever the number of systems.
+ */
+export async function systemStatuses(
+  db: Db,
+  systemIds: string[],
+  day = provinceDay(),
+  book?: RuleBook,
+): Promise<Map<string, SystemStatus>> {
   const out = new Map<string, SystemStatus>();
   if (!systemIds.length) return out;
-  const dossiers = await db
-    .select()
-    .from(levelDossiers)
-    .where(inArray(levelDossiers.systemId, systemIds))
-    .orderBy(asc(levelDossiers.createdAt), asc(levelDossiers.id));
-  const items = await db.select().from(securityPlanItems).where(inArray(securityPlanItems.systemId, systemIds));
+  const rules = book ?? (await ruleBook(db));
+  const [dossiers, events, items] = await Promise.all([
+    db
+      .select()
+      .from(levelDossiers)
+      .where(inArray(levelDossiers.systemId, systemIds))
+      .orderBy(asc(levelDossiers.createdAt), asc(levelDossiers.id)),
+    db
+      .select({
+        dossierId: dossierEvents.dossierId,
+        effectiveOn: dossierEvents.effectiveOn,
+        at: dossierEvents.at,
+        toState: dossierEvents.toState,
+      })
+      .from(dossierEvents)
+      .innerJoin(levelDossiers, eq(levelDossiers.id, dossierEvents.dossierId))
+      .where(inArray(levelDossiers.systemId, systemIds))
+      .orderBy(asc(dossierEvents.effectiveOn), asc(dossierEvents.at)),
+    db
+      .select()
+      .from(securityPlanItemHistory)
+      .where(and(inArray(securityPlanItemHistory.systemId, systemIds), lt(securityPlanItemHistory.at, dayEnd(day))))
+      .orderBy(asc(securityPlanItemHistory.at)),
+  ]);
+  const eventsOf = new Map<string, typeof events>();
+  for (const e of events) eventsOf.set(e.dossierId, [...(eventsOf.get(e.dossierId) ?? []), e]);
+  const itemsOf = new Map<string, Map<string, (typeof items)[number]>>();
+  for (const i of items) {
+    const m = itemsOf.get(i.systemId) ?? new Map();
+    m.set(i.itemCode, i); // later rows replace earlier ones: the status at the end of the day
+    itemsOf.set(i.systemId, m);
+  }
   for (const id of systemIds) {
-    const mine = dossiers.filter((d) => d.systemId === id);
+    const mine = dossiers
+      .filter((d) => d.systemId === id)
+      .map((d) => ({ d, state: dossierStateOn(eventsOf.get(d.id) ?? [], day) }))
+      .filter((x) => x.state !== null);
     const latest = mine.at(-1);
-    const approved = mine.filter((d) => d.state === 'approved').at(-1);
-    const level = approved?.level ?? null;
+    const approved = mine.filter((x) => x.state === 'approved').at(-1);
+    const level = approved?.d.level ?? null;
     out.set(id, {
       dossier: latest
         ? {
-            id: latest.id,
-            state: latest.state,
-            level: latest.level,
-            decisionNumber: latest.decisionNumber,
-            decisionDate: latest.decisionDate,
+            id: latest.d.id,
+            state: latest.state as DossierState,
+            level: latest.d.level,
+            decisionNumber: latest.state === 'approved' ? latest.d.decisionNumber : null,
+            decisionDate: latest.state === 'approved' ? latest.d.decisionDate : null,
           }
         : null,
       approvedLevel: level,
-      approvedOn: approved?.decisionDate ?? null,
-      plan: planSummary(
-        level,
-        items.filter((i) => i.systemId === id),
-      ),
+      approvedOn: approved?.d.decisionDate ?? null,
+      plan: planSummary(rules, level, [...(itemsOf.get(id)?.values() ?? [])], day),
     });
   }
   return out;
 }
+
+/** The day from which a system counts in targets: put in service, else registered. */
+export const inServiceOn = (s: { inServiceFrom: string | null; createdAt: Date }) =>
+  s.inServiceFrom ?? provinceDay(s.createdAt);
 
 async function present(db: Db, rows: SystemRow[], now = new Date()): Promise<SystemView[]> {
   if (!rows.length) return [];
@@ -183,15 +238,16 @@ async function present(db: Db, rows: SystemRow[], now = new Date()): Promise<Sys
     .from(systemSoftware)
     .where(inArray(systemSoftware.systemId, ids))
     .orderBy(asc(systemSoftware.name), asc(systemSoftware.version));
-  const statuses = await systemStatuses(db, ids);
-  const today = vnDate(now);
+  const book = await ruleBook(db);
+  const today = provinceDay(now);
+  const statuses = await systemStatuses(db, ids, today, book);
   return rows.map((r) => {
     const org = orgs.find((o) => o.id === r.organisationId);
     return {
       ...r,
       organisationCode: org?.code ?? '',
       organisationName: org?.name ?? '',
-      suggestion: suggestLevel(answersOf(r), today),
+      suggestion: suggestLevel(book, answersOf(r), today),
       status: statuses.get(r.id) as SystemStatus,
       hosts: hosts.filter((h) => h.systemId === r.id).map(({ hostname, address }) => ({ hostname, address })),
       software: software
@@ -268,8 +324,14 @@ export async function validateSystem(db: Db, scope: Scope, raw: SystemInput, id:
   return { ...input, hosts };
 }
 
-/** Writes a validated system (insert when `id` is null) with its hosts and software; returns the id. */
-export async function writeSystem(tx: Db, input: ParsedSystem, id: string | null): Promise<string> {
+/** Writes a validated system (insert when `id` is null) with its hosts and software, and a history row; returns the id. */
+export async function writeSystem(
+  tx: Db,
+  input: ParsedSystem,
+  id: string | null,
+  actorName: string,
+  at = new Date(),
+): Promise<string> {
   const { hosts, software, ...fields } = input;
   let systemId = id;
   if (systemId) {
@@ -287,13 +349,14 @@ export async function writeSystem(tx: Db, input: ParsedSystem, id: string | null
   const sid = systemId;
   if (hosts.length) await tx.insert(systemHosts).values(hosts.map((h) => ({ ...h, systemId: sid })));
   if (software.length) await tx.insert(systemSoftware).values(software.map((s) => ({ ...s, systemId: sid })));
+  await tx.insert(informationSystemHistory).values({ systemId: sid, attributes: fields, at, actorName });
   return sid;
 }
 
 export async function createSystem(db: Db, actor: Actor, scope: Scope, raw: SystemInput): Promise<SystemView> {
   const input = await validateSystem(db, scope, raw, null);
   const id = await db.transaction(async (tx) => {
-    const systemId = await writeSystem(tx, input, null);
+    const systemId = await writeSystem(tx, input, null, actor.displayName);
     await recordAudit(tx, auditActor(actor), {
       action: 'system.create',
       entityType: 'information_system',
@@ -316,7 +379,7 @@ export async function updateSystem(
   const before = await getSystem(db, scope, id);
   const input = await validateSystem(db, scope, raw, id);
   await db.transaction(async (tx) => {
-    await writeSystem(tx, input, id);
+    await writeSystem(tx, input, id, actor.displayName);
     await recordAudit(tx, auditActor(actor), {
       action: 'system.update',
       entityType: 'information_system',

@@ -3,13 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { users } from '../auth/auth.schema.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import { type Actor, type Scope, subtreeIds } from '../auth/scope.ts';
-import { treeOrder } from '../organisations/organisations.io.ts';
-import { organisations } from '../organisations/organisations.schema.ts';
-import { vnDate } from './dossier-rules.ts';
+import { carriersOn, organisations, treeOrder } from '../organisations/index.ts';
+import { ruleBook } from '../rules/index.ts';
 import { overdueInspections } from './plan.service.ts';
 import { informationSystems, notifications, programmeTargets, TARGET_KINDS } from './systems.schema.ts';
 import { type SystemStatus, systemScopeFilter, systemStatuses } from './systems.service.ts';
@@ -35,37 +35,47 @@ type Target = typeof programmeTargets.$inferSelect;
 const dmy = (iso: string) => iso.split('-').reverse().join('/');
 const intersect = (a: string[] | null, b: string[]) => (a === null ? b : a.filter((x) => b.includes(x)));
 const percent = (met: number, total: number) => (total ? Math.round((met * 1000) / total) / 10 : null);
-const isMet = (kind: Target['kind'], s: SystemStatus) =>
-  kind === 'dossier_approved' ? s.approvedLevel !== null : s.plan.fullyImplemented;
+const isMet = (kind: Target['kind'], s: SystemStatus | undefined) =>
+  !!s && (kind === 'dossier_approved' ? s.approvedLevel !== null : s.plan.fullyImplemented);
 
-/** The organisations a target's figures cover for this caller: target subtree ∩ scope ∩ filter; null = all. */
-async function coveredOrganisations(db: Db, scope: Scope, target: Target, filterOrgId?: string) {
-  let ids: string[] | null = target.organisationId ? await subtreeIds(db, target.organisationId) : null;
+/** The organisations a target's figures cover for this caller on `day`: target subtree ∩ scope ∩ filter; null = all. */
+async function coveredOrganisations(
+  db: Db,
+  scope: Scope,
+  target: Target,
+  filterOrgId: string | undefined,
+  day: string,
+) {
+  let ids: string[] | null = target.organisationId ? await subtreeIds(db, target.organisationId, day) : null;
   if (!scope.all) ids = intersect(ids, scope.organisationIds);
-  if (filterOrgId) ids = intersect(ids, await subtreeIds(db, filterOrgId));
+  if (filterOrgId) ids = intersect(ids, await subtreeIds(db, filterOrgId, day));
   return ids;
 }
 
 /**
- * Progress of one target: the share of systems meeting it over the covered organisations, rolled up the tree (an
- * organisation's figure counts the systems of its whole subtree), the systems holding each one back with the
- * accountable head, and whether the deadline has passed.
+ * Progress of one target as it stood on `asOf`: the systems it covers (in service by the deadline, or by `asOf`
+ * if earlier; a system with no in-service date counts throughout), how many met it by the deadline, how many met
+ * it later (late, shown apart) and the rest, rolled up the tree in force on `asOf` (a merged unit's systems count
+ * under the unit that carried them on), with the systems holding it back and each one's accountable head.
  */
-async function evaluateTarget(db: Db, scope: Scope, target: Target, filterOrgId: string | undefined, now: Date) {
-  const covered = await coveredOrganisations(db, scope, target, filterOrgId);
-  const systems = await db
+async function evaluateTarget(db: Db, scope: Scope, target: Target, filterOrgId: string | undefined, asOf: string) {
+  const byDeadline = target.deadline < asOf ? target.deadline : asOf;
+  const covered = await coveredOrganisations(db, scope, target, filterOrgId, asOf);
+  const candidates = await db
     .select({
       id: informationSystems.id,
       name: informationSystems.name,
       organisationId: informationSystems.organisationId,
+      inServiceFrom: informationSystems.inServiceFrom,
     })
     .from(informationSystems)
     .where(systemScopeFilter(covered === null ? { all: true } : { all: false, organisationIds: covered }))
     .orderBy(asc(informationSystems.name));
-  const statuses = await systemStatuses(
-    db,
-    systems.map((s) => s.id),
-  );
+  const systems = candidates.filter((s) => !s.inServiceFrom || s.inServiceFrom <= byDeadline);
+  const book = await ruleBook(db);
+  const ids = systems.map((s) => s.id);
+  const atDeadline = await systemStatuses(db, ids, byDeadline, book);
+  const now = byDeadline === asOf ? atDeadline : await systemStatuses(db, ids, asOf, book);
   const orgs = await db
     .select({
       id: organisations.id,
@@ -78,39 +88,47 @@ async function evaluateTarget(db: Db, scope: Scope, target: Target, filterOrgId:
     })
     .from(organisations);
   const orgById = new Map(orgs.map((o) => [o.id, o]));
+  const carrier = await carriersOn(db, asOf);
   const visible = (id: string) => covered === null || covered.includes(id);
-  const counts = new Map<string, { total: number; met: number }>();
+  const counts = new Map<string, { total: number; met: number; late: number }>();
   const holdingBack = [];
   let met = 0;
+  let late = 0;
   for (const s of systems) {
-    const status = statuses.get(s.id) as SystemStatus;
-    const ok = isMet(target.kind, status);
-    if (ok) met++;
-    // Roll up: the system counts for its organisation and every ancestor the caller may see.
-    for (let o = orgById.get(s.organisationId); o; o = o.parentId ? orgById.get(o.parentId) : undefined) {
+    const onTime = isMet(target.kind, atDeadline.get(s.id));
+    const later = !onTime && isMet(target.kind, now.get(s.id));
+    if (onTime) met++;
+    if (later) late++;
+    // Roll up: the system counts for the unit carrying its organisation on `asOf` and every ancestor the caller sees.
+    const home = carrier.get(s.organisationId) ?? s.organisationId;
+    for (let o = orgById.get(home); o; o = o.parentId ? orgById.get(o.parentId) : undefined) {
       if (!visible(o.id)) continue;
-      const c = counts.get(o.id) ?? { total: 0, met: 0 };
+      const c = counts.get(o.id) ?? { total: 0, met: 0, late: 0 };
       c.total++;
-      if (ok) c.met++;
+      if (onTime) c.met++;
+      if (later) c.late++;
       counts.set(o.id, c);
     }
-    if (!ok) {
-      const org = orgById.get(s.organisationId);
+    if (!onTime) {
+      const org = orgById.get(home);
+      const status = now.get(s.id);
       holdingBack.push({
         systemId: s.id,
         systemName: s.name,
-        organisationId: s.organisationId,
+        organisationId: home,
         organisationName: org?.name ?? '',
-        dossierState: status.dossier?.state ?? null,
-        approvedLevel: status.approvedLevel,
-        planPercent: status.plan.percent,
+        late: later,
+        dossierState: status?.dossier?.state ?? null,
+        approvedLevel: status?.approvedLevel ?? null,
+        approvedOn: status?.approvedOn ?? null,
+        planPercent: status?.plan.percent ?? 0,
         accountableHead: { name: org?.headName ?? null, title: org?.headTitle ?? null, email: org?.email ?? null },
       });
     }
   }
-  const deadlinePassed = target.deadline < vnDate(now);
+  const deadlinePassed = target.deadline < asOf;
   const byOrganisation = treeOrder(orgs.filter((o) => counts.has(o.id))).map((o) => {
-    const c = counts.get(o.id) as { total: number; met: number };
+    const c = counts.get(o.id) as { total: number; met: number; late: number };
     return {
       organisationId: o.id,
       code: o.code,
@@ -122,28 +140,38 @@ async function evaluateTarget(db: Db, scope: Scope, target: Target, filterOrgId:
   });
   return {
     ...target,
+    asOf,
     visible: covered === null || covered.length > 0,
     total: systems.length,
+    /** Met by the deadline (or by `asOf` while the deadline is ahead). */
     met,
+    /** Met after the deadline, by `asOf`. */
+    late,
+    notMet: systems.length - met - late,
     percent: percent(met, systems.length),
+    percentWithLate: percent(met + late, systems.length),
     deadlinePassed,
-    overdue: deadlinePassed && met < systems.length,
+    overdue: deadlinePassed && met + late < systems.length,
     byOrganisation,
     holdingBack,
   };
 }
 
-export async function listTargets(db: Db, scope: Scope, query: { organisationId?: string } = {}, now = new Date()) {
+export type TargetQuery = { organisationId?: string; asOf?: string };
+
+/** Every target as it stood on `asOf` (default today). */
+export async function listTargets(db: Db, scope: Scope, query: TargetQuery = {}) {
+  const asOf = query.asOf ?? provinceDay();
   const targets = await db.select().from(programmeTargets).orderBy(asc(programmeTargets.deadline));
   const out = [];
   for (const t of targets) {
     const {
       byOrganisation: _,
-      holdingBack,
+      holdingBack: __,
       visible,
       ...summary
-    } = await evaluateTarget(db, scope, t, query.organisationId, now);
-    if (visible) out.push({ ...summary, notMet: holdingBack.length });
+    } = await evaluateTarget(db, scope, t, query.organisationId, asOf);
+    if (visible) out.push(summary);
   }
   return out;
 }
@@ -154,14 +182,9 @@ async function targetRow(db: Db, id: string) {
   return t;
 }
 
-export async function getTargetProgress(
-  db: Db,
-  scope: Scope,
-  id: string,
-  query: { organisationId?: string } = {},
-  now = new Date(),
-) {
-  const { visible, ...progress } = await evaluateTarget(db, scope, await targetRow(db, id), query.organisationId, now);
+export async function getTargetProgress(db: Db, scope: Scope, id: string, query: TargetQuery = {}) {
+  const asOf = query.asOf ?? provinceDay();
+  const { visible, ...progress } = await evaluateTarget(db, scope, await targetRow(db, id), query.organisationId, asOf);
   if (!visible) throw notFound('Target');
   return progress;
 }
@@ -233,7 +256,7 @@ async function notifyOrganisation(db: Db, organisationId: string, n: Notice): Pr
  * system's organisation, naming the accountable head. Idempotent: one notification per item, user and day.
  */
 export async function runDeadlineCheck(db: Db, now: Date) {
-  const today = vnDate(now);
+  const today = provinceDay(now);
   let overdueItems = 0;
   let notificationsCreated = 0;
   const heads = new Map(
@@ -244,8 +267,8 @@ export async function runDeadlineCheck(db: Db, now: Date) {
   );
   const due = await db.select().from(programmeTargets).where(lt(programmeTargets.deadline, today));
   for (const t of due) {
-    const { holdingBack } = await evaluateTarget(db, { all: true }, t, undefined, now);
-    for (const h of holdingBack) {
+    const { holdingBack } = await evaluateTarget(db, { all: true }, t, undefined, today);
+    for (const h of holdingBack.filter((x) => !x.late)) {
       overdueItems++;
       notificationsCreated += await notifyOrganisation(db, h.organisationId, {
         kind: 'target_overdue',

@@ -5,10 +5,11 @@ import { basename } from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
+import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import type { Actor } from '../auth/scope.ts';
-import { type Attributor, loadAttributor } from '../organisations/attribution.ts';
+import { type Attributor, carriersOn, loadAttributor } from '../organisations/index.ts';
 import {
   type Finding,
   type HostRecord,
@@ -98,7 +99,9 @@ export async function importScanFile(
       yield chunk as Buffer;
     }
   }
-  const attribute = await loadAttributor(db);
+  // Addresses belong to the units that held their ranges on the scan's day.
+  const scanDay = provinceDay(opts.scannedAt ?? new Date());
+  const [attribute, carriers] = await Promise.all([loadAttributor(db, scanDay), carriersOn(db, scanDay)]);
   const kev = new Set((await db.select({ id: kevEntries.cveId }).from(kevEntries)).map((k) => k.id));
   // One instant for the whole file (the report's own host times are often zone-less): pass `scannedAt` to date an
   // older report correctly, otherwise it counts from its import.
@@ -122,6 +125,7 @@ export async function importScanFile(
       tx,
       scanId: scan.id,
       attribute,
+      carriers,
       kev,
       seenAt: opts.scannedAt ?? importedAt,
       counts: newCounts(),
@@ -194,7 +198,16 @@ export async function importScanFile(
 
 type Counts = { hosts: Set<string>; unattributed: Set<string>; findings: number; opened: number; reopened: number };
 const newCounts = (): Counts => ({ hosts: new Set(), unattributed: new Set(), findings: 0, opened: 0, reopened: 0 });
-type BatchContext = { tx: Db; scanId: string; attribute: Attributor; kev: Set<string>; seenAt: Date; counts: Counts };
+type BatchContext = {
+  tx: Db;
+  scanId: string;
+  attribute: Attributor;
+  /** The unit carrying each organisation's records on the scan's day (successors after a reorganisation). */
+  carriers: Map<string, string>;
+  kev: Set<string>;
+  seenAt: Date;
+  counts: Counts;
+};
 
 async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
   const { tx, scanId, seenAt, counts } = ctx;
@@ -206,6 +219,21 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
     if (prev) prev.findings.push(...r.findings);
     else byKey.set(key, { record: r, findings: [...r.findings] });
   }
+  // A computer first seen under a unit that has since merged stays on that unit (queries roll it up to the
+  // successor): moving it would take its earlier findings out of the figures of their own period.
+  const held = new Map(
+    (
+      await tx
+        .select({ hostKey: computers.hostKey, organisationId: computers.organisationId })
+        .from(computers)
+        .where(inArray(computers.hostKey, [...byKey.keys()]))
+    ).map((c) => [c.hostKey, c.organisationId]),
+  );
+  const attributed = (key: string, ip: string) => {
+    const now = ctx.attribute(ip);
+    const before = held.get(key);
+    return before && now && ctx.carriers.get(before) === now ? before : now;
+  };
   const rows = [...byKey.entries()].map(([key, { record }]) => {
     const h = record.host;
     return {
@@ -216,7 +244,7 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
       netbios: h.netbios ?? null,
       mac: h.mac ?? null,
       os: h.os ?? null,
-      organisationId: ctx.attribute(h.ip),
+      organisationId: attributed(key, h.ip),
       firstSeen: seenAt,
       lastSeen: seenAt,
     };

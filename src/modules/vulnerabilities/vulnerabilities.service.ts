@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { dayEnd, dayStart, monthsOf } from '../../core/time.ts';
+import { dayEnd, dayStart, monthsOf, periodAsOf } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import { type Actor, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/scope.ts';
@@ -23,17 +23,30 @@ export const DEFAULT_DUE_DAYS: Record<Severity, number> = { critical: 7, high: 3
 export const ZPeriodFields = z.object({
   from: z.iso.date().describe('first day, yyyy-mm-dd (Asia/Ho_Chi_Minh)'),
   to: z.iso.date().describe('last day, yyyy-mm-dd (inclusive)'),
-  organisationId: z.uuid().optional().describe('limit to this organisation and its descendants'),
+  organisationId: z.uuid().optional().describe('limit to this organisation and its descendants (tree as of asOf)'),
+  asOf: z.iso
+    .date()
+    .optional()
+    .describe('figures as they stood on this day: the period is cut there and the tree is that day’s (default: to)'),
 });
 
 /** The longest period a statement covers (the monthly breakdown has one row per month). */
 export const MAX_PERIOD_YEARS = 20;
 
 /** Refinement for every period a client sends: `from` not after `to`, at most MAX_PERIOD_YEARS long. */
-export const boundedPeriod: [(p: { from?: string; to?: string }) => boolean, { message: string; path: string[] }] = [
+export const boundedPeriod: [
+  (p: { from?: string; to?: string; asOf?: string }) => boolean,
+  { message: string; path: string[] },
+] = [
   (p) =>
-    !p.from || !p.to || (p.from <= p.to && Number(p.to.slice(0, 4)) - Number(p.from.slice(0, 4)) < MAX_PERIOD_YEARS),
-  { message: `the period must run forwards and span at most ${MAX_PERIOD_YEARS} years`, path: ['to'] },
+    (!p.from ||
+      !p.to ||
+      (p.from <= p.to && Number(p.to.slice(0, 4)) - Number(p.from.slice(0, 4)) < MAX_PERIOD_YEARS)) &&
+    (!p.from || !p.asOf || p.from <= p.asOf),
+  {
+    message: `the period must run forwards, span at most ${MAX_PERIOD_YEARS} years, and not start after asOf`,
+    path: ['to'],
+  },
 ];
 
 export const ZPeriod = ZPeriodFields.refine(...boundedPeriod);
@@ -51,7 +64,7 @@ const openBetween = (start: SQL, end: SQL) => sql`severity <> 'info' and status 
 const openDuring = (p: Period) => openBetween(at(dayStart(p.from)), at(dayEnd(p.to)));
 
 export type VulnerabilitySummary = {
-  period: { from: string; to: string };
+  period: { from: string; to: string; asOf: string };
   /** Computers with at least one vulnerability open during the period ("máy tính có lỗ hổng"). */
   vulnerableComputers: number;
   withCritical: number;
@@ -79,8 +92,9 @@ export type VulnerabilitySummary = {
   byMonth: { month: string; vulnerableComputers: number; withCritical: number }[];
 };
 
-export async function vulnerabilitySummary(db: Db, scope: Scope, p: Period): Promise<VulnerabilitySummary> {
-  const orgIds = await scopedOrganisationIds(db, scope, p.organisationId);
+export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period): Promise<VulnerabilitySummary> {
+  const p = periodAsOf(period);
+  const orgIds = await scopedOrganisationIds(db, scope, p.organisationId, p.asOf);
   const where = sql`${openDuring(p)} and ${organisationIdIn(sql`organisation_id`, orgIds)}`;
   // One pass over the findings gives every per-computer figure: each computer's worst severity, whether it has a
   // high one or a known-exploited one; ROLLUP then yields the per-organisation rows and the total row together.
@@ -145,7 +159,7 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, p: Period): Pro
   ]);
   const totals = perOrg.find((r) => r.total);
   return {
-    period: { from: p.from, to: p.to },
+    period: { from: p.from, to: p.to, asOf: p.asOf },
     vulnerableComputers: totals?.vulnerable ?? 0,
     withCritical: totals?.critical ?? 0,
     withHigh: totals?.high ?? 0,

@@ -16,7 +16,7 @@ export const DEMO_KINDS = {
     cells: {
       system_type: 'public_service',
       info_personal: 'true',
-      personal_data_subjects: '3000',
+      user_count: '3000',
       online_service_level: '2',
     },
     software: 'Liferay Portal|Liferay|7.4; Apache HTTP Server|Apache|2.4.58',
@@ -26,7 +26,7 @@ export const DEMO_KINDS = {
     cells: {
       system_type: 'public_service',
       info_personal: 'true',
-      personal_data_subjects: '320000',
+      user_count: '320000',
       online_service_level: '4',
     },
     software: 'Hệ thống một cửa điện tử|VNPT|3.0; PostgreSQL|PostgreSQL|14.10',
@@ -36,19 +36,19 @@ export const DEMO_KINDS = {
     cells: {
       system_type: 'public_service',
       info_personal: 'true',
-      personal_data_subjects: '60000',
+      user_count: '60000',
       online_service_level: '2',
     },
   },
   qlvb: {
     purpose: 'Quản lý văn bản và điều hành, ký số',
-    cells: { system_type: 'internal', info_private: 'true', info_personal: 'true', personal_data_subjects: '800' },
+    cells: { system_type: 'internal', info_private: 'true', info_personal: 'true', user_count: '800' },
     software: 'iOffice|VNPT|5.2; Microsoft SQL Server|Microsoft|2019',
   },
   report: { purpose: 'Tổng hợp báo cáo kinh tế - xã hội', cells: { system_type: 'internal', info_private: 'true' } },
   email: {
     purpose: 'Thư điện tử công vụ',
-    cells: { system_type: 'internal', info_private: 'true', info_personal: 'true', personal_data_subjects: '6500' },
+    cells: { system_type: 'internal', info_private: 'true', info_personal: 'true', user_count: '6500' },
     software: 'Zimbra Collaboration|Synacor|8.8.15|cpe:2.3:a:synacor:zimbra_collaboration_suite:8.8.15:*:*:*:*:*:*:*',
   },
   vconf: { purpose: 'Họp trực tuyến giữa tỉnh, huyện, xã', cells: { system_type: 'internal' } },
@@ -85,7 +85,7 @@ export const DEMO_KINDS = {
     cells: {
       system_type: 'public_service',
       info_personal: 'true',
-      personal_data_subjects: '350000',
+      user_count: '350000',
       online_service_level: '3',
     },
   },
@@ -94,7 +94,7 @@ export const DEMO_KINDS = {
     cells: {
       system_type: 'public_service',
       info_personal: 'true',
-      personal_data_subjects: '210000',
+      user_count: '210000',
       online_service_level: '3',
     },
   },

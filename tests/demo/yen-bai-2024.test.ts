@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { YEN_BAI_2024 } from './yen-bai.ts';
+import { YEN_BAI_2024 } from '../../demo/yen-bai-2024/organisations.ts';
 
 type Cidr = { family: 4 | 6; network: bigint; prefix: number };
 

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../core/random.ts';
+import { seededRandom } from '../../src/core/random.ts';
 
 /**
  * Demo scanner reports for the Yên Bái data set: two Nessus v2 reports (March and June 2024) of computers inside the
@@ -141,7 +141,31 @@ export function demoHostAddresses(orgs: { type: string; ipRanges: string[] }[]):
   return hosts;
 }
 
-type Month = { label: string; end: string };
+type Planned = { ip: string; checks: (typeof CHECKS)[number][] };
+
+/** A Nessus v2 report of planned hosts, each with its checks (plus the scan-information item every host has). */
+function nessusXml(label: string, end: string, hosts: Planned[]): string {
+  return [
+    '<?xml version="1.0" ?>',
+    '<NessusClientData_v2>',
+    `<Report name="${esc(label)}" xmlns:cm="http://www.nessus.org/cm">`,
+    ...hosts.map((h, i) => {
+      const items = [
+        `<ReportItem port="0" svc_name="general" protocol="tcp" severity="0" pluginID="19506" pluginName="Nessus Scan Information" pluginFamily="Settings"><synopsis>Information about the Nessus scan.</synopsis></ReportItem>`,
+        ...h.checks.map(
+          (c) =>
+            `<ReportItem port="${c.port}" svc_name="${c.svc}" protocol="tcp" severity="${c.sev}" pluginID="${c.id}" pluginName="${esc(c.name)}" pluginFamily="General">` +
+            `<cvss3_base_score>${c.cvss3.toFixed(1)}</cvss3_base_score><risk_factor>${['None', 'Low', 'Medium', 'High', 'Critical'][c.sev]}</risk_factor>` +
+            `<solution>${esc(c.fix)}</solution><synopsis>${esc(c.name)}</synopsis>${c.cves.map((v) => `<cve>${v}</cve>`).join('')}</ReportItem>`,
+        ),
+      ];
+      return `<ReportHost name="${h.ip}"><HostProperties><tag name="host-ip">${h.ip}</tag><tag name="netbios-name">MAY-${String(i + 1).padStart(4, '0')}</tag><tag name="operating-system">${i % 5 === 0 ? 'Microsoft Windows Server 2012 R2' : 'Microsoft Windows 10 Pro'}</tag><tag name="HOST_END">${end}</tag></HostProperties>${items.join('')}</ReportHost>`;
+    }),
+    '</Report>',
+    '</NessusClientData_v2>',
+    '',
+  ].join('\n');
+}
 
 /** Two reports: March finds every vulnerable computer; in June some of them are fixed (their findings resolve). */
 export function demoNessusReports(
@@ -158,33 +182,37 @@ export function demoNessusReports(
     if (i < vulnerable && rnd() < 0.2) checks.push(CHECKS[Math.floor(rnd() * 4)] as (typeof CHECKS)[number]);
     return { ip, checks: [...new Set(checks)], fixedByJune: rnd() < 0.3 };
   });
-  const months: Month[] = [
-    { label: 'Quét định kỳ quý I/2024', end: 'Fri Mar 15 17:00:00 2024' },
-    { label: 'Quét định kỳ quý II/2024', end: 'Fri Jun 14 17:00:00 2024' },
+  return [
+    {
+      name: 'yenbai-2024-03.nessus',
+      scannedAt: '2024-03-15T17:00:00+07:00',
+      xml: nessusXml('Quét định kỳ quý I/2024', 'Fri Mar 15 17:00:00 2024', plan),
+    },
+    {
+      name: 'yenbai-2024-06.nessus',
+      scannedAt: '2024-06-14T17:00:00+07:00',
+      xml: nessusXml(
+        'Quét định kỳ quý II/2024',
+        'Fri Jun 14 17:00:00 2024',
+        plan.map((h) => ({ ip: h.ip, checks: h.fixedByJune ? [] : h.checks })),
+      ),
+    },
   ];
-  return months.map((month, m) => ({
-    name: `yenbai-${m === 0 ? '2024-03' : '2024-06'}.nessus`,
-    scannedAt: m === 0 ? '2024-03-15T17:00:00+07:00' : '2024-06-14T17:00:00+07:00',
-    xml: [
-      '<?xml version="1.0" ?>',
-      '<NessusClientData_v2>',
-      `<Report name="${esc(month.label)}" xmlns:cm="http://www.nessus.org/cm">`,
-      ...plan.map((h, i) => {
-        const checks = m === 1 && h.fixedByJune ? [] : h.checks;
-        const items = [
-          `<ReportItem port="0" svc_name="general" protocol="tcp" severity="0" pluginID="19506" pluginName="Nessus Scan Information" pluginFamily="Settings"><synopsis>Information about the Nessus scan.</synopsis></ReportItem>`,
-          ...checks.map(
-            (c) =>
-              `<ReportItem port="${c.port}" svc_name="${c.svc}" protocol="tcp" severity="${c.sev}" pluginID="${c.id}" pluginName="${esc(c.name)}" pluginFamily="General">` +
-              `<cvss3_base_score>${c.cvss3.toFixed(1)}</cvss3_base_score><risk_factor>${['None', 'Low', 'Medium', 'High', 'Critical'][c.sev]}</risk_factor>` +
-              `<solution>${esc(c.fix)}</solution><synopsis>${esc(c.name)}</synopsis>${c.cves.map((v) => `<cve>${v}</cve>`).join('')}</ReportItem>`,
-          ),
-        ];
-        return `<ReportHost name="${h.ip}"><HostProperties><tag name="host-ip">${h.ip}</tag><tag name="netbios-name">MAY-${String(i + 1).padStart(4, '0')}</tag><tag name="operating-system">${i % 5 === 0 ? 'Microsoft Windows Server 2012 R2' : 'Microsoft Windows 10 Pro'}</tag><tag name="HOST_END">${month.end}</tag></HostProperties>${items.join('')}</ReportHost>`;
-      }),
-      '</Report>',
-      '</NessusClientData_v2>',
-      '',
-    ].join('\n'),
+}
+
+/**
+ * A scan of March 2026, after the merger: the same addresses, now in the ranges of the new province's units, with
+ * a newer mix of findings (every third host vulnerable), so a 2026 figure rolls up under the new tree.
+ */
+export function demoReport2026(hosts: string[]): { name: string; scannedAt: string; xml: string } {
+  const rnd = seededRandom(2026);
+  const plan = hosts.map((ip, i) => ({
+    ip,
+    checks: i % 3 === 0 ? [CHECKS[4 + Math.floor(rnd() * 7)] as (typeof CHECKS)[number]] : [],
   }));
+  return {
+    name: 'laocai-2026-03.nessus',
+    scannedAt: '2026-03-20T17:00:00+07:00',
+    xml: nessusXml('Quét định kỳ quý I/2026', 'Fri Mar 20 17:00:00 2026', plan),
+  };
 }

@@ -25,8 +25,3 @@ export function evaluate(c: Condition, answers: Answers): boolean {
   if ('gte' in c) return v >= c.gte;
   return v < c.lt;
 }
-
-/** Effective-dated data: a rule applies on `date` (yyyy-mm-dd) when validFrom ≤ date and (no validTo or date ≤ validTo). */
-export type EffectiveDated = { validFrom: string; validTo: string | null };
-export const effectiveOn = <T extends EffectiveDated>(rows: readonly T[], date: string): T[] =>
-  rows.filter((r) => r.validFrom <= date && (r.validTo === null || date <= r.validTo));

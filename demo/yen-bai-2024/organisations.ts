@@ -36,6 +36,8 @@ export type DemoOrganisation = {
   phone: string | null;
   address: string | null;
   ipRanges: string[];
+  /** A vertical body's owning ministry (a national competent-body code, rules/national-bodies.json). */
+  ownerBodyCode?: string;
 };
 
 /** The demo tree, parents before children. */
@@ -297,6 +299,7 @@ export const YEN_BAI_2024: DemoOrganisation[] = [
   },
   {
     code: 'CA-TINH',
+    ownerBodyCode: 'BO-CONG-AN',
     name: 'Công an tỉnh',
     type: 'central',
     parentCode: '15',
@@ -309,6 +312,7 @@ export const YEN_BAI_2024: DemoOrganisation[] = [
   },
   {
     code: 'BCHQS-TINH',
+    ownerBodyCode: 'BO-QUOC-PHONG',
     name: 'Bộ Chỉ huy Quân sự tỉnh',
     type: 'central',
     parentCode: '15',
@@ -321,6 +325,7 @@ export const YEN_BAI_2024: DemoOrganisation[] = [
   },
   {
     code: 'KBNN-YB',
+    ownerBodyCode: 'BO-TAI-CHINH',
     name: 'Kho bạc Nhà nước Yên Bái',
     type: 'central',
     parentCode: '15',
@@ -333,6 +338,7 @@ export const YEN_BAI_2024: DemoOrganisation[] = [
   },
   {
     code: 'BHXH-TINH',
+    ownerBodyCode: 'BHXH-VN',
     name: 'Bảo hiểm xã hội tỉnh',
     type: 'central',
     parentCode: '15',
@@ -345,6 +351,7 @@ export const YEN_BAI_2024: DemoOrganisation[] = [
   },
   {
     code: 'CUC-THUE',
+    ownerBodyCode: 'BO-TAI-CHINH',
     name: 'Cục Thuế tỉnh',
     type: 'central',
     parentCode: '15',
@@ -357,6 +364,7 @@ export const YEN_BAI_2024: DemoOrganisation[] = [
   },
   {
     code: 'NHNN-YB',
+    ownerBodyCode: 'NHNN',
     name: 'Ngân hàng Nhà nước chi nhánh tỉnh Yên Bái',
     type: 'central',
     parentCode: '15',

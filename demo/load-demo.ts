@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../src/core/db/client.ts';
+import { users } from '../src/modules/auth/auth.schema.ts';
+import { auditActor, createUser } from '../src/modules/auth/auth.service.ts';
+import type { Actor } from '../src/modules/auth/scope.ts';
+import {
+  importOrganisationRows,
+  organisationByCodeOn,
+  type ReorganisationReport,
+  readReorganisation,
+  reorganise,
+} from '../src/modules/organisations/index.ts';
+import { saveBodies } from '../src/modules/rules/index.ts';
+import { importIntel, ingestLogFile } from '../src/modules/soc/soc.service.ts';
+import { importScanFile } from '../src/modules/vulnerabilities/scan-import.ts';
+import { loadSystemsDemo } from './load-systems.ts';
+import { demoSocData } from './yen-bai-2024/network-logs.ts';
+import { YEN_BAI_2024 } from './yen-bai-2024/organisations.ts';
+import { demoHostAddresses, demoNessusReports, demoReport2026 } from './yen-bai-2024/scans.ts';
+
+/** The article's six-month figures (617 vulnerable computers, more than 84 scanning IPs, 2 contacts with C2 servers). */
+const ARTICLE = { vulnerableComputers: 617, scanningIps: 86 };
+/** The day the 2024 tree is read on (the article's statement), before any 2025 change. */
+const TREE_2024 = '2024-06-30';
+const LAO_CAI = new URL('./lao-cai-2025/', import.meta.url);
+/** The province's reorganisations, in order (each applied once; applying again changes nothing). */
+const REORGANISATIONS = [
+  'reorganisation-2025-01-01.csv',
+  'reorganisation-2025-03-01.csv',
+  'reorganisation-2025-07-01.csv',
+];
+
+/**
+ * Scanner reports and network logs of the first half of 2024, imported through the real importers (so loading twice
+ * is a no-op: the generated files are identical and recognised by their hash), attributed by the ranges of their day.
+ */
+async function loadFindings2024(db: Db, actor: Actor, dir: string) {
+  const hosts = demoHostAddresses(YEN_BAI_2024);
+  const reports = demoNessusReports(hosts, ARTICLE.vulnerableComputers);
+  for (const r of reports) {
+    const path = join(dir, r.name);
+    await writeFile(path, r.xml);
+    await importScanFile(db, actor, path, { scannedAt: new Date(r.scannedAt) });
+  }
+  const soc = demoSocData(hosts, ARTICLE.scanningIps);
+  await importIntel(db, actor, soc.intel, 'Demo: máy chủ C2 (tài liệu)');
+  const log = join(dir, 'conn.log');
+  await writeFile(log, soc.connLog);
+  await ingestLogFile(db, actor, log, { fileName: 'yenbai-conn-2024H1.log', format: 'zeek-tsv' });
+  return reports.length;
+}
+
+/** A March 2026 scan of the same addresses, after the merger: a 2026 figure rolls up under the new province. */
+async function loadFindings2026(db: Db, actor: Actor, dir: string) {
+  const r = demoReport2026(demoHostAddresses(YEN_BAI_2024));
+  const path = join(dir, r.name);
+  await writeFile(path, r.xml);
+  await importScanFile(db, actor, path, { scannedAt: new Date(r.scannedAt) });
+  return 1;
+}
+
+/**
+ * One demo account per role, each on the unit it belongs to in 2024 (accounts are never moved by a
+ * reorganisation: an administrator decides), and one on a 2025 commune of the merged province.
+ */
+const DEMO_USERS = [
+  { username: 'demo.admin', displayName: 'Quản trị viên (demo)', role: 'admin', org: null },
+  {
+    username: 'demo.department',
+    displayName: 'Cán bộ cơ quan chuyên trách ATTT (demo)',
+    role: 'department',
+    org: null,
+  },
+  { username: 'demo.soc', displayName: 'Chuyên viên SOC (demo)', role: 'soc', org: null },
+  {
+    username: 'demo.mucangchai',
+    displayName: 'Cán bộ UBND huyện Mù Căng Chải (demo)',
+    role: 'agency',
+    org: ['137', TREE_2024],
+  },
+  { username: 'demo.soyte', displayName: 'Cán bộ Sở Y tế (demo)', role: 'agency', org: ['SO-YTE', TREE_2024] },
+  {
+    username: 'demo.xamucangchai',
+    displayName: 'Cán bộ UBND xã Mù Cang Chải (demo)',
+    role: 'agency',
+    org: ['04456', '2025-07-01'],
+  },
+  { username: 'demo.lanhdao', displayName: 'Lãnh đạo tỉnh (demo)', role: 'viewer', org: null },
+] as const;
+
+export type DemoResult = {
+  findings: { scanReports: number; logFiles: number };
+  organisations: { created: number; updated: number; unchanged: number; errors: number };
+  reorganisations: Pick<ReorganisationReport, 'effective' | 'applied' | 'alreadyApplied' | 'errors'>[];
+  accounts: { username: string; role: string; password: string | null }[];
+};
+
+/**
+ * Loads the demo province in time: Yên Bái's 2024 tree, its bodies, systems and dossiers with their 2024 history,
+ * the first half of 2024's scans and logs (the article's statement), then the 2025 reorganisations (01/01 commune
+ * changes, 01/03 department mergers, 01/07 merger into Lào Cai with its 99 communes) and a 2026 scan. Loading twice
+ * changes nothing. Accounts get freshly generated passwords (existing demo accounts are left as they are).
+ */
+export async function loadDemo(db: Db, actor: Actor): Promise<DemoResult> {
+  const report = await importOrganisationRows(
+    db,
+    actor,
+    YEN_BAI_2024.map((o, i) => ({
+      row: i + 1,
+      cells: {
+        code: o.code,
+        name: o.name,
+        type: o.type,
+        parent_code: o.parentCode ?? '',
+        head_name: o.headName ?? '',
+        head_title: o.headTitle ?? '',
+        email: o.email ?? '',
+        phone: o.phone ?? '',
+        address: o.address ?? '',
+        ip_ranges: o.ipRanges.join(';'),
+        owner_body_code: o.ownerBodyCode ?? '',
+      },
+    })),
+    TREE_2024,
+  );
+  await saveBodies(db, auditActor(actor), JSON.parse(readFileSync(new URL('bodies.json', LAO_CAI), 'utf8')));
+  const dir = await mkdtemp(join(tmpdir(), 'khien-demo-'));
+  try {
+    // Systems, dossiers, plans and targets of 2024 (before the accounts they notify would matter), then the
+    // findings of 2024 while the 2024 ranges are the ones in force.
+    await loadSystemsDemo(db, actor);
+    const reports2024 = await loadFindings2024(db, actor, dir);
+    const reorganisations = [];
+    for (const file of REORGANISATIONS) {
+      const r = await reorganise(db, actor, await readReorganisation(readFileSync(new URL(file, LAO_CAI))));
+      if (r.errors.length)
+        throw new Error(`${file}: ${r.errors.map((e) => `row ${e.row} ${e.column ?? ''}: ${e.message}`).join('; ')}`);
+      reorganisations.push({
+        effective: r.effective,
+        applied: r.applied,
+        alreadyApplied: r.alreadyApplied,
+        errors: r.errors,
+      });
+    }
+    const reports2026 = await loadFindings2026(db, actor, dir);
+    const accounts: DemoResult['accounts'] = [];
+    for (const u of DEMO_USERS) {
+      const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.username, u.username));
+      if (exists) {
+        accounts.push({ username: u.username, role: u.role, password: null });
+        continue;
+      }
+      const password = randomBytes(12).toString('base64url');
+      const org = u.org ? await organisationByCodeOn(db, u.org[0], u.org[1]) : null;
+      await createUser(db, actor, {
+        username: u.username,
+        displayName: u.displayName,
+        role: u.role,
+        organisationId: org?.id ?? null,
+        password,
+      });
+      accounts.push({ username: u.username, role: u.role, password });
+    }
+    return {
+      findings: { scanReports: reports2024 + reports2026, logFiles: 1 },
+      organisations: {
+        created: report.created,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        errors: report.errors.length,
+      },
+      reorganisations,
+      accounts,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,43 @@
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../core/db/client.ts';
+import { organisationIpRanges, organisations } from './organisations.schema.ts';
+
+/** SQL condition: the unit (or range) is in force on `day`. */
+export const inForceOn = (t: { validFrom: unknown; validTo: unknown }, day: string): SQL =>
+  sql`(${t.validFrom} is null or ${t.validFrom} <= ${day}::date) and (${t.validTo} is null or ${t.validTo} >= ${day}::date)`;
+
+/** The unit holding `code` on `day`, if any (codes are reused across periods: never look one up without a day). */
+export async function organisationByCodeOn(db: Db, code: string, day: string) {
+  const [row] = await db
+    .select()
+    .from(organisations)
+    .where(and(eq(organisations.code, code), inForceOn(organisations, day)));
+  return row ?? null;
+}
+
+/**
+ * Which unit carries each organisation's records on `day`: itself while in force, else its successor's carrier
+ * (a merged commune's history rolls up to the commune it merged into; a renamed unit to its new version).
+ * Units with no successor map to themselves: their records keep their own name.
+ */
+export async function carriersOn(db: Db, day: string): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ id: organisations.id, validTo: organisations.validTo, successorId: organisations.successorId })
+    .from(organisations);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const out = new Map<string, string>();
+  const carrier = (id: string, seen = new Set<string>()): string => {
+    const known = out.get(id);
+    if (known) return known;
+    const r = byId.get(id);
+    if (!r?.validTo || r.validTo >= day || !r.successorId || seen.has(id)) return id;
+    seen.add(id);
+    return carrier(r.successorId, seen);
+  };
+  for (const r of rows) out.set(r.id, carrier(r.id));
+  return out;
+}
+
+/** The IP ranges in force on `day` (attribution of a finding seen that day). */
+export const rangesOn = (db: Db, day: string) =>
+  db.select().from(organisationIpRanges).where(inForceOn(organisationIpRanges, day));

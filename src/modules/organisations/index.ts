@@ -1,0 +1,18 @@
+// The organisations module's public face: the tree in time (units, successors, dated IP ranges).
+export { type Attributor, loadAttributor } from './attribution.ts';
+export { carriersOn, inForceOn, organisationByCodeOn, rangesOn } from './in-time.ts';
+export { exportOrganisations, importOrganisationRows, importOrganisations, treeOrder } from './organisations.io.ts';
+export {
+  ORGANISATION_TYPES,
+  type OrganisationType,
+  organisationIpRanges,
+  organisations,
+} from './organisations.schema.ts';
+export {
+  listOrganisations,
+  normaliseCidrs,
+  type Organisation,
+  organisationOwnerBody,
+  organisationScopeFilter,
+} from './organisations.service.ts';
+export { type ReorganisationReport, readReorganisation, reorganise } from './reorganise.ts';

@@ -1,0 +1,15 @@
+// The rules module's public face: the law as dated data (rules, competent bodies, working-day calendar).
+export { type Authority, authorityFor, type Party } from './authority.ts';
+export { type Answers, type Condition, evaluate } from './conditions.ts';
+export { BODY_ROLES, type BodyRole, citation, type LegalBasis, type RuleKind } from './kinds.ts';
+export { type AppliedRule, type Body, forgetRuleBook, RuleBook, ruleBook } from './rule-book.ts';
+export { registerRulesCommands } from './rules.cli.ts';
+export { registerRulesRoutes } from './rules.routes.ts';
+export {
+  addProvinceRule,
+  listRules,
+  ruleBookFromFiles,
+  saveBodies,
+  saveCalendarDays,
+  syncBuiltinRules,
+} from './rules.service.ts';

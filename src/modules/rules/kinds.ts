@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import type { Condition } from './conditions.ts';
+
+/** The roles a rule may name; rule-book.ts resolves each to the body in force on a date. */
+export const BODY_ROLES = [
+  'owner',
+  'province_committee',
+  'security_unit',
+  'it_department',
+  'provincial_police',
+  'ministry_security_authority',
+  'prime_minister',
+  'ministry',
+] as const;
+export type BodyRole = (typeof BODY_ROLES)[number];
+
+const ZCondition: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.object({ all: z.array(ZCondition).min(1) }).strict(),
+    z.object({ any: z.array(ZCondition).min(1) }).strict(),
+    z.object({ not: ZCondition }).strict(),
+    z.object({ field: z.string(), eq: z.union([z.string(), z.number(), z.boolean(), z.null()]) }).strict(),
+    z.object({ field: z.string(), in: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])) }).strict(),
+    z.object({ field: z.string(), gte: z.number() }).strict(),
+    z.object({ field: z.string(), lt: z.number() }).strict(),
+  ]),
+);
+const level = z.number().int().min(1).max(5);
+const levels = z.array(level).min(1);
+
+/** What `data` holds for each kind of rule. An administrator's row is checked against the same schema. */
+export const RULE_KINDS = {
+  level_criterion: z.object({ level, when: ZCondition }),
+  dossier_authority: z.object({
+    levels,
+    appraiser: z.array(z.enum(BODY_ROLES)).min(1),
+    approver: z.enum(BODY_ROLES),
+    listApprover: z.enum(BODY_ROLES).optional(),
+    /** Calendar days for the appraisal from acceptance; null = no separate appraisal step. */
+    appraisalDays: z.number().int().min(1).max(365).nullable(),
+    approvalWorkingDays: z.number().int().min(1).max(120),
+    /** The appraisal opinion must be recorded before approval. */
+    appraisalRequired: z.boolean(),
+    /** The specialised security unit's opinion is a required dossier component. */
+    specialisedOpinionRequired: z.boolean(),
+  }),
+  owner_rule: z.object({ defaultOwnerRole: z.enum(BODY_ROLES) }),
+  dossier_component: z.object({
+    component: z.string().regex(/^[a-z_]+$/),
+    levels,
+    requiredAt: z.enum(['submission', 'approval']),
+    order: z.number().int(),
+  }),
+  checklist_group: z.object({ code: z.string(), group: z.enum(['management', 'technical']), order: z.number().int() }),
+  checklist_item: z.object({ code: z.string(), group: z.string(), minLevel: level, order: z.number().int() }),
+  inspection_period: z.object({ levels, months: z.number().int().min(1).max(60) }),
+  protection_layer: z.object({ layer: z.number().int().min(1).max(4) }),
+  online_service_scale: z.object({ value: z.number().int().min(0).max(4) }),
+} as const;
+export type RuleKind = keyof typeof RULE_KINDS;
+export const RULE_KIND_NAMES = Object.keys(RULE_KINDS) as RuleKind[];
+export type RuleData<K extends RuleKind> = z.infer<(typeof RULE_KINDS)[K]>;
+
+const isoDate = z.iso.date();
+export const ZLegalBasis = z.object({
+  document: z.string().trim().min(2).max(300),
+  article: z.string().trim().max(50).optional(),
+  clause: z.string().trim().max(50).optional(),
+  point: z.string().trim().max(50).optional(),
+});
+export type LegalBasis = z.infer<typeof ZLegalBasis>;
+
+/** One rule version as written in a data file or sent by an administrator. */
+export const ZRuleVersion = z.object({
+  kind: z.enum(RULE_KIND_NAMES as [RuleKind, ...RuleKind[]]),
+  key: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{1,80}$/, 'letters, digits, dots and dashes'),
+  validFrom: isoDate,
+  validTo: isoDate.nullish().transform((v) => v ?? null),
+  basis: ZLegalBasis,
+  vi: z.string().trim().min(2).max(2000),
+  en: z.string().trim().min(2).max(2000),
+  confirmed: z.boolean().default(true),
+  note: z
+    .string()
+    .trim()
+    .max(2000)
+    .nullish()
+    .transform((v) => v || null),
+  data: z.unknown(),
+});
+export type RuleVersion = z.output<typeof ZRuleVersion>;
+
+export const ZBody = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/),
+  role: z.enum(BODY_ROLES),
+  name: z.string().trim().min(2).max(300),
+  shortName: z.string().trim().min(2).max(120),
+  organisationCode: z
+    .string()
+    .trim()
+    .max(50)
+    .nullish()
+    .transform((v) => v || null),
+  validFrom: isoDate,
+  validTo: isoDate.nullish().transform((v) => v ?? null),
+  legalBasis: z.string().trim().min(2).max(500),
+  confirmed: z.boolean().default(true),
+  note: z
+    .string()
+    .trim()
+    .max(2000)
+    .nullish()
+    .transform((v) => v || null),
+});
+export type BodyInput = z.input<typeof ZBody>;
+
+export const ZCalendarDay = z.object({
+  date: isoDate,
+  kind: z.enum(['holiday', 'day_off', 'working_day']),
+  name: z.string().trim().min(2).max(200),
+  legalBasis: z.string().trim().min(2).max(500),
+  confirmed: z.boolean().default(true),
+});
+
+/** Checks a rule's `data` against its kind; the error names the kind and the path. */
+export function parseRuleData<K extends RuleKind>(kind: K, data: unknown, where: string): RuleData<K> {
+  const r = RULE_KINDS[kind].safeParse(data);
+  if (!r.success)
+    throw new Error(
+      `${where}: data of a ${kind} rule: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  return r.data as RuleData<K>;
+}
+
+/** "NĐ 85/2016/NĐ-CP, Điều 9 khoản 2 điểm c" — how officials cite a provision. */
+export function citation(b: LegalBasis): string {
+  const parts = [b.article && (/^\d/.test(b.article) ? `Điều ${b.article}` : b.article)];
+  if (b.clause) parts.push(`khoản ${b.clause}`);
+  if (b.point) parts.push(`điểm ${b.point}`);
+  const where = parts.filter(Boolean).join(' ');
+  return where ? `${b.document}, ${where}` : b.document;
+}
