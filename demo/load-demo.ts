@@ -106,7 +106,12 @@ export type DemoResult = {
  * changes, 01/03 department mergers, 01/07 merger into Lào Cai with its 99 communes) and a 2026 scan. Loading twice
  * changes nothing. Accounts get freshly generated passwords (existing demo accounts are left as they are).
  */
-export async function loadDemo(db: Db, actor: Actor): Promise<DemoResult> {
+export async function loadDemo(
+  db: Db,
+  actor: Actor,
+  /** `only2024`: stop after the 2024 data (tests compare 2024 figures before and after the 2025 changes). */
+  { only2024 = false }: { only2024?: boolean } = {},
+): Promise<DemoResult> {
   const report = await importOrganisationRows(
     db,
     actor,
@@ -136,7 +141,7 @@ export async function loadDemo(db: Db, actor: Actor): Promise<DemoResult> {
     await loadSystemsDemo(db, actor);
     const reports2024 = await loadFindings2024(db, actor, dir);
     const reorganisations = [];
-    for (const file of REORGANISATIONS) {
+    for (const file of only2024 ? [] : REORGANISATIONS) {
       const r = await reorganise(db, actor, await readReorganisation(readFileSync(new URL(file, LAO_CAI))));
       if (r.errors.length)
         throw new Error(`${file}: ${r.errors.map((e) => `row ${e.row} ${e.column ?? ''}: ${e.message}`).join('; ')}`);
@@ -147,9 +152,9 @@ export async function loadDemo(db: Db, actor: Actor): Promise<DemoResult> {
         errors: r.errors,
       });
     }
-    const reports2026 = await loadFindings2026(db, actor, dir);
+    const reports2026 = only2024 ? 0 : await loadFindings2026(db, actor, dir);
     const accounts: DemoResult['accounts'] = [];
-    for (const u of DEMO_USERS) {
+    for (const u of DEMO_USERS.filter((x) => !only2024 || !x.org || x.org[1] === TREE_2024)) {
       const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.username, u.username));
       if (exists) {
         accounts.push({ username: u.username, role: u.role, password: null });

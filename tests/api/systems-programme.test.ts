@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
-import { CHECKLIST_ITEMS } from '../../src/modules/systems/security-checklist.ts';
+import { provinceDay } from '../../src/core/time.ts';
+import { ruleBookFromFiles } from '../../src/modules/rules/index.ts';
 import { runDeadlineCheck } from '../../src/modules/systems/targets.service.ts';
 import { type Client, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
@@ -54,7 +55,10 @@ describe.each(TEST_DATABASES)('security plans, 4 layers, targets and notificatio
     expect(refused.statusCode).toBe(409);
 
     const plan = (await mcc.request('GET', `/api/systems/${sys.A1}/plan`)).json();
-    const required = CHECKLIST_ITEMS.filter((i) => i.minLevel <= 2).map((i) => i.code);
+    const required = ruleBookFromFiles()
+      .on('checklist_item', provinceDay())
+      .filter((i) => i.data.minLevel <= 2)
+      .map((i) => i.data.code);
     expect(plan.level).toBe(2);
     expect(plan.groups.map((g: { code: string }) => g.code)).toEqual([
       'M1',
@@ -115,11 +119,17 @@ describe.each(TEST_DATABASES)('security plans, 4 layers, targets and notificatio
       layers: [
         { layer: 1, status: 'in_place', evidence: 'QĐ 15/QĐ-UBND phân công cán bộ' },
         { layer: 2, status: 'in_place', provider: 'SOC tỉnh Yên Bái', evidence: 'Kết nối SOC từ 03/2024' },
-        { layer: 3, status: 'in_place', lastInspectionDate: '2023-05-10', nextInspectionDate: '2024-05-10' },
+        { layer: 3, status: 'in_place', lastInspectionDate: '2023-05-10' },
         { layer: 4, status: 'partial', evidence: 'Đang cài agent giám sát' },
       ],
     });
     expect(res.statusCode, res.body).toBe(200);
+    // The next inspection is due by the rule for the approved level (2: every 2 years, NĐ 85 Art. 20.2.c).
+    expect(res.json().layers[2]).toMatchObject({
+      nextInspectionDate: '2025-05-10',
+      inspectionPeriodMonths: 24,
+      inspectionBasis: 'NĐ 85/2016/NĐ-CP, Điều 20 khoản 2 điểm c',
+    });
     expect(res.json().layers.map((l: { gaps: string[] }) => l.gaps)).toEqual([
       [],
       [],
@@ -144,14 +154,21 @@ describe.each(TEST_DATABASES)('security plans, 4 layers, targets and notificatio
     });
     expect(target.statusCode, target.body).toBe(201);
     const id = target.json().id;
+    // The approvals were signed today, after the 2024 deadline: they count as late, apart from the on-time ones.
     const province = (await dept.request('GET', `/api/targets/${id}`)).json();
-    expect([province.total, province.met, province.percent]).toEqual([5, 3, 60]);
+    expect([province.total, province.met, province.late, province.percent, province.percentWithLate]).toEqual([
+      5, 0, 3, 0, 60,
+    ]);
     const figure = (code: string) => province.byOrganisation.find((o: OrgFigure) => o.code === code);
-    expect(figure('137')).toMatchObject({ total: 4, met: 3, percent: 75 });
-    expect(figure('04402')).toMatchObject({ total: 1, met: 1, percent: 100 });
-    expect(figure('141')).toMatchObject({ total: 1, met: 0, percent: 0 });
+    expect(figure('137')).toMatchObject({ total: 4, met: 0, late: 3 });
+    expect(figure('04402')).toMatchObject({ total: 1, met: 0, late: 1 });
+    expect(figure('141')).toMatchObject({ total: 1, met: 0, late: 0 });
     expect(province.overdue).toBe(true);
-    expect(province.holdingBack.map((h: { systemId: string }) => h.systemId).sort()).toEqual([sys.A4, sys.B1].sort());
+    const stillMissing = province.holdingBack.filter((h: { late: boolean }) => !h.late);
+    expect(stillMissing.map((h: { systemId: string }) => h.systemId).sort()).toEqual([sys.A4, sys.B1].sort());
+    // As of the deadline itself nothing was approved yet.
+    const then = (await dept.request('GET', `/api/targets/${id}?asOf=2024-08-31`)).json();
+    expect([then.asOf, then.total, then.met, then.late]).toEqual(['2024-08-31', 5, 0, 0]);
     expect(province.holdingBack.find((h: { systemId: string }) => h.systemId === sys.A4).accountableHead).toEqual({
       name: 'Head of 137',
       title: null,
@@ -159,10 +176,10 @@ describe.each(TEST_DATABASES)('security plans, 4 layers, targets and notificatio
     });
 
     const district = (await dept.request('GET', `/api/targets/${id}?organisationId=${ids['137']}`)).json();
-    expect([district.total, district.met, district.percent]).toEqual([4, 3, 75]);
+    expect([district.total, district.late, district.percentWithLate]).toEqual([4, 3, 75]);
     // Yên Bình's officer sees only Yên Bình, even on a province-wide target.
     const own = (await yb.request('GET', `/api/targets/${id}`)).json();
-    expect([own.total, own.met, own.byOrganisation.map((o: OrgFigure) => o.code)]).toEqual([1, 0, ['141']]);
+    expect([own.total, own.met + own.late, own.byOrganisation.map((o: OrgFigure) => o.code)]).toEqual([1, 0, ['141']]);
 
     const scoped = await dept.request('POST', '/api/targets', {
       title: '100% hệ thống triển khai đầy đủ phương án trước 31/12/2024',
@@ -171,11 +188,11 @@ describe.each(TEST_DATABASES)('security plans, 4 layers, targets and notificatio
       organisationId: ids['137'],
     });
     const plans = (await dept.request('GET', `/api/targets/${scoped.json().id}`)).json();
-    expect([plans.total, plans.met, plans.percent]).toEqual([4, 1, 25]); // A1's plan was completed above
+    expect([plans.total, plans.late, plans.percentWithLate]).toEqual([4, 1, 25]); // A1's plan was completed above
     expect((await yb.request('GET', `/api/targets/${scoped.json().id}`)).statusCode).toBe(404);
     expect((await yb.request('GET', '/api/targets')).json().map((x: { id: string }) => x.id)).toEqual([id]);
     const list = (await mcc.request('GET', '/api/targets')).json();
-    expect(list.map((x: { percent: number }) => x.percent)).toEqual([75, 25]);
+    expect(list.map((x: { percentWithLate: number }) => x.percentWithLate)).toEqual([75, 25]);
     expect(
       (
         await mcc.request('POST', '/api/targets', {
@@ -188,13 +205,14 @@ describe.each(TEST_DATABASES)('security plans, 4 layers, targets and notificatio
   });
 
   it('notifies the officers of each overdue organisation once a day, naming the accountable head', async () => {
-    const now = new Date('2025-01-02T03:00:00Z');
+    // Today: A1–A3 met the dossier target late (not notified), A4 and B1 not at all.
+    const now = new Date();
     const first = await runDeadlineCheck(database.db, now);
     expect(first.notificationsCreated).toBeGreaterThan(0);
     expect((await runDeadlineCheck(database.db, now)).notificationsCreated).toBe(0);
     const mine = (await mcc.request('GET', '/api/notifications')).json();
     const kinds = mine.map((n: { kind: string }) => n.kind).sort();
-    // The district's own systems: A4 misses both targets, A1's inspection is overdue (A2, A3 belong to communes).
+    // The district's own systems: A4 misses both targets, A1's inspection (due 10/05/2025) is overdue.
     expect(kinds).toEqual(['inspection_overdue', 'target_overdue', 'target_overdue']);
     expect(mine[0].body).toContain('Head of 137');
     const theirs = (await yb.request('GET', '/api/notifications')).json();
@@ -204,7 +222,7 @@ describe.each(TEST_DATABASES)('security plans, 4 layers, targets and notificatio
     expect((await mcc.request('POST', `/api/notifications/${mine[0].id}/read`)).json()).toEqual({ updated: 1 });
     expect((await mcc.request('GET', '/api/notifications?unread=true')).json()).toHaveLength(2);
     expect((await mcc.request('POST', '/api/notifications/read-all')).json()).toEqual({ updated: 2 });
-    const nextDay = await runDeadlineCheck(database.db, new Date('2025-01-03T03:00:00Z'));
+    const nextDay = await runDeadlineCheck(database.db, new Date(now.getTime() + 86_400_000));
     expect(nextDay.notificationsCreated).toBe(first.notificationsCreated);
   });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { provinceDay } from '../../src/core/time.ts';
 import type { Client } from '../support/app.ts';
 
 /** Shared fixtures of the systems API tests: a small tree and systems of a known level. */
@@ -34,9 +35,9 @@ export async function createTree(admin: Client): Promise<Tree> {
 export const ANSWERS_FOR_LEVEL: Record<number, Record<string, unknown>> = {
   1: { systemType: 'internal' },
   2: { systemType: 'internal', infoPrivate: true },
-  3: { systemType: 'public_service', onlineServiceLevel: 4, infoPersonal: true, personalDataSubjects: 20_000 },
-  4: { systemType: 'internal', stateSecretGrade: 'toi_mat' },
-  5: { systemType: 'internal', stateSecretGrade: 'tuyet_mat' },
+  3: { systemType: 'public_service', onlineServiceLevel: 4, infoPersonal: true, userCount: 20_000 },
+  4: { systemType: 'internal', stateSecretGrade: 'toi_mat', securityHarm: 'serious' },
+  5: { systemType: 'internal', stateSecretGrade: 'tuyet_mat', securityHarm: 'especially_serious' },
 };
 
 let counter = 0;
@@ -57,7 +58,24 @@ export async function createSystem(
   return { id: res.json().id, name };
 }
 
-export const DECISION = { decisionNumber: '123/QĐ-UBND', decisionDate: '2024-08-15' };
+/** An approval decision signed today (a decision may not predate the dossier's acceptance, nor be in the future). */
+export const DECISION = { decisionNumber: '123/QĐ-UBND', decisionDate: provinceDay() };
+
+const PDF = Buffer.from('%PDF-1.4\n% test\n%%EOF\n');
+
+/** Attaches the documents the rules require at `stage` that the dossier still lacks (as `client`). */
+export async function attachComponents(client: Client, dossierId: string, stage: 'submission' | 'approval') {
+  const dossier = (await client.request('GET', `/api/dossiers/${dossierId}`)).json();
+  for (const c of dossier.components as { component: string; requiredAt: string; attached: boolean }[]) {
+    if (c.attached || c.requiredAt !== stage) continue;
+    const res = await client.request(
+      'POST',
+      `/api/dossiers/${dossierId}/attachments?filename=${c.component}.pdf&component=${c.component}`,
+      PDF,
+    );
+    expect(res.statusCode, res.body).toBe(201);
+  }
+}
 
 /** Creates a dossier (by the agency) and drives it to `state` (by the admin). Returns its id. */
 export async function dossierIn(
@@ -74,6 +92,7 @@ export async function dossierIn(
     const res = await admin.request('POST', `/api/dossiers/${id}/transitions`, { action, ...extra });
     expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
   };
+  await attachComponents(agency, id, 'submission');
   if (state === 'draft') return id;
   await step('submit');
   if (state === 'submitted') return id;
@@ -83,7 +102,10 @@ export async function dossierIn(
     await step('return', { comment: 'Thiếu sơ đồ mạng' });
     return id;
   }
-  if (level >= 4) await step('record_appraisal', { appraisalRef: '456/CATTT-ATHTTT' });
+  if (level >= 3) {
+    await attachComponents(admin, id, 'approval');
+    await step('record_appraisal', { appraisalRef: '456/CATTT-ATHTTT' });
+  }
   await step('approve', DECISION);
   return id;
 }

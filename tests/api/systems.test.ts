@@ -4,7 +4,7 @@ import type { Database } from '../../src/core/db/client.ts';
 import type { Role } from '../../src/modules/auth/auth.schema.ts';
 import { type Client, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
-import { createSystem, createTree, DECISION, dossierIn, type Tree } from './systems-support.ts';
+import { attachComponents, createSystem, createTree, DECISION, dossierIn, type Tree } from './systems-support.ts';
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -38,7 +38,7 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
       purpose: 'Tiếp nhận hồ sơ trực tuyến',
       systemType: 'public_service',
       infoPersonal: true,
-      personalDataSubjects: 25_000,
+      userCount: 25_000,
       onlineServiceLevel: 4,
       ownerName: 'UBND huyện Mù Căng Chải',
       operatorName: 'Văn phòng HĐND-UBND huyện',
@@ -162,7 +162,7 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
     [2, 'approved', 'return', 'department', 409, 'approved'],
     [2, 'approved', 'submit', 'agency', 409, 'approved'],
     [2, 'approved', 'approve', 'admin', 409, 'approved'],
-    [3, 'under_appraisal', 'approve', 'department', 200, 'approved'],
+    [3, 'under_appraisal', 'approve', 'department', 409, 'under_appraisal'],
     [3, 'under_appraisal', 'record_appraisal', 'department', 200, 'under_appraisal'],
     [4, 'under_appraisal', 'approve', 'department', 409, 'under_appraisal'],
     [4, 'under_appraisal', 'record_appraisal', 'agency', 403, 'under_appraisal'],
@@ -185,7 +185,7 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
     expect((await as.admin.request('GET', `/api/dossiers/${id}`)).json().state).toBe(after);
   });
 
-  it('needs the comment to return, the decision to approve, and the Ministry appraisal first at level 4', async () => {
+  it('needs the comment to return, the decision to approve, and the appraisal opinion first from level 3', async () => {
     const s2 = await createSystem(as.agency, ids['137'] as string, 2);
     const d2 = await dossierIn(as.agency, as.admin, s2.id, 'under_appraisal', 2);
     const noComment = await as.department.request('POST', `/api/dossiers/${d2}/transitions`, { action: 'return' });
@@ -202,7 +202,32 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
     expect(early.statusCode).toBe(409);
     expect(early.json().error.message).toContain('NĐ 85/2016/NĐ-CP');
     const view = (await as.agency.request('GET', `/api/dossiers/${d4}`)).json();
-    expect(view.authority).toMatchObject({ levels: [4, 5], externalAppraisalRequired: true, appraisalDays: 30 });
+    expect(view.authority).toMatchObject({
+      level: 4,
+      appraisalRequired: true,
+      specialisedOpinionRequired: true,
+      appraisalDays: 30,
+      legalBasis: 'NĐ 85/2016/NĐ-CP, Điều 12 khoản 3 điểm a, d',
+    });
+    expect(view.authority.appraisers[0].role).toBe('ministry_security_authority');
+    // Level 4 also needs the specialised unit's opinion among the documents submitted (NĐ 85 Art. 14.1.d).
+    expect(view.components.find((c: { component: string }) => c.component === 'specialised_opinion')).toMatchObject({
+      requiredAt: 'submission',
+      attached: true,
+    });
+    // A decision dated before the dossier's acceptance, or in the future, is refused.
+    await as.department.request('POST', `/api/dossiers/${d4}/transitions`, {
+      action: 'record_appraisal',
+      appraisalRef: '1/BC',
+    });
+    for (const decisionDate of ['2020-01-01', '2999-01-01']) {
+      const bad = await as.department.request('POST', `/api/dossiers/${d4}/transitions`, {
+        action: 'approve',
+        decisionNumber: '9/QĐ',
+        decisionDate,
+      });
+      expect([bad.statusCode, bad.json().error.details.field]).toEqual([400, 'decisionDate']);
+    }
   });
 
   it('records who did what and why; the agency sees the return comments; due dates follow the level', async () => {
@@ -267,7 +292,8 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
 
   it('stores documents by content type and hash, refuses disguised or oversized files', async () => {
     const sys = await createSystem(as.agency, ids['137'] as string, 2);
-    const id = await dossierIn(as.agency, as.admin, sys.id, 'draft', 2);
+    const created = await as.agency.request('POST', `/api/systems/${sys.id}/dossiers`, {});
+    const id = created.json().id as string;
     const up = (body: Buffer, name: string) =>
       as.agency.request('POST', `/api/dossiers/${id}/attachments?filename=${encodeURIComponent(name)}`, body);
     const pdf = await up(PDF, 'Hồ sơ đề xuất cấp độ.pdf');
@@ -293,8 +319,23 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
     expect(mine.headers['content-type']).toBe('application/pdf');
     const listed = (await as.agency.request('GET', `/api/dossiers/${id}`)).json().attachments;
     expect(listed.map((a: { filename: string }) => a.filename)).toEqual(['Hồ sơ đề xuất cấp độ.pdf', 'scan.png']);
+    // Submission waits for every document the rules require, and says which are missing.
+    const early = await as.agency.request('POST', `/api/dossiers/${id}/transitions`, { action: 'submit' });
+    expect([early.statusCode, early.json().error.details.components]).toEqual([
+      400,
+      ['overview', 'design', 'level_justification', 'plan_justification'],
+    ]);
+    const unknown = await as.agency.request(
+      'POST',
+      `/api/dossiers/${id}/attachments?filename=x.pdf&component=no_such_part`,
+      PDF,
+    );
+    expect([unknown.statusCode, unknown.json().error.details.field]).toEqual([400, 'component']);
     // Once submitted, the agency can no longer change the file set.
-    await as.agency.request('POST', `/api/dossiers/${id}/transitions`, { action: 'submit' });
+    await attachComponents(as.agency, id, 'submission');
+    expect((await as.agency.request('POST', `/api/dossiers/${id}/transitions`, { action: 'submit' })).statusCode).toBe(
+      200,
+    );
     expect((await up(PDF, 'late.pdf')).statusCode).toBe(409);
   });
 

@@ -38,6 +38,33 @@ export async function carriersOn(db: Db, day: string): Promise<Map<string, strin
   return out;
 }
 
-/** The IP ranges in force on `day` (attribution of a finding seen that day). */
+/** The units that ended before `day`. */
+export async function endedBefore(db: Db, day: string): Promise<Set<string>> {
+  const rows = await db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(sql`${organisations.validTo} < ${day}::date`);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The IP ranges in force on `day` whose unit is in force too (attribution of a finding seen that day). */
 export const rangesOn = (db: Db, day: string) =>
-  db.select().from(organisationIpRanges).where(inForceOn(organisationIpRanges, day));
+  db
+    .select({ cidr: organisationIpRanges.cidr, organisationId: organisationIpRanges.organisationId })
+    .from(organisationIpRanges)
+    .innerJoin(organisations, eq(organisations.id, organisationIpRanges.organisationId))
+    .where(and(inForceOn(organisationIpRanges, day), inForceOn(organisations, day)));
+
+/**
+ * A derived table `carrier(id, unit)` for SQL: each organisation that merged away by `day`, with the unit carrying
+ * its records that day. Left-join it and group by `coalesce(carrier.unit, <organisation column>)` so a figure for
+ * `day` names each record's unit of that day.
+ */
+export async function carrierTable(db: Db, day: string): Promise<SQL> {
+  const moved = [...(await carriersOn(db, day))].filter(([id, unit]) => id !== unit);
+  if (!moved.length) return sql`(select null::uuid as id, null::uuid as unit where false) as carrier`;
+  return sql`(values ${sql.join(
+    moved.map(([id, unit]) => sql`(${id}::uuid, ${unit}::uuid)`),
+    sql`, `,
+  )}) as carrier(id, unit)`;
+}

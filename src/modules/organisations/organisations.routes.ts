@@ -69,12 +69,15 @@ export function registerOrganisationRoutes(app: FastifyInstance, { db }: { db: D
       config: { permission: 'organisation.write' },
       schema: {
         tags: ['organisations'],
-        summary: 'The whole tree as CSV or XLSX',
-        querystring: z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') }),
+        summary: 'The tree in force on a day as CSV or XLSX',
+        querystring: z.object({
+          format: z.enum(['csv', 'xlsx']).default('xlsx'),
+          asOf: z.iso.date().optional().describe('the day whose tree to export (default: today)'),
+        }),
       },
     },
     async (req, reply) => {
-      const file = await exportOrganisations(db, req.query.format);
+      const file = await exportOrganisations(db, req.query.format, req.query.asOf ?? provinceDay());
       return reply
         .header('content-type', MIME[req.query.format])
         .header('content-disposition', `attachment; filename="co-quan-don-vi.${req.query.format}"`)

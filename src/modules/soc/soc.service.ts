@@ -13,7 +13,7 @@ import {
   scopedOrganisationIds,
   scopeOrganisationIds,
 } from '../auth/scope.ts';
-import { type Attributor, loadAttributor, organisations, rangesOn } from '../organisations/index.ts';
+import { type Attributor, carrierTable, loadAttributor, organisations, rangesOn } from '../organisations/index.ts';
 import { fileSha256 } from '../vulnerabilities/scan-import.ts';
 import { boundedPeriod, ZPeriod, ZPeriodFields } from '../vulnerabilities/vulnerabilities.service.ts';
 import { analyzeStreams } from './analyze.ts';
@@ -474,16 +474,18 @@ export async function socSummary(db: Db, scope: Scope, period: z.infer<typeof ZS
         count(distinct f.ip) filter (where f.kind = 'malicious_contact' and f.direction = 'outbound')::int as contacts
       from soc_findings f where ${where}`,
   );
+  // Each organisation under the unit carrying it on asOf (a merged commune's findings under its new commune).
   const byOrganisation = await queryRows<SocSummary['byOrganisation'][number]>(
     db,
-    sql`select fo.organisation_id as "organisationId", o.name,
+    sql`select coalesce(carrier.unit, fo.organisation_id) as "organisationId", max(o.name) as name,
         count(distinct f.ip) filter (where f.kind = 'scanner')::int as "scanningIps",
         count(distinct f.ip) filter (where f.kind = 'malicious_contact' and f.direction = 'outbound')::int as "maliciousContactIps"
       from soc_findings f left join soc_finding_organisations fo on fo.finding_id = f.id
-        left join organisations o on o.id = fo.organisation_id
+        left join ${await carrierTable(db, p.asOf)} on carrier.id = fo.organisation_id
+        left join organisations o on o.id = coalesce(carrier.unit, fo.organisation_id)
       where f.status <> 'false_positive' and ${seenIn(p.from, p.to)}
         and ${orgIds === null ? sql`true` : organisationIdIn(sql`fo.organisation_id`, orgIds)}
-      group by fo.organisation_id, o.name order by 3 desc, 4 desc`,
+      group by coalesce(carrier.unit, fo.organisation_id) order by 3 desc, 4 desc`,
   );
   const triage = await queryRows<{ status: (typeof SOC_TRIAGE)[number]; n: number }>(
     db,

@@ -92,7 +92,10 @@ describe('level criteria (NĐ 85/2016 Art. 7–11) as dated rules', () => {
     expect(suggestLevel(book, base, '2016-06-30').level).toBeNull();
     const l1 = book.on('level_criterion', '2024-01-01').find((r) => r.key === 'nd85-l1-internal-public');
     if (!l1) throw new Error('missing rule');
-    const row = (over: Partial<{ validFrom: string; validTo: string | null; origin: 'national' | 'province' }>, id: string) => ({
+    const row = (
+      over: Partial<{ validFrom: string; validTo: string | null; origin: 'national' | 'province' }>,
+      id: string,
+    ) => ({
       id,
       kind: l1.kind,
       key: l1.key,

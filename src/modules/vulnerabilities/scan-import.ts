@@ -9,7 +9,7 @@ import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import type { Actor } from '../auth/scope.ts';
-import { type Attributor, carriersOn, loadAttributor } from '../organisations/index.ts';
+import { type Attributor, endedBefore, loadAttributor } from '../organisations/index.ts';
 import {
   type Finding,
   type HostRecord,
@@ -101,7 +101,7 @@ export async function importScanFile(
   }
   // Addresses belong to the units that held their ranges on the scan's day.
   const scanDay = provinceDay(opts.scannedAt ?? new Date());
-  const [attribute, carriers] = await Promise.all([loadAttributor(db, scanDay), carriersOn(db, scanDay)]);
+  const [attribute, ended] = await Promise.all([loadAttributor(db, scanDay), endedBefore(db, scanDay)]);
   const kev = new Set((await db.select({ id: kevEntries.cveId }).from(kevEntries)).map((k) => k.id));
   // One instant for the whole file (the report's own host times are often zone-less): pass `scannedAt` to date an
   // older report correctly, otherwise it counts from its import.
@@ -125,7 +125,7 @@ export async function importScanFile(
       tx,
       scanId: scan.id,
       attribute,
-      carriers,
+      ended,
       kev,
       seenAt: opts.scannedAt ?? importedAt,
       counts: newCounts(),
@@ -202,8 +202,8 @@ type BatchContext = {
   tx: Db;
   scanId: string;
   attribute: Attributor;
-  /** The unit carrying each organisation's records on the scan's day (successors after a reorganisation). */
-  carriers: Map<string, string>;
+  /** The units no longer in force on the scan's day (merged, renamed or abolished). */
+  ended: Set<string>;
   kev: Set<string>;
   seenAt: Date;
   counts: Counts;
@@ -219,8 +219,9 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
     if (prev) prev.findings.push(...r.findings);
     else byKey.set(key, { record: r, findings: [...r.findings] });
   }
-  // A computer first seen under a unit that has since merged stays on that unit (queries roll it up to the
-  // successor): moving it would take its earlier findings out of the figures of their own period.
+  // A computer first seen under a unit that has since ended stays on that unit: its earlier findings belong to that
+  // unit's period, and queries roll it up to the successor (or, with none recorded, keep it under its own name).
+  // Only a range moved within a period (a correction) moves the computer.
   const held = new Map(
     (
       await tx
@@ -232,7 +233,7 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
   const attributed = (key: string, ip: string) => {
     const now = ctx.attribute(ip);
     const before = held.get(key);
-    return before && now && ctx.carriers.get(before) === now ? before : now;
+    return before && ctx.ended.has(before) ? before : now;
   };
   const rows = [...byKey.entries()].map(([key, { record }]) => {
     const h = record.host;
@@ -266,6 +267,14 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
       },
     })
     .returning({ id: computers.id, hostKey: computers.hostKey, organisationId: computers.organisationId });
+  // A computer that changed hands takes all its findings along, also those this scan does not report: a computer
+  // is counted once, under one organisation.
+  const moved = new Map<string | null, string[]>();
+  for (const c of saved)
+    if (held.has(c.hostKey) && held.get(c.hostKey) !== c.organisationId)
+      moved.set(c.organisationId, [...(moved.get(c.organisationId) ?? []), c.id]);
+  for (const [organisationId, ids] of moved)
+    await tx.update(vulnFindings).set({ organisationId }).where(inArray(vulnFindings.computerId, ids));
   await tx
     .insert(scanComputers)
     .values(saved.map((c) => ({ scanId, computerId: c.id })))

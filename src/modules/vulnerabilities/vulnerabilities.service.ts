@@ -6,7 +6,7 @@ import { dayEnd, dayStart, monthsOf, periodAsOf } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import { type Actor, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/scope.ts';
-import { organisations } from '../organisations/organisations.schema.ts';
+import { carrierTable, organisations } from '../organisations/index.ts';
 import { decidesStatus, mayReopen, type Severity } from './vuln-values.ts';
 import {
   computers,
@@ -100,6 +100,8 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
   // high one or a known-exploited one; ROLLUP then yields the per-organisation rows and the total row together.
   // Independent queries: on a PostgreSQL server they run side by side on the pool's connections.
   const months = monthsOf(p.from, p.to);
+  // Each computer under the unit carrying its organisation on asOf (a merged unit's under its successor).
+  const carrier = await carrierTable(db, p.asOf);
   const [perOrg, [scanned], top, byMonth] = await Promise.all([
     queryRows<{
       total: boolean;
@@ -115,10 +117,11 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
     }>(
       db,
       sql`with per_computer as (
-        select computer_id, organisation_id,
+        select computer_id, coalesce(carrier.unit, organisation_id) as organisation_id,
           min(case severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end) as worst,
           bool_or(severity = 'high') as has_high, bool_or(known_exploited) as kev
-        from vuln_findings where ${where} group by computer_id, organisation_id)
+        from vuln_findings left join ${carrier} on carrier.id = organisation_id
+        where ${where} group by computer_id, coalesce(carrier.unit, organisation_id))
       select grouping(pc.organisation_id) = 1 as total, pc.organisation_id as "organisationId", max(o.name) as name,
         count(*)::int as vulnerable,
         count(*) filter (where worst = 0)::int as critical,
