@@ -37,10 +37,11 @@ export const withPeriodOptions = (cmd: Command) =>
   cmd
     .requiredOption('--from <date>', 'first day (dd/mm/yyyy or yyyy-mm-dd)')
     .requiredOption('--to <date>', 'last day (inclusive)')
-    .option('--org <code>', 'organisation code: that organisation and its descendants')
+    .option('--org <code>', 'organisation code: that organisation and its descendants (as of --as-of)')
+    .option('--as-of <date>', 'figures as they stood on this day, on that day’s tree (default: --to)')
     .option('--json', 'print JSON');
 
-export type PeriodOptions = { from: string; to: string; org?: string; json?: boolean };
+export type PeriodOptions = { from: string; to: string; asOf?: string; org?: string; json?: boolean };
 
 /** The id of the unit holding a code on a day (default today; codes are reused across periods), or a clear CLI error. */
 export async function organisationIdByCode(db: Db, code: string, day = provinceDay()): Promise<string> {
@@ -60,8 +61,12 @@ export const isoDay = (d: string) => {
 };
 
 /** The period as the services take it. */
-export const resolvePeriod = async (db: Db, o: PeriodOptions) => ({
-  from: isoDay(o.from),
-  to: isoDay(o.to),
-  organisationId: o.org ? await organisationIdByCode(db, o.org, isoDay(o.to)) : undefined,
-});
+export const resolvePeriod = async (db: Db, o: PeriodOptions) => {
+  const asOf = isoDay(o.asOf ?? o.to);
+  return {
+    from: isoDay(o.from),
+    to: isoDay(o.to),
+    asOf,
+    organisationId: o.org ? await organisationIdByCode(db, o.org, asOf) : undefined,
+  };
+};

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
 import { type Client, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
-import { createSystem, createTree, dossierIn, type Tree } from './systems-support.ts';
+import { createSystem, createTree, DECISION, dossierIn, type Tree } from './systems-support.ts';
 
 type Report = {
   created: number;
@@ -71,7 +71,7 @@ describe.each(TEST_DATABASES)('systems import/export (national-platform layout) 
         approved_level: 3,
         dossier_state: 'Đã phê duyệt',
         decision_number: '123/QĐ-UBND',
-        decision_date: '15/08/2024',
+        decision_date: DECISION.decisionDate.split('-').reverse().join('/'),
         suggested_rule: 'NĐ 85/2016/NĐ-CP, Điều 9 khoản 2 điểm a',
       });
     }

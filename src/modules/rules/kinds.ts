@@ -62,6 +62,14 @@ export const RULE_KIND_NAMES = Object.keys(RULE_KINDS) as RuleKind[];
 export type RuleData<K extends RuleKind> = z.infer<(typeof RULE_KINDS)[K]>;
 
 const isoDate = z.iso.date();
+/** Empty or missing = null. */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => v || null);
 export const ZLegalBasis = z.object({
   document: z.string().trim().min(2).max(300),
   article: z.string().trim().max(50).optional(),
@@ -83,12 +91,7 @@ export const ZRuleVersion = z.object({
   vi: z.string().trim().min(2).max(2000),
   en: z.string().trim().min(2).max(2000),
   confirmed: z.boolean().default(true),
-  note: z
-    .string()
-    .trim()
-    .max(2000)
-    .nullish()
-    .transform((v) => v || null),
+  note: optionalText(2000),
   data: z.unknown(),
 });
 export type RuleVersion = z.output<typeof ZRuleVersion>;
@@ -101,22 +104,12 @@ export const ZBody = z.object({
   role: z.enum(BODY_ROLES),
   name: z.string().trim().min(2).max(300),
   shortName: z.string().trim().min(2).max(120),
-  organisationCode: z
-    .string()
-    .trim()
-    .max(50)
-    .nullish()
-    .transform((v) => v || null),
+  organisationCode: optionalText(50),
   validFrom: isoDate,
   validTo: isoDate.nullish().transform((v) => v ?? null),
   legalBasis: z.string().trim().min(2).max(500),
   confirmed: z.boolean().default(true),
-  note: z
-    .string()
-    .trim()
-    .max(2000)
-    .nullish()
-    .transform((v) => v || null),
+  note: optionalText(2000),
 });
 export type BodyInput = z.input<typeof ZBody>;
 

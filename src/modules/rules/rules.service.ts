@@ -10,6 +10,7 @@ import {
   type BodyInput,
   parseRuleData,
   type RuleKind,
+  type RuleVersion,
   ZBody,
   ZCalendarDay,
   ZLegalBasis,
@@ -55,26 +56,31 @@ export function readRuleFiles(dir = RULES_DIR): RuleFile[] {
     });
 }
 
+/** The columns of a rule version (a file's or an administrator's). */
+const ruleRow = (r: RuleVersion, data: unknown) => ({
+  kind: r.kind,
+  key: r.key,
+  validFrom: r.validFrom,
+  validTo: r.validTo,
+  document: r.basis.document,
+  article: r.basis.article ?? null,
+  clause: r.basis.clause ?? null,
+  point: r.basis.point ?? null,
+  textVi: r.vi,
+  textEn: r.en,
+  data,
+  confirmed: r.confirmed,
+  note: r.note,
+});
+
 /** A rule book straight from the data files, without a database (tests, and tools that only read the law). */
 export function ruleBookFromFiles(dir = RULES_DIR): RuleBook {
   const files = readRuleFiles(dir);
   return new RuleBook(
     files.flatMap((f) =>
       (f.rules ?? []).map((r, i) => ({
+        ...ruleRow(r, r.data),
         id: `${f.ruleSet}#${i}`,
-        kind: r.kind,
-        key: r.key,
-        validFrom: r.validFrom,
-        validTo: r.validTo,
-        document: r.basis.document,
-        article: r.basis.article ?? null,
-        clause: r.basis.clause ?? null,
-        point: r.basis.point ?? null,
-        textVi: r.vi,
-        textEn: r.en,
-        data: r.data,
-        confirmed: r.confirmed,
-        note: r.note,
         origin: 'national' as const,
         ruleSet: f.ruleSet,
         createdBy: null,
@@ -101,22 +107,11 @@ export async function syncBuiltinRules(db: Db, dir = RULES_DIR): Promise<{ loade
       if (file.rules) {
         await tx.delete(legalRules).where(and(eq(legalRules.origin, 'national'), eq(legalRules.ruleSet, file.ruleSet)));
         if (file.rules.length)
-          await tx.insert(legalRules).values(
-            file.rules.map((r) => ({
-              kind: r.kind,
-              key: r.key,
-              validFrom: r.validFrom,
-              validTo: r.validTo,
-              ...r.basis,
-              textVi: r.vi,
-              textEn: r.en,
-              data: r.data,
-              confirmed: r.confirmed,
-              note: r.note,
-              origin: 'national' as const,
-              ruleSet: file.ruleSet,
-            })),
-          );
+          await tx
+            .insert(legalRules)
+            .values(
+              file.rules.map((r) => ({ ...ruleRow(r, r.data), origin: 'national' as const, ruleSet: file.ruleSet })),
+            );
       }
       if (file.bodies?.length) {
         const codes = [...new Set(file.bodies.map((b) => b.code))];
@@ -201,16 +196,7 @@ export async function addProvinceRule(db: Db, actor: AuditActor, raw: ProvinceRu
     const [inserted] = await tx
       .insert(legalRules)
       .values({
-        kind: r.kind,
-        key: r.key,
-        validFrom: r.validFrom,
-        validTo: r.validTo,
-        ...r.basis,
-        textVi: r.vi,
-        textEn: r.en,
-        data,
-        confirmed: r.confirmed,
-        note: r.note,
+        ...ruleRow(r, data),
         origin: 'province',
         createdBy: actor.name,
       })

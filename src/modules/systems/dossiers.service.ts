@@ -333,6 +333,11 @@ export async function transitionDossier(
   const basis = authority.rule.legalBasis;
   if (action === 'record_appraisal' && !authority.appraisalDays)
     throw new AppError('CONFLICT', `Level ${d.level} has no separate appraisal step (${basis})`);
+  if (action === 'approve' && authority.appraisalRequired && !d.appraisalRef)
+    throw new AppError(
+      'CONFLICT',
+      `Level ${d.level} needs the appraisal opinion (${authority.appraisers.map((x) => x.en).join(', ')}) recorded before approval (${basis})`,
+    );
   const attached = (await attachedComponents(db, [id])).get(id) ?? new Set<string>();
   const stage = action === 'approve' ? 'approval' : action === 'submit' || action === 'resubmit' ? 'submission' : null;
   const lacking = stage
@@ -347,11 +352,6 @@ export async function transitionDossier(
       { components: lacking.map((c) => c.component) },
     );
   if (action === 'approve') {
-    if (authority.appraisalRequired && !d.appraisalRef)
-      throw new AppError(
-        'CONFLICT',
-        `Level ${d.level} needs the appraisal opinion (${authority.appraisers.map((a) => a.en).join(', ')}) recorded before approval (${basis})`,
-      );
     const decided = input.decisionDate as string;
     const earliest = provinceDay(d.appraisedAt ?? d.acceptedAt ?? d.submittedAt ?? d.createdAt);
     if (decided > today)
