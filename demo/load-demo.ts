@@ -23,6 +23,12 @@ import { demoSocData } from './yen-bai-2024/network-logs.ts';
 import { YEN_BAI_2024 } from './yen-bai-2024/organisations.ts';
 import { demoHostAddresses, demoNessusReports, demoReport2026 } from './yen-bai-2024/scans.ts';
 
+/** What `khien demo --help` says the demo is. */
+export const DEMO_DESCRIPTION =
+  'Nạp dữ liệu mẫu: tỉnh Yên Bái 2024, sáp nhập vào tỉnh Lào Cai 01/07/2025 / load the demo province in time ' +
+  '(Yên Bái’s 2024 tree, bodies, systems and dossiers with their 2024 history, H1-2024 scans and logs, the 2025 ' +
+  'reorganisations into Lào Cai, a 2026 scan, demo accounts).';
+
 /** The article's six-month figures (617 vulnerable computers, more than 84 scanning IPs, 2 contacts with C2 servers). */
 const ARTICLE = { vulnerableComputers: 617, scanningIps: 86 };
 /** The day the 2024 tree is read on (the article's statement), before any 2025 change. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { loadDemo } from '../../demo/load-demo.ts';
+import { DEMO_DESCRIPTION, loadDemo } from '../../demo/load-demo.ts';
 import { loadConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { provinceDay } from '../core/time.ts';
@@ -176,9 +176,7 @@ org
 program
   .command('demo')
   .description(
-    'Nạp dữ liệu mẫu: tỉnh Yên Bái 2024, sáp nhập vào tỉnh Lào Cai 01/07/2025 / load the demo province in time ' +
-      '(Yên Bái’s 2024 tree, bodies, systems and dossiers with their 2024 history, H1-2024 scans and logs, the 2025 ' +
-      'reorganisations into Lào Cai, a 2026 scan, demo accounts). Never run this against a production database.',
+    `${DEMO_DESCRIPTION} Never run this against a production database.`,
   )
   .option('--yes', 'load even though the database already holds organisations')
   .action((o: { yes?: boolean }) =>

@@ -2,7 +2,8 @@
  * Checks the demo reorganisation data of demo/lao-cai-2025 (Yên Bái 2024 → Lào Cai 2025).
  *
  * Expectations are computed from the demo tree YEN_BAI_2024 and from the sourced reference data in
- * /work/shared/data/admin-units-2025 (override with KHIEN_ADMIN_UNITS_2025), never from the demo CSVs themselves.
+ * tests/fixtures/admin-units-2025 (a copy of the project's shared reference data, with its licence and README),
+ * never from the demo CSVs themselves.
  * The three files are replayed on the 2024 tree with the importer's rules (see demo/lao-cai-2025/README.md).
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { YEN_BAI_2024 } from '../../demo/yen-bai-2024/organisations.ts';
 
-const SHARED = process.env.KHIEN_ADMIN_UNITS_2025 ?? '/work/shared/data/admin-units-2025';
+const SHARED = new URL('../fixtures/admin-units-2025', import.meta.url).pathname;
 const DEMO = new URL('../../demo/lao-cai-2025/', import.meta.url);
 
 const HEADER = 'effective,old_code,new_code,new_name,new_type,new_parent_code,legal_basis';

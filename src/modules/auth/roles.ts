@@ -2,7 +2,7 @@
 
 export const ROLES = [
   'admin', // Quản trị viên cấp tỉnh — province administrator
-  'department', // Cán bộ Sở TT&TT — Department officer
+  'department', // Cán bộ cơ quan chuyên trách ATTT của tỉnh — officer of the department in charge
   'soc', // Chuyên viên SOC — SOC analyst
   'agency', // Cán bộ cơ quan/đơn vị — officer of one organisation
   'viewer', // Lãnh đạo — leader, read-only

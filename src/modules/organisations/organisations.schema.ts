@@ -23,7 +23,7 @@ export const organisations = pgTable(
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
     /**
      * Business key (e.g. the GSO administrative code "132"); imports match on it among the units in force on a day.
-     * A code may be reused by another unit in another period (province 15 was Yên Bái, then Lào Cai), so a code
+     * A code may be reused by another unit in another period (a merged province keeps one province's code), so a code
      * alone never identifies a unit across periods: always resolve it with a date.
      */
     code: text('code').notNull(),
