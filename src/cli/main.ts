@@ -167,8 +167,10 @@ org
   .description('Xuất cây tổ chức / export the organisation tree')
   .addOption(new Option('--format <format>', 'file format').choices(['csv', 'xlsx']).default('xlsx'))
   .requiredOption('-o, --output <file>', 'output file')
-  .action(async (o: { format: 'csv' | 'xlsx'; output: string }) => {
-    const buf = await withDatabase(({ db }) => exportOrganisations(db, o.format));
+  .option('--as-of <date>', 'the tree in force on this day (default today)')
+  .action(async (o: { format: 'csv' | 'xlsx'; output: string; asOf?: string }) => {
+    const day = o.asOf ? isoDay(o.asOf) : provinceDay();
+    const buf = await withDatabase(({ db }) => exportOrganisations(db, o.format, day));
     writeFileSync(o.output, buf);
     console.log(`Đã ghi / wrote ${o.output}`);
   });
