@@ -143,7 +143,7 @@ export async function adminApi(h: Harness) {
   const cookie = login.cookies.find((c) => c.name === 'khien_sid')?.value ?? '';
   const { csrfToken } = login.json() as { csrfToken: string };
   return {
-    async call(method: 'GET' | 'POST', url: string, payload?: object, status?: number) {
+    async call(method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, status?: number) {
       const res = await h.app.inject({
         method,
         url,

@@ -31,3 +31,7 @@ const MB = 1024 * 1024;
 /** A file size as "12.3 MB" or "456 kB". */
 export const formatSize = (bytes: number) =>
   bytes >= MB ? `${(bytes / MB).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;
+
+/** A count as the reader's language writes it (1.234 in Vietnamese, 1,234 in English). */
+export const formatNumber = (n: number, lang: string) =>
+  new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'vi-VN').format(n);

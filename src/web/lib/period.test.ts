@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { firstHalf, lastSixMonths, localInputToIso, parseDisplayDate, toDisplayDate, todayYmd } from './period.ts';
+import {
+  firstHalf,
+  isYmd,
+  lastSixMonths,
+  localInputToIso,
+  parseDisplayDate,
+  sixMonthsEnding,
+  toDisplayDate,
+  todayYmd,
+} from './period.ts';
 
 describe('web period helpers', () => {
   it('reads dd/mm/yyyy and refuses dates that do not exist', () => {
@@ -21,5 +30,14 @@ describe('web period helpers', () => {
     expect(lastSixMonths(new Date('2025-03-02T03:00:00Z'))).toEqual({ from: '2024-10-01', to: '2025-03-02' });
     expect(firstHalf(2024)).toEqual({ from: '2024-01-01', to: '2024-06-30' });
     expect(localInputToIso('2024-03-10T09:00')).toBe('2024-03-10T09:00:00+07:00');
+  });
+
+  it('gives the six months ending on an as-of day, and checks a day read from the URL', () => {
+    expect(sixMonthsEnding('2024-06-30')).toEqual({ from: '2024-01-01', to: '2024-06-30' });
+    expect(sixMonthsEnding('2025-02-28')).toEqual({ from: '2024-09-01', to: '2025-02-28' });
+    expect(isYmd('2024-06-30')).toBe(true);
+    expect(isYmd('2024-02-30')).toBe(false);
+    expect(isYmd('30/06/2024')).toBe(false);
+    expect(isYmd(null)).toBe(false);
   });
 });

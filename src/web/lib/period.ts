@@ -13,12 +13,18 @@ const ymdFormat = new Intl.DateTimeFormat('en-CA', {
 export const todayYmd = (at = new Date()) => ymdFormat.format(at);
 
 /** The last six calendar months, this one included: the default of every vulnerability view. */
-export function lastSixMonths(at = new Date()): Period {
-  const today = todayYmd(at);
-  const [y, m] = today.split('-').map(Number) as [number, number];
+export const lastSixMonths = (at = new Date()): Period => sixMonthsEnding(todayYmd(at));
+
+/** The six calendar months ending on `day` (yyyy-mm-dd), its own month included: the Overview's period as of a day. */
+export function sixMonthsEnding(day: string): Period {
+  const [y, m] = day.split('-').map(Number) as [number, number];
   const start = new Date(Date.UTC(y, m - 1 - 5, 1));
-  return { from: start.toISOString().slice(0, 10), to: today };
+  return { from: start.toISOString().slice(0, 10), to: day };
 }
+
+/** A real calendar day written yyyy-mm-dd (a value read from the URL is checked before it is sent anywhere). */
+export const isYmd = (value: string | null | undefined): value is string =>
+  !!value && /^\d{4}-\d{2}-\d{2}$/.test(value) && parseDisplayDate(toDisplayDate(value)) === value;
 
 /** "6 tháng đầu năm": the six-month report period. */
 export const firstHalf = (year: number): Period => ({ from: `${year}-01-01`, to: `${year}-06-30` });

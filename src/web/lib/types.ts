@@ -34,6 +34,8 @@ export type Organisation = {
   validFrom: string | null;
   validTo: string | null;
   successorId: string | null;
+  /** The ministry owning the organisation's systems (a vertical body, NĐ 85 Điều 3 khoản 1); null: the province. */
+  ownerBodyCode: string | null;
   createdAt: string;
   updatedAt: string;
   ipRanges: string[];

@@ -1,7 +1,10 @@
 import { useTranslation } from 'react-i18next';
+import { AsOfPicker } from '../components/AsOfPicker.tsx';
 import { BarChart } from '../components/BarChart.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { api } from '../lib/api.ts';
+import { api, query } from '../lib/api.ts';
+import { useAsOf } from '../lib/asOf.ts';
+import { formatNumber } from '../lib/format.ts';
 import { ORGANISATION_TYPES } from '../lib/roles.ts';
 import { useCan } from '../lib/session.ts';
 import type { Organisation } from '../lib/types.ts';
@@ -10,11 +13,16 @@ import { SocCard } from './soc/SocCard.tsx';
 import { SystemsCard } from './systems/SystemsCard.tsx';
 import { VulnCard } from './vulnerabilities/VulnCard.tsx';
 
-/** Tổng quan: a frame of cards; each capability adds its own. Only real figures, never placeholders. */
+/**
+ * Tổng quan: a frame of cards; each capability adds its own. Only real figures, never placeholders. Every figure
+ * stands on one day (?asOf=, today by default): the organisations in force then, the six months ending then, the
+ * targets as they stood then.
+ */
 export function DashboardPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const can = useCan();
-  const orgs = useLoad(() => api<Organisation[]>('GET', '/api/organisations'), []);
+  const { asOf, today, setAsOf } = useAsOf();
+  const orgs = useLoad(() => api<Organisation[]>('GET', `/api/organisations${query({ asOf })}`), [asOf]);
   const health = useLoad(() => api<{ status: string; database: string }>('GET', '/api/health'), []);
   const counts = ORGANISATION_TYPES.map((type) => ({
     type,
@@ -24,14 +32,19 @@ export function DashboardPage() {
   return (
     <>
       <h1>{t('dashboard.title')}</h1>
+      <div className="panel filters-panel">
+        <AsOfPicker value={asOf} today={today} onChange={setAsOf} />
+      </div>
       <ErrorMessage error={orgs.error ?? health.error} />
       <div className="cards">
-        {can('soc.read') && <SocCard />}
-        {can('vuln.read') && <VulnCard />}
-        {can('system.read') && <SystemsCard />}
-        <section className="card" data-testid="card-organisations">
+        {can('soc.read') && <SocCard asOf={asOf} />}
+        {can('vuln.read') && <VulnCard asOf={asOf} />}
+        {can('system.read') && <SystemsCard asOf={asOf} />}
+        <section className={`card${orgs.loading ? ' stale' : ''}`} data-testid="card-organisations">
           <h2>{t('dashboard.organisations')}</h2>
-          <div className="metric">{orgs.data ? orgs.data.length : '…'}</div>
+          <div className="metric" data-testid="organisations-count">
+            {orgs.data ? formatNumber(orgs.data.length, i18n.language) : '…'}
+          </div>
           <div className="muted">{t('dashboard.organisationsVisible')}</div>
         </section>
         <section className="card" data-testid="card-system">
@@ -43,7 +56,7 @@ export function DashboardPage() {
             <dd>{health.data?.status === 'ok' ? t('dashboard.ok') : '…'}</dd>
           </dl>
         </section>
-        <section className="card card-wide" data-testid="card-by-type">
+        <section className={`card card-wide${orgs.loading ? ' stale' : ''}`} data-testid="card-by-type">
           <h2>{t('dashboard.byType')}</h2>
           {orgs.data && counts.length === 0 && <p className="muted">{t('organisations.empty')}</p>}
           {counts.length > 0 && (
@@ -53,7 +66,7 @@ export function DashboardPage() {
                   {counts.map((c) => (
                     <tr key={c.type}>
                       <td>{t(`orgTypes.${c.type}`)}</td>
-                      <td className="num">{c.count}</td>
+                      <td className="num">{formatNumber(c.count, i18n.language)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -37,7 +37,8 @@ export function SocFigures({
   compact?: boolean;
 }) {
   const { t } = useTranslation();
-  const filters = { ...summary.period, organisationId };
+  // The lists behind the figures take the period itself (the day the figures stand on is the period's end).
+  const filters = { from: summary.period.from, to: summary.period.to, organisationId };
   const scanners = `/soc/scanners${query(filters)}`;
   const figures = [
     { key: 'scanningIps', value: summary.scanningIps, tone: 'warn' as const, href: scanners },

@@ -98,8 +98,9 @@ export type Ingest = {
   finishedAt: string | null;
 };
 
-export const loadSocSummary = (period: Period, organisationId = '') =>
-  api<SocSummary>('GET', `/api/soc/summary${query({ ...period, organisationId })}`);
+/** The SOC's period statement; `asOf` gives the figures as they stood that day (the tree of that day). */
+export const loadSocSummary = (period: Period, organisationId = '', asOf = '') =>
+  api<SocSummary>('GET', `/api/soc/summary${query({ ...period, organisationId, asOf })}`);
 
 /** Event time (epoch seconds, as the engine keeps it) as dd/mm/yyyy HH:mm:ss in Vietnam. */
 export const formatEpoch = (seconds: number | undefined) =>

@@ -4,19 +4,21 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { api } from '../../lib/api.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import { LevelBadge } from './SystemBadges.tsx';
-import { type Classification, pick, type Suggestion } from './systems.ts';
+import { type AppliedRule, type Classification, pick, type Suggestion } from './systems.ts';
 
-type Rule = { id: string; level: number; legalBasis: string; vi: string; en: string };
+/** A level criterion (kind level_criterion) in force today; `key` is what a suggestion's rule ids name. */
+type Criterion = AppliedRule<{ level: number }>;
 
 /**
- * The classification aid: the server's level criteria (NĐ 85/2016 Điều 7–11) applied to the answers as they are
- * typed, showing the proposed level, the criterion that decided it and its legal basis.
+ * The classification aid: the server's level criteria (NĐ 85/2016 Điều 7–11, rules of the day) applied to the
+ * answers as they are typed, showing the proposed level, the criterion that decided it and its legal basis, and what
+ * the officer should know that no criterion says (a secrecy grade is only evidence of harm; the number of users).
  */
 export function ClassificationAid({ answers }: { answers: Classification }) {
   const { t, i18n } = useTranslation();
   const [suggestion, setSuggestion] = useState<Suggestion | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const rules = useLoad(() => api<Rule[]>('GET', '/api/systems/level-criteria'), []);
+  const rules = useLoad(() => api<Criterion[]>('GET', '/api/systems/level-criteria'), []);
   const key = JSON.stringify(answers);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is the answers' content.
   useEffect(() => {
@@ -37,7 +39,7 @@ export function ClassificationAid({ answers }: { answers: Classification }) {
     };
   }, [key]);
   const matched = (rules.data ?? []).filter(
-    (r) => suggestion?.matchedRuleIds.includes(r.id) && r.id !== suggestion.ruleId,
+    (r) => suggestion?.matchedRuleIds.includes(r.key) && r.key !== suggestion.ruleId,
   );
 
   return (
@@ -66,8 +68,8 @@ export function ClassificationAid({ answers }: { answers: Classification }) {
               <summary>{t('systems.aid.alsoMatched', { n: matched.length })}</summary>
               <ul>
                 {matched.map((r) => (
-                  <li key={r.id}>
-                    {t('systems.levelN', { level: r.level })}: {pick(i18n.language, r.vi, r.en)} ({r.legalBasis})
+                  <li key={r.key}>
+                    {t('systems.levelN', { level: r.data.level })}: {pick(i18n.language, r.vi, r.en)} ({r.legalBasis})
                   </li>
                 ))}
               </ul>
@@ -75,6 +77,11 @@ export function ClassificationAid({ answers }: { answers: Classification }) {
           )}
         </>
       )}
+      {suggestion?.hints.map((h) => (
+        <div key={h} className="alert alert-info small aid-hint" data-testid={`aid-hint-${h}`}>
+          {t(`systems.aid.hints.${h}`)}
+        </div>
+      ))}
       <p className="muted small">{t('systems.aid.hint')}</p>
     </aside>
   );

@@ -4,8 +4,9 @@ import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
-import { api, uploadFile } from '../../lib/api.ts';
+import { ApiError, api, uploadFile } from '../../lib/api.ts';
 import { formatCalendarDate, formatDateTime } from '../../lib/format.ts';
+import { todayYmd } from '../../lib/period.ts';
 import type { Permission } from '../../lib/roles.ts';
 import { useCan } from '../../lib/session.ts';
 import { useAction } from '../../lib/useAction.ts';
@@ -13,10 +14,12 @@ import { useLoad } from '../../lib/useLoad.ts';
 import { DossierStateBadge, LevelBadge } from './SystemBadges.tsx';
 import {
   type DossierAction,
+  type DossierComponent,
   type DossierDetail,
   type DossierEvent,
   type DossierState,
   type DossierSummary,
+  type Party,
   pick,
   type SystemView,
 } from './systems.ts';
@@ -24,7 +27,11 @@ import {
 type Transition = { from: DossierState[]; to: DossierState; permission: Permission; requires: string[] };
 type Rules = { transitions: Record<DossierAction, Transition> };
 
-/** Hồ sơ đề xuất cấp độ of one system: state, authority and due dates, the steps the user may take, history, documents. */
+/**
+ * Hồ sơ đề xuất cấp độ of one system: state; who appraises and who approves under the rule of the dossier's day,
+ * with the legal basis; the documents the rules require (each attached or missing, uploaded in place); the steps the
+ * user may take; history and documents.
+ */
 export function DossierTab({ system, onChanged }: { system: SystemView; onChanged: () => void }) {
   const { t } = useTranslation();
   const can = useCan();
@@ -60,12 +67,13 @@ export function DossierTab({ system, onChanged }: { system: SystemView; onChange
             <DossierFacts d={d} />
             <Authority d={d} />
           </div>
+          <Components d={d} onUploaded={dossier.reload} />
           {(d.state === 'draft' || d.state === 'returned') && can('dossier.prepare') && (
             <LevelForm key={`${d.id}-${d.updatedAt}`} system={system} dossier={d} onSaved={changed} />
           )}
           {rules.data && <Actions d={d} transitions={rules.data.transitions} onDone={changed} />}
           <div className="two-col">
-            <History events={d.history} />
+            <History events={d.history} components={d.components} />
             <Attachments d={d} onUploaded={dossier.reload} />
           </div>
         </>
@@ -157,6 +165,35 @@ function DossierFacts({ d }: { d: DossierDetail }) {
   );
 }
 
+/** The names of the parties, as the reader's language has them, for a sentence. */
+const partyNames = (parties: Party[], lang: string) => parties.map((p) => pick(lang, p.vi, p.en)).join(', ');
+
+/** A role resolved to the body holding it on the dossier's day: its name, and the body's own basis or the role alone. */
+function PartyView({ party, testId }: { party: Party; testId: string }) {
+  const { t, i18n } = useTranslation();
+  const b = party.body;
+  return (
+    <div className="party" data-testid={testId}>
+      <strong data-testid="party-name">{pick(i18n.language, party.vi, party.en)}</strong>
+      {b ? (
+        <div className="muted small">
+          {b.legalBasis}
+          {!b.confirmed && (
+            <>
+              {' '}
+              <span className="badge badge-warn" title={b.note ?? undefined}>
+                {t('systems.dossier.unconfirmed')}
+              </span>
+            </>
+          )}
+        </div>
+      ) : (
+        <div className="muted small">{t('systems.dossier.noBody')}</div>
+      )}
+    </div>
+  );
+}
+
 function Authority({ d }: { d: DossierDetail }) {
   const { t, i18n } = useTranslation();
   const a = d.authority;
@@ -164,16 +201,40 @@ function Authority({ d }: { d: DossierDetail }) {
   return (
     <section className="panel" data-testid="dossier-authority">
       <h2 className="sys-panel-title">{t('systems.dossier.authority')}</h2>
+      <p className="small authority-rule">
+        <span className="muted">{t('systems.aid.legalBasis')}: </span>
+        <strong data-testid="authority-basis">{a.rule.legalBasis}</strong>
+        {!a.rule.confirmed && <span className="badge badge-warn">{t('systems.dossier.unconfirmed')}</span>}
+        <span className="muted"> — {pick(i18n.language, a.rule.vi, a.rule.en)}</span>
+      </p>
       <dl className="facts">
         <dt>{t('systems.dossier.appraiser')}</dt>
-        <dd>{pick(i18n.language, a.appraiserVi, a.appraiserEn)}</dd>
+        <dd>
+          {a.appraisers.map((p) => (
+            <PartyView key={p.role} party={p} testId="authority-appraiser" />
+          ))}
+        </dd>
         <dt>{t('systems.dossier.approver')}</dt>
-        <dd>{pick(i18n.language, a.approverVi, a.approverEn)}</dd>
+        <dd>
+          <PartyView party={a.approver} testId="authority-approver" />
+        </dd>
+        {a.listApprover && (
+          <>
+            <dt>{t('systems.dossier.listApprover')}</dt>
+            <dd>
+              <PartyView party={a.listApprover} testId="authority-list-approver" />
+            </dd>
+          </>
+        )}
         <dt>{t('systems.dossier.limits')}</dt>
         <dd>
           {a.appraisalDays !== null && `${t('systems.dossier.appraisalDays', { days: a.appraisalDays })}; `}
           {t('systems.dossier.approvalDays', { days: a.approvalWorkingDays })}
-          {a.externalAppraisalRequired && <div className="small">{t('systems.dossier.externalRequired')}</div>}
+          {a.appraisalRequired && (
+            <div className="small">
+              {t('systems.dossier.appraisalRequired', { appraisers: partyNames(a.appraisers, i18n.language) })}
+            </div>
+          )}
         </dd>
         <dt>{t('systems.dossier.appraisalDue')}</dt>
         <dd>
@@ -183,10 +244,159 @@ function Authority({ d }: { d: DossierDetail }) {
         <dd className={d.overdue ? 'text-bad' : undefined}>
           {formatCalendarDate(d.approvalDue) || <span className="muted">{t('systems.dossier.dueFromAccept')}</span>}
         </dd>
-        <dt>{t('systems.aid.legalBasis')}</dt>
-        <dd className="small">{a.legalBasis}</dd>
       </dl>
+      <p className="muted small">{t('systems.dossier.rulesOn', { date: formatCalendarDate(a.on) })}</p>
     </section>
+  );
+}
+
+/** The agency while it holds the dossier (draft, returned), the appraising side while it is with them (the server's rule). */
+function useMayAttach(d: DossierDetail) {
+  const can = useCan();
+  return (
+    (can('dossier.prepare') && (d.state === 'draft' || d.state === 'returned')) ||
+    (can('dossier.appraise') && (d.state === 'submitted' || d.state === 'under_appraisal'))
+  );
+}
+
+/** Thành phần hồ sơ: each document the rules require for the level, attached (✓) or missing, with an upload in place. */
+function Components({ d, onUploaded }: { d: DossierDetail; onUploaded: () => void }) {
+  const { t, i18n } = useTranslation();
+  const can = useCan();
+  const mayAttach = useMayAttach(d);
+  // The documents due before approval (the appraisal opinion) come from the appraising side, not from the agency.
+  const mayUpload = (c: DossierComponent) => mayAttach && (c.requiredAt === 'submission' || can('dossier.appraise'));
+  if (!d.components.length) return null;
+  const missing = d.components.filter((c) => !c.attached);
+  return (
+    <section className="panel" data-testid="dossier-components">
+      <div className="panel-head">
+        <h2 className="sys-panel-title">{t('systems.dossier.components')}</h2>
+        <span className={`badge ${missing.length ? 'badge-warn' : 'badge-good'}`} data-testid="components-summary">
+          {missing.length
+            ? t('systems.dossier.componentsMissing', { n: missing.length, total: d.components.length })
+            : t('systems.dossier.componentsComplete')}
+        </span>
+      </div>
+      <ul className="components">
+        {d.components.map((c) => {
+          const files = d.attachments.filter((a) => a.component === c.component);
+          return (
+            <li
+              key={c.component}
+              className={c.attached ? 'component component-ok' : 'component component-missing'}
+              data-testid={`component-${c.component}`}
+            >
+              <span className="component-mark" aria-hidden="true">
+                {c.attached ? '✓' : '✗'}
+              </span>
+              <div className="component-body">
+                <div>
+                  {pick(i18n.language, c.vi, c.en)}{' '}
+                  <span className="badge badge-neutral">{t(`systems.dossier.requiredAt.${c.requiredAt}`)}</span>
+                </div>
+                <div className="muted small">
+                  {c.legalBasis}
+                  {!c.confirmed && ` · ${t('systems.dossier.unconfirmed')}`}
+                </div>
+                <div className="small" data-testid="component-status">
+                  {c.attached ? (
+                    <span className="text-good">{t('systems.dossier.attached')}</span>
+                  ) : c.requiredAt === 'submission' ? (
+                    <span className="text-bad">{t('systems.dossier.missingComponent')}</span>
+                  ) : (
+                    <span className="text-warn">{t('systems.dossier.notYet')}</span>
+                  )}
+                  {files.map((f) => (
+                    <span key={f.id}>
+                      {' · '}
+                      <a href={`/api/attachments/${f.id}`} download={f.filename}>
+                        {f.filename}
+                      </a>
+                    </span>
+                  ))}
+                </div>
+              </div>
+              {mayUpload(c) && (
+                <UploadControl
+                  dossierId={d.id}
+                  component={c.component}
+                  label={c.attached ? t('systems.dossier.uploadAnother') : t('systems.dossier.uploadComponent')}
+                  quiet={c.attached}
+                  onUploaded={onUploaded}
+                />
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+/** A button that picks one document and uploads it as the raw body, for a component or (null) as another document. */
+function UploadControl({
+  dossierId,
+  component,
+  label,
+  quiet = false,
+  onUploaded,
+}: {
+  dossierId: string;
+  component: string | null;
+  label: string;
+  quiet?: boolean;
+  onUploaded: () => void;
+}) {
+  const { t } = useTranslation();
+  const input = useRef<HTMLInputElement>(null);
+  const [progress, setProgress] = useState<number | null | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+
+  async function upload(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    setError(null);
+    setProgress(0);
+    const q = new URLSearchParams({ filename: file.name });
+    if (component) q.set('component', component);
+    try {
+      await uploadFile(`/api/dossiers/${dossierId}/attachments?${q}`, file, {
+        onProgress: setProgress,
+        onUploaded: () => setProgress(null),
+      });
+      onUploaded();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setProgress(undefined);
+    }
+  }
+
+  const testId = component ? `component-file-${component}` : 'dossier-attachment-file';
+  return (
+    <div className="upload-control">
+      <button
+        type="button"
+        className={`btn btn-small${quiet ? ' btn-quiet' : ''}`}
+        disabled={progress !== undefined}
+        onClick={() => input.current?.click()}
+        data-testid={component ? `component-upload-${component}` : 'dossier-upload'}
+      >
+        {progress !== undefined ? t('common.working') : label}
+      </button>
+      <input
+        ref={input}
+        type="file"
+        hidden
+        accept=".pdf,.docx,.png,.jpg,.jpeg,.tif,.tiff"
+        onChange={upload}
+        data-testid={testId}
+      />
+      {progress !== undefined && <ProgressBar value={progress} label={label} />}
+      <ErrorMessage error={error} />
+    </div>
   );
 }
 
@@ -292,7 +502,7 @@ function Actions({
     ([action, tr]) =>
       tr.from.includes(d.state) &&
       can(tr.permission) &&
-      // Levels 1–2 have no separate appraisal step (NĐ 85 Điều 12 khoản 1).
+      // A level whose rule has no separate appraisal step (NĐ 85 Điều 12 khoản 1: levels 1–2) has no such action.
       !(action === 'record_appraisal' && !d.authority?.appraisalDays),
   );
   if (!available.length) return null;
@@ -308,6 +518,24 @@ function Actions({
   );
 }
 
+/** The documents a step still lacks: for submitting those due at submission, for approving every one. */
+const lackingFor = (d: DossierDetail, action: DossierAction) =>
+  action === 'submit' || action === 'resubmit'
+    ? d.components.filter((c) => !c.attached && c.requiredAt === 'submission')
+    : action === 'approve'
+      ? d.components.filter((c) => !c.attached)
+      : [];
+
+/** The server's refusal for missing documents: its component keys (details.components), or null for another error. */
+function missingComponents(err: unknown): string[] | null {
+  if (!(err instanceof ApiError) || err.code !== 'VALIDATION') return null;
+  const keys = (err.details as { components?: unknown } | undefined)?.components;
+  return Array.isArray(keys) && keys.length ? keys.map(String) : null;
+}
+
+/** The day (in the province) of a timestamp. */
+const dayOf = (iso: string) => todayYmd(new Date(iso));
+
 function ActionBlock({
   d,
   action,
@@ -319,19 +547,43 @@ function ActionBlock({
   requires: string[];
   onDone: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [missing, setMissing] = useState<string[]>([]);
+  const [dateProblem, setDateProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const set = (k: string, v: string) => setValues((x) => ({ ...x, [k]: v }));
-  const blocked = action === 'approve' && !!d.authority?.externalAppraisalRequired && !d.appraisalRef;
+  const a = d.authority;
+  const names = {
+    appraisers: a ? partyNames(a.appraisers, i18n.language) : '—',
+    approver: a ? pick(i18n.language, a.approver.vi, a.approver.en) : '—',
+    basis: a?.rule.legalBasis ?? '—',
+  };
+  // The rule may require the appraisal opinion on record before the decision (NĐ 85 Điều 17 khoản 1 điểm b).
+  const blocked = action === 'approve' && !!a?.appraisalRequired && !d.appraisalRef;
+  const lacking = lackingFor(d, action);
+  // A refusal for missing documents names them; those uploaded since are no longer listed.
+  const refusedKeys = missingComponents(error);
+  const refused = refusedKeys?.filter((k) => !d.components.find((c) => c.component === k)?.attached) ?? null;
+
+  /** The decision may be neither in the future nor before the appraisal (or acceptance) day. */
+  function checkDecisionDate(date: string): string | null {
+    const today = todayYmd();
+    const from = d.appraisedAt ?? d.acceptedAt ?? d.submittedAt ?? d.createdAt;
+    const earliest = dayOf(from);
+    if (date > today) return t('systems.dossier.decisionFuture');
+    if (date < earliest) return t('systems.dossier.decisionTooEarly', { date: formatCalendarDate(earliest) });
+    return null;
+  }
 
   async function run(e: FormEvent) {
     e.preventDefault();
-    const lacking = requires.filter((f) => !values[f]?.trim());
-    setMissing(lacking);
-    if (lacking.length) return;
+    const lackingFields = requires.filter((f) => !values[f]?.trim());
+    setMissing(lackingFields);
+    const problem = action === 'approve' && values.decisionDate ? checkDecisionDate(values.decisionDate) : null;
+    setDateProblem(problem);
+    if (lackingFields.length || problem) return;
     setBusy(true);
     setError(null);
     try {
@@ -348,7 +600,7 @@ function ActionBlock({
   return (
     <form className={`action-block action-${action}`} onSubmit={run} data-testid={`dossier-block-${action}`}>
       <h3>{t(`systems.action.${action}`)}</h3>
-      <p className="muted small">{t(`systems.actionHint.${action}`)}</p>
+      <p className="muted small">{t(`systems.actionHint.${action}`, names)}</p>
       {action === 'approve' && (
         <div className="form-grid">
           <Field label={t('systems.dossier.decisionNumber')}>
@@ -389,8 +641,31 @@ function ActionBlock({
           {t('systems.dossier.missing', { fields: missing.map((f) => t(FIELD_OF[f] ?? f)).join(', ') })}
         </div>
       )}
-      {blocked && <div className="alert alert-warning small">{t('systems.dossier.needsAppraisal')}</div>}
-      <ErrorMessage error={error} />
+      {dateProblem && (
+        <div className="alert alert-error" role="alert" data-testid="dossier-date-problem">
+          {dateProblem}
+        </div>
+      )}
+      {blocked && (
+        <div className="alert alert-warning small" data-testid="dossier-needs-appraisal">
+          {t('systems.dossier.needsAppraisal', names)}
+        </div>
+      )}
+      {refused ? (
+        refused.length > 0 && <MissingDocuments d={d} keys={refused} action={action} />
+      ) : (
+        <>
+          {lacking.length > 0 && (
+            <div className="alert alert-warning small" data-testid="dossier-lacking">
+              {t('systems.dossier.lacking', {
+                n: lacking.length,
+                names: lacking.map((c) => pick(i18n.language, c.vi, c.en)).join('; '),
+              })}
+            </div>
+          )}
+          <ErrorMessage error={error} />
+        </>
+      )}
       <button
         type="submit"
         className={`btn ${action === 'return' ? 'btn-danger' : 'btn-primary'}`}
@@ -403,8 +678,35 @@ function ActionBlock({
   );
 }
 
-function History({ events }: { events: DossierEvent[] }) {
-  const { t } = useTranslation();
+/** The refusal for missing documents, in words: which documents, under which provision, and where to add them. */
+function MissingDocuments({ d, keys, action }: { d: DossierDetail; keys: string[]; action: DossierAction }) {
+  const { t, i18n } = useTranslation();
+  const byKey = new Map<string, DossierComponent>(d.components.map((c) => [c.component, c]));
+  return (
+    <div className="alert alert-error" role="alert" data-testid="dossier-missing-documents">
+      <strong>{t(action === 'approve' ? 'systems.dossier.refusedApprove' : 'systems.dossier.refusedSubmit')}</strong>
+      <ul>
+        {keys.map((k) => {
+          const c = byKey.get(k);
+          return (
+            <li key={k}>
+              {c ? pick(i18n.language, c.vi, c.en) : k}
+              {c && <span className="muted small"> ({c.legalBasis})</span>}
+            </li>
+          );
+        })}
+      </ul>
+      <div className="small">{t('systems.dossier.refusedHint')}</div>
+    </div>
+  );
+}
+
+function History({ events, components }: { events: DossierEvent[]; components: DossierComponent[] }) {
+  const { t, i18n } = useTranslation();
+  const componentName = (key: unknown) => {
+    const c = components.find((x) => x.component === key);
+    return c ? pick(i18n.language, c.vi, c.en) : null;
+  };
   const detail = (e: DossierEvent) => {
     const x = e.details ?? {};
     if (e.action === 'approve' && x.decisionNumber)
@@ -414,7 +716,10 @@ function History({ events }: { events: DossierEvent[] }) {
       });
     if (e.action === 'record_appraisal' && x.appraisalRef) return String(x.appraisalRef);
     if ((e.action === 'create' || e.action === 'update') && x.level) return t('systems.levelN', { level: x.level });
-    if (e.action === 'attach' && x.filename) return String(x.filename);
+    if (e.action === 'attach' && x.filename) {
+      const name = componentName(x.component);
+      return name ? `${name}: ${String(x.filename)}` : String(x.filename);
+    }
     return null;
   };
   return (
@@ -443,35 +748,14 @@ function History({ events }: { events: DossierEvent[] }) {
   );
 }
 
+/** Every document of the dossier (with the component it is) and the upload of a document outside the list. */
 function Attachments({ d, onUploaded }: { d: DossierDetail; onUploaded: () => void }) {
-  const { t } = useTranslation();
-  const can = useCan();
-  const input = useRef<HTMLInputElement>(null);
-  const [progress, setProgress] = useState<number | null | undefined>(undefined);
-  const [error, setError] = useState<unknown>(null);
-  // The server decides who may attach when (the agency while preparing, the Department while appraising).
-  const mayAttach =
-    (can('dossier.prepare') && (d.state === 'draft' || d.state === 'returned')) ||
-    (can('dossier.appraise') && (d.state === 'submitted' || d.state === 'under_appraisal'));
-
-  async function upload(e: ChangeEvent<HTMLInputElement>) {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file) return;
-    setError(null);
-    setProgress(0);
-    try {
-      await uploadFile(`/api/dossiers/${d.id}/attachments?filename=${encodeURIComponent(file.name)}`, file, {
-        onProgress: setProgress,
-        onUploaded: () => setProgress(null),
-      });
-      onUploaded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setProgress(undefined);
-    }
-  }
+  const { t, i18n } = useTranslation();
+  const mayAttach = useMayAttach(d);
+  const componentName = (key: string | null) => {
+    const c = key ? d.components.find((x) => x.component === key) : undefined;
+    return c ? pick(i18n.language, c.vi, c.en) : t('systems.dossier.otherDocument');
+  };
 
   return (
     <section className="panel" data-testid="dossier-attachments">
@@ -479,48 +763,39 @@ function Attachments({ d, onUploaded }: { d: DossierDetail; onUploaded: () => vo
       {d.attachments.length === 0 ? (
         <p className="muted">{t('systems.dossier.noAttachments')}</p>
       ) : (
-        <table className="table table-compact">
-          <tbody>
-            {d.attachments.map((a) => (
-              <tr key={a.id}>
-                <td>
-                  <a href={`/api/attachments/${a.id}`} download={a.filename}>
-                    {a.filename}
-                  </a>
-                  <div className="muted small mono" title={a.sha256}>
-                    SHA-256 {a.sha256.slice(0, 16)}…
-                  </div>
-                </td>
-                <td className="num nowrap">{Math.max(1, Math.round(a.size / 1024))} KB</td>
-                <td className="nowrap small">{formatDateTime(a.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="table table-compact">
+            <tbody>
+              {d.attachments.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    <a href={`/api/attachments/${a.id}`} download={a.filename}>
+                      {a.filename}
+                    </a>
+                    <div className="small">{componentName(a.component)}</div>
+                    <div className="muted small mono" title={a.sha256}>
+                      SHA-256 {a.sha256.slice(0, 16)}…
+                    </div>
+                  </td>
+                  <td className="num nowrap">{Math.max(1, Math.round(a.size / 1024))} KB</td>
+                  <td className="nowrap small">{formatDateTime(a.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {mayAttach && (
         <div className="actions">
-          <button
-            type="button"
-            className="btn btn-small"
-            disabled={progress !== undefined}
-            onClick={() => input.current?.click()}
-          >
-            {t('systems.dossier.upload')}
-          </button>
-          <span className="muted small">{t('systems.dossier.uploadHint')}</span>
-          <input
-            ref={input}
-            type="file"
-            hidden
-            accept=".pdf,.docx,.png,.jpg,.jpeg,.tif,.tiff"
-            onChange={upload}
-            data-testid="dossier-attachment-file"
+          <UploadControl
+            dossierId={d.id}
+            component={null}
+            label={t('systems.dossier.uploadOther')}
+            onUploaded={onUploaded}
           />
+          <span className="muted small">{t('systems.dossier.uploadHint')}</span>
         </div>
       )}
-      {progress !== undefined && <ProgressBar value={progress} label={t('systems.dossier.upload')} />}
-      <ErrorMessage error={error} />
     </section>
   );
 }

@@ -10,13 +10,13 @@ import { useAction } from '../../lib/useAction.ts';
 import { useLoad } from '../../lib/useLoad.ts';
 import { LAYER_STATUSES, type LayerStatus, type Layers, pick, type SystemView } from './systems.ts';
 
+/** What the user edits; the next inspection is computed by the server from the last one and the level's period. */
 type Edit = {
   layer: number;
   status: LayerStatus;
   provider: string;
   evidence: string;
   lastInspectionDate: string;
-  nextInspectionDate: string;
 };
 
 const LAYER_BADGE: Record<LayerStatus, string> = {
@@ -25,7 +25,10 @@ const LAYER_BADGE: Record<LayerStatus, string> = {
   in_place: 'badge-good',
 };
 
-/** Mô hình 4 lớp: each layer's status, provider, evidence and inspection dates; what is missing is highlighted. */
+/**
+ * Mô hình 4 lớp: each layer's status, provider, evidence and (layer 3) last inspection; the next one is due by the
+ * rule for the approved level (NĐ 85 Điều 20 khoản 2 điểm c), shown with its basis. What is missing is highlighted.
+ */
 export function LayersTab({ system }: { system: SystemView }) {
   const { t, i18n } = useTranslation();
   const can = useCan();
@@ -42,7 +45,6 @@ export function LayersTab({ system }: { system: SystemView }) {
           provider: l.provider ?? '',
           evidence: l.evidence ?? '',
           lastInspectionDate: l.lastInspectionDate ?? '',
-          nextInspectionDate: l.nextInspectionDate ?? '',
         })),
       );
   }, [layers.data]);
@@ -60,7 +62,6 @@ export function LayersTab({ system }: { system: SystemView }) {
           provider: e.provider || null,
           evidence: e.evidence || null,
           lastInspectionDate: e.lastInspectionDate || null,
-          nextInspectionDate: e.nextInspectionDate || null,
         })),
       });
       setSaved(true);
@@ -76,7 +77,8 @@ export function LayersTab({ system }: { system: SystemView }) {
   return (
     <div data-testid="layers-tab">
       <p className="muted small">
-        {t('systems.layers.intro')} ({data.legalBasis})
+        {t('systems.layers.intro')}
+        {data.legalBasis && ` (${data.legalBasis})`}
       </p>
       {gaps.length > 0 ? (
         <div className="alert alert-warning" data-testid="layer-gaps">
@@ -111,6 +113,11 @@ export function LayersTab({ system }: { system: SystemView }) {
                 </h3>
                 <span className={`badge ${LAYER_BADGE[l.status]}`}>{t(`systems.layers.status.${l.status}`)}</span>
               </div>
+              {l.legalBasis && l.legalBasis !== data.legalBasis && (
+                <p className="muted small">
+                  {t('systems.aid.legalBasis')}: {l.legalBasis}
+                </p>
+              )}
               <div className="form-grid">
                 <Field label={t('systems.layers.statusLabel')}>
                   <select
@@ -147,14 +154,14 @@ export function LayersTab({ system }: { system: SystemView }) {
                       <DateInput
                         value={e.lastInspectionDate}
                         onChange={(v) => set(l.layer, { lastInspectionDate: v })}
+                        data-testid="layer-last-inspection"
                       />
                     </Field>
-                    <Field label={t('systems.layers.nextInspection')}>
-                      <DateInput
-                        value={e.nextInspectionDate}
-                        onChange={(v) => set(l.layer, { nextInspectionDate: v })}
-                      />
-                    </Field>
+                    <NextInspection
+                      layer={l}
+                      level={system.status.approvedLevel}
+                      edited={e.lastInspectionDate !== (l.lastInspectionDate ?? '')}
+                    />
                   </>
                 )}
               </div>
@@ -177,6 +184,46 @@ export function LayersTab({ system }: { system: SystemView }) {
           {saved && <span className="small">{t('systems.saved')}</span>}
         </div>
       )}
+    </div>
+  );
+}
+
+/** Layer 3's next inspection as the server computed it: the date, the period for the level and its legal basis. */
+function NextInspection({
+  layer: l,
+  level,
+  edited,
+}: {
+  layer: Layers['layers'][number];
+  level: number | null;
+  /** The last inspection was changed and not saved yet: the date shown is the one before the change. */
+  edited: boolean;
+}) {
+  const { t } = useTranslation();
+  const overdue = l.gaps.includes('inspection_overdue');
+  return (
+    <div className="field" data-testid="layer-next-inspection">
+      <span className="field-label">{t('systems.layers.nextInspection')}</span>
+      {l.nextInspectionDate ? (
+        <div>
+          <strong className={overdue ? 'text-bad' : undefined}>{formatCalendarDate(l.nextInspectionDate)}</strong>
+          {overdue && (
+            <>
+              {' '}
+              <span className="badge badge-bad">{t('systems.layers.overdue')}</span>
+            </>
+          )}
+          <div className="muted small" data-testid="layer-inspection-basis">
+            {t('systems.layers.period', { months: l.inspectionPeriodMonths, level })}
+            {l.inspectionBasis && ` — ${t('systems.aid.legalBasis')}: ${l.inspectionBasis}`}
+          </div>
+        </div>
+      ) : (
+        <div className="muted small">
+          {level === null ? t('systems.layers.nextNeedsLevel') : t('systems.layers.nextNeedsLast')}
+        </div>
+      )}
+      {edited && <div className="small text-warn">{t('systems.layers.recomputed')}</div>}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { api } from '../../lib/api.ts';
+import { formatCalendarDate } from '../../lib/format.ts';
 import { useCan } from '../../lib/session.ts';
 import { useAction } from '../../lib/useAction.ts';
 import { useLoad } from '../../lib/useLoad.ts';
@@ -71,10 +72,14 @@ export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: 
         </div>
         <PlanProgress plan={p.summary} />
         <p className="muted small">{t('systems.plan.hint')}</p>
+        <p className="muted small">{t('systems.plan.on', { date: formatCalendarDate(p.on) })}</p>
       </section>
       {p.groups.map((g) => {
         const items = g.items.filter((i) => i.required);
         if (!items.length) return null;
+        // The items of a group usually share one citation: said once under the title, per item only when they differ.
+        const bases = [...new Set([g.legalBasis, ...items.map((i) => i.legalBasis)].filter(Boolean))];
+        const shared = new Set(items.map((i) => i.legalBasis)).size === 1;
         return (
           <section key={g.code} className="panel panel-flush plan-group">
             <h3 className="plan-group-title">
@@ -82,6 +87,9 @@ export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: 
               <span className="muted small">
                 {t(`systems.plan.kind.${g.kind}`)}
                 {!g.confirmed && ` · ${t('systems.plan.unconfirmed')}`}
+              </span>
+              <span className="muted small plan-basis" data-testid={`plan-basis-${g.code}`}>
+                {t('systems.aid.legalBasis')}: {(shared ? bases : [g.legalBasis]).join('; ')}
               </span>
             </h3>
             <table className="table table-compact">
@@ -101,7 +109,10 @@ export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: 
                     <tr key={i.code} className={`plan-item plan-${e.status}`} data-testid={`plan-item-${i.code}`}>
                       <td>
                         <span className="mono small">{i.code}</span> {pick(i18n.language, i.vi, i.en)}
-                        <div className="muted small">{t('systems.plan.fromLevel', { level: i.minLevel })}</div>
+                        <div className="muted small">
+                          {t('systems.plan.fromLevel', { level: i.minLevel })}
+                          {!shared && i.legalBasis && ` · ${i.legalBasis}`}
+                        </div>
                       </td>
                       <td>
                         <select

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { api } from '../../lib/api.ts';
-import { formatCalendarDate } from '../../lib/format.ts';
+import { formatCalendarDate, formatNumber } from '../../lib/format.ts';
 import { followLink, navigate, useSearch } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
 import { useLoad } from '../../lib/useLoad.ts';
@@ -11,6 +11,7 @@ import { LayersTab } from './LayersTab.tsx';
 import { PlanTab } from './PlanTab.tsx';
 import { DossierStateBadge, LevelBadge, PlanProgress } from './SystemBadges.tsx';
 import { editPath, pick, SYSTEMS_PATH, type SystemView, systemPath } from './systems.ts';
+import { useOnlineServiceScale } from './useOnlineServiceScale.ts';
 import './systems.css';
 
 const TABS = ['overview', 'dossier', 'plan', 'layers'] as const;
@@ -80,6 +81,7 @@ export function SystemDetailPage() {
 function Overview({ system: s }: { system: SystemView }) {
   const { t, i18n } = useTranslation();
   const can = useCan();
+  const scale = useOnlineServiceScale();
   const [deleting, setDeleting] = useState<unknown>(null);
   const yes = (b: boolean) => (b ? t('common.yes') : t('common.no'));
   const remove = async () => {
@@ -106,8 +108,10 @@ function Overview({ system: s }: { system: SystemView }) {
           <dd>{s.operatorName ?? '—'}</dd>
           <dt>{t('systems.field.hosting')}</dt>
           <dd>{s.hosting ?? '—'}</dd>
+          <dt>{t('systems.field.inServiceFrom')}</dt>
+          <dd>{formatCalendarDate(s.inServiceFrom) || '—'}</dd>
           <dt>{t('systems.field.userCount')}</dt>
-          <dd>{s.userCount ?? '—'}</dd>
+          <dd>{s.userCount === null ? '—' : formatNumber(s.userCount, i18n.language)}</dd>
           <dt>{t('systems.field.usersDescription')}</dt>
           <dd>{s.usersDescription ?? '—'}</dd>
           <dt>{t('systems.field.hosts')}</dt>
@@ -145,6 +149,11 @@ function Overview({ system: s }: { system: SystemView }) {
                 <div className="muted">{s.suggestion.legalBasis}</div>
               </div>
             )}
+            {s.suggestion.hints.map((h) => (
+              <div key={h} className="small text-warn">
+                {t(`systems.aid.hints.${h}`)}
+              </div>
+            ))}
           </dd>
           <dt>{t('systems.proposedLevel')}</dt>
           <dd>
@@ -167,14 +176,13 @@ function Overview({ system: s }: { system: SystemView }) {
           <dd>
             {t('systems.field.infoPublic')}: {yes(s.infoPublic)} · {t('systems.field.infoPrivate')}:{' '}
             {yes(s.infoPrivate)} · {t('systems.field.infoPersonal')}: {yes(s.infoPersonal)}
-            {s.infoPersonal &&
-              s.personalDataSubjects !== null &&
-              ` (${s.personalDataSubjects.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN')})`}
           </dd>
+          <dt>{t('systems.field.securityHarm')}</dt>
+          <dd>{t(`systems.harm.${s.securityHarm}`)}</dd>
           <dt>{t('systems.field.stateSecretGrade')}</dt>
           <dd>{t(`systems.secret.${s.stateSecretGrade}`)}</dd>
           <dt>{t('systems.field.onlineServiceLevel')}</dt>
-          <dd>{t(`systems.dvc.${s.onlineServiceLevel}`)}</dd>
+          <dd>{scale.label(s.onlineServiceLevel)}</dd>
         </dl>
       </section>
     </div>

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
@@ -13,12 +14,14 @@ import {
   ICS_WORKS_GRADES,
   INFRA_SCOPES,
   SECRET_GRADES,
+  SECURITY_HARMS,
   SYSTEM_TYPES,
   SYSTEMS_PATH,
   type SystemInput,
   type SystemView,
   systemPath,
 } from './systems.ts';
+import { useOnlineServiceScale } from './useOnlineServiceScale.ts';
 import './systems.css';
 
 type Form = Omit<SystemInput, 'hosts' | 'software'> & { hosts: string; software: string };
@@ -32,21 +35,23 @@ const EMPTY: Form = {
   infoPublic: true,
   infoPrivate: false,
   infoPersonal: false,
-  personalDataSubjects: null,
+  userCount: null,
   stateSecretGrade: 'none',
+  securityHarm: 'none',
   onlineServiceLevel: 0,
   conditionalBusiness: false,
   infrastructureScope: 'none',
   icsWorksGrade: 'none',
   national24x7: false,
   nationalDatabase: false,
+  nationalSecurityWorks: false,
   internationalInterconnect: false,
   criticalList: false,
-  userCount: null,
   usersDescription: null,
   hosting: null,
   ownerName: null,
   operatorName: null,
+  inServiceFrom: null,
   hosts: '',
   software: '',
 };
@@ -83,14 +88,17 @@ const classificationOf = (f: Form): Classification => ({
   infoPublic: f.infoPublic,
   infoPrivate: f.infoPrivate,
   infoPersonal: f.infoPersonal,
-  personalDataSubjects: f.infoPersonal ? f.personalDataSubjects : null,
+  userCount: f.userCount,
   stateSecretGrade: f.stateSecretGrade,
+  securityHarm: f.securityHarm,
   onlineServiceLevel: f.onlineServiceLevel,
   conditionalBusiness: f.conditionalBusiness,
   infrastructureScope: f.infrastructureScope,
   icsWorksGrade: f.icsWorksGrade,
   national24x7: f.national24x7,
   nationalDatabase: f.nationalDatabase,
+  // Only an industrial control system controls works (NĐ 85 Điều 11 khoản 4).
+  nationalSecurityWorks: f.systemType === 'industrial_control' && f.nationalSecurityWorks,
   internationalInterconnect: f.internationalInterconnect,
   criticalList: f.criticalList,
 });
@@ -103,6 +111,7 @@ export function SystemEditPage() {
   const { me } = useSession();
   const id = useSearch().get('id');
   const { tree, error: orgError } = useOrgTree();
+  const scale = useOnlineServiceScale();
   const [form, setForm] = useState<Form>({ ...EMPTY, organisationId: me.user.organisationId ?? '' });
   const [loadError, setLoadError] = useState<unknown>(null);
   const [error, setError] = useState<unknown>(null);
@@ -122,15 +131,18 @@ export function SystemEditPage() {
   }, [tree, form.organisationId]);
 
   const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
-  const check = (key: keyof Classification, hint?: string) => (
-    <label className="check" title={hint}>
+  const check = (key: keyof Classification, basis?: string) => (
+    <label className="check">
       <input
         type="checkbox"
         checked={form[key] as boolean}
         onChange={(e) => set(key, e.target.checked as never)}
         data-testid={`system-${key}`}
       />
-      {t(`systems.field.${key}`)}
+      <span>
+        {t(`systems.field.${key}`)}
+        {basis && <span className="muted small"> ({basis})</span>}
+      </span>
     </label>
   );
 
@@ -159,7 +171,7 @@ export function SystemEditPage() {
   return (
     <>
       <h1>{id ? t('systems.editTitle') : t('systems.registerTitle')}</h1>
-      <ErrorMessage error={loadError ?? orgError} />
+      <ErrorMessage error={loadError ?? orgError ?? scale.error} />
       <form className="system-form" onSubmit={submit} data-testid="system-form">
         <div className="system-form-main">
           <section className="panel">
@@ -190,12 +202,11 @@ export function SystemEditPage() {
               {text('ownerName')}
               {text('operatorName')}
               {text('hosting')}
-              <Field label={t('systems.field.userCount')}>
-                <input
-                  type="number"
-                  min={0}
-                  value={form.userCount ?? ''}
-                  onChange={(e) => set('userCount', num(e.target.value))}
+              <Field label={t('systems.field.inServiceFrom')} hint={t('systems.hint.inServiceFrom')}>
+                <DateInput
+                  value={form.inServiceFrom ?? ''}
+                  onChange={(v) => set('inServiceFrom', v || null)}
+                  data-testid="system-inServiceFrom"
                 />
               </Field>
               <div className="span-2">{text('usersDescription')}</div>
@@ -219,7 +230,7 @@ export function SystemEditPage() {
                   ))}
                 </select>
               </Field>
-              <Field label={t('systems.field.stateSecretGrade')}>
+              <Field label={t('systems.field.stateSecretGrade')} hint={t('systems.hint.stateSecretGrade')}>
                 <select
                   value={form.stateSecretGrade}
                   onChange={(e) => set('stateSecretGrade', e.target.value as Form['stateSecretGrade'])}
@@ -232,32 +243,52 @@ export function SystemEditPage() {
                   ))}
                 </select>
               </Field>
+              <div className="span-2">
+                <Field label={t('systems.field.securityHarm')} hint={t('systems.hint.securityHarm')}>
+                  <select
+                    value={form.securityHarm}
+                    onChange={(e) => set('securityHarm', e.target.value as Form['securityHarm'])}
+                    data-testid="system-securityHarm"
+                  >
+                    {SECURITY_HARMS.map((v) => (
+                      <option key={v} value={v}>
+                        {t(`systems.harm.${v}`)}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
+              </div>
               <fieldset className="span-2 checks">
                 <legend>{t('systems.field.infoKinds')}</legend>
                 {check('infoPublic')}
                 {check('infoPrivate')}
                 {check('infoPersonal')}
               </fieldset>
-              {form.infoPersonal && (
-                <Field label={t('systems.field.personalDataSubjects')} hint={t('systems.hint.personalDataSubjects')}>
-                  <input
-                    type="number"
-                    min={0}
-                    value={form.personalDataSubjects ?? ''}
-                    onChange={(e) => set('personalDataSubjects', num(e.target.value))}
-                    data-testid="system-personalDataSubjects"
-                  />
-                </Field>
-              )}
-              <Field label={t('systems.field.onlineServiceLevel')} hint={t('systems.hint.onlineServiceLevel')}>
+              <Field label={t('systems.field.userCount')} hint={t('systems.hint.userCount')}>
+                <input
+                  type="number"
+                  min={0}
+                  inputMode="numeric"
+                  value={form.userCount ?? ''}
+                  onChange={(e) => set('userCount', num(e.target.value))}
+                  data-testid="system-userCount"
+                />
+              </Field>
+              <Field
+                label={t('systems.field.onlineServiceLevel')}
+                hint={t('systems.hint.onlineServiceLevel', { basis: scale.basis ?? '—' })}
+              >
                 <select
                   value={form.onlineServiceLevel}
                   onChange={(e) => set('onlineServiceLevel', Number(e.target.value))}
                   data-testid="system-onlineServiceLevel"
                 >
-                  {[0, 1, 2, 3, 4].map((v) => (
+                  {(scale.values.includes(form.onlineServiceLevel)
+                    ? scale.values
+                    : [...scale.values, form.onlineServiceLevel].sort((a, b) => a - b)
+                  ).map((v) => (
                     <option key={v} value={v}>
-                      {t(`systems.dvc.${v}`)}
+                      {scale.label(v)}
                     </option>
                   ))}
                 </select>
@@ -288,11 +319,14 @@ export function SystemEditPage() {
                   ))}
                 </select>
               </Field>
+              {form.systemType === 'industrial_control' && (
+                <div className="span-2">{check('nationalSecurityWorks', t('systems.basis.nationalSecurityWorks'))}</div>
+              )}
               <fieldset className="span-2 checks">
                 <legend>{t('systems.field.otherCriteria')}</legend>
                 {check('conditionalBusiness')}
                 {check('national24x7')}
-                {check('nationalDatabase')}
+                {check('nationalDatabase', t('systems.basis.nationalDatabase'))}
                 {check('internationalInterconnect')}
                 {check('criticalList')}
               </fieldset>

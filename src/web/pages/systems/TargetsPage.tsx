@@ -1,12 +1,14 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AsOfPicker } from '../../components/AsOfPicker.tsx';
 import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { api, query } from '../../lib/api.ts';
-import { formatCalendarDate } from '../../lib/format.ts';
+import { useAsOf } from '../../lib/asOf.ts';
+import { formatCalendarDate, formatNumber } from '../../lib/format.ts';
 import { followLink, navigate, useSearch } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
 import { useLoad } from '../../lib/useLoad.ts';
@@ -26,20 +28,25 @@ import './systems.css';
 import { EmptyRow } from '../../components/EmptyRow.tsx';
 
 export const TARGETS_PATH = '/systems/targets';
-const targetPath = (id: string, organisationId: string) => `${TARGETS_PATH}${query({ id, org: organisationId })}`;
+const targetPath = (id: string | null, organisationId: string, asOf: string) =>
+  `${TARGETS_PATH}${query({ id, org: organisationId, asOf })}`;
 
-/** Chỉ tiêu: each target's share reached, deadline and, for one target, the organisations and systems behind it. */
+/**
+ * Chỉ tiêu: each target's share met by its deadline (and, apart, met late), as it stood on a day (?asOf=, today by
+ * default), and for one target the organisations (the tree of that day) and systems behind it.
+ */
 export function TargetsPage() {
   const { t } = useTranslation();
   const can = useCan();
   const search = useSearch();
   const id = search.get('id');
   const organisationId = search.get('org') ?? '';
-  const setOrg = (org: string) => navigate(`${TARGETS_PATH}${query({ id, org })}`, { replace: true });
-  const { tree, error: orgError } = useOrgTree();
+  const { asOf, today, setAsOf } = useAsOf();
+  const setOrg = (org: string) => navigate(targetPath(id, org, asOf), { replace: true });
+  const { tree, error: orgError } = useOrgTree(asOf);
   const targets = useLoad(
-    () => api<TargetSummary[]>('GET', `/api/targets${query({ organisationId })}`),
-    [organisationId],
+    () => api<TargetSummary[]>('GET', `/api/targets${query({ organisationId, asOf })}`),
+    [organisationId, asOf],
   );
   const [editing, setEditing] = useState<TargetSummary | 'new' | null>(null);
 
@@ -54,7 +61,8 @@ export function TargetsPage() {
         )}
       </div>
       <p className="muted">{t('systems.targets.intro')}</p>
-      <div className="filters">
+      <div className="panel filters-panel">
+        <AsOfPicker value={asOf} today={today} onChange={setAsOf} />
         <Field label={t('systems.organisation')}>
           <OrgSelect tree={tree} value={organisationId} onChange={setOrg} />
         </Field>
@@ -71,35 +79,58 @@ export function TargetsPage() {
         />
       )}
       {targets.data?.length === 0 && <p className="muted">{t('systems.targets.empty')}</p>}
-      <div className="target-cards">
+      <div className={`target-cards${targets.loading ? ' stale' : ''}`}>
         {targets.data?.map((tg) => (
           <TargetCard
             key={tg.id}
             target={tg}
             selected={tg.id === id}
-            href={targetPath(tg.id, organisationId)}
+            href={targetPath(tg.id, organisationId, asOf)}
             onEdit={can('target.write') ? () => setEditing(tg) : undefined}
           />
         ))}
       </div>
-      {id && <TargetDetail id={id} organisationId={organisationId} />}
-      <LayerGaps organisationId={organisationId} />
+      {id && <TargetDetail id={id} organisationId={organisationId} asOf={asOf} />}
+      <LayerGaps organisationId={organisationId} current={asOf === today} />
     </>
   );
 }
 
-/** A target's figure: the percentage reached in large type, a bar, the counts and the deadline. */
+/**
+ * A target's figure as it stood on its `asOf`: the share met by the deadline in large type, a bar (met on time, then
+ * met late in another colour), the on-time count, the late count apart (late is not done), and the deadline.
+ */
 export function TargetFigure({ target: tg }: { target: TargetSummary }) {
   const { t, i18n } = useTranslation();
+  const n = (x: number) => formatNumber(x, i18n.language);
+  const share = (x: number) => (tg.total ? (x / tg.total) * 100 : 0);
   return (
     <>
       <div className={`target-percent${tg.overdue ? ' text-bad' : ''}`} data-testid="target-percent">
         {formatPercent(tg.percent, i18n.language)}
       </div>
-      <ProgressBar value={(tg.percent ?? 0) / 100} label={tg.title} />
-      <div className="small" data-testid="target-counts">
-        {t('systems.targets.counts', { met: tg.met, total: tg.total })}
+      <div
+        className="progress progress-stacked"
+        role="img"
+        aria-label={t('systems.targets.barLabel', { met: n(tg.met), late: n(tg.late), total: n(tg.total) })}
+      >
+        <div className="progress-fill" style={{ width: `${share(tg.met)}%` }} />
+        <div className="progress-fill progress-late" style={{ width: `${share(tg.late)}%` }} />
       </div>
+      <div className="small" data-testid="target-counts">
+        {t('systems.targets.onTime', { met: n(tg.met), total: n(tg.total) })}
+      </div>
+      {tg.deadlinePassed && (
+        <div className={`small${tg.late ? ' text-warn' : ''}`} data-testid="target-late">
+          {t('systems.targets.lateCount', { late: n(tg.late) })}
+          {tg.late > 0 && (
+            <span className="muted">
+              {' '}
+              ({t('systems.targets.withLate', { percent: formatPercent(tg.percentWithLate, i18n.language) })})
+            </span>
+          )}
+        </div>
+      )}
       <div className="small">
         {t('systems.targets.deadline')}: <strong>{formatCalendarDate(tg.deadline)}</strong>{' '}
         {tg.overdue ? (
@@ -148,11 +179,11 @@ function TargetCard({
   );
 }
 
-function TargetDetail({ id, organisationId }: { id: string; organisationId: string }) {
+function TargetDetail({ id, organisationId, asOf }: { id: string; organisationId: string; asOf: string }) {
   const { t, i18n } = useTranslation();
   const p = useLoad(
-    () => api<TargetProgress>('GET', `/api/targets/${id}${query({ organisationId })}`),
-    [id, organisationId],
+    () => api<TargetProgress>('GET', `/api/targets/${id}${query({ organisationId, asOf })}`),
+    [id, organisationId, asOf],
   );
   if (p.error) return <ErrorMessage error={p.error} />;
   const d = p.data;
@@ -164,8 +195,9 @@ function TargetDetail({ id, organisationId }: { id: string; organisationId: stri
     return n;
   };
   return (
-    <div data-testid="target-detail">
+    <div data-testid="target-detail" className={p.loading ? 'stale' : undefined}>
       <h2>{d.title}</h2>
+      <p className="muted small">{t('systems.targets.detailAsOf', { date: formatCalendarDate(d.asOf) })}</p>
       <div className="two-col">
         <section className="panel panel-flush">
           <h3 className="plan-group-title">{t('systems.targets.byOrganisation')}</h3>
@@ -174,19 +206,21 @@ function TargetDetail({ id, organisationId }: { id: string; organisationId: stri
               <tr>
                 <th>{t('systems.organisation')}</th>
                 <th className="num">{t('systems.targets.met')}</th>
+                <th className="num">{t('systems.targets.late')}</th>
                 <th className="num">{t('systems.targets.total')}</th>
                 <th>{t('systems.targets.percent')}</th>
               </tr>
             </thead>
             <tbody>
-              <EmptyRow show={d.byOrganisation.length === 0} colSpan={4}>
+              <EmptyRow show={d.byOrganisation.length === 0} colSpan={5}>
                 {t('systems.targets.noSystems')}
               </EmptyRow>
               {d.byOrganisation.map((o) => (
                 <tr key={o.organisationId}>
                   <td style={{ paddingLeft: `${0.75 + depth(o.organisationId) * 1.25}rem` }}>{o.name}</td>
-                  <td className="num">{o.met}</td>
-                  <td className="num">{o.total}</td>
+                  <td className="num">{formatNumber(o.met, i18n.language)}</td>
+                  <td className="num">{o.late ? formatNumber(o.late, i18n.language) : '—'}</td>
+                  <td className="num">{formatNumber(o.total, i18n.language)}</td>
                   <td>
                     <div className="org-percent">
                       <ProgressBar value={(o.percent ?? 0) / 100} label={o.name} />
@@ -225,6 +259,13 @@ function TargetDetail({ id, organisationId }: { id: string; organisationId: stri
                     </td>
                     <td>
                       <DossierStateBadge state={h.dossierState} />
+                      {h.late && (
+                        <div className="small text-warn" data-testid="holding-back-late">
+                          {d.kind === 'dossier_approved' && h.approvedOn
+                            ? t('systems.targets.lateOn', { date: formatCalendarDate(h.approvedOn) })
+                            : t('systems.targets.lateMet')}
+                        </div>
+                      )}
                       {d.kind === 'plan_implemented' && (
                         <div className="small">
                           <LevelBadge level={h.approvedLevel} /> · {t('systems.planPercent')}:{' '}
@@ -270,7 +311,7 @@ type LayerGapRow = {
 };
 
 /** Mô hình 4 lớp across the systems in view: every layer not in place, so the model keeps working everywhere. */
-function LayerGaps({ organisationId }: { organisationId: string }) {
+function LayerGaps({ organisationId, current }: { organisationId: string; current: boolean }) {
   const { t, i18n } = useTranslation();
   const gaps = useLoad(
     () => api<LayerGapRow[]>('GET', `/api/layers/gaps${query({ organisationId })}`),
@@ -284,6 +325,8 @@ function LayerGaps({ organisationId }: { organisationId: string }) {
       <h3 className="plan-group-title">
         {t('systems.layers.allGaps')}{' '}
         <span className="muted small">{t('systems.layers.allGapsCount', { n: gaps.data.length, systems })}</span>
+        {/* The 4-layer status is today's, whatever day the targets above stand on. */}
+        {!current && <span className="muted small"> · {t('systems.layers.today')}</span>}
       </h3>
       {gaps.data.length === 0 ? (
         <p className="muted padded">{t('systems.layers.noGapsAll')}</p>

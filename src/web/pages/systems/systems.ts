@@ -2,6 +2,8 @@
 
 export const SYSTEM_TYPES = ['internal', 'public_service', 'infrastructure', 'industrial_control', 'other'] as const;
 export const SECRET_GRADES = ['none', 'mat', 'toi_mat', 'tuyet_mat'] as const;
+/** Harm to national defence and security if the system is sabotaged (NĐ 85 Art. 9.1, 10.1, 11.1). */
+export const SECURITY_HARMS = ['none', 'harm', 'serious', 'especially_serious'] as const;
 export const INFRA_SCOPES = ['none', 'one_agency', 'sector_or_provinces', 'national'] as const;
 export const ICS_WORKS_GRADES = ['none', 'IV', 'III', 'II', 'I', 'special'] as const;
 export const DOSSIER_STATES = ['draft', 'submitted', 'under_appraisal', 'returned', 'approved'] as const;
@@ -19,14 +21,17 @@ export type Classification = {
   infoPublic: boolean;
   infoPrivate: boolean;
   infoPersonal: boolean;
-  personalDataSubjects: number | null;
+  /** Số người sử dụng: what NĐ 85 Art. 8.2 and 9.2 measure against 10,000. */
+  userCount: number | null;
   stateSecretGrade: (typeof SECRET_GRADES)[number];
+  securityHarm: (typeof SECURITY_HARMS)[number];
   onlineServiceLevel: number;
   conditionalBusiness: boolean;
   infrastructureScope: (typeof INFRA_SCOPES)[number];
   icsWorksGrade: (typeof ICS_WORKS_GRADES)[number];
   national24x7: boolean;
   nationalDatabase: boolean;
+  nationalSecurityWorks: boolean;
   internationalInterconnect: boolean;
   criticalList: boolean;
 };
@@ -39,23 +44,49 @@ export type SystemInput = Classification & {
   code: string | null;
   name: string;
   purpose: string | null;
-  userCount: number | null;
   usersDescription: string | null;
   hosting: string | null;
   ownerName: string | null;
   operatorName: string | null;
+  /** Ngày đưa vào vận hành (yyyy-mm-dd): from when the system counts in targets; null = from its registration. */
+  inServiceFrom: string | null;
   hosts: Host[];
   software: Software[];
 };
 
+export const CLASSIFICATION_HINTS = ['secret_grade_is_evidence', 'user_count_missing'] as const;
+
 export type Suggestion = {
+  /** The day whose criteria were applied. */
+  on: string;
   level: number | null;
   ruleId: string | null;
   legalBasis: string | null;
   vi: string | null;
   en: string | null;
   matchedRuleIds: string[];
+  hints: (typeof CLASSIFICATION_HINTS)[number][];
 };
+
+/** A rule as it applies on a day (src/modules/rules/rule-book.ts AppliedRule), with the data of its kind. */
+export type AppliedRule<D = Record<string, unknown>> = {
+  id: string;
+  kind: string;
+  key: string;
+  validFrom: string;
+  validTo: string | null;
+  /** The citation, e.g. "NĐ 85/2016/NĐ-CP, Điều 12 khoản 2". */
+  legalBasis: string;
+  vi: string;
+  en: string;
+  confirmed: boolean;
+  note: string | null;
+  origin: 'national' | 'province';
+  data: D;
+};
+
+/** GET /api/rules: every version, marking those that apply on the day asked. */
+export type ListedRule<D = Record<string, unknown>> = AppliedRule<D> & { appliesOn: boolean };
 
 export type PlanSummary = { applicable: number; done: number; percent: number; fullyImplemented: boolean };
 
@@ -80,16 +111,49 @@ export type SystemView = SystemInput & {
   };
 };
 
+/** A competent body as recorded for a period (src/modules/rules/rule-book.ts Body). */
+export type Body = {
+  code: string;
+  role: string;
+  name: string;
+  shortName: string;
+  organisationCode: string | null;
+  validFrom: string;
+  validTo: string | null;
+  legalBasis: string;
+  confirmed: boolean;
+  note: string | null;
+};
+
+/** A role of a rule resolved to the body holding it on the day (body null: none on record, the role's words). */
+export type Party = { role: string; vi: string; en: string; body: Body | null };
+
+/** Who appraises and approves a dossier under the rule of its day (src/modules/rules/authority.ts). */
 export type Authority = {
-  levels: number[];
-  appraiserVi: string;
-  appraiserEn: string;
-  approverVi: string;
-  approverEn: string;
+  level: number;
+  on: string;
+  ownerKind: 'local' | 'ministry';
+  owner: Party;
+  appraisers: Party[];
+  approver: Party;
+  listApprover: Party | null;
   appraisalDays: number | null;
   approvalWorkingDays: number;
-  externalAppraisalRequired: boolean;
+  appraisalRequired: boolean;
+  specialisedOpinionRequired: boolean;
   legalBasis: string;
+  rule: AppliedRule;
+};
+
+/** A document NĐ 85 requires in a level's dossier, and whether one is attached. */
+export type DossierComponent = {
+  component: string;
+  requiredAt: 'submission' | 'approval';
+  vi: string;
+  en: string;
+  legalBasis: string;
+  confirmed: boolean;
+  attached: boolean;
 };
 
 export type DossierSummary = {
@@ -114,6 +178,7 @@ export type DossierSummary = {
   organisationId: string;
   organisationName: string;
   authority: Authority | null;
+  components: DossierComponent[];
   appraisalDue: string | null;
   approvalDue: string | null;
   overdue: boolean;
@@ -128,11 +193,15 @@ export type DossierEvent = {
   comment: string | null;
   details: Record<string, unknown> | null;
   at: string;
+  /** The step's legal date: the decision's date for an approval, the day it was taken otherwise. */
+  effectiveOn: string;
 };
 
 export type Attachment = {
   id: string;
   filename: string;
+  /** The dossier component this document is, or null for another document. */
+  component: string | null;
   mediaType: string;
   size: number;
   sha256: string;
@@ -146,6 +215,8 @@ export type DossierAction = 'submit' | 'resubmit' | 'accept' | 'return' | 'recor
 export type Plan = {
   systemId: string;
   level: number | null;
+  /** The day whose checklist this is. */
+  on: string;
   summary: PlanSummary;
   groups: {
     code: string;
@@ -153,10 +224,12 @@ export type Plan = {
     vi: string;
     en: string;
     confirmed: boolean;
+    legalBasis: string;
     items: {
       code: string;
       vi: string;
       en: string;
+      legalBasis: string;
       minLevel: number;
       required: boolean;
       status: PlanItemStatus;
@@ -170,16 +243,20 @@ export type LayerGap = 'missing' | 'partial' | 'inspection_unscheduled' | 'inspe
 
 export type Layers = {
   systemId: string;
-  legalBasis: string;
+  legalBasis: string | null;
   layers: {
     layer: number;
     vi: string;
     en: string;
+    legalBasis: string;
     status: LayerStatus;
     provider: string | null;
     evidence: string | null;
     lastInspectionDate: string | null;
+    /** Computed: the last inspection plus the period for the approved level (never sent back). */
     nextInspectionDate: string | null;
+    inspectionPeriodMonths: number | null;
+    inspectionBasis: string | null;
     gaps: LayerGap[];
   }[];
 };
@@ -191,16 +268,23 @@ export type TargetSummary = {
   deadline: string;
   organisationId: string | null;
   legalBasis: string | null;
+  /** The day the figures stand on. */
+  asOf: string;
   total: number;
+  /** Met by the deadline (or by `asOf` while the deadline is ahead). */
   met: number;
-  /** null when no system is covered. */
+  /** Met after the deadline, by `asOf`: shown apart, not counted as done. */
+  late: number;
+  notMet: number;
+  /** Share met by the deadline; null when no system is covered. */
   percent: number | null;
+  percentWithLate: number | null;
+  /** The deadline is before `asOf`. */
   deadlinePassed: boolean;
   overdue: boolean;
-  notMet: number;
 };
 
-export type TargetProgress = Omit<TargetSummary, 'notMet'> & {
+export type TargetProgress = TargetSummary & {
   byOrganisation: {
     organisationId: string;
     code: string;
@@ -208,6 +292,7 @@ export type TargetProgress = Omit<TargetSummary, 'notMet'> & {
     parentId: string | null;
     total: number;
     met: number;
+    late: number;
     percent: number | null;
   }[];
   holdingBack: {
@@ -215,8 +300,11 @@ export type TargetProgress = Omit<TargetSummary, 'notMet'> & {
     systemName: string;
     organisationId: string;
     organisationName: string;
+    /** Met after the deadline. */
+    late: boolean;
     dossierState: DossierState | null;
     approvedLevel: number | null;
+    approvedOn: string | null;
     planPercent: number;
     accountableHead: { name: string | null; title: string | null; email: string | null };
   }[];

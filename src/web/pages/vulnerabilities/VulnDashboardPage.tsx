@@ -13,8 +13,9 @@ import { VulnFigures, VulnStatement } from './VulnFigures.tsx';
 
 const MAX_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
-export const loadSummary = (period: Period, organisationId = '') =>
-  api<VulnerabilitySummary>('GET', `/api/vulnerabilities/summary${query({ ...period, organisationId })}`);
+/** The vulnerability figures of a period; `asOf` gives them as they stood that day (the tree of that day). */
+export const loadSummary = (period: Period, organisationId = '', asOf = '') =>
+  api<VulnerabilitySummary>('GET', `/api/vulnerabilities/summary${query({ ...period, organisationId, asOf })}`);
 
 /** Lỗ hổng — Tổng quan: vulnerable computers in a period and organisation subtree. */
 export function VulnDashboardPage() {

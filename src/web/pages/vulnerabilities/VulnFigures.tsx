@@ -41,7 +41,7 @@ export function VulnFigures({ summary, compact = false }: { summary: Vulnerabili
         key,
         tone,
         label: t(`vuln.figures.${key}`),
-        value: String(summary[key]),
+        value: summary[key] as number,
       }))}
       testIdPrefix="figure-"
       compact={compact}
