@@ -221,12 +221,10 @@ export async function updateLayers(
   const input = ZLayersUpdate.parse(raw);
   const before = await getLayers(db, scope, systemId);
   const system = await getSystem(db, scope, systemId);
-  const book = await ruleBook(db);
   await db.transaction(async (tx) => {
     for (const l of input.layers) {
       const { layer, ...values } = l;
-      const next = layer === 3 ? nextInspection(book, system.status.approvedLevel, values.lastInspectionDate) : null;
-      const set = { ...values, nextInspectionDate: next?.date ?? null, updatedAt: at };
+      const set = { ...values, updatedAt: at };
       await tx
         .insert(protectionLayers)
         .values({ systemId, layer, ...set })
@@ -305,16 +303,25 @@ export async function listLayerGaps(db: Db, scope: Scope, query: { organisationI
   );
 }
 
-/** Systems whose layer-3 inspection is overdue on `today` (for the deadline check; due dates set from the rules at each update). */
+/**
+ * Systems whose layer-3 inspection is overdue on `today` (for the deadline check): the due date is computed from the
+ * last inspection and the period for the system's approved level of that day, as the layers page shows it.
+ */
 export async function overdueInspections(db: Db, today: string) {
-  return db
-    .select({ systemId: protectionLayers.systemId, nextInspectionDate: protectionLayers.nextInspectionDate })
+  const rows = await db
+    .select({ systemId: protectionLayers.systemId, lastInspectionDate: protectionLayers.lastInspectionDate })
     .from(protectionLayers)
-    .where(
-      and(
-        eq(protectionLayers.layer, 3),
-        sql`${protectionLayers.status} <> 'missing'`,
-        sql`${protectionLayers.nextInspectionDate} < ${today}`,
-      ),
-    );
+    .where(and(eq(protectionLayers.layer, 3), sql`${protectionLayers.status} <> 'missing'`));
+  if (!rows.length) return [];
+  const book = await ruleBook(db);
+  const statuses = await systemStatuses(
+    db,
+    rows.map((r) => r.systemId),
+    today,
+    book,
+  );
+  return rows.flatMap((r) => {
+    const next = nextInspection(book, statuses.get(r.systemId)?.approvedLevel ?? null, r.lastInspectionDate);
+    return next && next.date < today ? [{ systemId: r.systemId, nextInspectionDate: next.date }] : [];
+  });
 }

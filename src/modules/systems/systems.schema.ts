@@ -256,7 +256,6 @@ export const protectionLayers = pgTable(
     provider: text('provider'),
     evidence: text('evidence'),
     lastInspectionDate: date('last_inspection_date'),
-    nextInspectionDate: date('next_inspection_date'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.systemId, t.layer] })],
