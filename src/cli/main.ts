@@ -177,9 +177,7 @@ org
 
 program
   .command('demo')
-  .description(
-    `${DEMO_DESCRIPTION} Never run this against a production database.`,
-  )
+  .description(`${DEMO_DESCRIPTION} Never run this against a production database.`)
   .option('--yes', 'load even though the database already holds organisations')
   .action((o: { yes?: boolean }) =>
     withDatabase(async ({ db, kind }) => {
