@@ -175,4 +175,31 @@ describe.skipIf(!haveChromium)('Figures as of a day in a browser', () => {
     await screenshot(page, 'time-6-targets-2024-1366');
     expect(h.pageErrors).toEqual([]);
   });
+
+  it('the Department previews a reorganisation file, applies it once, and the tree of a day follows', async () => {
+    const page = await signIn('canbo.attt');
+    await page.getByTestId('nav-organisations').click();
+    // A rename effective today: the commune Khao Mang (code 04465) gets a new name; its history stays under the old.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    const csv = [
+      'effective,old_code,new_code,new_name,new_type,new_parent_code,legal_basis',
+      `${today},04465,04465,Xã Khao Mang (tên mới),commune,15,Nghị quyết thử`,
+    ].join('\n');
+    const file = { name: 'doi-ten.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) };
+    await page.getByTestId('org-reorganise-file').setInputFiles(file);
+    const report = page.getByTestId('org-reorganise-report');
+    await report.getByText('Xem trước: chưa có thay đổi nào', { exact: false }).waitFor();
+    await screenshot(page, 'time-7-reorganise-preview-1366');
+    await page.getByTestId('org-reorganise-apply').click();
+    await report.getByTestId('org-reorganise-state').getByText('Đã áp dụng.').waitFor();
+    // The tree is folded: the node is there, under its district-less province.
+    await page.getByText('Xã Khao Mang (tên mới)').first().waitFor({ state: 'attached' });
+    // The same file again changes nothing.
+    await page.getByTestId('org-reorganise-file').setInputFiles(file);
+    await report.getByText('Tệp này đã được áp dụng trước đó', { exact: false }).waitFor();
+    // Yesterday's tree still has the old name.
+    await page.getByTestId('as-of-input').fill('30/06/2025');
+    await page.getByText('Xã Khao Mang (tên mới)').first().waitFor({ state: 'detached' });
+    expect(h.pageErrors).toEqual([]);
+  });
 });

@@ -1,7 +1,9 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AsOfPicker } from '../../components/AsOfPicker.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { api } from '../../lib/api.ts';
+import { useAsOf } from '../../lib/asOf.ts';
 import { useCan } from '../../lib/session.ts';
 import { buildTree } from '../../lib/tree.ts';
 import type { Organisation } from '../../lib/types.ts';
@@ -9,6 +11,7 @@ import { useLoad } from '../../lib/useLoad.ts';
 import { OrgDetails } from './OrgDetails.tsx';
 import { OrgForm } from './OrgForm.tsx';
 import { OrgImport } from './OrgImport.tsx';
+import { OrgReorganise } from './OrgReorganise.tsx';
 import { OrgTree } from './OrgTree.tsx';
 
 type Mode = { kind: 'view' } | { kind: 'edit' } | { kind: 'create'; parentId: string | null };
@@ -16,7 +19,9 @@ type Mode = { kind: 'view' } | { kind: 'edit' } | { kind: 'create'; parentId: st
 export function OrganisationsPage() {
   const { t } = useTranslation();
   const can = useCan();
-  const list = useLoad(() => api<Organisation[]>('GET', '/api/organisations'), []);
+  // The tree in force on a day (units merged or renamed since show under that day's names).
+  const { asOf, today, setAsOf } = useAsOf();
+  const list = useLoad(() => api<Organisation[]>('GET', `/api/organisations?asOf=${asOf}`), [asOf]);
   const tree = useMemo(() => buildTree(list.data ?? []), [list.data]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
@@ -61,7 +66,13 @@ export function OrganisationsPage() {
           </button>
         )}
       </div>
-      {can('organisation.write') && <OrgImport onImported={list.reload} />}
+      <AsOfPicker value={asOf} today={today} onChange={setAsOf} />
+      {can('organisation.write') && (
+        <>
+          <OrgImport onImported={list.reload} />
+          <OrgReorganise onApplied={list.reload} />
+        </>
+      )}
       <ErrorMessage error={list.error ?? error} />
       <div className="master-detail">
         <aside className="panel">
