@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../core/config.ts';
@@ -24,7 +24,7 @@ import {
   revokeApiToken,
   updateUser,
 } from './auth.service.ts';
-import { MIN_PASSWORD_LENGTH } from './password.ts';
+import { checkPasswordStrength, MIN_PASSWORD_LENGTH } from './password.ts';
 
 const ZPassword = z.string().min(MIN_PASSWORD_LENGTH).max(200);
 const ZIdParams = z.object({ id: z.uuid() });
@@ -40,6 +40,12 @@ export function registerAuthRoutes(
 ) {
   const { db, config, setup, secrets } = deps;
   const r = app.withTypeProvider<ZodTypeProvider>();
+  /** The current password asked again, with the session it came from (ended if the guess locks the account). */
+  const reauth = (req: FastifyRequest, password: string) => ({
+    actor: actorOf(req),
+    sessionToken: req.cookies[SESSION_COOKIE],
+    password,
+  });
 
   r.get(
     '/api/setup',
@@ -67,6 +73,8 @@ export function registerAuthRoutes(
     async (req, reply) => {
       if ((await countUsers(db)) > 0 || !setup.token || !csrfMatches(setup.token, req.body.token))
         throw new AppError('FORBIDDEN', 'Setup is closed or the token is wrong');
+      // Checked before the one-time token is spent, so a weak first password can be corrected and sent again.
+      checkPasswordStrength(req.body.password, req.body);
       setup.token = null;
       const user = await createUser(db, null, { ...req.body, role: 'admin' });
       return reply.code(201).send(user);
@@ -118,10 +126,14 @@ export function registerAuthRoutes(
     '/api/auth/password',
     {
       config: SESSION_SELF,
-      schema: { tags: ['auth'], body: z.object({ currentPassword: z.string().min(1), newPassword: ZPassword }) },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password; ends all your sessions and revokes all your API tokens',
+        body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: ZPassword }),
+      },
     },
     async (req, reply) => {
-      await changePassword(db, actorOf(req), req.body.currentPassword, req.body.newPassword);
+      await changePassword(db, config, reauth(req, req.body.currentPassword), req.body.newPassword);
       reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(config, req));
       return { ok: true };
     },
@@ -140,9 +152,9 @@ export function registerAuthRoutes(
   );
   r.post(
     '/api/auth/totp/disable',
-    { config: SESSION_SELF, schema: { tags: ['auth'], body: z.object({ password: z.string().min(1) }) } },
+    { config: SESSION_SELF, schema: { tags: ['auth'], body: z.object({ password: z.string().min(1).max(200) }) } },
     async (req) => {
-      await disableTotp(db, actorOf(req), req.body.password);
+      await disableTotp(db, config, reauth(req, req.body.password));
       return { ok: true };
     },
   );
@@ -214,10 +226,22 @@ export function registerAuthRoutes(
       config: { permission: 'user.write' },
       schema: {
         tags: ['users'],
+        summary: 'Update an account; `password` resets it, ending its sessions and revoking its API tokens',
         params: ZIdParams,
-        body: ZUserBody.partial().extend({ disabled: z.boolean().optional(), unlock: z.boolean().optional() }),
+        body: ZUserBody.partial().extend({
+          disabled: z.boolean().optional(),
+          unlock: z.boolean().optional(),
+          password: ZPassword.optional(),
+        }),
       },
     },
-    async (req) => updateUser(db, actorOf(req), req.params.id, req.body),
+    async (req) => {
+      // Like the account-security routes: a leaked administrator token must not be able to take over accounts.
+      if (req.body.password !== undefined && req.auth?.via !== 'session')
+        throw new AppError('FORBIDDEN', 'Sign in with a password to reset a password; API tokens cannot', {
+          field: 'password',
+        });
+      return updateUser(db, actorOf(req), req.params.id, req.body);
+    },
   );
 }

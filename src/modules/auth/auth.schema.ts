@@ -35,6 +35,18 @@ export const users = pgTable(
   (t) => [index('users_organisation_idx').on(t.organisationId)],
 );
 
+/**
+ * Failed sign-ins under names that have no account, counted and locked exactly like `users.failed_logins`, so a
+ * lock-out (423 after N failures) does not tell an existing username from an unknown one. Rows grow no faster than
+ * the audit log, which records each of these attempts anyway.
+ */
+export const loginFailures = pgTable('login_failures', {
+  /** SHA-256 of the lower-cased name: what was typed (sometimes a password in the wrong field) is not kept. */
+  nameHash: text('name_hash').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+});
+
 export const sessions = pgTable(
   'sessions',
   {

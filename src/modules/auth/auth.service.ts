@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import type { Config } from '../../core/config.ts';
 import { SecretBox } from '../../core/crypto/secret-box.ts';
@@ -7,8 +8,8 @@ import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
-import { apiTokens, type Role, sessions, users } from './auth.schema.ts';
-import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.ts';
+import { apiTokens, loginFailures, type Role, sessions, users } from './auth.schema.ts';
+import { checkPasswordStrength, dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
 import type { Actor } from './scope.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -50,15 +51,6 @@ export const actorFromUser = (u: UserRow, ip: string | null, role: Role = u.role
 export const auditActor = (a: Actor | null, ip?: string | null) =>
   a ? { id: a.userId, name: a.username, ip: a.ip } : { id: null, name: 'system', ip: ip ?? null };
 
-function checkPasswordStrength(password: string, username: string) {
-  if (password.length < MIN_PASSWORD_LENGTH)
-    throw new AppError('VALIDATION', `Password must have at least ${MIN_PASSWORD_LENGTH} characters`, {
-      field: 'password',
-    });
-  if (password.toLowerCase().includes(username.toLowerCase()))
-    throw new AppError('VALIDATION', 'Password must not contain the username', { field: 'password' });
-}
-
 export type NewUser = {
   username: string;
   displayName: string;
@@ -88,12 +80,14 @@ export async function createUser(db: Db, actor: Actor | null, input: NewUser): P
     throw new AppError('VALIDATION', 'Username: 3–64 letters, digits, dots, dashes or underscores', {
       field: 'username',
     });
-  checkPasswordStrength(input.password, username);
+  checkPasswordStrength(input.password, { username, displayName: input.displayName });
   await checkOrganisationForRole(db, input.role, input.organisationId);
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const [exists] = await tx.select({ id: users.id }).from(users).where(eq(users.username, username));
     if (exists) throw new AppError('CONFLICT', `Username "${username}" is taken`, { field: 'username' });
+    // From now on the name's failures are counted on its account.
+    await tx.delete(loginFailures).where(eq(loginFailures.nameHash, sha256(username)));
     const [row] = await tx
       .insert(users)
       .values({
@@ -120,9 +114,45 @@ export async function createUser(db: Db, actor: Actor | null, input: NewUser): P
   });
 }
 
-export type UserPatch = Partial<Omit<NewUser, 'username' | 'password'>> & { disabled?: boolean; unlock?: boolean };
+export type UserPatch = Partial<Omit<NewUser, 'username' | 'password'>> & {
+  disabled?: boolean;
+  unlock?: boolean;
+  /** An administrator's reset of another user's password (one's own is changed with the current password). */
+  password?: string;
+};
+
+/**
+ * Ends every session and revokes every API token of a user whose password was changed or reset: the change is
+ * often the answer to a suspected compromise, and a token minted by an intruder must not outlive it.
+ */
+async function revokeAccess(tx: Db, userId: string) {
+  const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.idHash });
+  const revoked = await tx
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return { sessionsEnded: ended.length, tokensRevoked: revoked.length };
+}
+
+/** The new hash of an administrator's reset, checked against the target's names before any transaction starts. */
+async function resetHash(db: Db, actor: Actor, id: string, patch: UserPatch): Promise<string | null> {
+  if (patch.password === undefined) return null;
+  if (id === actor.userId)
+    throw new AppError('FORBIDDEN', 'Change your own password with your current password (POST /api/auth/password)', {
+      field: 'password',
+    });
+  const [target] = await db.select().from(users).where(eq(users.id, id));
+  if (!target) throw notFound('User');
+  checkPasswordStrength(patch.password, {
+    username: target.username,
+    displayName: patch.displayName ?? target.displayName,
+  });
+  return hashPassword(patch.password);
+}
 
 export async function updateUser(db: Db, actor: Actor, id: string, patch: UserPatch): Promise<PresentedUser> {
+  const passwordHash = await resetHash(db, actor, id, patch);
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(users).where(eq(users.id, id));
     if (!before) throw notFound('User');
@@ -142,13 +172,22 @@ export async function updateUser(db: Db, actor: Actor, id: string, patch: UserPa
         disabled: patch.disabled ?? before.disabled,
         locale: patch.locale ?? before.locale,
         ...(patch.unlock ? { lockedUntil: null, failedLogins: 0 } : {}),
+        ...(passwordHash ? { passwordHash } : {}),
         updatedAt: new Date(),
       })
       .where(eq(users.id, id))
       .returning();
     if (!row) throw notFound('User');
+    if (passwordHash)
+      await recordAudit(tx, auditActor(actor), {
+        action: 'user.password.reset',
+        entityType: 'user',
+        entityId: id,
+        organisationId: row.organisationId,
+        after: await revokeAccess(tx, id),
+      });
     // A disabled or re-scoped account must not keep old sessions alive.
-    if (row.disabled || row.role !== before.role || row.organisationId !== before.organisationId)
+    else if (row.disabled || row.role !== before.role || row.organisationId !== before.organisationId)
       await tx.delete(sessions).where(eq(sessions.userId, id));
     const after = presentUser(row);
     await recordAudit(tx, auditActor(actor), {
@@ -176,22 +215,47 @@ export async function getUser(db: Db, id: string) {
 export const countUsers = async (db: Db) =>
   (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from users`))[0]?.n ?? 0;
 
+const isLocked = (lockedUntil: Date | null | undefined) => !!lockedUntil && lockedUntil > new Date();
+
 /**
- * Counts one failed sign-in in a single UPDATE (concurrent attempts cannot overwrite each other's count) and locks
- * the account when the count reaches `loginMaxFailures`. Returns whether this failure locked it.
+ * One more failure on a (failures, locked until) pair, as SQL: at `loginMaxFailures` the count restarts at 0 and the
+ * lock is set. One statement, so concurrent attempts cannot overwrite each other's count; a count of 0 after it
+ * means this failure locked.
  */
+function oneMoreFailure(config: Config, failures: AnyPgColumn, lockedUntil: AnyPgColumn): Record<string, SQL> {
+  const reached = sql`${failures} + 1 >= ${config.loginMaxFailures}`;
+  const lockEnd = new Date(Date.now() + config.lockoutMinutes * 60_000).toISOString();
+  return {
+    failures: sql`case when ${reached} then 0 else ${failures} + 1 end`,
+    lockedUntil: sql`case when ${reached} then ${lockEnd}::timestamptz else ${lockedUntil} end`,
+  };
+}
+
+/** Counts one failed attempt on an account; returns whether it locked the account. */
 async function countFailure(db: Db, config: Config, userId: string): Promise<boolean> {
+  const next = oneMoreFailure(config, users.failedLogins, users.lockedUntil);
   const [row] = await db
     .update(users)
-    .set({ failedLogins: sql`${users.failedLogins} + 1` })
+    .set({ failedLogins: next.failures, lockedUntil: next.lockedUntil })
     .where(eq(users.id, userId))
     .returning({ failures: users.failedLogins });
-  if (!row || row.failures < config.loginMaxFailures) return false;
-  await db
-    .update(users)
-    .set({ failedLogins: 0, lockedUntil: new Date(Date.now() + config.lockoutMinutes * 60_000) })
-    .where(eq(users.id, userId));
-  return true;
+  return row?.failures === 0;
+}
+
+/** The same for a name with no account (see `loginFailures`): one statement, as costly as `countFailure`. */
+async function countUnknownFailure(db: Db, config: Config, nameHash: string): Promise<boolean> {
+  const next = oneMoreFailure(config, loginFailures.failures, loginFailures.lockedUntil);
+  const first = config.loginMaxFailures <= 1;
+  const [row] = await db
+    .insert(loginFailures)
+    .values({
+      nameHash,
+      failures: first ? 0 : 1,
+      lockedUntil: first ? new Date(Date.now() + config.lockoutMinutes * 60_000) : null,
+    })
+    .onConflictDoUpdate({ target: loginFailures.nameHash, set: next })
+    .returning({ failures: loginFailures.failures });
+  return row?.failures === 0;
 }
 
 /** Records a TOTP step as used unless it (or a later one) already was: of two sign-ins racing with one code, one wins. */
@@ -209,6 +273,9 @@ export type LoginResult = { sessionToken: string; csrfToken: string; user: Prese
 /**
  * Password (+ TOTP when enabled) login. Failures count per account; after `loginMaxFailures` in a row the account
  * is locked for `lockoutMinutes` (even a correct password is refused meanwhile). Every attempt is audited.
+ * A name with no account answers the same at every step (401, then 423 at the same count, same message, same work:
+ * the same look-ups, one argon2 verification, one counting statement), so neither the answers nor their timing tell
+ * which usernames exist.
  */
 export async function login(
   db: Db,
@@ -217,7 +284,12 @@ export async function login(
   input: { username: string; password: string; totp?: string; ip: string | null; userAgent?: string },
 ): Promise<LoginResult> {
   const username = input.username.trim().toLowerCase();
-  const [user] = await db.select().from(users).where(eq(users.username, username));
+  const nameHash = sha256(username);
+  // Both look-ups run for every name, so a known and an unknown name cost the same queries.
+  const [[user], [unknown]] = await Promise.all([
+    db.select().from(users).where(eq(users.username, username)),
+    db.select().from(loginFailures).where(eq(loginFailures.nameHash, nameHash)),
+  ]);
   const fail = async (
     reason: string,
     code: 'UNAUTHENTICATED' | 'ACCOUNT_LOCKED' | 'TOTP_REQUIRED' = 'UNAUTHENTICATED',
@@ -237,12 +309,15 @@ export async function login(
       code === 'ACCOUNT_LOCKED' ? 'Account temporarily locked' : 'Invalid username or password',
     );
   };
+  // Verified even for a locked account (the answer is then 423 whatever the result), so that a locked account and a
+  // locked unknown name take the same time.
+  const passwordOk = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
   if (!user) {
-    await verifyPassword(await dummyPasswordHash(), input.password);
+    if (isLocked(unknown?.lockedUntil)) throw await fail('locked', 'ACCOUNT_LOCKED');
+    if (await countUnknownFailure(db, config, nameHash)) throw await fail('unknown-user-locked', 'ACCOUNT_LOCKED');
     throw await fail('unknown-user');
   }
-  if (user.lockedUntil && user.lockedUntil > new Date()) throw await fail('locked', 'ACCOUNT_LOCKED');
-  const passwordOk = await verifyPassword(user.passwordHash, input.password);
+  if (isLocked(user.lockedUntil)) throw await fail('locked', 'ACCOUNT_LOCKED');
   if (!passwordOk || user.disabled) {
     if (!passwordOk && (await countFailure(db, config, user.id)))
       throw await fail('bad-password-locked', 'ACCOUNT_LOCKED');
@@ -338,21 +413,53 @@ export async function logout(db: Db, actor: Actor, sessionToken: string) {
 export const csrfMatches = (expected: string, given: string | undefined) =>
   !!given && given.length === expected.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given));
 
-export async function changePassword(db: Db, actor: Actor, current: string, next: string) {
+/** A signed-in user asked for the current password again before a change of account security. */
+type Reauth = { actor: Actor; sessionToken: string | undefined; password: string };
+
+/**
+ * Checks the current password of a signed-in user. A wrong one counts toward the same lock-out as sign-in, so a
+ * stolen session cannot be used to guess the password: the failure that locks the account also ends this session,
+ * and a locked account is refused these changes. Every failure is audited.
+ */
+async function confirmCurrentPassword(
+  db: Db,
+  config: Config,
+  { actor, sessionToken, password }: Reauth,
+  operation: 'password.change' | 'totp.disable',
+  field: string,
+): Promise<UserRow> {
   const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
   if (!user) throw notFound('User');
-  if (!(await verifyPassword(user.passwordHash, current)))
-    throw new AppError('VALIDATION', 'Current password is wrong', { field: 'currentPassword' });
-  checkPasswordStrength(next, user.username);
+  const refuse = async (reason: string) => {
+    await recordAudit(db, auditActor(actor), {
+      action: 'auth.reauth.failure',
+      entityType: 'user',
+      entityId: user.id,
+      after: { operation, reason },
+    });
+    return reason === 'bad-password'
+      ? new AppError('VALIDATION', 'Current password is wrong', { field })
+      : new AppError('ACCOUNT_LOCKED', 'Account temporarily locked');
+  };
+  if (isLocked(user.lockedUntil)) throw await refuse('locked');
+  if (await verifyPassword(user.passwordHash, password)) return user;
+  if (!(await countFailure(db, config, user.id))) throw await refuse('bad-password');
+  if (sessionToken) await db.delete(sessions).where(eq(sessions.idHash, sha256(sessionToken)));
+  throw await refuse('bad-password-locked');
+}
+
+/** Changes one's own password: all sessions end and all API tokens are revoked (see `revokeAccess`). */
+export async function changePassword(db: Db, config: Config, reauth: Reauth, next: string) {
+  const user = await confirmCurrentPassword(db, config, reauth, 'password.change', 'currentPassword');
+  checkPasswordStrength(next, user, 'newPassword');
   const passwordHash = await hashPassword(next);
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
-    // Other sessions end: a password change is often a response to a suspected compromise.
-    await tx.delete(sessions).where(eq(sessions.userId, user.id));
-    await recordAudit(tx, auditActor(actor), {
+    await tx.update(users).set({ passwordHash, failedLogins: 0, updatedAt: new Date() }).where(eq(users.id, user.id));
+    await recordAudit(tx, auditActor(reauth.actor), {
       action: 'user.password.change',
       entityType: 'user',
       entityId: user.id,
+      after: await revokeAccess(tx, user.id),
     });
   });
 }
@@ -361,9 +468,11 @@ export async function changePassword(db: Db, actor: Actor, current: string, next
 async function acceptTotp(user: UserRow, code: string, secrets: SecretBox): Promise<number | null> {
   // Sealed with another key (a lost or replaced secret key): no code can match; the user must re-enrol.
   const secret = user.totpSecret ? secrets.open(user.totpSecret) : null;
-  if (!secret) return null;
+  // Anything but six digits (spaces allowed, as authenticator apps show "123 456") is simply a wrong code.
+  const token = code.replace(/\s/g, '');
+  if (!secret || !/^\d{6}$/.test(token)) return null;
   // ±30 s of clock skew (one step each way, as RFC 6238 suggests); replays are refused below.
-  const res = await verifyTotp({ secret, token: code, epochTolerance: 30 });
+  const res = await verifyTotp({ secret, token, epochTolerance: 30 });
   if (!res.valid) return null;
   // The matched code's 30-second step (delta covers a code from the neighbouring window).
   const step = 'timeStep' in res && typeof res.timeStep === 'number' ? res.timeStep : Math.floor(Date.now() / 30_000);
@@ -395,16 +504,18 @@ export async function confirmTotp(db: Db, secrets: SecretBox, actor: Actor, code
   });
 }
 
-export async function disableTotp(db: Db, actor: Actor, password: string) {
-  const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
-  if (!user || !(await verifyPassword(user.passwordHash, password)))
-    throw new AppError('VALIDATION', 'Current password is wrong', { field: 'password' });
+export async function disableTotp(db: Db, config: Config, reauth: Reauth) {
+  const user = await confirmCurrentPassword(db, config, reauth, 'totp.disable', 'password');
   await db.transaction(async (tx) => {
     await tx
       .update(users)
-      .set({ totpEnabled: false, totpSecret: null, totpLastStep: null })
+      .set({ totpEnabled: false, totpSecret: null, totpLastStep: null, failedLogins: 0 })
       .where(eq(users.id, user.id));
-    await recordAudit(tx, auditActor(actor), { action: 'user.totp.disable', entityType: 'user', entityId: user.id });
+    await recordAudit(tx, auditActor(reauth.actor), {
+      action: 'user.totp.disable',
+      entityType: 'user',
+      entityId: user.id,
+    });
   });
 }
 
