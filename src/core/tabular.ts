@@ -1,77 +1,133 @@
-import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { readCsvRows } from './csv-reader.ts';
 import { AppError } from './errors.ts';
+import { readXlsxRows, type XlsxLimits } from './xlsx-reader.ts';
 
 /**
  * Spreadsheet-shaped import/export shared by every module (organisation tree, systems, …): CSV (UTF-8, with BOM so
  * Excel shows Vietnamese correctly) and XLSX. Row numbers are the ones a user sees in Excel (header = row 1).
+ * Reading is bounded by TABLE_LIMITS and streams (xlsx-reader.ts); writing neutralises formula-like texts.
  */
 export type TableFormat = 'csv' | 'xlsx';
 export type TableRow = { row: number; cells: Record<string, string> };
+
+/**
+ * The first column of a row whose cell holds U+0000, which PostgreSQL refuses in text: importers reject that row
+ * (naming the column) and keep the others, rather than fail the whole file at the database.
+ */
+export const nulColumn = (cells: Record<string, string>): string | undefined =>
+  Object.keys(cells).find((k) => cells[k]?.includes('\u0000'));
+export const NUL_MESSAGE = 'The cell contains a NUL character (U+0000)';
 
 export function detectTableFormat(buf: Buffer): TableFormat {
   // XLSX is a ZIP: "PK\x03\x04".
   return buf.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) ? 'xlsx' : 'csv';
 }
 
-const cellText = (v: ExcelJS.CellValue): string => {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((t) => t.text).join('');
-    if ('text' in v) return String(v.text);
-    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
-    return '';
-  }
-  return String(v);
+export type TableLimits = XlsxLimits & { maxRows: number; maxCellChars: number; maxLineChars: number };
+
+/**
+ * What an uploaded table may hold, so that a small hostile file (a compressed sheet declaring millions of rows, a
+ * CSV of one endless line) is refused early instead of filling memory. The real files are an organisation tree
+ * (~300 rows), a reorganisation (a few hundred) and a province's systems (a few thousand): 20 000 data rows is several
+ * times the largest, and the rows read stay in memory until the import's transaction ends (~100 MB at most).
+ */
+export const TABLE_LIMITS: TableLimits = {
+  maxRows: 20_000,
+  /** Excel's own limit for one cell. */
+  maxCellChars: 32_767,
+  /** Excel's last column (XFD). */
+  maxColumns: 16_384,
+  /** CSV: the characters of one record's cells together (a few dozen columns of real text are far less). */
+  maxLineChars: 1024 * 1024,
+  /**
+   * XLSX: unpacked XML of workbook, styles, shared strings and the first sheet. Excel's 20 000 rows × 37 columns of
+   * distinct Vietnamese texts unpack to ~60 MB; a sheet declaring millions of rows to hundreds.
+   */
+  maxXmlBytes: 128 * 1024 * 1024,
+  /** XLSX: distinct texts in the shared strings table (20 000 rows × 50 columns). */
+  maxSharedStrings: 1_000_000,
+  /** XLSX: files in the ZIP (a workbook has a dozen or so, a few hundred with many sheets and pictures). */
+  maxZipEntries: 10_000,
 };
+
+const fail = (message: string, details?: unknown) => new AppError('VALIDATION', message, details);
+
+/** Column letters of a 0-based index: 0 → A, 27 → AB. */
+function columnLetters(index: number): string {
+  let s = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
 
 /**
  * Reads the first sheet (or the CSV) into rows keyed by column. `columns` maps each accepted header text (the
- * machine key or the Vietnamese/English label, case-insensitive) to its key.
+ * machine key or the Vietnamese/English label, case-insensitive) to its key. Both formats are read as streams
+ * within `limits`; a file beyond them is refused with a VALIDATION error naming the limit and the row.
  */
-export async function readTable(buf: Buffer, columns: Record<string, string>): Promise<TableRow[]> {
+export async function readTable(
+  buf: Buffer,
+  columns: Record<string, string>,
+  limits: TableLimits = TABLE_LIMITS,
+): Promise<TableRow[]> {
   const lookup = new Map(Object.entries(columns).map(([h, k]) => [h.trim().toLowerCase(), k]));
-  let grid: string[][];
-  if (detectTableFormat(buf) === 'xlsx') {
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.load(buf as unknown as ArrayBuffer);
-    } catch (e) {
-      throw new AppError('VALIDATION', `Not a readable XLSX file: ${(e as Error).message}`);
-    }
-    const ws = wb.worksheets[0];
-    if (!ws) throw new AppError('VALIDATION', 'The workbook has no sheet');
-    grid = [];
-    ws.eachRow({ includeEmpty: true }, (r, n) => {
-      const values = r.values as ExcelJS.CellValue[]; // 1-based
-      grid[n - 1] = values.slice(1).map(cellText);
-    });
-    for (let i = 0; i < grid.length; i++) grid[i] ??= [];
-  } else {
-    try {
-      grid = parseCsv(buf, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
-    } catch (e) {
-      throw new AppError('VALIDATION', `Not a readable CSV file: ${(e as Error).message}`);
-    }
-  }
-  const header = grid[0];
-  if (!header) throw new AppError('VALIDATION', 'The file is empty');
-  const keys = header.map((h) => lookup.get(h.trim().toLowerCase()));
-  const unknown = header.filter((h, i) => h.trim() && !keys[i]);
-  if (unknown.length) throw new AppError('VALIDATION', `Unknown column(s): ${unknown.join(', ')}`, { row: 1 });
+  const source = detectTableFormat(buf) === 'xlsx' ? readXlsxRows(buf, limits) : readCsvRows(buf, limits);
+  let header: string[] | undefined;
+  let keys: (string | undefined)[] = [];
   const rows: TableRow[] = [];
-  for (let i = 1; i < grid.length; i++) {
-    const line = grid[i] ?? [];
-    if (line.every((c) => !c.trim())) continue;
-    const cells: Record<string, string> = {};
-    keys.forEach((k, j) => {
-      if (k) cells[k] = (line[j] ?? '').trim();
-    });
-    rows.push({ row: i + 1, cells });
-  }
+  for await (const batch of source)
+    for (const { row, cells } of batch) {
+      cells.forEach((c, j) => {
+        if (c.length > limits.maxCellChars) {
+          const name = header?.[j]?.trim();
+          throw fail(
+            `Row ${row}, column ${columnLetters(j)}${name ? ` (${name})` : ''}: the cell holds ${c.length} characters, ` +
+              `more than the ${limits.maxCellChars} allowed`,
+            { row, column: keys[j] ?? columnLetters(j) },
+          );
+        }
+      });
+      if (!header) {
+        // The header is row 1; a sheet whose row 1 is missing has no known column.
+        header = row === 1 ? cells : [];
+        keys = header.map((h) => lookup.get(h.trim().toLowerCase()));
+        const unknown = header.filter((h, i) => h.trim() && !keys[i]);
+        if (unknown.length)
+          throw fail(
+            `Unknown column(s): ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? `, … (${unknown.length})` : ''}`,
+            { row: 1 },
+          );
+        if (row === 1) continue;
+      }
+      if (cells.every((c) => !c.trim())) continue;
+      if (rows.length >= limits.maxRows)
+        throw fail(`The file has more than ${limits.maxRows} rows of data (row ${row} is one too many): split it`, {
+          row,
+        });
+      const values: Record<string, string> = {};
+      keys.forEach((k, j) => {
+        if (k) values[k] = unneutralise(cells[j] ?? '').trim();
+      });
+      rows.push({ row, cells: values });
+    }
+  if (!header) throw fail('The file is empty');
   return rows;
 }
+
+/**
+ * OWASP "CSV injection": a text that starts with = + - @ TAB or CR is a formula to a spreadsheet opening the file
+ * (LF too: XML turns a CR into an LF, so an XLSX cell written with a CR reads back with an LF).
+ * Exports write such a text with a leading apostrophe, in XLSX too (exceljs writes strings as shared-string cells,
+ * never formulas, but Excel re-saving the sheet as CSV would write the text bare), and imports take it off again,
+ * so an exported file imports back unchanged.
+ */
+const FORMULA_START = /^[=+\-@\t\r\n]/;
+const NEUTRALISED = /^'[=+\-@\t\r\n]/;
+
+const neutraliseFormula = (v: string | number | null): string | number | null =>
+  typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : v;
+
+const unneutralise = (s: string) => (NEUTRALISED.test(s) ? s.slice(1) : s);
 
 export type Column<T> = { key: string; header: string; width?: number; value: (item: T) => string | number | null };
 
@@ -83,7 +139,7 @@ export async function writeTable<T>(
 ): Promise<Buffer> {
   if (format === 'csv') {
     const esc = (v: string | number | null) => {
-      const s = v === null ? '' : String(v);
+      const s = v === null ? '' : String(neutraliseFormula(v));
       return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
     };
     const lines = [columns.map((c) => esc(c.header)), ...items.map((it) => columns.map((c) => esc(c.value(it))))];
@@ -95,6 +151,6 @@ export async function writeTable<T>(
   ws.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 20 }));
   ws.getRow(1).font = { bold: true };
   ws.views = [{ state: 'frozen', ySplit: 1 }];
-  for (const it of items) ws.addRow(Object.fromEntries(columns.map((c) => [c.key, c.value(it)])));
+  for (const it of items) ws.addRow(Object.fromEntries(columns.map((c) => [c.key, neutraliseFormula(c.value(it))])));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

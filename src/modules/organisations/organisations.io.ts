@@ -1,7 +1,15 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
-import { type Column, readTable, type TableFormat, type TableRow, writeTable } from '../../core/tabular.ts';
+import {
+  type Column,
+  NUL_MESSAGE,
+  nulColumn,
+  readTable,
+  type TableFormat,
+  type TableRow,
+  writeTable,
+} from '../../core/tabular.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
@@ -124,6 +132,11 @@ export async function importOrganisationRows(
 
   for (const { row, cells } of rows) {
     const fail = (column: string | undefined, message: string) => errors.push({ row, column, message });
+    const nul = nulColumn(cells);
+    if (nul) {
+      fail(nul, NUL_MESSAGE);
+      continue;
+    }
     const type = typeLookup.get((cells.type ?? '').toLowerCase());
     if (!type) {
       fail('type', `Unknown type "${cells.type ?? ''}" (expected one of: ${ORGANISATION_TYPES.join(', ')})`);

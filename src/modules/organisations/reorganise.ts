@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
-import { readTable, type TableRow } from '../../core/tabular.ts';
+import { NUL_MESSAGE, nulColumn, readTable, type TableRow } from '../../core/tabular.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { users } from '../auth/auth.schema.ts';
 import { auditActor } from '../auth/auth.service.ts';
@@ -114,6 +114,11 @@ export async function reorganise(
   const closing = new Map<string, { unit: Unit; successorCode: string | null; row: number }>();
   for (const { row, cells } of rows) {
     const fail = (column: string, message: string) => errors.push({ row, column, message });
+    const nul = nulColumn(cells);
+    if (nul) {
+      fail(nul, NUL_MESSAGE);
+      continue;
+    }
     if (cells.effective !== effective) fail('effective', `Every row must have the same effective date (${effective})`);
     const oldCode = cells.old_code?.trim() || null;
     const newCode = cells.new_code?.trim() || null;

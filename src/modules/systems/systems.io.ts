@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
-import { type Column, readTable, type TableRow, writeTable } from '../../core/tabular.ts';
+import { type Column, NUL_MESSAGE, nulColumn, readTable, type TableRow, writeTable } from '../../core/tabular.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { auditActor } from '../auth/auth.service.ts';
@@ -355,6 +355,8 @@ export async function importSystems(
 
   for (const { row, cells } of rows) {
     try {
+      const nul = nulColumn(cells);
+      if (nul) throw new RowProblem(nul, NUL_MESSAGE);
       const organisationId = orgIds.get(cells.organisation_code ?? '');
       if (!organisationId)
         throw new RowProblem('organisation_code', `Unknown organisation code "${cells.organisation_code ?? ''}"`);
