@@ -6,8 +6,10 @@ import type { Config } from '../core/config.ts';
 import { openConfiguredDatabase } from '../core/db/open.ts';
 import { auditHead } from '../modules/audit/audit.service.ts';
 import { countUsers } from '../modules/auth/auth.service.ts';
+import { parseAllowList } from '../modules/soc/collectors/limits.ts';
 import { startLiveIngestion } from '../modules/soc/live-ingest.ts';
 import { buildApp, WEB_DIST } from './app.ts';
+import { removeStaleUploads } from './upload.ts';
 
 /** Builds the web UI once when it is missing (a fresh clone), so `khien serve` is the only command needed. */
 async function ensureWebBuilt(log: pino.Logger) {
@@ -20,6 +22,11 @@ async function ensureWebBuilt(log: pino.Logger) {
 export async function serve(config: Config) {
   const log = pino({ level: config.logLevel });
   await ensureWebBuilt(log);
+  // A malformed allow-list stops the start rather than opening the collectors to everyone.
+  const allow = config.collectorAllow ? parseAllowList(config.collectorAllow) : undefined;
+  // Uploads being spooled when a previous run crashed (another running server's are kept).
+  const leftovers = await removeStaleUploads();
+  if (leftovers.length) log.info({ removed: leftovers }, 'removed temporary upload files left by a previous run');
   const database = await openConfiguredDatabase(config);
   const setup = { token: null as string | null };
   if ((await countUsers(database.db)) === 0) {
@@ -32,6 +39,11 @@ export async function serve(config: Config) {
           netflowPort: config.netflowPort,
           syslogPort: config.syslogPort,
           host: config.collectorHost,
+          limits: {
+            allow,
+            maxConnections: config.syslogMaxConnections,
+            idleMs: config.syslogIdleSeconds * 1000,
+          },
           log,
         })
       : null;

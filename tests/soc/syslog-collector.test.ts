@@ -43,7 +43,16 @@ describe('syslog collector', () => {
     } finally {
       await collector.close();
     }
-    expect(collector.stats).toEqual({ messages: 51, events: 50, skipped: 1, rejected: 0 });
+    expect(collector.stats).toEqual({
+      messages: 51,
+      events: 50,
+      skipped: 1,
+      rejected: 0,
+      denied: 0,
+      refused: 0,
+      cut: 0,
+      idle: 0,
+    });
     const scanners = detector.findings().scanners.map((s) => `${s.ip} ${s.kind}`);
     expect(scanners).toEqual(['198.51.100.44 vertical', '203.0.113.61 horizontal']);
   });

@@ -3,7 +3,7 @@
 
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { forEachChunk, forEachFileChunk, forEachLine, openInput } from '../../core/io/line-reader.ts';
+import { forEachChunk, forEachFileChunk, forEachLine, MAX_LINE_BYTES, openInput } from '../../core/io/line-reader.ts';
 import { type AnalysisThreads, analyzeInParallel } from './analyze-parallel.ts';
 import type { EngineConfigInput } from './engine/config.ts';
 import { createDetector } from './engine/detector.ts';
@@ -40,6 +40,8 @@ export interface AnalyzeOptions {
   pool?: AnalysisThreads;
   /** With threads > 1: bytes of whole lines per chunk sent to a worker (default 4 MiB). */
   chunkBytes?: number;
+  /** Stops the analysis (e.g. the client that sent the file went away): it rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface InputSummary {
@@ -58,6 +60,8 @@ export interface AnalyzeResult {
   inputs: InputSummary[];
   findings: Findings;
 }
+
+const LONG_LINE = `line longer than ${MAX_LINE_BYTES / 2 ** 20} MiB, skipped`;
 
 /** More threads than this are refused (see analyzeStreams). */
 export const MAX_THREADS = 64;
@@ -104,17 +108,22 @@ async function analyzeOnThisThread(
     };
     const format = options.format ?? 'auto';
     const parser = format === 'auto' ? new AutoParser(input.name, sink) : createParser(format, input.name, sink);
+    const read = { name: input.name, signal: options.signal };
     if (parser.chunk) {
       // Whole runs of lines per call; plain files are read without streams.
       let lineNumber = 0;
       const onChunk = (buf: Buffer, start: number, end: number) => {
         lineNumber = (parser.chunk as NonNullable<typeof parser.chunk>)(buf, start, end, lineNumber);
       };
-      if (input.stream) await forEachChunk(input.stream, onChunk);
-      else await forEachFileChunk(input.path ?? input.name, onChunk);
+      const chunked = { ...read, onLongLine: () => sink.reject(++lineNumber, LONG_LINE) };
+      if (input.stream) await forEachChunk(input.stream, onChunk, chunked);
+      else await forEachFileChunk(input.path ?? input.name, onChunk, undefined, chunked);
     } else {
-      const stream = input.stream ?? openInput(input.path ?? input.name);
-      await forEachLine(stream, (buf, start, end, line) => parser.line(buf, start, end, line));
+      const stream = input.stream ?? openInput(input.path ?? input.name, read);
+      await forEachLine(stream, (buf, start, end, line) => parser.line(buf, start, end, line), {
+        ...read,
+        onLongLine: (line) => sink.reject(line, LONG_LINE),
+      });
     }
     summaries.push({
       name: input.name,
@@ -138,7 +147,7 @@ export async function loadIntelFiles(paths: string[]): Promise<LoadedIntel> {
   const loaded: LoadedIntel = { indicators: [], problems: [], skipped: 0 };
   for (const path of paths) {
     const chunks: Buffer[] = [];
-    for await (const chunk of openInput(path)) chunks.push(chunk as Buffer);
+    for await (const chunk of openInput(path, { name: basename(path) })) chunks.push(chunk as Buffer);
     const parsed = parseIntel(Buffer.concat(chunks).toString('utf8'), basename(path));
     for (const indicator of parsed.indicators) loaded.indicators.push(indicator);
     loaded.problems.push(...parsed.rejected.map((p) => ({ ...p, input: path })));

@@ -1,4 +1,5 @@
 import type { Db } from '../../core/db/client.ts';
+import type { CollectorLimits } from './collectors/limits.ts';
 import { startListeners } from './collectors/listeners.ts';
 import { loadEngineOptions, startDailyRun } from './daily-run.ts';
 
@@ -6,6 +7,7 @@ export type LiveIngestOptions = {
   netflowPort?: number;
   syslogPort?: number;
   host: string;
+  limits?: CollectorLimits;
   /** How often findings are written to the database. */
   flushSeconds?: number;
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -35,6 +37,7 @@ export async function startLiveIngestion(db: Db, opts: LiveIngestOptions) {
     netflowPort: opts.netflowPort,
     syslogPort: opts.syslogPort,
     host: opts.host,
+    limits: opts.limits,
     onEvent: run.push,
     onReject: run.reject,
   });

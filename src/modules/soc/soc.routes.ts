@@ -24,6 +24,8 @@ import {
 
 const ZId = z.object({ id: z.uuid() });
 const MAX_LOG_BYTES = 4 * 1024 ** 3;
+/** Feeds are parsed as one text (STIX and MISP are single JSON documents); the limit bounds it. */
+const MAX_INTEL_BYTES = 200 * 1024 ** 2;
 
 export function registerSocRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -105,8 +107,19 @@ export function registerSocRoutes(app: FastifyInstance, { db }: { db: Db }) {
         },
       },
       async (req, reply) => {
+        // A client that goes away stops the analysis (a large or hostile file can take long).
+        const gone = new AbortController();
+        reply.raw.once('close', () => {
+          // 499 (nginx's "client closed request"): an answer nobody reads, and no error logged as the server's.
+          const reason = Object.assign(new Error('The client closed the connection'), { statusCode: 499 });
+          if (!reply.raw.writableEnded) gone.abort(reason);
+        });
         const result = await spool(req.body, (path) =>
-          ingestLogFile(db, actorOf(req), path, { fileName: req.query.fileName, format: req.query.format }),
+          ingestLogFile(db, actorOf(req), path, {
+            fileName: req.query.fileName,
+            format: req.query.format,
+            signal: gone.signal,
+          }),
         );
         return reply.code(result.duplicate ? 200 : 201).send(result);
       },
@@ -115,7 +128,7 @@ export function registerSocRoutes(app: FastifyInstance, { db }: { db: Db }) {
       '/api/soc/intel',
       {
         config: { permission: 'soc.ingest' },
-        bodyLimit: 200 * 1024 ** 2,
+        bodyLimit: MAX_INTEL_BYTES,
         schema: {
           tags: ['soc'],
           summary:

@@ -334,7 +334,7 @@ export async function ingestLogFile(
   db: Db,
   actor: Actor | null,
   path: string,
-  opts: { fileName: string; format?: LogFormat | 'auto' },
+  opts: { fileName: string; format?: LogFormat | 'auto'; signal?: AbortSignal },
 ): Promise<LogIngestResult> {
   const sha256 = await fileSha256(path);
   const [dup] = await db.select().from(socIngests).where(eq(socIngests.sha256, sha256));
@@ -360,6 +360,7 @@ export async function ingestLogFile(
     indicators,
     config,
     maxErrors: MAX_STORED_ERRORS,
+    signal: opts.signal,
   });
   const format = result.inputs[0]?.format ?? null;
   const errors = result.errors.map((e) => ({ line: e.line, reason: e.reason }));

@@ -2,6 +2,7 @@
 // ingestion and the edge collector (`khien soc collect`) both start them.
 
 import type { SocEvent } from '../engine/types.ts';
+import type { CollectorLimits } from './limits.ts';
 import { startNetflowCollector } from './netflow.ts';
 import { startSyslogCollector } from './syslog.ts';
 
@@ -12,6 +13,8 @@ export interface ListenerOptions {
   onEvent: (event: SocEvent) => void;
   /** Syslog messages that could not be parsed. */
   onReject: (message: number, reason: string) => void;
+  /** Allow-list (both listeners) and syslog TCP caps; defaults in limits.ts. */
+  limits?: CollectorLimits;
 }
 
 export interface Listeners {
@@ -25,11 +28,17 @@ export interface Listeners {
 export async function startListeners(opts: ListenerOptions): Promise<Listeners> {
   const netflow =
     opts.netflowPort !== undefined
-      ? await startNetflowCollector({ port: opts.netflowPort, host: opts.host, onFlow: opts.onEvent })
+      ? await startNetflowCollector({
+          port: opts.netflowPort,
+          host: opts.host,
+          onFlow: opts.onEvent,
+          allow: opts.limits?.allow,
+        })
       : null;
   const syslog =
     opts.syslogPort !== undefined
       ? await startSyslogCollector({
+          ...opts.limits,
           port: opts.syslogPort,
           host: opts.host,
           onEvent: opts.onEvent,

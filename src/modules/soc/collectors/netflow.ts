@@ -4,17 +4,22 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { FlowEvent } from '../engine/types.ts';
 import { NetflowDecoder, type NetflowStats } from '../parsers/netflow.ts';
+import type { SourceFilter } from './limits.ts';
 
 export interface NetflowCollectorOptions {
   /** UDP port; 0 picks a free one (see `port` on the result). Default 2055. */
   port?: number;
   host?: string;
   onFlow: (flow: FlowEvent) => void;
+  /** Exporters accepted; datagrams from others are dropped and counted (`denied`). Default: everyone. */
+  allow?: SourceFilter;
 }
 
 export interface NetflowCollector {
   readonly port: number;
   readonly stats: NetflowStats;
+  /** Datagrams dropped: their sender is not in `allow`. */
+  readonly denied: number;
   close(): Promise<void>;
 }
 
@@ -22,8 +27,10 @@ export async function startNetflowCollector(options: NetflowCollectorOptions): P
   const host = options.host ?? '127.0.0.1';
   const socket: Socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   const decoder = new NetflowDecoder();
+  let denied = 0;
   socket.on('message', (datagram, remote) => {
-    decoder.decode(datagram, `${remote.address}:${remote.port}`, options.onFlow);
+    if (options.allow && !options.allow.allows(remote.address)) denied++;
+    else decoder.decode(datagram, `${remote.address}:${remote.port}`, options.onFlow);
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
@@ -37,6 +44,9 @@ export async function startNetflowCollector(options: NetflowCollectorOptions): P
   return {
     port: socket.address().port,
     stats: decoder.stats,
+    get denied() {
+      return denied;
+    },
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
 }
