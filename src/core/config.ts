@@ -21,8 +21,14 @@ const ZConfig = z.object({
   KHIEN_NETFLOW_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   KHIEN_SYSLOG_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   KHIEN_COLLECTOR_HOST: z.string().optional(),
+  /** Senders the collectors accept (addresses and CIDRs, comma-separated); default: everyone. */
+  KHIEN_COLLECTOR_ALLOW: z.string().optional(),
+  KHIEN_SYSLOG_MAX_CONNECTIONS: z.coerce.number().int().positive().default(256),
+  KHIEN_SYSLOG_IDLE_SECONDS: z.coerce.number().positive().default(300),
   /** Key (base64 of 32 bytes) sealing secrets stored in the database; default: `<KHIEN_DATA_DIR>/secret.key`. */
   KHIEN_SECRET_KEY: z.string().optional(),
+  /** Who may read the API description (/api/docs): anyone, signed-in users and API tokens, or nobody (README). */
+  KHIEN_API_DOCS: z.enum(['public', 'session', 'off']).default('session'),
 });
 
 export type Config = {
@@ -41,8 +47,13 @@ export type Config = {
   netflowPort: number | undefined;
   syslogPort: number | undefined;
   collectorHost: string;
+  /** KHIEN_COLLECTOR_ALLOW as written (parsed, and refused if malformed, when the collectors start). */
+  collectorAllow: string | undefined;
+  syslogMaxConnections: number;
+  syslogIdleSeconds: number;
   /** From KHIEN_SECRET_KEY; undefined: the key file in `dataDir` (created on first start). */
   secretKey: Buffer | undefined;
+  apiDocs: 'public' | 'session' | 'off';
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -63,7 +74,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     netflowPort: e.KHIEN_NETFLOW_PORT,
     syslogPort: e.KHIEN_SYSLOG_PORT,
     collectorHost: e.KHIEN_COLLECTOR_HOST ?? e.HOST,
+    collectorAllow: e.KHIEN_COLLECTOR_ALLOW || undefined,
+    syslogMaxConnections: e.KHIEN_SYSLOG_MAX_CONNECTIONS,
+    syslogIdleSeconds: e.KHIEN_SYSLOG_IDLE_SECONDS,
     secretKey: parseSecretKey(e.KHIEN_SECRET_KEY),
+    apiDocs: e.KHIEN_API_DOCS,
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
@@ -6,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -20,14 +21,14 @@ import type { Database } from '../core/db/client.ts';
 import { AppError } from '../core/errors.ts';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
 import { registerAuthRoutes, type SetupState } from '../modules/auth/auth.routes.ts';
-import { sealTotpSecrets } from '../modules/auth/auth.service.ts';
+import { authenticateApiToken, authenticateSession, sealTotpSecrets } from '../modules/auth/auth.service.ts';
 import { registerOrganisationRoutes } from '../modules/organisations/organisations.routes.ts';
 import { registerRulesRoutes } from '../modules/rules/index.ts';
 import { registerSocRoutes } from '../modules/soc/soc.routes.ts';
 import { registerSystemsRoutes } from '../modules/systems/systems.routes.ts';
 import { registerDeadlineTimer } from '../modules/systems/targets.service.ts';
 import { registerVulnerabilityRoutes } from '../modules/vulnerabilities/vulnerabilities.routes.ts';
-import { registerAuthHooks } from './auth-hooks.ts';
+import { registerAuthHooks, SESSION_COOKIE } from './auth-hooks.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -93,7 +94,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // The description lists every route and parameter: a map for an attacker, so by default only for signed-in users
+  // and API tokens (README, KHIEN_API_DOCS). With `off` no docs route exists (404); app.swagger() still works.
+  if (config.apiDocs !== 'off')
+    await app.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      uiHooks: config.apiDocs === 'session' ? { onRequest: async (req) => void (await signedIn(db, req)) } : {},
+    });
 
   app.addContentTypeParser(
     ['application/octet-stream', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
@@ -102,6 +109,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   registerAuthHooks(app, db);
+  // PostgreSQL refuses U+0000 in text (and jsonb): refuse it here, naming the field, instead of failing in the database.
+  // Raw uploads (Buffers, streams) are the importers' to check, per row or element.
+  app.addHook('preValidation', async (req) => {
+    if (!req.routeOptions.url?.startsWith('/api')) return;
+    for (const [part, value] of [
+      ['params', req.params],
+      ['query', req.query],
+      ['body', req.body],
+    ] as const) {
+      const path = nulPath(value);
+      if (path !== null)
+        throw new AppError('VALIDATION', `${part}${path}: the NUL character (U+0000) is not allowed`, [
+          { path: `${part}${path}`, message: 'NUL character (U+0000)' },
+        ]);
+    }
+  });
   app.get('/api/health', { config: { public: true }, schema: { tags: ['system'] } }, async () => ({
     status: 'ok',
     database: database.kind,
@@ -127,4 +150,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   }
   return app;
+}
+
+/** Path (`.name`, `[2]`) of the first string or object key holding U+0000, or null. Iterative: nesting is unbounded. */
+export function nulPath(root: unknown): string | null {
+  const todo: [unknown, string][] = [[root, '']];
+  for (let next = todo.pop(); next; next = todo.pop()) {
+    const [value, path] = next;
+    if (typeof value === 'string') {
+      if (value.includes('\0')) return path;
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) todo.push([value[i], `${path}[${i}]`]);
+    } else if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof Readable)) {
+      const entries = Object.entries(value);
+      for (const [key] of entries) if (key.includes('\0')) return `${path}.${JSON.stringify(key)}`;
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, v] = entries[i] as [string, unknown];
+        todo.push([v, `${path}.${key}`]);
+      }
+    }
+  }
+  return null;
+}
+
+/** The docs' guard when KHIEN_API_DOCS=session: a session cookie or an API token, any role. */
+async function signedIn(db: Database['db'], req: FastifyRequest) {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const cookie = req.cookies[SESSION_COOKIE];
+  const auth = bearer ? await authenticateApiToken(db, bearer) : cookie ? await authenticateSession(db, cookie) : null;
+  if (!auth) throw new AppError('UNAUTHENTICATED', 'Sign in to read the API description');
 }

@@ -25,6 +25,17 @@ function isObject(value: unknown): value is JsonObject {
   return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** PostgreSQL cannot store U+0000: a line or object holding one is rejected, never half-stored. */
+const NUL_REASON = 'NUL character (U+0000)';
+/** Whether any of the strings an indicator is made of holds U+0000 (only those: objects may nest without bound). */
+const hasNul = (...values: unknown[]) => values.some((v) => typeof v === 'string' && v.includes('\0'));
+
+/** STIX confidence is an integer 0–100; anything else (a 40-digit number) is dropped, not stored. */
+function confidenceOf(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 100 ? n : undefined;
+}
+
 function optionalTime(value: unknown): number | undefined {
   const ts = timestampSeconds(value);
   return Number.isNaN(ts) ? undefined : ts;
@@ -51,6 +62,10 @@ function parsePlain(lines: string[], source: string): ParsedIntel {
   lines.forEach((raw, i) => {
     const content = raw.replace(/[#;].*$/, '').trim();
     if (content === '') return;
+    if (content.includes('\0')) {
+      result.rejected.push({ line: i + 1, reason: NUL_REASON });
+      return;
+    }
     const tokens = content.split(/\s+/);
     // Hosts-file style "0.0.0.0 evil.example": the name is the indicator, not the sinkhole address.
     const value =
@@ -100,6 +115,10 @@ function parseCsv(lines: string[], source: string): ParsedIntel {
       return;
     }
     if (commented) return;
+    if (line.includes('\0')) {
+      result.rejected.push({ line: i + 1, reason: NUL_REASON });
+      return;
+    }
     const row = splitCsvRow(line);
     const column = (names: string[]) => {
       const index = header ? header.findIndex((h) => names.includes(h)) : -1;
@@ -110,7 +129,7 @@ function parseCsv(lines: string[], source: string): ParsedIntel {
     // ThreatFox "ip:port" values: the port is not part of the indicator.
     if (value && /^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(value)) value = value.slice(0, value.lastIndexOf(':'));
     const confidenceText = column(['confidence_level', 'confidence']);
-    const confidence = confidenceText && /^\d+$/.test(confidenceText) ? Number(confidenceText) : undefined;
+    const confidence = confidenceOf(confidenceText);
     const indicator = indicatorFromValue(value ?? '', source, {
       confidence,
       validFrom: optionalTime(column(['valid_from'])),
@@ -140,7 +159,8 @@ function parseStix(json: unknown, source: string): ParsedIntel {
       isObject(object) &&
       object.type === 'identity' &&
       typeof object.id === 'string' &&
-      typeof object.name === 'string'
+      typeof object.name === 'string' &&
+      !hasNul(object.name)
     ) {
       identities.set(object.id, object.name);
     }
@@ -150,6 +170,10 @@ function parseStix(json: unknown, source: string): ParsedIntel {
     const where = index + 1;
     if (object.revoked === true) {
       result.skipped++;
+      return;
+    }
+    if (hasNul(object.id, object.name, object.pattern)) {
+      result.rejected.push({ line: where, reason: NUL_REASON });
       return;
     }
     const pattern = object.pattern;
@@ -164,7 +188,7 @@ function parseStix(json: unknown, source: string): ParsedIntel {
     const creator = typeof object.created_by_ref === 'string' ? identities.get(object.created_by_ref) : undefined;
     const extra: Partial<Indicator> = {
       id: typeof object.id === 'string' ? object.id : undefined,
-      confidence: typeof object.confidence === 'number' ? object.confidence : undefined,
+      confidence: confidenceOf(object.confidence),
       validFrom: optionalTime(object.valid_from),
       validUntil: optionalTime(object.valid_until),
       description: typeof object.name === 'string' ? object.name : undefined,
@@ -220,6 +244,10 @@ function parseMisp(json: unknown, source: string): ParsedIntel {
       if (!isObject(attribute) || typeof attribute.type !== 'string' || typeof attribute.value !== 'string') continue;
       if (!MISP_TYPES.has(attribute.type) || (attribute.to_ids !== true && attribute.to_ids !== '1')) {
         result.skipped++;
+        continue;
+      }
+      if (hasNul(attribute.value, attribute.uuid, event.info, orgc)) {
+        result.rejected.push({ line: eventIndex + 1, reason: NUL_REASON });
         continue;
       }
       const [first, second] = attribute.value.split('|');

@@ -25,6 +25,11 @@ type Row = Record<string, string>;
 /** Row-level faults csv-parse can skip without losing neighbours; any other fault is fatal. */
 const ROW_FAULTS = new Set(['CSV_RECORD_INCONSISTENT_COLUMNS', 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH']);
 const MAX_RUN = 1_000;
+/**
+ * Malformed rows tolerated before the file is refused as not a scanner's CSV: each costs csv-parse an error object
+ * (~0.2 ms), so a file of stray quotes would otherwise take minutes (found by tests/hostile/fuzz-importers).
+ */
+const MAX_BAD_ROWS = 1_000;
 
 /** Header names differ between versions; the first one present wins. Matched case-insensitively. */
 const NESSUS_COLUMNS = {
@@ -190,12 +195,33 @@ class CsvRows {
     else this.run.findings.set(key, finding);
   }
 
+  refuseNul(row: Row, at: SourcePosition): void {
+    const index = Object.values(row).findIndex((cell) => cell.includes('\0'));
+    const column = Object.keys(row)[index] ?? '?';
+    const where = { ...at, column: index + 1 };
+    this.sink.issue('bad-row', `row ${at.row}, column "${column}": NUL character (U+0000); row skipped`, where, 1);
+  }
+
   flush(complete: boolean): void {
     if (this.run) {
       const { host, position, findings } = this.run;
       this.sink.host({ host, position, findings: [...findings.values()], complete });
     }
     this.run = null;
+  }
+}
+
+const PIECE = 16 * 1024;
+
+async function* pieces(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  for await (const chunk of chunks) {
+    for (let from = 0; from < chunk.length; ) {
+      let to = Math.min(from + PIECE, chunk.length);
+      // Never between the halves of a surrogate pair: each piece is encoded to UTF-8 on its own.
+      if (to < chunk.length && (chunk.charCodeAt(to - 1) & 0xfc00) === 0xd800) to--;
+      yield chunk.slice(from, to);
+      from = to;
+    }
   }
 }
 
@@ -226,9 +252,20 @@ export async function* runCsv(
     skip_empty_lines: true,
     skip_records_with_error: true,
     on_skip: (error) => {
-      if (!error) return;
+      if (!error || fatal) return;
       if (!ROW_FAULTS.has(error.code)) {
         fail(error, error.code === 'CSV_QUOTE_NOT_CLOSED' ? 'truncated' : 'not-well-formed');
+        stop();
+        return;
+      }
+      if (skipped >= MAX_BAD_ROWS) {
+        fatal ??= {
+          kind: 'not-well-formed',
+          message: `not well-formed: more than ${MAX_BAD_ROWS} malformed rows (the last at line ${error.lines})`,
+          line: typeof error.lines === 'number' ? error.lines : undefined,
+          path: format,
+        };
+        stop();
         return;
       }
       const before = Number(error.records);
@@ -238,7 +275,10 @@ export async function* runCsv(
       sink.issue('bad-row', `row ${row}: ${error.message}; row skipped`, rows.position(line, row), 1);
     },
   });
-  const source = Readable.from(chunks);
+  // The file is refused whatever follows a fatal fault: stop reading (csv-parse goes on to the end of the piece it
+  // was given, skipping record after record, so it is given small pieces).
+  const stop = () => parser.destroy(Object.assign(new Error('stopped'), { code: 'CSV_STOPPED' }));
+  const source = Readable.from(pieces(chunks));
   // pipe() does not forward a read failure: hand it to the parser so the loop below sees it.
   source.on('error', (error) => parser.destroy(error));
   type Parsed = { record: Row; raw: string; info: { lines: number; records: number } };
@@ -251,7 +291,10 @@ export async function* runCsv(
       }
       // info.lines is the row's last line; a quoted field may span several.
       const firstLine = info.lines - (raw.trimEnd().split('\n').length - 1);
-      rows.add(record, rows.position(firstLine, info.records + passedSkips));
+      const at = rows.position(firstLine, info.records + passedSkips);
+      // PostgreSQL cannot store U+0000: such a row is refused here, its neighbours kept.
+      if (raw.includes('\0')) rows.refuseNul(record, at);
+      else rows.add(record, at);
       yield* sink.drain();
     }
   } catch (error) {

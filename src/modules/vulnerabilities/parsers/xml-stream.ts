@@ -149,6 +149,13 @@ class XmlTokenizer {
   }
 
   write(chunk: string): void {
+    // U+0000 is no XML character (and PostgreSQL cannot store it): read up to it, then fail where it stands.
+    const nul = chunk.indexOf('\0');
+    if (nul !== -1) {
+      this.write(chunk.slice(0, nul));
+      this.fail(this.buf.length, 'invalid character U+0000.');
+      return;
+    }
     const rest = this.buf.length - this.pos;
     if (rest === 0) this.rebase(chunk, this.pos);
     else if (rest + chunk.length < this.waitFor) {
