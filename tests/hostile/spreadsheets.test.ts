@@ -3,10 +3,10 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
-import { inlineRow, sheetXlsx } from '../support/xlsx-bombs.ts';
 import { createSystem, createTree, type Tree } from '../api/systems-support.ts';
 import { type Client, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
+import { inlineRow, sheetXlsx } from '../support/xlsx-bombs.ts';
 
 const HOSTILE_NAMES = ["=cmd|' /C calc'!A0", '+1', '@SUM(A1)', '-2+3'];
 const LIVE = /^[=+\-@\t\r]/;
