@@ -13,6 +13,7 @@ import { connect } from '@nats-io/transport-node';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/core/db/client.ts';
+import { parseAllowList } from '../../src/modules/soc/collectors/limits.ts';
 import { startEdgeCollector } from '../../src/modules/soc/stream/collect.ts';
 import type { StreamNames } from '../../src/modules/soc/stream/nats.ts';
 import { startStreamWorker } from '../../src/modules/soc/stream/worker.ts';
@@ -73,6 +74,27 @@ describe.skipIf(!conn)('edge collector → NATS JetStream → stream worker', as
       sql`select kind, host(ip) as ip from soc_findings`,
     );
     expect(findings).toEqual([{ kind: 'scanner', ip: '198.51.100.77' }]);
+  });
+
+  it('drops what comes from a sender outside its --sources list', async () => {
+    const collector = await startEdgeCollector(conn, {
+      partitions: 2,
+      names,
+      host: '127.0.0.1',
+      syslogPort: 0,
+      limits: { allow: parseAllowList('192.0.2.0/24') },
+    });
+    const udp = createSocket('udp4');
+    for (let port = 1; port <= 3; port++) udp.send(deny(port), collector.syslogUdpPort as number, '127.0.0.1');
+    const tcp = tcpConnect(collector.syslogTcpPort as number, '127.0.0.1');
+    const closed = new Promise((resolve) => tcp.once('close', resolve));
+    tcp.on('error', () => {});
+    tcp.write(`${deny(200)}\n`);
+    await closed;
+    await new Promise((r) => setTimeout(r, 200));
+    udp.close();
+    await collector.close();
+    expect(collector.stats.published).toBe(0);
   });
 });
 

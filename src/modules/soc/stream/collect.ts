@@ -2,6 +2,7 @@
 // detecting in-process, so sensors near the traffic feed the central workers (`khien soc worker`).
 
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { CollectorLimits } from '../collectors/limits.ts';
 import { startListeners } from '../collectors/listeners.ts';
 import type { SocEvent } from '../engine/types.ts';
 import type { StreamNames } from './nats.ts';
@@ -18,6 +19,8 @@ export interface EdgeCollectorOptions {
   /** Unacknowledged publishes beyond which events are dropped and counted: UDP senders cannot be told to wait. */
   maxBacklog?: number;
   publishTimeoutMs?: number;
+  /** The senders accepted (others dropped) and the syslog TCP caps, as for the server's own collectors. */
+  limits?: CollectorLimits;
 }
 
 export interface EdgeCollectorStats {
@@ -54,6 +57,7 @@ export async function startEdgeCollector(nc: NatsConnection, opts: EdgeCollector
     netflowPort: opts.netflowPort,
     syslogPort: opts.syslogPort,
     host: opts.host,
+    limits: opts.limits,
     onEvent: push,
     onReject: () => {
       counts.rejected++;

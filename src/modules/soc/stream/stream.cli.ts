@@ -5,6 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import { type Command, Option } from 'commander';
 import { fail, withDatabase } from '../../../cli/context.ts';
 import { loadConfig } from '../../../core/config.ts';
+import { parseAllowList } from '../collectors/limits.ts';
 import { logFormats } from '../parsers/formats.ts';
 import type { LogFormat } from '../parsers/types.ts';
 import { startEdgeCollector } from './collect.ts';
@@ -139,6 +140,10 @@ export function registerStreamCommands(soc: Command): void {
       .option('--syslog-port <port>', 'cổng syslog UDP+TCP / syslog UDP and TCP port', port)
       .option('--host <address>', 'địa chỉ lắng nghe / listen address', '0.0.0.0')
       .option(
+        '--sources <list>',
+        'chỉ nhận từ các địa chỉ, mạng này / accept only these senders (addresses or CIDRs, comma-separated)',
+      )
+      .option(
         '--max-backlog <n>',
         'số lần gửi chờ xác nhận trước khi bỏ sự kiện (UDP không chờ được) / unacknowledged publishes before events are dropped',
         positiveInt,
@@ -152,11 +157,18 @@ export function registerStreamCommands(soc: Command): void {
         netflowPort?: number;
         syslogPort?: number;
         host: string;
+        sources?: string;
         maxBacklog: number;
       },
     ) => {
       if (o.netflowPort === undefined && o.syslogPort === undefined)
         fail('cần --netflow-port hoặc --syslog-port / give --netflow-port or --syslog-port');
+      let allow: ReturnType<typeof parseAllowList> | undefined;
+      try {
+        allow = o.sources ? parseAllowList(o.sources) : undefined;
+      } catch (e) {
+        fail(`--sources: ${(e as Error).message}`);
+      }
       const nc = await connect({ servers: o.nats, name: 'khien-collect' }).catch((e: Error) =>
         fail(`NATS ${o.nats}: ${e.message}`),
       );
@@ -168,6 +180,7 @@ export function registerStreamCommands(soc: Command): void {
           netflowPort: o.netflowPort,
           syslogPort: o.syslogPort,
           maxBacklog: o.maxBacklog,
+          limits: { allow },
         });
         console.log(
           `Đang thu / collecting: NetFlow UDP ${collector.netflowPort ?? '-'}, syslog UDP ${collector.syslogUdpPort ?? '-'} TCP ${collector.syslogTcpPort ?? '-'} → ${o.stream}`,
