@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { YEN_BAI_2024 } from '../demo/yen-bai-2024/organisations.ts';
+import { yenBai2024Rows } from '../demo/yen-bai-2024/organisations.ts';
 import { type Database, openDatabase, queryRows } from '../src/core/db/client.ts';
 import { importOrganisationRows } from '../src/modules/organisations/organisations.io.ts';
 import { socSummary } from '../src/modules/soc/soc.service.ts';
@@ -32,20 +32,7 @@ const ACTOR = {
 };
 
 async function seed(db: Database['db']) {
-  await importOrganisationRows(
-    db,
-    ACTOR,
-    YEN_BAI_2024.map((o, i) => ({
-      row: i + 1,
-      cells: {
-        code: o.code,
-        name: o.name,
-        type: o.type,
-        parent_code: o.parentCode ?? '',
-        ip_ranges: o.ipRanges.join(';'),
-      },
-    })),
-  );
+  await importOrganisationRows(db, ACTOR, yenBai2024Rows());
   // Deterministic data generated inside the database (setseed), so both databases hold the same rows.
   await db.execute(sql`select setseed(0.42)`);
   await db.execute(sql`

@@ -20,7 +20,7 @@ import { importIntel, ingestLogFile } from '../src/modules/soc/soc.service.ts';
 import { importScanFile } from '../src/modules/vulnerabilities/scan-import.ts';
 import { loadSystemsDemo } from './load-systems.ts';
 import { demoSocData } from './yen-bai-2024/network-logs.ts';
-import { YEN_BAI_2024 } from './yen-bai-2024/organisations.ts';
+import { YEN_BAI_2024, yenBai2024Rows } from './yen-bai-2024/organisations.ts';
 import { demoHostAddresses, demoNessusReports, demoReport2026 } from './yen-bai-2024/scans.ts';
 
 /** What `khien demo --help` says the demo is. */
@@ -118,27 +118,7 @@ export async function loadDemo(
   /** `only2024`: stop after the 2024 data (tests compare 2024 figures before and after the 2025 changes). */
   { only2024 = false }: { only2024?: boolean } = {},
 ): Promise<DemoResult> {
-  const report = await importOrganisationRows(
-    db,
-    actor,
-    YEN_BAI_2024.map((o, i) => ({
-      row: i + 1,
-      cells: {
-        code: o.code,
-        name: o.name,
-        type: o.type,
-        parent_code: o.parentCode ?? '',
-        head_name: o.headName ?? '',
-        head_title: o.headTitle ?? '',
-        email: o.email ?? '',
-        phone: o.phone ?? '',
-        address: o.address ?? '',
-        ip_ranges: o.ipRanges.join(';'),
-        owner_body_code: o.ownerBodyCode ?? '',
-      },
-    })),
-    TREE_2024,
-  );
+  const report = await importOrganisationRows(db, actor, yenBai2024Rows(), TREE_2024);
   await saveBodies(db, auditActor(actor), JSON.parse(readFileSync(new URL('bodies.json', LAO_CAI), 'utf8')));
   const dir = await mkdtemp(join(tmpdir(), 'khien-demo-'));
   try {

@@ -40,6 +40,25 @@ export type DemoOrganisation = {
   ownerBodyCode?: string;
 };
 
+/** The tree as the organisation importer reads it (row numbers as in a file, one row per unit). */
+export const yenBai2024Rows = () =>
+  YEN_BAI_2024.map((o, i) => ({
+    row: i + 1,
+    cells: {
+      code: o.code,
+      name: o.name,
+      type: o.type,
+      parent_code: o.parentCode ?? '',
+      head_name: o.headName ?? '',
+      head_title: o.headTitle ?? '',
+      email: o.email ?? '',
+      phone: o.phone ?? '',
+      address: o.address ?? '',
+      ip_ranges: o.ipRanges.join(';'),
+      owner_body_code: o.ownerBodyCode ?? '',
+    },
+  }));
+
 /** The demo tree, parents before children. */
 export const YEN_BAI_2024: DemoOrganisation[] = [
   // Province

@@ -3,7 +3,7 @@ import type { Db } from '../../core/db/client.ts';
 import { organisationIpRanges, organisations } from './organisations.schema.ts';
 
 /** SQL condition: the unit (or range) is in force on `day`. */
-export const inForceOn = (t: { validFrom: unknown; validTo: unknown }, day: string): SQL =>
+export const inForceOn = (t: { validFrom: unknown; validTo: unknown }, day: string | SQL): SQL =>
   sql`(${t.validFrom} is null or ${t.validFrom} <= ${day}::date) and (${t.validTo} is null or ${t.validTo} >= ${day}::date)`;
 
 /** The unit holding `code` on `day`, if any (codes are reused across periods: never look one up without a day). */
@@ -24,6 +24,14 @@ export async function carriersOn(db: Db, day: string): Promise<Map<string, strin
   const rows = await db
     .select({ id: organisations.id, validTo: organisations.validTo, successorId: organisations.successorId })
     .from(organisations);
+  return carriersOf(rows, day);
+}
+
+/** carriersOn over units already loaded (a caller that reads the whole tree anyway). */
+export function carriersOf(
+  rows: { id: string; validTo: string | null; successorId: string | null }[],
+  day: string,
+): Map<string, string> {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const out = new Map<string, string>();
   const carrier = (id: string, seen = new Set<string>()): string => {

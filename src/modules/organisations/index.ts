@@ -1,6 +1,14 @@
 // The organisations module's public face: the tree in time (units, successors, dated IP ranges).
 export { type Attributor, loadAttributor } from './attribution.ts';
-export { carriersOn, carrierTable, endedBefore, inForceOn, organisationByCodeOn, rangesOn } from './in-time.ts';
+export {
+  carriersOf,
+  carriersOn,
+  carrierTable,
+  endedBefore,
+  inForceOn,
+  organisationByCodeOn,
+  rangesOn,
+} from './in-time.ts';
 export { exportOrganisations, importOrganisationRows, importOrganisations, treeOrder } from './organisations.io.ts';
 export {
   ORGANISATION_TYPES,

@@ -99,10 +99,7 @@ async function withRanges(
           organisationIpRanges.organisationId,
           rows.map((r) => r.id),
         ),
-        inForceOn(
-          organisationIpRanges,
-          sql`least(${day}::date, coalesce(${organisations.validTo}, ${day}::date))` as never,
-        ),
+        inForceOn(organisationIpRanges, sql`least(${day}::date, coalesce(${organisations.validTo}, ${day}::date))`),
       ),
     )
     .orderBy(asc(organisationIpRanges.cidr));

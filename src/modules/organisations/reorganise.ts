@@ -1,11 +1,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../core/db/client.ts';
+import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { NUL_MESSAGE, nulColumn, readTable, type TableRow } from '../../core/tabular.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { users } from '../auth/auth.schema.ts';
 import { auditActor } from '../auth/auth.service.ts';
-import type { Actor } from '../auth/scope.ts';
+import { type Actor, organisationIdIn } from '../auth/scope.ts';
 import { inForceOn } from './in-time.ts';
 import {
   ORGANISATION_TYPES,
@@ -226,16 +226,13 @@ export async function reorganise(
   }));
   if (closingIds.length) {
     const count = async (table: string) =>
-      Number(
-        (
-          (await db.execute(
-            sql`select count(*)::int as n from ${sql.raw(table)} where organisation_id in (${sql.join(
-              closingIds.map((id) => sql`${id}::uuid`),
-              sql`, `,
-            )})`,
-          )) as unknown as { rows: { n: number }[] }
-        ).rows[0]?.n ?? 0,
-      );
+      (
+        await queryRows<{ n: number }>(
+          db,
+          sql`select count(*)::int as n from ${sql.identifier(table)}
+            where ${organisationIdIn(sql`organisation_id`, closingIds)}`,
+        )
+      )[0]?.n ?? 0;
     report.moves = {
       ipRanges: (
         await db

@@ -36,7 +36,7 @@ const ZRuleFile = z.object({
 export type RuleFile = z.output<typeof ZRuleFile> & { name: string; sha256: string };
 
 /** The shipped data files, parsed and checked (each rule's data against its kind), in name order. */
-export function readRuleFiles(dir = RULES_DIR): RuleFile[] {
+function readRuleFiles(dir = RULES_DIR): RuleFile[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
@@ -87,7 +87,7 @@ export function ruleBookFromFiles(dir = RULES_DIR): RuleBook {
         createdAt: new Date(0),
       })),
     ),
-    files.flatMap((f) => (f.bodies ?? []).map((b) => ({ ...b, role: b.role }))),
+    files.flatMap((f) => f.bodies ?? []),
     files.flatMap((f) => f.days ?? []),
   );
 }

@@ -135,7 +135,7 @@ export const systemScopeFilter = (scope: Scope) =>
 export const answersOf = (s: ClassificationAnswers): ClassificationAnswers => ZClassificationInput.parse(s);
 
 /** A dossier's state on a day: its last step whose legal date is on or before the day (null: not yet created). */
-export function dossierStateOn(events: { effectiveOn: string; at: Date; toState: DossierState }[], day: string) {
+function dossierStateOn(events: { effectiveOn: string; at: Date; toState: DossierState }[], day: string) {
   let state: DossierState | null = null;
   for (const e of events) if (e.effectiveOn <= day) state = e.toState;
   return state;
@@ -211,10 +211,6 @@ export async function systemStatuses(
   }
   return out;
 }
-
-/** The day from which a system counts in targets: put in service, else registered. */
-export const inServiceOn = (s: { inServiceFrom: string | null; createdAt: Date }) =>
-  s.inServiceFrom ?? provinceDay(s.createdAt);
 
 async function present(db: Db, rows: SystemRow[], now = new Date()): Promise<SystemView[]> {
   if (!rows.length) return [];

@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { users } from '../auth/auth.schema.ts';
 import { auditActor } from '../auth/auth.service.ts';
 import { type Actor, type Scope, subtreeIds } from '../auth/scope.ts';
-import { carriersOn, organisations, treeOrder } from '../organisations/index.ts';
+import { carriersOf, organisations, treeOrder } from '../organisations/index.ts';
 import { ruleBook } from '../rules/index.ts';
 import { overdueInspections } from './plan.service.ts';
 import { informationSystems, notifications, programmeTargets, TARGET_KINDS } from './systems.schema.ts';
@@ -85,10 +85,12 @@ async function evaluateTarget(db: Db, scope: Scope, target: Target, filterOrgId:
       headName: organisations.headName,
       headTitle: organisations.headTitle,
       email: organisations.email,
+      validTo: organisations.validTo,
+      successorId: organisations.successorId,
     })
     .from(organisations);
   const orgById = new Map(orgs.map((o) => [o.id, o]));
-  const carrier = await carriersOn(db, asOf);
+  const carrier = carriersOf(orgs, asOf);
   const visible = (id: string) => covered === null || covered.includes(id);
   const counts = new Map<string, { total: number; met: number; late: number }>();
   const holdingBack = [];
