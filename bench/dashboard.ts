@@ -11,9 +11,9 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { yenBai2024Rows } from '../demo/yen-bai-2024/organisations.ts';
 import { type Database, openDatabase, queryRows } from '../src/core/db/client.ts';
-import { importOrganisationRows } from '../src/modules/organisations/organisations.io.ts';
-import { socSummary } from '../src/modules/soc/soc.service.ts';
-import { vulnerabilitySummary } from '../src/modules/vulnerabilities/vulnerabilities.service.ts';
+import { importOrganisationRows } from '../src/modules/organisations/index.ts';
+import { socSummary } from '../src/modules/soc/index.ts';
+import { vulnerabilitySummary } from '../src/modules/vulnerabilities/index.ts';
 
 const COMPUTERS = 30_000;
 const FINDINGS_PER_COMPUTER = 10;

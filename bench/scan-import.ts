@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase } from '../src/core/db/client.ts';
-import { importScanFile } from '../src/modules/vulnerabilities/scan-import.ts';
+import { importScanFile } from '../src/modules/vulnerabilities/index.ts';
 
 const FILE = fileURLToPath(new URL('./out/nessus-200mb.nessus', import.meta.url));
 const PG_URL = process.env.KHIEN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

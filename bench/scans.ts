@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seededRandom as random } from '../src/core/random.ts';
-import { parseScanFile } from '../src/modules/vulnerabilities/parsers/index.ts';
+import { parseScanFile } from '../src/modules/vulnerabilities/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MB = 1024 * 1024;

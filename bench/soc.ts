@@ -16,10 +16,8 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { analyzeStreams, loadIntelFiles } from '../src/modules/soc/analyze.ts';
-import { AnalysisThreads } from '../src/modules/soc/analyze-parallel.ts';
-import type { GroundTruth } from '../src/modules/soc/generator/scenario.ts';
-import { writeDataset } from '../src/modules/soc/generator/write-dataset.ts';
+import type { GroundTruth } from '../src/modules/soc/index.ts';
+import { AnalysisThreads, analyzeStreams, loadIntelFiles, writeDataset } from '../src/modules/soc/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MB = 1024 * 1024;

@@ -4,10 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
+import { auditActor } from '../src/core/actor.ts';
 import type { Db } from '../src/core/db/client.ts';
-import { users } from '../src/modules/auth/auth.schema.ts';
-import { auditActor, createUser } from '../src/modules/auth/auth.service.ts';
-import type { Actor } from '../src/modules/auth/scope.ts';
+import type { Actor } from '../src/modules/auth/index.ts';
+import { createUser, users } from '../src/modules/auth/index.ts';
 import {
   importOrganisationRows,
   organisationByCodeOn,
@@ -16,8 +16,8 @@ import {
   reorganise,
 } from '../src/modules/organisations/index.ts';
 import { saveBodies } from '../src/modules/rules/index.ts';
-import { importIntel, ingestLogFile } from '../src/modules/soc/soc.service.ts';
-import { importScanFile } from '../src/modules/vulnerabilities/scan-import.ts';
+import { importIntel, ingestLogFile } from '../src/modules/soc/index.ts';
+import { importScanFile } from '../src/modules/vulnerabilities/index.ts';
 import { loadSystemsDemo } from './load-systems.ts';
 import { demoSocData } from './yen-bai-2024/network-logs.ts';
 import { YEN_BAI_2024, yenBai2024Rows } from './yen-bai-2024/organisations.ts';

@@ -1,11 +1,17 @@
 import type { Db } from '../src/core/db/client.ts';
-import type { Actor, Scope } from '../src/modules/auth/scope.ts';
+import type { Actor, Scope } from '../src/modules/auth/index.ts';
 import { ruleBook } from '../src/modules/rules/index.ts';
-import { addAttachment, createDossier, transitionDossier } from '../src/modules/systems/dossiers.service.ts';
-import { updateLayers, updatePlan } from '../src/modules/systems/plan.service.ts';
-import { importSystems } from '../src/modules/systems/systems.io.ts';
-import { listSystems } from '../src/modules/systems/systems.service.ts';
-import { listTargets, saveTarget } from '../src/modules/systems/targets.service.ts';
+import {
+  addAttachment,
+  createDossier,
+  importSystems,
+  listSystems,
+  listTargets,
+  saveTarget,
+  transitionDossier,
+  updateLayers,
+  updatePlan,
+} from '../src/modules/systems/index.ts';
 import { DEMO_KINDS, DEMO_SYSTEMS, DEMO_TARGETS } from './yen-bai-2024/systems.ts';
 
 const ALL: Scope = { all: true };

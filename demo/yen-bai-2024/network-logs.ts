@@ -1,6 +1,6 @@
 import { seededRandom } from '../../src/core/random.ts';
-import type { SyntheticFlow } from '../../src/modules/soc/generator/scenario.ts';
-import { connectionUid, zeekConnLine, zeekHeader } from '../../src/modules/soc/generator/writers.ts';
+import type { SyntheticFlow } from '../../src/modules/soc/index.ts';
+import { connectionUid, zeekConnLine, zeekHeader } from '../../src/modules/soc/index.ts';
 
 /**
  * Demo network logs for the Yên Bái data set, shaped like the article's six-month statement: `scanners` outside

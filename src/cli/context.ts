@@ -3,7 +3,7 @@ import { loadConfig } from '../core/config.ts';
 import type { Database, Db } from '../core/db/client.ts';
 import { openConfiguredDatabase } from '../core/db/open.ts';
 import { provinceDay } from '../core/time.ts';
-import type { Actor } from '../modules/auth/scope.ts';
+import type { Actor } from '../modules/auth/index.ts';
 import { organisationByCodeOn } from '../modules/organisations/index.ts';
 
 /** The actor recorded in the audit log for changes made from the command line (an operator with shell access). */

@@ -5,9 +5,8 @@ import { DEMO_DESCRIPTION, loadDemo } from '../../demo/load-demo.ts';
 import { loadConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { provinceDay } from '../core/time.ts';
-import { verifyAuditChain } from '../modules/audit/audit.service.ts';
-import { ROLES, type Role } from '../modules/auth/auth.schema.ts';
-import { createUser } from '../modules/auth/auth.service.ts';
+import { verifyAuditChain } from '../modules/audit/index.ts';
+import { createUser, ROLES, type Role } from '../modules/auth/index.ts';
 import {
   exportOrganisations,
   importOrganisations,
@@ -18,10 +17,9 @@ import {
   treeOrder,
 } from '../modules/organisations/index.ts';
 import { registerRulesCommands } from '../modules/rules/index.ts';
-import { registerSocCommands } from '../modules/soc/soc.cli.ts';
-import { registerSocStoreCommands } from '../modules/soc/soc-store.cli.ts';
-import { registerSystemsCommands } from '../modules/systems/systems.cli.ts';
-import { registerScanCommands } from '../modules/vulnerabilities/vulnerabilities.cli.ts';
+import { registerSocCommands, registerSocStoreCommands } from '../modules/soc/index.ts';
+import { registerSystemsCommands } from '../modules/systems/index.ts';
+import { registerScanCommands } from '../modules/vulnerabilities/index.ts';
 import { serve } from '../server/serve.ts';
 import { CLI_ACTOR, fail, isoDay, organisationIdByCode, withDatabase } from './context.ts';
 
@@ -75,6 +73,8 @@ user
           email: o.email ?? null,
           organisationId,
           password,
+          // A generated password is a temporary one: its holder sets their own at first sign-in.
+          mustChangePassword: generated,
         }).catch((e: Error) => fail(e.message));
         console.log(`Đã tạo tài khoản / created account "${u.username}" (${u.role}).`);
         if (generated) console.log(`Mật khẩu tạm thời / temporary password (shown once): ${password}`);

@@ -17,13 +17,20 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** A message the UI can translate: `errors.<key>` with `params` interpolated. */
+export type MessageKey = { key: string; params?: Record<string, string | number> };
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  readonly key: string | undefined;
+  readonly params: Record<string, string | number> | undefined;
+  constructor(code: ErrorCode, message: string, details?: unknown, translatable?: MessageKey) {
     super(message);
     this.code = code;
     this.details = details;
+    this.key = translatable?.key;
+    this.params = translatable?.params;
   }
   get status(): number {
     return ERROR_STATUS[this.code];

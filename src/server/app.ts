@@ -11,28 +11,48 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import { ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 import type { Config } from '../core/config.ts';
 import { keyFileSecret, SecretBox } from '../core/crypto/secret-box.ts';
 import type { Database } from '../core/db/client.ts';
 import { AppError } from '../core/errors.ts';
-import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
-import { registerAuthRoutes, type SetupState } from '../modules/auth/auth.routes.ts';
-import { authenticateApiToken, authenticateSession, sealTotpSecrets } from '../modules/auth/auth.service.ts';
-import { registerOrganisationRoutes } from '../modules/organisations/organisations.routes.ts';
+import { registerAuditRoutes } from '../modules/audit/index.ts';
+import {
+  authenticateApiToken,
+  authenticateSession,
+  registerAuthRoutes,
+  type SetupState,
+  sealTotpSecrets,
+} from '../modules/auth/index.ts';
+import { registerOrganisationRoutes } from '../modules/organisations/index.ts';
 import { registerRulesRoutes } from '../modules/rules/index.ts';
-import { registerSocRoutes } from '../modules/soc/soc.routes.ts';
-import { registerSystemsRoutes } from '../modules/systems/systems.routes.ts';
-import { registerDeadlineTimer } from '../modules/systems/targets.service.ts';
-import { registerVulnerabilityRoutes } from '../modules/vulnerabilities/vulnerabilities.routes.ts';
+import { registerSocRoutes } from '../modules/soc/index.ts';
+import { registerDeadlineTimer, registerSystemsRoutes } from '../modules/systems/index.ts';
+import { registerVulnerabilityRoutes } from '../modules/vulnerabilities/index.ts';
 import { registerAuthHooks, SESSION_COOKIE } from './auth-hooks.ts';
+import { registerContract, registerContractCheck } from './contract.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
-export type AppDeps = { database: Database; config: Config; setup?: SetupState; logger?: boolean | object };
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api route as "METHOD /url" (the contract test compares them with the API description). */
+    apiRoutes: string[];
+  }
+}
+
+export type AppDeps = {
+  database: Database;
+  config: Config;
+  setup?: SetupState;
+  logger?: boolean | object;
+  /** Tests: an answer with a status its route does not declare fails (server/contract.ts). */
+  contractCheck?: boolean;
+};
 
 /** Builds the HTTP server (API + web UI). Tests call this with `app.inject`; `khien serve` calls it and listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -49,9 +69,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const send = (status: number, code: string, message: string, details?: unknown) =>
-      reply.code(status).send({ error: { code, message, details, requestId: req.id } });
-    if (err instanceof AppError) return send(err.status, err.code, err.message, err.details);
+    const send = (status: number, code: string, message: string, details?: unknown, more?: object) =>
+      reply.code(status).send({ error: { code, message, ...more, details, requestId: req.id } });
+    if (err instanceof AppError)
+      return send(err.status, err.code, err.message, err.details, { key: err.key, params: err.params });
     if (hasZodFastifySchemaValidationErrors(err))
       return send(
         400,
@@ -62,7 +83,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (err instanceof ZodError)
       return send(400, 'VALIDATION', err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), err.issues);
     if (err.statusCode === 429) return send(429, 'RATE_LIMITED', 'Too many requests; try again later');
-    if (err.statusCode && err.statusCode < 500) return send(err.statusCode, err.code ?? 'BAD_REQUEST', err.message);
+    if (err.statusCode === 413)
+      return send(413, err.code === 'INPUT_TOO_LARGE' ? err.code : 'PAYLOAD_TOO_LARGE', err.message);
+    if (err.statusCode === 404) return send(404, 'NOT_FOUND', err.message);
+    if (err.statusCode && err.statusCode < 500) return send(err.statusCode, 'BAD_REQUEST', err.message);
     req.log.error({ err }, 'unhandled error');
     return send(500, 'INTERNAL', 'Internal error');
   });
@@ -93,7 +117,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ session: [] }, { token: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
+  const apiRoutes = registerContract(app);
+  app.decorate('apiRoutes', apiRoutes);
+  if (deps.contractCheck) registerContractCheck(app);
   // The description lists every route and parameter: a map for an attacker, so by default only for signed-in users
   // and API tokens (README, KHIEN_API_DOCS). With `off` no docs route exists (404); app.swagger() still works.
   if (config.apiDocs !== 'off')
@@ -125,10 +153,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ]);
     }
   });
-  app.get('/api/health', { config: { public: true }, schema: { tags: ['system'] } }, async () => ({
-    status: 'ok',
-    database: database.kind,
-  }));
+  app.get(
+    '/api/health',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['system'],
+        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }) },
+      },
+    },
+    async () => ({
+      status: 'ok',
+      database: database.kind,
+    }),
+  );
   const secrets = SecretBox.fromKey(config.secretKey ?? keyFileSecret(config.dataDir));
   await sealTotpSecrets(db, secrets);
   registerAuthRoutes(app, { db, config, setup, secrets });

@@ -4,14 +4,17 @@ import type { Config } from '../core/config.ts';
 import type { Db } from '../core/db/client.ts';
 import { AppError } from '../core/errors.ts';
 import {
+  type Actor,
   type Authenticated,
   actorFromUser,
   authenticateApiToken,
   authenticateSession,
+  can,
   csrfMatches,
-} from '../modules/auth/auth.service.ts';
-import { can, type Permission } from '../modules/auth/permissions.ts';
-import { type Actor, resolveScope, type Scope } from '../modules/auth/scope.ts';
+  type Permission,
+  resolveScope,
+  type Scope,
+} from '../modules/auth/index.ts';
 
 export const SESSION_COOKIE = 'khien_sid';
 export const CSRF_HEADER = 'x-csrf-token';

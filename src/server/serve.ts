@@ -4,10 +4,9 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Config } from '../core/config.ts';
 import { openConfiguredDatabase } from '../core/db/open.ts';
-import { auditHead } from '../modules/audit/audit.service.ts';
-import { countUsers } from '../modules/auth/auth.service.ts';
-import { parseAllowList } from '../modules/soc/collectors/limits.ts';
-import { startLiveIngestion } from '../modules/soc/live-ingest.ts';
+import { auditHead } from '../modules/audit/index.ts';
+import { countUsers } from '../modules/auth/index.ts';
+import { parseAllowList, startLiveIngestion } from '../modules/soc/index.ts';
 import { buildApp, WEB_DIST } from './app.ts';
 import { removeStaleUploads } from './upload.ts';
 

@@ -105,6 +105,66 @@ describe.each(TEST_DATABASES)('organisations on %s', (kind) => {
     expect(((await provinceLeader.request('GET', '/api/organisations')).json() as Org[]).length).toBe(4);
   });
 
+  it('refuses a day that does not exist, or a validity that ends before it starts, naming the field', async () => {
+    for (const [validFrom, validTo, field] of [
+      ['2025-02-30', null, 'validFrom'],
+      ['2025-07-01', '2025-06-31', 'validTo'],
+      ['2025-07-01', '2025-06-30', 'validTo'],
+    ] as const) {
+      const res = await admin.request('POST', '/api/organisations', {
+        code: 'DAYS',
+        name: 'Ngày không có thật',
+        type: 'other',
+        validFrom,
+        validTo,
+      });
+      expect(res.statusCode, `${validFrom}–${validTo}`).toBe(400);
+      expect(JSON.stringify(res.json().error.details), `${validFrom}–${validTo}`).toContain(field);
+    }
+    // An empty date is "not set", as the form sends it.
+    const open = await admin.request('POST', '/api/organisations', {
+      code: 'DAYS',
+      name: 'Không thời hạn',
+      type: 'other',
+      validFrom: '',
+      validTo: '',
+      email: '',
+      parentId: '',
+    });
+    expect(open.statusCode, open.body).toBe(201);
+    expect(open.json()).toMatchObject({ validFrom: null, validTo: null, email: null, parentId: null });
+    expect((await admin.request('DELETE', `/api/organisations/${open.json().id}`)).statusCode).toBe(204);
+  });
+
+  it('refuses a reorganisation on a day that does not exist as VALIDATION naming the row, and writes nothing', async () => {
+    const before = (await admin.request('GET', '/api/organisations')).json() as Org[];
+    for (const effective of ['2025-02-30', '2025-13-01', '30/06/2025']) {
+      const csv = [
+        'effective,old_code,new_code,new_name,new_type,new_parent_code,legal_basis',
+        `${effective},141,LC-1,Xã mới,commune,15,NQ thử`,
+      ].join('\n');
+      for (const dryRun of ['true', 'false']) {
+        const res = await admin.request('POST', `/api/organisations/reorganise?dryRun=${dryRun}`, Buffer.from(csv));
+        expect(res.statusCode, `${effective} ${res.body}`).toBe(400);
+        expect(res.json().error).toMatchObject({
+          code: 'VALIDATION',
+          key: 'reorganiseBadDate',
+          params: { row: 2, value: effective },
+          details: { row: 2, column: 'effective' },
+        });
+        expect(res.json().error.message).toContain('Row 2');
+      }
+    }
+    expect((await admin.request('GET', '/api/organisations')).json()).toEqual(before);
+  });
+
+  it('says what a fresh part of the province still lacks, within the caller’s scope', async () => {
+    const start = (await admin.request('GET', '/api/getting-started')).json();
+    expect(start).toEqual({ organisations: 4, systems: 0, scanImports: 0, socIngests: 0 });
+    const commune = await t.userWithRole('start-commune', 'agency', ids['04402'] ?? null);
+    expect((await commune.request('GET', '/api/getting-started')).json()).toMatchObject({ organisations: 1 });
+  });
+
   it('imports a tree with a malformed row: names the row, keeps good rows, writes nothing half', async () => {
     const csv = [
       'Mã,Tên cơ quan,Loại,Mã đơn vị cấp trên,Người đứng đầu,Dải địa chỉ IP',
@@ -128,7 +188,7 @@ describe.each(TEST_DATABASES)('organisations on %s', (kind) => {
       created: number;
       updated: number;
       unchanged: number;
-      errors: { row: number; column?: string; message: string }[];
+      errors: { row: number; column?: string; message: string; key?: string; params?: object }[];
     };
     expect(report.created).toBe(2);
     expect(report.errors.map((e) => [e.row, e.column])).toEqual([
@@ -140,6 +200,15 @@ describe.each(TEST_DATABASES)('organisations on %s', (kind) => {
     ]);
     expect(report.errors[0]?.message).toContain('10.15.138.300/28');
     expect(report.errors[1]?.message).toContain('row 4');
+    // Each problem also as a message key with its values, which the UI says in the reader's language.
+    expect(report.errors.map((e) => [e.key, e.params])).toEqual([
+      ['ipRangeInvalidList', { ranges: '10.15.138.300/28' }],
+      ['importParentRefused', { code: '04601', row: 4 }],
+      ['orgTypeUnknown', { value: 'village' }],
+      ['required', undefined],
+      ['ipRangeTaken', { ranges: '10.15.141.0/24' }],
+    ]);
+    expect(report.errors[3]?.message).toBe('Required');
     const codes = ((await admin.request('GET', '/api/organisations')).json() as Org[]).map((o) => o.code);
     expect(codes).toContain('04600');
     expect(codes).not.toContain('04601');
@@ -172,7 +241,7 @@ describe.each(TEST_DATABASES)('organisations on %s', (kind) => {
     expect(report).toMatchObject({ created: 0, updated: 1, errors: [] });
     const org = ((await admin.request('GET', '/api/organisations')).json() as Org[]).find((o) => o.code === '138');
     expect(org?.headName).toBe('Trần Thị B');
-    const audit = (await admin.request('GET', `/api/audit?entityId=${org?.id}`)).json();
+    const audit = (await admin.request('GET', `/api/audit?entityId=${org?.id}`)).json().items;
     expect(audit[0]).toMatchObject({
       action: 'organisation.import.update',
       before: { headName: 'Nguyễn Văn A' },

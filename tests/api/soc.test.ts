@@ -1,11 +1,12 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
+import { createUser } from '../../src/modules/auth/auth.service.ts';
 import { loadAttributor } from '../../src/modules/organisations/attribution.ts';
 import { zeekConnLine, zeekHeader } from '../../src/modules/soc/generator/writers.ts';
 import { startLiveIngestion } from '../../src/modules/soc/live-ingest.ts';
 import { socSummary } from '../../src/modules/soc/soc.service.ts';
-import { type Client, startApp } from '../support/app.ts';
+import { type Client, PASSWORD, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
 
 // 10/05/2024 10:00 in Asia/Ho_Chi_Minh.
@@ -75,11 +76,16 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     await database.close();
   });
 
+  it('says that nothing was ingested yet on a fresh install', async () => {
+    expect(await summary(soc, '2024-05-01', '2024-05-31')).toMatchObject({ ingested: false, scanningIps: 0 });
+    expect((await soc.request('GET', '/api/soc/findings?kind=scanner')).json()).toEqual({ items: [], total: 0 });
+  });
+
   it('loads threat intelligence, reporting bad lines by number', async () => {
     const feed = '# demo feed\n198.51.100.66\nnot an indicator!\nevil.example.com\n';
     const res = await soc.request('POST', '/api/soc/intel?source=cert-demo', Buffer.from(feed));
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ added: 2, updated: 0, rejected: [{ line: 3 }] });
+    expect(res.json()).toMatchObject({ added: 2, updated: 0, rejected: [{ line: 3, kind: 'not_indicator' }] });
     const again = (await soc.request('POST', '/api/soc/intel?source=cert-demo', Buffer.from(feed))).json();
     expect(again).toMatchObject({ added: 0, updated: 2 });
     expect((await soc.request('GET', '/api/soc/intel')).json()).toEqual([
@@ -96,17 +102,20 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
       rejected: 1,
       scanners: 1,
       maliciousContacts: 1,
-      errors: [{ line: 86 }],
+      errors: [{ line: 86, kind: 'field_count' }],
     });
     const again = await soc.request('POST', '/api/soc/logs?fileName=conn-copy.log', Buffer.from(connLog()));
     expect(again.json()).toMatchObject({ duplicate: true });
     const s = await summary(soc, '2024-05-01', '2024-05-31');
-    expect(s).toMatchObject({ scanningIps: 1, internalScanningIps: 0, maliciousContactIps: 1 });
+    expect(s).toMatchObject({ scanningIps: 1, internalScanningIps: 0, maliciousContactIps: 1, ingested: true });
+    const [ingest] = (await soc.request('GET', '/api/soc/ingests')).json();
+    expect(ingest).toMatchObject({ source: 'conn.log', errors: [{ line: 86, kind: 'field_count' }] });
+    expect(ingest.startedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     expect(await summary(soc, '2024-06-01', '2024-06-30')).toMatchObject({ scanningIps: 0, maliciousContactIps: 0 });
   });
 
   it('explains each finding with its rule, numbers and evidence lines', async () => {
-    const [scanner] = (await soc.request('GET', '/api/soc/findings?kind=scanner')).json() as {
+    const [scanner] = (await soc.request('GET', '/api/soc/findings?kind=scanner')).json().items as {
       id: string;
       ip: string;
       organisationId: string;
@@ -121,7 +130,7 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     expect(detail.evidence[0]).toMatchObject({ input: 'conn.log', src: '203.0.113.5' });
     expect(detail.evidence[0].line).toBeGreaterThan(7);
     expect(detail.sightings).toHaveLength(1);
-    const [contact] = (await soc.request('GET', '/api/soc/findings?kind=malicious_contact')).json();
+    const [contact] = (await soc.request('GET', '/api/soc/findings?kind=malicious_contact')).json().items;
     expect(contact).toMatchObject({
       ip: '10.15.1.10',
       indicator: '198.51.100.66',
@@ -132,7 +141,7 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
   });
 
   it('shows a scanner to every agency it swept, each with only its own samples, and lets only the SOC triage', async () => {
-    const [scanner] = (await soc.request('GET', '/api/soc/findings?kind=scanner')).json();
+    const [scanner] = (await soc.request('GET', '/api/soc/findings?kind=scanner')).json().items;
     expect(scanner).toMatchObject({
       organisationId: org.A,
       organisations: [
@@ -158,7 +167,9 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
       maliciousContactIps: 0,
     });
     // B sees the scanner but not A's contact, nor that A was swept as well.
-    const seenByB = (await agencyB.request('GET', '/api/soc/findings')).json();
+    const pageForB = (await agencyB.request('GET', '/api/soc/findings')).json();
+    expect(pageForB.total).toBe(1);
+    const seenByB = pageForB.items;
     expect(seenByB).toEqual([
       expect.objectContaining({
         id: scanner.id,
@@ -173,7 +184,7 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     // it was detected, on about 32 hosts, an estimate).
     expect(scanner).toMatchObject({ sweptOnly: false, count: 24 });
     expect(scanner.distinctTargets).toBeGreaterThanOrEqual(30);
-    const ownerRow = (await agencyA.request('GET', '/api/soc/findings?kind=scanner')).json()[0];
+    const ownerRow = (await agencyA.request('GET', '/api/soc/findings?kind=scanner')).json().items[0];
     expect(ownerRow).toMatchObject({ sweptOnly: false, count: 24, distinctTargets: scanner.distinctTargets });
     expect(seenByB[0]).toMatchObject({
       sweptOnly: true,
@@ -209,7 +220,7 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
       scanningIps: 0,
       maliciousContactIps: 0,
     });
-    expect((await agencyC.request('GET', '/api/soc/findings')).json()).toEqual([]);
+    expect((await agencyC.request('GET', '/api/soc/findings')).json()).toEqual({ items: [], total: 0 });
     expect((await agencyC.request('GET', `/api/soc/findings/${scanner.id}`)).statusCode).toBe(404);
 
     const dst = (c: Client) =>
@@ -236,7 +247,7 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     expect(triaged.json()).toMatchObject({ status: 'false_positive' });
     // The SOC's note is for the scanner's owner, not for the other agencies it swept.
     const noteFor = async (c: Client) => ({
-      row: (await c.request('GET', '/api/soc/findings?kind=scanner')).json()[0]?.triageNote,
+      row: (await c.request('GET', '/api/soc/findings?kind=scanner')).json().items[0]?.triageNote,
       detail: (await c.request('GET', `/api/soc/findings/${scanner.id}`)).json(),
     });
     const ownerNote = await noteFor(agencyA);
@@ -263,7 +274,7 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     for (let j = 0; j < 3; j++) lines.push(conn(T0 + 3630 + j, '203.0.113.7', '10.15.2.9', 2000 + j, 'S0'));
     const res = await soc.request('POST', '/api/soc/logs?fileName=vertical.log', Buffer.from(`${lines.join('\n')}\n`));
     expect(res.statusCode, res.body).toBe(201);
-    const [mine] = (await agencyB.request('GET', '/api/soc/findings?kind=scanner')).json();
+    const [mine] = (await agencyB.request('GET', '/api/soc/findings?kind=scanner')).json().items;
     expect(mine).toMatchObject({ ip: '203.0.113.7', organisationId: null, organisationName: null });
     const forB = (await agencyB.request('GET', `/api/soc/findings/${mine.id}`)).json();
     // Swept after the first samples were taken, Sở B still gets one of its own.
@@ -282,7 +293,7 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     for (let i = 0; i < 20; i++) lines.push(conn(T0 + 7200 + i, '10.15.1.77', `10.15.2.${50 + i}`, 22, 'S0'));
     const res = await soc.request('POST', '/api/soc/logs?fileName=lateral.log', Buffer.from(`${lines.join('\n')}\n`));
     expect(res.statusCode, res.body).toBe(201);
-    const mine = (await agencyB.request('GET', '/api/soc/findings?kind=scanner')).json();
+    const mine = (await agencyB.request('GET', '/api/soc/findings?kind=scanner')).json().items;
     const lateral = mine.find((f: { ip: string }) => f.ip === '10.15.1.77');
     expect(lateral).toMatchObject({ organisationId: null, attribution: 'source-range', sweptOnly: true, count: 20 });
     const forB = (await agencyB.request('GET', `/api/soc/findings/${lateral.id}`)).json();
@@ -323,5 +334,156 @@ describe.each(TEST_DATABASES)('SOC findings on %s', (kind) => {
     expect(s.scanningIps).toBe(1);
     expect(s.byOrganisation).toEqual([expect.objectContaining({ organisationId: org.B, scanningIps: 1 })]);
     expect((await loadAttributor(database.db))('10.15.2.20')).toBe(org.B);
+  });
+  it('pages, sorts, searches and filters the finding lists, with the total the filters match in the viewer’s scope', async () => {
+    type Row = { id: string; ip: string; count: number | null; organisationName: string | null; status: string };
+    const list = async (c: Client, query: string) => {
+      const res = await c.request('GET', `/api/soc/findings?${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { items: Row[]; total: number };
+    };
+    const ips = (p: { items: Row[] }) => p.items.map((f) => f.ip);
+    // Four scanners so far: two external ones of May (Sở A and B), Sở A's host sweeping Sở B, and today's syslog one.
+    const all = await list(soc, 'kind=scanner&sort=ip&dir=asc');
+    expect(all.total).toBe(4);
+    // By address, not by text: 10.x before 198.x before 203.x.
+    expect(ips(all)).toEqual(['10.15.1.77', '198.18.7.7', '203.0.113.5', '203.0.113.7']);
+    expect(ips(await list(soc, 'kind=scanner&sort=ip&dir=desc'))).toEqual([...ips(all)].reverse());
+    // Pages of two, each with the whole total.
+    const first = await list(soc, 'kind=scanner&sort=ip&dir=asc&limit=2');
+    const second = await list(soc, 'kind=scanner&sort=ip&dir=asc&limit=2&offset=2');
+    expect([first.total, second.total]).toEqual([4, 4]);
+    expect([...ips(first), ...ips(second)]).toEqual(ips(all));
+    expect(await list(soc, 'kind=scanner&limit=2&offset=10')).toEqual({ items: [], total: 4 });
+    // Sorted by attempts (the scanner's totals for the SOC), largest first, unknown last.
+    const byCount = (await list(soc, 'kind=scanner&sort=count&dir=desc')).items.map((f) => f.count ?? -1);
+    expect(byCount).toEqual([...byCount].sort((a, b) => b - a));
+    const byOrganisation = (await list(soc, 'kind=scanner&sort=organisation&dir=asc')).items.map(
+      (f) => f.organisationName,
+    );
+    expect(byOrganisation.filter((n) => n !== null)).toEqual(['Sở A', 'Sở A', 'Sở A', 'Sở B']);
+    // Search: part of an address; for contacts also the indicator; LIKE wildcards are plain characters.
+    expect(ips(await list(soc, 'kind=scanner&q=203.0.113&sort=ip&dir=asc'))).toEqual(['203.0.113.5', '203.0.113.7']);
+    expect((await list(soc, 'kind=scanner&q=203.0.113')).total).toBe(2);
+    expect(ips(await list(soc, 'kind=malicious_contact&q=198.51.100'))).toEqual(['10.15.1.10']);
+    expect((await list(soc, 'kind=scanner&q=%25')).total).toBe(0);
+    expect((await list(soc, 'kind=scanner&q=10_15')).total).toBe(0);
+    // Filters: inside or outside the province's networks, triage status, organisation subtree, period.
+    expect(ips(await list(soc, 'kind=scanner&origin=internal'))).toEqual(['10.15.1.77']);
+    expect((await list(soc, 'kind=scanner&origin=external')).total).toBe(3);
+    expect(ips(await list(soc, 'kind=scanner&status=confirmed'))).toEqual(['203.0.113.5']);
+    expect((await list(soc, `kind=scanner&organisationId=${org.A}`)).total).toBe(3);
+    expect((await list(soc, `kind=scanner&organisationId=${org.B}`)).total).toBe(4);
+    expect((await list(soc, `kind=scanner&organisationId=${org.C}`)).total).toBe(0);
+    expect((await list(soc, 'kind=scanner&from=2024-05-01&to=2024-05-31')).total).toBe(3);
+    expect((await list(soc, 'kind=scanner&from=2024-05-01&to=2024-05-31&origin=external&q=.7')).total).toBe(1);
+    // Unknown sort keys and directions are refused, not passed to SQL.
+    expect((await soc.request('GET', '/api/soc/findings?sort=ip;drop')).statusCode).toBe(400);
+    expect((await soc.request('GET', '/api/soc/findings?sort=ip&dir=sideways')).statusCode).toBe(400);
+
+    // An agency counts only the findings that concern it, whatever the page, search or filter.
+    expect((await list(agencyA, 'kind=scanner&limit=1')).total).toBe(3);
+    expect(ips(await list(agencyA, 'kind=scanner&sort=ip&dir=asc'))).toEqual([
+      '10.15.1.77',
+      '203.0.113.5',
+      '203.0.113.7',
+    ]);
+    const forB = await list(agencyB, 'kind=scanner&sort=count&dir=desc&limit=2');
+    expect(forB.total).toBe(4);
+    expect(forB.items).toHaveLength(2);
+    // Its own failed attempts, not the scanners' totals, are what it sorts by.
+    const ownCounts = (await list(agencyB, 'kind=scanner&sort=count&dir=desc')).items.map((f) => f.count ?? -1);
+    expect(ownCounts).toEqual([...ownCounts].sort((a, b) => b - a));
+    expect(ownCounts).toContain(2);
+    expect((await list(agencyB, 'kind=scanner&q=203.0.113')).total).toBe(2);
+    expect((await list(agencyB, 'kind=malicious_contact')).total).toBe(0);
+    expect((await list(agencyB, 'kind=malicious_contact&q=198.51.100')).total).toBe(0);
+    // Sorting by organisation does not reveal that Sở A was swept by the external scanners.
+    expect(JSON.stringify(await list(agencyB, 'kind=scanner&sort=organisation'))).not.toContain('Sở A');
+    // An organisation outside its scope narrows to nothing rather than widening it.
+    expect((await list(agencyB, `kind=scanner&organisationId=${org.A}`)).total).toBe(0);
+    expect(await list(agencyC, 'kind=scanner&sort=ip')).toEqual({ items: [], total: 0 });
+  });
+
+  it('answers times as instants, the same in the list and the detail', async () => {
+    const { items } = (await soc.request('GET', '/api/soc/findings?kind=scanner&sort=ip&dir=asc')).json();
+    for (const row of items) {
+      const detail = (await soc.request('GET', `/api/soc/findings/${row.id}`)).json();
+      expect(row.firstSeen).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect([row.firstSeen, row.lastSeen]).toEqual([detail.firstSeen, detail.lastSeen]);
+    }
+    expect(items.find((f: { ip: string }) => f.ip === '203.0.113.5').firstSeen).toBe(new Date(T0 * 1000).toISOString());
+    const [source] = (await soc.request('GET', '/api/soc/intel')).json();
+    expect(Number.isNaN(Date.parse(source.updatedAt))).toBe(false);
+    expect(source.updatedAt).toMatch(/Z$/);
+  });
+
+  it('names who triaged a finding, requires a reason for a false positive, and says what was not found', async () => {
+    await createUser(database.db, null, {
+      username: 'soc-lead',
+      displayName: 'Nguyễn Văn An',
+      role: 'soc',
+      password: PASSWORD,
+    });
+    const lead = await t.login('soc-lead');
+    const [scanner] = (await lead.request('GET', '/api/soc/findings?kind=scanner&q=203.0.113.5')).json().items;
+    const refused = await lead.request('POST', `/api/soc/findings/${scanner.id}/triage`, {
+      status: 'false_positive',
+      note: ' no ',
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toMatchObject({
+      code: 'VALIDATION',
+      details: [expect.objectContaining({ path: '/note', message: 'socTriageReasonRequired' })],
+    });
+    const escalated = await lead.request('POST', `/api/soc/findings/${scanner.id}/triage`, {
+      status: 'escalated',
+      note: '  Chuyển đội ứng cứu  ',
+    });
+    expect(escalated.statusCode, escalated.body).toBe(200);
+    expect(escalated.json()).toMatchObject({ status: 'escalated', triageNote: 'Chuyển đội ứng cứu' });
+    const detail = (await soc.request('GET', `/api/soc/findings/${scanner.id}`)).json();
+    expect(detail.organisationName).toBe('Sở A');
+    expect(detail.triageHistory[0]).toMatchObject({
+      actorName: 'Nguyễn Văn An',
+      from: 'confirmed',
+      to: 'escalated',
+      note: 'Chuyển đội ứng cứu',
+    });
+    expect(detail.triageHistory.map((e: { to: string }) => e.to)).toEqual(['escalated', 'confirmed', 'false_positive']);
+    expect(detail.triageHistory[2]).toMatchObject({ actorName: 'analyst', note: 'Máy quét của Sở TT&TT' });
+    expect(Date.parse(detail.triageHistory[0].at)).toBeGreaterThan(Date.parse(detail.triageHistory[1].at) - 1);
+    // The owner sees who decided; an agency the scanner only swept sees neither the notes nor who wrote them.
+    expect((await agencyA.request('GET', `/api/soc/findings/${scanner.id}`)).json().triageHistory).toHaveLength(3);
+    const forB = (await agencyB.request('GET', `/api/soc/findings/${scanner.id}`)).json();
+    expect(forB).toMatchObject({ triageHistory: [], organisationName: null });
+    expect(JSON.stringify(forB)).not.toContain('Nguyễn Văn An');
+    // The evidence carries the outcome word the UI translates.
+    expect(detail.evidence[0]).toMatchObject({ outcome: 'failed' });
+
+    const missing = await soc.request('GET', '/api/soc/findings/00000000-0000-4000-8000-000000000000');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error).toMatchObject({ code: 'NOT_FOUND', key: 'socFindingNotFound' });
+    const noSource = await soc.request('DELETE', '/api/soc/intel/no-such-feed');
+    expect(noSource.json().error).toMatchObject({
+      code: 'NOT_FOUND',
+      key: 'socIntelSourceNotFound',
+      params: { source: 'no-such-feed' },
+    });
+    const noIndicator = await soc.request('POST', '/api/soc/intel?source=junk', Buffer.from('not an indicator!\n'));
+    expect(noIndicator.json().error).toMatchObject({
+      code: 'VALIDATION',
+      key: 'socIntelNoIndicator',
+      params: { source: 'junk', line: 1 },
+    });
+    const unreadable = await soc.request('POST', '/api/soc/logs?fileName=junk.log&format=eve', Buffer.from('{oops\n'));
+    expect(unreadable.json().error).toMatchObject({
+      code: 'VALIDATION',
+      key: 'socLogUnreadable',
+      params: { file: 'junk.log', rejected: 1 },
+    });
+    expect((await soc.request('POST', '/api/soc/intel?source=%20%20', Buffer.from('198.51.100.1\n'))).statusCode).toBe(
+      400,
+    );
   });
 });

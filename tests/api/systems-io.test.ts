@@ -9,7 +9,7 @@ type Report = {
   created: number;
   updated: number;
   unchanged: number;
-  errors: { row: number; column?: string; message: string }[];
+  errors: { row: number; column?: string; message: string; key?: string; params?: Record<string, unknown> }[];
 };
 
 /** Fills the downloaded XLSX template with rows, keyed by header text, as an officer would in Excel. */
@@ -121,10 +121,17 @@ describe.each(TEST_DATABASES)('systems import/export (national-platform layout) 
     ]);
     expect(first.errors[0]?.message).toContain('10.15.137.999');
     expect(first.errors[3]?.message).toContain('row 2');
+    // Each refusal carries the key the UI translates, with its values.
+    expect(first.errors.map((e) => [e.key, e.params])).toEqual([
+      ['systems.invalidHosts', { values: '10.15.137.999' }],
+      ['systems.importUnknownOrganisation', expect.objectContaining({ code: expect.any(String) })],
+      ['systems.importUnknownValue', expect.objectContaining({ value: expect.any(String) })],
+      ['systems.importDuplicateRow', { row: 2 }],
+    ]);
     const again = (await dept.request('POST', '/api/systems/import', file)).json() as Report;
     expect([again.created, again.updated, again.unchanged, again.errors.length]).toEqual([0, 0, 2, 4]);
 
-    const systems = (await dept.request('GET', '/api/systems')).json();
+    const systems = (await dept.request('GET', '/api/systems')).json().items;
     const cam = systems.find((s: { name: string }) => s.name === 'Hệ thống camera giám sát thị trấn');
     expect(cam.hosts.map((h: { address: string }) => h.address)).toEqual(['10.15.137.40/32', '10.15.137.64/27']);
     expect(cam.suggestion).toMatchObject({ level: 2, ruleId: 'nd85-l2-agency-infra' });
@@ -151,7 +158,7 @@ describe.each(TEST_DATABASES)('systems import/export (national-platform layout) 
       [2, 'organisation_code'],
       [3, 'dossier_state'],
     ]);
-    const names = (await dept.request('GET', '/api/systems')).json().map((s: { name: string }) => s.name);
+    const names = (await dept.request('GET', '/api/systems')).json().items.map((s: { name: string }) => s.name);
     expect(names).toContain('Thư điện tử huyện');
     expect(names).not.toContain('Hệ thống cài cắm');
     expect(names).not.toContain('Cổng thông tin huyện Yên Bình');

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ACTOR } from '../../src/cli/context.ts';
 import type { Database } from '../../src/core/db/client.ts';
+import { provinceDay } from '../../src/core/time.ts';
 import type { Role } from '../../src/modules/auth/auth.schema.ts';
+import { addAttachment, createDossier, transitionDossier } from '../../src/modules/systems/dossiers.service.ts';
 import { type Client, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
 import { attachComponents, createSystem, createTree, DECISION, dossierIn, type Tree } from './systems-support.ts';
@@ -58,6 +62,7 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain('10.15.137.300');
+    expect(bad.json().error).toMatchObject({ key: 'systems.invalidHosts', params: { values: '10.15.137.300' } });
     const res = await as.agency.request('POST', '/api/systems', body);
     expect(res.statusCode, res.body).toBe(201);
     const sys = res.json();
@@ -70,7 +75,11 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
     expect(sys.suggestion.legalBasis).toBe('NĐ 85/2016/NĐ-CP, Điều 9 khoản 2 điểm a');
     expect(sys.status).toMatchObject({ dossier: null, approvedLevel: null });
     const dup = await as.agency.request('POST', '/api/systems', body);
-    expect(dup.statusCode).toBe(409);
+    expect([dup.statusCode, dup.json().error.key, dup.json().error.details]).toEqual([
+      409,
+      'systems.duplicateName',
+      { field: 'name' },
+    ]);
     const preview = await as.viewer.request('POST', '/api/systems/classify', { systemType: 'internal' });
     expect(preview.json()).toMatchObject({ level: 1, ruleId: 'nd85-l1-internal-public' });
   });
@@ -83,12 +92,12 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
     expect(doc.statusCode, doc.body).toBe(201);
     const docId = doc.json().id;
 
-    const names = (await as.agency.request('GET', '/api/systems')).json().map((s: { name: string }) => s.name);
+    const names = (await as.agency.request('GET', '/api/systems')).json().items.map((s: { name: string }) => s.name);
     expect(names).toContain(mine.name); // a commune of the district is in its scope
     expect(names).not.toContain(theirs.name);
-    expect((await as.agency.request('GET', '/api/dossiers')).json().map((d: { id: string }) => d.id)).not.toContain(
-      dossier,
-    );
+    expect(
+      (await as.agency.request('GET', '/api/dossiers')).json().items.map((d: { id: string }) => d.id),
+    ).not.toContain(dossier);
     expect((await as.agency.request('GET', `/api/systems/${theirs.id}`)).statusCode).toBe(404);
     expect((await as.agency.request('GET', `/api/dossiers/${dossier}`)).statusCode).toBe(404);
     expect((await as.agency.request('GET', `/api/attachments/${docId}`)).statusCode).toBe(404);
@@ -116,7 +125,9 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
     expect(foreign.statusCode).toBe(400);
     expect((await as.admin.request('GET', `/api/systems/${theirs.id}`)).json().name).toBe(theirs.name);
     // A scoped leader sees only its district; the SOC sees everything, read-only.
-    const viewerNames = (await as.viewer.request('GET', '/api/systems')).json().map((s: { name: string }) => s.name);
+    const viewerNames = (await as.viewer.request('GET', '/api/systems'))
+      .json()
+      .items.map((s: { name: string }) => s.name);
     expect(viewerNames).toContain(theirs.name);
     expect(viewerNames).not.toContain(mine.name);
     expect((await as.soc.request('GET', `/api/dossiers/${dossier}`)).statusCode).toBe(200);
@@ -182,6 +193,8 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
     const res = await as[role].request('POST', `/api/dossiers/${id}/transitions`, { action, ...FIELDS[action] });
     expect(res.statusCode, res.body).toBe(status);
     if (status !== 200) expect(res.json().error.message.length).toBeGreaterThan(10);
+    // Refusals a user can meet are translatable: the UI shows errors.<key> in the reader's language.
+    if (status === 409) expect(res.json().error.key).toMatch(/^systems\./);
     expect((await as.admin.request('GET', `/api/dossiers/${id}`)).json().state).toBe(after);
   });
 
@@ -264,7 +277,7 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
     const after = (await as.agency.request('GET', `/api/dossiers/${id}`)).json();
     expect(after.history.at(-1)).toMatchObject({ action: 'update', fromState: 'returned', toState: 'returned' });
     const audit = (await as.admin.request('GET', `/api/audit?entityId=${id}`)).json();
-    const actions = audit.map((a: { action: string }) => a.action);
+    const actions = audit.items.map((a: { action: string }) => a.action);
     expect(actions.filter((a: string) => a === 'dossier.attachment.add')).toHaveLength(4);
     expect(actions.filter((a: string) => a !== 'dossier.attachment.add')).toEqual([
       'dossier.update',
@@ -349,5 +362,185 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
     expect((await as.agency.request('DELETE', `/api/systems/${sys.id}`)).statusCode).toBe(409);
     const fresh = await createSystem(as.agency, ids['137'] as string, 1);
     expect((await as.agency.request('DELETE', `/api/systems/${fresh.id}`)).statusCode).toBe(204);
+  });
+  it('pages the registry: sorted by a known key, searched by name or code, filtered, with the total they match', async () => {
+    const created = await as.admin.request('POST', '/api/organisations', {
+      code: '04490',
+      name: 'Xã Thử Danh Sách',
+      type: 'commune',
+      parentId: ids['141'],
+      ipRanges: [],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const org = created.json().id as string;
+    const clerk = await t.userWithRole('sys-list-clerk', 'agency', org);
+    // Two approved systems (levels 2 and 1), one submitted, one draft, one without a dossier.
+    const plan: [string, string | null, number, string | null][] = [
+      ['Cổng thông tin xã', 'XA-CTT', 2, 'approved'],
+      ['Thư điện tử xã', 'XA-MAIL', 1, 'approved'],
+      ['Quản lý văn bản xã', null, 2, 'submitted'],
+      ['Một cửa điện tử xã', 'XA-1CUA', 2, 'draft'],
+      ['Wi-Fi_công cộng 100%', 'XA-WIFI', 1, null],
+    ];
+    for (const [name, code, level, state] of plan) {
+      const sys = await createSystem(clerk, org, level, { name, code });
+      if (state) await dossierIn(clerk, as.admin, sys.id, state, level);
+    }
+    await createSystem(as.admin, ids['141'] as string, 1, { name: 'Cổng thông tin huyện thử' });
+    type Page = { items: { name: string; code: string | null; organisationName: string }[]; total: number };
+    const list = async (who: Client, query: string) => {
+      const res = await who.request('GET', `/api/systems?${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as Page;
+    };
+    const names = (p: Page) => p.items.map((i) => i.name);
+    const all = plan.map(([name]) => name);
+
+    // The clerk's scope is the commune: without any filter the page and the total are its five systems.
+    const mine = await list(clerk, '');
+    expect([names(mine), mine.total]).toEqual([[...all].sort(), 5]);
+    const first = await list(clerk, 'limit=2');
+    expect([names(first), first.total]).toEqual([['Cổng thông tin xã', 'Một cửa điện tử xã'], 5]);
+    const last = await list(clerk, 'limit=2&offset=4');
+    expect([names(last), last.total]).toEqual([['Wi-Fi_công cộng 100%'], 5]);
+    expect(names(await list(clerk, 'sort=name&dir=desc'))[0]).toBe('Wi-Fi_công cộng 100%');
+    // Codes sort with the systems that have none last, either way.
+    expect((await list(clerk, 'sort=code')).items.map((i) => i.code)).toEqual([
+      'XA-1CUA',
+      'XA-CTT',
+      'XA-MAIL',
+      'XA-WIFI',
+      null,
+    ]);
+    expect((await list(clerk, 'sort=code&dir=desc')).items.map((i) => i.code)).toEqual([
+      'XA-WIFI',
+      'XA-MAIL',
+      'XA-CTT',
+      'XA-1CUA',
+      null,
+    ]);
+    // The approved level, then the systems without one (by name); the dossier state in the lifecycle's order.
+    expect(names(await list(clerk, 'sort=level&dir=desc'))).toEqual([
+      'Cổng thông tin xã',
+      'Thư điện tử xã',
+      'Một cửa điện tử xã',
+      'Quản lý văn bản xã',
+      'Wi-Fi_công cộng 100%',
+    ]);
+    expect(names(await list(clerk, 'sort=state'))).toEqual([
+      'Wi-Fi_công cộng 100%',
+      'Một cửa điện tử xã',
+      'Quản lý văn bản xã',
+      'Cổng thông tin xã',
+      'Thư điện tử xã',
+    ]);
+    // Search by name or by code; % and _ are letters, not wildcards.
+    expect(names(await list(clerk, `q=${encodeURIComponent('văn bản')}`))).toEqual(['Quản lý văn bản xã']);
+    expect(names(await list(clerk, 'q=xa-mail'))).toEqual(['Thư điện tử xã']);
+    expect(names(await list(clerk, 'q=_'))).toEqual(['Wi-Fi_công cộng 100%']);
+    expect(names(await list(clerk, `q=${encodeURIComponent('100%')}`))).toEqual(['Wi-Fi_công cộng 100%']);
+    // Filters: the approved level, the latest dossier's state (none: not filed yet), and their total.
+    expect(names(await list(clerk, 'level=2'))).toEqual(['Cổng thông tin xã']);
+    const approved = await list(clerk, 'state=approved');
+    expect([names(approved), approved.total]).toEqual([['Cổng thông tin xã', 'Thư điện tử xã'], 2]);
+    expect(names(await list(clerk, 'state=none'))).toEqual(['Wi-Fi_công cộng 100%']);
+    expect(names(await list(clerk, 'state=submitted&level=2'))).toEqual([]);
+    // The organisation filter takes the subtree, and never widens the scope.
+    const district = await list(as.viewer, `organisationId=${ids['141']}&q=${encodeURIComponent('thông tin')}`);
+    expect([names(district), district.total]).toEqual([['Cổng thông tin huyện thử', 'Cổng thông tin xã'], 2]);
+    expect(names(await list(as.viewer, `q=${encodeURIComponent('thông tin')}&sort=organisation&dir=desc`))).toEqual([
+      'Cổng thông tin xã',
+      'Cổng thông tin huyện thử',
+    ]);
+    const foreign = await list(as.agency, `organisationId=${org}`);
+    expect([foreign.items, foreign.total]).toEqual([[], 0]);
+    expect((await list(clerk, `q=${encodeURIComponent('huyện thử')}`)).total).toBe(0);
+    expect((await list(as.admin, `organisationId=${org}`)).total).toBe(5);
+    // Unknown sort keys and out-of-range pages are refused, not interpolated.
+    for (const bad of ['sort=name;drop', 'limit=0', 'limit=501', 'offset=-1', 'level=6', 'state=lost'])
+      expect((await clerk.request('GET', `/api/systems?${bad}`)).statusCode, bad).toBe(400);
+
+    // The dossier list pages the same way: the worklist of pending dossiers, searched and counted.
+    type Dossiers = { items: { systemName: string; state: string }[]; total: number };
+    const dossiers = async (who: Client, query: string) =>
+      (await who.request('GET', `/api/dossiers?organisationId=${org}&${query}`)).json() as Dossiers;
+    const pending = await dossiers(as.department, 'state=pending');
+    expect([pending.items.map((d) => d.systemName), pending.total]).toEqual([['Quản lý văn bản xã'], 1]);
+    const byName = await dossiers(clerk, 'sort=name&limit=2');
+    expect([byName.items.map((d) => d.systemName), byName.total]).toEqual([
+      ['Cổng thông tin xã', 'Một cửa điện tử xã'],
+      4,
+    ]);
+    expect((await dossiers(clerk, 'q=xa-ctt')).items.map((d) => d.systemName)).toEqual(['Cổng thông tin xã']);
+    expect((await dossiers(as.agency, '')).total).toBe(0);
+  });
+
+  it('refuses an approval dated before the appraisal it rests on, or an impossible date, on the field', async () => {
+    const sys = await createSystem(as.agency, ids['137'] as string, 3);
+    const ALL = { all: true } as const;
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+    const dossier = await createDossier(database.db, CLI_ACTOR, ALL, sys.id, {}, { at: daysAgo(20) });
+    const attach = async (stage: string, n: number) => {
+      for (const c of dossier.components.filter((x) => x.requiredAt === stage))
+        await addAttachment(database.db, CLI_ACTOR, ALL, dossier.id, `${c.component}.pdf`, PDF, c.component, {
+          at: daysAgo(n),
+        });
+    };
+    await attach('submission', 20);
+    await transitionDossier(database.db, CLI_ACTOR, ALL, dossier.id, { action: 'submit' }, { at: daysAgo(20) });
+    await transitionDossier(database.db, CLI_ACTOR, ALL, dossier.id, { action: 'accept' }, { at: daysAgo(18) });
+    await transitionDossier(
+      database.db,
+      CLI_ACTOR,
+      ALL,
+      dossier.id,
+      { action: 'record_appraisal', appraisalRef: '7/BC-ATTT' },
+      { at: daysAgo(10) },
+    );
+    await attach('approval', 10);
+    const approve = (decisionDate: string) =>
+      as.department.request('POST', `/api/dossiers/${dossier.id}/transitions`, {
+        action: 'approve',
+        decisionNumber: '77/QĐ-UBND',
+        decisionDate,
+      });
+    // Accepted 18 days ago, appraised 10 days ago: a decision of 14 days ago predates the appraisal opinion.
+    const early = await approve(provinceDay(daysAgo(14)));
+    expect(early.statusCode, early.body).toBe(400);
+    expect(early.json().error).toMatchObject({
+      code: 'VALIDATION',
+      key: 'systems.decisionBeforeAppraisal',
+      params: { date: provinceDay(daysAgo(10)) },
+      details: { field: 'decisionDate' },
+    });
+    // 31 February does not exist: refused as an invalid date of that field, not as a missing one.
+    const impossible = await approve('2025-02-31');
+    expect(impossible.statusCode).toBe(400);
+    expect(impossible.json().error.details).toEqual([
+      expect.objectContaining({ path: expect.stringContaining('decisionDate'), message: 'systems.invalidDate' }),
+    ]);
+    expect((await as.admin.request('GET', `/api/dossiers/${dossier.id}`)).json().state).toBe('under_appraisal');
+    // The day of the appraisal itself is fine.
+    const ok = await approve(provinceDay(daysAgo(10)));
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ state: 'approved', decisionDate: provinceDay(daysAgo(10)) });
+  });
+
+  it('has a Vietnamese and an English text for every message key the module sends', () => {
+    const dir = new URL('../../src/modules/systems/', import.meta.url);
+    const sent = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')))
+      for (const m of readFileSync(new URL(file, dir), 'utf8').matchAll(/'systems\.([A-Za-z]+)'/g))
+        sent.add(m[1] as string);
+    expect(sent.size).toBeGreaterThan(30);
+    for (const lang of ['vi', 'en']) {
+      const texts = JSON.parse(
+        readFileSync(new URL(`../../src/web/i18n/systems/${lang}.json`, import.meta.url), 'utf8'),
+      ).errors.systems as Record<string, string>;
+      expect(
+        [...sent].filter((k) => !texts[k]),
+        lang,
+      ).toEqual([]);
+    }
   });
 });

@@ -121,9 +121,11 @@ describe.each(TEST_DATABASES)('the time dimension on %s (demo province: Yên Bá
   });
 
   it('gives the successor commune the history of the units it was formed from, and nothing of other communes', async () => {
-    const seen = (await agency.request('GET', '/api/systems')).json() as { name: string; organisationCode: string }[];
-    expect(seen.map((s) => s.name)).toEqual(['Trang thông tin điện tử thị trấn Mù Căng Chải']);
-    const other = (await admin.request('GET', '/api/systems')).json() as { id: string; organisationCode: string }[];
+    type Listed = { items: { id: string; name: string; organisationCode: string }[]; total: number };
+    const seen = (await agency.request('GET', '/api/systems')).json() as Listed;
+    expect(seen.items.map((s) => s.name)).toEqual(['Trang thông tin điện tử thị trấn Mù Căng Chải']);
+    expect(seen.total).toBe(1);
+    const other = ((await admin.request('GET', '/api/systems?limit=500')).json() as Listed).items;
     const foreign = other.find((s) => s.organisationCode === '04249');
     expect((await agency.request('GET', `/api/systems/${foreign?.id}`)).statusCode).toBe(404);
   });
@@ -181,7 +183,7 @@ describe.each(TEST_DATABASES)('the time dimension on %s (demo province: Yên Bá
       legalBasis: 'QĐ 99/QĐ-UBND tỉnh (thử), Điều 2',
     });
     const audit = (await admin.request('GET', `/api/audit?entityId=${added.json().id}`)).json();
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(['rule.add']);
+    expect(audit.items.map((a: { action: string }) => a.action)).toEqual(['rule.add']);
     const listed = (await admin.request('GET', '/api/rules?kind=dossier_authority&on=2026-09-01')).json();
     expect(
       listed.filter((r: { key: string; appliesOn: boolean }) => r.key === 'nd85-authority-l3' && r.appliesOn),

@@ -6,7 +6,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
-import { listAudit } from '../../src/modules/audit/audit.service.ts';
+import { ZAuditListQuery } from '../../src/modules/audit/audit.input.ts';
+import { listAudit } from '../../src/modules/audit/audit.list.ts';
 import { type Client, PASSWORD, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES, testConfig } from '../support/db.ts';
 
@@ -37,7 +38,7 @@ describe.each(TEST_DATABASES)('account security (hostile) on %s', (kind) => {
   const bearer = (token: string) =>
     t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
   const audit = async (action: string, actorName: string) =>
-    (await listAudit(database.db, { limit: 200, entityType: 'user' }))
+    (await listAudit(database.db, ZAuditListQuery.parse({ limit: 200, entityType: 'user' }))).items
       .filter((e) => e.action === action && e.actorName === actorName)
       .map((e) => e.after as Record<string, unknown>);
 
@@ -102,9 +103,9 @@ describe.each(TEST_DATABASES)('account security (hostile) on %s', (kind) => {
       statuses.push((await thief.request('POST', '/api/auth/totp/disable', { password: `guess ${i}` })).statusCode);
     // The N-th guess locks and ends the session: the one after it is not even authenticated.
     expect(statuses).toEqual([...Array(MAX_FAILURES - 1).fill(400), 423, 401]);
-    const [row] = (await admin.request('GET', '/api/users'))
+    const [row] = (await admin.request('GET', '/api/users?q=totp-guess'))
       .json()
-      .filter((u: { username: string }) => u.username === 'totp-guess');
+      .items.filter((u: { username: string }) => u.username === 'totp-guess');
     expect(row).toMatchObject({ totpEnabled: true, locked: true });
     expect((await audit('auth.reauth.failure', 'totp-guess')).map((a) => [a.operation, a.reason])).toEqual([
       ['totp.disable', 'bad-password-locked'],
@@ -258,6 +259,49 @@ describe.each(TEST_DATABASES)('account security (hostile) on %s', (kind) => {
     expect(errorOf(own)).toMatchObject({ status: 400, details: { field: 'newPassword', reason: 'too-weak' } });
     // Refused before anything changed: the account keeps its password and its session.
     expect((await an.request('GET', '/api/auth/me')).statusCode).toBe(200);
+  });
+
+  it('keeps a temporary password to its one use: no other route by any path, no token, no change to itself', async () => {
+    const temporary = 'chín con cá bơi dưới hồ sen';
+    const created = await admin.request('POST', '/api/users', {
+      username: 'temp.admin',
+      displayName: 'Quản trị mới',
+      role: 'admin',
+      password: temporary,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const fresh = await t.login('temp.admin', temporary);
+    // Even an administrator's account reaches nothing else first: not by an encoded path, not by HEAD, not by
+    // minting a token, enrolling TOTP or changing accounts (its own included).
+    const attempts: [string, string, unknown?][] = [
+      ['GET', '/api/users'],
+      ['GET', '/%61pi/users'],
+      ['HEAD', '/api/organisations'],
+      ['GET', '/api/audit'],
+      ['POST', '/api/auth/tokens', { name: 'escape' }],
+      ['POST', '/api/auth/totp/setup'],
+      ['PATCH', `/api/users/${fresh.userId}`, { displayName: 'Renamed' }],
+      ['POST', '/api/users', { username: 'second', displayName: 'Second', role: 'admin', password: STRONG }],
+    ];
+    for (const [method, url, body] of attempts) {
+      const res = await fresh.request(method, url, body);
+      expect(res.statusCode, `${method} ${url}`).toBe(403);
+      if (method !== 'HEAD') expect(res.json().error.key, `${method} ${url}`).toBe('passwordChangeRequired');
+    }
+    expect((await admin.request('GET', '/api/users?q=second')).json().total).toBe(0);
+    // Changing it to itself would leave it known to whoever set it.
+    const same = await fresh.request('POST', '/api/auth/password', {
+      currentPassword: temporary,
+      newPassword: temporary,
+    });
+    expect(errorOf(same)).toMatchObject({ status: 400, key: 'passwordUnchanged', details: { field: 'newPassword' } });
+    expect((await fresh.request('GET', '/api/users')).statusCode).toBe(403);
+    expect(
+      (await fresh.request('POST', '/api/auth/password', { currentPassword: temporary, newPassword: STRONG }))
+        .statusCode,
+    ).toBe(200);
+    const own = await t.login('temp.admin', STRONG);
+    expect((await own.request('GET', '/api/users')).statusCode).toBe(200);
   });
 
   it('counts a TOTP code of the wrong length or with letters as a failed attempt, never a server error', async () => {

@@ -22,7 +22,7 @@ export type Client = {
 
 export async function startApp(database: Database, config: Config = testConfig()) {
   const setup = { token: 'test-setup-token' as string | null };
-  const app: FastifyInstance = await buildApp({ database, config, setup });
+  const app: FastifyInstance = await buildApp({ database, config, setup, contractCheck: true });
   await app.ready();
 
   async function login(username: string, password = PASSWORD): Promise<Client> {

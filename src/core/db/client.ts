@@ -67,7 +67,7 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
  * `rules/`) is brought up to date. Imported when needed: that module itself writes through this one.
  */
 async function loadShippedData(db: Db) {
-  const { syncBuiltinRules } = await import('../../modules/rules/rules.service.ts');
+  const { syncBuiltinRules } = await import('../../modules/rules/index.ts');
   await syncBuiltinRules(db);
 }
 

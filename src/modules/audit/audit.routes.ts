@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
-import { listAudit, verifyAuditChain } from './audit.service.ts';
+import { ZAuditFacets, ZAuditPage, ZAuditVerification } from './audit.contract.ts';
+import { ZAuditListQuery, ZAuditVerifyQuery } from './audit.input.ts';
+import { auditFacets, listAudit } from './audit.list.ts';
+import { verifyAuditChain } from './audit.service.ts';
 
 export function registerAuditRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -12,16 +14,25 @@ export function registerAuditRoutes(app: FastifyInstance, { db }: { db: Db }) {
       config: { permission: 'audit.read' },
       schema: {
         tags: ['audit'],
-        summary: 'Audit entries, newest first (page with beforeSeq)',
-        querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(500).default(100),
-          beforeSeq: z.coerce.number().int().positive().optional(),
-          entityType: z.string().max(50).optional(),
-          entityId: z.string().max(100).optional(),
-        }),
+        summary:
+          'A page of audit entries (newest first by default), filtered by days, actor, action and object, with the total',
+        querystring: ZAuditListQuery,
+        response: { 200: ZAuditPage },
       },
     },
     async (req) => listAudit(db, req.query),
+  );
+  r.get(
+    '/api/audit/facets',
+    {
+      config: { permission: 'audit.read' },
+      schema: {
+        tags: ['audit'],
+        summary: 'The actions and object types that occur in the log, and the accounts (for filters)',
+        response: { 200: ZAuditFacets },
+      },
+    },
+    async () => auditFacets(db),
   );
   r.get(
     '/api/audit/verify',
@@ -31,12 +42,8 @@ export function registerAuditRoutes(app: FastifyInstance, { db }: { db: Db }) {
         tags: ['audit'],
         summary:
           'Re-compute the hash chain and report the first broken entry; with `head` (a headHash kept outside the database), also whether the chain still holds it',
-        querystring: z.object({
-          head: z
-            .string()
-            .regex(/^[0-9a-f]{64}$/)
-            .optional(),
-        }),
+        querystring: ZAuditVerifyQuery,
+        response: { 200: ZAuditVerification },
       },
     },
     async (req) => verifyAuditChain(db, req.query.head),

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { asc, desc, gt, sql } from 'drizzle-orm';
+import type { AuditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { auditLog } from './audit.schema.ts';
-
-/** Who did something: a signed-in user, an API token's owner, or the system/CLI. */
-export type AuditActor = { id: string | null; name: string; ip?: string | null };
 
 export type AuditEntry = {
   action: string; // e.g. "organisation.update", "auth.login.failure"
@@ -157,19 +155,4 @@ export async function auditHead(db: Db): Promise<{ seq: number; hash: string }> 
     .orderBy(desc(auditLog.seq))
     .limit(1);
   return last ?? { seq: 0, hash: GENESIS };
-}
-
-export type AuditQuery = { limit: number; beforeSeq?: number; entityType?: string; entityId?: string };
-
-export async function listAudit(db: Db, q: AuditQuery) {
-  const conds = [];
-  if (q.beforeSeq) conds.push(sql`${auditLog.seq} < ${q.beforeSeq}`);
-  if (q.entityType) conds.push(eq(auditLog.entityType, q.entityType));
-  if (q.entityId) conds.push(eq(auditLog.entityId, q.entityId));
-  return db
-    .select()
-    .from(auditLog)
-    .where(conds.length ? sql.join(conds, sql` and `) : undefined)
-    .orderBy(desc(auditLog.seq))
-    .limit(q.limit);
 }

@@ -28,6 +28,11 @@ export const users = pgTable(
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     disabled: boolean('disabled').notNull().default(false),
     locale: text('locale').notNull().default('vi'),
+    /**
+     * The password was set by an administrator (a new account, a reset): until its owner changes it, a session opens
+     * only the way to change it.
+     */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

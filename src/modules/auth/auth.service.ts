@@ -1,16 +1,20 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
+import { auditActor } from '../../core/actor.ts';
 import type { Config } from '../../core/config.ts';
 import { SecretBox } from '../../core/crypto/secret-box.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { organisations } from '../organisations/organisations.schema.ts';
+import { recordAudit } from '../audit/index.ts';
+import { organisations } from '../organisations/index.ts';
+import type { UserListQuery } from './auth.input.ts';
 import { apiTokens, loginFailures, type Role, sessions, users } from './auth.schema.ts';
 import { checkPasswordStrength, dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
+import { PERMISSIONS, type Permission } from './permissions.ts';
 import type { Actor } from './scope.ts';
+import { foldedContains } from './text-search.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
@@ -32,11 +36,16 @@ export function presentUser(u: UserRow) {
     disabled: u.disabled,
     locked: !!u.lockedUntil && u.lockedUntil > new Date(),
     locale: u.locale,
+    mustChangePassword: u.mustChangePassword,
     lastLoginAt: u.lastLoginAt,
     createdAt: u.createdAt,
   };
 }
 export type PresentedUser = ReturnType<typeof presentUser>;
+
+/** What a role may do, in the policy's order (for the UI, which offers only what the API would allow). */
+export const permissionsOf = (role: Role): Permission[] =>
+  (Object.keys(PERMISSIONS) as Permission[]).filter((p) => (PERMISSIONS[p] as readonly Role[]).includes(role));
 
 export const actorFromUser = (u: UserRow, ip: string | null, role: Role = u.role): Actor => ({
   userId: u.id,
@@ -48,9 +57,6 @@ export const actorFromUser = (u: UserRow, ip: string | null, role: Role = u.role
   ip,
 });
 
-export const auditActor = (a: Actor | null, ip?: string | null) =>
-  a ? { id: a.userId, name: a.username, ip: a.ip } : { id: null, name: 'system', ip: ip ?? null };
-
 export type NewUser = {
   username: string;
   displayName: string;
@@ -60,32 +66,54 @@ export type NewUser = {
   organisationId?: string | null;
   scopeIncludesChildren?: boolean;
   locale?: 'vi' | 'en';
+  /** An administrator chose the password: its owner must replace it at first sign-in. */
+  mustChangePassword?: boolean;
 };
 
 async function checkOrganisationForRole(db: Db, role: Role, organisationId: string | null | undefined) {
   if (role === 'agency' && !organisationId)
-    throw new AppError('VALIDATION', 'An agency officer must belong to an organisation', { field: 'organisationId' });
+    throw new AppError(
+      'VALIDATION',
+      'An agency officer must belong to an organisation',
+      { field: 'organisationId' },
+      { key: 'agencyNeedsOrganisation' },
+    );
   if (organisationId) {
     const [org] = await db
       .select({ id: organisations.id })
       .from(organisations)
       .where(eq(organisations.id, organisationId));
-    if (!org) throw new AppError('VALIDATION', 'Unknown organisation', { field: 'organisationId' });
+    if (!org)
+      throw new AppError(
+        'VALIDATION',
+        'Unknown organisation',
+        { field: 'organisationId' },
+        { key: 'organisationInvalid' },
+      );
   }
 }
 
 export async function createUser(db: Db, actor: Actor | null, input: NewUser): Promise<PresentedUser> {
   const username = input.username.trim().toLowerCase();
   if (!/^[a-z0-9._-]{3,64}$/.test(username))
-    throw new AppError('VALIDATION', 'Username: 3–64 letters, digits, dots, dashes or underscores', {
-      field: 'username',
-    });
+    throw new AppError(
+      'VALIDATION',
+      'Username: 3–64 letters, digits, dots, dashes or underscores',
+      { field: 'username' },
+      { key: 'usernameFormat' },
+    );
   checkPasswordStrength(input.password, { username, displayName: input.displayName });
   await checkOrganisationForRole(db, input.role, input.organisationId);
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const [exists] = await tx.select({ id: users.id }).from(users).where(eq(users.username, username));
-    if (exists) throw new AppError('CONFLICT', `Username "${username}" is taken`, { field: 'username' });
+    if (exists)
+      throw new AppError(
+        'CONFLICT',
+        `Username "${username}" is taken`,
+        { field: 'username' },
+        { key: 'usernameTaken', params: { username } },
+      );
     // From now on the name's failures are counted on its account.
     await tx.delete(loginFailures).where(eq(loginFailures.nameHash, sha256(username)));
     const [row] = await tx
@@ -99,6 +127,7 @@ export async function createUser(db: Db, actor: Actor | null, input: NewUser): P
         organisationId: input.role === 'agency' || input.role === 'viewer' ? (input.organisationId ?? null) : null,
         scopeIncludesChildren: input.scopeIncludesChildren ?? true,
         locale: input.locale ?? 'vi',
+        mustChangePassword: input.mustChangePassword ?? false,
       })
       .returning();
     if (!row) throw new AppError('INTERNAL', 'insert failed');
@@ -139,9 +168,12 @@ async function revokeAccess(tx: Db, userId: string) {
 async function resetHash(db: Db, actor: Actor, id: string, patch: UserPatch): Promise<string | null> {
   if (patch.password === undefined) return null;
   if (id === actor.userId)
-    throw new AppError('FORBIDDEN', 'Change your own password with your current password (POST /api/auth/password)', {
-      field: 'password',
-    });
+    throw new AppError(
+      'FORBIDDEN',
+      'Change your own password with your current password (POST /api/auth/password)',
+      { field: 'password' },
+      { key: 'resetOwnPassword' },
+    );
   const [target] = await db.select().from(users).where(eq(users.id, id));
   if (!target) throw notFound('User');
   checkPasswordStrength(patch.password, {
@@ -160,7 +192,9 @@ export async function updateUser(db: Db, actor: Actor, id: string, patch: UserPa
     const organisationId = patch.organisationId !== undefined ? patch.organisationId : before.organisationId;
     await checkOrganisationForRole(tx, role, organisationId);
     if (before.id === actor.userId && ((patch.role && patch.role !== 'admin') || patch.disabled))
-      throw new AppError('FORBIDDEN', 'You cannot demote or disable your own account');
+      throw new AppError('FORBIDDEN', 'You cannot demote or disable your own account', undefined, {
+        key: 'demoteSelf',
+      });
     const [row] = await tx
       .update(users)
       .set({
@@ -172,7 +206,8 @@ export async function updateUser(db: Db, actor: Actor, id: string, patch: UserPa
         disabled: patch.disabled ?? before.disabled,
         locale: patch.locale ?? before.locale,
         ...(patch.unlock ? { lockedUntil: null, failedLogins: 0 } : {}),
-        ...(passwordHash ? { passwordHash } : {}),
+        // A password an administrator set is temporary: its owner replaces it at the next sign-in.
+        ...(passwordHash ? { passwordHash, mustChangePassword: true } : {}),
         updatedAt: new Date(),
       })
       .where(eq(users.id, id))
@@ -202,8 +237,62 @@ export async function updateUser(db: Db, actor: Actor, id: string, patch: UserPa
   });
 }
 
-export async function listUsers(db: Db) {
-  return (await db.select().from(users).orderBy(users.username)).map(presentUser);
+const USER_SORT_COLUMNS = {
+  username: users.username,
+  displayName: users.displayName,
+  role: users.role,
+  lastLoginAt: users.lastLoginAt,
+  createdAt: users.createdAt,
+} as const;
+
+/** One page of accounts, searched, filtered and sorted, with the count of all that match and each one's unit. */
+export async function listUsers(db: Db, q: UserListQuery) {
+  const where = and(
+    q.q
+      ? or(
+          foldedContains(sql`${users.username}`, q.q),
+          foldedContains(sql`${users.displayName}`, q.q),
+          foldedContains(sql`coalesce(${users.email}, '')`, q.q),
+        )
+      : undefined,
+    q.role ? eq(users.role, q.role) : undefined,
+    q.organisationId ? eq(users.organisationId, q.organisationId) : undefined,
+  );
+  const column = USER_SORT_COLUMNS[q.sort];
+  const order = q.dir === 'desc' ? desc(column) : asc(column);
+  const [rows, [count]] = await Promise.all([
+    db
+      .select()
+      .from(users)
+      .where(where)
+      // Never-signed-in accounts last either way; the username breaks ties so pages never overlap.
+      .orderBy(...(q.sort === 'lastLoginAt' ? [sql`${users.lastLoginAt} is null`] : []), order, asc(users.username))
+      .limit(q.limit)
+      .offset(q.offset),
+    db.select({ n: sql<number>`count(*)::int` }).from(users).where(where),
+  ]);
+  const orgIds = [...new Set(rows.map((r) => r.organisationId).filter((id): id is string => !!id))];
+  const labels = new Map(
+    (orgIds.length
+      ? await queryRows<{ id: string; code: string; name: string; parent_name: string | null }>(
+          db,
+          sql`select o.id, o.code, o.name, p.name as parent_name from organisations o
+            left join organisations p on p.id = o.parent_id
+            where o.id in (${sql.join(
+              orgIds.map((id) => sql`${id}::uuid`),
+              sql`, `,
+            )})`,
+        )
+      : []
+    ).map((o) => [o.id, { id: o.id, code: o.code, name: o.name, parentName: o.parent_name }]),
+  );
+  return {
+    items: rows.map((r) => ({
+      ...presentUser(r),
+      organisation: r.organisationId ? (labels.get(r.organisationId) ?? null) : null,
+    })),
+    total: Number(count?.n ?? 0),
+  };
 }
 
 export async function getUser(db: Db, id: string) {
@@ -304,10 +393,10 @@ export async function login(
         after: { reason },
       },
     );
-    return new AppError(
-      code,
-      code === 'ACCOUNT_LOCKED' ? 'Account temporarily locked' : 'Invalid username or password',
-    );
+    // One answer for every failure of a kind, so that it never tells which usernames exist.
+    return code === 'ACCOUNT_LOCKED'
+      ? new AppError(code, 'Account temporarily locked', undefined, { key: 'accountLocked' })
+      : new AppError(code, 'Invalid username or password', undefined, { key: 'invalidCredentials' });
   };
   // Verified even for a locked account (the answer is then 423 whatever the result), so that a locked account and a
   // locked unknown name take the same time.
@@ -326,7 +415,7 @@ export async function login(
   if (user.totpEnabled) {
     if (!input.totp) {
       // Not a failure of the password: tell the client to ask for the code, without counting an attempt.
-      throw new AppError('TOTP_REQUIRED', 'A TOTP code is required');
+      throw new AppError('TOTP_REQUIRED', 'A TOTP code is required', undefined, { key: 'totpRequired' });
     }
     // A wrong code counts like a wrong password, so knowing the password does not allow guessing the code.
     const step = await acceptTotp(user, input.totp, secrets);
@@ -438,8 +527,8 @@ async function confirmCurrentPassword(
       after: { operation, reason },
     });
     return reason === 'bad-password'
-      ? new AppError('VALIDATION', 'Current password is wrong', { field })
-      : new AppError('ACCOUNT_LOCKED', 'Account temporarily locked');
+      ? new AppError('VALIDATION', 'Current password is wrong', { field }, { key: 'currentPasswordWrong' })
+      : new AppError('ACCOUNT_LOCKED', 'Account temporarily locked', undefined, { key: 'accountLocked' });
   };
   if (isLocked(user.lockedUntil)) throw await refuse('locked');
   if (await verifyPassword(user.passwordHash, password)) return user;
@@ -451,10 +540,22 @@ async function confirmCurrentPassword(
 /** Changes one's own password: all sessions end and all API tokens are revoked (see `revokeAccess`). */
 export async function changePassword(db: Db, config: Config, reauth: Reauth, next: string) {
   const user = await confirmCurrentPassword(db, config, reauth, 'password.change', 'currentPassword');
+  // "Changing" a temporary password to itself would leave it known to whoever set it.
+  if (next === reauth.password)
+    throw new AppError(
+      'VALIDATION',
+      'The new password must differ from the current one',
+      { field: 'newPassword', reason: 'unchanged' },
+      { key: 'passwordUnchanged' },
+    );
   checkPasswordStrength(next, user, 'newPassword');
   const passwordHash = await hashPassword(next);
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, failedLogins: 0, updatedAt: new Date() }).where(eq(users.id, user.id));
+    // Chosen by its owner: no longer temporary.
+    await tx
+      .update(users)
+      .set({ passwordHash, failedLogins: 0, mustChangePassword: false, updatedAt: new Date() })
+      .where(eq(users.id, user.id));
     await recordAudit(tx, auditActor(reauth.actor), {
       action: 'user.password.change',
       entityType: 'user',
@@ -484,7 +585,12 @@ export async function beginTotp(db: Db, secrets: SecretBox, actor: Actor) {
   const [user] = await db.select({ totpEnabled: users.totpEnabled }).from(users).where(eq(users.id, actor.userId));
   // Re-enrolling would switch the second factor off; that takes the password (disableTotp), not just a session.
   if (user?.totpEnabled)
-    throw new AppError('CONFLICT', 'TOTP is already on; turn it off with your password before enrolling again');
+    throw new AppError(
+      'CONFLICT',
+      'TOTP is already on; turn it off with your password before enrolling again',
+      undefined,
+      { key: 'totpAlreadyOn' },
+    );
   const secret = generateSecret();
   await db
     .update(users)
@@ -495,9 +601,10 @@ export async function beginTotp(db: Db, secrets: SecretBox, actor: Actor) {
 
 export async function confirmTotp(db: Db, secrets: SecretBox, actor: Actor, code: string) {
   const [user] = await db.select().from(users).where(eq(users.id, actor.userId));
-  if (!user?.totpSecret) throw new AppError('VALIDATION', 'Start TOTP enrolment first');
+  if (!user?.totpSecret)
+    throw new AppError('VALIDATION', 'Start TOTP enrolment first', undefined, { key: 'totpNotStarted' });
   const step = await acceptTotp(user, code, secrets);
-  if (step === null) throw new AppError('VALIDATION', 'Invalid TOTP code', { field: 'code' });
+  if (step === null) throw new AppError('VALIDATION', 'Invalid TOTP code', { field: 'code' }, { key: 'totpInvalid' });
   await db.transaction(async (tx) => {
     await tx.update(users).set({ totpEnabled: true, totpLastStep: step }).where(eq(users.id, user.id));
     await recordAudit(tx, auditActor(actor), { action: 'user.totp.enable', entityType: 'user', entityId: user.id });
@@ -542,9 +649,12 @@ export async function createApiToken(
   // The ceiling is the caller's role (a viewer token can only mint viewer tokens), never more than the owner's.
   const role = input.role ?? actor.role;
   if (!tokenRoleAllowed(role, actor.role) || !tokenRoleAllowed(role, user.role))
-    throw new AppError('FORBIDDEN', 'A token can only carry your own role or the read-only viewer role', {
-      field: 'role',
-    });
+    throw new AppError(
+      'FORBIDDEN',
+      'A token can only carry your own role or the read-only viewer role',
+      { field: 'role' },
+      { key: 'tokenRole' },
+    );
   const token = API_TOKEN_PREFIX + randomToken();
   return db.transaction(async (tx) => {
     const [row] = await tx

@@ -83,12 +83,14 @@ export function checkPasswordStrength(
       'VALIDATION',
       `Mật khẩu phải có ít nhất ${MIN_PASSWORD_LENGTH} ký tự / Password must have at least ${MIN_PASSWORD_LENGTH} characters`,
       { field, reason: 'too-short', minLength: MIN_PASSWORD_LENGTH },
+      { key: 'passwordTooShort', params: { min: MIN_PASSWORD_LENGTH } },
     );
   if (password.toLowerCase().includes(who.username.toLowerCase()))
     throw new AppError(
       'VALIDATION',
       'Mật khẩu không được chứa tên đăng nhập / Password must not contain the username',
       { field, reason: 'contains-username' },
+      { key: 'passwordContainsUsername' },
     );
   const result = strength().check(password, nameInputs([who.username, who.displayName ?? '']));
   if (result.score < MIN_PASSWORD_SCORE)
@@ -105,5 +107,6 @@ export function checkPasswordStrength(
         // zxcvbn's key for what it found (e.g. "commonPasswords", "simpleRepeat", "userInputs"), for the UI.
         warning: result.feedback.warning,
       },
+      { key: 'passwordTooWeak' },
     );
 }

@@ -10,6 +10,7 @@ export {
   rangesOn,
 } from './in-time.ts';
 export { exportOrganisations, importOrganisationRows, importOrganisations, treeOrder } from './organisations.io.ts';
+export { registerOrganisationRoutes } from './organisations.routes.ts';
 export {
   ORGANISATION_TYPES,
   type OrganisationType,

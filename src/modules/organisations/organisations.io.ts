@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { auditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import {
@@ -11,17 +12,18 @@ import {
   writeTable,
 } from '../../core/tabular.ts';
 import { provinceDay } from '../../core/time.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { auditActor } from '../auth/auth.service.ts';
-import type { Actor } from '../auth/scope.ts';
+import { recordAudit } from '../audit/index.ts';
+
+import type { Actor } from '../auth/index.ts';
 import { inForceOn } from './in-time.ts';
+import { INPUT_MESSAGES, ZOrganisationInput } from './organisations.input.ts';
 import {
   ORGANISATION_TYPES,
   type OrganisationType,
   organisationIpRanges,
   organisations,
 } from './organisations.schema.ts';
-import { listOrganisations, normaliseCidrs, type Organisation, ZOrganisationInput } from './organisations.service.ts';
+import { listOrganisations, normaliseCidrs, type Organisation } from './organisations.service.ts';
 
 /** Column layout of the organisation-tree file (CSV/XLSX). Headers are Vietnamese; English keys are accepted too. */
 const COLUMNS = [
@@ -79,7 +81,14 @@ function parseDate(v: string): string | null | undefined {
 }
 const formatDate = (iso: string | null) => (iso ? iso.split('-').reverse().join('/') : '');
 
-export type RowError = { row: number; column?: string; message: string };
+/** A refused row: in English, and as a message key with its values (`errors.<key>` in the UI). */
+export type RowError = {
+  row: number;
+  column?: string;
+  message: string;
+  key?: string;
+  params?: Record<string, string | number>;
+};
 export type ImportReport = { created: number; updated: number; unchanged: number; errors: RowError[] };
 
 type Candidate = {
@@ -131,21 +140,31 @@ export async function importOrganisationRows(
   const seenRanges = new Map<string, number>();
 
   for (const { row, cells } of rows) {
-    const fail = (column: string | undefined, message: string) => errors.push({ row, column, message });
+    const fail = (
+      column: string | undefined,
+      message: string,
+      key?: string,
+      params?: Record<string, string | number>,
+    ) => errors.push({ row, column, message, key, params });
     const nul = nulColumn(cells);
     if (nul) {
-      fail(nul, NUL_MESSAGE);
+      fail(nul, NUL_MESSAGE, 'nulCharacter');
       continue;
     }
     const type = typeLookup.get((cells.type ?? '').toLowerCase());
     if (!type) {
-      fail('type', `Unknown type "${cells.type ?? ''}" (expected one of: ${ORGANISATION_TYPES.join(', ')})`);
+      fail(
+        'type',
+        `Unknown type "${cells.type ?? ''}" (expected one of: ${ORGANISATION_TYPES.join(', ')})`,
+        'orgTypeUnknown',
+        { value: cells.type ?? '' },
+      );
       continue;
     }
     const validFrom = parseDate(cells.valid_from ?? '');
     const validTo = parseDate(cells.valid_to ?? '');
     if (validFrom === undefined || validTo === undefined) {
-      fail(validFrom === undefined ? 'valid_from' : 'valid_to', 'Invalid date (expected dd/mm/yyyy)');
+      fail(validFrom === undefined ? 'valid_from' : 'valid_to', 'Invalid date (expected dd/mm/yyyy)', 'dateInvalid');
       continue;
     }
     const rawRanges = (cells.ip_ranges ?? '').split(/[;\s,]+/).filter(Boolean);
@@ -164,8 +183,10 @@ export async function importOrganisationRows(
       ipRanges: rawRanges,
     });
     if (!parsed.success) {
+      // The schema's messages are keys (organisations.input.ts): said in English here, in the reader's language by the UI.
       const issue = parsed.error.issues[0];
-      fail(String(issue?.path[0] ?? ''), issue?.message ?? 'invalid');
+      const key = issue?.message ?? 'invalid';
+      fail(String(issue?.path[0] ?? ''), INPUT_MESSAGES[key] ?? key, key);
       continue;
     }
     const d = parsed.data;
@@ -173,17 +194,30 @@ export async function importOrganisationRows(
     for (const [field, column] of Object.entries(OPTIONAL_FIELDS) as [keyof typeof OPTIONAL_FIELDS, string][])
       if (column in cells) fields[field] = d[field];
     if (seenCodes.has(fields.code)) {
-      fail('code', `Code "${fields.code}" already appears on row ${seenCodes.get(fields.code)}`);
+      fail('code', `Code "${fields.code}" already appears on row ${seenCodes.get(fields.code)}`, 'importCodeRepeated', {
+        code: fields.code,
+        row: seenCodes.get(fields.code) ?? 0,
+      });
       continue;
     }
     const { ok, bad } = await normaliseCidrs(db, rawRanges);
     if (bad.length) {
-      fail('ip_ranges', `Invalid IP range "${bad[0]?.value}": ${bad[0]?.reason}`);
+      fail('ip_ranges', `Invalid IP range "${bad[0]?.value}": ${bad[0]?.reason}`, 'ipRangeInvalidList', {
+        ranges: bad.map((b) => b.value).join(', '),
+      });
       continue;
     }
     const dupRange = ok.find((r) => seenRanges.has(r));
     if (dupRange) {
-      fail('ip_ranges', `IP range ${dupRange} already appears on row ${seenRanges.get(dupRange)}`);
+      fail(
+        'ip_ranges',
+        `IP range ${dupRange} already appears on row ${seenRanges.get(dupRange)}`,
+        'importRangeRepeated',
+        {
+          range: dupRange,
+          row: seenRanges.get(dupRange) ?? 0,
+        },
+      );
       continue;
     }
     seenCodes.set(fields.code, row);
@@ -238,6 +272,8 @@ export async function importOrganisationRows(
             row: c.row,
             column: 'ip_ranges',
             message: `IP range ${foreign} belongs to another organisation`,
+            key: 'ipRangeTaken',
+            params: { ranges: foreign },
           });
           continue;
         }
@@ -294,6 +330,9 @@ export async function importOrganisationRows(
             message: parentRow
               ? `Parent "${c.parentCode}" (row ${parentRow}) could not be imported`
               : `Unknown parent code "${c.parentCode}"`,
+            ...(parentRow
+              ? { key: 'importParentRefused', params: { code: c.parentCode ?? '', row: parentRow } }
+              : { key: 'importParentUnknown', params: { code: c.parentCode ?? '' } }),
           });
         }
         break;
@@ -306,9 +345,14 @@ export async function importOrganisationRows(
       if (!id || placed.get(c.code) === undefined || c.successorCode === undefined) continue;
       const successorId = c.successorCode ? idByCode.get(c.successorCode) : null;
       if (successorId === undefined || successorId === id) {
-        const message =
-          successorId === id ? 'An organisation cannot succeed itself' : `Unknown successor code "${c.successorCode}"`;
-        errors.push({ row: c.row, column: 'successor_code', message });
+        const own = successorId === id;
+        errors.push({
+          row: c.row,
+          column: 'successor_code',
+          message: own ? 'An organisation cannot succeed itself' : `Unknown successor code "${c.successorCode}"`,
+          key: own ? 'orgOwnSuccessor' : 'importSuccessorUnknown',
+          params: own ? undefined : { code: c.successorCode ?? '' },
+        });
         continue;
       }
       if ((byCode.get(c.code)?.successorId ?? null) === successorId) continue;

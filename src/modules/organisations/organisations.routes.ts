@@ -1,9 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { zFile } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
+import { gettingStarted } from './getting-started.ts';
+import {
+  ZGettingStarted,
+  ZOrganisation,
+  ZOrganisationImportReport,
+  ZReorganisationReport,
+} from './organisations.contract.ts';
+import {
+  ZOrganisationExportQuery,
+  ZOrganisationInput,
+  ZOrganisationListQuery,
+  ZReorganiseQuery,
+} from './organisations.input.ts';
 import { exportOrganisations, importOrganisations } from './organisations.io.ts';
 import {
   createOrganisation,
@@ -11,7 +25,6 @@ import {
   getOrganisation,
   listOrganisations,
   updateOrganisation,
-  ZOrganisationInput,
 } from './organisations.service.ts';
 import { readReorganisation, reorganise } from './reorganise.ts';
 
@@ -30,34 +43,64 @@ export function registerOrganisationRoutes(app: FastifyInstance, { db }: { db: D
       schema: {
         tags: ['organisations'],
         summary: 'Organisations in force on a day visible to the caller (flat; build the tree from parentId)',
-        querystring: z.object({
-          asOf: z.iso.date().optional().describe('the day whose tree to list, yyyy-mm-dd (default: today)'),
-        }),
+        querystring: ZOrganisationListQuery,
+        response: { 200: z.array(ZOrganisation) },
       },
     },
     async (req) => listOrganisations(db, req.scope, req.query.asOf ?? provinceDay()),
   );
   r.get(
+    '/api/getting-started',
+    {
+      config: { permission: 'organisation.read' },
+      schema: {
+        tags: ['organisations'],
+        summary:
+          'What the caller’s part of the province has so far (organisations, systems; scan and log imports), for the overview of a fresh install',
+        response: { 200: ZGettingStarted },
+      },
+    },
+    async (req) => gettingStarted(db, req.scope),
+  );
+  r.get(
     '/api/organisations/:id',
-    { config: { permission: 'organisation.read' }, schema: { tags: ['organisations'], params: ZIdParams } },
+    {
+      config: { permission: 'organisation.read' },
+      schema: { tags: ['organisations'], params: ZIdParams, response: { 200: ZOrganisation } },
+    },
     async (req) => getOrganisation(db, req.scope, req.params.id),
   );
   r.post(
     '/api/organisations',
-    { config: { permission: 'organisation.write' }, schema: { tags: ['organisations'], body: ZOrganisationInput } },
+    {
+      config: { permission: 'organisation.write' },
+      schema: { tags: ['organisations'], body: ZOrganisationInput, response: { 201: ZOrganisation } },
+    },
     async (req, reply) => reply.code(201).send(await createOrganisation(db, actorOf(req), req.scope, req.body)),
   );
   r.put(
     '/api/organisations/:id',
     {
       config: { permission: 'organisation.write' },
-      schema: { tags: ['organisations'], params: ZIdParams, body: ZOrganisationInput },
+      schema: {
+        tags: ['organisations'],
+        params: ZIdParams,
+        body: ZOrganisationInput,
+        response: { 200: ZOrganisation },
+      },
     },
     async (req) => updateOrganisation(db, actorOf(req), req.scope, req.params.id, req.body),
   );
   r.delete(
     '/api/organisations/:id',
-    { config: { permission: 'organisation.write' }, schema: { tags: ['organisations'], params: ZIdParams } },
+    {
+      config: { permission: 'organisation.write' },
+      schema: {
+        tags: ['organisations'],
+        params: ZIdParams,
+        response: { 204: z.undefined().describe('Deleted (no body)') },
+      },
+    },
     async (req, reply) => {
       await deleteOrganisation(db, actorOf(req), req.scope, req.params.id);
       return reply.code(204).send();
@@ -70,10 +113,16 @@ export function registerOrganisationRoutes(app: FastifyInstance, { db }: { db: D
       schema: {
         tags: ['organisations'],
         summary: 'The tree in force on a day as CSV or XLSX',
-        querystring: z.object({
-          format: z.enum(['csv', 'xlsx']).default('xlsx'),
-          asOf: z.iso.date().optional().describe('the day whose tree to export (default: today)'),
-        }),
+        querystring: ZOrganisationExportQuery,
+        response: {
+          200: {
+            description: 'The file (attachment co-quan-don-vi.csv or .xlsx), in the import’s column layout',
+            content: {
+              'text/csv': { schema: zFile },
+              [MIME.xlsx]: { schema: zFile },
+            },
+          },
+        },
       },
     },
     async (req, reply) => {
@@ -93,6 +142,7 @@ export function registerOrganisationRoutes(app: FastifyInstance, { db }: { db: D
         tags: ['organisations'],
         summary:
           'Import (upsert by code) a CSV or XLSX tree sent as the raw request body; bad rows are reported, good rows kept',
+        response: { 200: ZOrganisationImportReport },
       },
     },
     async (req) => importOrganisations(db, actorOf(req), req.body as Buffer),
@@ -106,7 +156,8 @@ export function registerOrganisationRoutes(app: FastifyInstance, { db }: { db: D
         tags: ['organisations'],
         summary:
           'Apply a reorganisation (new units, successors, one effective date) sent as CSV or XLSX; ?dryRun=true previews what moves',
-        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
+        querystring: ZReorganiseQuery,
+        response: { 200: ZReorganisationReport },
       },
     },
     // Like an import, the answer is the report: `applied` says whether anything changed, `errors` why not.

@@ -1,62 +1,18 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { auditActor } from '../../core/actor.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { users } from '../auth/auth.schema.ts';
-import { auditActor } from '../auth/auth.service.ts';
-import type { Actor, Scope } from '../auth/scope.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { Actor, Scope } from '../auth/index.ts';
+import { users } from '../auth/index.ts';
 import { inForceOn } from './in-time.ts';
-import { ORGANISATION_TYPES, organisationIpRanges, organisations } from './organisations.schema.ts';
+import { type OrganisationInput, type ParsedOrganisationInput, ZOrganisationInput } from './organisations.input.ts';
+import { organisationIpRanges, organisations } from './organisations.schema.ts';
 
-const optionalText = z
-  .string()
-  .trim()
-  .max(500)
-  .nullish()
-  .transform((v) => v || null);
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date yyyy-mm-dd')
-  .nullish()
-  .transform((v) => v || null);
+export { type OrganisationInput, ZOrganisationInput };
 
-export const ZOrganisationInput = z.object({
-  code: z.string().trim().min(1).max(50),
-  name: z.string().trim().min(2).max(300),
-  type: z.enum(ORGANISATION_TYPES),
-  parentId: z
-    .uuid()
-    .nullish()
-    .transform((v) => v ?? null),
-  headName: optionalText,
-  headTitle: optionalText,
-  email: z
-    .email()
-    .nullish()
-    .or(z.literal(''))
-    .transform((v) => v || null),
-  phone: optionalText,
-  address: optionalText,
-  /** Đơn vị kế thừa: the unit that took over after validTo (mergers of 2025), so later data rolls up to it. */
-  successorId: z
-    .uuid()
-    .nullish()
-    .transform((v) => v ?? null),
-  /** A ministry (competent-body code) that owns this vertical body's systems; empty = the province. */
-  ownerBodyCode: z
-    .string()
-    .trim()
-    .max(50)
-    .nullish()
-    .transform((v) => v || null),
-  validFrom: isoDate,
-  validTo: isoDate,
-  ipRanges: z.array(z.string().trim().min(3).max(64)).max(500).default([]),
-});
-export type OrganisationInput = z.input<typeof ZOrganisationInput>;
-type ParsedInput = z.output<typeof ZOrganisationInput>;
+type ParsedInput = ParsedOrganisationInput;
 
 export type Organisation = typeof organisations.$inferSelect & { ipRanges: string[] };
 
@@ -147,10 +103,23 @@ const overlaps = (p: { validFrom: string | null; validTo: string | null }) =>
   sql`coalesce(${organisations.validFrom}, '0001-01-01'::date) <= ${p.validTo ?? '9999-12-31'}::date
     and coalesce(${organisations.validTo}, '9999-12-31'::date) >= ${p.validFrom ?? '0001-01-01'}::date`;
 
+const codeTaken = (code: string) =>
+  new AppError(
+    'CONFLICT',
+    `Code "${code}" is already used in that period`,
+    { field: 'code' },
+    { key: 'orgCodeTaken', params: { code } },
+  );
+
 async function assertNoCycle(db: Db, id: string, parentId: string | null) {
   if (!parentId) return;
   if (parentId === id)
-    throw new AppError('VALIDATION', 'An organisation cannot be its own parent', { field: 'parentId' });
+    throw new AppError(
+      'VALIDATION',
+      'An organisation cannot be its own parent',
+      { field: 'parentId' },
+      { key: 'orgOwnParent' },
+    );
   const rows = await queryRows<{ id: string }>(
     db,
     sql`
@@ -160,16 +129,23 @@ async function assertNoCycle(db: Db, id: string, parentId: string | null) {
     ) select id from up where id = ${id}`,
   );
   if (rows.length)
-    throw new AppError('VALIDATION', 'The parent is inside this organisation’s own subtree', { field: 'parentId' });
+    throw new AppError(
+      'VALIDATION',
+      'The parent is inside this organisation’s own subtree',
+      { field: 'parentId' },
+      { key: 'orgParentCycle' },
+    );
 }
 
 async function checkRanges(db: Db, input: ParsedInput, id: string | null): Promise<string[]> {
   const { ok, bad } = await normaliseCidrs(db, input.ipRanges);
   if (bad.length)
-    throw new AppError('VALIDATION', `Invalid IP range ${bad.map((b) => `"${b.value}"`).join(', ')}`, {
-      field: 'ipRanges',
-      invalid: bad,
-    });
+    throw new AppError(
+      'VALIDATION',
+      `Invalid IP range ${bad.map((b) => `"${b.value}"`).join(', ')}`,
+      { field: 'ipRanges', invalid: bad },
+      { key: 'ipRangeInvalidList', params: { ranges: bad.map((b) => b.value).join(', ') } },
+    );
   const unique = [...new Set(ok)];
   if (unique.length) {
     const taken = await db
@@ -181,9 +157,8 @@ async function checkRanges(db: Db, input: ParsedInput, id: string | null): Promi
       throw new AppError(
         'CONFLICT',
         `IP range already belongs to another organisation: ${clash.map((c) => c.cidr).join(', ')}`,
-        {
-          field: 'ipRanges',
-        },
+        { field: 'ipRanges' },
+        { key: 'ipRangeTaken', params: { ranges: clash.map((c) => c.cidr).join(', ') } },
       );
   }
   return unique;
@@ -210,15 +185,31 @@ async function replaceRanges(
 async function assertSuccessor(db: Db, id: string | null, successorId: string | null) {
   if (!successorId) return;
   if (successorId === id)
-    throw new AppError('VALIDATION', 'An organisation cannot succeed itself', { field: 'successorId' });
+    throw new AppError(
+      'VALIDATION',
+      'An organisation cannot succeed itself',
+      { field: 'successorId' },
+      { key: 'orgOwnSuccessor' },
+    );
   const [row] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, successorId));
-  if (!row) throw new AppError('VALIDATION', 'Unknown successor organisation', { field: 'successorId' });
+  if (!row)
+    throw new AppError(
+      'VALIDATION',
+      'Unknown successor organisation',
+      { field: 'successorId' },
+      { key: 'organisationInvalid' },
+    );
 }
 
 async function assertParentAllowed(db: Db, scope: Scope, parentId: string | null) {
   if (parentId)
     await getOrganisation(db, scope, parentId).catch(() => {
-      throw new AppError('VALIDATION', 'Unknown parent organisation', { field: 'parentId' });
+      throw new AppError(
+        'VALIDATION',
+        'Unknown parent organisation',
+        { field: 'parentId' },
+        { key: 'organisationInvalid' },
+      );
     });
 }
 
@@ -238,7 +229,7 @@ export async function createOrganisation(
       .select({ id: organisations.id })
       .from(organisations)
       .where(and(eq(organisations.code, input.code), overlaps(input)));
-    if (dup) throw new AppError('CONFLICT', `Code "${input.code}" is already used in that period`, { field: 'code' });
+    if (dup) throw codeTaken(input.code);
     const [row] = await tx.insert(organisations).values(fields).returning();
     if (!row) throw new AppError('INTERNAL', 'insert failed');
     await replaceRanges(tx, row.id, ranges, input);
@@ -273,7 +264,7 @@ export async function updateOrganisation(
       .select({ id: organisations.id })
       .from(organisations)
       .where(and(eq(organisations.code, input.code), sql`${organisations.id} <> ${id}`, overlaps(input)));
-    if (dup) throw new AppError('CONFLICT', `Code "${input.code}" is already used in that period`, { field: 'code' });
+    if (dup) throw codeTaken(input.code);
     await tx
       .update(organisations)
       .set({ ...fields, updatedAt: new Date() })
@@ -300,9 +291,17 @@ export async function deleteOrganisation(db: Db, actor: Actor, scope: Scope, id:
       .from(organisations)
       .where(eq(organisations.parentId, id))
       .limit(1);
-    if (child) throw new AppError('CONFLICT', 'The organisation still has child organisations');
+    if (child)
+      throw new AppError('CONFLICT', 'The organisation still has child organisations', undefined, {
+        key: 'orgHasChildren',
+        params: { name: before.name },
+      });
     const [member] = await tx.select({ id: users.id }).from(users).where(eq(users.organisationId, id)).limit(1);
-    if (member) throw new AppError('CONFLICT', 'Accounts still belong to the organisation');
+    if (member)
+      throw new AppError('CONFLICT', 'Accounts still belong to the organisation', undefined, {
+        key: 'orgHasAccounts',
+        params: { name: before.name },
+      });
     await tx.delete(organisations).where(eq(organisations.id, id));
     await recordAudit(tx, auditActor(actor), {
       action: 'organisation.delete',

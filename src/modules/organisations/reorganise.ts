@@ -1,11 +1,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { auditActor } from '../../core/actor.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { NUL_MESSAGE, nulColumn, readTable, type TableRow } from '../../core/tabular.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { users } from '../auth/auth.schema.ts';
-import { auditActor } from '../auth/auth.service.ts';
-import { type Actor, organisationIdIn } from '../auth/scope.ts';
+import { recordAudit } from '../audit/index.ts';
+import { type Actor, organisationIdIn, users } from '../auth/index.ts';
 import { inForceOn } from './in-time.ts';
 import {
   ORGANISATION_TYPES,
@@ -37,7 +37,14 @@ const COLUMNS: Record<string, string> = Object.fromEntries(
   ]),
 );
 
-export type ReorganisationError = { row: number; column?: string; message: string };
+/** A refused row: in English, and as a message key with its values (`errors.<key>` in the UI; days as dd/mm/yyyy). */
+export type ReorganisationError = {
+  row: number;
+  column?: string;
+  message: string;
+  key?: string;
+  params?: Record<string, string | number>;
+};
 type Unit = typeof organisations.$inferSelect;
 type NewUnit = {
   code: string;
@@ -60,6 +67,9 @@ export type ReorganisationReport = {
   accountsToReview: { username: string; displayName: string; organisationCode: string }[];
   errors: ReorganisationError[];
 };
+
+/** A day as the province writes it, for the UI's messages. */
+const dmy = (iso: string) => iso.split('-').reverse().join('/');
 
 const dayBefore = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
@@ -91,17 +101,19 @@ export async function reorganise(
     errors,
   };
   if (!rows.length) {
-    errors.push({ row: 1, message: 'The file has no rows' });
+    errors.push({ row: 1, message: 'The file has no rows', key: 'reorganiseNoRows' });
     return report;
   }
   const effective = rows[0]?.cells.effective ?? '';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(effective) || Number.isNaN(Date.parse(`${effective}T00:00:00Z`))) {
-    errors.push({
-      row: rows[0]?.row ?? 2,
-      column: 'effective',
-      message: `Invalid effective date "${effective}" (yyyy-mm-dd)`,
-    });
-    return report;
+  // A day that exists (Date.parse takes 2025-02-30 for 2 March; the database would refuse it mid-way).
+  if (!z.iso.date().safeParse(effective).success) {
+    const row = rows[0]?.row ?? 2;
+    throw new AppError(
+      'VALIDATION',
+      `Row ${row}: the effective date "${effective}" is not a day (yyyy-mm-dd)`,
+      { row, column: 'effective', value: effective },
+      { key: 'reorganiseBadDate', params: { row, value: effective } },
+    );
   }
   report.effective = effective;
   const prev = dayBefore(effective);
@@ -113,24 +125,33 @@ export async function reorganise(
   const newUnits = new Map<string, NewUnit>();
   const closing = new Map<string, { unit: Unit; successorCode: string | null; row: number }>();
   for (const { row, cells } of rows) {
-    const fail = (column: string, message: string) => errors.push({ row, column, message });
+    const fail = (column: string, message: string, key: string, params?: Record<string, string | number>) =>
+      errors.push({ row, column, message, key, params });
     const nul = nulColumn(cells);
     if (nul) {
-      fail(nul, NUL_MESSAGE);
+      fail(nul, NUL_MESSAGE, 'nulCharacter');
       continue;
     }
-    if (cells.effective !== effective) fail('effective', `Every row must have the same effective date (${effective})`);
+    if (cells.effective !== effective)
+      fail('effective', `Every row must have the same effective date (${effective})`, 'reorganiseDateDiffers', {
+        date: dmy(effective),
+      });
     const oldCode = cells.old_code?.trim() || null;
     const newCode = cells.new_code?.trim() || null;
     const newName = cells.new_name?.trim() || null;
     if (!oldCode && !newCode) {
-      fail('old_code', 'A row needs an old unit, a new unit, or both');
+      fail('old_code', 'A row needs an old unit, a new unit, or both', 'reorganiseEmptyRow');
       continue;
     }
     if (newName && newCode) {
       const type = cells.new_type?.trim() as OrganisationType;
       if (!ORGANISATION_TYPES.includes(type)) {
-        fail('new_type', `Unknown type "${cells.new_type ?? ''}" (expected one of: ${ORGANISATION_TYPES.join(', ')})`);
+        fail(
+          'new_type',
+          `Unknown type "${cells.new_type ?? ''}" (expected one of: ${ORGANISATION_TYPES.join(', ')})`,
+          'orgTypeUnknown',
+          { value: cells.new_type ?? '' },
+        );
         continue;
       }
       const def: NewUnit = {
@@ -143,14 +164,29 @@ export async function reorganise(
       };
       const seen = newUnits.get(newCode);
       if (seen && (seen.name !== def.name || seen.type !== def.type || seen.parentCode !== def.parentCode))
-        fail('new_name', `New unit ${newCode} is defined differently on row ${seen.row}`);
+        fail('new_name', `New unit ${newCode} is defined differently on row ${seen.row}`, 'reorganiseDefinedTwice', {
+          code: newCode,
+          row: seen.row,
+        });
       else if (!seen) newUnits.set(newCode, def);
-    } else if (newName && !newCode) fail('new_code', 'A new unit needs a code');
+    } else if (newName && !newCode) fail('new_code', 'A new unit needs a code', 'reorganiseNeedsCode');
     if (oldCode) {
       const unit = oldByCode.get(oldCode);
-      if (!unit) fail('old_code', `No unit with code ${oldCode} is in force on ${prev}`);
+      if (!unit)
+        fail('old_code', `No unit with code ${oldCode} is in force on ${prev}`, 'reorganiseNoOldUnit', {
+          code: oldCode,
+          date: dmy(prev),
+        });
       else if (closing.has(oldCode))
-        fail('old_code', `Unit ${oldCode} already closes on row ${closing.get(oldCode)?.row}`);
+        fail(
+          'old_code',
+          `Unit ${oldCode} already closes on row ${closing.get(oldCode)?.row}`,
+          'reorganiseClosesTwice',
+          {
+            code: oldCode,
+            row: closing.get(oldCode)?.row ?? 0,
+          },
+        );
       else closing.set(oldCode, { unit, successorCode: newCode, row });
     }
   }
@@ -166,15 +202,25 @@ export async function reorganise(
         row: c.row,
         column: 'new_code',
         message: `Successor ${c.successorCode} is neither new in this file nor in force on ${effective}`,
+        key: 'reorganiseNoSuccessor',
+        params: { code: c.successorCode, date: dmy(effective) },
       });
     else if (c.successorCode === code && !newUnits.has(code))
-      errors.push({ row: c.row, column: 'new_code', message: `Unit ${code} cannot succeed itself` });
+      errors.push({
+        row: c.row,
+        column: 'new_code',
+        message: `Unit ${code} cannot succeed itself`,
+        key: 'reorganiseOwnSuccessor',
+        params: { code },
+      });
   for (const u of newUnits.values()) {
     if (u.parentCode && !newUnits.has(u.parentCode) && !continuing(u.parentCode))
       errors.push({
         row: u.row,
         column: 'new_parent_code',
         message: `Parent ${u.parentCode} is not in force on ${effective}`,
+        key: 'reorganiseNoParent',
+        params: { code: u.parentCode, date: dmy(effective) },
       });
     const holder = nowByCode.get(u.code);
     if (holder && holder.validFrom !== effective && !closing.has(u.code))
@@ -182,6 +228,8 @@ export async function reorganise(
         row: u.row,
         column: 'new_code',
         message: `Code ${u.code} is held by "${holder.name}", which this file does not close`,
+        key: 'reorganiseCodeHeld',
+        params: { code: u.code, name: holder.name },
       });
   }
   // A closing unit takes its whole subtree with it: a child left behind would hang under a unit that no longer exists.
@@ -195,6 +243,15 @@ export async function reorganise(
           .slice(0, 5)
           .map((o) => o.code)
           .join(', ')}${left.length > 5 ? ', …' : ''})`,
+        key: 'reorganiseLeftBehind',
+        params: {
+          code,
+          count: left.length,
+          codes: `${left
+            .slice(0, 5)
+            .map((o) => o.code)
+            .join(', ')}${left.length > 5 ? ', …' : ''}`,
+        },
       });
   }
   errors.sort((a, b) => a.row - b.row);
@@ -207,7 +264,13 @@ export async function reorganise(
     return report;
   }
   for (const code of existingNew)
-    errors.push({ row: rowOf(code), column: 'new_code', message: `Unit ${code} already exists from ${effective}` });
+    errors.push({
+      row: rowOf(code),
+      column: 'new_code',
+      message: `Unit ${code} already exists from ${effective}`,
+      key: 'reorganiseAlreadyExists',
+      params: { code, date: dmy(effective) },
+    });
 
   const closingIds = [...closing.values()].map((c) => c.unit.id);
   report.created = [...newUnits.values()].map((u) => ({

@@ -1,9 +1,17 @@
 // The rules module's public face: the law as dated data (rules, competent bodies, working-day calendar).
 export { type Authority, authorityFor, type Party } from './authority.ts';
 export { type Answers, type Condition, evaluate } from './conditions.ts';
-export { BODY_ROLES, type BodyRole, citation, type LegalBasis, type RuleKind } from './kinds.ts';
+export {
+  BODY_ROLES,
+  type BodyRole,
+  citation,
+  type LegalBasis,
+  RULE_KINDS,
+  type RuleKind,
+} from './kinds.ts';
 export { type AppliedRule, type Body, forgetRuleBook, RuleBook, ruleBook } from './rule-book.ts';
 export { registerRulesCommands } from './rules.cli.ts';
+export { ZLegalBasis, ZLevelAuthority, ZRuleOrigin } from './rules.contract.ts';
 export { registerRulesRoutes } from './rules.routes.ts';
 export {
   addProvinceRule,

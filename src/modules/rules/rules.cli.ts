@@ -1,9 +1,11 @@
 // `khien rules …`: the law as dated data from the command line (who appraises, the rules of a day, a province's rows).
+
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CLI_ACTOR, fail, isoDay, withDatabase } from '../../cli/context.ts';
+import { auditActor } from '../../core/actor.ts';
 import { provinceDay } from '../../core/time.ts';
-import { auditActor } from '../auth/auth.service.ts';
+
 import { organisationByCodeOn } from '../organisations/index.ts';
 import { authorityFor } from './authority.ts';
 import { RULE_KIND_NAMES, type RuleKind } from './kinds.ts';

@@ -1,15 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { auditActor } from '../../core/actor.ts';
+import { ZErrorBody } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { notFound } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
-import { auditActor } from '../auth/auth.service.ts';
+
 import { organisationOwnerBody } from '../organisations/index.ts';
 import { authorityFor } from './authority.ts';
 import { RULE_KIND_NAMES, type RuleKind, ZBody, ZCalendarDay } from './kinds.ts';
 import { ruleBook } from './rule-book.ts';
+import {
+  ZCalendarYear,
+  ZCompetentBody,
+  ZLegalRuleRow,
+  ZLevelAuthority,
+  ZListedRule,
+  ZSaved,
+} from './rules.contract.ts';
 import { addProvinceRule, listRules, saveBodies, saveCalendarDays, ZProvinceRule } from './rules.service.ts';
 
 const ZOn = z.iso.date().optional().describe('the day the rules apply to, yyyy-mm-dd (default: today)');
@@ -25,6 +35,7 @@ export function registerRulesRoutes(app: FastifyInstance, { db }: { db: Db }) {
         tags: ['rules'],
         summary: 'Every version of every rule, marking those that apply on a day',
         querystring: z.object({ kind: z.enum(RULE_KIND_NAMES as [RuleKind, ...RuleKind[]]).optional(), on: ZOn }),
+        response: { 200: z.array(ZListedRule) },
       },
     },
     async (req) => listRules(db, { kind: req.query.kind, on: req.query.on ?? provinceDay() }),
@@ -37,6 +48,7 @@ export function registerRulesRoutes(app: FastifyInstance, { db }: { db: Db }) {
         tags: ['rules'],
         summary: 'Add a province rule version (supersedes the same key from its date)',
         body: ZProvinceRule,
+        response: { 201: ZLegalRuleRow },
       },
     },
     async (req, reply) => reply.code(201).send(await addProvinceRule(db, auditActor(actorOf(req)), req.body)),
@@ -53,6 +65,7 @@ export function registerRulesRoutes(app: FastifyInstance, { db }: { db: Db }) {
           on: ZOn,
           organisationId: z.uuid().optional(),
         }),
+        response: { 200: ZLevelAuthority, 404: ZErrorBody },
       },
     },
     async (req) => {
@@ -69,7 +82,11 @@ export function registerRulesRoutes(app: FastifyInstance, { db }: { db: Db }) {
     '/api/bodies',
     {
       config: { permission: 'rules.read' },
-      schema: { tags: ['rules'], summary: 'Competent bodies (all versions)' },
+      schema: {
+        tags: ['rules'],
+        summary: 'Competent bodies (all versions)',
+        response: { 200: z.array(ZCompetentBody) },
+      },
     },
     async () => (await ruleBook(db)).allBodies(),
   );
@@ -77,7 +94,12 @@ export function registerRulesRoutes(app: FastifyInstance, { db }: { db: Db }) {
     '/api/bodies',
     {
       config: { permission: 'rules.write' },
-      schema: { tags: ['rules'], summary: 'Add or replace province bodies', body: z.array(ZBody).min(1).max(500) },
+      schema: {
+        tags: ['rules'],
+        summary: 'Add or replace province bodies',
+        body: z.array(ZBody).min(1).max(500),
+        response: { 200: ZSaved },
+      },
     },
     async (req) => saveBodies(db, auditActor(actorOf(req)), req.body),
   );
@@ -89,6 +111,7 @@ export function registerRulesRoutes(app: FastifyInstance, { db }: { db: Db }) {
         tags: ['rules'],
         summary: 'Holidays, days off and worked weekend days of a year',
         querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+        response: { 200: ZCalendarYear },
       },
     },
     async (req) => {
@@ -104,7 +127,12 @@ export function registerRulesRoutes(app: FastifyInstance, { db }: { db: Db }) {
     '/api/calendar',
     {
       config: { permission: 'rules.write' },
-      schema: { tags: ['rules'], summary: 'Add days to the calendar', body: z.array(ZCalendarDay).min(1).max(400) },
+      schema: {
+        tags: ['rules'],
+        summary: 'Add days to the calendar',
+        body: z.array(ZCalendarDay).min(1).max(400),
+        response: { 200: ZSaved },
+      },
     },
     async (req) => saveCalendarDays(db, auditActor(actorOf(req)), req.body),
   );

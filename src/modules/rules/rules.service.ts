@@ -3,9 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { and, eq, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { AuditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
-import { type AuditActor, recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import {
   type BodyInput,
   parseRuleData,

@@ -3,7 +3,7 @@
 
 import type { Db } from '../../core/db/client.ts';
 import { provinceDay } from '../../core/time.ts';
-import { loadAttributor } from '../organisations/attribution.ts';
+import { loadAttributor } from '../organisations/index.ts';
 import type { EngineConfigInput } from './engine/config.ts';
 import { createDetector, type Detector, type DetectorOptions } from './engine/detector.ts';
 import { IntelIndex } from './engine/intel-index.ts';

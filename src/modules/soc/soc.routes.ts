@@ -2,12 +2,21 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ZOk } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
 import { registerStreamingUploads, spool } from '../../server/upload.ts';
-import { logFormats } from './parsers/formats.ts';
-import type { LogFormat } from './parsers/types.ts';
-import { SOC_TRIAGE } from './soc.schema.ts';
+import {
+  ZSocFindingDetail,
+  ZSocFindingPage,
+  ZSocFindingRecord,
+  ZSocIngest,
+  ZSocIngestReport,
+  ZSocIntelImportReport,
+  ZSocIntelSource,
+  ZSocSummary,
+} from './soc.contract.ts';
+import { ZSocIntelImportQuery, ZSocLogUploadQuery, ZSocTriageInput } from './soc.input.ts';
 import {
   deleteIntelSource,
   getSocFinding,
@@ -37,20 +46,35 @@ export function registerSocRoutes(app: FastifyInstance, { db }: { db: Db }) {
         tags: ['soc'],
         summary: 'N IPs scanned the network, M IPs contacted malicious servers, in a period and subtree',
         querystring: ZSocPeriod,
+        response: { 200: ZSocSummary },
       },
     },
     async (req) => socSummary(db, req.scope, req.query),
   );
   r.get(
     '/api/soc/findings',
-    { config: { permission: 'soc.read' }, schema: { tags: ['soc'], querystring: ZSocFindingQuery } },
+    {
+      config: { permission: 'soc.read' },
+      schema: {
+        tags: ['soc'],
+        summary:
+          'One page of scanners or malicious contacts (sorted, searched by IP or indicator, filtered), with the total',
+        querystring: ZSocFindingQuery,
+        response: { 200: ZSocFindingPage },
+      },
+    },
     async (req) => listSocFindings(db, req.scope, req.query),
   );
   r.get(
     '/api/soc/findings/:id',
     {
       config: { permission: 'soc.read' },
-      schema: { tags: ['soc'], summary: 'A finding with its rule hits, evidence and sightings', params: ZId },
+      schema: {
+        tags: ['soc'],
+        summary: 'A finding with its rule hits, evidence and sightings',
+        params: ZId,
+        response: { 200: ZSocFindingDetail },
+      },
     },
     async (req) => getSocFinding(db, req.scope, req.params.id),
   );
@@ -61,19 +85,26 @@ export function registerSocRoutes(app: FastifyInstance, { db }: { db: Db }) {
       schema: {
         tags: ['soc'],
         params: ZId,
-        body: z.object({ status: z.enum(SOC_TRIAGE), note: z.string().max(2000).optional() }),
+        body: ZSocTriageInput,
+        response: { 200: ZSocFindingRecord },
       },
     },
     async (req) => triageSocFinding(db, actorOf(req), req.scope, req.params.id, req.body),
   );
-  r.get('/api/soc/ingests', { config: { permission: 'soc.ingest' }, schema: { tags: ['soc'] } }, async () =>
-    listIngests(db),
+  r.get(
+    '/api/soc/ingests',
+    { config: { permission: 'soc.ingest' }, schema: { tags: ['soc'], response: { 200: z.array(ZSocIngest) } } },
+    async () => listIngests(db),
   );
   r.get(
     '/api/soc/intel',
     {
       config: { permission: 'soc.ingest' },
-      schema: { tags: ['soc'], summary: 'Threat-intelligence sources and their indicator counts' },
+      schema: {
+        tags: ['soc'],
+        summary: 'Threat-intelligence sources and their indicator counts',
+        response: { 200: z.array(ZSocIntelSource) },
+      },
     },
     async () => listIntelSources(db),
   );
@@ -81,11 +112,11 @@ export function registerSocRoutes(app: FastifyInstance, { db }: { db: Db }) {
     '/api/soc/intel/:source',
     {
       config: { permission: 'soc.ingest' },
-      schema: { tags: ['soc'], params: z.object({ source: z.string().min(1).max(200) }) },
+      schema: { tags: ['soc'], params: z.object({ source: z.string().min(1).max(200) }), response: { 200: ZOk } },
     },
     async (req) => {
       await deleteIntelSource(db, actorOf(req), req.params.source);
-      return { ok: true };
+      return { ok: true as const };
     },
   );
 
@@ -100,10 +131,8 @@ export function registerSocRoutes(app: FastifyInstance, { db }: { db: Db }) {
           tags: ['soc'],
           summary:
             'Run a log file (Zeek, Suricata EVE, nfdump CSV, firewall syslog; gzip allowed) through the engine and store findings',
-          querystring: z.object({
-            fileName: z.string().max(255).default('upload'),
-            format: z.enum(['auto', ...logFormats] as ['auto', ...LogFormat[]]).default('auto'),
-          }),
+          querystring: ZSocLogUploadQuery,
+          response: { 200: ZSocIngestReport, 201: ZSocIngestReport },
         },
       },
       async (req, reply) => {
@@ -133,7 +162,8 @@ export function registerSocRoutes(app: FastifyInstance, { db }: { db: Db }) {
           tags: ['soc'],
           summary:
             'Load a threat-intelligence feed (IP/CIDR/domain/URL list, CSV, STIX 2.1 bundle, MISP event) under a source name',
-          querystring: z.object({ source: z.string().min(1).max(200) }),
+          querystring: ZSocIntelImportQuery,
+          response: { 200: ZSocIntelImportReport },
         },
       },
       async (req) =>

@@ -1,10 +1,13 @@
 import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { auditActor } from '../../core/actor.ts';
+import { boundedPeriod, ZPeriod, ZPeriodFields } from '../../core/contract.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
-import { AppError, notFound } from '../../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
+import { fileSha256 } from '../../core/io/file-hash.ts';
 import { dayEnd, dayStart, periodAsOf, provinceDay } from '../../core/time.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { auditActor } from '../auth/auth.service.ts';
+import { recordAudit } from '../audit/index.ts';
+
 import {
   type Actor,
   inScope,
@@ -12,15 +15,27 @@ import {
   type Scope,
   scopedOrganisationIds,
   scopeOrganisationIds,
-} from '../auth/scope.ts';
+} from '../auth/index.ts';
 import { type Attributor, carrierTable, loadAttributor, organisations, rangesOn } from '../organisations/index.ts';
-import { fileSha256 } from '../vulnerabilities/scan-import.ts';
-import { boundedPeriod, ZPeriod, ZPeriodFields } from '../vulnerabilities/vulnerabilities.service.ts';
 import { analyzeStreams } from './analyze.ts';
 import { defaultEngineConfig, type EngineConfigInput } from './engine/config.ts';
-import type { ContactFinding, EvidenceSample, Findings, Indicator, ScannerFinding } from './engine/types.ts';
+import type { ContactFinding, Findings, Indicator, ScannerFinding } from './engine/types.ts';
 import { parseIntel } from './intel/parse-intel.ts';
 import type { LogFormat } from './parsers/types.ts';
+import {
+  SOC_EVIDENCE_OUTCOMES,
+  type SOC_LINE_ERROR_KINDS,
+  type ZSocFinding,
+  type ZSocFindingDetail,
+  ZSocFindingKind,
+  type ZSocFindingRecord,
+  ZSocFindingSort,
+  ZSocFindingStatus,
+  type ZSocIngest,
+  ZSocOrigin,
+  type ZSocTriageEvent,
+} from './soc.contract.ts';
+import type { SocTriageInput } from './soc.input.ts';
 import {
   SOC_TRIAGE,
   socFindingOrganisations,
@@ -33,6 +48,44 @@ import {
 const MAX_STORED_ERRORS = 100;
 const toDate = (epochSeconds: number) => new Date(Math.round(epochSeconds * 1000));
 const toSeconds = (d: Date | null) => (d ? d.getTime() / 1000 : undefined);
+
+/**
+ * A time a raw SQL query returned (PostgreSQL's text form, '2024-05-10 03:00:00.123456+00', or a Date) as an
+ * instant, so every route answers ISO 8601 and a list agrees with the detail the query builder reads.
+ */
+export function toInstant(value: string | Date): Date {
+  if (value instanceof Date) return value;
+  const iso = value
+    .replace(' ', 'T')
+    .replace(/(\.\d{3})\d+/, '$1')
+    .replace(/([+-]\d{2})$/, '$1:00');
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new AppError('INTERNAL', `unreadable time from the database: ${value}`);
+  return d;
+}
+
+type LineErrorKind = (typeof SOC_LINE_ERROR_KINDS)[number];
+// The parsers' reasons, by kind (their own words stay as `reason`: they name the field).
+const LINE_ERROR_PATTERNS: [LineErrorKind, RegExp][] = [
+  ['unrecognised_format', /^unrecognised log format/],
+  ['invalid_json', /^invalid JSON/],
+  ['header', /header|^data line before/],
+  ['field_count', /^expected \d+ fields/],
+  ['missing_field', /^missing |^invalid or missing |^no timestamp/],
+  ['invalid_field', /^invalid /],
+  ['not_syslog', /^not a syslog line/],
+  ['line_too_long', /^line longer than/],
+  ['nul_character', /NUL character/],
+  ['not_indicator', /^not an IP|^no usable indicator|^unusable |^indicator without|^no supported comparison/],
+];
+
+/** A rejected line with the kind of problem its reason names. */
+export const lineError = (e: { line: number; reason: string }) => ({
+  line: e.line,
+  reason: e.reason,
+  kind: LINE_ERROR_PATTERNS.find(([, pattern]) => pattern.test(e.reason))?.[0] ?? ('other' as LineErrorKind),
+});
+type LineError = ReturnType<typeof lineError>;
 
 /** Every valid-or-future indicator in the database, in the engine's form. */
 export async function loadIndicators(db: Db): Promise<Indicator[]> {
@@ -70,7 +123,7 @@ export type IntelImportResult = {
   format: string;
   added: number;
   updated: number;
-  rejected: { line: number; reason: string }[];
+  rejected: LineError[];
   skipped: number;
 };
 
@@ -82,13 +135,13 @@ export async function importIntel(
   source: string,
 ): Promise<IntelImportResult> {
   const parsed = parseIntel(text, source);
+  const rejected = parsed.rejected.slice(0, MAX_STORED_ERRORS).map(lineError);
   if (!parsed.indicators.length && parsed.rejected.length)
     throw new AppError(
       'VALIDATION',
       `${source}: no valid indicator (line ${parsed.rejected[0]?.line}: ${parsed.rejected[0]?.reason})`,
-      {
-        rejected: parsed.rejected.slice(0, MAX_STORED_ERRORS),
-      },
+      { rejected },
+      { key: 'socIntelNoIndicator', params: { source, line: parsed.rejected[0]?.line ?? 0 } },
     );
   const unique = new Map(parsed.indicators.map((i) => [`${i.type}|${i.value}`, i]));
   const rows = [...unique.values()].map((i) => ({
@@ -125,7 +178,7 @@ export async function importIntel(
       format: parsed.format,
       added,
       updated: rows.length - added,
-      rejected: parsed.rejected.slice(0, MAX_STORED_ERRORS),
+      rejected,
       skipped: parsed.skipped,
     };
     await recordAudit(tx, auditActor(actor), {
@@ -138,16 +191,25 @@ export async function importIntel(
   });
 }
 
-export const listIntelSources = (db: Db) =>
-  queryRows<{ source: string; indicators: number; ips: number; domains: number; urls: number; updatedAt: string }>(
-    db,
-    sql`select source, count(*)::int as indicators,
+export const listIntelSources = async (db: Db) =>
+  (
+    await queryRows<{
+      source: string;
+      indicators: number;
+      ips: number;
+      domains: number;
+      urls: number;
+      updatedAt: string | Date;
+    }>(
+      db,
+      sql`select source, count(*)::int as indicators,
         count(*) filter (where type in ('ip', 'cidr'))::int as ips,
         count(*) filter (where type = 'domain')::int as domains,
         count(*) filter (where type = 'url')::int as urls,
         max(updated_at) as "updatedAt"
       from threat_indicators group by source order by source`,
-  );
+    )
+  ).map((s) => ({ ...s, updatedAt: toInstant(s.updatedAt) }));
 
 export async function deleteIntelSource(db: Db, actor: Actor, source: string) {
   await db.transaction(async (tx) => {
@@ -155,7 +217,11 @@ export async function deleteIntelSource(db: Db, actor: Actor, source: string) {
       .delete(threatIndicators)
       .where(eq(threatIndicators.source, source))
       .returning({ id: threatIndicators.id });
-    if (!removed.length) throw notFound('Intel source');
+    if (!removed.length)
+      throw new AppError('NOT_FOUND', 'Intel source not found', undefined, {
+        key: 'socIntelSourceNotFound',
+        params: { source },
+      });
     await recordAudit(tx, auditActor(actor), {
       action: 'soc.intel.delete',
       entityType: 'threat_intel',
@@ -324,7 +390,7 @@ export type LogIngestResult = {
   format: string | null;
   events: number;
   rejected: number;
-  errors: { line: number; reason: string }[];
+  errors: LineError[];
   scanners: number;
   maliciousContacts: number;
 };
@@ -363,13 +429,14 @@ export async function ingestLogFile(
     signal: opts.signal,
   });
   const format = result.inputs[0]?.format ?? null;
-  const errors = result.errors.map((e) => ({ line: e.line, reason: e.reason }));
+  const errors = result.errors.map(lineError);
   // Nothing readable at all: refuse (and record nothing) so the file can be sent again with the right format.
   if (result.events === 0 && result.rejected > 0)
     throw new AppError(
       'VALIDATION',
       `${opts.fileName}: no record could be read (line ${errors[0]?.line}: ${errors[0]?.reason})`,
       { errors: errors.slice(0, 10) },
+      { key: 'socLogUnreadable', params: { file: opts.fileName, rejected: result.rejected } },
     );
   return db.transaction(async (tx) => {
     const [ingest] = await tx
@@ -380,7 +447,7 @@ export async function ingestLogFile(
         sha256,
         events: result.events,
         rejected: result.rejected,
-        errors,
+        errors: errors.map(({ line, reason }) => ({ line, reason })),
         finishedAt: new Date(),
         createdBy: actor?.username === 'cli' ? null : (actor?.userId ?? null),
       })
@@ -429,6 +496,8 @@ export type SocSummary = {
     maliciousContactIps: number;
   }[];
   byTriage: Record<(typeof SOC_TRIAGE)[number], number>;
+  /** Whether any log data was ever ingested (false: nothing was ever analysed). */
+  ingested: boolean;
 };
 
 /** SQL condition: finding `f` concerns one of the organisations (a scopedOrganisationIds result; null: any or none). */
@@ -496,6 +565,7 @@ export async function socSummary(db: Db, scope: Scope, period: z.infer<typeof ZS
   const byTriage = Object.fromEntries(
     SOC_TRIAGE.map((s) => [s, triage.find((t) => t.status === s)?.n ?? 0]),
   ) as SocSummary['byTriage'];
+  const [anyIngest] = await db.select({ id: socIngests.id }).from(socIngests).limit(1);
   return {
     period: { from: p.from, to: p.to, asOf: p.asOf },
     scanningIps: totals?.scanning ?? 0,
@@ -503,55 +573,148 @@ export async function socSummary(db: Db, scope: Scope, period: z.infer<typeof ZS
     maliciousContactIps: totals?.contacts ?? 0,
     byOrganisation,
     byTriage,
+    ingested: anyIngest !== undefined,
   };
 }
 
 export const ZSocFindingQuery = ZPeriodFields.partial()
   .extend({
-    kind: z.enum(['scanner', 'malicious_contact']).optional(),
-    status: z.enum(SOC_TRIAGE).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    kind: ZSocFindingKind.optional(),
+    status: ZSocFindingStatus.optional(),
+    /** Inside the province's networks or outside. */
+    origin: ZSocOrigin.optional(),
+    /** Part of the address, or (for a malicious contact) of the indicator: domain, URL or IP. */
+    q: z.string().trim().max(200).optional(),
+    sort: ZSocFindingSort.default('lastSeen'),
+    dir: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.coerce.number().int().min(1).max(1000).default(50),
     offset: z.coerce.number().int().min(0).default(0),
   })
   .refine(...boundedPeriod);
 
-export async function listSocFindings(db: Db, scope: Scope, q: z.infer<typeof ZSocFindingQuery>) {
+/** Each sort key's column of the list query below (`x`): keys are mapped, never interpolated. */
+const FINDING_ORDER: Record<z.infer<typeof ZSocFindingSort>, SQL> = {
+  ip: sql`x."ipOrder"`,
+  indicator: sql`x.indicator`,
+  // The attributed organisation, else the first concerned one the viewer may see (an agency a scanner swept).
+  organisation: sql`coalesce(x."organisationName", x.organisations->0->>'name')`,
+  count: sql`x.count`,
+  targets: sql`x."distinctTargets"`,
+  firstSeen: sql`x."firstSeen"`,
+  lastSeen: sql`x."lastSeen"`,
+  status: sql`x.status`,
+};
+
+/** A LIKE pattern matching `text` anywhere, its wildcards taken literally. */
+const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * One page of the findings the scope may see, filtered, searched and sorted, with the number the filters match.
+ * A finding concerns an agency when it is its own or (a scanner) swept it: `concerns` keeps the scope in the SQL of
+ * both the page and the total.
+ */
+export async function listSocFindings(
+  db: Db,
+  scope: Scope,
+  q: z.infer<typeof ZSocFindingQuery>,
+): Promise<{ items: z.output<typeof ZSocFinding>[]; total: number }> {
   const orgIds = await scopedOrganisationIds(db, scope, q.organisationId);
   const conds = [concerns(orgIds)];
   if (q.kind) conds.push(sql`f.kind = ${q.kind}`);
   if (q.status) conds.push(sql`f.status = ${q.status}`);
+  if (q.origin) conds.push(sql`f.internal = ${q.origin === 'internal'}`);
+  if (q.q) {
+    const pattern = containing(q.q);
+    conds.push(sql`(host(f.ip) ilike ${pattern} or f.indicator ilike ${pattern})`);
+  }
   if (q.from && q.to) conds.push(seenIn(q.from, q.to));
-  return queryRows<Record<string, unknown>>(
+  const where = sql.join(conds, sql` and `);
+  const direction = q.dir === 'asc' ? sql`asc` : sql`desc`;
+  const [rows, [counted]] = await Promise.all([
+    queryRows<
+      Omit<z.output<typeof ZSocFinding>, 'firstSeen' | 'lastSeen'> & {
+        firstSeen: string | Date;
+        lastSeen: string | Date;
+        ipOrder?: unknown;
+      }
+    >(
+      db,
+      // The organisation a finding is attributed to is named only to those who may see it: an agency swept by an
+      // external scanner sees that it was swept, not which other agency was swept most.
+      sql`select * from (select f.id, f.kind, host(f.ip) as ip, f.ip as "ipOrder",
+          case when ${visibleOrganisation(scope)} then f.organisation_id end as "organisationId",
+          case when ${visibleOrganisation(scope)} then o.name end as "organisationName",
+          case when ${sweptOnly(scope)} and f.attribution = 'target-range' then null else f.attribution end as attribution,
+          f.internal, f.scan_kind as "scanKind", f.slow, f.indicator, f.indicator_type as "indicatorType",
+          f.indicator_source as "indicatorSource", f.direction, f.first_seen as "firstSeen", f.last_seen as "lastSeen",
+          f.status, ${concernedOrganisations(scope)} as "organisations", ${sweptOnly(scope)} as "sweptOnly",
+          case when ${sweptOnly(scope)} then null else f.triage_note end as "triageNote",
+          case when ${sweptOnly(scope)} then ${ownAttempts(scope)}
+            else (select sum(count)::int from soc_sightings s where s.finding_id = f.id) end as count,
+          case when ${sweptOnly(scope)} then null
+            else (select max(distinct_targets)::int from soc_sightings s where s.finding_id = f.id) end as "distinctTargets",
+          case when ${sweptOnly(scope)} then null
+            else (select max(distinct_ports)::int from soc_sightings s where s.finding_id = f.id) end as "distinctPorts"
+        from soc_findings f left join organisations o on o.id = f.organisation_id
+        where ${where}) x
+      order by ${FINDING_ORDER[q.sort]} ${direction} nulls last, x.id
+      limit ${q.limit} offset ${q.offset}`,
+    ),
+    queryRows<{ total: number }>(db, sql`select count(*)::int as total from soc_findings f where ${where}`),
+  ]);
+  return {
+    items: rows.map(({ ipOrder: _, ...row }) => ({
+      ...row,
+      firstSeen: toInstant(row.firstSeen),
+      lastSeen: toInstant(row.lastSeen),
+    })),
+    total: counted?.total ?? 0,
+  };
+}
+
+const findingNotFound = () => new AppError('NOT_FOUND', 'Finding not found', undefined, { key: 'socFindingNotFound' });
+
+/** The triage decisions on a finding, newest first, from the audit log, each with the display name of who acted. */
+async function triageHistory(db: Db, id: string): Promise<z.output<typeof ZSocTriageEvent>[]> {
+  const rows = await queryRows<{
+    at: string | Date;
+    actorName: string;
+    from: string | null;
+    to: (typeof SOC_TRIAGE)[number];
+    note: string | null;
+  }>(
     db,
-    // The organisation a finding is attributed to is named only to those who may see it: an agency swept by an
-    // external scanner sees that it was swept, not which other agency was swept most.
-    sql`select f.id, f.kind, host(f.ip) as ip,
-        case when ${visibleOrganisation(scope)} then f.organisation_id end as "organisationId",
-        case when ${visibleOrganisation(scope)} then o.name end as "organisationName",
-        case when ${sweptOnly(scope)} and f.attribution = 'target-range' then null else f.attribution end as attribution,
-        f.internal, f.scan_kind as "scanKind", f.slow, f.indicator, f.indicator_type as "indicatorType",
-        f.indicator_source as "indicatorSource", f.direction, f.first_seen as "firstSeen", f.last_seen as "lastSeen",
-        f.status, ${concernedOrganisations(scope)} as "organisations", ${sweptOnly(scope)} as "sweptOnly",
-        case when ${sweptOnly(scope)} then null else f.triage_note end as "triageNote",
-        case when ${sweptOnly(scope)} then ${ownAttempts(scope)}
-          else (select sum(count)::int from soc_sightings s where s.finding_id = f.id) end as count,
-        case when ${sweptOnly(scope)} then null
-          else (select max(distinct_targets)::int from soc_sightings s where s.finding_id = f.id) end as "distinctTargets",
-        case when ${sweptOnly(scope)} then null
-          else (select max(distinct_ports)::int from soc_sightings s where s.finding_id = f.id) end as "distinctPorts"
-      from soc_findings f left join organisations o on o.id = f.organisation_id
-      where ${sql.join(conds, sql` and `)}
-      order by f.last_seen desc limit ${q.limit} offset ${q.offset}`,
+    sql`select a.at, coalesce(u.display_name, a.actor_name) as "actorName", a.before->>'status' as "from",
+        a.after->>'status' as "to", a.after->>'note' as note
+      from audit_log a left join users u on u.id = a.actor_id
+      where a.entity_type = 'soc_finding' and a.entity_id = ${id} and a.action = 'soc.finding.triage'
+      order by a.seq desc limit 100`,
   );
+  const isStatus = (v: string | null): v is (typeof SOC_TRIAGE)[number] =>
+    v !== null && (SOC_TRIAGE as readonly string[]).includes(v);
+  return rows.map((r) => ({ ...r, at: toInstant(r.at), from: isStatus(r.from) ? r.from : null }));
+}
+
+/** An evidence sample with the outcome word its text starts with (a flow's), for the UI to translate. */
+function withOutcome<E extends { proto: string; what: string }>(
+  e: E,
+): E & { outcome?: (typeof SOC_EVIDENCE_OUTCOMES)[number] } {
+  if (e.proto === 'dns' || e.proto === 'tls' || e.proto === 'http') return e;
+  const first = e.what.split(' ', 1)[0] ?? '';
+  const outcome = SOC_EVIDENCE_OUTCOMES.find((o) => o === first);
+  return outcome ? { ...e, outcome } : e;
 }
 
 /**
  * One finding with its evidence, rule hits and sightings; a finding that does not concern the caller's agency is
  * "not found".
  */
-export async function getSocFinding(db: Db, scope: Scope, id: string) {
-  const [f] = await db.select().from(socFindings).where(eq(socFindings.id, id));
-  if (!f) throw notFound('Finding');
+export async function getSocFinding(db: Db, scope: Scope, id: string): Promise<z.output<typeof ZSocFindingDetail>> {
+  // Its jsonb columns hold what storeFindings wrote: the engine's rule hits and evidence samples.
+  const [f] = (await db.select().from(socFindings).where(eq(socFindings.id, id))) as z.output<
+    typeof ZSocFindingRecord
+  >[];
+  if (!f) throw findingNotFound();
   const concerned = (
     await db
       .select({ id: socFindingOrganisations.organisationId, name: organisations.name })
@@ -560,7 +723,7 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
       .where(eq(socFindingOrganisations.findingId, id))
       .orderBy(organisations.name)
   ).filter((o) => inScope(scope, o.id));
-  if (!scope.all && concerned.length === 0) throw notFound('Finding');
+  if (!scope.all && concerned.length === 0) throw findingNotFound();
   const sightings = await db
     .select({
       ingestId: socSightings.ingestId,
@@ -576,7 +739,23 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
     .innerJoin(socIngests, eq(socIngests.id, socSightings.ingestId))
     .where(eq(socSightings.findingId, id))
     .orderBy(desc(socSightings.lastSeen));
-  if (scope.all) return { ...f, sweptOnly: false, organisations: concerned, sightings };
+  const owner = inScope(scope, f.organisationId);
+  // Who may see the finding's organisation (the province, its owner) also sees its name and who triaged it.
+  const named = async () => {
+    const [org] = f.organisationId
+      ? await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, f.organisationId))
+      : [];
+    return { organisationName: org?.name ?? null, triageHistory: await triageHistory(db, id) };
+  };
+  if (scope.all)
+    return {
+      ...f,
+      ...(await named()),
+      evidence: f.evidence.map(withOutcome),
+      sweptOnly: false,
+      organisations: concerned,
+      sightings,
+    };
   // A scanner that swept several agencies shows each of them only the samples whose other side is its own (or
   // belongs to no organisation); the finding's own address is shown anyway, also when another agency's host scans.
   const attribute = await loadAttributor(db);
@@ -584,20 +763,27 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
     const org = attribute(ip);
     return ip === f.ip || org === null || scope.organisationIds.includes(org);
   };
-  const owner = inScope(scope, f.organisationId);
   // The owner of a scanning host also sees what it did to other agencies, their hosts masked (`dstOtherOrganisation`).
   const maskOthers = owner && f.attribution === 'source-range';
-  const evidence = (f.evidence as EvidenceSample[]).flatMap((e) =>
-    !visible(e.src) ? [] : visible(e.dst) ? [e] : maskOthers ? [{ ...e, dst: '', dstOtherOrganisation: true }] : [],
-  );
+  const evidence = f.evidence
+    .flatMap((e) =>
+      !visible(e.src) ? [] : visible(e.dst) ? [e] : maskOthers ? [{ ...e, dst: '', dstOtherOrganisation: true }] : [],
+    )
+    .map(withOutcome);
   // A vertical-scan hit names its target host: kept only when that host is the agency's own (or no one's).
-  const rules = (f.rules as Array<{ target?: string }>).filter(
-    (hit) => hit.target === undefined || visible(hit.target),
-  );
+  const rules = f.rules.filter((hit) => !('target' in hit) || hit.target === undefined || visible(hit.target));
   if (owner) {
     // Its owner: the scanner's figures, without the other organisations' shares.
     const own = sightings.map(({ organisationAttempts: _, ...sighting }) => sighting);
-    return { ...f, sweptOnly: false, organisations: concerned, rules, evidence, sightings: own };
+    return {
+      ...f,
+      ...(await named()),
+      sweptOnly: false,
+      organisations: concerned,
+      rules,
+      evidence,
+      sightings: own,
+    };
   }
   // An agency it swept (see `sweptOnly`): its own failed attempts per sighting, no totals, no triage note.
   const shares = sightings.map(({ organisationAttempts, ...sighting }) => {
@@ -612,35 +798,32 @@ export async function getSocFinding(db: Db, scope: Scope, id: string) {
   return {
     ...f,
     organisationId: null,
+    organisationName: null,
     // 'target-range' would say that another agency was swept more than this one.
     attribution: f.attribution === 'target-range' ? null : f.attribution,
     triageNote: null,
     triagedBy: null,
     triagedAt: null,
+    triageHistory: [],
     sweptOnly: true,
     organisations: concerned,
     // Horizontal, ICMP-sweep and TRW hits count the scanner's attempts on every agency (25 targets when it had 2 of
     // them): only the hits on its own hosts (a vertical scan of one of them) are its own to see.
-    rules: rules.filter((hit) => hit.target !== undefined),
+    rules: rules.filter((hit) => 'target' in hit && hit.target !== undefined),
     evidence,
     sightings: shares,
   };
 }
 
-export async function triageSocFinding(
-  db: Db,
-  actor: Actor,
-  scope: Scope,
-  id: string,
-  input: { status: (typeof SOC_TRIAGE)[number]; note?: string },
-) {
+export async function triageSocFinding(db: Db, actor: Actor, scope: Scope, id: string, input: SocTriageInput) {
   const before = await getSocFinding(db, scope, id);
+  const note = input.note?.trim() || null;
   return db.transaction(async (tx) => {
-    const [after] = await tx
+    const [after] = (await tx
       .update(socFindings)
-      .set({ status: input.status, triageNote: input.note ?? null, triagedBy: actor.userId, triagedAt: new Date() })
+      .set({ status: input.status, triageNote: note, triagedBy: actor.userId, triagedAt: new Date() })
       .where(eq(socFindings.id, id))
-      .returning();
+      .returning()) as z.output<typeof ZSocFindingRecord>[];
     await recordAudit(tx, auditActor(actor), {
       action: 'soc.finding.triage',
       entityType: 'soc_finding',
@@ -653,21 +836,24 @@ export async function triageSocFinding(
   });
 }
 
-export const listIngests = (db: Db, limit = 50) =>
-  db
-    .select({
-      id: socIngests.id,
-      source: socIngests.source,
-      format: socIngests.format,
-      events: socIngests.events,
-      rejected: socIngests.rejected,
-      errors: socIngests.errors,
-      startedAt: socIngests.startedAt,
-      finishedAt: socIngests.finishedAt,
-    })
-    .from(socIngests)
-    .orderBy(desc(socIngests.startedAt))
-    .limit(limit);
+export const listIngests = async (db: Db, limit = 50): Promise<z.output<typeof ZSocIngest>[]> =>
+  // `errors` holds the first rejected lines, as ingestLogFile wrote them.
+  (
+    (await db
+      .select({
+        id: socIngests.id,
+        source: socIngests.source,
+        format: socIngests.format,
+        events: socIngests.events,
+        rejected: socIngests.rejected,
+        errors: socIngests.errors,
+        startedAt: socIngests.startedAt,
+        finishedAt: socIngests.finishedAt,
+      })
+      .from(socIngests)
+      .orderBy(desc(socIngests.startedAt))
+      .limit(limit)) as (Omit<z.output<typeof ZSocIngest>, 'errors'> & { errors: { line: number; reason: string }[] })[]
+  ).map((i) => ({ ...i, errors: i.errors.map(lineError) }));
 
 /** Starts an ingest for a live source (collector, stream worker); its snapshots are stored with `storeFindings`. */
 export async function openIngest(db: Db, source: string, format: string | null): Promise<string> {

@@ -1,8 +1,7 @@
-import type { Permission } from '../auth/permissions.ts';
-import type { DossierState } from './systems.schema.ts';
+import type { Permission } from '../auth/index.ts';
+import { DOSSIER_ACTIONS, type DossierAction, type DossierState } from './systems.input.ts';
 
-export const DOSSIER_ACTIONS = ['submit', 'resubmit', 'accept', 'return', 'record_appraisal', 'approve'] as const;
-export type DossierAction = (typeof DOSSIER_ACTIONS)[number];
+export { DOSSIER_ACTIONS, type DossierAction };
 
 /**
  * The lifecycle: draft → submitted → under appraisal → approved, or returned with comments → resubmitted. Each

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { page, zFile } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
@@ -15,10 +16,15 @@ import {
   listDossiers,
   transitionDossier,
   updateDossier,
-  ZDossierInput,
-  ZTransitionInput,
 } from './dossiers.service.ts';
-import { DOSSIER_STATES } from './systems.schema.ts';
+import {
+  ATTACHMENT_MEDIA_TYPES,
+  ZDossier,
+  ZDossierAttachment,
+  ZDossierDetail,
+  ZDossierRules,
+} from './systems.contract.ts';
+import { ZDossierInput, ZDossierListQuery, ZTransitionInput } from './systems.input.ts';
 
 const ZIdParams = z.object({ id: z.uuid() });
 const tags = ['dossiers'];
@@ -31,12 +37,12 @@ export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) 
       config: { permission: 'system.read' },
       schema: {
         tags,
-        summary: 'Level-proposal dossiers visible to the caller, newest change first, with due dates',
-        querystring: z.object({
-          state: z.enum(DOSSIER_STATES).optional(),
-          organisationId: z.uuid().optional(),
-          systemId: z.uuid().optional(),
-        }),
+        summary:
+          'One page of the level-proposal dossiers visible to the caller, with due dates: newest change first unless ' +
+          'sorted otherwise, searched by system name or code, filtered by state (pending: submitted or under ' +
+          'appraisal), organisation subtree or system',
+        querystring: ZDossierListQuery,
+        response: { 200: page(ZDossier).meta({ id: 'DossierPage' }) },
       },
     },
     async (req) => listDossiers(db, req.scope, req.query),
@@ -49,6 +55,7 @@ export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) 
         tags,
         summary: 'Who appraises and approves per level, time limits, required documents and the lifecycle, on a day',
         querystring: z.object({ on: z.iso.date().optional() }),
+        response: { 200: ZDossierRules },
       },
     },
     async (req) => {
@@ -64,14 +71,20 @@ export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) 
   );
   r.get(
     '/api/dossiers/:id',
-    { config: { permission: 'system.read' }, schema: { tags, params: ZIdParams } },
+    { config: { permission: 'system.read' }, schema: { tags, params: ZIdParams, response: { 200: ZDossierDetail } } },
     async (req) => getDossier(db, req.scope, req.params.id),
   );
   r.post(
     '/api/systems/:id/dossiers',
     {
       config: { permission: 'dossier.prepare' },
-      schema: { tags, summary: 'Start a draft dossier for a system', params: ZIdParams, body: ZDossierInput },
+      schema: {
+        tags,
+        summary: 'Start a draft dossier for a system',
+        params: ZIdParams,
+        body: ZDossierInput,
+        response: { 201: ZDossierDetail },
+      },
     },
     async (req, reply) =>
       reply.code(201).send(await createDossier(db, actorOf(req), req.scope, req.params.id, req.body)),
@@ -85,6 +98,7 @@ export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) 
         summary: 'Change the proposed level/reason (draft or returned)',
         params: ZIdParams,
         body: ZDossierInput,
+        response: { 200: ZDossierDetail },
       },
     },
     async (req) => updateDossier(db, actorOf(req), req.scope, req.params.id, req.body),
@@ -98,6 +112,7 @@ export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) 
         summary: 'Take a lifecycle step: submit, resubmit, accept, return, record_appraisal, approve',
         params: ZIdParams,
         body: ZTransitionInput,
+        response: { 200: ZDossierDetail },
       },
     },
     async (req) => transitionDossier(db, actorOf(req), req.scope, req.params.id, req.body),
@@ -120,6 +135,7 @@ export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) 
             .optional()
             .describe('the dossier component this document is (see /api/dossiers/rules)'),
         }),
+        response: { 201: ZDossierAttachment },
       },
     },
     async (req, reply) => {
@@ -143,7 +159,17 @@ export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) 
     '/api/attachments/:id',
     {
       config: { permission: 'system.read' },
-      schema: { tags, summary: 'Download a dossier document', params: ZIdParams },
+      schema: {
+        tags,
+        summary: 'Download a dossier document',
+        params: ZIdParams,
+        response: {
+          200: {
+            description: 'The document as uploaded (attachment; x-content-sha256 carries its SHA-256)',
+            content: Object.fromEntries(ATTACHMENT_MEDIA_TYPES.map((t) => [t, { schema: zFile }])),
+          },
+        },
+      },
     },
     async (req, reply) => {
       const a = await getAttachment(db, req.scope, req.params.id);

@@ -1,17 +1,23 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
-import { z } from 'zod';
+import { and, asc, count, desc, eq, ilike, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
+import { auditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
-import { AppError, notFound } from '../../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { auditActor } from '../auth/auth.service.ts';
-import { can } from '../auth/permissions.ts';
-import { type Actor, type Scope, subtreeIds } from '../auth/scope.ts';
-import { organisations } from '../organisations/organisations.schema.ts';
+import { recordAudit } from '../audit/index.ts';
+import { type Actor, can, type Scope, subtreeIds } from '../auth/index.ts';
+import { organisations } from '../organisations/index.ts';
 import { type Authority, authorityFor, type RuleBook, ruleBook } from '../rules/index.ts';
-import { DOSSIER_ACTIONS, DOSSIER_TRANSITIONS, type DossierAction } from './dossier-rules.ts';
+import { DOSSIER_TRANSITIONS, type DossierAction } from './dossier-rules.ts';
 import { suggestLevel } from './level-criteria.ts';
+import type { DossierEventKind } from './systems.contract.ts';
+import {
+  type DossierInput,
+  type DossierListQuery,
+  type TransitionInput,
+  ZDossierInput,
+  ZTransitionInput,
+} from './systems.input.ts';
 import {
   type DossierState,
   dossierAttachments,
@@ -19,33 +25,14 @@ import {
   informationSystems,
   levelDossiers,
 } from './systems.schema.ts';
-import { answersOf, getSystemRow, systemScopeFilter } from './systems.service.ts';
+import { answersOf, containing, getSystemRow, systemScopeFilter } from './systems.service.ts';
+
+export { type DossierInput, type TransitionInput, ZDossierInput, ZTransitionInput };
 
 type DossierRow = typeof levelDossiers.$inferSelect;
 
 /** The user behind an action, for columns referencing users; the command line is no user (its name is kept). */
 export const userRef = (actor: Actor) => (actor.username === 'cli' ? null : actor.userId);
-
-export const ZDossierInput = z.object({
-  level: z.number().int().min(1).max(5).optional(),
-  reason: z
-    .string()
-    .trim()
-    .max(5000)
-    .nullish()
-    .transform((v) => v || null),
-});
-export type DossierInput = z.input<typeof ZDossierInput>;
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date yyyy-mm-dd');
-export const ZTransitionInput = z.object({
-  action: z.enum(DOSSIER_ACTIONS),
-  comment: z.string().trim().max(5000).optional(),
-  decisionNumber: z.string().trim().max(100).optional(),
-  decisionDate: isoDate.optional(),
-  appraisalRef: z.string().trim().max(200).optional(),
-});
-export type TransitionInput = z.input<typeof ZTransitionInput>;
 
 /** Calendar days after a day (yyyy-mm-dd). */
 const plusDays = (day: string, n: number) =>
@@ -123,26 +110,67 @@ const dossierQuery = (db: Db) =>
     .innerJoin(informationSystems, eq(informationSystems.id, levelDossiers.systemId))
     .innerJoin(organisations, eq(organisations.id, informationSystems.organisationId));
 
+/** Each sort key of the dossier list and the column it orders by. */
+const DOSSIER_ORDER: Record<DossierListQuery['sort'], SQL> = {
+  submitted: sql`${levelDossiers.submittedAt}`,
+  updated: sql`${levelDossiers.updatedAt}`,
+  name: sql`${informationSystems.name}`,
+  organisation: sql`${organisations.name}`,
+  level: sql`${levelDossiers.level}`,
+  state: sql`case ${levelDossiers.state} when 'draft' then 1 when 'returned' then 2 when 'submitted' then 3
+    when 'under_appraisal' then 4 when 'approved' then 5 else 0 end`,
+};
+
+/**
+ * One page of the dossiers in scope with their due dates: searched by system name, filtered by state (`pending`:
+ * submitted or under appraisal), organisation subtree or system; newest change first unless sorted otherwise.
+ */
 export async function listDossiers(
   db: Db,
   scope: Scope,
-  query: { state?: DossierState; organisationId?: string; systemId?: string } = {},
-): Promise<DossierSummary[]> {
-  const conds = [systemScopeFilter(scope)];
-  if (query.state) conds.push(eq(levelDossiers.state, query.state));
+  query: Partial<DossierListQuery> = {},
+): Promise<{ items: DossierSummary[]; total: number }> {
+  const conds: (SQL | undefined)[] = [systemScopeFilter(scope)];
+  if (query.state === 'pending') conds.push(inArray(levelDossiers.state, ['submitted', 'under_appraisal']));
+  else if (query.state) conds.push(eq(levelDossiers.state, query.state));
   if (query.systemId) conds.push(eq(levelDossiers.systemId, query.systemId));
   if (query.organisationId)
     conds.push(inArray(informationSystems.organisationId, await subtreeIds(db, query.organisationId)));
-  const rows = await dossierQuery(db)
-    .where(and(...conds))
-    .orderBy(desc(levelDossiers.updatedAt));
+  if (query.q)
+    conds.push(
+      or(ilike(informationSystems.name, containing(query.q)), ilike(informationSystems.code, containing(query.q))),
+    );
+  const where = and(...conds);
+  const sort = query.sort ?? 'updated';
+  const dir = query.dir ?? (sort === 'updated' ? 'desc' : 'asc');
+  const order = DOSSIER_ORDER[sort];
+  const [rows, [counted]] = await Promise.all([
+    dossierQuery(db)
+      .where(where)
+      .orderBy(
+        dir === 'desc' ? sql`${order} desc nulls last` : sql`${order} asc nulls last`,
+        desc(levelDossiers.updatedAt),
+        asc(levelDossiers.id),
+      )
+      .limit(query.limit ?? 50)
+      .offset(query.offset ?? 0),
+    db
+      .select({ n: count() })
+      .from(levelDossiers)
+      .innerJoin(informationSystems, eq(informationSystems.id, levelDossiers.systemId))
+      .innerJoin(organisations, eq(organisations.id, informationSystems.organisationId))
+      .where(where),
+  ]);
   const book = await ruleBook(db);
   const attached = await attachedComponents(
     db,
     rows.map((r) => r.d.id),
   );
   const today = provinceDay();
-  return rows.map((r) => summarise(book, r, attached.get(r.d.id) ?? new Set(), today));
+  return {
+    items: rows.map((r) => summarise(book, r, attached.get(r.d.id) ?? new Set(), today)),
+    total: Number(counted?.n ?? 0),
+  };
 }
 
 /** The components attached to each dossier. */
@@ -159,7 +187,7 @@ async function attachedComponents(db: Db, dossierIds: string[]) {
 
 async function getDossierRow(db: Db, scope: Scope, id: string) {
   const [row] = await dossierQuery(db).where(and(eq(levelDossiers.id, id), systemScopeFilter(scope)));
-  if (!row) throw notFound('Dossier');
+  if (!row) throw new AppError('NOT_FOUND', 'Dossier not found', undefined, { key: 'systems.dossierNotFound' });
   return row;
 }
 
@@ -187,7 +215,13 @@ export async function getDossier(db: Db, scope: Scope, id: string) {
     .where(eq(dossierAttachments.dossierId, id))
     .orderBy(asc(dossierAttachments.createdAt));
   const attached = new Set(attachments.flatMap((a) => (a.component ? [a.component] : [])));
-  return { ...summarise(await ruleBook(db), row, attached, provinceDay()), history, attachments };
+  // The columns hold one of DOSSIER_EVENT_KINDS and an object or null (the response schema checks both).
+  const events = history.map((e) => ({
+    ...e,
+    action: e.action as DossierEventKind,
+    details: e.details as Record<string, unknown> | null,
+  }));
+  return { ...summarise(await ruleBook(db), row, attached, provinceDay()), history: events, attachments };
 }
 
 /** The aid's suggestion for the system now, and the officer's level with the reason required when it differs. */
@@ -201,14 +235,18 @@ function levelChoice(
   const suggestion = suggestLevel(book, answersOf(system), day);
   const chosen = level ?? suggestion.level;
   if (!chosen)
-    throw new AppError('VALIDATION', 'No criterion matched the system; propose a level with a reason', {
-      field: 'level',
-    });
+    throw new AppError(
+      'VALIDATION',
+      'No criterion matched the system; propose a level with a reason',
+      { field: 'level' },
+      { key: 'systems.noCriterion' },
+    );
   if (chosen !== suggestion.level && !reason)
     throw new AppError(
       'VALIDATION',
       `A written reason is required when proposing level ${chosen} instead of the suggested ${suggestion.level ?? '—'}`,
       { field: 'reason' },
+      { key: 'systems.reasonRequired', params: { level: chosen, suggested: suggestion.level ?? '—' } },
     );
   return { level: chosen, suggestedLevel: suggestion.level, suggestedRuleId: suggestion.ruleId, reason };
 }
@@ -232,7 +270,13 @@ export async function createDossier(
       .select({ id: levelDossiers.id })
       .from(levelDossiers)
       .where(and(eq(levelDossiers.systemId, systemId), ne(levelDossiers.state, 'approved')));
-    if (open) throw new AppError('CONFLICT', 'The system already has a dossier in progress', { dossierId: open.id });
+    if (open)
+      throw new AppError(
+        'CONFLICT',
+        'The system already has a dossier in progress',
+        { dossierId: open.id },
+        { key: 'systems.dossierInProgress' },
+      );
     const [row] = await tx
       .insert(levelDossiers)
       .values({ systemId, ...choice, createdAt: at, updatedAt: at })
@@ -264,7 +308,10 @@ export async function createDossier(
 export async function updateDossier(db: Db, actor: Actor, scope: Scope, id: string, raw: DossierInput) {
   const { d: before, s: system } = await getDossierRow(db, scope, id);
   if (before.state !== 'draft' && before.state !== 'returned')
-    throw new AppError('CONFLICT', `A ${before.state} dossier cannot be edited`);
+    throw new AppError('CONFLICT', `A ${before.state} dossier cannot be edited`, undefined, {
+      key: 'systems.dossierNotEditable',
+      params: { state: before.state },
+    });
   const input = ZDossierInput.parse(raw);
   const choice = levelChoice(await ruleBook(db), system, input.level ?? before.level, input.reason, provinceDay());
   await db.transaction(async (tx) => {
@@ -314,29 +361,50 @@ export async function transitionDossier(
   const { d, s: system } = row;
   const t = DOSSIER_TRANSITIONS[action];
   if (!can(actor.role, t.permission))
-    throw new AppError('FORBIDDEN', `Your role may not ${action.replace('_', ' ')} a dossier`);
-  if (!t.from.includes(d.state))
-    throw new AppError('CONFLICT', `Cannot ${action.replace('_', ' ')} a dossier that is ${d.state}`, {
-      state: d.state,
-      allowedFrom: t.from,
+    throw new AppError('FORBIDDEN', `Your role may not ${action.replace('_', ' ')} a dossier`, undefined, {
+      key: 'systems.actionForbidden',
+      params: { action },
     });
+  if (!t.from.includes(d.state))
+    throw new AppError(
+      'CONFLICT',
+      `Cannot ${action.replace('_', ' ')} a dossier that is ${d.state}`,
+      { state: d.state, allowedFrom: t.from },
+      { key: 'systems.wrongState', params: { action, state: d.state } },
+    );
   const missing = t.requires.filter((f) => !input[f as keyof typeof input]);
   if (missing.length)
-    throw new AppError('VALIDATION', `Required for ${action}: ${missing.join(', ')}`, { fields: missing });
+    throw new AppError(
+      'VALIDATION',
+      `Required for ${action}: ${missing.join(', ')}`,
+      { fields: missing },
+      { key: 'systems.required' },
+    );
   const now = at;
   const today = provinceDay(now);
   const book = await ruleBook(db);
   const rulesOn = action === 'submit' || action === 'resubmit' || action === 'accept' ? today : rulesDay(d);
   const authority = authorityFor(book, d.level, rulesOn, row.ownerBodyCode);
   if (!authority)
-    throw new AppError('CONFLICT', `No appraisal authority is defined for level ${d.level} on ${rulesOn}`);
+    throw new AppError('CONFLICT', `No appraisal authority is defined for level ${d.level} on ${rulesOn}`, undefined, {
+      key: 'systems.noAuthority',
+      params: { level: d.level, date: rulesOn },
+    });
   const basis = authority.rule.legalBasis;
   if (action === 'record_appraisal' && !authority.appraisalDays)
-    throw new AppError('CONFLICT', `Level ${d.level} has no separate appraisal step (${basis})`);
+    throw new AppError('CONFLICT', `Level ${d.level} has no separate appraisal step (${basis})`, undefined, {
+      key: 'systems.noAppraisalStep',
+      params: { level: d.level, basis },
+    });
   if (action === 'approve' && authority.appraisalRequired && !d.appraisalRef)
     throw new AppError(
       'CONFLICT',
       `Level ${d.level} needs the appraisal opinion (${authority.appraisers.map((x) => x.en).join(', ')}) recorded before approval (${basis})`,
+      undefined,
+      {
+        key: 'systems.appraisalFirst',
+        params: { level: d.level, appraisers: authority.appraisers.map((x) => x.vi).join(', '), basis },
+      },
     );
   const attached = (await attachedComponents(db, [id])).get(id) ?? new Set<string>();
   const stage = action === 'approve' ? 'approval' : action === 'submit' || action === 'resubmit' ? 'submission' : null;
@@ -350,18 +418,27 @@ export async function transitionDossier(
       'VALIDATION',
       `Missing dossier documents: ${lacking.map((c) => `${c.en} (${c.legalBasis})`).join('; ')}`,
       { components: lacking.map((c) => c.component) },
+      { key: 'systems.missingDocuments', params: { names: lacking.map((c) => c.vi).join('; ') } },
     );
   if (action === 'approve') {
     const decided = input.decisionDate as string;
+    // Not before the appraisal opinion it rests on (or, without one, the acceptance), nor after today.
     const earliest = provinceDay(d.appraisedAt ?? d.acceptedAt ?? d.submittedAt ?? d.createdAt);
     if (decided > today)
-      throw new AppError('VALIDATION', `The decision date ${decided} is in the future`, { field: 'decisionDate' });
+      throw new AppError(
+        'VALIDATION',
+        `The decision date ${decided} is in the future`,
+        { field: 'decisionDate' },
+        { key: 'systems.decisionInFuture', params: { date: decided } },
+      );
     if (decided < earliest)
       throw new AppError(
         'VALIDATION',
-        `The decision date ${decided} is before the dossier's appraisal or acceptance (${earliest})`,
+        `The decision date ${decided} is before the dossier's ${d.appraisedAt ? 'appraisal' : 'acceptance'} (${earliest})`,
+        { field: 'decisionDate' },
         {
-          field: 'decisionDate',
+          key: d.appraisedAt ? 'systems.decisionBeforeAppraisal' : 'systems.decisionBeforeAcceptance',
+          params: { date: earliest },
         },
       );
   }
@@ -383,7 +460,10 @@ export async function transitionDossier(
       .set(patch)
       .where(and(eq(levelDossiers.id, id), eq(levelDossiers.state, d.state)))
       .returning();
-    if (!after) throw new AppError('CONFLICT', 'The dossier changed meanwhile; reload it');
+    if (!after)
+      throw new AppError('CONFLICT', 'The dossier changed meanwhile; reload it', undefined, {
+        key: 'systems.dossierChanged',
+      });
     const { comment, ...details } = input;
     await tx.insert(dossierEvents).values({
       dossierId: id,
@@ -463,26 +543,48 @@ export async function addAttachment(
       throw new AppError(
         'VALIDATION',
         `Unknown dossier component "${component}" (expected one of: ${known.join(', ')})`,
-        {
-          field: 'component',
-        },
+        { field: 'component' },
+        { key: 'systems.unknownComponent', params: { component } },
       );
   }
   if (!mayAttach(actor, d.state))
-    throw new AppError('CONFLICT', `Documents cannot be added to a ${d.state} dossier now`);
+    throw new AppError('CONFLICT', `Documents cannot be added to a ${d.state} dossier now`, undefined, {
+      key: 'systems.cannotAttach',
+      params: { state: d.state },
+    });
   const filename = (rawName ?? '')
     .replace(/^.*[\\/]/, '')
     .trim()
     .slice(0, 200);
-  if (!filename) throw new AppError('VALIDATION', 'The file name is required (?filename=)', { field: 'filename' });
-  if (!content.length) throw new AppError('VALIDATION', 'The file is empty');
+  if (!filename)
+    throw new AppError(
+      'VALIDATION',
+      'The file name is required (?filename=)',
+      { field: 'filename' },
+      { key: 'systems.filenameRequired' },
+    );
+  if (!content.length) throw new AppError('VALIDATION', 'The file is empty', undefined, { key: 'systems.fileEmpty' });
   if (content.length > ATTACHMENT_MAX_BYTES)
-    throw new AppError('VALIDATION', `The file exceeds ${ATTACHMENT_MAX_BYTES / 1024 / 1024} MB`);
+    throw new AppError('VALIDATION', `The file exceeds ${ATTACHMENT_MAX_BYTES / 1024 / 1024} MB`, undefined, {
+      key: 'systems.fileTooLarge',
+      params: { mb: ATTACHMENT_MAX_BYTES / 1024 / 1024 },
+    });
   const kind = KINDS.find((k) => k.test(content));
   const ext = filename.split('.').pop()?.toLowerCase() ?? '';
-  if (!kind) throw new AppError('VALIDATION', 'Only PDF, DOCX, PNG, JPEG or TIFF documents are accepted');
+  if (!kind)
+    throw new AppError('VALIDATION', 'Only PDF, DOCX, PNG, JPEG or TIFF documents are accepted', undefined, {
+      key: 'systems.fileType',
+    });
   if (!kind.ext.includes(ext))
-    throw new AppError('VALIDATION', `The content is ${kind.ext[0]?.toUpperCase()}, not what ".${ext}" says`);
+    throw new AppError(
+      'VALIDATION',
+      `The content is ${kind.ext[0]?.toUpperCase()}, not what ".${ext}" says`,
+      undefined,
+      {
+        key: 'systems.fileMismatch',
+        params: { kind: kind.ext[0]?.toUpperCase() ?? '', ext },
+      },
+    );
   const sha256 = createHash('sha256').update(content).digest('hex');
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -499,6 +601,7 @@ export async function addAttachment(
         createdAt: at,
       })
       .returning(attachmentMeta);
+    if (!row) throw new AppError('INTERNAL', 'insert failed');
     await tx.insert(dossierEvents).values({
       dossierId,
       action: 'attach',
@@ -528,6 +631,6 @@ export async function getAttachment(db: Db, scope: Scope, id: string) {
     .innerJoin(levelDossiers, eq(levelDossiers.id, dossierAttachments.dossierId))
     .innerJoin(informationSystems, eq(informationSystems.id, levelDossiers.systemId))
     .where(and(eq(dossierAttachments.id, id), systemScopeFilter(scope)));
-  if (!row) throw notFound('Attachment');
+  if (!row) throw new AppError('NOT_FOUND', 'Attachment not found', undefined, { key: 'systems.attachmentNotFound' });
   return row.a;
 }

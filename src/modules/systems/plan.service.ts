@@ -1,18 +1,17 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { auditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { auditActor } from '../auth/auth.service.ts';
-import { type Actor, type Scope, subtreeIds } from '../auth/scope.ts';
-import { organisations } from '../organisations/organisations.schema.ts';
+import { recordAudit } from '../audit/index.ts';
+
+import { type Actor, type Scope, subtreeIds } from '../auth/index.ts';
+import { organisations } from '../organisations/index.ts';
 import { type RuleBook, ruleBook } from '../rules/index.ts';
 import { checklistOn, planSummary } from './security-checklist.ts';
+import { type LayersUpdate, type PlanUpdate, ZLayersUpdate, ZPlanUpdate } from './systems.input.ts';
 import {
   informationSystems,
-  LAYER_STATUSES,
-  PLAN_ITEM_STATUSES,
   protectionLayerHistory,
   protectionLayers,
   securityPlanItemHistory,
@@ -20,28 +19,7 @@ import {
 } from './systems.schema.ts';
 import { getSystem, systemScopeFilter, systemStatuses } from './systems.service.ts';
 
-const optional = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .nullish()
-    .transform((v) => v || null);
-
-export const ZPlanUpdate = z.object({
-  items: z
-    .array(
-      z.object({
-        code: z.string().max(20),
-        status: z.enum(PLAN_ITEM_STATUSES),
-        evidence: optional(5000),
-        reason: optional(2000),
-      }),
-    )
-    .min(1)
-    .max(200),
-});
-export type PlanUpdate = z.input<typeof ZPlanUpdate>;
+export { type LayersUpdate, type PlanUpdate, ZLayersUpdate, ZPlanUpdate };
 
 /** The security plan of a system at its approved level: the checklist in force today with each item's status. */
 export async function getPlan(db: Db, scope: Scope, systemId: string) {
@@ -87,15 +65,34 @@ export async function updatePlan(
   const input = ZPlanUpdate.parse(raw);
   const before = await getPlan(db, scope, systemId);
   const level = before.level;
-  if (level === null) throw new AppError('CONFLICT', 'The system has no approved level yet, so no security plan');
+  if (level === null)
+    throw new AppError('CONFLICT', 'The system has no approved level yet, so no security plan', undefined, {
+      key: 'systems.noApprovedLevel',
+    });
   const defs = before.groups.flatMap((g) => g.items);
   for (const it of input.items) {
     const def = defs.find((i) => i.code === it.code);
-    if (!def) throw new AppError('VALIDATION', `Unknown checklist item "${it.code}"`, { field: 'items' });
+    if (!def)
+      throw new AppError(
+        'VALIDATION',
+        `Unknown checklist item "${it.code}"`,
+        { field: 'items' },
+        { key: 'systems.unknownItem', params: { code: it.code } },
+      );
     if (def.minLevel > level)
-      throw new AppError('VALIDATION', `Item ${it.code} applies from level ${def.minLevel}, not level ${level}`);
+      throw new AppError(
+        'VALIDATION',
+        `Item ${it.code} applies from level ${def.minLevel}, not level ${level}`,
+        undefined,
+        { key: 'systems.itemAboveLevel', params: { code: it.code, minLevel: def.minLevel, level } },
+      );
     if (it.status === 'not_applicable' && !it.reason)
-      throw new AppError('VALIDATION', `A reason is required to mark ${it.code} not applicable`, { field: 'reason' });
+      throw new AppError(
+        'VALIDATION',
+        `A reason is required to mark ${it.code} not applicable`,
+        { field: 'reason' },
+        { key: 'systems.planReasonRequired', params: { code: it.code } },
+      );
   }
   await db.transaction(async (tx) => {
     for (const it of input.items) {
@@ -128,27 +125,6 @@ export async function updatePlan(
   });
   return getPlan(db, scope, systemId);
 }
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date yyyy-mm-dd')
-  .nullish()
-  .transform((v) => v || null);
-export const ZLayersUpdate = z.object({
-  layers: z
-    .array(
-      z.object({
-        layer: z.number().int().min(1).max(4),
-        status: z.enum(LAYER_STATUSES),
-        provider: optional(300),
-        evidence: optional(5000),
-        lastInspectionDate: isoDate,
-      }),
-    )
-    .min(1)
-    .max(4),
-});
-export type LayersUpdate = z.input<typeof ZLayersUpdate>;
 
 export const GAP_KINDS = ['missing', 'partial', 'inspection_unscheduled', 'inspection_overdue'] as const;
 type LayerRow = typeof protectionLayers.$inferSelect;

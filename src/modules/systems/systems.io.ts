@@ -1,16 +1,17 @@
 import { and, eq } from 'drizzle-orm';
+import { auditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { type Column, NUL_MESSAGE, nulColumn, readTable, type TableRow, writeTable } from '../../core/tabular.ts';
 import { provinceDay } from '../../core/time.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { auditActor } from '../auth/auth.service.ts';
-import { can } from '../auth/permissions.ts';
-import type { Actor, Scope } from '../auth/scope.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { Actor, Scope } from '../auth/index.ts';
+import { can } from '../auth/index.ts';
 import { inForceOn, normaliseCidrs, organisationScopeFilter, organisations } from '../organisations/index.ts';
 import { ruleBook } from '../rules/index.ts';
 import { userRef } from './dossiers.service.ts';
 import { suggestLevel } from './level-criteria.ts';
+import { ZSystemInput } from './systems.input.ts';
 import {
   DOSSIER_STATES,
   type DossierState,
@@ -23,7 +24,7 @@ import {
   SECURITY_HARMS,
   SYSTEM_TYPES,
 } from './systems.schema.ts';
-import { answersOf, listSystems, type SystemView, writeSystem, ZSystemInput } from './systems.service.ts';
+import { answersOf, listSystems, type SystemView, writeSystem } from './systems.service.ts';
 
 /**
  * One file layout for the registry template, bulk import/export and the national-platform export (documented in
@@ -186,7 +187,14 @@ export async function exportSystems(db: Db, scope: Scope, format: ExportFormat, 
   return writeTable(format, 'Hệ thống thông tin', columns, items);
 }
 
-export type RowError = { row: number; column?: string; message: string };
+/** A refused row: its number, the column, why in English, and the message key (and values) the UI translates. */
+export type RowError = {
+  row: number;
+  column?: string;
+  message: string;
+  key?: string;
+  params?: Record<string, string | number>;
+};
 export type ImportReport = { created: number; updated: number; unchanged: number; errors: RowError[] };
 
 /** Rows of an uploaded file: JSON (an array of objects keyed by column; row n = n-th item) or CSV/XLSX. */
@@ -203,9 +211,12 @@ export async function readSystemRows(body: Buffer | unknown[]): Promise<TableRow
   try {
     items = Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : body;
   } catch (e) {
-    throw new AppError('VALIDATION', `Not readable JSON: ${(e as Error).message}`);
+    throw new AppError('VALIDATION', `Not readable JSON: ${(e as Error).message}`, undefined, {
+      key: 'systems.importJson',
+    });
   }
-  if (!Array.isArray(items)) throw new AppError('VALIDATION', 'Expected a JSON array of systems');
+  if (!Array.isArray(items))
+    throw new AppError('VALIDATION', 'Expected a JSON array of systems', undefined, { key: 'systems.importJson' });
   return items.map((item, i) => ({
     row: i + 1,
     cells: Object.fromEntries(
@@ -221,17 +232,37 @@ class RowProblem extends Error {
   constructor(
     readonly column: string,
     message: string,
+    readonly key?: string,
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
   }
 }
+
+/** What the shared request schema's message keys say, for the import report's English text (the UI translates the key). */
+const INPUT_MESSAGES: Record<string, string> = {
+  'systems.tooLong': 'too long',
+  'systems.notANumber': 'expected a whole number',
+  'systems.notNegative': 'may not be negative',
+  'systems.invalidDate': 'not a real date',
+  'systems.nameLength': 'the name has 2 to 300 characters',
+  'systems.invalidAddress': 'not an IP address or range',
+  'systems.required': 'required',
+  'systems.invalidCpe': 'expected a CPE name (cpe:2.3:a:… or cpe:/a:…)',
+  'systems.organisationRequired': 'an organisation is required',
+};
 
 function enumCell<K extends Enumerated>(cells: Record<string, string>, key: K): keyof (typeof LABELS)[K] | undefined {
   const raw = (cells[key] ?? '').toLowerCase();
   if (!raw) return undefined;
   const found = Object.entries(LABELS[key]).find(([k, l]) => k === raw || (l as string).toLowerCase() === raw);
   if (!found)
-    throw new RowProblem(key, `Unknown value "${cells[key]}" (expected: ${Object.values(LABELS[key]).join(', ')})`);
+    throw new RowProblem(
+      key,
+      `Unknown value "${cells[key]}" (expected: ${Object.values(LABELS[key]).join(', ')})`,
+      'systems.importUnknownValue',
+      { value: cells[key] ?? '', expected: Object.values(LABELS[key]).join(', ') },
+    );
   return found[0] as keyof (typeof LABELS)[K];
 }
 function boolCell(cells: Record<string, string>, key: string): boolean | undefined {
@@ -239,12 +270,17 @@ function boolCell(cells: Record<string, string>, key: string): boolean | undefin
   if (!raw) return undefined;
   if (['có', 'co', 'x', 'yes', 'true', '1'].includes(raw)) return true;
   if (['không', 'khong', 'no', 'false', '0'].includes(raw)) return false;
-  throw new RowProblem(key, `Expected Có or Không, not "${cells[key]}"`);
+  throw new RowProblem(key, `Expected Có or Không, not "${cells[key]}"`, 'systems.importYesNo', {
+    value: cells[key] ?? '',
+  });
 }
 function intCell(cells: Record<string, string>, key: string): number | undefined {
   const raw = (cells[key] ?? '').replace(/[.,\s](?=\d{3}\b)/g, '');
   if (!raw) return undefined;
-  if (!/^\d+$/.test(raw)) throw new RowProblem(key, `Expected a whole number, not "${cells[key]}"`);
+  if (!/^\d+$/.test(raw))
+    throw new RowProblem(key, `Expected a whole number, not "${cells[key]}"`, 'systems.importWholeNumber', {
+      value: cells[key] ?? '',
+    });
   return Number(raw);
 }
 function dateCell(cells: Record<string, string>, key: string): string | undefined {
@@ -253,7 +289,7 @@ function dateCell(cells: Record<string, string>, key: string): string | undefine
   const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(raw);
   const iso = m ? `${m[3]}-${m[2]?.padStart(2, '0')}-${m[1]?.padStart(2, '0')}` : raw;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso) || !new Date(`${iso}T00:00:00Z`).toISOString().startsWith(iso))
-    throw new RowProblem(key, `Expected a date dd/mm/yyyy, not "${raw}"`);
+    throw new RowProblem(key, `Expected a date dd/mm/yyyy, not "${raw}"`, 'systems.importDate', { value: raw });
   return iso;
 }
 const list = (s: string | undefined) =>
@@ -306,12 +342,18 @@ function dossierFields(cells: Record<string, string>) {
   const state = enumCell(cells, 'dossier_state') as DossierState | undefined;
   const level = intCell(cells, 'proposed_level');
   if (!state && level === undefined) return null;
-  if (!state) throw new RowProblem('dossier_state', 'A proposed level needs a dossier state');
-  if (!level || level > 5) throw new RowProblem('proposed_level', 'Expected a level from 1 to 5');
+  if (!state)
+    throw new RowProblem('dossier_state', 'A proposed level needs a dossier state', 'systems.importStateNeeded');
+  if (!level || level > 5)
+    throw new RowProblem('proposed_level', 'Expected a level from 1 to 5', 'systems.importLevelRange');
   const decisionNumber = cells.decision_number || null;
   const decisionDate = dateCell(cells, 'decision_date') ?? null;
   if (state === 'approved' && (!decisionNumber || !decisionDate))
-    throw new RowProblem('decision_number', 'An approved dossier needs the decision number and date');
+    throw new RowProblem(
+      'decision_number',
+      'An approved dossier needs the decision number and date',
+      'systems.importDecisionNeeded',
+    );
   return { state, level, decisionNumber, decisionDate };
 }
 
@@ -356,39 +398,73 @@ export async function importSystems(
   for (const { row, cells } of rows) {
     try {
       const nul = nulColumn(cells);
-      if (nul) throw new RowProblem(nul, NUL_MESSAGE);
+      if (nul) throw new RowProblem(nul, NUL_MESSAGE, 'systems.importNul');
       const organisationId = orgIds.get(cells.organisation_code ?? '');
       if (!organisationId)
-        throw new RowProblem('organisation_code', `Unknown organisation code "${cells.organisation_code ?? ''}"`);
+        throw new RowProblem(
+          'organisation_code',
+          `Unknown organisation code "${cells.organisation_code ?? ''}"`,
+          'systems.importUnknownOrganisation',
+          { code: cells.organisation_code ?? '' },
+        );
       const parsed = ZSystemInput.safeParse(systemFields(cells, organisationId));
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new RowProblem(String(issue?.path[0] ?? ''), `${issue?.path.join('.')}: ${issue?.message}`);
+        // The shared schema's messages are keys: the report says them in English, the UI in the reader's language.
+        const keyed = issue?.message.startsWith('systems.') ? issue.message : undefined;
+        throw new RowProblem(
+          String(issue?.path[0] ?? ''),
+          `${issue?.path.join('.')}: ${(keyed && INPUT_MESSAGES[keyed]) ?? issue?.message}`,
+          keyed,
+        );
       }
       const { ok, bad } = await normaliseCidrs(
         db,
         parsed.data.hosts.map((h) => h.address),
       );
-      if (bad.length) throw new RowProblem('hosts', `Invalid IP address or range "${bad[0]?.value}"`);
+      if (bad.length)
+        throw new RowProblem('hosts', `Invalid IP address or range "${bad[0]?.value}"`, 'systems.invalidHosts', {
+          values: bad[0]?.value ?? '',
+        });
       const input = { ...parsed.data, hosts: parsed.data.hosts.map((h, i) => ({ ...h, address: ok[i] as string })) };
       const current = (input.code && byCode.get(input.code)) || byName.get(`${organisationId}\n${input.name}`);
       const namesake = byName.get(`${organisationId}\n${input.name}`);
       if (namesake && current && namesake.id !== current.id)
-        throw new RowProblem('name', `The organisation already has another system named "${input.name}"`);
+        throw new RowProblem(
+          'name',
+          `The organisation already has another system named "${input.name}"`,
+          'systems.duplicateName',
+          { name: input.name },
+        );
       if (input.code && !current) {
         const [taken] = await db
           .select({ id: informationSystems.id })
           .from(informationSystems)
           .where(eq(informationSystems.code, input.code));
-        if (taken) throw new RowProblem('system_code', `System code "${input.code}" is already used`);
+        if (taken)
+          throw new RowProblem('system_code', `System code "${input.code}" is already used`, 'systems.duplicateCode', {
+            code: input.code,
+          });
       }
       const key = current?.id ?? `${organisationId}\n${input.name}`;
-      if (seen.has(key)) throw new RowProblem('name', `The same system already appears on row ${seen.get(key)}`);
+      if (seen.has(key))
+        throw new RowProblem(
+          'name',
+          `The same system already appears on row ${seen.get(key)}`,
+          'systems.importDuplicateRow',
+          { row: seen.get(key) ?? 0 },
+        );
       seen.set(key, row);
       candidates.push({ row, input, current, dossier: dossierFields(cells) });
     } catch (e) {
       if (!(e instanceof RowProblem)) throw e;
-      errors.push({ row, column: e.column, message: e.message });
+      errors.push({
+        row,
+        column: e.column,
+        message: e.message,
+        ...(e.key ? { key: e.key } : {}),
+        ...(e.params ? { params: e.params } : {}),
+      });
     }
   }
 
@@ -408,6 +484,7 @@ export async function importSystems(
           row: c.row,
           column: 'dossier_state',
           message: 'Only the Department may change the level or dossier state',
+          key: 'systems.importDepartmentOnly',
         });
         continue;
       }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { page, zFile } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
@@ -8,17 +9,17 @@ import { ruleBook } from '../rules/index.ts';
 import { registerDossierRoutes } from './dossiers.routes.ts';
 import { suggestLevel } from './level-criteria.ts';
 import { registerProgrammeRoutes } from './programme.routes.ts';
-import { exportSystems, importSystems, readSystemRows } from './systems.io.ts';
 import {
-  answersOf,
-  createSystem,
-  deleteSystem,
-  getSystem,
-  listSystems,
-  updateSystem,
-  ZClassificationInput,
-  ZSystemInput,
-} from './systems.service.ts';
+  ZInformationSystem,
+  ZLevelCriterion,
+  ZLevelSuggestion,
+  ZSystemDetail,
+  ZSystemExportRows,
+  ZSystemImportReport,
+} from './systems.contract.ts';
+import { ZClassificationInput, ZSystemInput, ZSystemListQuery } from './systems.input.ts';
+import { exportSystems, importSystems, readSystemRows } from './systems.io.ts';
+import { answersOf, createSystem, deleteSystem, getSystem, pageSystems, updateSystem } from './systems.service.ts';
 
 const ZIdParams = z.object({ id: z.uuid() });
 const tags = ['systems'];
@@ -38,17 +39,24 @@ function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {
       config: { permission: 'system.read' },
       schema: {
         tags,
-        summary: 'Information systems visible to the caller, with suggested level, dossier state and plan progress',
-        querystring: z.object({ organisationId: z.uuid().optional(), q: z.string().max(100).optional() }),
+        summary:
+          'One page of the information systems visible to the caller (suggested level, dossier state, plan progress), ' +
+          'sorted, searched by name or code, filtered by organisation subtree, approved level and dossier state',
+        querystring: ZSystemListQuery,
+        response: { 200: page(ZInformationSystem).meta({ id: 'InformationSystemPage' }) },
       },
     },
-    async (req) => listSystems(db, req.scope, req.query),
+    async (req) => pageSystems(db, req.scope, req.query),
   );
   r.get(
     '/api/systems/level-criteria',
     {
       config: { permission: 'system.read' },
-      schema: { tags, summary: 'The level criteria (NĐ 85/2016 Art. 7–11) the classification aid applies, as data' },
+      schema: {
+        tags,
+        summary: 'The level criteria (NĐ 85/2016 Art. 7–11) the classification aid applies, as data',
+        response: { 200: z.array(ZLevelCriterion) },
+      },
     },
     async () => (await ruleBook(db)).on('level_criterion', provinceDay()),
   );
@@ -60,6 +68,7 @@ function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         tags,
         summary: 'Suggest a level from classification answers (nothing is saved)',
         body: ZClassificationInput,
+        response: { 200: ZLevelSuggestion },
       },
     },
     async (req) => suggestLevel(await ruleBook(db), answersOf(req.body), provinceDay()),
@@ -83,6 +92,18 @@ function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {
             ? 'Empty import template (the importable columns of docs/national-platform-export.md)'
             : 'Systems in scope with level and dossier state, layout of docs/national-platform-export.md',
           querystring: z.object({ format: z.enum(['xlsx', 'csv', 'json']).default('xlsx') }),
+          response: {
+            200: {
+              description: template
+                ? 'The template file (attachment mau-he-thong-thong-tin.<format>): headers only'
+                : 'The file (attachment he-thong-thong-tin.<format>), in the layout of docs/national-platform-export.md',
+              content: {
+                'text/csv': { schema: zFile },
+                [MIME.xlsx]: { schema: zFile },
+                'application/json': { schema: ZSystemExportRows },
+              },
+            },
+          },
         },
       },
       async (req, reply) => {
@@ -104,6 +125,7 @@ function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         tags,
         summary:
           'Import systems (XLSX/CSV raw body, or a JSON array) in the export layout; bad rows reported, good rows kept',
+        response: { 200: ZSystemImportReport },
       },
     },
     async (req) => {
@@ -113,22 +135,31 @@ function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   );
   r.get(
     '/api/systems/:id',
-    { config: { permission: 'system.read' }, schema: { tags, params: ZIdParams } },
+    { config: { permission: 'system.read' }, schema: { tags, params: ZIdParams, response: { 200: ZSystemDetail } } },
     async (req) => getSystem(db, req.scope, req.params.id),
   );
   r.post(
     '/api/systems',
-    { config: { permission: 'system.write' }, schema: { tags, body: ZSystemInput } },
+    {
+      config: { permission: 'system.write' },
+      schema: { tags, body: ZSystemInput, response: { 201: ZSystemDetail } },
+    },
     async (req, reply) => reply.code(201).send(await createSystem(db, actorOf(req), req.scope, req.body)),
   );
   r.put(
     '/api/systems/:id',
-    { config: { permission: 'system.write' }, schema: { tags, params: ZIdParams, body: ZSystemInput } },
+    {
+      config: { permission: 'system.write' },
+      schema: { tags, params: ZIdParams, body: ZSystemInput, response: { 200: ZSystemDetail } },
+    },
     async (req) => updateSystem(db, actorOf(req), req.scope, req.params.id, req.body),
   );
   r.delete(
     '/api/systems/:id',
-    { config: { permission: 'system.write' }, schema: { tags, params: ZIdParams } },
+    {
+      config: { permission: 'system.write' },
+      schema: { tags, params: ZIdParams, response: { 204: z.undefined().describe('Deleted (no body)') } },
+    },
     async (req, reply) => {
       await deleteSystem(db, actorOf(req), req.scope, req.params.id);
       return reply.code(204).send();

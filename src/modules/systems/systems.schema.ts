@@ -18,34 +18,39 @@ import {
 import { users } from '../auth/auth.schema.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
 
-/** Loại hệ thống thông tin (NĐ 85/2016 Điều 6 khoản 2). */
-export const SYSTEM_TYPES = [
-  'internal', // Phục vụ hoạt động nội bộ (email, QLVB, họp trực tuyến…)
-  'public_service', // Phục vụ người dân, doanh nghiệp (cổng, một cửa/DVC…)
-  'infrastructure', // Cơ sở hạ tầng thông tin (WAN/TSLCD, trung tâm dữ liệu, LGSP…)
-  'industrial_control', // Điều khiển công nghiệp (PLC, SCADA…)
-  'other',
-] as const;
-export type SystemType = (typeof SYSTEM_TYPES)[number];
+import {
+  DOSSIER_STATES,
+  type DossierState,
+  ICS_WORKS_GRADES,
+  INFRA_SCOPES,
+  LAYER_STATUSES,
+  PLAN_ITEM_STATUSES,
+  SECRET_GRADES,
+  SECURITY_HARMS,
+  SYSTEM_TYPES,
+  type SystemType,
+  TARGET_KINDS,
+} from './systems.input.ts';
 
-/** Độ mật của bí mật nhà nước: evidence for the harm criterion of NĐ 85 Art. 9–11 clause 1, not a level by itself. */
-export const SECRET_GRADES = ['none', 'mat', 'toi_mat', 'tuyet_mat'] as const;
-/** Mức tổn hại tới quốc phòng, an ninh quốc gia khi hệ thống bị phá hoại (NĐ 85 Art. 9.1, 10.1, 11.1). */
-export const SECURITY_HARMS = ['none', 'harm', 'serious', 'especially_serious'] as const;
-/** Phạm vi của hệ thống cơ sở hạ tầng thông tin. */
-export const INFRA_SCOPES = ['none', 'one_agency', 'sector_or_provinces', 'national'] as const;
-/** Cấp công trình do hệ thống điều khiển công nghiệp phục vụ. */
-export const ICS_WORKS_GRADES = ['none', 'IV', 'III', 'II', 'I', 'special'] as const;
+// The value lists live with the request schemas (systems.input.ts), which the web forms share.
+export {
+  DOSSIER_STATES,
+  type DossierState,
+  ICS_WORKS_GRADES,
+  INFRA_SCOPES,
+  LAYER_STATUSES,
+  PLAN_ITEM_STATUSES,
+  SECRET_GRADES,
+  SECURITY_HARMS,
+  SYSTEM_TYPES,
+  type SystemType,
+  TARGET_KINDS,
+};
 
-export const DOSSIER_STATES = ['draft', 'submitted', 'under_appraisal', 'returned', 'approved'] as const;
-export type DossierState = (typeof DOSSIER_STATES)[number];
 export const dossierState = pgEnum('dossier_state', DOSSIER_STATES);
 
-export const PLAN_ITEM_STATUSES = ['not_started', 'in_progress', 'done', 'not_applicable'] as const;
 export const planItemStatus = pgEnum('plan_item_status', PLAN_ITEM_STATUSES);
-export const LAYER_STATUSES = ['missing', 'partial', 'in_place'] as const;
 export const layerStatus = pgEnum('layer_status', LAYER_STATUSES);
-export const TARGET_KINDS = ['dossier_approved', 'plan_implemented'] as const;
 export const targetKind = pgEnum('target_kind', TARGET_KINDS);
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({

@@ -1,101 +1,30 @@
-import { and, asc, desc, eq, ilike, inArray, lt, ne, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { and, asc, count, desc, eq, ilike, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { auditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
-import { AppError, notFound } from '../../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { dayEnd, provinceDay } from '../../core/time.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { auditActor } from '../auth/auth.service.ts';
-import { type Actor, type Scope, subtreeIds } from '../auth/scope.ts';
-import { organisations } from '../organisations/organisations.schema.ts';
-import { normaliseCidrs, organisationScopeFilter } from '../organisations/organisations.service.ts';
+import { recordAudit } from '../audit/index.ts';
+
+import { type Actor, type Scope, subtreeIds } from '../auth/index.ts';
+import { normaliseCidrs, organisationScopeFilter, organisations } from '../organisations/index.ts';
 import { type RuleBook, ruleBook } from '../rules/index.ts';
 import { type ClassificationAnswers, type LevelSuggestion, suggestLevel } from './level-criteria.ts';
 import { type PlanSummary, planSummary } from './security-checklist.ts';
+import { type SystemInput, type SystemListQuery, ZClassificationInput, ZSystemInput } from './systems.input.ts';
 import {
   type DossierState,
   dossierEvents,
-  ICS_WORKS_GRADES,
-  INFRA_SCOPES,
   informationSystemHistory,
   informationSystems,
   levelDossiers,
-  SECRET_GRADES,
-  SECURITY_HARMS,
-  SYSTEM_TYPES,
   securityPlanItemHistory,
   systemHosts,
   systemSoftware,
 } from './systems.schema.ts';
 
-const text = (max = 1000) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .nullish()
-    .transform((v) => v || null);
-const count = z
-  .number()
-  .int()
-  .min(0)
-  .nullish()
-  .transform((v) => v ?? null);
+export { type SystemInput, ZClassificationInput, ZSystemInput };
 
-export const ZClassificationInput = z.object({
-  systemType: z.enum(SYSTEM_TYPES),
-  infoPublic: z.boolean().default(true),
-  infoPrivate: z.boolean().default(false),
-  infoPersonal: z.boolean().default(false),
-  userCount: count,
-  stateSecretGrade: z.enum(SECRET_GRADES).default('none'),
-  securityHarm: z.enum(SECURITY_HARMS).default('none'),
-  onlineServiceLevel: z.number().int().min(0).max(4).default(0),
-  conditionalBusiness: z.boolean().default(false),
-  infrastructureScope: z.enum(INFRA_SCOPES).default('none'),
-  icsWorksGrade: z.enum(ICS_WORKS_GRADES).default('none'),
-  national24x7: z.boolean().default(false),
-  nationalDatabase: z.boolean().default(false),
-  nationalSecurityWorks: z.boolean().default(false),
-  internationalInterconnect: z.boolean().default(false),
-  criticalList: z.boolean().default(false),
-});
-
-export const ZSystemInput = ZClassificationInput.extend({
-  organisationId: z.uuid(),
-  code: text(50),
-  name: z.string().trim().min(2).max(300),
-  purpose: text(),
-  usersDescription: text(),
-  hosting: text(),
-  ownerName: text(300),
-  operatorName: text(300),
-  inServiceFrom: z.iso
-    .date()
-    .nullish()
-    .transform((v) => v ?? null),
-  hosts: z
-    .array(z.object({ hostname: text(253), address: z.string().trim().min(2).max(64) }))
-    .max(1000)
-    .default([]),
-  software: z
-    .array(
-      z.object({
-        name: z.string().trim().min(1).max(200),
-        vendor: text(200),
-        version: text(100),
-        cpe: z
-          .string()
-          .trim()
-          .regex(/^cpe:(2\.3:|\/)[aho]/, 'expected a CPE name (cpe:2.3:a:… or cpe:/a:…)')
-          .nullish()
-          .or(z.literal(''))
-          .transform((v) => v || null),
-      }),
-    )
-    .max(1000)
-    .default([]),
-});
-export type SystemInput = z.input<typeof ZSystemInput>;
 type ParsedSystem = z.output<typeof ZSystemInput>;
 
 type SystemRow = typeof informationSystems.$inferSelect;
@@ -255,12 +184,15 @@ async function present(db: Db, rows: SystemRow[], now = new Date()): Promise<Sys
 
 export type SystemQuery = { organisationId?: string; q?: string };
 
-/** Systems visible to the caller, optionally limited to an organisation's subtree or a name search. */
+/** A LIKE pattern matching `text` anywhere, its own % and _ taken literally. */
+export const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Systems visible to the caller, optionally limited to an organisation's subtree or a name search (every row). */
 export async function listSystems(db: Db, scope: Scope, query: SystemQuery = {}): Promise<SystemView[]> {
   const conds = [systemScopeFilter(scope)];
   if (query.organisationId)
     conds.push(inArray(informationSystems.organisationId, await subtreeIds(db, query.organisationId)));
-  if (query.q) conds.push(ilike(informationSystems.name, `%${query.q}%`));
+  if (query.q) conds.push(ilike(informationSystems.name, containing(query.q)));
   const rows = await db
     .select()
     .from(informationSystems)
@@ -269,13 +201,83 @@ export async function listSystems(db: Db, scope: Scope, query: SystemQuery = {})
   return present(db, rows);
 }
 
+/** The state of the system's latest dossier (null: none yet), as the registry shows it today. */
+const latestState = sql<DossierState | null>`(select ${levelDossiers.state} from ${levelDossiers}
+  where ${levelDossiers.systemId} = ${informationSystems.id}
+  order by ${levelDossiers.createdAt} desc, ${levelDossiers.id} desc limit 1)`;
+/** The level last approved (approval is final: an approved dossier stays approved). */
+const approvedLevel = sql<number | null>`(select ${levelDossiers.level} from ${levelDossiers}
+  where ${levelDossiers.systemId} = ${informationSystems.id} and ${levelDossiers.state} = 'approved'
+  order by ${levelDossiers.createdAt} desc, ${levelDossiers.id} desc limit 1)`;
+/** The lifecycle's order, for sorting by state: no dossier, draft, returned, submitted, under appraisal, approved. */
+const stateRank = sql`case ${latestState} when 'draft' then 1 when 'returned' then 2 when 'submitted' then 3
+  when 'under_appraisal' then 4 when 'approved' then 5 else 0 end`;
+
+/** Each sort key of the list and the column it orders by (never the caller's text in SQL). */
+const SYSTEM_ORDER: Record<SystemListQuery['sort'], SQL> = {
+  name: sql`${informationSystems.name}`,
+  code: sql`${informationSystems.code}`,
+  level: sql`${approvedLevel}`,
+  organisation: sql`${organisations.name}`,
+  state: stateRank,
+};
+const ordered = (expr: SQL, dir: 'asc' | 'desc') =>
+  dir === 'desc' ? sql`${expr} desc nulls last` : sql`${expr} asc nulls last`;
+
+/**
+ * One page of the registry: the systems in scope matching the search (name or code) and the filters (an
+ * organisation's subtree, the approved level, the latest dossier's state), sorted by a known key, with the number
+ * of systems the same conditions match.
+ */
+export async function pageSystems(
+  db: Db,
+  scope: Scope,
+  query: SystemListQuery,
+): Promise<{ items: SystemView[]; total: number }> {
+  const conds: (SQL | undefined)[] = [systemScopeFilter(scope)];
+  if (query.organisationId)
+    conds.push(inArray(informationSystems.organisationId, await subtreeIds(db, query.organisationId)));
+  if (query.q)
+    conds.push(
+      or(ilike(informationSystems.name, containing(query.q)), ilike(informationSystems.code, containing(query.q))),
+    );
+  if (query.level) conds.push(sql`${approvedLevel} = ${query.level}`);
+  if (query.state === 'none') conds.push(sql`${latestState} is null`);
+  else if (query.state) conds.push(sql`${latestState} = ${query.state}`);
+  const where = and(...conds);
+  const dir = query.dir ?? 'asc';
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select({ s: informationSystems })
+      .from(informationSystems)
+      .innerJoin(organisations, eq(organisations.id, informationSystems.organisationId))
+      .where(where)
+      .orderBy(ordered(SYSTEM_ORDER[query.sort], dir), asc(informationSystems.name), asc(informationSystems.id))
+      .limit(query.limit)
+      .offset(query.offset),
+    db
+      .select({ n: count() })
+      .from(informationSystems)
+      .innerJoin(organisations, eq(organisations.id, informationSystems.organisationId))
+      .where(where),
+  ]);
+  return {
+    items: await present(
+      db,
+      rows.map((r) => r.s),
+    ),
+    total: Number(counted?.n ?? 0),
+  };
+}
+
 export async function getSystemRow(db: Db, scope: Scope, id: string): Promise<SystemRow> {
   const [row] = await db
     .select()
     .from(informationSystems)
     .where(and(eq(informationSystems.id, id), systemScopeFilter(scope)));
   // Another agency's system looks exactly like a missing one.
-  if (!row) throw notFound('Information system');
+  if (!row)
+    throw new AppError('NOT_FOUND', 'Information system not found', undefined, { key: 'systems.systemNotFound' });
   return row;
 }
 
@@ -291,16 +293,24 @@ export async function validateSystem(db: Db, scope: Scope, raw: SystemInput, id:
     .select({ id: organisations.id })
     .from(organisations)
     .where(and(eq(organisations.id, input.organisationId), organisationScopeFilter(scope)));
-  if (!org) throw new AppError('VALIDATION', 'Unknown organisation', { field: 'organisationId' });
+  if (!org)
+    throw new AppError(
+      'VALIDATION',
+      'Unknown organisation',
+      { field: 'organisationId' },
+      { key: 'systems.unknownOrganisation' },
+    );
   const { ok, bad } = await normaliseCidrs(
     db,
     input.hosts.map((h) => h.address),
   );
   if (bad.length)
-    throw new AppError('VALIDATION', `Invalid IP address or range ${bad.map((b) => `"${b.value}"`).join(', ')}`, {
-      field: 'hosts',
-      invalid: bad,
-    });
+    throw new AppError(
+      'VALIDATION',
+      `Invalid IP address or range ${bad.map((b) => `"${b.value}"`).join(', ')}`,
+      { field: 'hosts', invalid: bad },
+      { key: 'systems.invalidHosts', params: { values: bad.map((b) => b.value).join(', ') } },
+    );
   const hosts = input.hosts.map((h, i) => ({ hostname: h.hostname, address: ok[i] as string }));
   const others = id ? ne(informationSystems.id, id) : undefined;
   const [sameName] = await db
@@ -309,13 +319,25 @@ export async function validateSystem(db: Db, scope: Scope, raw: SystemInput, id:
     .where(
       and(eq(informationSystems.organisationId, input.organisationId), eq(informationSystems.name, input.name), others),
     );
-  if (sameName) throw new AppError('CONFLICT', `The organisation already has a system named "${input.name}"`);
+  if (sameName)
+    throw new AppError(
+      'CONFLICT',
+      `The organisation already has a system named "${input.name}"`,
+      { field: 'name' },
+      { key: 'systems.duplicateName', params: { name: input.name } },
+    );
   if (input.code) {
     const [sameCode] = await db
       .select({ id: informationSystems.id })
       .from(informationSystems)
       .where(and(eq(informationSystems.code, input.code), others));
-    if (sameCode) throw new AppError('CONFLICT', `System code "${input.code}" is already used`, { field: 'code' });
+    if (sameCode)
+      throw new AppError(
+        'CONFLICT',
+        `System code "${input.code}" is already used`,
+        { field: 'code' },
+        { key: 'systems.duplicateCode', params: { code: input.code } },
+      );
   }
   return { ...input, hosts };
 }
@@ -398,7 +420,10 @@ export async function deleteSystem(db: Db, actor: Actor, scope: Scope, id: strin
       .where(and(eq(levelDossiers.systemId, id), ne(levelDossiers.state, 'draft')))
       .orderBy(desc(levelDossiers.createdAt))
       .limit(1);
-    if (filed) throw new AppError('CONFLICT', 'The system has a submitted dossier; its records are kept');
+    if (filed)
+      throw new AppError('CONFLICT', 'The system has a submitted dossier; its records are kept', undefined, {
+        key: 'systems.deleteFiled',
+      });
     await tx.delete(informationSystems).where(eq(informationSystems.id, id));
     await recordAudit(tx, auditActor(actor), {
       action: 'system.delete',

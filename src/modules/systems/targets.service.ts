@@ -1,35 +1,20 @@
 import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { auditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
-import { AppError, notFound } from '../../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { users } from '../auth/auth.schema.ts';
-import { auditActor } from '../auth/auth.service.ts';
-import { type Actor, type Scope, subtreeIds } from '../auth/scope.ts';
+import { recordAudit } from '../audit/index.ts';
+import { type Actor, type Scope, subtreeIds, users } from '../auth/index.ts';
 import { carriersOf, organisations, treeOrder } from '../organisations/index.ts';
 import { ruleBook } from '../rules/index.ts';
 import { overdueInspections } from './plan.service.ts';
-import { informationSystems, notifications, programmeTargets, TARGET_KINDS } from './systems.schema.ts';
+import { type TargetInput, ZTargetInput } from './systems.input.ts';
+import { informationSystems, notifications, programmeTargets } from './systems.schema.ts';
 import { type SystemStatus, systemScopeFilter, systemStatuses } from './systems.service.ts';
 
-export const ZTargetInput = z.object({
-  title: z.string().trim().min(3).max(300),
-  kind: z.enum(TARGET_KINDS),
-  deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date yyyy-mm-dd'),
-  organisationId: z
-    .uuid()
-    .nullish()
-    .transform((v) => v ?? null),
-  legalBasis: z
-    .string()
-    .trim()
-    .max(300)
-    .nullish()
-    .transform((v) => v || null),
-});
-export type TargetInput = z.input<typeof ZTargetInput>;
+export { type TargetInput, ZTargetInput };
+
 type Target = typeof programmeTargets.$inferSelect;
 
 const dmy = (iso: string) => iso.split('-').reverse().join('/');
@@ -180,14 +165,14 @@ export async function listTargets(db: Db, scope: Scope, query: TargetQuery = {})
 
 async function targetRow(db: Db, id: string) {
   const [t] = await db.select().from(programmeTargets).where(eq(programmeTargets.id, id));
-  if (!t) throw notFound('Target');
+  if (!t) throw new AppError('NOT_FOUND', 'Target not found', undefined, { key: 'systems.targetNotFound' });
   return t;
 }
 
 export async function getTargetProgress(db: Db, scope: Scope, id: string, query: TargetQuery = {}) {
   const asOf = query.asOf ?? provinceDay();
   const { visible, ...progress } = await evaluateTarget(db, scope, await targetRow(db, id), query.organisationId, asOf);
-  if (!visible) throw notFound('Target');
+  if (!visible) throw new AppError('NOT_FOUND', 'Target not found', undefined, { key: 'systems.targetNotFound' });
   return progress;
 }
 
@@ -197,7 +182,13 @@ async function checkTargetOrganisation(db: Db, organisationId: string | null) {
     .select({ id: organisations.id })
     .from(organisations)
     .where(eq(organisations.id, organisationId));
-  if (!org) throw new AppError('VALIDATION', 'Unknown organisation', { field: 'organisationId' });
+  if (!org)
+    throw new AppError(
+      'VALIDATION',
+      'Unknown organisation',
+      { field: 'organisationId' },
+      { key: 'systems.unknownOrganisation' },
+    );
 }
 
 export async function saveTarget(db: Db, actor: Actor, id: string | null, raw: TargetInput) {
@@ -354,7 +345,8 @@ export async function markNotificationsRead(db: Db, actor: Actor, id: string | n
       .select({ id: notifications.id })
       .from(notifications)
       .where(and(eq(notifications.id, id), eq(notifications.userId, actor.userId)));
-    if (!own) throw notFound('Notification');
+    if (!own)
+      throw new AppError('NOT_FOUND', 'Notification not found', undefined, { key: 'systems.notificationNotFound' });
   }
   return { updated: rows.length };
 }

@@ -1,23 +1,26 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../core/db/client.ts';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { auditActor } from '../../core/actor.ts';
+import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
+import { fileSha256 } from '../../core/io/file-hash.ts';
 import { provinceDay } from '../../core/time.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { auditActor } from '../auth/auth.service.ts';
-import type { Actor } from '../auth/scope.ts';
+import { recordAudit } from '../audit/index.ts';
+
+import type { Actor } from '../auth/index.ts';
 import { type Attributor, endedBefore, loadAttributor } from '../organisations/index.ts';
 import {
   type Finding,
   type HostRecord,
   hostKey,
+  type IssueCode,
   type ParseIssue,
   parseScan,
   type ScanSummary,
 } from './parsers/index.ts';
+import { hostScanTime } from './scan-time.ts';
 import { computers, kevEntries, scanComputers, scanImports, vulnFindings } from './vulnerabilities.schema.ts';
 
 const MAX_STORED_ISSUES = 200;
@@ -25,6 +28,38 @@ const MAX_STORED_ISSUES = 200;
 // findings, whichever comes first), few round trips.
 const HOST_BATCH = 100;
 const FINDING_BATCH = 1000;
+
+/**
+ * What an import did with the file as a whole: `imported` (everything the file reports was kept), `partial` (some
+ * elements had problems: see the issues), `nothing` (not one finding could be kept although the file had some, or
+ * the file held no host at all).
+ */
+export type ScanImportOutcome = 'imported' | 'partial' | 'nothing';
+
+/** The issues of a file grouped by kind: how often each occurred and how many findings it cost. */
+export type IssueGroup = { code: IssueCode; issues: number; findings: number };
+
+/**
+ * Which time the computers and findings of a file were dated with: each host's own scan time written in the file
+ * (`file`), the time the importer gave (`given`), or, when the file writes none, the upload (`upload`).
+ */
+export type ScanTimes = {
+  source: 'file' | 'given' | 'upload';
+  from: Date;
+  to: Date;
+  /** Some times were written without a zone and read as the province's time (UTC+7). */
+  zoneAssumed: boolean;
+  /** Hosts of a `file`-dated report that had no time of their own: dated with the upload. */
+  hostsWithoutTime: number;
+};
+
+/** What an import adds to the parser's summary in `scan_imports.summary.import`. */
+export type ImportFacts = {
+  outcome: ScanImportOutcome;
+  issueGroups: IssueGroup[];
+  informational: number;
+  scanTimes: ScanTimes;
+};
 
 export type ScanImportResult = {
   scanId: string;
@@ -40,6 +75,12 @@ export type ScanImportResult = {
   resolved: number;
   issues: ParseIssue[];
   summary: ScanSummary | null;
+  outcome: ScanImportOutcome;
+  issueGroups: IssueGroup[];
+  /** Informational items of the file (not vulnerabilities): read, never stored. */
+  informational: number;
+  /** Null only for files imported before the import recorded it. */
+  scanTimes: ScanTimes | null;
 };
 
 export class ScanImportError extends AppError {}
@@ -53,11 +94,44 @@ const SCANNER_OF_FORMAT: Record<string, string> = {
   nmap: 'nmap',
 };
 
-/** SHA-256 of a file, streamed. */
-export async function fileSha256(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
+/** What an earlier import recorded; `scanTimes` is null for files imported before imports recorded it. */
+export type StoredFacts = Omit<ImportFacts, 'scanTimes'> & { scanTimes: ScanTimes | null };
+
+/** The outcome of a file from what was kept and what was refused. */
+export function outcomeOf(kept: { hosts: number; findings: number }, summary: ScanSummary | null): ScanImportOutcome {
+  const dropped = summary?.droppedFindings ?? 0;
+  if (kept.findings === 0 && (dropped > 0 || kept.hosts === 0)) return 'nothing';
+  return (summary?.issues ?? 0) > 0 ? 'partial' : 'imported';
+}
+
+/** The issues of a file grouped by kind, most costly first. */
+function groupIssues(groups: Map<IssueCode, IssueGroup>): IssueGroup[] {
+  return [...groups.values()].sort((a, b) => b.findings - a.findings || b.issues - a.issues);
+}
+
+/** The facts an earlier import stored with its summary (absent for files imported before they were recorded). */
+export function storedFacts(summary: unknown, issues: ParseIssue[]): StoredFacts {
+  const s = (summary ?? {}) as Partial<ScanSummary> & { import?: ImportFacts };
+  if (s.import)
+    return {
+      ...s.import,
+      scanTimes: s.import.scanTimes
+        ? { ...s.import.scanTimes, from: new Date(s.import.scanTimes.from), to: new Date(s.import.scanTimes.to) }
+        : null,
+    };
+  const groups = new Map<IssueCode, IssueGroup>();
+  for (const i of issues) {
+    const g = groups.get(i.code) ?? { code: i.code, issues: 0, findings: 0 };
+    g.issues++;
+    g.findings += i.dropped;
+    groups.set(i.code, g);
+  }
+  return {
+    outcome: outcomeOf({ hosts: s.hosts ?? 0, findings: s.findings ?? 0 }, s as ScanSummary),
+    issueGroups: groupIssues(groups),
+    informational: s.findingsBySeverity?.info ?? 0,
+    scanTimes: null,
+  };
 }
 
 /**
@@ -65,6 +139,11 @@ export async function fileSha256(path: string): Promise<string> {
  * upserted by identity (computer + scanner check + port), findings of a covered computer that this scan no longer
  * reports are resolved, and re-reported ones reopened. A truncated or malformed file rolls everything back; a
  * malformed element is reported with its position and the rest is kept. The same file twice is a no-op (hash).
+ *
+ * Each host is dated with its own scan time from the file (Nessus HOST_START/HOST_END, OpenVAS scan start, Nmap
+ * start time): that is when its computer and findings were seen, and the period they count in. `scannedAt`, when
+ * given, replaces the file's times (a report whose times are wrong); the upload time is used only for what the file
+ * does not date, and the result says so.
  */
 export async function importScanFile(
   db: Db,
@@ -75,7 +154,9 @@ export async function importScanFile(
   const fileName = opts.fileName ?? basename(path);
   const sha256 = await fileSha256(path);
   const [existing] = await db.select().from(scanImports).where(eq(scanImports.sha256, sha256));
-  if (existing)
+  if (existing) {
+    const summary = existing.summary as ScanSummary;
+    const issues = existing.issues as ParseIssue[];
     return {
       scanId: existing.id,
       duplicate: true,
@@ -88,8 +169,10 @@ export async function importScanFile(
       reopened: 0,
       resolved: 0,
       issues: [],
-      summary: existing.summary as ScanSummary,
+      summary,
+      ...storedFacts(summary, issues),
     };
+  }
   const total = (await stat(path)).size;
   let read = 0;
   async function* counted() {
@@ -99,13 +182,8 @@ export async function importScanFile(
       yield chunk as Buffer;
     }
   }
-  // Addresses belong to the units that held their ranges on the scan's day.
-  const scanDay = provinceDay(opts.scannedAt ?? new Date());
-  const [attribute, ended] = await Promise.all([loadAttributor(db, scanDay), endedBefore(db, scanDay)]);
-  const kev = new Set((await db.select({ id: kevEntries.cveId }).from(kevEntries)).map((k) => k.id));
-  // One instant for the whole file (the report's own host times are often zone-less): pass `scannedAt` to date an
-  // older report correctly, otherwise it counts from its import.
   const importedAt = new Date();
+  const kev = new Set((await db.select({ id: kevEntries.cveId }).from(kevEntries)).map((k) => k.id));
 
   return db.transaction(async (tx) => {
     const [scan] = await tx
@@ -124,13 +202,16 @@ export async function importScanFile(
     const ctx: BatchContext = {
       tx,
       scanId: scan.id,
-      attribute,
-      ended,
+      ranges: new Map(),
       kev,
-      seenAt: opts.scannedAt ?? importedAt,
+      given: opts.scannedAt,
+      uploadedAt: importedAt,
+      times: { timed: new Set(), untimed: new Set(), zoneAssumed: false },
+      seenByComputer: new Map(),
       counts: newCounts(),
     };
     const issues: ParseIssue[] = [];
+    const groups = new Map<IssueCode, IssueGroup>();
     let batch: HostRecord[] = [];
     let batchFindings = 0;
     let summary: ScanSummary | null = null;
@@ -139,6 +220,10 @@ export async function importScanFile(
       if (ev.type === 'start') format = ev.format;
       else if (ev.type === 'issue') {
         if (issues.length < MAX_STORED_ISSUES) issues.push(ev.issue);
+        const g = groups.get(ev.issue.code) ?? { code: ev.issue.code, issues: 0, findings: 0 };
+        g.issues++;
+        g.findings += ev.issue.dropped;
+        groups.set(ev.issue.code, g);
       } else if (ev.type === 'host') {
         batch.push(ev.record);
         batchFindings += ev.record.findings.length;
@@ -150,25 +235,38 @@ export async function importScanFile(
       } else {
         if (ev.fatal) {
           // Throwing inside the transaction rolls back every host already written: no partial scan remains.
-          throw new ScanImportError('VALIDATION', `${fileName}: ${ev.fatal.message}; nothing was imported`, {
-            fatal: ev.fatal,
-            issues,
-          });
+          throw new ScanImportError(
+            'VALIDATION',
+            `${fileName}: ${ev.fatal.message}; nothing was imported`,
+            { fatal: ev.fatal, issues },
+            {
+              key: `vuln.scanFatal.${ev.fatal.kind}`,
+              params: { file: fileName, line: ev.fatal.line ?? '?', column: ev.fatal.column ?? '?' },
+            },
+          );
         }
         summary = ev.summary;
       }
     }
     if (batch.length) await writeHosts(ctx, batch);
-    const resolved = await resolveMissing(tx, scan.id, SCANNER_OF_FORMAT[format] ?? format, ctx.seenAt);
+    const resolved = await resolveMissing(tx, scan.id, SCANNER_OF_FORMAT[format] ?? format, ctx.seenByComputer);
     const counts = ctx.counts;
+    const scanTimes = timesOf(ctx);
+    const facts: ImportFacts = {
+      outcome: outcomeOf({ hosts: counts.hosts.size, findings: counts.findings }, summary),
+      issueGroups: groupIssues(groups),
+      informational: summary?.findingsBySeverity.info ?? 0,
+      scanTimes,
+    };
     await tx
       .update(scanImports)
       .set({
         format,
+        scannedAt: scanTimes.from,
         hosts: counts.hosts.size,
         findings: counts.findings,
         issues,
-        summary: summary ?? {},
+        summary: { ...(summary ?? {}), import: facts },
         importedBy: actor?.userId && actor.username !== 'cli' ? actor.userId : null,
       })
       .where(eq(scanImports.id, scan.id));
@@ -185,12 +283,13 @@ export async function importScanFile(
       resolved,
       issues,
       summary,
+      ...facts,
     };
     await recordAudit(tx, auditActor(actor), {
       action: 'scan.import',
       entityType: 'scan_import',
       entityId: scan.id,
-      after: { ...result, issues: issues.length },
+      after: { ...result, issues: issues.length, issueGroups: undefined },
     });
     return result;
   });
@@ -201,24 +300,78 @@ const newCounts = (): Counts => ({ hosts: new Set(), unattributed: new Set(), fi
 type BatchContext = {
   tx: Db;
   scanId: string;
-  attribute: Attributor;
-  /** The units no longer in force on the scan's day (merged, renamed or abolished). */
-  ended: Set<string>;
+  /**
+   * Per scan day: who held which IP range that day, and the units no longer in force then (merged, renamed or
+   * abolished). Addresses belong to the units that held their ranges on the day each host was scanned.
+   */
+  ranges: Map<string, Promise<{ attribute: Attributor; ended: Set<string> }>>;
   kev: Set<string>;
-  seenAt: Date;
+  /** The scan time the importer gave: replaces the file's own times. */
+  given: Date | undefined;
+  /** Dates what the file does not. */
+  uploadedAt: Date;
+  /** Which hosts the file dated (by host key), the earliest and latest of those times. */
+  times: { timed: Set<string>; untimed: Set<string>; from?: Date; to?: Date; zoneAssumed: boolean };
+  /** Each covered computer's scan time (the latest, when the file reports it several times). */
+  seenByComputer: Map<string, Date>;
   counts: Counts;
 };
 
+/** How the file was dated, once every host is written. */
+function timesOf(ctx: BatchContext): ScanTimes {
+  const { given, uploadedAt, times } = ctx;
+  if (given) return { source: 'given', from: given, to: given, zoneAssumed: false, hostsWithoutTime: 0 };
+  const untimed = [...times.untimed].filter((k) => !times.timed.has(k)).length;
+  if (!times.from || !times.to)
+    return { source: 'upload', from: uploadedAt, to: uploadedAt, zoneAssumed: false, hostsWithoutTime: 0 };
+  return { source: 'file', from: times.from, to: times.to, zoneAssumed: times.zoneAssumed, hostsWithoutTime: untimed };
+}
+
+/** The time a host's computer and findings are seen at in this import (and the file's time range follows it). */
+function seenTime(ctx: BatchContext, key: string, records: HostRecord[]): Date {
+  if (ctx.given) return ctx.given;
+  let at: Date | undefined;
+  for (const r of records) {
+    const t = hostScanTime(r.host);
+    if (!t) continue;
+    if (!at || t.at < at) at = t.at;
+    if (t.zoneAssumed) ctx.times.zoneAssumed = true;
+  }
+  if (!at) {
+    ctx.times.untimed.add(key);
+    return ctx.uploadedAt;
+  }
+  ctx.times.timed.add(key);
+  if (!ctx.times.from || at < ctx.times.from) ctx.times.from = at;
+  if (!ctx.times.to || at > ctx.times.to) ctx.times.to = at;
+  return at;
+}
+
 async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
-  const { tx, scanId, seenAt, counts } = ctx;
+  const { tx, scanId, counts } = ctx;
   // Records of one host can arrive in several pieces (OpenVAS, CSV): merge per host key first.
-  const byKey = new Map<string, { record: HostRecord; findings: Finding[] }>();
+  const byKey = new Map<string, { record: HostRecord; records: HostRecord[]; findings: Finding[]; seen: Date }>();
   for (const r of records) {
     const key = hostKey(r.host);
     const prev = byKey.get(key);
-    if (prev) prev.findings.push(...r.findings);
-    else byKey.set(key, { record: r, findings: [...r.findings] });
+    if (prev) {
+      prev.findings.push(...r.findings);
+      prev.records.push(r);
+    } else byKey.set(key, { record: r, records: [r], findings: [...r.findings], seen: ctx.uploadedAt });
   }
+  for (const [key, entry] of byKey) entry.seen = seenTime(ctx, key, entry.records);
+  const rangesOn = async (at: Date) => {
+    const day = provinceDay(at);
+    let ranges = ctx.ranges.get(day);
+    if (!ranges) {
+      ranges = Promise.all([loadAttributor(tx, day), endedBefore(tx, day)]).then(([attribute, ended]) => ({
+        attribute,
+        ended,
+      }));
+      ctx.ranges.set(day, ranges);
+    }
+    return ranges;
+  };
   // A computer first seen under a unit that has since ended stays on that unit: its earlier findings belong to that
   // unit's period, and queries roll it up to the successor (or, with none recorded, keep it under its own name).
   // Only a range moved within a period (a correction) moves the computer.
@@ -230,14 +383,16 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
         .where(inArray(computers.hostKey, [...byKey.keys()]))
     ).map((c) => [c.hostKey, c.organisationId]),
   );
-  const attributed = (key: string, ip: string) => {
-    const now = ctx.attribute(ip);
+  const attributed = async (key: string, ip: string, seen: Date) => {
+    const { attribute, ended } = await rangesOn(seen);
+    const now = attribute(ip);
     const before = held.get(key);
-    return before && ctx.ended.has(before) ? before : now;
+    return before && ended.has(before) ? before : now;
   };
-  const rows = [...byKey.entries()].map(([key, { record }]) => {
+  const rows = [];
+  for (const [key, { record, seen }] of byKey) {
     const h = record.host;
-    return {
+    rows.push({
       hostKey: key,
       ip: h.ip,
       hostname: h.hostname ?? null,
@@ -245,11 +400,11 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
       netbios: h.netbios ?? null,
       mac: h.mac ?? null,
       os: h.os ?? null,
-      organisationId: attributed(key, h.ip),
-      firstSeen: seenAt,
-      lastSeen: seenAt,
-    };
-  });
+      organisationId: await attributed(key, h.ip, seen),
+      firstSeen: seen,
+      lastSeen: seen,
+    });
+  }
   const saved = await tx
     .insert(computers)
     .values(rows)
@@ -281,13 +436,18 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
     .onConflictDoNothing();
 
   const findingRows = [];
+  const seenOf = new Map<string, Date>();
   for (const c of saved) {
     counts.hosts.add(c.hostKey);
     if (!c.organisationId) counts.unattributed.add(c.hostKey);
-    const merged = byKey.get(c.hostKey)?.findings ?? [];
+    const entry = byKey.get(c.hostKey);
+    const seen = entry?.seen ?? ctx.uploadedAt;
+    seenOf.set(c.id, seen);
+    const before = ctx.seenByComputer.get(c.id);
+    if (!before || before < seen) ctx.seenByComputer.set(c.id, seen);
     // One row per identity (a report may repeat a check on a port); informational items are never stored.
     const unique = new Map<string, Finding>();
-    for (const f of merged)
+    for (const f of entry?.findings ?? [])
       if (f.severity !== 'info') unique.set(`${f.scanner}|${f.scannerId}|${f.port}|${f.protocol}`, f);
     for (const f of unique.values()) {
       counts.findings++;
@@ -310,8 +470,8 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
         synopsis: f.synopsis ?? null,
         output: f.output ?? null,
         knownExploited: f.cves.some((cve) => ctx.kev.has(cve)),
-        firstSeen: seenAt,
-        lastSeen: seenAt,
+        firstSeen: seen,
+        lastSeen: seen,
         lastScanId: scanId,
       });
     }
@@ -348,39 +508,48 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
         statusChangedAt: sql`case when ${reopen} then excluded.last_seen else ${vulnFindings.statusChangedAt} end`,
         firstSeen: sql`least(${vulnFindings.firstSeen}, excluded.first_seen)`,
         lastSeen: sql`greatest(${vulnFindings.lastSeen}, excluded.last_seen)`,
-        lastScanId: sql`excluded.last_scan_id`,
+        // The scan that saw it last (an older report imported later does not take its place).
+        lastScanId: sql`case when excluded.last_seen >= ${vulnFindings.lastSeen} then excluded.last_scan_id else ${vulnFindings.lastScanId} end`,
       },
     })
     // xmax = 0 only for freshly inserted rows; reopened ones were counted by the CASE above.
-    .returning({ inserted: sql<boolean>`(xmax = 0)`, statusChangedAt: vulnFindings.statusChangedAt });
+    .returning({
+      inserted: sql<boolean>`(xmax = 0)`,
+      computerId: vulnFindings.computerId,
+      statusChangedAt: vulnFindings.statusChangedAt,
+    });
   for (const r of res) {
     if (r.inserted) counts.opened++;
-    // Only the reopening CASE above sets status_changed_at to this scan's instant on an existing row.
-    else if (r.statusChangedAt?.getTime() === seenAt.getTime()) counts.reopened++;
+    // Only the reopening CASE above sets status_changed_at to this host's scan instant on an existing row.
+    else if (r.statusChangedAt?.getTime() === seenOf.get(r.computerId)?.getTime()) counts.reopened++;
   }
 }
 
+/** Computers resolved per statement: the VALUES list stays well under the drivers' parameter limits. */
+const RESOLVE_BATCH = 1000;
+
 /**
  * Findings on the computers this scan covered, from the same scanner, that the scan did not report: resolved as of
- * the scan time. A scan older than a finding's last sighting resolves nothing (imports may arrive out of order).
+ * each computer's scan time. A scan older than a finding's last sighting resolves nothing (imports may arrive out of
+ * order).
  */
-async function resolveMissing(tx: Db, scanId: string, scanner: string, scannedAt: Date): Promise<number> {
-  const covered = tx
-    .select({ id: scanComputers.computerId })
-    .from(scanComputers)
-    .where(eq(scanComputers.scanId, scanId));
-  const res = await tx
-    .update(vulnFindings)
-    .set({ status: 'resolved', resolvedAt: scannedAt, statusChangedAt: scannedAt })
-    .where(
-      and(
-        inArray(vulnFindings.computerId, covered),
-        eq(vulnFindings.scanner, scanner),
-        inArray(vulnFindings.status, ['open', 'fixed']),
-        sql`${vulnFindings.lastScanId} is distinct from ${scanId}`,
-        sql`${vulnFindings.lastSeen} < ${scannedAt}`,
-      ),
-    )
-    .returning({ id: vulnFindings.id });
-  return res.length;
+async function resolveMissing(tx: Db, scanId: string, scanner: string, seen: Map<string, Date>): Promise<number> {
+  const entries = [...seen.entries()];
+  let resolved = 0;
+  for (let i = 0; i < entries.length; i += RESOLVE_BATCH) {
+    const values = sql.join(
+      entries.slice(i, i + RESOLVE_BATCH).map(([id, at]) => sql`(${id}::uuid, ${at.toISOString()}::timestamptz)`),
+      sql`, `,
+    );
+    const rows = await queryRows<{ id: string }>(
+      tx,
+      sql`update vuln_findings f set status = 'resolved', resolved_at = v.seen, status_changed_at = v.seen
+        from (values ${values}) as v(computer_id, seen)
+        where f.computer_id = v.computer_id and f.scanner = ${scanner} and f.status in ('open', 'fixed')
+          and f.last_scan_id is distinct from ${scanId}::uuid and f.last_seen < v.seen
+        returning f.id`,
+    );
+    resolved += rows.length;
+  }
+  return resolved;
 }

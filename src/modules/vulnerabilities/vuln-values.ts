@@ -1,5 +1,5 @@
 // Dependency-free on purpose: the web UI imports these values and rules, so they must not pull in the database layer.
-import type { Role } from '../auth/roles.ts';
+import type { Role } from '../auth/index.ts';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -26,3 +26,28 @@ export const decidesStatus = (role: Role, status: FindingStatus) => STATUS_DECID
 
 /** Scans reopen findings by themselves; by hand only the SOC (and admins) do. */
 export const mayReopen = (role: Role) => role === 'soc' || role === 'admin';
+
+/** The status changes a form offers: everything but `resolved`, which only a scan sets. */
+export const CHANGE_STATUSES = ['fixed', 'accepted', 'false_positive', 'open'] as const;
+export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
+
+/**
+ * What a user of `role` may do with a finding now: the statuses they may set (`direct`) or ask for (a request the
+ * Department or the SOC decides), and whether they decide the request pending on it. `remediates` is whether the
+ * role may touch findings at all (the `vuln.remediate` permission). The API sends this with every finding, and
+ * refuses any other change, so the UI offers exactly what the server accepts.
+ */
+export function findingActions(
+  role: Role,
+  remediates: boolean,
+  finding: { status: FindingStatus; requestedStatus: FindingStatus | null },
+): { changes: { status: ChangeStatus; direct: boolean }[]; decide: boolean } {
+  if (!remediates) return { changes: [], decide: false };
+  const changes: ChangeStatus[] = [];
+  if (finding.status === 'open' && !finding.requestedStatus) changes.push('fixed', 'accepted', 'false_positive');
+  if (finding.status !== 'open' && mayReopen(role)) changes.push('open');
+  return {
+    changes: changes.map((status) => ({ status, direct: decidesStatus(role, status) })),
+    decide: finding.requestedStatus !== null && decidesStatus(role, finding.requestedStatus),
+  };
+}

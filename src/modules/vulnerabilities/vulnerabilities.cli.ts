@@ -32,6 +32,12 @@ function progressBar(label: string) {
   };
 }
 
+const SOURCES = {
+  file: 'theo tệp / from the file',
+  given: 'do người nhập khai / given',
+  upload: 'tệp không ghi, dùng thời điểm nhập / none in the file: import time',
+} as const;
+
 export function registerScanCommands(program: Command) {
   const scans = program.command('scans').description('Máy tính có lỗ hổng / vulnerability scan reports');
   scans
@@ -40,7 +46,10 @@ export function registerScanCommands(program: Command) {
       'Nhập báo cáo quét (Nessus, OpenVAS/Greenbone, Nmap XML, CSV) / import scanner reports; format detected from content',
     )
     .argument('<files...>', 'report files')
-    .option('--scanned-at <datetime>', 'when the scan ran (ISO 8601); default: now')
+    .option(
+      '--scanned-at <datetime>',
+      "when the scan ran (ISO 8601), replacing the report's own host times; default: each host's time in the report, the import time for what it does not date",
+    )
     .option('--json', 'print the results as JSON')
     .action(async (files: string[], o: { scannedAt?: string; json?: boolean }) => {
       const scannedAt = o.scannedAt ? new Date(o.scannedAt) : undefined;
@@ -60,6 +69,13 @@ export function registerScanCommands(program: Command) {
               console.log(
                 `${file}: ${r.format}, ${r.hosts} máy / hosts (${r.unattributedHosts} chưa xác định đơn vị / unattributed), ${r.findings} lỗ hổng / findings; mới ${r.opened}, mở lại ${r.reopened}, đã khắc phục ${r.resolved}`,
               );
+            if (!r.duplicate && r.hosts > 0 && r.scanTimes)
+              console.log(
+                `  thời điểm quét / scanned ${r.scanTimes.from.toISOString()}${r.scanTimes.to > r.scanTimes.from ? ` – ${r.scanTimes.to.toISOString()}` : ''} (${SOURCES[r.scanTimes.source]})${r.scanTimes.zoneAssumed ? '; giờ không kèm múi giờ, hiểu là UTC+7 / zone-less times read as UTC+7' : ''}`,
+              );
+            if (r.outcome === 'nothing') console.log('  KHÔNG nhập được lỗ hổng nào / NOTHING imported');
+            for (const g of r.issueGroups)
+              console.log(`  ${g.code}: ${g.issues} lần / times, ${g.findings} lỗ hổng bị loại / findings refused`);
             for (const i of r.issues) console.log(`  ${file}:${i.line}:${i.column} ${i.path}: ${i.message}`);
           } catch (e) {
             bar.done();
@@ -81,7 +97,9 @@ export function registerScanCommands(program: Command) {
         `  Máy tính có lỗ hổng / vulnerable computers: ${s.vulnerableComputers} (đã quét / scanned ${s.scannedComputers})`,
       );
       console.log(`  có lỗ hổng nghiêm trọng / with critical: ${s.withCritical}; mức cao / with high: ${s.withHigh}`);
-      console.log(`  bị khai thác thực tế (KEV) / known exploited: ${s.knownExploitedComputers}`);
+      console.log(
+        `  bị khai thác thực tế (KEV) / known exploited: ${s.kevCatalogueEntries ? s.knownExploitedComputers : 'chưa nạp danh mục KEV / no KEV catalogue loaded'}`,
+      );
       for (const t of s.topVulnerabilities.slice(0, 5))
         console.log(`  ${String(t.computers).padStart(5)} × [${t.severity}] ${t.name}`);
     }),

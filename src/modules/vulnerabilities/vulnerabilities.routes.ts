@@ -1,24 +1,39 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ZOk, ZPeriod } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
 import { registerStreamingUploads, spool } from '../../server/upload.ts';
 import { importScanFile } from './scan-import.ts';
 import {
+  ZComputerPage,
+  ZComputerQuery,
+  ZFindingQuery,
+  ZKevCatalogue,
+  ZKevImportReport,
+  ZRemediationPolicy,
+  ZScan,
+  ZScanImportReport,
+  ZVulnFinding,
+  ZVulnFindingDetail,
+  ZVulnFindingPage,
+  ZVulnSummary,
+} from './vulnerabilities.contract.ts';
+import { ZComputerAssignment, ZDecision, ZPolicyInput, ZStatusChange } from './vulnerabilities.input.ts';
+import {
   assignComputer,
   changeFindingStatus,
   decideFindingRequest,
+  getFinding,
   importKev,
+  kevCatalogue,
   listComputers,
   listFindings,
   listScans,
   remediationDays,
   setRemediationDays,
   vulnerabilitySummary,
-  ZFindingQuery,
-  ZPeriod,
-  ZStatusChange,
 } from './vulnerabilities.service.ts';
 
 const ZId = z.object({ id: z.uuid() });
@@ -35,6 +50,7 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
         tags: ['vulnerabilities'],
         summary: 'Vulnerable computers in a period and organisation subtree',
         querystring: ZPeriod,
+        response: { 200: ZVulnSummary },
       },
     },
     async (req) => vulnerabilitySummary(db, req.scope, req.query),
@@ -45,12 +61,9 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
       config: { permission: 'vuln.read' },
       schema: {
         tags: ['vulnerabilities'],
-        querystring: z.object({
-          organisationId: z.uuid().optional(),
-          unattributed: z.coerce.boolean().optional(),
-          limit: z.coerce.number().int().min(1).max(1000).default(200),
-          offset: z.coerce.number().int().min(0).default(0),
-        }),
+        summary: 'Scanned computers with their open findings: a page, sorted, searched and filtered',
+        querystring: ZComputerQuery,
+        response: { 200: ZComputerPage },
       },
     },
     async (req) => listComputers(db, req.scope, req.query),
@@ -63,18 +76,40 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
         tags: ['vulnerabilities'],
         summary: 'Assign a computer to an organisation',
         params: ZId,
-        body: z.object({ organisationId: z.uuid().nullable() }),
+        body: ZComputerAssignment,
+        response: { 200: ZOk },
       },
     },
     async (req) => {
       await assignComputer(db, actorOf(req), req.params.id, req.body.organisationId);
-      return { ok: true };
+      return { ok: true as const };
     },
   );
   r.get(
     '/api/vulnerabilities/findings',
-    { config: { permission: 'vuln.read' }, schema: { tags: ['vulnerabilities'], querystring: ZFindingQuery } },
-    async (req) => listFindings(db, req.scope, req.query),
+    {
+      config: { permission: 'vuln.read' },
+      schema: {
+        tags: ['vulnerabilities'],
+        summary: 'Findings with their computer, deadline and allowed actions: a page, sorted, searched and filtered',
+        querystring: ZFindingQuery,
+        response: { 200: ZVulnFindingPage },
+      },
+    },
+    async (req) => listFindings(db, actorOf(req), req.scope, req.query),
+  );
+  r.get(
+    '/api/vulnerabilities/findings/:id',
+    {
+      config: { permission: 'vuln.read' },
+      schema: {
+        tags: ['vulnerabilities'],
+        summary: 'One finding with its allowed actions and its history (who did what, what the scans saw)',
+        params: ZId,
+        response: { 200: ZVulnFindingDetail },
+      },
+    },
+    async (req) => getFinding(db, actorOf(req), req.scope, req.params.id),
   );
   r.post(
     '/api/vulnerabilities/findings/:id/status',
@@ -85,6 +120,7 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
         summary: 'Mark fixed, request/approve accepted risk or false positive',
         params: ZId,
         body: ZStatusChange,
+        response: { 200: ZVulnFinding },
       },
     },
     async (req) => changeFindingStatus(db, actorOf(req), req.scope, req.params.id, req.body),
@@ -97,19 +133,30 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
         tags: ['vulnerabilities'],
         summary: 'Approve or reject a pending request',
         params: ZId,
-        body: z.object({ approve: z.boolean() }),
+        body: ZDecision,
+        response: { 200: ZVulnFinding },
       },
     },
     async (req) => decideFindingRequest(db, actorOf(req), req.scope, req.params.id, req.body.approve),
   );
   r.get(
     '/api/vulnerabilities/scans',
-    { config: { permission: 'vuln.import' }, schema: { tags: ['vulnerabilities'] } },
+    {
+      config: { permission: 'vuln.import' },
+      schema: {
+        tags: ['vulnerabilities'],
+        summary: 'The latest imported reports, with what each import did',
+        response: { 200: z.array(ZScan) },
+      },
+    },
     async () => listScans(db),
   );
   r.get(
     '/api/vulnerabilities/policy',
-    { config: { permission: 'vuln.read' }, schema: { tags: ['vulnerabilities'] } },
+    {
+      config: { permission: 'vuln.read' },
+      schema: { tags: ['vulnerabilities'], response: { 200: ZRemediationPolicy } },
+    },
     async () => remediationDays(db),
   );
   r.put(
@@ -119,16 +166,23 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
       schema: {
         tags: ['vulnerabilities'],
         summary: 'Remediation deadlines in days per severity',
-        body: z.object({
-          critical: z.number().int().min(1).max(3650).optional(),
-          high: z.number().int().min(1).max(3650).optional(),
-          medium: z.number().int().min(1).max(3650).optional(),
-          low: z.number().int().min(1).max(3650).optional(),
-          info: z.number().int().min(1).max(3650).optional(),
-        }),
+        body: ZPolicyInput,
+        response: { 200: ZRemediationPolicy },
       },
     },
     async (req) => setRemediationDays(db, actorOf(req), req.body),
+  );
+  r.get(
+    '/api/vulnerabilities/kev',
+    {
+      config: { permission: 'vuln.read' },
+      schema: {
+        tags: ['vulnerabilities'],
+        summary: 'The loaded CISA KEV catalogue (entries 0: none loaded)',
+        response: { 200: ZKevCatalogue },
+      },
+    },
+    async (req) => kevCatalogue(db, req.scope),
   );
   r.post(
     '/api/vulnerabilities/kev',
@@ -138,6 +192,8 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
       schema: {
         tags: ['vulnerabilities'],
         summary: 'Load the CISA KEV catalogue JSON (known_exploited_vulnerabilities.json)',
+        body: z.unknown().describe('the catalogue file as CISA publishes it'),
+        response: { 200: ZKevImportReport },
       },
     },
     async (req) => importKev(db, actorOf(req), req.body),
@@ -152,10 +208,15 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
         schema: {
           tags: ['vulnerabilities'],
           summary: 'Import a Nessus, OpenVAS/Greenbone, Nmap XML or Nessus/OpenVAS CSV report (raw request body)',
+          description:
+            'Each host is dated with its own scan time written in the report; `scannedAt` replaces those times ' +
+            '(a report whose times are wrong). What the report does not date gets the upload time; `scanTimes` ' +
+            'in the answer says which.',
           querystring: z.object({
             fileName: z.string().max(255).default('upload'),
             scannedAt: z.iso.datetime({ offset: true }).optional(),
           }),
+          response: { 200: ZScanImportReport, 201: ZScanImportReport },
         },
       },
       async (req, reply) => {

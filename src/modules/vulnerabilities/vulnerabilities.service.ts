@@ -1,66 +1,51 @@
-import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { isIP } from 'node:net';
+import { and, asc, desc, eq, inArray, not, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { auditActor } from '../../core/actor.ts';
+import type { Period } from '../../core/contract.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
-import { AppError, notFound } from '../../core/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import { dayEnd, dayStart, monthsOf, periodAsOf } from '../../core/time.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { auditActor } from '../auth/auth.service.ts';
-import { type Actor, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/scope.ts';
+import { recordAudit } from '../audit/index.ts';
+import { type Actor, can, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/index.ts';
 import { carrierTable, organisations } from '../organisations/index.ts';
-import { decidesStatus, mayReopen, type Severity } from './vuln-values.ts';
-import {
-  computers,
-  kevEntries,
-  remediationPolicy,
-  SEVERITIES,
-  scanImports,
-  vulnFindings,
-} from './vulnerabilities.schema.ts';
+import type { ParseIssue } from './parsers/index.ts';
+import { storedFacts } from './scan-import.ts';
+import { decidesStatus, type FindingStatus, findingActions, mayReopen, type Severity } from './vuln-values.ts';
+import type {
+  ComputerQuery,
+  FindingQuery,
+  ZComputer,
+  ZKevCatalogue,
+  ZScan,
+  ZVulnFindingDetail,
+  ZVulnFindingEvent,
+  ZVulnFindingRow,
+} from './vulnerabilities.contract.ts';
+import type { StatusChange } from './vulnerabilities.input.ts';
+import { computers, kevEntries, remediationPolicy, SEVERITIES, vulnFindings } from './vulnerabilities.schema.ts';
 
 /** Default remediation deadlines in days from first sighting (the Department can change them). */
 export const DEFAULT_DUE_DAYS: Record<Severity, number> = { critical: 7, high: 30, medium: 90, low: 180, info: 365 };
-
-export const ZPeriodFields = z.object({
-  from: z.iso.date().describe('first day, yyyy-mm-dd (Asia/Ho_Chi_Minh)'),
-  to: z.iso.date().describe('last day, yyyy-mm-dd (inclusive)'),
-  organisationId: z.uuid().optional().describe('limit to this organisation and its descendants (tree as of asOf)'),
-  asOf: z.iso
-    .date()
-    .optional()
-    .describe('figures as they stood on this day: the period is cut there and the tree is that day’s (default: to)'),
-});
-
-/** The longest period a statement covers (the monthly breakdown has one row per month). */
-export const MAX_PERIOD_YEARS = 20;
-
-/** Refinement for every period a client sends: `from` not after `to`, at most MAX_PERIOD_YEARS long. */
-export const boundedPeriod: [
-  (p: { from?: string; to?: string; asOf?: string }) => boolean,
-  { message: string; path: string[] },
-] = [
-  (p) =>
-    (!p.from ||
-      !p.to ||
-      (p.from <= p.to && Number(p.to.slice(0, 4)) - Number(p.from.slice(0, 4)) < MAX_PERIOD_YEARS)) &&
-    (!p.from || !p.asOf || p.from <= p.asOf),
-  {
-    message: `the period must run forwards, span at most ${MAX_PERIOD_YEARS} years, and not start after asOf`,
-    path: ['to'],
-  },
-];
-
-export const ZPeriod = ZPeriodFields.refine(...boundedPeriod);
-export type Period = z.infer<typeof ZPeriod>;
 
 // Period bounds are whole days in the province's time zone, computed once (not per row).
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 /**
- * A finding counts in a period when it was open at some moment of it (and is not a confirmed false positive).
- * Column names are unqualified so the condition also works in joins and lateral sub-queries on vuln_findings.
+ * How long one scan's sighting of a finding stands for it. A finding no scan has seen for longer (its computer not
+ * scanned again) no longer counts: a 2013 report says nothing of the computers of today. Its status is untouched
+ * (the lists still show it open, with its last sighting); a later scan that reports it counts it again.
+ */
+export const EVIDENCE_DAYS = 365;
+const EVIDENCE = sql.raw(`interval '${EVIDENCE_DAYS} days'`);
+
+/**
+ * A finding counts in a period when it was open at some moment of it (and is not a confirmed false positive), and a
+ * scan saw it within EVIDENCE_DAYS before that moment. Column names are unqualified so the condition also works in
+ * joins and lateral sub-queries on vuln_findings.
  */
 const openBetween = (start: SQL, end: SQL) => sql`severity <> 'info' and status <> 'false_positive'
-  and first_seen < ${end} and (resolved_at is null or resolved_at >= ${start})`;
+  and first_seen < ${end} and (resolved_at is null or resolved_at >= ${start}) and last_seen >= ${start} - ${EVIDENCE}`;
 const openDuring = (p: Period) => openBetween(at(dayStart(p.from)), at(dayEnd(p.to)));
 
 export type VulnerabilitySummary = {
@@ -72,7 +57,12 @@ export type VulnerabilitySummary = {
   /** Each vulnerable computer counted once, under its most severe open finding. */
   byMaxSeverity: Record<Exclude<Severity, 'info'>, number>;
   knownExploitedComputers: number;
+  /** CVEs in the loaded KEV catalogue: 0 = none loaded. */
+  kevCatalogueEntries: number;
   scannedComputers: number;
+  /** The latest scan of a computer in the subtree up to the end of the period; null: none by then. */
+  lastScannedAt: Date | null;
+  evidenceDays: number;
   unattributedVulnerableComputers: number;
   topVulnerabilities: {
     scanner: string;
@@ -102,7 +92,7 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
   const months = monthsOf(p.from, p.to);
   // Each computer under the unit carrying its organisation on asOf (a merged unit's under its successor).
   const carrier = await carrierTable(db, p.asOf);
-  const [perOrg, [scanned], top, byMonth] = await Promise.all([
+  const [perOrg, [scanned], top, byMonth, [kev]] = await Promise.all([
     queryRows<{
       total: boolean;
       organisationId: string | null;
@@ -133,10 +123,13 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
       from per_computer pc left join organisations o on o.id = pc.organisation_id
       group by rollup (pc.organisation_id)`,
     ),
-    queryRows<{ n: number }>(
+    queryRows<{ n: number; last: string | Date | null }>(
       db,
-      sql`select count(*)::int as n from computers
-      where first_seen < ${at(dayEnd(p.to))} and last_seen >= ${at(dayStart(p.from))} and ${organisationIdIn(sql`organisation_id`, orgIds)}`,
+      sql`select count(*) filter (where first_seen < ${at(dayEnd(p.to))} and last_seen >= ${at(dayStart(p.from))})::int as n,
+        (select max(s.scanned_at) from scan_imports s join scan_computers sc on sc.scan_id = s.id
+          join computers c on c.id = sc.computer_id
+          where s.scanned_at < ${at(dayEnd(p.to))} and ${organisationIdIn(sql`c.organisation_id`, orgIds)}) as last
+      from computers where ${organisationIdIn(sql`organisation_id`, orgIds)}`,
     ),
     // A check's CVE list is the same on every computer, so any one row's list (max) stands for the group.
     queryRows<VulnerabilitySummary['topVulnerabilities'][number]>(
@@ -156,9 +149,11 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
       select months.month, count(distinct f.computer_id)::int as "vulnerableComputers",
         count(distinct f.computer_id) filter (where f.severity = 'critical')::int as "withCritical"
       from months left join vuln_findings f on f.first_seen < months.m_end
-        and (f.resolved_at is null or f.resolved_at >= months.m_start) and ${where}
+        and (f.resolved_at is null or f.resolved_at >= months.m_start)
+        and f.last_seen >= months.m_start - ${EVIDENCE} and ${where}
       group by months.month order by months.month`,
     ),
+    queryRows<{ n: number }>(db, sql`select count(*)::int as n from kev_entries`),
   ]);
   const totals = perOrg.find((r) => r.total);
   return {
@@ -173,7 +168,10 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
       low: totals?.maxLow ?? 0,
     },
     knownExploitedComputers: totals?.kev ?? 0,
+    kevCatalogueEntries: kev?.n ?? 0,
     scannedComputers: scanned?.n ?? 0,
+    lastScannedAt: scanned?.last ? new Date(scanned.last) : null,
+    evidenceDays: EVIDENCE_DAYS,
     unattributedVulnerableComputers: perOrg.find((r) => !r.total && r.organisationId === null)?.vulnerable ?? 0,
     topVulnerabilities: top,
     byOrganisation: perOrg
@@ -196,7 +194,9 @@ export async function remediationDays(db: Db): Promise<Record<Severity, number>>
   return { ...DEFAULT_DUE_DAYS, ...Object.fromEntries(rows.map((r) => [r.severity, r.dueDays])) };
 }
 
-export async function setRemediationDays(db: Db, actor: Actor, days: Partial<Record<Severity, number>>) {
+export async function setRemediationDays(db: Db, actor: Actor, input: Partial<Record<Severity, number>>) {
+  // Severities left out keep their value (a form may send `undefined` for them).
+  const days = Object.fromEntries(Object.entries(input).filter(([, d]) => d !== undefined)) as Record<Severity, number>;
   const before = await remediationDays(db);
   await db.transaction(async (tx) => {
     for (const [severity, dueDays] of Object.entries(days))
@@ -221,18 +221,53 @@ const dueAt = (days: Record<Severity, number>) =>
     sql` `,
   )} end))`;
 
-export const ZFindingQuery = z.object({
-  status: z.enum(['open', 'fixed', 'resolved', 'accepted', 'false_positive', 'active']).optional(),
-  severity: z.enum(SEVERITIES).optional(),
-  organisationId: z.uuid().optional(),
-  computerId: z.uuid().optional(),
-  overdue: z.coerce.boolean().optional(),
-  pendingApproval: z.coerce.boolean().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-  offset: z.coerce.number().int().min(0).default(0),
+const severityRank = sql`case ${vulnFindings.severity} when 'critical' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end`;
+const computerName = sql`coalesce(${computers.hostname}, ${computers.fqdn}, ${computers.netbios})`;
+
+/** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
+const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * What a search box matches on a computer: its address (the beginning of one, `10.31.112.`, or a CIDR range,
+ * `10.31.112.0/24`) and its names; `more` adds the record's own columns (a finding's CVEs and name).
+ */
+function searchCondition(q: string, ip: SQL, names: SQL[], more: SQL[] = []): SQL {
+  const text = q.trim().toLowerCase();
+  const contains = `%${likeEscaped(text)}%`;
+  const branches: SQL[] = [...names, ...more].map((column) => sql`${column} ilike ${contains}`);
+  const cidr = /^([0-9a-f:.]+)\/(\d{1,3})$/.exec(text);
+  const version = cidr ? isIP(cidr[1] ?? '') : 0;
+  if (cidr && version && Number(cidr[2]) <= (version === 4 ? 32 : 128)) branches.push(sql`${ip} <<= ${text}::inet`);
+  else if (/^[0-9a-f:.]+$/.test(text)) branches.push(sql`host(${ip}) like ${`${likeEscaped(text)}%`}`);
+  return or(...branches) ?? sql`false`;
+}
+
+type FindingRow = z.output<typeof ZVulnFindingRow>;
+
+/** The finding as a list row: its deadline, whether it is overdue, and what the caller may do with it. */
+function presentRow(actor: Actor, row: Omit<FindingRow, 'overdue' | 'actions'>, now = Date.now()): FindingRow {
+  return {
+    ...row,
+    overdue: row.finding.status === 'open' && row.dueAt.getTime() < now,
+    actions: findingActions(actor.role, can(actor.role, 'vuln.remediate'), row.finding),
+  };
+}
+
+/** The columns of a finding row (the computer's address and name, the organisation's name). */
+const rowColumns = (due: SQL) => ({
+  finding: vulnFindings,
+  dueAt: sql<Date>`${due}`.mapWith((v: string | Date) => new Date(v)),
+  ip: sql<string>`host(${computers.ip})`,
+  hostname: sql<string | null>`${computerName}`,
+  organisationName: organisations.name,
 });
 
-export async function listFindings(db: Db, scope: Scope, q: z.infer<typeof ZFindingQuery>) {
+export async function listFindings(
+  db: Db,
+  actor: Actor,
+  scope: Scope,
+  q: FindingQuery,
+): Promise<{ items: FindingRow[]; total: number }> {
   const orgIds = await scopedOrganisationIds(db, scope, q.organisationId);
   const days = await remediationDays(db);
   const due = dueAt(days);
@@ -242,110 +277,290 @@ export async function listFindings(db: Db, scope: Scope, q: z.infer<typeof ZFind
   else if (q.status) conds.push(eq(vulnFindings.status, q.status));
   if (q.severity) conds.push(eq(vulnFindings.severity, q.severity));
   if (q.computerId) conds.push(eq(vulnFindings.computerId, q.computerId));
+  if (q.scanner) conds.push(eq(vulnFindings.scanner, q.scanner));
+  if (q.knownExploited !== undefined)
+    conds.push(q.knownExploited ? eq(vulnFindings.knownExploited, true) : not(vulnFindings.knownExploited));
   if (q.overdue) conds.push(sql`${vulnFindings.status} = 'open' and ${due} < now()`);
   if (q.pendingApproval) conds.push(sql`${vulnFindings.requestedStatus} is not null`);
-  return db
-    .select({
-      finding: vulnFindings,
-      dueAt: sql<Date>`${due}`.mapWith((v: string | Date) => new Date(v)),
-      ip: computers.ip,
-      hostname: computers.hostname,
-      organisationName: organisations.name,
-    })
-    .from(vulnFindings)
-    .innerJoin(computers, eq(computers.id, vulnFindings.computerId))
-    .leftJoin(organisations, eq(organisations.id, vulnFindings.organisationId))
-    .where(and(...conds))
-    .orderBy(
-      sql`case ${vulnFindings.severity} when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`,
-      desc(vulnFindings.lastSeen),
-    )
-    .limit(q.limit)
-    .offset(q.offset);
+  if (q.q)
+    conds.push(
+      searchCondition(
+        q.q,
+        sql`${computers.ip}`,
+        [sql`${computers.hostname}`, sql`${computers.fqdn}`, sql`${computers.netbios}`],
+        [sql`array_to_string(${vulnFindings.cves}, ' ')`, sql`${vulnFindings.name}`],
+      ),
+    );
+  const where = and(...conds);
+  const key: Record<NonNullable<FindingQuery['sort']>, SQL> = {
+    severity: severityRank,
+    cvss: sql`coalesce(${vulnFindings.cvss3Score}, ${vulnFindings.cvss2Score})`,
+    cve: sql`${vulnFindings.cves}[1]`,
+    name: sql`${vulnFindings.name}`,
+    ip: sql`${computers.ip}`,
+    hostname: computerName,
+    organisation: sql`${organisations.name}`,
+    status: sql`${vulnFindings.status}`,
+    dueAt: due,
+    firstSeen: sql`${vulnFindings.firstSeen}`,
+    lastSeen: sql`${vulnFindings.lastSeen}`,
+  };
+  const sort = q.sort ?? 'severity';
+  const dir = q.dir ?? (q.sort ? 'asc' : 'desc');
+  const [rows, [count]] = await Promise.all([
+    db
+      .select(rowColumns(due))
+      .from(vulnFindings)
+      .innerJoin(computers, eq(computers.id, vulnFindings.computerId))
+      .leftJoin(organisations, eq(organisations.id, vulnFindings.organisationId))
+      .where(where)
+      .orderBy(
+        sql`${key[sort]} ${sql.raw(dir)} nulls last`,
+        desc(severityRank),
+        desc(vulnFindings.lastSeen),
+        asc(vulnFindings.id),
+      )
+      .limit(q.limit)
+      .offset(q.offset),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(vulnFindings)
+      .innerJoin(computers, eq(computers.id, vulnFindings.computerId))
+      .where(where),
+  ]);
+  const now = Date.now();
+  return { items: rows.map((r) => presentRow(actor, r, now)), total: count?.n ?? 0 };
 }
+
+type ComputerRow = z.output<typeof ZComputer>;
 
 export async function listComputers(
   db: Db,
   scope: Scope,
-  q: { organisationId?: string; unattributed?: boolean; limit: number; offset: number },
-) {
+  q: ComputerQuery,
+): Promise<{ items: ComputerRow[]; total: number }> {
+  if (q.unattributed && !scope.all) return { items: [], total: 0 };
   const orgIds = q.unattributed ? null : await scopedOrganisationIds(db, scope, q.organisationId);
-  if (q.unattributed && !scope.all) return [];
-  return queryRows<{
-    id: string;
-    ip: string;
-    hostname: string | null;
-    os: string | null;
-    organisationId: string | null;
-    organisationName: string | null;
-    lastSeen: string;
-    open: number;
-    critical: number;
-    high: number;
-  }>(
-    db,
-    sql`select c.id, host(c.ip) as ip, coalesce(c.hostname, c.fqdn, c.netbios) as hostname, c.os,
-        c.organisation_id as "organisationId", o.name as "organisationName", c.last_seen as "lastSeen",
-        count(f.id) filter (where f.status = 'open')::int as open,
-        count(f.id) filter (where f.status = 'open' and f.severity = 'critical')::int as critical,
-        count(f.id) filter (where f.status = 'open' and f.severity = 'high')::int as high
-      from computers c
-      left join organisations o on o.id = c.organisation_id
-      left join vuln_findings f on f.computer_id = c.id
-      where ${q.unattributed ? sql`c.organisation_id is null` : organisationIdIn(sql`c.organisation_id`, orgIds)}
-      group by c.id, o.name
-      order by critical desc, high desc, open desc, c.ip
-      limit ${q.limit} offset ${q.offset}`,
-  );
+  const conds: SQL[] = [
+    q.unattributed ? sql`c.organisation_id is null` : organisationIdIn(sql`c.organisation_id`, orgIds),
+  ];
+  if (q.severity)
+    conds.push(sql`exists (select 1 from vuln_findings s
+      where s.computer_id = c.id and s.status = 'open' and s.severity = ${q.severity})`);
+  if (q.q) conds.push(searchCondition(q.q, sql`c.ip`, [sql`c.hostname`, sql`c.fqdn`, sql`c.netbios`]));
+  const where = sql.join(conds, sql` and `);
+  // Aggregates are sorted by their output name; everything else by its expression. Keys map to constants only.
+  const key: Record<NonNullable<ComputerQuery['sort']>, SQL> = {
+    ip: sql`c.ip`,
+    hostname: sql`coalesce(c.hostname, c.fqdn, c.netbios)`,
+    os: sql`c.os`,
+    organisation: sql`o.name`,
+    lastSeen: sql`c.last_seen`,
+    open: sql.raw('open'),
+    critical: sql.raw('critical'),
+    high: sql.raw('high'),
+  };
+  const order = q.sort
+    ? sql`${key[q.sort]} ${sql.raw(q.dir ?? 'asc')} nulls last, c.ip`
+    : sql`critical ${sql.raw(q.dir ?? 'desc')}, high desc, open desc, c.ip`;
+  const [items, [count]] = await Promise.all([
+    queryRows<ComputerRow>(
+      db,
+      sql`select c.id, host(c.ip) as ip, coalesce(c.hostname, c.fqdn, c.netbios) as hostname, c.os,
+          c.organisation_id as "organisationId", o.name as "organisationName", c.last_seen as "lastSeen",
+          count(f.id) filter (where f.status = 'open')::int as open,
+          count(f.id) filter (where f.status = 'open' and f.severity = 'critical')::int as critical,
+          count(f.id) filter (where f.status = 'open' and f.severity = 'high')::int as high
+        from computers c
+        left join organisations o on o.id = c.organisation_id
+        left join vuln_findings f on f.computer_id = c.id
+        where ${where}
+        group by c.id, o.name
+        order by ${order}
+        limit ${q.limit} offset ${q.offset}`,
+    ),
+    queryRows<{ n: number }>(db, sql`select count(*)::int as n from computers c where ${where}`),
+  ]);
+  return { items, total: count?.n ?? 0 };
 }
+
+const findingNotFound = () =>
+  new AppError('NOT_FOUND', 'Finding not found', undefined, { key: 'vuln.findingNotFound' });
 
 async function findingInScope(db: Db, scope: Scope, id: string) {
   const [f] = await db.select().from(vulnFindings).where(eq(vulnFindings.id, id));
   // Another agency's finding is indistinguishable from a missing one.
-  if (!f || !inScope(scope, f.organisationId)) throw notFound('Finding');
+  if (!f || !inScope(scope, f.organisationId)) throw findingNotFound();
   return f;
 }
 
-export const ZStatusChange = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('fixed'), reason: z.string().max(2000).optional() }),
-  z.object({ status: z.literal('accepted'), reason: z.string().min(5).max(2000), acceptedUntil: z.iso.date() }),
-  z.object({ status: z.literal('false_positive'), reason: z.string().min(5).max(2000) }),
-  z.object({ status: z.literal('open'), reason: z.string().max(2000).optional() }),
-]);
+type FindingEvent = z.output<typeof ZVulnFindingEvent>;
 
-/**
- * An agency marks its own finding fixed (to be confirmed by the next scan), or asks for accepted risk (the Department
- * approves) or false positive (the SOC approves). The approvers themselves change the status directly.
- */
-export async function changeFindingStatus(
+/** What the audit log recorded of a status step (`before`/`after` as changeFindingStatus writes them). */
+const ZAuditedStep = z
+  .object({
+    status: z.string().nullish(),
+    requestedStatus: z.string().nullish(),
+    reason: z.string().nullish(),
+    acceptedUntil: z.string().nullish(),
+  })
+  .partial()
+  .nullable()
+  .catch(null);
+
+const ACTION_KIND: Record<string, FindingEvent['kind']> = {
+  'vuln.finding.request': 'request',
+  'vuln.finding.status': 'status',
+  'vuln.finding.approve': 'approve',
+  'vuln.finding.reject': 'reject',
+};
+
+const asStatus = (s: string | null | undefined) =>
+  s && (['open', 'fixed', 'resolved', 'accepted', 'false_positive'] as string[]).includes(s)
+    ? (s as FindingStatus)
+    : null;
+
+/** A finding's life: what the scans saw and what people did, with who acted, oldest first. */
+async function findingHistory(
+  db: Db,
+  f: typeof vulnFindings.$inferSelect,
+): Promise<{ history: FindingEvent[]; requestedByName: string | null }> {
+  const [steps, [lastScan], [requester]] = await Promise.all([
+    queryRows<{ at: string | Date; action: string; actor: string; before: unknown; after: unknown }>(
+      db,
+      sql`select a.at, a.action, coalesce(u.display_name, a.actor_name) as actor, a.before, a.after
+        from audit_log a left join users u on u.id = a.actor_id
+        where a.entity_type = 'vuln_finding' and a.entity_id = ${f.id}
+        order by a.seq`,
+    ),
+    f.lastScanId
+      ? queryRows<{ fileName: string; importer: string | null }>(
+          db,
+          sql`select s.file_name as "fileName", u.display_name as importer
+            from scan_imports s left join users u on u.id = s.imported_by where s.id = ${f.lastScanId}`,
+        )
+      : Promise.resolve([]),
+    f.requestedBy
+      ? queryRows<{ name: string }>(db, sql`select display_name as name from users where id = ${f.requestedBy}`)
+      : Promise.resolve([]),
+  ]);
+  const event = (e: Partial<FindingEvent> & Pick<FindingEvent, 'kind' | 'at'>): FindingEvent => ({
+    actor: null,
+    status: null,
+    reason: null,
+    acceptedUntil: null,
+    fileName: null,
+    count: null,
+    ...e,
+  });
+  const dated: FindingEvent[] = [event({ kind: 'firstSeen', at: f.firstSeen })];
+  for (const s of steps) {
+    const kind = ACTION_KIND[s.action];
+    if (!kind) continue;
+    const before = ZAuditedStep.parse(s.before);
+    const after = ZAuditedStep.parse(s.after);
+    const status =
+      kind === 'request'
+        ? after?.requestedStatus
+        : kind === 'status'
+          ? after?.status
+          : (before?.requestedStatus ?? after?.status);
+    dated.push(
+      event({
+        kind,
+        at: new Date(s.at),
+        actor: s.actor,
+        status: asStatus(status),
+        reason: kind === 'request' || kind === 'status' ? (after?.reason ?? null) : null,
+        acceptedUntil: after?.acceptedUntil ?? null,
+      }),
+    );
+  }
+  if (f.resolvedAt) dated.push(event({ kind: 'resolved', at: f.resolvedAt }));
+  dated.push(
+    event({
+      kind: 'lastSeen',
+      at: f.lastSeen,
+      fileName: lastScan?.fileName ?? null,
+      actor: lastScan?.importer ?? null,
+    }),
+  );
+  dated.sort((a, b) => (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0));
+  // Reopenings are counted, not dated: listed right after the first sighting.
+  const history = f.reopenedCount
+    ? [dated[0] as FindingEvent, event({ kind: 'reopened', at: null, count: f.reopenedCount }), ...dated.slice(1)]
+    : dated;
+  return { history, requestedByName: requester?.name ?? null };
+}
+
+/** One finding with its computer, its deadline, what the caller may do with it, and its history. */
+export async function getFinding(
   db: Db,
   actor: Actor,
   scope: Scope,
   id: string,
-  change: z.infer<typeof ZStatusChange>,
-) {
+): Promise<z.output<typeof ZVulnFindingDetail>> {
+  const f = await findingInScope(db, scope, id);
+  const due = dueAt(await remediationDays(db));
+  const [row] = await db
+    .select(rowColumns(due))
+    .from(vulnFindings)
+    .innerJoin(computers, eq(computers.id, vulnFindings.computerId))
+    .leftJoin(organisations, eq(organisations.id, vulnFindings.organisationId))
+    .where(eq(vulnFindings.id, id));
+  if (!row) throw findingNotFound();
+  return { ...presentRow(actor, row), ...(await findingHistory(db, f)) };
+}
+
+/**
+ * An agency marks its own finding fixed (to be confirmed by the next scan), or asks for accepted risk (the Department
+ * approves) or false positive (the SOC approves). The approvers themselves change the status directly. Only what
+ * the finding's `actions` offer is accepted.
+ */
+export async function changeFindingStatus(db: Db, actor: Actor, scope: Scope, id: string, change: StatusChange) {
   const before = await findingInScope(db, scope, id);
-  const direct = decidesStatus(actor.role, change.status);
-  if (change.status === 'accepted' && change.acceptedUntil <= new Date().toISOString().slice(0, 10))
-    throw new AppError('VALIDATION', 'The acceptance must end in the future', { field: 'acceptedUntil' });
   if (change.status === 'open' && !mayReopen(actor.role))
-    throw new AppError('FORBIDDEN', 'Only the SOC reopens a finding by hand; scans reopen findings automatically');
+    throw new AppError(
+      'FORBIDDEN',
+      'Only the SOC reopens a finding by hand; scans reopen findings automatically',
+      undefined,
+      { key: 'vuln.reopenSocOnly' },
+    );
+  const allowed = findingActions(actor.role, can(actor.role, 'vuln.remediate'), before).changes.find(
+    (c) => c.status === change.status,
+  );
+  if (!allowed)
+    throw new AppError(
+      'CONFLICT',
+      before.requestedStatus
+        ? `A request for ${before.requestedStatus} is pending on this finding: decide it first`
+        : `A finding that is ${before.status} cannot be changed to ${change.status}`,
+      undefined,
+      before.requestedStatus
+        ? { key: 'vuln.requestPending', params: { status: before.requestedStatus } }
+        : { key: 'vuln.changeNotAllowed', params: { from: before.status, to: change.status } },
+    );
+  if (change.status === 'accepted' && change.acceptedUntil <= new Date().toISOString().slice(0, 10))
+    throw new AppError(
+      'VALIDATION',
+      'The acceptance must end in the future',
+      { field: 'acceptedUntil' },
+      { key: 'vuln.acceptedUntilPast' },
+    );
+  const direct = allowed.direct;
+  const reason = change.reason?.trim() || null;
+  const acceptedUntil = change.status === 'accepted' ? change.acceptedUntil : null;
   const now = new Date();
   const set = direct
     ? {
         status: change.status,
-        statusReason: change.reason ?? null,
+        statusReason: reason,
         statusChangedAt: now,
-        acceptedUntil: change.status === 'accepted' ? change.acceptedUntil : null,
+        acceptedUntil,
         requestedStatus: null,
         requestedBy: null,
       }
-    : {
-        requestedStatus: change.status,
-        requestedBy: actor.userId,
-        statusReason: change.reason,
-        acceptedUntil: change.status === 'accepted' ? change.acceptedUntil : null,
-      };
+    : { requestedStatus: change.status, requestedBy: actor.userId, statusReason: reason, acceptedUntil };
   return db.transaction(async (tx) => {
     const [after] = await tx.update(vulnFindings).set(set).where(eq(vulnFindings.id, id)).returning();
     await recordAudit(tx, auditActor(actor), {
@@ -354,7 +569,7 @@ export async function changeFindingStatus(
       entityId: id,
       organisationId: before.organisationId,
       before: { status: before.status, requestedStatus: before.requestedStatus },
-      after: { status: after?.status, requestedStatus: after?.requestedStatus, reason: change.reason },
+      after: { status: after?.status, requestedStatus: after?.requestedStatus, reason, acceptedUntil },
     });
     return after;
   });
@@ -363,14 +578,18 @@ export async function changeFindingStatus(
 /** The Department (accepted risk) or the SOC (false positive) approves or rejects an agency's request. */
 export async function decideFindingRequest(db: Db, actor: Actor, scope: Scope, id: string, approve: boolean) {
   const before = await findingInScope(db, scope, id);
-  if (!before.requestedStatus) throw new AppError('CONFLICT', 'No request is pending on this finding');
+  if (!before.requestedStatus)
+    throw new AppError('CONFLICT', 'No request is pending on this finding', undefined, {
+      key: 'vuln.noPendingRequest',
+    });
   if (!decidesStatus(actor.role, before.requestedStatus))
-    throw new AppError(
-      'FORBIDDEN',
-      before.requestedStatus === 'accepted'
-        ? 'The Department approves accepted risks'
-        : 'The SOC approves false positives',
-    );
+    throw before.requestedStatus === 'accepted'
+      ? new AppError('FORBIDDEN', 'The Department approves accepted risks', undefined, {
+          key: 'vuln.departmentDecidesAccepted',
+        })
+      : new AppError('FORBIDDEN', 'The SOC approves false positives', undefined, {
+          key: 'vuln.socDecidesFalsePositive',
+        });
   return db.transaction(async (tx) => {
     const [after] = await tx
       .update(vulnFindings)
@@ -401,13 +620,19 @@ export async function decideFindingRequest(db: Db, actor: Actor, scope: Scope, i
 /** An analyst assigns an unattributed (or wrongly attributed) computer; later imports keep this assignment. */
 export async function assignComputer(db: Db, actor: Actor, computerId: string, organisationId: string | null) {
   const [before] = await db.select().from(computers).where(eq(computers.id, computerId));
-  if (!before) throw notFound('Computer');
+  if (!before) throw new AppError('NOT_FOUND', 'Computer not found', undefined, { key: 'vuln.computerNotFound' });
   if (organisationId) {
     const [org] = await db
       .select({ id: organisations.id })
       .from(organisations)
       .where(eq(organisations.id, organisationId));
-    if (!org) throw new AppError('VALIDATION', 'Unknown organisation', { field: 'organisationId' });
+    if (!org)
+      throw new AppError(
+        'VALIDATION',
+        'Unknown organisation',
+        { field: 'organisationId' },
+        { key: 'vuln.unknownOrganisation' },
+      );
   }
   await db.transaction(async (tx) => {
     await tx
@@ -426,23 +651,61 @@ export async function assignComputer(db: Db, actor: Actor, computerId: string, o
   });
 }
 
-export const listScans = (db: Db, limit = 100) =>
-  db
-    .select({
-      id: scanImports.id,
-      fileName: scanImports.fileName,
-      format: scanImports.format,
-      scannedAt: scanImports.scannedAt,
-      importedAt: scanImports.importedAt,
-      hosts: scanImports.hosts,
-      findings: scanImports.findings,
-      issues: scanImports.issues,
-    })
-    .from(scanImports)
-    .orderBy(desc(scanImports.importedAt))
-    .limit(limit);
+/** The latest imports, with what each did (outcome, issues by kind, how the file was dated) and who imported it. */
+export async function listScans(db: Db, limit = 100): Promise<z.output<typeof ZScan>[]> {
+  const rows = await queryRows<{
+    id: string;
+    fileName: string;
+    format: string;
+    scannedAt: string | Date;
+    importedAt: string | Date;
+    hosts: number;
+    findings: number;
+    issues: ParseIssue[];
+    summary: unknown;
+    importedBy: string | null;
+  }>(
+    db,
+    sql`select s.id, s.file_name as "fileName", s.format, s.scanned_at as "scannedAt", s.imported_at as "importedAt",
+        s.hosts, s.findings, s.issues, s.summary, u.display_name as "importedBy"
+      from scan_imports s left join users u on u.id = s.imported_by
+      order by s.imported_at desc limit ${limit}`,
+  );
+  // `issues` holds the parser's issues, as importScanFile wrote them.
+  return rows.map(({ summary, ...r }) => ({
+    ...r,
+    scannedAt: new Date(r.scannedAt),
+    importedAt: new Date(r.importedAt),
+    ...storedFacts(summary, r.issues),
+  }));
+}
 
-const ZKevCatalogue = z.object({
+/** The loaded CISA KEV catalogue, and how many findings in the caller's scope it flags. */
+export async function kevCatalogue(db: Db, scope: Scope): Promise<z.output<typeof ZKevCatalogue>> {
+  const [[entries], [loaded], [flagged]] = await Promise.all([
+    queryRows<{ n: number; newest: string | null }>(
+      db,
+      sql`select count(*)::int as n, max(date_added)::text as newest from kev_entries`,
+    ),
+    queryRows<{ at: string | Date | null }>(
+      db,
+      sql`select max(at) as at from audit_log where action = 'vuln.kev.import'`,
+    ),
+    queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from vuln_findings
+        where known_exploited and ${organisationIdIn(sql`organisation_id`, scope.all ? null : scope.organisationIds)}`,
+    ),
+  ]);
+  return {
+    entries: entries?.n ?? 0,
+    loadedAt: loaded?.at ? new Date(loaded.at) : null,
+    newestEntry: entries?.newest ?? null,
+    knownExploitedFindings: flagged?.n ?? 0,
+  };
+}
+
+const ZKevCatalogueFile = z.object({
   vulnerabilities: z.array(
     z.object({
       cveID: z.string().regex(/^CVE-\d{4}-\d{4,}$/i),
@@ -461,12 +724,15 @@ const ZKevCatalogue = z.object({
  * finding whose CVEs are in it. Replacing the catalogue is idempotent.
  */
 export async function importKev(db: Db, actor: Actor | null, json: unknown) {
-  const parsed = ZKevCatalogue.safeParse(json);
-  if (!parsed.success)
-    throw new AppError(
-      'VALIDATION',
-      `Not a CISA KEV catalogue: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
-    );
+  const parsed = ZKevCatalogueFile.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const problem = `${first?.path.join('.')} ${first?.message}`;
+    throw new AppError('VALIDATION', `Not a CISA KEV catalogue: ${problem}`, undefined, {
+      key: 'vuln.notKevCatalogue',
+      params: { problem },
+    });
+  }
   const isoOrNull = (d?: string) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : null);
   const rows = parsed.data.vulnerabilities.map((v) => ({
     cveId: v.cveID.toUpperCase(),
@@ -488,6 +754,7 @@ export async function importKev(db: Db, actor: Actor | null, json: unknown) {
             vendor: sql`excluded.vendor`,
             product: sql`excluded.product`,
             name: sql`excluded.name`,
+            dateAdded: sql`excluded.date_added`,
             dueDate: sql`excluded.due_date`,
           },
         });

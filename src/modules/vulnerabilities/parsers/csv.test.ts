@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { testdata } from '../../../../tests/support/scan-fixtures.ts';
 import { collectScan } from './index.ts';
-import { testdata } from './testdata/fixtures.ts';
 
 describe('Nessus CSV export', () => {
   it('reads the classic layout, merges one-row-per-CVE, and reports bad rows by number', async () => {
@@ -89,9 +89,11 @@ describe('OpenVAS CSV export', () => {
     expect(scan.issues).toEqual([
       expect.objectContaining({ code: 'invalid-score', row: 5, line: 6, path: 'openvas-csv', dropped: 0 }),
     ]);
+    // The Timestamp column is when the scanner found the result: the host's scan time.
+    const scanStart = { raw: '2024-06-03T02:11:07Z', iso: '2024-06-03T02:11:07.000Z' };
     expect(scan.hosts.map((h) => h.host)).toEqual([
-      { ip: '192.168.10.5', ipVersion: 4, hostname: 'mail.ubnd.yenbai.gov.vn' },
-      { ip: '192.168.10.7', ipVersion: 4 },
+      { ip: '192.168.10.5', ipVersion: 4, hostname: 'mail.ubnd.yenbai.gov.vn', scanStart },
+      { ip: '192.168.10.7', ipVersion: 4, scanStart },
     ]);
     expect(scan.hosts[0]?.findings[1]).toMatchObject({
       scanner: 'openvas',

@@ -12,6 +12,7 @@ import {
   parseIp,
   parsePort,
   parseScore,
+  textTime,
   truncate,
 } from './fields.ts';
 import { findingKey } from './identity.ts';
@@ -72,6 +73,8 @@ const OPENVAS_COLUMNS = {
   description: ['vulnerability insight'],
   solution: ['solution'],
   output: ['specific result'],
+  /** When the result was found (ISO 8601 with zone): the host's scan time. */
+  time: ['timestamp'],
 };
 
 type Field = keyof typeof NESSUS_COLUMNS | keyof typeof OPENVAS_COLUMNS;
@@ -159,6 +162,7 @@ class CsvRows {
       netbios: get('netbios'),
       mac: normaliseMac(get('mac')),
       os: get('os'),
+      scanStart: textTime(get('time')),
     });
     const exploit = get('exploit').toLowerCase();
     const finding: Finding = compact(

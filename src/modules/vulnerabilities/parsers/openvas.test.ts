@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fixtureText, lineOf } from '../../../../tests/support/scan-fixtures.ts';
 import { collectScan, hostKey, type Severity } from './index.ts';
-import { fixtureText, lineOf } from './testdata/fixtures.ts';
 
 /** The `<results>` section only: the `<ports>` summary repeats hosts and threats. */
 function resultsOf(xml: string): string[] {
@@ -63,6 +63,15 @@ describe('OpenVAS / Greenbone XML fixtures', () => {
       scanEnd: { iso: '2023-09-26T13:04:00.000Z' },
     });
     expect(new Set(scan.hosts.map((h) => hostKey(h.host))).size).toBe(1);
+  });
+
+  it('dates the results by the report’s scan start until the host summary gives the host’s own times', async () => {
+    const scan = await collectScan(fixtureText('openvas/one_vuln.xml'));
+    const [results, summary] = scan.hosts;
+    expect(results?.findings).toHaveLength(1);
+    expect(results?.host.scanStart).toEqual({ raw: '2023-09-28T14:48:02Z', iso: '2023-09-28T14:48:02.000Z' });
+    expect(results?.host.scanEnd).toBeUndefined();
+    expect(summary?.host).toMatchObject({ scanEnd: { iso: '2023-09-28T16:12:15.000Z' } });
   });
 
   it('reads one result with its NVT, CVSS, refs and tags', async () => {

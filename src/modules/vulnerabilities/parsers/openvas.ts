@@ -1,9 +1,10 @@
 // OpenVAS / Greenbone XML reports. Results are listed by severity, not by host, so each run of
 // consecutive results on one address becomes a record; each `report/host` summary becomes a
-// record without findings that carries the scan times (and marks the host as scanned).
+// record without findings that carries the scan times (and marks the host as scanned). Result runs carry the
+// report's own `scan_start` (written before the results) until the host's summary gives its own times.
 import { addUnique, compact, cvss, extractCves, parseIp, parsePort, parseScore, textTime } from './fields.ts';
 import { severityFromLabel, severityFromScores } from './severity.ts';
-import type { Finding, ScannedHost, SourcePosition } from './types.ts';
+import type { Finding, ScannedHost, ScanTime, SourcePosition } from './types.ts';
 import { FormatHandler, type TextBudget } from './xml-stream.ts';
 
 /** A run longer than this is emitted in several records to keep memory bounded. */
@@ -75,6 +76,8 @@ export class OpenVasHandler extends FormatHandler {
   private run: Run | null = null;
   /** Host names seen in results, for the host summaries that do not repeat them. */
   private readonly names = new Map<string, string>();
+  /** The report's `scan_start`: when the scan of every host began, as far as the results know. */
+  private reportStart: ScanTime | undefined;
 
   open(name: string, attrs: Record<string, string>): void {
     const parent = this.cursor.parent();
@@ -99,6 +102,8 @@ export class OpenVasHandler extends FormatHandler {
       };
     } else if (name === 'host' && parent === 'report') {
       this.summaryHost = { position: this.cursor.here(), fields: new Map(), details: new Map() };
+    } else if (name === 'scan_start' && parent === 'report' && !this.summaryHost) {
+      this.capture.start(this.budget.short);
     } else if (this.summaryHost) {
       if (name === 'detail') this.detail = new Map();
       if (HOST_FIELDS.has(`${parent}/${name}`)) this.capture.start(this.budget.short);
@@ -119,6 +124,8 @@ export class OpenVasHandler extends FormatHandler {
       }
     } else if (name === 'results') {
       this.flushRun(true);
+    } else if (name === 'scan_start' && parent === 'report' && !this.summaryHost) {
+      if (value !== undefined) this.reportStart = textTime(value);
     } else if (this.summaryHost) {
       if (name === 'host' && parent === 'report') {
         this.closeHostSummary(this.summaryHost);
@@ -222,7 +229,7 @@ export class OpenVasHandler extends FormatHandler {
       'protocol',
     );
 
-    const host = compact({ ...address, hostname });
+    const host = compact({ ...address, hostname, scanStart: this.reportStart });
     if (this.run && (this.run.host.ip !== host.ip || this.run.findings.length >= MAX_RUN)) this.flushRun(true);
     this.run ??= { host, position: result.position, findings: [] };
     this.run.findings.push(finding);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixture, testdata } from '../../../../tests/support/scan-fixtures.ts';
 import { collectScan, parseScan, parseScanFile, type ScanEvent } from './index.ts';
-import { fixture, testdata } from './testdata/fixtures.ts';
 
 async function* pieces(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);

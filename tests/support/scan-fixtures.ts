@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const FIXTURES = fileURLToPath(new URL('../../../../../../shared/fixtures/scans/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/scans/', import.meta.url));
 
 export function fixture(path: string): string {
   return `${FIXTURES}${path}`;
@@ -12,8 +12,9 @@ export function fixtureText(path: string): string {
   return readFileSync(fixture(path), 'utf8');
 }
 
+/** A small report written for these tests (tests/fixtures/scans-csv). */
 export function testdata(name: string): string {
-  return fileURLToPath(new URL(name, import.meta.url));
+  return fileURLToPath(new URL(`../fixtures/scans-csv/${name}`, import.meta.url));
 }
 
 /** 1-based line of a character offset, to check reported positions independently. */

@@ -1,0 +1,1 @@
+export function generateClientTypes(spec: object): Promise<string>;
