@@ -25,10 +25,25 @@ describe.skipIf(!haveChromium)('web UI in a browser', () => {
     await expect.poll(() => page.getByRole('heading', { name: 'Đăng nhập' }).isVisible()).toBe(true);
     await shot('login');
 
+    // A wrong password: said in Vietnamese, without the server's English or a request id.
     await page.getByLabel('Tên đăng nhập').fill('quantri');
+    await page.getByLabel('Mật khẩu').fill('không phải mật khẩu');
+    await page.getByTestId('login-submit').click();
+    const refused = page.getByTestId('error');
+    await refused.getByText('Sai tên đăng nhập hoặc mật khẩu.').waitFor();
+    expect(await refused.textContent()).not.toContain('Mã yêu cầu');
+    expect(await refused.getByText('Invalid username or password').isVisible()).toBe(false);
+
     await page.getByLabel('Mật khẩu').fill(PASSWORD);
     await page.getByTestId('login-submit').click();
     await page.getByRole('heading', { name: 'Tổng quan' }).waitFor();
+    // A fresh install says what to do first instead of showing zeros.
+    const start = page.getByTestId('getting-started');
+    await start.getByTestId('start-organisations').getByText('Chưa có cơ quan, đơn vị nào.').waitFor();
+    expect(await start.getByTestId('start-scans').textContent()).toContain('Chưa nhập kết quả rà quét nào');
+    await page.getByTestId('card-organisations').getByTestId('organisations-none').waitFor();
+    expect(await page.getByTestId('organisations-count').count()).toBe(0);
+    await shot('overview-fresh');
     expect(await page.getByTestId('current-user').textContent()).toContain('Nguyễn Thị Hồng Nhung');
     expect(await page.getByTestId('nav-organisations').textContent()).toBe('Cơ quan, đơn vị');
 
@@ -44,7 +59,7 @@ describe.skipIf(!haveChromium)('web UI in a browser', () => {
 
   it('creates organisations through the form and stores them', async () => {
     await page.getByTestId('nav-organisations').click();
-    await page.getByRole('heading', { name: 'Cơ quan, đơn vị' }).waitFor();
+    await page.getByRole('heading', { name: 'Cơ quan, đơn vị', level: 1 }).waitFor();
 
     const create = async (fields: { code: string; name: string; type: string; parent?: string; ip?: string }) => {
       await page.getByTestId('org-new').click();
@@ -99,6 +114,7 @@ describe.skipIf(!haveChromium)('web UI in a browser', () => {
     await page.getByTestId('nav-dashboard').click();
     await page.getByTestId('card-by-type').getByText('Sở, ban, ngành').waitFor();
     expect(await page.getByTestId('card-organisations').textContent()).toContain('2');
+    await page.getByTestId('start-organisations').getByText('Đã có 2 cơ quan, đơn vị.').waitFor();
     await page.waitForTimeout(300); // the chart draws on the next frames
     await shot('dashboard');
   });
@@ -116,6 +132,12 @@ describe.skipIf(!haveChromium)('web UI in a browser', () => {
     const row = page.getByTestId('users-table').getByRole('row', { name: /canbo\.stttt/ });
     await row.waitFor();
     expect(await row.textContent()).toContain('Sở Thông tin và Truyền thông');
+    // Its password is temporary until the officer changes it.
+    expect(await row.textContent()).toContain('Chờ đổi mật khẩu');
+    // The list is searched by the server, diacritics ignored.
+    await page.getByTestId('users-search').fill('tran van duc');
+    await page.getByTestId('users-table-total').getByText('1–1 / 1').waitFor();
+    expect(await page.getByTestId('users-table').getByRole('row').count()).toBe(2);
     await shot('users');
 
     await page.getByTestId('nav-account').click();
@@ -128,18 +150,34 @@ describe.skipIf(!haveChromium)('web UI in a browser', () => {
 
   it('limits an agency officer to their scope and signs them in with TOTP', async () => {
     const { context, page: officer } = await h.newPage();
-    const signIn = async (totp?: () => Promise<string>) => {
+    const temporary = 'mật khẩu ban đầu rất dài';
+    const chosen = 'mật khẩu riêng của cán bộ Đức';
+    const signIn = async (password: string, totp?: () => Promise<string>) => {
       await officer.goto(base);
       await officer.getByLabel('Tên đăng nhập').fill('canbo.stttt');
-      await officer.getByLabel('Mật khẩu').fill('mật khẩu ban đầu rất dài');
+      await officer.getByLabel('Mật khẩu').fill(password);
       await officer.getByTestId('login-submit').click();
       if (totp) {
         await officer.getByLabel('Mã xác thực (TOTP)').fill(await totp());
         await officer.getByTestId('login-submit').click();
       }
-      await officer.getByRole('heading', { name: 'Tổng quan' }).waitFor();
     };
-    await signIn();
+    // The first sign-in with the password the administrator set opens only the form to replace it.
+    await signIn(temporary);
+    const change = officer.getByTestId('password-form');
+    await change.getByRole('heading', { name: 'Đổi mật khẩu tạm thời' }).waitFor();
+    expect(await officer.getByTestId('nav-organisations').count()).toBe(0);
+    await change.getByLabel('Mật khẩu tạm thời (đang dùng)').fill(temporary);
+    await change.getByLabel('Mật khẩu mới').fill(chosen);
+    await change.getByLabel('Nhập lại mật khẩu').fill('một mật khẩu khác hẳn');
+    await change.getByTestId('password-submit').click();
+    await change.getByText('Hai mật khẩu không khớp.').waitFor();
+    await change.getByLabel('Nhập lại mật khẩu').fill(chosen);
+    await screenshot(officer, 'temporary-password');
+    await change.getByTestId('password-submit').click();
+    await officer.getByText('Đã đổi mật khẩu. Vui lòng đăng nhập lại bằng mật khẩu mới.').waitFor();
+    await signIn(chosen);
+    await officer.getByRole('heading', { name: 'Tổng quan' }).waitFor();
     expect(await officer.getByTestId('nav-users').count()).toBe(0);
     expect(await officer.getByTestId('nav-audit').count()).toBe(0);
     await officer.getByTestId('nav-organisations').click();
@@ -159,7 +197,8 @@ describe.skipIf(!haveChromium)('web UI in a browser', () => {
     await officer.getByTestId('logout').click();
     await officer.getByRole('heading', { name: 'Đăng nhập' }).waitFor();
     // The enrolment code is spent (replays are refused): sign in with the next window's code.
-    await signIn(() => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await signIn(chosen, () => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await officer.getByRole('heading', { name: 'Tổng quan' }).waitFor();
     await context.close();
     expect(h.pageErrors).toEqual([]);
   });

@@ -103,8 +103,15 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
 
   it('a SOC analyst loads intel and a Zeek log, reads the statement, understands and confirms the scanner', async () => {
     const page = await signIn('soc.tinh');
-    await page.getByTestId('nav-socIngest').click();
+    // A fresh install: the overview says that nothing was ingested (not "0 scanners") and links to the ingest page.
+    await page.getByTestId('nav-socDashboard').click();
+    const noData = page.getByTestId('soc-no-data');
+    await noData.waitFor();
+    expect(await noData.textContent()).toContain('Chưa có dữ liệu giám sát');
+    expect(await page.getByTestId('soc-statement').count()).toBe(0);
+    await noData.getByRole('link', { name: 'Nạp dữ liệu nhật ký' }).click();
     await page.getByRole('heading', { name: 'Nạp dữ liệu giám sát' }).waitFor();
+    expect(await page.getByTestId('soc-ingests').textContent()).toContain('Chưa có đợt nạp nào.');
 
     // Threat intelligence first, so the log is matched against it.
     await page.getByTestId('soc-intel-source').fill('cert-demo');
@@ -132,7 +139,10 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     expect(await value('maliciousContacts')).toBe('1');
     expect(await value('rejected')).toBe('1');
     expect(await value('events')).toBe('77');
-    expect(await result.getByTestId('soc-log-errors').locator('tbody td').first().textContent()).toBe('85');
+    // Rejected lines grouped by problem, in Vietnamese, with their line numbers.
+    const fieldCount = result.getByTestId('soc-log-errors').getByTestId('soc-line-kind-field_count');
+    expect(await fieldCount.locator('td').first().textContent()).toBe('Số trường không khớp với tiêu đề');
+    expect(await fieldCount.getByTestId('soc-line-numbers').textContent()).toBe('85');
     await page.getByTestId('soc-ingests').getByRole('cell', { name: 'conn.log' }).waitFor();
     await screenshot(page, 'soc-ingest');
 
@@ -177,6 +187,10 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     await detail.locator('.badge', { hasText: 'Đã xác nhận' }).waitFor();
     await row.getByText('Đã xác nhận').waitFor();
     await detail.getByText('Quét SMB từ Internet').waitFor();
+    // The history names who decided (the display name, not the login).
+    expect(await detail.getByTestId('soc-triage-event').first().textContent()).toBe(
+      'Lê Minh Tuấn chuyển từ «Mới» sang «Đã xác nhận»',
+    );
     await screenshot(page, 'soc-scanner-confirmed', { fullPage: false });
 
     // The malicious contact explains which feed it matched.
@@ -204,6 +218,11 @@ describe.skipIf(!haveChromium)('SOC monitoring in a browser', () => {
     );
     expect(await figure(page, 'scanningIps')).toBe('1');
     expect(await figure(page, 'maliciousContactIps')).toBe('0');
+    // The period is in the address: a reload (or a shared link) shows the same statement.
+    expect(new URL(page.url()).search).toBe('?from=2024-05-01&to=2024-05-31');
+    await page.reload();
+    await page.getByTestId('soc-statement').getByText('01/05/2024').waitFor();
+    expect(await page.getByTestId('period-picker').getByLabel('Đến ngày').inputValue()).toBe('31/05/2024');
     await page.getByTestId('soc-figure-scanningIps').getByRole('link').click();
     await page.getByRole('heading', { name: 'Nguồn rà quét' }).waitFor();
     expect(await page.getByTestId('period-picker').getByLabel('Từ ngày').inputValue()).toBe('01/05/2024');

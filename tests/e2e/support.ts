@@ -190,3 +190,16 @@ export async function signIn(h: Harness, username: string) {
   await page.getByRole('heading', { name: 'Tổng quan', exact: true }).waitFor();
   return page;
 }
+
+/** The page is no wider than the window: nothing makes the reader scroll sideways (the widest elements are named). */
+export async function noSidewaysScroll(page: Page, where = '') {
+  const width = page.viewportSize()?.width ?? 0;
+  const wide = await page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > ${width} + 1)
+    .slice(0, 8)
+    .map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`);
+  expect(
+    await page.evaluate<number>('document.documentElement.scrollWidth'),
+    `${where}\n${wide.join('\n')}`,
+  ).toBeLessThanOrEqual(width);
+}

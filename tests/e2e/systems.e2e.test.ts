@@ -382,6 +382,8 @@ describe.skipIf(!haveChromium)('Information systems by level in a browser', () =
     await report.getByText('Thêm mới 1, cập nhật 0, không đổi 0, lỗi 1 dòng.').waitFor();
     const errorRow = report.getByRole('row').filter({ hasText: 'system_type' });
     expect(await errorRow.locator('td').first().textContent()).toBe('3');
+    // The refusal is in the reader's language, not the server's English.
+    await errorRow.getByText('Giá trị “vệ tinh” không hợp lệ', { exact: false }).waitFor();
     await agency
       .getByTestId('systems-table')
       .getByRole('row')

@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../demo/load-demo.ts';
 import { CLI_ACTOR } from '../../src/cli/context.ts';
@@ -6,6 +5,7 @@ import {
   createUsers,
   type Harness,
   haveChromium,
+  noSidewaysScroll,
   screenshot,
   seedAdmin,
   signIn as signInAs,
@@ -32,19 +32,6 @@ const DOSSIER_TARGET = '100% hệ thống thông tin được phê duyệt hồ 
 describe.skipIf(!haveChromium)('Figures as of a day in a browser', () => {
   let h: Harness;
   const signIn = (username: string) => signInAs(h, username);
-
-  /** The page is no wider than the window: nothing makes the reader scroll sideways. */
-  const noSidewaysScroll = async (page: Page) => {
-    const width = page.viewportSize()?.width ?? 0;
-    // The widest elements name the culprit when the page overflows.
-    const wide = await page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > ${width} + 1)
-      .slice(0, 8)
-      .map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`);
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth'), wide.join('\n')).toBeLessThanOrEqual(
-      width,
-    );
-  };
 
   beforeAll(async () => {
     h = await startHarness(async (database) => {

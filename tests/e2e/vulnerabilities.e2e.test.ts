@@ -12,8 +12,13 @@ import {
   startHarness,
 } from './support.ts';
 
-// A real Nessus report: 7 hosts 10.31.112.21–29, every one with at least one vulnerability (none critical).
+// A real Nessus report: 7 hosts 10.31.112.21–29, every one with at least one vulnerability (none critical). Its
+// hosts were scanned on 01/07/2013; the analyst states the scan time to date it in 2024 for this story.
 const NESSUS = fileURLToPath(new URL('../../../shared/fixtures/scans/nessus/nessus_v_unknown.xml', import.meta.url));
+// A real OpenVAS report whose 44 results all name the host "192.168.1.1001", which is no IP address.
+const OPENVAS_BAD_HOSTS = fileURLToPath(
+  new URL('../../../shared/fixtures/scans/openvas/many_vuln.xml', import.meta.url),
+);
 
 describe.skipIf(!haveChromium)('vulnerable computers in a browser', () => {
   let h: Harness;
@@ -67,15 +72,36 @@ describe.skipIf(!haveChromium)('vulnerable computers in a browser', () => {
     expect(await page.getByTestId('scan-job').locator('.job-state').textContent()).toBe('Hoàn tất');
     expect(await result.getByTestId('result-hosts').locator('dd').textContent()).toBe('7');
     expect(await result.getByTestId('result-unattributedHosts').locator('dd').textContent()).toBe('0');
+    expect(await result.getByTestId('scan-times').textContent()).toContain('10/03/2024 09:00:00');
     const recent = page.getByTestId('recent-scans');
     await recent.getByText('nessus_v_unknown.xml').waitFor();
     expect(await recent.textContent()).toContain('10/03/2024 09:00:00');
     await screenshot(page, 'vuln-import');
 
+    // An OpenVAS report of which no finding can be imported is a warning that says why, not a green "done".
+    await page.getByTestId('scan-scanned-at').fill('');
+    await page.getByTestId('scan-files').setInputFiles(OPENVAS_BAD_HOSTS);
+    await page.getByTestId('scan-submit').click();
+    const refused = page.getByTestId('scan-result');
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('scan-job').locator('.job-state').textContent()).toBe('Không nhập được lỗ hổng nào');
+    expect(await refused.getAttribute('data-outcome')).toBe('nothing');
+    expect(await refused.getByTestId('import-nothing').textContent()).toBe(
+      'Tệp có 44 lỗ hổng nhưng không lỗ hổng nào nhập được. Lý do:',
+    );
+    expect(await refused.getByTestId('issue-groups').textContent()).toContain(
+      'Địa chỉ IP không hợp lệ: lỗ hổng không được nhập',
+    );
+    // No host could be kept, so nothing was dated: the report does not pretend a scan time.
+    expect(await refused.getByTestId('scan-times').count()).toBe(0);
+    await screenshot(page, 'vuln-import-refused');
+
     await dashboardFirstHalf2024(page);
     expect(await figure(page, 'vulnerableComputers')).toBe('7');
     expect(await figure(page, 'withCritical')).toBe('0');
     expect(await figure(page, 'scannedComputers')).toBe('7');
+    // No KEV catalogue is loaded: the figure says so rather than a reassuring 0.
+    expect(await figure(page, 'knownExploitedComputers')).toContain('Chưa nạp danh mục');
     expect(await page.getByTestId('vuln-statement').textContent()).toBe(
       'Trong kỳ từ 01/01/2024 đến 30/06/2024 phát hiện 7 máy tính có lỗ hổng, trong đó 0 máy có lỗ hổng nghiêm trọng.',
     );
@@ -88,6 +114,12 @@ describe.skipIf(!haveChromium)('vulnerable computers in a browser', () => {
     await byOrg.getByRole('button', { name: 'Sở A' }).click();
     await page.getByTestId('vuln-statement').getByText('tại Sở A').waitFor();
     expect(await figure(page, 'vulnerableComputers')).toBe('7');
+    // The period and the organisation are in the URL: a reload shows the same figures.
+    expect(page.url()).toContain('from=2024-01-01');
+    expect(page.url()).toContain(`organisationId=${org.A}`);
+    await page.reload();
+    await page.getByTestId('vuln-statement').getByText('tại Sở A').waitFor();
+    expect(await page.getByTestId('period-picker').getByLabel('Đến ngày').inputValue()).toBe('30/06/2024');
 
     await page.getByTestId('nav-vulnFindings').click();
     await page.getByTestId('findings-table').locator('tbody tr').first().click();
@@ -113,10 +145,16 @@ describe.skipIf(!haveChromium)('vulnerable computers in a browser', () => {
 
   it('an agency officer of Sở A marks one of its findings fixed', async () => {
     const page = await signIn('canbo.soa');
-    // The overview card counts the last six months; the findings are still open, so all 7 computers count.
+    // Today the overview's last six months hold no scan of Sở A (March 2024 is long past): it says so rather than
+    // counting a sighting of 2024 as current.
     const card = page.getByTestId('card-vulnerabilities');
     await card.getByTestId('figure-vulnerableComputers').waitFor();
-    expect(await card.getByTestId('figure-vulnerableComputers').locator('dd').textContent()).toBe('7');
+    expect(await card.getByTestId('figure-vulnerableComputers').locator('dd').textContent()).toBe('0');
+    expect(await card.getByTestId('vuln-no-data').textContent()).toContain('lần quét gần nhất: 10/03/2024');
+    // As of 30/06/2024 the six months hold the March scan; its findings are still open, so all 7 computers count.
+    await page.goto(new URL('/?asOf=2024-06-30', page.url()).href);
+    await card.getByText('Máy tính có lỗ hổng (6 tháng đến 30/06/2024)').waitFor();
+    await expect.poll(() => card.getByTestId('figure-vulnerableComputers').locator('dd').textContent()).toBe('7');
     await page.waitForTimeout(300); // the chart draws on the next frames
     await screenshot(page, 'vuln-overview-agency-a');
 
@@ -144,6 +182,15 @@ describe.skipIf(!haveChromium)('vulnerable computers in a browser', () => {
     await detail.getByTestId('remediation-submit').click();
     await detail.getByText('Đã khắc phục (chờ quét lại)').first().waitFor();
     expect(await detail.textContent()).toContain('Đã cập nhật bản vá hệ điều hành');
+    // The history names who acted: the SOC analyst who imported the scan, the officer who marked it fixed.
+    const history = detail.getByTestId('finding-history');
+    expect(await history.textContent()).toContain(
+      'Quét thấy lần cuối (tệp nessus_v_unknown.xml, do Lê Minh Tuấn nhập)',
+    );
+    expect(await history.getByTestId('history-actor').allTextContents()).toEqual(['Phạm Thị Hương']);
+    expect(await history.locator('li').last().textContent()).toContain(
+      'Phạm Thị Hương: Chuyển trạng thái: Đã khắc phục (chờ quét lại) — “Đã cập nhật bản vá hệ điều hành”',
+    );
     await screenshot(page, 'vuln-finding-fixed', { fullPage: false });
 
     // The list itself shows the change: one finding fixed, the rest still open.

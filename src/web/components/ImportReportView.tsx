@@ -1,4 +1,5 @@
-import type { ImportReport } from '../lib/types.ts';
+import { useTranslation } from 'react-i18next';
+import type { OrganisationImportReport, SystemImportReport } from '../api/schema.gen.ts';
 
 export type ImportReportTexts = {
   title: string;
@@ -9,7 +10,14 @@ export type ImportReportTexts = {
   close: string;
 };
 
-/** What an import did: the counts, then each refused row by number with the column and the problem. */
+/** What an import of rows answers (organisations, information systems): the same counts and refused rows. */
+type ImportReport = OrganisationImportReport | SystemImportReport;
+type RowError = ImportReport['errors'][number] & { key?: string; params?: Record<string, string | number> };
+
+/**
+ * What an import did: the counts, then each refused row by number with the column and the problem (translated when
+ * the server names it by a key).
+ */
 export function ImportReportView({
   report,
   texts,
@@ -19,6 +27,9 @@ export function ImportReportView({
   texts: ImportReportTexts;
   onClose: () => void;
 }) {
+  const { t, i18n } = useTranslation();
+  const problem = (er: RowError) =>
+    er.key && i18n.exists(`errors.${er.key}`) ? t(`errors.${er.key}`, er.params) : er.message;
   return (
     <section
       className={`alert ${report.errors.length ? 'alert-warning' : 'alert-success'}`}
@@ -43,11 +54,11 @@ export function ImportReportView({
             </tr>
           </thead>
           <tbody>
-            {report.errors.map((er) => (
+            {report.errors.map((er: RowError) => (
               <tr key={`${er.row}-${er.column}-${er.message}`}>
                 <td className="num">{er.row}</td>
                 <td>{er.column ?? '—'}</td>
-                <td>{er.message}</td>
+                <td>{problem(er)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,25 +1,38 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { followLink } from '../lib/router.ts';
+import { followLink, usePath } from '../lib/router.ts';
 import { useCan, useSession } from '../lib/session.ts';
-import { NotificationBell } from '../pages/systems/Notifications.tsx';
-import { type AppRoute, ROUTES } from '../routes.ts';
+import { NotificationBell } from '../pages/systems/NotificationBell.tsx';
+import { PAGES } from '../pages.ts';
 import { BrandMark } from './BrandMark.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
-export function Layout({ path, children }: { path: string; children: ReactNode }) {
+type NavPage = (typeof PAGES)[number];
+
+export function Layout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const { me, signOut } = useSession();
   const can = useCan();
-  const visible = ROUTES.filter((r) => can(r.permission) && !r.hideInNav?.(can));
-  // Consecutive routes of one section form a group; routes without a section are groups of their own.
-  const groups: { section?: AppRoute['section']; routes: AppRoute[] }[] = [];
+  const path = usePath();
+  // The phone's menu: closed by default, closed again when a page is chosen.
+  const [menuOpen, setMenuOpen] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new path is the event that closes the menu.
+  useEffect(() => setMenuOpen(false), [path]);
+  const current = PAGES.find((p) => p.path === path);
+  // Each page's title names it (tabs, history, screen readers); pages may refine it with what they show.
+  useEffect(() => {
+    document.title = current ? `${t(`nav.${current.key}`)} · Khiên` : 'Khiên';
+  }, [current, t]);
+
+  const visible = PAGES.filter((r) => can(r.permission) && !r.hideInNav?.(can));
+  // Consecutive pages of one section form a group; pages without a section are groups of their own.
+  const groups: { section?: NavPage['section']; routes: NavPage[] }[] = [];
   for (const r of visible) {
     const last = groups.at(-1);
     if (r.section && last?.section === r.section) last.routes.push(r);
     else groups.push({ section: r.section, routes: [r] });
   }
-  const link = (r: AppRoute) => (
+  const link = (r: NavPage) => (
     <li key={r.path}>
       <a
         href={r.path}
@@ -34,6 +47,17 @@ export function Layout({ path, children }: { path: string; children: ReactNode }
   return (
     <div className="shell">
       <header className="topbar">
+        <button
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="sidebar"
+          onClick={() => setMenuOpen((o) => !o)}
+          data-testid="menu-button"
+        >
+          <span aria-hidden="true">☰</span>
+          <span className="sr-only">{t('nav.menu')}</span>
+        </button>
         <a className="brand" href="/" onClick={followLink}>
           <BrandMark />
           <span>
@@ -53,7 +77,7 @@ export function Layout({ path, children }: { path: string; children: ReactNode }
           </button>
         </div>
       </header>
-      <nav className="sidebar" aria-label={t('nav.label')}>
+      <nav id="sidebar" className="sidebar" data-open={menuOpen} aria-label={t('nav.label')}>
         <ul>
           {groups.map((g) =>
             g.section ? (

@@ -1,36 +1,29 @@
+import type { InputHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MIN_PASSWORD_LENGTH } from '../lib/roles.ts';
 import { Field } from './Field.tsx';
 
-type Input = { value: string; onChange: (e: { target: { value: string } }) => void };
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>;
 
-/** A new password, with the length rule as its hint and as the browser's own check. */
-export function NewPasswordField({ label, name, value, onChange }: Input & { label: string; name?: string }) {
+/**
+ * A new password, with the server's length rule (from its input schema) as the hint; the form's schema checks it.
+ * Takes the input's props (a form library's `register(…)`, or value and onChange).
+ */
+export function NewPasswordField({ label, error, ...input }: InputProps & { label: string; error?: string }) {
   const { t } = useTranslation();
   return (
-    <Field label={label} hint={t('account.passwordHint', { count: MIN_PASSWORD_LENGTH })}>
-      <input
-        name={name}
-        type="password"
-        required
-        minLength={MIN_PASSWORD_LENGTH}
-        autoComplete="new-password"
-        value={value}
-        onChange={onChange}
-      />
+    <Field label={label} hint={t('account.passwordHint', { count: MIN_PASSWORD_LENGTH })} error={error}>
+      <input type="password" autoComplete="new-password" {...input} />
     </Field>
   );
 }
 
-/** The new password typed again, and the alert when the two differ (`mismatch`, set on submit). */
-export function ConfirmPasswordField({ value, onChange, mismatch }: Input & { mismatch: boolean }) {
+/** The new password typed again; `error` is the form's message when the two differ. */
+export function ConfirmPasswordField({ error, ...input }: InputProps & { error?: string }) {
   const { t } = useTranslation();
   return (
-    <>
-      <Field label={t('account.confirmPassword')}>
-        <input type="password" required autoComplete="new-password" value={value} onChange={onChange} />
-      </Field>
-      {mismatch && <div className="alert alert-error">{t('account.mismatch')}</div>}
-    </>
+    <Field label={t('account.confirmPassword')} error={error}>
+      <input type="password" autoComplete="new-password" {...input} />
+    </Field>
   );
 }

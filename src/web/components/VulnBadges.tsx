@@ -1,8 +1,17 @@
 import { useTranslation } from 'react-i18next';
-import { type FindingStatus, SEVERITY_COLOURS, type Severity } from '../lib/vuln.ts';
+import type { VulnFindingStatus, VulnSeverity } from '../api/schema.gen.ts';
+
+/** The one place severities get their colour: badges, charts and figures all read it. */
+export const SEVERITY_COLOURS: Record<VulnSeverity, string> = {
+  critical: '#9f1c1c',
+  high: '#b03a0c',
+  medium: '#8a5a12',
+  low: '#2b6cb0',
+  info: '#6b7683',
+};
 
 /** Severity as a coloured label; colour from SEVERITY_COLOURS, wording from i18n (severity.*). */
-export function SeverityBadge({ severity }: { severity: Severity }) {
+export function SeverityBadge({ severity }: { severity: VulnSeverity }) {
   const { t } = useTranslation();
   return (
     <span className="badge badge-solid" style={{ background: SEVERITY_COLOURS[severity] }} data-severity={severity}>
@@ -11,7 +20,7 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
   );
 }
 
-const STATUS_CLASS: Record<FindingStatus, string> = {
+const STATUS_CLASS: Record<VulnFindingStatus, string> = {
   open: 'badge-bad',
   fixed: 'badge-warn',
   resolved: 'badge-good',
@@ -19,7 +28,13 @@ const STATUS_CLASS: Record<FindingStatus, string> = {
   false_positive: 'badge-neutral',
 };
 
-export function StatusBadge({ status, requested }: { status: FindingStatus; requested?: FindingStatus | null }) {
+export function StatusBadge({
+  status,
+  requested,
+}: {
+  status: VulnFindingStatus;
+  requested?: VulnFindingStatus | null;
+}) {
   const { t } = useTranslation();
   return (
     <span className="badge-group">

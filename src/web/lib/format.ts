@@ -1,3 +1,5 @@
+import { useTranslation } from 'react-i18next';
+
 // Every date and time the UI shows goes through here: dd/mm/yyyy, Asia/Ho_Chi_Minh, whatever the browser's zone.
 const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 const dateFormat = new Intl.DateTimeFormat('vi-VN', {
@@ -35,3 +37,19 @@ export const formatSize = (bytes: number) =>
 /** A count as the reader's language writes it (1.234 in Vietnamese, 1,234 in English). */
 export const formatNumber = (n: number, lang: string) =>
   new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'vi-VN').format(n);
+
+/** A translated message's values as the reader writes them: numbers with separators, days as dd/mm/yyyy. */
+export const localParams = (params: Record<string, string | number> | undefined, language: string) =>
+  params &&
+  Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [
+      k,
+      typeof v === 'number' ? formatNumber(v, language) : /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatCalendarDate(v) : v,
+    ]),
+  );
+
+/** `formatNumber` in the reader's current language, for components. */
+export function useFormatNumber() {
+  const { i18n } = useTranslation();
+  return (n: number) => formatNumber(n, i18n.language);
+}

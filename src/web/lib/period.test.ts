@@ -23,6 +23,21 @@ describe('web period helpers', () => {
     expect(toDisplayDate('2024-06-30')).toBe('30/06/2024');
   });
 
+  it('reads a date typed or pasted as yyyy-mm-dd too, and refuses one that does not exist either way', () => {
+    expect(parseDisplayDate('2025-02-01')).toBe('2025-02-01');
+    expect(parseDisplayDate(' 2025-2-1 ')).toBe('2025-02-01');
+    expect(parseDisplayDate('2025-02-31')).toBeNull();
+    expect(parseDisplayDate('31/02/2025')).toBeNull();
+    expect(parseDisplayDate('2024-02-29')).toBe('2024-02-29');
+    expect(parseDisplayDate('2025-02-29')).toBeNull();
+    expect(parseDisplayDate('2025-13-01')).toBeNull();
+    expect(parseDisplayDate('2025-02-01 09:30', true)).toBe('2025-02-01T09:30');
+    expect(parseDisplayDate('2025-02-01T09:30', true)).toBe('2025-02-01T09:30');
+    expect(parseDisplayDate('2025-02-01', true)).toBeNull();
+    expect(parseDisplayDate('2025-02-01 09:30')).toBeNull();
+    expect(parseDisplayDate('20250201')).toBeNull();
+  });
+
   it('counts days and periods in Vietnam time, whatever the zone of the browser', () => {
     // 17:30 UTC on 31 Dec is already 1 Jan in Hà Nội.
     expect(todayYmd(new Date('2024-12-31T17:30:00Z'))).toBe('2025-01-01');

@@ -48,19 +48,26 @@ export const localInputToIso = (value: string) => `${value.length === 16 ? `${va
 /**
  * "dd/mm/yyyy" (and with `withTime` "dd/mm/yyyy HH:mm") → "yyyy-mm-dd" ("yyyy-mm-ddTHH:mm"); null when it is not a
  * real date. The UI types dates this way because a native date input follows the browser's locale (mm/dd/yyyy in
- * an English browser), not the province's convention.
+ * an English browser), not the province's convention. The ISO form ("2025-02-01", "2025-02-01 09:00" or
+ * "2025-02-01T09:00"), as pasted from a file or another system, is read too.
  */
 export function parseDisplayDate(text: string, withTime = false): string | null {
-  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?\s*$/.exec(text);
-  if (!m || (m[4] !== undefined) !== withTime) return null;
+  const dmy = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?\s*$/.exec(text);
+  const iso = dmy ? null : /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[\sT]+(\d{1,2}):(\d{2}))?\s*$/.exec(text);
+  const parts = dmy
+    ? { y: dmy[3], m: dmy[2], d: dmy[1], h: dmy[4], min: dmy[5] }
+    : iso
+      ? { y: iso[1], m: iso[2], d: iso[3], h: iso[4], min: iso[5] }
+      : null;
+  if (!parts || (parts.h !== undefined) !== withTime) return null;
   const two = (x: string | undefined) => String(x).padStart(2, '0');
-  const ymd = `${m[3]}-${two(m[2])}-${two(m[1])}`;
+  const ymd = `${parts.y}-${two(parts.m)}-${two(parts.d)}`;
   // 31/02 would roll over to March: a date that does not survive the round trip does not exist.
   const day = new Date(`${ymd}T00:00:00Z`);
   if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== ymd) return null;
   if (!withTime) return ymd;
-  if (Number(m[4]) > 23 || Number(m[5]) > 59) return null;
-  return `${ymd}T${two(m[4])}:${m[5]}`;
+  if (Number(parts.h) > 23 || Number(parts.min) > 59) return null;
+  return `${ymd}T${two(parts.h)}:${parts.min}`;
 }
 
 /** The inverse of parseDisplayDate. */

@@ -1,9 +1,12 @@
-import type { Role } from '../../modules/auth/roles.ts';
-import type { OrganisationType } from '../../modules/organisations/organisation-types.ts';
+import type { OrganisationType, Permission, Role } from '../api/schema.gen.ts';
 
-// The server's own permission table and value lists (dependency-free files), so the UI never offers what the API
-// would refuse and never drifts from the server's roles, organisation types or password rule.
-export { can, type Permission } from '../../modules/auth/permissions.ts';
-export { MIN_PASSWORD_LENGTH, ROLES } from '../../modules/auth/roles.ts';
-export { ORGANISATION_TYPES } from '../../modules/organisations/organisation-types.ts';
-export type { OrganisationType, Role };
+export { MIN_PASSWORD_LENGTH } from '../../modules/auth/auth.input.ts';
+// The server's value lists, from the generated client (never a copy), and the password rule of the server's input
+// schema: the UI offers what the API accepts and nothing else. What a role may do comes with the signed-in user
+// (`me.permissions`, see session.ts), not from a table kept here.
+export {
+  organisationTypeValues as ORGANISATION_TYPES,
+  permissionValues as PERMISSIONS,
+  roleValues as ROLES,
+} from '../api/schema.gen.ts';
+export type { OrganisationType, Permission, Role };

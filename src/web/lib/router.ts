@@ -1,36 +1,26 @@
-import { type MouseEvent, useEffect, useState } from 'react';
+import { type AnyRouter, useRouterState } from '@tanstack/react-router';
+import type { MouseEvent } from 'react';
 
-// A few flat paths are all the app needs; the server answers index.html for every non-/api path.
-const listeners = new Set<() => void>();
+// Helpers over TanStack Router for links built as strings (a path with its query); typed routes use the router's own
+// <Link> and Route.useSearch().
+
+let current: AnyRouter | null = null;
+/** The router `navigate` drives: the app's (router.tsx), or a test's. */
+export const setLinkRouter = (router: AnyRouter) => {
+  current = router;
+};
 
 export function navigate(path: string, { replace = false } = {}) {
-  if (replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
-  for (const l of listeners) l();
+  void current?.navigate({ href: path, replace });
 }
 
 export function usePath(): string {
-  return useLocationPart(() => location.pathname);
+  return useRouterState({ select: (s) => s.location.pathname });
 }
 
 /** The query string (filters a link carries, e.g. /vulnerabilities/findings?computerId=…); re-renders on change. */
 export function useSearch(): URLSearchParams {
-  return new URLSearchParams(useLocationPart(() => location.search));
-}
-
-function useLocationPart(read: () => string): string {
-  const [value, setValue] = useState(read);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `read` is a fixed accessor of window.location.
-  useEffect(() => {
-    const update = () => setValue(read());
-    listeners.add(update);
-    window.addEventListener('popstate', update);
-    return () => {
-      listeners.delete(update);
-      window.removeEventListener('popstate', update);
-    };
-  }, []);
-  return value;
+  return new URLSearchParams(useRouterState({ select: (s) => s.location.searchStr }));
 }
 
 /** onClick for in-app links: keeps ctrl/middle-click opening a new tab. */
@@ -39,3 +29,12 @@ export function followLink(e: MouseEvent<HTMLAnchorElement>) {
   e.preventDefault();
   navigate(e.currentTarget.getAttribute('href') ?? '/');
 }
+
+/** Search parameters stay plain `?a=b` text (dates, ids and codes are strings; TanStack's default is JSON). */
+export const parseSearch = (s: string) => Object.fromEntries(new URLSearchParams(s));
+export const stringifySearch = (o: Record<string, unknown>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};

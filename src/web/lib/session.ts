@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
-import { can, type Permission } from './roles.ts';
-import type { Me } from './types.ts';
+import type { Me } from '../api/schema.gen.ts';
+import type { Permission } from './roles.ts';
 
 export type Session = {
   me: Me;
@@ -19,7 +19,8 @@ export function useSession(): Session {
   return s;
 }
 
+/** Whether the signed-in role may do something: the server's own answer (`/api/auth/me` lists the permissions). */
 export function useCan() {
   const { me } = useSession();
-  return (permission: Permission) => can(me.role, permission);
+  return (permission: Permission) => me.permissions.includes(permission);
 }

@@ -1,51 +1,57 @@
-import { type FormEvent, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ZLoginBody } from '../../modules/auth/auth.input.ts';
+import { $api } from '../api/client.ts';
+import { ApiError } from '../api/errors.ts';
 import { BrandMark } from '../components/BrandMark.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { Field } from '../components/Field.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
-import { ApiError, api } from '../lib/api.ts';
-import type { Me, User } from '../lib/types.ts';
-import { useLoad } from '../lib/useLoad.ts';
+import { applyServerErrors, useZodForm } from '../lib/forms.ts';
 
-type Props = { notice: string | null; error?: unknown; onSignedIn: (me: Me) => void };
+type Props = {
+  notice: string | null;
+  error?: unknown;
+  /** The session is open (its cookie set); the gate then reads who signed in. */
+  onSignedIn: (csrfToken: string) => Promise<void>;
+};
 
 export function LoginPage({ notice, error: initialError, onSignedIn }: Props) {
   const { t } = useTranslation();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [totp, setTotp] = useState('');
   const [needTotp, setNeedTotp] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(initialError);
-  const setup = useLoad(() => api<{ needed: boolean }>('GET', '/api/setup'), []);
+  const setup = $api.useQuery('get', '/api/setup');
+  const login = $api.useMutation('post', '/api/auth/login');
+  const form = useZodForm(ZLoginBody, { defaultValues: { username: '', password: '', totp: '' } });
+  const errors = form.formState.errors;
+  useEffect(() => {
+    document.title = `${t('login.title')} · Khiên`;
+  }, [t]);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
+  const submit = form.handleSubmit(async ({ username, password, totp }) => {
     setError(null);
+    if (needTotp && !totp?.trim()) {
+      form.setError('totp', { type: 'required', message: 'totpCodeFormat' });
+      return;
+    }
     try {
-      const res = await api<{ user: User; csrfToken: string }>('POST', '/api/auth/login', {
-        username,
-        password,
-        ...(needTotp ? { totp } : {}),
+      const res = await login.mutateAsync({
+        body: { username, password, ...(needTotp ? { totp: totp?.trim() } : {}) },
       });
-      onSignedIn({ user: res.user, role: res.user.role, csrfToken: res.csrfToken });
+      await onSignedIn(res.csrfToken);
     } catch (err) {
       // The password was right; the server now wants the second factor.
       if (err instanceof ApiError && err.code === 'TOTP_REQUIRED' && !needTotp) setNeedTotp(true);
-      else setError(err);
-    } finally {
-      setBusy(false);
+      else if (!applyServerErrors(form, err)) setError(err);
     }
-  }
+  });
 
   return (
     <div className="auth-screen">
       <div className="auth-lang">
         <LanguageSwitch />
       </div>
-      <form className="auth-card" onSubmit={submit} data-testid="login-form">
+      <form className="auth-card" onSubmit={submit} noValidate data-testid="login-form">
         <div className="auth-brand">
           <BrandMark size={40} />
           <div>
@@ -57,41 +63,29 @@ export function LoginPage({ notice, error: initialError, onSignedIn }: Props) {
         {notice && <div className="alert alert-info">{t(notice)}</div>}
         {setup.data?.needed && <div className="alert alert-info">{t('login.setupNeeded')}</div>}
         <ErrorMessage error={error} />
-        <Field label={t('login.username')}>
-          <input
-            name="username"
-            autoComplete="username"
-            required
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
+        <Field label={t('login.username')} error={errors.username?.message}>
+          <input autoComplete="username" {...form.register('username')} />
         </Field>
-        <Field label={t('login.password')}>
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
+        <Field label={t('login.password')} error={errors.password?.message}>
+          <input type="password" autoComplete="current-password" {...form.register('password')} />
         </Field>
         {needTotp && (
-          <Field label={t('login.totp')} hint={t('login.totpHint')}>
+          <Field label={t('login.totp')} hint={t('login.totpHint')} error={errors.totp?.message}>
             <input
-              name="totp"
               inputMode="numeric"
               autoComplete="one-time-code"
-              pattern="[0-9]{6,10}"
-              required
               // biome-ignore lint/a11y/noAutofocus: the user was just asked for this code.
               autoFocus
-              value={totp}
-              onChange={(e) => setTotp(e.target.value.trim())}
+              {...form.register('totp')}
             />
           </Field>
         )}
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="login-submit">
+        <button
+          type="submit"
+          className="btn btn-primary btn-block"
+          disabled={form.formState.isSubmitting}
+          data-testid="login-submit"
+        >
           {t('login.submit')}
         </button>
       </form>

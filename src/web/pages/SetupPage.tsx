@@ -1,46 +1,44 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { ZSetupBody } from '../../modules/auth/auth.input.ts';
+import { $api } from '../api/client.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { Field } from '../components/Field.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { ConfirmPasswordField, NewPasswordField } from '../components/PasswordFields.tsx';
-import { api } from '../lib/api.ts';
+import { applyServerErrors, useZodForm } from '../lib/forms.ts';
 import { followLink } from '../lib/router.ts';
-import { useLoad } from '../lib/useLoad.ts';
+
+/** The server's body, plus the password typed twice (checked here only). */
+const ZSetupForm = ZSetupBody.extend({ confirm: z.string() }).refine((v) => v.password === v.confirm, {
+  message: 'passwordMismatch',
+  path: ['confirm'],
+});
 
 /** First run: the console prints /setup#token=…; the token stays in the hash so it never reaches a server log. */
 export function SetupPage() {
   const { t } = useTranslation();
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
-  const status = useLoad(() => api<{ needed: boolean }>('GET', '/api/setup'), []);
-  const [form, setForm] = useState({ username: '', displayName: '', password: '', confirm: '' });
+  const [token] = useState(() => new URLSearchParams(location.hash.slice(1)).get('token') ?? '');
+  const status = $api.useQuery('get', '/api/setup');
+  const create = $api.useMutation('post', '/api/setup');
   const [error, setError] = useState<unknown>(null);
-  const [mismatch, setMismatch] = useState(false);
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const form = useZodForm(ZSetupForm, {
+    defaultValues: { token, username: '', displayName: '', password: '', confirm: '' },
+  });
+  const errors = form.formState.errors;
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setMismatch(form.password !== form.confirm);
-    if (form.password !== form.confirm) return;
-    setBusy(true);
+  const submit = form.handleSubmit(async ({ confirm: _, ...body }) => {
     setError(null);
     try {
-      await api('POST', '/api/setup', {
-        token,
-        username: form.username,
-        displayName: form.displayName,
-        password: form.password,
-      });
+      await create.mutateAsync({ body });
       history.replaceState(null, '', '/setup');
       setDone(true);
     } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
+      if (!applyServerErrors(form, err)) setError(err);
     }
-  }
+  });
 
   const body = done ? (
     <div className="alert alert-success">{t('setup.done')}</div>
@@ -52,15 +50,15 @@ export function SetupPage() {
     <>
       <p className="muted">{t('setup.intro')}</p>
       <ErrorMessage error={error ?? status.error} />
-      <Field label={t('users.username')}>
-        <input required minLength={3} autoComplete="username" value={form.username} onChange={set('username')} />
+      <Field label={t('users.username')} hint={t('users.usernameHint')} error={errors.username?.message}>
+        <input autoComplete="username" {...form.register('username')} />
       </Field>
-      <Field label={t('users.displayName')}>
-        <input required minLength={2} value={form.displayName} onChange={set('displayName')} />
+      <Field label={t('users.displayName')} error={errors.displayName?.message}>
+        <input {...form.register('displayName')} />
       </Field>
-      <NewPasswordField label={t('login.password')} value={form.password} onChange={set('password')} />
-      <ConfirmPasswordField value={form.confirm} onChange={set('confirm')} mismatch={mismatch} />
-      <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+      <NewPasswordField label={t('login.password')} error={errors.password?.message} {...form.register('password')} />
+      <ConfirmPasswordField error={errors.confirm?.message} {...form.register('confirm')} />
+      <button type="submit" className="btn btn-primary btn-block" disabled={form.formState.isSubmitting}>
         {t('setup.submit')}
       </button>
     </>
@@ -71,7 +69,7 @@ export function SetupPage() {
       <div className="auth-lang">
         <LanguageSwitch />
       </div>
-      <form className="auth-card" onSubmit={submit}>
+      <form className="auth-card" onSubmit={submit} noValidate>
         <h1>{t('setup.title')}</h1>
         {body}
         <p className="auth-foot">

@@ -1,53 +1,65 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { ZPasswordChangeBody } from '../../../modules/auth/auth.input.ts';
+import { $api } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { ConfirmPasswordField, NewPasswordField } from '../../components/PasswordFields.tsx';
-import { api } from '../../lib/api.ts';
+import { applyServerErrors, useZodForm } from '../../lib/forms.ts';
 import { useSession } from '../../lib/session.ts';
 
-export function PasswordForm() {
+/** The server's body, plus the new password typed twice (checked here only). */
+const ZPasswordForm = ZPasswordChangeBody.extend({ confirm: z.string() }).refine((v) => v.newPassword === v.confirm, {
+  message: 'passwordMismatch',
+  path: ['confirm'],
+});
+
+/**
+ * Changes one's own password. The server then ends every session, this one included: the user signs in again with
+ * the new password. `temporary`: the first sign-in with a password an administrator set, which must be replaced.
+ */
+export function PasswordForm({ temporary = false }: { temporary?: boolean }) {
   const { t } = useTranslation();
   const { ended } = useSession();
-  const [form, setForm] = useState({ current: '', next: '', confirm: '' });
   const [error, setError] = useState<unknown>(null);
-  const [mismatch, setMismatch] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const form = useZodForm(ZPasswordForm, { defaultValues: { currentPassword: '', newPassword: '', confirm: '' } });
+  const errors = form.formState.errors;
+  const change = $api.useMutation('post', '/api/auth/password');
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setMismatch(form.next !== form.confirm);
-    if (form.next !== form.confirm) return;
-    setBusy(true);
+  const submit = form.handleSubmit(async ({ currentPassword, newPassword }) => {
     setError(null);
     try {
-      await api('POST', '/api/auth/password', { currentPassword: form.current, newPassword: form.next });
-      // The server ended every session, this one included.
+      await change.mutateAsync({ body: { currentPassword, newPassword } });
       ended('account.passwordChanged');
     } catch (err) {
-      setError(err);
-      setBusy(false);
+      if (!applyServerErrors(form, err)) setError(err);
     }
-  }
+  });
 
   return (
-    <form className="panel" onSubmit={submit}>
-      <h2>{t('account.changePassword')}</h2>
-      <p className="muted">{t('account.changePasswordHint')}</p>
+    <form className="panel" onSubmit={submit} noValidate data-testid="password-form">
+      <h2>{temporary ? t('account.temporaryTitle') : t('account.changePassword')}</h2>
+      <p className="muted">{temporary ? t('account.temporaryHint') : t('account.changePasswordHint')}</p>
       <ErrorMessage error={error} />
-      <Field label={t('account.currentPassword')}>
-        <input
-          type="password"
-          required
-          autoComplete="current-password"
-          value={form.current}
-          onChange={set('current')}
-        />
+      <Field
+        label={temporary ? t('account.temporaryPassword') : t('account.currentPassword')}
+        error={errors.currentPassword?.message}
+      >
+        <input type="password" autoComplete="current-password" {...form.register('currentPassword')} />
       </Field>
-      <NewPasswordField label={t('account.newPassword')} value={form.next} onChange={set('next')} />
-      <ConfirmPasswordField value={form.confirm} onChange={set('confirm')} mismatch={mismatch} />
-      <button type="submit" className="btn btn-primary" disabled={busy}>
+      <NewPasswordField
+        label={t('account.newPassword')}
+        error={errors.newPassword?.message}
+        {...form.register('newPassword')}
+      />
+      <ConfirmPasswordField error={errors.confirm?.message} {...form.register('confirm')} />
+      <button
+        type="submit"
+        className="btn btn-primary"
+        disabled={form.formState.isSubmitting}
+        data-testid="password-submit"
+      >
         {t('account.changePassword')}
       </button>
     </form>

@@ -1,48 +1,50 @@
-import { type FormEvent, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ZApiTokenBody } from '../../../modules/auth/auth.input.ts';
+import { $api } from '../../api/client.ts';
+import type { ApiToken } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
-import { api } from '../../lib/api.ts';
 import { formatDate, formatDateTime } from '../../lib/format.ts';
+import { applyServerErrors, useZodForm } from '../../lib/forms.ts';
 import type { Role } from '../../lib/roles.ts';
 import { useSession } from '../../lib/session.ts';
-import type { ApiToken } from '../../lib/types.ts';
-import { useLoad } from '../../lib/useLoad.ts';
+
+const TOKENS = ['get', '/api/auth/tokens'] as const;
 
 /** Personal API tokens for scripts: the secret is shown once, right after creation. */
 export function TokensSection() {
   const { t } = useTranslation();
   const { me } = useSession();
-  const tokens = useLoad(() => api<ApiToken[]>('GET', '/api/auth/tokens'), []);
-  const [form, setForm] = useState({ name: '', role: me.role as Role, days: '' });
+  const tokens = $api.useQuery('get', '/api/auth/tokens');
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const queryClient = useQueryClient();
+  const onSuccess = () => queryClient.invalidateQueries({ queryKey: TOKENS });
+  const create = $api.useMutation('post', '/api/auth/tokens', { onSuccess });
+  const revoke = $api.useMutation('delete', '/api/auth/tokens/{id}', { onSuccess });
+  const form = useZodForm(ZApiTokenBody, { defaultValues: { name: '', role: me.role, expiresInDays: undefined } });
+  const errors = form.formState.errors;
   // A token carries its owner's role or the read-only viewer role, never more.
   const roles: Role[] = me.role === 'viewer' ? ['viewer'] : [me.role, 'viewer'];
 
-  async function create(e: FormEvent) {
-    e.preventDefault();
+  const submit = form.handleSubmit(async (body) => {
     setError(null);
     try {
-      const res = await api<ApiToken & { token: string }>('POST', '/api/auth/tokens', {
-        name: form.name.trim(),
-        role: form.role,
-        ...(form.days ? { expiresInDays: Number(form.days) } : {}),
-      });
+      const res = await create.mutateAsync({ body });
       setCreated(res.token);
-      setForm((f) => ({ ...f, name: '', days: '' }));
-      tokens.reload();
+      form.reset({ name: '', role: body.role, expiresInDays: undefined });
     } catch (err) {
-      setError(err);
+      if (!applyServerErrors(form, err)) setError(err);
     }
-  }
+  });
 
-  async function revoke(token: ApiToken) {
+  async function remove(token: ApiToken) {
     if (!confirm(t('account.tokenConfirmRevoke', { name: token.name }))) return;
     setError(null);
     try {
-      await api('DELETE', `/api/auth/tokens/${token.id}`);
-      tokens.reload();
+      await revoke.mutateAsync({ params: { path: { id: token.id } } });
     } catch (err) {
       setError(err);
     }
@@ -69,17 +71,12 @@ export function TokensSection() {
           </button>
         </div>
       )}
-      <form className="form-row" onSubmit={create}>
-        <Field label={t('account.tokenName')}>
-          <input
-            required
-            maxLength={100}
-            value={form.name}
-            onChange={(e) => setForm({ ...form, name: e.target.value })}
-          />
+      <form className="form-row" onSubmit={submit} noValidate>
+        <Field label={t('account.tokenName')} error={errors.name?.message}>
+          <input maxLength={100} {...form.register('name')} />
         </Field>
-        <Field label={t('users.role')}>
-          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+        <Field label={t('users.role')} error={errors.role?.message}>
+          <select {...form.register('role')}>
             {roles.map((r) => (
               <option key={r} value={r}>
                 {t(`roles.${r}`)}
@@ -87,56 +84,58 @@ export function TokensSection() {
             ))}
           </select>
         </Field>
-        <Field label={t('account.tokenDays')} hint={t('account.tokenDaysHint')}>
+        <Field label={t('account.tokenDays')} hint={t('account.tokenDaysHint')} error={errors.expiresInDays?.message}>
           <input
             type="number"
             min={1}
             max={730}
-            value={form.days}
-            onChange={(e) => setForm({ ...form, days: e.target.value })}
+            {...form.register('expiresInDays', { setValueAs: (v: string) => (v === '' ? undefined : Number(v)) })}
           />
         </Field>
-        <button type="submit" className="btn btn-primary">
+        <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting}>
           {t('account.tokenCreate')}
         </button>
       </form>
+      {tokens.data && tokens.data.length === 0 && <p className="muted">{t('account.tokensNone')}</p>}
       {tokens.data && tokens.data.length > 0 && (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('account.tokenName')}</th>
-              <th>{t('account.tokenPrefix')}</th>
-              <th>{t('users.role')}</th>
-              <th>{t('common.createdAt')}</th>
-              <th>{t('account.tokenExpires')}</th>
-              <th>{t('account.tokenLastUsed')}</th>
-              <th>{t('users.status')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.map((k) => (
-              <tr key={k.id} className={k.revokedAt ? 'row-muted' : undefined}>
-                <td>{k.name}</td>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td>{t(`roles.${k.role}`)}</td>
-                <td>{formatDate(k.createdAt)}</td>
-                <td>{k.expiresAt ? formatDate(k.expiresAt) : t('account.tokenNoExpiry')}</td>
-                <td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : '—'}</td>
-                <td>{state(k)}</td>
-                <td className="cell-actions">
-                  {!k.revokedAt && (
-                    <button type="button" className="btn btn-small btn-danger" onClick={() => void revoke(k)}>
-                      {t('account.tokenRevoke')}
-                    </button>
-                  )}
-                </td>
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>{t('account.tokenName')}</th>
+                <th>{t('account.tokenPrefix')}</th>
+                <th>{t('users.role')}</th>
+                <th>{t('common.createdAt')}</th>
+                <th>{t('account.tokenExpires')}</th>
+                <th>{t('account.tokenLastUsed')}</th>
+                <th>{t('users.status')}</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {tokens.data.map((k) => (
+                <tr key={k.id} className={k.revokedAt ? 'row-muted' : undefined}>
+                  <td>{k.name}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>{t(`roles.${k.role}`)}</td>
+                  <td>{formatDate(k.createdAt)}</td>
+                  <td>{k.expiresAt ? formatDate(k.expiresAt) : t('account.tokenNoExpiry')}</td>
+                  <td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : '—'}</td>
+                  <td>{state(k)}</td>
+                  <td className="cell-actions">
+                    {!k.revokedAt && (
+                      <button type="button" className="btn btn-small btn-danger" onClick={() => void remove(k)}>
+                        {t('account.tokenRevoke')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

@@ -1,56 +1,141 @@
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EmptyRow } from '../../components/EmptyRow.tsx';
+import { AUDIT_SORTS } from '../../../modules/audit/audit.input.ts';
+import { $api } from '../../api/client.ts';
+import type { AuditEntry, AuditVerification } from '../../api/schema.gen.ts';
+import { type Column, DataTable } from '../../components/DataTable.tsx';
+import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { api } from '../../lib/api.ts';
-import { formatDateTime } from '../../lib/format.ts';
-import type { AuditEntry, AuditVerification } from '../../lib/types.ts';
-import { useLoad } from '../../lib/useLoad.ts';
+import { Field } from '../../components/Field.tsx';
+import { formatCalendarDate, formatDateTime, formatNumber } from '../../lib/format.ts';
+import { isYmd } from '../../lib/period.ts';
+import { useTableSearch } from '../../lib/tableSearch.ts';
 import { AuditDiff } from './AuditDiff.tsx';
+import { actionText, actorText, entityTypeText } from './auditText.ts';
 
-const PAGE_SIZE = 50;
+type Sort = (typeof AUDIT_SORTS)[number];
+const isSort = (s: string | undefined): s is Sort => AUDIT_SORTS.includes(s as Sort);
 
+/**
+ * Nhật ký kiểm toán: who did what, to which object, when, in words; filtered by days, person, action and object
+ * type, paged by the server with the number of entries the filters match. Other pages link here with
+ * `?entityType=…&entityId=…` for one record's history.
+ */
 export function AuditPage() {
-  const { t } = useTranslation();
-  // Other pages link here with ?entityType=…&entityId=… to show one record's history.
-  const [filter, setFilter] = useState(() => {
-    const q = new URLSearchParams(location.search);
-    return { entityType: q.get('entityType') ?? '', entityId: q.get('entityId') ?? '' };
-  });
-  // Newest first; each older page starts below the last seq of the page before it.
-  const [cursors, setCursors] = useState<number[]>([]);
-  const beforeSeq = cursors.at(-1);
+  const { t, i18n } = useTranslation();
+  const exists = (key: string) => i18n.exists(key);
+  const search = useTableSearch({ size: 50, sort: 'at', dir: 'desc' });
+  const f = search.filters;
+  const from = isYmd(f.from) ? f.from : undefined;
+  const to = isYmd(f.to) ? f.to : undefined;
+  const reversed = !!(from && to && from > to);
+  const entries = $api.useQuery(
+    'get',
+    '/api/audit',
+    {
+      params: {
+        query: {
+          ...search.params,
+          sort: isSort(search.params.sort) ? search.params.sort : undefined,
+          from,
+          to,
+          actor: f.actor || undefined,
+          action: f.action || undefined,
+          entityType: f.entityType || undefined,
+          entityId: f.entityId || undefined,
+        },
+      },
+    },
+    { enabled: !reversed },
+  );
+  const facets = $api.useQuery('get', '/api/audit/facets');
   const [open, setOpen] = useState<number | null>(null);
+  const verify = $api.useMutation('get', '/api/audit/verify');
   const [verification, setVerification] = useState<AuditVerification | null>(null);
-  const [verifyError, setVerifyError] = useState<unknown>(null);
-  const [verifying, setVerifying] = useState(false);
+  const n = (v: number) => formatNumber(v, i18n.language);
+  const opened = entries.data?.items.find((e) => e.seq === open);
+  const filtered = !!(from || to || f.actor || f.action || f.entityType || f.entityId);
+  const setFilter = (key: string) => (value: string) => search.set({ filters: { [key]: value || undefined } });
 
-  const entries = useLoad(() => {
-    const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (beforeSeq) q.set('beforeSeq', String(beforeSeq));
-    if (filter.entityType) q.set('entityType', filter.entityType);
-    if (filter.entityId) q.set('entityId', filter.entityId);
-    return api<AuditEntry[]>('GET', `/api/audit?${q}`);
-  }, [beforeSeq, filter.entityType, filter.entityId]);
-  const rows = entries.data ?? [];
-  const last = rows.at(-1);
-
-  async function verify() {
-    setVerifying(true);
-    setVerifyError(null);
-    try {
-      setVerification(await api<AuditVerification>('GET', '/api/audit/verify'));
-    } catch (err) {
-      setVerifyError(err);
-    } finally {
-      setVerifying(false);
-    }
-  }
-
-  const changeFilter = (k: keyof typeof filter) => (e: { target: { value: string } }) => {
-    setFilter((f) => ({ ...f, [k]: e.target.value.trim() }));
-    setCursors([]);
-  };
+  const columns: Column<AuditEntry>[] = [
+    {
+      id: 'at',
+      accessorFn: (e) => e.at,
+      header: () => t('audit.at'),
+      enableSorting: true,
+      cell: ({ row }) => (
+        <span className="nowrap">
+          {formatDateTime(row.original.at)}
+          <div className="muted small">#{n(row.original.seq)}</div>
+        </span>
+      ),
+    },
+    {
+      id: 'actor',
+      accessorFn: (e) => e.actorName,
+      header: () => t('audit.actor'),
+      enableSorting: true,
+      cell: ({ row }) => {
+        const e = row.original;
+        const name = actorText(t, e);
+        return (
+          <>
+            {name}
+            {name !== e.actorName && <div className="muted small mono">{e.actorName}</div>}
+          </>
+        );
+      },
+    },
+    {
+      id: 'action',
+      accessorFn: (e) => e.action,
+      header: () => t('audit.action'),
+      enableSorting: true,
+      cell: ({ row }) => (
+        <>
+          {actionText(t, exists, row.original.action)}
+          <div>
+            <code className="muted small">{row.original.action}</code>
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'entityType',
+      accessorFn: (e) => e.entityType,
+      header: () => t('audit.entity'),
+      enableSorting: true,
+      cell: ({ row }) => {
+        const e = row.original;
+        return (
+          <>
+            <span className="muted">{entityTypeText(t, exists, e.entityType)}</span>
+            {e.entityName && <div data-testid="audit-entity-name">{e.entityName}</div>}
+            {e.entityId && !e.entityName && <div className="muted mono small">{e.entityId}</div>}
+          </>
+        );
+      },
+    },
+    {
+      id: 'ip',
+      header: () => t('audit.ip'),
+      cell: ({ row }) => <span className="mono">{row.original.ip ?? '—'}</span>,
+    },
+    {
+      id: 'details',
+      header: () => <span className="sr-only">{t('audit.details')}</span>,
+      cell: ({ row }) => (
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-expanded={open === row.original.seq}
+          onClick={() => setOpen(open === row.original.seq ? null : row.original.seq)}
+        >
+          {t('audit.details')}
+        </button>
+      ),
+    },
+  ];
 
   return (
     <>
@@ -59,111 +144,143 @@ export function AuditPage() {
         <button
           type="button"
           className="btn btn-primary"
-          onClick={verify}
-          disabled={verifying}
+          onClick={() => verify.mutate({}, { onSuccess: setVerification })}
+          disabled={verify.isPending}
           data-testid="audit-verify"
         >
-          {verifying ? t('common.working') : t('audit.verify')}
+          {verify.isPending ? t('common.working') : t('audit.verify')}
         </button>
       </div>
       {verification &&
         (verification.ok ? (
           <div className="alert alert-success" role="status" data-testid="audit-intact">
             <strong>{t('audit.intact')}</strong>
-            <div className="alert-detail">{t('audit.intactDetail', { count: verification.entries })}</div>
+            <div className="alert-detail">{t('audit.intactDetail', { entries: n(verification.entries) })}</div>
           </div>
         ) : (
           <div className="alert alert-error" role="alert" data-testid="audit-tampered">
-            <strong>{t('audit.tampered', { seq: verification.brokenAt?.seq })}</strong>
-            <div className="alert-detail">{t(`audit.reason.${verification.brokenAt?.reason}`)}</div>
+            <strong>{t('audit.tampered', { seq: n(verification.brokenAt?.seq ?? 0) })}</strong>
+            <div className="alert-detail">{t(`audit.reason.${verification.brokenAt?.reason ?? 'chain-broken'}`)}</div>
           </div>
         ))}
-      <ErrorMessage error={verifyError ?? entries.error} />
-      <div className="filters">
-        <label className="field field-inline">
-          <span className="field-label">{t('audit.entityType')}</span>
-          <input value={filter.entityType} onChange={changeFilter('entityType')} placeholder="organisation, user…" />
-        </label>
-        <label className="field field-inline">
-          <span className="field-label">{t('audit.entityId')}</span>
-          <input value={filter.entityId} onChange={changeFilter('entityId')} className="mono" />
-        </label>
-      </div>
-      <div className="panel panel-flush">
-        <table className="table" data-testid="audit-table">
-          <thead>
-            <tr>
-              <th className="num">#</th>
-              <th>{t('audit.at')}</th>
-              <th>{t('audit.actor')}</th>
-              <th>{t('audit.action')}</th>
-              <th>{t('audit.entity')}</th>
-              <th>{t('audit.ip')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <Fragment key={r.seq}>
-                <tr className={open === r.seq ? 'row-open' : undefined}>
-                  <td className="num">{r.seq}</td>
-                  <td className="nowrap">{formatDateTime(r.at)}</td>
-                  <td>{r.actorName}</td>
-                  <td>
-                    <code>{r.action}</code>
-                  </td>
-                  <td>
-                    {r.entityType}
-                    {r.entityId && <div className="muted mono small">{r.entityId}</div>}
-                  </td>
-                  <td className="mono">{r.ip ?? '—'}</td>
-                  <td className="cell-actions">
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      aria-expanded={open === r.seq}
-                      onClick={() => setOpen(open === r.seq ? null : r.seq)}
-                    >
-                      {t('audit.details')}
-                    </button>
-                  </td>
-                </tr>
-                {open === r.seq && (
-                  <tr className="row-detail">
-                    <td colSpan={7}>
-                      <AuditDiff before={r.before} after={r.after} />
-                      <div className="muted mono small">
-                        {t('audit.hash')}: {r.hash}
-                      </div>
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
+      <ErrorMessage error={verify.error ?? entries.error ?? facets.error} />
+      <div className="panel filters-panel" data-testid="audit-filters">
+        <Field label={t('period.from')}>
+          <DateInput value={from ?? ''} onChange={setFilter('from')} data-testid="audit-from" />
+        </Field>
+        <Field label={t('period.to')}>
+          <DateInput value={to ?? ''} onChange={setFilter('to')} data-testid="audit-to" />
+        </Field>
+        <Field label={t('audit.actor')}>
+          <select value={f.actor ?? ''} onChange={(e) => setFilter('actor')(e.target.value)} data-testid="audit-actor">
+            <option value="">{t('audit.anyone')}</option>
+            <option value="system">{t('audit.system')}</option>
+            {facets.data?.actors.map((a) => (
+              <option key={a.username} value={a.username}>
+                {a.displayName === a.username ? a.username : `${a.displayName} (${a.username})`}
+              </option>
             ))}
-            <EmptyRow show={!!entries.data && rows.length === 0} colSpan={7}>
-              {t('audit.empty')}
-            </EmptyRow>
-          </tbody>
-        </table>
+          </select>
+        </Field>
+        <Field label={t('audit.action')}>
+          <select
+            value={f.action ?? ''}
+            onChange={(e) => setFilter('action')(e.target.value)}
+            data-testid="audit-action"
+          >
+            <option value="">{t('audit.anyAction')}</option>
+            {facets.data?.actions.map((a) => (
+              <option key={a} value={a}>
+                {actionText(t, exists, a)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('audit.entityType')}>
+          <select
+            value={f.entityType ?? ''}
+            onChange={(e) => setFilter('entityType')(e.target.value)}
+            data-testid="audit-entity-type"
+          >
+            <option value="">{t('audit.anyEntityType')}</option>
+            {facets.data?.entityTypes.map((type) => (
+              <option key={type} value={type}>
+                {entityTypeText(t, exists, type)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {f.entityId && (
+          <p className="filter-chip" data-testid="audit-entity-filter">
+            {t('audit.oneRecord')} <code className="small">{f.entityId}</code>{' '}
+            <button type="button" className="link" onClick={() => setFilter('entityId')('')}>
+              {t('audit.allRecords')}
+            </button>
+          </p>
+        )}
       </div>
-      <div className="pager">
-        <button
-          type="button"
-          className="btn"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          ← {t('audit.newer')}
-        </button>
-        <button
-          type="button"
-          className="btn"
-          disabled={rows.length < PAGE_SIZE || !last}
-          onClick={() => last && setCursors((c) => [...c, last.seq])}
-        >
-          {t('audit.older')} →
-        </button>
+      {reversed && (
+        <div className="alert alert-error" role="alert">
+          {t('errors.periodReversed')} ({formatCalendarDate(from)} – {formatCalendarDate(to)})
+        </div>
+      )}
+      <div className="panel panel-flush">
+        <DataTable
+          columns={columns}
+          rows={reversed ? [] : entries.data?.items}
+          total={reversed ? 0 : entries.data?.total}
+          search={search}
+          loading={entries.isFetching}
+          testId="audit-table"
+          rowKey={(e) => String(e.seq)}
+          rowTestId={(e) => `audit-${e.seq}`}
+          selectedKey={open === null ? null : String(open)}
+          empty={
+            filtered ? (
+              <>
+                {t('audit.noMatch')}{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() =>
+                    search.set({
+                      filters: {
+                        from: undefined,
+                        to: undefined,
+                        actor: undefined,
+                        action: undefined,
+                        entityType: undefined,
+                        entityId: undefined,
+                      },
+                    })
+                  }
+                >
+                  {t('audit.clearFilters')}
+                </button>
+              </>
+            ) : (
+              t('audit.empty')
+            )
+          }
+        />
       </div>
+      {opened && (
+        <section className="panel" data-testid="audit-detail">
+          <div className="panel-head">
+            <h2>
+              #{n(opened.seq)} · {actionText(t, exists, opened.action)}
+              {opened.entityName ? ` · ${opened.entityName}` : ''}
+            </h2>
+            <button type="button" className="btn btn-small" onClick={() => setOpen(null)}>
+              {t('common.close')}
+            </button>
+          </div>
+          <AuditDiff before={opened.before} after={opened.after} />
+          <div className="muted mono small">
+            {t('audit.hash')}: {opened.hash}
+          </div>
+        </section>
+      )}
     </>
   );
 }

@@ -1,9 +1,10 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Organisation } from '../../api/schema.gen.ts';
 import { formatCalendarDate, formatDateTime } from '../../lib/format.ts';
 import { followLink } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
-import type { OrgTree } from '../../lib/tree.ts';
-import type { Organisation } from '../../lib/types.ts';
+import { type OrgTree, orgLabel } from '../../lib/tree.ts';
 
 type Props = {
   org: Organisation;
@@ -21,9 +22,13 @@ export function OrgDetails({ org, tree, onSelect, onEdit, onAddChild, onDelete }
   const successor = org.successorId ? tree.byId.get(org.successorId) : undefined;
   const children = tree.childrenOf.get(org.id) ?? [];
   const validity = [formatCalendarDate(org.validFrom), formatCalendarDate(org.validTo)];
+  // The tab names the unit shown.
+  useEffect(() => {
+    document.title = `${org.name} · Khiên`;
+  }, [org.name]);
   const link = (o: Organisation) => (
     <button type="button" className="link" onClick={() => onSelect(o.id)}>
-      {o.name}
+      {orgLabel(tree, o.id) || o.name}
     </button>
   );
 
@@ -99,7 +104,7 @@ export function OrgDetails({ org, tree, onSelect, onEdit, onAddChild, onDelete }
         <dd>{formatDateTime(org.updatedAt)}</dd>
       </dl>
       {can('audit.read') && (
-        <a href={`/audit?entityType=organisation&entityId=${org.id}`} onClick={followLink}>
+        <a href={`/audit?entityType=organisation&entityId=${org.id}`} onClick={followLink} data-testid="org-history">
           {t('organisations.history')}
         </a>
       )}

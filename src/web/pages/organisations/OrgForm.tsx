@@ -1,13 +1,17 @@
-import { type FormEvent, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { withValidityInOrder, ZOrganisationFields } from '../../../modules/organisations/organisations.input.ts';
+import { $api } from '../../api/client.ts';
+import type { Organisation } from '../../api/schema.gen.ts';
+import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
-import { api } from '../../lib/api.ts';
-import { ORGANISATION_TYPES, type OrganisationType } from '../../lib/roles.ts';
+import { applyServerErrors, useZodForm } from '../../lib/forms.ts';
+import { ORGANISATION_TYPES } from '../../lib/roles.ts';
 import { type OrgTree, subtreeIds } from '../../lib/tree.ts';
-import type { Organisation } from '../../lib/types.ts';
-import { useAction } from '../../lib/useAction.ts';
 
 type Props = {
   /** The organisation being edited; absent when creating one. */
@@ -18,66 +22,85 @@ type Props = {
   onCancel: () => void;
 };
 
-const TEXT_FIELDS = ['headName', 'headTitle', 'email', 'phone', 'address'] as const;
+/** The server's fields and rules, with the IP ranges typed one a line (each checked by the server's own rule). */
+const ZOrganisationForm = withValidityInOrder(
+  ZOrganisationFields.extend({
+    ipRanges: z
+      .string()
+      .transform((text) =>
+        text
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      )
+      .pipe(ZOrganisationFields.shape.ipRanges.unwrap()),
+  }),
+);
+
+/** Every view of the organisations (trees of any day, pickers, the overview's counts) is read again after a change. */
+export function useInvalidateOrganisations() {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['get', '/api/organisations'] }),
+      queryClient.invalidateQueries({ queryKey: ['get', '/api/getting-started'] }),
+    ]);
+}
 
 export function OrgForm({ org, parentId, tree, onSaved, onCancel }: Props) {
   const { t } = useTranslation();
-  const [form, setForm] = useState({
-    code: org?.code ?? '',
-    name: org?.name ?? '',
-    type: org?.type ?? ('department' as OrganisationType),
-    parentId: org ? (org.parentId ?? '') : (parentId ?? ''),
-    headName: org?.headName ?? '',
-    headTitle: org?.headTitle ?? '',
-    email: org?.email ?? '',
-    phone: org?.phone ?? '',
-    address: org?.address ?? '',
-    validFrom: org?.validFrom ?? '',
-    validTo: org?.validTo ?? '',
-    ipRanges: org?.ipRanges.join('\n') ?? '',
+  const [error, setError] = useState<unknown>(null);
+  const onSuccess = useInvalidateOrganisations();
+  const create = $api.useMutation('post', '/api/organisations', { onSuccess });
+  const update = $api.useMutation('put', '/api/organisations/{id}', { onSuccess });
+  const form = useZodForm(ZOrganisationForm, {
+    defaultValues: {
+      code: org?.code ?? '',
+      name: org?.name ?? '',
+      type: org?.type ?? 'department',
+      parentId: org ? (org.parentId ?? '') : (parentId ?? ''),
+      headName: org?.headName ?? '',
+      headTitle: org?.headTitle ?? '',
+      email: org?.email ?? '',
+      phone: org?.phone ?? '',
+      address: org?.address ?? '',
+      successorId: org?.successorId ?? '',
+      ownerBodyCode: org?.ownerBodyCode ?? '',
+      validFrom: org?.validFrom ?? '',
+      validTo: org?.validTo ?? '',
+      ipRanges: org?.ipRanges.join('\n') ?? '',
+    },
   });
-  const { error, busy, run } = useAction();
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [k]: e.target.value }));
+  const errors = form.formState.errors;
   // An organisation cannot move under itself or its own descendants.
   const excluded = org ? subtreeIds(tree, org.id) : new Set<string>();
+  const text = (name: 'headName' | 'headTitle' | 'phone' | 'address', label: string, type = 'text') => (
+    <Field label={label} error={errors[name]?.message}>
+      <input type={type} {...form.register(name)} />
+    </Field>
+  );
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    // Empty inputs mean "not set": the API wants null, not "".
-    const orNull = (v: string) => v.trim() || null;
-    const body = {
-      code: form.code.trim(),
-      name: form.name.trim(),
-      type: form.type,
-      parentId: orNull(form.parentId),
-      ...Object.fromEntries(TEXT_FIELDS.map((k) => [k, orNull(form[k])])),
-      validFrom: orNull(form.validFrom),
-      validTo: orNull(form.validTo),
-      ipRanges: form.ipRanges
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean),
-    };
-    await run(async () => {
+  const submit = form.handleSubmit(async (body) => {
+    setError(null);
+    try {
       onSaved(
-        org
-          ? await api<Organisation>('PUT', `/api/organisations/${org.id}`, body)
-          : await api<Organisation>('POST', '/api/organisations', body),
+        org ? await update.mutateAsync({ params: { path: { id: org.id } }, body }) : await create.mutateAsync({ body }),
       );
-    });
-  }
+    } catch (err) {
+      if (!applyServerErrors(form, err)) setError(err);
+    }
+  });
 
   return (
-    <form className="panel" onSubmit={submit} data-testid="org-form">
+    <form className="panel" onSubmit={submit} noValidate data-testid="org-form">
       <h2>{org ? t('organisations.editTitle', { name: org.name }) : t('organisations.new')}</h2>
       <ErrorMessage error={error} />
       <div className="form-grid">
-        <Field label={t('organisations.code')}>
-          <input name="code" required maxLength={50} value={form.code} onChange={set('code')} />
+        <Field label={t('organisations.code')} error={errors.code?.message}>
+          <input maxLength={50} {...form.register('code')} />
         </Field>
-        <Field label={t('organisations.type')}>
-          <select name="type" value={form.type} onChange={set('type')}>
+        <Field label={t('organisations.type')} error={errors.type?.message}>
+          <select {...form.register('type')}>
             {ORGANISATION_TYPES.map((type) => (
               <option key={type} value={type}>
                 {t(`orgTypes.${type}`)}
@@ -86,60 +109,55 @@ export function OrgForm({ org, parentId, tree, onSaved, onCancel }: Props) {
           </select>
         </Field>
         <div className="span-2">
-          <Field label={t('organisations.name')}>
-            <input name="name" required minLength={2} maxLength={300} value={form.name} onChange={set('name')} />
+          <Field label={t('organisations.name')} error={errors.name?.message}>
+            <input maxLength={300} {...form.register('name')} />
           </Field>
         </div>
         <div className="span-2">
-          <Field label={t('organisations.parent')}>
+          <Field label={t('organisations.parent')} error={errors.parentId?.message}>
             <OrgSelect
               name="parentId"
               tree={tree}
-              value={form.parentId}
-              onChange={(parentId) => setForm((f) => ({ ...f, parentId }))}
+              value={form.watch('parentId') ?? ''}
+              onChange={(id) => form.setValue('parentId', id, { shouldDirty: true })}
               allLabel={t('organisations.noParent')}
               skip={(o) => excluded.has(o.id)}
             />
           </Field>
         </div>
-        <Field label={t('organisations.headName')}>
-          <input name="headName" value={form.headName} onChange={set('headName')} />
+        {text('headName', t('organisations.headName'))}
+        {text('headTitle', t('organisations.headTitle'))}
+        <Field label={t('organisations.email')} error={errors.email?.message}>
+          <input type="email" {...form.register('email')} />
         </Field>
-        <Field label={t('organisations.headTitle')}>
-          <input name="headTitle" value={form.headTitle} onChange={set('headTitle')} />
+        {text('phone', t('organisations.phone'), 'tel')}
+        <div className="span-2">{text('address', t('organisations.address'))}</div>
+        <Field label={t('organisations.validFrom')} error={errors.validFrom?.message}>
+          <DateInput
+            name="validFrom"
+            value={form.watch('validFrom') ?? ''}
+            onChange={(v) => form.setValue('validFrom', v, { shouldDirty: true })}
+          />
         </Field>
-        <Field label={t('organisations.email')}>
-          <input name="email" type="email" value={form.email} onChange={set('email')} />
-        </Field>
-        <Field label={t('organisations.phone')}>
-          <input name="phone" type="tel" value={form.phone} onChange={set('phone')} />
-        </Field>
-        <div className="span-2">
-          <Field label={t('organisations.address')}>
-            <input name="address" value={form.address} onChange={set('address')} />
-          </Field>
-        </div>
-        <Field label={t('organisations.validFrom')}>
-          <input name="validFrom" type="date" value={form.validFrom} onChange={set('validFrom')} />
-        </Field>
-        <Field label={t('organisations.validTo')}>
-          <input name="validTo" type="date" value={form.validTo} onChange={set('validTo')} />
+        <Field label={t('organisations.validTo')} error={errors.validTo?.message}>
+          <DateInput
+            name="validTo"
+            value={form.watch('validTo') ?? ''}
+            onChange={(v) => form.setValue('validTo', v, { shouldDirty: true })}
+          />
         </Field>
         <div className="span-2">
-          <Field label={t('organisations.ipRanges')} hint={t('organisations.ipRangesHint')}>
-            <textarea
-              name="ipRanges"
-              rows={4}
-              spellCheck={false}
-              className="mono"
-              value={form.ipRanges}
-              onChange={set('ipRanges')}
-            />
+          <Field
+            label={t('organisations.ipRanges')}
+            hint={t('organisations.ipRangesHint')}
+            error={ipError(errors.ipRanges)}
+          >
+            <textarea rows={4} spellCheck={false} className="mono" {...form.register('ipRanges')} />
           </Field>
         </div>
       </div>
       <div className="actions">
-        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="org-save">
+        <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting} data-testid="org-save">
           {t('common.save')}
         </button>
         <button type="button" className="btn" onClick={onCancel}>
@@ -148,4 +166,15 @@ export function OrgForm({ org, parentId, tree, onSaved, onCancel }: Props) {
       </div>
     </form>
   );
+}
+
+/** The ranges' message: the list's own, or the first bad line's (the schema checks each line). */
+function ipError(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as { message?: unknown } & Record<string, unknown>;
+  if (typeof e.message === 'string' && e.message) return e.message;
+  for (const v of Object.values(e))
+    if (v && typeof v === 'object' && typeof (v as { message?: unknown }).message === 'string')
+      return (v as { message: string }).message;
+  return 'ipRangeInvalid';
 }

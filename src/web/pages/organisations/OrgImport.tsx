@@ -1,22 +1,36 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { OrganisationImportReport } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { ImportReportView } from '../../components/ImportReportView.tsx';
-import { api } from '../../lib/api.ts';
-import type { ImportReport } from '../../lib/types.ts';
-import { useFileUpload } from '../../lib/useFileUpload.ts';
+import { uploadFile } from '../../lib/api.ts';
+import { formatNumber } from '../../lib/format.ts';
+import { useInvalidateOrganisations } from './OrgForm.tsx';
+import { rowMessage } from './rowErrors.ts';
 
 /** Import (CSV/XLSX, upsert by code) and export buttons, with the per-row report of the last import. */
-export function OrgImport({ onImported }: { onImported: () => void }) {
-  const { t } = useTranslation();
+export function OrgImport() {
+  const { t, i18n } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
-  const {
-    result: report,
-    clear,
-    error,
-    busy,
-    choose: upload,
-  } = useFileUpload((file) => api<ImportReport>('POST', '/api/organisations/import', file), onImported);
+  const [report, setReport] = useState<OrganisationImportReport | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const n = (v: number) => formatNumber(v, i18n.language);
+  const invalidateOrganisations = useInvalidateOrganisations();
+
+  async function upload(file: File) {
+    setBusy(true);
+    setError(null);
+    setReport(null);
+    try {
+      setReport(await uploadFile<OrganisationImportReport>('/api/organisations/import', file));
+      await invalidateOrganisations();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
 
   return (
     <>
@@ -29,7 +43,11 @@ export function OrgImport({ onImported }: { onImported: () => void }) {
           type="file"
           hidden
           accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          onChange={upload}
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void upload(file);
+          }}
           data-testid="org-import-file"
         />
         <a className="btn" href="/api/organisations/export?format=xlsx" download>
@@ -42,16 +60,25 @@ export function OrgImport({ onImported }: { onImported: () => void }) {
       <ErrorMessage error={error} />
       {report && (
         <ImportReportView
-          report={report}
+          report={{
+            ...report,
+            errors: report.errors.map((e) => ({ ...e, message: rowMessage(t, i18n, e) })),
+          }}
           texts={{
             title: t('organisations.importReport'),
-            counts: (c) => t('organisations.importCounts', c),
+            counts: (c) =>
+              t('organisations.importCounts', {
+                created: n(c.created),
+                updated: n(c.updated),
+                unchanged: n(c.unchanged),
+                errors: n(c.errors),
+              }),
             row: t('organisations.row'),
             column: t('organisations.column'),
             problem: t('organisations.problem'),
             close: t('common.close'),
           }}
-          onClose={clear}
+          onClose={() => setReport(null)}
         />
       )}
     </>

@@ -1,43 +1,45 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ReorganisationReport } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { api } from '../../lib/api.ts';
+import { uploadFile } from '../../lib/api.ts';
 import { formatCalendarDate, formatNumber } from '../../lib/format.ts';
-import { useAction } from '../../lib/useAction.ts';
-
-type Report = {
-  effective: string | null;
-  applied: boolean;
-  alreadyApplied: boolean;
-  created: { code: string; name: string; type: string; parentCode: string | null }[];
-  closed: { code: string; name: string; successorCode: string | null; successorName: string | null }[];
-  moves: { ipRanges: number; systems: number; computers: number; socFindings: number };
-  accountsToReview: { username: string; displayName: string; organisationCode: string }[];
-  errors: { row: number; column?: string; message: string }[];
-};
+import { useInvalidateOrganisations } from './OrgForm.tsx';
+import { rowMessage } from './rowErrors.ts';
 
 /**
  * A reorganisation (merger, rename, abolition) from a file: the file is first checked and previewed — what closes,
  * what opens, what rolls up to a successor, which accounts an administrator must place — and applied only when the
  * officer confirms, in one step on the server (all or nothing).
  */
-export function OrgReorganise({ onApplied }: { onApplied: () => void }) {
+export function OrgReorganise() {
   const { t, i18n } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
-  const [report, setReport] = useState<Report | null>(null);
-  const { error, busy, run } = useAction();
+  const [report, setReport] = useState<ReorganisationReport | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
   const n = (v: number) => formatNumber(v, i18n.language);
+  const invalidateOrganisations = useInvalidateOrganisations();
 
-  const send = (f: File, dryRun: boolean) =>
-    run(async () => {
-      const r = await api<Report>('POST', `/api/organisations/reorganise?dryRun=${dryRun}`, f);
+  async function send(f: File, dryRun: boolean) {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await uploadFile<ReorganisationReport>(`/api/organisations/reorganise?dryRun=${dryRun}`, f);
       setReport(r);
       if (r.applied) {
         setFile(null);
-        onApplied();
+        await invalidateOrganisations();
       }
-    });
+    } catch (err) {
+      // Refused whole (a file that cannot be read, an effective date that is not a day): nothing was changed.
+      setReport(null);
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
 
   return (
     <>
@@ -119,9 +121,9 @@ export function OrgReorganise({ onApplied }: { onApplied: () => void }) {
               <tbody>
                 {report.errors.map((e) => (
                   <tr key={`${e.row}-${e.column}-${e.message}`}>
-                    <td className="num">{e.row}</td>
+                    <td className="num">{n(e.row)}</td>
                     <td>{e.column ?? ''}</td>
-                    <td>{e.message}</td>
+                    <td>{rowMessage(t, i18n, e)}</td>
                   </tr>
                 ))}
               </tbody>

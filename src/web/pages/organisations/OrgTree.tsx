@@ -1,12 +1,18 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Organisation } from '../../api/schema.gen.ts';
 import { foldText, type OrgTree as Tree } from '../../lib/tree.ts';
-import type { Organisation } from '../../lib/types.ts';
 
-type Props = { tree: Tree; selectedId: string | null; onSelect: (id: string) => void };
+type Props = {
+  tree: Tree;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  /** Whether the reader may add units: an empty tree then says how. */
+  canWrite?: boolean;
+};
 
 /** Expandable tree with a diacritic-insensitive search that keeps each match's ancestors visible. */
-export function OrgTree({ tree, selectedId, onSelect }: Props) {
+export function OrgTree({ tree, selectedId, onSelect, canWrite = false }: Props) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(tree.roots.map((r) => r.id)));
@@ -106,7 +112,9 @@ export function OrgTree({ tree, selectedId, onSelect }: Props) {
         </button>
       </div>
       {tree.roots.length === 0 ? (
-        <p className="muted">{t('organisations.empty')}</p>
+        <p className="muted" data-testid="org-tree-empty">
+          {t('organisations.empty')} {canWrite ? t('organisations.emptyWrite') : t('organisations.emptyRead')}
+        </p>
       ) : visible?.size === 0 ? (
         <p className="muted">{t('organisations.noMatch')}</p>
       ) : (

@@ -1,15 +1,14 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { $api } from '../../api/client.ts';
+import type { Organisation } from '../../api/schema.gen.ts';
 import { AsOfPicker } from '../../components/AsOfPicker.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { api } from '../../lib/api.ts';
 import { useAsOf } from '../../lib/asOf.ts';
 import { useCan } from '../../lib/session.ts';
 import { buildTree } from '../../lib/tree.ts';
-import type { Organisation } from '../../lib/types.ts';
-import { useLoad } from '../../lib/useLoad.ts';
 import { OrgDetails } from './OrgDetails.tsx';
-import { OrgForm } from './OrgForm.tsx';
+import { OrgForm, useInvalidateOrganisations } from './OrgForm.tsx';
 import { OrgImport } from './OrgImport.tsx';
 import { OrgReorganise } from './OrgReorganise.tsx';
 import { OrgTree } from './OrgTree.tsx';
@@ -21,35 +20,28 @@ export function OrganisationsPage() {
   const can = useCan();
   // The tree in force on a day (units merged or renamed since show under that day's names).
   const { asOf, today, setAsOf } = useAsOf();
-  const list = useLoad(() => api<Organisation[]>('GET', `/api/organisations?asOf=${asOf}`), [asOf]);
+  const list = $api.useQuery('get', '/api/organisations', { params: { query: { asOf } } });
   const tree = useMemo(() => buildTree(list.data ?? []), [list.data]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: 'view' });
-  const [error, setError] = useState<unknown>(null);
+  const remove = $api.useMutation('delete', '/api/organisations/{id}', { onSuccess: useInvalidateOrganisations() });
   const selected = selectedId ? tree.byId.get(selectedId) : undefined;
 
   const select = (id: string | null) => {
     setSelectedId(id);
     setMode({ kind: 'view' });
-    setError(null);
+    remove.reset();
   };
 
-  async function remove(org: Organisation) {
+  async function removeOrg(org: Organisation) {
     if (!confirm(t('organisations.confirmDelete', { name: org.name }))) return;
-    setError(null);
     try {
-      await api('DELETE', `/api/organisations/${org.id}`);
+      await remove.mutateAsync({ params: { path: { id: org.id } } });
       select(org.parentId);
-      list.reload();
-    } catch (err) {
-      setError(err);
+    } catch {
+      // Shown below (the mutation keeps its error).
     }
   }
-
-  const saved = (org: Organisation) => {
-    select(org.id);
-    list.reload();
-  };
 
   return (
     <>
@@ -69,17 +61,17 @@ export function OrganisationsPage() {
       <AsOfPicker value={asOf} today={today} onChange={setAsOf} />
       {can('organisation.write') && (
         <>
-          <OrgImport onImported={list.reload} />
-          <OrgReorganise onApplied={list.reload} />
+          <OrgImport />
+          <OrgReorganise />
         </>
       )}
-      <ErrorMessage error={list.error ?? error} />
+      <ErrorMessage error={list.error ?? remove.error} />
       <div className="master-detail">
         <aside className="panel">
           {list.data ? (
-            <OrgTree tree={tree} selectedId={selectedId} onSelect={select} />
+            <OrgTree tree={tree} selectedId={selectedId} onSelect={select} canWrite={can('organisation.write')} />
           ) : (
-            <p className="muted">{t('common.loading')}</p>
+            !list.error && <p className="muted">{t('common.loading')}</p>
           )}
         </aside>
         <div>
@@ -88,7 +80,7 @@ export function OrganisationsPage() {
               key={`new-${mode.parentId}`}
               parentId={mode.parentId}
               tree={tree}
-              onSaved={saved}
+              onSaved={(org) => select(org.id)}
               onCancel={() => setMode({ kind: 'view' })}
             />
           ) : mode.kind === 'edit' && selected ? (
@@ -97,7 +89,7 @@ export function OrganisationsPage() {
               org={selected}
               parentId={selected.parentId}
               tree={tree}
-              onSaved={saved}
+              onSaved={(org) => select(org.id)}
               onCancel={() => setMode({ kind: 'view' })}
             />
           ) : selected ? (
@@ -107,10 +99,10 @@ export function OrganisationsPage() {
               onSelect={select}
               onEdit={() => setMode({ kind: 'edit' })}
               onAddChild={() => setMode({ kind: 'create', parentId: selected.id })}
-              onDelete={() => void remove(selected)}
+              onDelete={() => void removeOrg(selected)}
             />
           ) : (
-            <p className="panel muted">{t('organisations.pick')}</p>
+            tree.roots.length > 0 && <p className="panel muted">{t('organisations.pick')}</p>
           )}
         </div>
       </div>

@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { type SocFinding, type SocTriage, TRIAGE_BADGE } from './soc.ts';
+import type { SocFinding, SocFindingStatus } from '../../api/schema.gen.ts';
+import { TRIAGE_BADGE } from './socUi.ts';
 
-export function TriageBadge({ status }: { status: SocTriage }) {
+export function TriageBadge({ status }: { status: SocFindingStatus }) {
   const { t } = useTranslation();
   return <span className={`badge ${TRIAGE_BADGE[status]}`}>{t(`soc.triage.${status}`)}</span>;
 }
@@ -10,7 +11,11 @@ export function TriageBadge({ status }: { status: SocTriage }) {
  * What kind of finding this is: scan kind and slow (scanners) or direction (contacts), internal or external. The
  * caller puts them in its `.badges` row.
  */
-export function FindingBadges({ finding: f }: { finding: SocFinding }) {
+export function FindingBadges({
+  finding: f,
+}: {
+  finding: Pick<SocFinding, 'kind' | 'scanKind' | 'slow' | 'direction' | 'internal'>;
+}) {
   const { t } = useTranslation();
   return (
     <>

@@ -1,8 +1,7 @@
 import { useTranslation } from 'react-i18next';
+import type { SocSummary } from '../../api/schema.gen.ts';
 import { Figures } from '../../components/Figures.tsx';
-import { query } from '../../lib/api.ts';
 import { formatCalendarDate } from '../../lib/format.ts';
-import type { SocSummary } from './soc.ts';
 
 /**
  * The sentence the SOC writes in its report, worded as in the province's documents: "Trong kỳ từ … đến …, hệ thống
@@ -23,6 +22,12 @@ export function SocStatement({ summary, organisation }: { summary: SocSummary; o
   );
 }
 
+/** A list's address with the dashboard's period and organisation, so the number opens what it counts. */
+const listHref = (path: string, filters: Record<string, string>) => {
+  const q = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== '')).toString();
+  return q ? `${path}?${q}` : path;
+};
+
 /**
  * The big numbers: scanning IPs (of which internal), malicious-contact IPs, findings still to triage. Each number
  * opens the list behind it, for the same period and organisation.
@@ -39,19 +44,24 @@ export function SocFigures({
   const { t } = useTranslation();
   // The lists behind the figures take the period itself (the day the figures stand on is the period's end).
   const filters = { from: summary.period.from, to: summary.period.to, organisationId };
-  const scanners = `/soc/scanners${query(filters)}`;
+  const scanners = listHref('/soc/scanners', filters);
   const figures = [
     { key: 'scanningIps', value: summary.scanningIps, tone: 'warn' as const, href: scanners },
-    { key: 'internalScanningIps', value: summary.internalScanningIps, href: scanners },
+    {
+      key: 'internalScanningIps',
+      value: summary.internalScanningIps,
+      href: listHref('/soc/scanners', { ...filters, origin: 'internal' }),
+    },
     {
       key: 'maliciousContactIps',
       value: summary.maliciousContactIps,
       tone: 'bad' as const,
-      href: `/soc/contacts${query(filters)}`,
+      href: listHref('/soc/contacts', filters),
     },
     // Both kinds together: no single list shows them.
     { key: 'toTriage', value: summary.byTriage.new },
   ];
+  // Figures writes each count as the reader's language does (formatNumber).
   return (
     <Figures
       figures={figures.map((f) => ({ ...f, label: t(`soc.figures.${f.key}`) }))}

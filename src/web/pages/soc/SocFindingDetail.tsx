@@ -1,52 +1,49 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { outcomeNames } from '../../../modules/soc/engine/types.ts';
+import { $api } from '../../api/client.ts';
+import type {
+  SocFindingDetail as Detail,
+  SocContactRuleHit,
+  SocEvidenceSample,
+  SocFinding,
+  SocScanRuleHit,
+  SocTriageEvent,
+} from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { api } from '../../lib/api.ts';
-import { formatDateTime } from '../../lib/format.ts';
+import { formatDateTime, useFormatNumber } from '../../lib/format.ts';
 import { useCan } from '../../lib/session.ts';
-import { useLoad } from '../../lib/useLoad.ts';
 import { FindingBadges, TriageBadge } from './SocBadges.tsx';
 import { SocTriageActions } from './SocTriageActions.tsx';
-import {
-  type ContactRuleHit,
-  type SocFindingDetail as Detail,
-  formatEpoch,
-  isScanRule,
-  otherOrganisations,
-  type ScanRuleHit,
-  type SocFinding,
-} from './soc.ts';
+import { formatEpoch, isScanRule, otherOrganisations } from './socUi.ts';
 
 /**
  * The side panel of one SOC finding. It explains the detection: each rule hit in words with its numbers, the
- * evidence lines it rests on (file and line), the ingests that saw it, and why it belongs to its organisation.
+ * evidence lines it rests on (file and line), the ingests that saw it, why it belongs to its organisation, and who
+ * triaged it. The list row (when the finding is on the current page) is shown at once; the detail follows.
  */
-export function SocFindingDetail({
-  finding,
-  onClose,
-  onChanged,
-}: {
-  finding: SocFinding;
-  onClose: () => void;
-  onChanged: () => void;
-}) {
+export function SocFindingDetail({ id, row, onClose }: { id: string; row?: SocFinding; onClose: () => void }) {
   const { t } = useTranslation();
   const can = useCan();
-  // The list row is shown at once (and carries the organisation's name, which the detail lacks); the rest follows.
-  const detail = useLoad(
-    () => api<Detail>('GET', `/api/soc/findings/${finding.id}`),
-    [finding.id, finding.status, finding.triageNote],
-  );
+  const detail = $api.useQuery('get', '/api/soc/findings/{id}', { params: { path: { id } } });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
-  const d = detail.data?.id === finding.id ? detail.data : undefined;
-  const f = { ...finding, ...(d ?? {}), organisationName: finding.organisationName };
-  const title = t(f.kind === 'scanner' ? 'soc.detail.scannerTitle' : 'soc.detail.contactTitle', { ip: f.ip });
-  const swept = otherOrganisations(f);
+  const d = detail.data?.id === id ? detail.data : undefined;
+  const f = d ?? row;
+  const title = f
+    ? t(f.kind === 'scanner' ? 'soc.detail.scannerTitle' : 'soc.detail.contactTitle', { ip: f.ip })
+    : t('soc.detail.loading');
+  // The page's title names the finding while its panel is open.
+  useEffect(() => {
+    const before = document.title;
+    document.title = `${title} · Khiên`;
+    return () => {
+      document.title = before;
+    };
+  }, [title]);
+  const swept = f ? otherOrganisations(f) : [];
 
   return (
     <aside className="drawer" style={{ width: 'min(640px, 100vw)' }} aria-label={title} data-testid="soc-detail">
@@ -56,41 +53,47 @@ export function SocFindingDetail({
           ✕
         </button>
       </div>
-      <div className="badges">
-        <FindingBadges finding={f} />
-        <TriageBadge status={f.status} />
-      </div>
-      <dl className="facts">
-        <dt>{t('soc.ip')}</dt>
-        <dd className="mono">{f.ip}</dd>
-        {f.kind === 'malicious_contact' && (
-          <>
-            <dt>{t('soc.indicator')}</dt>
-            <dd className="mono break">
-              {f.indicator} <span className="muted">({f.indicatorType})</span>
+      {f && (
+        <>
+          <div className="badges">
+            <FindingBadges finding={f} />
+            <TriageBadge status={f.status} />
+          </div>
+          <dl className="facts">
+            <dt>{t('soc.ip')}</dt>
+            <dd className="mono">{f.ip}</dd>
+            {f.kind === 'malicious_contact' && (
+              <>
+                <dt>{t('soc.indicator')}</dt>
+                <dd className="mono break">
+                  {f.indicator} <span className="muted">({f.indicatorType})</span>
+                </dd>
+              </>
+            )}
+            <dt>{t('soc.detail.attribution')}</dt>
+            <dd data-testid="soc-attribution">
+              {f.organisationName
+                ? t(f.attribution === 'target-range' ? 'soc.detail.targetRange' : 'soc.detail.sourceRange', {
+                    ip: f.ip,
+                    organisation: f.organisationName,
+                  })
+                : swept.length > 0
+                  ? t(
+                      f.attribution === 'source-range' ? 'soc.detail.otherAgencyScanner' : 'soc.detail.externalScanner',
+                      { ip: f.ip, organisations: swept.join(', ') },
+                    )
+                  : t('soc.detail.noOrganisation')}
+              {f.organisationName && swept.length > 0 && (
+                <div data-testid="soc-swept-detail">{t('soc.detail.swept', { organisations: swept.join(', ') })}</div>
+              )}
             </dd>
-          </>
-        )}
-        <dt>{t('soc.detail.attribution')}</dt>
-        <dd data-testid="soc-attribution">
-          {f.organisationName
-            ? t(f.attribution === 'target-range' ? 'soc.detail.targetRange' : 'soc.detail.sourceRange', {
-                ip: f.ip,
-                organisation: f.organisationName,
-              })
-            : swept.length > 0
-              ? t(f.attribution === 'source-range' ? 'soc.detail.otherAgencyScanner' : 'soc.detail.externalScanner', {
-                  ip: f.ip,
-                  organisations: swept.join(', '),
-                })
-              : t('soc.detail.noOrganisation')}
-          {f.organisationName && swept.length > 0 && (
-            <div data-testid="soc-swept-detail">{t('soc.detail.swept', { organisations: swept.join(', ') })}</div>
-          )}
-        </dd>
-        <dt>{t('soc.detail.period')}</dt>
-        <dd>{t('soc.detail.periodValue', { from: formatDateTime(f.firstSeen), to: formatDateTime(f.lastSeen) })}</dd>
-      </dl>
+            <dt>{t('soc.detail.period')}</dt>
+            <dd>
+              {t('soc.detail.periodValue', { from: formatDateTime(f.firstSeen), to: formatDateTime(f.lastSeen) })}
+            </dd>
+          </dl>
+        </>
+      )}
       <ErrorMessage error={detail.error} />
       {!d ? (
         !detail.error && <p className="muted">{t('soc.detail.loading')}</p>
@@ -112,38 +115,59 @@ export function SocFindingDetail({
           </section>
           <Evidence detail={d} />
           <Sightings detail={d} />
-        </>
-      )}
-      {f.triageNote && (
-        <section>
-          <h3>{t('soc.action.lastNote')}</h3>
-          <p className="prose">“{f.triageNote}”</p>
-          {d?.triagedAt && (
-            <p className="muted small">{t('soc.action.triagedAt', { at: formatDateTime(d.triagedAt) })}</p>
+          {/* The history carries the latest note; a note without history (older data) is shown alone. */}
+          {d.triageNote && d.triageHistory.length === 0 && (
+            <section>
+              <h3>{t('soc.action.lastNote')}</h3>
+              <p className="prose">“{d.triageNote}”</p>
+              {d.triagedAt && (
+                <p className="muted small">{t('soc.action.triagedAt', { at: formatDateTime(d.triagedAt) })}</p>
+              )}
+            </section>
           )}
-        </section>
-      )}
-      {can('soc.triage') && (
-        <SocTriageActions
-          key={`${f.id}-${f.status}`}
-          finding={f}
-          onChanged={() => {
-            detail.reload();
-            onChanged();
-          }}
-        />
+          <TriageHistory events={d.triageHistory} />
+          {can('soc.triage') && <SocTriageActions key={`${d.id}-${d.status}`} finding={d} />}
+        </>
       )}
     </aside>
   );
 }
 
+/** Who triaged the finding, when, from what to what, and why: newest first. */
+function TriageHistory({ events }: { events: SocTriageEvent[] }) {
+  const { t } = useTranslation();
+  if (events.length === 0) return null;
+  return (
+    <section data-testid="soc-triage-history">
+      <h3>{t('soc.detail.history')}</h3>
+      <ul className="timeline">
+        {events.map((e) => (
+          <li key={`${e.at}-${e.to}`}>
+            <span className="muted small nowrap">{formatDateTime(e.at)}</span>{' '}
+            <span data-testid="soc-triage-event">
+              {e.from
+                ? t('soc.detail.historyEntry', {
+                    actor: e.actorName,
+                    from: t(`soc.triage.${e.from}`),
+                    to: t(`soc.triage.${e.to}`),
+                  })
+                : t('soc.detail.historyFirst', { actor: e.actorName, to: t(`soc.triage.${e.to}`) })}
+            </span>
+            {e.note && <div className="prose">“{e.note}”</div>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 // The windowed rules (what the scan did) before the slow-scan test (how sure the engine is).
 const RULE_ORDER = ['horizontal', 'vertical', 'icmp-sweep', 'trw'];
-const byRule = (a: ScanRuleHit | ContactRuleHit, b: ScanRuleHit | ContactRuleHit) =>
+const byRule = (a: SocScanRuleHit | SocContactRuleHit, b: SocScanRuleHit | SocContactRuleHit) =>
   (isScanRule(a) ? RULE_ORDER.indexOf(a.rule) : 0) - (isScanRule(b) ? RULE_ORDER.indexOf(b.rule) : 0);
 
 /** "Quét ngang: 25 địa chỉ đích trên cổng 445/tcp trong cửa sổ 5 phút (ngưỡng 25)", from the hit's own numbers. */
-function ScanRuleText({ hit }: { hit: ScanRuleHit }) {
+function ScanRuleText({ hit }: { hit: SocScanRuleHit }) {
   const { t, i18n } = useTranslation();
   // 12,48 in Vietnamese (where 12.477 would read twelve thousand), 12.48 in English.
   const number = new Intl.NumberFormat(i18n.language === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 2 });
@@ -165,6 +189,7 @@ function ScanRuleText({ hit }: { hit: ScanRuleHit }) {
         ? t(`soc.rule.${hit.rule}`, {
             observed: number.format(hit.observed),
             threshold: number.format(hit.threshold),
+            // A port is a name, not a quantity: 8080, not 8.080.
             port: hit.port,
             proto: hit.proto ?? '',
             target: hit.target,
@@ -176,7 +201,7 @@ function ScanRuleText({ hit }: { hit: ScanRuleHit }) {
   );
 }
 
-function ContactRuleText({ hit, finding }: { hit: ContactRuleHit; finding: Detail }) {
+function ContactRuleText({ hit, finding }: { hit: SocContactRuleHit; finding: Detail }) {
   const { t } = useTranslation();
   return (
     <span data-testid="rule-contact">
@@ -217,7 +242,9 @@ function Evidence({ detail }: { detail: Detail }) {
                   {e.src} → {e.dstOtherOrganisation ? t('soc.detail.otherOrganisationHost') : e.dst}:{e.dstPort}
                 </td>
                 <td>{e.proto}</td>
-                <td className="break">{evidenceWhat(e.what, t)}</td>
+                <td className="break">
+                  <EvidenceWhat sample={e} />
+                </td>
                 <td className="mono nowrap">
                   {e.input}:{e.line}
                 </td>
@@ -230,8 +257,21 @@ function Evidence({ detail }: { detail: Detail }) {
   );
 }
 
+/** A sample's text in the UI language: the outcome word the server names translated, the rest as logged. */
+function EvidenceWhat({ sample }: { sample: SocEvidenceSample }) {
+  const { t } = useTranslation();
+  if (!sample.outcome) return <>{sample.what}</>;
+  return (
+    <>
+      {t(`soc.outcome.${sample.outcome}`)}
+      {sample.what.slice(sample.outcome.length)}
+    </>
+  );
+}
+
 function Sightings({ detail }: { detail: Detail }) {
   const { t } = useTranslation();
+  const fmt = useFormatNumber();
   if (detail.sightings.length === 0) return null;
   return (
     <section>
@@ -257,7 +297,7 @@ function Sightings({ detail }: { detail: Detail }) {
               <td className="break">{s.source}</td>
               <td className="nowrap">{formatDateTime(s.firstSeen)}</td>
               <td className="nowrap">{formatDateTime(s.lastSeen)}</td>
-              <td className="num">{s.count ?? '—'}</td>
+              <td className="num">{s.count == null ? '—' : fmt(s.count)}</td>
               {detail.kind === 'scanner' && (
                 <td className="num">
                   {s.distinctTargets == null
@@ -271,13 +311,4 @@ function Sightings({ detail }: { detail: Detail }) {
       </table>
     </section>
   );
-}
-
-const OUTCOMES = new Set(Object.values(outcomeNames));
-
-/** A sample's text in the UI language: its leading outcome word translated, the rest (signature, name) as logged. */
-function evidenceWhat(what: string, t: (key: string) => string): string {
-  const space = what.indexOf(' ');
-  const first = space < 0 ? what : what.slice(0, space);
-  return OUTCOMES.has(first) ? `${t(`soc.outcome.${first}`)}${space < 0 ? '' : what.slice(space)}` : what;
 }

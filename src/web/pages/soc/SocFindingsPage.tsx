@@ -1,23 +1,32 @@
-import { useState } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { EmptyRow } from '../../components/EmptyRow.tsx';
+import { $api } from '../../api/client.ts';
+import {
+  type SocFinding,
+  type SocFindingKind,
+  socFindingSortValues,
+  socFindingStatusValues,
+  socOriginValues,
+} from '../../api/schema.gen.ts';
+import { type Column, DataTable } from '../../components/DataTable.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
-import { Pager } from '../../components/Pager.tsx';
 import { PeriodPicker } from '../../components/PeriodPicker.tsx';
-import { api, query } from '../../lib/api.ts';
+import { SearchBox } from '../../components/SearchBox.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { lastSixMonths, type Period } from '../../lib/period.ts';
-import { useSearch } from '../../lib/router.ts';
-import { useLoad } from '../../lib/useLoad.ts';
 import { useOrgTree } from '../../lib/useOrgTree.ts';
+import { usePeriodSearch } from '../../lib/usePeriodSearch.ts';
 import { FindingBadges, TriageBadge } from './SocBadges.tsx';
 import { SocFindingDetail } from './SocFindingDetail.tsx';
-import { otherOrganisations, SOC_TRIAGE, type SocFinding, type SocKind } from './soc.ts';
+import { SocNoData } from './SocNoData.tsx';
+import { otherOrganisations } from './socUi.ts';
 
-const LIMIT = 100;
-const YMD = /^\d{4}-\d{2}-\d{2}$/;
+const PAGE_SIZE = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A value read from the URL, kept only when it is one the server accepts. */
+const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | undefined =>
+  (values as readonly string[]).includes(value ?? '') ? (value as T) : undefined;
 
 /** Nguồn rà quét: the addresses that scanned the province's networks. */
 export const SocScannersPage = () => <SocFindingsPage kind="scanner" />;
@@ -25,55 +34,91 @@ export const SocScannersPage = () => <SocFindingsPage kind="scanner" />;
 export const SocContactsPage = () => <SocFindingsPage kind="malicious_contact" />;
 
 /**
- * One list for both kinds of SOC finding, filtered by period, organisation and triage status; the dashboard links
- * here with its period and organisation in the URL. A row opens the panel that explains the detection.
+ * One list for both kinds of SOC finding, paged, sorted and searched by the server, filtered by period,
+ * organisation, triage status and network; all of it lives in the URL (the dashboard links here with its period
+ * and organisation). A row opens the panel that explains the detection (`?finding=<id>`).
  */
-function SocFindingsPage({ kind }: { kind: SocKind }) {
+function SocFindingsPage({ kind }: { kind: SocFindingKind }) {
   const { t } = useTranslation();
-  const search = useSearch();
-  const [period, setPeriod] = useState<Period>(() => {
-    const from = search.get('from') ?? '';
-    const to = search.get('to') ?? '';
-    return YMD.test(from) && YMD.test(to) ? { from, to } : lastSixMonths();
+  const { period, organisationId, setPeriod, setOrganisationId, search } = usePeriodSearch({
+    size: PAGE_SIZE,
+    sort: 'lastSeen',
+    dir: 'desc',
   });
-  const [organisationId, setOrganisationId] = useState(search.get('organisationId') ?? '');
-  const [status, setStatus] = useState(search.get('status') ?? '');
-  const [offset, setOffset] = useState(0);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
   const { tree, error: orgError } = useOrgTree();
-  const list = useLoad(
-    () =>
-      api<SocFinding[]>(
-        'GET',
-        `/api/soc/findings${query({ kind, ...period, organisationId, status, limit: LIMIT, offset })}`,
-      ),
-    [kind, period.from, period.to, organisationId, status, offset],
-  );
-  const selected = list.data?.find((f) => f.id === selectedId);
-  const reset =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      setOffset(0);
-      set(v);
-    };
+  const status = oneOf(socFindingStatusValues, search.filters.status);
+  const origin = oneOf(socOriginValues, search.filters.origin);
+  const selectedId = search.filters.finding ?? null;
   const scanner = kind === 'scanner';
+  const list = $api.useQuery(
+    'get',
+    '/api/soc/findings',
+    {
+      params: {
+        query: {
+          kind,
+          from: period.from,
+          to: period.to,
+          organisationId: UUID.test(organisationId) ? organisationId : undefined,
+          status,
+          origin,
+          q: search.params.q,
+          sort: oneOf(socFindingSortValues, search.sort) ?? 'lastSeen',
+          dir: search.dir,
+          limit: search.params.limit,
+          offset: search.params.offset,
+        },
+      },
+    },
+    { placeholderData: keepPreviousData },
+  );
+  const empty = list.data?.total === 0;
+  // Only an empty list asks whether anything was ever ingested (a fresh install says so, not "no finding").
+  const summary = $api.useQuery('get', '/api/soc/summary', { params: { query: period } }, { enabled: empty });
+  const filtered = !!(status || origin || search.q || organisationId);
+  const open = (id: string | null) => search.set({ filters: { finding: id ?? undefined }, page: search.page });
+  const selected = list.data?.items.find((f) => f.id === selectedId);
 
   return (
     <>
       <h1>{t(scanner ? 'nav.socScanners' : 'nav.socContacts')}</h1>
       <p className="muted">{t(scanner ? 'soc.scannersHint' : 'soc.contactsHint')}</p>
       <div className="panel filters-panel" data-testid="soc-filters">
-        <PeriodPicker value={period} onChange={reset(setPeriod)} />
+        <PeriodPicker value={period} onChange={setPeriod} />
         <div className="filters">
+          <SearchBox
+            label={t(scanner ? 'soc.search' : 'soc.searchContacts')}
+            value={search.q}
+            onSearch={(q) => search.set({ q })}
+            testId="soc-search"
+          />
           <Field label={t('soc.organisation')}>
-            <OrgSelect tree={tree} value={organisationId} onChange={reset(setOrganisationId)} />
+            <OrgSelect tree={tree} value={organisationId} onChange={setOrganisationId} />
           </Field>
           <Field label={t('soc.statusLabel')}>
-            <select value={status} onChange={(e) => reset(setStatus)(e.target.value)}>
+            <select
+              value={status ?? ''}
+              onChange={(e) => search.set({ filters: { status: e.target.value || undefined } })}
+              data-testid="soc-filter-status"
+            >
               <option value="">{t('soc.allStatuses')}</option>
-              {SOC_TRIAGE.map((s) => (
+              {socFindingStatusValues.map((s) => (
                 <option key={s} value={s}>
                   {t(`soc.triage.${s}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t('soc.origin.label')}>
+            <select
+              value={origin ?? ''}
+              onChange={(e) => search.set({ filters: { origin: e.target.value || undefined } })}
+              data-testid="soc-filter-origin"
+            >
+              <option value="">{t('soc.origin.all')}</option>
+              {socOriginValues.map((o) => (
+                <option key={o} value={o}>
+                  {t(`soc.origin.${o}`)}
                 </option>
               ))}
             </select>
@@ -81,76 +126,169 @@ function SocFindingsPage({ kind }: { kind: SocKind }) {
         </div>
       </div>
       <ErrorMessage error={list.error ?? orgError} />
-      <div className={`panel panel-flush${list.loading ? ' stale' : ''}`}>
-        <table className="table table-clickable" data-testid="soc-findings-table">
-          <thead>
-            <tr>
-              <th>{t('soc.ip')}</th>
-              <th>{t(scanner ? 'soc.kindLabel' : 'soc.indicator')}</th>
-              <th>{t('soc.organisation')}</th>
-              <th>{t('soc.activity')}</th>
-              <th>{t('soc.firstSeen')}</th>
-              <th>{t('soc.lastSeen')}</th>
-              <th>{t('soc.statusLabel')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <EmptyRow show={list.data?.length === 0} colSpan={7}>
-              {t('soc.noFindings')}
-            </EmptyRow>
-            {list.data?.map((f) => (
-              <tr
-                key={f.id}
-                className={f.id === selectedId ? 'row-open' : undefined}
-                onClick={() => setSelectedId(f.id)}
-                data-testid="soc-finding-row"
-              >
-                <td>
-                  {/* A real button so the row opens from the keyboard too. */}
-                  <button type="button" className="link link-plain mono" onClick={() => setSelectedId(f.id)}>
-                    {f.ip}
-                  </button>
-                </td>
-                <td>
-                  {!scanner && <div className="mono small break">{f.indicator}</div>}
-                  <span className="badges">
-                    <FindingBadges finding={f} />
-                  </span>
-                </td>
-                <td>
-                  <OrganisationCell finding={f} />
-                </td>
-                <td className="small">
-                  {scanner ? (
-                    <>
-                      {f.count != null && (
-                        <div>{t(f.sweptOnly ? 'soc.ownAttempts' : 'soc.attempts', { count: f.count })}</div>
-                      )}
-                      {f.distinctTargets != null && (
-                        <div className="muted">
-                          {t('soc.targets', { count: f.distinctTargets })} ·{' '}
-                          {t('soc.ports', { count: f.distinctPorts ?? 0 })}
-                        </div>
-                      )}
-                    </>
-                  ) : (
-                    f.count != null && t('soc.events', { count: f.count })
-                  )}
-                </td>
-                <td className="nowrap small">{formatDateTime(f.firstSeen)}</td>
-                <td className="nowrap small">{formatDateTime(f.lastSeen)}</td>
-                <td>
-                  <TriageBadge status={f.status} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {list.data && list.data.total > 0 && (
+        <p className="muted small" data-testid="soc-findings-total">
+          {t(scanner ? 'soc.totalScanners' : 'soc.totalContacts', { count: list.data.total })}
+        </p>
+      )}
+      <div className={`panel panel-flush${list.isPlaceholderData ? ' stale' : ''}`}>
+        <DataTable
+          columns={scanner ? scannerColumns(t) : contactColumns(t)}
+          rows={list.data?.items}
+          total={list.data?.total}
+          search={search}
+          loading={list.isFetching}
+          testId="soc-findings-table"
+          rowKey={(f) => f.id}
+          rowTestId={() => 'soc-finding-row'}
+          onRowClick={(f) => open(f.id)}
+          selectedKey={selectedId}
+          empty={
+            summary.data?.ingested === false ? (
+              <SocNoData />
+            ) : (
+              <span data-testid="soc-findings-empty">{t(filtered ? 'soc.noMatch' : 'soc.noFindings')}</span>
+            )
+          }
+        />
       </div>
-      <Pager offset={offset} limit={LIMIT} shown={list.data?.length ?? 0} onChange={setOffset} />
-      {selected && <SocFindingDetail finding={selected} onClose={() => setSelectedId(null)} onChanged={list.reload} />}
+      {selectedId && <SocFindingDetail id={selectedId} row={selected} onClose={() => open(null)} />}
     </>
   );
+}
+
+/** The search field: sent on Enter or with the button, so each keystroke does not query the server. */
+type T = (key: string, options?: Record<string, unknown>) => string;
+
+const ipColumn = (t: T): Column<SocFinding> => ({
+  id: 'ip',
+  accessorFn: (f) => f.ip,
+  header: () => t('soc.ip'),
+  enableSorting: true,
+  // A real button so the row opens from the keyboard too (the row's click handler opens it).
+  cell: ({ row }) => (
+    <button type="button" className="link link-plain mono">
+      {row.original.ip}
+    </button>
+  ),
+});
+
+const organisationColumn = (t: T): Column<SocFinding> => ({
+  id: 'organisation',
+  accessorFn: (f) => f.organisationName ?? f.organisations[0]?.name ?? '',
+  header: () => t('soc.organisation'),
+  enableSorting: true,
+  cell: ({ row }) => <OrganisationCell finding={row.original} />,
+});
+
+const timeColumns = (t: T): Column<SocFinding>[] => [
+  {
+    id: 'firstSeen',
+    accessorFn: (f) => f.firstSeen,
+    header: () => t('soc.firstSeen'),
+    enableSorting: true,
+    sortDescFirst: true,
+    cell: ({ row }) => <span className="nowrap small">{formatDateTime(row.original.firstSeen)}</span>,
+  },
+  {
+    id: 'lastSeen',
+    accessorFn: (f) => f.lastSeen,
+    header: () => t('soc.lastSeen'),
+    enableSorting: true,
+    sortDescFirst: true,
+    cell: ({ row }) => <span className="nowrap small">{formatDateTime(row.original.lastSeen)}</span>,
+  },
+  {
+    id: 'status',
+    accessorFn: (f) => f.status,
+    header: () => t('soc.statusLabel'),
+    enableSorting: true,
+    cell: ({ row }) => <TriageBadge status={row.original.status} />,
+  },
+];
+
+function scannerColumns(t: T): Column<SocFinding>[] {
+  return [
+    ipColumn(t),
+    {
+      id: 'kind',
+      header: () => t('soc.kindLabel'),
+      cell: ({ row }) => (
+        <span className="badges">
+          <FindingBadges finding={row.original} />
+        </span>
+      ),
+    },
+    organisationColumn(t),
+    {
+      id: 'count',
+      accessorFn: (f) => f.count,
+      header: () => t('soc.columns.attempts'),
+      enableSorting: true,
+      sortDescFirst: true,
+      cell: ({ row }) => {
+        const f = row.original;
+        return f.count == null ? (
+          '—'
+        ) : (
+          <span className="small">{t(f.sweptOnly ? 'soc.ownAttempts' : 'soc.attempts', { count: f.count })}</span>
+        );
+      },
+    },
+    {
+      id: 'targets',
+      accessorFn: (f) => f.distinctTargets,
+      header: () => t('soc.columns.targets'),
+      enableSorting: true,
+      sortDescFirst: true,
+      cell: ({ row }) => {
+        const f = row.original;
+        return f.distinctTargets == null ? (
+          <span className="muted">—</span>
+        ) : (
+          <span className="small muted">
+            {t('soc.targets', { count: f.distinctTargets })} · {t('soc.ports', { count: f.distinctPorts ?? 0 })}
+          </span>
+        );
+      },
+    },
+    ...timeColumns(t),
+  ];
+}
+
+function contactColumns(t: T): Column<SocFinding>[] {
+  return [
+    ipColumn(t),
+    {
+      id: 'indicator',
+      accessorFn: (f) => f.indicator,
+      header: () => t('soc.indicator'),
+      enableSorting: true,
+      cell: ({ row }) => (
+        <>
+          <div className="mono small break">{row.original.indicator}</div>
+          <span className="badges">
+            <FindingBadges finding={row.original} />
+          </span>
+        </>
+      ),
+    },
+    organisationColumn(t),
+    {
+      id: 'count',
+      accessorFn: (f) => f.count,
+      header: () => t('soc.columns.events'),
+      enableSorting: true,
+      sortDescFirst: true,
+      cell: ({ row }) =>
+        row.original.count == null ? (
+          '—'
+        ) : (
+          <span className="small">{t('soc.events', { count: row.original.count })}</span>
+        ),
+    },
+    ...timeColumns(t),
+  ];
 }
 
 /** The attributed organisation, then (for a scanner) the other organisations it swept that the viewer may see. */

@@ -1,28 +1,48 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ZSocIntelImportQuery, ZSocLogUploadQuery } from '../../../modules/soc/soc.input.ts';
+import { $api } from '../../api/client.ts';
+import {
+  type SocIngestReport,
+  type SocIntelImportReport,
+  type SocLineError,
+  type SocLogFormat,
+  socLogFormatValues,
+} from '../../api/schema.gen.ts';
 import { EmptyRow } from '../../components/EmptyRow.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UploadJobView } from '../../components/UploadJobView.tsx';
-import { api, query, uploadFile } from '../../lib/api.ts';
-import { formatDateTime } from '../../lib/format.ts';
-import { useLoad } from '../../lib/useLoad.ts';
+import { uploadFile } from '../../lib/api.ts';
+import { formatDateTime, useFormatNumber } from '../../lib/format.ts';
+import { applyServerErrors, useZodForm } from '../../lib/forms.ts';
 import { type UploadJob, useUploadQueue } from '../../lib/useUploadQueue.ts';
-import { type Ingest, type IntelImportResult, type IntelSource, LOG_FORMATS, type LogIngestResult } from './soc.ts';
+import { groupLineErrors, useInvalidateSoc } from './socUi.ts';
 
 /** Nạp dữ liệu: network logs through the detection engine, threat-intelligence feeds, and what was ingested lately. */
 export function SocIngestPage() {
   const { t } = useTranslation();
-  const ingests = useLoad(() => api<Ingest[]>('GET', '/api/soc/ingests'), []);
   return (
     <>
       <h1>{t('soc.ingest.title')}</h1>
       <IntelFeeds />
-      <LogUpload onIngested={ingests.reload} />
-      <section className="panel panel-flush" data-testid="soc-ingests">
-        <h2 className="panel-title">{t('soc.ingest.recent')}</h2>
-        <ErrorMessage error={ingests.error} />
+      <LogUpload />
+      <RecentIngests />
+    </>
+  );
+}
+
+function RecentIngests() {
+  const { t } = useTranslation();
+  const fmt = useFormatNumber();
+  const ingests = $api.useQuery('get', '/api/soc/ingests');
+  return (
+    <section className="panel panel-flush" data-testid="soc-ingests">
+      <h2 className="panel-title">{t('soc.ingest.recent')}</h2>
+      <ErrorMessage error={ingests.error} />
+      <TableScroll label={t('soc.ingest.recent')}>
         <table className="table">
           <thead>
             <tr>
@@ -50,44 +70,49 @@ export function SocIngestPage() {
                     <span className="badge badge-good">{t('soc.ingest.running')}</span>
                   )}
                 </td>
-                <td className="num">{i.events}</td>
+                <td className="num">{fmt(i.events)}</td>
                 <td
                   className={`num${i.rejected ? ' text-bad' : ''}`}
-                  title={i.errors
-                    .slice(0, 5)
-                    .map((e) => `${e.line}: ${e.reason}`)
+                  title={groupLineErrors(i.errors)
+                    .map((g) => `${t(`soc.ingest.lineKind.${g.kind}`)}: ${g.lines.map((e) => fmt(e.line)).join(', ')}`)
                     .join('\n')}
                 >
-                  {i.rejected}
+                  {fmt(i.rejected)}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-      </section>
-    </>
+      </TableScroll>
+    </section>
   );
 }
 
+const LogOptions = ZSocLogUploadQuery.pick({ format: true });
+
 /**
  * Log files, several at once, sent one after another (each is analysed in one transaction on the server). Each file
- * gets its own progress bar and its result: what was read, what was found, the rejected lines by number.
+ * gets its own progress bar and its result: what was read, what was found, the rejected lines grouped by problem.
  */
-function LogUpload({ onIngested }: { onIngested: () => void }) {
+function LogUpload() {
   const { t } = useTranslation();
+  const invalidate = useInvalidateSoc();
   const [files, setFiles] = useState<File[]>([]);
-  const [format, setFormat] = useState<string>('auto');
+  const form = useZodForm(LogOptions, { defaultValues: { format: 'auto' } });
+  const format: SocLogFormat = form.watch('format') ?? 'auto';
   const {
     jobs,
     busy,
     start: send,
-  } = useUploadQueue<LogIngestResult>((file) => `/api/soc/logs${query({ fileName: file.name, format })}`);
+  } = useUploadQueue<SocIngestReport>(
+    (file) => `/api/soc/logs?${new URLSearchParams({ fileName: file.name, format }).toString()}`,
+  );
 
-  async function start(e: FormEvent) {
-    e.preventDefault();
+  const start = form.handleSubmit(async () => {
     await send(files);
-    onIngested();
-  }
+    // New findings change the lists, the figures and the ingest history.
+    await invalidate('/api/soc/ingests', '/api/soc/findings', '/api/soc/findings/{id}', '/api/soc/summary');
+  });
 
   return (
     <section className="panel" data-testid="soc-log-upload">
@@ -104,8 +129,8 @@ function LogUpload({ onIngested }: { onIngested: () => void }) {
           />
         </Field>
         <Field label={t('soc.ingest.format')}>
-          <select value={format} onChange={(e) => setFormat(e.target.value)} data-testid="soc-log-format">
-            {LOG_FORMATS.map((f) => (
+          <select data-testid="soc-log-format" {...form.register('format')}>
+            {socLogFormatValues.map((f) => (
               <option key={f} value={f}>
                 {f === 'auto' ? t('soc.ingest.formatAuto') : f}
               </option>
@@ -129,8 +154,9 @@ function LogUpload({ onIngested }: { onIngested: () => void }) {
   );
 }
 
-function LogJob({ job }: { job: UploadJob<LogIngestResult> }) {
+function LogJob({ job }: { job: UploadJob<SocIngestReport> }) {
   const { t } = useTranslation();
+  const fmt = useFormatNumber();
   const r = job.result;
   return (
     <UploadJobView job={job} stateLabel={(state) => t(`soc.ingest.state.${state}`)} testId="soc-log-job">
@@ -146,7 +172,7 @@ function LogJob({ job }: { job: UploadJob<LogIngestResult> }) {
               {(['events', 'rejected', 'scanners', 'maliciousContacts'] as const).map((k) => (
                 <div key={k} data-testid={`soc-result-${k}`}>
                   <dt>{t(`soc.ingest.result.${k}`)}</dt>
-                  <dd>{r[k]}</dd>
+                  <dd>{fmt(r[k])}</dd>
                 </div>
               ))}
               <div>
@@ -171,21 +197,38 @@ function LogJob({ job }: { job: UploadJob<LogIngestResult> }) {
   );
 }
 
-function LineErrors({ errors, testId }: { errors: { line: number; reason: string }[]; testId: string }) {
+const LINES_SHOWN = 10;
+
+/**
+ * Rejected lines grouped by the kind of problem, translated; each group lists its line numbers (the parser's own
+ * words, which name the field, on hover).
+ */
+function LineErrors({ errors, testId }: { errors: SocLineError[]; testId: string }) {
   const { t } = useTranslation();
+  const fmt = useFormatNumber();
   return (
     <table className="table table-compact" data-testid={testId}>
       <thead>
         <tr>
-          <th className="num">{t('soc.ingest.line')}</th>
-          <th>{t('soc.ingest.reason')}</th>
+          <th>{t('soc.ingest.lineKindColumn')}</th>
+          <th className="num">{t('soc.ingest.lineCount')}</th>
+          <th>{t('soc.ingest.lines')}</th>
         </tr>
       </thead>
       <tbody>
-        {errors.map((e) => (
-          <tr key={`${e.line}:${e.reason}`}>
-            <td className="num">{e.line}</td>
-            <td>{e.reason}</td>
+        {groupLineErrors(errors).map(({ kind, lines }) => (
+          <tr key={kind} data-testid={`soc-line-kind-${kind}`}>
+            <td title={[...new Set(lines.map((e) => e.reason))].slice(0, 5).join('\n')}>
+              {t(`soc.ingest.lineKind.${kind}`)}
+            </td>
+            <td className="num">{fmt(lines.length)}</td>
+            <td className="small" data-testid="soc-line-numbers">
+              {lines
+                .slice(0, LINES_SHOWN)
+                .map((e) => fmt(e.line))
+                .join(', ')}
+              {lines.length > LINES_SHOWN && ` ${t('soc.ingest.moreLines', { count: lines.length - LINES_SHOWN })}`}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -196,42 +239,42 @@ function LineErrors({ errors, testId }: { errors: { line: number; reason: string
 /** Threat-intelligence feeds: load one under a source name (re-loading updates it), list them, delete one. */
 function IntelFeeds() {
   const { t } = useTranslation();
-  const sources = useLoad(() => api<IntelSource[]>('GET', '/api/soc/intel'), []);
-  const [source, setSource] = useState('');
+  const fmt = useFormatNumber();
+  const invalidate = useInvalidateSoc();
+  const sources = $api.useQuery('get', '/api/soc/intel');
+  const remove = $api.useMutation('delete', '/api/soc/intel/{source}', {
+    onSuccess: () => invalidate('/api/soc/intel'),
+  });
+  const form = useZodForm(ZSocIntelImportQuery, { defaultValues: { source: '' } });
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<(IntelImportResult & { source: string }) | null>(null);
+  const [result, setResult] = useState<(SocIntelImportReport & { source: string }) | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const busy = form.formState.isSubmitting;
 
-  async function upload(e: FormEvent) {
-    e.preventDefault();
+  const upload = form.handleSubmit(async ({ source }) => {
     if (!file) return;
-    setBusy(true);
     setError(null);
     setResult(null);
     setProgress(0);
     try {
-      const name = source.trim();
-      const r = await uploadFile<IntelImportResult>(`/api/soc/intel${query({ source: name })}`, file, {
-        onProgress: setProgress,
-        onUploaded: () => setProgress(null),
-      });
-      setResult({ ...r, source: name });
-      sources.reload();
+      const r = await uploadFile<SocIntelImportReport>(
+        `/api/soc/intel?${new URLSearchParams({ source }).toString()}`,
+        file,
+        { onProgress: setProgress, onUploaded: () => setProgress(null) },
+      );
+      setResult({ ...r, source });
+      await invalidate('/api/soc/intel');
     } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
+      if (!applyServerErrors(form, err)) setError(err);
     }
-  }
+  });
 
-  async function remove(name: string) {
+  async function removeSource(name: string) {
     if (!window.confirm(t('soc.ingest.deleteConfirm', { source: name }))) return;
     setError(null);
     try {
-      await api('DELETE', `/api/soc/intel/${encodeURIComponent(name)}`);
-      sources.reload();
+      await remove.mutateAsync({ params: { path: { source: name } } });
     } catch (err) {
       setError(err);
     }
@@ -241,15 +284,13 @@ function IntelFeeds() {
     <section className="panel" data-testid="soc-intel">
       <h2>{t('soc.ingest.intelTitle')}</h2>
       <p className="muted small">{t('soc.ingest.intelHint')}</p>
-      <form onSubmit={upload} className="form-row">
-        <Field label={t('soc.ingest.source')}>
-          <input
-            required
-            maxLength={200}
-            value={source}
-            onChange={(e) => setSource(e.target.value)}
-            data-testid="soc-intel-source"
-          />
+      <form onSubmit={upload} className="form-row" noValidate>
+        <Field
+          label={t('soc.ingest.source')}
+          hint={t('soc.ingest.sourceHint')}
+          error={form.formState.errors.source?.message}
+        >
+          <input maxLength={200} data-testid="soc-intel-source" {...form.register('source')} />
         </Field>
         <Field label={t('soc.ingest.intelFile')}>
           <input
@@ -302,13 +343,18 @@ function IntelFeeds() {
           {sources.data?.map((s) => (
             <tr key={s.source}>
               <td className="break">{s.source}</td>
-              <td className="num">{s.indicators}</td>
-              <td className="num">{s.ips}</td>
-              <td className="num">{s.domains}</td>
-              <td className="num">{s.urls}</td>
+              <td className="num">{fmt(s.indicators)}</td>
+              <td className="num">{fmt(s.ips)}</td>
+              <td className="num">{fmt(s.domains)}</td>
+              <td className="num">{fmt(s.urls)}</td>
               <td className="nowrap">{formatDateTime(s.updatedAt)}</td>
               <td className="cell-actions">
-                <button type="button" className="btn btn-small btn-danger" onClick={() => void remove(s.source)}>
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger"
+                  disabled={remove.isPending}
+                  onClick={() => void removeSource(s.source)}
+                >
                   {t('common.delete')}
                 </button>
               </td>

@@ -1,36 +1,55 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ActionForm } from '../../components/ActionForm.tsx';
+import { TRIAGE_NOTE_MAX, ZSocTriageInput } from '../../../modules/soc/soc.input.ts';
+import { $api } from '../../api/client.ts';
+import type { SocFindingStatus } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { api } from '../../lib/api.ts';
-import { useAction } from '../../lib/useAction.ts';
-import type { SocFinding, SocTriage } from './soc.ts';
+import { Field } from '../../components/Field.tsx';
+import { applyServerErrors, useZodForm } from '../../lib/forms.ts';
+import { useInvalidateSoc } from './socUi.ts';
 
-// A false positive leaves the period figures, so it must say why.
-const NEEDS_NOTE: SocTriage[] = ['false_positive'];
+// A false positive leaves the period figures, so it must say why (the server's rule, soc.input.ts).
+const NEEDS_REASON: SocFindingStatus[] = ['false_positive'];
 
-/** The SOC's (and admins') decision on a finding: confirm, false positive with a reason, escalate, or back to new. */
-export function SocTriageActions({ finding, onChanged }: { finding: SocFinding; onChanged: () => void }) {
+/**
+ * The SOC's (and admins') decision on a finding: confirm, false positive with a reason, escalate, or back to new.
+ * The form validates with the server's own schema; a refusal the server names a field for lands on that field.
+ */
+export function SocTriageActions({ finding }: { finding: { id: string; status: SocFindingStatus } }) {
   const { t } = useTranslation();
-  const [mode, setMode] = useState<SocTriage | null>(null);
-  const [note, setNote] = useState('');
-  const { error, busy, run } = useAction();
-  const choices: SocTriage[] =
+  const invalidate = useInvalidateSoc();
+  const [mode, setMode] = useState<SocFindingStatus | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const form = useZodForm(ZSocTriageInput, { defaultValues: { status: 'confirmed', note: '' } });
+  const triage = $api.useMutation('post', '/api/soc/findings/{id}/triage', {
+    // The lists, the figures and this finding's panel all show its status.
+    onSuccess: () => invalidate('/api/soc/findings', '/api/soc/findings/{id}', '/api/soc/summary'),
+  });
+  const choices: SocFindingStatus[] =
     finding.status === 'new'
       ? ['confirmed', 'false_positive', 'escalated']
       : ['new', 'confirmed', 'false_positive', 'escalated'];
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!mode) return;
-    await run(async () => {
-      await api('POST', `/api/soc/findings/${finding.id}/triage`, { status: mode, note: note.trim() || undefined });
-      setMode(null);
-      setNote('');
-      onChanged();
-    });
-  }
+  const choose = (status: SocFindingStatus | null) => {
+    setError(null);
+    form.reset({ status: status ?? 'confirmed', note: '' });
+    setMode(status);
+  };
 
+  const submit = form.handleSubmit(async (values) => {
+    setError(null);
+    try {
+      await triage.mutateAsync({
+        params: { path: { id: finding.id } },
+        body: { status: values.status, note: values.note || undefined },
+      });
+      choose(null);
+    } catch (e) {
+      if (!applyServerErrors(form, e)) setError(e);
+    }
+  });
+
+  const needsReason = mode !== null && NEEDS_REASON.includes(mode);
   return (
     <section className="remediation" data-testid="soc-triage-actions">
       <h3>{t('soc.action.title')}</h3>
@@ -44,7 +63,7 @@ export function SocTriageActions({ finding, onChanged }: { finding: SocFinding; 
                 key={c}
                 type="button"
                 className={`btn btn-small${c === 'confirmed' ? ' btn-primary' : c === 'escalated' ? ' btn-danger' : ''}`}
-                onClick={() => setMode(c)}
+                onClick={() => choose(c)}
                 data-testid={`triage-${c}`}
               >
                 {t(`soc.action.${c}`)}
@@ -53,18 +72,35 @@ export function SocTriageActions({ finding, onChanged }: { finding: SocFinding; 
         </div>
       )}
       {mode && (
-        <ActionForm
-          title={t(`soc.action.${mode}`)}
-          noteLabel={t(NEEDS_NOTE.includes(mode) ? 'soc.action.reason' : 'soc.action.note')}
-          noteRequired={NEEDS_NOTE.includes(mode)}
-          note={note}
-          onNote={setNote}
-          submitLabel={t('soc.action.save')}
-          busy={busy}
-          onSubmit={submit}
-          onCancel={() => setMode(null)}
-          testIdPrefix="triage"
-        />
+        <form onSubmit={submit} className="remediation-form" data-testid="triage-form" noValidate>
+          <strong>{t(`soc.action.${mode}`)}</strong>
+          <Field
+            label={t(needsReason ? 'soc.action.reason' : 'soc.action.note')}
+            hint={t('soc.action.noteHint')}
+            error={form.formState.errors.note?.message}
+          >
+            <textarea
+              rows={3}
+              maxLength={TRIAGE_NOTE_MAX}
+              aria-required={needsReason || undefined}
+              data-testid="triage-note"
+              {...form.register('note')}
+            />
+          </Field>
+          <div className="actions">
+            <button
+              type="submit"
+              className="btn btn-primary"
+              disabled={form.formState.isSubmitting}
+              data-testid="triage-submit"
+            >
+              {form.formState.isSubmitting ? t('common.working') : t('soc.action.save')}
+            </button>
+            <button type="button" className="btn" onClick={() => choose(null)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
       )}
     </section>
   );

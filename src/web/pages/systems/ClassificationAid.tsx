@@ -1,13 +1,27 @@
+import { keepPreviousData } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import type { ZClassificationInput } from '../../../modules/systems/systems.input.ts';
+import { $api } from '../../api/client.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { api } from '../../lib/api.ts';
-import { useLoad } from '../../lib/useLoad.ts';
+import { formatNumber } from '../../lib/format.ts';
 import { LevelBadge } from './SystemBadges.tsx';
-import { type AppliedRule, type Classification, pick, type Suggestion } from './systems.ts';
+import { pick } from './ui.ts';
 
-/** A level criterion (kind level_criterion) in force today; `key` is what a suggestion's rule ids name. */
-type Criterion = AppliedRule<{ level: number }>;
+export type Classification = z.input<typeof ZClassificationInput>;
+
+/** The answers once they stop changing for a moment (the aid asks the server, not at every keystroke). */
+function useSettled<T>(value: T, ms = 200): T {
+  const [settled, setSettled] = useState(value);
+  const key = JSON.stringify(value);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is the value's content.
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [key, ms]);
+  return settled;
+}
 
 /**
  * The classification aid: the server's level criteria (NĐ 85/2016 Điều 7–11, rules of the day) applied to the
@@ -16,28 +30,10 @@ type Criterion = AppliedRule<{ level: number }>;
  */
 export function ClassificationAid({ answers }: { answers: Classification }) {
   const { t, i18n } = useTranslation();
-  const [suggestion, setSuggestion] = useState<Suggestion | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const rules = useLoad(() => api<Criterion[]>('GET', '/api/systems/level-criteria'), []);
-  const key = JSON.stringify(answers);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is the answers' content.
-  useEffect(() => {
-    let current = true;
-    const timer = setTimeout(() => {
-      api<Suggestion>('POST', '/api/systems/classify', answers).then(
-        (s) => {
-          if (!current) return;
-          setSuggestion(s);
-          setError(null);
-        },
-        (e: unknown) => current && setError(e),
-      );
-    }, 200);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [key]);
+  const body = useSettled(answers);
+  const suggested = $api.useQuery('post', '/api/systems/classify', { body }, { placeholderData: keepPreviousData });
+  const rules = $api.useQuery('get', '/api/systems/level-criteria', {}, { staleTime: 3_600_000 });
+  const suggestion = suggested.data;
   const matched = (rules.data ?? []).filter(
     (r) => suggestion?.matchedRuleIds.includes(r.key) && r.key !== suggestion.ruleId,
   );
@@ -45,7 +41,7 @@ export function ClassificationAid({ answers }: { answers: Classification }) {
   return (
     <aside className="classification" data-testid="classification-aid" aria-live="polite">
       <h2>{t('systems.aid.title')}</h2>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={suggested.error ?? rules.error} />
       {!suggestion ? (
         <p className="muted">{t('common.loading')}</p>
       ) : suggestion.level === null ? (
@@ -65,7 +61,7 @@ export function ClassificationAid({ answers }: { answers: Classification }) {
           </p>
           {matched.length > 0 && (
             <details className="small">
-              <summary>{t('systems.aid.alsoMatched', { n: matched.length })}</summary>
+              <summary>{t('systems.aid.alsoMatched', { n: formatNumber(matched.length, i18n.language) })}</summary>
               <ul>
                 {matched.map((r) => (
                   <li key={r.key}>

@@ -1,53 +1,57 @@
-import { type ChangeEvent, type FormEvent, useRef, useState } from 'react';
+import { type ChangeEvent, useMemo, useRef, useState } from 'react';
+import { Controller } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { ZDossierInput, ZTransitionInput } from '../../../modules/systems/systems.input.ts';
+import { $api } from '../../api/client.ts';
+import { ApiError } from '../../api/errors.ts';
+import {
+  type DossierAction,
+  type DossierAttachment,
+  type DossierComponent,
+  type DossierDetail,
+  type DossierEvent,
+  type DossierRules,
+  type DossierTransition,
+  type LevelAuthority,
+  type SystemDetail,
+  securityLevelValues,
+} from '../../api/schema.gen.ts';
 import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
-import { ApiError, api, uploadFile } from '../../lib/api.ts';
-import { formatCalendarDate, formatDateTime } from '../../lib/format.ts';
+import { uploadFile } from '../../lib/api.ts';
+import { formatCalendarDate, formatDateTime, formatNumber } from '../../lib/format.ts';
+import { useZodForm } from '../../lib/forms.ts';
 import { todayYmd } from '../../lib/period.ts';
-import type { Permission } from '../../lib/roles.ts';
 import { useCan } from '../../lib/session.ts';
-import { useAction } from '../../lib/useAction.ts';
-import { useLoad } from '../../lib/useLoad.ts';
+import { useServerErrors } from './formParts.tsx';
+import { refreshProgramme } from './refresh.ts';
 import { DossierStateBadge, LevelBadge } from './SystemBadges.tsx';
-import {
-  type DossierAction,
-  type DossierComponent,
-  type DossierDetail,
-  type DossierEvent,
-  type DossierState,
-  type DossierSummary,
-  type Party,
-  pick,
-  type SystemView,
-} from './systems.ts';
+import { numbers, pick } from './ui.ts';
 
-type Transition = { from: DossierState[]; to: DossierState; permission: Permission; requires: string[] };
-type Rules = { transitions: Record<DossierAction, Transition> };
+type Party = LevelAuthority['approver'];
 
 /**
  * Hồ sơ đề xuất cấp độ of one system: state; who appraises and who approves under the rule of the dossier's day,
  * with the legal basis; the documents the rules require (each attached or missing, uploaded in place); the steps the
- * user may take; history and documents.
+ * user may take; history and documents. Every change marks the programme's figures stale (no reload chains).
  */
-export function DossierTab({ system, onChanged }: { system: SystemView; onChanged: () => void }) {
-  const { t } = useTranslation();
+export function DossierTab({ system }: { system: SystemDetail }) {
+  const { t, i18n } = useTranslation();
   const can = useCan();
   const dossierId = system.status.dossier?.id ?? null;
-  const dossier = useLoad(
-    () => (dossierId ? api<DossierDetail>('GET', `/api/dossiers/${dossierId}`) : Promise.resolve(null)),
-    [dossierId],
+  const dossier = $api.useQuery(
+    'get',
+    '/api/dossiers/{id}',
+    { params: { path: { id: dossierId ?? '' } } },
+    { enabled: !!dossierId },
   );
-  const rules = useLoad(() => api<Rules>('GET', '/api/dossiers/rules'), []);
-  const earlier = useLoad(() => api<DossierSummary[]>('GET', `/api/dossiers?systemId=${system.id}`), [dossierId]);
-  const d = dossier.data;
-  const changed = () => {
-    dossier.reload();
-    earlier.reload();
-    onChanged();
-  };
+  const rules = $api.useQuery('get', '/api/dossiers/rules', {}, { staleTime: 3_600_000 });
+  const earlier = $api.useQuery('get', '/api/dossiers', {
+    params: { query: { systemId: system.id, limit: 100, sort: 'updated', dir: 'desc' } },
+  });
+  const d = dossierId ? dossier.data : undefined;
   const canStartNew = can('dossier.prepare') && (!dossierId || d?.state === 'approved');
 
   return (
@@ -67,21 +71,24 @@ export function DossierTab({ system, onChanged }: { system: SystemView; onChange
             <DossierFacts d={d} />
             <Authority d={d} />
           </div>
-          <Components d={d} onUploaded={dossier.reload} />
+          <Components d={d} />
           {(d.state === 'draft' || d.state === 'returned') && can('dossier.prepare') && (
-            <LevelForm key={`${d.id}-${d.updatedAt}`} system={system} dossier={d} onSaved={changed} />
+            <LevelForm key={`${d.id}-${d.updatedAt}`} system={system} dossier={d} />
           )}
-          {rules.data && <Actions d={d} transitions={rules.data.transitions} onDone={changed} />}
+          {rules.data && <Actions d={d} transitions={rules.data.transitions} />}
           <div className="two-col">
             <History events={d.history} components={d.components} />
-            <Attachments d={d} onUploaded={dossier.reload} />
+            <Attachments d={d} />
           </div>
         </>
       )}
-      {canStartNew && <LevelForm system={system} dossier={null} onSaved={changed} />}
-      {earlier.data && earlier.data.length > 1 && (
+      {canStartNew && <LevelForm system={system} dossier={null} />}
+      {earlier.data && earlier.data.total > 1 && (
         <section className="panel">
-          <h2 className="sys-panel-title">{t('systems.dossier.all')}</h2>
+          <h2 className="sys-panel-title">
+            {t('systems.dossier.all')}{' '}
+            <span className="muted small">({formatNumber(earlier.data.total, i18n.language)})</span>
+          </h2>
           <table className="table table-compact">
             <thead>
               <tr>
@@ -92,7 +99,7 @@ export function DossierTab({ system, onChanged }: { system: SystemView; onChange
               </tr>
             </thead>
             <tbody>
-              {earlier.data.map((e) => (
+              {earlier.data.items.map((e) => (
                 <tr key={e.id}>
                   <td>
                     <LevelBadge level={e.level} />
@@ -228,8 +235,9 @@ function Authority({ d }: { d: DossierDetail }) {
         )}
         <dt>{t('systems.dossier.limits')}</dt>
         <dd>
-          {a.appraisalDays !== null && `${t('systems.dossier.appraisalDays', { days: a.appraisalDays })}; `}
-          {t('systems.dossier.approvalDays', { days: a.approvalWorkingDays })}
+          {a.appraisalDays !== null &&
+            `${t('systems.dossier.appraisalDays', { days: formatNumber(a.appraisalDays, i18n.language) })}; `}
+          {t('systems.dossier.approvalDays', { days: formatNumber(a.approvalWorkingDays, i18n.language) })}
           {a.appraisalRequired && (
             <div className="small">
               {t('systems.dossier.appraisalRequired', { appraisers: partyNames(a.appraisers, i18n.language) })}
@@ -260,7 +268,7 @@ function useMayAttach(d: DossierDetail) {
 }
 
 /** Thành phần hồ sơ: each document the rules require for the level, attached (✓) or missing, with an upload in place. */
-function Components({ d, onUploaded }: { d: DossierDetail; onUploaded: () => void }) {
+function Components({ d }: { d: DossierDetail }) {
   const { t, i18n } = useTranslation();
   const can = useCan();
   const mayAttach = useMayAttach(d);
@@ -274,7 +282,10 @@ function Components({ d, onUploaded }: { d: DossierDetail; onUploaded: () => voi
         <h2 className="sys-panel-title">{t('systems.dossier.components')}</h2>
         <span className={`badge ${missing.length ? 'badge-warn' : 'badge-good'}`} data-testid="components-summary">
           {missing.length
-            ? t('systems.dossier.componentsMissing', { n: missing.length, total: d.components.length })
+            ? t(
+                'systems.dossier.componentsMissing',
+                numbers({ n: missing.length, total: d.components.length }, i18n.language),
+              )
             : t('systems.dossier.componentsComplete')}
         </span>
       </div>
@@ -323,7 +334,6 @@ function Components({ d, onUploaded }: { d: DossierDetail; onUploaded: () => voi
                   component={c.component}
                   label={c.attached ? t('systems.dossier.uploadAnother') : t('systems.dossier.uploadComponent')}
                   quiet={c.attached}
-                  onUploaded={onUploaded}
                 />
               )}
             </li>
@@ -340,13 +350,11 @@ function UploadControl({
   component,
   label,
   quiet = false,
-  onUploaded,
 }: {
   dossierId: string;
   component: string | null;
   label: string;
   quiet?: boolean;
-  onUploaded: () => void;
 }) {
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
@@ -362,11 +370,11 @@ function UploadControl({
     const q = new URLSearchParams({ filename: file.name });
     if (component) q.set('component', component);
     try {
-      await uploadFile(`/api/dossiers/${dossierId}/attachments?${q}`, file, {
+      await uploadFile<DossierAttachment>(`/api/dossiers/${dossierId}/attachments?${q}`, file, {
         onProgress: setProgress,
         onUploaded: () => setProgress(null),
       });
-      onUploaded();
+      await refreshProgramme();
     } catch (err) {
       setError(err);
     } finally {
@@ -401,35 +409,42 @@ function UploadControl({
 }
 
 /** The proposed level and, when it differs from the aid's suggestion, the written reason (create or edit). */
-function LevelForm({
-  system,
-  dossier,
-  onSaved,
-}: {
-  system: SystemView;
-  dossier: DossierDetail | null;
-  onSaved: () => void;
-}) {
+function LevelForm({ system, dossier }: { system: SystemDetail; dossier: DossierDetail | null }) {
   const { t } = useTranslation();
   const suggested = system.suggestion.level;
-  const [level, setLevel] = useState<number | ''>(dossier?.level ?? suggested ?? '');
-  const [reason, setReason] = useState(dossier?.reason ?? '');
-  const { error, busy, run } = useAction();
-  const needsReason = level !== '' && level !== suggested;
-  const unchanged = dossier && level === dossier.level && reason === (dossier.reason ?? '');
+  // The server's schema, and its rule that a level other than the suggested one needs a written reason.
+  const schema = useMemo(
+    () =>
+      ZDossierInput.superRefine((v, ctx) => {
+        const chosen = v.level ?? suggested;
+        if (!chosen) ctx.addIssue({ code: 'custom', path: ['level'], message: 'systems.noCriterion' });
+        else if (chosen !== suggested && !v.reason)
+          ctx.addIssue({ code: 'custom', path: ['reason'], message: 'systems.reasonRequired' });
+      }),
+    [suggested],
+  );
+  const form = useZodForm(schema, {
+    defaultValues: { level: dossier?.level ?? suggested ?? undefined, reason: dossier?.reason ?? '' },
+  });
+  const server = useServerErrors(form);
+  const create = $api.useMutation('post', '/api/systems/{id}/dossiers', { onSuccess: refreshProgramme });
+  const update = $api.useMutation('put', '/api/dossiers/{id}', { onSuccess: refreshProgramme });
+  const { errors, isSubmitting, isDirty } = form.formState;
+  const level = form.watch('level');
+  const needsReason = level !== undefined && level !== suggested;
 
-  async function save(e: FormEvent) {
-    e.preventDefault();
-    await run(async () => {
-      const body = { level: level === '' ? undefined : level, reason: reason || null };
-      if (dossier) await api('PUT', `/api/dossiers/${dossier.id}`, body);
-      else await api('POST', `/api/systems/${system.id}/dossiers`, body);
-      onSaved();
-    });
-  }
+  const submit = form.handleSubmit(async (body) => {
+    server.clear();
+    try {
+      if (dossier) await update.mutateAsync({ params: { path: { id: dossier.id } }, body });
+      else await create.mutateAsync({ params: { path: { id: system.id } }, body });
+    } catch (err) {
+      server.take(err);
+    }
+  });
 
   return (
-    <form className="panel" onSubmit={save} data-testid={dossier ? 'dossier-edit' : 'dossier-create'}>
+    <form className="panel" onSubmit={submit} noValidate data-testid={dossier ? 'dossier-edit' : 'dossier-create'}>
       <h2 className="sys-panel-title">
         {dossier
           ? t('systems.dossier.editLevel')
@@ -444,61 +459,48 @@ function LevelForm({
         </p>
       )}
       <div className="form-grid">
-        <Field label={t('systems.proposedLevel')}>
+        <Field label={t('systems.proposedLevel')} error={errors.level} params={server.params}>
           <select
-            value={level}
-            required
-            onChange={(e) => setLevel(e.target.value ? Number(e.target.value) : '')}
+            {...form.register('level', { setValueAs: (v: unknown) => (v === '' || v == null ? undefined : Number(v)) })}
             data-testid="dossier-level"
           >
             <option value="">—</option>
-            {[1, 2, 3, 4, 5].map((l) => (
+            {securityLevelValues.map((l) => (
               <option key={l} value={l}>
                 {t('systems.levelN', { level: l })}
               </option>
             ))}
           </select>
         </Field>
-        <Field label={t('systems.dossier.reason')} hint={needsReason ? t('systems.dossier.reasonRequired') : undefined}>
-          <textarea
-            rows={2}
-            required={needsReason}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            data-testid="dossier-reason"
-          />
+        <Field
+          label={t('systems.dossier.reason')}
+          hint={needsReason ? t('systems.dossier.reasonRequired') : undefined}
+          error={errors.reason}
+          params={server.params}
+        >
+          <textarea rows={2} {...form.register('reason')} data-testid="dossier-reason" />
         </Field>
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={server.error} />
       <div className="actions">
-        <button type="submit" className="btn btn-primary" disabled={busy || !!unchanged} data-testid="dossier-save">
-          {busy ? t('common.working') : dossier ? t('common.save') : t('systems.dossier.createButton')}
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={isSubmitting || (!!dossier && !isDirty)}
+          data-testid="dossier-save"
+        >
+          {isSubmitting ? t('common.working') : dossier ? t('common.save') : t('systems.dossier.createButton')}
         </button>
       </div>
     </form>
   );
 }
 
-const FIELD_OF: Record<string, string> = {
-  comment: 'systems.dossier.comment',
-  decisionNumber: 'systems.dossier.decisionNumber',
-  decisionDate: 'systems.dossier.decisionDate',
-  appraisalRef: 'systems.dossier.appraisalRef',
-};
-
 /** The lifecycle steps this user may take on the dossier now, each with the inputs it requires. */
-function Actions({
-  d,
-  transitions,
-  onDone,
-}: {
-  d: DossierDetail;
-  transitions: Record<DossierAction, Transition>;
-  onDone: () => void;
-}) {
+function Actions({ d, transitions }: { d: DossierDetail; transitions: DossierRules['transitions'] }) {
   const { t } = useTranslation();
   const can = useCan();
-  const available = (Object.entries(transitions) as [DossierAction, Transition][]).filter(
+  const available = (Object.entries(transitions) as [DossierAction, DossierTransition][]).filter(
     ([action, tr]) =>
       tr.from.includes(d.state) &&
       can(tr.permission) &&
@@ -511,7 +513,7 @@ function Actions({
       <h2 className="sys-panel-title">{t('systems.dossier.actions')}</h2>
       <div className="action-blocks">
         {available.map(([action, tr]) => (
-          <ActionBlock key={`${action}-${d.updatedAt}`} d={d} action={action} requires={tr.requires} onDone={onDone} />
+          <ActionBlock key={`${action}-${d.updatedAt}`} d={d} action={action} requires={tr.requires} />
         ))}
       </div>
     </section>
@@ -536,143 +538,142 @@ function missingComponents(err: unknown): string[] | null {
 /** The day (in the province) of a timestamp. */
 const dayOf = (iso: string) => todayYmd(new Date(iso));
 
-function ActionBlock({
-  d,
-  action,
-  requires,
-  onDone,
-}: {
-  d: DossierDetail;
-  action: DossierAction;
-  requires: string[];
-  onDone: () => void;
-}) {
+type StepField = 'comment' | 'decisionNumber' | 'decisionDate' | 'appraisalRef';
+const STEP_FIELDS: StepField[] = ['comment', 'decisionNumber', 'decisionDate', 'appraisalRef'];
+
+function ActionBlock({ d, action, requires }: { d: DossierDetail; action: DossierAction; requires: string[] }) {
   const { t, i18n } = useTranslation();
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [missing, setMissing] = useState<string[]>([]);
-  const [dateProblem, setDateProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const set = (k: string, v: string) => setValues((x) => ({ ...x, [k]: v }));
   const a = d.authority;
   const names = {
     appraisers: a ? partyNames(a.appraisers, i18n.language) : '—',
     approver: a ? pick(i18n.language, a.approver.vi, a.approver.en) : '—',
     basis: a?.rule.legalBasis ?? '—',
   };
+  // The server's schema; the fields the step requires (the rules say which); and for an approval, a decision dated
+  // neither after today nor before the appraisal opinion it rests on (or, without one, the acceptance).
+  const schema = useMemo(() => {
+    const earliest = d.appraisedAt ?? d.acceptedAt ?? d.submittedAt ?? d.createdAt;
+    return ZTransitionInput.superRefine((v, ctx) => {
+      for (const f of requires)
+        if (!String(v[f as StepField] ?? '').trim())
+          ctx.addIssue({ code: 'custom', path: [f], message: 'systems.required' });
+      if (action !== 'approve' || !v.decisionDate) return;
+      const date = v.decisionDate;
+      if (date > todayYmd())
+        ctx.addIssue({
+          code: 'custom',
+          path: ['decisionDate'],
+          message: t('errors.systems.decisionInFuture', { date: formatCalendarDate(date) }),
+        });
+      else if (date < dayOf(earliest))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['decisionDate'],
+          message: t(
+            d.appraisedAt ? 'errors.systems.decisionBeforeAppraisal' : 'errors.systems.decisionBeforeAcceptance',
+            {
+              date: formatCalendarDate(dayOf(earliest)),
+            },
+          ),
+        });
+    });
+  }, [d, action, requires, t]);
+  const form = useZodForm(schema, { defaultValues: { action, comment: '', decisionNumber: '', appraisalRef: '' } });
+  const server = useServerErrors(form);
+  const [refusal, setRefusal] = useState<unknown>(null);
+  const step = $api.useMutation('post', '/api/dossiers/{id}/transitions', { onSuccess: refreshProgramme });
+  const { errors, isSubmitting } = form.formState;
   // The rule may require the appraisal opinion on record before the decision (NĐ 85 Điều 17 khoản 1 điểm b).
   const blocked = action === 'approve' && !!a?.appraisalRequired && !d.appraisalRef;
   const lacking = lackingFor(d, action);
   // A refusal for missing documents names them; those uploaded since are no longer listed.
-  const refusedKeys = missingComponents(error);
+  const refusedKeys = missingComponents(refusal);
   const refused = refusedKeys?.filter((k) => !d.components.find((c) => c.component === k)?.attached) ?? null;
 
-  /** The decision may be neither in the future nor before the appraisal (or acceptance) day. */
-  function checkDecisionDate(date: string): string | null {
-    const today = todayYmd();
-    const from = d.appraisedAt ?? d.acceptedAt ?? d.submittedAt ?? d.createdAt;
-    const earliest = dayOf(from);
-    if (date > today) return t('systems.dossier.decisionFuture');
-    if (date < earliest) return t('systems.dossier.decisionTooEarly', { date: formatCalendarDate(earliest) });
-    return null;
-  }
-
-  async function run(e: FormEvent) {
-    e.preventDefault();
-    const lackingFields = requires.filter((f) => !values[f]?.trim());
-    setMissing(lackingFields);
-    const problem = action === 'approve' && values.decisionDate ? checkDecisionDate(values.decisionDate) : null;
-    setDateProblem(problem);
-    if (lackingFields.length || problem) return;
-    setBusy(true);
-    setError(null);
+  const submit = form.handleSubmit(async (input) => {
+    server.clear();
+    setRefusal(null);
+    // Only what this step records is sent (trimmed, empty fields left out).
+    const body: typeof input = { action };
+    for (const f of STEP_FIELDS) if (input[f]) Object.assign(body, { [f]: input[f] });
     try {
-      const body: Record<string, string> = { action };
-      for (const [k, v] of Object.entries(values)) if (v.trim()) body[k] = v.trim();
-      await api('POST', `/api/dossiers/${d.id}/transitions`, body);
-      onDone();
+      await step.mutateAsync({ params: { path: { id: d.id } }, body });
     } catch (err) {
-      setError(err);
-      setBusy(false);
+      if (missingComponents(err)) setRefusal(err);
+      else server.take(err);
     }
-  }
+  });
 
   return (
-    <form className={`action-block action-${action}`} onSubmit={run} data-testid={`dossier-block-${action}`}>
+    <form
+      className={`action-block action-${action}`}
+      onSubmit={submit}
+      noValidate
+      data-testid={`dossier-block-${action}`}
+    >
       <h3>{t(`systems.action.${action}`)}</h3>
       <p className="muted small">{t(`systems.actionHint.${action}`, names)}</p>
       {action === 'approve' && (
         <div className="form-grid">
-          <Field label={t('systems.dossier.decisionNumber')}>
-            <input
-              value={values.decisionNumber ?? ''}
-              onChange={(e) => set('decisionNumber', e.target.value)}
-              data-testid="dossier-decision-number"
-            />
+          <Field label={t('systems.dossier.decisionNumber')} error={errors.decisionNumber} params={server.params}>
+            <input {...form.register('decisionNumber')} data-testid="dossier-decision-number" />
           </Field>
-          <Field label={t('systems.dossier.decisionDate')}>
-            <DateInput
-              value={values.decisionDate ?? ''}
-              onChange={(v) => set('decisionDate', v)}
-              data-testid="dossier-decision-date"
-            />
-          </Field>
+          <Controller
+            control={form.control}
+            name="decisionDate"
+            render={({ field }) => (
+              <Field label={t('systems.dossier.decisionDate')} error={errors.decisionDate} params={server.params}>
+                <DateInput
+                  value={field.value ?? ''}
+                  onChange={(v) => field.onChange(v || undefined)}
+                  onInvalid={field.onChange}
+                  onBlur={field.onBlur}
+                  data-testid="dossier-decision-date"
+                />
+              </Field>
+            )}
+          />
         </div>
       )}
       {action === 'record_appraisal' && (
-        <Field label={t('systems.dossier.appraisalRef')}>
-          <input
-            value={values.appraisalRef ?? ''}
-            onChange={(e) => set('appraisalRef', e.target.value)}
-            data-testid="dossier-appraisal-ref"
-          />
+        <Field label={t('systems.dossier.appraisalRef')} error={errors.appraisalRef} params={server.params}>
+          <input {...form.register('appraisalRef')} data-testid="dossier-appraisal-ref" />
         </Field>
       )}
-      <Field label={requires.includes('comment') ? t('systems.dossier.returnComment') : t('systems.dossier.comment')}>
+      <Field
+        label={requires.includes('comment') ? t('systems.dossier.returnComment') : t('systems.dossier.comment')}
+        error={errors.comment}
+        params={server.params}
+      >
         <textarea
           rows={requires.includes('comment') ? 3 : 2}
-          value={values.comment ?? ''}
-          onChange={(e) => set('comment', e.target.value)}
+          {...form.register('comment')}
           data-testid={`dossier-comment-${action}`}
         />
       </Field>
-      {missing.length > 0 && (
-        <div className="alert alert-error" role="alert">
-          {t('systems.dossier.missing', { fields: missing.map((f) => t(FIELD_OF[f] ?? f)).join(', ') })}
-        </div>
-      )}
-      {dateProblem && (
-        <div className="alert alert-error" role="alert" data-testid="dossier-date-problem">
-          {dateProblem}
-        </div>
-      )}
       {blocked && (
         <div className="alert alert-warning small" data-testid="dossier-needs-appraisal">
           {t('systems.dossier.needsAppraisal', names)}
         </div>
       )}
-      {refused ? (
-        refused.length > 0 && <MissingDocuments d={d} keys={refused} action={action} />
-      ) : (
-        <>
-          {lacking.length > 0 && (
+      {refused
+        ? refused.length > 0 && <MissingDocuments d={d} keys={refused} action={action} />
+        : lacking.length > 0 && (
             <div className="alert alert-warning small" data-testid="dossier-lacking">
               {t('systems.dossier.lacking', {
-                n: lacking.length,
+                n: formatNumber(lacking.length, i18n.language),
                 names: lacking.map((c) => pick(i18n.language, c.vi, c.en)).join('; '),
               })}
             </div>
           )}
-          <ErrorMessage error={error} />
-        </>
-      )}
+      <ErrorMessage error={server.error} />
       <button
         type="submit"
         className={`btn ${action === 'return' ? 'btn-danger' : 'btn-primary'}`}
-        disabled={busy || blocked}
+        disabled={isSubmitting || blocked}
         data-testid={`dossier-action-${action}`}
       >
-        {busy ? t('common.working') : t(`systems.action.${action}`)}
+        {isSubmitting ? t('common.working') : t(`systems.action.${action}`)}
       </button>
     </form>
   );
@@ -749,7 +750,7 @@ function History({ events, components }: { events: DossierEvent[]; components: D
 }
 
 /** Every document of the dossier (with the component it is) and the upload of a document outside the list. */
-function Attachments({ d, onUploaded }: { d: DossierDetail; onUploaded: () => void }) {
+function Attachments({ d }: { d: DossierDetail }) {
   const { t, i18n } = useTranslation();
   const mayAttach = useMayAttach(d);
   const componentName = (key: string | null) => {
@@ -777,7 +778,9 @@ function Attachments({ d, onUploaded }: { d: DossierDetail; onUploaded: () => vo
                       SHA-256 {a.sha256.slice(0, 16)}…
                     </div>
                   </td>
-                  <td className="num nowrap">{Math.max(1, Math.round(a.size / 1024))} KB</td>
+                  <td className="num nowrap">
+                    {formatNumber(Math.max(1, Math.round(a.size / 1024)), i18n.language)} KB
+                  </td>
                   <td className="nowrap small">{formatDateTime(a.createdAt)}</td>
                 </tr>
               ))}
@@ -787,12 +790,7 @@ function Attachments({ d, onUploaded }: { d: DossierDetail; onUploaded: () => vo
       )}
       {mayAttach && (
         <div className="actions">
-          <UploadControl
-            dossierId={d.id}
-            component={null}
-            label={t('systems.dossier.uploadOther')}
-            onUploaded={onUploaded}
-          />
+          <UploadControl dossierId={d.id} component={null} label={t('systems.dossier.uploadOther')} />
           <span className="muted small">{t('systems.dossier.uploadHint')}</span>
         </div>
       )}

@@ -1,77 +1,48 @@
-import { useEffect } from 'react';
+import { useRouter } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { $api, queryClient } from '../../api/client.ts';
+import type { Notification } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { api } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { followLink, navigate, usePath } from '../../lib/router.ts';
-import { useLoad } from '../../lib/useLoad.ts';
-import { type Notification, notificationHref } from './systems.ts';
+import { notificationHref, numbers } from './ui.ts';
 import './systems.css';
 
-export const NOTIFICATIONS_PATH = '/notifications';
+// The header imports the bell from here today; NotificationBell.tsx alone keeps this page out of the main bundle.
+export { NotificationBell } from './NotificationBell.tsx';
 
-/** The header's bell: how many notifications are unread (re-read on every page change and every minute). */
-export function NotificationBell() {
-  const { t } = useTranslation();
-  const path = usePath();
-  const unread = useLoad(() => api<Notification[]>('GET', '/api/notifications?unread=true'), [path]);
-  const { reload } = unread;
-  useEffect(() => {
-    const timer = setInterval(reload, 60_000);
-    return () => clearInterval(timer);
-  }, [reload]);
-  const count = unread.data?.length ?? 0;
-  return (
-    <a
-      className={`bell${count ? ' bell-unread' : ''}`}
-      href={NOTIFICATIONS_PATH}
-      onClick={followLink}
-      data-testid="notification-bell"
-      aria-label={t('systems.notifications.bell', { n: count })}
-      title={t('systems.notifications.bell', { n: count })}
-    >
-      <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-        <path
-          fill="currentColor"
-          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
-        />
-      </svg>
-      {count > 0 && (
-        <span className="bell-count" data-testid="notification-count">
-          {count > 99 ? '99+' : count}
-        </span>
-      )}
-    </a>
-  );
-}
+/** Reading a notification changes the bell's count and the page's list. */
+const notificationsChanged = () => queryClient.invalidateQueries({ queryKey: ['get', '/api/notifications'] });
 
 /** Thông báo: the user's notifications (overdue targets, overdue inspections), newest first. */
 export function NotificationsPage() {
-  const { t } = useTranslation();
-  const list = useLoad(() => api<Notification[]>('GET', '/api/notifications'), []);
+  const { t, i18n } = useTranslation();
+  const router = useRouter();
+  const list = $api.useQuery('get', '/api/notifications');
+  const readAll = $api.useMutation('post', '/api/notifications/read-all', { onSuccess: notificationsChanged });
+  const readOne = $api.useMutation('post', '/api/notifications/{id}/read', { onSuccess: notificationsChanged });
   const unread = list.data?.filter((n) => !n.readAt).length ?? 0;
-  const markAll = async () => {
-    await api('POST', '/api/notifications/read-all');
-    list.reload();
-    navigate(NOTIFICATIONS_PATH, { replace: true }); // the bell re-counts on a path change
-  };
   const open = async (n: Notification) => {
-    if (!n.readAt) await api('POST', `/api/notifications/${n.id}/read`).catch(() => {});
+    if (!n.readAt) await readOne.mutateAsync({ params: { path: { id: n.id } } }).catch(() => {});
     const href = notificationHref(n.link);
-    if (href) navigate(href);
-    else list.reload();
+    if (href) void router.navigate({ href });
   };
   return (
     <>
       <div className="page-head">
         <h1>{t('nav.notifications')}</h1>
         {unread > 0 && (
-          <button type="button" className="btn" onClick={() => void markAll()} data-testid="notifications-read-all">
-            {t('systems.notifications.readAll', { n: unread })}
+          <button
+            type="button"
+            className="btn"
+            disabled={readAll.isPending}
+            onClick={() => readAll.mutate({})}
+            data-testid="notifications-read-all"
+          >
+            {t('systems.notifications.readAll', numbers({ n: unread }, i18n.language))}
           </button>
         )}
       </div>
-      <ErrorMessage error={list.error} />
+      <ErrorMessage error={list.error ?? readAll.error} />
       {list.data?.length === 0 && <p className="muted">{t('systems.notifications.empty')}</p>}
       <ul className="notifications" data-testid="notifications">
         {list.data?.map((n) => (

@@ -1,104 +1,181 @@
-import { useState } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { $api } from '../../api/client.ts';
+import { type Dossier, dossierSortValues, dossierStateFilterValues } from '../../api/schema.gen.ts';
+import { type Column, DataTable } from '../../components/DataTable.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
-import { api, query } from '../../lib/api.ts';
-import { formatCalendarDate, formatDate } from '../../lib/format.ts';
+import { SearchBox } from '../../components/SearchBox.tsx';
+import { formatCalendarDate, formatDate, formatNumber } from '../../lib/format.ts';
 import { followLink } from '../../lib/router.ts';
-import { useLoad } from '../../lib/useLoad.ts';
+import { isUuid, useTableSearch } from '../../lib/tableSearch.ts';
 import { useOrgTree } from '../../lib/useOrgTree.ts';
 import { DossierStateBadge, LevelBadge } from './SystemBadges.tsx';
-import { DOSSIER_STATES, type DossierSummary, systemPath } from './systems.ts';
+import { systemPath } from './ui.ts';
 import './systems.css';
-import { EmptyRow } from '../../components/EmptyRow.tsx';
 
-const PENDING = ['submitted', 'under_appraisal'];
+const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | undefined =>
+  values.find((v) => v === value);
 
-/** Hồ sơ chờ thẩm định: the Department's worklist, overdue first, then the longest waiting. */
+type T = (key: string, options?: Record<string, unknown>) => string;
+
+const columns = (t: T): Column<Dossier>[] => [
+  {
+    id: 'name',
+    accessorFn: (d) => d.systemName,
+    header: () => t('systems.name'),
+    enableSorting: true,
+    cell: ({ row }) => (
+      <a className="cell-name" href={systemPath(row.original.systemId, 'dossier')} onClick={followLink}>
+        {row.original.systemName}
+      </a>
+    ),
+  },
+  {
+    id: 'organisation',
+    accessorFn: (d) => d.organisationName,
+    header: () => t('systems.organisation'),
+    enableSorting: true,
+  },
+  {
+    id: 'level',
+    accessorFn: (d) => d.level,
+    header: () => t('systems.proposedLevel'),
+    enableSorting: true,
+    cell: ({ row }) => <LevelBadge level={row.original.level} />,
+  },
+  {
+    id: 'state',
+    accessorFn: (d) => d.state,
+    header: () => t('systems.dossierState'),
+    enableSorting: true,
+    cell: ({ row }) => (
+      <span className="badge-group">
+        <DossierStateBadge state={row.original.state} />
+        {row.original.overdue && <span className="badge badge-bad">{t('systems.dossier.overdue')}</span>}
+      </span>
+    ),
+  },
+  {
+    id: 'submitted',
+    accessorFn: (d) => d.submittedAt ?? '',
+    header: () => t('systems.dossier.submittedAt'),
+    enableSorting: true,
+    cell: ({ row }) => <span className="nowrap">{formatDate(row.original.submittedAt) || '—'}</span>,
+  },
+  {
+    id: 'appraisalDue',
+    header: () => t('systems.dossier.appraisalDue'),
+    cell: ({ row }) => <span className="nowrap">{formatCalendarDate(row.original.appraisalDue) || '—'}</span>,
+  },
+  {
+    id: 'approvalDue',
+    header: () => t('systems.dossier.approvalDue'),
+    cell: ({ row }) => (
+      <span className={`nowrap${row.original.overdue ? ' text-bad' : ''}`}>
+        {formatCalendarDate(row.original.approvalDue) || '—'}
+      </span>
+    ),
+  },
+];
+
+/**
+ * Hồ sơ chờ thẩm định: the Department's worklist, paged by the server, the longest waiting first (overdue ones
+ * marked), searched by system and filtered by state and organisation, all in the URL.
+ */
 export function PendingDossiersPage() {
-  const { t } = useTranslation();
-  const [state, setState] = useState('pending');
-  const [organisationId, setOrganisationId] = useState('');
+  const { t, i18n } = useTranslation();
+  const search = useTableSearch({ sort: 'submitted', dir: 'asc' });
   const { tree, error: orgError } = useOrgTree();
-  const list = useLoad(
-    () =>
-      api<DossierSummary[]>(
-        'GET',
-        `/api/dossiers${query({ organisationId, state: state === 'pending' || state === 'all' ? '' : state })}`,
-      ),
-    [state, organisationId],
+  // No state in the URL: the worklist (submitted or under appraisal); `all`: every state.
+  const asked = search.filters.state;
+  const state = asked === 'all' ? undefined : (oneOf(dossierStateFilterValues, asked) ?? 'pending');
+  const organisationId = search.filters.org && isUuid(search.filters.org) ? search.filters.org : undefined;
+  const list = $api.useQuery(
+    'get',
+    '/api/dossiers',
+    {
+      params: {
+        query: {
+          limit: search.params.limit,
+          offset: search.params.offset,
+          sort: oneOf(dossierSortValues, search.sort) ?? 'submitted',
+          dir: search.dir,
+          q: search.params.q,
+          state,
+          organisationId,
+        },
+      },
+    },
+    // Others change the list (a dossier decided, systems imported): opening it again reads it again.
+    { staleTime: 0, placeholderData: keepPreviousData },
   );
-  const rows = (list.data ?? [])
-    .filter((d) => state !== 'pending' || PENDING.includes(d.state))
-    .sort(
-      (a, b) =>
-        Number(b.overdue) - Number(a.overdue) ||
-        (a.submittedAt ?? a.createdAt).localeCompare(b.submittedAt ?? b.createdAt),
-    );
+  const filtered = !!(search.q || organisationId);
+  const total = list.data?.total;
 
   return (
     <>
       <h1>{t('nav.systemDossiers')}</h1>
       <p className="muted">{t('systems.pending.intro')}</p>
       <div className="filters">
+        <SearchBox
+          label={t('systems.pending.search')}
+          value={search.q}
+          onSearch={(q) => search.set({ q })}
+          testId="pending-search"
+        />
         <Field label={t('systems.dossierState')}>
-          <select value={state} onChange={(e) => setState(e.target.value)} data-testid="pending-state">
+          <select
+            value={asked === 'all' ? 'all' : (state ?? 'pending')}
+            onChange={(e) =>
+              search.set({ filters: { state: e.target.value === 'pending' ? undefined : e.target.value } })
+            }
+            data-testid="pending-state"
+          >
             <option value="pending">{t('systems.pending.awaiting')}</option>
-            {DOSSIER_STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`systems.state.${s}`)}
-              </option>
-            ))}
+            {dossierStateFilterValues
+              .filter((s) => s !== 'pending')
+              .map((s) => (
+                <option key={s} value={s}>
+                  {t(`systems.state.${s}`)}
+                </option>
+              ))}
             <option value="all">{t('systems.pending.all')}</option>
           </select>
         </Field>
         <Field label={t('systems.organisation')}>
-          <OrgSelect tree={tree} value={organisationId} onChange={setOrganisationId} />
+          <OrgSelect
+            tree={tree}
+            value={organisationId ?? ''}
+            onChange={(org) => search.set({ filters: { org: org || undefined } })}
+          />
         </Field>
       </div>
       <ErrorMessage error={list.error ?? orgError} />
-      <div className="panel panel-flush">
-        <table className="table" data-testid="pending-table">
-          <thead>
-            <tr>
-              <th>{t('systems.name')}</th>
-              <th>{t('systems.organisation')}</th>
-              <th>{t('systems.proposedLevel')}</th>
-              <th>{t('systems.dossierState')}</th>
-              <th>{t('systems.dossier.submittedAt')}</th>
-              <th>{t('systems.dossier.appraisalDue')}</th>
-              <th>{t('systems.dossier.approvalDue')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <EmptyRow show={!!list.data && rows.length === 0} colSpan={7}>
-              {t('systems.pending.empty')}
-            </EmptyRow>
-            {rows.map((d) => (
-              <tr key={d.id} className={d.overdue ? 'row-overdue' : undefined} data-testid="pending-row">
-                <td className="cell-name">
-                  <a href={systemPath(d.systemId, 'dossier')} onClick={followLink}>
-                    {d.systemName}
-                  </a>
-                </td>
-                <td>{d.organisationName}</td>
-                <td>
-                  <LevelBadge level={d.level} />
-                </td>
-                <td>
-                  <span className="badge-group">
-                    <DossierStateBadge state={d.state} />
-                    {d.overdue && <span className="badge badge-bad">{t('systems.dossier.overdue')}</span>}
-                  </span>
-                </td>
-                <td className="nowrap">{formatDate(d.submittedAt) || '—'}</td>
-                <td className="nowrap">{formatCalendarDate(d.appraisalDue) || '—'}</td>
-                <td className={`nowrap${d.overdue ? ' text-bad' : ''}`}>{formatCalendarDate(d.approvalDue) || '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {total !== undefined && (
+        <p className="muted small" data-testid="pending-count">
+          {t('systems.pending.count', { n: formatNumber(total, i18n.language) })}
+        </p>
+      )}
+      <div className="panel panel-flush systems-list">
+        <DataTable
+          columns={columns(t)}
+          rows={list.data?.items}
+          total={total}
+          search={search}
+          loading={list.isFetching}
+          testId="pending-table"
+          rowKey={(d) => d.id}
+          rowTestId={() => 'pending-row'}
+          empty={
+            filtered
+              ? t('systems.pending.noMatch')
+              : state === 'pending'
+                ? t('systems.pending.emptyPending')
+                : t('systems.pending.empty')
+          }
+        />
       </div>
     </>
   );

@@ -1,85 +1,89 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { ZPlanUpdate } from '../../../modules/systems/systems.input.ts';
+import { $api } from '../../api/client.ts';
+import { planItemStatusValues, type SecurityPlan, type SystemDetail } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { api } from '../../lib/api.ts';
-import { formatCalendarDate } from '../../lib/format.ts';
+import { firstMessage, useFieldMessage } from '../../components/Field.tsx';
+import { formatCalendarDate, formatNumber } from '../../lib/format.ts';
+import { useZodForm } from '../../lib/forms.ts';
 import { useCan } from '../../lib/session.ts';
-import { useAction } from '../../lib/useAction.ts';
-import { useLoad } from '../../lib/useLoad.ts';
-import { PlanProgress } from './SystemBadges.tsx';
-import { PLAN_ITEM_STATUSES, type Plan, type PlanItemStatus, pick, type SystemView } from './systems.ts';
 
-type Edit = { status: PlanItemStatus; evidence: string; reason: string };
+import { refreshProgramme } from './refresh.ts';
+import { PlanProgress } from './SystemBadges.tsx';
+import { pick } from './ui.ts';
 
 /** Phương án bảo đảm ATTT: the checklist of the approved level by TCVN 11930 group, with status and evidence. */
-export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: () => void }) {
-  const { t, i18n } = useTranslation();
-  const can = useCan();
-  const plan = useLoad(() => api<Plan>('GET', `/api/systems/${system.id}/plan`), [system.id]);
-  const [edits, setEdits] = useState<Record<string, Edit>>({});
-  const { error, busy, run } = useAction();
-  const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (!plan.data) return;
-    setEdits(
-      Object.fromEntries(
-        plan.data.groups.flatMap((g) =>
-          g.items.map((i) => [i.code, { status: i.status, evidence: i.evidence ?? '', reason: i.reason ?? '' }]),
-        ),
-      ),
-    );
-  }, [plan.data]);
+export function PlanTab({ system }: { system: SystemDetail }) {
+  const { t } = useTranslation();
+  const plan = $api.useQuery('get', '/api/systems/{id}/plan', { params: { path: { id: system.id } } });
   const p = plan.data;
-  const editable = can('system.write');
-
   if (plan.error) return <ErrorMessage error={plan.error} />;
   if (!p) return <p className="muted">{t('common.loading')}</p>;
   if (p.level === null) return <div className="alert alert-info">{t('systems.plan.noLevel')}</div>;
+  return <PlanForm system={system} plan={p} level={p.level} />;
+}
 
-  const changed = p.groups
-    .flatMap((g) => g.items)
-    .filter((i) => i.required)
-    .filter((i) => {
-      const e = edits[i.code];
-      return e && (e.status !== i.status || e.evidence !== (i.evidence ?? '') || e.reason !== (i.reason ?? ''));
-    });
-  const missingReason = changed.filter(
-    (i) => edits[i.code]?.status === 'not_applicable' && !edits[i.code]?.reason.trim(),
-  );
+type Item = SecurityPlan['groups'][number]['items'][number];
+const valuesOf = (items: Item[]) =>
+  items.map((i) => ({ code: i.code, status: i.status, evidence: i.evidence ?? '', reason: i.reason ?? '' }));
 
-  async function save() {
+function PlanForm({ system, plan: p, level }: { system: SystemDetail; plan: SecurityPlan; level: number }) {
+  const { t, i18n } = useTranslation();
+  const can = useCan();
+  const message = useFieldMessage();
+  const editable = can('system.write');
+  const required = p.groups.flatMap((g) => g.items).filter((i) => i.required);
+  const form = useZodForm(ZPlanUpdate, { defaultValues: { items: valuesOf(required) } });
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const save = $api.useMutation('put', '/api/systems/{id}/plan', { onSuccess: refreshProgramme });
+  const items = useWatch({ control: form.control, name: 'items' }) ?? [];
+  const indexOf = new Map(required.map((i, k) => [i.code, k]));
+  const changed = required.filter((i, k) => {
+    const e = items[k];
+    return e && (e.status !== i.status || e.evidence !== (i.evidence ?? '') || e.reason !== (i.reason ?? ''));
+  });
+  const missingReason = changed.filter((i) => {
+    const e = items[indexOf.get(i.code) ?? -1];
+    return e?.status === 'not_applicable' && !e.reason?.trim();
+  });
+  const itemErrors = form.formState.errors.items;
+
+  const submit = form.handleSubmit(async (input) => {
     setSaved(false);
-    await run(async () => {
-      await api('PUT', `/api/systems/${system.id}/plan`, {
-        items: changed.map((i) => {
-          const e = edits[i.code] as Edit;
-          return { code: i.code, status: e.status, evidence: e.evidence || null, reason: e.reason || null };
-        }),
+    setError(null);
+    // Only what changed is sent: each item sent becomes a line of the plan's history.
+    const codes = new Set(changed.map((i) => i.code));
+    try {
+      await save.mutateAsync({
+        params: { path: { id: system.id } },
+        body: { items: input.items.filter((i) => codes.has(i.code)) },
       });
+      form.reset(form.getValues());
       setSaved(true);
-      plan.reload();
-      onChanged();
-    });
-  }
-  const set = (code: string, patch: Partial<Edit>) =>
-    setEdits((all) => ({ ...all, [code]: { ...(all[code] as Edit), ...patch } }));
+    } catch (err) {
+      setError(err);
+    }
+  });
 
   return (
-    <div data-testid="plan-tab">
+    <form data-testid="plan-tab" onSubmit={submit} noValidate>
       <section className="panel">
         <div className="panel-head">
-          <h2 className="sys-panel-title">{t('systems.plan.title', { level: p.level })}</h2>
+          <h2 className="sys-panel-title">{t('systems.plan.title', { level })}</h2>
         </div>
         <PlanProgress plan={p.summary} />
         <p className="muted small">{t('systems.plan.hint')}</p>
         <p className="muted small">{t('systems.plan.on', { date: formatCalendarDate(p.on) })}</p>
       </section>
       {p.groups.map((g) => {
-        const items = g.items.filter((i) => i.required);
-        if (!items.length) return null;
+        const shown = g.items.filter((i) => i.required);
+        if (!shown.length) return null;
         // The items of a group usually share one citation: said once under the title, per item only when they differ.
-        const bases = [...new Set([g.legalBasis, ...items.map((i) => i.legalBasis)].filter(Boolean))];
-        const shared = new Set(items.map((i) => i.legalBasis)).size === 1;
+        const bases = [...new Set([g.legalBasis, ...shown.map((i) => i.legalBasis)].filter(Boolean))];
+        const shared = new Set(shown.map((i) => i.legalBasis)).size === 1;
         return (
           <section key={g.code} className="panel panel-flush plan-group">
             <h3 className="plan-group-title">
@@ -102,11 +106,14 @@ export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: 
                 </tr>
               </thead>
               <tbody>
-                {items.map((i) => {
-                  const e = edits[i.code] ?? { status: i.status, evidence: '', reason: '' };
-                  const na = e.status === 'not_applicable';
+                {shown.map((i) => {
+                  const k = indexOf.get(i.code) ?? 0;
+                  const e = items[k];
+                  const status = e?.status ?? i.status;
+                  const na = status === 'not_applicable';
+                  const reasonError = message(firstMessage(itemErrors?.[k]?.reason));
                   return (
-                    <tr key={i.code} className={`plan-item plan-${e.status}`} data-testid={`plan-item-${i.code}`}>
+                    <tr key={i.code} className={`plan-item plan-${status}`} data-testid={`plan-item-${i.code}`}>
                       <td>
                         <span className="mono small">{i.code}</span> {pick(i18n.language, i.vi, i.en)}
                         <div className="muted small">
@@ -116,12 +123,11 @@ export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: 
                       </td>
                       <td>
                         <select
-                          value={e.status}
+                          {...form.register(`items.${k}.status`)}
                           disabled={!editable}
                           aria-label={t('systems.plan.status')}
-                          onChange={(ev) => set(i.code, { status: ev.target.value as PlanItemStatus })}
                         >
-                          {PLAN_ITEM_STATUSES.map((s) => (
+                          {planItemStatusValues.map((s) => (
                             <option key={s} value={s}>
                               {t(`systems.plan.statuses.${s}`)}
                             </option>
@@ -130,23 +136,26 @@ export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: 
                       </td>
                       <td>
                         <input
-                          value={e.evidence}
+                          {...form.register(`items.${k}.evidence`)}
                           disabled={!editable}
                           aria-label={t('systems.plan.evidence')}
                           placeholder={t('systems.plan.evidencePlaceholder')}
-                          onChange={(ev) => set(i.code, { evidence: ev.target.value })}
                         />
                       </td>
                       <td>
                         <input
-                          value={e.reason}
+                          {...form.register(`items.${k}.reason`)}
                           disabled={!editable}
                           required={na}
-                          aria-invalid={(na && !e.reason.trim()) || undefined}
+                          aria-invalid={(na && !e?.reason?.trim()) || !!reasonError || undefined}
                           aria-label={t('systems.plan.reason')}
                           placeholder={na ? t('systems.plan.reasonRequired') : ''}
-                          onChange={(ev) => set(i.code, { reason: ev.target.value })}
                         />
+                        {reasonError && (
+                          <small className="field-error" role="alert">
+                            {reasonError}
+                          </small>
+                        )}
                       </td>
                     </tr>
                   );
@@ -159,13 +168,14 @@ export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: 
       {editable && (
         <div className="actions sticky-actions">
           <button
-            type="button"
+            type="submit"
             className="btn btn-primary"
-            disabled={busy || !changed.length || missingReason.length > 0}
-            onClick={() => void save()}
+            disabled={form.formState.isSubmitting || !changed.length || missingReason.length > 0}
             data-testid="plan-save"
           >
-            {busy ? t('common.working') : t('systems.plan.save', { n: changed.length })}
+            {form.formState.isSubmitting
+              ? t('common.working')
+              : t('systems.plan.save', { n: formatNumber(changed.length, i18n.language) })}
           </button>
           {missingReason.length > 0 && (
             <span className="text-bad small">
@@ -176,6 +186,6 @@ export function PlanTab({ system, onChanged }: { system: SystemView; onChanged: 
         </div>
       )}
       <ErrorMessage error={error} />
-    </div>
+    </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
+import type { DossierState, PlanSummary } from '../../api/schema.gen.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
-import { type DossierState, formatPercent, type PlanSummary, STATE_BADGE } from './systems.ts';
+import { formatPercent, numbers, STATE_BADGE } from './ui.ts';
 
 export function DossierStateBadge({ state }: { state: DossierState | null }) {
   const { t } = useTranslation();
@@ -27,7 +28,8 @@ export function PlanProgress({ plan, compact = false }: { plan: PlanSummary; com
       <ProgressBar value={plan.percent / 100} label={t('systems.plan.progress')} />
       <span className="small nowrap">
         {formatPercent(plan.percent, i18n.language)}
-        {!compact && ` (${t('systems.plan.doneOf', { done: plan.done, total: plan.applicable })})`}
+        {!compact &&
+          ` (${t('systems.plan.doneOf', numbers({ done: plan.done, total: plan.applicable }, i18n.language))})`}
       </span>
       {plan.fullyImplemented && <span className="badge badge-good">{t('systems.plan.fullyImplemented')}</span>}
     </div>

@@ -1,31 +1,38 @@
-import { useState } from 'react';
+import { useRouter } from '@tanstack/react-router';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { $api } from '../../api/client.ts';
+import type { SystemDetail } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { api } from '../../lib/api.ts';
 import { formatCalendarDate, formatNumber } from '../../lib/format.ts';
-import { followLink, navigate, useSearch } from '../../lib/router.ts';
+import { followLink, useSearch } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
-import { useLoad } from '../../lib/useLoad.ts';
 import { DossierTab } from './DossierTab.tsx';
 import { LayersTab } from './LayersTab.tsx';
 import { PlanTab } from './PlanTab.tsx';
+import { refreshProgramme } from './refresh.ts';
 import { DossierStateBadge, LevelBadge, PlanProgress } from './SystemBadges.tsx';
-import { editPath, pick, SYSTEMS_PATH, type SystemView, systemPath } from './systems.ts';
+import { editPath, pick, SYSTEMS_PATH, systemPath } from './ui.ts';
 import { useOnlineServiceScale } from './useOnlineServiceScale.ts';
 import './systems.css';
 
 const TABS = ['overview', 'dossier', 'plan', 'layers'] as const;
 type Tab = (typeof TABS)[number];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One information system: overview, its level dossier, its security plan and its 4 protection layers. */
 export function SystemDetailPage() {
   const { t } = useTranslation();
+  const router = useRouter();
   const search = useSearch();
   const id = search.get('id') ?? '';
   const asked = search.get('tab') as Tab | null;
   const tab: Tab = asked && TABS.includes(asked) ? asked : 'overview';
-  const system = useLoad(() => api<SystemView>('GET', `/api/systems/${id}`), [id]);
+  const system = $api.useQuery('get', '/api/systems/{id}', { params: { path: { id } } }, { enabled: UUID.test(id) });
   const s = system.data;
+  useEffect(() => {
+    if (s) document.title = `${s.name} · Khiên`;
+  }, [s]);
 
   return (
     <>
@@ -35,6 +42,7 @@ export function SystemDetailPage() {
         </a>
       </p>
       <ErrorMessage error={system.error} />
+      {!UUID.test(id) && <div className="alert alert-error">{t('errors.systems.systemNotFound')}</div>}
       {s && (
         <>
           <div className="page-head">
@@ -62,15 +70,17 @@ export function SystemDetailPage() {
                 className="tab"
                 aria-selected={tab === k}
                 data-testid={`tab-${k}`}
-                onClick={() => navigate(systemPath(id, k === 'overview' ? undefined : k), { replace: true })}
+                onClick={() =>
+                  void router.navigate({ href: systemPath(id, k === 'overview' ? undefined : k), replace: true })
+                }
               >
                 {t(`systems.tabs.${k}`)}
               </button>
             ))}
           </div>
           {tab === 'overview' && <Overview system={s} />}
-          {tab === 'dossier' && <DossierTab system={s} onChanged={system.reload} />}
-          {tab === 'plan' && <PlanTab system={s} onChanged={system.reload} />}
+          {tab === 'dossier' && <DossierTab system={s} />}
+          {tab === 'plan' && <PlanTab system={s} />}
           {tab === 'layers' && <LayersTab system={s} />}
         </>
       )}
@@ -78,20 +88,19 @@ export function SystemDetailPage() {
   );
 }
 
-function Overview({ system: s }: { system: SystemView }) {
+function Overview({ system: s }: { system: SystemDetail }) {
   const { t, i18n } = useTranslation();
   const can = useCan();
+  const router = useRouter();
   const scale = useOnlineServiceScale();
-  const [deleting, setDeleting] = useState<unknown>(null);
+  const remove = $api.useMutation('delete', '/api/systems/{id}');
   const yes = (b: boolean) => (b ? t('common.yes') : t('common.no'));
-  const remove = async () => {
+  const del = async () => {
     if (!window.confirm(t('systems.confirmDelete', { name: s.name }))) return;
-    try {
-      await api('DELETE', `/api/systems/${s.id}`);
-      navigate(SYSTEMS_PATH);
-    } catch (e) {
-      setDeleting(e);
-    }
+    await remove.mutateAsync({ params: { path: { id: s.id } } });
+    // Leave the page first, so the deleted system is not read again.
+    await router.navigate({ href: SYSTEMS_PATH });
+    void refreshProgramme();
   };
   return (
     <div className="two-col">
@@ -129,13 +138,18 @@ function Overview({ system: s }: { system: SystemView }) {
               {t('common.edit')}
             </a>
             {(!s.status.dossier || s.status.dossier.state === 'draft') && (
-              <button type="button" className="btn btn-danger" onClick={() => void remove()}>
+              <button
+                type="button"
+                className="btn btn-danger"
+                disabled={remove.isPending}
+                onClick={() => void del().catch(() => {})}
+              >
                 {t('common.delete')}
               </button>
             )}
           </div>
         )}
-        <ErrorMessage error={deleting} />
+        <ErrorMessage error={remove.error} />
       </section>
       <section className="panel">
         <h2 className="sys-panel-title">{t('systems.section.level')}</h2>

@@ -1,36 +1,70 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { useRouter } from '@tanstack/react-router';
+import { useEffect } from 'react';
+import { Controller, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { ZSystemHostInput, ZSystemInput, ZSystemSoftwareInput } from '../../../modules/systems/systems.input.ts';
+import { $api } from '../../api/client.ts';
+import {
+  icsWorksGradeValues,
+  infrastructureScopeValues,
+  type SystemDetail,
+  securityHarmValues,
+  stateSecretGradeValues,
+  systemTypeValues,
+} from '../../api/schema.gen.ts';
 import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
-import { api } from '../../lib/api.ts';
-import { followLink, navigate, useSearch } from '../../lib/router.ts';
+import { useZodForm } from '../../lib/forms.ts';
+import { followLink, useSearch } from '../../lib/router.ts';
 import { useSession } from '../../lib/session.ts';
 import { useOrgTree } from '../../lib/useOrgTree.ts';
-import { ClassificationAid } from './ClassificationAid.tsx';
-import {
-  type Classification,
-  ICS_WORKS_GRADES,
-  INFRA_SCOPES,
-  SECRET_GRADES,
-  SECURITY_HARMS,
-  SYSTEM_TYPES,
-  SYSTEMS_PATH,
-  type SystemInput,
-  type SystemView,
-  systemPath,
-} from './systems.ts';
+import { type Classification, ClassificationAid } from './ClassificationAid.tsx';
+import { useServerErrors } from './formParts.tsx';
+import { refreshProgramme } from './refresh.ts';
+import { SYSTEMS_PATH, systemPath } from './ui.ts';
 import { useOnlineServiceScale } from './useOnlineServiceScale.ts';
 import './systems.css';
 
-type Form = Omit<SystemInput, 'hosts' | 'software'> & { hosts: string; software: string };
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
-const EMPTY: Form = {
+/**
+ * The registration form: the server's schema, with hosts and software typed one per line in the export layout's
+ * notation (hostname=address; name|vendor|version|cpe) and read into the lists the server takes.
+ */
+export const ZSystemForm = ZSystemInput.extend({
+  hosts: z
+    .string()
+    .transform((text): z.input<typeof ZSystemHostInput>[] =>
+      lines(text).map((l) => {
+        const [a, b] = l.split('=');
+        return b !== undefined ? { hostname: a?.trim() || null, address: b.trim() } : { hostname: null, address: l };
+      }),
+    )
+    .pipe(z.array(ZSystemHostInput).max(1000)),
+  software: z
+    .string()
+    .transform((text): z.input<typeof ZSystemSoftwareInput>[] =>
+      lines(text).map((l) => {
+        const [name = '', vendor, version, cpe] = l.split('|').map((p) => p.trim());
+        return { name, vendor: vendor || null, version: version || null, cpe: cpe || null };
+      }),
+    )
+    .pipe(z.array(ZSystemSoftwareInput).max(1000)),
+});
+export type SystemFormValues = z.input<typeof ZSystemForm>;
+
+const EMPTY: SystemFormValues = {
   organisationId: '',
-  code: null,
+  code: '',
   name: '',
-  purpose: null,
+  purpose: '',
   systemType: 'internal',
   infoPublic: true,
   infoPrivate: false,
@@ -47,168 +81,194 @@ const EMPTY: Form = {
   nationalSecurityWorks: false,
   internationalInterconnect: false,
   criticalList: false,
-  usersDescription: null,
-  hosting: null,
-  ownerName: null,
-  operatorName: null,
+  usersDescription: '',
+  hosting: '',
+  ownerName: '',
+  operatorName: '',
   inServiceFrom: null,
   hosts: '',
   software: '',
 };
 
-// Hosts and software are typed one per line, in the export layout's notation (hostname=address; name|vendor|version|cpe).
-const hostsText = (s: SystemView) =>
-  s.hosts.map((h) => (h.hostname ? `${h.hostname}=${h.address}` : h.address)).join('\n');
-const softwareText = (s: SystemView) =>
-  s.software
+/** A registered system as the form's values (texts for the nullable fields, hosts and software as lines). */
+export const formValues = (s: SystemDetail): SystemFormValues => ({
+  ...EMPTY,
+  organisationId: s.organisationId,
+  code: s.code ?? '',
+  name: s.name,
+  purpose: s.purpose ?? '',
+  systemType: s.systemType,
+  infoPublic: s.infoPublic,
+  infoPrivate: s.infoPrivate,
+  infoPersonal: s.infoPersonal,
+  userCount: s.userCount,
+  stateSecretGrade: s.stateSecretGrade,
+  securityHarm: s.securityHarm,
+  onlineServiceLevel: s.onlineServiceLevel,
+  conditionalBusiness: s.conditionalBusiness,
+  infrastructureScope: s.infrastructureScope,
+  icsWorksGrade: s.icsWorksGrade,
+  national24x7: s.national24x7,
+  nationalDatabase: s.nationalDatabase,
+  nationalSecurityWorks: s.nationalSecurityWorks,
+  internationalInterconnect: s.internationalInterconnect,
+  criticalList: s.criticalList,
+  usersDescription: s.usersDescription ?? '',
+  hosting: s.hosting ?? '',
+  ownerName: s.ownerName ?? '',
+  operatorName: s.operatorName ?? '',
+  inServiceFrom: s.inServiceFrom,
+  hosts: s.hosts.map((h) => (h.hostname ? `${h.hostname}=${h.address}` : h.address)).join('\n'),
+  software: s.software
     .map((w) => [w.name, w.vendor ?? '', w.version ?? '', w.cpe ?? ''].join('|').replace(/\|+$/, ''))
-    .join('\n');
-const lines = (text: string) =>
-  text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-
-function toInput(f: Form): SystemInput {
-  return {
-    ...f,
-    hosts: lines(f.hosts).map((l) => {
-      const [a, b] = l.split('=');
-      return b !== undefined ? { hostname: a?.trim() || null, address: b.trim() } : { hostname: null, address: l };
-    }),
-    software: lines(f.software).map((l) => {
-      const [name = '', vendor, version, cpe] = l.split('|').map((p) => p.trim());
-      return { name, vendor: vendor || null, version: version || null, cpe: cpe || null };
-    }),
-  };
-}
-
-const classificationOf = (f: Form): Classification => ({
-  systemType: f.systemType,
-  infoPublic: f.infoPublic,
-  infoPrivate: f.infoPrivate,
-  infoPersonal: f.infoPersonal,
-  userCount: f.userCount,
-  stateSecretGrade: f.stateSecretGrade,
-  securityHarm: f.securityHarm,
-  onlineServiceLevel: f.onlineServiceLevel,
-  conditionalBusiness: f.conditionalBusiness,
-  infrastructureScope: f.infrastructureScope,
-  icsWorksGrade: f.icsWorksGrade,
-  national24x7: f.national24x7,
-  nationalDatabase: f.nationalDatabase,
-  // Only an industrial control system controls works (NĐ 85 Điều 11 khoản 4).
-  nationalSecurityWorks: f.systemType === 'industrial_control' && f.nationalSecurityWorks,
-  internationalInterconnect: f.internationalInterconnect,
-  criticalList: f.criticalList,
+    .join('\n'),
 });
 
-const num = (v: string) => (v.trim() === '' ? null : Math.max(0, Math.trunc(Number(v))));
+const CLASSIFICATION = [
+  'systemType',
+  'infoPublic',
+  'infoPrivate',
+  'infoPersonal',
+  'userCount',
+  'stateSecretGrade',
+  'securityHarm',
+  'onlineServiceLevel',
+  'conditionalBusiness',
+  'infrastructureScope',
+  'icsWorksGrade',
+  'national24x7',
+  'nationalDatabase',
+  'nationalSecurityWorks',
+  'internationalInterconnect',
+  'criticalList',
+] as const;
+
+/** The classification answers of the form; only an industrial control system controls works (NĐ 85 Điều 11.4). */
+const classificationOf = (v: Partial<Classification>): Classification => {
+  const answers = Object.fromEntries(CLASSIFICATION.map((k) => [k, v[k]])) as Classification;
+  const count = answers.userCount;
+  return {
+    ...answers,
+    userCount: typeof count === 'number' && Number.isFinite(count) && count >= 0 ? Math.trunc(count) : null,
+    nationalSecurityWorks: v.systemType === 'industrial_control' && !!v.nationalSecurityWorks,
+  };
+};
 
 /** Đăng ký / sửa hệ thống thông tin, with the classification aid beside the answers. */
 export function SystemEditPage() {
   const { t } = useTranslation();
-  const { me } = useSession();
   const id = useSearch().get('id');
+  const system = $api.useQuery('get', '/api/systems/{id}', { params: { path: { id: id ?? '' } } }, { enabled: !!id });
+  if (id && system.error) return <ErrorMessage error={system.error} />;
+  if (id && !system.data) return <p className="muted">{t('common.loading')}</p>;
+  return <SystemForm key={system.data?.updatedAt ?? 'new'} system={system.data ?? null} />;
+}
+
+export function SystemForm({ system }: { system: SystemDetail | null }) {
+  const { t } = useTranslation();
+  const router = useRouter();
+  const { me } = useSession();
   const { tree, error: orgError } = useOrgTree();
   const scale = useOnlineServiceScale();
-  const [form, setForm] = useState<Form>({ ...EMPTY, organisationId: me.user.organisationId ?? '' });
-  const [loadError, setLoadError] = useState<unknown>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useZodForm(ZSystemForm, {
+    defaultValues: system ? formValues(system) : { ...EMPTY, organisationId: me.user.organisationId ?? '' },
+  });
+  const server = useServerErrors(form);
+  const create = $api.useMutation('post', '/api/systems', { onSuccess: refreshProgramme });
+  const update = $api.useMutation('put', '/api/systems/{id}', { onSuccess: refreshProgramme });
+  const { errors, isSubmitting } = form.formState;
+  const values = useWatch({ control: form.control }) as Partial<SystemFormValues>;
+  const organisationId = values.organisationId;
 
-  useEffect(() => {
-    if (!id) return;
-    api<SystemView>('GET', `/api/systems/${id}`).then(
-      (s) => setForm({ ...EMPTY, ...s, hosts: hostsText(s), software: softwareText(s) }),
-      setLoadError,
-    );
-  }, [id]);
   // An agency officer registers for their own organisation, the only one they have: preselect it.
   useEffect(() => {
     const only = tree.roots.length === 1 && tree.byId.size === 1 ? tree.roots[0] : undefined;
-    if (!form.organisationId && only) setForm((f) => ({ ...f, organisationId: only.id }));
-  }, [tree, form.organisationId]);
+    if (!organisationId && only) form.setValue('organisationId', only.id);
+  }, [tree, organisationId, form]);
 
-  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
-  const check = (key: keyof Classification, basis?: string) => (
+  const submit = form.handleSubmit(async (input) => {
+    server.clear();
+    const body = { ...input, ...classificationOf(input) };
+    try {
+      const saved = system
+        ? await update.mutateAsync({ params: { path: { id: system.id } }, body })
+        : await create.mutateAsync({ body });
+      await router.navigate({ href: systemPath(saved.id) });
+    } catch (err) {
+      server.take(err);
+    }
+  });
+
+  const check = (key: (typeof CLASSIFICATION)[number], basis?: string) => (
     <label className="check">
-      <input
-        type="checkbox"
-        checked={form[key] as boolean}
-        onChange={(e) => set(key, e.target.checked as never)}
-        data-testid={`system-${key}`}
-      />
+      <input type="checkbox" {...form.register(key)} data-testid={`system-${key}`} />
       <span>
         {t(`systems.field.${key}`)}
         {basis && <span className="muted small"> ({basis})</span>}
       </span>
     </label>
   );
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const input = { ...toInput(form), ...classificationOf(form) };
-      const saved = id
-        ? await api<SystemView>('PUT', `/api/systems/${id}`, input)
-        : await api<SystemView>('POST', '/api/systems', input);
-      navigate(systemPath(saved.id));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  }
-
   const text = (key: 'code' | 'purpose' | 'usersDescription' | 'hosting' | 'ownerName' | 'operatorName') => (
-    <Field label={t(`systems.field.${key}`)}>
-      <input value={form[key] ?? ''} onChange={(e) => set(key, e.target.value || null)} data-testid={`system-${key}`} />
+    <Field label={t(`systems.field.${key}`)} error={errors[key]} params={server.params}>
+      <input {...form.register(key)} data-testid={`system-${key}`} />
     </Field>
   );
+  const level = values.onlineServiceLevel ?? 0;
 
   return (
     <>
-      <h1>{id ? t('systems.editTitle') : t('systems.registerTitle')}</h1>
-      <ErrorMessage error={loadError ?? orgError ?? scale.error} />
-      <form className="system-form" onSubmit={submit} data-testid="system-form">
+      <h1>{system ? t('systems.editTitle') : t('systems.registerTitle')}</h1>
+      <ErrorMessage error={orgError ?? scale.error} />
+      <form className="system-form" onSubmit={submit} noValidate data-testid="system-form">
         <div className="system-form-main">
           <section className="panel">
             <h2 className="sys-panel-title">{t('systems.section.general')}</h2>
             <div className="form-grid">
-              <Field label={t('systems.organisation')}>
-                <OrgSelect
-                  tree={tree}
-                  value={form.organisationId}
-                  onChange={(v) => set('organisationId', v)}
-                  allLabel={t('systems.chooseOrganisation')}
-                  name="organisationId"
-                />
-              </Field>
+              <Controller
+                control={form.control}
+                name="organisationId"
+                render={({ field }) => (
+                  <Field label={t('systems.organisation')} error={errors.organisationId} params={server.params}>
+                    <OrgSelect
+                      tree={tree}
+                      value={field.value}
+                      onChange={field.onChange}
+                      allLabel={t('systems.chooseOrganisation')}
+                      name="organisationId"
+                    />
+                  </Field>
+                )}
+              />
               {text('code')}
               <div className="span-2">
-                <Field label={t('systems.field.name')}>
-                  <input
-                    required
-                    minLength={2}
-                    value={form.name}
-                    onChange={(e) => set('name', e.target.value)}
-                    data-testid="system-name"
-                  />
+                <Field label={t('systems.field.name')} error={errors.name} params={server.params}>
+                  <input {...form.register('name')} data-testid="system-name" />
                 </Field>
               </div>
               <div className="span-2">{text('purpose')}</div>
               {text('ownerName')}
               {text('operatorName')}
               {text('hosting')}
-              <Field label={t('systems.field.inServiceFrom')} hint={t('systems.hint.inServiceFrom')}>
-                <DateInput
-                  value={form.inServiceFrom ?? ''}
-                  onChange={(v) => set('inServiceFrom', v || null)}
-                  data-testid="system-inServiceFrom"
-                />
-              </Field>
+              <Controller
+                control={form.control}
+                name="inServiceFrom"
+                render={({ field }) => (
+                  <Field
+                    label={t('systems.field.inServiceFrom')}
+                    hint={t('systems.hint.inServiceFrom')}
+                    error={errors.inServiceFrom}
+                    params={server.params}
+                  >
+                    <DateInput
+                      value={field.value ?? ''}
+                      onChange={(v) => field.onChange(v || null)}
+                      onInvalid={field.onChange}
+                      onBlur={field.onBlur}
+                      data-testid="system-inServiceFrom"
+                    />
+                  </Field>
+                )}
+              />
               <div className="span-2">{text('usersDescription')}</div>
             </div>
           </section>
@@ -218,12 +278,8 @@ export function SystemEditPage() {
             <p className="muted small">{t('systems.section.classificationHint')}</p>
             <div className="form-grid">
               <Field label={t('systems.field.systemType')} hint={t('systems.hint.systemType')}>
-                <select
-                  value={form.systemType}
-                  onChange={(e) => set('systemType', e.target.value as Form['systemType'])}
-                  data-testid="system-systemType"
-                >
-                  {SYSTEM_TYPES.map((v) => (
+                <select {...form.register('systemType')} data-testid="system-systemType">
+                  {systemTypeValues.map((v) => (
                     <option key={v} value={v}>
                       {t(`systems.type.${v}`)}
                     </option>
@@ -231,12 +287,8 @@ export function SystemEditPage() {
                 </select>
               </Field>
               <Field label={t('systems.field.stateSecretGrade')} hint={t('systems.hint.stateSecretGrade')}>
-                <select
-                  value={form.stateSecretGrade}
-                  onChange={(e) => set('stateSecretGrade', e.target.value as Form['stateSecretGrade'])}
-                  data-testid="system-stateSecretGrade"
-                >
-                  {SECRET_GRADES.map((v) => (
+                <select {...form.register('stateSecretGrade')} data-testid="system-stateSecretGrade">
+                  {stateSecretGradeValues.map((v) => (
                     <option key={v} value={v}>
                       {t(`systems.secret.${v}`)}
                     </option>
@@ -245,12 +297,8 @@ export function SystemEditPage() {
               </Field>
               <div className="span-2">
                 <Field label={t('systems.field.securityHarm')} hint={t('systems.hint.securityHarm')}>
-                  <select
-                    value={form.securityHarm}
-                    onChange={(e) => set('securityHarm', e.target.value as Form['securityHarm'])}
-                    data-testid="system-securityHarm"
-                  >
-                    {SECURITY_HARMS.map((v) => (
+                  <select {...form.register('securityHarm')} data-testid="system-securityHarm">
+                    {securityHarmValues.map((v) => (
                       <option key={v} value={v}>
                         {t(`systems.harm.${v}`)}
                       </option>
@@ -264,13 +312,19 @@ export function SystemEditPage() {
                 {check('infoPrivate')}
                 {check('infoPersonal')}
               </fieldset>
-              <Field label={t('systems.field.userCount')} hint={t('systems.hint.userCount')}>
+              <Field
+                label={t('systems.field.userCount')}
+                hint={t('systems.hint.userCount')}
+                error={errors.userCount}
+                params={server.params}
+              >
                 <input
                   type="number"
                   min={0}
                   inputMode="numeric"
-                  value={form.userCount ?? ''}
-                  onChange={(e) => set('userCount', num(e.target.value))}
+                  {...form.register('userCount', {
+                    setValueAs: (v: unknown) => (v === '' || v === null || v === undefined ? null : Number(v)),
+                  })}
                   data-testid="system-userCount"
                 />
               </Field>
@@ -279,27 +333,21 @@ export function SystemEditPage() {
                 hint={t('systems.hint.onlineServiceLevel', { basis: scale.basis ?? '—' })}
               >
                 <select
-                  value={form.onlineServiceLevel}
-                  onChange={(e) => set('onlineServiceLevel', Number(e.target.value))}
+                  {...form.register('onlineServiceLevel', { setValueAs: (v: unknown) => Number(v) })}
                   data-testid="system-onlineServiceLevel"
                 >
-                  {(scale.values.includes(form.onlineServiceLevel)
-                    ? scale.values
-                    : [...scale.values, form.onlineServiceLevel].sort((a, b) => a - b)
-                  ).map((v) => (
-                    <option key={v} value={v}>
-                      {scale.label(v)}
-                    </option>
-                  ))}
+                  {(scale.values.includes(level) ? scale.values : [...scale.values, level].sort((a, b) => a - b)).map(
+                    (v) => (
+                      <option key={v} value={v}>
+                        {scale.label(v)}
+                      </option>
+                    ),
+                  )}
                 </select>
               </Field>
               <Field label={t('systems.field.infrastructureScope')}>
-                <select
-                  value={form.infrastructureScope}
-                  onChange={(e) => set('infrastructureScope', e.target.value as Form['infrastructureScope'])}
-                  data-testid="system-infrastructureScope"
-                >
-                  {INFRA_SCOPES.map((v) => (
+                <select {...form.register('infrastructureScope')} data-testid="system-infrastructureScope">
+                  {infrastructureScopeValues.map((v) => (
                     <option key={v} value={v}>
                       {t(`systems.scope.${v}`)}
                     </option>
@@ -307,19 +355,15 @@ export function SystemEditPage() {
                 </select>
               </Field>
               <Field label={t('systems.field.icsWorksGrade')}>
-                <select
-                  value={form.icsWorksGrade}
-                  onChange={(e) => set('icsWorksGrade', e.target.value as Form['icsWorksGrade'])}
-                  data-testid="system-icsWorksGrade"
-                >
-                  {ICS_WORKS_GRADES.map((v) => (
+                <select {...form.register('icsWorksGrade')} data-testid="system-icsWorksGrade">
+                  {icsWorksGradeValues.map((v) => (
                     <option key={v} value={v}>
                       {t(`systems.ics.${v}`)}
                     </option>
                   ))}
                 </select>
               </Field>
-              {form.systemType === 'industrial_control' && (
+              {values.systemType === 'industrial_control' && (
                 <div className="span-2">{check('nationalSecurityWorks', t('systems.basis.nationalSecurityWorks'))}</div>
               )}
               <fieldset className="span-2 checks">
@@ -336,25 +380,35 @@ export function SystemEditPage() {
           <section className="panel">
             <h2 className="sys-panel-title">{t('systems.section.assets')}</h2>
             <div className="form-grid">
-              <Field label={t('systems.field.hosts')} hint={t('systems.hint.hosts')}>
-                <textarea rows={4} value={form.hosts} onChange={(e) => set('hosts', e.target.value)} />
+              <Field
+                label={t('systems.field.hosts')}
+                hint={t('systems.hint.hosts')}
+                error={errors.hosts}
+                params={server.params}
+              >
+                <textarea rows={4} {...form.register('hosts')} data-testid="system-hosts" />
               </Field>
-              <Field label={t('systems.field.software')} hint={t('systems.hint.software')}>
-                <textarea rows={4} value={form.software} onChange={(e) => set('software', e.target.value)} />
+              <Field
+                label={t('systems.field.software')}
+                hint={t('systems.hint.software')}
+                error={errors.software}
+                params={server.params}
+              >
+                <textarea rows={4} {...form.register('software')} data-testid="system-software" />
               </Field>
             </div>
           </section>
-          <ErrorMessage error={error} />
+          <ErrorMessage error={server.error} />
           <div className="actions">
-            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="system-save">
-              {busy ? t('common.working') : t('common.save')}
+            <button type="submit" className="btn btn-primary" disabled={isSubmitting} data-testid="system-save">
+              {isSubmitting ? t('common.working') : t('common.save')}
             </button>
-            <a className="btn" href={id ? systemPath(id) : SYSTEMS_PATH} onClick={followLink}>
+            <a className="btn" href={system ? systemPath(system.id) : SYSTEMS_PATH} onClick={followLink}>
               {t('common.cancel')}
             </a>
           </div>
         </div>
-        <ClassificationAid answers={classificationOf(form)} />
+        <ClassificationAid answers={classificationOf(values)} />
       </form>
     </>
   );

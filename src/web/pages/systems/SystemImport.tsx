@@ -1,10 +1,13 @@
-import { useRef } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { type ChangeEvent, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { SystemImportReport } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { useFieldMessage } from '../../components/Field.tsx';
 import { ImportReportView } from '../../components/ImportReportView.tsx';
-import { api } from '../../lib/api.ts';
-import type { ImportReport } from '../../lib/types.ts';
-import { useFileUpload } from '../../lib/useFileUpload.ts';
+import { uploadFile } from '../../lib/api.ts';
+
+import { numbers } from './ui.ts';
 
 const FORMATS = ['xlsx', 'csv', 'json'] as const;
 
@@ -13,19 +16,24 @@ const FORMATS = ['xlsx', 'csv', 'json'] as const;
  * report of what was refused (docs/national-platform-export.md).
  */
 export function SystemImport({ canImport, onImported }: { canImport: boolean; onImported: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
-  const {
-    result: report,
-    clear,
-    error,
-    busy,
-    choose: upload,
-  } = useFileUpload(async (file) => {
-    // JSON goes as JSON (an array); spreadsheets as the raw file.
-    const body = file.name.toLowerCase().endsWith('.json') ? (JSON.parse(await file.text()) as object) : file;
-    return api<ImportReport>('POST', '/api/systems/import', body);
-  }, onImported);
+  // The file goes as it is (XLSX, CSV, or a JSON array): the server tells them apart by their first bytes.
+  const upload = useMutation({
+    mutationFn: (file: File) => uploadFile<SystemImportReport>('/api/systems/import', file),
+    onSuccess: onImported,
+  });
+  const choose = (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (file) upload.mutate(file);
+  };
+  // Each refused row in the reader's language (the server's English stays for the command line and API users).
+  const fieldMessage = useFieldMessage();
+  const report = upload.data && {
+    ...upload.data,
+    errors: upload.data.errors.map((e) => ({ ...e, message: fieldMessage(e.key, e.params) ?? e.message })),
+  };
 
   return (
     <section className="panel" data-testid="systems-io">
@@ -50,34 +58,34 @@ export function SystemImport({ canImport, onImported }: { canImport: boolean; on
           <button
             type="button"
             className="btn btn-small btn-primary"
-            disabled={busy}
+            disabled={upload.isPending}
             onClick={() => input.current?.click()}
           >
-            {busy ? t('common.working') : t('systems.io.upload')}
+            {upload.isPending ? t('common.working') : t('systems.io.upload')}
           </button>
           <input
             ref={input}
             type="file"
             hidden
             accept=".csv,.xlsx,.json,text/csv,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            onChange={upload}
+            onChange={choose}
             data-testid="systems-import-file"
           />
         </div>
       )}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={upload.error} />
       {report && (
         <ImportReportView
           report={report}
           texts={{
             title: t('systems.io.report'),
-            counts: (c) => t('systems.io.counts', c),
+            counts: (c) => t('systems.io.counts', numbers(c, i18n.language)),
             row: t('systems.io.row'),
             column: t('systems.io.column'),
             problem: t('systems.io.problem'),
             close: t('common.close'),
           }}
-          onClose={clear}
+          onClose={upload.reset}
         />
       )}
     </section>

@@ -1,15 +1,24 @@
+import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { $api } from '../../api/client.ts';
 import { OverviewCard } from '../../components/OverviewCard.tsx';
-import { api, query } from '../../lib/api.ts';
-import { useLoad } from '../../lib/useLoad.ts';
-import type { TargetSummary } from './systems.ts';
-import { TARGETS_PATH, TargetFigure } from './TargetsPage.tsx';
+import { query } from '../../lib/api.ts';
+import { useCan } from '../../lib/session.ts';
+import { TargetFigure } from './TargetFigure.tsx';
+import { FIGURES, freshData, TARGETS_PATH } from './ui.ts';
 import './systems.css';
 
 /** On the Overview (Tổng quan): every programme target as it stood on `asOf`, linking to the targets page. */
 export function SystemsCard({ asOf }: { asOf: string }) {
   const { t } = useTranslation();
-  const targets = useLoad(() => api<TargetSummary[]>('GET', `/api/targets${query({ asOf })}`), [asOf]);
+  const can = useCan();
+  const targets = $api.useQuery(
+    'get',
+    '/api/targets',
+    { params: { query: { asOf } } },
+    { ...FIGURES, placeholderData: keepPreviousData },
+  );
+  const data = freshData(targets);
   return (
     <OverviewCard
       testId="card-systems"
@@ -18,9 +27,15 @@ export function SystemsCard({ asOf }: { asOf: string }) {
       detailsLabel={t('systems.card.details')}
       error={targets.error}
     >
-      {targets.data?.length === 0 && <p className="muted">{t('systems.targets.empty')}</p>}
-      <div className={`card-targets${targets.loading ? ' stale' : ''}`}>
-        {targets.data?.map((tg) => (
+      {data?.length === 0 && (
+        <p className="muted" data-testid="card-no-targets">
+          {t('systems.targets.empty')}{' '}
+          {can('target.write') ? t('systems.targets.emptyWrite') : t('systems.targets.emptyRead')}
+        </p>
+      )}
+      {!data && !targets.error && <p className="muted">{t('common.loading')}</p>}
+      <div className={`card-targets${targets.isPlaceholderData ? ' stale' : ''}`}>
+        {data?.map((tg) => (
           <div key={tg.id} className="card-target" data-testid="card-target">
             <h3>{tg.title}</h3>
             <TargetFigure target={tg} />

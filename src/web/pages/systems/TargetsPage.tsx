@@ -1,35 +1,39 @@
-import { type FormEvent, useState } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Controller } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { ZTargetInput } from '../../../modules/systems/systems.input.ts';
+import { $api, queryClient } from '../../api/client.ts';
+import { type TargetSummary, targetKindValues } from '../../api/schema.gen.ts';
 import { AsOfPicker } from '../../components/AsOfPicker.tsx';
 import { DateInput } from '../../components/DateInput.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
-import { api, query } from '../../lib/api.ts';
+import { query } from '../../lib/api.ts';
 import { useAsOf } from '../../lib/asOf.ts';
 import { formatCalendarDate, formatNumber } from '../../lib/format.ts';
+import { useZodForm } from '../../lib/forms.ts';
 import { followLink, navigate, useSearch } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
-import { useLoad } from '../../lib/useLoad.ts';
 import { useOrgTree } from '../../lib/useOrgTree.ts';
+import { useServerErrors } from './formParts.tsx';
 import { DossierStateBadge, LevelBadge } from './SystemBadges.tsx';
-import {
-  formatPercent,
-  type LayerGap,
-  pick,
-  systemPath,
-  TARGET_KINDS,
-  type TargetKind,
-  type TargetProgress,
-  type TargetSummary,
-} from './systems.ts';
+import { TargetFigure } from './TargetFigure.tsx';
+import { FIGURES, formatPercent, freshData, numbers, pick, SYSTEMS_PATH, systemPath, TARGETS_PATH } from './ui.ts';
 import './systems.css';
 import { EmptyRow } from '../../components/EmptyRow.tsx';
 
-export const TARGETS_PATH = '/systems/targets';
 const targetPath = (id: string | null, organisationId: string, asOf: string) =>
   `${TARGETS_PATH}${query({ id, org: organisationId, asOf })}`;
+
+/** After a target changes, every list and progress of targets is read again. */
+const targetsChanged = () =>
+  Promise.all([
+    queryClient.invalidateQueries({ queryKey: ['get', '/api/targets'] }),
+    queryClient.invalidateQueries({ queryKey: ['get', '/api/targets/{id}'] }),
+  ]);
 
 /**
  * Chỉ tiêu: each target's share met by its deadline (and, apart, met late), as it stood on a day (?asOf=, today by
@@ -44,11 +48,14 @@ export function TargetsPage() {
   const { asOf, today, setAsOf } = useAsOf();
   const setOrg = (org: string) => navigate(targetPath(id, org, asOf), { replace: true });
   const { tree, error: orgError } = useOrgTree(asOf);
-  const targets = useLoad(
-    () => api<TargetSummary[]>('GET', `/api/targets${query({ organisationId, asOf })}`),
-    [organisationId, asOf],
+  const targets = $api.useQuery(
+    'get',
+    '/api/targets',
+    { params: { query: { organisationId: organisationId || undefined, asOf } } },
+    { ...FIGURES, placeholderData: keepPreviousData },
   );
   const [editing, setEditing] = useState<TargetSummary | 'new' | null>(null);
+  const list = freshData(targets);
 
   return (
     <>
@@ -72,15 +79,18 @@ export function TargetsPage() {
         <TargetForm
           key={editing === 'new' ? 'new' : editing.id}
           target={editing === 'new' ? null : editing}
-          onDone={() => {
-            setEditing(null);
-            targets.reload();
-          }}
+          onDone={() => setEditing(null)}
         />
       )}
-      {targets.data?.length === 0 && <p className="muted">{t('systems.targets.empty')}</p>}
-      <div className={`target-cards${targets.loading ? ' stale' : ''}`}>
-        {targets.data?.map((tg) => (
+      {!list && !targets.error && <p className="muted">{t('common.loading')}</p>}
+      {list?.length === 0 && (
+        <p className="muted" data-testid="targets-empty">
+          <strong>{t('systems.targets.empty')}</strong>{' '}
+          {can('target.write') ? t('systems.targets.emptyWrite') : t('systems.targets.emptyRead')}
+        </p>
+      )}
+      <div className={`target-cards${targets.isPlaceholderData ? ' stale' : ''}`}>
+        {list?.map((tg) => (
           <TargetCard
             key={tg.id}
             target={tg}
@@ -92,55 +102,6 @@ export function TargetsPage() {
       </div>
       {id && <TargetDetail id={id} organisationId={organisationId} asOf={asOf} />}
       <LayerGaps organisationId={organisationId} current={asOf === today} />
-    </>
-  );
-}
-
-/**
- * A target's figure as it stood on its `asOf`: the share met by the deadline in large type, a bar (met on time, then
- * met late in another colour), the on-time count, the late count apart (late is not done), and the deadline.
- */
-export function TargetFigure({ target: tg }: { target: TargetSummary }) {
-  const { t, i18n } = useTranslation();
-  const n = (x: number) => formatNumber(x, i18n.language);
-  const share = (x: number) => (tg.total ? (x / tg.total) * 100 : 0);
-  return (
-    <>
-      <div className={`target-percent${tg.overdue ? ' text-bad' : ''}`} data-testid="target-percent">
-        {formatPercent(tg.percent, i18n.language)}
-      </div>
-      <div
-        className="progress progress-stacked"
-        role="img"
-        aria-label={t('systems.targets.barLabel', { met: n(tg.met), late: n(tg.late), total: n(tg.total) })}
-      >
-        <div className="progress-fill" style={{ width: `${share(tg.met)}%` }} />
-        <div className="progress-fill progress-late" style={{ width: `${share(tg.late)}%` }} />
-      </div>
-      <div className="small" data-testid="target-counts">
-        {t('systems.targets.onTime', { met: n(tg.met), total: n(tg.total) })}
-      </div>
-      {tg.deadlinePassed && (
-        <div className={`small${tg.late ? ' text-warn' : ''}`} data-testid="target-late">
-          {t('systems.targets.lateCount', { late: n(tg.late) })}
-          {tg.late > 0 && (
-            <span className="muted">
-              {' '}
-              ({t('systems.targets.withLate', { percent: formatPercent(tg.percentWithLate, i18n.language) })})
-            </span>
-          )}
-        </div>
-      )}
-      <div className="small">
-        {t('systems.targets.deadline')}: <strong>{formatCalendarDate(tg.deadline)}</strong>{' '}
-        {tg.overdue ? (
-          <span className="badge badge-bad">{t('systems.targets.overdue')}</span>
-        ) : tg.deadlinePassed ? (
-          <span className="badge badge-neutral">{t('systems.targets.passed')}</span>
-        ) : (
-          <span className="badge badge-good">{t('systems.targets.open')}</span>
-        )}
-      </div>
     </>
   );
 }
@@ -181,21 +142,24 @@ function TargetCard({
 
 function TargetDetail({ id, organisationId, asOf }: { id: string; organisationId: string; asOf: string }) {
   const { t, i18n } = useTranslation();
-  const p = useLoad(
-    () => api<TargetProgress>('GET', `/api/targets/${id}${query({ organisationId, asOf })}`),
-    [id, organisationId, asOf],
+  const p = $api.useQuery(
+    'get',
+    '/api/targets/{id}',
+    { params: { path: { id }, query: { organisationId: organisationId || undefined, asOf } } },
+    { ...FIGURES, placeholderData: keepPreviousData },
   );
   if (p.error) return <ErrorMessage error={p.error} />;
-  const d = p.data;
+  const d = freshData(p);
   if (!d) return <p className="muted">{t('common.loading')}</p>;
+  const n = (x: number) => formatNumber(x, i18n.language);
   const parentOf = new Map(d.byOrganisation.map((o) => [o.organisationId, o.parentId]));
   const depth = (orgId: string) => {
-    let n = 0;
-    for (let p2 = parentOf.get(orgId); p2 && parentOf.has(p2); p2 = parentOf.get(p2)) n++;
-    return n;
+    let k = 0;
+    for (let p2 = parentOf.get(orgId); p2 && parentOf.has(p2); p2 = parentOf.get(p2)) k++;
+    return k;
   };
   return (
-    <div data-testid="target-detail" className={p.loading ? 'stale' : undefined}>
+    <div data-testid="target-detail" className={p.isPlaceholderData ? 'stale' : undefined}>
       <h2>{d.title}</h2>
       <p className="muted small">{t('systems.targets.detailAsOf', { date: formatCalendarDate(d.asOf) })}</p>
       <div className="two-col">
@@ -213,14 +177,17 @@ function TargetDetail({ id, organisationId, asOf }: { id: string; organisationId
             </thead>
             <tbody>
               <EmptyRow show={d.byOrganisation.length === 0} colSpan={5}>
-                {t('systems.targets.noSystems')}
+                {t('systems.targets.noSystemsYet')}{' '}
+                <a href={SYSTEMS_PATH} onClick={followLink}>
+                  {t('systems.targets.registerSystems')}
+                </a>
               </EmptyRow>
               {d.byOrganisation.map((o) => (
                 <tr key={o.organisationId}>
                   <td style={{ paddingLeft: `${0.75 + depth(o.organisationId) * 1.25}rem` }}>{o.name}</td>
-                  <td className="num">{formatNumber(o.met, i18n.language)}</td>
-                  <td className="num">{o.late ? formatNumber(o.late, i18n.language) : '—'}</td>
-                  <td className="num">{formatNumber(o.total, i18n.language)}</td>
+                  <td className="num">{n(o.met)}</td>
+                  <td className="num">{o.late ? n(o.late) : '—'}</td>
+                  <td className="num">{n(o.total)}</td>
                   <td>
                     <div className="org-percent">
                       <ProgressBar value={(o.percent ?? 0) / 100} label={o.name} />
@@ -233,9 +200,11 @@ function TargetDetail({ id, organisationId, asOf }: { id: string; organisationId
           </table>
         </section>
         <section className="panel panel-flush">
-          <h3 className="plan-group-title">{t('systems.targets.holdingBack', { n: d.holdingBack.length })}</h3>
+          <h3 className="plan-group-title">{t('systems.targets.holdingBack', { n: n(d.holdingBack.length) })}</h3>
           {d.holdingBack.length === 0 ? (
-            <p className="muted padded">{t('systems.targets.allMet')}</p>
+            <p className="muted padded">
+              {d.total === 0 ? t('systems.targets.noSystemsYet') : t('systems.targets.allMet')}
+            </p>
           ) : (
             <table className="table table-compact" data-testid="target-holding-back">
               <thead>
@@ -299,36 +268,45 @@ function TargetDetail({ id, organisationId, asOf }: { id: string; organisationId
   );
 }
 
-type LayerGapRow = {
-  systemId: string;
-  systemName: string;
-  organisationName: string;
-  layer: number;
-  layerVi: string;
-  layerEn: string;
-  nextInspectionDate: string | null;
-  gaps: LayerGap[];
-};
-
-/** Mô hình 4 lớp across the systems in view: every layer not in place, so the model keeps working everywhere. */
+/**
+ * Mô hình 4 lớp across the systems in view: every layer not in place, so the model keeps working everywhere. With
+ * no system in view it says so (and where to register them), never that every system has its 4 layers.
+ */
 function LayerGaps({ organisationId, current }: { organisationId: string; current: boolean }) {
   const { t, i18n } = useTranslation();
-  const gaps = useLoad(
-    () => api<LayerGapRow[]>('GET', `/api/layers/gaps${query({ organisationId })}`),
-    [organisationId],
+  const org = organisationId || undefined;
+  const gaps = $api.useQuery('get', '/api/layers/gaps', { params: { query: { organisationId: org } } }, FIGURES);
+  const systems = $api.useQuery(
+    'get',
+    '/api/systems',
+    { params: { query: { organisationId: org, limit: 1 } } },
+    FIGURES,
   );
-  if (gaps.error) return <ErrorMessage error={gaps.error} />;
-  if (!gaps.data) return null;
-  const systems = new Set(gaps.data.map((g) => g.systemId)).size;
+  if (gaps.error || systems.error) return <ErrorMessage error={gaps.error ?? systems.error} />;
+  const rows = freshData(gaps);
+  const inScope = freshData(systems)?.total;
+  if (!rows || inScope === undefined) return null;
+  const affected = new Set(rows.map((g) => g.systemId)).size;
   return (
     <section className="panel panel-flush" data-testid="layer-gaps-all">
       <h3 className="plan-group-title">
         {t('systems.layers.allGaps')}{' '}
-        <span className="muted small">{t('systems.layers.allGapsCount', { n: gaps.data.length, systems })}</span>
+        {inScope > 0 && (
+          <span className="muted small">
+            {t('systems.layers.allGapsCount', numbers({ n: rows.length, systems: affected }, i18n.language))}
+          </span>
+        )}
         {/* The 4-layer status is today's, whatever day the targets above stand on. */}
         {!current && <span className="muted small"> · {t('systems.layers.today')}</span>}
       </h3>
-      {gaps.data.length === 0 ? (
+      {inScope === 0 ? (
+        <p className="muted padded" data-testid="layer-gaps-no-systems">
+          {t('systems.layers.noSystems')}{' '}
+          <a href={SYSTEMS_PATH} onClick={followLink}>
+            {t('systems.targets.registerSystems')}
+          </a>
+        </p>
+      ) : rows.length === 0 ? (
         <p className="muted padded">{t('systems.layers.noGapsAll')}</p>
       ) : (
         <table className="table table-compact">
@@ -341,7 +319,7 @@ function LayerGaps({ organisationId, current }: { organisationId: string; curren
             </tr>
           </thead>
           <tbody>
-            {gaps.data.map((g) => (
+            {rows.map((g) => (
               <tr key={`${g.systemId}-${g.layer}`}>
                 <td>
                   <a href={systemPath(g.systemId, 'layers')} onClick={followLink}>
@@ -366,87 +344,106 @@ function LayerGaps({ organisationId, current }: { organisationId: string; curren
   );
 }
 
+/** Thêm / sửa chỉ tiêu: the server's own schema checks the form; its refusals land on the fields. */
 function TargetForm({ target, onDone }: { target: TargetSummary | null; onDone: () => void }) {
   const { t } = useTranslation();
   const { tree } = useOrgTree();
-  const [form, setForm] = useState({
-    title: target?.title ?? '',
-    kind: (target?.kind ?? 'dossier_approved') as TargetKind,
-    deadline: target?.deadline ?? '',
-    organisationId: target?.organisationId ?? '',
-    legalBasis: target?.legalBasis ?? '',
+  const form = useZodForm(ZTargetInput, {
+    defaultValues: {
+      title: target?.title ?? '',
+      kind: target?.kind ?? 'dossier_approved',
+      deadline: target?.deadline ?? '',
+      organisationId: target?.organisationId ?? null,
+      legalBasis: target?.legalBasis ?? '',
+    },
   });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const set = <K extends keyof typeof form>(k: K, v: (typeof form)[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const server = useServerErrors(form);
+  const create = $api.useMutation('post', '/api/targets', { onSuccess: targetsChanged });
+  const update = $api.useMutation('put', '/api/targets/{id}', { onSuccess: targetsChanged });
+  const remove = $api.useMutation('delete', '/api/targets/{id}', { onSuccess: targetsChanged });
+  const errors = form.formState.errors;
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const submit = form.handleSubmit(async (body) => {
+    server.clear();
     try {
-      const body = { ...form, organisationId: form.organisationId || null, legalBasis: form.legalBasis || null };
-      if (target) await api('PUT', `/api/targets/${target.id}`, body);
-      else await api('POST', '/api/targets', body);
+      if (target) await update.mutateAsync({ params: { path: { id: target.id } }, body });
+      else await create.mutateAsync({ body });
       onDone();
     } catch (err) {
-      setError(err);
-      setBusy(false);
+      server.take(err);
     }
-  }
-  async function remove() {
+  });
+  async function del() {
     if (!target || !window.confirm(t('systems.targets.confirmDelete', { title: target.title }))) return;
     try {
-      await api('DELETE', `/api/targets/${target.id}`);
+      await remove.mutateAsync({ params: { path: { id: target.id } } });
       onDone();
     } catch (err) {
-      setError(err);
+      server.take(err);
     }
   }
 
   return (
-    <form className="panel" onSubmit={submit} data-testid="target-form">
+    <form className="panel" onSubmit={submit} noValidate data-testid="target-form">
       <h2 className="sys-panel-title">{target ? t('systems.targets.edit') : t('systems.targets.new')}</h2>
       <div className="form-grid">
         <div className="span-2">
-          <Field label={t('systems.targets.title')}>
-            <input required minLength={3} value={form.title} onChange={(e) => set('title', e.target.value)} />
+          <Field label={t('systems.targets.title')} error={errors.title} params={server.params}>
+            <input {...form.register('title')} data-testid="target-title" />
           </Field>
         </div>
-        <Field label={t('systems.targets.kindLabel')}>
-          <select value={form.kind} onChange={(e) => set('kind', e.target.value as TargetKind)}>
-            {TARGET_KINDS.map((k) => (
+        <Field label={t('systems.targets.kindLabel')} error={errors.kind}>
+          <select {...form.register('kind')}>
+            {targetKindValues.map((k) => (
               <option key={k} value={k}>
                 {t(`systems.targets.kind.${k}`)}
               </option>
             ))}
           </select>
         </Field>
-        <Field label={t('systems.targets.deadline')}>
-          <DateInput required value={form.deadline} onChange={(v) => set('deadline', v)} />
-        </Field>
-        <Field label={t('systems.targets.scope')}>
-          <OrgSelect
-            tree={tree}
-            value={form.organisationId}
-            onChange={(v) => set('organisationId', v)}
-            allLabel={t('systems.targets.allOrganisations')}
-          />
-        </Field>
-        <Field label={t('systems.aid.legalBasis')}>
-          <input value={form.legalBasis} onChange={(e) => set('legalBasis', e.target.value)} />
+        <Controller
+          control={form.control}
+          name="deadline"
+          render={({ field }) => (
+            <Field label={t('systems.targets.deadline')} error={errors.deadline} params={server.params}>
+              <DateInput
+                value={field.value ?? ''}
+                onChange={field.onChange}
+                onInvalid={field.onChange}
+                onBlur={field.onBlur}
+                data-testid="target-deadline"
+              />
+            </Field>
+          )}
+        />
+        <Controller
+          control={form.control}
+          name="organisationId"
+          render={({ field }) => (
+            <Field label={t('systems.targets.scope')} error={errors.organisationId} params={server.params}>
+              <OrgSelect
+                tree={tree}
+                value={field.value ?? ''}
+                onChange={(v) => field.onChange(v || null)}
+                allLabel={t('systems.targets.allOrganisations')}
+              />
+            </Field>
+          )}
+        />
+        <Field label={t('systems.aid.legalBasis')} error={errors.legalBasis}>
+          <input {...form.register('legalBasis')} />
         </Field>
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={server.error} />
       <div className="actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? t('common.working') : t('common.save')}
+        <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting}>
+          {form.formState.isSubmitting ? t('common.working') : t('common.save')}
         </button>
         <button type="button" className="btn" onClick={onDone}>
           {t('common.cancel')}
         </button>
         {target && (
-          <button type="button" className="btn btn-danger" onClick={() => void remove()}>
+          <button type="button" className="btn btn-danger" onClick={() => void del()}>
             {t('common.delete')}
           </button>
         )}

@@ -1,11 +1,14 @@
 import { useTranslation } from 'react-i18next';
-import { api, query } from '../../lib/api.ts';
+import { $api } from '../../api/client.ts';
+import type { ListedRule } from '../../api/schema.gen.ts';
 import { formatCalendarDate } from '../../lib/format.ts';
 import { todayYmd } from '../../lib/period.ts';
-import { useLoad } from '../../lib/useLoad.ts';
-import { type ListedRule, pick } from './systems.ts';
+import { pick } from './ui.ts';
 
-type ScaleRule = ListedRule<{ value: number }>;
+/** A rule of kind online_service_scale: its data is the step of the scale it words. */
+type ScaleRule = ListedRule & { data: { value: number } };
+const isScale = (r: ListedRule): r is ScaleRule =>
+  r.kind === 'online_service_scale' && typeof (r.data as { value?: unknown }).value === 'number';
 
 /**
  * The online public-service scale NĐ 85 measures (0–4), worded by the rules of the day (kind online_service_scale):
@@ -15,11 +18,13 @@ type ScaleRule = ListedRule<{ value: number }>;
 export function useOnlineServiceScale() {
   const { t, i18n } = useTranslation();
   const today = todayYmd();
-  const rules = useLoad(
-    () => api<ScaleRule[]>('GET', `/api/rules${query({ kind: 'online_service_scale', on: today })}`),
-    [today],
+  const rules = $api.useQuery(
+    'get',
+    '/api/rules',
+    { params: { query: { kind: 'online_service_scale', on: today } } },
+    { staleTime: 3_600_000 },
   );
-  const all = rules.data ?? [];
+  const all = (rules.data ?? []).filter(isScale);
   const applying = all.filter((r) => r.appliesOn).sort((a, b) => a.data.value - b.data.value);
   const label = (value: number) => {
     const now = applying.find((r) => r.data.value === value);

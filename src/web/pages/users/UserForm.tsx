@@ -1,141 +1,152 @@
-import { type FormEvent, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { UseFormReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { ZUserCreateBody, ZUserPatchBody } from '../../../modules/auth/auth.input.ts';
+import { $api } from '../../api/client.ts';
+import type { User } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
 import { NewPasswordField } from '../../components/PasswordFields.tsx';
-import { api } from '../../lib/api.ts';
-import { ROLES, type Role } from '../../lib/roles.ts';
+import { applyServerErrors, useZodForm } from '../../lib/forms.ts';
+import { ROLES } from '../../lib/roles.ts';
 import type { OrgTree } from '../../lib/tree.ts';
-import type { User } from '../../lib/types.ts';
-import { useAction } from '../../lib/useAction.ts';
 
 type Props = { user?: User; tree: OrgTree; onSaved: () => void; onCancel: () => void };
 
+/** Lists of accounts, and the signed-in user (whose own account may be the one edited), read again after a save. */
+function useInvalidateAccounts() {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['get', '/api/users'] }),
+      queryClient.invalidateQueries({ queryKey: ['get', '/api/auth/me'] }),
+    ]);
+}
+
+/** A new account (its password is temporary: the user replaces it at first sign-in) or a change to one. */
 export function UserForm({ user, tree, onSaved, onCancel }: Props) {
+  return user ? (
+    <EditUser user={user} tree={tree} onSaved={onSaved} onCancel={onCancel} />
+  ) : (
+    <NewUser tree={tree} onSaved={onSaved} onCancel={onCancel} />
+  );
+}
+
+function NewUser({ tree, onSaved, onCancel }: Omit<Props, 'user'>) {
   const { t } = useTranslation();
-  const [form, setForm] = useState({
-    username: '',
-    password: '',
-    displayName: user?.displayName ?? '',
-    email: user?.email ?? '',
-    role: user?.role ?? ('agency' as Role),
-    organisationId: user?.organisationId ?? '',
-    scopeIncludesChildren: user?.scopeIncludesChildren ?? true,
-    locale: user?.locale ?? 'vi',
-    disabled: user?.disabled ?? false,
+  const [error, setError] = useState<unknown>(null);
+  const create = $api.useMutation('post', '/api/users', { onSuccess: useInvalidateAccounts() });
+  const form = useZodForm(ZUserCreateBody, {
+    defaultValues: {
+      username: '',
+      password: '',
+      displayName: '',
+      email: '',
+      role: 'agency',
+      organisationId: '',
+      scopeIncludesChildren: true,
+      locale: 'vi',
+    },
   });
-  const { error, busy, run } = useAction();
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [k]: e.target.value }));
-
-  async function send(body: object) {
-    await run(async () => {
-      if (user) await api('PATCH', `/api/users/${user.id}`, body);
-      else await api('POST', '/api/users', body);
+  const errors = form.formState.errors;
+  const submit = form.handleSubmit(async (body) => {
+    setError(null);
+    try {
+      await create.mutateAsync({ body });
       onSaved();
-    });
-  }
-
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    const common = {
-      displayName: form.displayName.trim(),
-      email: form.email.trim() || null,
-      role: form.role,
-      organisationId: form.organisationId || null,
-      scopeIncludesChildren: form.scopeIncludesChildren,
-      locale: form.locale,
-    };
-    void send(
-      user
-        ? { ...common, disabled: form.disabled }
-        : { ...common, username: form.username.trim(), password: form.password },
-    );
-  }
+    } catch (err) {
+      if (!applyServerErrors(form, err)) setError(err);
+    }
+  });
 
   return (
-    <form className="panel" onSubmit={submit} data-testid="user-form">
-      <h2>{user ? t('users.editTitle', { name: user.username }) : t('users.new')}</h2>
+    <form className="panel" onSubmit={submit} noValidate data-testid="user-form">
+      <h2>{t('users.new')}</h2>
+      <p className="muted">{t('users.temporaryHint')}</p>
       <ErrorMessage error={error} />
       <div className="form-grid">
-        {!user && (
-          <>
-            <Field label={t('users.username')} hint={t('users.usernameHint')}>
-              <input
-                name="username"
-                required
-                minLength={3}
-                maxLength={64}
-                pattern="[a-zA-Z0-9._\-]+"
-                autoComplete="off"
-                value={form.username}
-                onChange={set('username')}
-              />
-            </Field>
-            <NewPasswordField
-              label={t('users.initialPassword')}
-              name="password"
-              value={form.password}
-              onChange={set('password')}
-            />
-          </>
-        )}
-        <Field label={t('users.displayName')}>
-          <input name="displayName" required minLength={2} value={form.displayName} onChange={set('displayName')} />
+        <Field label={t('users.username')} hint={t('users.usernameHint')} error={errors.username?.message}>
+          <input autoComplete="off" {...form.register('username')} />
         </Field>
-        <Field label={t('users.email')}>
-          <input name="email" type="email" value={form.email} onChange={set('email')} />
-        </Field>
-        <Field label={t('users.role')}>
-          <select name="role" value={form.role} onChange={set('role')}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t('users.organisation')} hint={t('users.organisationHint')}>
-          <OrgSelect
-            name="organisationId"
-            tree={tree}
-            value={form.organisationId}
-            onChange={(organisationId) => setForm((f) => ({ ...f, organisationId }))}
-            allLabel={t('users.wholeProvince')}
-          />
-        </Field>
-        <Field label={t('users.locale')}>
-          <select name="locale" value={form.locale} onChange={set('locale')}>
-            <option value="vi">Tiếng Việt</option>
-            <option value="en">English</option>
-          </select>
-        </Field>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={form.scopeIncludesChildren}
-            onChange={(e) => setForm((f) => ({ ...f, scopeIncludesChildren: e.target.checked }))}
-          />
-          {t('users.scopeIncludesChildren')}
-        </label>
-        {user && (
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={form.disabled}
-              onChange={(e) => setForm((f) => ({ ...f, disabled: e.target.checked }))}
-            />
-            {t('users.disableAccount')}
-          </label>
-        )}
+        <NewPasswordField
+          label={t('users.initialPassword')}
+          autoComplete="off"
+          error={errors.password?.message}
+          {...form.register('password')}
+        />
+        <CommonFields form={form} tree={tree} />
       </div>
       <div className="actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
+        <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting}>
           {t('common.save')}
         </button>
-        {user?.locked && (
-          <button type="button" className="btn" disabled={busy} onClick={() => void send({ unlock: true })}>
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function EditUser({ user, tree, onSaved, onCancel }: Props & { user: User }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<unknown>(null);
+  const update = $api.useMutation('patch', '/api/users/{id}', { onSuccess: useInvalidateAccounts() });
+  const form = useZodForm(ZUserPatchBody, {
+    defaultValues: {
+      displayName: user.displayName,
+      email: user.email ?? '',
+      role: user.role,
+      organisationId: user.organisationId ?? '',
+      scopeIncludesChildren: user.scopeIncludesChildren,
+      locale: user.locale === 'en' ? 'en' : 'vi',
+      disabled: user.disabled,
+      password: undefined,
+    },
+  });
+  const errors = form.formState.errors;
+  const send = async (body: Parameters<typeof update.mutateAsync>[0]['body']) => {
+    setError(null);
+    try {
+      await update.mutateAsync({ params: { path: { id: user.id } }, body });
+      onSaved();
+    } catch (err) {
+      if (!applyServerErrors(form, err)) setError(err);
+    }
+  };
+  const submit = form.handleSubmit((body) => send(body));
+
+  return (
+    <form className="panel" onSubmit={submit} noValidate data-testid="user-form">
+      <h2>{t('users.editTitle', { name: user.username })}</h2>
+      <ErrorMessage error={error} />
+      <div className="form-grid">
+        <CommonFields form={form} tree={tree} />
+        <NewPasswordField
+          label={t('users.resetPassword')}
+          autoComplete="new-password"
+          error={errors.password?.message}
+          {...form.register('password', { setValueAs: (v: string) => (v ? v : undefined) })}
+        />
+        <label className="check">
+          <input type="checkbox" {...form.register('disabled')} />
+          {t('users.disableAccount')}
+        </label>
+      </div>
+      <p className="muted small">{t('users.resetHint')}</p>
+      <div className="actions">
+        <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting}>
+          {t('common.save')}
+        </button>
+        {user.locked && (
+          <button
+            type="button"
+            className="btn"
+            disabled={form.formState.isSubmitting || update.isPending}
+            onClick={() => void send({ unlock: true })}
+          >
             {t('users.unlock')}
           </button>
         )}
@@ -144,5 +155,56 @@ export function UserForm({ user, tree, onSaved, onCancel }: Props) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** The fields both forms have: name, e-mail, role, organisation, scope, language. */
+function CommonFields({
+  form,
+  tree,
+}: {
+  // biome-ignore lint/suspicious/noExplicitAny: the two forms' values differ; these fields they share.
+  form: UseFormReturn<any, unknown, any>;
+  tree: OrgTree;
+}) {
+  const { t } = useTranslation();
+  const errors = form.formState.errors as Record<string, { message?: string } | undefined>;
+  return (
+    <>
+      <Field label={t('users.displayName')} error={errors.displayName?.message}>
+        <input {...form.register('displayName')} />
+      </Field>
+      <Field label={t('users.email')} error={errors.email?.message}>
+        <input type="email" {...form.register('email')} />
+      </Field>
+      <Field label={t('users.role')} error={errors.role?.message}>
+        <select {...form.register('role')}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`roles.${r}`)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t('users.organisation')} hint={t('users.organisationHint')} error={errors.organisationId?.message}>
+        <OrgSelect
+          name="organisationId"
+          tree={tree}
+          value={(form.watch('organisationId') as string | null | undefined) ?? ''}
+          onChange={(id) => form.setValue('organisationId', id, { shouldDirty: true, shouldValidate: true })}
+          allLabel={t('users.wholeProvince')}
+        />
+      </Field>
+      <Field label={t('users.locale')}>
+        <select {...form.register('locale')}>
+          <option value="vi">Tiếng Việt</option>
+          <option value="en">English</option>
+        </select>
+      </Field>
+      <label className="check">
+        <input type="checkbox" {...form.register('scopeIncludesChildren')} />
+        {t('users.scopeIncludesChildren')}
+      </label>
+    </>
   );
 }

@@ -1,23 +1,112 @@
-import { useMemo, useState } from 'react';
+import type { TFunction } from 'i18next';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { $api } from '../../api/client.ts';
+import type { Role, User, UserListItem } from '../../api/schema.gen.ts';
+import { type Column, DataTable } from '../../components/DataTable.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { api } from '../../lib/api.ts';
+import { Field } from '../../components/Field.tsx';
+import { OrgSelect } from '../../components/OrgSelect.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { buildTree } from '../../lib/tree.ts';
-import type { Organisation, User } from '../../lib/types.ts';
-import { useLoad } from '../../lib/useLoad.ts';
+import { ROLES } from '../../lib/roles.ts';
+import { useTableSearch } from '../../lib/tableSearch.ts';
+import { type OrgTree, withParent } from '../../lib/tree.ts';
+import { useOrgTree } from '../../lib/useOrgTree.ts';
 import { UserForm } from './UserForm.tsx';
 
+/** An account's state in words: disabled, locked, waiting for its first own password, or active. */
+export function userStatus(t: TFunction, u: User) {
+  const states = [
+    u.disabled && t('users.disabled'),
+    u.locked && t('users.locked'),
+    u.mustChangePassword && t('users.mustChangePassword'),
+  ].filter(Boolean);
+  return { text: states.join(', ') || t('users.active'), bad: u.disabled || u.locked, pending: u.mustChangePassword };
+}
+
+const columns = (t: TFunction, tree: OrgTree, edit: (u: UserListItem) => void): Column<UserListItem>[] => [
+  {
+    id: 'username',
+    accessorFn: (u) => u.username,
+    header: () => t('users.username'),
+    enableSorting: true,
+    cell: ({ row }) => <code>{row.original.username}</code>,
+  },
+  { id: 'displayName', accessorFn: (u) => u.displayName, header: () => t('users.displayName'), enableSorting: true },
+  {
+    id: 'role',
+    accessorFn: (u) => u.role,
+    header: () => t('users.role'),
+    enableSorting: true,
+    cell: ({ row }) => t(`roles.${row.original.role}`),
+  },
+  {
+    id: 'organisation',
+    header: () => t('users.organisation'),
+    // Two communes of one name are told apart by their parent (a unit that has ended since is named with its own).
+    cell: ({ row }) => {
+      const o = row.original.organisation;
+      return o ? (tree.labels.get(o.id) ?? withParent(o.name, o.parentName)) : '—';
+    },
+  },
+  {
+    id: 'status',
+    header: () => t('users.status'),
+    cell: ({ row }) => {
+      const s = userStatus(t, row.original);
+      return <span className={`badge ${s.bad ? 'badge-bad' : s.pending ? 'badge-warn' : 'badge-good'}`}>{s.text}</span>;
+    },
+  },
+  {
+    id: 'totp',
+    header: () => t('users.totp'),
+    cell: ({ row }) => (row.original.totpEnabled ? t('common.yes') : t('common.no')),
+  },
+  {
+    id: 'lastLoginAt',
+    accessorFn: (u) => u.lastLoginAt,
+    header: () => t('users.lastLogin'),
+    enableSorting: true,
+    cell: ({ row }) => (row.original.lastLoginAt ? formatDateTime(row.original.lastLoginAt) : t('users.never')),
+  },
+  {
+    id: 'actions',
+    header: () => <span className="sr-only">{t('common.edit')}</span>,
+    cell: ({ row }) => (
+      <button type="button" className="btn btn-small" onClick={() => edit(row.original)}>
+        {t('common.edit')}
+      </button>
+    ),
+  },
+];
+
+/** Accounts: a page at a time from the server, searched by name or username, filtered by role and organisation. */
 export function UsersPage() {
   const { t } = useTranslation();
-  const users = useLoad(() => api<User[]>('GET', '/api/users'), []);
-  const orgs = useLoad(() => api<Organisation[]>('GET', '/api/organisations'), []);
-  const tree = useMemo(() => buildTree(orgs.data ?? []), [orgs.data]);
-  // null: no form; 'new': creating; otherwise the user being edited.
+  const search = useTableSearch({ size: 50, sort: 'username' });
+  const role = ROLES.find((r) => r === search.filters.role);
+  const organisationId = search.filters.organisation ?? '';
+  const users = $api.useQuery('get', '/api/users', {
+    params: {
+      query: {
+        ...search.params,
+        sort: search.params.sort as 'username' | undefined,
+        role,
+        organisationId: organisationId || undefined,
+      },
+    },
+  });
+  const { tree, error: orgError } = useOrgTree();
+  // null: no form; 'new': creating; otherwise the account being edited.
   const [editing, setEditing] = useState<User | 'new' | null>(null);
-
-  const status = (u: User) =>
-    [u.disabled && t('users.disabled'), u.locked && t('users.locked')].filter(Boolean).join(', ') || t('users.active');
+  const [text, setText] = useState(search.q);
+  // The search box asks the server once typing pauses.
+  useEffect(() => {
+    if (text.trim() === search.q) return;
+    const timer = setTimeout(() => search.set({ q: text }), 300);
+    return () => clearTimeout(timer);
+  }, [text, search]);
+  const filtered = !!(search.q || role || organisationId);
 
   return (
     <>
@@ -27,56 +116,74 @@ export function UsersPage() {
           {t('users.new')}
         </button>
       </div>
-      <ErrorMessage error={users.error ?? orgs.error} />
       {editing && (
         <UserForm
           key={editing === 'new' ? 'new' : editing.id}
           user={editing === 'new' ? undefined : editing}
           tree={tree}
-          onSaved={() => {
-            setEditing(null);
-            users.reload();
-          }}
+          onSaved={() => setEditing(null)}
           onCancel={() => setEditing(null)}
         />
       )}
-      <div className="panel panel-flush">
-        <table className="table" data-testid="users-table">
-          <thead>
-            <tr>
-              <th>{t('users.username')}</th>
-              <th>{t('users.displayName')}</th>
-              <th>{t('users.role')}</th>
-              <th>{t('users.organisation')}</th>
-              <th>{t('users.status')}</th>
-              <th>{t('users.totp')}</th>
-              <th>{t('users.lastLogin')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {users.data?.map((u) => (
-              <tr key={u.id} className={u.disabled ? 'row-muted' : undefined}>
-                <td>
-                  <code>{u.username}</code>
-                </td>
-                <td>{u.displayName}</td>
-                <td>{t(`roles.${u.role}`)}</td>
-                <td>{(u.organisationId && tree.byId.get(u.organisationId)?.name) || '—'}</td>
-                <td>
-                  <span className={`badge ${u.disabled || u.locked ? 'badge-bad' : 'badge-good'}`}>{status(u)}</span>
-                </td>
-                <td>{u.totpEnabled ? t('common.yes') : t('common.no')}</td>
-                <td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : t('users.never')}</td>
-                <td className="cell-actions">
-                  <button type="button" className="btn btn-small" onClick={() => setEditing(u)}>
-                    {t('common.edit')}
-                  </button>
-                </td>
-              </tr>
+      <div className="panel filters-panel" data-testid="users-filters">
+        <Field label={t('users.search')}>
+          <input type="search" value={text} onChange={(e) => setText(e.target.value)} data-testid="users-search" />
+        </Field>
+        <Field label={t('users.role')}>
+          <select
+            value={role ?? ''}
+            onChange={(e) => search.set({ filters: { role: e.target.value || undefined } })}
+            data-testid="users-role"
+          >
+            <option value="">{t('users.allRoles')}</option>
+            {ROLES.map((r: Role) => (
+              <option key={r} value={r}>
+                {t(`roles.${r}`)}
+              </option>
             ))}
-          </tbody>
-        </table>
+          </select>
+        </Field>
+        <Field label={t('users.organisationFilter')}>
+          <OrgSelect
+            tree={tree}
+            value={organisationId}
+            onChange={(id) => search.set({ filters: { organisation: id || undefined } })}
+            allLabel={t('users.allOrganisations')}
+            data-testid="users-organisation"
+          />
+        </Field>
+      </div>
+      <ErrorMessage error={users.error ?? orgError} />
+      <div className="panel panel-flush">
+        <DataTable
+          columns={columns(t, tree, setEditing)}
+          rows={users.data?.items}
+          total={users.data?.total}
+          search={search}
+          loading={users.isFetching}
+          testId="users-table"
+          rowKey={(u) => u.id}
+          rowTestId={(u) => `user-${u.username}`}
+          empty={
+            filtered ? (
+              <>
+                {t('users.noMatch')}{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => {
+                    setText('');
+                    search.set({ q: '', filters: { role: undefined, organisation: undefined } });
+                  }}
+                >
+                  {t('users.clearFilters')}
+                </button>
+              </>
+            ) : (
+              t('users.empty')
+            )
+          }
+        />
       </div>
     </>
   );

@@ -1,58 +1,54 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { $api } from '../../api/client.ts';
+import type { VulnFindingDetail, VulnFindingEvent } from '../../api/schema.gen.ts';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { KevBadge, SeverityBadge, StatusBadge } from '../../components/VulnBadges.tsx';
-import { formatCalendarDate, formatDate, formatDateTime } from '../../lib/format.ts';
-import { useCan } from '../../lib/session.ts';
-import { type FindingRow, isOverdue } from '../../lib/vuln.ts';
+import { formatCalendarDate, formatDate, formatDateTime, useFormatNumber } from '../../lib/format.ts';
 import { RemediationActions } from './RemediationActions.tsx';
 
-/** The side panel of one finding: what it is, how to fix it, its evidence and its life so far. */
-export function FindingDetail({
-  row,
-  onClose,
-  onChanged,
-}: {
-  row: FindingRow;
-  onClose: () => void;
-  onChanged: () => void;
-}) {
+/** The side panel of one finding: what it is, how to fix it, its evidence, its life so far and who acted. */
+export function FindingDetail({ id, onClose }: { id: string; onClose: () => void }) {
   const { t } = useTranslation();
-  const can = useCan();
-  const f = row.finding;
+  const detail = $api.useQuery('get', '/api/vulnerabilities/findings/{id}', { params: { path: { id } } });
+  const d = detail.data;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
-  // The API keeps the current state only (no per-finding history endpoint): the milestones it records, oldest first.
-  const dated = [
-    { at: f.firstSeen, text: t('vuln.history.firstSeen') },
-    f.statusChangedAt && {
-      at: f.statusChangedAt,
-      text: `${t('vuln.history.status', { status: t(`vuln.status.${f.status}`) })}${f.statusReason ? ` — “${f.statusReason}”` : ''}`,
-    },
-    f.resolvedAt && { at: f.resolvedAt, text: t('vuln.history.resolved') },
-    { at: f.lastSeen, text: t('vuln.history.lastSeen') },
-  ]
-    .filter((h): h is { at: string; text: string } => Boolean(h))
-    .sort((a, b) => a.at.localeCompare(b.at));
-  // Reopenings are counted, not dated: listed right after the first sighting.
-  const history: { at: string | null; text: string }[] = f.reopenedCount
-    ? [
-        ...dated.slice(0, 1),
-        { at: null, text: t('vuln.history.reopened', { count: f.reopenedCount }) },
-        ...dated.slice(1),
-      ]
-    : dated;
+  // The page's title names what it shows while the panel is open.
+  const name = d?.finding.name;
+  useEffect(() => {
+    if (!name) return;
+    const before = document.title;
+    document.title = `${name} · Khiên`;
+    return () => {
+      document.title = before;
+    };
+  }, [name]);
 
   return (
-    <aside className="drawer" aria-label={f.name} data-testid="finding-detail">
+    <aside className="drawer" aria-label={name ?? t('common.loading')} data-testid="finding-detail">
       <div className="drawer-head">
-        <h2>{f.name}</h2>
+        <h2>{name ?? '…'}</h2>
         <button type="button" className="btn btn-quiet btn-small" onClick={onClose} aria-label={t('common.close')}>
           ✕
         </button>
       </div>
+      <ErrorMessage error={detail.error} />
+      {d && <Body detail={d} />}
+    </aside>
+  );
+}
+
+function Body({ detail: d }: { detail: VulnFindingDetail }) {
+  const { t } = useTranslation();
+  const format = useFormatNumber();
+  const f = d.finding;
+  const canAct = d.actions.changes.length > 0 || d.actions.decide || f.requestedStatus !== null || f.status === 'fixed';
+  return (
+    <>
       <div className="badges">
         <SeverityBadge severity={f.severity} />
         {f.knownExploited && <KevBadge />}
@@ -61,11 +57,11 @@ export function FindingDetail({
       <dl className="facts">
         <dt>{t('vuln.computer')}</dt>
         <dd>
-          <span className="mono">{row.ip}</span>
-          {row.hostname ? ` (${row.hostname})` : ''}
+          <span className="mono">{d.ip}</span>
+          {d.hostname ? ` (${d.hostname})` : ''}
         </dd>
         <dt>{t('vuln.organisation')}</dt>
-        <dd>{row.organisationName ?? t('vuln.unattributed')}</dd>
+        <dd>{d.organisationName ?? t('vuln.unattributed')}</dd>
         <dt>{t('vuln.port')}</dt>
         <dd>
           {f.port}/{f.protocol}
@@ -79,15 +75,14 @@ export function FindingDetail({
           <>
             <dt>CVSS</dt>
             <dd>
-              {f.cvss3Score !== null ? `v3 ${f.cvss3Score}` : `v2 ${f.cvss2Score}`}
+              {f.cvss3Score !== null ? `v3 ${format(f.cvss3Score)}` : `v2 ${format(f.cvss2Score ?? 0)}`}
               {f.cvss3Vector && <div className="mono small">{f.cvss3Vector}</div>}
             </dd>
           </>
         )}
         <dt>{t('vuln.dueAt')}</dt>
-        <dd className={isOverdue(row) ? 'text-bad' : undefined}>
-          {formatDate(row.dueAt)}
-          {isOverdue(row) && ` — ${t('vuln.overdue')}`}
+        <dd className={d.overdue ? 'text-bad' : undefined} data-testid="finding-due">
+          {d.overdue ? t('vuln.dueAtOverdue', { date: formatDate(d.dueAt) }) : formatDate(d.dueAt)}
         </dd>
         {f.acceptedUntil && (
           <>
@@ -108,18 +103,49 @@ export function FindingDetail({
       )}
       <section>
         <h3>{t('vuln.historyTitle')}</h3>
-        <ol className="timeline">
-          {history.map((h) => (
-            <li key={`${h.at}-${h.text}`}>
-              {h.at && <span className="muted small nowrap">{formatDateTime(h.at)}</span>} {h.text}
+        <ol className="timeline" data-testid="finding-history">
+          {d.history.map((h, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: events have no id; their order is their identity.
+            <li key={i}>
+              <HistoryLine event={h} />
             </li>
           ))}
         </ol>
       </section>
-      {can('vuln.remediate') && (
-        <RemediationActions key={`${f.id}-${f.status}-${f.requestedStatus}`} row={row} onChanged={onChanged} />
+      {canAct && <RemediationActions key={`${f.id}-${f.status}-${f.requestedStatus}`} detail={d} />}
+    </>
+  );
+}
+
+/** "dd/mm/yyyy hh:mm:ss Phạm Thị Hương — Chuyển trạng thái: Đã khắc phục — “Đã cập nhật bản vá”". */
+function HistoryLine({ event: h }: { event: VulnFindingEvent }) {
+  const { t } = useTranslation();
+  const format = useFormatNumber();
+  const status = h.status ? t(`vuln.status.${h.status}`) : '';
+  // A scan event names its file and who imported it; a person's step starts with their name.
+  const scan = h.kind === 'firstSeen' || h.kind === 'lastSeen' || h.kind === 'resolved' || h.kind === 'reopened';
+  const text =
+    h.kind === 'lastSeen' && h.fileName
+      ? h.actor
+        ? t('vuln.historyEvent.lastSeenImported', { file: h.fileName, actor: h.actor })
+        : t('vuln.historyEvent.lastSeenFile', { file: h.fileName })
+      : h.kind === 'reopened'
+        ? t('vuln.historyEvent.reopened', { count: h.count ?? 0, n: format(h.count ?? 0) })
+        : t(`vuln.historyEvent.${h.kind}`, { status });
+  return (
+    <>
+      {h.at && <span className="muted small nowrap">{formatDateTime(h.at)}</span>}{' '}
+      {h.actor && !scan && (
+        <>
+          <strong data-testid="history-actor">{h.actor}</strong>:{' '}
+        </>
       )}
-    </aside>
+      {text}
+      {h.acceptedUntil && h.status === 'accepted' && (
+        <> ({t('vuln.historyEvent.until', { date: formatCalendarDate(h.acceptedUntil) })})</>
+      )}
+      {h.reason && <> — “{h.reason}”</>}
+    </>
   );
 }
 

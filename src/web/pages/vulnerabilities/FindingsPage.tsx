@@ -1,160 +1,331 @@
-import { useState } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { EmptyRow } from '../../components/EmptyRow.tsx';
+import { $api } from '../../api/client.ts';
+import {
+  scannerValues,
+  type VulnFindingRow,
+  vulnFindingSortValues,
+  vulnFindingStatusFilterValues,
+  vulnFindingStatusValues,
+  vulnSeverityValues,
+} from '../../api/schema.gen.ts';
+import { type Column, DataTable } from '../../components/DataTable.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
-import { Pager } from '../../components/Pager.tsx';
+import { SearchBox } from '../../components/SearchBox.tsx';
 import { KevBadge, SeverityBadge, StatusBadge } from '../../components/VulnBadges.tsx';
-import { api, query } from '../../lib/api.ts';
-import { formatDate } from '../../lib/format.ts';
-import { navigate, useSearch } from '../../lib/router.ts';
-import { useLoad } from '../../lib/useLoad.ts';
+import { formatDate, useFormatNumber } from '../../lib/format.ts';
+import { isUuid, useTableSearch } from '../../lib/tableSearch.ts';
 import { useOrgTree } from '../../lib/useOrgTree.ts';
-import { FINDING_STATUSES, type FindingRow, isOverdue, SEVERITIES } from '../../lib/vuln.ts';
 import { FindingDetail } from './FindingDetail.tsx';
+import { NoScans } from './NoScans.tsx';
+import { oneOf } from './vulnUi.ts';
 
-const LIMIT = 100;
-type Filters = { status: string; severity: string; organisationId: string; overdue: boolean; pendingApproval: boolean };
+const PAGE_SIZE = 50;
+/** Filters kept in the URL besides paging, sorting and search (`finding` is the open panel, `host` a label). */
+const FILTERS = ['status', 'severity', 'organisationId', 'scanner', 'knownExploited', 'overdue', 'pendingApproval'];
 
-/** Lỗ hổng: findings to work on, filtered; a row opens its detail panel with the remediation actions. */
+/**
+ * Lỗ hổng: findings to work on, paged, sorted, searched (IP, host name, CVE, name) and filtered by the server; all
+ * of it in the URL, so a computer's or the dashboard's link opens the list narrowed. A row opens its detail panel
+ * with the remediation actions (`?finding=<id>`).
+ */
 export function FindingsPage() {
   const { t } = useTranslation();
-  const search = useSearch();
-  // A computer's link carries its id (for the API) and its address (to show what the list is narrowed to).
-  const computerId = search.get('computerId') ?? '';
-  const host = search.get('host') ?? '';
-  const [filters, setFilters] = useState<Filters>({
-    status: search.get('status') ?? 'active',
-    severity: '',
-    organisationId: '',
-    overdue: false,
-    pendingApproval: search.get('pendingApproval') === 'true',
-  });
-  const [offset, setOffset] = useState(0);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const search = useTableSearch({ size: PAGE_SIZE, sort: 'severity', dir: 'desc' });
+  const f = search.filters;
   const { tree, error: orgError } = useOrgTree();
-  const list = useLoad(
-    () =>
-      api<FindingRow[]>(
-        'GET',
-        `/api/vulnerabilities/findings${query({ ...filters, computerId, limit: LIMIT, offset })}`,
-      ),
-    [JSON.stringify(filters), computerId, offset],
+  // No status in the URL: what still needs work (open, or fixed and awaiting the next scan).
+  const status = f.status === 'all' ? undefined : (oneOf(vulnFindingStatusFilterValues, f.status) ?? 'active');
+  const computerId = isUuid(f.computerId ?? '') ? f.computerId : undefined;
+  const organisationId = isUuid(f.organisationId ?? '') ? f.organisationId : undefined;
+  const flag = (name: string) => (f[name] === 'true' ? ('true' as const) : undefined);
+  const list = $api.useQuery(
+    'get',
+    '/api/vulnerabilities/findings',
+    {
+      params: {
+        query: {
+          limit: search.params.limit,
+          offset: search.params.offset,
+          sort: oneOf(vulnFindingSortValues, search.sort),
+          dir: search.dir,
+          q: search.params.q,
+          status,
+          severity: oneOf(vulnSeverityValues, f.severity),
+          organisationId,
+          computerId,
+          scanner: oneOf(scannerValues, f.scanner),
+          knownExploited: flag('knownExploited'),
+          overdue: flag('overdue'),
+          pendingApproval: flag('pendingApproval'),
+        },
+      },
+    },
+    { placeholderData: keepPreviousData },
   );
-  const selected = list.data?.find((r) => r.finding.id === selectedId);
-  const set = <K extends keyof Filters>(key: K, value: Filters[K]) => {
-    setOffset(0);
-    setFilters((f) => ({ ...f, [key]: value }));
-  };
+  const filtered = !!search.q || FILTERS.some((k) => f[k]) || !!computerId;
+  const setFilter = (name: string, value: string | undefined) => search.set({ filters: { [name]: value } });
+  const selectedId = f.finding ?? null;
+  const open = (id: string | null) => search.set({ filters: { finding: id ?? undefined }, page: search.page });
+  const total = list.data?.total;
+  const columns = useColumns(open);
 
   return (
     <>
       <h1>{t('nav.vulnFindings')}</h1>
-      <div className="filters filters-wrap" data-testid="finding-filters">
-        <Field label={t('vuln.statusLabel')}>
-          <select value={filters.status} onChange={(e) => set('status', e.target.value)}>
-            <option value="active">{t('vuln.status.active')}</option>
-            {FINDING_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`vuln.status.${s}`)}
-              </option>
-            ))}
-            <option value="">{t('vuln.allStatuses')}</option>
-          </select>
-        </Field>
-        <Field label={t('vuln.severityLabel')}>
-          <select value={filters.severity} onChange={(e) => set('severity', e.target.value)}>
-            <option value="">{t('vuln.allSeverities')}</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {t(`vuln.severity.${s}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t('vuln.organisation')}>
-          <OrgSelect tree={tree} value={filters.organisationId} onChange={(id) => set('organisationId', id)} />
-        </Field>
-        <div className="filter-checks">
-          <label className="check">
-            <input type="checkbox" checked={filters.overdue} onChange={(e) => set('overdue', e.target.checked)} />
-            {t('vuln.overdueOnly')}
-          </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={filters.pendingApproval}
-              onChange={(e) => set('pendingApproval', e.target.checked)}
+      <div className="panel filters-panel" data-testid="finding-filters">
+        <SearchBox
+          label={t('vuln.search.label')}
+          placeholder={t('vuln.search.findings')}
+          value={search.q}
+          onSearch={(q) => search.set({ q })}
+          testId="finding-search"
+        />
+        <div className="filters filters-wrap">
+          <Field label={t('vuln.statusLabel')}>
+            <select
+              value={f.status === 'all' ? 'all' : (status ?? 'active')}
+              onChange={(e) => setFilter('status', e.target.value === 'active' ? undefined : e.target.value)}
+              data-testid="filter-status"
+            >
+              <option value="active">{t('vuln.status.active')}</option>
+              {vulnFindingStatusValues.map((s) => (
+                <option key={s} value={s}>
+                  {t(`vuln.status.${s}`)}
+                </option>
+              ))}
+              <option value="all">{t('vuln.allStatuses')}</option>
+            </select>
+          </Field>
+          <Field label={t('vuln.severityLabel')}>
+            <select
+              value={oneOf(vulnSeverityValues, f.severity) ?? ''}
+              onChange={(e) => setFilter('severity', e.target.value || undefined)}
+              data-testid="filter-severity"
+            >
+              <option value="">{t('vuln.allSeverities')}</option>
+              {vulnSeverityValues.map((s) => (
+                <option key={s} value={s}>
+                  {t(`vuln.severity.${s}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t('vuln.organisation')}>
+            <OrgSelect
+              tree={tree}
+              value={organisationId ?? ''}
+              onChange={(id) => setFilter('organisationId', id || undefined)}
             />
-            {t('vuln.pendingOnly')}
-          </label>
+          </Field>
+          <Field label={t('vuln.scanner')}>
+            <select
+              value={oneOf(scannerValues, f.scanner) ?? ''}
+              onChange={(e) => setFilter('scanner', e.target.value || undefined)}
+              data-testid="filter-scanner"
+            >
+              <option value="">{t('vuln.allScanners')}</option>
+              {scannerValues.map((s) => (
+                <option key={s} value={s}>
+                  {s === 'openvas' ? 'OpenVAS' : s === 'nmap' ? 'Nmap' : 'Nessus'}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <div className="filter-checks">
+            {(
+              [
+                ['knownExploited', 'vuln.knownExploitedOnly'],
+                ['overdue', 'vuln.overdueOnly'],
+                ['pendingApproval', 'vuln.pendingOnly'],
+              ] as const
+            ).map(([name, label]) => (
+              <label key={name} className="check">
+                <input
+                  type="checkbox"
+                  checked={f[name] === 'true'}
+                  onChange={(e) => setFilter(name, e.target.checked ? 'true' : undefined)}
+                  data-testid={`filter-${name}`}
+                />
+                {t(label)}
+              </label>
+            ))}
+          </div>
         </div>
       </div>
       {computerId && (
         <div className="chip" data-testid="computer-filter">
-          {t('vuln.onComputer', { host: host || computerId })}
-          <button type="button" className="link" onClick={() => navigate('/vulnerabilities/findings')}>
+          {t('vuln.onComputer', { host: f.host || computerId })}
+          <button
+            type="button"
+            className="link"
+            onClick={() => search.set({ filters: { computerId: undefined, host: undefined } })}
+          >
             {t('vuln.clearFilter')}
           </button>
         </div>
       )}
       <ErrorMessage error={list.error ?? orgError} />
-      <div className="panel panel-flush">
-        <table className="table table-clickable" data-testid="findings-table">
-          <thead>
-            <tr>
-              <th>{t('vuln.severityLabel')}</th>
-              <th>{t('vuln.name')}</th>
-              <th>{t('vuln.computer')}</th>
-              <th>{t('vuln.organisation')}</th>
-              <th>{t('vuln.statusLabel')}</th>
-              <th>{t('vuln.dueAt')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <EmptyRow show={list.data?.length === 0} colSpan={6}>
-              {t('vuln.noFindings')}
-            </EmptyRow>
-            {list.data?.map((r) => (
-              <tr
-                key={r.finding.id}
-                className={r.finding.id === selectedId ? 'row-open' : undefined}
-                onClick={() => setSelectedId(r.finding.id)}
-              >
-                <td>
-                  <SeverityBadge severity={r.finding.severity} />
-                </td>
-                <td className="cell-name">
-                  {/* A real button so the row opens from the keyboard too. */}
-                  <button type="button" className="link link-plain" onClick={() => setSelectedId(r.finding.id)}>
-                    {r.finding.name}
-                  </button>{' '}
-                  {r.finding.knownExploited && <KevBadge />}
-                  <div className="muted small">
-                    {r.finding.port}/{r.finding.protocol}
-                    {r.finding.cves.length > 0 && ` · ${r.finding.cves.slice(0, 3).join(', ')}`}
-                    {r.finding.cves.length > 3 && ` +${r.finding.cves.length - 3}`}
-                  </div>
-                </td>
-                <td>
-                  <span className="mono">{r.ip}</span>
-                  {r.hostname && <div className="muted small">{r.hostname}</div>}
-                </td>
-                <td>{r.organisationName ?? <span className="muted">{t('vuln.unattributed')}</span>}</td>
-                <td>
-                  <StatusBadge status={r.finding.status} requested={r.finding.requestedStatus} />
-                </td>
-                <td className={`nowrap${isOverdue(r) ? ' text-bad' : ''}`} data-overdue={isOverdue(r) || undefined}>
-                  {formatDate(r.dueAt)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <div className={`panel panel-flush${list.isPlaceholderData ? ' stale' : ''}`}>
+        <DataTable
+          columns={columns}
+          rows={list.data?.items}
+          total={total}
+          search={search}
+          loading={list.isFetching}
+          testId="findings-table"
+          rowKey={(r) => r.finding.id}
+          rowTestId={() => 'finding-row'}
+          onRowClick={(r) => open(r.finding.id)}
+          selectedKey={selectedId}
+          empty={
+            filtered ? (
+              <span data-testid="findings-empty">
+                {t('vuln.empty.noMatch')}{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() =>
+                    search.set({
+                      q: '',
+                      filters: Object.fromEntries([...FILTERS, 'computerId', 'host'].map((k) => [k, undefined])),
+                    })
+                  }
+                >
+                  {t('vuln.empty.clearFilters')}
+                </button>
+              </span>
+            ) : (
+              <NoScans what={t('vuln.empty.noActive')} />
+            )
+          }
+        />
       </div>
-      {selected && <FindingDetail row={selected} onClose={() => setSelectedId(null)} onChanged={list.reload} />}
-      <Pager offset={offset} limit={LIMIT} shown={list.data?.length ?? 0} onChange={setOffset} />
+      {selectedId && isUuid(selectedId) && <FindingDetail id={selectedId} onClose={() => open(null)} />}
     </>
   );
+}
+
+/** The findings table's columns; `id` is the server's sort key on sortable ones (which need an accessor). */
+function useColumns(open: (id: string) => void): Column<VulnFindingRow>[] {
+  const { t } = useTranslation();
+  const format = useFormatNumber();
+  return [
+    {
+      id: 'severity',
+      accessorFn: (r) => r.finding.severity,
+      header: () => t('vuln.severityLabel'),
+      enableSorting: true,
+      cell: ({ row }) => <SeverityBadge severity={row.original.finding.severity} />,
+    },
+    {
+      id: 'name',
+      accessorFn: (r) => r.finding.name,
+      header: () => t('vuln.name'),
+      enableSorting: true,
+      cell: ({ row }) => {
+        const f = row.original.finding;
+        return (
+          <div className="cell-name">
+            {/* A real button so the row opens from the keyboard too. */}
+            <button
+              type="button"
+              className="link link-plain"
+              onClick={(e) => {
+                e.stopPropagation();
+                open(f.id);
+              }}
+            >
+              {f.name}
+            </button>{' '}
+            {f.knownExploited && <KevBadge />}
+            <div className="muted small">
+              {f.port}/{f.protocol}
+            </div>
+          </div>
+        );
+      },
+    },
+    {
+      id: 'cve',
+      accessorFn: (r) => r.finding.cves[0] ?? '',
+      header: () => t('vuln.cve'),
+      enableSorting: true,
+      cell: ({ row }) => {
+        const cves = row.original.finding.cves;
+        if (!cves.length) return '—';
+        return (
+          <div className="small">
+            {cves.slice(0, 2).map((c) => (
+              <div key={c} className="nowrap mono">
+                {c}
+              </div>
+            ))}
+            {cves.length > 2 && <div className="muted">+{format(cves.length - 2)}</div>}
+          </div>
+        );
+      },
+    },
+    {
+      id: 'cvss',
+      accessorFn: (r) => r.finding.cvss3Score ?? r.finding.cvss2Score,
+      header: () => t('vuln.cvss'),
+      enableSorting: true,
+      cell: ({ row }) => {
+        const score = row.original.finding.cvss3Score ?? row.original.finding.cvss2Score;
+        return <span className="num">{score === null ? '—' : format(score)}</span>;
+      },
+    },
+    {
+      id: 'ip',
+      accessorFn: (r) => r.ip,
+      header: () => t('vuln.computer'),
+      enableSorting: true,
+      cell: ({ row }) => (
+        <>
+          <span className="mono">{row.original.ip}</span>
+          {row.original.hostname && <div className="muted small">{row.original.hostname}</div>}
+        </>
+      ),
+    },
+    {
+      id: 'organisation',
+      accessorFn: (r) => r.organisationName ?? '',
+      header: () => t('vuln.organisation'),
+      enableSorting: true,
+      cell: ({ row }) => row.original.organisationName ?? <span className="muted">{t('vuln.unattributed')}</span>,
+    },
+    {
+      id: 'status',
+      accessorFn: (r) => r.finding.status,
+      header: () => t('vuln.statusLabel'),
+      enableSorting: true,
+      cell: ({ row }) => (
+        <StatusBadge status={row.original.finding.status} requested={row.original.finding.requestedStatus} />
+      ),
+    },
+    {
+      id: 'dueAt',
+      accessorFn: (r) => r.dueAt,
+      header: () => t('vuln.dueAt'),
+      enableSorting: true,
+      cell: ({ row }) => (
+        <span
+          className={`nowrap${row.original.overdue ? ' text-bad' : ''}`}
+          data-overdue={row.original.overdue || undefined}
+        >
+          {formatDate(row.original.dueAt)}
+        </span>
+      ),
+    },
+    {
+      id: 'lastSeen',
+      accessorFn: (r) => r.finding.lastSeen,
+      header: () => t('vuln.lastSeenAt'),
+      enableSorting: true,
+      cell: ({ row }) => <span className="nowrap small">{formatDate(row.original.finding.lastSeen)}</span>,
+    },
+  ];
 }

@@ -1,33 +1,42 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ScanImportReport } from '../../api/schema.gen.ts';
 import { DateInput } from '../../components/DateInput.tsx';
 import { Field } from '../../components/Field.tsx';
 import { UploadJobView } from '../../components/UploadJobView.tsx';
 import { query } from '../../lib/api.ts';
-import { localInputToIso, nowLocalInput } from '../../lib/period.ts';
+import { useFormatNumber } from '../../lib/format.ts';
+import { localInputToIso } from '../../lib/period.ts';
 import { type UploadJob, useUploadQueue } from '../../lib/useUploadQueue.ts';
-import type { ScanImportResult } from '../../lib/vuln.ts';
+import { ImportWarnings, outcomeTone, ScanTimesNote } from './ScanReport.tsx';
+import { useInvalidateVulnerabilities } from './vulnUi.ts';
 
 /**
  * Scanner reports, several at once, sent one after another (each import is one transaction on the server, and one
- * at a time keeps a slow link from splitting its bandwidth). Each file gets its own progress and report.
+ * at a time keeps a slow link from splitting its bandwidth). Each file gets its own progress and report. Each host
+ * is dated by the scan time its file writes; the optional time replaces those (a file with a wrong or no time).
  */
-export function ScanUpload({ onImported }: { onImported: () => void }) {
+export function ScanUpload() {
   const { t } = useTranslation();
+  const invalidate = useInvalidateVulnerabilities();
   const [files, setFiles] = useState<File[]>([]);
-  const [scannedAt, setScannedAt] = useState(nowLocalInput);
+  const [scannedAt, setScannedAt] = useState('');
   const {
     jobs,
     busy,
     start: send,
-  } = useUploadQueue<ScanImportResult>(
-    (file) => `/api/vulnerabilities/scans${query({ fileName: file.name, scannedAt: localInputToIso(scannedAt) })}`,
+  } = useUploadQueue<ScanImportReport>(
+    (file) =>
+      `/api/vulnerabilities/scans${query({
+        fileName: file.name,
+        scannedAt: scannedAt ? localInputToIso(scannedAt) : undefined,
+      })}`,
   );
 
   async function start(e: FormEvent) {
     e.preventDefault();
     await send(files);
-    onImported();
+    await invalidate();
   }
 
   return (
@@ -45,8 +54,10 @@ export function ScanUpload({ onImported }: { onImported: () => void }) {
             onChange={(e) => setFiles([...(e.target.files ?? [])])}
           />
         </Field>
-        <Field label={t('vuln.import.scannedAt')} hint={t('vuln.import.scannedAtHint')}>
-          <DateInput withTime required value={scannedAt} onChange={setScannedAt} data-testid="scan-scanned-at" />
+        <Field label={t('vuln.import.scannedAtOptional')} hint={t('vuln.import.scannedAtOverrideHint')}>
+          {(aria) => (
+            <DateInput {...aria} withTime value={scannedAt} onChange={setScannedAt} data-testid="scan-scanned-at" />
+          )}
         </Field>
         <button
           type="submit"
@@ -65,15 +76,26 @@ export function ScanUpload({ onImported }: { onImported: () => void }) {
   );
 }
 
-function JobReport({ job }: { job: UploadJob<ScanImportResult> }) {
+/** One file's import: a success only when everything was kept; otherwise why not, grouped and translated. */
+export function JobReport({ job }: { job: UploadJob<ScanImportReport> }) {
   const { t } = useTranslation();
+  const format = useFormatNumber();
   const r = job.result;
+  const warning = !!r && !r.duplicate && r.outcome !== 'imported';
   return (
-    <UploadJobView job={job} stateLabel={(state) => t(`vuln.import.state.${state}`)} testId="scan-job">
+    <UploadJobView
+      job={job}
+      warning={warning}
+      stateLabel={(state) =>
+        state === 'done' && r && !r.duplicate ? t(`vuln.import.outcome.${r.outcome}`) : t(`vuln.import.state.${state}`)
+      }
+      testId="scan-job"
+    >
       {r && (
         <div
-          className={`alert ${r.duplicate ? 'alert-info' : r.issues.length ? 'alert-warning' : 'alert-success'}`}
+          className={`alert ${r.duplicate ? 'alert-info' : outcomeTone(r.outcome)}`}
           data-testid="scan-result"
+          data-outcome={r.outcome}
         >
           {r.duplicate ? (
             <strong>{t('vuln.import.duplicate')}</strong>
@@ -82,7 +104,7 @@ function JobReport({ job }: { job: UploadJob<ScanImportResult> }) {
               {(['hosts', 'findings', 'opened', 'reopened', 'resolved', 'unattributedHosts'] as const).map((k) => (
                 <div key={k} data-testid={`result-${k}`}>
                   <dt>{t(`vuln.import.result.${k}`)}</dt>
-                  <dd>{r[k]}</dd>
+                  <dd>{format(r[k])}</dd>
                 </div>
               ))}
               <div>
@@ -91,37 +113,11 @@ function JobReport({ job }: { job: UploadJob<ScanImportResult> }) {
               </div>
             </dl>
           )}
-          {r.issues.length > 0 && <IssuesTable issues={r.issues} />}
+          {/* A file none of whose hosts could be kept dated nothing. */}
+          {r.hosts > 0 && <ScanTimesNote times={r.scanTimes} />}
+          <ImportWarnings report={r} />
         </div>
       )}
     </UploadJobView>
-  );
-}
-
-export function IssuesTable({ issues }: { issues: ScanImportResult['issues'] }) {
-  const { t } = useTranslation();
-  return (
-    <table className="table table-compact">
-      <thead>
-        <tr>
-          <th>{t('vuln.import.line')}</th>
-          <th>{t('vuln.import.where')}</th>
-          <th>{t('vuln.import.problem')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {issues.map((i, k) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: issues have no id and may repeat.
-          <tr key={k}>
-            <td className="num">
-              {i.line ?? '—'}
-              {i.column ? `:${i.column}` : ''}
-            </td>
-            <td className="mono small">{i.path ?? i.code ?? ''}</td>
-            <td>{i.message}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

@@ -1,27 +1,31 @@
 import { useTranslation } from 'react-i18next';
+import { $api } from '../../api/client.ts';
 import { OverviewCard } from '../../components/OverviewCard.tsx';
 import { formatCalendarDate } from '../../lib/format.ts';
 import { sixMonthsEnding } from '../../lib/period.ts';
-import { useLoad } from '../../lib/useLoad.ts';
-import { loadSummary } from './VulnDashboardPage.tsx';
-import { VulnFigures, VulnStatement } from './VulnFigures.tsx';
+import { NoScanData, VulnFigures, VulnStatement } from './VulnFigures.tsx';
 
 /** The vulnerability figures of the six months ending on `asOf` on the Overview, linking to the full dashboard. */
 export function VulnCard({ asOf }: { asOf: string }) {
   const { t } = useTranslation();
-  const summary = useLoad(() => loadSummary(sixMonthsEnding(asOf), '', asOf), [asOf]);
+  const summary = $api.useQuery('get', '/api/vulnerabilities/summary', {
+    params: { query: { ...sixMonthsEnding(asOf), asOf } },
+  });
+  const s = summary.data;
+  const period = sixMonthsEnding(asOf);
   return (
     <OverviewCard
       testId="card-vulnerabilities"
       title={t('vuln.cardTitle', { date: formatCalendarDate(asOf) })}
-      href="/vulnerabilities"
+      href={`/vulnerabilities?from=${period.from}&to=${period.to}`}
       detailsLabel={t('vuln.details')}
       error={summary.error}
     >
-      {summary.data ? (
-        <div className={summary.loading ? 'stale' : undefined}>
-          <VulnStatement summary={summary.data} />
-          <VulnFigures summary={summary.data} compact />
+      {s ? (
+        <div className={summary.isFetching ? 'stale' : undefined}>
+          <NoScanData summary={s} />
+          <VulnStatement summary={s} />
+          <VulnFigures summary={s} compact />
         </div>
       ) : (
         !summary.error && <div className="metric">…</div>

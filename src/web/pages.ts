@@ -1,0 +1,124 @@
+import { lazyRouteComponent } from '@tanstack/react-router';
+import type { Permission } from './lib/roles.ts';
+
+/** What the sidebar and the permission guard know of a page (nav.<key> is its label, nav-<key> its test id). */
+export type PageMeta = {
+  key: string;
+  permission: Permission;
+  /** Sidebar group (nav.section.*); consecutive pages of one section are listed under its title. */
+  section?: 'vuln' | 'soc' | 'systems';
+  /** Hides the link (not the page) when another page already offers the same thing to this user. */
+  hideInNav?: (can: (p: Permission) => boolean) => boolean;
+};
+
+const hidden = () => true;
+const page = (path: string, meta: PageMeta, component: ReturnType<typeof lazyRouteComponent>) => ({
+  path,
+  ...meta,
+  component,
+});
+
+/** The pages in sidebar order; each is its own chunk, loaded when first opened. */
+export const PAGES = [
+  page(
+    '/',
+    { key: 'dashboard', permission: 'self' },
+    lazyRouteComponent(() => import('./pages/DashboardPage.tsx'), 'DashboardPage'),
+  ),
+  page(
+    '/vulnerabilities',
+    { key: 'vulnDashboard', permission: 'vuln.read', section: 'vuln' },
+    lazyRouteComponent(() => import('./pages/vulnerabilities/VulnDashboardPage.tsx'), 'VulnDashboardPage'),
+  ),
+  page(
+    '/vulnerabilities/computers',
+    { key: 'vulnComputers', permission: 'vuln.read', section: 'vuln' },
+    lazyRouteComponent(() => import('./pages/vulnerabilities/ComputersPage.tsx'), 'ComputersPage'),
+  ),
+  page(
+    '/vulnerabilities/findings',
+    { key: 'vulnFindings', permission: 'vuln.read', section: 'vuln' },
+    lazyRouteComponent(() => import('./pages/vulnerabilities/FindingsPage.tsx'), 'FindingsPage'),
+  ),
+  page(
+    '/vulnerabilities/import',
+    { key: 'vulnImport', permission: 'vuln.import', section: 'vuln' },
+    lazyRouteComponent(() => import('./pages/vulnerabilities/ImportPage.tsx'), 'ImportPage'),
+  ),
+  page(
+    '/vulnerabilities/policy',
+    // Whoever imports scans finds the policy form on the import page.
+    { key: 'vulnPolicy', permission: 'vuln.policy', section: 'vuln', hideInNav: (can) => can('vuln.import') },
+    lazyRouteComponent(() => import('./pages/vulnerabilities/ImportPage.tsx'), 'PolicyPage'),
+  ),
+  page(
+    '/soc',
+    { key: 'socDashboard', permission: 'soc.read', section: 'soc' },
+    lazyRouteComponent(() => import('./pages/soc/SocDashboardPage.tsx'), 'SocDashboardPage'),
+  ),
+  page(
+    '/soc/scanners',
+    { key: 'socScanners', permission: 'soc.read', section: 'soc' },
+    lazyRouteComponent(() => import('./pages/soc/SocFindingsPage.tsx'), 'SocScannersPage'),
+  ),
+  page(
+    '/soc/contacts',
+    { key: 'socContacts', permission: 'soc.read', section: 'soc' },
+    lazyRouteComponent(() => import('./pages/soc/SocFindingsPage.tsx'), 'SocContactsPage'),
+  ),
+  page(
+    '/soc/ingest',
+    { key: 'socIngest', permission: 'soc.ingest', section: 'soc' },
+    lazyRouteComponent(() => import('./pages/soc/SocIngestPage.tsx'), 'SocIngestPage'),
+  ),
+  page(
+    '/systems',
+    { key: 'systems', permission: 'system.read', section: 'systems' },
+    lazyRouteComponent(() => import('./pages/systems/SystemsPage.tsx'), 'SystemsPage'),
+  ),
+  page(
+    '/systems/dossiers',
+    { key: 'systemDossiers', permission: 'dossier.appraise', section: 'systems' },
+    lazyRouteComponent(() => import('./pages/systems/PendingDossiersPage.tsx'), 'PendingDossiersPage'),
+  ),
+  page(
+    '/systems/targets',
+    { key: 'systemTargets', permission: 'system.read', section: 'systems' },
+    lazyRouteComponent(() => import('./pages/systems/TargetsPage.tsx'), 'TargetsPage'),
+  ),
+  page(
+    '/systems/view',
+    { key: 'systemView', permission: 'system.read', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/systems/SystemDetailPage.tsx'), 'SystemDetailPage'),
+  ),
+  page(
+    '/systems/edit',
+    { key: 'systemEdit', permission: 'system.write', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/systems/SystemEditPage.tsx'), 'SystemEditPage'),
+  ),
+  page(
+    '/notifications',
+    { key: 'notifications', permission: 'self', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/systems/Notifications.tsx'), 'NotificationsPage'),
+  ),
+  page(
+    '/organisations',
+    { key: 'organisations', permission: 'organisation.read' },
+    lazyRouteComponent(() => import('./pages/organisations/OrganisationsPage.tsx'), 'OrganisationsPage'),
+  ),
+  page(
+    '/users',
+    { key: 'users', permission: 'user.read' },
+    lazyRouteComponent(() => import('./pages/users/UsersPage.tsx'), 'UsersPage'),
+  ),
+  page(
+    '/audit',
+    { key: 'audit', permission: 'audit.read' },
+    lazyRouteComponent(() => import('./pages/audit/AuditPage.tsx'), 'AuditPage'),
+  ),
+  page(
+    '/account',
+    { key: 'account', permission: 'self' },
+    lazyRouteComponent(() => import('./pages/account/AccountPage.tsx'), 'AccountPage'),
+  ),
+] as const;
