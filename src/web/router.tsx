@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { Layout } from './components/Layout.tsx';
 import { parseSearch, setLinkRouter, stringifySearch } from './lib/router.ts';
 import { useCan } from './lib/session.ts';
+import { systemEditSearch, systemViewSearch } from './pages/systems/searchParams.ts';
 import { PAGES, type PageMeta } from './pages.ts';
 import { SessionGate } from './SessionGate.tsx';
 
@@ -34,9 +35,29 @@ const setupRoute = createRoute({
 /** Every other page: signed in, inside the layout, behind its permission. */
 const appRoute = createRoute({ getParentRoute: () => rootRoute, id: 'app', component: SignedIn });
 
-/** Every page under the signed-in layout, with its meta for the permission guard. */
-const pageRoutes = PAGES.map((p) =>
-  createRoute({ getParentRoute: () => appRoute, path: p.path, staticData: { page: p }, component: p.component }),
+const pageOf = (path: string) => {
+  const p = PAGES.find((x) => x.path === path);
+  if (!p) throw new Error(`no page ${path}`);
+  return { staticData: { page: p }, component: p.component };
+};
+/** Pages with parameters: validated, typed search (`getRouteApi('/app/systems/view').useSearch()`). */
+const WITH_PARAMS = ['/systems/view', '/systems/edit'];
+const systemViewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/systems/view',
+  validateSearch: systemViewSearch,
+  ...pageOf('/systems/view'),
+});
+const systemEditRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/systems/edit',
+  validateSearch: systemEditSearch,
+  ...pageOf('/systems/edit'),
+});
+
+/** Every other page under the signed-in layout, with its meta for the permission guard. */
+const pageRoutes = PAGES.filter((p) => !WITH_PARAMS.includes(p.path)).map((p) =>
+  createRoute({ getParentRoute: () => appRoute, path: p.path, ...pageOf(p.path) }),
 );
 
 function SignedIn() {
@@ -64,7 +85,10 @@ function NotFound() {
 }
 
 export const router = createRouter({
-  routeTree: rootRoute.addChildren([setupRoute, appRoute.addChildren(pageRoutes)]),
+  routeTree: rootRoute.addChildren([
+    setupRoute,
+    appRoute.addChildren([...pageRoutes, systemViewRoute, systemEditRoute]),
+  ]),
   defaultNotFoundComponent: NotFound,
   parseSearch,
   stringifySearch,

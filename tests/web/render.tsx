@@ -62,7 +62,14 @@ const withProviders = (node: ReactNode, role: Role, user?: Partial<User>) => (
 /** Renders a component that needs no route, signed in as `role`. */
 export const renderWithProviders = (node: ReactNode, role: Role) => render(withProviders(node, role));
 
-type Options = { url: string; path?: string; role: Role; user?: Partial<User> };
+type Options = {
+  url: string;
+  path?: string;
+  role: Role;
+  user?: Partial<User>;
+  /** The route's search schema where the app's route has one (src/web/router.tsx). */
+  validateSearch?: (search: Record<string, unknown>) => object;
+};
 
 /**
  * Renders `Page` as the route `path` (by default the path of `url`) at `url` in a memory router, signed in as `role`
@@ -71,13 +78,15 @@ type Options = { url: string; path?: string; role: Role; user?: Partial<User> };
  */
 export function renderPage(
   Page: () => ReactNode,
-  { url, path = new URL(url, 'http://khien.test').pathname, role, user }: Options,
+  { url, path = new URL(url, 'http://khien.test').pathname, role, user, validateSearch }: Options,
 ) {
   const root = createRootRoute({ component: Outlet });
-  const page = createRoute({ getParentRoute: () => root, path, component: Page });
+  // Under a pathless `app` route as in the app, so a page's typed route API (getRouteApi('/app/…')) finds its match.
+  const app = createRoute({ getParentRoute: () => root, id: 'app', component: Outlet });
+  const page = createRoute({ getParentRoute: () => app, path, component: Page, validateSearch });
   const elsewhere = createRoute({ getParentRoute: () => root, path: '$', component: () => null });
   const router = createRouter({
-    routeTree: root.addChildren([page, elsewhere]),
+    routeTree: root.addChildren([app.addChildren([page]), elsewhere]),
     history: createMemoryHistory({ initialEntries: [url] }),
     parseSearch,
     stringifySearch,

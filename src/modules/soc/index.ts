@@ -1,21 +1,12 @@
 // The soc module's public face: what other modules, the server, the CLI and the demo may use.
-
 export { analyzeStreams, loadIntelFiles } from './analyze.ts';
 export { AnalysisThreads } from './analyze-parallel.ts';
 export { parseAllowList } from './collectors/limits.ts';
-export { type EvidenceSample, outcomeNames, type ScanRuleHit } from './engine/types.ts';
 export type { GroundTruth, SyntheticFlow } from './generator/scenario.ts';
 export { writeDataset } from './generator/write-dataset.ts';
 export { connectionUid, zeekConnLine, zeekHeader } from './generator/writers.ts';
 export { startLiveIngestion } from './live-ingest.ts';
 export { registerSocCommands } from './soc.cli.ts';
 export { registerSocRoutes } from './soc.routes.ts';
-export {
-  type IntelImportResult,
-  importIntel,
-  ingestLogFile,
-  type LogIngestResult,
-  type SocSummary,
-  socSummary,
-} from './soc.service.ts';
+export { importIntel, ingestLogFile, type SocSummary, socSummary } from './soc.service.ts';
 export { registerSocStoreCommands } from './soc-store.cli.ts';

@@ -1,34 +1,31 @@
-import { useRouter } from '@tanstack/react-router';
+import { getRouteApi, useRouter } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api } from '../../api/client.ts';
 import type { SystemDetail } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { formatCalendarDate, formatNumber } from '../../lib/format.ts';
-import { followLink, useSearch } from '../../lib/router.ts';
+import { followLink } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
+import { isUuid } from '../../lib/tableSearch.ts';
 import { DossierTab } from './DossierTab.tsx';
 import { LayersTab } from './LayersTab.tsx';
 import { PlanTab } from './PlanTab.tsx';
 import { refreshProgramme } from './refresh.ts';
 import { DossierStateBadge, LevelBadge, PlanProgress } from './SystemBadges.tsx';
+import { SYSTEM_TABS } from './searchParams.ts';
 import { editPath, pick, SYSTEMS_PATH, systemPath } from './ui.ts';
 import { useOnlineServiceScale } from './useOnlineServiceScale.ts';
 import './systems.css';
 
-const TABS = ['overview', 'dossier', 'plan', 'layers'] as const;
-type Tab = (typeof TABS)[number];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const view = getRouteApi('/app/systems/view');
 
 /** One information system: overview, its level dossier, its security plan and its 4 protection layers. */
 export function SystemDetailPage() {
   const { t } = useTranslation();
   const router = useRouter();
-  const search = useSearch();
-  const id = search.get('id') ?? '';
-  const asked = search.get('tab') as Tab | null;
-  const tab: Tab = asked && TABS.includes(asked) ? asked : 'overview';
-  const system = $api.useQuery('get', '/api/systems/{id}', { params: { path: { id } } }, { enabled: UUID.test(id) });
+  const { id, tab } = view.useSearch();
+  const system = $api.useQuery('get', '/api/systems/{id}', { params: { path: { id } } }, { enabled: isUuid(id) });
   const s = system.data;
   useEffect(() => {
     if (s) document.title = `${s.name} · Khiên`;
@@ -42,7 +39,7 @@ export function SystemDetailPage() {
         </a>
       </p>
       <ErrorMessage error={system.error} />
-      {!UUID.test(id) && <div className="alert alert-error">{t('errors.systems.systemNotFound')}</div>}
+      {!isUuid(id) && <div className="alert alert-error">{t('errors.systems.systemNotFound')}</div>}
       {s && (
         <>
           <div className="page-head">
@@ -62,7 +59,7 @@ export function SystemDetailPage() {
             </div>
           </div>
           <div className="tabs" role="tablist">
-            {TABS.map((k) => (
+            {SYSTEM_TABS.map((k) => (
               <button
                 key={k}
                 type="button"

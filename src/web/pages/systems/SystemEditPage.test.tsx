@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { renderPage } from '../../../../tests/web/render.tsx';
 import type { LevelSuggestion } from '../../api/schema.gen.ts';
 import { SystemEditPage } from './SystemEditPage.tsx';
+import { systemEditSearch } from './searchParams.ts';
 
 const ORG = '0d6f3c1e-3a59-4b1e-9a57-5c1f2d3e4a01';
 const SAVED_ID = '5b0f7c1e-0000-4000-8000-0000000000aa';
@@ -45,7 +46,12 @@ const refusalOf = (label: string) => {
 
 describe('the system registration form', () => {
   const open = async () => {
-    const router = renderPage(SystemEditPage, { url: '/systems/edit', role: 'agency', user: { organisationId: ORG } });
+    const router = renderPage(SystemEditPage, {
+      url: '/systems/edit',
+      role: 'agency',
+      user: { organisationId: ORG },
+      validateSearch: (s) => systemEditSearch.parse(s),
+    });
     await screen.findByRole('heading', { name: 'Đăng ký hệ thống thông tin' });
     // The only organisation of an agency officer is chosen for them.
     await waitFor(() => expect((screen.getByLabelText('Cơ quan, đơn vị') as HTMLSelectElement).value).toBe(ORG));

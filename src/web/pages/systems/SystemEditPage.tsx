@@ -1,4 +1,4 @@
-import { useRouter } from '@tanstack/react-router';
+import { getRouteApi, useRouter } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { Controller, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -154,10 +154,12 @@ const classificationOf = (v: Partial<Classification>): Classification => {
   };
 };
 
+const edit = getRouteApi('/app/systems/edit');
+
 /** Đăng ký / sửa hệ thống thông tin, with the classification aid beside the answers. */
 export function SystemEditPage() {
   const { t } = useTranslation();
-  const id = useSearch().get('id');
+  const { id } = edit.useSearch();
   const system = $api.useQuery('get', '/api/systems/{id}', { params: { path: { id: id ?? '' } } }, { enabled: !!id });
   if (id && system.error) return <ErrorMessage error={system.error} />;
   if (id && !system.data) return <p className="muted">{t('common.loading')}</p>;
