@@ -18,7 +18,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
 import { useZodForm } from '../../lib/forms.ts';
-import { followLink, useSearch } from '../../lib/router.ts';
+import { followLink } from '../../lib/router.ts';
 import { useSession } from '../../lib/session.ts';
 import { useOrgTree } from '../../lib/useOrgTree.ts';
 import { type Classification, ClassificationAid } from './ClassificationAid.tsx';

@@ -50,7 +50,10 @@ export function NoScanData({ summary }: { summary: VulnSummary }) {
   if (summary.scannedComputers === 0)
     return (
       <div className="alert alert-info" data-testid="vuln-no-data">
-        {t('vuln.empty.noScanInPeriod', { date: formatDate(summary.lastScannedAt) })}
+        {/* Findings seen by a scan within the year before the period still count (EVIDENCE_DAYS on the server). */}
+        {t(summary.vulnerableComputers > 0 ? 'vuln.empty.noScanInPeriodEarlier' : 'vuln.empty.noScanInPeriod', {
+          date: formatDate(summary.lastScannedAt),
+        })}
       </div>
     );
   return null;
