@@ -37,7 +37,7 @@ declare module 'fastify' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** API routes (the pattern a route was declared with) need a permission or `public`; the docs and web UI do not. */
-const isApiRoute = (url: string | undefined) => !!url && url.startsWith('/api') && !url.startsWith('/api/docs');
+export const isApiRoute = (url: string | undefined) => !!url && url.startsWith('/api') && !url.startsWith('/api/docs');
 
 /** The actor, for handlers of non-public routes (the hooks below guarantee it is set there). */
 export function actorOf(req: FastifyRequest): Actor {

@@ -1,8 +1,8 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { ZErrorBody } from '../core/contract.ts';
+import { isApiRoute } from './auth-hooks.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const isApi = (url: string) => url.startsWith('/api') && !url.startsWith('/api/docs');
 
 /**
  * Every /api route states what it answers: the server refuses to start when a route has no success (2xx) response
@@ -12,14 +12,14 @@ const isApi = (url: string) => url.startsWith('/api') && !url.startsWith('/api/d
 export function registerContract(app: FastifyInstance): string[] {
   const routes: string[] = [];
   app.addHook('onRoute', (route: RouteOptions) => {
-    if (!isApi(route.url) || route.method === 'HEAD' || (Array.isArray(route.method) && route.method.includes('HEAD')))
-      return;
+    // Fastify adds a HEAD twin of every GET; the GET carries the contract.
+    const methods = [route.method].flat().map(String);
+    if (!isApiRoute(route.url) || methods.includes('HEAD')) return;
     route.schema = route.schema ?? {};
     const schema = route.schema;
     const response = (schema.response ?? {}) as Record<string, unknown>;
     if (!Object.keys(response).some((s) => /^2\d\d$/.test(s)))
       throw new Error(`Route ${route.method} ${route.url} declares no success response schema (core/contract.ts)`);
-    const methods = [route.method].flat().map(String);
     const config = (route.config ?? {}) as { public?: boolean; rateLimit?: unknown };
     const errors = new Set<number>([500]);
     if (!config.public) errors.add(401).add(403);
@@ -41,7 +41,7 @@ export function registerContract(app: FastifyInstance): string[] {
 export function registerContractCheck(app: FastifyInstance) {
   app.addHook('onSend', async (req, reply, payload) => {
     const url = req.routeOptions.url;
-    if (!url || !isApi(url)) return payload;
+    if (!isApiRoute(url)) return payload;
     const declared = req.routeOptions.schema?.response as Record<string, unknown> | undefined;
     if (declared && !(String(reply.statusCode) in declared) && !(`${String(reply.statusCode)[0]}XX` in declared)) {
       req.log.error({ url, status: reply.statusCode }, 'undeclared response status');

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import createFetchClient, { type Middleware } from 'openapi-fetch';
 import createQueryHooks from 'openapi-react-query';
-import { ApiError, apiErrorFrom, csrfHeader, onUnauthenticated } from './errors.ts';
+import { ApiError, apiErrorFrom, csrfHeader } from './errors.ts';
 import type { paths } from './schema.gen.ts';
 
 /** Errors become ApiError before any caller sees them; state changes carry the session's CSRF token. */
@@ -12,9 +12,7 @@ const middleware: Middleware = {
   },
   async onResponse({ response }) {
     if (response.ok) return response;
-    const error = apiErrorFrom(response.status, response.statusText, await response.text());
-    if (error.code === 'UNAUTHENTICATED') onUnauthenticated();
-    throw error;
+    throw apiErrorFrom(response.status, response.statusText, await response.text());
   },
   onError({ error }) {
     return error instanceof ApiError ? error : new ApiError(0, 'NETWORK', (error as Error).message);

@@ -35,12 +35,10 @@ export const setSessionLostHandler = (handler: () => void) => {
 export const csrfHeader = (method: string): Record<string, string> =>
   method !== 'GET' && method !== 'HEAD' && csrfToken ? { 'x-csrf-token': csrfToken } : {};
 
-/** Only a session we had can be lost: a failed sign-in or the first "am I signed in?" also answer UNAUTHENTICATED. */
-export const onUnauthenticated = () => {
-  if (csrfToken) onSessionLost();
-};
-
-/** The server's error envelope as an ApiError (shared by fetch and XHR). */
+/**
+ * The server's error envelope as an ApiError (shared by fetch and XHR). An UNAUTHENTICATED answer ends the session we
+ * had; only a session we had can be lost (a failed sign-in or the first "am I signed in?" answer it too).
+ */
 export function apiErrorFrom(status: number, statusText: string, text: string): ApiError {
   let body: { error?: Partial<ErrorBody> } | undefined;
   try {
@@ -50,5 +48,6 @@ export function apiErrorFrom(status: number, statusText: string, text: string): 
   }
   const err = body?.error;
   const code = (err?.code ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION')) as ErrorCode;
+  if (code === 'UNAUTHENTICATED' && csrfToken) onSessionLost();
   return new ApiError(status, code, err?.message ?? statusText, err?.details, err?.requestId, err?.key, err?.params);
 }

@@ -42,7 +42,6 @@ export function Field({
   label,
   hint,
   error,
-  params,
   testId,
   hideLabel = false,
   children,
@@ -50,14 +49,13 @@ export function Field({
   label: ReactNode;
   hint?: string;
   error?: unknown;
-  params?: MessageParams;
   testId?: string;
   /** The label is read by screen readers only (a control whose column header already says what it is). */
   hideLabel?: boolean;
   children: ReactElement<Partial<ControlProps>> | ((props: ControlProps) => ReactNode);
 }) {
   const id = useId();
-  const message = useFieldMessage()(firstMessage(error), params);
+  const message = useFieldMessage()(firstMessage(error));
   const described = [hint && `${id}-hint`, message && `${id}-error`].filter(Boolean).join(' ') || undefined;
   const props: ControlProps = { id, 'aria-describedby': described, 'aria-invalid': message ? true : undefined };
   return (

@@ -1,5 +1,7 @@
+import type { i18n as I18n, TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { OrganisationImportReport, SystemImportReport } from '../api/schema.gen.ts';
+import { localParams } from '../lib/format.ts';
 
 export type ImportReportTexts = {
   title: string;
@@ -13,6 +15,10 @@ export type ImportReportTexts = {
 /** What an import of rows answers (organisations, information systems): the same counts and refused rows. */
 type ImportReport = OrganisationImportReport | SystemImportReport;
 type RowError = ImportReport['errors'][number] & { key?: string; params?: Record<string, string | number> };
+
+/** A refused row's problem in the reader's language when the server gave its key, else as the server wrote it. */
+export const rowMessage = (t: TFunction, i18n: I18n, e: Pick<RowError, 'key' | 'params' | 'message'>) =>
+  e.key && i18n.exists(`errors.${e.key}`) ? t(`errors.${e.key}`, localParams(e.params, i18n.language)) : e.message;
 
 /**
  * What an import did: the counts, then each refused row by number with the column and the problem (translated when
@@ -28,8 +34,6 @@ export function ImportReportView({
   onClose: () => void;
 }) {
   const { t, i18n } = useTranslation();
-  const problem = (er: RowError) =>
-    er.key && i18n.exists(`errors.${er.key}`) ? t(`errors.${er.key}`, er.params) : er.message;
   return (
     <section
       className={`alert ${report.errors.length ? 'alert-warning' : 'alert-success'}`}
@@ -58,7 +62,7 @@ export function ImportReportView({
               <tr key={`${er.row}-${er.column}-${er.message}`}>
                 <td className="num">{er.row}</td>
                 <td>{er.column ?? '—'}</td>
-                <td>{problem(er)}</td>
+                <td>{rowMessage(t, i18n, er)}</td>
               </tr>
             ))}
           </tbody>

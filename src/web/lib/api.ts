@@ -1,11 +1,9 @@
-import { ApiError, apiErrorFrom, csrfHeader, onUnauthenticated } from '../api/errors.ts';
+import { ApiError, apiErrorFrom, csrfHeader } from '../api/errors.ts';
 
 /** The parsed body of a success, or the server's error envelope as an ApiError. */
 function answer<T>(status: number, ok: boolean, statusText: string, text: string): T {
   if (ok) return (text ? safeJson(text) : undefined) as T;
-  const error = apiErrorFrom(status, statusText, text);
-  if (error.code === 'UNAUTHENTICATED') onUnauthenticated();
-  throw error;
+  throw apiErrorFrom(status, statusText, text);
 }
 
 /**
@@ -37,15 +35,6 @@ export function uploadFile<T>(
     xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'upload failed'));
     xhr.send(file);
   });
-}
-
-/** `?a=1&b=2` from the defined, non-empty values (filters the user left blank are not sent). */
-export function query(params: Record<string, string | number | boolean | null | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== null && v !== '' && v !== false) q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
 }
 
 function safeJson(text: string): unknown {

@@ -30,11 +30,15 @@ export function followLink(e: MouseEvent<HTMLAnchorElement>) {
   navigate(e.currentTarget.getAttribute('href') ?? '/');
 }
 
-/** Search parameters stay plain `?a=b` text (dates, ids and codes are strings; TanStack's default is JSON). */
-export const parseSearch = (s: string) => Object.fromEntries(new URLSearchParams(s));
-export const stringifySearch = (o: Record<string, unknown>) => {
+/** `?a=1&b=2` from the defined, non-empty values (filters the user left blank are not sent). */
+export function query(params: Record<string, unknown>): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '' && v !== false) q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
-};
+}
+
+/** Search parameters stay plain `?a=b` text (dates, ids and codes are strings; TanStack's default is JSON). */
+export const parseSearch = (s: string) => Object.fromEntries(new URLSearchParams(s));
+export const stringifySearch = query;

@@ -5,7 +5,7 @@ import { useAction } from './useAction.ts';
  * A file input's `onChange` that sends the chosen file with `send` (the input is cleared, so the same file can be
  * chosen again), keeping the answer, the error and whether it is on its way.
  */
-export function useFileUpload<R>(send: (file: File) => Promise<R>, onDone?: () => void) {
+export function useFileUpload<R>(send: (file: File) => Promise<R>, onDone?: () => unknown) {
   const [result, setResult] = useState<R | null>(null);
   const { error, busy, run } = useAction();
 
@@ -16,7 +16,7 @@ export function useFileUpload<R>(send: (file: File) => Promise<R>, onDone?: () =
     setResult(null);
     await run(async () => {
       setResult(await send(file));
-      onDone?.();
+      await onDone?.();
     });
   }
 

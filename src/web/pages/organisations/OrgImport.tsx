@@ -1,36 +1,29 @@
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OrganisationImportReport } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { ImportReportView } from '../../components/ImportReportView.tsx';
 import { uploadFile } from '../../lib/api.ts';
 import { formatNumber } from '../../lib/format.ts';
+import { useFileUpload } from '../../lib/useFileUpload.ts';
 import { useInvalidateOrganisations } from './OrgForm.tsx';
-import { rowMessage } from './rowErrors.ts';
 
 /** Import (CSV/XLSX, upsert by code) and export buttons, with the per-row report of the last import. */
 export function OrgImport() {
   const { t, i18n } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
-  const [report, setReport] = useState<OrganisationImportReport | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const n = (v: number) => formatNumber(v, i18n.language);
   const invalidateOrganisations = useInvalidateOrganisations();
-
-  async function upload(file: File) {
-    setBusy(true);
-    setError(null);
-    setReport(null);
-    try {
-      setReport(await uploadFile<OrganisationImportReport>('/api/organisations/import', file));
-      await invalidateOrganisations();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const {
+    result: report,
+    clear,
+    error,
+    busy,
+    choose,
+  } = useFileUpload(
+    (file) => uploadFile<OrganisationImportReport>('/api/organisations/import', file),
+    invalidateOrganisations,
+  );
 
   return (
     <>
@@ -43,11 +36,7 @@ export function OrgImport() {
           type="file"
           hidden
           accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) void upload(file);
-          }}
+          onChange={(e) => void choose(e)}
           data-testid="org-import-file"
         />
         <a className="btn" href="/api/organisations/export?format=xlsx" download>
@@ -60,10 +49,7 @@ export function OrgImport() {
       <ErrorMessage error={error} />
       {report && (
         <ImportReportView
-          report={{
-            ...report,
-            errors: report.errors.map((e) => ({ ...e, message: rowMessage(t, i18n, e) })),
-          }}
+          report={report}
           texts={{
             title: t('organisations.importReport'),
             counts: (c) =>
@@ -78,7 +64,7 @@ export function OrgImport() {
             problem: t('organisations.problem'),
             close: t('common.close'),
           }}
-          onClose={() => setReport(null)}
+          onClose={clear}
         />
       )}
     </>

@@ -2,10 +2,10 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReorganisationReport } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { rowMessage } from '../../components/ImportReportView.tsx';
 import { uploadFile } from '../../lib/api.ts';
 import { formatCalendarDate, formatNumber } from '../../lib/format.ts';
 import { useInvalidateOrganisations } from './OrgForm.tsx';
-import { rowMessage } from './rowErrors.ts';
 
 /**
  * A reorganisation (merger, rename, abolition) from a file: the file is first checked and previewed — what closes,

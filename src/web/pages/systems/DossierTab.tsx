@@ -459,7 +459,7 @@ function LevelForm({ system, dossier }: { system: SystemDetail; dossier: Dossier
         </p>
       )}
       <div className="form-grid">
-        <Field label={t('systems.proposedLevel')} error={errors.level} params={server.params}>
+        <Field label={t('systems.proposedLevel')} error={errors.level}>
           <select
             {...form.register('level', { setValueAs: (v: unknown) => (v === '' || v == null ? undefined : Number(v)) })}
             data-testid="dossier-level"
@@ -476,7 +476,6 @@ function LevelForm({ system, dossier }: { system: SystemDetail; dossier: Dossier
           label={t('systems.dossier.reason')}
           hint={needsReason ? t('systems.dossier.reasonRequired') : undefined}
           error={errors.reason}
-          params={server.params}
         >
           <textarea rows={2} {...form.register('reason')} data-testid="dossier-reason" />
         </Field>
@@ -615,14 +614,14 @@ function ActionBlock({ d, action, requires }: { d: DossierDetail; action: Dossie
       <p className="muted small">{t(`systems.actionHint.${action}`, names)}</p>
       {action === 'approve' && (
         <div className="form-grid">
-          <Field label={t('systems.dossier.decisionNumber')} error={errors.decisionNumber} params={server.params}>
+          <Field label={t('systems.dossier.decisionNumber')} error={errors.decisionNumber}>
             <input {...form.register('decisionNumber')} data-testid="dossier-decision-number" />
           </Field>
           <Controller
             control={form.control}
             name="decisionDate"
             render={({ field }) => (
-              <Field label={t('systems.dossier.decisionDate')} error={errors.decisionDate} params={server.params}>
+              <Field label={t('systems.dossier.decisionDate')} error={errors.decisionDate}>
                 <DateInput
                   value={field.value ?? ''}
                   onChange={(v) => field.onChange(v || undefined)}
@@ -636,14 +635,13 @@ function ActionBlock({ d, action, requires }: { d: DossierDetail; action: Dossie
         </div>
       )}
       {action === 'record_appraisal' && (
-        <Field label={t('systems.dossier.appraisalRef')} error={errors.appraisalRef} params={server.params}>
+        <Field label={t('systems.dossier.appraisalRef')} error={errors.appraisalRef}>
           <input {...form.register('appraisalRef')} data-testid="dossier-appraisal-ref" />
         </Field>
       )}
       <Field
         label={requires.includes('comment') ? t('systems.dossier.returnComment') : t('systems.dossier.comment')}
         error={errors.comment}
-        params={server.params}
       >
         <textarea
           rows={requires.includes('comment') ? 3 : 2}

@@ -125,11 +125,7 @@ function LayersForm({ system, data }: { system: SystemDetail; data: SystemLayers
                     control={form.control}
                     name={`layers.${k}.lastInspectionDate`}
                     render={({ field }) => (
-                      <Field
-                        label={t('systems.layers.lastInspection')}
-                        error={errors?.[k]?.lastInspectionDate}
-                        params={server.params}
-                      >
+                      <Field label={t('systems.layers.lastInspection')} error={errors?.[k]?.lastInspectionDate}>
                         <DateInput
                           value={field.value ?? ''}
                           onChange={(v) => field.onChange(v || null)}

@@ -211,7 +211,7 @@ export function SystemForm({ system }: { system: SystemDetail | null }) {
     </label>
   );
   const text = (key: 'code' | 'purpose' | 'usersDescription' | 'hosting' | 'ownerName' | 'operatorName') => (
-    <Field label={t(`systems.field.${key}`)} error={errors[key]} params={server.params}>
+    <Field label={t(`systems.field.${key}`)} error={errors[key]}>
       <input {...form.register(key)} data-testid={`system-${key}`} />
     </Field>
   );
@@ -230,7 +230,7 @@ export function SystemForm({ system }: { system: SystemDetail | null }) {
                 control={form.control}
                 name="organisationId"
                 render={({ field }) => (
-                  <Field label={t('systems.organisation')} error={errors.organisationId} params={server.params}>
+                  <Field label={t('systems.organisation')} error={errors.organisationId}>
                     <OrgSelect
                       tree={tree}
                       value={field.value}
@@ -243,7 +243,7 @@ export function SystemForm({ system }: { system: SystemDetail | null }) {
               />
               {text('code')}
               <div className="span-2">
-                <Field label={t('systems.field.name')} error={errors.name} params={server.params}>
+                <Field label={t('systems.field.name')} error={errors.name}>
                   <input {...form.register('name')} data-testid="system-name" />
                 </Field>
               </div>
@@ -259,7 +259,6 @@ export function SystemForm({ system }: { system: SystemDetail | null }) {
                     label={t('systems.field.inServiceFrom')}
                     hint={t('systems.hint.inServiceFrom')}
                     error={errors.inServiceFrom}
-                    params={server.params}
                   >
                     <DateInput
                       value={field.value ?? ''}
@@ -314,12 +313,7 @@ export function SystemForm({ system }: { system: SystemDetail | null }) {
                 {check('infoPrivate')}
                 {check('infoPersonal')}
               </fieldset>
-              <Field
-                label={t('systems.field.userCount')}
-                hint={t('systems.hint.userCount')}
-                error={errors.userCount}
-                params={server.params}
-              >
+              <Field label={t('systems.field.userCount')} hint={t('systems.hint.userCount')} error={errors.userCount}>
                 <input
                   type="number"
                   min={0}
@@ -382,20 +376,10 @@ export function SystemForm({ system }: { system: SystemDetail | null }) {
           <section className="panel">
             <h2 className="sys-panel-title">{t('systems.section.assets')}</h2>
             <div className="form-grid">
-              <Field
-                label={t('systems.field.hosts')}
-                hint={t('systems.hint.hosts')}
-                error={errors.hosts}
-                params={server.params}
-              >
+              <Field label={t('systems.field.hosts')} hint={t('systems.hint.hosts')} error={errors.hosts}>
                 <textarea rows={4} {...form.register('hosts')} data-testid="system-hosts" />
               </Field>
-              <Field
-                label={t('systems.field.software')}
-                hint={t('systems.hint.software')}
-                error={errors.software}
-                params={server.params}
-              >
+              <Field label={t('systems.field.software')} hint={t('systems.hint.software')} error={errors.software}>
                 <textarea rows={4} {...form.register('software')} data-testid="system-software" />
               </Field>
             </div>

@@ -3,7 +3,6 @@ import { type ChangeEvent, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SystemImportReport } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { useFieldMessage } from '../../components/Field.tsx';
 import { ImportReportView } from '../../components/ImportReportView.tsx';
 import { uploadFile } from '../../lib/api.ts';
 
@@ -28,12 +27,7 @@ export function SystemImport({ canImport, onImported }: { canImport: boolean; on
     e.target.value = '';
     if (file) upload.mutate(file);
   };
-  // Each refused row in the reader's language (the server's English stays for the command line and API users).
-  const fieldMessage = useFieldMessage();
-  const report = upload.data && {
-    ...upload.data,
-    errors: upload.data.errors.map((e) => ({ ...e, message: fieldMessage(e.key, e.params) ?? e.message })),
-  };
+  const report = upload.data;
 
   return (
     <section className="panel" data-testid="systems-io">

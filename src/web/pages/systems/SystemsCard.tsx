@@ -2,7 +2,7 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { $api } from '../../api/client.ts';
 import { OverviewCard } from '../../components/OverviewCard.tsx';
-import { query } from '../../lib/api.ts';
+import { query } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
 import { TargetFigure } from './TargetFigure.tsx';
 import { FIGURES, freshData, TARGETS_PATH } from './ui.ts';

@@ -11,11 +11,10 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
-import { query } from '../../lib/api.ts';
 import { useAsOf } from '../../lib/asOf.ts';
 import { formatCalendarDate, formatNumber } from '../../lib/format.ts';
 import { useZodForm } from '../../lib/forms.ts';
-import { followLink, navigate, useSearch } from '../../lib/router.ts';
+import { followLink, navigate, query, useSearch } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
 import { useOrgTree } from '../../lib/useOrgTree.ts';
 import { useServerErrors } from './formParts.tsx';
@@ -388,7 +387,7 @@ function TargetForm({ target, onDone }: { target: TargetSummary | null; onDone: 
       <h2 className="sys-panel-title">{target ? t('systems.targets.edit') : t('systems.targets.new')}</h2>
       <div className="form-grid">
         <div className="span-2">
-          <Field label={t('systems.targets.title')} error={errors.title} params={server.params}>
+          <Field label={t('systems.targets.title')} error={errors.title}>
             <input {...form.register('title')} data-testid="target-title" />
           </Field>
         </div>
@@ -405,7 +404,7 @@ function TargetForm({ target, onDone }: { target: TargetSummary | null; onDone: 
           control={form.control}
           name="deadline"
           render={({ field }) => (
-            <Field label={t('systems.targets.deadline')} error={errors.deadline} params={server.params}>
+            <Field label={t('systems.targets.deadline')} error={errors.deadline}>
               <DateInput
                 value={field.value ?? ''}
                 onChange={field.onChange}
@@ -420,7 +419,7 @@ function TargetForm({ target, onDone }: { target: TargetSummary | null; onDone: 
           control={form.control}
           name="organisationId"
           render={({ field }) => (
-            <Field label={t('systems.targets.scope')} error={errors.organisationId} params={server.params}>
+            <Field label={t('systems.targets.scope')} error={errors.organisationId}>
               <OrgSelect
                 tree={tree}
                 value={field.value ?? ''}

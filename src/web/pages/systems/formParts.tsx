@@ -1,7 +1,5 @@
 import { useState } from 'react';
 import type { FieldValues, UseFormReturn } from 'react-hook-form';
-import { ApiError } from '../../api/errors.ts';
-import type { MessageParams } from '../../components/Field.tsx';
 import { applyServerErrors } from '../../lib/forms.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: any form, whatever its submitted (transformed) values.
@@ -9,15 +7,13 @@ type AnyForm<T extends FieldValues> = UseFormReturn<T, unknown, any>;
 
 /**
  * A refused request put where it belongs: field errors (a VALIDATION's fields, or a refusal naming `field` or
- * `fields`) on the form's fields with the server's key and values; anything else kept (`error`) to show whole.
+ * `fields`) on the form's fields, translated with the server's values; anything else kept (`error`) to show whole.
  */
 export function useServerErrors<T extends FieldValues>(form: AnyForm<T>) {
   const [error, setError] = useState<unknown>(null);
-  const [params, setParams] = useState<MessageParams | undefined>(undefined);
   const take = (err: unknown) => {
-    setParams(err instanceof ApiError ? err.params : undefined);
     if (applyServerErrors(form, err)) setError(null);
     else setError(err);
   };
-  return { error, params, take, clear: () => setError(null) };
+  return { error, take, clear: () => setError(null) };
 }

@@ -2,9 +2,8 @@ import './vuln.css';
 import { useTranslation } from 'react-i18next';
 import type { VulnSummary } from '../../api/schema.gen.ts';
 import { type Figure as FigureProps, Figures } from '../../components/Figures.tsx';
-import { query } from '../../lib/api.ts';
 import { formatCalendarDate, formatDate, useFormatNumber } from '../../lib/format.ts';
-import { followLink } from '../../lib/router.ts';
+import { followLink, query } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
 
 /**
