@@ -36,6 +36,20 @@ export const PERMISSIONS = {
   /** Feed logs and threat intelligence; triage findings. */
   'soc.ingest': ['admin', 'soc'],
   'soc.triage': ['admin', 'soc'],
+  /** Advisories (cảnh báo) and their targets, within the caller's scope (an agency sees its own part). */
+  'advisory.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** Take in, target, publish and close advisories; decide risk acceptances (the Department, checked in the service). */
+  'advisory.write': ['admin', 'department', 'soc'],
+  /** Acknowledge an advisory and report the action taken per target, for one's own organisation. */
+  'advisory.respond': ['admin', 'department', 'agency'],
+  /** Incidents (sự cố) within the caller's scope; the response team's roster and rota. */
+  'incident.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** Report an incident of one's organisation and record its response (steps, tasks, evidence, forms). */
+  'incident.report': ['admin', 'department', 'soc', 'agency'],
+  /** Coordinate every incident: severity, closing, the statutory reports. */
+  'incident.manage': ['admin', 'department', 'soc'],
+  /** The provincial response team: members, contacts, on-call rota. */
+  'team.write': ['admin', 'department'],
   /** One's own account: profile, password, TOTP, API tokens, logout. */
   self: ['admin', 'department', 'soc', 'agency', 'viewer'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -2,6 +2,7 @@ import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { zDay, zInstant } from '../../core/contract.ts';
 import { PERMISSIONS, type Permission } from '../auth/index.ts';
+import { notifications } from '../notifications/index.ts';
 import { RULE_KINDS, type RuleKind, ZLegalBasis, ZLevelAuthority, ZRuleOrigin } from '../rules/index.ts';
 import { CLASSIFICATION_HINTS } from './level-criteria.ts';
 import { GAP_KINDS } from './plan.service.ts';
@@ -23,7 +24,6 @@ import {
   dossierEvents,
   informationSystems,
   levelDossiers,
-  notifications,
   programmeTargets,
 } from './systems.schema.ts';
 

@@ -315,22 +315,3 @@ export const programmeTargets = pgTable(
   },
   (t) => [index('programme_targets_org_idx').on(t.organisationId)],
 );
-
-/** In-app notifications; `dedupeKey` makes the deadline check idempotent (one per item, user and day). */
-export const notifications = pgTable(
-  'notifications',
-  {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    kind: text('kind').notNull(),
-    title: text('title').notNull(),
-    body: text('body').notNull(),
-    link: text('link'),
-    dedupeKey: text('dedupe_key').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    readAt: timestamp('read_at', { withTimezone: true }),
-  },
-  (t) => [uniqueIndex('notifications_user_dedupe_uq').on(t.userId, t.dedupeKey)],
-);

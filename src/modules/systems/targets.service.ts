@@ -6,11 +6,12 @@ import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
 import { type Actor, type Scope, subtreeIds, users } from '../auth/index.ts';
+import { notifications } from '../notifications/index.ts';
 import { carriersOf, organisations, treeOrder } from '../organisations/index.ts';
 import { ruleBook } from '../rules/index.ts';
 import { overdueInspections } from './plan.service.ts';
 import { type TargetInput, ZTargetInput } from './systems.input.ts';
-import { informationSystems, notifications, programmeTargets } from './systems.schema.ts';
+import { informationSystems, programmeTargets } from './systems.schema.ts';
 import { type SystemStatus, systemScopeFilter, systemStatuses } from './systems.service.ts';
 
 export { type TargetInput, ZTargetInput };

@@ -139,3 +139,39 @@ export const remediationPolicy = pgTable('remediation_policy', {
   severity: severityEnum('severity').primaryKey(),
   dueDays: integer('due_days').notNull(),
 });
+
+/**
+ * Software and services a scan revealed on a computer (Nessus host `cpe` properties and plugin output, Nmap `-sV`
+ * `<cpe>`, OpenVAS detected applications), refreshed by every import; advisories are matched against it. `key`
+ * identifies one item on one computer (CPE or vendor:product, and the port it listens on).
+ */
+export const computerSoftware = pgTable(
+  'computer_software',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    computerId: uuid('computer_id')
+      .notNull()
+      .references(() => computers.id, { onDelete: 'cascade' }),
+    /** Denormalised from the computer so the inventory can be scope-filtered without a join. */
+    organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    key: text('key').notNull(),
+    vendor: text('vendor'),
+    product: text('product').notNull(),
+    version: text('version'),
+    /** CPE 2.3 formatted string (cpe:2.3:a:vendor:product:version:…); a 2.2 URI from the scanner is converted. */
+    cpe: text('cpe'),
+    port: integer('port'),
+    protocol: text('protocol'),
+    service: text('service'),
+    scanner: text('scanner').notNull(),
+    firstSeen: timestamp('first_seen', { withTimezone: true }).notNull(),
+    lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+    lastScanId: uuid('last_scan_id').references(() => scanImports.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    uniqueIndex('computer_software_key_uq').on(t.computerId, t.key),
+    index('computer_software_org_idx').on(t.organisationId),
+    index('computer_software_product_idx').on(t.product),
+    index('computer_software_last_scan_idx').on(t.lastScanId),
+  ],
+);

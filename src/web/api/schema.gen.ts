@@ -9000,14 +9000,14 @@ export interface components {
         DossierTransition: {
             from: components["schemas"]["DossierState"][];
             /** @enum {string} */
-            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "self";
+            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "self";
             requires: string[];
             to: components["schemas"]["DossierState"];
         };
         DossierTransitionInput: {
             from: components["schemas"]["DossierStateInput"][];
             /** @enum {string} */
-            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "self";
+            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "self";
             requires: string[];
             to: components["schemas"]["DossierStateInput"];
         };
@@ -9663,6 +9663,9 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             dedupeKey: string;
+            /** Format: date-time */
+            emailedAt: string | null;
+            emailError: string | null;
             /** Format: uuid */
             id: string;
             kind: string;
@@ -9670,6 +9673,7 @@ export interface components {
             /** Format: date-time */
             readAt: string | null;
             title: string;
+            urgent: boolean;
             /** Format: uuid */
             userId: string;
         };
@@ -9677,12 +9681,15 @@ export interface components {
             body: string;
             createdAt: unknown;
             dedupeKey: string;
+            emailedAt: unknown;
+            emailError: string | null;
             /** Format: uuid */
             id: string;
             kind: string;
             link: string | null;
             readAt: unknown;
             title: string;
+            urgent: boolean;
             /** Format: uuid */
             userId: string;
         };
@@ -9799,9 +9806,9 @@ export interface components {
         /** @enum {string} */
         OrganisationTypeInput: "province" | "department" | "district" | "commune" | "party" | "council" | "central" | "other";
         /** @enum {string} */
-        Permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "self";
+        Permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "self";
         /** @enum {string} */
-        PermissionInput: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "self";
+        PermissionInput: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "self";
         PlanGroup: {
             code: string;
             confirmed: boolean;
@@ -11969,7 +11976,7 @@ export const auditSortValues = ["at","actor","action","entityType"] as const sat
 export const roleValues = ["admin","department","soc","agency","viewer"] as const satisfies readonly Role[];
 export const localeValues = ["vi","en"] as const satisfies readonly Locale[];
 export const userSortValues = ["username","displayName","role","lastLoginAt","createdAt"] as const satisfies readonly UserSort[];
-export const permissionValues = ["organisation.read","organisation.write","user.read","user.write","audit.read","rules.read","rules.write","system.read","system.write","dossier.prepare","dossier.appraise","dossier.work","target.write","vuln.read","vuln.import","vuln.remediate","vuln.policy","soc.read","soc.ingest","soc.triage","self"] as const satisfies readonly Permission[];
+export const permissionValues = ["organisation.read","organisation.write","user.read","user.write","audit.read","rules.read","rules.write","system.read","system.write","dossier.prepare","dossier.appraise","dossier.work","target.write","vuln.read","vuln.import","vuln.remediate","vuln.policy","soc.read","soc.ingest","soc.triage","advisory.read","advisory.write","advisory.respond","incident.read","incident.report","incident.manage","team.write","self"] as const satisfies readonly Permission[];
 export const organisationTypeValues = ["province","department","district","commune","party","council","central","other"] as const satisfies readonly OrganisationType[];
 export const ruleKindValues = ["level_criterion","dossier_authority","owner_rule","dossier_component","checklist_group","checklist_item","inspection_period","protection_layer","online_service_scale"] as const satisfies readonly RuleKind[];
 export const bodyRoleValues = ["owner","province_committee","security_unit","it_department","provincial_police","ministry_security_authority","prime_minister","ministry"] as const satisfies readonly BodyRole[];

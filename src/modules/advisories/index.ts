@@ -1,0 +1,2 @@
+// The advisories module's public face.
+export * from './advisories.input.ts';

@@ -1,0 +1,2 @@
+// The incidents module's public face.
+export * from './incidents.input.ts';

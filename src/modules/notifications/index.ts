@@ -1,0 +1,2 @@
+// The notifications module's public face.
+export { notifications } from './notifications.schema.ts';
