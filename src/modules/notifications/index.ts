@@ -1,2 +1,3 @@
 // The notifications module's public face.
 export { notifications } from './notifications.schema.ts';
+export { type Notice, notifyOrganisation, notifyRoles, notifyUsers } from './notify.ts';

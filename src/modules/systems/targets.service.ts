@@ -6,7 +6,7 @@ import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
 import { type Actor, type Scope, subtreeIds, users } from '../auth/index.ts';
-import { notifications } from '../notifications/index.ts';
+import { notifications, notifyOrganisation } from '../notifications/index.ts';
 import { carriersOf, organisations, treeOrder } from '../organisations/index.ts';
 import { ruleBook } from '../rules/index.ts';
 import { overdueInspections } from './plan.service.ts';
@@ -225,23 +225,6 @@ export async function deleteTarget(db: Db, actor: Actor, id: string) {
       before,
     });
   });
-}
-
-type Notice = { kind: string; title: string; body: string; link: string; dedupeKey: string };
-
-/** Notifies the agency officers of an organisation; the (user, dedupe key) index drops repeats. Returns how many were new. */
-async function notifyOrganisation(db: Db, organisationId: string, n: Notice): Promise<number> {
-  const officers = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.organisationId, organisationId), eq(users.role, 'agency'), eq(users.disabled, false)));
-  if (!officers.length) return 0;
-  const rows = await db
-    .insert(notifications)
-    .values(officers.map((u) => ({ userId: u.id, ...n })))
-    .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
-    .returning({ id: notifications.id });
-  return rows.length;
 }
 
 /**
