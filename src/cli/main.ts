@@ -5,8 +5,11 @@ import { DEMO_DESCRIPTION, loadDemo } from '../../demo/load-demo.ts';
 import { loadConfig } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { provinceDay } from '../core/time.ts';
+import { registerAdvisoryCommands } from '../modules/advisories/index.ts';
 import { verifyAuditChain } from '../modules/audit/index.ts';
 import { createUser, ROLES, type Role } from '../modules/auth/index.ts';
+import { registerIncidentFormCommands, registerIncidentsCommands } from '../modules/incidents/index.ts';
+import { registerNotificationCommands } from '../modules/notifications/index.ts';
 import {
   exportOrganisations,
   importOrganisations,
@@ -232,6 +235,9 @@ registerSocStoreCommands(program);
 registerSystemsCommands(program);
 registerRulesCommands(program);
 registerScanCommands(program);
+registerAdvisoryCommands(program);
+registerNotificationCommands(program);
+registerIncidentFormCommands(registerIncidentsCommands(program));
 
 // Expected failures (bad input, refused operations) are one clear line; anything else keeps its stack for a report.
 await program

@@ -2,8 +2,11 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from './crypto/secret-box.ts';
 
+/** An empty variable (`KHIEN_SMTP_URL=` in a compose file) counts as unset. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 /** Runtime configuration, read once from the environment (see README "Configuration"). */
-const ZConfig = z.object({
+const ZEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   KHIEN_DATA_DIR: z.string().default('./data'),
@@ -16,7 +19,16 @@ const ZConfig = z.object({
   KHIEN_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   KHIEN_LOCKOUT_MINUTES: z.coerce.number().positive().default(15),
   KHIEN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(20),
-  KHIEN_PUBLIC_URL: z.string().optional(),
+  /** The address users reach: base of the links printed and e-mailed. */
+  KHIEN_PUBLIC_URL: optional(
+    z.url({ protocol: /^https?$/, error: 'KHIEN_PUBLIC_URL: an http:// or https:// address' }),
+  ),
+  /** E-mail through an SMTP server: smtp://[user:pass@]host[:port] or smtps://… (TLS from the start); unset: in-app only. */
+  KHIEN_SMTP_URL: optional(z.url({ protocol: /^smtps?$/, error: 'KHIEN_SMTP_URL: an smtp:// or smtps:// address' })),
+  /** The sender of the e-mails, e.g. "Khiên <khien@example.gov.vn>". */
+  KHIEN_SMTP_FROM: optional(z.string()),
+  /** The hour (0–23, province time) of the daily digest of non-urgent notifications. */
+  KHIEN_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   /** SOC collectors, off unless a port is given: NetFlow v5/v9/IPFIX (UDP) and firewall syslog (UDP + TCP). */
   KHIEN_NETFLOW_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   KHIEN_SYSLOG_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -29,6 +41,15 @@ const ZConfig = z.object({
   KHIEN_SECRET_KEY: z.string().optional(),
   /** Who may read the API description (/api/docs): anyone, signed-in users and API tokens, or nobody (README). */
   KHIEN_API_DOCS: z.enum(['public', 'session', 'off']).default('session'),
+});
+
+const ZConfig = ZEnv.superRefine((e, ctx) => {
+  // An e-mail without a sender is refused by servers, and one without an absolute link leaves the reader stranded.
+  if (!e.KHIEN_SMTP_URL) return;
+  if (!e.KHIEN_SMTP_FROM)
+    ctx.addIssue({ code: 'custom', path: ['KHIEN_SMTP_FROM'], message: 'required when KHIEN_SMTP_URL is set' });
+  if (!e.KHIEN_PUBLIC_URL)
+    ctx.addIssue({ code: 'custom', path: ['KHIEN_PUBLIC_URL'], message: 'required when KHIEN_SMTP_URL is set' });
 });
 
 export type Config = {
@@ -54,6 +75,10 @@ export type Config = {
   /** From KHIEN_SECRET_KEY; undefined: the key file in `dataDir` (created on first start). */
   secretKey: Buffer | undefined;
   apiDocs: 'public' | 'session' | 'off';
+  /** Where e-mail goes out (KHIEN_SMTP_URL, KHIEN_SMTP_FROM); undefined: notifications stay in the app. */
+  smtp: { url: string; from: string } | undefined;
+  /** Hour of the daily digest, province time (KHIEN_DIGEST_HOUR). */
+  digestHour: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -70,7 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxFailures: e.KHIEN_LOGIN_MAX_FAILURES,
     lockoutMinutes: e.KHIEN_LOCKOUT_MINUTES,
     loginRatePerMinute: e.KHIEN_LOGIN_RATE_PER_MINUTE,
-    publicUrl: e.KHIEN_PUBLIC_URL,
+    publicUrl: e.KHIEN_PUBLIC_URL?.replace(/\/+$/, ''),
     netflowPort: e.KHIEN_NETFLOW_PORT,
     syslogPort: e.KHIEN_SYSLOG_PORT,
     collectorHost: e.KHIEN_COLLECTOR_HOST ?? e.HOST,
@@ -79,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     syslogIdleSeconds: e.KHIEN_SYSLOG_IDLE_SECONDS,
     secretKey: parseSecretKey(e.KHIEN_SECRET_KEY),
     apiDocs: e.KHIEN_API_DOCS,
+    smtp: e.KHIEN_SMTP_URL ? { url: e.KHIEN_SMTP_URL, from: e.KHIEN_SMTP_FROM as string } : undefined,
+    digestHour: e.KHIEN_DIGEST_HOUR,
     ...overrides,
   };
 }

@@ -20,6 +20,7 @@ import type { Config } from '../core/config.ts';
 import { keyFileSecret, SecretBox } from '../core/crypto/secret-box.ts';
 import type { Database } from '../core/db/client.ts';
 import { AppError } from '../core/errors.ts';
+import { registerAdvisoryRoutes, registerAdvisoryTimer } from '../modules/advisories/index.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
 import {
   authenticateApiToken,
@@ -28,6 +29,13 @@ import {
   type SetupState,
   sealTotpSecrets,
 } from '../modules/auth/index.ts';
+import {
+  registerIncidentFormRoutes,
+  registerIncidentRoutes,
+  registerIncidentTimer,
+} from '../modules/incidents/index.ts';
+import { registerInventoryRoutes } from '../modules/inventory/index.ts';
+import { registerNotificationDelivery, registerNotificationRoutes } from '../modules/notifications/index.ts';
 import { registerOrganisationRoutes } from '../modules/organisations/index.ts';
 import { registerRulesRoutes } from '../modules/rules/index.ts';
 import { registerSocRoutes } from '../modules/soc/index.ts';
@@ -175,8 +183,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRulesRoutes(app, { db });
   registerSystemsRoutes(app, { db });
   registerDeadlineTimer(app, db);
+  registerNotificationRoutes(app, { db });
+  registerNotificationDelivery(app, { db, config });
   registerVulnerabilityRoutes(app, { db });
+  registerAdvisoryRoutes(app, { db });
+  registerAdvisoryTimer(app, db);
+  registerInventoryRoutes(app, { db });
   registerSocRoutes(app, { db });
+  registerIncidentRoutes(app, { db });
+  registerIncidentFormRoutes(app, { db });
+  registerIncidentTimer(app, db);
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

@@ -6,6 +6,7 @@ import type { Config } from '../core/config.ts';
 import { openConfiguredDatabase } from '../core/db/open.ts';
 import { auditHead } from '../modules/audit/index.ts';
 import { countUsers } from '../modules/auth/index.ts';
+import { describeEmail } from '../modules/notifications/index.ts';
 import { parseAllowList, startLiveIngestion } from '../modules/soc/index.ts';
 import { buildApp, WEB_DIST } from './app.ts';
 import { removeStaleUploads } from './upload.ts';
@@ -66,6 +67,7 @@ export async function serve(config: Config) {
   setInterval(() => void logAuditHead().catch((err) => log.error({ err }, 'audit head')), 24 * 3600 * 1000).unref();
   const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
   log.info(`Khiên đang chạy / running at ${base} (database: ${database.kind})`);
+  log.info(describeEmail(config));
   if (setup.token) {
     // No default password exists: the first administrator is created with this one-time link.
     console.log(

@@ -6,7 +6,7 @@ export type PageMeta = {
   key: string;
   permission: Permission;
   /** Sidebar group (nav.section.*); consecutive pages of one section are listed under its title. */
-  section?: 'vuln' | 'soc' | 'systems';
+  section?: 'vuln' | 'soc' | 'incidents' | 'systems';
   /** Hides the link (not the page) when another page already offers the same thing to this user. */
   hideInNav?: (can: (p: Permission) => boolean) => boolean;
 };
@@ -41,6 +41,11 @@ export const PAGES = [
     lazyRouteComponent(() => import('./pages/vulnerabilities/FindingsPage.tsx'), 'FindingsPage'),
   ),
   page(
+    '/inventory',
+    { key: 'inventory', permission: 'vuln.read', section: 'vuln' },
+    lazyRouteComponent(() => import('./pages/inventory/InventoryPage.tsx'), 'InventoryPage'),
+  ),
+  page(
     '/vulnerabilities/import',
     { key: 'vulnImport', permission: 'vuln.import', section: 'vuln' },
     lazyRouteComponent(() => import('./pages/vulnerabilities/ImportPage.tsx'), 'ImportPage'),
@@ -72,6 +77,26 @@ export const PAGES = [
     lazyRouteComponent(() => import('./pages/soc/SocIngestPage.tsx'), 'SocIngestPage'),
   ),
   page(
+    '/incidents',
+    { key: 'incidents', permission: 'incident.read', section: 'incidents' },
+    lazyRouteComponent(() => import('./pages/incidents/IncidentsPage.tsx'), 'IncidentsPage'),
+  ),
+  page(
+    '/incidents/team',
+    { key: 'incidentTeam', permission: 'incident.read', section: 'incidents' },
+    lazyRouteComponent(() => import('./pages/incidents/TeamPage.tsx'), 'TeamPage'),
+  ),
+  page(
+    '/incidents/view',
+    { key: 'incidentView', permission: 'incident.read', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/incidents/IncidentDetailPage.tsx'), 'IncidentDetailPage'),
+  ),
+  page(
+    '/incidents/edit',
+    { key: 'incidentEdit', permission: 'incident.report', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/incidents/IncidentEditPage.tsx'), 'IncidentEditPage'),
+  ),
+  page(
     '/systems',
     { key: 'systems', permission: 'system.read', section: 'systems' },
     lazyRouteComponent(() => import('./pages/systems/SystemsPage.tsx'), 'SystemsPage'),
@@ -99,7 +124,7 @@ export const PAGES = [
   page(
     '/notifications',
     { key: 'notifications', permission: 'self', hideInNav: hidden },
-    lazyRouteComponent(() => import('./pages/systems/Notifications.tsx'), 'NotificationsPage'),
+    lazyRouteComponent(() => import('./pages/notifications/NotificationsPage.tsx'), 'NotificationsPage'),
   ),
   page(
     '/organisations',

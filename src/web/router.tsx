@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { Layout } from './components/Layout.tsx';
 import { parseSearch, setLinkRouter, stringifySearch } from './lib/router.ts';
 import { useCan } from './lib/session.ts';
+import { incidentEditSearch, incidentViewSearch } from './pages/incidents/searchParams.ts';
 import { systemEditSearch, systemViewSearch } from './pages/systems/searchParams.ts';
 import { PAGES, type PageMeta } from './pages.ts';
 import { SessionGate } from './SessionGate.tsx';
@@ -41,7 +42,7 @@ const pageOf = (path: string) => {
   return { staticData: { page: p }, component: p.component };
 };
 /** Pages with parameters: validated, typed search (`getRouteApi('/app/systems/view').useSearch()`). */
-const WITH_PARAMS = ['/systems/view', '/systems/edit'];
+const WITH_PARAMS = ['/systems/view', '/systems/edit', '/incidents/view', '/incidents/edit'];
 const systemViewRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/systems/view',
@@ -53,6 +54,19 @@ const systemEditRoute = createRoute({
   path: '/systems/edit',
   validateSearch: systemEditSearch,
   ...pageOf('/systems/edit'),
+});
+
+const incidentViewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/incidents/view',
+  validateSearch: incidentViewSearch,
+  ...pageOf('/incidents/view'),
+});
+const incidentEditRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/incidents/edit',
+  validateSearch: incidentEditSearch,
+  ...pageOf('/incidents/edit'),
 });
 
 /** Every other page under the signed-in layout, with its meta for the permission guard. */
@@ -87,7 +101,7 @@ function NotFound() {
 export const router = createRouter({
   routeTree: rootRoute.addChildren([
     setupRoute,
-    appRoute.addChildren([...pageRoutes, systemViewRoute, systemEditRoute]),
+    appRoute.addChildren([...pageRoutes, systemViewRoute, systemEditRoute, incidentViewRoute, incidentEditRoute]),
   ]),
   defaultNotFoundComponent: NotFound,
   parseSearch,

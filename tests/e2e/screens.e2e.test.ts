@@ -25,6 +25,7 @@ const PAGES: [path: string, nav: string][] = [
   ['/vulnerabilities', 'vulnDashboard'],
   ['/vulnerabilities/computers', 'vulnComputers'],
   ['/vulnerabilities/findings', 'vulnFindings'],
+  ['/inventory', 'inventory'],
   ['/vulnerabilities/import', 'vulnImport'],
   ['/soc', 'socDashboard'],
   ['/soc/scanners', 'socScanners'],

@@ -93,7 +93,11 @@ export const advisoryProducts = pgTable(
     versionEndExcluding: text('version_end_excluding'),
     cpe: text('cpe'),
     purl: text('purl'),
+    /** The range as the document wrote it (CSAF `product_version_range`, e.g. `vers:all/<V4.9.0`). */
+    rangeText: text('range_text'),
     status: text('status', { enum: PRODUCT_STATUSES }).notNull().default('known_affected'),
+    /** The CVEs this status is for (a CSAF product may be affected by one vulnerability and fixed for another). */
+    cves: text('cves').array().notNull().default(sql`'{}'::text[]`),
     /** The fix named for this product (CSAF vendor_fix / mitigation details), if any. */
     remediation: text('remediation'),
     position: integer('position').notNull().default(0),

@@ -1,2 +1,14 @@
-// The advisories module's public face.
+// The advisories module's public face: what other modules, the server, the CLI and the demo may use.
+
+export { registerAdvisoryCommands } from './advisories.cli.ts';
 export * from './advisories.input.ts';
+export { registerAdvisoryRoutes } from './advisories.routes.ts';
+export { createAdvisory, importAdvisory, listAdvisories } from './advisories.service.ts';
+export {
+  acknowledgeAdvisory,
+  confirmRemediations,
+  publishAdvisory,
+  registerAdvisoryTimer,
+  respondToTarget,
+  runAdvisoryEscalation,
+} from './loop.service.ts';

@@ -7,6 +7,7 @@ import type { Config } from '../../core/config.ts';
 import { SecretBox } from '../../core/crypto/secret-box.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { foldedContains } from '../../core/text-search.ts';
 import { recordAudit } from '../audit/index.ts';
 import { organisations } from '../organisations/index.ts';
 import type { UserListQuery } from './auth.input.ts';
@@ -14,7 +15,6 @@ import { apiTokens, loginFailures, type Role, sessions, users } from './auth.sch
 import { checkPasswordStrength, dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
 import { PERMISSIONS, type Permission } from './permissions.ts';
 import type { Actor } from './scope.ts';
-import { foldedContains } from './text-search.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');

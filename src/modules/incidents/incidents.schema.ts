@@ -5,6 +5,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -23,8 +24,19 @@ import {
   INCIDENT_STATES,
   INCIDENT_TYPES,
   RESPONSE_STEPS,
+  type SeverityFactor,
   TEAM_ROLES,
 } from './incidents.input.ts';
+
+/** The facts a severity was decided on, kept with it (the rule of the detection day, the systems' levels then). */
+export type SeverityBasis = {
+  ruleKey: string | null;
+  legalBasis: string | null;
+  day: string;
+  systems: { id: string; name: string; level: number | null; critical: boolean; qualifies: boolean }[];
+  factors: string[];
+  beyondCapability: boolean;
+};
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -48,6 +60,8 @@ export const incidents = pgTable(
     systemId: uuid('system_id').references(() => informationSystems.id, { onDelete: 'set null' }),
     detectedAt: timestamp('detected_at', { withTimezone: true }).notNull(),
     contactName: text('contact_name'),
+    /** Chức vụ of the contact (QĐ 05/2017 Art. 11.4.b). */
+    contactPosition: text('contact_position'),
     contactPhone: text('contact_phone'),
     contactEmail: text('contact_email'),
     type: text('type', { enum: INCIDENT_TYPES }).notNull(),
@@ -60,11 +74,15 @@ export const incidents = pgTable(
     helpers: text('helpers'),
     results: text('results'),
     proposals: text('proposals'),
-    severityFactors: text('severity_factors').array().notNull().default(sql`'{}'::text[]`),
+    severityFactors: text('severity_factors').array().$type<SeverityFactor[]>().notNull().default(sql`'{}'::text[]`),
     /** The owner cannot cope alone: the initial report (form 03) is due at once. */
     beyondCapability: boolean('beyond_capability').notNull().default(false),
+    /** When the operator found it beyond its capability: the initial report's clock runs from here. */
+    beyondCapabilityAt: timestamp('beyond_capability_at', { withTimezone: true }),
     /** Computed by the decision's rule from the system's level and the factors, stored with the rule's basis. */
     severity: text('severity', { enum: INCIDENT_SEVERITIES }).notNull(),
+    /** What the severity was computed from: the rule (key, citation), the day, the systems' levels, the factors. */
+    severityBasis: jsonb('severity_basis').$type<SeverityBasis>(),
     state: text('state', { enum: INCIDENT_STATES }).notNull().default('open'),
     source: text('source', { enum: INCIDENT_SOURCES }).notNull().default('manual'),
     socFindingId: uuid('soc_finding_id').references(() => socFindings.id, { onDelete: 'set null' }),
@@ -83,6 +101,23 @@ export const incidents = pgTable(
     index('incidents_system_idx').on(t.systemId),
     index('incidents_soc_finding_idx').on(t.socFindingId),
     index('incidents_vuln_finding_idx').on(t.vulnFindingId),
+  ],
+);
+
+/** SOC findings escalated to an incident (its origin and any later linked to it). */
+export const incidentSocFindings = pgTable(
+  'incident_soc_findings',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    findingId: uuid('finding_id')
+      .notNull()
+      .references(() => socFindings.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.incidentId, t.findingId] }),
+    index('incident_soc_findings_finding_idx').on(t.findingId),
   ],
 );
 

@@ -1,2 +1,14 @@
-// The incidents module's public face.
+// The incidents module's public face: incidents (QĐ 05/2017, TT 20/2017), their clocks, and the response team.
+export { registerIncidentFormCommands } from './forms/forms.cli.ts';
+export { registerIncidentFormRoutes } from './forms/forms.routes.ts';
+export { registerIncidentsCommands } from './incidents.cli.ts';
 export * from './incidents.input.ts';
+export { registerIncidentRoutes } from './incidents.routes.ts';
+export { incidentReports } from './incidents.schema.ts';
+export {
+  announceEscalation,
+  type EscalatedFinding,
+  escalateSocFinding,
+  incidentsOfSocFinding,
+} from './incidents.service.ts';
+export { registerIncidentTimer } from './timer.ts';

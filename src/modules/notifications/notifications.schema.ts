@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.schema.ts';
 
 /**
@@ -26,6 +26,13 @@ export const notifications = pgTable(
     emailedAt: timestamp('emailed_at', { withTimezone: true }),
     /** The last delivery error, kept for the administrator; cleared when a later attempt succeeds. */
     emailError: text('email_error'),
+    /** Failed delivery attempts so far: the wait before the next one doubles with each (delivery.ts). */
+    emailAttempts: integer('email_attempts').notNull().default(0),
+    /**
+     * Not before this instant: after a failure, the next attempt; while a sender holds it, the end of its lease (so
+     * two senders, e.g. the server and `khien notifications send`, never send it twice).
+     */
+    emailRetryAt: timestamp('email_retry_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('notifications_user_dedupe_uq').on(t.userId, t.dedupeKey),

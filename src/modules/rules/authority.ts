@@ -17,7 +17,18 @@ const ROLE_LABELS: Record<BodyRole, { vi: string; en: string }> = {
   },
   prime_minister: { vi: 'Thủ tướng Chính phủ', en: 'The Prime Minister' },
   ministry: { vi: 'Bộ, ngành chủ quản', en: 'The owning ministry' },
+  national_incident_coordinator: {
+    vi: 'Cơ quan điều phối quốc gia về ứng cứu sự cố',
+    en: 'National incident-response coordinator',
+  },
+  incident_response_unit: {
+    vi: 'Đơn vị chuyên trách ứng cứu sự cố cấp tỉnh',
+    en: 'Provincial incident-response unit',
+  },
 };
+
+/** A role in words, for a recipient with no body on record. */
+export const roleLabel = (role: BodyRole) => ROLE_LABELS[role];
 
 export type Party = { role: BodyRole; vi: string; en: string; body: Body | null };
 

@@ -1,10 +1,14 @@
 // The rules module's public face: the law as dated data (rules, competent bodies, working-day calendar).
-export { type Authority, authorityFor, type Party } from './authority.ts';
+export { type Authority, authorityFor, type Party, roleLabel } from './authority.ts';
 export { type Answers, type Condition, evaluate } from './conditions.ts';
 export {
   BODY_ROLES,
   type BodyRole,
+  CLOCK_UNITS,
+  type ClockUnit,
   citation,
+  INCIDENT_CLOCKS,
+  type IncidentClock,
   type LegalBasis,
   RULE_KINDS,
   type RuleKind,

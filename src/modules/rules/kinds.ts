@@ -11,6 +11,10 @@ export const BODY_ROLES = [
   'ministry_security_authority',
   'prime_minister',
   'ministry',
+  /** Cơ quan điều phối quốc gia về ứng cứu sự cố (QĐ 05/2017 Art. 7): it receives incident reports. */
+  'national_incident_coordinator',
+  /** The province's specialised incident-response unit (đơn vị chuyên trách ứng cứu sự cố, QĐ 05/2017 Art. 6). */
+  'incident_response_unit',
 ] as const;
 export type BodyRole = (typeof BODY_ROLES)[number];
 
@@ -27,6 +31,46 @@ const ZCondition: z.ZodType<Condition> = z.lazy(() =>
 );
 const level = z.number().int().min(1).max(5);
 const levels = z.array(level).min(1);
+
+/** The statutory clocks of an incident and of the response team (QĐ 05/2017 Art. 11, TT 20/2017 Art. 6 and 9). */
+export const INCIDENT_CLOCKS = [
+  'notification',
+  'initial_report',
+  'closing_report',
+  'periodic_report',
+  'contact_change',
+] as const;
+export type IncidentClock = (typeof INCIDENT_CLOCKS)[number];
+/** The event a clock runs from; `yearly` = fixed dates each year (the periodic report). */
+export const CLOCK_EVENTS = ['detection', 'beyond_capability', 'response_end', 'contact_change', 'yearly'] as const;
+/** Calendar days (Bộ luật Dân sự: from the day after the event), working days (core/calendar.ts) or hours. */
+export const CLOCK_UNITS = ['calendar_days', 'working_days', 'hours'] as const;
+export type ClockUnit = (typeof CLOCK_UNITS)[number];
+
+const ZIncidentClock = z
+  .object({
+    clock: z.enum(INCIDENT_CLOCKS),
+    from: z.enum(CLOCK_EVENTS),
+    amount: z.number().int().min(0).max(8760).optional(),
+    unit: z.enum(CLOCK_UNITS).optional(),
+    /** `yearly`: due before each of these days (mm-dd), e.g. "06-20" = before 20 June. */
+    dates: z
+      .array(z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'mm-dd'))
+      .min(1)
+      .optional(),
+    /** A calendar-day limit whose last day is not a working day ends with the next working day. */
+    rollToWorkingDay: z.boolean().default(false),
+    /** The statutory form that satisfies the clock (TT 20/2017 annex I); null = a notice in any form. */
+    form: z.enum(['03', '04', '05']).nullable(),
+    /** Who must receive it, as body roles resolved on the day. */
+    recipients: z.array(z.enum(BODY_ROLES)),
+    /** How long before the due time a reminder goes out. */
+    remindBeforeHours: z.number().int().min(0).max(8760),
+    order: z.number().int(),
+  })
+  .refine((c) => (c.from === 'yearly' ? !!c.dates : c.amount !== undefined && !!c.unit), {
+    message: 'a yearly clock needs dates; any other needs amount and unit',
+  });
 
 /** What `data` holds for each kind of rule. An administrator's row is checked against the same schema. */
 export const RULE_KINDS = {
@@ -56,6 +100,28 @@ export const RULE_KINDS = {
   inspection_period: z.object({ levels, months: z.number().int().min(1).max(60) }),
   protection_layer: z.object({ layer: z.number().int().min(1).max(4) }),
   online_service_scale: z.object({ value: z.number().int().min(0).max(4) }),
+  /**
+   * How long an agency has to acknowledge an advisory (working days from its notification) and to act on it (calendar
+   * days from publication), for the advisories of these severities; `knownExploited` rules apply to advisories with a
+   * CVE in the KEV catalogue and win over the severity's rule.
+   */
+  advisory_deadline: z.object({
+    severities: z.array(z.enum(['critical', 'high', 'medium', 'low', 'info'])).min(1),
+    knownExploited: z.boolean().default(false),
+    acknowledgeWorkingDays: z.number().int().min(0).max(60),
+    actDays: z.number().int().min(1).max(365),
+  }),
+  incident_clock: ZIncidentClock,
+  /**
+   * Sự cố nghiêm trọng (QĐ 05/2017 Art. 9): a system of these levels (or on the national critical list) hit by one
+   * of `factors`, and (when `beyondCapability`) its owner cannot cope. Anything else is a normal incident.
+   */
+  incident_severity: z.object({
+    levels,
+    criticalList: z.boolean(),
+    factors: z.array(z.string().regex(/^[a-z_]+$/)).min(1),
+    beyondCapability: z.boolean(),
+  }),
 } as const;
 export type RuleKind = keyof typeof RULE_KINDS;
 export const RULE_KIND_NAMES = Object.keys(RULE_KINDS) as RuleKind[];

@@ -213,7 +213,14 @@ export const ZSocFindingDetail = ZSocFindingRecord.extend({
   sightings: z.array(ZSocSighting),
   /** Newest first; empty for a viewer who sees the finding only as an agency it swept. */
   triageHistory: z.array(ZSocTriageEvent),
+  /** The incidents it was escalated to, as far as the viewer may see them. */
+  incidents: z.array(z.object({ id: z.string(), code: z.string(), title: z.string(), state: z.string() })),
 }).meta({ id: 'SocFindingDetail' });
+
+/** What triage answers: the finding, and the incident an escalation opened or linked (null otherwise). */
+export const ZSocTriageResult = ZSocFindingRecord.extend({ incidentId: z.string().nullable() }).meta({
+  id: 'SocTriageResult',
+});
 
 /** The SOC's period statement. */
 export const ZSocSummary = z

@@ -18,15 +18,23 @@ export const ZSocLogFormat = z.enum(SOC_LOG_FORMATS).meta({ id: 'SocLogFormat' }
 export const TRIAGE_REASON_MIN = 5;
 export const TRIAGE_NOTE_MAX = 2000;
 
-/** The SOC's decision on a finding, with a note (a reason, required for a false positive). */
+/**
+ * The SOC's decision on a finding, with a note (a reason, required for a false positive). Escalating links the
+ * finding to the incident `incidentId`, or without it opens a new incident from the finding.
+ */
 export const ZSocTriageInput = z
   .object({
     status: ZSocFindingStatus,
     note: z.string().trim().max(TRIAGE_NOTE_MAX, { message: 'socTriageNoteTooLong' }).optional(),
+    incidentId: z.uuid().optional(),
   })
   .refine((b) => b.status !== 'false_positive' || (b.note?.length ?? 0) >= TRIAGE_REASON_MIN, {
     message: 'socTriageReasonRequired',
     path: ['note'],
+  })
+  .refine((b) => !b.incidentId || b.status === 'escalated', {
+    message: 'socTriageIncidentOnlyEscalated',
+    path: ['incidentId'],
   });
 export type SocTriageInput = z.input<typeof ZSocTriageInput>;
 

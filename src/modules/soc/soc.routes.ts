@@ -9,12 +9,12 @@ import { registerStreamingUploads, spool } from '../../server/upload.ts';
 import {
   ZSocFindingDetail,
   ZSocFindingPage,
-  ZSocFindingRecord,
   ZSocIngest,
   ZSocIngestReport,
   ZSocIntelImportReport,
   ZSocIntelSource,
   ZSocSummary,
+  ZSocTriageResult,
 } from './soc.contract.ts';
 import { ZSocIntelImportQuery, ZSocLogUploadQuery, ZSocTriageInput } from './soc.input.ts';
 import {
@@ -84,9 +84,10 @@ export function registerSocRoutes(app: FastifyInstance, { db }: { db: Db }) {
       config: { permission: 'soc.triage' },
       schema: {
         tags: ['soc'],
+        summary: 'Triage a finding; escalating opens an incident from it, or links it to `incidentId`',
         params: ZId,
         body: ZSocTriageInput,
-        response: { 200: ZSocFindingRecord },
+        response: { 200: ZSocTriageResult },
       },
     },
     async (req) => triageSocFinding(db, actorOf(req), req.scope, req.params.id, req.body),

@@ -16,6 +16,7 @@ import {
   scopedOrganisationIds,
   scopeOrganisationIds,
 } from '../auth/index.ts';
+import { announceEscalation, escalateSocFinding, incidentsOfSocFinding } from '../incidents/index.ts';
 import { type Attributor, carrierTable, loadAttributor, organisations, rangesOn } from '../organisations/index.ts';
 import { analyzeStreams } from './analyze.ts';
 import { defaultEngineConfig, type EngineConfigInput } from './engine/config.ts';
@@ -740,6 +741,7 @@ export async function getSocFinding(db: Db, scope: Scope, id: string): Promise<z
     .where(eq(socSightings.findingId, id))
     .orderBy(desc(socSightings.lastSeen));
   const owner = inScope(scope, f.organisationId);
+  const incidents = await incidentsOfSocFinding(db, scope, id);
   // Who may see the finding's organisation (the province, its owner) also sees its name and who triaged it.
   const named = async () => {
     const [org] = f.organisationId
@@ -755,6 +757,7 @@ export async function getSocFinding(db: Db, scope: Scope, id: string): Promise<z
       sweptOnly: false,
       organisations: concerned,
       sightings,
+      incidents,
     };
   // A scanner that swept several agencies shows each of them only the samples whose other side is its own (or
   // belongs to no organisation); the finding's own address is shown anyway, also when another agency's host scans.
@@ -783,6 +786,7 @@ export async function getSocFinding(db: Db, scope: Scope, id: string): Promise<z
       rules,
       evidence,
       sightings: own,
+      incidents,
     };
   }
   // An agency it swept (see `sweptOnly`): its own failed attempts per sighting, no totals, no triage note.
@@ -812,13 +816,18 @@ export async function getSocFinding(db: Db, scope: Scope, id: string): Promise<z
     rules: rules.filter((hit) => 'target' in hit && hit.target !== undefined),
     evidence,
     sightings: shares,
+    incidents,
   };
 }
 
+/**
+ * Records the SOC's decision. Escalating links the finding to `incidentId`, or opens an incident from it when it is
+ * linked to none yet (incidents module), in the same transaction; the answer names the incident.
+ */
 export async function triageSocFinding(db: Db, actor: Actor, scope: Scope, id: string, input: SocTriageInput) {
   const before = await getSocFinding(db, scope, id);
   const note = input.note?.trim() || null;
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [after] = (await tx
       .update(socFindings)
       .set({ status: input.status, triageNote: note, triagedBy: actor.userId, triagedAt: new Date() })
@@ -832,8 +841,19 @@ export async function triageSocFinding(db: Db, actor: Actor, scope: Scope, id: s
       before: { status: before.status, note: before.triageNote },
       after: { status: after?.status, note: after?.triageNote },
     });
-    return after;
+    if (!after || input.status !== 'escalated') return { after, escalation: null };
+    const [linked] = input.incidentId ? [] : await incidentsOfSocFinding(tx, { all: true }, id);
+    if (linked) return { after, escalation: null, incidentId: linked.id };
+    const escalation = await escalateSocFinding(
+      tx,
+      actor,
+      { ...before, organisationIds: before.organisations.map((o) => o.id), note },
+      input.incidentId,
+    );
+    return { after, escalation, incidentId: escalation.incident.id };
   });
+  if (result.escalation) await announceEscalation(db, result.escalation);
+  return { ...(result.after as z.output<typeof ZSocFindingRecord>), incidentId: result.incidentId ?? null };
 }
 
 export const listIngests = async (db: Db, limit = 50): Promise<z.output<typeof ZSocIngest>[]> =>

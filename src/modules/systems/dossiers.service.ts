@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/index.ts';
 import { type Actor, can, type Scope, subtreeIds } from '../auth/index.ts';
 import { organisations } from '../organisations/index.ts';
 import { type Authority, authorityFor, type RuleBook, ruleBook } from '../rules/index.ts';
+import { notifyDossierStep } from './dossier-notices.ts';
 import { DOSSIER_TRANSITIONS, type DossierAction } from './dossier-rules.ts';
 import { suggestLevel } from './level-criteria.ts';
 import type { DossierEventKind } from './systems.contract.ts';
@@ -251,7 +252,10 @@ function levelChoice(
   return { level: chosen, suggestedLevel: suggestion.level, suggestedRuleId: suggestion.ruleId, reason };
 }
 
-/** `at`: when the step happened, for records brought in after the fact (the demo's 2024 history); default now. */
+/**
+ * `at`: when the step happened, for records brought in after the fact (the demo's 2024 history); default now. Such
+ * history notifies no one: only a step taken now asks someone to act.
+ */
 export type StepOptions = { at?: Date };
 
 export async function createDossier(
@@ -353,8 +357,9 @@ export async function transitionDossier(
   scope: Scope,
   id: string,
   raw: TransitionInput,
-  { at = new Date() }: StepOptions = {},
+  { at }: StepOptions = {},
 ) {
+  const live = at === undefined;
   const input = ZTransitionInput.parse(raw);
   const action: DossierAction = input.action;
   const row = await getDossierRow(db, scope, id);
@@ -380,7 +385,7 @@ export async function transitionDossier(
       { fields: missing },
       { key: 'systems.required' },
     );
-  const now = at;
+  const now = at ?? new Date();
   const today = provinceDay(now);
   const book = await ruleBook(db);
   const rulesOn = action === 'submit' || action === 'resubmit' || action === 'accept' ? today : rulesDay(d);
@@ -465,19 +470,22 @@ export async function transitionDossier(
         key: 'systems.dossierChanged',
       });
     const { comment, ...details } = input;
-    await tx.insert(dossierEvents).values({
-      dossierId: id,
-      action,
-      fromState: d.state,
-      toState: t.to,
-      actorId: userRef(actor),
-      actorName: actor.displayName,
-      comment: comment || null,
-      details,
-      at: now,
-      // An approval counts from its decision's date; every other step from the day it was taken.
-      effectiveOn: action === 'approve' ? (input.decisionDate as string) : today,
-    });
+    const [event] = await tx
+      .insert(dossierEvents)
+      .values({
+        dossierId: id,
+        action,
+        fromState: d.state,
+        toState: t.to,
+        actorId: userRef(actor),
+        actorName: actor.displayName,
+        comment: comment || null,
+        details,
+        at: now,
+        // An approval counts from its decision's date; every other step from the day it was taken.
+        effectiveOn: action === 'approve' ? (input.decisionDate as string) : today,
+      })
+      .returning({ id: dossierEvents.id });
     await recordAudit(tx, auditActor(actor), {
       action: `dossier.${action}`,
       entityType: 'level_dossier',
@@ -486,6 +494,9 @@ export async function transitionDossier(
       before: d,
       after,
     });
+    // Whoever the step hands the dossier to is told, with the step (a step recorded after the fact asks no one).
+    if (live && event)
+      await notifyDossierStep(tx, action, summarise(book, { ...row, d: after }, attached, today), event.id);
   });
   return getDossier(db, scope, id);
 }

@@ -5,8 +5,6 @@ import type { Db } from '../../core/db/client.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
 import { getLayers, getPlan, listLayerGaps, updateLayers, updatePlan } from './plan.service.ts';
 import {
-  ZNotification,
-  ZNotificationsRead,
   ZProgrammeTarget,
   ZSecurityPlan,
   ZSystemLayerGap,
@@ -15,14 +13,7 @@ import {
   ZTargetSummary,
 } from './systems.contract.ts';
 import { ZLayersUpdate, ZPlanUpdate, ZTargetInput } from './systems.input.ts';
-import {
-  deleteTarget,
-  getTargetProgress,
-  listNotifications,
-  listTargets,
-  markNotificationsRead,
-  saveTarget,
-} from './targets.service.ts';
+import { deleteTarget, getTargetProgress, listTargets, saveTarget } from './targets.service.ts';
 
 const ZIdParams = z.object({ id: z.uuid() });
 const ZOrgFilter = z.object({ organisationId: z.uuid().optional() });
@@ -30,7 +21,7 @@ const ZTargetQuery = ZOrgFilter.extend({
   asOf: z.iso.date().optional().describe('the day the figures are as of, yyyy-mm-dd (default: today)'),
 });
 
-/** Security plans, the 4 layers, targets with progress, and the signed-in user's notifications. */
+/** Security plans, the 4 layers and targets with progress. */
 export function registerProgrammeRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
@@ -151,31 +142,5 @@ export function registerProgrammeRoutes(app: FastifyInstance, { db }: { db: Db }
       await deleteTarget(db, actorOf(req), req.params.id);
       return reply.code(204).send();
     },
-  );
-  r.get(
-    '/api/notifications',
-    {
-      config: { permission: 'self' },
-      schema: {
-        tags: ['notifications'],
-        summary: 'The signed-in user’s notifications, newest first',
-        querystring: z.object({ unread: z.coerce.boolean().optional() }),
-        response: { 200: z.array(ZNotification) },
-      },
-    },
-    async (req) => listNotifications(db, actorOf(req), req.query),
-  );
-  r.post(
-    '/api/notifications/:id/read',
-    {
-      config: { permission: 'self' },
-      schema: { tags: ['notifications'], params: ZIdParams, response: { 200: ZNotificationsRead } },
-    },
-    async (req) => markNotificationsRead(db, actorOf(req), req.params.id),
-  );
-  r.post(
-    '/api/notifications/read-all',
-    { config: { permission: 'self' }, schema: { tags: ['notifications'], response: { 200: ZNotificationsRead } } },
-    async (req) => markNotificationsRead(db, actorOf(req), null),
   );
 }

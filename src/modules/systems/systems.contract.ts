@@ -2,7 +2,6 @@ import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { zDay, zInstant } from '../../core/contract.ts';
 import { PERMISSIONS, type Permission } from '../auth/index.ts';
-import { notifications } from '../notifications/index.ts';
 import { RULE_KINDS, type RuleKind, ZLegalBasis, ZLevelAuthority, ZRuleOrigin } from '../rules/index.ts';
 import { CLASSIFICATION_HINTS } from './level-criteria.ts';
 import { GAP_KINDS } from './plan.service.ts';
@@ -272,7 +271,7 @@ export const ATTACHMENT_MEDIA_TYPES = [
   'image/tiff',
 ] as const;
 
-// ---- Security plan, layers, targets, notifications ---------------------------------------------------------------
+// ---- Security plan, layers, targets ---------------------------------------------------------------------------------
 
 /** A checklist item of the security plan with its status for the system. */
 export const ZPlanItem = z
@@ -414,10 +413,3 @@ export const ZTargetProgress = ZProgrammeTarget.extend({
     }),
   ),
 }).meta({ id: 'TargetProgress' });
-
-/** An in-app notification of the signed-in user (`link`: a path in the UI, e.g. /systems/{id}/layers). */
-export const ZNotification = createSelectSchema(notifications).meta({ id: 'Notification' });
-
-export const ZNotificationsRead = z
-  .object({ updated: z.number().int().describe('how many notifications were marked read') })
-  .meta({ id: 'NotificationsRead' });

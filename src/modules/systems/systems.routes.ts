@@ -24,7 +24,7 @@ import { answersOf, createSystem, deleteSystem, getSystem, pageSystems, updateSy
 const ZIdParams = z.object({ id: z.uuid() });
 const tags = ['systems'];
 
-/** Every route of the information-system programme: registry, dossiers, plans, layers, targets, notifications. */
+/** Every route of the information-system programme: registry, dossiers, plans, layers, targets. */
 export function registerSystemsRoutes(app: FastifyInstance, deps: { db: Db }) {
   registerRegistryRoutes(app, deps);
   registerDossierRoutes(app, deps);

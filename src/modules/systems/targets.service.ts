@@ -1,14 +1,15 @@
-import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { asc, eq, inArray, lt } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { auditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
-import { type Actor, type Scope, subtreeIds, users } from '../auth/index.ts';
-import { notifications, notifyOrganisation } from '../notifications/index.ts';
+import { type Actor, type Scope, subtreeIds } from '../auth/index.ts';
+import { notifyOrganisation } from '../notifications/index.ts';
 import { carriersOf, organisations, treeOrder } from '../organisations/index.ts';
 import { ruleBook } from '../rules/index.ts';
+import { systemLink } from './dossier-notices.ts';
 import { overdueInspections } from './plan.service.ts';
 import { type TargetInput, ZTargetInput } from './systems.input.ts';
 import { informationSystems, programmeTargets } from './systems.schema.ts';
@@ -253,7 +254,7 @@ export async function runDeadlineCheck(db: Db, now: Date) {
         body:
           `Hệ thống "${h.systemName}" chưa đạt chỉ tiêu (hạn ${dmy(t.deadline)}). ` +
           `Người đứng đầu chịu trách nhiệm: ${heads.get(h.organisationId)}.`,
-        link: `/systems/${h.systemId}`,
+        link: systemLink(h.systemId),
         dedupeKey: `target:${t.id}:${h.systemId}:${today}`,
       });
     }
@@ -280,7 +281,7 @@ export async function runDeadlineCheck(db: Db, now: Date) {
       body:
         `Kỳ kiểm tra, đánh giá độc lập (lớp 3) dự kiến ${dmy(i.nextInspectionDate ?? '')} đã quá hạn. ` +
         `Người đứng đầu chịu trách nhiệm: ${heads.get(s.organisationId)}.`,
-      link: `/systems/${s.id}/layers`,
+      link: systemLink(s.id, 'layers'),
       dedupeKey: `inspection:${s.id}:${today}`,
     });
   }
@@ -297,40 +298,4 @@ export function registerDeadlineTimer(app: FastifyInstance, db: Db, intervalMs =
     timer.unref();
   });
   app.addHook('onClose', async () => clearInterval(timer));
-}
-
-export async function listNotifications(db: Db, actor: Actor, query: { unread?: boolean } = {}) {
-  return db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.userId, actor.userId), query.unread ? isNull(notifications.readAt) : undefined))
-    .orderBy(desc(notifications.createdAt))
-    .limit(200);
-}
-
-/**
- * Marks one of the caller's notifications (or all, when `id` is null) read. Not audited: it is the reader's own
- * view state, like a last-login time, not a change to the programme's records.
- */
-export async function markNotificationsRead(db: Db, actor: Actor, id: string | null) {
-  const rows = await db
-    .update(notifications)
-    .set({ readAt: new Date() })
-    .where(
-      and(
-        eq(notifications.userId, actor.userId),
-        isNull(notifications.readAt),
-        id ? eq(notifications.id, id) : undefined,
-      ),
-    )
-    .returning({ id: notifications.id });
-  if (id && !rows.length) {
-    const [own] = await db
-      .select({ id: notifications.id })
-      .from(notifications)
-      .where(and(eq(notifications.id, id), eq(notifications.userId, actor.userId)));
-    if (!own)
-      throw new AppError('NOT_FOUND', 'Notification not found', undefined, { key: 'systems.notificationNotFound' });
-  }
-  return { updated: rows.length };
 }

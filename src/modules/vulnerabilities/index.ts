@@ -4,4 +4,5 @@ export { importScanFile } from './scan-import.ts';
 export type { Severity } from './vuln-values.ts';
 export { registerScanCommands } from './vulnerabilities.cli.ts';
 export { registerVulnerabilityRoutes } from './vulnerabilities.routes.ts';
-export { vulnerabilitySummary } from './vulnerabilities.service.ts';
+export { computerSoftware, computers } from './vulnerabilities.schema.ts';
+export { getFinding as getVulnFinding, vulnerabilitySummary } from './vulnerabilities.service.ts';

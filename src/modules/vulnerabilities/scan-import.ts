@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, max, sql } from 'drizzle-orm';
 import { auditActor } from '../../core/actor.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
@@ -12,6 +12,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { Actor } from '../auth/index.ts';
 import { type Attributor, endedBefore, loadAttributor } from '../organisations/index.ts';
 import {
+  type DetectedSoftware,
   type Finding,
   type HostRecord,
   hostKey,
@@ -19,15 +20,25 @@ import {
   type ParseIssue,
   parseScan,
   type ScanSummary,
+  softwareKey,
 } from './parsers/index.ts';
 import { hostScanTime } from './scan-time.ts';
-import { computers, kevEntries, scanComputers, scanImports, vulnFindings } from './vulnerabilities.schema.ts';
+import {
+  computerSoftware,
+  computers,
+  kevEntries,
+  scanComputers,
+  scanImports,
+  vulnFindings,
+} from './vulnerabilities.schema.ts';
 
 const MAX_STORED_ISSUES = 200;
 // Host records are written in batches: bounded memory on any file size (a batch holds at most this many hosts or
 // findings, whichever comes first), few round trips.
 const HOST_BATCH = 100;
 const FINDING_BATCH = 1000;
+/** Software rows per INSERT: 14 parameters each stay well under the drivers' limit of 65 535. */
+const SOFTWARE_INSERT = 1000;
 
 /**
  * What an import did with the file as a whole: `imported` (everything the file reports was kept), `partial` (some
@@ -208,6 +219,8 @@ export async function importScanFile(
       uploadedAt: importedAt,
       times: { timed: new Set(), untimed: new Set(), zoneAssumed: false },
       seenByComputer: new Map(),
+      softwareSeen: new Map(),
+      scanner: 'unknown',
       counts: newCounts(),
     };
     const issues: ParseIssue[] = [];
@@ -217,8 +230,10 @@ export async function importScanFile(
     let summary: ScanSummary | null = null;
     let format = 'unknown';
     for await (const ev of parseScan(counted())) {
-      if (ev.type === 'start') format = ev.format;
-      else if (ev.type === 'issue') {
+      if (ev.type === 'start') {
+        format = ev.format;
+        ctx.scanner = SCANNER_OF_FORMAT[format] ?? format;
+      } else if (ev.type === 'issue') {
         if (issues.length < MAX_STORED_ISSUES) issues.push(ev.issue);
         const g = groups.get(ev.issue.code) ?? { code: ev.issue.code, issues: 0, findings: 0 };
         g.issues++;
@@ -250,6 +265,7 @@ export async function importScanFile(
     }
     if (batch.length) await writeHosts(ctx, batch);
     const resolved = await resolveMissing(tx, scan.id, SCANNER_OF_FORMAT[format] ?? format, ctx.seenByComputer);
+    await removeMissingSoftware(tx, scan.id, ctx.scanner, ctx.softwareSeen);
     const counts = ctx.counts;
     const scanTimes = timesOf(ctx);
     const facts: ImportFacts = {
@@ -314,6 +330,10 @@ type BatchContext = {
   times: { timed: Set<string>; untimed: Set<string>; from?: Date; to?: Date; zoneAssumed: boolean };
   /** Each covered computer's scan time (the latest, when the file reports it several times). */
   seenByComputer: Map<string, Date>;
+  /** The same, for the computers whose software this scan listed: only those lists are replaced. */
+  softwareSeen: Map<string, Date>;
+  /** Whose checks and whose software list the file speaks for. */
+  scanner: string;
   counts: Counts;
 };
 
@@ -350,14 +370,25 @@ function seenTime(ctx: BatchContext, key: string, records: HostRecord[]): Date {
 async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
   const { tx, scanId, counts } = ctx;
   // Records of one host can arrive in several pieces (OpenVAS, CSV): merge per host key first.
-  const byKey = new Map<string, { record: HostRecord; records: HostRecord[]; findings: Finding[]; seen: Date }>();
+  const byKey = new Map<
+    string,
+    { record: HostRecord; records: HostRecord[]; findings: Finding[]; software: DetectedSoftware[]; seen: Date }
+  >();
   for (const r of records) {
     const key = hostKey(r.host);
     const prev = byKey.get(key);
     if (prev) {
       prev.findings.push(...r.findings);
+      prev.software.push(...(r.software ?? []));
       prev.records.push(r);
-    } else byKey.set(key, { record: r, records: [r], findings: [...r.findings], seen: ctx.uploadedAt });
+    } else
+      byKey.set(key, {
+        record: r,
+        records: [r],
+        findings: [...r.findings],
+        software: [...(r.software ?? [])],
+        seen: ctx.uploadedAt,
+      });
   }
   for (const [key, entry] of byKey) entry.seen = seenTime(ctx, key, entry.records);
   const rangesOn = async (at: Date) => {
@@ -428,8 +459,11 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
   for (const c of saved)
     if (held.has(c.hostKey) && held.get(c.hostKey) !== c.organisationId)
       moved.set(c.organisationId, [...(moved.get(c.organisationId) ?? []), c.id]);
-  for (const [organisationId, ids] of moved)
+  for (const [organisationId, ids] of moved) {
     await tx.update(vulnFindings).set({ organisationId }).where(inArray(vulnFindings.computerId, ids));
+    await tx.update(computerSoftware).set({ organisationId }).where(inArray(computerSoftware.computerId, ids));
+  }
+  await writeSoftware(ctx, saved, byKey);
   await tx
     .insert(scanComputers)
     .values(saved.map((c) => ({ scanId, computerId: c.id })))
@@ -522,6 +556,103 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
     if (r.inserted) counts.opened++;
     // Only the reopening CASE above sets status_changed_at to this host's scan instant on an existing row.
     else if (r.statusChangedAt?.getTime() === seenOf.get(r.computerId)?.getTime()) counts.reopened++;
+  }
+}
+
+/**
+ * The software each computer's records listed, upserted by (computer, key); the key starts with the scanner, so one
+ * scanner's list never replaces another's. A list a later scan of the same scanner already replaced is left as it is:
+ * an older report imported late neither brings back what that scan no longer saw nor rewrites what it did.
+ */
+async function writeSoftware(
+  ctx: BatchContext,
+  saved: { id: string; hostKey: string; organisationId: string | null }[],
+  byKey: Map<string, { software: DetectedSoftware[]; seen: Date }>,
+) {
+  const listed = saved.filter((c) => byKey.get(c.hostKey)?.software.length);
+  if (!listed.length) return;
+  const newest = new Map(
+    (
+      await ctx.tx
+        .select({ computerId: computerSoftware.computerId, at: max(computerSoftware.lastSeen) })
+        .from(computerSoftware)
+        .where(
+          and(
+            inArray(
+              computerSoftware.computerId,
+              listed.map((c) => c.id),
+            ),
+            eq(computerSoftware.scanner, ctx.scanner),
+          ),
+        )
+        .groupBy(computerSoftware.computerId)
+    ).map((r) => [r.computerId, r.at]),
+  );
+  const rows = new Map<string, typeof computerSoftware.$inferInsert>();
+  for (const c of listed) {
+    const entry = byKey.get(c.hostKey);
+    const latest = newest.get(c.id);
+    if (!entry || (latest && latest > entry.seen)) continue;
+    const before = ctx.softwareSeen.get(c.id);
+    if (!before || before < entry.seen) ctx.softwareSeen.set(c.id, entry.seen);
+    for (const item of entry.software) {
+      const key = `${ctx.scanner}|${softwareKey(item)}`;
+      rows.set(`${c.id}|${key}`, {
+        computerId: c.id,
+        organisationId: c.organisationId,
+        key,
+        vendor: item.vendor ?? null,
+        product: item.product,
+        version: item.version ?? null,
+        cpe: item.cpe ?? null,
+        port: item.port ?? null,
+        protocol: item.protocol ?? null,
+        service: item.service ?? null,
+        scanner: ctx.scanner,
+        firstSeen: entry.seen,
+        lastSeen: entry.seen,
+        lastScanId: ctx.scanId,
+      });
+    }
+  }
+  const all = [...rows.values()];
+  for (let i = 0; i < all.length; i += SOFTWARE_INSERT) {
+    await ctx.tx
+      .insert(computerSoftware)
+      .values(all.slice(i, i + SOFTWARE_INSERT))
+      .onConflictDoUpdate({
+        target: [computerSoftware.computerId, computerSoftware.key],
+        set: {
+          organisationId: sql`excluded.organisation_id`,
+          vendor: sql`excluded.vendor`,
+          product: sql`excluded.product`,
+          version: sql`excluded.version`,
+          service: sql`excluded.service`,
+          firstSeen: sql`least(${computerSoftware.firstSeen}, excluded.first_seen)`,
+          lastSeen: sql`greatest(${computerSoftware.lastSeen}, excluded.last_seen)`,
+          lastScanId: sql`excluded.last_scan_id`,
+        },
+      });
+  }
+}
+
+/**
+ * Software of the computers this scan listed software for, from the same scanner, that the scan no longer lists:
+ * removed. A scan older than an item's last sighting removes nothing, and a scan that listed nothing for a computer
+ * (its checks did not look) leaves that computer's list alone.
+ */
+async function removeMissingSoftware(tx: Db, scanId: string, scanner: string, seen: Map<string, Date>) {
+  const entries = [...seen.entries()];
+  for (let i = 0; i < entries.length; i += RESOLVE_BATCH) {
+    const values = sql.join(
+      entries.slice(i, i + RESOLVE_BATCH).map(([id, at]) => sql`(${id}::uuid, ${at.toISOString()}::timestamptz)`),
+      sql`, `,
+    );
+    await tx.execute(
+      sql`delete from computer_software s using (values ${values}) as v(computer_id, seen)
+        where s.computer_id = v.computer_id and s.scanner = ${scanner}
+          and s.last_scan_id is distinct from ${scanId}::uuid and s.last_seen < v.seen`,
+    );
   }
 }
 

@@ -23,7 +23,14 @@ import type {
   ZVulnFindingRow,
 } from './vulnerabilities.contract.ts';
 import type { StatusChange } from './vulnerabilities.input.ts';
-import { computers, kevEntries, remediationPolicy, SEVERITIES, vulnFindings } from './vulnerabilities.schema.ts';
+import {
+  computerSoftware,
+  computers,
+  kevEntries,
+  remediationPolicy,
+  SEVERITIES,
+  vulnFindings,
+} from './vulnerabilities.schema.ts';
 
 /** Default remediation deadlines in days from first sighting (the Department can change them). */
 export const DEFAULT_DUE_DAYS: Record<Severity, number> = { critical: 7, high: 30, medium: 90, low: 180, info: 365 };
@@ -640,6 +647,7 @@ export async function assignComputer(db: Db, actor: Actor, computerId: string, o
       .set({ organisationId, attribution: organisationId ? 'manual' : 'range' })
       .where(eq(computers.id, computerId));
     await tx.update(vulnFindings).set({ organisationId }).where(eq(vulnFindings.computerId, computerId));
+    await tx.update(computerSoftware).set({ organisationId }).where(eq(computerSoftware.computerId, computerId));
     await recordAudit(tx, auditActor(actor), {
       action: 'vuln.computer.assign',
       entityType: 'computer',

@@ -2,7 +2,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { followLink, usePath } from '../lib/router.ts';
 import { useCan, useSession } from '../lib/session.ts';
-import { NotificationBell } from '../pages/systems/NotificationBell.tsx';
+import { NotificationBell } from '../pages/notifications/NotificationBell.tsx';
 import { PAGES } from '../pages.ts';
 import { BrandMark } from './BrandMark.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';

@@ -2,4 +2,5 @@
 export { findingKey, hostKey } from './identity.ts';
 export { type CollectedScan, collectScan, parseScan, parseScanFile } from './parse-scan.ts';
 export { severityFromScore, severityRank } from './severity.ts';
+export { MAX_SOFTWARE_PER_HOST, softwareKey } from './software.ts';
 export * from './types.ts';

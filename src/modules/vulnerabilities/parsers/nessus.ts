@@ -10,8 +10,10 @@ import {
   parsePort,
   parseScore,
   textTime,
+  truncate,
 } from './fields.ts';
 import { severityFromLabel, severityFromNessusLevel, severityFromScores } from './severity.ts';
+import { SoftwareList, serviceItem } from './software.ts';
 import type { Finding, ScannedHost, Severity, SourcePosition } from './types.ts';
 import { FormatHandler, type TextBudget } from './xml-stream.ts';
 
@@ -28,6 +30,14 @@ const HOST_TAGS = new Set([
   'HOST_START_TIMESTAMP',
   'HOST_END_TIMESTAMP',
 ]);
+
+/** Host tags naming a CPE: `cpe` and `cpe-0`, `cpe-1`… (`cpe:/o:microsoft:windows_10 -> Microsoft Windows 10`). */
+const CPE_TAG = /^cpe(-\d+)?$/;
+
+/** "Common Platform Enumeration (CPE)": its output lists the host's OS and application CPEs, one per line. */
+const CPE_PLUGIN = '45590';
+/** That output is read whole up to this length (the finding keeps only the usual output budget). */
+const CPE_OUTPUT_BUDGET = 64_000;
 
 /** ReportItem children we read, with the length budget of each. */
 const ITEM_FIELDS: Record<string, TextBudget> = {
@@ -53,6 +63,7 @@ interface OpenHost {
   /** Resolved on first use; null when the host has no valid IP. */
   identity?: ScannedHost | null;
   findings: Finding[];
+  software: SoftwareList;
   /** Findings left out because the host has no valid IP. */
   unattributed: number;
 }
@@ -77,16 +88,22 @@ export class NessusHandler extends FormatHandler {
         position: this.cursor.here(),
         props: new Map(),
         findings: [],
+        software: new SoftwareList(),
         unattributed: 0,
       };
     } else if (!this.host) {
       return;
     } else if (this.item && parent === 'ReportItem') {
       const limit = ITEM_FIELDS[name];
-      if (limit) this.capture.start(this.budget[limit]);
+      if (name === 'plugin_output' && this.item.attrs.pluginID === CPE_PLUGIN) this.capture.start(CPE_OUTPUT_BUDGET);
+      else if (limit) this.capture.start(this.budget[limit]);
     } else if (name === 'ReportItem' && parent === 'ReportHost') {
       this.item = { attrs, position: this.cursor.here(), fields: new Map(), cves: [] };
-    } else if (name === 'tag' && parent === 'HostProperties' && HOST_TAGS.has(attrs.name ?? '')) {
+    } else if (
+      name === 'tag' &&
+      parent === 'HostProperties' &&
+      (HOST_TAGS.has(attrs.name ?? '') || CPE_TAG.test(attrs.name ?? ''))
+    ) {
       this.tagName = attrs.name ?? null;
       this.capture.start(this.budget.short);
     }
@@ -102,7 +119,9 @@ export class NessusHandler extends FormatHandler {
       if (name === 'cve') this.item.cves.push(value);
       else this.item.fields.set(name, value);
     } else if (name === 'tag' && this.tagName) {
-      host.props.set(this.tagName, this.capture.take() ?? '');
+      const value = this.capture.take() ?? '';
+      if (CPE_TAG.test(this.tagName)) host.software.addLines(value);
+      else host.props.set(this.tagName, value);
       this.tagName = null;
     } else if (name === 'ReportItem' && this.item) {
       this.closeItem(host, this.item);
@@ -142,7 +161,8 @@ export class NessusHandler extends FormatHandler {
   private emitHost(host: OpenHost, complete: boolean): void {
     const identity = this.identity(host);
     if (identity) {
-      this.sink.host({ host: identity, findings: host.findings, position: host.position, complete });
+      const software = host.software.values();
+      this.sink.host({ host: identity, findings: host.findings, software, position: host.position, complete });
       return;
     }
     const address = host.props.get('host-ip') ?? host.name;
@@ -177,6 +197,11 @@ export class NessusHandler extends FormatHandler {
       if (isCve(cve)) addUnique(cves, [cve.toUpperCase()]);
       else this.sink.issue('invalid-cve', `"${cve}" is not a CVE id`, position);
     }
+    const output = fields.get('plugin_output');
+    if (pluginId === CPE_PLUGIN && output) host.software.addLines(output);
+    // Every item on a port says a service answered there, under the name Nessus detected.
+    if (port > 0)
+      host.software.add(serviceItem({ port, protocol: attrs.protocol?.trim().toLowerCase(), service: attrs.svc_name }));
     const exploit = fields.get('exploit_available');
     host.findings.push(
       compact(
@@ -197,7 +222,7 @@ export class NessusHandler extends FormatHandler {
           description: fields.get('description'),
           solution: fields.get('solution'),
           seeAlso: fields.get('see_also')?.split(/\s+/).filter(Boolean),
-          output: fields.get('plugin_output'),
+          output: output && output.length > this.budget.output ? truncate(output, this.budget.output) : output,
           exploitAvailable: exploit === undefined ? undefined : exploit === 'true',
           position,
         } satisfies Finding,

@@ -3,6 +3,7 @@
 // host has no findings: an open port alone is not a vulnerability.
 import { compact, epochTime, extractCves, normaliseMac, parseIp, parsePort, parseScore } from './fields.ts';
 import { severityFromScore } from './severity.ts';
+import { SoftwareList, serviceItem, softwareFromCpe } from './software.ts';
 import type { Finding, OpenService, ScannedHost, SourcePosition } from './types.ts';
 import { FormatHandler } from './xml-stream.ts';
 
@@ -14,7 +15,11 @@ interface OpenHost {
   mac?: string;
   hostnames: { name: string; type: string }[];
   os?: string;
+  /** The best OS match's CPEs (Nmap lists its matches best first). */
+  osCpes: string[];
+  osMatches: number;
   services: OpenService[];
+  software: SoftwareList;
   findings: Finding[];
 }
 
@@ -25,6 +30,8 @@ interface OpenPort {
   service?: string;
   product?: string;
   version?: string;
+  /** `-sV` service CPEs. */
+  cpes: string[];
 }
 
 interface OpenVulners {
@@ -48,7 +55,10 @@ export class NmapHandler extends FormatHandler {
         up: false,
         addresses: [],
         hostnames: [],
+        osCpes: [],
+        osMatches: 0,
         services: [],
+        software: new SoftwareList(),
         findings: [],
       };
       return;
@@ -58,7 +68,10 @@ export class NmapHandler extends FormatHandler {
     if (name === 'status') host.up = attrs.state === 'up';
     else if (name === 'address') this.address(host, attrs);
     else if (name === 'hostname' && attrs.name) host.hostnames.push({ name: attrs.name, type: attrs.type ?? '' });
-    else if (name === 'osmatch' && !host.os) host.os = attrs.name;
+    else if (name === 'osmatch') {
+      host.osMatches++;
+      host.os ??= attrs.name;
+    } else if (name === 'cpe' && parent === 'osclass' && host.osMatches === 1) this.capture.start(this.budget.short);
     else if (name === 'port' && parent === 'ports') this.openPort(attrs);
     else if (this.port) this.inPort(this.port, name, parent, attrs);
   }
@@ -68,7 +81,10 @@ export class NmapHandler extends FormatHandler {
     if (!host) return;
     const value = this.capture.take();
     const vulners = this.vulners;
-    if (vulners?.entry && value !== undefined) {
+    if (name === 'cpe' && value !== undefined) {
+      if (this.port) this.port.cpes.push(value);
+      else host.osCpes.push(value);
+    } else if (vulners?.entry && value !== undefined) {
       vulners.entry.set(this.elemKey, value);
     } else if (vulners?.entry && name === 'table') {
       this.closeEntry(host, vulners, vulners.entry);
@@ -76,8 +92,11 @@ export class NmapHandler extends FormatHandler {
     } else if (name === 'script') {
       this.vulners = null;
     } else if (name === 'port' && this.port) {
-      const { open, ...service } = this.port;
-      if (open) host.services.push(compact(service));
+      const { open, cpes, ...service } = this.port;
+      if (open) {
+        host.services.push(compact(service));
+        this.portSoftware(host.software, service, cpes);
+      }
       this.port = null;
     } else if (name === 'host' && this.cursor.parent() === 'nmaprun') {
       this.closeHost(host, true);
@@ -103,14 +122,15 @@ export class NmapHandler extends FormatHandler {
       this.sink.issue('invalid-port', `port "${attrs.portid ?? ''}" is not a port number`, this.cursor.here());
       return;
     }
-    this.port = { port, protocol: attrs.protocol?.toLowerCase() ?? '', open: false };
+    this.port = { port, protocol: attrs.protocol?.toLowerCase() ?? '', open: false, cpes: [] };
   }
 
   private inPort(port: OpenPort, name: string, parent: string | undefined, attrs: Record<string, string>): void {
     if (name === 'state') port.open = attrs.state === 'open';
     else if (name === 'service') {
       Object.assign(port, { service: attrs.name, product: attrs.product, version: attrs.version });
-    } else if (name === 'script' && attrs.id === 'vulners') {
+    } else if (name === 'cpe' && parent === 'service') this.capture.start(this.budget.short);
+    else if (name === 'script' && attrs.id === 'vulners') {
       this.vulners = { product: '', entry: null, position: this.cursor.here() };
     } else if (this.vulners) this.inVulners(this.vulners, name, parent, attrs);
   }
@@ -163,6 +183,16 @@ export class NmapHandler extends FormatHandler {
     );
   }
 
+  /**
+   * An open port's software: one item per service CPE, else the product `-sV` named. A port whose service name comes
+   * only from Nmap's port table (`method="table"`, no product) is a guess, not something the scan revealed.
+   */
+  private portSoftware(list: SoftwareList, s: Omit<OpenPort, 'open' | 'cpes'>, cpes: string[]): void {
+    const place = compact({ port: s.port, protocol: s.protocol, service: s.service });
+    for (const cpe of cpes) list.add(softwareFromCpe(cpe, place, s.version));
+    if (!cpes.length && s.product) list.add(serviceItem(place, s.product, s.version));
+  }
+
   private closeHost(host: OpenHost, complete: boolean): void {
     if (!host.up) return;
     const written = host.addresses[0] ?? '';
@@ -187,6 +217,8 @@ export class NmapHandler extends FormatHandler {
       scanEnd: epochTime(host.attrs.endtime),
       services: host.services,
     });
-    this.sink.host({ host: identity, findings: host.findings, position: host.position, complete });
+    for (const cpe of host.osCpes) host.software.add(softwareFromCpe(cpe));
+    const software = host.software.values();
+    this.sink.host({ host: identity, findings: host.findings, software, position: host.position, complete });
   }
 }

@@ -4,6 +4,7 @@
 // report's own `scan_start` (written before the results) until the host's summary gives its own times.
 import { addUnique, compact, cvss, extractCves, parseIp, parsePort, parseScore, textTime } from './fields.ts';
 import { severityFromLabel, severityFromScores } from './severity.ts';
+import { MAX_SOFTWARE_PER_HOST, type ServicePlace, SoftwareList, softwareFromCpe } from './software.ts';
 import type { Finding, ScannedHost, ScanTime, SourcePosition } from './types.ts';
 import { FormatHandler, type TextBudget } from './xml-stream.ts';
 
@@ -32,6 +33,9 @@ const RESULT_FIELDS: Record<string, TextBudget> = {
 
 const HOST_FIELDS = new Set(['host/ip', 'host/start', 'host/end', 'detail/name', 'detail/value']);
 
+/** Host details naming a detected product's CPE (`App`) or the OS chosen among the guesses (`best_os_cpe`). */
+const CPE_DETAILS = new Set(['App', 'best_os_cpe']);
+
 interface OpenResult {
   depth: number;
   position: SourcePosition;
@@ -46,6 +50,10 @@ interface OpenHostSummary {
   position: SourcePosition;
   fields: Map<string, string>;
   details: Map<string, string>;
+  /** `App` and `best_os_cpe` values, in order. */
+  cpes: string[];
+  /** Where each product was found: a detail named by its CPE whose value is the location (`80/tcp`, a path). */
+  locations: Map<string, string>;
 }
 
 interface Run {
@@ -62,6 +70,13 @@ function parseTags(tags: string | undefined): Map<string, string> {
     if (eq > 0) map.set(part.slice(0, eq), part.slice(eq + 1).trim());
   }
   return map;
+}
+
+/** A product's location detail as a port when it is one (`443/tcp`); paths and `general/tcp` are the host's. */
+function locationPlace(location: string | undefined): ServicePlace {
+  const [, portText = '', protocol = ''] = /^(\d{1,5})\/([a-z]+)$/i.exec(location?.trim() ?? '') ?? [];
+  const port = parsePort(portText);
+  return port ? { port, protocol: protocol.toLowerCase() } : {};
 }
 
 /** OpenVAS severities go below 0 for false positives (-1), debug (-2) and errors (-3). */
@@ -101,7 +116,13 @@ export class OpenVasHandler extends FormatHandler {
         vectors: [],
       };
     } else if (name === 'host' && parent === 'report') {
-      this.summaryHost = { position: this.cursor.here(), fields: new Map(), details: new Map() };
+      this.summaryHost = {
+        position: this.cursor.here(),
+        fields: new Map(),
+        details: new Map(),
+        cpes: [],
+        locations: new Map(),
+      };
     } else if (name === 'scan_start' && parent === 'report' && !this.summaryHost) {
       this.capture.start(this.budget.short);
     } else if (this.summaryHost) {
@@ -131,8 +152,7 @@ export class OpenVasHandler extends FormatHandler {
         this.closeHostSummary(this.summaryHost);
         this.summaryHost = null;
       } else if (name === 'detail' && this.detail) {
-        const key = this.detail.get('name');
-        if (key) this.summaryHost.details.set(key, this.detail.get('value') ?? '');
+        this.closeDetail(this.summaryHost, this.detail);
         this.detail = null;
       } else if (value !== undefined) {
         (parent === 'detail' ? this.detail : this.summaryHost.fields)?.set(name, value);
@@ -151,6 +171,18 @@ export class OpenVasHandler extends FormatHandler {
   private flushRun(complete: boolean): void {
     if (this.run) this.sink.host({ ...this.run, complete });
     this.run = null;
+  }
+
+  /** Host details are few and named once, except products: several `App` details, one location detail each. */
+  private closeDetail(summary: OpenHostSummary, detail: Map<string, string>): void {
+    const key = detail.get('name');
+    const value = detail.get('value') ?? '';
+    if (!key) return;
+    if (CPE_DETAILS.has(key)) {
+      if (summary.cpes.length < MAX_SOFTWARE_PER_HOST) summary.cpes.push(value);
+    } else if (key.startsWith('cpe:')) {
+      if (summary.locations.size < MAX_SOFTWARE_PER_HOST) summary.locations.set(key, value);
+    } else summary.details.set(key, value);
   }
 
   private closeResult(result: OpenResult): void {
@@ -250,6 +282,8 @@ export class OpenVasHandler extends FormatHandler {
       scanStart: textTime(summary.fields.get('start')),
       scanEnd: textTime(summary.fields.get('end')),
     });
-    this.sink.host({ host, findings: [], position: summary.position, complete: true });
+    const software = new SoftwareList();
+    for (const cpe of summary.cpes) software.add(softwareFromCpe(cpe, locationPlace(summary.locations.get(cpe))));
+    this.sink.host({ host, findings: [], software: software.values(), position: summary.position, complete: true });
   }
 }

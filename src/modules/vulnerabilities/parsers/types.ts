@@ -99,9 +99,30 @@ export interface Finding {
   position: SourcePosition;
 }
 
+/**
+ * Software or a service a scan revealed on a host: a CPE the scanner named (Nessus host `cpe` tags and plugin 45590,
+ * Nmap service and OS `<cpe>`, OpenVAS `App`/`best_os_cpe` details and its CPE inventory), or a service it identified
+ * on a port without one.
+ */
+export interface DetectedSoftware {
+  /** CPE 2.3 formatted string; a 2.2 URI from the scanner is converted. */
+  cpe?: string;
+  vendor?: string;
+  /** The CPE's product, else the scanner's product name, else the service name. */
+  product: string;
+  /** The CPE's version, else the version the scanner gave. */
+  version?: string;
+  /** Absent for what belongs to the host as a whole (its OS, an application seen without a port). */
+  port?: number;
+  protocol?: string;
+  service?: string;
+}
+
 export interface HostRecord {
   host: ScannedHost;
   findings: Finding[];
+  /** Distinct by key and bounded per record (software.ts). */
+  software?: DetectedSoftware[];
   position: SourcePosition;
   /**
    * False only for the host that was open when a fatal error cut the file: its findings are

@@ -11,7 +11,9 @@ import type {
 } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { formatDateTime, useFormatNumber } from '../../lib/format.ts';
+import { followLink } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
+import { incidentPath } from '../incidents/ui.ts';
 import { FindingBadges, TriageBadge } from './SocBadges.tsx';
 import { SocTriageActions } from './SocTriageActions.tsx';
 import { formatEpoch, isScanRule, otherOrganisations } from './socUi.ts';
@@ -126,6 +128,21 @@ export function SocFindingDetail({ id, row, onClose }: { id: string; row?: SocFi
             </section>
           )}
           <TriageHistory events={d.triageHistory} />
+          {d.incidents.length > 0 && (
+            <section data-testid="soc-finding-incidents">
+              <h3>{t('incidents.escalate.linked')}</h3>
+              <ul className="plain">
+                {d.incidents.map((i) => (
+                  <li key={i.id}>
+                    <a href={incidentPath(i.id)} onClick={followLink}>
+                      {t('incidents.escalate.viewIncident', { code: i.code })}
+                    </a>{' '}
+                    <span className="muted small">{i.title}</span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           {can('soc.triage') && <SocTriageActions key={`${d.id}-${d.status}`} finding={d} />}
         </>
       )}

@@ -6,14 +6,17 @@ import type { SocFindingStatus } from '../../api/schema.gen.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { applyServerErrors, useZodForm } from '../../lib/forms.ts';
+import { navigate } from '../../lib/router.ts';
+import { incidentPath } from '../incidents/ui.ts';
 import { useInvalidateSoc } from './socUi.ts';
 
 // A false positive leaves the period figures, so it must say why (the server's rule, soc.input.ts).
 const NEEDS_REASON: SocFindingStatus[] = ['false_positive'];
 
 /**
- * The SOC's (and admins') decision on a finding: confirm, false positive with a reason, escalate, or back to new.
- * The form validates with the server's own schema; a refusal the server names a field for lands on that field.
+ * The SOC's (and admins') decision on a finding: confirm, false positive with a reason, escalate (to a new incident,
+ * or linked to an open one; the incident opens next), or back to new. The form validates with the server's own
+ * schema; a refusal the server names a field for lands on that field.
  */
 export function SocTriageActions({ finding }: { finding: { id: string; status: SocFindingStatus } }) {
   const { t } = useTranslation();
@@ -25,6 +28,13 @@ export function SocTriageActions({ finding }: { finding: { id: string; status: S
     // The lists, the figures and this finding's panel all show its status.
     onSuccess: () => invalidate('/api/soc/findings', '/api/soc/findings/{id}', '/api/soc/summary'),
   });
+  // The incidents still open, to link an escalation to one of them instead of opening another.
+  const open = $api.useQuery(
+    'get',
+    '/api/incidents',
+    { params: { query: { limit: 100, sort: 'detectedAt', dir: 'desc' } } },
+    { enabled: mode === 'escalated' },
+  );
   const choices: SocFindingStatus[] =
     finding.status === 'new'
       ? ['confirmed', 'false_positive', 'escalated']
@@ -39,11 +49,12 @@ export function SocTriageActions({ finding }: { finding: { id: string; status: S
   const submit = form.handleSubmit(async (values) => {
     setError(null);
     try {
-      await triage.mutateAsync({
+      const result = await triage.mutateAsync({
         params: { path: { id: finding.id } },
-        body: { status: values.status, note: values.note || undefined },
+        body: { status: values.status, note: values.note || undefined, incidentId: values.incidentId || undefined },
       });
       choose(null);
+      if (result.incidentId) navigate(incidentPath(result.incidentId));
     } catch (e) {
       if (!applyServerErrors(form, e)) setError(e);
     }
@@ -87,6 +98,23 @@ export function SocTriageActions({ finding }: { finding: { id: string; status: S
               {...form.register('note')}
             />
           </Field>
+          {mode === 'escalated' && (
+            <Field label={t('incidents.escalate.existing')} error={form.formState.errors.incidentId?.message}>
+              <select
+                data-testid="triage-incident"
+                {...form.register('incidentId', { setValueAs: (v: string) => v || undefined })}
+              >
+                <option value="">{t('incidents.escalate.newIncident')}</option>
+                {(open.data?.items ?? [])
+                  .filter((i) => i.state !== 'closed')
+                  .map((i) => (
+                    <option key={i.id} value={i.id}>
+                      {i.code} — {i.title}
+                    </option>
+                  ))}
+              </select>
+            </Field>
+          )}
           <div className="actions">
             <button
               type="submit"

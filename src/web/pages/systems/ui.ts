@@ -19,21 +19,9 @@ export const LAYER_BADGE: Record<LayerStatus, string> = {
 
 export const SYSTEMS_PATH = '/systems';
 export const TARGETS_PATH = '/systems/targets';
-export const NOTIFICATIONS_PATH = '/notifications';
 export const systemPath = (id: string, tab?: string) =>
   `/systems/view?id=${encodeURIComponent(id)}${tab ? `&tab=${tab}` : ''}`;
 export const editPath = (id?: string) => (id ? `/systems/edit?id=${encodeURIComponent(id)}` : '/systems/edit');
-
-/**
- * The server's notification links name a system as /systems/<id>[/<tab>]; the UI's routes are flat, so turn them
- * into the detail page with the tab in the query.
- */
-export function notificationHref(link: string | null): string | null {
-  if (!link) return null;
-  const m = /^\/systems\/([0-9a-f-]{36})(?:\/(\w+))?$/.exec(link);
-  if (m?.[1]) return systemPath(m[1], m[2]);
-  return link;
-}
 
 /** A percentage as the reader's locale writes it (12,5 % / 12.5%); '—' when there is nothing to count. */
 export function formatPercent(value: number | null, lang: string): string {

@@ -5,6 +5,9 @@ import type { VulnFindingDetail, VulnFindingEvent } from '../../api/schema.gen.t
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { KevBadge, SeverityBadge, StatusBadge } from '../../components/VulnBadges.tsx';
 import { formatCalendarDate, formatDate, formatDateTime, useFormatNumber } from '../../lib/format.ts';
+import { followLink } from '../../lib/router.ts';
+import { useCan } from '../../lib/session.ts';
+import { incidentFromFindingPath } from '../incidents/ui.ts';
 import { RemediationActions } from './RemediationActions.tsx';
 
 /** The side panel of one finding: what it is, how to fix it, its evidence, its life so far and who acted. */
@@ -44,6 +47,7 @@ export function FindingDetail({ id, onClose }: { id: string; onClose: () => void
 
 function Body({ detail: d }: { detail: VulnFindingDetail }) {
   const { t } = useTranslation();
+  const can = useCan();
   const format = useFormatNumber();
   const f = d.finding;
   const canAct = d.actions.changes.length > 0 || d.actions.decide || f.requestedStatus !== null || f.status === 'fixed';
@@ -113,6 +117,13 @@ function Body({ detail: d }: { detail: VulnFindingDetail }) {
         </ol>
       </section>
       {canAct && <RemediationActions key={`${f.id}-${f.status}-${f.requestedStatus}`} detail={d} />}
+      {can('incident.report') && (
+        <p>
+          <a href={incidentFromFindingPath(f.id)} onClick={followLink} data-testid="finding-report-incident">
+            {t('vuln.reportIncident')}
+          </a>
+        </p>
+      )}
     </>
   );
 }

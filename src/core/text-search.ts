@@ -14,8 +14,11 @@ export const foldText = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '')
 
 const FOLDED = [...VIETNAMESE].map(foldText).join('');
 
+/** SQL: `column` folded. */
+export const folded = (column: SQL): SQL => sql`lower(translate(${column}, ${VIETNAMESE}, ${FOLDED}))`;
+
 /** SQL: `column`, folded, contains `text`, folded (LIKE's wildcards in the text are taken literally). */
 export function foldedContains(column: SQL, text: string): SQL {
   const pattern = `%${foldText(text).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql`lower(translate(${column}, ${VIETNAMESE}, ${FOLDED})) like ${pattern}`;
+  return sql`${folded(column)} like ${pattern}`;
 }

@@ -2,7 +2,9 @@ import { useTranslation } from 'react-i18next';
 import { $api } from '../../api/client.ts';
 import { formatNumber } from '../../lib/format.ts';
 import { followLink } from '../../lib/router.ts';
-import { NOTIFICATIONS_PATH, numbers } from './ui.ts';
+import './notifications.css';
+
+export const NOTIFICATIONS_PATH = '/notifications';
 
 /** The header's bell: how many notifications are unread (re-read every minute and whenever one is read). */
 export function NotificationBell() {
@@ -10,11 +12,11 @@ export function NotificationBell() {
   const unread = $api.useQuery(
     'get',
     '/api/notifications',
-    { params: { query: { unread: true } } },
+    { params: { query: { unread: 'true' } } },
     { refetchInterval: 60_000 },
   );
   const count = unread.data?.length ?? 0;
-  const label = t('systems.notifications.bell', numbers({ n: count }, i18n.language));
+  const label = t('notifications.bell', { n: formatNumber(count, i18n.language) });
   return (
     <a
       className={`bell${count ? ' bell-unread' : ''}`}

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { jsonErrorOffset, parseAdvisoryFile } from './formats.ts';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../../tests/fixtures/advisories/${name}`, import.meta.url), 'utf8');
+
+/** The offset V8 names, where its message names one. */
+const v8Offset = (text: string) => {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (e) {
+    const m = /at position (\d+)/.exec((e as Error).message);
+    return m ? Number(m[1]) : undefined;
+  }
+};
+
+describe('jsonErrorOffset', () => {
+  it('finds where a real advisory stops being JSON, as V8 does, after each kind of damage', () => {
+    const text = fixture('va-24-262-01.json');
+    // Cut the file, drop a character, or replace one, at many places; wherever V8 names a position, agree with it.
+    let compared = 0;
+    for (let at = 1; at < text.length; at += 37) {
+      for (const broken of [
+        text.slice(0, at),
+        text.slice(0, at) + text.slice(at + 1),
+        `${text.slice(0, at)}}${text.slice(at + 1)}`,
+      ]) {
+        const expected = v8Offset(broken);
+        if (expected === null) continue;
+        if (expected !== undefined) {
+          expect(jsonErrorOffset(broken), `damage at ${at}`).toBe(expected);
+          compared++;
+        } else expect(jsonErrorOffset(broken)).toBeLessThanOrEqual(broken.length);
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('names the first bad character of literals and numbers', () => {
+    expect(jsonErrorOffset('{"a":tru}')).toBe(8);
+    expect(jsonErrorOffset('[1,2,]')).toBe(5);
+    expect(jsonErrorOffset('{"a":01}')).toBe(6);
+  });
+});
+
+describe('parseAdvisoryFile', () => {
+  it('refuses nesting deeper than any advisory without exhausting the stack', () => {
+    const deep = `{"document":{"csaf_version":"2.0","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    expect(() => parseAdvisoryFile(Buffer.from(deep), 'deep.json')).toThrow(/nested deeper than 64 levels/);
+  });
+
+  it('keeps an unreadable range as written and matches it by name only', () => {
+    const doc = JSON.parse(fixture('va-24-262-01.json'));
+    doc.product_tree.branches[0].branches[0].branches[0].name = 'see the vendor advisory';
+    const parsed = parseAdvisoryFile(Buffer.from(JSON.stringify(doc)), 'range.json');
+    expect(parsed.products.find((p) => p.productRef === 'CSAFPID-0001')).toMatchObject({
+      rangeText: 'see the vendor advisory',
+      status: 'known_affected',
+    });
+  });
+});

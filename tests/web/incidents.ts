@@ -1,0 +1,202 @@
+import type {
+  IncidentClock,
+  IncidentDetail,
+  IncidentRow,
+  IncidentRules,
+  TeamMember,
+  TeamOverview,
+} from '../../src/web/api/schema.gen.ts';
+
+// What the incident and team routes answer, for the component tests: one incident of Sở Y tế detected before Tết
+// 2026, whose notice fell due after the holiday.
+
+export const INCIDENT_ID = '6a1f0c2e-0000-4000-8000-000000000001';
+export const ORG_ID = '0d6f3c1e-3a59-4b1e-9a57-5c1f2d3e4a01';
+
+const rule = {
+  key: 'qd05-notification',
+  vi: 'Đơn vị vận hành báo cáo sự cố chậm nhất 5 ngày kể từ khi phát hiện sự cố.',
+  en: 'The operator reports within 5 days of detection.',
+  legalBasis: 'QĐ 05/2017/QĐ-TTg, Điều 11 khoản 1 điểm a',
+  confirmed: true,
+  note: null,
+};
+
+export const clock = (over: Partial<IncidentClock> = {}): IncidentClock => ({
+  clock: 'notification',
+  rule,
+  form: null,
+  recipients: ['owner', 'incident_response_unit', 'national_incident_coordinator'],
+  startsAt: '2026-02-13T03:00:00.000Z',
+  dueAt: '2026-02-23T17:00:00.000Z',
+  doneAt: null,
+  state: 'overdue',
+  daysOff: [
+    { date: '2026-02-16', name: 'Tết Nguyên đán' },
+    { date: '2026-02-17', name: 'Tết Nguyên đán' },
+  ],
+  calendarCovered: true,
+  ...over,
+});
+
+export const row = (over: Partial<IncidentRow> = {}): IncidentRow => ({
+  id: INCIDENT_ID,
+  code: 'SC-2026-0001',
+  title: 'Tấn công thay đổi giao diện Cổng thông tin',
+  organisationId: ORG_ID,
+  organisationName: 'Sở Y tế',
+  systemName: 'Cổng thông tin điện tử',
+  detectedAt: '2026-02-13T03:00:00.000Z',
+  type: 'defacement',
+  severity: 'normal',
+  state: 'open',
+  source: 'manual',
+  affectedOnly: false,
+  clocks: [clock()],
+  ...over,
+});
+
+export const detail = (over: Partial<IncidentDetail> = {}): IncidentDetail => ({
+  id: INCIDENT_ID,
+  code: 'SC-2026-0001',
+  title: 'Tấn công thay đổi giao diện Cổng thông tin',
+  organisationId: ORG_ID,
+  organisationName: 'Sở Y tế',
+  ownerName: 'UBND tỉnh',
+  systemId: null,
+  systemName: 'Cổng thông tin điện tử',
+  detectedAt: '2026-02-13T03:00:00.000Z',
+  contactName: 'Nguyễn Văn An',
+  contactPosition: 'Phó Giám đốc',
+  contactPhone: '0912 345 678',
+  contactEmail: 'an.nv@example.vn',
+  type: 'defacement',
+  description: 'Trang chủ bị thay bằng nội dung lạ.',
+  damage: 'Gián đoạn 2 giờ.',
+  spread: null,
+  provider: 'VNPT',
+  actionsTaken: null,
+  helpers: null,
+  results: null,
+  proposals: null,
+  severityFactors: ['outage'],
+  beyondCapability: false,
+  beyondCapabilityAt: null,
+  severity: 'normal',
+  severityBasis: {
+    ruleKey: 'qd05-serious',
+    legalBasis: 'QĐ 05/2017/QĐ-TTg, Điều 9',
+    day: '2026-02-13',
+    systems: [{ id: 'sys-1', name: 'Cổng thông tin điện tử', level: 2, critical: false, qualifies: false }],
+    factors: ['outage'],
+    beyondCapability: false,
+  },
+  state: 'responded',
+  source: 'manual',
+  socFindingId: null,
+  vulnFindingId: null,
+  notifiedAt: null,
+  responseEndedAt: '2026-04-27T03:00:00.000Z',
+  closedAt: null,
+  createdBy: null,
+  createdAt: '2026-02-13T03:10:00.000Z',
+  updatedAt: '2026-02-13T03:10:00.000Z',
+  affectedOrganisations: [{ id: 'org-b', name: 'Sở Tài chính' }],
+  affectedSystems: [],
+  socFindingIds: [],
+  steps: [
+    {
+      id: 'step-1',
+      step: 'receive_verify',
+      at: '2026-02-13T03:30:00.000Z',
+      note: 'Xác minh: trang chủ bị thay đổi',
+      actorName: 'Lê Minh Tuấn',
+      createdAt: '2026-02-13T03:31:00.000Z',
+    },
+  ],
+  tasks: [],
+  evidence: [],
+  reports: [],
+  clocks: [
+    clock(),
+    clock({
+      clock: 'closing_report',
+      form: '04',
+      recipients: ['owner', 'national_incident_coordinator'],
+      startsAt: '2026-04-27T03:00:00.000Z',
+      dueAt: '2026-05-04T17:00:00.000Z',
+      daysOff: [
+        { date: '2026-04-30', name: 'Ngày Chiến thắng (30/4)' },
+        { date: '2026-05-01', name: 'Ngày Quốc tế Lao động (1/5)' },
+      ],
+      rule: { ...rule, key: 'tt20-closing-report', legalBasis: 'TT 20/2017/TT-BTTTT, Điều 9 khoản 2 điểm b' },
+    }),
+  ],
+  severityRule: {
+    key: 'qd05-serious',
+    vi: 'Sự cố nghiêm trọng khi đồng thời hệ thống cấp độ 4, 5 … và chủ quản không đủ khả năng xử lý.',
+    en: 'Serious when…',
+    legalBasis: 'QĐ 05/2017/QĐ-TTg, Điều 9',
+    confirmed: true,
+    note: null,
+  },
+  access: { edit: true, manage: true, transitions: ['responding', 'closed'] },
+  ...over,
+});
+
+export const rules: IncidentRules = {
+  on: '2026-03-01',
+  severity: {
+    key: 'qd05-serious',
+    vi: 'Sự cố nghiêm trọng khi hệ thống cấp độ 4, 5 hoặc thuộc danh mục quan trọng quốc gia bị gián đoạn…',
+    en: 'Serious when a level 4/5 or critical system…',
+    legalBasis: 'QĐ 05/2017/QĐ-TTg, Điều 9',
+    confirmed: true,
+    note: null,
+    levels: [4, 5],
+    criticalList: true,
+    factors: ['outage', 'secret_leak', 'data_unrecoverable', 'loss_of_control', 'cascading'],
+    beyondCapability: true,
+  },
+  clocks: [],
+};
+
+export const member = (over: Partial<TeamMember> = {}): TeamMember => ({
+  id: '7b2e0c2e-0000-4000-8000-000000000001',
+  userId: null,
+  fullName: 'Trần Thị Bình',
+  organisationId: ORG_ID,
+  organisationName: 'Sở Y tế',
+  userName: null,
+  teamRole: 'lead',
+  position: 'Trưởng phòng',
+  expertise: 'Phân tích mã độc',
+  phone: '0987 654 321',
+  email: 'binh@example.vn',
+  validFrom: '2025-01-01',
+  validTo: null,
+  contactChangedAt: null,
+  contactReportedAt: null,
+  createdAt: '2025-01-01T00:00:00.000Z',
+  active: true,
+  onCall: false,
+  contactClock: null,
+  ...over,
+});
+
+export const team = (over: Partial<TeamOverview> = {}): TeamOverview => ({
+  members: [member()],
+  onCallNow: [],
+  shifts: [],
+  periodicReport: clock({
+    clock: 'periodic_report',
+    form: '05',
+    recipients: ['national_incident_coordinator'],
+    dueAt: '2026-12-14T17:00:00.000Z',
+    state: 'near',
+    daysOff: [],
+    rule: { ...rule, key: 'tt20-periodic-report', legalBasis: 'TT 20/2017/TT-BTTTT, Điều 6 khoản 1 điểm c' },
+  }),
+  coordinator: { name: 'Cục A05, Bộ Công an', shortName: 'Cục A05 (Bộ Công an)', confirmed: false },
+  ...over,
+});
