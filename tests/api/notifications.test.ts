@@ -4,7 +4,7 @@ import { CLI_ACTOR } from '../../src/cli/context.ts';
 import type { Database } from '../../src/core/db/client.ts';
 import { formatDay } from '../../src/core/documents/format.ts';
 import { users } from '../../src/modules/auth/auth.schema.ts';
-import { notifications, notifyUsers } from '../../src/modules/notifications/index.ts';
+import { notifications, notifyOrganisation, notifyUsers } from '../../src/modules/notifications/index.ts';
 import { transitionDossier } from '../../src/modules/systems/dossiers.service.ts';
 import { type Client, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
@@ -164,5 +164,28 @@ describe.each(TEST_DATABASES)('notifications on %s', (kind) => {
     expect(await notes(as.agency, '?unread=true')).toEqual([]);
     expect((await notes(as.agency2, '?unread=true')).length).toBe(unreadBefore);
     expect((await notes(as.viewer, '?unread=true')).length).toBe(1);
+  });
+
+  it('reaches a commune without officers through its district, and a commune with officers directly', async () => {
+    const notice = (key: string) => ({
+      kind: 'test',
+      title: 'Xã',
+      body: 'Việc cần làm',
+      link: '/systems',
+      dedupeKey: key,
+    });
+    const narrow = await t.userWithRole('n-agency-137-narrow', 'agency', ids['137']);
+    await database.db.update(users).set({ scopeIncludesChildren: false }).where(eq(users.id, narrow.userId));
+    // Xã Hồ Bốn has no account: the district's officers whose scope covers it are told, not the narrow one.
+    expect(await notifyOrganisation(database.db, ids['04405'] as string, notice('commune-1'))).toBe(2);
+    for (const c of [as.agency, as.agency2]) expect(await kinds(c)).toContain('test');
+    expect(await notes(narrow)).toEqual([]);
+    expect(await notes(as.agency141)).not.toContainEqual(expect.objectContaining({ title: 'Xã' }));
+    // Thị trấn Mù Căng Chải has its own officer: only they are told.
+    const commune = await t.userWithRole('n-agency-04402', 'agency', ids['04402']);
+    const before = (await notes(as.agency)).length;
+    expect(await notifyOrganisation(database.db, ids['04402'] as string, notice('commune-2'))).toBe(1);
+    expect((await notes(commune)).map((n) => n.title)).toEqual(['Xã']);
+    expect((await notes(as.agency)).length).toBe(before);
   });
 });

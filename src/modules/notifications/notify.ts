@@ -1,7 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../core/db/client.ts';
 import { type Role, users } from '../auth/index.ts';
+import { organisations } from '../organisations/index.ts';
 import { notifications } from './notifications.schema.ts';
+
+/** Province → district → commune → office, with room to spare; bounds the walk on a damaged tree. */
+const MAX_TREE_DEPTH = 8;
 
 /** One thing that asks a person to act. `dedupeKey` is unique per user: repeating a notice adds nothing. */
 export type Notice = {
@@ -31,22 +35,43 @@ export async function notifyUsers(db: Db, userIds: readonly string[], n: Notice)
   return rows.length;
 }
 
-/** Notifies the officers of an organisation (by default its agency accounts). */
+/**
+ * Notifies the officers of an organisation (by default its agency accounts). A unit without such an account (a
+ * commune run from its district) is reached through the nearest parent whose officers' scope covers it, so a
+ * request to act never lands nowhere.
+ */
 export async function notifyOrganisation(
   db: Db,
   organisationId: string,
   n: Notice,
   roles: readonly Role[] = ['agency'],
 ): Promise<number> {
-  const officers = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.organisationId, organisationId), inArray(users.role, [...roles])));
-  return notifyUsers(
-    db,
-    officers.map((u) => u.id),
-    n,
-  );
+  let unit: string | null = organisationId;
+  for (let depth = 0; unit && depth < MAX_TREE_DEPTH; depth++) {
+    const officers = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(
+          eq(users.organisationId, unit),
+          inArray(users.role, [...roles]),
+          eq(users.disabled, false),
+          depth ? eq(users.scopeIncludesChildren, true) : undefined,
+        ),
+      );
+    if (officers.length)
+      return notifyUsers(
+        db,
+        officers.map((u) => u.id),
+        n,
+      );
+    const [parent] = await db
+      .select({ parentId: organisations.parentId })
+      .from(organisations)
+      .where(eq(organisations.id, unit));
+    unit = parent?.parentId ?? null;
+  }
+  return 0;
 }
 
 /** Notifies every active holder of these roles (e.g. the Department's officers when an agency asks for a decision). */
