@@ -47,7 +47,7 @@ export async function visibleIncident(db: Db, scope: Scope, idOrCode: string): P
 }
 
 /** The latest issue of a form for an incident, if any. */
-export async function lastIssue(db: Db, incidentId: string, form: '03' | '04') {
+async function lastIssue(db: Db, incidentId: string, form: '03' | '04') {
   const [row] = await db
     .select()
     .from(incidentReports)
