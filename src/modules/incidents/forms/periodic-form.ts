@@ -81,6 +81,7 @@ export async function periodicReport(
       { field: 'half' },
       {
         key: 'incidents.periodNotBegun',
+        params: { from: period.from, to: period.to },
       },
     );
   // Days as yyyy-mm-dd compare as strings: the earlier of today and the period's last day.
