@@ -77,6 +77,26 @@ export const PAGES = [
     lazyRouteComponent(() => import('./pages/soc/SocIngestPage.tsx'), 'SocIngestPage'),
   ),
   page(
+    '/advisories',
+    { key: 'advisories', permission: 'advisory.read' },
+    lazyRouteComponent(() => import('./pages/advisories/AdvisoriesPage.tsx'), 'AdvisoriesPage'),
+  ),
+  page(
+    '/advisories/view',
+    { key: 'advisoryView', permission: 'advisory.read', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/advisories/AdvisoryDetailPage.tsx'), 'AdvisoryDetailPage'),
+  ),
+  page(
+    '/advisories/edit',
+    { key: 'advisoryEdit', permission: 'advisory.write', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/advisories/AdvisoryEditPage.tsx'), 'AdvisoryEditPage'),
+  ),
+  page(
+    '/advisories/import',
+    { key: 'advisoryImport', permission: 'advisory.write', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/advisories/AdvisoryImportPage.tsx'), 'AdvisoryImportPage'),
+  ),
+  page(
     '/incidents',
     { key: 'incidents', permission: 'incident.read', section: 'incidents' },
     lazyRouteComponent(() => import('./pages/incidents/IncidentsPage.tsx'), 'IncidentsPage'),

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { Layout } from './components/Layout.tsx';
 import { parseSearch, setLinkRouter, stringifySearch } from './lib/router.ts';
 import { useCan } from './lib/session.ts';
+import { advisoryEditSearch, advisoryViewSearch } from './pages/advisories/searchParams.ts';
 import { incidentEditSearch, incidentViewSearch } from './pages/incidents/searchParams.ts';
 import { systemEditSearch, systemViewSearch } from './pages/systems/searchParams.ts';
 import { PAGES, type PageMeta } from './pages.ts';
@@ -42,7 +43,14 @@ const pageOf = (path: string) => {
   return { staticData: { page: p }, component: p.component };
 };
 /** Pages with parameters: validated, typed search (`getRouteApi('/app/systems/view').useSearch()`). */
-const WITH_PARAMS = ['/systems/view', '/systems/edit', '/incidents/view', '/incidents/edit'];
+const WITH_PARAMS = [
+  '/systems/view',
+  '/systems/edit',
+  '/incidents/view',
+  '/incidents/edit',
+  '/advisories/view',
+  '/advisories/edit',
+];
 const systemViewRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/systems/view',
@@ -67,6 +75,19 @@ const incidentEditRoute = createRoute({
   path: '/incidents/edit',
   validateSearch: incidentEditSearch,
   ...pageOf('/incidents/edit'),
+});
+
+const advisoryViewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/advisories/view',
+  validateSearch: advisoryViewSearch,
+  ...pageOf('/advisories/view'),
+});
+const advisoryEditRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/advisories/edit',
+  validateSearch: advisoryEditSearch,
+  ...pageOf('/advisories/edit'),
 });
 
 /** Every other page under the signed-in layout, with its meta for the permission guard. */
@@ -101,7 +122,15 @@ function NotFound() {
 export const router = createRouter({
   routeTree: rootRoute.addChildren([
     setupRoute,
-    appRoute.addChildren([...pageRoutes, systemViewRoute, systemEditRoute, incidentViewRoute, incidentEditRoute]),
+    appRoute.addChildren([
+      ...pageRoutes,
+      systemViewRoute,
+      systemEditRoute,
+      incidentViewRoute,
+      incidentEditRoute,
+      advisoryViewRoute,
+      advisoryEditRoute,
+    ]),
   ]),
   defaultNotFoundComponent: NotFound,
   parseSearch,

@@ -51,6 +51,14 @@ describe('parseAdvisoryFile', () => {
     expect(() => parseAdvisoryFile(Buffer.from(deep), 'deep.json')).toThrow(/nested deeper than 64 levels/);
   });
 
+  it('refuses the NUL character, naming where it is', () => {
+    const doc = JSON.parse(fixture('va-24-262-01.json'));
+    doc.vulnerabilities[0].notes[0].text = 'bad\u0000text';
+    expect(() => parseAdvisoryFile(Buffer.from(JSON.stringify(doc)), 'nul.json')).toThrow(
+      'nul.json: /vulnerabilities/0/notes/0/text: the NUL character (U+0000) is not allowed',
+    );
+  });
+
   it('keeps an unreadable range as written and matches it by name only', () => {
     const doc = JSON.parse(fixture('va-24-262-01.json'));
     doc.product_tree.branches[0].branches[0].branches[0].name = 'see the vendor advisory';

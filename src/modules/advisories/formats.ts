@@ -343,7 +343,7 @@ function productTree(doc: Csaf, fileName: string): Map<string, TreeProduct> {
 }
 
 function fromCsaf(json: unknown, fileName: string): ParsedAdvisory {
-  checkDepth(json, fileName);
+  checkShape(json, fileName);
   const doc = parseWith(ZCsaf, json, fileName);
   const tree = productTree(doc, fileName);
   const groups = new Map((doc.product_tree?.product_groups ?? []).map((g) => [g.group_id, g.product_ids]));
@@ -563,7 +563,7 @@ function rangeCpe(name: string | undefined, range: VersionRange): string | null 
 }
 
 function fromCve(json: unknown, fileName: string): ParsedAdvisory {
-  checkDepth(json, fileName);
+  checkShape(json, fileName);
   const rec = parseWith(ZCve, json, fileName);
   const id = rec.cveMetadata.cveId;
   const cna = rec.containers.cna;
@@ -639,15 +639,24 @@ function fromCve(json: unknown, fileName: string): ParsedAdvisory {
 
 // ——— Detection ————————————————————————————————————————————————————————————————
 
-/** Refuses nesting deeper than any real advisory, iteratively (the check itself must not recurse). */
-function checkDepth(json: unknown, fileName: string) {
+/**
+ * Refuses nesting deeper than any real advisory and the NUL character (U+0000, which PostgreSQL refuses in text),
+ * naming where; iterative, so the check itself cannot exhaust the stack.
+ */
+function checkShape(json: unknown, fileName: string) {
   const todo: [unknown, (string | number)[]][] = [[json, []]];
   for (let next = todo.pop(); next; next = todo.pop()) {
     const [value, path] = next;
     if (path.length > MAX_DEPTH) throw badFile(fileName, jsonPointer(path), `nested deeper than ${MAX_DEPTH} levels`);
+    if (typeof value === 'string' && value.includes('\0'))
+      throw badFile(fileName, jsonPointer(path), 'the NUL character (U+0000) is not allowed');
     if (Array.isArray(value)) for (const [i, v] of value.entries()) todo.push([v, [...path, i]]);
     else if (value && typeof value === 'object')
-      for (const [k, v] of Object.entries(value)) if (v && typeof v === 'object') todo.push([v, [...path, k]]);
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes('\0'))
+          throw badFile(fileName, jsonPointer([...path, k]), 'the NUL character (U+0000) is not allowed');
+        todo.push([v, [...path, k]]);
+      }
   }
 }
 
@@ -665,15 +674,21 @@ export function jsonErrorOffset(s: string): number {
     if (s[i] !== '"') return false;
     for (i++; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c === 0x22) return ++i > 0;
+      if (c === 0x22) {
+        i++;
+        return true;
+      }
       if (c < 0x20) return false;
       if (c === 0x5c) {
+        // The error is at the escape's first bad character: V8 names that one.
         const e = s[i + 1] ?? '';
+        i++;
         if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) return ((i += 2), false);
-          i += 5;
-        } else if ('"\\/bfnrt'.includes(e) && e) i++;
-        else return ((i += 1), false);
+          for (let k = 0; k < 4; k++) {
+            i++;
+            if (!/[0-9a-fA-F]/.test(s[i] ?? '')) return false;
+          }
+        } else if (!e || !'"\\/bfnrt'.includes(e)) return false;
       }
     }
     return false;

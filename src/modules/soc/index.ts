@@ -8,5 +8,12 @@ export { connectionUid, zeekConnLine, zeekHeader } from './generator/writers.ts'
 export { startLiveIngestion } from './live-ingest.ts';
 export { registerSocCommands } from './soc.cli.ts';
 export { registerSocRoutes } from './soc.routes.ts';
-export { importIntel, ingestLogFile, type SocSummary, socSummary } from './soc.service.ts';
+export {
+  importIntel,
+  ingestLogFile,
+  listSocFindings,
+  type SocSummary,
+  socSummary,
+  triageSocFinding,
+} from './soc.service.ts';
 export { registerSocStoreCommands } from './soc-store.cli.ts';

@@ -217,9 +217,7 @@ export function AdvisoriesPage() {
                 <button
                   type="button"
                   className="link"
-                  onClick={() =>
-                    search.set({ q: '', filters: Object.fromEntries(FILTERS.map((k) => [k, undefined])) })
-                  }
+                  onClick={() => search.set({ q: '', filters: Object.fromEntries(FILTERS.map((k) => [k, undefined])) })}
                 >
                   {t('advisories.clearFilters')}
                 </button>

@@ -30,7 +30,12 @@ const route = getRouteApi('/app/advisories/view');
 export function AdvisoryDetailPage() {
   const { t } = useTranslation();
   const { id } = route.useSearch();
-  const detail = $api.useQuery('get', '/api/advisories/{id}', { params: { path: { id } } }, { enabled: !!id, staleTime: 0 });
+  const detail = $api.useQuery(
+    'get',
+    '/api/advisories/{id}',
+    { params: { path: { id } } },
+    { enabled: !!id, staleTime: 0 },
+  );
   const d = detail.data;
   useEffect(() => {
     if (d) document.title = `${d.advisory.title} · Khiên`;
@@ -49,11 +54,19 @@ function Advisory({ d }: { d: AdvisoryDetail }) {
   const late = d.organisations.filter((o) => o.late);
   const figures: Figure[] = [
     { key: 'organisations', label: t('advisories.figures.organisations'), value: p.organisations },
-    { key: 'acknowledged', label: t('advisories.figures.acknowledged'), value: `${p.acknowledgedPercent}%` },
     { key: 'targets', label: t('advisories.figures.targets'), value: p.targets },
-    { key: 'remediated', label: t('advisories.figures.remediated'), value: `${p.remediatedPercent}%` },
-    { key: 'awaitingScan', label: t('advisories.figures.awaitingScan'), value: p.awaitingScan, tone: p.awaitingScan ? 'warn' : undefined },
-    { key: 'pendingRisk', label: t('advisories.figures.pendingRisk'), value: p.pendingRisk, tone: p.pendingRisk ? 'warn' : undefined },
+    {
+      key: 'awaitingScan',
+      label: t('advisories.figures.awaitingScan'),
+      value: p.awaitingScan,
+      tone: p.awaitingScan ? 'warn' : undefined,
+    },
+    {
+      key: 'pendingRisk',
+      label: t('advisories.figures.pendingRisk'),
+      value: p.pendingRisk,
+      tone: p.pendingRisk ? 'warn' : undefined,
+    },
     { key: 'late', label: t('advisories.figures.late'), value: p.late, tone: p.late ? 'bad' : undefined },
   ];
   return (
@@ -97,7 +110,12 @@ function Advisory({ d }: { d: AdvisoryDetail }) {
             </dd>
             <dt>{t('advisories.deadlines')}</dt>
             <dd data-testid="advisory-deadlines">
-              {t('advisories.acknowledgeBy')}: {formatCalendarDate(a.acknowledgeBy) || t('advisories.byRule')}
+              {t('advisories.acknowledgeBy')}:{' '}
+              {formatCalendarDate(a.acknowledgeBy) ||
+                [...new Set(d.organisations.map((o) => o.acknowledgeBy).filter((v): v is string => !!v))]
+                  .map(formatCalendarDate)
+                  .join(', ') ||
+                t('advisories.byRule')}
               <br />
               {t('advisories.actBy')}: {formatCalendarDate(a.actBy) || t('advisories.byRule')}
             </dd>
@@ -110,21 +128,30 @@ function Advisory({ d }: { d: AdvisoryDetail }) {
               </>
             )}
           </dl>
-          {a.summary && <p className="prose" data-testid="advisory-summary">{a.summary}</p>}
+          {a.summary && (
+            <p className="prose" data-testid="advisory-summary">
+              {a.summary}
+            </p>
+          )}
         </section>
         <section className="panel" data-testid="advisory-progress">
-          <h2 className="panel-title">{t('advisories.progress.title')}</h2>
+          <h2>{t('advisories.progress.title')}</h2>
           <ProgressBars progress={p} />
-          <Figures figures={figures} testIdPrefix="advisory-figure-" compact />
+          <div className="advisory-figures">
+            <Figures figures={figures} testIdPrefix="advisory-figure-" compact />
+          </div>
         </section>
       </div>
       {late.length > 0 && (
         <section className="panel" data-testid="advisory-late">
-          <h2 className="panel-title">{t('advisories.lateTitle')}</h2>
+          <h2>{t('advisories.lateTitle')}</h2>
           <ul>
             {late.map((o) => (
               <li key={o.organisationId} data-testid="late-organisation">
-                <strong>{o.name}</strong> — {t(`advisories.late.${o.late}`, { day: formatCalendarDate(o.late === 'acknowledge' ? o.acknowledgeBy : a.actBy) })}
+                <strong>{o.name}</strong> —{' '}
+                {t(`advisories.late.${o.late}`, {
+                  day: formatCalendarDate(o.late === 'acknowledge' ? o.acknowledgeBy : a.actBy),
+                })}
                 {(o.headName || o.escalatedTo) && (
                   <span className="muted">
                     {' '}
@@ -132,7 +159,9 @@ function Advisory({ d }: { d: AdvisoryDetail }) {
                   </span>
                 )}
                 {o.escalatedAt && (
-                  <span className="badge badge-bad">{t('advisories.escalatedAt', { at: formatDateTime(o.escalatedAt) })}</span>
+                  <span className="badge badge-bad">
+                    {t('advisories.escalatedAt', { at: formatDateTime(o.escalatedAt) })}
+                  </span>
                 )}
               </li>
             ))}
@@ -153,7 +182,7 @@ function Advisory({ d }: { d: AdvisoryDetail }) {
         <section className="panel" data-testid="advisory-documents">
           {a.remediations.length > 0 && (
             <>
-              <h2 className="panel-title">{t('advisories.remediations')}</h2>
+              <h2>{t('advisories.remediations')}</h2>
               <ul className="small">
                 {a.remediations.map((r, i) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: remediations are listed in the document's order.
@@ -175,7 +204,7 @@ function Advisory({ d }: { d: AdvisoryDetail }) {
           )}
           {d.attachments.length > 0 && (
             <>
-              <h2 className="panel-title">{t('advisories.attachments')}</h2>
+              <h2>{t('advisories.attachments')}</h2>
               <ul data-testid="advisory-attachments">
                 {d.attachments.map((f) => (
                   <li key={f.id}>
@@ -192,7 +221,7 @@ function Advisory({ d }: { d: AdvisoryDetail }) {
           )}
           {a.references.length > 0 && (
             <>
-              <h2 className="panel-title">{t('advisories.references')}</h2>
+              <h2>{t('advisories.references')}</h2>
               <ul className="small">
                 {a.references.map((r) => (
                   <li key={r.url}>
@@ -352,7 +381,13 @@ function AddTargets({ id }: { id: string }) {
         {kind === 'organisation' ? (
           <>
             <Field label={t('advisories.organisation')}>
-              <OrgSelect tree={tree} value={organisationId} onChange={setOrganisationId} allLabel={t('advisories.chooseOrganisation')} data-testid="add-organisation" />
+              <OrgSelect
+                tree={tree}
+                value={organisationId}
+                onChange={setOrganisationId}
+                allLabel={t('advisories.chooseOrganisation')}
+                data-testid="add-organisation"
+              />
             </Field>
             <label className="check">
               <input type="checkbox" checked={includeChildren} onChange={(e) => setIncludeChildren(e.target.checked)} />
@@ -361,10 +396,20 @@ function AddTargets({ id }: { id: string }) {
           </>
         ) : (
           <Field label={t('advisories.cidr')} hint={t('advisories.cidrHint')}>
-            <input value={cidr} onChange={(e) => setCidr(e.target.value)} placeholder="10.2.0.0/24" data-testid="add-cidr" />
+            <input
+              value={cidr}
+              onChange={(e) => setCidr(e.target.value)}
+              placeholder="10.2.0.0/24"
+              data-testid="add-cidr"
+            />
           </Field>
         )}
-        <button type="submit" className="btn" disabled={busy || (kind === 'organisation' ? !organisationId : !cidr)} data-testid="add-submit">
+        <button
+          type="submit"
+          className="btn"
+          disabled={busy || (kind === 'organisation' ? !organisationId : !cidr)}
+          data-testid="add-submit"
+        >
           {t('advisories.add')}
         </button>
       </form>
@@ -414,7 +459,7 @@ function Organisations({ d }: { d: AdvisoryDetail }) {
     <section className="panel panel-flush" data-testid="advisory-organisations">
       <h2 className="panel-title">{t('advisories.organisations')}</h2>
       <TableScroll label={t('advisories.organisations')}>
-        <table className="table table-compact">
+        <table className="table table-compact advisory-wide-table">
           <thead>
             <tr>
               <th>{t('advisories.organisation')}</th>
@@ -426,7 +471,11 @@ function Organisations({ d }: { d: AdvisoryDetail }) {
           </thead>
           <tbody>
             {d.organisations.map((o) => (
-              <tr key={o.organisationId} data-testid="advisory-organisation" className={o.late ? 'row-open' : undefined}>
+              <tr
+                key={o.organisationId}
+                data-testid="advisory-organisation"
+                className={o.late ? 'row-open' : undefined}
+              >
                 <td>
                   {o.name}
                   {o.headName && (
@@ -471,7 +520,7 @@ function Products({ d }: { d: AdvisoryDetail }) {
     <section className="panel panel-flush" data-testid="advisory-products">
       <h2 className="panel-title">{t('advisories.products', { n: d.products.length })}</h2>
       <TableScroll label={t('advisories.productsLabel')}>
-        <table className="table table-compact">
+        <table className="table table-compact advisory-wide-table">
           <thead>
             <tr>
               <th>{t('advisories.product')}</th>
@@ -485,12 +534,13 @@ function Products({ d }: { d: AdvisoryDetail }) {
               <tr key={p.id} data-testid="advisory-product" data-status={p.status}>
                 <td>
                   {[p.vendor, p.product].filter(Boolean).join(' ')}
-                  {p.cpe && <div className="mono small muted break">{p.cpe}</div>}
-                  {p.remediation && <div className="small">{p.remediation}</div>}
+                  {p.cpe && <div className="mono small muted">{p.cpe}</div>}
                 </td>
                 <td className="mono small">{p.range}</td>
                 <td>
-                  <span className={`badge ${p.status === 'known_affected' ? 'badge-bad' : p.status === 'under_investigation' ? 'badge-warn' : 'badge-good'}`}>
+                  <span
+                    className={`badge ${p.status === 'known_affected' ? 'badge-bad' : p.status === 'under_investigation' ? 'badge-warn' : 'badge-good'}`}
+                  >
                     {t(`advisories.productStatuses.${p.status}`)}
                   </span>
                 </td>

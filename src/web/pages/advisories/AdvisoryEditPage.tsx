@@ -3,7 +3,7 @@ import { getRouteApi, useRouter } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { Controller, useFieldArray } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ZAdvisoryInput } from '../../../modules/advisories/advisories.input.ts';
 import { $api } from '../../api/client.ts';
 import { type AdvisoryDetail, advisoryProductStatusValues, advisorySeverityValues } from '../../api/schema.gen.ts';
@@ -19,14 +19,24 @@ import './advisories.css';
 
 const route = getRouteApi('/app/advisories/edit');
 
-/** The form: the server's schema, with CVEs typed as one text (commas, spaces or lines) read into the list. */
-export const ZAdvisoryForm = ZAdvisoryInput.safeExtend({
-  cves: z
-    .string()
-    .transform((text) => text.split(/[\s,;]+/).filter(Boolean))
-    .pipe(ZAdvisoryInput.shape.cves),
-});
-export type AdvisoryFormValues = z.input<typeof ZAdvisoryForm>;
+export type AdvisoryFormValues = z.input<typeof ZAdvisoryInput>;
+
+/** CVE ids typed as one text (commas, spaces or lines), given to the form as the list the server takes. */
+function CvesInput({ value, onChange, ...rest }: { value: string[]; onChange: (cves: string[]) => void; id?: string }) {
+  const [text, setText] = useState(() => value.join(', '));
+  return (
+    <input
+      {...rest}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        onChange(e.target.value.split(/[\s,;]+/).filter(Boolean));
+      }}
+      placeholder="CVE-2024-3400, CVE-2024-47553"
+      data-testid="advisory-cves-input"
+    />
+  );
+}
 
 const EMPTY_PRODUCT = {
   vendor: '',
@@ -46,7 +56,7 @@ const EMPTY: AdvisoryFormValues = {
   severity: 'high',
   cvssScore: null,
   cvssVector: '',
-  cves: '',
+  cves: [],
   sourceBody: '',
   sourceNumber: '',
   issuedOn: null,
@@ -61,7 +71,7 @@ const valuesOf = (d: AdvisoryDetail): AdvisoryFormValues => ({
   severity: d.advisory.severity,
   cvssScore: d.advisory.cvssScore,
   cvssVector: d.advisory.cvssVector ?? '',
-  cves: d.advisory.cves.join(', '),
+  cves: d.advisory.cves,
   sourceBody: d.advisory.sourceBody ?? '',
   sourceNumber: d.advisory.sourceNumber ?? '',
   issuedOn: d.advisory.issuedOn,
@@ -88,8 +98,14 @@ const valuesOf = (d: AdvisoryDetail): AdvisoryFormValues => ({
 export function AdvisoryEditPage() {
   const { t } = useTranslation();
   const { id } = route.useSearch();
-  const existing = $api.useQuery('get', '/api/advisories/{id}', { params: { path: { id: id ?? '' } } }, { enabled: !!id });
-  if (id && !existing.data) return existing.error ? <ErrorMessage error={existing.error} /> : <p className="muted">{t('common.loading')}</p>;
+  const existing = $api.useQuery(
+    'get',
+    '/api/advisories/{id}',
+    { params: { path: { id: id ?? '' } } },
+    { enabled: !!id },
+  );
+  if (id && !existing.data)
+    return existing.error ? <ErrorMessage error={existing.error} /> : <p className="muted">{t('common.loading')}</p>;
   return <AdvisoryForm existing={existing.data} />;
 }
 
@@ -97,7 +113,7 @@ function AdvisoryForm({ existing }: { existing?: AdvisoryDetail | undefined }) {
   const { t } = useTranslation();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const form = useZodForm(ZAdvisoryForm, { defaultValues: existing ? valuesOf(existing) : EMPTY });
+  const form = useZodForm(ZAdvisoryInput, { defaultValues: existing ? valuesOf(existing) : EMPTY });
   const products = useFieldArray({ control: form.control, name: 'products' });
   const server = useServerErrors(form);
   const [letter, setLetter] = useState<File | null>(null);
@@ -125,7 +141,7 @@ function AdvisoryForm({ existing }: { existing?: AdvisoryDetail | undefined }) {
 
   const text = (name: 'title' | 'sourceBody' | 'sourceNumber' | 'cvssVector', label: string, hint?: string) => (
     <Field label={label} hint={hint} error={errors[name]}>
-      <input {...form.register(name)} data-testid={`advisory-${name}`} />
+      <input {...form.register(name)} data-testid={`advisory-field-${name}`} />
     </Field>
   );
   const day = (name: 'issuedOn' | 'acknowledgeBy' | 'actBy', label: string, hint?: string) => (
@@ -141,7 +157,7 @@ function AdvisoryForm({ existing }: { existing?: AdvisoryDetail | undefined }) {
               onChange={(v) => field.onChange(v || null)}
               onInvalid={field.onChange}
               onBlur={field.onBlur}
-              data-testid={`advisory-${name}`}
+              data-testid={`advisory-field-${name}`}
             />
           )}
         </Field>
@@ -160,14 +176,18 @@ function AdvisoryForm({ existing }: { existing?: AdvisoryDetail | undefined }) {
       <p className="muted">{t('advisories.formIntro')}</p>
       <form onSubmit={submit} noValidate data-testid="advisory-form">
         <section className="panel">
-          <h2 className="panel-title">{t('advisories.letter')}</h2>
+          <h2>{t('advisories.letter')}</h2>
           <div className="form-grid">
             <div className="span-2">{text('title', t('advisories.titleLabel'))}</div>
             {text('sourceBody', t('advisories.sourceBody'), t('advisories.sourceBodyHint'))}
             {text('sourceNumber', t('advisories.sourceNumber'), t('advisories.sourceNumberHint'))}
             {day('issuedOn', t('advisories.issuedOn'))}
             <Field label={t('advisories.letterFile')} hint={t('advisories.letterHint')}>
-              <input type="file" onChange={(e) => setLetter(e.target.files?.[0] ?? null)} data-testid="advisory-letter" />
+              <input
+                type="file"
+                onChange={(e) => setLetter(e.target.files?.[0] ?? null)}
+                data-testid="advisory-letter"
+              />
             </Field>
             <div className="span-2">
               <Field label={t('advisories.summary')} error={errors.summary}>
@@ -177,7 +197,7 @@ function AdvisoryForm({ existing }: { existing?: AdvisoryDetail | undefined }) {
           </div>
         </section>
         <section className="panel">
-          <h2 className="panel-title">{t('advisories.vulnerability')}</h2>
+          <h2>{t('advisories.vulnerability')}</h2>
           <div className="form-grid">
             <Field label={t('advisories.severity')} error={errors.severity}>
               <select {...form.register('severity')} data-testid="advisory-severity">
@@ -194,20 +214,28 @@ function AdvisoryForm({ existing }: { existing?: AdvisoryDetail | undefined }) {
                 step="0.1"
                 min={0}
                 max={10}
-                {...form.register('cvssScore', { setValueAs: (v: string) => (v === '' || v === null ? null : Number(v)) })}
+                {...form.register('cvssScore', {
+                  setValueAs: (v: string) => (v === '' || v === null ? null : Number(v)),
+                })}
                 data-testid="advisory-cvssScore"
               />
             </Field>
             {text('cvssVector', t('advisories.cvssVector'), 'CVSS:3.1/AV:N/AC:L/…')}
-            <Field label="CVE" hint={t('advisories.cvesHint')} error={errors.cves}>
-              <input {...form.register('cves')} placeholder="CVE-2024-3400, CVE-2024-47553" data-testid="advisory-cves-input" />
-            </Field>
+            <Controller
+              control={form.control}
+              name="cves"
+              render={({ field }) => (
+                <Field label="CVE" hint={t('advisories.cvesHint')} error={errors.cves}>
+                  {(aria) => <CvesInput {...aria} value={field.value ?? []} onChange={field.onChange} />}
+                </Field>
+              )}
+            />
             {day('acknowledgeBy', t('advisories.acknowledgeBy'), t('advisories.deadlineHint'))}
             {day('actBy', t('advisories.actBy'), t('advisories.deadlineHint'))}
           </div>
         </section>
         <section className="panel" data-testid="advisory-products-form">
-          <h2 className="panel-title">{t('advisories.affectedProducts')}</h2>
+          <h2>{t('advisories.affectedProducts')}</h2>
           <p className="muted small">{t('advisories.productsHint')}</p>
           {products.fields.map((field, i) => {
             const e = errors.products?.[i];
@@ -230,7 +258,9 @@ function AdvisoryForm({ existing }: { existing?: AdvisoryDetail | undefined }) {
                   {input('versionStartIncluding', t('advisories.fromVersion'))}
                   {input('versionEndExcluding', t('advisories.beforeVersion'))}
                   {input('versionEndIncluding', t('advisories.throughVersion'))}
-                  <div className="span-2">{input('cpe', 'CPE', 'cpe:2.3:o:paloaltonetworks:pan-os:*:*:*:*:*:*:*:*')}</div>
+                  <div className="span-2">
+                    {input('cpe', 'CPE', 'cpe:2.3:o:paloaltonetworks:pan-os:*:*:*:*:*:*:*:*')}
+                  </div>
                   <Field label={t('advisories.productStatus')}>
                     <select {...form.register(`products.${i}.status` as const)} data-testid={`product-${i}-status`}>
                       {advisoryProductStatusValues.map((s) => (
@@ -249,13 +279,23 @@ function AdvisoryForm({ existing }: { existing?: AdvisoryDetail | undefined }) {
               </fieldset>
             );
           })}
-          <button type="button" className="btn btn-small" onClick={() => products.append(EMPTY_PRODUCT)} data-testid="product-add">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => products.append(EMPTY_PRODUCT)}
+            data-testid="product-add"
+          >
             {t('advisories.addProduct')}
           </button>
         </section>
         <ErrorMessage error={server.error} />
         <div className="actions">
-          <button type="submit" className="btn btn-primary" disabled={form.formState.isSubmitting} data-testid="advisory-save">
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={form.formState.isSubmitting}
+            data-testid="advisory-save"
+          >
             {form.formState.isSubmitting ? t('common.working') : t('advisories.saveDraft')}
           </button>
         </div>

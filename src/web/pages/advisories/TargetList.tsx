@@ -45,7 +45,10 @@ export function MatchText({ match }: { match: Match }) {
       {text}
       {product && ` ${product}`}
       {(m.via === 'cpe' || m.via === 'name') && (
-        <span className="muted"> {t(`advisories.match.via.${m.via}`, { cpe: m.product?.cpe ?? m.item?.cpe ?? '' })}</span>
+        <span className="muted">
+          {' '}
+          {t(`advisories.match.via.${m.via}`, { cpe: m.product?.cpe ?? m.item?.cpe ?? '' })}
+        </span>
       )}
       {m.versionUnknown && <span className="badge badge-warn">{t('advisories.match.versionUnknown')}</span>}
       {m.rangeUnread && <span className="badge badge-warn">{t('advisories.match.rangeUnread')}</span>}
@@ -96,7 +99,12 @@ function ResponseForm({ advisoryId, target, onDone }: { advisoryId: string; targ
         <textarea rows={2} {...form.register('note')} data-testid="target-note" />
       </Field>
       <div className="actions">
-        <button type="submit" className="btn btn-primary btn-small" disabled={respond.isPending} data-testid="target-submit">
+        <button
+          type="submit"
+          className="btn btn-primary btn-small"
+          disabled={respond.isPending}
+          data-testid="target-submit"
+        >
           {respond.isPending ? t('common.working') : t('advisories.sendResponse')}
         </button>
       </div>
@@ -117,10 +125,22 @@ function RiskDecision({ advisoryId, target, onDone }: { advisoryId: string; targ
     });
   return (
     <div className="actions" data-testid="risk-decision">
-      <button type="button" className="btn btn-small btn-primary" disabled={busy} onClick={() => send(true)} data-testid="risk-approve">
+      <button
+        type="button"
+        className="btn btn-small btn-primary"
+        disabled={busy}
+        onClick={() => send(true)}
+        data-testid="risk-approve"
+      >
         {t('advisories.risk.approve')}
       </button>
-      <button type="button" className="btn btn-small" disabled={busy} onClick={() => send(false)} data-testid="risk-reject">
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={busy}
+        onClick={() => send(false)}
+        data-testid="risk-reject"
+      >
         {t('advisories.risk.reject')}
       </button>
       <ErrorMessage error={error} />
@@ -160,8 +180,12 @@ export function TargetList({
   return (
     <section className="panel" data-testid="advisory-targets">
       <div className="panel-head">
-        <h2 className="panel-title">{t('advisories.targets', { n: formatNumber(total, i18n.language) })}</h2>
-        <select value={show} onChange={(e) => setShow(e.target.value as typeof show)} aria-label={t('advisories.showTargets')}>
+        <h2>{t('advisories.targets', { n: formatNumber(total, i18n.language) })}</h2>
+        <select
+          value={show}
+          onChange={(e) => setShow(e.target.value as typeof show)}
+          aria-label={t('advisories.showTargets')}
+        >
           {(['all', 'open', 'done'] as const).map((s) => (
             <option key={s} value={s}>
               {t(`advisories.show.${s}`)}
@@ -170,7 +194,11 @@ export function TargetList({
         </select>
       </div>
       {targets.length < total && <p className="muted small">{t('advisories.targetsCapped', { n: targets.length })}</p>}
-      {shown.length === 0 && <p className="muted" data-testid="targets-empty">{t('advisories.noTargets')}</p>}
+      {shown.length === 0 && (
+        <p className="muted" data-testid="targets-empty">
+          {t('advisories.noTargets')}
+        </p>
+      )}
       <ul className="target-list">
         {shown.map((x) => {
           const answerable = canRespond && !!x.organisationId && acknowledged.has(x.organisationId);
@@ -208,7 +236,12 @@ export function TargetList({
                 (open === x.id ? (
                   <ResponseForm advisoryId={advisoryId} target={x} onDone={refresh} />
                 ) : (
-                  <button type="button" className="btn btn-small" onClick={() => setOpen(x.id)} data-testid="target-respond">
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() => setOpen(x.id)}
+                    data-testid="target-respond"
+                  >
                     {x.response === 'pending' ? t('advisories.respond') : t('advisories.changeResponse')}
                   </button>
                 ))}

@@ -15,7 +15,9 @@ export type Match = Target['matchDetail']['matches'][number];
 /** What a target is, in a few words: its system, its computer (address and name), or its organisation. */
 export const targetName = (t: Target) =>
   t.systemName ??
-  (t.computerIp ? `${t.computerIp}${t.computerName ? ` (${t.computerName})` : ''}` : (t.organisationName ?? t.targetKey));
+  (t.computerIp
+    ? `${t.computerIp}${t.computerName ? ` (${t.computerName})` : ''}`
+    : (t.organisationName ?? t.targetKey));
 
 /** Every advisory query (the list, a detail) is read again after a change: figures and answers follow from it. */
 export const refreshAdvisories = (client: QueryClient) =>
