@@ -49,8 +49,6 @@ export const advisories = pgTable(
     cvssScore: real('cvss_score'),
     cvssVector: text('cvss_vector'),
     cves: text('cves').array().notNull().default(sql`'{}'::text[]`),
-    /** In the KEV catalogue (any of its CVEs); kept current when the catalogue is imported. */
-    knownExploited: text('known_exploited_cves').array().notNull().default(sql`'{}'::text[]`),
     /** CSAF remediations and references, as read: [{ category, details, url, productIds }]. */
     remediations: jsonb('remediations').notNull().default([]),
     references: jsonb('references').notNull().default([]),

@@ -1,0 +1,1 @@
+ALTER TABLE "advisories" DROP COLUMN "known_exploited_cves";
