@@ -190,6 +190,25 @@ async function targets(): Promise<Target[]> {
         ']}}',
       ].join('\n'),
     ),
+    {
+      name: 'csaf',
+      url: '/api/advisories/import?fileName=fuzz-csaf.json',
+      base: Buffer.from(
+        [
+          '{"document":{"category":"csaf_security_advisory","csaf_version":"2.0",',
+          '"publisher":{"category":"vendor","name":"Fuzz","namespace":"https://fuzz.example"},"title":"Fuzz",',
+          '"tracking":{"id":"FUZZ-1","status":"final","version":"1","initial_release_date":"2024-06-01T00:00:00Z",',
+          '"current_release_date":"2024-06-01T00:00:00Z","revision_history":[{"date":"2024-06-01T00:00:00Z","number":"1","summary":"x"}]}},',
+          '"product_tree":{"full_product_names":[',
+          range((i) => `{"product_id":"P${i}","name":"Fuzz Server ${i}.0"}`).join(',\n'),
+          ']},"vulnerabilities":[{"cve":"CVE-2024-0001","product_status":{"known_affected":[',
+          range((i) => `"P${i}"`).join(','),
+          ']}}]}',
+        ].join('\n'),
+      ),
+      good: (b) => (b.advisory as { products: unknown[] }).products.length,
+      again: (b) => expect(['unchanged', 'older']).toContain(b.outcome),
+    },
     logs(
       'zeek-tsv',
       ZEEK_HEADER,

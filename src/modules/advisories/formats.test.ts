@@ -17,6 +17,12 @@ const v8Offset = (text: string) => {
 };
 
 describe('jsonErrorOffset', () => {
+  it('locates the end of a document nested far deeper than a call stack allows', () => {
+    const deep = `{"a":${'['.repeat(200_000)}`;
+    expect(jsonErrorOffset(deep)).toBe(deep.length);
+    expect(jsonErrorOffset(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}x`)).toBe(100_000 * 6 + 1);
+  });
+
   it('finds where a real advisory stops being JSON, as V8 does, after each kind of damage', () => {
     const text = fixture('va-24-262-01.json');
     // Cut the file, drop a character, or replace one, at many places; wherever V8 names a position, agree with it.

@@ -694,20 +694,9 @@ export function jsonErrorOffset(s: string): number {
     return false;
   };
   const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const value = (): boolean => {
-    ws();
+  /** A string, number, true, false or null at `i`. */
+  const scalar = (): boolean => {
     const c = s[i];
-    if (c === '{' || c === '[') {
-      stack.push(c);
-      i++;
-      ws();
-      if (s[i] === (c === '{' ? '}' : ']')) {
-        stack.pop();
-        i++;
-        return true;
-      }
-      return c === '[' ? value() : member();
-    }
     if (c === '"') return string();
     for (const word of ['true', 'false', 'null'])
       if (c === word[0]) {
@@ -722,26 +711,41 @@ export function jsonErrorOffset(s: string): number {
     i = NUMBER.lastIndex;
     return true;
   };
-  const member = (): boolean => {
-    ws();
-    if (!string()) return false;
-    ws();
-    if (s[i] !== ':') return false;
-    i++;
-    return value();
-  };
-  if (!value()) return i;
+  // What may come next: a value, an object member (key: value), or what follows a complete value.
+  let next: 'value' | 'member' | 'after' = 'value';
   for (;;) {
     ws();
-    const top = stack.at(-1);
-    if (!top) return i;
-    if (s[i] === ',') {
+    if (next === 'value') {
+      const c = s[i];
+      if (c === '{' || c === '[') {
+        i++;
+        ws();
+        if (s[i] === (c === '{' ? '}' : ']')) {
+          i++;
+          next = 'after';
+        } else {
+          stack.push(c);
+          next = c === '{' ? 'member' : 'value';
+        }
+      } else if (scalar()) next = 'after';
+      else return i;
+    } else if (next === 'member') {
+      if (!string()) return i;
+      ws();
+      if (s[i] !== ':') return i;
       i++;
-      if (!(top === '{' ? member() : value())) return i;
-    } else if (s[i] === (top === '{' ? '}' : ']')) {
-      stack.pop();
-      i++;
-    } else return i;
+      next = 'value';
+    } else {
+      const top = stack.at(-1);
+      if (!top) return i;
+      if (s[i] === ',') {
+        i++;
+        next = top === '{' ? 'member' : 'value';
+      } else if (s[i] === (top === '{' ? '}' : ']')) {
+        stack.pop();
+        i++;
+      } else return i;
+    }
   }
 }
 
