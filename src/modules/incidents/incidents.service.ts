@@ -286,6 +286,16 @@ async function replaceLinks(tx: Db, incidentId: string, orgIds: string[] | undef
 // ---- Notices -----------------------------------------------------------------------------------------------------
 
 const SEVERITY_VI = { serious: 'nghiêm trọng', normal: 'thông thường' } as const;
+/** hh:mm dd/mm/yyyy in the province's time, as notices and generated texts write an instant. */
+const dmyHm = (d: Date) =>
+  d.toLocaleString('vi-VN', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    hour: '2-digit',
+    minute: '2-digit',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+  });
 
 /** Who answers now: the members on call at `now` with a linked account. */
 async function onCallUserIds(db: Db, now: Date): Promise<string[]> {
@@ -306,9 +316,7 @@ async function announce(db: Db, row: IncidentRow, becameSerious: boolean) {
   const notice = {
     kind: serious ? 'incident_serious' : 'incident_new',
     title: `${serious ? 'Sự cố nghiêm trọng' : 'Sự cố mới'}: ${row.code} ${row.title}`,
-    body: `Sự cố ${SEVERITY_VI[row.severity]} phát hiện lúc ${row.detectedAt.toLocaleString('vi-VN', {
-      timeZone: 'Asia/Ho_Chi_Minh',
-    })}. Mở sự cố để xem chi tiết và phân công ứng cứu.`,
+    body: `Sự cố ${SEVERITY_VI[row.severity]} phát hiện lúc ${dmyHm(row.detectedAt)}. Mở sự cố để xem chi tiết và phân công ứng cứu.`,
     link: incidentPath(row.id),
     dedupeKey: `incident:${row.id}:${becameSerious ? 'serious' : 'new'}`,
     urgent: serious,
@@ -474,6 +482,9 @@ async function linksOf(db: Db, id: string) {
 
 // ---- SOC escalation ----------------------------------------------------------------------------------------------
 
+/** The SOC engine's scan kinds as the incident's Vietnamese title names them ("Rà quét ngang…"). */
+const SCAN_KIND_VI: Record<string, string> = { horizontal: 'ngang', vertical: 'dọc', mixed: 'hỗn hợp' };
+
 /** What the SOC hands over when it escalates a finding (its own tables stay its own). */
 export type EscalatedFinding = {
   id: string;
@@ -528,24 +539,23 @@ export async function escalateSocFinding(
       { key: 'incidents.findingWithoutOrganisation' },
     );
   const scanner = f.kind === 'scanner';
+  const scanKind = f.scanKind && SCAN_KIND_VI[f.scanKind];
   const title = scanner
-    ? `Rà quét ${f.scanKind ? `(${f.scanKind}) ` : ''}từ địa chỉ ${f.ip}`
+    ? `Rà quét ${scanKind ? `${scanKind} ` : ''}từ địa chỉ ${f.ip}`
     : `Kết nối tới địa chỉ độc hại ${f.indicator ?? ''} từ ${f.ip}`.replace(/\s+/g, ' ');
-  const at = (d: Date) => d.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
   const v = ZIncidentInput.parse({
     title: title.slice(0, 300),
     organisationId: f.organisationId,
     detectedAt: f.firstSeen.toISOString(),
     type: scanner ? 'other' : 'malware',
     description: [
-      `Chuyển từ cảnh báo SOC (${scanner ? 'nguồn rà quét' : 'kết nối độc hại'}) ${f.ip}`,
-      f.indicator ? `chỉ dấu ${f.indicator}` : null,
-      `ghi nhận từ ${at(f.firstSeen)} đến ${at(f.lastSeen)}.`,
+      `Chuyển từ cảnh báo SOC (${scanner ? 'nguồn rà quét' : 'kết nối độc hại'}) ${f.ip}${
+        f.indicator ? `, chỉ dấu ${f.indicator}` : ''
+      }; ghi nhận từ ${dmyHm(f.firstSeen)} đến ${dmyHm(f.lastSeen)}.`,
       f.note ? `Ghi chú của SOC: ${f.note}` : null,
     ]
       .filter(Boolean)
-      .join(', ')
-      .replace(/, ghi nhận/, '; ghi nhận'),
+      .join('\n'),
     affectedOrganisationIds: f.organisationIds,
   });
   const incident = await insertIncident(tx, actor, v, { source: 'soc', socFindingId: f.id }, await ruleBook(tx));
@@ -1182,16 +1192,6 @@ const CLOCK_VI: Record<ClockView['clock'], string> = {
   contact_change: 'Cập nhật đầu mối liên lạc',
 };
 export const clockName = (c: ClockView['clock']) => CLOCK_VI[c];
-
-const dmyHm = (d: Date) =>
-  d.toLocaleString('vi-VN', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  });
 
 /**
  * The incidents' part of the hourly deadline check: every clock of an incident not closed that is near its due time

@@ -72,6 +72,15 @@ describe('an incident’s page', () => {
     );
   });
 
+  it('says a system’s level is not approved rather than showing a dash', async () => {
+    const d = detail();
+    const system = { id: 'sys-2', name: 'Cơ sở dữ liệu ngành', level: null, critical: false, qualifies: false };
+    open(detail({ severityBasis: d.severityBasis && { ...d.severityBasis, systems: [system] } }));
+    const basis = await screen.findByTestId('incident-severity-basis');
+    expect(basis.textContent).toContain('Cơ sở dữ liệu ngành (cấp độ chưa được phê duyệt)');
+    expect(basis.textContent).not.toContain('cấp độ —');
+  });
+
   it('says why closing is refused: the closing report (form 04) first', async () => {
     const user = userEvent.setup();
     open(detail());

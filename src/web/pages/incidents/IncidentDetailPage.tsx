@@ -62,7 +62,7 @@ function Incident({ incident: d }: { incident: IncidentDetail }) {
   const { t } = useTranslation();
   return (
     <>
-      <div className="page-head">
+      <div className="page-head inc-head">
         <div>
           <h1 data-testid="incident-title">
             {d.code} · {d.title}
@@ -160,9 +160,11 @@ function Actions({ incident: d }: { incident: IncidentDetail }) {
         ))}
       </div>
       {d.access.transitions.includes('responded') && (
-        <Field label={t('incidents.responseEndedAt')} hint={t('incidents.responseEndedHint')}>
-          <DateInput withTime value={endAt} onChange={setEndAt} data-testid="incident-response-end" />
-        </Field>
+        <div className="inc-narrow-field">
+          <Field label={t('incidents.responseEndedAt')} hint={t('incidents.responseEndedHint')}>
+            <DateInput withTime value={endAt} onChange={setEndAt} data-testid="incident-response-end" />
+          </Field>
+        </div>
       )}
       {d.notifiedAt && <p className="muted small">{t('incidents.notifiedAt', { at: formatDateTime(d.notifiedAt) })}</p>}
     </section>
@@ -220,7 +222,7 @@ function Severity({ incident: d }: { incident: IncidentDetail }) {
   const { t, i18n } = useTranslation();
   const b = d.severityBasis;
   return (
-    <section className="panel" data-testid="incident-severity-basis">
+    <section className="panel inc-basis" data-testid="incident-severity-basis">
       <h2 className="inc-panel-title">
         {t('incidents.severity')}: <SeverityBadge severity={d.severity} />
       </h2>
@@ -240,7 +242,7 @@ function Severity({ incident: d }: { incident: IncidentDetail }) {
                   .map((s) =>
                     t(s.qualifies ? 'incidents.basis.systemQualifies' : 'incidents.basis.system', {
                       name: s.name,
-                      level: s.level ?? '—',
+                      level: s.level ?? t('incidents.basis.noLevel'),
                       critical: s.critical ? t('incidents.basis.critical') : '',
                     }),
                   )
@@ -295,7 +297,7 @@ function Report({ incident: d }: { incident: IncidentDetail }) {
         {row('affectedOrganisationIds', d.affectedOrganisations.map((o) => o.name).join('; '))}
         {row('affectedSystemIds', d.affectedSystems.map((s) => `${s.name} (${s.organisationName})`).join('; '))}
         <dt>{t('incidents.source')}</dt>
-        <dd>
+        <dd className="prose" data-testid="incident-source">
           {t(`incidents.sources.${d.source}`)}
           {d.socFindingIds.map((f) => (
             <span key={f}>
@@ -352,7 +354,7 @@ function Timeline({ incident: d }: { incident: IncidentDetail }) {
         })}
       </ol>
       {d.access.edit && (
-        <form onSubmit={submit} noValidate data-testid="step-form" className="form-grid">
+        <form onSubmit={submit} noValidate data-testid="step-form" className="form-grid inc-add-form">
           <Field label={t('incidents.step')} error={form.formState.errors.step}>
             <select {...form.register('step')} data-testid="step-select">
               {responseStepValues.map((s) => (
@@ -465,7 +467,7 @@ function Tasks({ incident: d }: { incident: IncidentDetail }) {
         </ul>
       )}
       {d.access.edit && (
-        <form onSubmit={submit} noValidate data-testid="task-form">
+        <form onSubmit={submit} noValidate data-testid="task-form" className="inc-add-form">
           <Field label={t('incidents.taskTitle')} error={form.formState.errors.title}>
             <input {...form.register('title')} data-testid="task-title" />
           </Field>
@@ -556,7 +558,7 @@ function Evidence({ incident: d }: { incident: IncidentDetail }) {
         </ul>
       )}
       {d.access.edit && (
-        <>
+        <div className="inc-add-form">
           <Field label={t('incidents.evidenceNote')}>
             <input
               value={note}
@@ -569,7 +571,7 @@ function Evidence({ incident: d }: { incident: IncidentDetail }) {
             <input type="file" onChange={upload.choose} disabled={upload.busy} data-testid="evidence-file" />
           </Field>
           <ErrorMessage error={upload.error} />
-        </>
+        </div>
       )}
     </section>
   );

@@ -54,6 +54,14 @@ describe('the incident report form', () => {
     expect(severity.textContent).toContain('Sự cố nghiêm trọng khi hệ thống cấp độ 4, 5');
     expect(screen.getByLabelText('Hệ thống bị gián đoạn dịch vụ')).toHaveProperty('type', 'checkbox');
     expect(screen.getByLabelText(/vượt khả năng xử lý/)).toHaveProperty('type', 'checkbox');
+    // An agency with no other organisation and no system in its scope is told so, not shown empty lists.
+    expect((await screen.findByTestId('incident-no-systems')).textContent).toBe(
+      'Chưa có hệ thống thông tin nào trong phạm vi của bạn.',
+    );
+    expect(screen.getByTestId('incident-no-other-organisations').textContent).toBe(
+      'Không có cơ quan, đơn vị nào khác trong phạm vi của bạn.',
+    );
+    expect(screen.queryByTestId('incident-affectedOrganisationIds')).toBeNull();
   });
 
   it('refuses a short title and an impossible time on their fields, and sends nothing', async () => {

@@ -138,7 +138,7 @@ export function IncidentForm({
   const { t, i18n } = useTranslation();
   const router = useRouter();
   const { me } = useSession();
-  const { tree, error: orgError } = useOrgTree();
+  const { tree, error: orgError, isPending: orgsPending } = useOrgTree();
   const form = useZodForm(ZIncidentForm, {
     defaultValues: incident
       ? formValues(incident)
@@ -184,6 +184,16 @@ export function IncidentForm({
 
   const all = systems.data?.items ?? [];
   const own = all.filter((s) => s.organisationId === organisationId);
+  const others = flatten(tree).filter(({ org }) => org.id !== organisationId);
+  /** A list with nothing to choose says so, rather than showing an empty box. */
+  const nothingToChoose = (label: string, note: string, testId: string) => (
+    <div className="field">
+      <span className="field-label">{label}</span>
+      <p className="muted small" data-testid={testId}>
+        {note}
+      </p>
+    </div>
+  );
   const severity = rules.severity;
   const text = (key: (typeof TEXTS)[number]) => (
     <Field label={t(`incidents.field.${key}`)} error={errors[key]}>
@@ -336,50 +346,60 @@ export function IncidentForm({
         <section className="panel">
           <h2 className="inc-panel-title">{t('incidents.section.affected')}</h2>
           <div className="form-grid">
-            <Controller
-              control={form.control}
-              name="affectedOrganisationIds"
-              render={({ field }) => (
-                <Field label={t('incidents.field.affectedOrganisationIds')} hint={t('incidents.multiHint')}>
-                  <select
-                    multiple
-                    className="multi-select"
-                    value={field.value ?? []}
-                    onChange={(e) => field.onChange([...e.target.selectedOptions].map((o) => o.value))}
-                    data-testid="incident-affectedOrganisationIds"
-                  >
-                    {flatten(tree)
-                      .filter(({ org }) => org.id !== organisationId)
-                      .map(({ org }) => (
+            {!orgsPending && others.length === 0 ? (
+              nothingToChoose(
+                t('incidents.field.affectedOrganisationIds'),
+                t('incidents.noOtherOrganisations'),
+                'incident-no-other-organisations',
+              )
+            ) : (
+              <Controller
+                control={form.control}
+                name="affectedOrganisationIds"
+                render={({ field }) => (
+                  <Field label={t('incidents.field.affectedOrganisationIds')} hint={t('incidents.multiHint')}>
+                    <select
+                      multiple
+                      className="multi-select"
+                      value={field.value ?? []}
+                      onChange={(e) => field.onChange([...e.target.selectedOptions].map((o) => o.value))}
+                      data-testid="incident-affectedOrganisationIds"
+                    >
+                      {others.map(({ org }) => (
                         <option key={org.id} value={org.id}>
                           {orgLabel(tree, org.id)}
                         </option>
                       ))}
-                  </select>
-                </Field>
-              )}
-            />
-            <Controller
-              control={form.control}
-              name="affectedSystemIds"
-              render={({ field }) => (
-                <Field label={t('incidents.field.affectedSystemIds')} hint={t('incidents.multiHint')}>
-                  <select
-                    multiple
-                    className="multi-select"
-                    value={field.value ?? []}
-                    onChange={(e) => field.onChange([...e.target.selectedOptions].map((o) => o.value))}
-                    data-testid="incident-affectedSystemIds"
-                  >
-                    {all.map((s) => (
-                      <option key={s.id} value={s.id}>
-                        {s.name} — {s.organisationName}
-                      </option>
-                    ))}
-                  </select>
-                </Field>
-              )}
-            />
+                    </select>
+                  </Field>
+                )}
+              />
+            )}
+            {systems.data && all.length === 0 ? (
+              nothingToChoose(t('incidents.field.affectedSystemIds'), t('incidents.noSystems'), 'incident-no-systems')
+            ) : (
+              <Controller
+                control={form.control}
+                name="affectedSystemIds"
+                render={({ field }) => (
+                  <Field label={t('incidents.field.affectedSystemIds')} hint={t('incidents.multiHint')}>
+                    <select
+                      multiple
+                      className="multi-select"
+                      value={field.value ?? []}
+                      onChange={(e) => field.onChange([...e.target.selectedOptions].map((o) => o.value))}
+                      data-testid="incident-affectedSystemIds"
+                    >
+                      {all.map((s) => (
+                        <option key={s.id} value={s.id}>
+                          {s.name} — {s.organisationName}
+                        </option>
+                      ))}
+                    </select>
+                  </Field>
+                )}
+              />
+            )}
           </div>
         </section>
 

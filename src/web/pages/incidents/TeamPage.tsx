@@ -121,7 +121,7 @@ function Roster({ team, onEdit }: { team: TeamOverview; onEdit: (m: TeamMember) 
         </p>
       ) : (
         <TableScroll label={t('incidents.team.roster')}>
-          <table className="table">
+          <table className="table roster-table">
             <thead>
               <tr>
                 <th>{t('incidents.team.fullName')}</th>
@@ -135,7 +135,12 @@ function Roster({ team, onEdit }: { team: TeamOverview; onEdit: (m: TeamMember) 
                 <tr key={m.id} data-testid="team-member" className={m.active ? undefined : 'muted'}>
                   <td>
                     <strong>{m.fullName}</strong>
-                    {m.onCall && <span className="badge badge-good"> {t('incidents.onCall')}</span>}
+                    {m.onCall && (
+                      <>
+                        {' '}
+                        <span className="badge badge-good">{t('incidents.onCall')}</span>
+                      </>
+                    )}
                     <div className="small">
                       {t(`incidents.teamRoles.${m.teamRole}`)}
                       {m.position && ` · ${m.position}`} · {m.organisationName}
@@ -144,7 +149,7 @@ function Roster({ team, onEdit }: { team: TeamOverview; onEdit: (m: TeamMember) 
                   </td>
                   <td>
                     <a href={`tel:${m.phone.replace(/[\s.]/g, '')}`}>{m.phone}</a>
-                    <div className="small overflow-break">
+                    <div className="small">
                       <a href={`mailto:${m.email}`}>{m.email}</a>
                     </div>
                     {m.contactClock && m.contactClock.state !== 'done' && (
@@ -405,7 +410,7 @@ function Rota({ team }: { team: TeamOverview }) {
         </ul>
       )}
       {can('team.write') && active.length > 0 && (
-        <form onSubmit={submit} noValidate className="form-grid" data-testid="shift-form">
+        <form onSubmit={submit} noValidate className="form-grid inc-add-form" data-testid="shift-form">
           <Field label={t('incidents.team.member')} error={form.formState.errors.memberId}>
             <select {...form.register('memberId')} data-testid="shift-member">
               <option value="">—</option>
