@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import {
-  customType,
   date,
   index,
   integer,
@@ -13,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { bytea } from '../../core/db/columns.ts';
 import { users } from '../auth/auth.schema.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
 import { informationSystems } from '../systems/systems.schema.ts';
@@ -24,11 +24,6 @@ import {
   TARGET_REASONS,
   TARGET_RESPONSES,
 } from './advisories.input.ts';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => Buffer.from(v),
-});
 
 /** Cảnh báo an toàn thông tin — an advisory the province takes in and passes to the agencies that must act. */
 export const advisories = pgTable(

@@ -1,17 +1,6 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  customType,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '../../core/db/columns.ts';
 import { users } from '../auth/auth.schema.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
 import { socFindings } from '../soc/soc.schema.ts';
@@ -37,11 +26,6 @@ export type SeverityBasis = {
   factors: string[];
   beyondCapability: boolean;
 };
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => Buffer.from(v),
-});
 
 /** Sự cố an toàn thông tin mạng — with the fields of the initial report (QĐ 05/2017 Art. 11.4). */
 export const incidents = pgTable(

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import {
   boolean,
   cidr,
-  customType,
   date,
   index,
   integer,
@@ -15,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { bytea } from '../../core/db/columns.ts';
 import { users } from '../auth/auth.schema.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
 
@@ -52,11 +52,6 @@ export const dossierState = pgEnum('dossier_state', DOSSIER_STATES);
 export const planItemStatus = pgEnum('plan_item_status', PLAN_ITEM_STATUSES);
 export const layerStatus = pgEnum('layer_status', LAYER_STATUSES);
 export const targetKind = pgEnum('target_kind', TARGET_KINDS);
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => Buffer.from(v),
-});
 
 /** Hệ thống thông tin — one information system registered by an agency. */
 export const informationSystems = pgTable(
