@@ -18,6 +18,7 @@ import {
 import { saveBodies } from '../src/modules/rules/index.ts';
 import { importIntel, ingestLogFile } from '../src/modules/soc/index.ts';
 import { importScanFile } from '../src/modules/vulnerabilities/index.ts';
+import { loadResponse2024, loadResponseLaoCai, type ResponseCounts } from './load-response.ts';
 import { loadSystemsDemo } from './load-systems.ts';
 import { demoSocData } from './yen-bai-2024/network-logs.ts';
 import { YEN_BAI_2024, yenBai2024Rows } from './yen-bai-2024/organisations.ts';
@@ -27,7 +28,8 @@ import { demoHostAddresses, demoNessusReports, demoReport2026 } from './yen-bai-
 export const DEMO_DESCRIPTION =
   'Nạp dữ liệu mẫu: tỉnh Yên Bái 2024, sáp nhập vào tỉnh Lào Cai 01/07/2025 / load the demo province in time ' +
   '(Yên Bái’s 2024 tree, bodies, systems and dossiers with their 2024 history, H1-2024 scans and logs, the 2025 ' +
-  'reorganisations into Lào Cai, a 2026 scan, demo accounts).';
+  'reorganisations into Lào Cai, a 2026 scan, the response team and its rota, incidents of 2024–2026, an advisory, ' +
+  'demo accounts).';
 
 /** The article's six-month figures (617 vulnerable computers, more than 84 scanning IPs, 2 contacts with C2 servers). */
 const ARTICLE = { vulnerableComputers: 617, scanningIps: 86 };
@@ -104,13 +106,46 @@ export type DemoResult = {
   organisations: { created: number; updated: number; unchanged: number; errors: number };
   reorganisations: Pick<ReorganisationReport, 'effective' | 'applied' | 'alreadyApplied' | 'errors'>[];
   accounts: { username: string; role: string; password: string | null }[];
+  /** What this load added of the response team, its rota, incidents and advisories (0 when loaded before). */
+  response: ResponseCounts;
 };
+
+/** Creates the demo accounts not there yet, each with a fresh password (null: it existed). */
+async function loadAccounts(db: Db, actor: Actor, accounts: readonly (typeof DEMO_USERS)[number][]) {
+  const out: DemoResult['accounts'] = [];
+  for (const u of accounts) {
+    const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.username, u.username));
+    if (exists) {
+      out.push({ username: u.username, role: u.role, password: null });
+      continue;
+    }
+    const password = randomBytes(12).toString('base64url');
+    const org = u.org ? await organisationByCodeOn(db, u.org[0], u.org[1]) : null;
+    await createUser(db, actor, {
+      username: u.username,
+      displayName: u.displayName,
+      role: u.role,
+      organisationId: org?.id ?? null,
+      password,
+    });
+    out.push({ username: u.username, role: u.role, password });
+  }
+  return out;
+}
+
+const sum = (a: ResponseCounts, b: ResponseCounts): ResponseCounts => ({
+  members: a.members + b.members,
+  shifts: a.shifts + b.shifts,
+  incidents: a.incidents + b.incidents,
+  advisories: a.advisories + b.advisories,
+});
 
 /**
  * Loads the demo province in time: Yên Bái's 2024 tree, its bodies, systems and dossiers with their 2024 history,
- * the first half of 2024's scans and logs (the article's statement), then the 2025 reorganisations (01/01 commune
- * changes, 01/03 department mergers, 01/07 merger into Lào Cai with its 99 communes) and a 2026 scan. Loading twice
- * changes nothing. Accounts get freshly generated passwords (existing demo accounts are left as they are).
+ * the first half of 2024's scans and logs (the article's statement), its response team and the incident the SOC
+ * escalated, then the 2025 reorganisations (01/01 commune changes, 01/03 department mergers, 01/07 merger into Lào
+ * Cai with its 99 communes), a 2026 scan, Lào Cai's team and rota, the 2025–2026 incidents and an advisory. Loading
+ * twice changes nothing. Accounts get freshly generated passwords (existing demo accounts are left as they are).
  */
 export async function loadDemo(
   db: Db,
@@ -126,6 +161,10 @@ export async function loadDemo(
     // findings of 2024 while the 2024 ranges are the ones in force.
     await loadSystemsDemo(db, actor);
     const reports2024 = await loadFindings2024(db, actor, dir);
+    // The 2024 accounts act in the 2024 response (the SOC escalates, the Department coordinates).
+    const on2024 = (u: (typeof DEMO_USERS)[number]) => !u.org || u.org[1] === TREE_2024;
+    const accounts = await loadAccounts(db, actor, DEMO_USERS.filter(on2024));
+    let response = await loadResponse2024(db);
     const reorganisations = [];
     for (const file of only2024 ? [] : REORGANISATIONS) {
       const r = await reorganise(db, actor, await readReorganisation(readFileSync(new URL(file, LAO_CAI))));
@@ -139,23 +178,15 @@ export async function loadDemo(
       });
     }
     const reports2026 = only2024 ? 0 : await loadFindings2026(db, actor, dir);
-    const accounts: DemoResult['accounts'] = [];
-    for (const u of DEMO_USERS.filter((x) => !only2024 || !x.org || x.org[1] === TREE_2024)) {
-      const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.username, u.username));
-      if (exists) {
-        accounts.push({ username: u.username, role: u.role, password: null });
-        continue;
-      }
-      const password = randomBytes(12).toString('base64url');
-      const org = u.org ? await organisationByCodeOn(db, u.org[0], u.org[1]) : null;
-      await createUser(db, actor, {
-        username: u.username,
-        displayName: u.displayName,
-        role: u.role,
-        organisationId: org?.id ?? null,
-        password,
-      });
-      accounts.push({ username: u.username, role: u.role, password });
+    if (!only2024) {
+      accounts.push(
+        ...(await loadAccounts(
+          db,
+          actor,
+          DEMO_USERS.filter((u) => !on2024(u)),
+        )),
+      );
+      response = sum(response, await loadResponseLaoCai(db));
     }
     return {
       findings: { scanReports: reports2024 + reports2026, logFiles: 1 },
@@ -167,6 +198,7 @@ export async function loadDemo(
       },
       reorganisations,
       accounts,
+      response,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

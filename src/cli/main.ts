@@ -198,6 +198,11 @@ program
       console.log(
         `Báo cáo quét / scan reports: ${r.findings.scanReports}; nhật ký mạng / network logs: ${r.findings.logFiles}`,
       );
+      const added = r.response;
+      console.log(
+        `Ứng cứu sự cố / incident response, thêm / added: ${added.members} thành viên đội / team members, ` +
+          `${added.shifts} ca trực / on-call shifts, ${added.incidents} sự cố / incidents, ${added.advisories} cảnh báo / advisories`,
+      );
       console.log('Tài khoản mẫu / demo accounts (passwords shown once):');
       for (const a of r.accounts)
         console.log(`  ${a.username.padEnd(20)} ${a.role.padEnd(11)} ${a.password ?? '(đã có / exists)'}`);

@@ -1,8 +1,14 @@
+import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../demo/load-demo.ts';
 import { CLI_ACTOR } from '../../src/cli/context.ts';
 import type { Database } from '../../src/core/db/client.ts';
+import { listAdvisories } from '../../src/modules/advisories/advisories.service.ts';
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts';
+import { users } from '../../src/modules/auth/index.ts';
+import { getIncident, listIncidents } from '../../src/modules/incidents/incidents.service.ts';
+import { teamOverview } from '../../src/modules/incidents/team.service.ts';
+import { notifications } from '../../src/modules/notifications/index.ts';
 import { socSummary } from '../../src/modules/soc/soc.service.ts';
 import { listSystems } from '../../src/modules/systems/systems.service.ts';
 import { listTargets } from '../../src/modules/systems/targets.service.ts';
@@ -48,10 +54,118 @@ describe.each(TEST_DATABASES)('Yên Bái demo data on %s', (kind) => {
     expect(soc).toMatchObject({ scanningIps: 86, maliciousContactIps: 2 });
   });
 
+  const ALL = { all: true } as const;
+  const incidents = async () =>
+    (await listIncidents(database.db, ALL, { sort: 'detectedAt', dir: 'asc', limit: 500, offset: 0 })).items;
+
+  it('keeps a response team in time: Yên Bái’s until the merger, Lào Cai’s since, one member on call now', async () => {
+    const team = await teamOverview(database.db, { days: 7 });
+    expect(team.members).toHaveLength(15);
+    const active = team.members.filter((m) => m.active);
+    expect(active.map((m) => m.fullName).sort()).toEqual([
+      'Hà Văn Dũng',
+      'Lê Minh Tuấn',
+      'Nguyễn Thị Mai',
+      'Phạm Thị Thu Hà',
+      'Trần Quốc Khánh',
+      'Vũ Đức Mạnh',
+      'Đỗ Thị Lan Anh',
+    ]);
+    for (const m of active) expect(m.validFrom).toBe('2025-07-01');
+    // Ended members served until the Department's merger (28/02/2025) or the province's (30/06/2025).
+    expect(new Set(team.members.filter((m) => !m.active).map((m) => m.validTo))).toEqual(
+      new Set(['2025-02-28', '2025-06-30']),
+    );
+    expect(team.members.find((m) => m.teamRole === 'lead' && m.active)?.organisationName).toBe('Công an tỉnh');
+    for (const m of team.members) {
+      expect(m.phone).toMatch(/^0912 000 1\d\d$/);
+      expect(m.email).toMatch(/@(yenbai|laocai)\.example\.vn$/);
+    }
+    // One contact changed (and reported): the 24-hour clock was started and stopped.
+    const changed = team.members.filter((m) => m.contactChangedAt);
+    expect(changed.map((m) => [m.fullName, m.contactClock?.state])).toEqual([['Nguyễn Thị Mai', 'done']]);
+    expect(team.onCallNow).toHaveLength(1);
+    expect(team.shifts.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('has incidents in every state, each dated in its year, with the severity the rule gives', async () => {
+    const list = await incidents();
+    expect(list.map((i) => [i.state, i.detectedAt.getUTCFullYear(), i.source, i.severity])).toEqual([
+      ['closed', 2024, 'soc', 'normal'],
+      ['responded', 2025, 'manual', 'normal'],
+      ['responding', 2026, 'manual', 'normal'],
+      ['open', expect.any(Number), 'manual', 'normal'],
+    ]);
+    const [closed, defaced, phishing] = list;
+    // The SOC's 2024 finding led to it; it closed only with its closing report, sent to the bodies of 2024.
+    const c = await getIncident(database.db, CLI_ACTOR, ALL, closed?.id ?? '');
+    expect(c.socFindingIds).toHaveLength(1);
+    expect(c.reports.map((r) => r.form)).toEqual(['04']);
+    expect(c.reports[0]?.recipients.join(' ')).toContain('VNCERT/CC');
+    expect(c.clocks.map((k) => [k.clock, k.state])).toEqual([
+      ['notification', 'done'],
+      ['closing_report', 'done'],
+    ]);
+    expect(c.steps.map((s) => s.step)).toContain('lessons');
+    // The 2025 defacement of a level-3 system: normal by the rule (serious needs level 4 or 5), reported to A05.
+    const d = await getIncident(database.db, CLI_ACTOR, ALL, defaced?.id ?? '');
+    expect([d.type, d.severityBasis?.systems.map((s) => [s.level, s.qualifies])]).toEqual(['defacement', [[3, false]]]);
+    expect(d.reports[0]?.recipients.join(' ')).toContain('Bộ Công an');
+    expect(d.organisationName).toBe('Sở Khoa học và Công nghệ');
+    // The 2026 case under way: a timeline and tasks for the team, some done.
+    const p = await getIncident(database.db, CLI_ACTOR, ALL, phishing?.id ?? '');
+    expect(p.steps.length).toBeGreaterThanOrEqual(4);
+    expect(p.tasks.length).toBe(5);
+    expect(p.tasks.filter((t) => t.doneAt)).toHaveLength(3);
+    expect(p.tasks.every((t) => t.memberName)).toBe(true);
+    expect(p.affectedOrganisations.map((o) => o.name).sort()).toEqual(['Sở Y tế', 'Xã Mù Cang Chải']);
+  });
+
+  it('has a published advisory on the portals’ web server, acknowledged by some of its agencies', async () => {
+    const { items } = await listAdvisories(database.db, ALL, { sort: 'createdAt', limit: 50, offset: 0 });
+    expect(items).toHaveLength(1);
+    const [a] = items;
+    expect([a?.state, a?.source, a?.severity]).toEqual(['published', 'manual', 'critical']);
+    expect(a?.progress.organisations).toBeGreaterThan(10);
+    expect(a?.progress.acknowledged).toBe(2);
+    expect(a?.progress.acknowledgedPercent).toBeLessThan(50);
+  });
+
+  it('rings the bell of every demo account that has something to act on', async () => {
+    const rows = await database.db
+      .select({ username: users.username, n: count(notifications.id) })
+      .from(users)
+      .leftJoin(notifications, eq(notifications.userId, users.id))
+      .where(sql`${users.username} like 'demo.%'`)
+      .groupBy(users.username);
+    const bell = Object.fromEntries(rows.map((r) => [r.username, r.n]));
+    for (const u of ['demo.admin', 'demo.department', 'demo.soc', 'demo.mucangchai', 'demo.soyte', 'demo.xamucangchai'])
+      expect(bell[u], u).toBeGreaterThan(0);
+  });
+
   it('loads twice without changing anything', async () => {
+    const response = async () => {
+      const team = await teamOverview(database.db, { days: 35 });
+      const list = await incidents();
+      return {
+        members: team.members.map((m) => [m.id, m.phone, m.contactChangedAt]),
+        shifts: team.shifts.map((s) => [s.id, s.startsAt]),
+        incidents: await Promise.all(
+          list.map(async (i) => {
+            const d = await getIncident(database.db, CLI_ACTOR, ALL, i.id);
+            return [d.id, d.code, d.state, d.steps.length, d.tasks.length, d.reports.length, d.updatedAt];
+          }),
+        ),
+        advisories: (await listAdvisories(database.db, ALL, { sort: 'createdAt', limit: 50, offset: 0 })).items.map(
+          (a) => [a.id, a.state, a.progress.organisations, a.progress.acknowledged],
+        ),
+        notifications: (await database.db.select({ n: count() }).from(notifications))[0]?.n,
+      };
+    };
     const figures = async () => [
       await vulnerabilitySummary(database.db, { all: true }, firstHalf2024),
       await socSummary(database.db, { all: true }, firstHalf2024),
+      await response(),
     ];
     const beforeFigures = await figures();
     const before = await listSystems(database.db, { all: true });

@@ -1,14 +1,23 @@
 // The incidents module's public face: incidents (QĐ 05/2017, TT 20/2017), their clocks, and the response team.
 export { registerIncidentFormCommands } from './forms/forms.cli.ts';
 export { registerIncidentFormRoutes } from './forms/forms.routes.ts';
+export { issueIncidentForm } from './forms/forms.service.ts';
 export { registerIncidentsCommands } from './incidents.cli.ts';
 export * from './incidents.input.ts';
 export { registerIncidentRoutes } from './incidents.routes.ts';
 export { incidentReports } from './incidents.schema.ts';
 export {
+  addStep,
+  addTask,
   announceEscalation,
+  createIncident,
   type EscalatedFinding,
   escalateSocFinding,
   incidentsOfSocFinding,
+  listIncidents,
+  transitionIncident,
+  updateIncident,
+  updateTask,
 } from './incidents.service.ts';
+export { createMember, createShift, markContactReported, teamOverview, updateMember } from './team.service.ts';
 export { registerIncidentTimer } from './timer.ts';
