@@ -121,6 +121,7 @@ describe.each(TEST_DATABASES)('incidents on %s', (kind) => {
       affectedSystemIds: [level2.id],
     });
     reported = created.id;
+    // Filed under the year of detection, whenever it is reported.
     expect(created.code).toMatch(/^SC-2026-\d{4}$/);
     const d = await detail(agencyA, created.id);
     expect(d).toMatchObject({ ...REPORT, detectedAt: '2026-02-13T03:00:00.000Z', organisationId: org.A });
@@ -466,6 +467,8 @@ describe.each(TEST_DATABASES)('incidents on %s', (kind) => {
       detectedAt: '2024-05-10T03:00:00.000Z',
       type: 'other',
     });
+    // Escalated in 2026, detected in 2024: filed under 2024.
+    expect(d.code).toMatch(/^SC-2024-\d{4}$/);
     expect(d.title).toContain('203.0.113.5');
     expect(d.description).toContain('Quét SMB diện rộng');
     // Escalated again without an incident: the same one, no second incident.

@@ -32,7 +32,7 @@ export const incidents = pgTable(
   'incidents',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    /** Human reference, unique (e.g. SC-2026-0007). */
+    /** Human reference, unique: SC-<year of detection>-<number> (e.g. SC-2026-0007). */
     code: text('code').notNull().unique(),
     title: text('title').notNull(),
     /** The operating agency (đơn vị vận hành); the scope key. */

@@ -260,8 +260,9 @@ async function checkReferences(
   }
 }
 
-async function nextCode(tx: Db, now: Date): Promise<string> {
-  const year = provinceDay(now).slice(0, 4);
+/** SC-<year of detection>-<number>: a case reported late still files under the year it happened. */
+async function nextCode(tx: Db, detectedAt: Date): Promise<string> {
+  const year = provinceDay(detectedAt).slice(0, 4);
   await tx.execute(sql`select pg_advisory_xact_lock(${CODE_LOCK})`);
   const [last] = await queryRows<{ n: number }>(
     tx,
@@ -349,7 +350,7 @@ async function insertIncident(
     .insert(incidents)
     .values({
       ...fields,
-      code: await nextCode(tx, now),
+      code: await nextCode(tx, detectedAt),
       detectedAt,
       beyondCapabilityAt: v.beyondCapability ? now : null,
       severity,
