@@ -4,8 +4,10 @@ import { provinceDay } from '../src/core/time.ts';
 import {
   acknowledgeAdvisory,
   createAdvisory,
+  getAdvisory,
   listAdvisories,
   publishAdvisory,
+  respondToTarget,
 } from '../src/modules/advisories/index.ts';
 import { type Actor, actorFromUser, resolveScope, type Scope, users } from '../src/modules/auth/index.ts';
 import {
@@ -260,9 +262,12 @@ async function loadAdvisory(db: Db, ctx: NarrativeContext): Promise<number> {
   await publishAdvisory(db, actor, advisory.id);
   for (const a of ADVISORY_ACKNOWLEDGEMENTS) {
     const agency = await demoAccount(db, a.username);
-    await acknowledgeAdvisory(db, agency.actor, agency.scope, advisory.id, {
-      organisationId: await orgId(db, a.organisation),
-    });
+    const organisationId = await orgId(db, a.organisation);
+    await acknowledgeAdvisory(db, agency.actor, agency.scope, advisory.id, { organisationId });
+    if (!a.answer) continue;
+    const { targets } = await getAdvisory(db, agency.actor, agency.scope, advisory.id);
+    for (const t of targets.filter((x) => x.organisationId === organisationId))
+      await respondToTarget(db, agency.actor, agency.scope, advisory.id, t.id, a.answer);
   }
   return 1;
 }

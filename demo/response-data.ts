@@ -605,7 +605,23 @@ export const apacheAdvisory = (ctx: NarrativeContext): AdvisoryInput => ({
 });
 
 /** Who has acknowledged the advisory so far: an agency account for its own 2024 unit. */
-export const ADVISORY_ACKNOWLEDGEMENTS: { username: string; organisation: OrgRef }[] = [
-  { username: 'demo.soyte', organisation: YB('SO-YTE') },
-  { username: 'demo.mucangchai', organisation: YB('137') },
+/** Who acknowledges the advisory; `answer`: what they report for each of their targets (others stay open). */
+export const ADVISORY_ACKNOWLEDGEMENTS: {
+  username: string;
+  organisation: OrgRef;
+  answer?: { response: 'patched' | 'mitigated'; note: string };
+}[] = [
+  {
+    username: 'demo.soyte',
+    organisation: YB('SO-YTE'),
+    answer: { response: 'patched', note: 'Đã nâng cấp Apache HTTP Server lên phiên bản 2.4.62.' },
+  },
+  {
+    username: 'demo.mucangchai',
+    organisation: YB('137'),
+    answer: {
+      response: 'mitigated',
+      note: 'Tạm tắt các quy tắc RewriteRule có thay thế bằng biến, chờ nhà thầu nâng cấp trong tháng.',
+    },
+  },
 ];
