@@ -214,9 +214,19 @@ describe.each(TEST_DATABASES)('security plans, 4 layers, targets and notificatio
     expect((await runDeadlineCheck(database.db, now)).notificationsCreated).toBe(0);
     const mine = (await mcc.request('GET', '/api/notifications?unread=true')).json();
     const kinds = mine.map((n: { kind: string }) => n.kind).sort();
-    // The district's own systems: A4 misses both targets, A1's inspection (due 10/05/2025) is overdue.
-    expect(kinds).toEqual(['inspection_overdue', 'target_overdue', 'target_overdue']);
+    // The district's own systems: A4 misses both targets, A1's inspection (due 10/05/2025) is overdue; its communes
+    // have no officer of their own, so A2 and A3 (late on the end-of-year target) reach the district, naming their
+    // communes' heads.
+    expect(kinds).toEqual([
+      'inspection_overdue',
+      'target_overdue',
+      'target_overdue',
+      'target_overdue',
+      'target_overdue',
+    ]);
     expect(mine[0].body).toContain('Head of 137');
+    const heads = mine.map((n: { body: string }) => /Head of (\d+)/.exec(n.body)?.[1]).sort();
+    expect(heads).toEqual(['04402', '04405', '137', '137', '137']);
     // Links are pages of the web UI (e-mails prefix KHIEN_PUBLIC_URL).
     const inspection = mine.find((n: { kind: string }) => n.kind === 'inspection_overdue');
     expect(inspection.link).toMatch(/^\/systems\/view\?id=[0-9a-f-]{36}&tab=layers$/);
@@ -225,8 +235,8 @@ describe.each(TEST_DATABASES)('security plans, 4 layers, targets and notificatio
     expect(theirs[0].body).toContain('Head of 141');
     expect((await yb.request('POST', `/api/notifications/${mine[0].id}/read`)).statusCode).toBe(404);
     expect((await mcc.request('POST', `/api/notifications/${mine[0].id}/read`)).json()).toEqual({ updated: 1 });
-    expect((await mcc.request('GET', '/api/notifications?unread=true')).json()).toHaveLength(2);
-    expect((await mcc.request('POST', '/api/notifications/read-all')).json()).toEqual({ updated: 2 });
+    expect((await mcc.request('GET', '/api/notifications?unread=true')).json()).toHaveLength(4);
+    expect((await mcc.request('POST', '/api/notifications/read-all')).json()).toEqual({ updated: 4 });
     const nextDay = await runDeadlineCheck(database.db, new Date(now.getTime() + 86_400_000));
     expect(nextDay.notificationsCreated).toBe(first.notificationsCreated);
   });
