@@ -176,7 +176,11 @@ describe.skipIf(!haveChromium)('vulnerable computers in a browser', () => {
 
     await rows.first().click();
     const detail = page.getByTestId('finding-detail');
-    const name = (await detail.getByRole('heading', { level: 2 }).textContent()) ?? '';
+    // The heading reads '…' until the finding has loaded: take its name only once the actions are there.
+    await detail.getByTestId('action-fixed').waitFor();
+    const heading = detail.getByRole('heading', { level: 2 });
+    await expect.poll(() => heading.textContent()).not.toBe('…');
+    const name = (await heading.textContent()) ?? '';
     await detail.getByTestId('action-fixed').click();
     await detail.getByLabel('Ghi chú').fill('Đã cập nhật bản vá hệ điều hành');
     await detail.getByTestId('remediation-submit').click();
