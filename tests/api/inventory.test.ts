@@ -291,9 +291,10 @@ describe.each(TEST_DATABASES)('software inventory on %s', (kind) => {
     const byPrefix = await inventoryItems(database.db, province, { cpePrefix: 'cpe:2.3:a:openbsd:openssh:' });
     expect(byPrefix.map((i) => i.id).sort()).toEqual(ssh.map((i) => i.id).sort());
     const scopeB: Scope = { all: false, organisationIds: [org.B ?? ''] };
-    expect((await inventoryItems(database.db, scopeB, { product: 'openssh' })).map((i) => i.organisation?.id)).toEqual(
-      [org.B, org.B],
-    );
+    expect((await inventoryItems(database.db, scopeB, { product: 'openssh' })).map((i) => i.organisation?.id)).toEqual([
+      org.B,
+      org.B,
+    ]);
     await expect(inventoryItems(database.db, province, {})).rejects.toThrow(/needs a vendor/);
   });
 });
