@@ -75,3 +75,55 @@ describe('parseAdvisoryFile', () => {
     });
   });
 });
+
+describe('parseAdvisoryFile bounds', () => {
+  const csaf = (productIds: string[], vulnerabilities: unknown[]) =>
+    Buffer.from(
+      JSON.stringify({
+        document: {
+          category: 'csaf_security_advisory',
+          csaf_version: '2.0',
+          title: 'Bounds',
+          publisher: { category: 'vendor', name: 'V', namespace: 'https://v.example' },
+          tracking: {
+            id: 'V-1',
+            version: '1',
+            status: 'final',
+            initial_release_date: '2024-01-01T00:00:00Z',
+            current_release_date: '2024-01-01T00:00:00Z',
+            revision_history: [{ number: '1', date: '2024-01-01T00:00:00Z' }],
+          },
+        },
+        product_tree: { full_product_names: productIds.map((id) => ({ name: `P ${id}`, product_id: id })) },
+        vulnerabilities,
+      }),
+    );
+
+  it('refuses more CVEs than a query can carry, with a 400 naming where', () => {
+    const vulns = Array.from({ length: 70_000 }, (_, i) => ({ cve: `CVE-2024-${100000 + i}` }));
+    expect(() => parseAdvisoryFile(csaf(['p1'], vulns), 'many.json')).toThrow(/vulnerabilities.*more than/);
+  });
+
+  it('gives every product of a wide document the remediations that name it', () => {
+    // 20 000 products × 60 remediations: the remediations are indexed by product once, not scanned per product
+    // (measured: 5.5 s for 20 remediations before, 1.5 s for 60 after).
+    const ids = Array.from({ length: 20_000 }, (_, i) => `p${i}`);
+    const vulns = [
+      {
+        cve: 'CVE-2024-0001',
+        product_status: { known_affected: ids },
+        // All name every product; only the last, a vendor fix, names p1 alone.
+        remediations: Array.from({ length: 60 }, (_, r) => ({
+          category: r === 59 ? 'vendor_fix' : r ? 'workaround' : 'mitigation',
+          details: r === 59 ? 'Update' : `Step ${r}`,
+          product_ids: r === 59 ? ['p1'] : ids,
+        })),
+      },
+    ];
+    const { products } = parseAdvisoryFile(csaf(ids, vulns), 'wide.json');
+    expect(products).toHaveLength(20_000);
+    // The vendor fix wins where there is one; otherwise the first remediation naming the product.
+    expect(products.find((p) => p.productRef === 'p1')?.remediation).toBe('Update');
+    expect(products.find((p) => p.productRef === 'p0')?.remediation).toBe('Step 0');
+  }, 60_000);
+});

@@ -16,6 +16,8 @@ export const MAX_ADVISORY_FILE_BYTES = 20 * 1024 * 1024;
 /** Deeper nesting than any real product tree; stops a hostile file from exhausting the stack. */
 const MAX_DEPTH = 64;
 const MAX_PRODUCTS = 20_000;
+/** More CVEs than any real advisory; each is a query parameter when targeting (PostgreSQL takes at most 65,535). */
+const MAX_CVES = 5_000;
 
 export type ParsedProduct = VersionRange & {
   productRef: string | null;
@@ -360,6 +362,7 @@ function fromCsaf(json: unknown, fileName: string): ParsedAdvisory {
   for (const r of doc.document.references ?? []) references.set(r.url, { url: r.url, summary: r.summary });
   (doc.vulnerabilities ?? []).forEach((v, vi) => {
     if (v.cve) cves.add(v.cve);
+    if (cves.size > MAX_CVES) throw badFile(fileName, `/vulnerabilities/${vi}`, `more than ${MAX_CVES} CVEs`);
     for (const [group, list] of Object.entries(v.product_status ?? {})) {
       const status = CSAF_STATUS[group];
       if (!status || !Array.isArray(list)) continue;
@@ -404,8 +407,16 @@ function fromCsaf(json: unknown, fileName: string): ParsedAdvisory {
     for (const r of v.references ?? [])
       if (!references.has(r.url)) references.set(r.url, { url: r.url, summary: r.summary });
   });
+  // Indexed once: a document may name thousands of products in each of many remediations.
+  const remediationsOf = new Map<string, Remediation[]>();
+  for (const r of remediations)
+    for (const id of new Set(r.productIds)) {
+      const list = remediationsOf.get(id) ?? [];
+      list.push(r);
+      remediationsOf.set(id, list);
+    }
   const remediationOf = (id: string) => {
-    const named = remediations.filter((r) => r.productIds.includes(id));
+    const named = remediationsOf.get(id) ?? [];
     return (named.find((r) => r.category === 'vendor_fix') ?? named[0])?.details ?? null;
   };
   const products: ParsedProduct[] = [];
@@ -426,9 +437,10 @@ function fromCsaf(json: unknown, fileName: string): ParsedAdvisory {
           cves: [...cveSet].sort(),
           remediation: status === 'known_affected' || status === 'under_investigation' ? remediationOf(id) : null,
         });
+      // Checked as they grow: a range of many intervals times many products would exhaust memory first.
+      if (products.length > MAX_PRODUCTS)
+        throw badFile(fileName, '/product_tree', `more than ${MAX_PRODUCTS} product statuses`);
     }
-  if (products.length > MAX_PRODUCTS)
-    throw badFile(fileName, '/product_tree', `more than ${MAX_PRODUCTS} product statuses`);
   const notes = doc.document.notes ?? [];
   const summary =
     notes

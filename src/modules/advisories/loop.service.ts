@@ -20,7 +20,14 @@ import {
 import { advisories, advisoryOrganisations, advisoryTargets } from './advisories.schema.ts';
 import { advisoryNotFound, dmy, inScopeSql, lateSql, visibleAdvisory } from './advisory-sql.ts';
 import { type Candidate, rowRange } from './targeting.ts';
-import { addManual, defaultDeadlines, knownExploited, matchesOf, retarget } from './targets.store.ts';
+import {
+  addManual,
+  defaultDeadlines,
+  knownExploited,
+  matchesOf,
+  retarget,
+  syncOrganisations,
+} from './targets.store.ts';
 
 /**
  * The acknowledgement loop: publish (agencies notified, deadlines set), acknowledge, answer per target, the
@@ -91,6 +98,9 @@ export async function closeAdvisory(db: Db, actor: Actor, id: string) {
   });
 }
 
+/** The most computers one address range may add: 0.0.0.0/0 would otherwise make every computer a target. */
+const MAX_RANGE_COMPUTERS = 5000;
+
 /**
  * Targets again on demand, or adds the Department's own targets: every unit in force of an organisation subtree, or
  * every known computer in an address range. Already existing targets keep their answers.
@@ -146,8 +156,16 @@ export async function addTargets(db: Db, actor: Actor, id: string, raw: TargetAd
       );
     const found = await queryRows<{ id: string; organisationId: string | null }>(
       db,
-      sql`select id, organisation_id as "organisationId" from computers where ip <<= ${input.cidr}::inet order by ip`,
+      sql`select id, organisation_id as "organisationId" from computers where ip <<= ${input.cidr}::inet order by ip
+        limit ${MAX_RANGE_COMPUTERS + 1}`,
     );
+    if (found.length > MAX_RANGE_COMPUTERS)
+      throw new AppError(
+        'VALIDATION',
+        `More than ${MAX_RANGE_COMPUTERS} scanned computers are in ${input.cidr}: name a narrower range`,
+        { field: 'cidr' },
+        { key: 'advisories.rangeTooLarge', params: { cidr: input.cidr, max: String(MAX_RANGE_COMPUTERS) } },
+      );
     if (!found.length)
       throw new AppError(
         'VALIDATION',
@@ -242,6 +260,7 @@ export async function acknowledgeAdvisory(
 /** A target the caller may act on: of an advisory it sees, of an organisation in its scope (else "not found"). */
 async function targetInScope(db: Db, scope: Scope, advisoryId: string, targetId: string) {
   const a = await visibleAdvisory(db, scope, advisoryId);
+  await followOwners(db, advisoryId);
   const [t] = await db
     .select()
     .from(advisoryTargets)
@@ -397,12 +416,56 @@ type Pending = {
 };
 
 /**
+ * Targets of open advisories follow their computer or system to the organisation that holds it now (an analyst
+ * reassigned a computer, a scan attributed it anew): the agency that gave it up no longer sees or answers for it, the
+ * one that holds it is concerned (and notified, once published). Run before every read; idempotent.
+ */
+export async function followOwners(db: Db, advisoryId?: string): Promise<number> {
+  const moved = await queryRows<{ id: string; advisoryId: string; from: string | null; to: string | null }>(
+    db,
+    sql`select * from (select t.id, t.advisory_id as "advisoryId", t.organisation_id as "from",
+        case when t.computer_id is not null then c.organisation_id else s.organisation_id end as "to"
+      from advisory_targets t join advisories a on a.id = t.advisory_id
+        left join computers c on c.id = t.computer_id left join information_systems s on s.id = t.system_id
+      where a.state <> 'closed' and (t.computer_id is not null or t.system_id is not null)
+        ${advisoryId ? sql`and t.advisory_id = ${advisoryId}` : sql``}) x
+      where "from" is distinct from "to"`,
+  );
+  for (const id of new Set(moved.map((m) => m.advisoryId)))
+    await db.transaction(async (tx) => {
+      for (const m of moved.filter((x) => x.advisoryId === id)) {
+        const rows = await tx
+          .update(advisoryTargets)
+          .set({ organisationId: m.to })
+          .where(
+            and(eq(advisoryTargets.id, m.id), sql`${advisoryTargets.organisationId} is not distinct from ${m.from}`),
+          )
+          .returning({ id: advisoryTargets.id });
+        if (!rows.length) continue;
+        await recordAudit(tx, auditActor(null), {
+          action: 'advisory.target.move',
+          entityType: 'advisory_target',
+          entityId: m.id,
+          organisationId: m.to,
+          before: { organisationId: m.from },
+          after: { organisationId: m.to },
+        });
+      }
+      const [a] = await tx.select().from(advisories).where(eq(advisories.id, id));
+      if (a) await syncOrganisations(tx, a);
+    });
+  return moved.length;
+}
+
+/**
  * Computers reported patched become remediated when scans confirm it (`confirmed_at`, the scan's time): every
  * finding the target matched is resolved by a scan, each software item it matched is gone from the computer or at a
  * version outside the range after a later scan, and (a target the Department added by range) a later scan shows no
- * finding with the advisory's CVEs. Run on every read of advisories and by the timer; idempotent.
+ * finding with the advisory's CVEs. Run on every read of advisories and by the timer, after moving targets to the
+ * organisation that holds them now ({@link followOwners}); idempotent.
  */
 export async function confirmRemediations(db: Db, advisoryId?: string): Promise<number> {
+  await followOwners(db, advisoryId);
   const pending = await queryRows<Pending>(
     db,
     sql`select t.id, t.advisory_id as "advisoryId", t.computer_id as "computerId", t.organisation_id as "organisationId",

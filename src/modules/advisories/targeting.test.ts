@@ -82,3 +82,14 @@ describe('matchItem', () => {
     });
   });
 });
+
+describe('matchItem with an exact version and an item CPE naming no version', () => {
+  it('matches by the item’s own version when its CPE leaves the version open', () => {
+    // A scanner's CPE often stops at the product (cpe:/a:openbsd:openssh) and reports the version apart.
+    const p = product({ product: 'OpenSSH', cpe: 'cpe:2.3:a:openbsd:openssh:9.7:*:*:*:*:*:*:*', version: '9.7' });
+    expect(matchItem(p, item({ product: 'OpenSSH', cpe: 'cpe:/a:openbsd:openssh', version: '9.7' }))).toMatchObject({
+      via: 'cpe',
+    });
+    expect(matchItem(p, item({ product: 'OpenSSH', cpe: 'cpe:/a:openbsd:openssh', version: '9.8' }))).toBeNull();
+  });
+});

@@ -189,7 +189,8 @@ export function matchItem(p: ProductRow, item: Item): Match | null {
   const iWfn = item.cpe ? tryParseCpe(item.cpe) : null;
   let via: Match['via'];
   if (pWfn && iWfn) {
-    const source = p.version ? pWfn : { ...pWfn, version: ANY, update: ANY };
+    // The range (or the exact version, tested below against the item's own field when its CPE names none) decides.
+    const source = p.version && iWfn.version !== ANY ? pWfn : { ...pWfn, version: ANY, update: ANY };
     if (!cpeMatches(source, iWfn)) return null;
     via = 'cpe';
   } else {
