@@ -403,6 +403,30 @@ describe.each(TEST_DATABASES)('incidents on %s', (kind) => {
     expect(d.evidence).toEqual([expect.objectContaining({ sha256: sha, uploadedByName: 'inc-agency-a' })]);
   });
 
+  it('refuses a task owner from an agency the incident does not concern: its title never reaches them', async () => {
+    const task = await agencyA.request('POST', `/api/incidents/${reported}/tasks`, {
+      title: 'Gửi nhật ký cho Sở C',
+      assigneeId: agencyC.userId,
+    });
+    expect(task.statusCode, task.body).toBe(400);
+    expect(task.json().error).toMatchObject({ key: 'incidents.unknownUser', details: { field: 'assigneeId' } });
+    const own = await agencyA.request('POST', `/api/incidents/${reported}/tasks`, {
+      title: 'Tự rà soát',
+      assigneeId: agencyA.userId,
+    });
+    expect(own.statusCode, own.body).toBe(201);
+    const moved = await agencyA.request('PATCH', `/api/incidents/${reported}/tasks/${own.json().id}`, {
+      assigneeId: agencyC.userId,
+    });
+    expect(moved.statusCode, moved.body).toBe(400);
+    // A coordinator may be given a task.
+    const toDept = await agencyA.request('PATCH', `/api/incidents/${reported}/tasks/${own.json().id}`, {
+      assigneeId: dept.userId,
+    });
+    expect(toDept.statusCode, toDept.body).toBe(200);
+    expect((await noticesOf(agencyC.userId)).filter((n) => n.kind === 'incident_task')).toEqual([]);
+  });
+
   it('closes only with the closing report (form 04) issued, and only by a coordinator', async () => {
     const byAgency = await agencyA.request('POST', `/api/incidents/${reported}/transitions`, { to: 'closed' });
     expect(byAgency.statusCode).toBe(403);
@@ -442,6 +466,23 @@ describe.each(TEST_DATABASES)('incidents on %s', (kind) => {
     expect(actions.filter((a) => a === 'incident.transition')).toHaveLength(3);
     expect(actions).toContain('incident.step');
     expect(actions).toContain('incident.evidence');
+  });
+
+  it('does not close on a closing report issued before the response was taken up again', async () => {
+    const { id } = await create(agencyA, { title: 'Mã độc tái nhiễm' });
+    const move = (c: Client, to: string) => c.request('POST', `/api/incidents/${id}/transitions`, { to });
+    expect((await move(agencyA, 'responded')).statusCode).toBe(200);
+    const first = await dept.request('POST', `/api/incidents/${id}/forms/04/issue?format=docx`);
+    expect(first.statusCode, first.body).toBe(201);
+    // Reinfected: the response resumes and ends again; the first closing report describes the earlier end.
+    expect((await move(agencyA, 'responding')).statusCode).toBe(200);
+    expect((await move(agencyA, 'responded')).statusCode).toBe(200);
+    const stale = await move(dept, 'closed');
+    expect(stale.statusCode, stale.body).toBe(409);
+    expect(stale.json().error.key).toBe('incidents.closingReportRequired');
+    const again = await dept.request('POST', `/api/incidents/${id}/forms/04/issue?format=docx`);
+    expect(again.statusCode, again.body).toBe(201);
+    expect((await move(dept, 'closed')).statusCode).toBe(200);
   });
 
   it('escalating a SOC finding opens an incident, then links further findings to it', async () => {
@@ -660,5 +701,60 @@ describe.each(TEST_DATABASES)('the response team on %s', (kind) => {
     expect(team.coordinator).toMatchObject({ shortName: 'Cục A05 (Bộ Công an)', confirmed: false });
     expect((await dept.request('DELETE', `/api/team/shifts/${created.json().id}`)).statusCode).toBe(200);
     expect((await dept.request('GET', '/api/team')).json().onCallNow).toEqual([]);
+  });
+
+  it("shows a member's phone and e-mail only to coordinators and to the member's own agency; the on-call line to all", async () => {
+    const admin = await t.login('team-admin');
+    const other = (
+      await admin.request('POST', '/api/organisations', {
+        code: 'SYT',
+        name: 'Sở Y tế',
+        type: 'department',
+        ipRanges: [],
+      })
+    ).json().id;
+    const theirs = (
+      await dept.request('POST', '/api/team/members', {
+        ...MEMBER,
+        fullName: 'Lê Thị Hoa',
+        phone: '0977 000 111',
+        email: 'hoa@example.vn',
+        organisationId: other,
+      })
+    ).json().id;
+    const hour = 3_600_000;
+    const onCall = await dept.request('POST', '/api/team/shifts', {
+      memberId: theirs,
+      startsAt: new Date(Date.now() - hour).toISOString(),
+      endsAt: new Date(Date.now() + hour).toISOString(),
+    });
+    expect(onCall.statusCode, onCall.body).toBe(201);
+    const ahead = await dept.request('POST', '/api/team/shifts', {
+      memberId: theirs,
+      startsAt: new Date(Date.now() + 2 * hour).toISOString(),
+      endsAt: new Date(Date.now() + 3 * hour).toISOString(),
+    });
+    expect(ahead.statusCode, ahead.body).toBe(201);
+    const own = await t.userWithRole('team-agency-own', 'agency', other);
+    const stranger = await t.userWithRole('team-agency-stranger', 'agency', orgId);
+    const viewer = await t.userWithRole('team-viewer-2', 'viewer', orgId);
+    for (const [c, sees] of [
+      [dept, true],
+      [own, true],
+      [stranger, false],
+      [viewer, false],
+    ] as const) {
+      const team = (await c.request('GET', '/api/team')).json();
+      const hoa = team.members.find((m: { id: string }) => m.id === theirs);
+      expect(hoa).toMatchObject(
+        sees ? { phone: '0977 000 111', email: 'hoa@example.vn' } : { phone: null, email: null },
+      );
+      for (const s of team.shifts.filter((x: { memberId: string }) => x.memberId === theirs))
+        expect(s).toMatchObject(sees ? { phone: '0977 000 111' } : { phone: null, email: null });
+      // Who answers the 24/7 line now is everyone's to call.
+      expect(team.onCallNow).toEqual([expect.objectContaining({ memberId: theirs, phone: '0977 000 111' })]);
+    }
+    await dept.request('DELETE', `/api/team/shifts/${onCall.json().id}`);
+    await dept.request('DELETE', `/api/team/shifts/${ahead.json().id}`);
   });
 });

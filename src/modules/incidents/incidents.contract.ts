@@ -242,6 +242,9 @@ export const ZTeamMember = ZTeamMemberRecord.extend({
   userName: z.string().nullable(),
   active: z.boolean(),
   onCall: z.boolean(),
+  /** Null for a reader who is not a coordinator, outside the member's organisation (personal contacts). */
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
   /** The changed contact not yet reported to the coordinating body (or reported late). */
   contactClock: ZIncidentClock.nullable(),
 }).meta({ id: 'TeamMember' });
@@ -268,7 +271,8 @@ export const ZTeamOverview = z
   .object({
     members: z.array(ZTeamMember),
     onCallNow: z.array(ZOnCallShift),
-    shifts: z.array(ZOnCallShift),
+    /** The rota ahead; phone and e-mail null for a reader who may not see the member's (see TeamMember). */
+    shifts: z.array(ZOnCallShift.extend({ phone: z.string().nullable(), email: z.string().nullable() })),
     periodicReport: ZIncidentClock.nullable(),
     coordinator: z.object({ name: z.string(), shortName: z.string(), confirmed: z.boolean() }).nullable(),
   })

@@ -54,7 +54,7 @@ import {
   deleteMember,
   deleteShift,
   markContactReported,
-  teamOverview,
+  teamOverviewFor,
   updateMember,
 } from './team.service.ts';
 
@@ -260,7 +260,7 @@ export function registerIncidentRoutes(app: FastifyInstance, { db }: { db: Db })
         response: { 200: ZTeamOverview },
       },
     },
-    async (req) => teamOverview(db, req.query),
+    async (req) => teamOverviewFor(db, actorOf(req), req.scope, req.query),
   );
   r.post(
     '/api/team/members',

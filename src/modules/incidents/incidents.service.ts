@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { auditActor } from '../../core/actor.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
@@ -851,7 +851,14 @@ export async function transitionIncident(
       const [closing] = await tx
         .select({ id: incidentReports.id })
         .from(incidentReports)
-        .where(and(eq(incidentReports.incidentId, id), eq(incidentReports.form, '04')))
+        .where(
+          and(
+            eq(incidentReports.incidentId, id),
+            eq(incidentReports.form, '04'),
+            // Issued for the latest end of the response: one from before the response was taken up again is stale.
+            before.responseEndedAt ? gte(incidentReports.issuedAt, before.responseEndedAt) : undefined,
+          ),
+        )
         .limit(1);
       if (!closing)
         throw new AppError('CONFLICT', 'Closing needs the closing report (form 04) issued first', undefined, {
@@ -918,7 +925,8 @@ export async function addStep(db: Db, actor: Actor, scope: Scope, id: string, ra
   });
 }
 
-async function checkOwner(db: Db, v: { memberId?: string | null; assigneeId?: string | null }) {
+/** A task's owner: a team member, or a user among those `incidentAssignees` offers (never another agency's). */
+async function checkOwner(db: Db, incident: IncidentRow, v: { memberId?: string | null; assigneeId?: string | null }) {
   if (v.memberId) {
     const [m] = await db
       .select({ id: responseTeamMembers.id })
@@ -936,10 +944,14 @@ async function checkOwner(db: Db, v: { memberId?: string | null; assigneeId?: st
     const [u] = await db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.id, v.assigneeId), eq(users.disabled, false)));
+      .where(and(eq(users.id, v.assigneeId), eq(users.disabled, false), assignableUser(incident)));
     if (!u) throw new AppError('VALIDATION', 'Unknown user', { field: 'assigneeId' }, { key: 'incidents.unknownUser' });
   }
 }
+
+/** The users who may own a task: the operating agency's and the coordinators. */
+const assignableUser = (incident: IncidentRow) =>
+  or(eq(users.organisationId, incident.organisationId), inArray(users.role, ['department', 'soc']));
 
 /** Tells a task's owner (the user, or the member's linked account) that it is theirs. */
 async function notifyTaskOwner(db: Db, incident: IncidentRow, task: typeof incidentTasks.$inferSelect) {
@@ -967,7 +979,7 @@ export async function addTask(db: Db, actor: Actor, scope: Scope, id: string, ra
   const v = ZIncidentTaskInput.parse(raw);
   const incident = await incidentRow(db, scope, id);
   assertEditable(actor, scope, incident);
-  await checkOwner(db, v);
+  await checkOwner(db, incident, v);
   const task = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(incidentTasks)
@@ -999,7 +1011,7 @@ export async function updateTask(
   const v = ZIncidentTaskUpdate.parse(raw);
   const incident = await incidentRow(db, scope, id);
   assertEditable(actor, scope, incident);
-  await checkOwner(db, v);
+  await checkOwner(db, incident, v);
   const { done, ...fields } = v;
   const result = await db.transaction(async (tx) => {
     const [before] = await tx
@@ -1166,12 +1178,7 @@ export async function incidentAssignees(
     db
       .select({ id: users.id, displayName: users.displayName })
       .from(users)
-      .where(
-        and(
-          eq(users.disabled, false),
-          or(eq(users.organisationId, incident.organisationId), inArray(users.role, ['department', 'soc'])),
-        ),
-      )
+      .where(and(eq(users.disabled, false), assignableUser(incident)))
       .orderBy(asc(users.displayName)),
   ]);
   const onCallIds = new Set(onCall.map((s) => s.memberId));

@@ -5,7 +5,7 @@ import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
-import { type Actor, users } from '../auth/index.ts';
+import { type Actor, can, inScope, type Scope, users } from '../auth/index.ts';
 import { type Notice, notifyRoles } from '../notifications/index.ts';
 import { organisations } from '../organisations/index.ts';
 import { ruleBook } from '../rules/index.ts';
@@ -108,6 +108,29 @@ export async function teamOverview(
     coordinator: coordinator
       ? { name: coordinator.name, shortName: coordinator.shortName, confirmed: coordinator.confirmed }
       : null,
+  };
+}
+
+/**
+ * The team's page as a reader sees it. Members' phones and e-mails are personal: coordinators see them all, anyone
+ * else those of its own organisations (as form 01), on the roster and the rota ahead. Who is on call now stays: it
+ * is the 24/7 line every reader may call.
+ */
+export async function teamOverviewFor(
+  db: Db,
+  actor: Actor,
+  scope: Scope,
+  query: z.output<typeof ZShiftQuery>,
+): Promise<z.output<typeof ZTeamOverview>> {
+  const team = await teamOverview(db, query);
+  if (can(actor.role, 'incident.manage')) return team;
+  const visible = new Set(team.members.filter((m) => inScope(scope, m.organisationId)).map((m) => m.id));
+  const hide = <T extends { phone: string | null; email: string | null }>(id: string, c: T) =>
+    visible.has(id) ? c : { ...c, phone: null, email: null };
+  return {
+    ...team,
+    members: team.members.map((m) => hide(m.id, m)),
+    shifts: team.shifts.map((s) => hide(s.memberId, s)),
   };
 }
 

@@ -16933,7 +16933,7 @@ export interface components {
             contactReportedAt: string | null;
             /** Format: date-time */
             createdAt: string;
-            email: string;
+            email: string | null;
             expertise: string | null;
             fullName: string;
             /** Format: uuid */
@@ -16942,7 +16942,7 @@ export interface components {
             /** Format: uuid */
             organisationId: string;
             organisationName: string;
-            phone: string;
+            phone: string | null;
             position: string | null;
             teamRole: components["schemas"]["TeamRole"];
             /** Format: uuid */
@@ -16957,7 +16957,7 @@ export interface components {
             contactClock: components["schemas"]["IncidentClockInput"] | null;
             contactReportedAt: unknown;
             createdAt: unknown;
-            email: string;
+            email: string | null;
             expertise: string | null;
             fullName: string;
             /** Format: uuid */
@@ -16966,7 +16966,7 @@ export interface components {
             /** Format: uuid */
             organisationId: string;
             organisationName: string;
-            phone: string;
+            phone: string | null;
             position: string | null;
             teamRole: components["schemas"]["TeamRoleInput"];
             /** Format: uuid */
@@ -16984,7 +16984,17 @@ export interface components {
             members: components["schemas"]["TeamMember"][];
             onCallNow: components["schemas"]["OnCallShift"][];
             periodicReport: components["schemas"]["IncidentClock"] | null;
-            shifts: components["schemas"]["OnCallShift"][];
+            shifts: {
+                email: string | null;
+                /** Format: date-time */
+                endsAt: string;
+                id: string;
+                memberId: string;
+                memberName: string;
+                phone: string | null;
+                /** Format: date-time */
+                startsAt: string;
+            }[];
         };
         TeamOverviewInput: {
             coordinator: {
@@ -16995,7 +17005,15 @@ export interface components {
             members: components["schemas"]["TeamMemberInput"][];
             onCallNow: components["schemas"]["OnCallShiftInput"][];
             periodicReport: components["schemas"]["IncidentClockInput"] | null;
-            shifts: components["schemas"]["OnCallShiftInput"][];
+            shifts: {
+                email: string | null;
+                endsAt: unknown;
+                id: string;
+                memberId: string;
+                memberName: string;
+                phone: string | null;
+                startsAt: unknown;
+            }[];
         };
         /** @enum {string} */
         TeamRole: "lead" | "deputy" | "member" | "liaison";

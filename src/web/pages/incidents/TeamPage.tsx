@@ -148,10 +148,12 @@ function Roster({ team, onEdit }: { team: TeamOverview; onEdit: (m: TeamMember) 
                     {m.expertise && <div className="muted small">{m.expertise}</div>}
                   </td>
                   <td>
-                    <a href={`tel:${m.phone.replace(/[\s.]/g, '')}`}>{m.phone}</a>
-                    <div className="small">
-                      <a href={`mailto:${m.email}`}>{m.email}</a>
-                    </div>
+                    {m.phone && <a href={`tel:${m.phone.replace(/[\s.]/g, '')}`}>{m.phone}</a>}
+                    {m.email && (
+                      <div className="small">
+                        <a href={`mailto:${m.email}`}>{m.email}</a>
+                      </div>
+                    )}
                     {m.contactClock && m.contactClock.state !== 'done' && (
                       <div className="small" data-testid="member-contact-clock">
                         {t('incidents.team.contactChanged')} <ClockBadge clock={m.contactClock} />
@@ -231,8 +233,8 @@ function MemberForm({ member, onDone }: { member: TeamMember | null; onDone: () 
           teamRole: member.teamRole,
           position: member.position ?? '',
           expertise: member.expertise ?? '',
-          phone: member.phone,
-          email: member.email,
+          phone: member.phone ?? '',
+          email: member.email ?? '',
           validFrom: member.validFrom,
           validTo: member.validTo,
         }
