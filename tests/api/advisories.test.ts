@@ -677,9 +677,22 @@ describe.each(TEST_DATABASES)('advisories on %s', (kind) => {
     expect(
       (await dept.request('PUT', `/api/advisories/${manualId}`, { title: 'Sửa', severity: 'low' })).statusCode,
     ).toBe(409);
+    // A risk acceptance still waiting when the advisory closes can no longer be decided.
+    const [pending] = (await detail(agencyB, manualId)).targets;
+    expect((await agencyB.request('POST', `/api/advisories/${manualId}/acknowledge`, {})).statusCode).toBe(200);
+    const risk = await agencyB.request('POST', `/api/advisories/${manualId}/targets/${pending?.id}/response`, {
+      response: 'risk_accepted',
+      note: 'Thiết bị chờ thay thế, đã chặn truy cập từ Internet',
+    });
+    expect(risk.statusCode, risk.body).toBe(200);
     expect((await agencyA.request('POST', `/api/advisories/${manualId}/close`)).statusCode).toBe(403);
     expect((await dept.request('POST', `/api/advisories/${manualId}/close`)).statusCode).toBe(200);
     const closed = await agencyA.request('POST', `/api/advisories/${manualId}/acknowledge`, {});
     expect(closed.statusCode).toBe(409);
+    const decided = await dept.request('POST', `/api/advisories/${manualId}/targets/${pending?.id}/risk-decision`, {
+      approve: true,
+    });
+    expect(decided.statusCode).toBe(409);
+    expect(decided.json().error.key).toBe('advisories.notPublished');
   });
 });

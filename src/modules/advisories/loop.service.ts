@@ -370,6 +370,7 @@ export async function decideRisk(
 ) {
   const input = ZRiskDecision.parse(raw);
   const { a, t } = await targetInScope(db, scope, advisoryId, targetId);
+  requireState(a, ['published'], 'advisories.notPublished');
   if (!deciderRoles.includes(actor.role))
     throw new AppError('FORBIDDEN', 'The Department decides risk acceptances', undefined, {
       key: 'advisories.departmentDecides',
