@@ -362,6 +362,20 @@ describe.each(TEST_DATABASES)('incidents on %s', (kind) => {
       note: 'Trước khi phát hiện',
     });
     expect(early.json().error).toMatchObject({ key: 'incidents.beforeDetection' });
+    // Nor in the future: the response's end would move the closing report's clock.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const future = await agencyA.request('POST', `/api/incidents/${reported}/steps`, {
+      step: 'contain',
+      at: tomorrow,
+      note: 'Ngày mai',
+    });
+    expect(future.statusCode).toBe(400);
+    expect(future.json().error).toMatchObject({ key: 'incidents.inFuture' });
+    const resumed = await agencyA.request('POST', `/api/incidents/${reported}/transitions`, {
+      to: 'responding',
+      at: tomorrow,
+    });
+    expect(resumed.json().error).toMatchObject({ key: 'incidents.inFuture' });
     const assignees = (await agencyA.request('GET', `/api/incidents/${reported}/assignees`)).json();
     expect(assignees.members[0]).toMatchObject({ fullName: 'Trần Thị Bình', onCall: true });
     const task = await agencyA.request('POST', `/api/incidents/${reported}/tasks`, {

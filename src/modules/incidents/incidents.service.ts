@@ -837,15 +837,7 @@ export async function transitionIncident(
       params: { from: before.state, to },
     });
   const when = at ? new Date(at) : new Date();
-  if (when < before.detectedAt)
-    throw new AppError(
-      'VALIDATION',
-      'The time is before the detection',
-      { field: 'at' },
-      {
-        key: 'incidents.beforeDetection',
-      },
-    );
+  checkRecordedTime(when, before.detectedAt);
   return db.transaction(async (tx) => {
     if (to === 'closed') {
       const [closing] = await tx
@@ -891,6 +883,27 @@ export async function transitionIncident(
   });
 }
 
+/** Clock skew tolerated between a browser and the server. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * A step or a state change happened between the detection and now: a time in the future would move the statutory
+ * clocks (the closing report's days run from the response's end).
+ */
+function checkRecordedTime(when: Date, detectedAt: Date) {
+  if (when < detectedAt)
+    throw new AppError(
+      'VALIDATION',
+      'The time is before the detection',
+      { field: 'at' },
+      {
+        key: 'incidents.beforeDetection',
+      },
+    );
+  if (when.getTime() > Date.now() + FUTURE_TOLERANCE_MS)
+    throw new AppError('VALIDATION', 'The time is in the future', { field: 'at' }, { key: 'incidents.inFuture' });
+}
+
 // ---- Timeline, tasks, evidence -----------------------------------------------------------------------------------
 
 /** Records a response step (TT 20/2017 Art. 11) with its time, note and who recorded it. Audited. */
@@ -899,15 +912,7 @@ export async function addStep(db: Db, actor: Actor, scope: Scope, id: string, ra
   const incident = await incidentRow(db, scope, id);
   assertEditable(actor, scope, incident);
   const at = new Date(v.at);
-  if (at < incident.detectedAt)
-    throw new AppError(
-      'VALIDATION',
-      'The step is dated before the detection',
-      { field: 'at' },
-      {
-        key: 'incidents.beforeDetection',
-      },
-    );
+  checkRecordedTime(at, incident.detectedAt);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(incidentSteps)
