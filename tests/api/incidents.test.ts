@@ -494,8 +494,13 @@ describe.each(TEST_DATABASES)('incidents on %s', (kind) => {
     const stale = await move(dept, 'closed');
     expect(stale.statusCode, stale.body).toBe(409);
     expect(stale.json().error.key).toBe('incidents.closingReportRequired');
+    // Its clock runs again from the new end, not "done" by the stale report.
+    const closingClock = async () =>
+      (await detail(dept, id)).clocks.find((c: { clock: string }) => c.clock === 'closing_report');
+    expect((await closingClock()).doneAt).toBeNull();
     const again = await dept.request('POST', `/api/incidents/${id}/forms/04/issue?format=docx`);
     expect(again.statusCode, again.body).toBe(201);
+    expect((await closingClock()).doneAt).not.toBeNull();
     expect((await move(dept, 'closed')).statusCode).toBe(200);
   });
 

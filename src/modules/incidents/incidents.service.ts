@@ -579,7 +579,10 @@ export async function incidentsOfSocFinding(db: Db, scope: Scope, findingId: str
 
 // ---- Reading -----------------------------------------------------------------------------------------------------
 
-/** The first issue of forms 03 and 04 per incident (what the clocks and the close check read). */
+/**
+ * What the clocks and the close check read per incident: the first issue of form 03, and the first form 04 issued
+ * after the latest end of the response (one from before the response was taken up again describes another end).
+ */
 async function firstIssues(db: Db, ids: string[]) {
   const out = new Map<string, Partial<Record<'03' | '04', Date>>>();
   if (!ids.length) return out;
@@ -590,7 +593,16 @@ async function firstIssues(db: Db, ids: string[]) {
       at: sql<Date>`min(${incidentReports.issuedAt})`.mapWith(incidentReports.issuedAt),
     })
     .from(incidentReports)
-    .where(and(inArray(incidentReports.incidentId, ids), inArray(incidentReports.form, ['03', '04'])))
+    .innerJoin(incidents, eq(incidents.id, incidentReports.incidentId))
+    .where(
+      and(
+        inArray(incidentReports.incidentId, ids),
+        or(
+          eq(incidentReports.form, '03'),
+          and(eq(incidentReports.form, '04'), gte(incidentReports.issuedAt, incidents.responseEndedAt)),
+        ),
+      ),
+    )
     .groupBy(incidentReports.incidentId, incidentReports.form);
   for (const r of rows) out.set(r.incidentId, { ...out.get(r.incidentId), [r.form]: r.at });
   return out;
@@ -840,18 +852,7 @@ export async function transitionIncident(
   checkRecordedTime(when, before.detectedAt);
   return db.transaction(async (tx) => {
     if (to === 'closed') {
-      const [closing] = await tx
-        .select({ id: incidentReports.id })
-        .from(incidentReports)
-        .where(
-          and(
-            eq(incidentReports.incidentId, id),
-            eq(incidentReports.form, '04'),
-            // Issued for the latest end of the response: one from before the response was taken up again is stale.
-            before.responseEndedAt ? gte(incidentReports.issuedAt, before.responseEndedAt) : undefined,
-          ),
-        )
-        .limit(1);
+      const closing = (await firstIssues(tx, [id])).get(id)?.['04'];
       if (!closing)
         throw new AppError('CONFLICT', 'Closing needs the closing report (form 04) issued first', undefined, {
           key: 'incidents.closingReportRequired',
