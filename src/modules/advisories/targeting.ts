@@ -257,19 +257,23 @@ export async function matchInventory(db: Db, products: ProductRow[], cves: strin
   };
   for (const p of targeting) {
     const wfn = p.cpe ? tryParseCpe(p.cpe) : null;
-    const lists = await Promise.all([
-      ...productNames(p, wfn).map((product) => lookup({ product })),
+    // One after another: inside a transaction the queries share one connection.
+    const lists: InventoryItem[][] = [];
+    for (const lookupOf of [
+      ...productNames(p, wfn).map((product) => () => lookup({ product })),
       ...(wfn && wfn.vendor !== ANY && wfn.product !== ANY
         ? [
-            lookup({
-              cpePrefix: `${toCpe23({ ...wfn, version: ANY })
-                .split(':')
-                .slice(0, 5)
-                .join(':')}:`,
-            }),
+            () =>
+              lookup({
+                cpePrefix: `${toCpe23({ ...wfn, version: ANY })
+                  .split(':')
+                  .slice(0, 5)
+                  .join(':')}:`,
+              }),
           ]
         : []),
-    ]);
+    ])
+      lists.push(await lookupOf());
     const seen = new Set<string>();
     for (const item of lists.flat()) {
       if (seen.has(item.id)) continue;

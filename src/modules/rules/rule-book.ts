@@ -143,11 +143,10 @@ export function ruleBook(db: Db): Promise<RuleBook> {
 export const forgetRuleBook = (db: Db) => cache.delete(db);
 
 async function loadRuleBook(db: Db): Promise<RuleBook> {
-  const [rules, bodies, days] = await Promise.all([
-    db.select().from(legalRules),
-    db.select().from(competentBodies),
-    db.select().from(calendarDays),
-  ]);
+  // One after another: `db` may be a transaction, whose queries share one connection.
+  const rules = await db.select().from(legalRules);
+  const bodies = await db.select().from(competentBodies);
+  const days = await db.select().from(calendarDays);
   return new RuleBook(
     rules,
     bodies.map(({ id: _, origin: __, createdAt: ___, ...b }) => ({ ...b, role: b.role as BodyRole })),
