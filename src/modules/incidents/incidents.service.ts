@@ -6,7 +6,7 @@ import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
-import { type Actor, can, inScope, type Scope, scopedOrganisationIds, users } from '../auth/index.ts';
+import { type Actor, can, inScope, PERMISSIONS, type Scope, scopedOrganisationIds, users } from '../auth/index.ts';
 import { notifyRoles, notifyUsers } from '../notifications/index.ts';
 import { organisations } from '../organisations/index.ts';
 import { type RuleBook, ruleBook } from '../rules/index.ts';
@@ -955,9 +955,9 @@ async function checkOwner(db: Db, incident: IncidentRow, v: { memberId?: string 
   }
 }
 
-/** The users who may own a task: the operating agency's and the coordinators. */
+/** The users who may own a task: the operating agency's and the coordinators (who may manage every incident). */
 const assignableUser = (incident: IncidentRow) =>
-  or(eq(users.organisationId, incident.organisationId), inArray(users.role, ['department', 'soc']));
+  or(eq(users.organisationId, incident.organisationId), inArray(users.role, [...PERMISSIONS['incident.manage']]));
 
 /** Tells a task's owner (the user, or the member's linked account) that it is theirs. */
 async function notifyTaskOwner(db: Db, incident: IncidentRow, task: typeof incidentTasks.$inferSelect) {
