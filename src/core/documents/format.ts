@@ -39,6 +39,12 @@ export function formatDayTime(at: Date): string {
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
 }
 
+/** "14:05 06/12/2026" — how notices and command output write an instant. */
+export function formatTimeDay(at: Date): string {
+  const p = Object.fromEntries(dateTime.formatToParts(at).map((x) => [x.type, x.value]));
+  return `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`;
+}
+
 /** dd/mm/yyyy of an instant, in the province's time. */
 export function formatInstantDay(at: Date): string {
   const p = Object.fromEntries(dateTime.formatToParts(at).map((x) => [x.type, x.value]));

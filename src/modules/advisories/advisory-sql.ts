@@ -69,9 +69,6 @@ export async function visibleAdvisory(db: Db, scope: Scope, id: string) {
   return a;
 }
 
-/** `dd/mm/yyyy` of a day, as notices write it. */
-export const dmy = (iso: string) => iso.split('-').reverse().join('/');
-
 export const SEVERITY_VI: Record<string, string> = {
   critical: 'nghiêm trọng',
   high: 'cao',

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { auditActor } from '../../core/actor.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
+import { formatDay } from '../../core/documents/format.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { inVersionRange } from '../../core/version-range.ts';
@@ -18,7 +19,7 @@ import {
   ZTargetResponse,
 } from './advisories.input.ts';
 import { advisories, advisoryOrganisations, advisoryTargets } from './advisories.schema.ts';
-import { advisoryNotFound, dmy, inScopeSql, lateSql, visibleAdvisory } from './advisory-sql.ts';
+import { advisoryNotFound, inScopeSql, lateSql, visibleAdvisory } from './advisory-sql.ts';
 import { type Candidate, rowRange } from './targeting.ts';
 import {
   addManual,
@@ -614,8 +615,8 @@ export async function runAdvisoryEscalation(db: Db, now = new Date()): Promise<z
     const head = l.headName ? `${l.headName}${l.headTitle ? `, ${l.headTitle}` : ''}` : null;
     const why =
       l.late === 'acknowledge'
-        ? `chưa xác nhận đã nhận cảnh báo (hạn ${dmy(l.acknowledgeBy ?? today)})`
-        : `chưa xử lý xong các đối tượng bị ảnh hưởng (hạn ${dmy(l.actBy ?? today)})`;
+        ? `chưa xác nhận đã nhận cảnh báo (hạn ${formatDay(l.acknowledgeBy ?? today)})`
+        : `chưa xử lý xong các đối tượng bị ảnh hưởng (hạn ${formatDay(l.actBy ?? today)})`;
     const headText = head ? `Người đứng đầu chịu trách nhiệm: ${head}.` : 'Đơn vị chưa khai báo người đứng đầu.';
     await db.transaction(async (tx) => {
       const rows = await tx

@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../core/db/client.ts';
+import { formatDay } from '../../core/documents/format.ts';
 import { provinceDay } from '../../core/time.ts';
 import { notifyOrganisation } from '../notifications/index.ts';
 import { ruleBook } from '../rules/index.ts';
 import type { AdvisorySeverity } from './advisories.input.ts';
 import { type advisories, advisoryOrganisations, advisoryProducts, advisoryTargets } from './advisories.schema.ts';
-import { dmy, SEVERITY_VI } from './advisory-sql.ts';
+import { SEVERITY_VI } from './advisory-sql.ts';
 import { type Candidate, MANUAL_VIA, type Match, type MatchDetail, matchInventory } from './targeting.ts';
 
 /**
@@ -216,8 +217,8 @@ export async function syncOrganisations(tx: Db, a: Advisory, now = new Date()) {
         ),
       body:
         `${from ? `Cảnh báo ${from}. ` : ''}Đơn vị có ${targetsOf.get(row.organisationId) ?? 0} đối tượng bị ảnh hưởng. ` +
-        `${ack ? `Đề nghị xác nhận đã nhận trước ngày ${dmy(ack)}` : 'Đề nghị xác nhận đã nhận'}` +
-        `${actBy ? ` và báo cáo kết quả xử lý từng đối tượng trước ngày ${dmy(actBy)}.` : ' và báo cáo kết quả xử lý từng đối tượng.'}`,
+        `${ack ? `Đề nghị xác nhận đã nhận trước ngày ${formatDay(ack)}` : 'Đề nghị xác nhận đã nhận'}` +
+        `${actBy ? ` và báo cáo kết quả xử lý từng đối tượng trước ngày ${formatDay(actBy)}.` : ' và báo cáo kết quả xử lý từng đối tượng.'}`,
       link: `/advisories/view?id=${a.id}`,
       dedupeKey: `advisory:${a.id}:${row.organisationId}`,
       urgent: a.severity === 'critical' || exploited.length > 0,

@@ -1,19 +1,11 @@
 // `khien incidents …`: the incidents list and the clock check from the command line.
+
 import { type Command, Option } from 'commander';
 import { organisationIdByCode, withDatabase } from '../../cli/context.ts';
+import { formatTimeDay } from '../../core/documents/format.ts';
 import { INCIDENT_SEVERITIES, INCIDENT_STATES } from './incidents.input.ts';
 import { clockName, listIncidents } from './incidents.service.ts';
 import { runIncidentDeadlineCheck } from './timer.ts';
-
-const dmyHm = (d: Date) =>
-  d.toLocaleString('vi-VN', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  });
 
 /**
  * Registers `khien incidents` and returns it, so that other command files (the statutory forms) add their own
@@ -59,10 +51,12 @@ export function registerIncidentsCommands(program: Command): Command {
           console.log(`${page.total} sự cố / incidents`);
           for (const i of page.items) {
             console.log(
-              `  ${i.code}  ${dmyHm(i.detectedAt)}  ${i.severity === 'serious' ? 'NGHIÊM TRỌNG' : 'thông thường'}  ${i.state}  ${i.organisationName}: ${i.title}`,
+              `  ${i.code}  ${formatTimeDay(i.detectedAt)}  ${i.severity === 'serious' ? 'NGHIÊM TRỌNG' : 'thông thường'}  ${i.state}  ${i.organisationName}: ${i.title}`,
             );
             for (const c of i.clocks)
-              console.log(`      ${clockName(c.clock)}: hạn ${dmyHm(c.dueAt)} — ${c.state} (${c.rule.legalBasis})`);
+              console.log(
+                `      ${clockName(c.clock)}: hạn ${formatTimeDay(c.dueAt)} — ${c.state} (${c.rule.legalBasis})`,
+              );
           }
         }),
     );

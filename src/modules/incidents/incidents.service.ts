@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gte, ilike, inArray, isNull, or, type SQL, sql } fr
 import type { z } from 'zod';
 import { auditActor } from '../../core/actor.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
+import { formatDay, formatTimeDay } from '../../core/documents/format.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -287,17 +288,6 @@ async function replaceLinks(tx: Db, incidentId: string, orgIds: string[] | undef
 // ---- Notices -----------------------------------------------------------------------------------------------------
 
 const SEVERITY_VI = { serious: 'nghiêm trọng', normal: 'thông thường' } as const;
-/** hh:mm dd/mm/yyyy in the province's time, as notices and generated texts write an instant. */
-const dmyHm = (d: Date) =>
-  d.toLocaleString('vi-VN', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  });
-
 /** Who answers now: the members on call at `now` with a linked account. */
 async function onCallUserIds(db: Db, now: Date): Promise<string[]> {
   const rows = await db
@@ -317,7 +307,7 @@ async function announce(db: Db, row: IncidentRow, becameSerious: boolean) {
   const notice = {
     kind: serious ? 'incident_serious' : 'incident_new',
     title: `${serious ? 'Sự cố nghiêm trọng' : 'Sự cố mới'}: ${row.code} ${row.title}`,
-    body: `Sự cố ${SEVERITY_VI[row.severity]} phát hiện lúc ${dmyHm(row.detectedAt)}. Mở sự cố để xem chi tiết và phân công ứng cứu.`,
+    body: `Sự cố ${SEVERITY_VI[row.severity]} phát hiện lúc ${formatTimeDay(row.detectedAt)}. Mở sự cố để xem chi tiết và phân công ứng cứu.`,
     link: incidentPath(row.id),
     dedupeKey: `incident:${row.id}:${becameSerious ? 'serious' : 'new'}`,
     urgent: serious,
@@ -552,7 +542,7 @@ export async function escalateSocFinding(
     description: [
       `Chuyển từ cảnh báo SOC (${scanner ? 'nguồn rà quét' : 'kết nối độc hại'}) ${f.ip}${
         f.indicator ? `, chỉ dấu ${f.indicator}` : ''
-      }; ghi nhận từ ${dmyHm(f.firstSeen)} đến ${dmyHm(f.lastSeen)}.`,
+      }; ghi nhận từ ${formatTimeDay(f.firstSeen)} đến ${formatTimeDay(f.lastSeen)}.`,
       f.note ? `Ghi chú của SOC: ${f.note}` : null,
     ]
       .filter(Boolean)
@@ -971,9 +961,7 @@ async function notifyTaskOwner(db: Db, incident: IncidentRow, task: typeof incid
   await notifyUsers(db, owners, {
     kind: 'incident_task',
     title: `Nhiệm vụ ứng cứu sự cố ${incident.code}: ${task.title}`,
-    body: task.dueOn
-      ? `Hạn hoàn thành: ${task.dueOn.split('-').reverse().join('/')}.`
-      : 'Nhiệm vụ được giao cho bạn trong ứng cứu sự cố.',
+    body: task.dueOn ? `Hạn hoàn thành: ${formatDay(task.dueOn)}.` : 'Nhiệm vụ được giao cho bạn trong ứng cứu sự cố.',
     link: incidentPath(incident.id),
     dedupeKey: `incident-task:${task.id}:${task.memberId ?? ''}:${task.assigneeId ?? ''}`,
     urgent: incident.severity === 'serious',
@@ -1227,7 +1215,7 @@ export async function runIncidentClockCheck(db: Db, now: Date) {
       const notice = {
         kind: overdue ? 'incident_clock_overdue' : 'incident_clock_near',
         title: `${overdue ? 'Quá hạn' : 'Sắp đến hạn'}: ${CLOCK_VI[c.clock]} — sự cố ${row.code}`,
-        body: `Hạn ${dmyHm(c.dueAt)} (${c.rule.legalBasis}). Sự cố: ${row.title}.`,
+        body: `Hạn ${formatTimeDay(c.dueAt)} (${c.rule.legalBasis}). Sự cố: ${row.title}.`,
         link: incidentPath(row.id),
         dedupeKey: `incident-clock:${row.id}:${c.clock}:${overdue ? `overdue:${today}` : 'near'}`,
         urgent: overdue || row.severity === 'serious',

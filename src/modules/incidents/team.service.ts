@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { auditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
+import { formatTimeDay } from '../../core/documents/format.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -28,16 +29,6 @@ const TEAM_PATH = '/incidents/team';
 
 const memberNotFound = () =>
   new AppError('NOT_FOUND', 'Team member not found', undefined, { key: 'incidents.memberNotFound' });
-
-const dmyHm = (d: Date) =>
-  d.toLocaleString('vi-VN', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  });
 
 const shiftColumns = {
   id: onCallShifts.id,
@@ -169,7 +160,7 @@ async function remindContact(
       state === 'overdue'
         ? `Quá hạn báo thay đổi đầu mối: ${m.fullName}`
         : `Báo thay đổi đầu mối ứng cứu sự cố: ${m.fullName}`,
-    body: `Điện thoại/thư điện tử của ${m.fullName} đã thay đổi lúc ${dmyHm(changedAt)}; cần báo Cơ quan điều phối quốc gia trước ${dmyHm(due)} (TT 20/2017/TT-BTTTT, Điều 6 khoản 1 điểm b), rồi đánh dấu đã báo.`,
+    body: `Điện thoại/thư điện tử của ${m.fullName} đã thay đổi lúc ${formatTimeDay(changedAt)}; cần báo Cơ quan điều phối quốc gia trước ${formatTimeDay(due)} (TT 20/2017/TT-BTTTT, Điều 6 khoản 1 điểm b), rồi đánh dấu đã báo.`,
     link: TEAM_PATH,
     dedupeKey: `team-contact:${m.id}:${changedAt.toISOString()}:${state === 'overdue' ? `overdue:${provinceDay(now)}` : state}`,
     urgent: state !== 'changed',
@@ -357,7 +348,7 @@ export async function runTeamClockCheck(db: Db, now: Date) {
     notices += await notifyRoles(db, KEEPERS, {
       kind: 'team_periodic_report',
       title: 'Sắp đến hạn báo cáo định kỳ ứng cứu sự cố (mẫu 05)',
-      body: `Báo cáo định kỳ gửi Cơ quan điều phối quốc gia trước ${dmyHm(periodic.dueAt)} (${periodic.rule.legalBasis}).`,
+      body: `Báo cáo định kỳ gửi Cơ quan điều phối quốc gia trước ${formatTimeDay(periodic.dueAt)} (${periodic.rule.legalBasis}).`,
       link: TEAM_PATH,
       dedupeKey: `team-periodic:${periodic.dueAt.toISOString()}`,
     });

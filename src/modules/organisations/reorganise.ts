@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditActor } from '../../core/actor.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
+import { formatDay } from '../../core/documents/format.ts';
 import { AppError } from '../../core/errors.ts';
 import { NUL_MESSAGE, nulColumn, readTable, type TableRow } from '../../core/tabular.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -68,9 +69,6 @@ export type ReorganisationReport = {
   errors: ReorganisationError[];
 };
 
-/** A day as the province writes it, for the UI's messages. */
-const dmy = (iso: string) => iso.split('-').reverse().join('/');
-
 const dayBefore = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 export async function readReorganisation(file: Buffer): Promise<TableRow[]> {
@@ -134,7 +132,7 @@ export async function reorganise(
     }
     if (cells.effective !== effective)
       fail('effective', `Every row must have the same effective date (${effective})`, 'reorganiseDateDiffers', {
-        date: dmy(effective),
+        date: formatDay(effective),
       });
     const oldCode = cells.old_code?.trim() || null;
     const newCode = cells.new_code?.trim() || null;
@@ -175,7 +173,7 @@ export async function reorganise(
       if (!unit)
         fail('old_code', `No unit with code ${oldCode} is in force on ${prev}`, 'reorganiseNoOldUnit', {
           code: oldCode,
-          date: dmy(prev),
+          date: formatDay(prev),
         });
       else if (closing.has(oldCode))
         fail(
@@ -203,7 +201,7 @@ export async function reorganise(
         column: 'new_code',
         message: `Successor ${c.successorCode} is neither new in this file nor in force on ${effective}`,
         key: 'reorganiseNoSuccessor',
-        params: { code: c.successorCode, date: dmy(effective) },
+        params: { code: c.successorCode, date: formatDay(effective) },
       });
     else if (c.successorCode === code && !newUnits.has(code))
       errors.push({
@@ -220,7 +218,7 @@ export async function reorganise(
         column: 'new_parent_code',
         message: `Parent ${u.parentCode} is not in force on ${effective}`,
         key: 'reorganiseNoParent',
-        params: { code: u.parentCode, date: dmy(effective) },
+        params: { code: u.parentCode, date: formatDay(effective) },
       });
     const holder = nowByCode.get(u.code);
     if (holder && holder.validFrom !== effective && !closing.has(u.code))
@@ -269,7 +267,7 @@ export async function reorganise(
       column: 'new_code',
       message: `Unit ${code} already exists from ${effective}`,
       key: 'reorganiseAlreadyExists',
-      params: { code, date: dmy(effective) },
+      params: { code, date: formatDay(effective) },
     });
 
   const closingIds = [...closing.values()].map((c) => c.unit.id);

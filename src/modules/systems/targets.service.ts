@@ -2,6 +2,7 @@ import { asc, eq, inArray, lt } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { auditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
+import { formatDay } from '../../core/documents/format.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -19,7 +20,6 @@ export { type TargetInput, ZTargetInput };
 
 type Target = typeof programmeTargets.$inferSelect;
 
-const dmy = (iso: string) => iso.split('-').reverse().join('/');
 const intersect = (a: string[] | null, b: string[]) => (a === null ? b : a.filter((x) => b.includes(x)));
 const percent = (met: number, total: number) => (total ? Math.round((met * 1000) / total) / 10 : null);
 const isMet = (kind: Target['kind'], s: SystemStatus | undefined) =>
@@ -252,7 +252,7 @@ export async function runDeadlineCheck(db: Db, now: Date) {
         kind: 'target_overdue',
         title: `Quá hạn chỉ tiêu: ${t.title}`,
         body:
-          `Hệ thống "${h.systemName}" chưa đạt chỉ tiêu (hạn ${dmy(t.deadline)}). ` +
+          `Hệ thống "${h.systemName}" chưa đạt chỉ tiêu (hạn ${formatDay(t.deadline)}). ` +
           `Người đứng đầu chịu trách nhiệm: ${heads.get(h.organisationId)}.`,
         link: systemLink(h.systemId),
         dedupeKey: `target:${t.id}:${h.systemId}:${today}`,
@@ -279,7 +279,7 @@ export async function runDeadlineCheck(db: Db, now: Date) {
       kind: 'inspection_overdue',
       title: `Quá hạn kiểm tra, đánh giá định kỳ: ${s.name}`,
       body:
-        `Kỳ kiểm tra, đánh giá độc lập (lớp 3) dự kiến ${dmy(i.nextInspectionDate ?? '')} đã quá hạn. ` +
+        `Kỳ kiểm tra, đánh giá độc lập (lớp 3) dự kiến ${formatDay(i.nextInspectionDate ?? '')} đã quá hạn. ` +
         `Người đứng đầu chịu trách nhiệm: ${heads.get(s.organisationId)}.`,
       link: systemLink(s.id, 'layers'),
       dedupeKey: `inspection:${s.id}:${today}`,
