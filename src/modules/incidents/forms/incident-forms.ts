@@ -28,7 +28,7 @@ import {
 } from '../incidents.schema.ts';
 import { incidentNotFound, incidentScopeFilter } from '../incidents.service.ts';
 import { FACTOR_VI, SEVERITY_VI, STEP_VI, TYPE_VI } from './labels.ts';
-import { clockRecipients, issuerOf, type Recipient, recipientsOn } from './parties.ts';
+import { clockRecipients, documentFrame, issuerOf, type Recipient, recipientsOn } from './parties.ts';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type FormResult = { doc: OfficialDocument; recipients: Recipient[]; fileStem: string };
@@ -177,21 +177,15 @@ export async function initialReport(db: Db, book: RuleBook, row: IncidentRow, da
     recipients,
     fileStem: `mau-03-${row.code}`,
     doc: {
-      parentBody: issuer.parentBody,
-      body: issuer.body,
-      number: null,
+      ...documentFrame(issuer, day),
       symbol: `BC-${issuer.unit.code}`,
-      place: issuer.place,
-      date: day,
       formLabel: 'Biểu mẫu 03 — Thông tư 20/2017/TT-BTTTT',
       kind: 'Báo cáo',
       excerpt: 'Ban đầu sự cố an toàn thông tin mạng',
       addressees: recipients.map((r) => r.name),
       sections,
       closing: [para(`Trên đây là báo cáo ban đầu về sự cố ${row.code} của ${issuer.body}./.`)],
-      signature: { title: issuer.signature.title, signer: issuer.signature.signer },
-      recipients: ['Như trên', 'Lưu: VT'],
-      author: issuer.body,
+      signature: issuer.signature,
     },
   };
 }
@@ -290,21 +284,15 @@ export async function closingReport(db: Db, book: RuleBook, row: IncidentRow, da
     recipients,
     fileStem: `mau-04-${row.code}`,
     doc: {
-      parentBody: issuer.parentBody,
-      body: issuer.body,
-      number: null,
+      ...documentFrame(issuer, day),
       symbol: `BC-${issuer.unit.code}`,
-      place: issuer.place,
-      date: day,
       formLabel: 'Biểu mẫu 04 — Thông tư 20/2017/TT-BTTTT',
       kind: 'Báo cáo',
       excerpt: 'Kết thúc ứng phó sự cố an toàn thông tin mạng',
       addressees: recipients.map((r) => r.name),
       sections,
       closing: [para(`Trên đây là báo cáo kết thúc ứng phó sự cố ${row.code} của ${issuer.body}./.`)],
-      signature: { title: issuer.signature.title, signer: issuer.signature.signer },
-      recipients: ['Như trên', 'Lưu: VT'],
-      author: issuer.body,
+      signature: issuer.signature,
     },
   };
 }

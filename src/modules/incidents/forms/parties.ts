@@ -109,3 +109,19 @@ export const clockRecipients = (
   day: string,
   owner: { ownerBodyCode: string | null; ownerName?: string | null },
 ) => recipientsOn(book, clockRule(book, clock, day)?.data.recipients ?? [], day, owner);
+
+/**
+ * What every form shares around its content: the issuing body under its parent, an unnumbered document (the number
+ * is given when it is registered), place and date, the author, and "Nơi nhận" with the addressees and the archive.
+ */
+export function documentFrame(issuer: Issuer, day: string) {
+  return {
+    parentBody: issuer.parentBody,
+    body: issuer.body,
+    number: null,
+    place: issuer.place,
+    date: day,
+    author: issuer.body,
+    recipients: ['Như trên', 'Lưu: VT'],
+  };
+}

@@ -24,7 +24,7 @@ import {
 import { incidents } from '../incidents.schema.ts';
 import type { FormResult } from './incident-forms.ts';
 import { SEVERITY_VI, STATE_VI, TYPE_VI } from './labels.ts';
-import { clockRecipients, issuerOf } from './parties.ts';
+import { clockRecipients, documentFrame, issuerOf } from './parties.ts';
 
 const DAY_MS = 86_400_000;
 const previousDay = (isoDay: string) => new Date(Date.parse(`${isoDay}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
@@ -191,12 +191,8 @@ export async function periodicReport(
     recipients,
     fileStem: `mau-05-${issuer.unit.code}-${year}-${half}`,
     doc: {
-      parentBody: issuer.parentBody,
-      body: issuer.body,
-      number: null,
+      ...documentFrame(issuer, day),
       symbol: `BC-${issuer.unit.code}`,
-      place: issuer.place,
-      date: day,
       formLabel: 'Biểu mẫu 05 — Thông tư 20/2017/TT-BTTTT',
       kind: 'Báo cáo',
       excerpt: `Định kỳ công tác ứng cứu sự cố an toàn thông tin mạng ${halfText} ${year}`,
@@ -206,8 +202,6 @@ export async function periodicReport(
         para(`Trên đây là báo cáo định kỳ ${halfText} ${year} về công tác ứng cứu sự cố của ${issuer.body}./.`),
       ],
       signature: issuer.signature,
-      recipients: ['Như trên', 'Lưu: VT'],
-      author: issuer.body,
     },
   };
 }

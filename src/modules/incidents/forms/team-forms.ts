@@ -19,7 +19,7 @@ import type { TeamRole } from '../incidents.input.ts';
 import { onCallShifts, responseTeamMembers } from '../incidents.schema.ts';
 import type { FormResult } from './incident-forms.ts';
 import { TEAM_ROLE_VI } from './labels.ts';
-import { clockRecipients, type Issuer, issuerOf, recipientsOn } from './parties.ts';
+import { clockRecipients, documentFrame, type Issuer, issuerOf, recipientsOn } from './parties.ts';
 
 type Member = typeof responseTeamMembers.$inferSelect;
 
@@ -94,17 +94,6 @@ const organisationFields = (issuer: Issuer) => [
   field('Điện thoại', issuer.unit.phone),
   field('Thư điện tử', issuer.unit.email),
 ];
-
-function header(issuer: Issuer, day: string) {
-  return {
-    parentBody: issuer.parentBody,
-    body: issuer.body,
-    number: null,
-    place: issuer.place,
-    date: day,
-    author: issuer.body,
-  };
-}
 
 /**
  * Biểu mẫu 01 (TT 20/2017): the member's profile in the response network — the organisation, the member as its main
@@ -192,7 +181,7 @@ export async function memberProfile(db: Db, book: RuleBook, member: Member, day:
     recipients,
     fileStem: `mau-01-${issuer.unit.code}`,
     doc: {
-      ...header(issuer, day),
+      ...documentFrame(issuer, day),
       symbol: `HS-${issuer.unit.code}`,
       formLabel: 'Biểu mẫu 01 — Thông tư 20/2017/TT-BTTTT',
       kind: 'Bản khai',
@@ -209,7 +198,6 @@ export async function memberProfile(db: Db, book: RuleBook, member: Member, day:
         }),
       ],
       signature: { ...issuer.signature, hint: '(Ký, ghi rõ họ tên, đóng dấu)' },
-      recipients: ['Như trên', 'Lưu: VT'],
     },
   };
 }
@@ -297,7 +285,7 @@ export async function contactRegistration(
     recipients,
     fileStem: `mau-02-${issuer.unit.code}`,
     doc: {
-      ...header(issuer, day),
+      ...documentFrame(issuer, day),
       symbol: `ĐK-${issuer.unit.code}`,
       formLabel: 'Biểu mẫu 02 — Thông tư 20/2017/TT-BTTTT',
       kind: 'Phiếu đăng ký',
@@ -306,7 +294,6 @@ export async function contactRegistration(
       sections,
       closing: [para(`${issuer.body} đăng ký thông tin đầu mối ứng cứu sự cố như trên./.`)],
       signature: { ...issuer.signature, hint: '(Ký, ghi rõ họ tên, đóng dấu)' },
-      recipients: ['Như trên', 'Lưu: VT'],
     },
   };
 }
