@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ZOk, zFile } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
+import { sendDownload } from '../../server/download.ts';
 import {
   ZAdvisory,
   ZAdvisoryAttachment,
@@ -263,11 +264,7 @@ export function registerAdvisoryRoutes(app: FastifyInstance, { db }: { db: Db })
     },
     async (req, reply) => {
       const a = await getAttachment(db, req.scope, req.params.id, req.params.attachmentId);
-      return reply
-        .header('content-type', a.mediaType)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.fileName)}`)
-        .header('x-content-sha256', a.sha256)
-        .send(a.content);
+      return sendDownload(reply, a);
     },
   );
   // The document is read as bytes whatever its declared type (JSON too): its SHA-256 is the file's, and a syntax

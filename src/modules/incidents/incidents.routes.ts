@@ -6,6 +6,7 @@ import { ZOk, zFile } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
+import { sendDownload } from '../../server/download.ts';
 import {
   ZIncident,
   ZIncidentAssignees,
@@ -239,11 +240,7 @@ export function registerIncidentRoutes(app: FastifyInstance, { db }: { db: Db })
     async (req, reply) => {
       const e = await getEvidence(db, req.scope, req.params.id, req.params.evidenceId);
       // Always bytes to save, never rendered: evidence may be hostile (HTML, scripts).
-      return reply
-        .header('content-type', 'application/octet-stream')
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(e.fileName)}`)
-        .header('x-content-sha256', e.sha256)
-        .send(e.content);
+      return sendDownload(reply, { ...e, mediaType: 'application/octet-stream' });
     },
   );
 

@@ -5,6 +5,7 @@ import { page, zFile } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
+import { sendDownload } from '../../server/download.ts';
 import { ruleBook } from '../rules/index.ts';
 import { DOSSIER_TRANSITIONS } from './dossier-rules.ts';
 import {
@@ -173,11 +174,7 @@ export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) 
     },
     async (req, reply) => {
       const a = await getAttachment(db, req.scope, req.params.id);
-      return reply
-        .header('content-type', a.mediaType)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.filename)}`)
-        .header('x-content-sha256', a.sha256)
-        .send(a.content);
+      return sendDownload(reply, { ...a, fileName: a.filename });
     },
   );
 }

@@ -7,6 +7,7 @@ import { DOCUMENT_MEDIA_TYPES, type DocumentFormat } from '../../../core/documen
 import { AppError } from '../../../core/errors.ts';
 import { provinceDay } from '../../../core/time.ts';
 import { actorOf } from '../../../server/auth-hooks.ts';
+import { sendDownload } from '../../../server/download.ts';
 import {
   formFile,
   ZFormQuery,
@@ -27,12 +28,8 @@ import {
 const tags = ['incidents'];
 
 function sendFile(reply: FastifyReply, format: DocumentFormat, f: FormFile) {
-  return reply
-    .header('content-type', DOCUMENT_MEDIA_TYPES[format])
-    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.fileName)}`)
-    .header('x-content-sha256', f.sha256)
-    .header('x-recipients', encodeURIComponent(f.recipients.join('; ')))
-    .send(f.file);
+  reply.header('x-recipients', encodeURIComponent(f.recipients.join('; ')));
+  return sendDownload(reply, { ...f, mediaType: DOCUMENT_MEDIA_TYPES[format], content: f.file });
 }
 
 /** The caller's own organisation when the query names none (a Department user must name one). */
