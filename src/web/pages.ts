@@ -6,7 +6,7 @@ export type PageMeta = {
   key: string;
   permission: Permission;
   /** Sidebar group (nav.section.*); consecutive pages of one section are listed under its title. */
-  section?: 'vuln' | 'soc' | 'incidents' | 'systems';
+  section?: 'vuln' | 'soc' | 'incidents' | 'systems' | 'readiness' | 'outreach';
   /** Hides the link (not the page) when another page already offers the same thing to this user. */
   hideInNav?: (can: (p: Permission) => boolean) => boolean;
 };

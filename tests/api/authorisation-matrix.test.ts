@@ -1,16 +1,16 @@
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
 import type { Role } from '../../src/modules/auth/auth.schema.ts';
 import { type Client, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
+import { ALL, type PolicyPart, PUBLIC, UNKNOWN_ID } from './policy/types.ts';
 
 /**
  * Every API route × every role. The table below is the written policy; the test fails when a route exists that the
  * table does not list, so no route can be added without deciding who may call it.
  */
-const ALL: Role[] = ['admin', 'department', 'soc', 'agency', 'viewer'];
-const PUBLIC = 'public' as const;
-const POLICY: Record<string, Role[] | typeof PUBLIC> = {
+const CORE_POLICY: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/health': PUBLIC,
   'GET /api/setup': PUBLIC,
   'POST /api/setup': PUBLIC,
@@ -142,8 +142,7 @@ const POLICY: Record<string, Role[] | typeof PUBLIC> = {
 };
 
 // Requests that pass validation, so a refusal can only come from authentication or authorisation.
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-const BODIES: Record<string, unknown> = {
+const CORE_BODIES: Record<string, unknown> = {
   'POST /api/auth/password': { currentPassword: 'wrong-password-x', newPassword: 'another long passphrase' },
   'POST /api/auth/totp/confirm': { code: '000000' },
   'POST /api/auth/totp/disable': { password: 'wrong-password-x' },
@@ -241,7 +240,7 @@ const BODIES: Record<string, unknown> = {
     endsAt: '2026-01-05T20:00:00+07:00',
   },
 };
-const QUERIES: Record<string, string> = {
+const CORE_QUERIES: Record<string, string> = {
   'GET /api/soc/summary': '?from=2024-01-01&to=2024-06-30',
   'POST /api/soc/intel': '?source=matrix',
   'GET /api/vulnerabilities/summary': '?from=2024-01-01&to=2024-06-30',
@@ -249,6 +248,17 @@ const QUERIES: Record<string, string> = {
   'GET /api/calendar': '?year=2025',
   'POST /api/incidents/{id}/evidence': '?fileName=matrix.log',
 };
+
+// Each later capability keeps its part in policy/<capability>.policy.ts.
+const policyDir = new URL('./policy/', import.meta.url);
+const PARTS: PolicyPart[] = await Promise.all(
+  readdirSync(policyDir)
+    .filter((f) => f.endsWith('.policy.ts'))
+    .map(async (f) => ((await import(new URL(f, policyDir).href)) as { part: PolicyPart }).part),
+);
+const POLICY = Object.assign({}, CORE_POLICY, ...PARTS.map((p) => p.policy)) as typeof CORE_POLICY;
+const BODIES = Object.assign({}, CORE_BODIES, ...PARTS.map((p) => p.bodies ?? {})) as typeof CORE_BODIES;
+const QUERIES = Object.assign({}, CORE_QUERIES, ...PARTS.map((p) => p.queries ?? {})) as typeof CORE_QUERIES;
 
 describe.each(TEST_DATABASES)('authorisation matrix on %s', (kind) => {
   let database: Database;

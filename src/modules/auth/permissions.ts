@@ -50,6 +50,34 @@ export const PERMISSIONS = {
   'incident.manage': ['admin', 'department', 'soc'],
   /** The provincial response team: members, contacts, on-call rota. */
   'team.write': ['admin', 'department'],
+  /** The register of officials in charge of digital transformation and information security (within scope). */
+  'staff.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** Keep one's organisations' officials (an agency its own; the Department every one); import the register. */
+  'staff.write': ['admin', 'department', 'agency'],
+  /** Drills (diễn tập) and their targets, within scope. */
+  'drill.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** Plan drills, record attendance, scores, findings and lessons. */
+  'drill.write': ['admin', 'department'],
+  /** Phishing exercises: results per organisation (per person only for those who run them). */
+  'phishing.read': ['admin', 'department', 'agency', 'viewer'],
+  /** Draft a phishing exercise and its recipients. */
+  'phishing.write': ['admin', 'department'],
+  /** Approve and launch a phishing exercise (never one's own draft, checked in the service). */
+  'phishing.approve': ['admin', 'department'],
+  /** Anti-fraud awareness campaigns, activities and coverage per commune, within scope. */
+  'awareness.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** Record awareness activities of one's communes (the Department: campaigns, population). */
+  'awareness.write': ['admin', 'department', 'agency'],
+  /** The register of agency domains and websites with their trust checks, within scope. */
+  'site.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** Register one's organisations' domains and websites. */
+  'site.write': ['admin', 'department', 'agency'],
+  /** Run the trust checks of sites in scope now. */
+  'site.check': ['admin', 'department', 'soc', 'agency'],
+  /** The .vn programme's indicators by period (import). */
+  'site.programme': ['admin', 'department'],
+  /** The residents' page: fraud warnings (draft → published), guidance, the scam-report queue. */
+  'resident.manage': ['admin', 'department'],
   /** One's own account: profile, password, TOTP, API tokens, logout. */
   self: ['admin', 'department', 'soc', 'agency', 'viewer'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -10,6 +10,7 @@ export {
   INCIDENT_CLOCKS,
   type IncidentClock,
   type LegalBasis,
+  PROGRAMME_INDICATORS,
   RULE_KINDS,
   type RuleKind,
 } from './kinds.ts';

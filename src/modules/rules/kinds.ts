@@ -30,6 +30,13 @@ const ZCondition: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 const level = z.number().int().min(1).max(5);
+
+/** The programme's counted targets (rules/programmes.json). */
+export const PROGRAMME_INDICATORS = [
+  'staff_drill_participation', // % of registered officials who took part in a drill this year
+  'team_member_drills', // drills per response-team member this year on a system of level ≥ minSystemLevel
+  'resident_awareness_reach', // % of residents reached by anti-fraud awareness this year
+] as const;
 const levels = z.array(level).min(1);
 
 /** The statutory clocks of an incident and of the response team (QĐ 05/2017 Art. 11, TT 20/2017 Art. 6 and 9). */
@@ -121,6 +128,25 @@ export const RULE_KINDS = {
     criticalList: z.boolean(),
     factors: z.array(z.string().regex(/^[a-z_]+$/)).min(1),
     beyondCapability: z.boolean(),
+  }),
+  /**
+   * A target of the province's programme, counted per calendar year as of a day: `percent` of a population (staff
+   * drilled, residents reached) or a `count` per person (drills per response-team member, on systems of at least
+   * `minSystemLevel` on the drill's day).
+   */
+  programme_target: z.object({
+    indicator: z.enum(PROGRAMME_INDICATORS),
+    unit: z.enum(['percent', 'count']),
+    target: z.number().min(0).max(1000),
+    minSystemLevel: level.optional(),
+  }),
+  /** What a trusted website must show (TLS floor, certificate warning window, .gov.vn for state bodies, privacy policy). */
+  site_trust_criteria: z.object({
+    minTlsVersion: z.enum(['TLSv1.2', 'TLSv1.3']),
+    expiryWarnDays: z.number().int().min(1).max(365),
+    requireGovVnForStateBodies: z.boolean(),
+    requirePrivacyPolicy: z.boolean(),
+    requireHsts: z.boolean(),
   }),
 } as const;
 export type RuleKind = keyof typeof RULE_KINDS;
