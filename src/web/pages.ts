@@ -116,6 +116,11 @@ export const PAGES = [
     { key: 'incidentEdit', permission: 'incident.report', hideInNav: hidden },
     lazyRouteComponent(() => import('./pages/incidents/IncidentEditPage.tsx'), 'IncidentEditPage'),
   ),
+  // readiness: staff, drills
+  // readiness: phishing
+  // outreach: awareness
+  // outreach: sites
+  // outreach: residents
   page(
     '/systems',
     { key: 'systems', permission: 'system.read', section: 'systems' },
