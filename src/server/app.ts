@@ -19,6 +19,7 @@ import { ZodError, z } from 'zod';
 import type { Config } from '../core/config.ts';
 import { keyFileSecret, SecretBox } from '../core/crypto/secret-box.ts';
 import type { Database } from '../core/db/client.ts';
+import { uniqueViolation } from '../core/db/conflict.ts';
 import { AppError } from '../core/errors.ts';
 import { registerAdvisoryRoutes, registerAdvisoryTimer } from '../modules/advisories/index.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
@@ -95,6 +96,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return send(413, err.code === 'INPUT_TOO_LARGE' ? err.code : 'PAYLOAD_TOO_LARGE', err.message);
     if (err.statusCode === 404) return send(404, 'NOT_FOUND', err.message);
     if (err.statusCode && err.statusCode < 500) return send(err.statusCode, 'BAD_REQUEST', err.message);
+    const race = uniqueViolation(err);
+    if (race) return send(race.status, race.code, race.message, race.details, { key: race.key });
     req.log.error({ err }, 'unhandled error');
     return send(500, 'INTERNAL', 'Internal error');
   });
