@@ -460,14 +460,16 @@ export async function updateIncident(
   return result;
 }
 
+/** Sequential: `db` is a transaction here, and one connection runs one query at a time. */
 async function linksOf(db: Db, id: string) {
-  const [orgs, systems] = await Promise.all([
-    db
-      .select({ id: incidentOrganisations.organisationId })
-      .from(incidentOrganisations)
-      .where(eq(incidentOrganisations.incidentId, id)),
-    db.select({ id: incidentSystems.systemId }).from(incidentSystems).where(eq(incidentSystems.incidentId, id)),
-  ]);
+  const orgs = await db
+    .select({ id: incidentOrganisations.organisationId })
+    .from(incidentOrganisations)
+    .where(eq(incidentOrganisations.incidentId, id));
+  const systems = await db
+    .select({ id: incidentSystems.systemId })
+    .from(incidentSystems)
+    .where(eq(incidentSystems.incidentId, id));
   return { organisations: orgs.map((o) => o.id), systems: systems.map((s) => s.id) };
 }
 

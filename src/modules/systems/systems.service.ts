@@ -84,29 +84,28 @@ export async function systemStatuses(
   const out = new Map<string, SystemStatus>();
   if (!systemIds.length) return out;
   const rules = book ?? (await ruleBook(db));
-  const [dossiers, events, items] = await Promise.all([
-    db
-      .select()
-      .from(levelDossiers)
-      .where(inArray(levelDossiers.systemId, systemIds))
-      .orderBy(asc(levelDossiers.createdAt), asc(levelDossiers.id)),
-    db
-      .select({
-        dossierId: dossierEvents.dossierId,
-        effectiveOn: dossierEvents.effectiveOn,
-        at: dossierEvents.at,
-        toState: dossierEvents.toState,
-      })
-      .from(dossierEvents)
-      .innerJoin(levelDossiers, eq(levelDossiers.id, dossierEvents.dossierId))
-      .where(inArray(levelDossiers.systemId, systemIds))
-      .orderBy(asc(dossierEvents.effectiveOn), asc(dossierEvents.at)),
-    db
-      .select()
-      .from(securityPlanItemHistory)
-      .where(and(inArray(securityPlanItemHistory.systemId, systemIds), lt(securityPlanItemHistory.at, dayEnd(day))))
-      .orderBy(asc(securityPlanItemHistory.at)),
-  ]);
+  // One after another: callers may pass a transaction, whose one connection runs one query at a time.
+  const dossiers = await db
+    .select()
+    .from(levelDossiers)
+    .where(inArray(levelDossiers.systemId, systemIds))
+    .orderBy(asc(levelDossiers.createdAt), asc(levelDossiers.id));
+  const events = await db
+    .select({
+      dossierId: dossierEvents.dossierId,
+      effectiveOn: dossierEvents.effectiveOn,
+      at: dossierEvents.at,
+      toState: dossierEvents.toState,
+    })
+    .from(dossierEvents)
+    .innerJoin(levelDossiers, eq(levelDossiers.id, dossierEvents.dossierId))
+    .where(inArray(levelDossiers.systemId, systemIds))
+    .orderBy(asc(dossierEvents.effectiveOn), asc(dossierEvents.at));
+  const items = await db
+    .select()
+    .from(securityPlanItemHistory)
+    .where(and(inArray(securityPlanItemHistory.systemId, systemIds), lt(securityPlanItemHistory.at, dayEnd(day))))
+    .orderBy(asc(securityPlanItemHistory.at));
   const eventsOf = new Map<string, typeof events>();
   for (const e of events) eventsOf.set(e.dossierId, [...(eventsOf.get(e.dossierId) ?? []), e]);
   const itemsOf = new Map<string, Map<string, (typeof items)[number]>>();
