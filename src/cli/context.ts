@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { CLI_USER_ID } from '../core/actor.ts';
 import { loadConfig } from '../core/config.ts';
 import type { Database, Db } from '../core/db/client.ts';
 import { openConfiguredDatabase } from '../core/db/open.ts';
@@ -8,7 +9,7 @@ import { organisationByCodeOn } from '../modules/organisations/index.ts';
 
 /** The actor recorded in the audit log for changes made from the command line (an operator with shell access). */
 export const CLI_ACTOR: Actor = {
-  userId: '00000000-0000-0000-0000-000000000000',
+  userId: CLI_USER_ID,
   username: 'cli',
   displayName: 'Command line',
   role: 'admin',

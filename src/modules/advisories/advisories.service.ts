@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { auditActor } from '../../core/actor.ts';
+import { auditActor, userRef } from '../../core/actor.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
@@ -522,7 +522,7 @@ export async function importAdvisory(
           .insert(advisories)
           .values({
             ...importedFields(parsed, sha),
-            createdBy: actor?.username === 'cli' ? null : (actor?.userId ?? null),
+            createdBy: actor ? userRef(actor) : null,
           })
           .returning();
     if (!a) throw new AppError('INTERNAL', 'write failed');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gte, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { auditActor } from '../../core/actor.ts';
+import { auditActor, userRef } from '../../core/actor.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { formatDay, formatTimeDay } from '../../core/documents/format.ts';
 import { AppError } from '../../core/errors.ts';
@@ -348,7 +348,7 @@ async function insertIncident(
       source: origin.source,
       socFindingId: origin.socFindingId ?? null,
       vulnFindingId: origin.vulnFindingId ?? null,
-      createdBy: actor.userId,
+      createdBy: userRef(actor),
     })
     .returning();
   if (!row) throw new AppError('INTERNAL', 'insert failed');
@@ -979,7 +979,7 @@ export async function addTask(db: Db, actor: Actor, scope: Scope, id: string, ra
   const task = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(incidentTasks)
-      .values({ incidentId: id, ...v, createdBy: actor.userId })
+      .values({ incidentId: id, ...v, createdBy: userRef(actor) })
       .returning();
     if (!row) throw new AppError('INTERNAL', 'insert failed');
     await recordAudit(tx, auditActor(actor), {
@@ -1099,7 +1099,7 @@ export async function addEvidence(
         sha256,
         content: input.content,
         note: input.note?.trim() || null,
-        uploadedBy: actor.userId,
+        uploadedBy: userRef(actor),
       })
       .returning({
         id: incidentEvidence.id,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, count, desc, eq, ilike, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
-import { auditActor } from '../../core/actor.ts';
+import { auditActor, userRef } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
@@ -33,7 +33,6 @@ export { type DossierInput, type TransitionInput, ZDossierInput, ZTransitionInpu
 type DossierRow = typeof levelDossiers.$inferSelect;
 
 /** The user behind an action, for columns referencing users; the command line is no user (its name is kept). */
-export const userRef = (actor: Actor) => (actor.username === 'cli' ? null : actor.userId);
 
 /** Calendar days after a day (yyyy-mm-dd). */
 const plusDays = (day: string, n: number) =>

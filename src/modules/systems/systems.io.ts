@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { auditActor } from '../../core/actor.ts';
+import { auditActor, userRef } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { type Column, NUL_MESSAGE, nulColumn, readTable, type TableRow, writeTable } from '../../core/tabular.ts';
@@ -9,7 +9,6 @@ import type { Actor, Scope } from '../auth/index.ts';
 import { can } from '../auth/index.ts';
 import { inForceOn, normaliseCidrs, organisationScopeFilter, organisations } from '../organisations/index.ts';
 import { ruleBook } from '../rules/index.ts';
-import { userRef } from './dossiers.service.ts';
 import { suggestLevel } from './level-criteria.ts';
 import { ZSystemInput } from './systems.input.ts';
 import {
