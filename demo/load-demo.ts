@@ -18,7 +18,12 @@ import {
 import { saveBodies } from '../src/modules/rules/index.ts';
 import { importIntel, ingestLogFile } from '../src/modules/soc/index.ts';
 import { importScanFile } from '../src/modules/vulnerabilities/index.ts';
+import { loadAwarenessDemo } from './load-awareness.ts';
+import { loadPhishingDemo } from './load-phishing.ts';
+import { loadReadinessDemo } from './load-readiness.ts';
+import { loadResidentsDemo } from './load-residents.ts';
 import { loadResponse2024, loadResponseLaoCai, type ResponseCounts } from './load-response.ts';
+import { loadSitesDemo } from './load-sites.ts';
 import { loadSystemsDemo } from './load-systems.ts';
 import { demoSocData } from './yen-bai-2024/network-logs.ts';
 import { YEN_BAI_2024, yenBai2024Rows } from './yen-bai-2024/organisations.ts';
@@ -178,6 +183,12 @@ export async function loadDemo(
       });
     }
     const reports2026 = only2024 ? 0 : await loadFindings2026(db, actor, dir);
+    // The residents' page: fraud warnings, guidance and reports of the 2024 campaign.
+    await loadResidentsDemo(db, actor);
+    // The 2024 anti-fraud campaign on the 2024 communes (population and reach are invented).
+    await loadAwarenessDemo(db, actor);
+    // The .vn programme: the agencies' websites with a week of trust checks, and the programme's indicators.
+    await loadSitesDemo(db, actor);
     if (!only2024) {
       accounts.push(
         ...(await loadAccounts(
@@ -188,6 +199,10 @@ export async function loadDemo(
       );
       response = sum(response, await loadResponseLaoCai(db));
     }
+    // The staff register (both trees) and drills with attendance, scores and findings.
+    await loadReadinessDemo(db, actor, { only2024 });
+    // Two completed phishing exercises (10/2025, 03/2026) on the Lào Cai officials of the register.
+    if (!only2024) await loadPhishingDemo(db);
     return {
       findings: { scanReports: reports2024 + reports2026, logFiles: 1 },
       organisations: {

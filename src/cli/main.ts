@@ -20,6 +20,7 @@ import {
   treeOrder,
 } from '../modules/organisations/index.ts';
 import { registerRulesCommands } from '../modules/rules/index.ts';
+import { registerSitesCommands } from '../modules/sites/index.ts';
 import { registerSocCommands, registerSocStoreCommands } from '../modules/soc/index.ts';
 import { registerSystemsCommands } from '../modules/systems/index.ts';
 import { registerScanCommands } from '../modules/vulnerabilities/index.ts';
@@ -242,6 +243,7 @@ registerRulesCommands(program);
 registerScanCommands(program);
 registerAdvisoryCommands(program);
 registerNotificationCommands(program);
+registerSitesCommands(program);
 registerIncidentFormCommands(registerIncidentsCommands(program));
 
 // Expected failures (bad input, refused operations) are one clear line; anything else keeps its stack for a report.

@@ -41,6 +41,11 @@ const ZEnv = z.object({
   KHIEN_SECRET_KEY: z.string().optional(),
   /** Who may read the API description (/api/docs): anyone, signed-in users and API tokens, or nobody (README). */
   KHIEN_API_DOCS: z.enum(['public', 'session', 'off']).default('session'),
+  /** Website trust checks: DNS servers to ask (comma-separated ip[:port]; default the system's), extra CA file (PEM). */
+  KHIEN_SITES_DNS: optional(z.string()),
+  KHIEN_SITES_CA_FILE: optional(z.string()),
+  /** The hour (0–23, province time) of the daily website trust checks. */
+  KHIEN_SITES_CHECK_HOUR: z.coerce.number().int().min(0).max(23).default(2),
 });
 
 const ZConfig = ZEnv.superRefine((e, ctx) => {
@@ -79,6 +84,8 @@ export type Config = {
   smtp: { url: string; from: string } | undefined;
   /** Hour of the daily digest, province time (KHIEN_DIGEST_HOUR). */
   digestHour: number;
+  /** Website trust checks (KHIEN_SITES_DNS, KHIEN_SITES_CA_FILE, KHIEN_SITES_CHECK_HOUR). */
+  sites: { dnsServers: string[] | undefined; caFile: string | undefined; checkHour: number };
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -106,6 +113,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     apiDocs: e.KHIEN_API_DOCS,
     smtp: e.KHIEN_SMTP_URL ? { url: e.KHIEN_SMTP_URL, from: e.KHIEN_SMTP_FROM as string } : undefined,
     digestHour: e.KHIEN_DIGEST_HOUR,
+    sites: {
+      dnsServers: e.KHIEN_SITES_DNS?.split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+      caFile: e.KHIEN_SITES_CA_FILE,
+      checkHour: e.KHIEN_SITES_CHECK_HOUR,
+    },
     ...overrides,
   };
 }

@@ -30,6 +30,8 @@ import {
   type SetupState,
   sealTotpSecrets,
 } from '../modules/auth/index.ts';
+import { registerAwarenessRoutes } from '../modules/awareness/index.ts';
+import { registerDrillRoutes } from '../modules/drills/index.ts';
 import {
   registerIncidentFormRoutes,
   registerIncidentRoutes,
@@ -38,8 +40,16 @@ import {
 import { registerInventoryRoutes } from '../modules/inventory/index.ts';
 import { registerNotificationDelivery, registerNotificationRoutes } from '../modules/notifications/index.ts';
 import { registerOrganisationRoutes } from '../modules/organisations/index.ts';
+import {
+  registerPhishingPublicRoutes,
+  registerPhishingRoutes,
+  registerPhishingSender,
+} from '../modules/phishing/index.ts';
+import { registerResidentRoutes } from '../modules/residents/index.ts';
 import { registerRulesRoutes } from '../modules/rules/index.ts';
+import { registerSitesRoutes, registerSitesTimer } from '../modules/sites/index.ts';
 import { registerSocRoutes } from '../modules/soc/index.ts';
+import { registerStaffRoutes } from '../modules/staff/index.ts';
 import { registerDeadlineTimer, registerSystemsRoutes } from '../modules/systems/index.ts';
 import { registerVulnerabilityRoutes } from '../modules/vulnerabilities/index.ts';
 import { registerAuthHooks, SESSION_COOKIE } from './auth-hooks.ts';
@@ -196,6 +206,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerIncidentRoutes(app, { db });
   registerIncidentFormRoutes(app, { db });
   registerIncidentTimer(app, db);
+  registerStaffRoutes(app, { db });
+  registerDrillRoutes(app, { db });
+  registerAwarenessRoutes(app, { db });
+  registerSitesRoutes(app, { db, config });
+  registerSitesTimer(app, db, config);
+  registerResidentRoutes(app, { db, config });
+  registerPhishingRoutes(app, { db });
+  registerPhishingPublicRoutes(app, { db, config });
+  registerPhishingSender(app, { db, config });
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

@@ -117,10 +117,60 @@ export const PAGES = [
     lazyRouteComponent(() => import('./pages/incidents/IncidentEditPage.tsx'), 'IncidentEditPage'),
   ),
   // readiness: staff, drills
+  page(
+    '/staff',
+    { key: 'staff', permission: 'staff.read', section: 'readiness' },
+    lazyRouteComponent(() => import('./pages/staff/StaffPage.tsx'), 'StaffPage'),
+  ),
+  page(
+    '/drills',
+    { key: 'drills', permission: 'drill.read', section: 'readiness' },
+    lazyRouteComponent(() => import('./pages/drills/DrillsPage.tsx'), 'DrillsPage'),
+  ),
+  page(
+    '/drills/view',
+    { key: 'drillView', permission: 'drill.read', section: 'readiness', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/drills/DrillViewPage.tsx'), 'DrillViewPage'),
+  ),
   // readiness: phishing
+  page(
+    '/phishing',
+    { key: 'phishing', permission: 'phishing.read', section: 'readiness' },
+    lazyRouteComponent(() => import('./pages/phishing/PhishingPage.tsx'), 'PhishingPage'),
+  ),
+  page(
+    '/phishing/view',
+    { key: 'phishingView', permission: 'phishing.read', section: 'readiness', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/phishing/PhishingViewPage.tsx'), 'PhishingViewPage'),
+  ),
   // outreach: awareness
+  page(
+    '/awareness',
+    { key: 'awareness', permission: 'awareness.read', section: 'outreach' },
+    lazyRouteComponent(() => import('./pages/awareness/AwarenessPage.tsx'), 'AwarenessPage'),
+  ),
   // outreach: sites
+  page(
+    '/sites',
+    { key: 'sites', permission: 'site.read', section: 'outreach' },
+    lazyRouteComponent(() => import('./pages/sites/SitesPage.tsx'), 'SitesPage'),
+  ),
+  page(
+    '/sites/view',
+    { key: 'siteView', permission: 'site.read', section: 'outreach', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/sites/SiteViewPage.tsx'), 'SiteViewPage'),
+  ),
+  page(
+    '/sites/indicators',
+    { key: 'siteIndicators', permission: 'site.read', section: 'outreach' },
+    lazyRouteComponent(() => import('./pages/sites/IndicatorsPage.tsx'), 'IndicatorsPage'),
+  ),
   // outreach: residents
+  page(
+    '/residents',
+    { key: 'residents', permission: 'resident.manage', section: 'outreach' },
+    lazyRouteComponent(() => import('./pages/residents/ResidentsPage.tsx'), 'ResidentsPage'),
+  ),
   page(
     '/systems',
     { key: 'systems', permission: 'system.read', section: 'systems' },

@@ -11,7 +11,10 @@ import { Layout } from './components/Layout.tsx';
 import { parseSearch, setLinkRouter, stringifySearch } from './lib/router.ts';
 import { useCan } from './lib/session.ts';
 import { advisoryEditSearch, advisoryViewSearch } from './pages/advisories/searchParams.ts';
+import { drillViewSearch } from './pages/drills/searchParams.ts';
 import { incidentEditSearch, incidentViewSearch } from './pages/incidents/searchParams.ts';
+import { phishingViewSearch } from './pages/phishing/searchParams.ts';
+import { siteViewSearch } from './pages/sites/searchParams.ts';
 import { systemEditSearch, systemViewSearch } from './pages/systems/searchParams.ts';
 import { PAGES, type PageMeta } from './pages.ts';
 import { SessionGate } from './SessionGate.tsx';
@@ -50,6 +53,9 @@ const WITH_PARAMS = [
   '/incidents/edit',
   '/advisories/view',
   '/advisories/edit',
+  '/drills/view',
+  '/phishing/view',
+  '/sites/view',
 ];
 const systemViewRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -88,6 +94,24 @@ const advisoryEditRoute = createRoute({
   path: '/advisories/edit',
   validateSearch: advisoryEditSearch,
   ...pageOf('/advisories/edit'),
+});
+const drillViewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/drills/view',
+  validateSearch: drillViewSearch,
+  ...pageOf('/drills/view'),
+});
+const phishingViewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/phishing/view',
+  validateSearch: phishingViewSearch,
+  ...pageOf('/phishing/view'),
+});
+const siteViewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/sites/view',
+  validateSearch: siteViewSearch,
+  ...pageOf('/sites/view'),
 });
 
 /** Every other page under the signed-in layout, with its meta for the permission guard. */
@@ -130,6 +154,9 @@ export const router = createRouter({
       incidentEditRoute,
       advisoryViewRoute,
       advisoryEditRoute,
+      drillViewRoute,
+      phishingViewRoute,
+      siteViewRoute,
     ]),
   ]),
   defaultNotFoundComponent: NotFound,

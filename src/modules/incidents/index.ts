@@ -5,7 +5,7 @@ export { issueIncidentForm } from './forms/forms.service.ts';
 export { registerIncidentsCommands } from './incidents.cli.ts';
 export * from './incidents.input.ts';
 export { registerIncidentRoutes } from './incidents.routes.ts';
-export { incidentReports } from './incidents.schema.ts';
+export { incidentReports, responseTeamMembers } from './incidents.schema.ts';
 export {
   addStep,
   addTask,

@@ -2901,6 +2901,979 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/awareness/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Activities of the communes in scope (a page, latest first), with their evidence files */
+        get: {
+            parameters: {
+                query?: {
+                    campaignId?: string;
+                    channel?: components["schemas"]["AwarenessChannelInput"];
+                    from?: string;
+                    limit?: number;
+                    offset?: number;
+                    /** @description this organisation or its descendants (tree of today) */
+                    organisationId?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AwarenessActivityPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record an activity in a commune of the caller’s scope: day, channel, people reached */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        campaignId: string;
+                        /** @enum {string} */
+                        channel: "loudspeaker" | "zalo_oa" | "sms" | "poster" | "meeting" | "social_media" | "residents_page";
+                        /** Format: date */
+                        day: string;
+                        note?: string;
+                        /** Format: uuid */
+                        organisationId: string;
+                        peopleReached: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AwarenessActivity"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awareness/activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a mistaken activity and its files */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awareness/activities/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a photo or document (raw body, application/octet-stream, at most 10 MB) with ?fileName= and ?note= */
+        post: {
+            parameters: {
+                query: {
+                    fileName: string;
+                    note?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AwarenessEvidence"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awareness/activities/{id}/evidence/{evidenceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an evidence file (x-content-sha256 carries its SHA-256) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    evidenceId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file as uploaded, always as an attachment of bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awareness/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anti-fraud awareness campaigns, latest first, with the activities and people reached in scope */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AwarenessCampaigns"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a campaign (the Department): title, period, legal basis, channels */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        channels: ("loudspeaker" | "zalo_oa" | "sms" | "poster" | "meeting" | "social_media" | "residents_page")[];
+                        /** Format: date */
+                        endsOn: string;
+                        legalBasis?: string;
+                        note?: string;
+                        /** Format: date */
+                        startsOn: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AwarenessCampaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awareness/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a campaign (the Department); its recorded activities must stay inside the period */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        channels: ("loudspeaker" | "zalo_oa" | "sms" | "poster" | "meeting" | "social_media" | "residents_page")[];
+                        /** Format: date */
+                        endsOn: string;
+                        legalBasis?: string;
+                        note?: string;
+                        /** Format: date */
+                        startsOn: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AwarenessCampaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awareness/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Coverage as of a day: per commune of that day reached / population (capped at 100%, raw shown), rolled up per parent unit and overall, against the rule of the day */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only this campaign’s activities (default: every campaign of that year) */
+                    campaignId?: string;
+                    /** @description the day the coverage stands on (default today): its communes, population, rule */
+                    on?: string;
+                    /** @description only the communes under this unit (tree of that day) */
+                    organisationId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AwarenessCoverage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/awareness/population/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import population per commune (the Department; CSV or XLSX as the raw body: commune code, population, aged 15–69, as-of day or year); bad rows reported, good rows kept, re-import updates */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PopulationImportReport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/bodies": {
         parameters: {
             query?: never;
@@ -3784,6 +4757,1526 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["DossierRules"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Drills that concern the caller’s scope: a page */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "tabletop" | "live" | "national" | "cluster";
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                    state?: "planned" | "running" | "completed" | "cancelled";
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Plan a drill */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        /** Format: date-time */
+                        endsAt: string;
+                        /** @enum {string|null} */
+                        exploitationDepth?: "reconnaissance" | "exploitation" | "privilege_escalation" | "lateral_movement" | null;
+                        /** @enum {string} */
+                        kind: "tabletop" | "live" | "national" | "cluster";
+                        lessons?: string | null;
+                        /** Format: uuid */
+                        organiserId: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        systemIds?: string[];
+                        title: string;
+                        tools?: string | null;
+                        /** Format: date-time */
+                        windowEndsAt?: string | null;
+                        /** Format: date-time */
+                        windowStartsAt?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drills/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A drill with targets, teams, participants, findings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the plan or the lessons learned */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        /** Format: date-time */
+                        endsAt?: string;
+                        /** @enum {string|null} */
+                        exploitationDepth?: "reconnaissance" | "exploitation" | "privilege_escalation" | "lateral_movement" | null;
+                        /** @enum {string} */
+                        kind?: "tabletop" | "live" | "national" | "cluster";
+                        lessons?: string | null;
+                        /** Format: uuid */
+                        organiserId?: string;
+                        /** Format: date-time */
+                        startsAt?: string;
+                        systemIds?: string[];
+                        title?: string;
+                        tools?: string | null;
+                        /** Format: date-time */
+                        windowEndsAt?: string | null;
+                        /** Format: date-time */
+                        windowStartsAt?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/drills/{id}/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a finding */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description: string;
+                        /** @enum {string} */
+                        severity: "critical" | "high" | "medium" | "low";
+                        /** Format: uuid */
+                        systemId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drills/{id}/findings/{findingId}/task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a finding a remediation task for an organisation (its officers are notified) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    findingId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        dueOn: string;
+                        /** Format: uuid */
+                        organisationId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Move a remediation task (open, in progress, done), re-date it or note it */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    findingId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        dueOn?: string;
+                        note?: string | null;
+                        /** @enum {string} */
+                        state?: "open" | "in_progress" | "done";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/drills/{id}/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a participant from the staff register or the response team (in force on the drill’s day) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default member
+                         * @enum {string}
+                         */
+                        role?: "lead" | "member" | "referee" | "observer";
+                        /** Format: uuid */
+                        staffMemberId?: string | null;
+                        /** Format: uuid */
+                        teamId?: string | null;
+                        /** Format: uuid */
+                        teamMemberId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drills/{id}/participants/{participantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a participant */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    participantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Team, role or attendance of a participant */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    participantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attended?: boolean;
+                        /** @enum {string} */
+                        role?: "lead" | "member" | "referee" | "observer";
+                        /** Format: uuid */
+                        teamId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/drills/{id}/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a team */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attackPoints?: number | null;
+                        availabilityPoints?: number | null;
+                        defencePoints?: number | null;
+                        name: string;
+                        /** @enum {string} */
+                        side: "attack" | "defence" | "organiser" | "observer";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drills/{id}/teams/{teamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a team or record its scores (attack, defence, availability) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    teamId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attackPoints?: number | null;
+                        availabilityPoints?: number | null;
+                        defencePoints?: number | null;
+                        name?: string;
+                        /** @enum {string} */
+                        side?: "attack" | "defence" | "organiser" | "observer";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/drills/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** planned → running → completed; planned or running → cancelled */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        to: "planned" | "running" | "completed" | "cancelled";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drills/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Drill targets as of a day: officials who took part this year (per unit, province and commune level) and response-team members’ drills on level-3+ systems */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description figures as they stood at the end of this day (default today) */
+                    on?: string;
+                    /** @description this organisation and its subtree (tree of `on`) */
+                    organisationId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DrillTargets"];
                     };
                 };
                 /** @description Default Response */
@@ -6714,6 +9207,1907 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/phishing/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Phishing exercises the caller may see, with counts over the recipients in its scope */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                    state?: "draft" | "approved" | "sending" | "completed" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PhishingCampaignPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Draft an exercise; its recipients are the register’s officials of the chosen organisations */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        lessonText: string;
+                        organisationIds: string[];
+                        ratePerMinute: number;
+                        /** Format: date */
+                        recipientsOn: string;
+                        /** Format: email */
+                        senderAddress: string;
+                        senderName: string;
+                        subject: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PhishingCampaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phishing/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An exercise with its results (per person only for phishing.write) and what the caller may do */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PhishingCampaignDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** Change a draft (mail, lesson, rate, recipients) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        lessonText: string;
+                        organisationIds: string[];
+                        ratePerMinute: number;
+                        /** Format: date */
+                        recipientsOn: string;
+                        /** Format: email */
+                        senderAddress: string;
+                        senderName: string;
+                        subject: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PhishingCampaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phishing/campaigns/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve the version of a draft one read (never one’s own: four eyes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PhishingCampaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phishing/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an exercise not completed yet */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PhishingCampaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phishing/campaigns/{id}/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start sending an approved exercise at its rate */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PhishingCampaign"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phishing/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Results of the exercises launched in a period: per organisation and per month (aggregates only) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    organisationId?: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PhishingSummary"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/residents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the residents’ page shows: published warnings (newest first) and guidance (no login) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicResidents"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/site-trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Is this site official? The registered agency site for a host with its latest check (no login) */
+        get: {
+            parameters: {
+                query: {
+                    host: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicSiteTrust"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/residents/guidance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Guidance entries in page order, hidden ones too */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResidentGuidanceList"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a guidance entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @default 100 */
+                        position?: number;
+                        /** @default true */
+                        published?: boolean;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResidentGuidance"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/residents/guidance/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a guidance entry */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @default 100 */
+                        position?: number;
+                        /** @default true */
+                        published?: boolean;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResidentGuidance"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a guidance entry */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/residents/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scam-report queue, newest first, with the count in each state */
+        get: {
+            parameters: {
+                query?: {
+                    category?: components["schemas"]["ScamCategoryInput"];
+                    limit?: number;
+                    offset?: number;
+                    /** @description code, description or suspect contains */
+                    q?: string;
+                    state?: components["schemas"]["ScamReportStateInput"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScamReportPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/residents/reports/{id}/triage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a report along new → reviewing → closed | forwarded, with a note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        forwardedTo?: string | null;
+                        note?: string | null;
+                        /** @enum {string} */
+                        to: "new" | "reviewing" | "closed" | "forwarded";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScamReport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/residents/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fraud warnings in every state, newest change first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description title or summary contains */
+                    q?: string;
+                    state?: components["schemas"]["WarningStateInput"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResidentWarningPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Write a fraud warning (a draft) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @enum {string} */
+                        category: "impersonation" | "fake_website" | "phishing_message" | "investment" | "online_job" | "account_takeover" | "other";
+                        /** Format: date */
+                        publishedOn?: string | null;
+                        summary: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResidentWarning"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/residents/warnings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a draft or published warning (a withdrawn one goes back to draft first) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @enum {string} */
+                        category: "impersonation" | "fake_website" | "phishing_message" | "investment" | "online_job" | "account_takeover" | "other";
+                        /** Format: date */
+                        publishedOn?: string | null;
+                        summary: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResidentWarning"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/residents/warnings/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish (draft → published), withdraw, or take a withdrawn warning back to draft */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        to: "draft" | "published" | "withdrawn";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResidentWarning"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rules": {
         parameters: {
             query?: never;
@@ -6725,7 +11119,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    kind?: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity";
+                    kind?: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "site_trust_criteria";
                     /** @description the day the rules apply to, yyyy-mm-dd (default: today) */
                     on?: string;
                 };
@@ -6806,7 +11200,7 @@ export interface paths {
                         en: string;
                         key: string;
                         /** @enum {string} */
-                        kind: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity";
+                        kind: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "site_trust_criteria";
                         note?: string | null;
                         /** Format: date */
                         validFrom: string;
@@ -7132,6 +11526,1075 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register of agency websites and domains in force on a day, with each one’s latest check */
+        get: {
+            parameters: {
+                query?: {
+                    dir?: "asc" | "desc";
+                    kind?: "website" | "mail_domain" | "both";
+                    limit?: number;
+                    offset?: number;
+                    on?: string;
+                    organisationId?: string;
+                    q?: string;
+                    sort?: "host" | "organisation" | "verdict" | "checkedAt";
+                    verdict?: "pass" | "warn" | "fail" | "unchecked";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SitePage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a website or domain */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default website
+                         * @enum {string}
+                         */
+                        kind?: "website" | "mail_domain" | "both";
+                        note?: string | null;
+                        /** Format: uuid */
+                        organisationId: string;
+                        stateBody?: boolean | null;
+                        url: string;
+                        /** Format: date */
+                        validFrom?: string | null;
+                        /** Format: date */
+                        validTo?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A site with its check history */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a site and its history */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a site */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind?: "website" | "mail_domain" | "both";
+                        note?: string | null;
+                        /** Format: uuid */
+                        organisationId?: string;
+                        stateBody?: boolean;
+                        url?: string;
+                        /** Format: date */
+                        validFrom?: string | null;
+                        /** Format: date */
+                        validTo?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/sites/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check one site now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteCheckRunReport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check every site in force in the caller’s scope now (optionally one agency’s) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        organisationId?: string;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteCheckRunReport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import register rows (CSV/XLSX raw body), upserted by host; bad rows reported, good rows kept */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteImportReport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The .vn programme’s indicators by period (a trend per indicator) */
+        get: {
+            parameters: {
+                query?: {
+                    indicator?: "vn_domains_per_1000_aged_15_69" | "vn_domains_total" | "id_vn_count" | "biz_vn_count";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VnIndicatorList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/indicators/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import .vn programme indicators (CSV/XLSX: period, indicator, value, source); a period is replaced */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteImportReport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dashboard as of a day: verdicts per agency, expiring certificates, sites failing each criterion */
+        get: {
+            parameters: {
+                query?: {
+                    on?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SiteSummary"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7952,6 +13415,606 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Officials in charge of digital transformation / information security in force on a day: a page */
+        get: {
+            parameters: {
+                query?: {
+                    all?: "true" | "false";
+                    duty?: "digital_transformation" | "information_security" | "both";
+                    limit?: number;
+                    offset?: number;
+                    on?: string;
+                    /** @description this organisation and its subtree (tree of `on`) */
+                    organisationId?: string;
+                    q?: string;
+                    sort?: "fullName" | "organisation" | "validFrom";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register an official’s appointment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        duty: "digital_transformation" | "information_security" | "both";
+                        /** Format: email */
+                        email: string;
+                        fullName: string;
+                        /** Format: uuid */
+                        organisationId: string;
+                        phone?: (string | "") | null;
+                        position?: string | null;
+                        /** Format: date */
+                        validFrom: string;
+                        /** Format: date */
+                        validTo?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffMember"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an appointment entered by mistake */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an appointment (end it with validTo) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        duty?: "digital_transformation" | "information_security" | "both";
+                        /** Format: email */
+                        email?: string;
+                        fullName?: string;
+                        /** Format: uuid */
+                        organisationId?: string;
+                        phone?: (string | "") | null;
+                        position?: string | null;
+                        /** Format: date */
+                        validFrom?: string;
+                        /** Format: date */
+                        validTo?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffMember"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/staff/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register in force on a day as CSV or XLSX, in the import’s layout */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "csv" | "xlsx";
+                    on?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment can-bo.csv or .xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import the register (CSV or XLSX as the raw body): upsert by organisation code on the row’s day and e-mail; bad rows reported */
+        post: {
+            parameters: {
+                query?: {
+                    on?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StaffImportReport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -13286,6 +19349,141 @@ export interface components {
             keptHead?: "present" | "missing";
             ok: boolean;
         };
+        AwarenessActivity: {
+            campaignId: string;
+            campaignTitle: string;
+            channel: components["schemas"]["AwarenessChannel"];
+            /** Format: date-time */
+            createdAt: string;
+            createdByName: string | null;
+            /** Format: date */
+            day: string;
+            evidence: components["schemas"]["AwarenessEvidence"][];
+            id: string;
+            note: string | null;
+            organisationId: string;
+            organisationName: string;
+            peopleReached: number;
+        };
+        AwarenessActivityInput: {
+            campaignId: string;
+            campaignTitle: string;
+            channel: components["schemas"]["AwarenessChannelInput"];
+            createdAt: unknown;
+            createdByName: string | null;
+            /** Format: date */
+            day: string;
+            evidence: components["schemas"]["AwarenessEvidenceInput"][];
+            id: string;
+            note: string | null;
+            organisationId: string;
+            organisationName: string;
+            peopleReached: number;
+        };
+        AwarenessActivityPage: {
+            items: components["schemas"]["AwarenessActivity"][];
+            total: number;
+        };
+        AwarenessActivityPageInput: {
+            items: components["schemas"]["AwarenessActivityInput"][];
+            total: number;
+        };
+        AwarenessCampaign: {
+            activities: number;
+            channels: components["schemas"]["AwarenessChannel"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date */
+            endsOn: string;
+            id: string;
+            legalBasis: string | null;
+            note: string | null;
+            peopleReached: number;
+            /** Format: date */
+            startsOn: string;
+            title: string;
+        };
+        AwarenessCampaignInput: {
+            activities: number;
+            channels: components["schemas"]["AwarenessChannelInput"][];
+            createdAt: unknown;
+            /** Format: date */
+            endsOn: string;
+            id: string;
+            legalBasis: string | null;
+            note: string | null;
+            peopleReached: number;
+            /** Format: date */
+            startsOn: string;
+            title: string;
+        };
+        AwarenessCampaigns: components["schemas"]["AwarenessCampaign"][];
+        AwarenessCampaignsInput: components["schemas"]["AwarenessCampaignInput"][];
+        /** @enum {string} */
+        AwarenessChannel: "loudspeaker" | "zalo_oa" | "sms" | "poster" | "meeting" | "social_media" | "residents_page";
+        /** @enum {string} */
+        AwarenessChannelInput: "loudspeaker" | "zalo_oa" | "sms" | "poster" | "meeting" | "social_media" | "residents_page";
+        AwarenessCoverage: {
+            campaign: {
+                id: string;
+                title: string;
+            } | null;
+            communes: components["schemas"]["CommuneCoverage"][];
+            /** Format: date */
+            from: string;
+            groups: components["schemas"]["CoverageGroup"][];
+            /** Format: date */
+            on: string;
+            rule: {
+                confirmed: boolean;
+                en: string;
+                key: string;
+                legalBasis: string;
+                target: number;
+                vi: string;
+            } | null;
+            total: components["schemas"]["CoverageGroup"];
+        };
+        AwarenessCoverageInput: {
+            campaign: {
+                id: string;
+                title: string;
+            } | null;
+            communes: components["schemas"]["CommuneCoverageInput"][];
+            /** Format: date */
+            from: string;
+            groups: components["schemas"]["CoverageGroupInput"][];
+            /** Format: date */
+            on: string;
+            rule: {
+                confirmed: boolean;
+                en: string;
+                key: string;
+                legalBasis: string;
+                target: number;
+                vi: string;
+            } | null;
+            total: components["schemas"]["CoverageGroupInput"];
+        };
+        AwarenessEvidence: {
+            fileName: string;
+            id: string;
+            mediaType: string;
+            note: string | null;
+            sha256: string;
+            size: number;
+            /** Format: date-time */
+            uploadedAt: string;
+        };
+        AwarenessEvidenceInput: {
+            fileName: string;
+            id: string;
+            mediaType: string;
+            note: string | null;
+            sha256: string;
+            size: number;
+            uploadedAt: unknown;
+        };
         /** @enum {string} */
         BodyRole: "owner" | "province_committee" | "security_unit" | "it_department" | "provincial_police" | "ministry_security_authority" | "prime_minister" | "ministry" | "national_incident_coordinator" | "incident_response_unit";
         /** @enum {string} */
@@ -13325,6 +19523,10 @@ export interface components {
         /** @enum {string} */
         ChecklistGroupKindInput: "management" | "technical";
         /** @enum {string} */
+        CheckVerdict: "pass" | "warn" | "fail" | "skip";
+        /** @enum {string} */
+        CheckVerdictInput: "pass" | "warn" | "fail" | "skip";
+        /** @enum {string} */
         ClassificationHint: "secret_grade_is_evidence" | "user_count_missing";
         /** @enum {string} */
         ClassificationHintInput: "secret_grade_is_evidence" | "user_count_missing";
@@ -13332,6 +19534,56 @@ export interface components {
         ClockState: "pending" | "near" | "overdue" | "done" | "done_late";
         /** @enum {string} */
         ClockStateInput: "pending" | "near" | "overdue" | "done" | "done_late";
+        CommuneCoverage: {
+            activities: number;
+            byChannel: {
+                channel: components["schemas"]["AwarenessChannel"];
+                reached: number;
+            }[];
+            code: string;
+            /** @description percent reaches the rule’s target; null without population or rule */
+            met: boolean | null;
+            name: string;
+            organisationId: string;
+            parentId: string | null;
+            /** @description reachedCapped / population × 100; null without population */
+            percent: number | null;
+            /** @description in force that day; null when none was imported */
+            population: number | null;
+            /** Format: date */
+            populationFrom: string | null;
+            /** @description reached / population × 100, uncapped */
+            rawPercent: number | null;
+            /** @description people reached, as recorded (may exceed the population) */
+            reached: number;
+            /** @description reached, at most the population of each commune */
+            reachedCapped: number;
+        };
+        CommuneCoverageInput: {
+            activities: number;
+            byChannel: {
+                channel: components["schemas"]["AwarenessChannelInput"];
+                reached: number;
+            }[];
+            code: string;
+            /** @description percent reaches the rule’s target; null without population or rule */
+            met: boolean | null;
+            name: string;
+            organisationId: string;
+            parentId: string | null;
+            /** @description reachedCapped / population × 100; null without population */
+            percent: number | null;
+            /** @description in force that day; null when none was imported */
+            population: number | null;
+            /** Format: date */
+            populationFrom: string | null;
+            /** @description reached / population × 100, uncapped */
+            rawPercent: number | null;
+            /** @description people reached, as recorded (may exceed the population) */
+            reached: number;
+            /** @description reached, at most the population of each commune */
+            reachedCapped: number;
+        };
         CompetentBody: {
             code: string;
             confirmed: boolean;
@@ -13408,6 +19660,42 @@ export interface components {
         ComputerSort: "ip" | "hostname" | "os" | "organisation" | "lastSeen" | "open" | "critical" | "high";
         /** @enum {string} */
         ComputerSortInput: "ip" | "hostname" | "os" | "organisation" | "lastSeen" | "open" | "critical" | "high";
+        CoverageGroup: {
+            communes: number;
+            communesMet: number;
+            communesWithoutPopulation: number;
+            /** @description percent reaches the rule’s target; null without population or rule */
+            met: boolean | null;
+            name: string | null;
+            organisationId: string | null;
+            /** @description reachedCapped / population × 100; null without population */
+            percent: number | null;
+            population: number;
+            /** @description reached / population × 100, uncapped */
+            rawPercent: number | null;
+            /** @description people reached, as recorded (may exceed the population) */
+            reached: number;
+            /** @description reached, at most the population of each commune */
+            reachedCapped: number;
+        };
+        CoverageGroupInput: {
+            communes: number;
+            communesMet: number;
+            communesWithoutPopulation: number;
+            /** @description percent reaches the rule’s target; null without population or rule */
+            met: boolean | null;
+            name: string | null;
+            organisationId: string | null;
+            /** @description reachedCapped / population × 100; null without population */
+            percent: number | null;
+            population: number;
+            /** @description reached / population × 100, uncapped */
+            rawPercent: number | null;
+            /** @description people reached, as recorded (may exceed the population) */
+            reached: number;
+            /** @description reached, at most the population of each commune */
+            reachedCapped: number;
+        };
         CreatedApiToken: {
             /** Format: date-time */
             createdAt: string;
@@ -13834,6 +20122,412 @@ export interface components {
             requires: string[];
             to: components["schemas"]["DossierStateInput"];
         };
+        DrillDetail: {
+            attended: number;
+            description: string | null;
+            /** Format: date */
+            drillDay: string;
+            /** Format: date-time */
+            endsAt: string;
+            exploitationDepth: components["schemas"]["ExploitationDepth"] | null;
+            findingList: components["schemas"]["DrillFinding"][];
+            findings: number;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["DrillKind"];
+            lessons: string | null;
+            /** Format: uuid */
+            organiserId: string;
+            organiserName: string;
+            participantList: components["schemas"]["DrillParticipant"][];
+            participants: number;
+            /** Format: date-time */
+            startsAt: string;
+            state: components["schemas"]["DrillState"];
+            systems: {
+                /** Format: uuid */
+                id: string;
+                level: number | null;
+                name: string;
+                organisationName: string;
+            }[];
+            teams: components["schemas"]["DrillTeam"][];
+            title: string;
+            tools: string | null;
+            transitions: components["schemas"]["DrillState"][];
+            /** Format: date-time */
+            windowEndsAt: string | null;
+            /** Format: date-time */
+            windowStartsAt: string | null;
+        };
+        DrillDetailInput: {
+            attended: number;
+            description: string | null;
+            /** Format: date */
+            drillDay: string;
+            endsAt: unknown;
+            exploitationDepth: components["schemas"]["ExploitationDepthInput"] | null;
+            findingList: components["schemas"]["DrillFindingInput"][];
+            findings: number;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["DrillKindInput"];
+            lessons: string | null;
+            /** Format: uuid */
+            organiserId: string;
+            organiserName: string;
+            participantList: components["schemas"]["DrillParticipantInput"][];
+            participants: number;
+            startsAt: unknown;
+            state: components["schemas"]["DrillStateInput"];
+            systems: {
+                /** Format: uuid */
+                id: string;
+                level: number | null;
+                name: string;
+                organisationName: string;
+            }[];
+            teams: components["schemas"]["DrillTeamInput"][];
+            title: string;
+            tools: string | null;
+            transitions: components["schemas"]["DrillStateInput"][];
+            windowEndsAt: unknown;
+            windowStartsAt: unknown;
+        };
+        DrillFinding: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            severity: components["schemas"]["DrillFindingSeverity"];
+            /** Format: uuid */
+            systemId: string | null;
+            systemName: string | null;
+            task: {
+                /** Format: date-time */
+                doneAt: string | null;
+                /** Format: date */
+                dueOn: string;
+                note: string | null;
+                /** Format: uuid */
+                organisationId: string;
+                organisationName: string;
+                overdue: boolean;
+                state: components["schemas"]["DrillTaskState"];
+            } | null;
+        };
+        DrillFindingInput: {
+            createdAt: unknown;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            severity: components["schemas"]["DrillFindingSeverityInput"];
+            /** Format: uuid */
+            systemId: string | null;
+            systemName: string | null;
+            task: {
+                doneAt: unknown;
+                /** Format: date */
+                dueOn: string;
+                note: string | null;
+                /** Format: uuid */
+                organisationId: string;
+                organisationName: string;
+                overdue: boolean;
+                state: components["schemas"]["DrillTaskStateInput"];
+            } | null;
+        };
+        /** @enum {string} */
+        DrillFindingSeverity: "critical" | "high" | "medium" | "low";
+        /** @enum {string} */
+        DrillFindingSeverityInput: "critical" | "high" | "medium" | "low";
+        /** @enum {string} */
+        DrillKind: "tabletop" | "live" | "national" | "cluster";
+        /** @enum {string} */
+        DrillKindInput: "tabletop" | "live" | "national" | "cluster";
+        DrillPage: {
+            items: components["schemas"]["DrillSummary"][];
+            total: number;
+        };
+        DrillPageInput: {
+            items: components["schemas"]["DrillSummaryInput"][];
+            total: number;
+        };
+        DrillParticipant: {
+            attended: boolean;
+            email: string;
+            fullName: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            role: components["schemas"]["DrillParticipantRole"];
+            /** Format: uuid */
+            staffMemberId: string | null;
+            /** Format: uuid */
+            teamId: string | null;
+            /** Format: uuid */
+            teamMemberId: string | null;
+        };
+        DrillParticipantInput: {
+            attended: boolean;
+            email: string;
+            fullName: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            role: components["schemas"]["DrillParticipantRoleInput"];
+            /** Format: uuid */
+            staffMemberId: string | null;
+            /** Format: uuid */
+            teamId: string | null;
+            /** Format: uuid */
+            teamMemberId: string | null;
+        };
+        /** @enum {string} */
+        DrillParticipantRole: "lead" | "member" | "referee" | "observer";
+        /** @enum {string} */
+        DrillParticipantRoleInput: "lead" | "member" | "referee" | "observer";
+        /** @enum {string} */
+        DrillState: "planned" | "running" | "completed" | "cancelled";
+        /** @enum {string} */
+        DrillStateInput: "planned" | "running" | "completed" | "cancelled";
+        DrillSummary: {
+            attended: number;
+            /** Format: date */
+            drillDay: string;
+            /** Format: date-time */
+            endsAt: string;
+            findings: number;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["DrillKind"];
+            /** Format: uuid */
+            organiserId: string;
+            organiserName: string;
+            participants: number;
+            /** Format: date-time */
+            startsAt: string;
+            state: components["schemas"]["DrillState"];
+            title: string;
+        };
+        DrillSummaryInput: {
+            attended: number;
+            /** Format: date */
+            drillDay: string;
+            endsAt: unknown;
+            findings: number;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["DrillKindInput"];
+            /** Format: uuid */
+            organiserId: string;
+            organiserName: string;
+            participants: number;
+            startsAt: unknown;
+            state: components["schemas"]["DrillStateInput"];
+            title: string;
+        };
+        DrillTargets: {
+            /** Format: date */
+            on: string;
+            staff: {
+                communeLevel: {
+                    attended: number;
+                    met: boolean | null;
+                    percent: number | null;
+                    registered: number;
+                };
+                organisations: {
+                    depth: number;
+                    name: string;
+                    /** Format: uuid */
+                    organisationId: string;
+                    own: {
+                        attended: number;
+                        met: boolean | null;
+                        percent: number | null;
+                        registered: number;
+                    };
+                    /** Format: uuid */
+                    parentId: string | null;
+                    subtree: {
+                        attended: number;
+                        met: boolean | null;
+                        percent: number | null;
+                        registered: number;
+                    };
+                    type: string;
+                }[];
+                provinceLevel: {
+                    attended: number;
+                    met: boolean | null;
+                    percent: number | null;
+                    registered: number;
+                };
+                total: {
+                    attended: number;
+                    met: boolean | null;
+                    percent: number | null;
+                    registered: number;
+                };
+            };
+            staffRule: {
+                confirmed: boolean;
+                en: string;
+                key: string;
+                legalBasis: string;
+                minSystemLevel: number | null;
+                target: number;
+                vi: string;
+            } | null;
+            team: {
+                list: {
+                    fullName: string;
+                    /** Format: uuid */
+                    memberId: string;
+                    met: boolean;
+                    organisationName: string;
+                    qualifying: {
+                        /** Format: date */
+                        drillDay: string;
+                        /** Format: uuid */
+                        id: string;
+                        level: number;
+                        title: string;
+                    }[];
+                }[];
+                members: number;
+                met: number;
+            };
+            teamRule: {
+                confirmed: boolean;
+                en: string;
+                key: string;
+                legalBasis: string;
+                minSystemLevel: number | null;
+                target: number;
+                vi: string;
+            } | null;
+            /** Format: date */
+            yearStart: string;
+        };
+        DrillTargetsInput: {
+            /** Format: date */
+            on: string;
+            staff: {
+                communeLevel: {
+                    attended: number;
+                    met: boolean | null;
+                    percent: number | null;
+                    registered: number;
+                };
+                organisations: {
+                    depth: number;
+                    name: string;
+                    /** Format: uuid */
+                    organisationId: string;
+                    own: {
+                        attended: number;
+                        met: boolean | null;
+                        percent: number | null;
+                        registered: number;
+                    };
+                    /** Format: uuid */
+                    parentId: string | null;
+                    subtree: {
+                        attended: number;
+                        met: boolean | null;
+                        percent: number | null;
+                        registered: number;
+                    };
+                    type: string;
+                }[];
+                provinceLevel: {
+                    attended: number;
+                    met: boolean | null;
+                    percent: number | null;
+                    registered: number;
+                };
+                total: {
+                    attended: number;
+                    met: boolean | null;
+                    percent: number | null;
+                    registered: number;
+                };
+            };
+            staffRule: {
+                confirmed: boolean;
+                en: string;
+                key: string;
+                legalBasis: string;
+                minSystemLevel: number | null;
+                target: number;
+                vi: string;
+            } | null;
+            team: {
+                list: {
+                    fullName: string;
+                    /** Format: uuid */
+                    memberId: string;
+                    met: boolean;
+                    organisationName: string;
+                    qualifying: {
+                        /** Format: date */
+                        drillDay: string;
+                        /** Format: uuid */
+                        id: string;
+                        level: number;
+                        title: string;
+                    }[];
+                }[];
+                members: number;
+                met: number;
+            };
+            teamRule: {
+                confirmed: boolean;
+                en: string;
+                key: string;
+                legalBasis: string;
+                minSystemLevel: number | null;
+                target: number;
+                vi: string;
+            } | null;
+            /** Format: date */
+            yearStart: string;
+        };
+        /** @enum {string} */
+        DrillTaskState: "open" | "in_progress" | "done";
+        /** @enum {string} */
+        DrillTaskStateInput: "open" | "in_progress" | "done";
+        DrillTeam: {
+            attackPoints: number | null;
+            availabilityPoints: number | null;
+            defencePoints: number | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            side: components["schemas"]["DrillTeamSide"];
+            total: number;
+        };
+        DrillTeamInput: {
+            attackPoints: number | null;
+            availabilityPoints: number | null;
+            defencePoints: number | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            side: components["schemas"]["DrillTeamSideInput"];
+            total: number;
+        };
+        /** @enum {string} */
+        DrillTeamSide: "attack" | "defence" | "organiser" | "observer";
+        /** @enum {string} */
+        DrillTeamSideInput: "attack" | "defence" | "organiser" | "observer";
         ErrorBody: {
             error: {
                 /** @enum {string} */
@@ -13860,6 +20554,10 @@ export interface components {
                 requestId?: string;
             };
         };
+        /** @enum {string} */
+        ExploitationDepth: "reconnaissance" | "exploitation" | "privilege_escalation" | "lateral_movement";
+        /** @enum {string} */
+        ExploitationDepthInput: "reconnaissance" | "exploitation" | "privilege_escalation" | "lateral_movement";
         GettingStarted: {
             organisations: number;
             scanImports: number;
@@ -15016,6 +21714,24 @@ export interface components {
                 levels: number[];
             } & {
                 [key: string]: unknown;
+            }) | ({
+                /** @enum {string} */
+                indicator: "staff_drill_participation" | "team_member_drills" | "resident_awareness_reach";
+                minSystemLevel?: number;
+                target: number;
+                /** @enum {string} */
+                unit: "percent" | "count";
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                expiryWarnDays: number;
+                /** @enum {string} */
+                minTlsVersion: "TLSv1.2" | "TLSv1.3";
+                requireGovVnForStateBodies: boolean;
+                requireHsts: boolean;
+                requirePrivacyPolicy: boolean;
+            } & {
+                [key: string]: unknown;
             });
             en: string;
             id: string;
@@ -15124,6 +21840,24 @@ export interface components {
                 criticalList: boolean;
                 factors: string[];
                 levels: number[];
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                /** @enum {string} */
+                indicator: "staff_drill_participation" | "team_member_drills" | "resident_awareness_reach";
+                minSystemLevel?: number;
+                target: number;
+                /** @enum {string} */
+                unit: "percent" | "count";
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                expiryWarnDays: number;
+                /** @enum {string} */
+                minTlsVersion: "TLSv1.2" | "TLSv1.3";
+                requireGovVnForStateBodies: boolean;
+                requireHsts: boolean;
+                requirePrivacyPolicy: boolean;
             } & {
                 [key: string]: unknown;
             });
@@ -15347,6 +22081,299 @@ export interface components {
         Permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
         /** @enum {string} */
         PermissionInput: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
+        PhishingCampaign: {
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: uuid */
+            approvedBy: string | null;
+            approvedByName: string | null;
+            body: string;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            createdByName: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            launchedAt: string | null;
+            lessonText: string;
+            organisationIds: string[];
+            ratePerMinute: number;
+            /** Format: date */
+            recipientsOn: string;
+            senderAddress: string;
+            senderName: string;
+            state: components["schemas"]["PhishingState"];
+            subject: string;
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            updatedBy: string | null;
+        };
+        PhishingCampaignDetail: {
+            actions: {
+                approve: boolean;
+                cancel: boolean;
+                edit: boolean;
+                launch: boolean;
+            };
+            /** @enum {string|null} */
+            approveBlocked: "own_draft" | null;
+            byDay: components["schemas"]["PhishingDay"][];
+            byOrganisation: components["schemas"]["PhishingOrganisationResult"][];
+            campaign: components["schemas"]["PhishingCampaign"];
+            recipients: components["schemas"]["PhishingRecipient"][] | null;
+            totals: components["schemas"]["PhishingCounts"];
+        };
+        PhishingCampaignDetailInput: {
+            actions: {
+                approve: boolean;
+                cancel: boolean;
+                edit: boolean;
+                launch: boolean;
+            };
+            /** @enum {string|null} */
+            approveBlocked: "own_draft" | null;
+            byDay: components["schemas"]["PhishingDayInput"][];
+            byOrganisation: components["schemas"]["PhishingOrganisationResultInput"][];
+            campaign: components["schemas"]["PhishingCampaignInput"];
+            recipients: components["schemas"]["PhishingRecipientInput"][] | null;
+            totals: components["schemas"]["PhishingCountsInput"];
+        };
+        PhishingCampaignInput: {
+            approvedAt: unknown;
+            /** Format: uuid */
+            approvedBy: string | null;
+            approvedByName: string | null;
+            body: string;
+            cancelledAt: unknown;
+            completedAt: unknown;
+            createdAt: unknown;
+            /** Format: uuid */
+            createdBy: string | null;
+            createdByName: string | null;
+            /** Format: uuid */
+            id: string;
+            launchedAt: unknown;
+            lessonText: string;
+            organisationIds: string[];
+            ratePerMinute: number;
+            /** Format: date */
+            recipientsOn: string;
+            senderAddress: string;
+            senderName: string;
+            state: components["schemas"]["PhishingStateInput"];
+            subject: string;
+            title: string;
+            updatedAt: unknown;
+            /** Format: uuid */
+            updatedBy: string | null;
+        };
+        PhishingCampaignItem: {
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            counts: components["schemas"]["PhishingCounts"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            launchedAt: string | null;
+            /** Format: date */
+            recipientsOn: string;
+            state: components["schemas"]["PhishingState"];
+            subject: string;
+            title: string;
+        };
+        PhishingCampaignItemInput: {
+            approvedAt: unknown;
+            completedAt: unknown;
+            counts: components["schemas"]["PhishingCountsInput"];
+            createdAt: unknown;
+            /** Format: uuid */
+            id: string;
+            launchedAt: unknown;
+            /** Format: date */
+            recipientsOn: string;
+            state: components["schemas"]["PhishingStateInput"];
+            subject: string;
+            title: string;
+        };
+        PhishingCampaignPage: {
+            items: components["schemas"]["PhishingCampaignItem"][];
+            total: number;
+        };
+        PhishingCampaignPageInput: {
+            items: components["schemas"]["PhishingCampaignItemInput"][];
+            total: number;
+        };
+        PhishingCounts: {
+            clicked: number;
+            clickRate: number | null;
+            opened: number;
+            openRate: number | null;
+            recipients: number;
+            reported: number;
+            reportRate: number | null;
+            sent: number;
+            submitRate: number | null;
+            submitted: number;
+        };
+        PhishingCountsInput: {
+            clicked: number;
+            clickRate: number | null;
+            opened: number;
+            openRate: number | null;
+            recipients: number;
+            reported: number;
+            reportRate: number | null;
+            sent: number;
+            submitRate: number | null;
+            submitted: number;
+        };
+        PhishingDay: {
+            clicked: number;
+            /** Format: date */
+            day: string;
+            opened: number;
+            reported: number;
+            submitted: number;
+        };
+        PhishingDayInput: {
+            clicked: number;
+            /** Format: date */
+            day: string;
+            opened: number;
+            reported: number;
+            submitted: number;
+        };
+        /** @enum {string} */
+        PhishingEventKind: "opened" | "clicked" | "submitted" | "reported";
+        /** @enum {string} */
+        PhishingEventKindInput: "opened" | "clicked" | "submitted" | "reported";
+        PhishingMonth: {
+            clicked: number;
+            clickRate: number | null;
+            month: string;
+            opened: number;
+            openRate: number | null;
+            recipients: number;
+            reported: number;
+            reportRate: number | null;
+            sent: number;
+            submitRate: number | null;
+            submitted: number;
+        };
+        PhishingMonthInput: {
+            clicked: number;
+            clickRate: number | null;
+            month: string;
+            opened: number;
+            openRate: number | null;
+            recipients: number;
+            reported: number;
+            reportRate: number | null;
+            sent: number;
+            submitRate: number | null;
+            submitted: number;
+        };
+        PhishingOrganisationResult: {
+            clicked: number;
+            clickRate: number | null;
+            opened: number;
+            openRate: number | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            recipients: number;
+            reported: number;
+            reportRate: number | null;
+            sent: number;
+            submitRate: number | null;
+            submitted: number;
+        };
+        PhishingOrganisationResultInput: {
+            clicked: number;
+            clickRate: number | null;
+            opened: number;
+            openRate: number | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            recipients: number;
+            reported: number;
+            reportRate: number | null;
+            sent: number;
+            submitRate: number | null;
+            submitted: number;
+        };
+        PhishingRecipient: {
+            /** Format: date-time */
+            clickedAt: string | null;
+            email: string;
+            fullName: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            openedAt: string | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            /** Format: date-time */
+            reportedAt: string | null;
+            sendAttempts: number;
+            sendError: string | null;
+            /** Format: date-time */
+            sentAt: string | null;
+            /** Format: date-time */
+            submittedAt: string | null;
+        };
+        PhishingRecipientInput: {
+            clickedAt: unknown;
+            email: string;
+            fullName: string;
+            /** Format: uuid */
+            id: string;
+            openedAt: unknown;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            reportedAt: unknown;
+            sendAttempts: number;
+            sendError: string | null;
+            sentAt: unknown;
+            submittedAt: unknown;
+        };
+        /** @enum {string} */
+        PhishingState: "draft" | "approved" | "sending" | "completed" | "cancelled";
+        /** @enum {string} */
+        PhishingStateInput: "draft" | "approved" | "sending" | "completed" | "cancelled";
+        PhishingSummary: {
+            byMonth: components["schemas"]["PhishingMonth"][];
+            byOrganisation: components["schemas"]["PhishingOrganisationResult"][];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            totals: components["schemas"]["PhishingCounts"];
+        };
+        PhishingSummaryInput: {
+            byMonth: components["schemas"]["PhishingMonthInput"][];
+            byOrganisation: components["schemas"]["PhishingOrganisationResultInput"][];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            totals: components["schemas"]["PhishingCountsInput"];
+        };
         PlanGroup: {
             code: string;
             confirmed: boolean;
@@ -15408,6 +22435,36 @@ export interface components {
             fullyImplemented: boolean;
             percent: number;
         };
+        PopulationImportReport: {
+            created: number;
+            errors: components["schemas"]["PopulationRowError"][];
+            unchanged: number;
+            updated: number;
+        };
+        PopulationImportReportInput: {
+            created: number;
+            errors: components["schemas"]["PopulationRowErrorInput"][];
+            unchanged: number;
+            updated: number;
+        };
+        PopulationRowError: {
+            column?: string;
+            key?: string;
+            message: string;
+            params?: {
+                [key: string]: string | number;
+            };
+            row: number;
+        };
+        PopulationRowErrorInput: {
+            column?: string;
+            key?: string;
+            message: string;
+            params?: {
+                [key: string]: string | number;
+            };
+            row: number;
+        };
         ProgrammeTarget: {
             /** Format: date-time */
             createdAt: string;
@@ -15467,6 +22524,87 @@ export interface components {
             status: components["schemas"]["LayerStatusInput"];
             updatedAt: unknown;
             vi: string;
+        };
+        PublicResidents: {
+            guidance: {
+                body: string;
+                id: string;
+                title: string;
+            }[];
+            warnings: components["schemas"]["PublicWarning"][];
+        };
+        PublicResidentsInput: {
+            guidance: {
+                body: string;
+                id: string;
+                title: string;
+            }[];
+            warnings: components["schemas"]["PublicWarningInput"][];
+        };
+        PublicSiteTrust: {
+            host: string;
+            latest: {
+                /** Format: date-time */
+                checkedAt: string;
+                results: {
+                    check: components["schemas"]["SiteCheckName"];
+                    verdict: components["schemas"]["CheckVerdict"];
+                }[];
+                verdict: components["schemas"]["SiteVerdict"];
+            } | null;
+            organisation: {
+                name: string;
+            };
+            /** @enum {boolean} */
+            registered: true;
+            url: string;
+        } | {
+            advice: string;
+            host: string;
+            /** @enum {boolean} */
+            registered: false;
+            reportUrl: string;
+        };
+        PublicSiteTrustInput: {
+            host: string;
+            latest: {
+                checkedAt: unknown;
+                results: {
+                    check: components["schemas"]["SiteCheckNameInput"];
+                    verdict: components["schemas"]["CheckVerdictInput"];
+                }[];
+                verdict: components["schemas"]["SiteVerdictInput"];
+            } | null;
+            organisation: {
+                name: string;
+            };
+            /** @enum {boolean} */
+            registered: true;
+            url: string;
+        } | {
+            advice: string;
+            host: string;
+            /** @enum {boolean} */
+            registered: false;
+            reportUrl: string;
+        };
+        PublicWarning: {
+            body: string;
+            category: components["schemas"]["ScamCategory"];
+            id: string;
+            /** Format: date */
+            publishedOn: string;
+            summary: string;
+            title: string;
+        };
+        PublicWarningInput: {
+            body: string;
+            category: components["schemas"]["ScamCategoryInput"];
+            id: string;
+            /** Format: date */
+            publishedOn: string;
+            summary: string;
+            title: string;
         };
         RemediationPolicy: {
             [key: string]: number;
@@ -15533,6 +22671,66 @@ export interface components {
                 socFindings: number;
                 systems: number;
             };
+        };
+        ResidentGuidance: {
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            position: number;
+            published: boolean;
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ResidentGuidanceInput: {
+            body: string;
+            createdAt: unknown;
+            id: string;
+            position: number;
+            published: boolean;
+            title: string;
+            updatedAt: unknown;
+        };
+        ResidentGuidanceList: {
+            items: components["schemas"]["ResidentGuidance"][];
+        };
+        ResidentGuidanceListInput: {
+            items: components["schemas"]["ResidentGuidanceInput"][];
+        };
+        ResidentWarning: {
+            body: string;
+            category: components["schemas"]["ScamCategory"];
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            /** Format: date */
+            publishedOn: string | null;
+            state: components["schemas"]["WarningState"];
+            summary: string;
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ResidentWarningInput: {
+            body: string;
+            category: components["schemas"]["ScamCategoryInput"];
+            createdAt: unknown;
+            id: string;
+            /** Format: date */
+            publishedOn: string | null;
+            state: components["schemas"]["WarningStateInput"];
+            summary: string;
+            title: string;
+            updatedAt: unknown;
+        };
+        ResidentWarningPage: {
+            items: components["schemas"]["ResidentWarning"][];
+            total: number;
+        };
+        ResidentWarningPageInput: {
+            items: components["schemas"]["ResidentWarningInput"][];
+            total: number;
         };
         /** @enum {string} */
         ResponseStep: "receive_verify" | "first_actions" | "plan" | "report_coordinate" | "contain" | "eradicate_recover" | "lessons";
@@ -15634,6 +22832,24 @@ export interface components {
                 criticalList: boolean;
                 factors: string[];
                 levels: number[];
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                /** @enum {string} */
+                indicator: "staff_drill_participation" | "team_member_drills" | "resident_awareness_reach";
+                minSystemLevel?: number;
+                target: number;
+                /** @enum {string} */
+                unit: "percent" | "count";
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                expiryWarnDays: number;
+                /** @enum {string} */
+                minTlsVersion: "TLSv1.2" | "TLSv1.3";
+                requireGovVnForStateBodies: boolean;
+                requireHsts: boolean;
+                requirePrivacyPolicy: boolean;
             } & {
                 [key: string]: unknown;
             });
@@ -15783,6 +22999,24 @@ export interface components {
                 levels: number[];
             } & {
                 [key: string]: unknown;
+            }) | ({
+                /** @enum {string} */
+                indicator: "staff_drill_participation" | "team_member_drills" | "resident_awareness_reach";
+                minSystemLevel?: number;
+                target: number;
+                /** @enum {string} */
+                unit: "percent" | "count";
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                expiryWarnDays: number;
+                /** @enum {string} */
+                minTlsVersion: "TLSv1.2" | "TLSv1.3";
+                requireGovVnForStateBodies: boolean;
+                requireHsts: boolean;
+                requirePrivacyPolicy: boolean;
+            } & {
+                [key: string]: unknown;
             });
             en: string;
             id: string;
@@ -15799,13 +23033,69 @@ export interface components {
             vi: string;
         };
         /** @enum {string} */
-        RuleKind: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity";
+        RuleKind: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "site_trust_criteria";
         /** @enum {string} */
-        RuleKindInput: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity";
+        RuleKindInput: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "site_trust_criteria";
         /** @enum {string} */
         RuleOrigin: "national" | "province";
         /** @enum {string} */
         RuleOriginInput: "national" | "province";
+        /** @enum {string} */
+        ScamCategory: "impersonation" | "fake_website" | "phishing_message" | "investment" | "online_job" | "account_takeover" | "other";
+        /** @enum {string} */
+        ScamCategoryInput: "impersonation" | "fake_website" | "phishing_message" | "investment" | "online_job" | "account_takeover" | "other";
+        ScamReport: {
+            category: components["schemas"]["ScamCategory"];
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            duplicates: number;
+            forwardedTo: string | null;
+            handledByName: string | null;
+            id: string;
+            reporterContact: string | null;
+            reporterName: string | null;
+            state: components["schemas"]["ScamReportState"];
+            suspect: string | null;
+            triageNote: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ScamReportInput: {
+            category: components["schemas"]["ScamCategoryInput"];
+            code: string;
+            createdAt: unknown;
+            description: string;
+            duplicates: number;
+            forwardedTo: string | null;
+            handledByName: string | null;
+            id: string;
+            reporterContact: string | null;
+            reporterName: string | null;
+            state: components["schemas"]["ScamReportStateInput"];
+            suspect: string | null;
+            triageNote: string | null;
+            updatedAt: unknown;
+        };
+        ScamReportPage: {
+            counts: {
+                [key: string]: number;
+            };
+            items: components["schemas"]["ScamReport"][];
+            total: number;
+        };
+        ScamReportPageInput: {
+            counts: {
+                [key: string]: number;
+            };
+            items: components["schemas"]["ScamReportInput"][];
+            total: number;
+        };
+        /** @enum {string} */
+        ScamReportState: "new" | "reviewing" | "closed" | "forwarded";
+        /** @enum {string} */
+        ScamReportStateInput: "new" | "reviewing" | "closed" | "forwarded";
         Scan: {
             fileName: string;
             findings: number;
@@ -16052,6 +23342,285 @@ export interface components {
         SeverityFactor: "outage" | "secret_leak" | "data_unrecoverable" | "loss_of_control" | "cascading";
         /** @enum {string} */
         SeverityFactorInput: "outage" | "secret_leak" | "data_unrecoverable" | "loss_of_control" | "cascading";
+        Site: {
+            /** Format: date-time */
+            createdAt: string;
+            host: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["SiteKind"];
+            latest: components["schemas"]["SiteCheckBrief"] | null;
+            note: string | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            stateBody: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+            /** Format: date */
+            validFrom: string | null;
+            /** Format: date */
+            validTo: string | null;
+        };
+        SiteCheck: {
+            /** Format: date-time */
+            certificateValidTo: string | null;
+            /** Format: date-time */
+            checkedAt: string;
+            criteriaRule: string | null;
+            /** Format: uuid */
+            id: string;
+            results: components["schemas"]["SiteCheckResult"][];
+            /** Format: uuid */
+            siteId: string;
+            /** @enum {string} */
+            trigger: "manual" | "scheduled";
+            verdict: components["schemas"]["SiteVerdict"];
+        };
+        SiteCheckBrief: {
+            /** Format: date-time */
+            certificateValidTo: string | null;
+            /** Format: date-time */
+            checkedAt: string;
+            /** Format: uuid */
+            id: string;
+            verdict: components["schemas"]["SiteVerdict"];
+        };
+        SiteCheckBriefInput: {
+            certificateValidTo: unknown;
+            checkedAt: unknown;
+            /** Format: uuid */
+            id: string;
+            verdict: components["schemas"]["SiteVerdictInput"];
+        };
+        SiteCheckInput: {
+            certificateValidTo: unknown;
+            checkedAt: unknown;
+            criteriaRule: string | null;
+            /** Format: uuid */
+            id: string;
+            results: components["schemas"]["SiteCheckResultInput"][];
+            /** Format: uuid */
+            siteId: string;
+            /** @enum {string} */
+            trigger: "manual" | "scheduled";
+            verdict: components["schemas"]["SiteVerdictInput"];
+        };
+        /** @enum {string} */
+        SiteCheckName: "dns_address" | "dns_ns" | "dns_mx" | "dns_spf" | "dns_dmarc" | "https_reachable" | "http_redirects_https" | "tls_chain_valid" | "tls_name_match" | "tls_expiry" | "tls_version" | "hsts" | "header_csp" | "header_x_content_type_options" | "header_frame_options" | "gov_vn_domain" | "privacy_policy";
+        /** @enum {string} */
+        SiteCheckNameInput: "dns_address" | "dns_ns" | "dns_mx" | "dns_spf" | "dns_dmarc" | "https_reachable" | "http_redirects_https" | "tls_chain_valid" | "tls_name_match" | "tls_expiry" | "tls_version" | "hsts" | "header_csp" | "header_x_content_type_options" | "header_frame_options" | "gov_vn_domain" | "privacy_policy";
+        SiteCheckResult: {
+            check: components["schemas"]["SiteCheckName"];
+            data?: {
+                [key: string]: unknown;
+            };
+            detail: string;
+            verdict: components["schemas"]["CheckVerdict"];
+        };
+        SiteCheckResultInput: {
+            check: components["schemas"]["SiteCheckNameInput"];
+            data?: {
+                [key: string]: unknown;
+            };
+            detail: string;
+            verdict: components["schemas"]["CheckVerdictInput"];
+        };
+        SiteCheckRunReport: {
+            alerts: number;
+            checked: number;
+            checks: components["schemas"]["SiteCheck"][];
+            fail: number;
+            pass: number;
+            warn: number;
+        };
+        SiteCheckRunReportInput: {
+            alerts: number;
+            checked: number;
+            checks: components["schemas"]["SiteCheckInput"][];
+            fail: number;
+            pass: number;
+            warn: number;
+        };
+        SiteDetail: {
+            /** Format: date-time */
+            createdAt: string;
+            history: components["schemas"]["SiteCheck"][];
+            host: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["SiteKind"];
+            latest: components["schemas"]["SiteCheckBrief"] | null;
+            note: string | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            stateBody: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+            /** Format: date */
+            validFrom: string | null;
+            /** Format: date */
+            validTo: string | null;
+        };
+        SiteDetailInput: {
+            createdAt: unknown;
+            history: components["schemas"]["SiteCheckInput"][];
+            host: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["SiteKindInput"];
+            latest: components["schemas"]["SiteCheckBriefInput"] | null;
+            note: string | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            stateBody: boolean;
+            updatedAt: unknown;
+            url: string;
+            /** Format: date */
+            validFrom: string | null;
+            /** Format: date */
+            validTo: string | null;
+        };
+        SiteImportReport: {
+            created: number;
+            errors: {
+                column?: string;
+                key?: string;
+                message: string;
+                params?: {
+                    [key: string]: string | number;
+                };
+                row: number;
+            }[];
+            unchanged: number;
+            updated: number;
+        };
+        SiteImportReportInput: {
+            created: number;
+            errors: {
+                column?: string;
+                key?: string;
+                message: string;
+                params?: {
+                    [key: string]: string | number;
+                };
+                row: number;
+            }[];
+            unchanged: number;
+            updated: number;
+        };
+        SiteInput: {
+            createdAt: unknown;
+            host: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["SiteKindInput"];
+            latest: components["schemas"]["SiteCheckBriefInput"] | null;
+            note: string | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            stateBody: boolean;
+            updatedAt: unknown;
+            url: string;
+            /** Format: date */
+            validFrom: string | null;
+            /** Format: date */
+            validTo: string | null;
+        };
+        /** @enum {string} */
+        SiteKind: "website" | "mail_domain" | "both";
+        /** @enum {string} */
+        SiteKindInput: "website" | "mail_domain" | "both";
+        SitePage: {
+            items: components["schemas"]["Site"][];
+            total: number;
+        };
+        SitePageInput: {
+            items: components["schemas"]["SiteInput"][];
+            total: number;
+        };
+        SiteSummary: {
+            criteria: {
+                check: components["schemas"]["SiteCheckName"];
+                fail: number;
+                warn: number;
+            }[];
+            criteriaRule: string | null;
+            expiring: {
+                daysLeft: number;
+                host: string;
+                organisationName: string;
+                /** Format: uuid */
+                siteId: string;
+                /** Format: date-time */
+                validTo: string;
+            }[];
+            expiryWarnDays: number;
+            /** Format: date */
+            on: string;
+            organisations: {
+                fail: number;
+                name: string;
+                /** Format: uuid */
+                organisationId: string;
+                pass: number;
+                sites: number;
+                unchecked: number;
+                warn: number;
+            }[];
+            totals: {
+                fail: number;
+                pass: number;
+                sites: number;
+                unchecked: number;
+                warn: number;
+            };
+        };
+        SiteSummaryInput: {
+            criteria: {
+                check: components["schemas"]["SiteCheckNameInput"];
+                fail: number;
+                warn: number;
+            }[];
+            criteriaRule: string | null;
+            expiring: {
+                daysLeft: number;
+                host: string;
+                organisationName: string;
+                /** Format: uuid */
+                siteId: string;
+                validTo: unknown;
+            }[];
+            expiryWarnDays: number;
+            /** Format: date */
+            on: string;
+            organisations: {
+                fail: number;
+                name: string;
+                /** Format: uuid */
+                organisationId: string;
+                pass: number;
+                sites: number;
+                unchecked: number;
+                warn: number;
+            }[];
+            totals: {
+                fail: number;
+                pass: number;
+                sites: number;
+                unchecked: number;
+                warn: number;
+            };
+        };
+        /** @enum {string} */
+        SiteVerdict: "pass" | "warn" | "fail";
+        /** @enum {string} */
+        SiteVerdictInput: "pass" | "warn" | "fail";
         /** @enum {string} */
         SocAttribution: "source-range" | "target-range";
         /** @enum {string} */
@@ -16549,6 +24118,97 @@ export interface components {
             /** Format: uuid */
             triagedBy: string | null;
             triageNote: string | null;
+        };
+        /** @enum {string} */
+        StaffDuty: "digital_transformation" | "information_security" | "both";
+        /** @enum {string} */
+        StaffDutyInput: "digital_transformation" | "information_security" | "both";
+        StaffImportReport: {
+            created: number;
+            errors: components["schemas"]["StaffRowError"][];
+            unchanged: number;
+            updated: number;
+        };
+        StaffImportReportInput: {
+            created: number;
+            errors: components["schemas"]["StaffRowErrorInput"][];
+            unchanged: number;
+            updated: number;
+        };
+        StaffMember: {
+            active: boolean;
+            duty: components["schemas"]["StaffDuty"];
+            email: string;
+            fullName: string;
+            /** Format: uuid */
+            id: string;
+            organisationCode: string;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            phone: string | null;
+            position: string | null;
+            responseTeam: {
+                /** Format: uuid */
+                memberId: string;
+                teamRole: string;
+            } | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string | null;
+        };
+        StaffMemberInput: {
+            active: boolean;
+            duty: components["schemas"]["StaffDutyInput"];
+            email: string;
+            fullName: string;
+            /** Format: uuid */
+            id: string;
+            organisationCode: string;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            phone: string | null;
+            position: string | null;
+            responseTeam: {
+                /** Format: uuid */
+                memberId: string;
+                teamRole: string;
+            } | null;
+            updatedAt: unknown;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string | null;
+        };
+        StaffPage: {
+            items: components["schemas"]["StaffMember"][];
+            total: number;
+        };
+        StaffPageInput: {
+            items: components["schemas"]["StaffMemberInput"][];
+            total: number;
+        };
+        StaffRowError: {
+            column?: string;
+            key?: string;
+            message: string;
+            params?: {
+                [key: string]: string | number;
+            };
+            row: number;
+        };
+        StaffRowErrorInput: {
+            column?: string;
+            key?: string;
+            message: string;
+            params?: {
+                [key: string]: string | number;
+            };
+            row: number;
         };
         /** @enum {string} */
         StateSecretGrade: "none" | "mat" | "toi_mat" | "tuyet_mat";
@@ -17121,6 +24781,39 @@ export interface components {
         UserSort: "username" | "displayName" | "role" | "lastLoginAt" | "createdAt";
         /** @enum {string} */
         UserSortInput: "username" | "displayName" | "role" | "lastLoginAt" | "createdAt";
+        VnIndicator: {
+            /** Format: date-time */
+            importedAt: string;
+            indicator: components["schemas"]["VnIndicatorCode"];
+            period: string;
+            /** Format: date */
+            periodEnd: string;
+            /** Format: date */
+            periodStart: string;
+            source: string | null;
+            value: number;
+        };
+        /** @enum {string} */
+        VnIndicatorCode: "vn_domains_per_1000_aged_15_69" | "vn_domains_total" | "id_vn_count" | "biz_vn_count";
+        /** @enum {string} */
+        VnIndicatorCodeInput: "vn_domains_per_1000_aged_15_69" | "vn_domains_total" | "id_vn_count" | "biz_vn_count";
+        VnIndicatorInput: {
+            importedAt: unknown;
+            indicator: components["schemas"]["VnIndicatorCodeInput"];
+            period: string;
+            /** Format: date */
+            periodEnd: string;
+            /** Format: date */
+            periodStart: string;
+            source: string | null;
+            value: number;
+        };
+        VnIndicatorList: {
+            items: components["schemas"]["VnIndicator"][];
+        };
+        VnIndicatorListInput: {
+            items: components["schemas"]["VnIndicatorInput"][];
+        };
         /** @enum {string} */
         VulnChangeStatus: "fixed" | "accepted" | "false_positive" | "open";
         /** @enum {string} */
@@ -17467,6 +25160,10 @@ export interface components {
             withCritical: number;
             withHigh: number;
         };
+        /** @enum {string} */
+        WarningState: "draft" | "published" | "withdrawn";
+        /** @enum {string} */
+        WarningStateInput: "draft" | "published" | "withdrawn";
     };
     responses: never;
     parameters: never;
@@ -17548,6 +25245,20 @@ export type AuditSort = components['schemas']['AuditSort'];
 export type AuditSortInput = components['schemas']['AuditSortInput'];
 export type AuditVerification = components['schemas']['AuditVerification'];
 export type AuditVerificationInput = components['schemas']['AuditVerificationInput'];
+export type AwarenessActivity = components['schemas']['AwarenessActivity'];
+export type AwarenessActivityInput = components['schemas']['AwarenessActivityInput'];
+export type AwarenessActivityPage = components['schemas']['AwarenessActivityPage'];
+export type AwarenessActivityPageInput = components['schemas']['AwarenessActivityPageInput'];
+export type AwarenessCampaign = components['schemas']['AwarenessCampaign'];
+export type AwarenessCampaignInput = components['schemas']['AwarenessCampaignInput'];
+export type AwarenessCampaigns = components['schemas']['AwarenessCampaigns'];
+export type AwarenessCampaignsInput = components['schemas']['AwarenessCampaignsInput'];
+export type AwarenessChannel = components['schemas']['AwarenessChannel'];
+export type AwarenessChannelInput = components['schemas']['AwarenessChannelInput'];
+export type AwarenessCoverage = components['schemas']['AwarenessCoverage'];
+export type AwarenessCoverageInput = components['schemas']['AwarenessCoverageInput'];
+export type AwarenessEvidence = components['schemas']['AwarenessEvidence'];
+export type AwarenessEvidenceInput = components['schemas']['AwarenessEvidenceInput'];
 export type BodyRole = components['schemas']['BodyRole'];
 export type BodyRoleInput = components['schemas']['BodyRoleInput'];
 export type CalendarDay = components['schemas']['CalendarDay'];
@@ -17558,10 +25269,14 @@ export type CalendarYear = components['schemas']['CalendarYear'];
 export type CalendarYearInput = components['schemas']['CalendarYearInput'];
 export type ChecklistGroupKind = components['schemas']['ChecklistGroupKind'];
 export type ChecklistGroupKindInput = components['schemas']['ChecklistGroupKindInput'];
+export type CheckVerdict = components['schemas']['CheckVerdict'];
+export type CheckVerdictInput = components['schemas']['CheckVerdictInput'];
 export type ClassificationHint = components['schemas']['ClassificationHint'];
 export type ClassificationHintInput = components['schemas']['ClassificationHintInput'];
 export type ClockState = components['schemas']['ClockState'];
 export type ClockStateInput = components['schemas']['ClockStateInput'];
+export type CommuneCoverage = components['schemas']['CommuneCoverage'];
+export type CommuneCoverageInput = components['schemas']['CommuneCoverageInput'];
 export type CompetentBody = components['schemas']['CompetentBody'];
 export type CompetentBodyInput = components['schemas']['CompetentBodyInput'];
 export type Computer = components['schemas']['Computer'];
@@ -17572,6 +25287,8 @@ export type ComputerPage = components['schemas']['ComputerPage'];
 export type ComputerPageInput = components['schemas']['ComputerPageInput'];
 export type ComputerSort = components['schemas']['ComputerSort'];
 export type ComputerSortInput = components['schemas']['ComputerSortInput'];
+export type CoverageGroup = components['schemas']['CoverageGroup'];
+export type CoverageGroupInput = components['schemas']['CoverageGroupInput'];
 export type CreatedApiToken = components['schemas']['CreatedApiToken'];
 export type CreatedApiTokenInput = components['schemas']['CreatedApiTokenInput'];
 export type DocumentFormat = components['schemas']['DocumentFormat'];
@@ -17604,8 +25321,36 @@ export type DossierStateFilterInput = components['schemas']['DossierStateFilterI
 export type DossierStateInput = components['schemas']['DossierStateInput'];
 export type DossierTransition = components['schemas']['DossierTransition'];
 export type DossierTransitionInput = components['schemas']['DossierTransitionInput'];
+export type DrillDetail = components['schemas']['DrillDetail'];
+export type DrillDetailInput = components['schemas']['DrillDetailInput'];
+export type DrillFinding = components['schemas']['DrillFinding'];
+export type DrillFindingInput = components['schemas']['DrillFindingInput'];
+export type DrillFindingSeverity = components['schemas']['DrillFindingSeverity'];
+export type DrillFindingSeverityInput = components['schemas']['DrillFindingSeverityInput'];
+export type DrillKind = components['schemas']['DrillKind'];
+export type DrillKindInput = components['schemas']['DrillKindInput'];
+export type DrillPage = components['schemas']['DrillPage'];
+export type DrillPageInput = components['schemas']['DrillPageInput'];
+export type DrillParticipant = components['schemas']['DrillParticipant'];
+export type DrillParticipantInput = components['schemas']['DrillParticipantInput'];
+export type DrillParticipantRole = components['schemas']['DrillParticipantRole'];
+export type DrillParticipantRoleInput = components['schemas']['DrillParticipantRoleInput'];
+export type DrillState = components['schemas']['DrillState'];
+export type DrillStateInput = components['schemas']['DrillStateInput'];
+export type DrillSummary = components['schemas']['DrillSummary'];
+export type DrillSummaryInput = components['schemas']['DrillSummaryInput'];
+export type DrillTargets = components['schemas']['DrillTargets'];
+export type DrillTargetsInput = components['schemas']['DrillTargetsInput'];
+export type DrillTaskState = components['schemas']['DrillTaskState'];
+export type DrillTaskStateInput = components['schemas']['DrillTaskStateInput'];
+export type DrillTeam = components['schemas']['DrillTeam'];
+export type DrillTeamInput = components['schemas']['DrillTeamInput'];
+export type DrillTeamSide = components['schemas']['DrillTeamSide'];
+export type DrillTeamSideInput = components['schemas']['DrillTeamSideInput'];
 export type ErrorBody = components['schemas']['ErrorBody'];
 export type ErrorBodyInput = components['schemas']['ErrorBodyInput'];
+export type ExploitationDepth = components['schemas']['ExploitationDepth'];
+export type ExploitationDepthInput = components['schemas']['ExploitationDepthInput'];
 export type GettingStarted = components['schemas']['GettingStarted'];
 export type GettingStartedInput = components['schemas']['GettingStartedInput'];
 export type IcsWorksGrade = components['schemas']['IcsWorksGrade'];
@@ -17712,6 +25457,30 @@ export type OrganisationType = components['schemas']['OrganisationType'];
 export type OrganisationTypeInput = components['schemas']['OrganisationTypeInput'];
 export type Permission = components['schemas']['Permission'];
 export type PermissionInput = components['schemas']['PermissionInput'];
+export type PhishingCampaign = components['schemas']['PhishingCampaign'];
+export type PhishingCampaignDetail = components['schemas']['PhishingCampaignDetail'];
+export type PhishingCampaignDetailInput = components['schemas']['PhishingCampaignDetailInput'];
+export type PhishingCampaignInput = components['schemas']['PhishingCampaignInput'];
+export type PhishingCampaignItem = components['schemas']['PhishingCampaignItem'];
+export type PhishingCampaignItemInput = components['schemas']['PhishingCampaignItemInput'];
+export type PhishingCampaignPage = components['schemas']['PhishingCampaignPage'];
+export type PhishingCampaignPageInput = components['schemas']['PhishingCampaignPageInput'];
+export type PhishingCounts = components['schemas']['PhishingCounts'];
+export type PhishingCountsInput = components['schemas']['PhishingCountsInput'];
+export type PhishingDay = components['schemas']['PhishingDay'];
+export type PhishingDayInput = components['schemas']['PhishingDayInput'];
+export type PhishingEventKind = components['schemas']['PhishingEventKind'];
+export type PhishingEventKindInput = components['schemas']['PhishingEventKindInput'];
+export type PhishingMonth = components['schemas']['PhishingMonth'];
+export type PhishingMonthInput = components['schemas']['PhishingMonthInput'];
+export type PhishingOrganisationResult = components['schemas']['PhishingOrganisationResult'];
+export type PhishingOrganisationResultInput = components['schemas']['PhishingOrganisationResultInput'];
+export type PhishingRecipient = components['schemas']['PhishingRecipient'];
+export type PhishingRecipientInput = components['schemas']['PhishingRecipientInput'];
+export type PhishingState = components['schemas']['PhishingState'];
+export type PhishingStateInput = components['schemas']['PhishingStateInput'];
+export type PhishingSummary = components['schemas']['PhishingSummary'];
+export type PhishingSummaryInput = components['schemas']['PhishingSummaryInput'];
 export type PlanGroup = components['schemas']['PlanGroup'];
 export type PlanGroupInput = components['schemas']['PlanGroupInput'];
 export type PlanItem = components['schemas']['PlanItem'];
@@ -17720,14 +25489,32 @@ export type PlanItemStatus = components['schemas']['PlanItemStatus'];
 export type PlanItemStatusInput = components['schemas']['PlanItemStatusInput'];
 export type PlanSummary = components['schemas']['PlanSummary'];
 export type PlanSummaryInput = components['schemas']['PlanSummaryInput'];
+export type PopulationImportReport = components['schemas']['PopulationImportReport'];
+export type PopulationImportReportInput = components['schemas']['PopulationImportReportInput'];
+export type PopulationRowError = components['schemas']['PopulationRowError'];
+export type PopulationRowErrorInput = components['schemas']['PopulationRowErrorInput'];
 export type ProgrammeTarget = components['schemas']['ProgrammeTarget'];
 export type ProgrammeTargetInput = components['schemas']['ProgrammeTargetInput'];
 export type ProtectionLayer = components['schemas']['ProtectionLayer'];
 export type ProtectionLayerInput = components['schemas']['ProtectionLayerInput'];
+export type PublicResidents = components['schemas']['PublicResidents'];
+export type PublicResidentsInput = components['schemas']['PublicResidentsInput'];
+export type PublicSiteTrust = components['schemas']['PublicSiteTrust'];
+export type PublicSiteTrustInput = components['schemas']['PublicSiteTrustInput'];
+export type PublicWarning = components['schemas']['PublicWarning'];
+export type PublicWarningInput = components['schemas']['PublicWarningInput'];
 export type RemediationPolicy = components['schemas']['RemediationPolicy'];
 export type RemediationPolicyInput = components['schemas']['RemediationPolicyInput'];
 export type ReorganisationReport = components['schemas']['ReorganisationReport'];
 export type ReorganisationReportInput = components['schemas']['ReorganisationReportInput'];
+export type ResidentGuidance = components['schemas']['ResidentGuidance'];
+export type ResidentGuidanceInput = components['schemas']['ResidentGuidanceInput'];
+export type ResidentGuidanceList = components['schemas']['ResidentGuidanceList'];
+export type ResidentGuidanceListInput = components['schemas']['ResidentGuidanceListInput'];
+export type ResidentWarning = components['schemas']['ResidentWarning'];
+export type ResidentWarningInput = components['schemas']['ResidentWarningInput'];
+export type ResidentWarningPage = components['schemas']['ResidentWarningPage'];
+export type ResidentWarningPageInput = components['schemas']['ResidentWarningPageInput'];
 export type ResponseStep = components['schemas']['ResponseStep'];
 export type ResponseStepInput = components['schemas']['ResponseStepInput'];
 export type Role = components['schemas']['Role'];
@@ -17740,6 +25527,14 @@ export type RuleKind = components['schemas']['RuleKind'];
 export type RuleKindInput = components['schemas']['RuleKindInput'];
 export type RuleOrigin = components['schemas']['RuleOrigin'];
 export type RuleOriginInput = components['schemas']['RuleOriginInput'];
+export type ScamCategory = components['schemas']['ScamCategory'];
+export type ScamCategoryInput = components['schemas']['ScamCategoryInput'];
+export type ScamReport = components['schemas']['ScamReport'];
+export type ScamReportInput = components['schemas']['ScamReportInput'];
+export type ScamReportPage = components['schemas']['ScamReportPage'];
+export type ScamReportPageInput = components['schemas']['ScamReportPageInput'];
+export type ScamReportState = components['schemas']['ScamReportState'];
+export type ScamReportStateInput = components['schemas']['ScamReportStateInput'];
 export type Scan = components['schemas']['Scan'];
 export type ScanFormat = components['schemas']['ScanFormat'];
 export type ScanFormatInput = components['schemas']['ScanFormatInput'];
@@ -17774,6 +25569,30 @@ export type SeverityBasis = components['schemas']['SeverityBasis'];
 export type SeverityBasisInput = components['schemas']['SeverityBasisInput'];
 export type SeverityFactor = components['schemas']['SeverityFactor'];
 export type SeverityFactorInput = components['schemas']['SeverityFactorInput'];
+export type Site = components['schemas']['Site'];
+export type SiteCheck = components['schemas']['SiteCheck'];
+export type SiteCheckBrief = components['schemas']['SiteCheckBrief'];
+export type SiteCheckBriefInput = components['schemas']['SiteCheckBriefInput'];
+export type SiteCheckInput = components['schemas']['SiteCheckInput'];
+export type SiteCheckName = components['schemas']['SiteCheckName'];
+export type SiteCheckNameInput = components['schemas']['SiteCheckNameInput'];
+export type SiteCheckResult = components['schemas']['SiteCheckResult'];
+export type SiteCheckResultInput = components['schemas']['SiteCheckResultInput'];
+export type SiteCheckRunReport = components['schemas']['SiteCheckRunReport'];
+export type SiteCheckRunReportInput = components['schemas']['SiteCheckRunReportInput'];
+export type SiteDetail = components['schemas']['SiteDetail'];
+export type SiteDetailInput = components['schemas']['SiteDetailInput'];
+export type SiteImportReport = components['schemas']['SiteImportReport'];
+export type SiteImportReportInput = components['schemas']['SiteImportReportInput'];
+export type SiteInput = components['schemas']['SiteInput'];
+export type SiteKind = components['schemas']['SiteKind'];
+export type SiteKindInput = components['schemas']['SiteKindInput'];
+export type SitePage = components['schemas']['SitePage'];
+export type SitePageInput = components['schemas']['SitePageInput'];
+export type SiteSummary = components['schemas']['SiteSummary'];
+export type SiteSummaryInput = components['schemas']['SiteSummaryInput'];
+export type SiteVerdict = components['schemas']['SiteVerdict'];
+export type SiteVerdictInput = components['schemas']['SiteVerdictInput'];
 export type SocAttribution = components['schemas']['SocAttribution'];
 export type SocAttributionInput = components['schemas']['SocAttributionInput'];
 export type SocConcernedOrganisation = components['schemas']['SocConcernedOrganisation'];
@@ -17830,6 +25649,16 @@ export type SocTriageEvent = components['schemas']['SocTriageEvent'];
 export type SocTriageEventInput = components['schemas']['SocTriageEventInput'];
 export type SocTriageResult = components['schemas']['SocTriageResult'];
 export type SocTriageResultInput = components['schemas']['SocTriageResultInput'];
+export type StaffDuty = components['schemas']['StaffDuty'];
+export type StaffDutyInput = components['schemas']['StaffDutyInput'];
+export type StaffImportReport = components['schemas']['StaffImportReport'];
+export type StaffImportReportInput = components['schemas']['StaffImportReportInput'];
+export type StaffMember = components['schemas']['StaffMember'];
+export type StaffMemberInput = components['schemas']['StaffMemberInput'];
+export type StaffPage = components['schemas']['StaffPage'];
+export type StaffPageInput = components['schemas']['StaffPageInput'];
+export type StaffRowError = components['schemas']['StaffRowError'];
+export type StaffRowErrorInput = components['schemas']['StaffRowErrorInput'];
 export type StateSecretGrade = components['schemas']['StateSecretGrade'];
 export type StateSecretGradeInput = components['schemas']['StateSecretGradeInput'];
 export type SystemDetail = components['schemas']['SystemDetail'];
@@ -17874,6 +25703,12 @@ export type UserPage = components['schemas']['UserPage'];
 export type UserPageInput = components['schemas']['UserPageInput'];
 export type UserSort = components['schemas']['UserSort'];
 export type UserSortInput = components['schemas']['UserSortInput'];
+export type VnIndicator = components['schemas']['VnIndicator'];
+export type VnIndicatorCode = components['schemas']['VnIndicatorCode'];
+export type VnIndicatorCodeInput = components['schemas']['VnIndicatorCodeInput'];
+export type VnIndicatorInput = components['schemas']['VnIndicatorInput'];
+export type VnIndicatorList = components['schemas']['VnIndicatorList'];
+export type VnIndicatorListInput = components['schemas']['VnIndicatorListInput'];
 export type VulnChangeStatus = components['schemas']['VulnChangeStatus'];
 export type VulnChangeStatusInput = components['schemas']['VulnChangeStatusInput'];
 export type VulnDecision = components['schemas']['VulnDecision'];
@@ -17906,6 +25741,8 @@ export type VulnStatusChange = components['schemas']['VulnStatusChange'];
 export type VulnStatusChangeInput = components['schemas']['VulnStatusChangeInput'];
 export type VulnSummary = components['schemas']['VulnSummary'];
 export type VulnSummaryInput = components['schemas']['VulnSummaryInput'];
+export type WarningState = components['schemas']['WarningState'];
+export type WarningStateInput = components['schemas']['WarningStateInput'];
 export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
@@ -17925,7 +25762,7 @@ export const permissionValues = ["organisation.read","organisation.write","user.
 export const organisationTypeValues = ["province","department","district","commune","party","council","central","other"] as const satisfies readonly OrganisationType[];
 export const inventoryKindValues = ["system","computer"] as const satisfies readonly InventoryKind[];
 export const inventorySortValues = ["product","vendor","version","organisation","target","lastSeen"] as const satisfies readonly InventorySort[];
-export const ruleKindValues = ["level_criterion","dossier_authority","owner_rule","dossier_component","checklist_group","checklist_item","inspection_period","protection_layer","online_service_scale","advisory_deadline","incident_clock","incident_severity"] as const satisfies readonly RuleKind[];
+export const ruleKindValues = ["level_criterion","dossier_authority","owner_rule","dossier_component","checklist_group","checklist_item","inspection_period","protection_layer","online_service_scale","advisory_deadline","incident_clock","incident_severity","programme_target","site_trust_criteria"] as const satisfies readonly RuleKind[];
 export const bodyRoleValues = ["owner","province_committee","security_unit","it_department","provincial_police","ministry_security_authority","prime_minister","ministry","national_incident_coordinator","incident_response_unit"] as const satisfies readonly BodyRole[];
 export const ruleOriginValues = ["national","province"] as const satisfies readonly RuleOrigin[];
 export const calendarDayKindValues = ["holiday","day_off","working_day"] as const satisfies readonly CalendarDayKind[];
@@ -17965,6 +25802,14 @@ export const advisorySourceValueValues = ["manual","csaf","cve"] as const satisf
 export const advisoryStateValueValues = ["draft","published","closed"] as const satisfies readonly AdvisoryStateValue[];
 export const advisoryFormatValues = ["csaf","cve"] as const satisfies readonly AdvisoryFormat[];
 export const advisoryImportOutcomeValues = ["created","updated","unchanged","older"] as const satisfies readonly AdvisoryImportOutcome[];
+export const awarenessChannelValues = ["loudspeaker","zalo_oa","sms","poster","meeting","social_media","residents_page"] as const satisfies readonly AwarenessChannel[];
+export const drillKindValues = ["tabletop","live","national","cluster"] as const satisfies readonly DrillKind[];
+export const drillStateValues = ["planned","running","completed","cancelled"] as const satisfies readonly DrillState[];
+export const exploitationDepthValues = ["reconnaissance","exploitation","privilege_escalation","lateral_movement"] as const satisfies readonly ExploitationDepth[];
+export const drillTeamSideValues = ["attack","defence","organiser","observer"] as const satisfies readonly DrillTeamSide[];
+export const drillParticipantRoleValues = ["lead","member","referee","observer"] as const satisfies readonly DrillParticipantRole[];
+export const drillFindingSeverityValues = ["critical","high","medium","low"] as const satisfies readonly DrillFindingSeverity[];
+export const drillTaskStateValues = ["open","in_progress","done"] as const satisfies readonly DrillTaskState[];
 export const documentFormatValues = ["pdf","docx"] as const satisfies readonly DocumentFormat[];
 export const incidentStateValues = ["open","responding","responded","closed"] as const satisfies readonly IncidentState[];
 export const incidentSeverityValues = ["serious","normal"] as const satisfies readonly IncidentSeverity[];
@@ -17978,6 +25823,17 @@ export const incidentTransitionToValues = ["responding","responded","closed"] as
 export const incidentClockNameValues = ["notification","initial_report","closing_report","periodic_report","contact_change"] as const satisfies readonly IncidentClockName[];
 export const clockStateValues = ["pending","near","overdue","done","done_late"] as const satisfies readonly ClockState[];
 export const incidentSortValues = ["detectedAt","code","title","severity","state","organisation"] as const satisfies readonly IncidentSort[];
+export const staffDutyValues = ["digital_transformation","information_security","both"] as const satisfies readonly StaffDuty[];
+export const phishingStateValues = ["draft","approved","sending","completed","cancelled"] as const satisfies readonly PhishingState[];
+export const phishingEventKindValues = ["opened","clicked","submitted","reported"] as const satisfies readonly PhishingEventKind[];
+export const siteVerdictValues = ["pass","warn","fail"] as const satisfies readonly SiteVerdict[];
+export const siteCheckNameValues = ["dns_address","dns_ns","dns_mx","dns_spf","dns_dmarc","https_reachable","http_redirects_https","tls_chain_valid","tls_name_match","tls_expiry","tls_version","hsts","header_csp","header_x_content_type_options","header_frame_options","gov_vn_domain","privacy_policy"] as const satisfies readonly SiteCheckName[];
+export const checkVerdictValues = ["pass","warn","fail","skip"] as const satisfies readonly CheckVerdict[];
+export const siteKindValues = ["website","mail_domain","both"] as const satisfies readonly SiteKind[];
+export const vnIndicatorCodeValues = ["vn_domains_per_1000_aged_15_69","vn_domains_total","id_vn_count","biz_vn_count"] as const satisfies readonly VnIndicatorCode[];
+export const warningStateValues = ["draft","published","withdrawn"] as const satisfies readonly WarningState[];
+export const scamCategoryValues = ["impersonation","fake_website","phishing_message","investment","online_job","account_takeover","other"] as const satisfies readonly ScamCategory[];
+export const scamReportStateValues = ["new","reviewing","closed","forwarded"] as const satisfies readonly ScamReportState[];
 export const socFindingStatusValues = ["new","confirmed","false_positive","escalated"] as const satisfies readonly SocFindingStatus[];
 export const socLogFormatValues = ["auto","zeek-tsv","zeek-json","eve","nfdump-csv","syslog"] as const satisfies readonly SocLogFormat[];
 export const socFindingKindValues = ["scanner","malicious_contact"] as const satisfies readonly SocFindingKind[];

@@ -1,0 +1,110 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ZOk, zFile } from '../../core/contract.ts';
+import type { Db } from '../../core/db/client.ts';
+import { actorOf } from '../../server/auth-hooks.ts';
+import { ZStaffImportReport, ZStaffMember, ZStaffPage } from './staff.contract.ts';
+import { ZStaffImportQuery, ZStaffInput, ZStaffQuery, ZStaffUpdate } from './staff.input.ts';
+import { createStaff, deleteStaff, exportStaff, importStaff, listStaff, updateStaff } from './staff.service.ts';
+
+const ZId = z.object({ id: z.uuid() });
+const tags = ['staff'];
+const MIME = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+export function registerStaffRoutes(app: FastifyInstance, { db }: { db: Db }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/staff',
+    {
+      config: { permission: 'staff.read' },
+      schema: {
+        tags,
+        summary: 'Officials in charge of digital transformation / information security in force on a day: a page',
+        querystring: ZStaffQuery,
+        response: { 200: ZStaffPage },
+      },
+    },
+    async (req) => listStaff(db, req.scope, req.query),
+  );
+  r.post(
+    '/api/staff',
+    {
+      config: { permission: 'staff.write' },
+      schema: {
+        tags,
+        summary: 'Register an official’s appointment',
+        body: ZStaffInput,
+        response: { 201: ZStaffMember },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await createStaff(db, actorOf(req), req.scope, req.body)),
+  );
+  r.patch(
+    '/api/staff/:id',
+    {
+      config: { permission: 'staff.write' },
+      schema: {
+        tags,
+        summary: 'Change an appointment (end it with validTo)',
+        params: ZId,
+        body: ZStaffUpdate,
+        response: { 200: ZStaffMember },
+      },
+    },
+    async (req) => updateStaff(db, actorOf(req), req.scope, req.params.id, req.body),
+  );
+  r.delete(
+    '/api/staff/:id',
+    {
+      config: { permission: 'staff.write' },
+      schema: { tags, summary: 'Remove an appointment entered by mistake', params: ZId, response: { 200: ZOk } },
+    },
+    async (req) => {
+      await deleteStaff(db, actorOf(req), req.scope, req.params.id);
+      return { ok: true as const };
+    },
+  );
+  r.post(
+    '/api/staff/import',
+    {
+      config: { permission: 'staff.write' },
+      bodyLimit: 10 * 1024 * 1024,
+      schema: {
+        tags,
+        summary:
+          'Import the register (CSV or XLSX as the raw body): upsert by organisation code on the row’s day and e-mail; bad rows reported',
+        querystring: ZStaffImportQuery,
+        response: { 200: ZStaffImportReport },
+      },
+    },
+    async (req) => importStaff(db, actorOf(req), req.scope, req.body as Buffer, req.query.on),
+  );
+  r.get(
+    '/api/staff/export',
+    {
+      config: { permission: 'staff.read' },
+      schema: {
+        tags,
+        summary: 'The register in force on a day as CSV or XLSX, in the import’s layout',
+        querystring: z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx'), on: z.iso.date().optional() }),
+        response: {
+          200: {
+            description: 'The file (attachment can-bo.csv or .xlsx)',
+            content: { 'text/csv': { schema: zFile }, [MIME.xlsx]: { schema: zFile } },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const file = await exportStaff(db, req.scope, req.query.format, req.query.on);
+      return reply
+        .header('content-type', MIME[req.query.format])
+        .header('content-disposition', `attachment; filename="can-bo.${req.query.format}"`)
+        .send(file);
+    },
+  );
+}
