@@ -194,6 +194,12 @@ CREATE TABLE "scam_reports" (
 	CONSTRAINT "scam_reports_code_unique" UNIQUE("code")
 );
 --> statement-breakpoint
+CREATE TABLE "site_check_runs" (
+	"day" date PRIMARY KEY NOT NULL,
+	"holder" text NOT NULL,
+	"lease_until" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "site_checks" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"site_id" uuid NOT NULL,

@@ -373,4 +373,91 @@ describe.each(TEST_DATABASES)('drills on %s', (kind) => {
     expect(bad.statusCode).toBe(400);
     expect((await dept.request('GET', '/api/drills/targets?on=2025-13-01')).statusCode).toBe(400);
   });
+
+  it('answers 400, never 500, to times and days PostgreSQL cannot hold', async () => {
+    const plan = (startsAt: string, endsAt: string) =>
+      dept.request('POST', '/api/drills', {
+        title: 'Diễn tập ngoài lịch',
+        kind: 'tabletop',
+        organiserId: org.D,
+        startsAt,
+        endsAt,
+      });
+    const refused = [
+      await plan('0000-01-01T00:00:00Z', '0000-01-02T00:00:00Z'),
+      await plan('0001-01-01T00:00:00+07:00', '0001-01-02T00:00:00+07:00'),
+      await plan('9999-12-31T20:00:00Z', '9999-12-31T21:00:00Z'),
+      await dept.request('PATCH', `/api/drills/${drill.E}`, { startsAt: '0000-06-01T00:00:00Z' }),
+      await dept.request('GET', '/api/drills/targets?on=0000-01-01'),
+    ];
+    expect(refused.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400]);
+    const found = await ok(dept, 'POST', `/api/drills/${drill.E}/findings`, {
+      severity: 'low',
+      description: 'Lộ phiên bản máy chủ',
+    });
+    const task = await dept.request('POST', `/api/drills/${drill.E}/findings/${found.findingList[0].id}/task`, {
+      organisationId: org.D,
+      dueOn: '0000-01-01',
+    });
+    expect(task.statusCode).toBe(400);
+  });
+
+  it('shows an agency that only takes part its own people and findings, not other agencies’', async () => {
+    const found = await ok(dept, 'POST', `/api/drills/${drill.A}/findings`, {
+      severity: 'high',
+      systemId: system['Cổng dịch vụ công'],
+      description: 'Mật khẩu mặc định trên cổng quản trị',
+    });
+    await ok(dept, 'POST', `/api/drills/${drill.A}/findings/${found.findingList[0].id}/task`, {
+      organisationId: org.D,
+      dueOn: '2025-04-30',
+    });
+    const c1 = await ok(agencyC1, 'GET', `/api/drills/${drill.A}`);
+    expect(c1.participantList.map((p: { email: string }) => p.email)).toEqual(['c@example.vn']);
+    expect(c1).toMatchObject({ participants: 1, attended: 1, findings: 0, findingList: [] });
+    // The organiser's own unit sees the whole drill.
+    const d = await ok(agencyD, 'GET', `/api/drills/${drill.A}`);
+    expect(d.participantList.map((p: { email: string }) => p.email).sort()).toEqual([
+      'a@example.vn',
+      'c@example.vn',
+      'z@example.vn',
+    ]);
+    expect(d.findingList.map((f: { description: string }) => f.description)).toEqual([
+      'Mật khẩu mặc định trên cổng quản trị',
+    ]);
+    expect((await ok(dept, 'GET', `/api/drills/${drill.A}`)).participants).toBe(3);
+  });
+
+  it('refuses to move a drill to a day its participants are not registered on', async () => {
+    const d = await ok(
+      dept,
+      'POST',
+      '/api/drills',
+      {
+        title: 'Diễn tập dời ngày',
+        kind: 'tabletop',
+        organiserId: org.D,
+        startsAt: at('2025-03-10'),
+        endsAt: at('2025-03-10', '17:00'),
+      },
+      201,
+    );
+    await ok(dept, 'POST', `/api/drills/${d.id}/participants`, { staffMemberId: staff.c });
+    // Cường's appointment starts 01/03/2025.
+    const moved = await dept.request('PATCH', `/api/drills/${d.id}`, {
+      startsAt: at('2025-02-15'),
+      endsAt: at('2025-02-15', '17:00'),
+    });
+    expect(moved.statusCode, moved.body).toBe(409);
+    expect(moved.json().error).toMatchObject({
+      key: 'drills.moveLeavesParticipants',
+      params: { day: '15/02/2025', names: 'Cường' },
+    });
+    expect((await ok(dept, 'GET', `/api/drills/${d.id}`)).drillDay).toBe('2025-03-10');
+    const later = await ok(dept, 'PATCH', `/api/drills/${d.id}`, {
+      startsAt: at('2025-03-20'),
+      endsAt: at('2025-03-20', '17:00'),
+    });
+    expect(later.drillDay).toBe('2025-03-20');
+  });
 });

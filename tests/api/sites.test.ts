@@ -376,15 +376,68 @@ describe.each(TEST_DATABASES)('sites on %s', (kind) => {
     expect(summary.expiring).toEqual([]);
   });
 
-  it('runs the daily checks once a day', async () => {
+  it('runs the daily checks once a day, even when two server processes tick together', async () => {
     const env = checkEnvironment({ sites: sitesConfig });
-    const first = await runDailySiteChecks(database.db, env);
+    // Two servers' timers at the same moment: one of them runs the day's checks, the other checks nothing.
+    const runs = await Promise.all([runDailySiteChecks(database.db, env), runDailySiteChecks(database.db, env)]);
     const inForce = (await dept.request('GET', '/api/sites?limit=500')).json().total;
-    expect(first.checked).toBe(inForce);
+    expect(runs.map((r) => r.checked).sort((x, y) => x - y)).toEqual([0, inForce]);
     const again = await runDailySiteChecks(database.db, env);
     expect(again.checked).toBe(0);
     const scheduled = await database.db.select().from(siteChecks).where(eq(siteChecks.trigger, 'scheduled'));
     expect(scheduled).toHaveLength(inForce);
+
+    // A run that crashes (here: a broken DNS setting) gives the day back: the next tick checks the site still due.
+    await register(dept, { organisationId: org.SB, url: 'late.example.gov.vn' });
+    await expect(runDailySiteChecks(database.db, { ...env, dnsServers: ['not-an-address'] })).rejects.toThrow();
+    expect((await runDailySiteChecks(database.db, env)).checked).toBe(1);
+    expect((await runDailySiteChecks(database.db, env)).checked).toBe(0);
+  });
+
+  it('refuses bad input with a 400, never a 500: odd hosts, credentials, year 0000, malformed ids', async () => {
+    for (const url of ['.vn', 'x..example.gov.vn', '-x.example.gov.vn', 'x_y.example.gov.vn', 'a.vn..']) {
+      const res = await dept.request('POST', '/api/sites', { organisationId: org.SA, url });
+      expect([url, res.statusCode]).toEqual([url, 400]);
+    }
+    // A password in the address would be shown to anyone who asks the public lookup.
+    const secret = await dept.request('POST', '/api/sites', {
+      organisationId: org.SA,
+      url: 'https://quantri:matkhau@cred.example.gov.vn/',
+    });
+    expect(secret.statusCode).toBe(400);
+    expect(secret.body).not.toContain('matkhau');
+    for (const path of [
+      '/api/sites?on=0000-01-01',
+      '/api/sites/summary?on=0000-01-01',
+      '/api/sites/khong-phai-uuid',
+      '/api/sites?limit=0',
+      '/api/sites?organisationId=1',
+    ])
+      expect([path, (await dept.request('GET', path)).statusCode]).toEqual([path, 400]);
+    const ancient = await dept.request('POST', '/api/sites', {
+      organisationId: org.SA,
+      url: 'ancient.example.gov.vn',
+      validFrom: '0000-01-01',
+    });
+    expect(ancient.statusCode).toBe(400);
+    for (const host of ['a%00b.example.gov.vn', 'x'.repeat(600), '%E2%80%AE.vn', '..'])
+      expect([
+        host,
+        (await t.app.inject({ method: 'GET', url: `/api/public/site-trust?host=${host}` })).statusCode,
+      ]).toEqual([host, 400]);
+    // Year 0000 and a two-digit-looking year are no periods (0099 would be stored as 1999 otherwise).
+    const periods = await dept.request(
+      'POST',
+      '/api/sites/indicators/import',
+      csv(['period,indicator,value', '0000,id_vn_count,1', '0099,id_vn_count,1', '0000-01,id_vn_count,1']),
+    );
+    expect(periods.statusCode, periods.body).toBe(200);
+    expect(periods.json()).toMatchObject({ created: 0 });
+    expect(periods.json().errors.map((e: { row: number; column: string }) => [e.row, e.column])).toEqual([
+      [2, 'period'],
+      [3, 'period'],
+      [4, 'period'],
+    ]);
   });
 
   it('answers "is this site official?" without login, with www. and case variants, and limits the rate', async () => {
@@ -411,6 +464,21 @@ describe.each(TEST_DATABASES)('sites on %s', (kind) => {
     expect(unknown).toMatchObject({ registered: false, host: 'gia-mao-cong.soa.example.com', reportUrl: '/nguoi-dan' });
     expect(unknown.advice).toContain('không có trong danh sách');
     expect((await ask('not a host')).statusCode).toBe(400);
+    // A registered site's subdomain, or the site's name inside another domain, is no registered site.
+    for (const lookalike of [
+      'dang-nhap.cong.soa.example.gov.vn',
+      'www.www.cong.soa.example.gov.vn',
+      'cong.soa.example.gov.vn.evil.example.com',
+      'https://cong.soa.example.gov.vn@evil.example.com/',
+    ])
+      expect([lookalike, (await ask(lookalike)).json().registered]).toEqual([lookalike, false]);
+    // An IDN as a resident types it finds the site registered under its punycode.
+    await register(dept, { organisationId: org.DN, url: 'https://tracuu.doanhnghiệp.vn/' });
+    expect((await ask('TRACUU.DoanhNghiệp.VN.')).json()).toMatchObject({
+      registered: true,
+      host: new URL('https://tracuu.doanhnghiệp.vn').hostname,
+      organisation: { name: 'Đơn vị DN' },
+    });
     // The face H6's residents' page uses.
     expect(await siteTrust(database.db, 'cong.soa.example.gov.vn')).toMatchObject({ registered: true });
     expect(await siteTrust(database.db, '%%%')).toEqual({ registered: false });

@@ -68,6 +68,11 @@ describe.each(TEST_DATABASES)('staff register on %s', (kind) => {
       [7, 'valid_from'],
       [9, 'email'],
     ]);
+    // The Vietnamese message shows the day as dd/mm/yyyy.
+    expect(report.errors[0]).toMatchObject({
+      key: 'staff.importOrganisationUnknown',
+      params: { code: 'ZZ', day: '01/01/2025' },
+    });
     const again = await admin.request('POST', '/api/staff/import', file);
     expect(again.json()).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
     // Ending an appointment through the file updates the same one.
@@ -183,5 +188,44 @@ describe.each(TEST_DATABASES)('staff register on %s', (kind) => {
     const scoped = await agencyB.request('GET', '/api/staff/export?format=xlsx&on=2025-05-01');
     expect(scoped.statusCode).toBe(200);
     expect(scoped.rawPayload.subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('answers 400, never 500, to days PostgreSQL cannot hold and to a body that is not a file', async () => {
+    const file = csv(['organisation_code,full_name,duty,email', 'A,Năm Không,both,zero@example.vn']);
+    const refused = [
+      await admin.request('GET', '/api/staff?on=0000-01-01'),
+      await admin.request('GET', '/api/staff/export?format=csv&on=0000-01-01'),
+      await admin.request('POST', '/api/staff/import?on=0000-01-01', file),
+      await admin.request('POST', '/api/staff', {
+        organisationId: org.A,
+        fullName: 'Năm Không',
+        duty: 'both',
+        email: 'zero@example.vn',
+        validFrom: '0000-01-01',
+      }),
+      await admin.request('POST', '/api/staff/import', { organisation_code: 'A' }),
+    ];
+    expect(refused.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400]);
+    const rows = await admin.request(
+      'POST',
+      '/api/staff/import',
+      csv(['organisation_code,full_name,duty,email,valid_from', 'A,Năm Không,both,zero@example.vn,01/01/0000']),
+    );
+    expect(rows.statusCode, rows.body).toBe(200);
+    expect(rows.json()).toMatchObject({ created: 0, errors: [{ row: 2, column: 'valid_from' }] });
+  });
+
+  it('re-imports a file without start days as unchanged, keeping the day the appointment started', async () => {
+    const file = csv(['organisation_code,full_name,duty,email', 'B,Bảo Ngọc,both,bao.ngoc@example.vn']);
+    expect((await admin.request('POST', '/api/staff/import?on=2025-02-01', file)).json()).toMatchObject({
+      created: 1,
+    });
+    expect((await admin.request('POST', '/api/staff/import?on=2025-05-01', file)).json()).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: 1,
+    });
+    const listed = (await admin.request('GET', '/api/staff?all=true&q=bao.ngoc')).json();
+    expect(listed.items.map((i: { validFrom: string }) => i.validFrom)).toEqual(['2025-02-01']);
   });
 });

@@ -39,8 +39,19 @@ const text = (max: number) =>
     .max(max, 'drills.tooLong')
     .nullish()
     .transform((v) => v || null);
-const instant = z.iso.datetime({ offset: true, error: 'drills.invalidTime' });
-const day = z.iso.date({ error: 'drills.invalidDate' });
+/**
+ * PostgreSQL has no year 0 and a drill's day is read in the province's time zone: times and days are kept between
+ * 1900 and 9999 (the last day left out for times, so the province's day of any accepted time stays a valid date).
+ */
+const instant = z.iso
+  .datetime({ offset: true, error: 'drills.invalidTime' })
+  .refine(
+    (v) => Date.parse(v) >= Date.UTC(1900, 0, 1) && Date.parse(v) < Date.UTC(9999, 11, 31),
+    'drills.dayOutOfRange',
+  );
+const day = z.iso
+  .date({ error: 'drills.invalidDate' })
+  .refine((d) => d >= '1900-01-01' && d <= '9999-12-31', 'drills.dayOutOfRange');
 const optionalId = z
   .uuid()
   .nullish()

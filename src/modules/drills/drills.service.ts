@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { type ActorRef, auditActor, userRef } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
@@ -39,6 +39,7 @@ import { drillFindings, drillParticipants, drillSystems, drills, drillTeams } fr
 type DrillRow = typeof drills.$inferSelect;
 type Detail = z.output<typeof ZDrillDetail>;
 
+const dmy = (iso: string) => iso.split('-').reverse().join('/');
 const notFound = () => new AppError('NOT_FOUND', 'Drill not found', undefined, { key: 'drills.notFound' });
 const refuse = (message: string, key: string, params?: Record<string, string | number>) =>
   new AppError('CONFLICT', message, undefined, { key, params });
@@ -127,6 +128,9 @@ const teamTotal = (t: {
 /** A drill with its targets (level on the drill's day), teams and scores, participants, findings and tasks. */
 export async function getDrill(db: Db, scope: Scope, id: string, today = provinceDay()): Promise<Detail> {
   const d = await getRow(db, scope, id);
+  // A unit that only takes part (or holds a target or a task) sees its own people and findings, not other agencies'.
+  const ids = scopeOrganisationIds(scope);
+  const whole = ids === null || ids.includes(d.organiserId);
   const [org] = await db
     .select({ name: organisations.name })
     .from(organisations)
@@ -148,14 +152,29 @@ export async function getDrill(db: Db, scope: Scope, id: string, today = provinc
     .select({ p: drillParticipants, organisationName: organisations.name })
     .from(drillParticipants)
     .innerJoin(organisations, eq(organisations.id, drillParticipants.organisationId))
-    .where(eq(drillParticipants.drillId, id))
+    .where(
+      and(
+        eq(drillParticipants.drillId, id),
+        whole ? undefined : organisationIdIn(sql`${drillParticipants.organisationId}`, ids),
+      ),
+    )
     .orderBy(asc(organisations.name), asc(drillParticipants.fullName));
   const findings = await db
     .select({ f: drillFindings, systemName: informationSystems.name, taskOrganisationName: organisations.name })
     .from(drillFindings)
     .leftJoin(informationSystems, eq(informationSystems.id, drillFindings.systemId))
     .leftJoin(organisations, eq(organisations.id, drillFindings.taskOrganisationId))
-    .where(eq(drillFindings.drillId, id))
+    .where(
+      and(
+        eq(drillFindings.drillId, id),
+        whole
+          ? undefined
+          : or(
+              organisationIdIn(sql`${drillFindings.taskOrganisationId}`, ids),
+              organisationIdIn(sql`${informationSystems.organisationId}`, ids),
+            ),
+      ),
+    )
     .orderBy(
       sql`array_position(array['critical','high','medium','low'], ${drillFindings.severity}::text)`,
       asc(drillFindings.createdAt),
@@ -298,13 +317,15 @@ export async function updateDrill(
     const endsAt = input.endsAt ? new Date(input.endsAt) : before.endsAt;
     if (endsAt < startsAt)
       throw new AppError('VALIDATION', 'The drill ends before it starts', undefined, { key: 'drills.periodReversed' });
+    const drillDay = provinceDay(startsAt);
+    if (drillDay !== before.drillDay) await checkParticipantsOn(tx, id, drillDay);
     const [after] = await tx
       .update(drills)
       .set({
         ...input,
         startsAt,
         endsAt,
-        drillDay: provinceDay(startsAt),
+        drillDay,
         ...(windowStartsAt !== undefined ? { windowStartsAt: windowStartsAt ? new Date(windowStartsAt) : null } : {}),
         ...(windowEndsAt !== undefined ? { windowEndsAt: windowEndsAt ? new Date(windowEndsAt) : null } : {}),
         updatedAt: new Date(),
@@ -322,6 +343,37 @@ export async function updateDrill(
     });
   });
   return getDrill(db, scope, id);
+}
+
+/**
+ * Participants are taken from the register and the roster in force on the drill's day: moving the drill to another
+ * day must not leave anyone who was not registered then (targets count attendance as of the drill's day).
+ */
+async function checkParticipantsOn(db: Db, drillId: string, day: string) {
+  const stale = await db
+    .select({ fullName: drillParticipants.fullName })
+    .from(drillParticipants)
+    .leftJoin(staffMembers, and(eq(staffMembers.id, drillParticipants.staffMemberId), inForceOn(staffMembers, day)))
+    .leftJoin(
+      responseTeamMembers,
+      and(eq(responseTeamMembers.id, drillParticipants.teamMemberId), inForceOn(responseTeamMembers, day)),
+    )
+    .where(
+      and(
+        eq(drillParticipants.drillId, drillId),
+        or(
+          and(isNotNull(drillParticipants.staffMemberId), isNull(staffMembers.id)),
+          and(isNotNull(drillParticipants.teamMemberId), isNull(responseTeamMembers.id)),
+        ),
+      ),
+    )
+    .orderBy(asc(drillParticipants.fullName));
+  if (stale.length)
+    throw refuse(
+      `Participants not registered on ${day}: ${stale.map((p) => p.fullName).join(', ')}`,
+      'drills.moveLeavesParticipants',
+      { day: dmy(day), names: stale.map((p) => p.fullName).join(', ') },
+    );
 }
 
 export async function transitionDrill(
@@ -452,7 +504,7 @@ export async function addParticipant(
     if (!person)
       throw new AppError('VALIDATION', 'Not registered (in force) on the drill’s day', undefined, {
         key: 'drills.participantNotInForce',
-        params: { day: d.drillDay },
+        params: { day: dmy(d.drillDay) },
       });
     await checkTeam(tx, id, input.teamId);
     const email = person.email.trim().toLowerCase();
@@ -615,7 +667,7 @@ export async function createTask(
     await notifyOrganisation(tx, input.organisationId, {
       kind: 'drill.task',
       title: `Khắc phục sau diễn tập: ${d.title}`,
-      body: `${before.description.slice(0, 300)} — hạn ${input.dueOn.split('-').reverse().join('/')}`,
+      body: `${before.description.slice(0, 300)} — hạn ${dmy(input.dueOn)}`,
       link: `/drills/view?id=${id}`,
       dedupeKey: `drill-task:${findingId}`,
     });

@@ -27,10 +27,8 @@ export const INDICATOR_COLUMNS: Record<string, string> = {
 export function periodDays(period: string): { start: string; end: string } | null {
   const m = PERIOD_PATTERN.exec(period);
   if (!m) return null;
-  const year = Number(m[1]);
-  if (!m[2]) return { start: `${year}-01-01`, end: `${year}-12-31` };
-  const month = Number(m[2]);
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (!m[2]) return { start: `${m[1]}-01-01`, end: `${m[1]}-12-31` };
+  const last = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
   return { start: `${m[1]}-${m[2]}-01`, end: `${m[1]}-${m[2]}-${String(last).padStart(2, '0')}` };
 }
 

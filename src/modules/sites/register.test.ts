@@ -33,7 +33,19 @@ describe('the register’s host key', () => {
     expect(normaliseHost('yenbai.gov.vn:8443')).toBe('yenbai.gov.vn');
     expect(normaliseHost('bộ.vn')).toBe(new URL('https://bộ.vn').hostname);
     expect(normaliseHost('bộ.vn')).toMatch(/^xn--/);
-    for (const bad of ['', '   ', 'a b.vn', 'ftp://x.vn', 'https://', 'x'.repeat(501)])
+    for (const bad of [
+      '',
+      '   ',
+      'a b.vn',
+      'ftp://x.vn',
+      'https://',
+      'x'.repeat(501),
+      '.vn',
+      'a..vn',
+      '-a.vn',
+      'a_b.vn',
+      'a.vn..',
+    ])
       expect(normaliseHost(bad)).toBeNull();
   });
   it('pairs a host with its www. twin', () => {
@@ -83,7 +95,8 @@ describe('imported values', () => {
     expect(periodDays('2024')).toEqual({ start: '2024-01-01', end: '2024-12-31' });
     expect(periodDays('2024-02')).toEqual({ start: '2024-02-01', end: '2024-02-29' });
     expect(periodDays('2023-02')).toEqual({ start: '2023-02-01', end: '2023-02-28' });
-    for (const bad of ['24', '2024-13', '2024-1', '2024/05', 'năm 2024']) expect(periodDays(bad)).toBeNull();
+    for (const bad of ['24', '2024-13', '2024-1', '2024/05', 'năm 2024', '0000', '0099', '0000-01', '2024-00'])
+      expect(periodDays(bad)).toBeNull();
   });
   it('reads numbers written the Vietnamese or the English way', () => {
     expect(parseNumber('6,4')).toBe(6.4);

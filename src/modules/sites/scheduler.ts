@@ -1,7 +1,8 @@
 // Trust check runs: on demand (a site, or every site in scope) and the daily run; each run is stored with the verdict
 // under the day's criteria, and the site's agency is told of a regression or a certificate about to expire.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, or, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { auditActor, userRef } from '../../core/actor.ts';
@@ -17,7 +18,7 @@ import { inForceOn } from '../organisations/index.ts';
 import { type CheckVerdict, checkSites, type SiteCheckOptions, type SiteCheckResult } from './check/index.ts';
 import type { ZCheckRunReport } from './sites.contract.ts';
 import type { CheckTrigger } from './sites.input.ts';
-import { siteChecks, sites } from './sites.schema.ts';
+import { siteCheckRuns, siteChecks, sites } from './sites.schema.ts';
 import { siteNotFound, sitePath, siteScopeFilter } from './sites.service.ts';
 import { applyCriteria, trustCriteria } from './trust.ts';
 
@@ -59,7 +60,7 @@ export async function checkSiteRows(
   db: Db,
   rows: SiteRow[],
   env: CheckEnvironment,
-  o: { trigger: CheckTrigger; actor: Actor | null; now?: Date },
+  o: { trigger: CheckTrigger; actor: Actor | null; now?: Date; renew?: () => Promise<boolean> },
 ): Promise<Run> {
   const now = o.now ?? new Date();
   const criteria = await trustCriteria(db, provinceDay(now));
@@ -70,13 +71,21 @@ export async function checkSiteRows(
     const key = `${s.kind}:${s.stateBody && criteria.requireGovVnForStateBodies}`;
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
-  for (const group of groups.values()) {
+  const concurrency = env.concurrency ?? 4;
+  // A few rounds of checks at a time, each stored before the next: a long run keeps what it did, and renews its lease.
+  const chunks = [...groups.values()].flatMap((g) =>
+    Array.from({ length: Math.ceil(g.length / (concurrency * 4)) }, (_, i) =>
+      g.slice(i * concurrency * 4, (i + 1) * concurrency * 4),
+    ),
+  );
+  for (const group of chunks) {
+    if (o.renew && !(await o.renew())) throw new AppError('CONFLICT', 'the daily run’s lease was taken over');
     const first = group[0] as SiteRow;
     const reports = await checkSites(
       group.map((s) => s.url),
       {
         ...env,
-        concurrency: env.concurrency ?? 4,
+        concurrency,
         mailDomain: first.kind !== 'website',
         stateBody: first.stateBody && criteria.requireGovVnForStateBodies,
         expiryWarnDays: criteria.expiryWarnDays,
@@ -148,12 +157,45 @@ export async function checkSiteRows(
   return report;
 }
 
+/** How long a daily run's lease lasts without renewal (renewed after each site; one site takes far less). */
+export const RUN_LEASE_MS = 15 * 60_000;
+
+/** Takes (or renews, for `holder`) the lease on the day's scheduled run; false when another process holds it. */
+async function takeLease(db: Db, day: string, holder: string): Promise<boolean> {
+  const now = new Date();
+  const until = new Date(now.getTime() + RUN_LEASE_MS);
+  const taken = await db
+    .insert(siteCheckRuns)
+    .values({ day, holder, leaseUntil: until })
+    .onConflictDoUpdate({
+      target: siteCheckRuns.day,
+      set: { holder, leaseUntil: until },
+      setWhere: or(eq(siteCheckRuns.holder, holder), lt(siteCheckRuns.leaseUntil, now)),
+    })
+    .returning({ day: siteCheckRuns.day });
+  return taken.length > 0;
+}
+
 /**
- * The daily run: every site in force today that has no scheduled check yet today. Re-running it the same day (a
- * restart, a second timer tick) checks nothing twice.
+ * The daily run: every site in force today that has no scheduled check yet today, by the one process that holds the
+ * day's lease. Re-running it the same day (a restart, a second timer tick, a second server) checks nothing twice; a
+ * run that fails gives the lease back, so the next tick (here or elsewhere) carries on with the sites still due.
  */
 export async function runDailySiteChecks(db: Db, env: CheckEnvironment, now = new Date()): Promise<Run> {
   const day = provinceDay(now);
+  const holder = randomUUID();
+  if (!(await takeLease(db, day, holder))) return { checked: 0, pass: 0, warn: 0, fail: 0, alerts: 0, checks: [] };
+  try {
+    return await dueSiteChecks(db, env, now, day, () => takeLease(db, day, holder));
+  } finally {
+    await db
+      .update(siteCheckRuns)
+      .set({ leaseUntil: new Date(0) })
+      .where(and(eq(siteCheckRuns.day, day), eq(siteCheckRuns.holder, holder)));
+  }
+}
+
+async function dueSiteChecks(db: Db, env: CheckEnvironment, now: Date, day: string, renew: () => Promise<boolean>) {
   const done = db
     .select({ id: siteChecks.siteId })
     .from(siteChecks)
@@ -162,7 +204,7 @@ export async function runDailySiteChecks(db: Db, env: CheckEnvironment, now = ne
     .select()
     .from(sites)
     .where(and(inForceOn(sites, day), sql`${sites.id} not in ${done}`));
-  return checkSiteRows(db, due, env, { trigger: 'scheduled', actor: null, now });
+  return checkSiteRows(db, due, env, { trigger: 'scheduled', actor: null, now, renew });
 }
 
 /** The province's hour now (0–23). */

@@ -23,8 +23,8 @@ export const VN_INDICATORS = [
 ] as const;
 export type VnIndicator = (typeof VN_INDICATORS)[number];
 
-/** A period is a year ("2024") or a month ("2024-05"). */
-export const PERIOD_PATTERN = /^(\d{4})(?:-(0[1-9]|1[0-2]))?$/;
+/** A period is a year ("2024") or a month ("2024-05"), from 1900 on (no year 0000, no "0099" read as 1999). */
+export const PERIOD_PATTERN = /^((?:19|2\d)\d{2})(?:-(0[1-9]|1[0-2]))?$/;
 
 const optionalText = (max = 2000) =>
   z
@@ -33,7 +33,9 @@ const optionalText = (max = 2000) =>
     .max(max)
     .nullish()
     .transform((v) => v || null);
-const day = z.iso.date();
+/** A day of the register: PostgreSQL has no year 0, and nothing here predates the web (no 500 on "0000-01-01"). */
+export const zSiteDay = z.iso.date().refine((d) => d >= '1900-01-01', { message: 'sites.dayOutOfRange' });
+const day = zSiteDay;
 
 /** An address or bare host name; the server normalises it (lower case, punycode, no trailing dot). */
 export const zSiteAddress = z

@@ -17,7 +17,7 @@ import {
   ZSiteSummary,
   ZVnIndicatorList,
 } from './sites.contract.ts';
-import { ZIndicatorQuery, ZSiteInput, ZSiteQuery, ZSiteUpdate } from './sites.input.ts';
+import { ZIndicatorQuery, ZSiteInput, ZSiteQuery, ZSiteUpdate, zSiteDay } from './sites.input.ts';
 import { createSite, deleteSite, getSite, importSites, listSites, siteSummary, updateSite } from './sites.service.ts';
 import { normaliseHost, siteTrust } from './trust.ts';
 
@@ -59,7 +59,7 @@ export function registerSitesRoutes(app: FastifyInstance, { db, config }: { db: 
       schema: {
         tags,
         summary: 'Dashboard as of a day: verdicts per agency, expiring certificates, sites failing each criterion',
-        querystring: z.object({ on: z.iso.date().optional() }),
+        querystring: z.object({ on: zSiteDay.optional() }),
         response: { 200: ZSiteSummary },
       },
     },

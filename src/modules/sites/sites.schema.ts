@@ -80,3 +80,13 @@ export const vnIndicators = pgTable(
   },
   (t) => [uniqueIndex('vn_indicators_period_uq').on(t.period, t.indicator)],
 );
+
+/**
+ * Who runs a day's scheduled checks: one server process holds the lease while it checks (renewed as it goes), so two
+ * servers never check the same sites twice; a lease left by a crashed process runs out and another takes over.
+ */
+export const siteCheckRuns = pgTable('site_check_runs', {
+  day: date('day').primaryKey(),
+  holder: text('holder').notNull(),
+  leaseUntil: timestamp('lease_until', { withTimezone: true }).notNull(),
+});

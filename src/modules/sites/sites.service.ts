@@ -21,7 +21,7 @@ import {
   ZSiteUpdate,
 } from './sites.input.ts';
 import { siteChecks, sites } from './sites.schema.ts';
-import { normaliseHost, trustCriteria } from './trust.ts';
+import { hasCredentials, normaliseHost, trustCriteria } from './trust.ts';
 
 type SiteRow = typeof sites.$inferSelect;
 type Site = z.output<typeof ZSite>;
@@ -190,6 +190,13 @@ const badAddress = (url: string) =>
 
 /** The registered address (https:// added to a bare host) and its normalised host. */
 function address(url: string): { url: string; host: string } {
+  if (hasCredentials(url))
+    throw new AppError(
+      'VALIDATION',
+      'An address with a user name or password cannot be registered',
+      { field: 'url' },
+      { key: 'sites.addressCredentials' },
+    );
   const host = normaliseHost(url);
   if (!host || (!host.includes('.') && host !== 'localhost')) throw badAddress(url);
   const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `https://${url}`;
@@ -420,7 +427,7 @@ export async function importSiteRows(
       continue;
     }
     const rawUrl = (cells.url ?? '').trim();
-    const host = rawUrl ? normaliseHost(rawUrl) : null;
+    const host = rawUrl && !hasCredentials(rawUrl) ? normaliseHost(rawUrl) : null;
     if (!host || (!host.includes('.') && host !== 'localhost')) {
       fail('url', `Not a web address or host name: "${rawUrl}"`, 'importBadAddress', { value: rawUrl });
       continue;

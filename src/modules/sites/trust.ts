@@ -62,9 +62,24 @@ export function normaliseHost(input: string): string | null {
     const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
-    return host || null;
+    return host && (host.includes(':') || isDnsName(host)) ? host : null;
   } catch {
     return null;
+  }
+}
+
+/** A DNS host name: labels of letters, digits and inner hyphens (punycode included), none empty (".vn", "a..vn"). */
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const isDnsName = (host: string) => host.length <= 253 && host.split('.').every((l) => LABEL.test(l));
+
+/** True when an address carries a user name or password (never to be stored: the public lookup shows the address). */
+export function hasCredentials(input: string): boolean {
+  const text = input.trim();
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+    return Boolean(url.username || url.password);
+  } catch {
+    return false;
   }
 }
 

@@ -9,7 +9,12 @@ import { z } from 'zod';
 export const STAFF_DUTIES = ['digital_transformation', 'information_security', 'both'] as const;
 export type StaffDuty = (typeof STAFF_DUTIES)[number];
 
-const day = z.iso.date({ error: 'staff.invalidDate' });
+/** PostgreSQL has no year 0: days are kept between 1900 and 9999 (an open end is `validTo` null, not a far day). */
+export const STAFF_DAY_RANGE = { min: '1900-01-01', max: '9999-12-31' } as const;
+export const staffDay = z.iso
+  .date({ error: 'staff.invalidDate' })
+  .refine((d) => d >= STAFF_DAY_RANGE.min && d <= STAFF_DAY_RANGE.max, 'staff.dayOutOfRange');
+const day = staffDay;
 const text = (max: number) =>
   z
     .string()
@@ -72,3 +77,5 @@ export type StaffQuery = z.input<typeof ZStaffQuery>;
 
 /** Import: the day codes are resolved on when a row has no valid-from (default today). */
 export const ZStaffImportQuery = z.object({ on: day.optional() });
+
+export const ZStaffExportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx'), on: day.optional() });

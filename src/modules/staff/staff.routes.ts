@@ -5,7 +5,7 @@ import { ZOk, zFile } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
 import { ZStaffImportReport, ZStaffMember, ZStaffPage } from './staff.contract.ts';
-import { ZStaffImportQuery, ZStaffInput, ZStaffQuery, ZStaffUpdate } from './staff.input.ts';
+import { ZStaffExportQuery, ZStaffImportQuery, ZStaffInput, ZStaffQuery, ZStaffUpdate } from './staff.input.ts';
 import { createStaff, deleteStaff, exportStaff, importStaff, listStaff, updateStaff } from './staff.service.ts';
 
 const ZId = z.object({ id: z.uuid() });
@@ -81,7 +81,9 @@ export function registerStaffRoutes(app: FastifyInstance, { db }: { db: Db }) {
         response: { 200: ZStaffImportReport },
       },
     },
-    async (req) => importStaff(db, actorOf(req), req.scope, req.body as Buffer, req.query.on),
+    // A JSON or form body is no file: it reads as an empty one (400), never as a Buffer it is not.
+    async (req) =>
+      importStaff(db, actorOf(req), req.scope, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.query.on),
   );
   r.get(
     '/api/staff/export',
@@ -90,7 +92,7 @@ export function registerStaffRoutes(app: FastifyInstance, { db }: { db: Db }) {
       schema: {
         tags,
         summary: 'The register in force on a day as CSV or XLSX, in the import’s layout',
-        querystring: z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx'), on: z.iso.date().optional() }),
+        querystring: ZStaffExportQuery,
         response: {
           200: {
             description: 'The file (attachment can-bo.csv or .xlsx)',

@@ -12,6 +12,7 @@ import { responseTeamMembers } from '../incidents/index.ts';
 import { inForceOn, organisationByCodeOn, organisations } from '../organisations/index.ts';
 import type { ZStaffImportReport, ZStaffMember, ZStaffPage } from './staff.contract.ts';
 import {
+  STAFF_DAY_RANGE,
   STAFF_DUTIES,
   type StaffInput,
   type StaffUpdate,
@@ -305,7 +306,11 @@ function parseDay(v: string): string | null | undefined {
   const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
   const iso = dmy ? `${dmy[3]}-${dmy[2]?.padStart(2, '0')}-${dmy[1]?.padStart(2, '0')}` : v;
   const d = new Date(`${iso}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(d.getTime()) && d.toISOString().startsWith(iso)
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso) &&
+    !Number.isNaN(d.getTime()) &&
+    d.toISOString().startsWith(iso) &&
+    iso >= STAFF_DAY_RANGE.min &&
+    iso <= STAFF_DAY_RANGE.max
     ? iso
     : undefined;
 }
@@ -357,10 +362,7 @@ export async function importStaff(
           'organisation_code',
           `No organisation of yours has code "${code}" on ${day}`,
           'staff.importOrganisationUnknown',
-          {
-            code,
-            day,
-          },
+          { code, day: formatDay(day) },
         );
         continue;
       }
@@ -422,10 +424,13 @@ export async function importStaff(
         report.created++;
         continue;
       }
-      // A column the file leaves out keeps what the register holds.
+      // A column the file leaves out keeps what the register holds; so does an empty start day (the import's day only
+      // stands in for it to find the appointment — moving the start would rewrite who was in force before).
       const fields = Object.fromEntries(
         SAME_FIELDS.filter(
-          (f) => !(f in OPTIONAL_COLUMNS) || OPTIONAL_COLUMNS[f as keyof typeof OPTIONAL_COLUMNS] in cells,
+          (f) =>
+            (f !== 'validFrom' || validFrom !== null) &&
+            (!(f in OPTIONAL_COLUMNS) || OPTIONAL_COLUMNS[f as keyof typeof OPTIONAL_COLUMNS] in cells),
         ).map((f) => [f, input[f]]),
       ) as Partial<typeof input>;
       if (Object.entries(fields).every(([f, v]) => existing[f as keyof StaffRow] === v)) {
