@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
 import { auditLog } from '../../src/modules/audit/audit.schema.ts';
@@ -337,7 +337,19 @@ describe.each(TEST_DATABASES)('drills on %s', (kind) => {
         })
       ).statusCode,
     ).toBe(409);
-    const done = await ok(dept, 'PATCH', `/api/drills/${d.id}/findings/${findingId}/task`, { state: 'done' });
+    // The assigned organisation reports its own progress; the due day stays the Department's; others cannot touch it.
+    const taskUrl = `/api/drills/${d.id}/findings/${findingId}/task`;
+    expect((await agencyD.request('PATCH', taskUrl, { dueOn: '2026-06-30' })).statusCode).toBe(403);
+    expect((await agencyC1.request('PATCH', taskUrl, { state: 'in_progress' })).statusCode).toBe(404);
+    expect((await viewer.request('PATCH', taskUrl, { state: 'in_progress' })).statusCode).toBe(403);
+    const started = await ok(agencyD, 'PATCH', taskUrl, { state: 'in_progress', note: 'Đang vá trang tra cứu' });
+    expect(started.findingList[0].task).toMatchObject({ state: 'in_progress', ownTask: true, dueOn: '2025-12-15' });
+    const audited = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'drill.task.update'), eq(auditLog.actorName, 'dr-agency-d')));
+    expect(audited).toHaveLength(1);
+    const done = await ok(dept, 'PATCH', taskUrl, { state: 'done' });
     expect(done.findingList[0].task).toMatchObject({ state: 'done', overdue: false });
     await ok(dept, 'POST', `/api/drills/${d.id}/transitions`, { to: 'completed' });
     // A completed drill takes its lessons, nothing else.
@@ -356,6 +368,7 @@ describe.each(TEST_DATABASES)('drills on %s', (kind) => {
       'drill.team.update',
       'drill.finding.add',
       'drill.task.create',
+      'drill.task.update',
       'drill.task.update',
       'drill.transition',
       'drill.update',

@@ -58,6 +58,8 @@ export const PERMISSIONS = {
   'drill.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
   /** Plan drills, record attendance, scores, findings and lessons. */
   'drill.write': ['admin', 'department'],
+  /** Report progress on a drill's remediation task assigned to one's organisation (the Department sets its due day). */
+  'drill.remediate': ['admin', 'department', 'agency'],
   /** Phishing exercises: results per organisation (per person only for those who run them). */
   'phishing.read': ['admin', 'department', 'agency', 'viewer'],
   /** Draft a phishing exercise and its recipients. */

@@ -81,6 +81,8 @@ export const ZDrillFinding = z
         note: z.string().nullable(),
         doneAt: zInstant.nullable(),
         overdue: z.boolean(),
+        /** The task's organisation is in the caller's scope: it reports the progress (with drill.remediate). */
+        ownTask: z.boolean(),
       })
       .nullable(),
     createdAt: zInstant,

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
+import { can } from '../auth/index.ts';
 import { ZDrillDetail, ZDrillPage, ZDrillTargets } from './drills.contract.ts';
 import {
   ZDrillInput,
@@ -202,15 +203,19 @@ export function registerDrillRoutes(app: FastifyInstance, { db }: { db: Db }) {
   r.patch(
     '/api/drills/:id/findings/:findingId/task',
     {
-      config: write,
+      config: { permission: 'drill.remediate' },
       schema: {
         tags,
-        summary: 'Move a remediation task (open, in progress, done), re-date it or note it',
+        summary:
+          'Move a remediation task (open, in progress, done) or note it; the assigned organisation reports its own, the Department also re-dates it',
         params: z.object({ id: z.uuid(), findingId: z.uuid() }),
         body: ZTaskUpdate,
         response: { 200: ZDrillDetail },
       },
     },
-    async (req) => updateTask(db, actorOf(req), req.scope, req.params.id, req.params.findingId, req.body),
+    async (req) =>
+      updateTask(db, actorOf(req), req.scope, req.params.id, req.params.findingId, req.body, {
+        coordinator: can(actorOf(req).role, 'drill.write'),
+      }),
   );
 }

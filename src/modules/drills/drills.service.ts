@@ -6,7 +6,7 @@ import { AppError } from '../../core/errors.ts';
 import { foldedContains } from '../../core/text-search.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
-import { organisationIdIn, type Scope, scopeOrganisationIds } from '../auth/index.ts';
+import { inScope, organisationIdIn, type Scope, scopeOrganisationIds } from '../auth/index.ts';
 import { responseTeamMembers } from '../incidents/index.ts';
 import { notifyOrganisation } from '../notifications/index.ts';
 import { inForceOn, organisations } from '../organisations/index.ts';
@@ -233,6 +233,7 @@ export async function getDrill(db: Db, scope: Scope, id: string, today = provinc
                 note: f.taskNote,
                 doneAt: f.taskDoneAt,
                 overdue: f.taskState !== 'done' && f.taskDueOn < today,
+                ownTask: inScope(scope, f.taskOrganisationId),
               }
             : null,
         createdAt: f.createdAt,
@@ -682,14 +683,29 @@ export async function updateTask(
   id: string,
   findingId: string,
   raw: z.input<typeof ZTaskUpdate>,
+  { coordinator }: { coordinator: boolean },
 ): Promise<Detail> {
   const input = ZTaskUpdate.parse(raw);
+  // The assigned organisation reports its own progress; the due day stays the Department's decision.
+  if (!coordinator && input.dueOn)
+    throw new AppError('FORBIDDEN', 'Only the Department re-dates a remediation task', undefined, {
+      key: 'drills.dueOnByDepartment',
+    });
   await db.transaction(async (tx) => {
     await getRow(tx, scope, id);
     const [before] = await tx
       .select()
       .from(drillFindings)
-      .where(and(eq(drillFindings.id, findingId), eq(drillFindings.drillId, id)));
+      .where(
+        and(
+          eq(drillFindings.id, findingId),
+          eq(drillFindings.drillId, id),
+          coordinator
+            ? undefined
+            : organisationIdIn(sql`${drillFindings.taskOrganisationId}`, scopeOrganisationIds(scope)),
+        ),
+      )
+      .for('update');
     if (!before?.taskOrganisationId) throw notFound();
     const [after] = await tx
       .update(drillFindings)

@@ -5438,7 +5438,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Move a remediation task (open, in progress, done), re-date it or note it */
+        /** Move a remediation task (open, in progress, done) or note it; the assigned organisation reports its own, the Department also re-dates it */
         patch: {
             parameters: {
                 query?: never;
@@ -20111,14 +20111,14 @@ export interface components {
         DossierTransition: {
             from: components["schemas"]["DossierState"][];
             /** @enum {string} */
-            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
+            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
             requires: string[];
             to: components["schemas"]["DossierState"];
         };
         DossierTransitionInput: {
             from: components["schemas"]["DossierStateInput"][];
             /** @enum {string} */
-            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
+            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
             requires: string[];
             to: components["schemas"]["DossierStateInput"];
         };
@@ -20214,6 +20214,7 @@ export interface components {
                 organisationId: string;
                 organisationName: string;
                 overdue: boolean;
+                ownTask: boolean;
                 state: components["schemas"]["DrillTaskState"];
             } | null;
         };
@@ -20235,6 +20236,7 @@ export interface components {
                 organisationId: string;
                 organisationName: string;
                 overdue: boolean;
+                ownTask: boolean;
                 state: components["schemas"]["DrillTaskStateInput"];
             } | null;
         };
@@ -22078,9 +22080,9 @@ export interface components {
         /** @enum {string} */
         OrganisationTypeInput: "province" | "department" | "district" | "commune" | "party" | "council" | "central" | "other";
         /** @enum {string} */
-        Permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
+        Permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
         /** @enum {string} */
-        PermissionInput: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
+        PermissionInput: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
         PhishingCampaign: {
             /** Format: date-time */
             approvedAt: string | null;
@@ -25758,7 +25760,7 @@ export const auditSortValues = ["at","actor","action","entityType"] as const sat
 export const roleValues = ["admin","department","soc","agency","viewer"] as const satisfies readonly Role[];
 export const localeValues = ["vi","en"] as const satisfies readonly Locale[];
 export const userSortValues = ["username","displayName","role","lastLoginAt","createdAt"] as const satisfies readonly UserSort[];
-export const permissionValues = ["organisation.read","organisation.write","user.read","user.write","audit.read","rules.read","rules.write","system.read","system.write","dossier.prepare","dossier.appraise","dossier.work","target.write","vuln.read","vuln.import","vuln.remediate","vuln.policy","soc.read","soc.ingest","soc.triage","advisory.read","advisory.write","advisory.respond","incident.read","incident.report","incident.manage","team.write","staff.read","staff.write","drill.read","drill.write","phishing.read","phishing.write","phishing.approve","awareness.read","awareness.write","site.read","site.write","site.check","site.programme","resident.manage","self"] as const satisfies readonly Permission[];
+export const permissionValues = ["organisation.read","organisation.write","user.read","user.write","audit.read","rules.read","rules.write","system.read","system.write","dossier.prepare","dossier.appraise","dossier.work","target.write","vuln.read","vuln.import","vuln.remediate","vuln.policy","soc.read","soc.ingest","soc.triage","advisory.read","advisory.write","advisory.respond","incident.read","incident.report","incident.manage","team.write","staff.read","staff.write","drill.read","drill.write","drill.remediate","phishing.read","phishing.write","phishing.approve","awareness.read","awareness.write","site.read","site.write","site.check","site.programme","resident.manage","self"] as const satisfies readonly Permission[];
 export const organisationTypeValues = ["province","department","district","commune","party","council","central","other"] as const satisfies readonly OrganisationType[];
 export const inventoryKindValues = ["system","computer"] as const satisfies readonly InventoryKind[];
 export const inventorySortValues = ["product","vendor","version","organisation","target","lastSeen"] as const satisfies readonly InventorySort[];

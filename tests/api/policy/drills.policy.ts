@@ -19,7 +19,7 @@ export const part: PolicyPart = {
     'DELETE /api/drills/{id}/participants/{participantId}': [...WRITE],
     'POST /api/drills/{id}/findings': [...WRITE],
     'POST /api/drills/{id}/findings/{findingId}/task': [...WRITE],
-    'PATCH /api/drills/{id}/findings/{findingId}/task': [...WRITE],
+    'PATCH /api/drills/{id}/findings/{findingId}/task': [...WRITE, 'agency'],
   },
   bodies: {
     'POST /api/drills': {

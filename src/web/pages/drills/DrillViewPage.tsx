@@ -335,6 +335,7 @@ function Participants({ drill: d, write, refresh }: Part) {
 
 function Findings({ drill: d, write, refresh }: Part) {
   const { t } = useTranslation();
+  const remediate = useCan()('drill.remediate');
   const { tree } = useOrgTree();
   const add = $api.useMutation('post', '/api/drills/{id}/findings');
   const task = $api.useMutation('post', '/api/drills/{id}/findings/{findingId}/task');
@@ -367,7 +368,7 @@ function Findings({ drill: d, write, refresh }: Part) {
                     state: t(`drills.taskStates.${f.task.state}`),
                   })}
                   {f.task.overdue && <span className="badge badge-bad">{t('drills.overdue')}</span>}
-                  {write && f.task.state !== 'done' && (
+                  {(write || (remediate && f.task.ownTask)) && f.task.state !== 'done' && (
                     <button
                       type="button"
                       className="btn btn-small"
