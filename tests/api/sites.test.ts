@@ -321,6 +321,7 @@ describe.each(TEST_DATABASES)('sites on %s', (kind) => {
     // The dashboard: per agency, the expiring certificate, the criterion failing.
     const summary = (await dept.request('GET', '/api/sites/summary')).json();
     expect(summary.expiryWarnDays).toBe(30);
+    expect(summary.criteriaRuleText).toMatchObject({ legalBasis: 'QĐ 826/QĐ-BTTTT ngày 21/05/2024' });
     const byOrg = Object.fromEntries(summary.organisations.map((o: { name: string }) => [o.name, o]));
     // The imported sites resolve nowhere here (the test's DNS answers nothing): they fail on DNS.
     expect(byOrg['Đơn vị SA']).toEqual({

@@ -25,6 +25,7 @@ const RULE: TrustCriteria = {
   requirePrivacyPolicy: true,
   requireHsts: true,
   ruleKey: 'site-trust@2024-05-21',
+  ruleText: null,
 };
 
 describe('the register’s host key', () => {

@@ -91,6 +91,7 @@ export const ZSiteSummary = z
     on: zDay,
     expiryWarnDays: z.number().int(),
     criteriaRule: z.string().nullable(),
+    criteriaRuleText: z.object({ vi: z.string(), en: z.string(), legalBasis: z.string() }).nullable(),
     totals: ZCounts,
     organisations: z.array(ZCounts.extend({ organisationId: z.uuid(), name: z.string() })),
     /** Certificates that expire within the window of the day's criteria (or have expired), soonest first. */

@@ -606,6 +606,7 @@ export async function siteSummary(db: Db, scope: Scope, on = provinceDay()): Pro
     on,
     expiryWarnDays: criteria.expiryWarnDays,
     criteriaRule: criteria.ruleKey,
+    criteriaRuleText: criteria.ruleText,
     totals,
     organisations: [...perOrg.values()],
     expiring,

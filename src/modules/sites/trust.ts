@@ -8,7 +8,11 @@ import { type AppliedRule, ruleBook } from '../rules/index.ts';
 import type { CheckVerdict, SiteCheckName, SiteCheckReport, SiteCheckResult } from './check/index.ts';
 import { siteChecks, sites } from './sites.schema.ts';
 
-export type TrustCriteria = AppliedRule<'site_trust_criteria'>['data'] & { ruleKey: string | null };
+export type TrustCriteria = AppliedRule<'site_trust_criteria'>['data'] & {
+  ruleKey: string | null;
+  /** What the rule says and where it comes from, shown beside the figures it decided. */
+  ruleText: { vi: string; en: string; legalBasis: string } | null;
+};
 
 /** When no rule is in force (a day before the first one): the checker's own defaults, judged as written. */
 const FALLBACK: TrustCriteria = {
@@ -18,12 +22,19 @@ const FALLBACK: TrustCriteria = {
   requirePrivacyPolicy: true,
   requireHsts: true,
   ruleKey: null,
+  ruleText: null,
 };
 
 /** The `site_trust_criteria` rule in force on `day`. */
 export async function trustCriteria(db: Db, day: string): Promise<TrustCriteria> {
   const rule = (await ruleBook(db)).on('site_trust_criteria', day)[0];
-  return rule ? { ...rule.data, ruleKey: `${rule.key}@${rule.validFrom}` } : FALLBACK;
+  return rule
+    ? {
+        ...rule.data,
+        ruleKey: `${rule.key}@${rule.validFrom}`,
+        ruleText: { vi: rule.vi, en: rule.en, legalBasis: rule.legalBasis },
+      }
+    : FALLBACK;
 }
 
 const worst = (results: SiteCheckResult[]): SiteCheckReport['verdict'] =>

@@ -23553,6 +23553,11 @@ export interface components {
                 warn: number;
             }[];
             criteriaRule: string | null;
+            criteriaRuleText: {
+                en: string;
+                legalBasis: string;
+                vi: string;
+            } | null;
             expiring: {
                 daysLeft: number;
                 host: string;
@@ -23590,6 +23595,11 @@ export interface components {
                 warn: number;
             }[];
             criteriaRule: string | null;
+            criteriaRuleText: {
+                en: string;
+                legalBasis: string;
+                vi: string;
+            } | null;
             expiring: {
                 daysLeft: number;
                 host: string;

@@ -285,9 +285,12 @@ export function SitesPage() {
         today={today}
         onChange={(day) => search.set({ filters: { on: day === today ? undefined : day } })}
       />
-      {summary.data?.criteriaRule && (
+      {summary.data?.criteriaRuleText && (
         <p className="muted small" data-testid="sites-criteria-rule">
-          {t('sites.criteriaRule', { rule: summary.data.criteriaRule })}
+          {t('sites.criteriaRule', {
+            rule: i18n.language === 'en' ? summary.data.criteriaRuleText.en : summary.data.criteriaRuleText.vi,
+            basis: summary.data.criteriaRuleText.legalBasis,
+          })}
         </p>
       )}
       {summary.data && <Dashboard summary={summary.data} onPick={(org) => search.set({ filters: { org } })} />}
