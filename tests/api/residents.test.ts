@@ -414,6 +414,14 @@ describe.each(TEST_DATABASES)('residents on %s', (kind) => {
     expect(res.headers.location).toBe('/nguoi-dan');
   });
 
+  it('answers a mistyped address under the residents’ page with its own Vietnamese 404, not the staff app', async () => {
+    const res = await get('/nguoi-dan/canh-bao-moi/abc');
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.body).toContain('/nguoi-dan');
+    expect(res.body).not.toContain('id="root"');
+  });
+
   it('names no particular province in its examples', async () => {
     const home = await get('/nguoi-dan');
     const bad = await get('/nguoi-dan/kiem-tra?host=a%20b');

@@ -282,6 +282,14 @@ export function registerResidentRoutes(app: FastifyInstance, { db, config }: { d
     );
     // "/nguoi-dan/" would otherwise fall to the staff app (its sign-in page): residents type it either way.
     pages.get(`${paths.home}/`, hidden, async (_req, reply) => reply.redirect(paths.home, 301));
+    // Any other address under the page (a mistyped or shortened link): the page's own 404, not the staff app.
+    pages.get(`${paths.home}/*`, hidden, async (_req, reply) =>
+      reply
+        .code(404)
+        .header('cache-control', 'public, max-age=60')
+        .type(html)
+        .send(messagePage(text('public.notFound'), CSS_VERSION)),
+    );
     pages.get(paths.home, hidden, async (req, reply) => {
       const [warnings, guidance] = await Promise.all([publishedWarnings(db), publishedGuidance(db)]);
       return sendCached(req, reply, homePage(warnings, guidance, CSS_VERSION), html, PAGE_CACHE);
