@@ -7,6 +7,7 @@ import { formatDay } from '../../core/documents/format.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { inVersionRange } from '../../core/version-range.ts';
+import { registerPeriodic } from '../../server/periodic.ts';
 import { recordAudit } from '../audit/index.ts';
 import { type Actor, inScope, type Role, type Scope, subtreeIds } from '../auth/index.ts';
 import { notifyOrganisation, notifyRoles } from '../notifications/index.ts';
@@ -661,12 +662,5 @@ export async function runAdvisoryEscalation(db: Db, now = new Date()): Promise<z
 
 /** Runs the overdue check every `intervalMs` while the server is up; the timer stops when the server closes. */
 export function registerAdvisoryTimer(app: FastifyInstance, db: Db, intervalMs = 3_600_000) {
-  let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
-    timer = setInterval(() => {
-      runAdvisoryEscalation(db, new Date()).catch((err) => app.log.error({ err }, 'advisory escalation failed'));
-    }, intervalMs);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => clearInterval(timer));
+  registerPeriodic(app, { name: 'advisory escalation', intervalMs, job: () => runAdvisoryEscalation(db, new Date()) });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../core/db/client.ts';
+import { registerPeriodic } from '../../server/periodic.ts';
 import { runIncidentClockCheck } from './incidents.service.ts';
 import { runTeamClockCheck } from './team.service.ts';
 
@@ -12,12 +13,9 @@ export async function runIncidentDeadlineCheck(db: Db, now: Date) {
 
 /** Runs the clock check every `intervalMs` while the server is up; the timer stops when the server closes. */
 export function registerIncidentTimer(app: FastifyInstance, db: Db, intervalMs = 3_600_000) {
-  let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
-    timer = setInterval(() => {
-      runIncidentDeadlineCheck(db, new Date()).catch((err) => app.log.error({ err }, 'incident clock check failed'));
-    }, intervalMs);
-    timer.unref();
+  registerPeriodic(app, {
+    name: 'incident clock check',
+    intervalMs,
+    job: () => runIncidentDeadlineCheck(db, new Date()),
   });
-  app.addHook('onClose', async () => clearInterval(timer));
 }

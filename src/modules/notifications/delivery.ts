@@ -8,6 +8,7 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../../core/config.ts';
 import type { Db } from '../../core/db/client.ts';
 import { dayStart, provinceDay } from '../../core/time.ts';
+import { registerPeriodic } from '../../server/periodic.ts';
 import { users } from '../auth/index.ts';
 import { notifications } from './notifications.schema.ts';
 import { digestMail, type Mail, urgentMail } from './templates.ts';
@@ -218,28 +219,15 @@ export function registerNotificationDelivery(
 ) {
   const { smtp, publicUrl } = config;
   if (!smtp || !publicUrl) return;
-  let timer: NodeJS.Timeout | undefined;
-  let round: Promise<unknown> | null = null;
   const mailer = smtpMailer(smtp);
-  const tick = () => {
-    if (round) return;
-    round = deliverNotifications(db, { mailer, publicUrl, digestHour: config.digestHour })
-      .then((r) => {
-        if (r.failed) app.log.warn({ ...r }, 'some notification e-mails failed; they will be retried');
-      })
-      .catch((err) => app.log.error({ err }, 'notification delivery failed'))
-      .finally(() => {
-        round = null;
-      });
-  };
-  app.addHook('onReady', async () => {
-    timer = setInterval(tick, intervalMs);
-    timer.unref();
-    tick();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await round;
-    mailer.close();
+  registerPeriodic(app, {
+    name: 'notification delivery',
+    intervalMs,
+    atStart: true,
+    job: async () => {
+      const r = await deliverNotifications(db, { mailer, publicUrl, digestHour: config.digestHour });
+      if (r.failed) app.log.warn({ ...r }, 'some notification e-mails failed; they will be retried');
+    },
+    onClose: () => mailer.close(),
   });
 }

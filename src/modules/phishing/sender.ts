@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import nodemailer from 'nodemailer';
 import type { Config } from '../../core/config.ts';
 import type { Db } from '../../core/db/client.ts';
+import { registerPeriodic } from '../../server/periodic.ts';
 import { landingPath, linkToken, phishingLinkKey, pixelPath } from './links.ts';
 import { LINK_PLACEHOLDER, NAME_PLACEHOLDER } from './phishing.input.ts';
 import { phishingCampaigns, phishingRecipients } from './phishing.schema.ts';
@@ -177,28 +178,15 @@ export function registerPhishingSender(
   const { smtp, publicUrl } = config;
   if (!smtp || !publicUrl) return;
   const key = phishingLinkKey(config);
-  let timer: NodeJS.Timeout | undefined;
-  let round: Promise<unknown> | null = null;
   const mailer = phishingSmtpMailer(smtp.url);
-  const tick = () => {
-    if (round) return;
-    round = sendPhishingMails(db, { mailer, publicUrl, key })
-      .then((r) => {
-        if (r.failed) app.log.warn({ ...r }, 'some phishing-exercise mails failed; they will be retried');
-      })
-      .catch((err) => app.log.error({ err }, 'phishing-exercise sending failed'))
-      .finally(() => {
-        round = null;
-      });
-  };
-  app.addHook('onReady', async () => {
-    timer = setInterval(tick, intervalMs);
-    timer.unref();
-    tick();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await round;
-    mailer.close();
+  registerPeriodic(app, {
+    name: 'phishing-exercise sending',
+    intervalMs,
+    atStart: true,
+    job: async () => {
+      const r = await sendPhishingMails(db, { mailer, publicUrl, key });
+      if (r.failed) app.log.warn({ ...r }, 'some phishing-exercise mails failed; they will be retried');
+    },
+    onClose: () => mailer.close(),
   });
 }

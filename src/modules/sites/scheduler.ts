@@ -11,6 +11,7 @@ import type { Db } from '../../core/db/client.ts';
 import { formatDay } from '../../core/documents/format.ts';
 import { AppError } from '../../core/errors.ts';
 import { dayStart, provinceDay } from '../../core/time.ts';
+import { registerPeriodic } from '../../server/periodic.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Actor, Scope } from '../auth/index.ts';
 import { notifyOrganisation } from '../notifications/index.ts';
@@ -215,24 +216,15 @@ const provinceHour = (at: Date) => Number(new Date(at.getTime() + 7 * 3_600_000)
  * server started after the hour still runs that day's checks. Stops when the server closes.
  */
 export function registerSitesTimer(app: FastifyInstance, db: Db, config: Pick<Config, 'sites'>, intervalMs = 600_000) {
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
   const env = checkEnvironment(config);
-  const tick = () => {
-    const now = new Date();
-    if (running || provinceHour(now) < config.sites.checkHour) return;
-    running = true;
-    runDailySiteChecks(db, env, now)
-      .catch((err) => app.log.error({ err }, 'daily site checks failed'))
-      .finally(() => {
-        running = false;
-      });
-  };
-  app.addHook('onReady', async () => {
-    timer = setInterval(tick, intervalMs);
-    timer.unref();
+  registerPeriodic(app, {
+    name: 'daily site checks',
+    intervalMs,
+    job: async () => {
+      const now = new Date();
+      if (provinceHour(now) >= config.sites.checkHour) await runDailySiteChecks(db, env, now);
+    },
   });
-  app.addHook('onClose', async () => clearInterval(timer));
 }
 
 /** Checks one site now, on demand (within the caller's scope, else "not found"). */

@@ -5,6 +5,7 @@ import type { Db } from '../../core/db/client.ts';
 import { formatDay } from '../../core/documents/format.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
+import { registerPeriodic } from '../../server/periodic.ts';
 import { recordAudit } from '../audit/index.ts';
 import { type Actor, type Scope, subtreeIds } from '../auth/index.ts';
 import { notifyOrganisation } from '../notifications/index.ts';
@@ -290,12 +291,5 @@ export async function runDeadlineCheck(db: Db, now: Date) {
 
 /** Runs the deadline check every `intervalMs` while the server is up; the timer stops when the server closes. */
 export function registerDeadlineTimer(app: FastifyInstance, db: Db, intervalMs = 3_600_000) {
-  let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
-    timer = setInterval(() => {
-      runDeadlineCheck(db, new Date()).catch((err) => app.log.error({ err }, 'deadline check failed'));
-    }, intervalMs);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => clearInterval(timer));
+  registerPeriodic(app, { name: 'deadline check', intervalMs, job: () => runDeadlineCheck(db, new Date()) });
 }
