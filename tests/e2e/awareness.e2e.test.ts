@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAwarenessDemo } from '../../demo/load-awareness.ts';
 import { YEN_BAI_2024, yenBai2024Rows } from '../../demo/yen-bai-2024/organisations.ts';
@@ -6,18 +5,16 @@ import { CLI_ACTOR } from '../../src/cli/context.ts';
 import { awarenessCoverage } from '../../src/modules/awareness/index.ts';
 import { importOrganisationRows, organisationByCodeOn } from '../../src/modules/organisations/index.ts';
 import {
+  atBothWidths,
   createUsers,
+  DESKTOP,
   type Harness,
   haveChromium,
-  noSidewaysScroll,
-  screenshot,
   seedAdmin,
   signIn,
   startHarness,
 } from './support.ts';
 
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const DAY = '2024-11-20';
 /** The first commune of Mù Cang Chải (district 137) in the 2024 tree. */
 const COMMUNE = YEN_BAI_2024.find((o) => o.type === 'commune' && o.parentCode === '137');
@@ -30,15 +27,6 @@ const COMMUNE = YEN_BAI_2024.find((o) => o.type === 'commune' && o.parentCode ==
  */
 describe.skipIf(!haveChromium)('awareness in a browser', () => {
   let h: Harness;
-
-  async function atBothWidths(page: Page, name: string) {
-    for (const viewport of [DESKTOP, PHONE]) {
-      await page.setViewportSize(viewport);
-      await noSidewaysScroll(page, `${name} at ${viewport.width} px`);
-      await screenshot(page, `awareness-${name}-${viewport.width}`);
-    }
-    await page.setViewportSize(DESKTOP);
-  }
 
   beforeAll(async () => {
     h = await startHarness(async (database) => {
@@ -66,12 +54,12 @@ describe.skipIf(!haveChromium)('awareness in a browser', () => {
     const percent = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format(expected.total.percent ?? 0);
     expect(await page.getByTestId('awareness-figure-percent').textContent()).toContain(`${percent}%`);
     expect(await page.getByTestId('awareness-rule').textContent()).toContain('CV 1607/BTTTT-CATTT');
-    await atBothWidths(page, 'table');
+    await atBothWidths(page, 'awareness', 'table');
 
     await page.getByTestId('awareness-view-tiles').click();
     await page.getByTestId('awareness-tiles').waitFor();
     expect(await page.getByTestId('awareness-tile').count()).toBe(173);
-    await atBothWidths(page, 'tiles');
+    await atBothWidths(page, 'awareness', 'tiles');
 
     const csv = `Mã xã,Dân số,Tính đến ngày\n${COMMUNE?.code},5000,01/11/2024\n99999,100,01/11/2024\n`;
     await page
@@ -105,7 +93,7 @@ describe.skipIf(!haveChromium)('awareness in a browser', () => {
     await expect
       .poll(async () => Number((await row.locator('td').nth(2).textContent())?.replace(/\D/g, '')))
       .toBe(before + 1234);
-    await atBothWidths(page, 'agency');
+    await atBothWidths(page, 'awareness', 'agency');
     expect(h.pageErrors).toEqual([]);
   });
 });

@@ -1,20 +1,16 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminApi,
+  atBothWidths,
   createDepartments,
   createUsers,
+  DESKTOP,
   type Harness,
   haveChromium,
-  noSidewaysScroll,
-  screenshot,
   seedAdmin,
   signIn,
   startHarness,
 } from './support.ts';
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 /**
  * The staff register and a drill, in Vietnamese: the register as of a day (with a response-team member marked),
@@ -24,15 +20,6 @@ const PHONE = { width: 390, height: 844 };
 describe.skipIf(!haveChromium)('staff register and drills in a browser', () => {
   let h: Harness;
   const org = { A: '', B: '' };
-
-  async function atBothWidths(page: Page, name: string) {
-    for (const viewport of [DESKTOP, PHONE]) {
-      await page.setViewportSize(viewport);
-      await noSidewaysScroll(page, `${name} at ${viewport.width} px`);
-      await screenshot(page, `drills-${name}-${viewport.width}`);
-    }
-    await page.setViewportSize(DESKTOP);
-  }
 
   beforeAll(async () => {
     h = await startHarness(seedAdmin());
@@ -81,7 +68,7 @@ describe.skipIf(!haveChromium)('staff register and drills in a browser', () => {
     await page.getByRole('heading', { name: 'Cán bộ phụ trách' }).waitFor();
     await expect.poll(() => page.getByTestId('staff-name').count()).toBe(3);
     await expect.poll(() => page.getByTestId('staff-team').count()).toBe(1);
-    await atBothWidths(page, 'staff');
+    await atBothWidths(page, 'drills', 'staff');
     await page.goto(`${h.base}/staff?asOf=2024-06-30`);
     await page.getByTestId('staff-empty').waitFor();
   });
@@ -112,13 +99,13 @@ describe.skipIf(!haveChromium)('staff register and drills in a browser', () => {
     await page.getByTestId('drill-finding-text').fill('Mật khẩu quản trị mặc định trên máy chủ thư');
     await page.getByTestId('drill-finding-add').click();
     await page.getByTestId('drill-finding').waitFor();
-    await atBothWidths(page, 'view');
+    await atBothWidths(page, 'drills', 'view');
 
     await page.goto(`${h.base}/drills?asOf=2025-06-30`);
     // 1 of the 3 officials in office on 30/06/2025 attended a drill in 2025.
     await expect.poll(() => page.getByTestId('drill-rate-total').textContent()).toContain('1/3 · 33,3%');
     await expect.poll(() => page.getByTestId('drill-link').count()).toBe(1);
-    await atBothWidths(page, 'list');
+    await atBothWidths(page, 'drills', 'list');
     expect(h.pageErrors).toEqual([]);
   });
 });

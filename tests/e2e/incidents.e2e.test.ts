@@ -2,24 +2,21 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestLogFile, zeekConnLine, zeekHeader } from '../../src/modules/soc/index.ts';
 import {
   adminApi,
+  atBothWidths,
   createDepartments,
   createUsers,
+  DESKTOP,
   type Harness,
   haveChromium,
-  noSidewaysScroll,
-  screenshot,
   seedAdmin,
   signIn as signInAs,
   startHarness,
 } from './support.ts';
 
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 // 10/05/2024 10:00 in Asia/Ho_Chi_Minh (a Friday): the SOC sees the first failed attempt then.
 const T0 = Date.parse('2024-05-10T10:00:00+07:00') / 1000;
 const EVIDENCE = Buffer.from('2024-05-10 10:00:01 DENY tcp 10.15.1.77:40000 -> 10.15.2.50:22\n');
@@ -77,15 +74,6 @@ describe.skipIf(!haveChromium)('incident response in a browser', () => {
   };
 
   /** At 1440 px and at 390 px: nothing scrolls sideways, and a screenshot of each to look at. */
-  async function atBothWidths(page: Page, name: string) {
-    for (const viewport of [DESKTOP, PHONE]) {
-      await page.setViewportSize(viewport);
-      await noSidewaysScroll(page, `${name} at ${viewport.width} px`);
-      await screenshot(page, `incidents-${name}-${viewport.width}`);
-    }
-    await page.setViewportSize(DESKTOP);
-  }
-
   beforeAll(async () => {
     h = await startHarness(seedAdmin());
     Object.assign(
@@ -154,7 +142,7 @@ describe.skipIf(!haveChromium)('incident response in a browser', () => {
         'Ghi chú của SOC: Máy trạm dò SSH sang Sở Y tế, nghi nhiễm mã độc.',
     );
     expect(await page.getByTestId('incident-source').textContent()).toBe('Chuyển từ cảnh báo SOC · Cảnh báo SOC');
-    await atBothWidths(page, 'escalated');
+    await atBothWidths(page, 'incidents', 'escalated');
     await page.context().close();
   });
 
@@ -164,12 +152,12 @@ describe.skipIf(!haveChromium)('incident response in a browser', () => {
     const row = page.getByTestId('incidents-table').getByRole('row').filter({ hasText: code });
     await row.waitFor();
     expect(await row.textContent()).toContain('Sở Tài chính');
-    await atBothWidths(page, 'list');
+    await atBothWidths(page, 'incidents', 'list');
     // Reporting another: the form starts on the officer's own organisation.
     await page.getByTestId('incident-new').click();
     await page.getByRole('heading', { level: 1, name: 'Báo cáo sự cố an toàn thông tin mạng' }).waitFor();
     await expect.poll(() => page.getByLabel('Đơn vị vận hành hệ thống thông tin').inputValue()).toBe(org.A);
-    await atBothWidths(page, 'new');
+    await atBothWidths(page, 'incidents', 'new');
     await page.goBack();
     await row.getByTestId('incident-link').click();
     await page.getByTestId('step-form').waitFor();
@@ -201,7 +189,7 @@ describe.skipIf(!haveChromium)('incident response in a browser', () => {
     expect(text).toContain('Nhật ký tường lửa ngày 10/05/2024');
     // Evidence is handed back as bytes to save, never rendered.
     expect(await item.getByRole('link', { name: 'tuong-lua.log' }).getAttribute('download')).toBe('tuong-lua.log');
-    await atBothWidths(page, 'agency-response');
+    await atBothWidths(page, 'incidents', 'agency-response');
     await page.context().close();
   });
 
@@ -248,7 +236,7 @@ describe.skipIf(!haveChromium)('incident response in a browser', () => {
     const task = page.getByTestId('incident-task').filter({ hasText: TASK });
     await task.waitFor();
     expect(await task.locator('.muted').textContent()).toBe(`Trần Thị Lan · hạn ${DUE}`);
-    await atBothWidths(page, 'coordinator');
+    await atBothWidths(page, 'incidents', 'coordinator');
     await page.context().close();
 
     // The task's owner is told: the agency's bell counts it, the list names it, and it opens the incident.
@@ -260,7 +248,7 @@ describe.skipIf(!haveChromium)('incident response in a browser', () => {
     await mine.waitFor();
     expect(await mine.locator('strong').textContent()).toBe(`Nhiệm vụ ứng cứu sự cố ${code}: ${TASK}`);
     expect(await mine.textContent()).toContain(`Hạn hoàn thành: ${DUE}.`);
-    await atBothWidths(agency, 'notifications');
+    await atBothWidths(agency, 'incidents', 'notifications');
     await mine.getByRole('button').click();
     await agency.waitForURL(incidentUrl);
     await agency.getByTestId('incident-task').filter({ hasText: TASK }).waitFor();

@@ -4,26 +4,23 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSiteRows } from '../../src/modules/sites/scheduler.ts';
 import { sites } from '../../src/modules/sites/sites.schema.ts';
 import { createTestCa } from '../support/netns-sites.ts';
 import {
   adminApi,
+  atBothWidths,
   createDepartments,
   createUsers,
+  DESKTOP,
   type Harness,
   haveChromium,
-  noSidewaysScroll,
-  screenshot,
   seedAdmin,
   signIn as signInAs,
   startHarness,
 } from './support.ts';
 
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const DAY_MS = 86_400_000;
 const HOME = '<!doctype html><a href="/chinh-sach-bao-mat">Chính sách bảo vệ dữ liệu cá nhân</a>';
 const HEADERS = {
@@ -57,15 +54,6 @@ describe.skipIf(!haveChromium)('website register and trust checks in a browser',
   const servers: { server: Server; url: string }[] = [];
   let org = { A: '', B: '' };
   let goodId = '';
-
-  async function atBothWidths(page: Page, name: string) {
-    for (const viewport of [DESKTOP, PHONE]) {
-      await page.setViewportSize(viewport);
-      await noSidewaysScroll(page, `${name} at ${viewport.width} px`);
-      await screenshot(page, `sites-${name}-${viewport.width}`);
-    }
-    await page.setViewportSize(DESKTOP);
-  }
 
   beforeAll(async () => {
     const ca = createTestCa(join(dir, 'ca'));
@@ -123,13 +111,13 @@ describe.skipIf(!haveChromium)('website register and trust checks in a browser',
     expect(await expiring.textContent()).toMatch(/Còn lại.*(9|10) ngày/);
     const byOrg = page.getByTestId('sites-by-organisation');
     expect(await byOrg.textContent()).toContain('Sở Y tế');
-    await atBothWidths(page, 'dashboard');
+    await atBothWidths(page, 'sites', 'dashboard');
 
     await page.getByTestId('site-add').click();
     await page.getByTestId('site-organisation').selectOption(org.A);
     await page.getByTestId('site-url').fill('https://STTTT.Example.gov.vn/');
     await page.getByTestId('site-kind').selectOption('both');
-    await atBothWidths(page, 'form');
+    await atBothWidths(page, 'sites', 'form');
     await page.getByTestId('site-save').click();
     const row = page.getByTestId('sites-table').getByRole('row').filter({ hasText: 'stttt.example.gov.vn' });
     await row.waitFor();
@@ -141,7 +129,7 @@ describe.skipIf(!haveChromium)('website register and trust checks in a browser',
     await page.getByTestId('site-save').click();
     await page.getByText('Tên miền stttt.example.gov.vn đã có trong danh sách.').waitFor();
     await page.getByRole('button', { name: 'Hủy' }).click();
-    await atBothWidths(page, 'register');
+    await atBothWidths(page, 'sites', 'register');
     await page.context().close();
   });
 
@@ -162,7 +150,7 @@ describe.skipIf(!haveChromium)('website register and trust checks in a browser',
     expect(await history.count()).toBe(2);
     expect(await history.nth(0).textContent()).toContain('Theo yêu cầu');
     expect(await history.nth(1).textContent()).toContain('Hằng ngày');
-    await atBothWidths(page, 'view');
+    await atBothWidths(page, 'sites', 'view');
     await page.context().close();
     // The agency that owns the site hears of nothing about another agency's site; Sở Y tế sees only its own.
     const agency = await signInAs(h, 'canbo.syt');
@@ -170,7 +158,7 @@ describe.skipIf(!haveChromium)('website register and trust checks in a browser',
     await agency.getByTestId('sites-count').getByText('1 trang web').waitFor();
     const dbRows = await h.database.db.select().from(sites).where(eq(sites.organisationId, org.B));
     expect(dbRows).toHaveLength(1);
-    await atBothWidths(agency, 'agency');
+    await atBothWidths(agency, 'sites', 'agency');
     await agency.context().close();
   });
 
@@ -202,7 +190,7 @@ describe.skipIf(!haveChromium)('website register and trust checks in a browser',
     await table.getByText('2.150').waitFor();
     expect(await table.textContent()).toContain('3,4');
     await page.getByTestId('indicator-vn_domains_per_1000_aged_15_69').locator('canvas').first().waitFor();
-    await atBothWidths(page, 'indicators');
+    await atBothWidths(page, 'sites', 'indicators');
     await page.context().close();
     expect(h.pageErrors).toEqual([]);
   });

@@ -203,3 +203,17 @@ export async function noSidewaysScroll(page: Page, where = '') {
     `${where}\n${wide.join('\n')}`,
   ).toBeLessThanOrEqual(width);
 }
+
+/** A wide screen and a phone, as every page is looked at. */
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** The page as it is now at both widths: nothing scrolls sideways, a screenshot `<prefix>-<name>-<width>.png` each. */
+export async function atBothWidths(page: Page, prefix: string, name: string) {
+  for (const viewport of [DESKTOP, PHONE]) {
+    await page.setViewportSize(viewport);
+    await noSidewaysScroll(page, `${name} at ${viewport.width} px`);
+    await screenshot(page, `${prefix}-${name}-${viewport.width}`);
+  }
+  await page.setViewportSize(DESKTOP);
+}
