@@ -113,6 +113,8 @@ export type DemoResult = {
   accounts: { username: string; role: string; password: string | null }[];
   /** What this load added of the response team, its rota, incidents and advisories (0 when loaded before). */
   response: ResponseCounts;
+  /** What this load added to the programme's pages (0 when loaded before). */
+  programme: { warnings: number; awarenessActivities: number; siteChecks: number; phishing: number };
 };
 
 /** Creates the demo accounts not there yet, each with a fresh password (null: it existed). */
@@ -184,11 +186,11 @@ export async function loadDemo(
     }
     const reports2026 = only2024 ? 0 : await loadFindings2026(db, actor, dir);
     // The residents' page: fraud warnings, guidance and reports of the 2024 campaign.
-    await loadResidentsDemo(db, actor);
+    const residents = await loadResidentsDemo(db, actor);
     // The 2024 anti-fraud campaign on the 2024 communes (population and reach are invented).
-    await loadAwarenessDemo(db, actor);
+    const awareness = await loadAwarenessDemo(db, actor);
     // The .vn programme: the agencies' websites with a week of trust checks, and the programme's indicators.
-    await loadSitesDemo(db, actor);
+    const siteChecks = await loadSitesDemo(db, actor);
     if (!only2024) {
       accounts.push(
         ...(await loadAccounts(
@@ -202,7 +204,7 @@ export async function loadDemo(
     // The staff register (both trees) and drills with attendance, scores and findings.
     await loadReadinessDemo(db, actor, { only2024 });
     // Two completed phishing exercises (10/2025, 03/2026) on the Lào Cai officials of the register.
-    if (!only2024) await loadPhishingDemo(db);
+    const phishing = only2024 ? 0 : await loadPhishingDemo(db);
     return {
       findings: { scanReports: reports2024 + reports2026, logFiles: 1 },
       organisations: {
@@ -214,6 +216,12 @@ export async function loadDemo(
       reorganisations,
       accounts,
       response,
+      programme: {
+        warnings: residents.warnings,
+        awarenessActivities: awareness.activities,
+        siteChecks,
+        phishing,
+      },
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -204,6 +204,12 @@ program
         `Ứng cứu sự cố / incident response, thêm / added: ${added.members} thành viên đội / team members, ` +
           `${added.shifts} ca trực / on-call shifts, ${added.incidents} sự cố / incidents, ${added.advisories} cảnh báo / advisories`,
       );
+      const p = r.programme;
+      console.log(
+        `Chương trình / programme, thêm / added: ${p.warnings} cảnh báo cho người dân / residents' warnings, ` +
+          `${p.awarenessActivities} hoạt động tuyên truyền / awareness activities, ${p.siteChecks} lượt kiểm tra trang web / site checks, ` +
+          `${p.phishing} đợt diễn tập thư giả mạo / phishing exercises`,
+      );
       console.log('Tài khoản mẫu / demo accounts (passwords shown once):');
       for (const a of r.accounts)
         console.log(`  ${a.username.padEnd(20)} ${a.role.padEnd(11)} ${a.password ?? '(đã có / exists)'}`);
