@@ -332,6 +332,15 @@ describe.each(TEST_DATABASES)('awareness on %s', (kind) => {
       channels: ['loudspeaker', 'zalo_oa', 'poster', 'meeting'],
     });
     expect([moved.statusCode, moved.json().error?.key]).toEqual([409, 'awareness.activitiesOutsidePeriod']);
+    // Nor away from a channel its activities were recorded on (the meetings of 16/10 and the loudspeakers).
+    const narrowed = await dept.request('PUT', `/api/awareness/campaigns/${campaignId}`, {
+      title: 'Chiến dịch',
+      startsOn: '2024-10-10',
+      endsOn: '2024-11-20',
+      channels: ['zalo_oa', 'poster'],
+    });
+    expect([narrowed.statusCode, narrowed.json().error?.key]).toEqual([409, 'awareness.channelsInUse']);
+    expect(narrowed.json().error?.params).toEqual({ n: 2, channels: 'loudspeaker, meeting' });
     expect((await agencyH2.request('DELETE', `/api/awareness/activities/${activity.c2}`)).statusCode).toBe(404);
     expect((await agencyH1.request('DELETE', `/api/awareness/activities/${activity.c2}`)).statusCode).toBe(200);
     const c = byCode(await coverage(viewer, 'on=2024-11-20'));

@@ -148,6 +148,17 @@ export async function updateCampaign(
         key: 'awareness.activitiesOutsidePeriod',
         params: { n: outside.n },
       });
+    // Nor lose a channel they were recorded on: their reach would count under a channel the campaign no longer has.
+    const used = await tx
+      .selectDistinct({ channel: awarenessActivities.channel })
+      .from(awarenessActivities)
+      .where(eq(awarenessActivities.campaignId, id));
+    const dropped = used.map((u) => u.channel).filter((c) => !values.channels.includes(c));
+    if (dropped.length)
+      throw new AppError('CONFLICT', `Activities were recorded on channels the change removes: ${dropped}`, undefined, {
+        key: 'awareness.channelsInUse',
+        params: { n: dropped.length, channels: dropped.sort().join(', ') },
+      });
     const [after] = await tx
       .update(awarenessCampaigns)
       .set({ ...values, updatedAt: new Date() })
