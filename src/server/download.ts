@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { zFile } from '../core/contract.ts';
 
 /** Stored bytes a route hands back as a file. */
 export type Download = { fileName: string; mediaType: string; sha256: string; content: Buffer };
@@ -14,3 +15,13 @@ export function sendDownload(reply: FastifyReply, file: Download) {
     .header('x-content-sha256', file.sha256)
     .send(file.content);
 }
+
+/** The success response of a route that hands back a file someone uploaded (evidence): bytes, never rendered. */
+export const uploadedFileResponse = {
+  description: 'The file as uploaded, always as an attachment of bytes',
+  content: { 'application/octet-stream': { schema: zFile } },
+};
+
+/** Sends an uploaded file back as bytes to save, whatever type it claims: an upload may be hostile (HTML, scripts). */
+export const sendUploadedFile = (reply: FastifyReply, file: Download) =>
+  sendDownload(reply, { ...file, mediaType: 'application/octet-stream' });

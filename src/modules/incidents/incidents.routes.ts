@@ -2,11 +2,11 @@ import { createSelectSchema } from 'drizzle-zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ZOk, zFile } from '../../core/contract.ts';
+import { ZOk } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
-import { sendDownload } from '../../server/download.ts';
+import { sendUploadedFile, uploadedFileResponse } from '../../server/download.ts';
 import {
   ZIncident,
   ZIncidentAssignees,
@@ -229,18 +229,12 @@ export function registerIncidentRoutes(app: FastifyInstance, { db }: { db: Db })
         tags,
         summary: 'Download an evidence file (x-content-sha256 carries its SHA-256)',
         params: z.object({ id: z.uuid(), evidenceId: z.uuid() }),
-        response: {
-          200: {
-            description: 'The file as uploaded, always as an attachment of bytes',
-            content: { 'application/octet-stream': { schema: zFile } },
-          },
-        },
+        response: { 200: uploadedFileResponse },
       },
     },
     async (req, reply) => {
       const e = await getEvidence(db, req.scope, req.params.id, req.params.evidenceId);
-      // Always bytes to save, never rendered: evidence may be hostile (HTML, scripts).
-      return sendDownload(reply, { ...e, mediaType: 'application/octet-stream' });
+      return sendUploadedFile(reply, e);
     },
   );
 

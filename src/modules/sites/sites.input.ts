@@ -14,7 +14,7 @@ export type SiteKind = (typeof SITE_KINDS)[number];
 export const CHECK_TRIGGERS = ['manual', 'scheduled'] as const;
 export type CheckTrigger = (typeof CHECK_TRIGGERS)[number];
 
-/** The .vn programme's indicators (Bộ TT&TT / VNNIC statistics the Department imports by period). */
+/** The .vn programme's indicators (the national .vn statistics of each period, imported by the Department). */
 export const VN_INDICATORS = [
   'vn_domains_per_1000_aged_15_69',
   'vn_domains_total',
