@@ -36,6 +36,11 @@ export const PAGES = [
     lazyRouteComponent(() => import('./pages/vulnerabilities/ComputersPage.tsx'), 'ComputersPage'),
   ),
   page(
+    '/vulnerabilities/websites',
+    { key: 'vulnWebsites', permission: 'vuln.read', section: 'vuln' },
+    lazyRouteComponent(() => import('./pages/vulnerabilities/WebsitesPage.tsx'), 'WebsitesPage'),
+  ),
+  page(
     '/vulnerabilities/findings',
     { key: 'vulnFindings', permission: 'vuln.read', section: 'vuln' },
     lazyRouteComponent(() => import('./pages/vulnerabilities/FindingsPage.tsx'), 'FindingsPage'),

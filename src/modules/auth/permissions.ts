@@ -24,9 +24,9 @@ export const PERMISSIONS = {
   /** Routes both sides use (transitions, attachments); the step itself then needs prepare or appraise. */
   'dossier.work': ['admin', 'department', 'agency'],
   'target.write': ['admin', 'department'],
-  /** Computers, findings and the "vulnerable computers" figures, within the caller's scope. */
+  /** Computers, websites, findings and their figures, within the caller's scope. */
   'vuln.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
-  /** Import scanner reports and the KEV catalogue; assign unattributed computers. */
+  /** Import scanner reports and the KEV catalogue; assign unattributed computers and websites. */
   'vuln.import': ['admin', 'soc'],
   /** Mark own findings fixed / request accepted risk or false positive; approvers decide (checked in the service). */
   'vuln.remediate': ['admin', 'department', 'soc', 'agency'],

@@ -3,14 +3,26 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { and, eq, inArray, max, sql } from 'drizzle-orm';
 import { auditActor } from '../../core/actor.ts';
-import { type Db, queryRows } from '../../core/db/client.ts';
+import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { fileSha256 } from '../../core/io/file-hash.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
 
 import type { Actor } from '../auth/index.ts';
-import { type Attributor, endedBefore, loadAttributor } from '../organisations/index.ts';
+import { endedBefore, loadAttributor } from '../organisations/index.ts';
+import {
+  type BatchContext,
+  countUpserted,
+  findingUpdate,
+  newCounts,
+  RESOLVE_BATCH,
+  resolveMissing,
+  type ScanTimes,
+  seenTime,
+  timesOf,
+  upsertReturning,
+} from './import-shared.ts';
 import {
   type DetectedSoftware,
   type Finding,
@@ -21,8 +33,8 @@ import {
   parseScan,
   type ScanSummary,
   softwareKey,
+  type WebsiteRecord,
 } from './parsers/index.ts';
-import { hostScanTime } from './scan-time.ts';
 import {
   computerSoftware,
   computers,
@@ -31,6 +43,7 @@ import {
   scanImports,
   vulnFindings,
 } from './vulnerabilities.schema.ts';
+import { type WebsiteMatcher, writeWebsites } from './web-import.ts';
 
 const MAX_STORED_ISSUES = 200;
 // Host records are written in batches: bounded memory on any file size (a batch holds at most this many hosts or
@@ -50,20 +63,6 @@ export type ScanImportOutcome = 'imported' | 'partial' | 'nothing';
 /** The issues of a file grouped by kind: how often each occurred and how many findings it cost. */
 export type IssueGroup = { code: IssueCode; issues: number; findings: number };
 
-/**
- * Which time the computers and findings of a file were dated with: each host's own scan time written in the file
- * (`file`), the time the importer gave (`given`), or, when the file writes none, the upload (`upload`).
- */
-export type ScanTimes = {
-  source: 'file' | 'given' | 'upload';
-  from: Date;
-  to: Date;
-  /** Some times were written without a zone and read as the province's time (UTC+7). */
-  zoneAssumed: boolean;
-  /** Hosts of a `file`-dated report that had no time of their own: dated with the upload. */
-  hostsWithoutTime: number;
-};
-
 /** What an import adds to the parser's summary in `scan_imports.summary.import`. */
 export type ImportFacts = {
   outcome: ScanImportOutcome;
@@ -81,6 +80,9 @@ export type ScanImportResult = {
   findings: number;
   /** Hosts whose address matched no organisation's IP range (to be assigned by an analyst). */
   unattributedHosts: number;
+  /** Websites of a web scanner's report, and those no register matched (to be assigned by an analyst). */
+  websites: number;
+  unattributedWebsites: number;
   opened: number;
   reopened: number;
   resolved: number;
@@ -95,15 +97,6 @@ export type ScanImportResult = {
 };
 
 export class ScanImportError extends AppError {}
-
-/** A scan only speaks for its own scanner's checks: an Nmap run says nothing about Nessus plugins. */
-const SCANNER_OF_FORMAT: Record<string, string> = {
-  nessus: 'nessus',
-  'nessus-csv': 'nessus',
-  openvas: 'openvas',
-  'openvas-csv': 'openvas',
-  nmap: 'nmap',
-};
 
 /** What an earlier import recorded; `scanTimes` is null for files imported before imports recorded it. */
 export type StoredFacts = Omit<ImportFacts, 'scanTimes'> & { scanTimes: ScanTimes | null };
@@ -174,8 +167,10 @@ export async function importScanFile(
       fileName: existing.fileName,
       format: existing.format,
       hosts: existing.hosts,
+      websites: existing.websites,
       findings: existing.findings,
       unattributedHosts: 0,
+      unattributedWebsites: 0,
       opened: 0,
       reopened: 0,
       resolved: 0,
@@ -219,6 +214,7 @@ export async function importScanFile(
       uploadedAt: importedAt,
       times: { timed: new Set(), untimed: new Set(), zoneAssumed: false },
       seenByComputer: new Map(),
+      seenByWebsite: new Map(),
       softwareSeen: new Map(),
       scanner: 'unknown',
       counts: newCounts(),
@@ -226,13 +222,16 @@ export async function importScanFile(
     const issues: ParseIssue[] = [];
     const groups = new Map<IssueCode, IssueGroup>();
     let batch: HostRecord[] = [];
+    let webBatch: WebsiteRecord[] = [];
     let batchFindings = 0;
+    const matchers = new Map<string, Promise<WebsiteMatcher>>();
     let summary: ScanSummary | null = null;
     let format = 'unknown';
     for await (const ev of parseScan(counted())) {
       if (ev.type === 'start') {
         format = ev.format;
-        ctx.scanner = SCANNER_OF_FORMAT[format] ?? format;
+        // A scan only speaks for its own scanner's checks: an Nmap run says nothing about Nessus plugins.
+        ctx.scanner = ev.scanner;
       } else if (ev.type === 'issue') {
         if (issues.length < MAX_STORED_ISSUES) issues.push(ev.issue);
         const g = groups.get(ev.issue.code) ?? { code: ev.issue.code, issues: 0, findings: 0 };
@@ -245,6 +244,14 @@ export async function importScanFile(
         if (batch.length >= HOST_BATCH || batchFindings >= FINDING_BATCH) {
           await writeHosts(ctx, batch);
           batch = [];
+          batchFindings = 0;
+        }
+      } else if (ev.type === 'website') {
+        webBatch.push(ev.record);
+        batchFindings += ev.record.findings.length;
+        if (webBatch.length >= HOST_BATCH || batchFindings >= FINDING_BATCH) {
+          await writeWebsites(ctx, matchers, webBatch);
+          webBatch = [];
           batchFindings = 0;
         }
       } else {
@@ -264,12 +271,15 @@ export async function importScanFile(
       }
     }
     if (batch.length) await writeHosts(ctx, batch);
-    const resolved = await resolveMissing(tx, scan.id, SCANNER_OF_FORMAT[format] ?? format, ctx.seenByComputer);
+    if (webBatch.length) await writeWebsites(ctx, matchers, webBatch);
+    const resolved =
+      (await resolveMissing(tx, scan.id, ctx.scanner, ctx.seenByComputer, 'computer_id')) +
+      (await resolveMissing(tx, scan.id, ctx.scanner, ctx.seenByWebsite, 'website_id'));
     await removeMissingSoftware(tx, scan.id, ctx.scanner, ctx.softwareSeen);
     const counts = ctx.counts;
     const scanTimes = timesOf(ctx);
     const facts: ImportFacts = {
-      outcome: outcomeOf({ hosts: counts.hosts.size, findings: counts.findings }, summary),
+      outcome: outcomeOf({ hosts: counts.hosts.size + counts.websites.size, findings: counts.findings }, summary),
       issueGroups: groupIssues(groups),
       informational: summary?.findingsBySeverity.info ?? 0,
       scanTimes,
@@ -280,6 +290,7 @@ export async function importScanFile(
         format,
         scannedAt: scanTimes.from,
         hosts: counts.hosts.size,
+        websites: counts.websites.size,
         findings: counts.findings,
         issues,
         summary: { ...(summary ?? {}), import: facts },
@@ -292,8 +303,10 @@ export async function importScanFile(
       fileName,
       format,
       hosts: counts.hosts.size,
+      websites: counts.websites.size,
       findings: counts.findings,
       unattributedHosts: counts.unattributed.size,
+      unattributedWebsites: counts.unattributedWebsites.size,
       opened: counts.opened,
       reopened: counts.reopened,
       resolved,
@@ -309,62 +322,6 @@ export async function importScanFile(
     });
     return result;
   });
-}
-
-type Counts = { hosts: Set<string>; unattributed: Set<string>; findings: number; opened: number; reopened: number };
-const newCounts = (): Counts => ({ hosts: new Set(), unattributed: new Set(), findings: 0, opened: 0, reopened: 0 });
-type BatchContext = {
-  tx: Db;
-  scanId: string;
-  /**
-   * Per scan day: who held which IP range that day, and the units no longer in force then (merged, renamed or
-   * abolished). Addresses belong to the units that held their ranges on the day each host was scanned.
-   */
-  ranges: Map<string, Promise<{ attribute: Attributor; ended: Set<string> }>>;
-  kev: Set<string>;
-  /** The scan time the importer gave: replaces the file's own times. */
-  given: Date | undefined;
-  /** Dates what the file does not. */
-  uploadedAt: Date;
-  /** Which hosts the file dated (by host key), the earliest and latest of those times. */
-  times: { timed: Set<string>; untimed: Set<string>; from?: Date; to?: Date; zoneAssumed: boolean };
-  /** Each covered computer's scan time (the latest, when the file reports it several times). */
-  seenByComputer: Map<string, Date>;
-  /** The same, for the computers whose software this scan listed: only those lists are replaced. */
-  softwareSeen: Map<string, Date>;
-  /** Whose checks and whose software list the file speaks for. */
-  scanner: string;
-  counts: Counts;
-};
-
-/** How the file was dated, once every host is written. */
-function timesOf(ctx: BatchContext): ScanTimes {
-  const { given, uploadedAt, times } = ctx;
-  if (given) return { source: 'given', from: given, to: given, zoneAssumed: false, hostsWithoutTime: 0 };
-  const untimed = [...times.untimed].filter((k) => !times.timed.has(k)).length;
-  if (!times.from || !times.to)
-    return { source: 'upload', from: uploadedAt, to: uploadedAt, zoneAssumed: false, hostsWithoutTime: 0 };
-  return { source: 'file', from: times.from, to: times.to, zoneAssumed: times.zoneAssumed, hostsWithoutTime: untimed };
-}
-
-/** The time a host's computer and findings are seen at in this import (and the file's time range follows it). */
-function seenTime(ctx: BatchContext, key: string, records: HostRecord[]): Date {
-  if (ctx.given) return ctx.given;
-  let at: Date | undefined;
-  for (const r of records) {
-    const t = hostScanTime(r.host);
-    if (!t) continue;
-    if (!at || t.at < at) at = t.at;
-    if (t.zoneAssumed) ctx.times.zoneAssumed = true;
-  }
-  if (!at) {
-    ctx.times.untimed.add(key);
-    return ctx.uploadedAt;
-  }
-  ctx.times.timed.add(key);
-  if (!ctx.times.from || at < ctx.times.from) ctx.times.from = at;
-  if (!ctx.times.to || at > ctx.times.to) ctx.times.to = at;
-  return at;
 }
 
 async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
@@ -390,7 +347,12 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
         seen: ctx.uploadedAt,
       });
   }
-  for (const [key, entry] of byKey) entry.seen = seenTime(ctx, key, entry.records);
+  for (const [key, entry] of byKey)
+    entry.seen = seenTime(
+      ctx,
+      key,
+      entry.records.map((r) => r.host),
+    );
   const rangesOn = async (at: Date) => {
     const day = provinceDay(at);
     let ranges = ctx.ranges.get(day);
@@ -511,7 +473,6 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
     }
   }
   if (!findingRows.length) return;
-  const reopen = sql`(${vulnFindings.status} in ('resolved', 'fixed') and excluded.last_seen > coalesce(${vulnFindings.statusChangedAt}, ${vulnFindings.resolvedAt}, ${vulnFindings.lastSeen}))`;
   const res = await tx
     .insert(vulnFindings)
     .values(findingRows)
@@ -523,40 +484,10 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
         vulnFindings.port,
         vulnFindings.protocol,
       ],
-      set: {
-        organisationId: sql`excluded.organisation_id`,
-        name: sql`excluded.name`,
-        severity: sql`excluded.severity`,
-        cvss2Score: sql`excluded.cvss2_score`,
-        cvss2Vector: sql`excluded.cvss2_vector`,
-        cvss3Score: sql`excluded.cvss3_score`,
-        cvss3Vector: sql`excluded.cvss3_vector`,
-        cves: sql`excluded.cves`,
-        solution: sql`excluded.solution`,
-        synopsis: sql`excluded.synopsis`,
-        output: sql`excluded.output`,
-        knownExploited: sql`${vulnFindings.knownExploited} or excluded.known_exploited`,
-        status: sql`case when ${reopen} then 'open'::finding_status else ${vulnFindings.status} end`,
-        reopenedCount: sql`${vulnFindings.reopenedCount} + case when ${reopen} then 1 else 0 end`,
-        resolvedAt: sql`case when ${reopen} then null else ${vulnFindings.resolvedAt} end`,
-        statusChangedAt: sql`case when ${reopen} then excluded.last_seen else ${vulnFindings.statusChangedAt} end`,
-        firstSeen: sql`least(${vulnFindings.firstSeen}, excluded.first_seen)`,
-        lastSeen: sql`greatest(${vulnFindings.lastSeen}, excluded.last_seen)`,
-        // The scan that saw it last (an older report imported later does not take its place).
-        lastScanId: sql`case when excluded.last_seen >= ${vulnFindings.lastSeen} then excluded.last_scan_id else ${vulnFindings.lastScanId} end`,
-      },
+      set: findingUpdate(),
     })
-    // xmax = 0 only for freshly inserted rows; reopened ones were counted by the CASE above.
-    .returning({
-      inserted: sql<boolean>`(xmax = 0)`,
-      computerId: vulnFindings.computerId,
-      statusChangedAt: vulnFindings.statusChangedAt,
-    });
-  for (const r of res) {
-    if (r.inserted) counts.opened++;
-    // Only the reopening CASE above sets status_changed_at to this host's scan instant on an existing row.
-    else if (r.statusChangedAt?.getTime() === seenOf.get(r.computerId)?.getTime()) counts.reopened++;
-  }
+    .returning(upsertReturning);
+  countUpserted(counts, res, seenOf);
 }
 
 /**
@@ -654,33 +585,4 @@ async function removeMissingSoftware(tx: Db, scanId: string, scanner: string, se
           and s.last_scan_id is distinct from ${scanId}::uuid and s.last_seen < v.seen`,
     );
   }
-}
-
-/** Computers resolved per statement: the VALUES list stays well under the drivers' parameter limits. */
-const RESOLVE_BATCH = 1000;
-
-/**
- * Findings on the computers this scan covered, from the same scanner, that the scan did not report: resolved as of
- * each computer's scan time. A scan older than a finding's last sighting resolves nothing (imports may arrive out of
- * order).
- */
-async function resolveMissing(tx: Db, scanId: string, scanner: string, seen: Map<string, Date>): Promise<number> {
-  const entries = [...seen.entries()];
-  let resolved = 0;
-  for (let i = 0; i < entries.length; i += RESOLVE_BATCH) {
-    const values = sql.join(
-      entries.slice(i, i + RESOLVE_BATCH).map(([id, at]) => sql`(${id}::uuid, ${at.toISOString()}::timestamptz)`),
-      sql`, `,
-    );
-    const rows = await queryRows<{ id: string }>(
-      tx,
-      sql`update vuln_findings f set status = 'resolved', resolved_at = v.seen, status_changed_at = v.seen
-        from (values ${values}) as v(computer_id, seen)
-        where f.computer_id = v.computer_id and f.scanner = ${scanner} and f.status in ('open', 'fixed')
-          and f.last_scan_id is distinct from ${scanId}::uuid and f.last_seen < v.seen
-        returning f.id`,
-    );
-    resolved += rows.length;
-  }
-  return resolved;
 }

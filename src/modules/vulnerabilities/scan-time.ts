@@ -58,5 +58,7 @@ export function scanInstant(time: ScanTime | undefined, now = Date.now()): HostT
 }
 
 /** When the scan of a host began (its end when only that is written). */
-export const hostScanTime = (host: ScannedHost, now = Date.now()): HostTime | undefined =>
-  scanInstant(host.scanStart, now) ?? scanInstant(host.scanEnd, now);
+export const hostScanTime = (
+  host: Pick<ScannedHost, 'scanStart' | 'scanEnd'>,
+  now = Date.now(),
+): HostTime | undefined => scanInstant(host.scanStart, now) ?? scanInstant(host.scanEnd, now);

@@ -8,8 +8,10 @@ import {
   withDatabase,
   withPeriodOptions,
 } from '../../cli/context.ts';
+import { AppError } from '../../core/errors.ts';
+import { FORMATS } from './parsers/index.ts';
 import { importScanFile } from './scan-import.ts';
-import { importKev, vulnerabilitySummary } from './vulnerabilities.service.ts';
+import { importKev, type VulnerabilitySummary, vulnerabilitySummary } from './vulnerabilities.service.ts';
 
 /** A one-line progress bar on a terminal (stderr), silent when piped. */
 function progressBar(label: string) {
@@ -43,14 +45,14 @@ export function registerScanCommands(program: Command) {
   scans
     .command('import')
     .description(
-      'Nhập báo cáo quét (Nessus, OpenVAS/Greenbone, Nmap XML, CSV) / import scanner reports; format detected from content',
+      'Nhập báo cáo quét máy tính hoặc trang web / import host or web scanner reports; format detected from content',
     )
     .argument('<files...>', 'report files')
     .option(
       '--scanned-at <datetime>',
       "when the scan ran (ISO 8601), replacing the report's own host times; default: each host's time in the report, the import time for what it does not date",
     )
-    .option('--json', 'print the results as JSON')
+    .option('--json', 'print one result per file as JSON (a refused file: its error)')
     .action(async (files: string[], o: { scannedAt?: string; json?: boolean }) => {
       const scannedAt = o.scannedAt ? new Date(o.scannedAt) : undefined;
       if (scannedAt && Number.isNaN(scannedAt.getTime())) fail(`invalid --scanned-at "${o.scannedAt}"`);
@@ -61,15 +63,19 @@ export function registerScanCommands(program: Command) {
           try {
             const r = await importScanFile(db, CLI_ACTOR, file, { scannedAt, onProgress: bar.update });
             bar.done();
-            results.push(r);
+            results.push({ file, ...r });
             if (o.json) continue;
+            const web = FORMATS.find((f) => f.format === r.format)?.subject === 'website';
+            const subjects = web
+              ? `${r.websites} trang web / websites (${r.unattributedWebsites} chưa xác định đơn vị / unattributed)`
+              : `${r.hosts} máy / hosts (${r.unattributedHosts} chưa xác định đơn vị / unattributed)`;
             if (r.duplicate)
               console.log(`${file}: đã nhập trước đó, không thay đổi / already imported, nothing changed`);
             else
               console.log(
-                `${file}: ${r.format}, ${r.hosts} máy / hosts (${r.unattributedHosts} chưa xác định đơn vị / unattributed), ${r.findings} lỗ hổng / findings; mới ${r.opened}, mở lại ${r.reopened}, đã khắc phục ${r.resolved}`,
+                `${file}: ${r.format}, ${subjects}, ${r.findings} lỗ hổng / findings; mới ${r.opened}, mở lại ${r.reopened}, đã khắc phục ${r.resolved}`,
               );
-            if (!r.duplicate && r.hosts > 0 && r.scanTimes)
+            if (!r.duplicate && r.hosts + r.websites > 0 && r.scanTimes)
               console.log(
                 `  thời điểm quét / scanned ${r.scanTimes.from.toISOString()}${r.scanTimes.to > r.scanTimes.from ? ` – ${r.scanTimes.to.toISOString()}` : ''} (${SOURCES[r.scanTimes.source]})${r.scanTimes.zoneAssumed ? '; giờ không kèm múi giờ, hiểu là UTC+7 / zone-less times read as UTC+7' : ''}`,
               );
@@ -80,28 +86,51 @@ export function registerScanCommands(program: Command) {
           } catch (e) {
             bar.done();
             process.exitCode = 1;
-            console.error(`${file}: ${(e as Error).message}`);
+            const err = e as Error;
+            if (o.json)
+              results.push({
+                file,
+                error: {
+                  message: err.message,
+                  ...(err instanceof AppError ? { code: err.code, key: err.key, details: err.details } : {}),
+                },
+              });
+            else console.error(`${file}: ${err.message}`);
           }
         }
         if (o.json) console.log(JSON.stringify(results, null, 2));
       });
     });
   withPeriodOptions(
-    scans.command('summary').description('Số máy tính có lỗ hổng trong kỳ / vulnerable computers in a period'),
+    scans
+      .command('summary')
+      .description('Số máy tính, trang web có lỗ hổng trong kỳ / vulnerable computers and websites in a period'),
   ).action((o: PeriodOptions) =>
     withDatabase(async ({ db }) => {
       const s = await vulnerabilitySummary(db, { all: true }, await resolvePeriod(db, o));
       if (o.json) return console.log(JSON.stringify(s, null, 2));
+      const severities = (b: VulnerabilitySummary['byMaxSeverity']) =>
+        `nghiêm trọng / critical ${b.critical}, cao / high ${b.high}, trung bình / medium ${b.medium}, thấp / low ${b.low}`;
       console.log(`Kỳ / period ${o.from} – ${o.to}${o.org ? `, đơn vị / organisation ${o.org}` : ''}`);
       console.log(
         `  Máy tính có lỗ hổng / vulnerable computers: ${s.vulnerableComputers} (đã quét / scanned ${s.scannedComputers})`,
       );
-      console.log(`  có lỗ hổng nghiêm trọng / with critical: ${s.withCritical}; mức cao / with high: ${s.withHigh}`);
+      console.log(`    theo mức cao nhất / by most severe: ${severities(s.byMaxSeverity)}`);
+      console.log(`    có lỗ hổng nghiêm trọng / with critical: ${s.withCritical}; mức cao / with high: ${s.withHigh}`);
       console.log(
-        `  bị khai thác thực tế (KEV) / known exploited: ${s.kevCatalogueEntries ? s.knownExploitedComputers : 'chưa nạp danh mục KEV / no KEV catalogue loaded'}`,
+        `    bị khai thác thực tế (KEV) / known exploited: ${s.kevCatalogueEntries ? s.knownExploitedComputers : 'chưa nạp danh mục KEV / no KEV catalogue loaded'}`,
+      );
+      console.log(
+        `  Trang web có lỗ hổng / websites with vulnerabilities: ${s.vulnerableWebsites} (đã quét / scanned ${s.scannedWebsites})`,
+      );
+      console.log(`    theo mức cao nhất / by most severe: ${severities(s.websitesByMaxSeverity)}`);
+      console.log(
+        `    có lỗ hổng nghiêm trọng / with critical: ${s.websitesWithCritical}; mức cao / with high: ${s.websitesWithHigh}`,
       );
       for (const t of s.topVulnerabilities.slice(0, 5))
-        console.log(`  ${String(t.computers).padStart(5)} × [${t.severity}] ${t.name}`);
+        console.log(`  ${String(t.computers).padStart(5)} máy / computers × [${t.severity}] ${t.name}`);
+      for (const t of s.topWebVulnerabilities.slice(0, 5))
+        console.log(`  ${String(t.websites).padStart(5)} trang web / websites × [${t.severity}] ${t.name}`);
     }),
   );
   scans

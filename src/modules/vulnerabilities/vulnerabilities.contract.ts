@@ -1,7 +1,7 @@
 import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { page, valuesOf, zDay, zInstant } from '../../core/contract.ts';
-import type { IssueCode, ScanFormat, Scanner } from './parsers/types.ts';
+import { type IssueCode, SCAN_FORMATS, SCANNERS } from './parsers/types.ts';
 import type { ScanImportOutcome } from './scan-import.ts';
 import { CHANGE_STATUSES, FINDING_STATUSES, SEVERITIES } from './vuln-values.ts';
 import { vulnFindings } from './vulnerabilities.schema.ts';
@@ -11,20 +11,21 @@ import { vulnFindings } from './vulnerabilities.schema.ts';
 export const ZVulnSeverity = z.enum(SEVERITIES).meta({ id: 'VulnSeverity' });
 export const ZVulnFindingStatus = z.enum(FINDING_STATUSES).meta({ id: 'VulnFindingStatus' });
 /** The scanner whose check reported a finding. */
-export const ZScanner = z.enum(valuesOf<Scanner>()(['nessus', 'openvas', 'nmap'])).meta({ id: 'Scanner' });
-export const ZScanFormat = z
-  .enum(valuesOf<ScanFormat>()(['nessus', 'openvas', 'nmap', 'nessus-csv', 'openvas-csv']))
-  .meta({ id: 'ScanFormat' });
+export const ZScanner = z.enum(SCANNERS).meta({ id: 'Scanner' });
+export const ZScanFormat = z.enum(SCAN_FORMATS).meta({ id: 'ScanFormat' });
 
 /** Remediation deadline in days from first sighting, per severity. */
 export const ZRemediationPolicy = z.record(ZVulnSeverity, z.number().int()).meta({ id: 'RemediationPolicy' });
 
-/** A vulnerability on one computer (one scanner check on one port), with its remediation state. */
+/**
+ * A vulnerability on one computer (a scanner check on a port) or one website (a web scanner's check at a place of the
+ * site: `url`, `location`, `cwes`), with its remediation state. Exactly one of `computerId` and `websiteId` is set.
+ */
 export const ZVulnFinding = createSelectSchema(vulnFindings, {
   severity: ZVulnSeverity,
   status: ZVulnFindingStatus,
   requestedStatus: ZVulnFindingStatus.nullable(),
-  scanner: z.string().describe('nessus | openvas | nmap (see Scanner)'),
+  scanner: z.string().describe('see Scanner'),
   acceptedUntil: zDay.nullable(),
 }).meta({ id: 'VulnFinding' });
 
@@ -40,15 +41,22 @@ export const ZVulnFindingActions = z
   })
   .meta({ id: 'VulnFindingActions' });
 
-/** A finding in a list, with its computer, its remediation deadline under the current policy and what one may do. */
+/**
+ * A finding in a list, with its computer or website, its remediation deadline under the current policy and what one
+ * may do.
+ */
 export const ZVulnFindingRow = z
   .object({
     finding: ZVulnFinding,
     dueAt: zInstant,
     /** Still open past its deadline. */
     overdue: z.boolean(),
-    ip: z.string(),
+    /** The computer's address; for a website, the address the scanner reached, when known. */
+    ip: z.string().nullable(),
+    /** The computer's name; for a website, its host. */
     hostname: z.string().nullable(),
+    /** The website's origin (`https://host:443`); null for a computer's finding. */
+    website: z.string().nullable(),
     organisationName: z.string().nullable(),
     actions: ZVulnFindingActions,
   })
@@ -121,6 +129,8 @@ export const ZFindingQuery = z.object({
   severity: ZVulnSeverity.optional(),
   organisationId: z.uuid().optional().describe('this organisation and its descendants'),
   computerId: z.uuid().optional(),
+  websiteId: z.uuid().optional(),
+  subject: z.enum(['computers', 'websites']).optional().describe("only computers' or only websites' findings"),
   scanner: ZScanner.optional(),
   knownExploited: zFlag.optional(),
   overdue: zFlag.optional(),
@@ -161,6 +171,51 @@ export const ZComputer = z
   })
   .meta({ id: 'Computer' });
 export const ZComputerPage = page(ZComputer).meta({ id: 'ComputerPage' });
+
+export const ZWebsiteSort = z
+  .enum(['site', 'organisation', 'lastSeen', 'open', 'critical', 'high'])
+  .meta({ id: 'WebsiteSort' });
+
+/** A page of websites: sorted, searched (host, address) and filtered, within the caller's scope. */
+export const ZWebsiteQuery = z.object({
+  limit: zLimit,
+  offset: zOffset,
+  sort: ZWebsiteSort.optional().describe('default: most critical, then high, then open findings'),
+  dir: zDir.optional(),
+  q: zSearch.describe('a host name (or part of one) or an address'),
+  organisationId: z.uuid().optional().describe('this organisation and its descendants'),
+  unattributed: zFlag.optional().describe('only websites no register matched (analysts)'),
+  severity: ZVulnSeverity.optional().describe('only websites with an open finding of this severity'),
+});
+export type WebsiteQuery = z.output<typeof ZWebsiteQuery>;
+
+/** How a website was attributed: the agency site register, an information system, an analyst, or nothing yet. */
+export const ZWebsiteAttribution = z.enum(['site', 'system', 'manual', 'none']).meta({ id: 'WebsiteAttribution' });
+
+/** A website a web scanner tested, with its open findings (`lastSeen` as the database writes it). */
+export const ZWebsite = z
+  .object({
+    id: z.uuid(),
+    /** `https://host:443` */
+    siteKey: z.string(),
+    scheme: z.string(),
+    host: z.string(),
+    port: z.number().int(),
+    ip: z.string().nullable(),
+    organisationId: z.uuid().nullable(),
+    organisationName: z.string().nullable(),
+    attribution: ZWebsiteAttribution,
+    /** The registered agency site or the information system it was matched to. */
+    siteId: z.uuid().nullable(),
+    systemId: z.uuid().nullable(),
+    systemName: z.string().nullable(),
+    lastSeen: z.string(),
+    open: z.number().int(),
+    critical: z.number().int(),
+    high: z.number().int(),
+  })
+  .meta({ id: 'Website' });
+export const ZWebsitePage = page(ZWebsite).meta({ id: 'WebsitePage' });
 export const ZVulnFindingPage = page(ZVulnFindingRow).meta({ id: 'VulnFindingPage' });
 
 /** Vulnerable computers in a period and organisation subtree. */
@@ -185,14 +240,33 @@ export const ZVulnSummary = z
     /** How long a scan's sighting of a finding counts without a later scan (days). */
     evidenceDays: z.number().int(),
     unattributedVulnerableComputers: z.number().int(),
+    /** Websites with at least one vulnerability open during the period ("trang web có lỗ hổng"). */
+    vulnerableWebsites: z.number().int(),
+    websitesWithCritical: z.number().int(),
+    websitesWithHigh: z.number().int(),
+    /** Each vulnerable website counted once, under its most severe open finding. */
+    websitesByMaxSeverity: z.record(ZVulnSeverity.exclude(['info']), z.number().int()),
+    scannedWebsites: z.number().int(),
+    unattributedVulnerableWebsites: z.number().int(),
     topVulnerabilities: z.array(
       z.object({
-        scanner: z.string().describe('nessus | openvas | nmap (see Scanner)'),
+        scanner: z.string().describe('see Scanner'),
         scannerId: z.string(),
         name: z.string(),
         severity: ZVulnSeverity,
         computers: z.number().int(),
         cves: z.array(z.string()),
+      }),
+    ),
+    /** The web checks found on the most websites. */
+    topWebVulnerabilities: z.array(
+      z.object({
+        scanner: z.string().describe('see Scanner'),
+        scannerId: z.string(),
+        name: z.string(),
+        severity: ZVulnSeverity,
+        websites: z.number().int(),
+        cwes: z.array(z.string()),
       }),
     ),
     byOrganisation: z.array(
@@ -202,6 +276,8 @@ export const ZVulnSummary = z
         vulnerableComputers: z.number().int(),
         withCritical: z.number().int(),
         withHigh: z.number().int(),
+        vulnerableWebsites: z.number().int(),
+        websitesWithCritical: z.number().int(),
       }),
     ),
     byMonth: z.array(
@@ -210,6 +286,7 @@ export const ZVulnSummary = z
         month: z.string(),
         vulnerableComputers: z.number().int(),
         withCritical: z.number().int(),
+        vulnerableWebsites: z.number().int(),
       }),
     ),
   })
@@ -223,6 +300,7 @@ export const ZScanIssueCode = z
       'invalid-severity',
       'invalid-score',
       'invalid-cve',
+      'invalid-url',
       'missing-field',
       'bad-row',
     ]),
@@ -284,6 +362,9 @@ export const ZScanSummary = z
     distinctCves: z.number().int(),
     vulnerableHosts: z.number().int(),
     hostsByMaxSeverity: z.record(ZVulnSeverity, z.number().int()),
+    /** Websites of a web scanner's report (absent in summaries stored before web scanners were read). */
+    websites: z.number().int().optional(),
+    vulnerableWebsites: z.number().int().optional(),
     issues: z.number().int(),
     droppedFindings: z.number().int(),
     incompleteHosts: z.number().int(),
@@ -302,6 +383,9 @@ export const ZScanImportReport = z
     findings: z.number().int(),
     /** Hosts whose address matched no organisation's IP range (to be assigned by an analyst). */
     unattributedHosts: z.number().int(),
+    /** Websites of a web scanner's report, and those no register of agency sites or systems matched. */
+    websites: z.number().int(),
+    unattributedWebsites: z.number().int(),
     opened: z.number().int(),
     reopened: z.number().int(),
     resolved: z.number().int(),
@@ -325,6 +409,7 @@ export const ZScan = z
     scannedAt: zInstant,
     importedAt: zInstant,
     hosts: z.number().int(),
+    websites: z.number().int(),
     findings: z.number().int(),
     issues: z.array(ZScanIssue),
     importedBy: z.string().nullable(),

@@ -43,6 +43,11 @@ export const ZComputerAssignment = z
   .object({ organisationId: z.uuid({ error: 'vuln.organisationRequired' }).nullable() })
   .meta({ id: 'ComputerAssignment' });
 
+/** An analyst assigns a website to an organisation (`null`: back to matching by the registers). */
+export const ZWebsiteAssignment = z
+  .object({ organisationId: z.uuid({ error: 'vuln.organisationRequired' }).nullable() })
+  .meta({ id: 'WebsiteAssignment' });
+
 const days = z
   .number({ error: 'vuln.policyDays' })
   .int({ error: 'vuln.policyDays' })

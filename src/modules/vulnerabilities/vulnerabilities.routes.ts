@@ -19,10 +19,19 @@ import {
   ZVulnFindingDetail,
   ZVulnFindingPage,
   ZVulnSummary,
+  ZWebsitePage,
+  ZWebsiteQuery,
 } from './vulnerabilities.contract.ts';
-import { ZComputerAssignment, ZDecision, ZPolicyInput, ZStatusChange } from './vulnerabilities.input.ts';
+import {
+  ZComputerAssignment,
+  ZDecision,
+  ZPolicyInput,
+  ZStatusChange,
+  ZWebsiteAssignment,
+} from './vulnerabilities.input.ts';
 import {
   assignComputer,
+  assignWebsite,
   changeFindingStatus,
   decideFindingRequest,
   getFinding,
@@ -31,6 +40,7 @@ import {
   listComputers,
   listFindings,
   listScans,
+  listWebsites,
   remediationDays,
   setRemediationDays,
   vulnerabilitySummary,
@@ -48,7 +58,7 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
       config: { permission: 'vuln.read' },
       schema: {
         tags: ['vulnerabilities'],
-        summary: 'Vulnerable computers in a period and organisation subtree',
+        summary: 'Vulnerable computers and websites in a period and organisation subtree',
         querystring: ZPeriod,
         response: { 200: ZVulnSummary },
       },
@@ -86,12 +96,43 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
     },
   );
   r.get(
+    '/api/vulnerabilities/websites',
+    {
+      config: { permission: 'vuln.read' },
+      schema: {
+        tags: ['vulnerabilities'],
+        summary: 'Websites web scanners tested, with their open findings: a page, sorted, searched and filtered',
+        querystring: ZWebsiteQuery,
+        response: { 200: ZWebsitePage },
+      },
+    },
+    async (req) => listWebsites(db, req.scope, req.query),
+  );
+  r.put(
+    '/api/vulnerabilities/websites/:id/organisation',
+    {
+      config: { permission: 'vuln.import' },
+      schema: {
+        tags: ['vulnerabilities'],
+        summary: 'Assign a website to an organisation (null: back to matching by the registers)',
+        params: ZId,
+        body: ZWebsiteAssignment,
+        response: { 200: ZOk },
+      },
+    },
+    async (req) => {
+      await assignWebsite(db, actorOf(req), req.params.id, req.body.organisationId);
+      return { ok: true as const };
+    },
+  );
+  r.get(
     '/api/vulnerabilities/findings',
     {
       config: { permission: 'vuln.read' },
       schema: {
         tags: ['vulnerabilities'],
-        summary: 'Findings with their computer, deadline and allowed actions: a page, sorted, searched and filtered',
+        summary:
+          'Findings with their computer or website, deadline and allowed actions: a page, sorted, searched and filtered',
         querystring: ZFindingQuery,
         response: { 200: ZVulnFindingPage },
       },
@@ -207,7 +248,7 @@ export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: 
         bodyLimit: MAX_SCAN_BYTES,
         schema: {
           tags: ['vulnerabilities'],
-          summary: 'Import a Nessus, OpenVAS/Greenbone, Nmap XML or Nessus/OpenVAS CSV report (raw request body)',
+          summary: 'Import a host or web scanner report, its format detected from content (raw request body)',
           description:
             'Each host is dated with its own scan time written in the report; `scannedAt` replaces those times ' +
             '(a report whose times are wrong). What the report does not date gets the upload time; `scanTimes` ' +

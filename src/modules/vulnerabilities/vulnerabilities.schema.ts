@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  check,
   date,
   index,
   inet,
@@ -17,6 +18,8 @@ import {
 } from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.schema.ts';
 import { organisations } from '../organisations/organisations.schema.ts';
+import { sites } from '../sites/sites.schema.ts';
+import { informationSystems } from '../systems/systems.schema.ts';
 import { FINDING_STATUSES, SEVERITIES } from './vuln-values.ts';
 
 export { FINDING_STATUSES, SEVERITIES };
@@ -34,6 +37,8 @@ export const scanImports = pgTable('scan_imports', {
   importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
   importedBy: uuid('imported_by').references(() => users.id, { onDelete: 'set null' }),
   hosts: integer('hosts').notNull(),
+  /** Websites of a web scanner's report. */
+  websites: integer('websites').notNull().default(0),
   findings: integer('findings').notNull(),
   /** Parser issues (malformed elements, skipped rows) with their positions, capped. */
   issues: jsonb('issues').notNull().default([]),
@@ -62,13 +67,44 @@ export const computers = pgTable(
   (t) => [index('computers_org_idx').on(t.organisationId), index('computers_ip_idx').on(t.ip)],
 );
 
+/**
+ * A website a web scanner tested, by origin (scheme, host, port), attributed to the agency site registered for its host
+ * or the information system whose host names or addresses serve it; else it waits for an analyst.
+ */
+export const websites = pgTable(
+  'websites',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The parsers' website key: `https://host:443`. */
+    siteKey: text('site_key').notNull().unique(),
+    scheme: text('scheme').notNull(),
+    host: text('host').notNull(),
+    port: integer('port').notNull(),
+    /** The address the scanner reached, when it said. */
+    ip: inet('ip'),
+    organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    /** The registered agency site it was matched to (the .vn programme's register). */
+    siteId: uuid('site_id').references(() => sites.id, { onDelete: 'set null' }),
+    /** The information system it was matched to (a host name or address of the system). */
+    systemId: uuid('system_id').references(() => informationSystems.id, { onDelete: 'set null' }),
+    /** 'site' | 'system' by the registers on the scan day, 'manual' when an analyst assigned it, 'none' unmatched. */
+    attribution: text('attribution').notNull().default('none'),
+    firstSeen: timestamp('first_seen', { withTimezone: true }).notNull(),
+    lastSeen: timestamp('last_seen', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('websites_org_idx').on(t.organisationId), index('websites_host_idx').on(t.host)],
+);
+
+/**
+ * A vulnerability on one computer (a scanner check on a port) or on one website (a check at a place of the site): the
+ * same remediation, deadlines and approvals for both.
+ */
 export const vulnFindings = pgTable(
   'vuln_findings',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    computerId: uuid('computer_id')
-      .notNull()
-      .references(() => computers.id, { onDelete: 'cascade' }),
+    computerId: uuid('computer_id').references(() => computers.id, { onDelete: 'cascade' }),
+    websiteId: uuid('website_id').references(() => websites.id, { onDelete: 'cascade' }),
     /** Denormalised from the computer so every list can be scope-filtered without a join. */
     organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
     scanner: text('scanner').notNull(),
@@ -83,6 +119,11 @@ export const vulnFindings = pgTable(
     cvss3Score: real('cvss3_score'),
     cvss3Vector: text('cvss3_vector'),
     cves: text('cves').array().notNull().default(sql`'{}'::text[]`),
+    /** `CWE-79` style (web findings). */
+    cwes: text('cwes').array().notNull().default(sql`'{}'::text[]`),
+    /** Web findings: the address the finding is on, and where on the site (path and parameter), part of its identity. */
+    url: text('url'),
+    location: text('location'),
     solution: text('solution'),
     synopsis: text('synopsis'),
     output: text('output'),
@@ -103,10 +144,27 @@ export const vulnFindings = pgTable(
   },
   (t) => [
     uniqueIndex('vuln_findings_identity_idx').on(t.computerId, t.scanner, t.scannerId, t.port, t.protocol),
+    uniqueIndex('vuln_findings_web_identity_idx').on(t.websiteId, t.scanner, t.scannerId, t.location),
+    index('vuln_findings_website_idx').on(t.websiteId),
+    check('vuln_findings_subject_ck', sql`(computer_id is null) <> (website_id is null)`),
     index('vuln_findings_org_idx').on(t.organisationId),
     index('vuln_findings_status_idx').on(t.status, t.severity),
     index('vuln_findings_last_scan_idx').on(t.lastScanId),
   ],
+);
+
+/** Which websites each scan covered: as for computers, what a later scan of the site no longer reports is resolved. */
+export const scanWebsites = pgTable(
+  'scan_websites',
+  {
+    scanId: uuid('scan_id')
+      .notNull()
+      .references(() => scanImports.id, { onDelete: 'cascade' }),
+    websiteId: uuid('website_id')
+      .notNull()
+      .references(() => websites.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.scanId, t.websiteId] }), index('scan_websites_website_idx').on(t.websiteId)],
 );
 
 /** Which computers each scan covered: a finding of a covered computer that the scan no longer reports is resolved. */

@@ -5,7 +5,7 @@ import { auditActor } from '../../core/actor.ts';
 import type { Period } from '../../core/contract.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
-import { dayEnd, dayStart, monthsOf, periodAsOf } from '../../core/time.ts';
+import { dayEnd, dayStart, monthsOf, periodAsOf, provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
 import { type Actor, can, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/index.ts';
 import { carrierTable, organisations } from '../organisations/index.ts';
@@ -15,12 +15,14 @@ import { decidesStatus, type FindingStatus, findingActions, mayReopen, type Seve
 import type {
   ComputerQuery,
   FindingQuery,
+  WebsiteQuery,
   ZComputer,
   ZKevCatalogue,
   ZScan,
   ZVulnFindingDetail,
   ZVulnFindingEvent,
   ZVulnFindingRow,
+  ZWebsite,
 } from './vulnerabilities.contract.ts';
 import type { StatusChange } from './vulnerabilities.input.ts';
 import {
@@ -30,7 +32,9 @@ import {
   remediationPolicy,
   SEVERITIES,
   vulnFindings,
+  websites,
 } from './vulnerabilities.schema.ts';
+import { loadWebsiteMatcher } from './web-import.ts';
 
 /** Default remediation deadlines in days from first sighting (the Department can change them). */
 export const DEFAULT_DUE_DAYS: Record<Severity, number> = { critical: 7, high: 30, medium: 90, low: 180, info: 365 };
@@ -71,6 +75,13 @@ export type VulnerabilitySummary = {
   lastScannedAt: Date | null;
   evidenceDays: number;
   unattributedVulnerableComputers: number;
+  /** Websites with at least one vulnerability open during the period ("trang web có lỗ hổng"). */
+  vulnerableWebsites: number;
+  websitesWithCritical: number;
+  websitesWithHigh: number;
+  websitesByMaxSeverity: Record<Exclude<Severity, 'info'>, number>;
+  scannedWebsites: number;
+  unattributedVulnerableWebsites: number;
   topVulnerabilities: {
     scanner: string;
     scannerId: string;
@@ -79,72 +90,109 @@ export type VulnerabilitySummary = {
     computers: number;
     cves: string[];
   }[];
+  topWebVulnerabilities: {
+    scanner: string;
+    scannerId: string;
+    name: string;
+    severity: Severity;
+    websites: number;
+    cwes: string[];
+  }[];
   byOrganisation: {
     organisationId: string | null;
     name: string | null;
     vulnerableComputers: number;
     withCritical: number;
     withHigh: number;
+    vulnerableWebsites: number;
+    websitesWithCritical: number;
   }[];
-  byMonth: { month: string; vulnerableComputers: number; withCritical: number }[];
+  byMonth: { month: string; vulnerableComputers: number; withCritical: number; vulnerableWebsites: number }[];
 };
+
+/** Per-subject counts of the summary, computed over `per_subject` rows (`web`, `worst`, `has_high`). */
+type SubjectFigures = {
+  vulnerable: number;
+  critical: number;
+  high: number;
+  maxHigh: number;
+  maxMedium: number;
+  maxLow: number;
+};
+const subjectFigures = (web: boolean) => {
+  const only = sql.raw(web ? 'web' : 'not web');
+  return sql`json_build_object('vulnerable', count(*) filter (where ${only}),
+    'critical', count(*) filter (where ${only} and worst = 0), 'high', count(*) filter (where ${only} and has_high),
+    'maxHigh', count(*) filter (where ${only} and worst = 1), 'maxMedium', count(*) filter (where ${only} and worst = 2),
+    'maxLow', count(*) filter (where ${only} and worst = 3))`;
+};
+const NO_FIGURES: SubjectFigures = { vulnerable: 0, critical: 0, high: 0, maxHigh: 0, maxMedium: 0, maxLow: 0 };
+const bySeverity = (f: SubjectFigures) => ({
+  critical: f.critical,
+  high: f.maxHigh,
+  medium: f.maxMedium,
+  low: f.maxLow,
+});
 
 export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period): Promise<VulnerabilitySummary> {
   const p = periodAsOf(period);
   const orgIds = await scopedOrganisationIds(db, scope, p.organisationId, p.asOf);
   const where = sql`${openDuring(p)} and ${organisationIdIn(sql`organisation_id`, orgIds)}`;
-  // One pass over the findings gives every per-computer figure: each computer's worst severity, whether it has a
-  // high one or a known-exploited one; ROLLUP then yields the per-organisation rows and the total row together.
-  // Independent queries: on a PostgreSQL server they run side by side on the pool's connections.
+  // One pass over the findings gives every per-subject figure: each computer's or website's worst severity, whether
+  // it has a high one or a known-exploited one; ROLLUP then yields the per-organisation rows and the total row
+  // together. Independent queries: on a PostgreSQL server they run side by side on the pool's connections.
   const months = monthsOf(p.from, p.to);
-  // Each computer under the unit carrying its organisation on asOf (a merged unit's under its successor).
+  // Each subject under the unit carrying its organisation on asOf (a merged unit's under its successor).
   const carrier = await carrierTable(db, p.asOf);
-  const [perOrg, [scanned], top, byMonth, [kev]] = await Promise.all([
+  const end = at(dayEnd(p.to));
+  const start = at(dayStart(p.from));
+  const [perOrg, [scanned], top, topWeb, byMonth, [kev]] = await Promise.all([
     queryRows<{
       total: boolean;
       organisationId: string | null;
       name: string | null;
-      vulnerable: number;
-      critical: number;
-      high: number;
-      maxHigh: number;
-      maxMedium: number;
-      maxLow: number;
+      computers: SubjectFigures;
+      websites: SubjectFigures;
       kev: number;
     }>(
       db,
-      sql`with per_computer as (
-        select computer_id, coalesce(carrier.unit, organisation_id) as organisation_id,
+      sql`with per_subject as (
+        select coalesce(computer_id, website_id) as subject, website_id is not null as web,
+          coalesce(carrier.unit, organisation_id) as organisation_id,
           min(case severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end) as worst,
           bool_or(severity = 'high') as has_high, bool_or(known_exploited) as kev
         from vuln_findings left join ${carrier} on carrier.id = organisation_id
-        where ${where} group by computer_id, coalesce(carrier.unit, organisation_id))
-      select grouping(pc.organisation_id) = 1 as total, pc.organisation_id as "organisationId", max(o.name) as name,
-        count(*)::int as vulnerable,
-        count(*) filter (where worst = 0)::int as critical,
-        count(*) filter (where has_high)::int as high,
-        count(*) filter (where worst = 1)::int as "maxHigh",
-        count(*) filter (where worst = 2)::int as "maxMedium",
-        count(*) filter (where worst = 3)::int as "maxLow",
-        count(*) filter (where kev)::int as kev
-      from per_computer pc left join organisations o on o.id = pc.organisation_id
-      group by rollup (pc.organisation_id)`,
+        where ${where} group by 1, 2, 3)
+      select grouping(ps.organisation_id) = 1 as total, ps.organisation_id as "organisationId", max(o.name) as name,
+        ${subjectFigures(false)} as computers, ${subjectFigures(true)} as websites,
+        count(*) filter (where kev and not web)::int as kev
+      from per_subject ps left join organisations o on o.id = ps.organisation_id
+      group by rollup (ps.organisation_id)`,
     ),
-    queryRows<{ n: number; last: string | Date | null }>(
+    queryRows<{ computers: number; websites: number; last: string | Date | null }>(
       db,
-      sql`select count(*) filter (where first_seen < ${at(dayEnd(p.to))} and last_seen >= ${at(dayStart(p.from))})::int as n,
+      sql`select (select count(*) from computers where first_seen < ${end} and last_seen >= ${start}
+          and ${organisationIdIn(sql`organisation_id`, orgIds)})::int as computers,
+        (select count(*) from websites where first_seen < ${end} and last_seen >= ${start}
+          and ${organisationIdIn(sql`organisation_id`, orgIds)})::int as websites,
         (select max(s.scanned_at) from scan_imports s join scan_computers sc on sc.scan_id = s.id
           join computers c on c.id = sc.computer_id
-          where s.scanned_at < ${at(dayEnd(p.to))} and ${organisationIdIn(sql`c.organisation_id`, orgIds)}) as last
-      from computers where ${organisationIdIn(sql`organisation_id`, orgIds)}`,
+          where s.scanned_at < ${end} and ${organisationIdIn(sql`c.organisation_id`, orgIds)}) as last`,
     ),
-    // A check's CVE list is the same on every computer, so any one row's list (max) stands for the group.
+    // A check's CVE (CWE) list is the same on every computer (website), so any one row's list (max) stands for it.
     queryRows<VulnerabilitySummary['topVulnerabilities'][number]>(
       db,
       sql`select scanner, scanner_id as "scannerId", max(name) as name, min(severity) as severity,
         count(distinct computer_id)::int as computers, max(cves) as cves
-      from vuln_findings where ${where}
+      from vuln_findings where computer_id is not null and ${where}
       group by scanner, scanner_id order by computers desc, max(cvss3_score) desc nulls last limit 10`,
+    ),
+    queryRows<VulnerabilitySummary['topWebVulnerabilities'][number]>(
+      db,
+      sql`select scanner, scanner_id as "scannerId", max(name) as name, min(severity) as severity,
+        count(distinct website_id)::int as websites, max(cwes) as cwes
+      from vuln_findings where website_id is not null and ${where}
+      group by scanner, scanner_id order by websites desc, max(cvss3_score) desc nulls last limit 10`,
     ),
     // Month bounds come from JS as a VALUES list: the join compares plain timestamps, no per-row time-zone maths.
     queryRows<VulnerabilitySummary['byMonth'][number]>(
@@ -154,7 +202,8 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
         sql`, `,
       )})
       select months.month, count(distinct f.computer_id)::int as "vulnerableComputers",
-        count(distinct f.computer_id) filter (where f.severity = 'critical')::int as "withCritical"
+        count(distinct f.computer_id) filter (where f.severity = 'critical')::int as "withCritical",
+        count(distinct f.website_id)::int as "vulnerableWebsites"
       from months left join vuln_findings f on f.first_seen < months.m_end
         and (f.resolved_at is null or f.resolved_at >= months.m_start)
         and f.last_seen >= months.m_start - ${EVIDENCE} and ${where}
@@ -163,34 +212,45 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
     queryRows<{ n: number }>(db, sql`select count(*)::int as n from kev_entries`),
   ]);
   const totals = perOrg.find((r) => r.total);
+  const unattributed = perOrg.find((r) => !r.total && r.organisationId === null);
+  const pc = totals?.computers ?? NO_FIGURES;
+  const web = totals?.websites ?? NO_FIGURES;
   return {
     period: { from: p.from, to: p.to, asOf: p.asOf },
-    vulnerableComputers: totals?.vulnerable ?? 0,
-    withCritical: totals?.critical ?? 0,
-    withHigh: totals?.high ?? 0,
-    byMaxSeverity: {
-      critical: totals?.critical ?? 0,
-      high: totals?.maxHigh ?? 0,
-      medium: totals?.maxMedium ?? 0,
-      low: totals?.maxLow ?? 0,
-    },
+    vulnerableComputers: pc.vulnerable,
+    withCritical: pc.critical,
+    withHigh: pc.high,
+    byMaxSeverity: bySeverity(pc),
     knownExploitedComputers: totals?.kev ?? 0,
     kevCatalogueEntries: kev?.n ?? 0,
-    scannedComputers: scanned?.n ?? 0,
+    scannedComputers: scanned?.computers ?? 0,
     lastScannedAt: scanned?.last ? new Date(scanned.last) : null,
     evidenceDays: EVIDENCE_DAYS,
-    unattributedVulnerableComputers: perOrg.find((r) => !r.total && r.organisationId === null)?.vulnerable ?? 0,
+    unattributedVulnerableComputers: unattributed?.computers.vulnerable ?? 0,
+    vulnerableWebsites: web.vulnerable,
+    websitesWithCritical: web.critical,
+    websitesWithHigh: web.high,
+    websitesByMaxSeverity: bySeverity(web),
+    scannedWebsites: scanned?.websites ?? 0,
+    unattributedVulnerableWebsites: unattributed?.websites.vulnerable ?? 0,
     topVulnerabilities: top,
+    topWebVulnerabilities: topWeb,
     byOrganisation: perOrg
       .filter((r) => !r.total)
-      .sort((a, b) => b.vulnerable - a.vulnerable || (a.name ?? '').localeCompare(b.name ?? '', 'vi'))
       .map((r) => ({
         organisationId: r.organisationId,
         name: r.name,
-        vulnerableComputers: r.vulnerable,
-        withCritical: r.critical,
-        withHigh: r.high,
-      })),
+        vulnerableComputers: r.computers.vulnerable,
+        withCritical: r.computers.critical,
+        withHigh: r.computers.high,
+        vulnerableWebsites: r.websites.vulnerable,
+        websitesWithCritical: r.websites.critical,
+      }))
+      .sort(
+        (a, b) =>
+          b.vulnerableComputers + b.vulnerableWebsites - (a.vulnerableComputers + a.vulnerableWebsites) ||
+          (a.name ?? '').localeCompare(b.name ?? '', 'vi'),
+      ),
     byMonth,
   };
 }
@@ -229,7 +289,9 @@ const dueAt = (days: Record<Severity, number>) =>
   )} end))`;
 
 const severityRank = sql`case ${vulnFindings.severity} when 'critical' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end`;
-const computerName = sql`coalesce(${computers.hostname}, ${computers.fqdn}, ${computers.netbios})`;
+/** A finding's subject: its computer's names or its website's host, and the address either was reached at. */
+const subjectName = sql`coalesce(${computers.hostname}, ${computers.fqdn}, ${computers.netbios}, ${websites.host})`;
+const subjectIp = sql`coalesce(${computers.ip}, ${websites.ip})`;
 
 /** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
 const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -260,14 +322,24 @@ function presentRow(actor: Actor, row: Omit<FindingRow, 'overdue' | 'actions'>, 
   };
 }
 
-/** The columns of a finding row (the computer's address and name, the organisation's name). */
+/** The columns of a finding row (its computer's or website's address and name, the organisation's name). */
 const rowColumns = (due: SQL) => ({
   finding: vulnFindings,
   dueAt: sql<Date>`${due}`.mapWith((v: string | Date) => new Date(v)),
-  ip: sql<string>`host(${computers.ip})`,
-  hostname: sql<string | null>`${computerName}`,
+  ip: sql<string | null>`host(${subjectIp})`,
+  hostname: sql<string | null>`${subjectName}`,
+  website: websites.siteKey,
   organisationName: organisations.name,
 });
+
+/** Findings with their computer or website (exactly one is set) and organisation: lists and details alike. */
+const findingRows = (db: Db, due: SQL) =>
+  db
+    .select(rowColumns(due))
+    .from(vulnFindings)
+    .leftJoin(computers, eq(computers.id, vulnFindings.computerId))
+    .leftJoin(websites, eq(websites.id, vulnFindings.websiteId))
+    .leftJoin(organisations, eq(organisations.id, vulnFindings.organisationId));
 
 export async function listFindings(
   db: Db,
@@ -284,6 +356,9 @@ export async function listFindings(
   else if (q.status) conds.push(eq(vulnFindings.status, q.status));
   if (q.severity) conds.push(eq(vulnFindings.severity, q.severity));
   if (q.computerId) conds.push(eq(vulnFindings.computerId, q.computerId));
+  if (q.websiteId) conds.push(eq(vulnFindings.websiteId, q.websiteId));
+  if (q.subject)
+    conds.push(sql`${q.subject === 'websites' ? vulnFindings.websiteId : vulnFindings.computerId} is not null`);
   if (q.scanner) conds.push(eq(vulnFindings.scanner, q.scanner));
   if (q.knownExploited !== undefined)
     conds.push(q.knownExploited ? eq(vulnFindings.knownExploited, true) : not(vulnFindings.knownExploited));
@@ -293,9 +368,9 @@ export async function listFindings(
     conds.push(
       searchCondition(
         q.q,
-        sql`${computers.ip}`,
-        [sql`${computers.hostname}`, sql`${computers.fqdn}`, sql`${computers.netbios}`],
-        [sql`array_to_string(${vulnFindings.cves}, ' ')`, sql`${vulnFindings.name}`],
+        subjectIp,
+        [sql`${computers.hostname}`, sql`${computers.fqdn}`, sql`${computers.netbios}`, sql`${websites.host}`],
+        [sql`array_to_string(${vulnFindings.cves}, ' ')`, sql`${vulnFindings.name}`, sql`${vulnFindings.url}`],
       ),
     );
   const where = and(...conds);
@@ -304,8 +379,8 @@ export async function listFindings(
     cvss: sql`coalesce(${vulnFindings.cvss3Score}, ${vulnFindings.cvss2Score})`,
     cve: sql`${vulnFindings.cves}[1]`,
     name: sql`${vulnFindings.name}`,
-    ip: sql`${computers.ip}`,
-    hostname: computerName,
+    ip: subjectIp,
+    hostname: subjectName,
     organisation: sql`${organisations.name}`,
     status: sql`${vulnFindings.status}`,
     dueAt: due,
@@ -315,11 +390,7 @@ export async function listFindings(
   const sort = q.sort ?? 'severity';
   const dir = q.dir ?? (q.sort ? 'asc' : 'desc');
   const [rows, [count]] = await Promise.all([
-    db
-      .select(rowColumns(due))
-      .from(vulnFindings)
-      .innerJoin(computers, eq(computers.id, vulnFindings.computerId))
-      .leftJoin(organisations, eq(organisations.id, vulnFindings.organisationId))
+    findingRows(db, due)
       .where(where)
       .orderBy(
         sql`${key[sort]} ${sql.raw(dir)} nulls last`,
@@ -332,12 +403,47 @@ export async function listFindings(
     db
       .select({ n: sql<number>`count(*)::int` })
       .from(vulnFindings)
-      .innerJoin(computers, eq(computers.id, vulnFindings.computerId))
+      .leftJoin(computers, eq(computers.id, vulnFindings.computerId))
+      .leftJoin(websites, eq(websites.id, vulnFindings.websiteId))
       .where(where),
   ]);
   const now = Date.now();
   return { items: rows.map((r) => presentRow(actor, r, now)), total: count?.n ?? 0 };
 }
+
+/** A computer's or website's open findings, as list columns `open`, `critical`, `high` (findings joined as `f`). */
+const OPEN_COUNTS = sql`count(f.id) filter (where f.status = 'open')::int as open,
+  count(f.id) filter (where f.status = 'open' and f.severity = 'critical')::int as critical,
+  count(f.id) filter (where f.status = 'open' and f.severity = 'high')::int as high`;
+
+/**
+ * What the lists of computers (`c`) and websites (`w`) filter alike: the caller's scope, or only the unattributed
+ * (analysts; null for anyone else: nothing to list), and an open finding of a severity.
+ */
+async function subjectConditions(
+  db: Db,
+  scope: Scope,
+  q: Pick<ComputerQuery, 'unattributed' | 'organisationId' | 'severity'>,
+  subject: 'c' | 'w',
+): Promise<SQL[] | null> {
+  if (q.unattributed && !scope.all) return null;
+  const orgIds = q.unattributed ? null : await scopedOrganisationIds(db, scope, q.organisationId);
+  const column = sql.raw(`${subject}.organisation_id`);
+  const conds = [q.unattributed ? sql`${column} is null` : organisationIdIn(column, orgIds)];
+  if (q.severity)
+    conds.push(sql`exists (select 1 from vuln_findings s where s.${sql.raw(subject === 'c' ? 'computer_id' : 'website_id')}
+      = ${sql.raw(subject)}.id and s.status = 'open' and s.severity = ${q.severity})`);
+  return conds;
+}
+
+/**
+ * A list's order: the key asked for (aggregates by their output name, the rest by expression; keys map to constants
+ * only), else the most critical first; `tie` keeps pages stable.
+ */
+const listOrder = (q: Pick<ComputerQuery, 'dir'>, key: SQL | undefined, tie: SQL) =>
+  key
+    ? sql`${key} ${sql.raw(q.dir ?? 'asc')} nulls last, ${tie}`
+    : sql`critical ${sql.raw(q.dir ?? 'desc')}, high desc, open desc, ${tie}`;
 
 type ComputerRow = z.output<typeof ZComputer>;
 
@@ -346,17 +452,10 @@ export async function listComputers(
   scope: Scope,
   q: ComputerQuery,
 ): Promise<{ items: ComputerRow[]; total: number }> {
-  if (q.unattributed && !scope.all) return { items: [], total: 0 };
-  const orgIds = q.unattributed ? null : await scopedOrganisationIds(db, scope, q.organisationId);
-  const conds: SQL[] = [
-    q.unattributed ? sql`c.organisation_id is null` : organisationIdIn(sql`c.organisation_id`, orgIds),
-  ];
-  if (q.severity)
-    conds.push(sql`exists (select 1 from vuln_findings s
-      where s.computer_id = c.id and s.status = 'open' and s.severity = ${q.severity})`);
+  const conds = await subjectConditions(db, scope, q, 'c');
+  if (!conds) return { items: [], total: 0 };
   if (q.q) conds.push(searchCondition(q.q, sql`c.ip`, [sql`c.hostname`, sql`c.fqdn`, sql`c.netbios`]));
   const where = sql.join(conds, sql` and `);
-  // Aggregates are sorted by their output name; everything else by its expression. Keys map to constants only.
   const key: Record<NonNullable<ComputerQuery['sort']>, SQL> = {
     ip: sql`c.ip`,
     hostname: sql`coalesce(c.hostname, c.fqdn, c.netbios)`,
@@ -367,26 +466,60 @@ export async function listComputers(
     critical: sql.raw('critical'),
     high: sql.raw('high'),
   };
-  const order = q.sort
-    ? sql`${key[q.sort]} ${sql.raw(q.dir ?? 'asc')} nulls last, c.ip`
-    : sql`critical ${sql.raw(q.dir ?? 'desc')}, high desc, open desc, c.ip`;
   const [items, [count]] = await Promise.all([
     queryRows<ComputerRow>(
       db,
       sql`select c.id, host(c.ip) as ip, coalesce(c.hostname, c.fqdn, c.netbios) as hostname, c.os,
-          c.organisation_id as "organisationId", o.name as "organisationName", c.last_seen as "lastSeen",
-          count(f.id) filter (where f.status = 'open')::int as open,
-          count(f.id) filter (where f.status = 'open' and f.severity = 'critical')::int as critical,
-          count(f.id) filter (where f.status = 'open' and f.severity = 'high')::int as high
+          c.organisation_id as "organisationId", o.name as "organisationName", c.last_seen as "lastSeen", ${OPEN_COUNTS}
         from computers c
         left join organisations o on o.id = c.organisation_id
         left join vuln_findings f on f.computer_id = c.id
         where ${where}
         group by c.id, o.name
-        order by ${order}
+        order by ${listOrder(q, q.sort && key[q.sort], sql`c.ip`)}
         limit ${q.limit} offset ${q.offset}`,
     ),
     queryRows<{ n: number }>(db, sql`select count(*)::int as n from computers c where ${where}`),
+  ]);
+  return { items, total: count?.n ?? 0 };
+}
+
+type WebsiteRow = z.output<typeof ZWebsite>;
+
+export async function listWebsites(
+  db: Db,
+  scope: Scope,
+  q: WebsiteQuery,
+): Promise<{ items: WebsiteRow[]; total: number }> {
+  const conds = await subjectConditions(db, scope, q, 'w');
+  if (!conds) return { items: [], total: 0 };
+  if (q.q) conds.push(searchCondition(q.q, sql`w.ip`, [sql`w.host`]));
+  const where = sql.join(conds, sql` and `);
+  const key: Record<NonNullable<WebsiteQuery['sort']>, SQL> = {
+    site: sql`w.host`,
+    organisation: sql`o.name`,
+    lastSeen: sql`w.last_seen`,
+    open: sql.raw('open'),
+    critical: sql.raw('critical'),
+    high: sql.raw('high'),
+  };
+  const [items, [count]] = await Promise.all([
+    queryRows<WebsiteRow>(
+      db,
+      sql`select w.id, w.site_key as "siteKey", w.scheme, w.host, w.port, host(w.ip) as ip,
+          w.organisation_id as "organisationId", o.name as "organisationName", w.attribution,
+          w.site_id as "siteId", w.system_id as "systemId", sys.name as "systemName", w.last_seen as "lastSeen",
+          ${OPEN_COUNTS}
+        from websites w
+        left join organisations o on o.id = w.organisation_id
+        left join information_systems sys on sys.id = w.system_id
+        left join vuln_findings f on f.website_id = w.id
+        where ${where}
+        group by w.id, o.name, sys.name
+        order by ${listOrder(q, q.sort && key[q.sort], sql`w.site_key`)}
+        limit ${q.limit} offset ${q.offset}`,
+    ),
+    queryRows<{ n: number }>(db, sql`select count(*)::int as n from websites w where ${where}`),
   ]);
   return { items, total: count?.n ?? 0 };
 }
@@ -500,7 +633,7 @@ async function findingHistory(
   return { history, requestedByName: requester?.name ?? null };
 }
 
-/** One finding with its computer, its deadline, what the caller may do with it, and its history. */
+/** One finding with its computer or website, its deadline, what the caller may do with it, and its history. */
 export async function getFinding(
   db: Db,
   actor: Actor,
@@ -509,12 +642,7 @@ export async function getFinding(
 ): Promise<z.output<typeof ZVulnFindingDetail>> {
   const f = await findingInScope(db, scope, id);
   const due = dueAt(await remediationDays(db));
-  const [row] = await db
-    .select(rowColumns(due))
-    .from(vulnFindings)
-    .innerJoin(computers, eq(computers.id, vulnFindings.computerId))
-    .leftJoin(organisations, eq(organisations.id, vulnFindings.organisationId))
-    .where(eq(vulnFindings.id, id));
+  const [row] = await findingRows(db, due).where(eq(vulnFindings.id, id));
   if (!row) throw findingNotFound();
   return { ...presentRow(actor, row), ...(await findingHistory(db, f)) };
 }
@@ -624,23 +752,26 @@ export async function decideFindingRequest(db: Db, actor: Actor, scope: Scope, i
   });
 }
 
+async function checkOrganisation(db: Db, organisationId: string | null) {
+  if (!organisationId) return;
+  const [org] = await db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(eq(organisations.id, organisationId));
+  if (!org)
+    throw new AppError(
+      'VALIDATION',
+      'Unknown organisation',
+      { field: 'organisationId' },
+      { key: 'vuln.unknownOrganisation' },
+    );
+}
+
 /** An analyst assigns an unattributed (or wrongly attributed) computer; later imports keep this assignment. */
 export async function assignComputer(db: Db, actor: Actor, computerId: string, organisationId: string | null) {
   const [before] = await db.select().from(computers).where(eq(computers.id, computerId));
   if (!before) throw new AppError('NOT_FOUND', 'Computer not found', undefined, { key: 'vuln.computerNotFound' });
-  if (organisationId) {
-    const [org] = await db
-      .select({ id: organisations.id })
-      .from(organisations)
-      .where(eq(organisations.id, organisationId));
-    if (!org)
-      throw new AppError(
-        'VALIDATION',
-        'Unknown organisation',
-        { field: 'organisationId' },
-        { key: 'vuln.unknownOrganisation' },
-      );
-  }
+  await checkOrganisation(db, organisationId);
   await db.transaction(async (tx) => {
     await tx
       .update(computers)
@@ -659,6 +790,48 @@ export async function assignComputer(db: Db, actor: Actor, computerId: string, o
   });
 }
 
+/**
+ * An analyst assigns a website to an organisation; later imports keep this assignment. `null` gives it back to the
+ * registers at once, matched as the import matched it, on the day of its last scan: left unattributed until the next
+ * scan, its agency would not see its findings meanwhile.
+ */
+export async function assignWebsite(db: Db, actor: Actor, websiteId: string, organisationId: string | null) {
+  const [before] = await db.select().from(websites).where(eq(websites.id, websiteId));
+  if (!before) throw new AppError('NOT_FOUND', 'Website not found', undefined, { key: 'vuln.websiteNotFound' });
+  await checkOrganisation(db, organisationId);
+  const owner = organisationId
+    ? null
+    : (await loadWebsiteMatcher(db, provinceDay(before.lastSeen)))(before.host, before.ip ?? undefined);
+  const set = organisationId
+    ? { organisationId, siteId: null, systemId: null, attribution: 'manual' }
+    : {
+        organisationId: owner?.organisationId ?? null,
+        siteId: owner?.siteId ?? null,
+        systemId: owner?.systemId ?? null,
+        attribution: owner?.attribution ?? 'none',
+      };
+  await db.transaction(async (tx) => {
+    await tx.update(websites).set(set).where(eq(websites.id, websiteId));
+    await tx
+      .update(vulnFindings)
+      .set({ organisationId: set.organisationId })
+      .where(eq(vulnFindings.websiteId, websiteId));
+    await recordAudit(tx, auditActor(actor), {
+      action: 'vuln.website.assign',
+      entityType: 'website',
+      entityId: websiteId,
+      organisationId: set.organisationId,
+      before: {
+        organisationId: before.organisationId,
+        attribution: before.attribution,
+        siteId: before.siteId,
+        systemId: before.systemId,
+      },
+      after: set,
+    });
+  });
+}
+
 /** The latest imports, with what each did (outcome, issues by kind, how the file was dated) and who imported it. */
 export async function listScans(db: Db, limit = 100): Promise<z.output<typeof ZScan>[]> {
   const rows = await queryRows<{
@@ -668,6 +841,7 @@ export async function listScans(db: Db, limit = 100): Promise<z.output<typeof ZS
     scannedAt: string | Date;
     importedAt: string | Date;
     hosts: number;
+    websites: number;
     findings: number;
     issues: ParseIssue[];
     summary: unknown;
@@ -675,7 +849,7 @@ export async function listScans(db: Db, limit = 100): Promise<z.output<typeof ZS
   }>(
     db,
     sql`select s.id, s.file_name as "fileName", s.format, s.scanned_at as "scannedAt", s.imported_at as "importedAt",
-        s.hosts, s.findings, s.issues, s.summary, u.display_name as "importedBy"
+        s.hosts, s.websites, s.findings, s.issues, s.summary, u.display_name as "importedBy"
       from scan_imports s left join users u on u.id = s.imported_by
       order by s.imported_at desc limit ${limit}`,
   );

@@ -17639,7 +17639,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Findings with their computer, deadline and allowed actions: a page, sorted, searched and filtered */
+        /** Findings with their computer or website, deadline and allowed actions: a page, sorted, searched and filtered */
         get: {
             parameters: {
                 query?: {
@@ -17659,6 +17659,9 @@ export interface paths {
                     /** @description default: severity, most severe first */
                     sort?: components["schemas"]["VulnFindingSortInput"];
                     status?: components["schemas"]["VulnFindingStatusFilterInput"];
+                    /** @description only computers' or only websites' findings */
+                    subject?: "computers" | "websites";
+                    websiteId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -18407,7 +18410,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Import a Nessus, OpenVAS/Greenbone, Nmap XML or Nessus/OpenVAS CSV report (raw request body)
+         * Import a host or web scanner report, its format detected from content (raw request body)
          * @description Each host is dated with its own scan time written in the report; `scannedAt` replaces those times (a report whose times are wrong). What the report does not date gets the upload time; `scanTimes` in the answer says which.
          */
         post: {
@@ -18527,7 +18530,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Vulnerable computers in a period and organisation subtree */
+        /** Vulnerable computers and websites in a period and organisation subtree */
         get: {
             parameters: {
                 query: {
@@ -18594,6 +18597,206 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vulnerabilities/websites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Websites web scanners tested, with their open findings: a page, sorted, searched and filtered */
+        get: {
+            parameters: {
+                query?: {
+                    dir?: "asc" | "desc";
+                    limit?: number;
+                    offset?: number;
+                    /** @description this organisation and its descendants */
+                    organisationId?: string;
+                    /** @description a host name (or part of one) or an address */
+                    q?: string;
+                    /** @description only websites with an open finding of this severity */
+                    severity?: components["schemas"]["VulnSeverityInput"];
+                    /** @description default: most critical, then high, then open findings */
+                    sort?: components["schemas"]["WebsiteSortInput"];
+                    /** @description only websites no register matched (analysts) */
+                    unattributed?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebsitePage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vulnerabilities/websites/{id}/organisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Assign a website to an organisation (null: back to matching by the registers) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebsiteAssignmentInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ok"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -23115,11 +23318,12 @@ export interface components {
             /** Format: date-time */
             scannedAt: string;
             scanTimes: components["schemas"]["ScanTimes"] | null;
+            websites: number;
         };
         /** @enum {string} */
-        ScanFormat: "nessus" | "openvas" | "nmap" | "nessus-csv" | "openvas-csv";
+        ScanFormat: "nessus" | "openvas" | "nmap" | "nessus-csv" | "openvas-csv" | "tenable-sc-csv" | "qualys" | "qualys-csv" | "nexpose" | "wazuh" | "openscap" | "zap" | "zap-json" | "acunetix" | "acunetix360" | "nuclei" | "nikto" | "nikto-json" | "burp";
         /** @enum {string} */
-        ScanFormatInput: "nessus" | "openvas" | "nmap" | "nessus-csv" | "openvas-csv";
+        ScanFormatInput: "nessus" | "openvas" | "nmap" | "nessus-csv" | "openvas-csv" | "tenable-sc-csv" | "qualys" | "qualys-csv" | "nexpose" | "wazuh" | "openscap" | "zap" | "zap-json" | "acunetix" | "acunetix360" | "nuclei" | "nikto" | "nikto-json" | "burp";
         /** @enum {string} */
         ScanImportOutcome: "imported" | "partial" | "nothing";
         /** @enum {string} */
@@ -23142,6 +23346,8 @@ export interface components {
             scanTimes: components["schemas"]["ScanTimes"] | null;
             summary: components["schemas"]["ScanSummary"] | null;
             unattributedHosts: number;
+            unattributedWebsites: number;
+            websites: number;
         };
         ScanImportReportInput: {
             duplicate: boolean;
@@ -23161,6 +23367,8 @@ export interface components {
             scanTimes: components["schemas"]["ScanTimesInput"] | null;
             summary: components["schemas"]["ScanSummaryInput"] | null;
             unattributedHosts: number;
+            unattributedWebsites: number;
+            websites: number;
         };
         ScanInput: {
             fileName: string;
@@ -23177,6 +23385,7 @@ export interface components {
             outcome: components["schemas"]["ScanImportOutcomeInput"];
             scannedAt: unknown;
             scanTimes: components["schemas"]["ScanTimesInput"] | null;
+            websites: number;
         };
         ScanIssue: {
             code: components["schemas"]["ScanIssueCode"];
@@ -23188,9 +23397,9 @@ export interface components {
             row?: number;
         };
         /** @enum {string} */
-        ScanIssueCode: "invalid-ip" | "invalid-port" | "invalid-severity" | "invalid-score" | "invalid-cve" | "missing-field" | "bad-row";
+        ScanIssueCode: "invalid-ip" | "invalid-port" | "invalid-severity" | "invalid-score" | "invalid-cve" | "invalid-url" | "missing-field" | "bad-row";
         /** @enum {string} */
-        ScanIssueCodeInput: "invalid-ip" | "invalid-port" | "invalid-severity" | "invalid-score" | "invalid-cve" | "missing-field" | "bad-row";
+        ScanIssueCodeInput: "invalid-ip" | "invalid-port" | "invalid-severity" | "invalid-score" | "invalid-cve" | "invalid-url" | "missing-field" | "bad-row";
         ScanIssueGroup: {
             code: components["schemas"]["ScanIssueCode"];
             findings: number;
@@ -23211,9 +23420,9 @@ export interface components {
             row?: number;
         };
         /** @enum {string} */
-        Scanner: "nessus" | "openvas" | "nmap";
+        Scanner: "nessus" | "openvas" | "nmap" | "qualys" | "nexpose" | "wazuh" | "openscap" | "zap" | "acunetix" | "nuclei" | "nikto" | "burp";
         /** @enum {string} */
-        ScannerInput: "nessus" | "openvas" | "nmap";
+        ScannerInput: "nessus" | "openvas" | "nmap" | "qualys" | "nexpose" | "wazuh" | "openscap" | "zap" | "acunetix" | "nuclei" | "nikto" | "burp";
         ScanSummary: {
             complete: boolean;
             distinctCves: number;
@@ -23230,6 +23439,8 @@ export interface components {
             incompleteHosts: number;
             issues: number;
             vulnerableHosts: number;
+            vulnerableWebsites?: number;
+            websites?: number;
         };
         ScanSummaryInput: {
             complete: boolean;
@@ -23247,6 +23458,8 @@ export interface components {
             incompleteHosts: number;
             issues: number;
             vulnerableHosts: number;
+            vulnerableWebsites?: number;
+            websites?: number;
         };
         ScanTimes: {
             /** Format: date-time */
@@ -24840,12 +25053,13 @@ export interface components {
             /** Format: date */
             acceptedUntil: string | null;
             /** Format: uuid */
-            computerId: string;
+            computerId: string | null;
             cves: string[];
             cvss2Score: number | null;
             cvss2Vector: string | null;
             cvss3Score: number | null;
             cvss3Vector: string | null;
+            cwes: string[];
             /** Format: date-time */
             firstSeen: string;
             /** Format: uuid */
@@ -24855,6 +25069,7 @@ export interface components {
             lastScanId: string | null;
             /** Format: date-time */
             lastSeen: string;
+            location: string | null;
             name: string;
             /** Format: uuid */
             organisationId: string | null;
@@ -24867,7 +25082,7 @@ export interface components {
             requestedStatus: components["schemas"]["VulnFindingStatus"] | null;
             /** Format: date-time */
             resolvedAt: string | null;
-            /** @description nessus | openvas | nmap (see Scanner) */
+            /** @description see Scanner */
             scanner: string;
             scannerId: string;
             service: string | null;
@@ -24878,6 +25093,9 @@ export interface components {
             statusChangedAt: string | null;
             statusReason: string | null;
             synopsis: string | null;
+            url: string | null;
+            /** Format: uuid */
+            websiteId: string | null;
         };
         VulnFindingActions: {
             changes: {
@@ -24900,10 +25118,11 @@ export interface components {
             finding: components["schemas"]["VulnFinding"];
             history: components["schemas"]["VulnFindingEvent"][];
             hostname: string | null;
-            ip: string;
+            ip: string | null;
             organisationName: string | null;
             overdue: boolean;
             requestedByName: string | null;
+            website: string | null;
         };
         VulnFindingDetailInput: {
             actions: components["schemas"]["VulnFindingActionsInput"];
@@ -24911,10 +25130,11 @@ export interface components {
             finding: components["schemas"]["VulnFindingInput"];
             history: components["schemas"]["VulnFindingEventInput"][];
             hostname: string | null;
-            ip: string;
+            ip: string | null;
             organisationName: string | null;
             overdue: boolean;
             requestedByName: string | null;
+            website: string | null;
         };
         VulnFindingEvent: {
             /** Format: date */
@@ -24947,12 +25167,13 @@ export interface components {
             /** Format: date */
             acceptedUntil: string | null;
             /** Format: uuid */
-            computerId: string;
+            computerId: string | null;
             cves: string[];
             cvss2Score: number | null;
             cvss2Vector: string | null;
             cvss3Score: number | null;
             cvss3Vector: string | null;
+            cwes: string[];
             firstSeen: unknown;
             /** Format: uuid */
             id: string;
@@ -24960,6 +25181,7 @@ export interface components {
             /** Format: uuid */
             lastScanId: string | null;
             lastSeen: unknown;
+            location: string | null;
             name: string;
             /** Format: uuid */
             organisationId: string | null;
@@ -24971,7 +25193,7 @@ export interface components {
             requestedBy: string | null;
             requestedStatus: components["schemas"]["VulnFindingStatusInput"] | null;
             resolvedAt: unknown;
-            /** @description nessus | openvas | nmap (see Scanner) */
+            /** @description see Scanner */
             scanner: string;
             scannerId: string;
             service: string | null;
@@ -24981,6 +25203,9 @@ export interface components {
             statusChangedAt: unknown;
             statusReason: string | null;
             synopsis: string | null;
+            url: string | null;
+            /** Format: uuid */
+            websiteId: string | null;
         };
         VulnFindingPage: {
             items: components["schemas"]["VulnFindingRow"][];
@@ -24996,18 +25221,20 @@ export interface components {
             dueAt: string;
             finding: components["schemas"]["VulnFinding"];
             hostname: string | null;
-            ip: string;
+            ip: string | null;
             organisationName: string | null;
             overdue: boolean;
+            website: string | null;
         };
         VulnFindingRowInput: {
             actions: components["schemas"]["VulnFindingActionsInput"];
             dueAt: unknown;
             finding: components["schemas"]["VulnFindingInput"];
             hostname: string | null;
-            ip: string;
+            ip: string | null;
             organisationName: string | null;
             overdue: boolean;
+            website: string | null;
         };
         /** @enum {string} */
         VulnFindingSort: "severity" | "cvss" | "cve" | "name" | "ip" | "hostname" | "organisation" | "status" | "dueAt" | "firstSeen" | "lastSeen";
@@ -25090,6 +25317,7 @@ export interface components {
             byMonth: {
                 month: string;
                 vulnerableComputers: number;
+                vulnerableWebsites: number;
                 withCritical: number;
             }[];
             byOrganisation: {
@@ -25097,6 +25325,8 @@ export interface components {
                 /** Format: uuid */
                 organisationId: string | null;
                 vulnerableComputers: number;
+                vulnerableWebsites: number;
+                websitesWithCritical: number;
                 withCritical: number;
                 withHigh: number;
             }[];
@@ -25114,17 +25344,34 @@ export interface components {
                 to: string;
             };
             scannedComputers: number;
+            scannedWebsites: number;
             topVulnerabilities: {
                 computers: number;
                 cves: string[];
                 name: string;
-                /** @description nessus | openvas | nmap (see Scanner) */
+                /** @description see Scanner */
                 scanner: string;
                 scannerId: string;
                 severity: components["schemas"]["VulnSeverity"];
             }[];
+            topWebVulnerabilities: {
+                cwes: string[];
+                name: string;
+                /** @description see Scanner */
+                scanner: string;
+                scannerId: string;
+                severity: components["schemas"]["VulnSeverity"];
+                websites: number;
+            }[];
             unattributedVulnerableComputers: number;
+            unattributedVulnerableWebsites: number;
             vulnerableComputers: number;
+            vulnerableWebsites: number;
+            websitesByMaxSeverity: {
+                [key: string]: number;
+            };
+            websitesWithCritical: number;
+            websitesWithHigh: number;
             withCritical: number;
             withHigh: number;
         };
@@ -25135,6 +25382,7 @@ export interface components {
             byMonth: {
                 month: string;
                 vulnerableComputers: number;
+                vulnerableWebsites: number;
                 withCritical: number;
             }[];
             byOrganisation: {
@@ -25142,6 +25390,8 @@ export interface components {
                 /** Format: uuid */
                 organisationId: string | null;
                 vulnerableComputers: number;
+                vulnerableWebsites: number;
+                websitesWithCritical: number;
                 withCritical: number;
                 withHigh: number;
             }[];
@@ -25158,17 +25408,34 @@ export interface components {
                 to: string;
             };
             scannedComputers: number;
+            scannedWebsites: number;
             topVulnerabilities: {
                 computers: number;
                 cves: string[];
                 name: string;
-                /** @description nessus | openvas | nmap (see Scanner) */
+                /** @description see Scanner */
                 scanner: string;
                 scannerId: string;
                 severity: components["schemas"]["VulnSeverityInput"];
             }[];
+            topWebVulnerabilities: {
+                cwes: string[];
+                name: string;
+                /** @description see Scanner */
+                scanner: string;
+                scannerId: string;
+                severity: components["schemas"]["VulnSeverityInput"];
+                websites: number;
+            }[];
             unattributedVulnerableComputers: number;
+            unattributedVulnerableWebsites: number;
             vulnerableComputers: number;
+            vulnerableWebsites: number;
+            websitesByMaxSeverity: {
+                [key: string]: number;
+            };
+            websitesWithCritical: number;
+            websitesWithHigh: number;
             withCritical: number;
             withHigh: number;
         };
@@ -25176,6 +25443,74 @@ export interface components {
         WarningState: "draft" | "published" | "withdrawn";
         /** @enum {string} */
         WarningStateInput: "draft" | "published" | "withdrawn";
+        Website: {
+            attribution: components["schemas"]["WebsiteAttribution"];
+            critical: number;
+            high: number;
+            host: string;
+            /** Format: uuid */
+            id: string;
+            ip: string | null;
+            lastSeen: string;
+            open: number;
+            /** Format: uuid */
+            organisationId: string | null;
+            organisationName: string | null;
+            port: number;
+            scheme: string;
+            /** Format: uuid */
+            siteId: string | null;
+            siteKey: string;
+            /** Format: uuid */
+            systemId: string | null;
+            systemName: string | null;
+        };
+        WebsiteAssignment: {
+            /** Format: uuid */
+            organisationId: string | null;
+        };
+        WebsiteAssignmentInput: {
+            /** Format: uuid */
+            organisationId: string | null;
+        };
+        /** @enum {string} */
+        WebsiteAttribution: "site" | "system" | "manual" | "none";
+        /** @enum {string} */
+        WebsiteAttributionInput: "site" | "system" | "manual" | "none";
+        WebsiteInput: {
+            attribution: components["schemas"]["WebsiteAttributionInput"];
+            critical: number;
+            high: number;
+            host: string;
+            /** Format: uuid */
+            id: string;
+            ip: string | null;
+            lastSeen: string;
+            open: number;
+            /** Format: uuid */
+            organisationId: string | null;
+            organisationName: string | null;
+            port: number;
+            scheme: string;
+            /** Format: uuid */
+            siteId: string | null;
+            siteKey: string;
+            /** Format: uuid */
+            systemId: string | null;
+            systemName: string | null;
+        };
+        WebsitePage: {
+            items: components["schemas"]["Website"][];
+            total: number;
+        };
+        WebsitePageInput: {
+            items: components["schemas"]["WebsiteInput"][];
+            total: number;
+        };
+        /** @enum {string} */
+        WebsiteSort: "site" | "organisation" | "lastSeen" | "open" | "critical" | "high";
+        /** @enum {string} */
+        WebsiteSortInput: "site" | "organisation" | "lastSeen" | "open" | "critical" | "high";
     };
     responses: never;
     parameters: never;
@@ -25755,6 +26090,16 @@ export type VulnSummary = components['schemas']['VulnSummary'];
 export type VulnSummaryInput = components['schemas']['VulnSummaryInput'];
 export type WarningState = components['schemas']['WarningState'];
 export type WarningStateInput = components['schemas']['WarningStateInput'];
+export type Website = components['schemas']['Website'];
+export type WebsiteAssignment = components['schemas']['WebsiteAssignment'];
+export type WebsiteAssignmentInput = components['schemas']['WebsiteAssignmentInput'];
+export type WebsiteAttribution = components['schemas']['WebsiteAttribution'];
+export type WebsiteAttributionInput = components['schemas']['WebsiteAttributionInput'];
+export type WebsiteInput = components['schemas']['WebsiteInput'];
+export type WebsitePage = components['schemas']['WebsitePage'];
+export type WebsitePageInput = components['schemas']['WebsitePageInput'];
+export type WebsiteSort = components['schemas']['WebsiteSort'];
+export type WebsiteSortInput = components['schemas']['WebsiteSortInput'];
 export type $defs = Record<string, never>;
 export type operations = Record<string, never>;
 
@@ -25796,14 +26141,16 @@ export const layerGapKindValues = ["missing","partial","inspection_unscheduled",
 export const targetKindValues = ["dossier_approved","plan_implemented"] as const satisfies readonly TargetKind[];
 export const vulnSeverityValues = ["critical","high","medium","low","info"] as const satisfies readonly VulnSeverity[];
 export const vulnFindingStatusValues = ["open","fixed","resolved","accepted","false_positive"] as const satisfies readonly VulnFindingStatus[];
-export const scannerValues = ["nessus","openvas","nmap"] as const satisfies readonly Scanner[];
-export const scanFormatValues = ["nessus","openvas","nmap","nessus-csv","openvas-csv"] as const satisfies readonly ScanFormat[];
+export const scannerValues = ["nessus","openvas","nmap","qualys","nexpose","wazuh","openscap","zap","acunetix","nuclei","nikto","burp"] as const satisfies readonly Scanner[];
+export const scanFormatValues = ["nessus","openvas","nmap","nessus-csv","openvas-csv","tenable-sc-csv","qualys","qualys-csv","nexpose","wazuh","openscap","zap","zap-json","acunetix","acunetix360","nuclei","nikto","nikto-json","burp"] as const satisfies readonly ScanFormat[];
 export const vulnChangeStatusValues = ["fixed","accepted","false_positive","open"] as const satisfies readonly VulnChangeStatus[];
 export const vulnFindingEventKindValues = ["firstSeen","lastSeen","resolved","reopened","request","status","approve","reject"] as const satisfies readonly VulnFindingEventKind[];
 export const vulnFindingSortValues = ["severity","cvss","cve","name","ip","hostname","organisation","status","dueAt","firstSeen","lastSeen"] as const satisfies readonly VulnFindingSort[];
 export const vulnFindingStatusFilterValues = ["open","fixed","resolved","accepted","false_positive","active"] as const satisfies readonly VulnFindingStatusFilter[];
 export const computerSortValues = ["ip","hostname","os","organisation","lastSeen","open","critical","high"] as const satisfies readonly ComputerSort[];
-export const scanIssueCodeValues = ["invalid-ip","invalid-port","invalid-severity","invalid-score","invalid-cve","missing-field","bad-row"] as const satisfies readonly ScanIssueCode[];
+export const websiteSortValues = ["site","organisation","lastSeen","open","critical","high"] as const satisfies readonly WebsiteSort[];
+export const websiteAttributionValues = ["site","system","manual","none"] as const satisfies readonly WebsiteAttribution[];
+export const scanIssueCodeValues = ["invalid-ip","invalid-port","invalid-severity","invalid-score","invalid-cve","invalid-url","missing-field","bad-row"] as const satisfies readonly ScanIssueCode[];
 export const scanImportOutcomeValues = ["imported","partial","nothing"] as const satisfies readonly ScanImportOutcome[];
 export const scanTimeSourceValues = ["file","given","upload"] as const satisfies readonly ScanTimeSource[];
 export const advisorySeverityValueValues = ["critical","high","medium","low","info"] as const satisfies readonly AdvisorySeverityValue[];

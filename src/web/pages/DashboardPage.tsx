@@ -51,6 +51,7 @@ export function DashboardPage() {
       <div className="cards">
         {can('soc.read') && <SocCard asOf={asOf} />}
         {can('vuln.read') && <VulnCard asOf={asOf} />}
+        {can('vuln.read') && <VulnCard asOf={asOf} subject="websites" />}
         {can('system.read') && <SystemsCard asOf={asOf} />}
         <section className={`card${orgs.isFetching ? ' stale' : ''}`} data-testid="card-organisations">
           <h2>{t('dashboard.organisations')}</h2>

@@ -92,9 +92,13 @@ export function addUnique(list: string[], items: Iterable<string>): void {
   for (const item of items) if (!list.includes(item)) list.push(item);
 }
 
-/** Lower-case colon-separated MAC, or undefined; Nessus lists several MACs one per line, the first is kept. */
+/**
+ * Lower-case colon-separated MAC, or undefined; Nessus lists several MACs one per line, the first is kept. Nexpose
+ * writes the twelve digits without separators (`E4CE8F490D7C`).
+ */
 export function normaliseMac(text: string | undefined): string | undefined {
-  const first = text?.trim().split(/\s+/)[0]?.toLowerCase().replaceAll('-', ':');
+  let first = text?.trim().split(/\s+/)[0]?.toLowerCase().replaceAll('-', ':');
+  if (first && /^[0-9a-f]{12}$/.test(first)) first = first.replace(/(..)(?!$)/g, '$1:');
   return first && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(first) ? first : undefined;
 }
 
@@ -124,4 +128,46 @@ export function compact<T extends object>(value: T, ...keep: (keyof T)[]): T {
     if (v !== undefined && (v !== '' || keep.includes(key))) out[key] = v;
   }
   return out;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** 1–12 for an English three-letter month abbreviation (`Sep`), any case; undefined otherwise. */
+export function monthNumber(name: string): number | undefined {
+  const index = MONTHS.indexOf(name.trim().toLowerCase());
+  return index < 0 ? undefined : index + 1;
+}
+
+/**
+ * A wall-clock time a report writes without zone, in a layout of its own (`28/04/2020, 05:36:46`): kept as zone-less
+ * ISO 8601, which the importer reads as the province's time (scan-time.ts). Undefined when a part is out of range.
+ */
+export function wallTime(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+): ScanTime | undefined {
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  return { raw: date.toISOString().slice(0, 19) };
+}
+
+/**
+ * A day-first wall-clock time: `28/04/2020, 05:36:46` (Acunetix) or `25/06/2021 10:00 AM` (Acunetix 360); seconds
+ * and the 12-hour AM/PM optional. Kept as zone-less ISO like {@link wallTime}; undefined when the text is no such time.
+ */
+export function dayFirstTime(text: string | undefined): ScanTime | undefined {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d\d)(?::(\d\d))?(?:\s*([AP])M)?$/i.exec(text?.trim() ?? '');
+  if (!m) return undefined;
+  let hour = Number(m[4]);
+  const half = m[7]?.toUpperCase();
+  if (half) {
+    if (hour < 1 || hour > 12) return undefined;
+    hour = (hour % 12) + (half === 'P' ? 12 : 0);
+  }
+  return wallTime(Number(m[3]), Number(m[2]), Number(m[1]), hour, Number(m[5]), Number(m[6] ?? 0));
 }

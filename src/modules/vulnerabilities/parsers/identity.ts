@@ -1,4 +1,4 @@
-import type { Finding, ScannedHost } from './types.ts';
+import type { Finding, ScannedHost, ScannedWebsite, WebFinding } from './types.ts';
 
 type HostIdentity = Pick<ScannedHost, 'ip' | 'mac' | 'netbios' | 'hostname' | 'fqdn'>;
 
@@ -15,4 +15,18 @@ export function hostKey(host: HostIdentity): string {
 /** Stable key of a finding across imports: the same check on the same port of the same computer. */
 export function findingKey(host: HostIdentity, finding: Pick<Finding, 'scanner' | 'scannerId' | 'port' | 'protocol'>) {
   return `${hostKey(host)}|${finding.scanner}:${finding.scannerId}|${finding.port}/${finding.protocol}`;
+}
+
+/** Stable key of a website: its origin, the port always written (`https://portal.tinh.gov.vn:443`). */
+export function websiteKey(site: Pick<ScannedWebsite, 'scheme' | 'host' | 'port'>): string {
+  const host = site.host.includes(':') ? `[${site.host}]` : site.host;
+  return `${site.scheme}://${host}:${site.port}`;
+}
+
+/** Stable key of a web finding across imports: the same check at the same place of the same website. */
+export function webFindingKey(
+  site: Pick<ScannedWebsite, 'scheme' | 'host' | 'port'>,
+  finding: Pick<WebFinding, 'scanner' | 'scannerId' | 'location'>,
+) {
+  return `${websiteKey(site)}|${finding.scanner}:${finding.scannerId}|${finding.location}`;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fixture, testdata } from '../../../../tests/support/scan-fixtures.ts';
 import { collectScan, parseScan, parseScanFile, type ScanEvent } from './index.ts';
@@ -19,10 +20,24 @@ describe('format detection', () => {
     ['nmap/nmap_0port.xml', 'nmap'],
     ['nmap/nmap_multiple_port.xml', 'nmap'],
     ['nmap/nmap_script_vulners.xml', 'nmap'],
+    ['tenable-sc/issue_9612.csv', 'tenable-sc-csv'],
+    ['tenable-sc/tenable_many_vuln.csv', 'tenable-sc-csv'],
+    ['qualys/Qualys_Sample_Report.csv', 'qualys-csv'],
+    ['qualys/Qualys_Sample_Report.xml', 'qualys'],
+    ['nexpose/many_vulns.xml', 'nexpose'],
+    ['wazuh/v4-7_many_findings.json', 'wazuh'],
+    ['openscap/many_vuln_rhsa.xml', 'openscap'],
+    ['zap/0_zap_sample.xml', 'zap'],
+    ['acunetix/XML_http_example_co_id_.xml', 'acunetix'],
+    ['acunetix/acunetix360_many_findings.json', 'acunetix360'],
+    ['nuclei/many_findings.json', 'nuclei'],
+    ['nikto/nikto-report-many-vuln.xml', 'nikto'],
+    ['nikto/juice-shop.json', 'nikto-json'],
+    ['burp/seven_findings.xml', 'burp'],
   ])('%s is %s', async (file, format) => {
     const events: ScanEvent[] = [];
     for await (const event of parseScanFile(fixture(file))) events.push(event);
-    expect(events[0]).toEqual({ type: 'start', format });
+    expect(events[0]).toMatchObject({ type: 'start', format });
     expect(events.at(-1)).toMatchObject({ type: 'end', format, fatal: null });
   });
 
@@ -30,8 +45,14 @@ describe('format detection', () => {
     ['nessus-classic.csv', 'nessus-csv'],
     ['nessus-v3.csv', 'nessus-csv'],
     ['openvas.csv', 'openvas-csv'],
+    ['qualys-preamble.csv', 'qualys-csv'],
   ])('testdata %s is %s', async (file, format) => {
     expect((await collectScan(readFileSync(testdata(file)))).format).toBe(format);
+  });
+
+  it.each([['zap-traditional.json', 'zap-json']])('web testdata %s is %s', async (file, format) => {
+    const path = fileURLToPath(new URL(`../../../../tests/fixtures/scans-web/${file}`, import.meta.url));
+    expect((await collectScan(readFileSync(path))).format).toBe(format);
   });
 
   it('detects from content, not the name: an XML declaration, BOM and comments before the root', async () => {
@@ -50,7 +71,9 @@ describe('format detection', () => {
     const scan = await collectScan(input);
     expect(scan.format).toBeNull();
     expect(scan.fatal?.kind).toBe('unknown-format');
-    expect(scan.fatal?.message).toMatch(/^unknown format: not a Nessus v2, OpenVAS\/Greenbone or Nmap XML report/);
+    expect(scan.fatal?.message).toMatch(
+      /^unknown format: not a report Khiên reads \(Nessus .*Nmap XML.*\); it starts with/,
+    );
     expect(scan.hosts).toEqual([]);
     expect(scan.summary.complete).toBe(false);
   });

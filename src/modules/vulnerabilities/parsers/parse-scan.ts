@@ -1,12 +1,9 @@
 // Entry point: detect the format from the content, run its streaming parser, summarise.
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { runCsv } from './csv.ts';
-import { detectFormat } from './detect.ts';
 import { limitsOf } from './fields.ts';
-import { NessusHandler } from './nessus.ts';
-import { NmapHandler } from './nmap.ts';
-import { OpenVasHandler } from './openvas.ts';
+import { readHead, type ScanHead } from './format.ts';
+import { FORMATS } from './formats/index.ts';
 import { EventSink } from './sink.ts';
 import { SummaryBuilder } from './summary.ts';
 import type {
@@ -18,8 +15,8 @@ import type {
   ScanFormat,
   ScanInput,
   ScanSummary,
+  WebsiteRecord,
 } from './types.ts';
-import { runXml, XmlCursor, type XmlHandler } from './xml-stream.ts';
 
 /**
  * Bytes decoded into one string at a time. V8 puts strings over ~128 KB in large-object
@@ -64,40 +61,30 @@ async function* textChunks(input: ScanInput): AsyncGenerator<string> {
 
 /** Reads just enough text to recognise the format, then hands back the whole stream. */
 async function sniff(chunks: AsyncGenerator<string>) {
-  let head = '';
-  let format: ScanFormat | null | undefined;
+  let text = '';
+  let head: ScanHead | undefined;
   let ended = false;
-  while (format === undefined) {
+  while (!head) {
     const next = await chunks.next();
     ended = next.done === true;
-    if (!ended) head += next.value;
-    format = detectFormat(head, ended);
+    if (!ended) text += next.value;
+    head = readHead(text, ended);
   }
-  // A UTF-8 byte order mark is not content for the XML tokenizer nor csv-parse.
-  head = head.replace(/^\uFEFF/, '');
+  const spec = FORMATS.find((f) => f.detect(head)) ?? null;
+  // A UTF-8 byte order mark is not content for the parsers.
+  const start = text.replace(/^\uFEFF/, '');
   async function* whole(): AsyncGenerator<string> {
-    if (head) yield head;
+    if (start) yield start;
     if (!ended) yield* chunks;
   }
-  return { format, head, stream: whole() };
+  return { spec, head, stream: whole() };
 }
 
-function xmlHandler(
-  format: ScanFormat,
-  cursor: XmlCursor,
-  sink: EventSink,
-  options: Required<ParseOptions>,
-): XmlHandler {
-  if (format === 'nessus') return new NessusHandler(cursor, sink, options);
-  if (format === 'openvas') return new OpenVasHandler(cursor, sink, options);
-  return new NmapHandler(cursor, sink, options);
-}
-
-function unknownFormat(head: string): FatalError {
-  const start = head.trimStart().slice(0, 40).replace(/\s+/g, ' ');
+function unknownFormat(head: ScanHead): FatalError {
+  const start = head.text.trimStart().slice(0, 40).replace(/\s+/g, ' ');
   return {
     kind: 'unknown-format',
-    message: `unknown format: not a Nessus v2, OpenVAS/Greenbone or Nmap XML report, nor a Nessus or OpenVAS CSV export (starts with "${start}")`,
+    message: `unknown format: not a report Khiên reads (${FORMATS.map((f) => f.label).join(', ')}); it starts with "${start}"`,
   };
 }
 
@@ -113,18 +100,13 @@ export async function* parseScan(input: ScanInput, options?: ParseOptions): Asyn
   let format: ScanFormat | null = null;
   let fatal: FatalError | null = null;
   try {
-    const sniffed = await sniff(textChunks(input));
-    format = sniffed.format;
-    if (!format) {
-      fatal = unknownFormat(sniffed.head);
+    const { spec, head, stream } = await sniff(textChunks(input));
+    format = spec?.format ?? null;
+    if (!spec) {
+      fatal = unknownFormat(head);
     } else {
-      yield { type: 'start', format };
-      const sink = new EventSink();
-      const cursor = new XmlCursor();
-      const events =
-        format === 'nessus-csv' || format === 'openvas-csv'
-          ? runCsv(sniffed.stream, format, sink, limits)
-          : runXml(sniffed.stream, xmlHandler(format, cursor, sink, limits), cursor, sink);
+      yield { type: 'start', format: spec.format, scanner: spec.scanner, subject: spec.subject };
+      const events = spec.parse(stream, { sink: new EventSink(), limits, head });
       for (;;) {
         const next = await events.next();
         if (next.done) {
@@ -149,6 +131,7 @@ export function parseScanFile(path: string, options?: ParseOptions): AsyncGenera
 export interface CollectedScan {
   format: ScanFormat | null;
   hosts: HostRecord[];
+  websites: WebsiteRecord[];
   issues: ParseIssue[];
   fatal: FatalError | null;
   summary: ScanSummary;
@@ -157,12 +140,14 @@ export interface CollectedScan {
 /** Runs a whole parse into memory: for small reports, previews and tests, not for large imports. */
 export async function collectScan(input: ScanInput, options?: ParseOptions): Promise<CollectedScan> {
   const hosts: HostRecord[] = [];
+  const websites: WebsiteRecord[] = [];
   const issues: ParseIssue[] = [];
   for await (const event of parseScan(input, options)) {
     if (event.type === 'host') hosts.push(event.record);
+    else if (event.type === 'website') websites.push(event.record);
     else if (event.type === 'issue') issues.push(event.issue);
     else if (event.type === 'end')
-      return { format: event.format, hosts, issues, fatal: event.fatal, summary: event.summary };
+      return { format: event.format, hosts, websites, issues, fatal: event.fatal, summary: event.summary };
   }
   throw new Error('parseScan ended without its end event');
 }

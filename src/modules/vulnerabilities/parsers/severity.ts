@@ -3,6 +3,9 @@ import type { Severity } from './types.ts';
 /** Nessus `severity` attribute 0–4, indexed by value. */
 const NESSUS_LEVELS: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
+/** Qualys levels 1–5, indexed by level − 1. */
+const QUALYS_LEVELS: readonly Severity[] = ['low', 'low', 'medium', 'high', 'critical'];
+
 const RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
 
 /** Labels used by Nessus `risk_factor`/CSV `Risk` and OpenVAS `threat`/CSV `Severity`. */
@@ -13,6 +16,8 @@ const LABELS: Record<string, Severity> = {
   low: 'low',
   none: 'info',
   info: 'info',
+  information: 'info',
+  informational: 'info',
   log: 'info',
   debug: 'info',
   // A false positive confirmed in Greenbone must not make the host vulnerable.
@@ -26,6 +31,15 @@ export function severityRank(severity: Severity): number {
 
 export function severityFromNessusLevel(level: string): Severity | undefined {
   return /^[0-4]$/.test(level.trim()) ? NESSUS_LEVELS[Number(level)] : undefined;
+}
+
+/**
+ * A Qualys level 1 (minimal) to 5 (urgent) of a confirmed or potential vulnerability (qualys.com/research/knowledge/
+ * severity). Level 1 is still a vulnerability, so low: Qualys' own three-band summaries put levels 1 and 2 in Low and
+ * keep Info for information gathered, which callers rate info whatever its level.
+ */
+export function severityFromQualysLevel(level: string): Severity | undefined {
+  return /^[1-5]$/.test(level.trim()) ? QUALYS_LEVELS[Number(level) - 1] : undefined;
 }
 
 export function severityFromLabel(label: string): Severity | undefined {

@@ -1,4 +1,4 @@
-import type { HostRecord, IssueCode, ScanEvent, SourcePosition } from './types.ts';
+import type { HostRecord, IssueCode, ScanEvent, SourcePosition, WebsiteRecord } from './types.ts';
 
 /** Collects the events a format handler produces while a chunk is parsed; the driver drains them between chunks. */
 export class EventSink {
@@ -6,6 +6,10 @@ export class EventSink {
 
   host(record: HostRecord): void {
     this.queue.push({ type: 'host', record });
+  }
+
+  website(record: WebsiteRecord): void {
+    this.queue.push({ type: 'website', record });
   }
 
   issue(code: IssueCode, message: string, at: SourcePosition, dropped = 0): void {

@@ -1,4 +1,4 @@
-import { hostKey } from './identity.ts';
+import { hostKey, websiteKey } from './identity.ts';
 import { severityRank } from './severity.ts';
 import { type ScanEvent, type ScanFormat, type ScanSummary, SEVERITIES, type Severity } from './types.ts';
 
@@ -14,6 +14,7 @@ function perSeverity(): Record<Severity, number> {
  */
 export class SummaryBuilder {
   private readonly maxRank = new Map<string, number>();
+  private readonly siteRank = new Map<string, number>();
   private readonly cves = new Set<string>();
   private readonly bySeverity = perSeverity();
   private findings = 0;
@@ -37,6 +38,18 @@ export class SummaryBuilder {
         for (const cve of finding.cves) this.cves.add(cve);
       }
       this.maxRank.set(key, rank);
+    } else if (event.type === 'website') {
+      const { website, findings, complete } = event.record;
+      if (!complete) this.incomplete++;
+      const key = websiteKey(website);
+      let rank = this.siteRank.get(key) ?? 0;
+      for (const finding of findings) {
+        this.findings++;
+        this.bySeverity[finding.severity]++;
+        rank = Math.max(rank, severityRank(finding.severity));
+        for (const cve of finding.cves) this.cves.add(cve);
+      }
+      this.siteRank.set(key, rank);
     }
   }
 
@@ -51,6 +64,8 @@ export class SummaryBuilder {
       distinctCves: this.cves.size,
       vulnerableHosts: this.maxRank.size - hostsByMaxSeverity.info,
       hostsByMaxSeverity,
+      websites: this.siteRank.size,
+      vulnerableWebsites: [...this.siteRank.values()].filter((rank) => rank > 0).length,
       issues: this.issues,
       droppedFindings: this.dropped,
       incompleteHosts: this.incomplete,

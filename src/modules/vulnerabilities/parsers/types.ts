@@ -15,8 +15,49 @@
  *   severity) the field is dropped or derived from the next source and the finding is kept.
  */
 
-export type ScanFormat = 'nessus' | 'openvas' | 'nmap' | 'nessus-csv' | 'openvas-csv';
-export type Scanner = 'nessus' | 'openvas' | 'nmap';
+/** Every format the importer reads; each is one file under `formats/` (see formats/index.ts). */
+export const SCAN_FORMATS = [
+  'nessus',
+  'openvas',
+  'nmap',
+  'nessus-csv',
+  'openvas-csv',
+  'tenable-sc-csv',
+  'qualys',
+  'qualys-csv',
+  'nexpose',
+  'wazuh',
+  'openscap',
+  'zap',
+  'zap-json',
+  'acunetix',
+  'acunetix360',
+  'nuclei',
+  'nikto',
+  'nikto-json',
+  'burp',
+] as const;
+export type ScanFormat = (typeof SCAN_FORMATS)[number];
+
+/**
+ * Whose checks a finding comes from: a later report of the same scanner resolves what it no longer reports. Tenable.sc
+ * runs Nessus plugins, so its exports and Nessus files speak for the same checks.
+ */
+export const SCANNERS = [
+  'nessus',
+  'openvas',
+  'nmap',
+  'qualys',
+  'nexpose',
+  'wazuh',
+  'openscap',
+  'zap',
+  'acunetix',
+  'nuclei',
+  'nikto',
+  'burp',
+] as const;
+export type Scanner = (typeof SCANNERS)[number];
 
 /** Ordered from most to least severe; `info` never makes a host vulnerable. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
@@ -133,12 +174,65 @@ export interface HostRecord {
   complete: boolean;
 }
 
+/**
+ * A website as a web scanner addresses it: scheme, host and port (its origin). Findings on it are on URLs, not on a
+ * computer; the importer matches it to the registered agency site or information system that serves it.
+ */
+export interface ScannedWebsite {
+  scheme: 'http' | 'https';
+  /** Lower case, IDN as punycode, no trailing dot; an IP address in its canonical form. */
+  host: string;
+  port: number;
+  /** The address the scanner reached, when it says (Nikto, Nuclei). */
+  ip?: string;
+  scanStart?: ScanTime;
+  scanEnd?: ScanTime;
+}
+
+export interface WebFinding {
+  scanner: Scanner;
+  /** The scanner's check: ZAP plugin id, Burp issue type, Acunetix module or name, Nuclei template id, Nikto id. */
+  scannerId: string;
+  name: string;
+  severity: Severity;
+  scannerRating?: string;
+  scannerScore?: number;
+  cvss3?: CvssScore;
+  /** The address the finding is on, on the website's origin; bounded. */
+  url: string;
+  /**
+   * Where on the site, as part of the finding's identity: the URL's path, and the parameter when the scanner names
+   * one (`/login.php [username]`). The same check on the same place is the same finding in every report.
+   */
+  location: string;
+  method?: string;
+  parameter?: string;
+  /** `CWE-79` style, de-duplicated, in source order. */
+  cwes: string[];
+  cves: string[];
+  description?: string;
+  solution?: string;
+  seeAlso?: string[];
+  /** What the scanner saw (the matched text, the response excerpt), bounded by `maxOutputLength`. */
+  output?: string;
+  position: SourcePosition;
+}
+
+export interface WebsiteRecord {
+  website: ScannedWebsite;
+  findings: WebFinding[];
+  position: SourcePosition;
+  /** As for hosts: false only for the website that was open when a fatal error cut the file. */
+  complete: boolean;
+}
+
 export type IssueCode =
   | 'invalid-ip'
   | 'invalid-port'
   | 'invalid-severity'
   | 'invalid-score'
   | 'invalid-cve'
+  | 'invalid-url'
   | 'missing-field'
   | 'bad-row';
 
@@ -149,7 +243,8 @@ export interface ParseIssue extends SourcePosition {
   dropped: number;
 }
 
-export type FatalKind = 'unknown-format' | 'truncated' | 'not-well-formed' | 'read-error';
+/** `too-large`: the report needs more memory than a bound the format sets (Qualys and Nexpose define checks last). */
+export type FatalKind = 'unknown-format' | 'truncated' | 'not-well-formed' | 'read-error' | 'too-large';
 
 export interface FatalError {
   kind: FatalKind;
@@ -170,17 +265,21 @@ export interface ScanSummary {
   vulnerableHosts: number;
   /** Hosts counted under their most severe finding (`info` = scanned, nothing to fix). */
   hostsByMaxSeverity: Record<Severity, number>;
+  /** Distinct websites (by {@link websiteKey}) of a web scanner's report; their findings count in `findings`. */
+  websites: number;
+  vulnerableWebsites: number;
   issues: number;
   droppedFindings: number;
-  /** Records emitted with `complete: false`. */
+  /** Host or website records emitted with `complete: false`. */
   incompleteHosts: number;
   /** False when the parse ended with a fatal error. */
   complete: boolean;
 }
 
 export type ScanEvent =
-  | { type: 'start'; format: ScanFormat }
+  | { type: 'start'; format: ScanFormat; scanner: Scanner; subject: 'host' | 'website' }
   | { type: 'host'; record: HostRecord }
+  | { type: 'website'; record: WebsiteRecord }
   | { type: 'issue'; issue: ParseIssue }
   | { type: 'end'; format: ScanFormat | null; fatal: FatalError | null; summary: ScanSummary };
 

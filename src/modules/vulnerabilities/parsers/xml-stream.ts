@@ -23,6 +23,8 @@ export class XmlCursor {
   readonly stack: string[] = [];
   /** Set by the tokenizer: the line and column of the tag being reported. */
   locate: () => { line: number; column: number } = () => ({ line: 1, column: 1 });
+  /** Set by the tokenizer: stops the parse after the current tag with a fatal error of the handler's (a limit). */
+  stop: (fatal: FatalError) => void = () => {};
 
   /** Depth of the element being opened or closed (root = 1). */
   get depth(): number {
@@ -146,6 +148,9 @@ class XmlTokenizer {
   ) {
     this.stack = cursor.stack;
     cursor.locate = () => this.position(this.tagStart);
+    cursor.stop = (fatal) => {
+      this.fatal ??= fatal;
+    };
   }
 
   write(chunk: string): void {
@@ -620,6 +625,11 @@ export class TextCapture {
 /** Length budgets: identifiers and scores, prose (description, solution…), scanner output. */
 export type TextBudget = 'short' | 'text' | 'output';
 
+/** The length of each budget under the parse's limits (JSON formats bound their values by the same). */
+export function textBudgets(options: Required<ParseOptions>): Record<TextBudget, number> {
+  return { short: 1_000, text: options.maxTextLength, output: options.maxOutputLength };
+}
+
 /** What the format handlers share: the cursor, the event sink, bounded text capture. */
 export abstract class FormatHandler implements XmlHandler {
   protected readonly capture: TextCapture;
@@ -631,7 +641,7 @@ export abstract class FormatHandler implements XmlHandler {
     options: Required<ParseOptions>,
   ) {
     this.capture = new TextCapture(cursor);
-    this.budget = { short: 1_000, text: options.maxTextLength, output: options.maxOutputLength };
+    this.budget = textBudgets(options);
   }
 
   abstract open(name: string, attrs: Record<string, string>): void;

@@ -87,7 +87,12 @@ const fromFinding = (v: VulnFindingDetail): Partial<IncidentFormValues> => ({
   title: `${v.finding.name} — ${v.hostname ?? v.ip}`.slice(0, 300),
   organisationId: v.finding.organisationId ?? '',
   type: 'unauthorised_access',
-  description: [v.finding.synopsis, v.finding.cves.length ? `CVE: ${v.finding.cves.join(', ')}` : null]
+  // A website's finding names its address: the host in the title says which site, the URL where on it.
+  description: [
+    v.finding.synopsis,
+    v.finding.url ? `URL: ${v.finding.url}` : null,
+    v.finding.cves.length ? `CVE: ${v.finding.cves.join(', ')}` : null,
+  ]
     .filter(Boolean)
     .join('\n'),
   vulnFindingId: v.finding.id,

@@ -9,6 +9,8 @@ import { followLink } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
 import { incidentFromFindingPath } from '../incidents/ui.ts';
 import { RemediationActions } from './RemediationActions.tsx';
+import { scannerLabel } from './vulnUi.ts';
+import { CweLinks, siteOrigin, websiteFindingsPath } from './websiteUi.tsx';
 
 /** The side panel of one finding: what it is, how to fix it, its evidence, its life so far and who acted. */
 export function FindingDetail({ id, onClose }: { id: string; onClose: () => void }) {
@@ -59,21 +61,31 @@ function Body({ detail: d }: { detail: VulnFindingDetail }) {
         <StatusBadge status={f.status} requested={f.requestedStatus} />
       </div>
       <dl className="facts">
-        <dt>{t('vuln.computer')}</dt>
-        <dd>
-          <span className="mono">{d.ip}</span>
-          {d.hostname ? ` (${d.hostname})` : ''}
-        </dd>
+        {d.website ? (
+          <WebsiteFacts detail={d} />
+        ) : (
+          <>
+            <dt>{t('vuln.computer')}</dt>
+            <dd>
+              <span className="mono">{d.ip}</span>
+              {d.hostname ? ` (${d.hostname})` : ''}
+            </dd>
+          </>
+        )}
         <dt>{t('vuln.organisation')}</dt>
         <dd>{d.organisationName ?? t('vuln.unattributed')}</dd>
-        <dt>{t('vuln.port')}</dt>
-        <dd>
-          {f.port}/{f.protocol}
-          {f.service ? ` (${f.service})` : ''}
-        </dd>
+        {!d.website && (
+          <>
+            <dt>{t('vuln.port')}</dt>
+            <dd>
+              {f.port}/{f.protocol}
+              {f.service ? ` (${f.service})` : ''}
+            </dd>
+          </>
+        )}
         <dt>{t('vuln.scanner')}</dt>
         <dd>
-          {f.scanner} #{f.scannerId}
+          {scannerLabel(f.scanner)} #{f.scannerId}
         </dd>
         {(f.cvss3Score ?? f.cvss2Score) !== null && (
           <>
@@ -94,8 +106,18 @@ function Body({ detail: d }: { detail: VulnFindingDetail }) {
             <dd>{formatCalendarDate(f.acceptedUntil)}</dd>
           </>
         )}
-        <dt>CVE</dt>
-        <dd className="cves">{f.cves.length ? f.cves.join(', ') : '—'}</dd>
+        {(!d.website || f.cves.length > 0) && (
+          <>
+            <dt>CVE</dt>
+            <dd className="cves">{f.cves.length ? f.cves.join(', ') : '—'}</dd>
+          </>
+        )}
+        {(d.website || f.cwes.length > 0) && (
+          <>
+            <dt>CWE</dt>
+            <dd data-testid="finding-cwes">{f.cwes.length ? <CweLinks cwes={f.cwes} /> : '—'}</dd>
+          </>
+        )}
       </dl>
       {f.synopsis && <Section title={t('vuln.synopsis')} text={f.synopsis} />}
       {f.solution && <Section title={t('vuln.solution')} text={f.solution} />}
@@ -156,6 +178,53 @@ function HistoryLine({ event: h }: { event: VulnFindingEvent }) {
         <> ({t('vuln.historyEvent.until', { date: formatCalendarDate(h.acceptedUntil) })})</>
       )}
       {h.reason && <> — “{h.reason}”</>}
+    </>
+  );
+}
+
+/**
+ * Where a web finding is: the website (and the address the scanner reached), the page it was found on and the place
+ * there (path and parameter). The page is a link only when it is an http(s) address.
+ */
+function WebsiteFacts({ detail: d }: { detail: VulnFindingDetail }) {
+  const { t } = useTranslation();
+  const f = d.finding;
+  const site = d.website ?? '';
+  return (
+    <>
+      <dt>{t('vuln.subject.websites')}</dt>
+      <dd data-testid="finding-website">
+        {f.websiteId ? (
+          <a href={websiteFindingsPath(f.websiteId, site)} onClick={followLink} className="mono break">
+            {siteOrigin(site)}
+          </a>
+        ) : (
+          <span className="mono break">{siteOrigin(site)}</span>
+        )}
+        {d.ip && <span className="muted small"> ({d.ip})</span>}
+      </dd>
+      {f.url && (
+        <>
+          <dt>{t('vuln.url')}</dt>
+          <dd className="mono small break" data-testid="finding-url">
+            {/^https?:\/\//i.test(f.url) ? (
+              <a href={f.url} target="_blank" rel="noopener noreferrer nofollow">
+                {f.url}
+              </a>
+            ) : (
+              f.url
+            )}
+          </dd>
+        </>
+      )}
+      {f.location && (
+        <>
+          <dt>{t('vuln.location')}</dt>
+          <dd className="mono small break" data-testid="finding-location">
+            {f.location}
+          </dd>
+        </>
+      )}
     </>
   );
 }

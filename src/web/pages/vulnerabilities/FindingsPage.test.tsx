@@ -15,6 +15,7 @@ function row(n: number, patch: Partial<VulnFindingRow['finding']> = {}, overdue 
     finding: {
       id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
       computerId: '10000000-0000-4000-8000-000000000001',
+      websiteId: null,
       organisationId: '20000000-0000-4000-8000-000000000001',
       scanner: 'nessus',
       scannerId: '58453',
@@ -28,6 +29,9 @@ function row(n: number, patch: Partial<VulnFindingRow['finding']> = {}, overdue 
       cvss3Score: null,
       cvss3Vector: null,
       cves: ['CVE-2005-1794'],
+      cwes: [],
+      url: null,
+      location: null,
       solution: 'Enable Network Level Authentication.',
       synopsis: null,
       output: null,
@@ -49,9 +53,33 @@ function row(n: number, patch: Partial<VulnFindingRow['finding']> = {}, overdue 
     overdue,
     ip: `10.31.112.2${n}`,
     hostname: `qa3app0${n}`,
+    website: null,
     organisationName: 'Sở A',
     actions: { changes: [{ status: 'fixed', direct: true }], decide: false },
   };
+}
+
+const WEBSITE = '40000000-0000-4000-8000-000000000001';
+
+/** A ZAP finding on a website: no IP, a URL and a place on the site, a CWE. */
+function webRow(n: number): VulnFindingRow {
+  const r = row(n, {
+    computerId: null,
+    websiteId: WEBSITE,
+    scanner: 'zap',
+    scannerId: '10011',
+    port: 443,
+    service: 'https',
+    name: 'Cookie Without Secure Flag',
+    severity: 'low',
+    cvss2Score: null,
+    cves: [],
+    cwes: ['CWE-614'],
+    url: 'https://mainsite.com/dashboard',
+    location: '/dashboard [opvc]',
+    synopsis: 'A cookie has been set without the secure flag.',
+  });
+  return { ...r, ip: null, hostname: 'mainsite.com', website: 'https://mainsite.com:443' };
 }
 
 describe('the findings table', () => {
@@ -177,5 +205,93 @@ describe('the findings table', () => {
     expect(waiting.textContent).toContain('Khi SOC nhập báo cáo quét');
     // An agency cannot list the imports: it never asks.
     expect(sentTo('/api/vulnerabilities/scans')).toHaveLength(1);
+  });
+});
+
+describe('web findings in the list', () => {
+  it('shows a website’s finding by its site, place and CWE, and a computer’s as before', async () => {
+    serve({
+      'GET /api/organisations': () => [],
+      [`GET ${FINDINGS}`]: () => ({ items: [row(1), webRow(2)], total: 2 }),
+    });
+    const router = renderPage(FindingsPage, { url: '/vulnerabilities/findings', role: 'agency' });
+    const table = await screen.findByTestId('findings-table');
+    const web = (await within(table).findByText('Cookie Without Secure Flag')).closest('tr') as HTMLElement;
+    expect(within(web).getByTestId('finding-website').textContent).toBe('https://mainsite.com');
+    expect(within(web).getByText('/dashboard [opvc]')).toBeTruthy();
+    const cwe = within(web).getByRole('link', { name: 'CWE-614' });
+    expect(cwe.getAttribute('href')).toBe('https://cwe.mitre.org/data/definitions/614.html');
+    expect(cwe.getAttribute('rel')).toContain('noopener');
+    // No empty address where a website has none; the computer's row keeps its address and port.
+    expect(web.textContent).not.toContain('null');
+    const computer = within(table).getByText('qa3app01').closest('tr') as HTMLElement;
+    expect(computer.textContent).toContain('10.31.112.21');
+    expect(computer.textContent).toContain('3389/tcp');
+    // The CWE link opens MITRE's page, not the row's panel.
+    cwe.addEventListener('click', (e) => e.preventDefault());
+    await userEvent.setup().click(cwe);
+    expect(new URLSearchParams(router.state.location.searchStr).has('finding')).toBe(false);
+  });
+
+  it('narrows to websites or computers with the subject filter, in the URL', async () => {
+    serve({
+      'GET /api/organisations': () => [],
+      [`GET ${FINDINGS}`]: () => ({ items: [webRow(2)], total: 1 }),
+    });
+    const user = userEvent.setup();
+    const router = renderPage(FindingsPage, { url: '/vulnerabilities/findings', role: 'agency' });
+    await screen.findByText('Cookie Without Secure Flag');
+    expect(screen.getByTestId('sort-ip').textContent).toContain('Máy tính / Trang web');
+    await user.selectOptions(screen.getByTestId('filter-subject'), 'websites');
+    await waitFor(() => expect(lastQuery(FINDINGS).get('subject')).toBe('websites'));
+    expect(new URLSearchParams(router.state.location.searchStr).get('subject')).toBe('websites');
+    expect(screen.getByTestId('sort-ip').textContent).toContain('Trang web');
+    expect(screen.getByTestId('sort-cve').textContent).toContain('CVE / CWE');
+    await user.selectOptions(screen.getByTestId('filter-subject'), 'computers');
+    await waitFor(() => expect(lastQuery(FINDINGS).get('subject')).toBe('computers'));
+  });
+
+  it('reads a website’s link from the URL, says which site, and clears it', async () => {
+    serve({
+      'GET /api/organisations': () => [],
+      [`GET ${FINDINGS}`]: () => ({ items: [webRow(2)], total: 1 }),
+    });
+    const user = userEvent.setup();
+    renderPage(FindingsPage, {
+      url: `/vulnerabilities/findings?websiteId=${WEBSITE}&site=${encodeURIComponent('https://mainsite.com')}`,
+      role: 'agency',
+    });
+    await screen.findByText('Cookie Without Secure Flag');
+    const chip = screen.getByTestId('website-filter');
+    expect(chip.textContent).toContain('Trên trang web https://mainsite.com');
+    const q = lastQuery(FINDINGS);
+    expect(q.get('websiteId')).toBe(WEBSITE);
+    expect(q.has('site')).toBe(false);
+    await user.click(within(chip).getByRole('button', { name: 'Bỏ lọc' }));
+    await waitFor(() => expect(lastQuery(FINDINGS).has('websiteId')).toBe(false));
+  });
+
+  it('opens a web finding’s detail with its website, URL, place and CWE, and the same remediation actions', async () => {
+    const r = webRow(2);
+    serve({
+      'GET /api/organisations': () => [],
+      [`GET ${FINDINGS}`]: () => ({ items: [r], total: 1 }),
+      [`GET ${FINDINGS}/${r.finding.id}`]: () => ({ ...r, requestedByName: null, history: [] }),
+    });
+    renderPage(FindingsPage, { url: `/vulnerabilities/findings?finding=${r.finding.id}`, role: 'agency' });
+    const detail = await screen.findByTestId('finding-detail');
+    await within(detail).findByTestId('finding-website');
+    const site = within(detail).getByRole('link', { name: 'https://mainsite.com' });
+    expect(site.getAttribute('href')).toBe(
+      `/vulnerabilities/findings?websiteId=${WEBSITE}&site=${encodeURIComponent('https://mainsite.com')}`,
+    );
+    expect(within(detail).getByTestId('finding-url').textContent).toBe('https://mainsite.com/dashboard');
+    expect(within(detail).getByTestId('finding-location').textContent).toBe('/dashboard [opvc]');
+    expect(within(detail).getByTestId('finding-cwes').textContent).toBe('CWE-614');
+    expect(within(detail).getByText('ZAP #10011')).toBeTruthy();
+    // A website has no port or IP to show, and no empty CVE line.
+    expect(within(detail).queryByText('Cổng')).toBeNull();
+    expect(within(detail).queryByText('CVE')).toBeNull();
+    expect(within(detail).getByTestId('action-fixed')).toBeTruthy();
   });
 });

@@ -1,7 +1,9 @@
+import './vuln.css';
 import { keepPreviousData } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { $api } from '../../api/client.ts';
 import {
+  type paths,
   scannerValues,
   type VulnFindingRow,
   vulnFindingSortValues,
@@ -20,16 +22,32 @@ import { isUuid, useTableSearch } from '../../lib/tableSearch.ts';
 import { useOrgTree } from '../../lib/useOrgTree.ts';
 import { FindingDetail } from './FindingDetail.tsx';
 import { NoScans } from './NoScans.tsx';
-import { oneOf } from './vulnUi.ts';
+import { oneOf, SCANNER_LABELS } from './vulnUi.ts';
+import { CweLinks, siteOrigin } from './websiteUi.tsx';
 
 const PAGE_SIZE = 50;
-/** Filters kept in the URL besides paging, sorting and search (`finding` is the open panel, `host` a label). */
-const FILTERS = ['status', 'severity', 'organisationId', 'scanner', 'knownExploited', 'overdue', 'pendingApproval'];
+/** Filters kept in the URL besides paging, sorting, search and the open panel (`finding`). */
+const FILTERS = [
+  'status',
+  'severity',
+  'organisationId',
+  'subject',
+  'scanner',
+  'knownExploited',
+  'overdue',
+  'pendingApproval',
+];
+/** Links narrow the list to one computer or website; `host` and `site` only label the filter. */
+const SUBJECT_LINKS = ['computerId', 'host', 'websiteId', 'site'];
+type Subject = NonNullable<
+  NonNullable<paths['/api/vulnerabilities/findings']['get']['parameters']['query']>['subject']
+>;
+const SUBJECTS = ['computers', 'websites'] as const satisfies readonly Subject[];
 
 /**
- * Lỗ hổng: findings to work on, paged, sorted, searched (IP, host name, CVE, name) and filtered by the server; all
- * of it in the URL, so a computer's or the dashboard's link opens the list narrowed. A row opens its detail panel
- * with the remediation actions (`?finding=<id>`).
+ * Lỗ hổng: findings to work on, on computers and on websites, paged, sorted, searched (IP, host name, CVE, name) and
+ * filtered by the server; all of it in the URL, so a computer's, a website's or the dashboard's link opens the list
+ * narrowed. A row opens its detail panel with the remediation actions (`?finding=<id>`).
  */
 export function FindingsPage() {
   const { t } = useTranslation();
@@ -39,6 +57,8 @@ export function FindingsPage() {
   // No status in the URL: what still needs work (open, or fixed and awaiting the next scan).
   const status = f.status === 'all' ? undefined : (oneOf(vulnFindingStatusFilterValues, f.status) ?? 'active');
   const computerId = isUuid(f.computerId ?? '') ? f.computerId : undefined;
+  const websiteId = isUuid(f.websiteId ?? '') ? f.websiteId : undefined;
+  const subject = oneOf(SUBJECTS, f.subject);
   const organisationId = isUuid(f.organisationId ?? '') ? f.organisationId : undefined;
   const flag = (name: string) => (f[name] === 'true' ? ('true' as const) : undefined);
   const list = $api.useQuery(
@@ -56,6 +76,8 @@ export function FindingsPage() {
           severity: oneOf(vulnSeverityValues, f.severity),
           organisationId,
           computerId,
+          websiteId,
+          subject,
           scanner: oneOf(scannerValues, f.scanner),
           knownExploited: flag('knownExploited'),
           overdue: flag('overdue'),
@@ -65,12 +87,12 @@ export function FindingsPage() {
     },
     { placeholderData: keepPreviousData },
   );
-  const filtered = !!search.q || FILTERS.some((k) => f[k]) || !!computerId;
+  const filtered = !!search.q || FILTERS.some((k) => f[k]) || !!computerId || !!websiteId;
   const setFilter = (name: string, value: string | undefined) => search.set({ filters: { [name]: value } });
   const selectedId = f.finding ?? null;
   const open = (id: string | null) => search.set({ filters: { finding: id ?? undefined }, page: search.page });
   const total = list.data?.total;
-  const columns = useColumns(open);
+  const columns = useColumns(open, subject);
 
   return (
     <>
@@ -120,6 +142,20 @@ export function FindingsPage() {
               onChange={(id) => setFilter('organisationId', id || undefined)}
             />
           </Field>
+          <Field label={t('vuln.subjectLabel')}>
+            <select
+              value={subject ?? ''}
+              onChange={(e) => setFilter('subject', e.target.value || undefined)}
+              data-testid="filter-subject"
+            >
+              <option value="">{t('vuln.allSubjects')}</option>
+              {SUBJECTS.map((s) => (
+                <option key={s} value={s}>
+                  {t(`vuln.subject.${s}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
           <Field label={t('vuln.scanner')}>
             <select
               value={oneOf(scannerValues, f.scanner) ?? ''}
@@ -129,7 +165,7 @@ export function FindingsPage() {
               <option value="">{t('vuln.allScanners')}</option>
               {scannerValues.map((s) => (
                 <option key={s} value={s}>
-                  {s === 'openvas' ? 'OpenVAS' : s === 'nmap' ? 'Nmap' : 'Nessus'}
+                  {SCANNER_LABELS[s]}
                 </option>
               ))}
             </select>
@@ -167,6 +203,18 @@ export function FindingsPage() {
           </button>
         </div>
       )}
+      {websiteId && (
+        <div className="chip chip-break" data-testid="website-filter">
+          <span className="break">{t('vuln.onWebsite', { site: f.site || websiteId })}</span>
+          <button
+            type="button"
+            className="link"
+            onClick={() => search.set({ filters: { websiteId: undefined, site: undefined } })}
+          >
+            {t('vuln.clearFilter')}
+          </button>
+        </div>
+      )}
       <ErrorMessage error={list.error ?? orgError} />
       <div className={`panel panel-flush${list.isPlaceholderData ? ' stale' : ''}`}>
         <DataTable
@@ -190,7 +238,7 @@ export function FindingsPage() {
                   onClick={() =>
                     search.set({
                       q: '',
-                      filters: Object.fromEntries([...FILTERS, 'computerId', 'host'].map((k) => [k, undefined])),
+                      filters: Object.fromEntries([...FILTERS, ...SUBJECT_LINKS].map((k) => [k, undefined])),
                     })
                   }
                 >
@@ -209,7 +257,7 @@ export function FindingsPage() {
 }
 
 /** The findings table's columns; `id` is the server's sort key on sortable ones (which need an accessor). */
-function useColumns(open: (id: string) => void): Column<VulnFindingRow>[] {
+function useColumns(open: (id: string) => void, subject: Subject | undefined): Column<VulnFindingRow>[] {
   const { t } = useTranslation();
   const format = useFormatNumber();
   return [
@@ -242,7 +290,7 @@ function useColumns(open: (id: string) => void): Column<VulnFindingRow>[] {
             </button>{' '}
             {f.knownExploited && <KevBadge />}
             <div className="muted small">
-              {f.port}/{f.protocol}
+              {f.websiteId ? <span className="break">{f.location}</span> : `${f.port}/${f.protocol}`}
             </div>
           </div>
         );
@@ -251,11 +299,11 @@ function useColumns(open: (id: string) => void): Column<VulnFindingRow>[] {
     {
       id: 'cve',
       accessorFn: (r) => r.finding.cves[0] ?? '',
-      header: () => t('vuln.cve'),
+      header: () => (subject === 'computers' ? t('vuln.cve') : t('vuln.cveCwe')),
       enableSorting: true,
       cell: ({ row }) => {
-        const cves = row.original.finding.cves;
-        if (!cves.length) return '—';
+        const { cves, cwes } = row.original.finding;
+        if (!cves.length && !cwes.length) return '—';
         return (
           <div className="small">
             {cves.slice(0, 2).map((c) => (
@@ -264,6 +312,11 @@ function useColumns(open: (id: string) => void): Column<VulnFindingRow>[] {
               </div>
             ))}
             {cves.length > 2 && <div className="muted">+{format(cves.length - 2)}</div>}
+            {cwes.length > 0 && (
+              <div>
+                <CweLinks cwes={cwes} max={2} />
+              </div>
+            )}
           </div>
         );
       },
@@ -280,15 +333,20 @@ function useColumns(open: (id: string) => void): Column<VulnFindingRow>[] {
     },
     {
       id: 'ip',
-      accessorFn: (r) => r.ip,
-      header: () => t('vuln.computer'),
+      accessorFn: (r) => r.ip ?? r.website ?? '',
+      header: () => (subject ? t(`vuln.subject.${subject}`) : t('vuln.subjectLabel')),
       enableSorting: true,
-      cell: ({ row }) => (
-        <>
-          <span className="mono">{row.original.ip}</span>
-          {row.original.hostname && <div className="muted small">{row.original.hostname}</div>}
-        </>
-      ),
+      cell: ({ row }) =>
+        row.original.website ? (
+          <span className="mono small nowrap" data-testid="finding-website">
+            {siteOrigin(row.original.website)}
+          </span>
+        ) : (
+          <>
+            <span className="mono">{row.original.ip}</span>
+            {row.original.hostname && <div className="muted small">{row.original.hostname}</div>}
+          </>
+        ),
     },
     {
       id: 'organisation',

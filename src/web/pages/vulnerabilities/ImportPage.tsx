@@ -51,6 +51,7 @@ function RecentScans() {
               <th>{t('vuln.import.scannedAt')}</th>
               <th>{t('vuln.import.importedAt')}</th>
               <th className="num">{t('vuln.import.result.hosts')}</th>
+              <th className="num">{t('vuln.import.result.websites')}</th>
               <th className="num">{t('vuln.import.result.findings')}</th>
               <th>{t('vuln.import.outcomeColumn')}</th>
             </tr>
@@ -58,7 +59,7 @@ function RecentScans() {
           <tbody>
             {scans.data?.length === 0 && (
               <tr>
-                <td colSpan={7} className="muted" data-testid="no-scans">
+                <td colSpan={8} className="muted" data-testid="no-scans">
                   {t('vuln.import.noScans')}
                 </td>
               </tr>
@@ -76,16 +77,17 @@ function RecentScans() {
 function ScanRow({ scan: s, format }: { scan: Scan; format: (n: number) => string }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  const warn = s.outcome !== 'imported' || (s.hosts > 0 && s.scanTimes?.source === 'upload');
+  // A file none of whose hosts or websites could be kept dated nothing.
+  const dated = s.hosts + s.websites > 0;
+  const warn = s.outcome !== 'imported' || (dated && s.scanTimes?.source === 'upload');
   return (
     <>
       <tr data-outcome={s.outcome}>
         <td className="break">{s.fileName}</td>
         <td className="mono small">{s.format}</td>
         <td className="nowrap">
-          {/* A file none of whose hosts could be kept dated nothing. */}
-          {s.hosts > 0 ? formatDateTime(s.scannedAt) : '—'}
-          {s.scanTimes && s.hosts > 0 && (
+          {dated ? formatDateTime(s.scannedAt) : '—'}
+          {s.scanTimes && dated && (
             <div className="muted small">{t(`vuln.import.timeSource.${s.scanTimes.source}`)}</div>
           )}
         </td>
@@ -94,6 +96,7 @@ function ScanRow({ scan: s, format }: { scan: Scan; format: (n: number) => strin
           {s.importedBy && <div className="muted small">{s.importedBy}</div>}
         </td>
         <td className="num">{format(s.hosts)}</td>
+        <td className="num">{format(s.websites)}</td>
         <td className="num">{format(s.findings)}</td>
         <td>
           <span className={`badge ${s.outcome === 'imported' ? 'badge-good' : 'badge-warn'}`}>
@@ -110,8 +113,8 @@ function ScanRow({ scan: s, format }: { scan: Scan; format: (n: number) => strin
       </tr>
       {open && (
         <tr>
-          <td colSpan={7}>
-            {s.hosts > 0 && <ScanTimesNote times={s.scanTimes} />}
+          <td colSpan={8}>
+            {dated && <ScanTimesNote times={s.scanTimes} />}
             <ImportWarnings report={s} />
           </td>
         </tr>

@@ -15,6 +15,7 @@ const detail = (patch: Partial<VulnFindingDetail> = {}): VulnFindingDetail => ({
   finding: {
     id: ID,
     computerId: '10000000-0000-4000-8000-000000000001',
+    websiteId: null,
     organisationId: '20000000-0000-4000-8000-000000000001',
     scanner: 'nessus',
     scannerId: '58453',
@@ -28,6 +29,9 @@ const detail = (patch: Partial<VulnFindingDetail> = {}): VulnFindingDetail => ({
     cvss3Score: null,
     cvss3Vector: null,
     cves: [],
+    cwes: [],
+    url: null,
+    location: null,
     solution: null,
     synopsis: null,
     output: null,
@@ -48,6 +52,7 @@ const detail = (patch: Partial<VulnFindingDetail> = {}): VulnFindingDetail => ({
   overdue: false,
   ip: '10.31.112.21',
   hostname: 'qa3app01',
+  website: null,
   organisationName: 'Sở A',
   // What the server lets an agency do on an open finding.
   actions: {

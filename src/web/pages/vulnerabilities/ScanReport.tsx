@@ -13,7 +13,7 @@ export const outcomeTone = (outcome: ScanImportReport['outcome']) =>
 export function ImportWarnings({
   report,
 }: {
-  report: Pick<ScanImportReport, 'outcome' | 'issueGroups' | 'issues' | 'informational' | 'hosts'>;
+  report: Pick<ScanImportReport, 'outcome' | 'issueGroups' | 'issues' | 'informational' | 'hosts' | 'websites'>;
 }) {
   const { t } = useTranslation();
   const format = useFormatNumber();
@@ -24,7 +24,7 @@ export function ImportWarnings({
         <p data-testid="import-nothing">
           <strong>
             {refused > 0 ? t('vuln.import.nothingRefused', { n: format(refused) }) : null}
-            {refused === 0 && report.hosts === 0 ? t('vuln.import.nothingNoHost') : null}
+            {refused === 0 && report.hosts + report.websites === 0 ? t('vuln.import.nothingNoHost') : null}
           </strong>
         </p>
       )}

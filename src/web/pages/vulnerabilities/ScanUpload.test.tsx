@@ -16,6 +16,8 @@ const report = (patch: Partial<ScanImportReport>): ScanImportReport => ({
   hosts: 0,
   findings: 0,
   unattributedHosts: 0,
+  websites: 0,
+  unattributedWebsites: 0,
   opened: 0,
   reopened: 0,
   resolved: 0,
@@ -120,5 +122,34 @@ describe('a scan import’s report', () => {
     expect(screen.getByTestId('scan-times-upload').textContent).toBe(
       'Tệp không ghi thời điểm quét: dùng thời điểm nhập 06/12/2025 08:00:00.',
     );
+  });
+
+  it('counts the websites of a web scanner’s report, not computers', () => {
+    show(
+      report({
+        fileName: '0_zap_sample.xml',
+        format: 'zap',
+        websites: 1,
+        unattributedWebsites: 1,
+        findings: 5,
+        opened: 5,
+        issues: [],
+        issueGroups: [],
+        outcome: 'imported',
+        scanTimes: {
+          source: 'file',
+          from: '2020-05-12T13:57:30.000Z',
+          to: '2020-05-12T13:57:30.000Z',
+          zoneAssumed: true,
+          hostsWithoutTime: 0,
+        },
+      }),
+    );
+    expect(screen.getByTestId('result-websites').textContent).toBe('Trang web1');
+    expect(screen.getByTestId('result-unattributedWebsites').textContent).toBe('Trang web chưa xác định đơn vị1');
+    expect(screen.queryByTestId('result-hosts')).toBeNull();
+    expect(screen.queryByTestId('result-unattributedHosts')).toBeNull();
+    // A web report is dated too.
+    expect(screen.getByTestId('scan-times').textContent).toContain('12/05/2020 20:57:30');
   });
 });

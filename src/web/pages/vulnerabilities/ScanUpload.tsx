@@ -1,3 +1,4 @@
+import './vuln.css';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ScanImportReport } from '../../api/schema.gen.ts';
@@ -42,6 +43,7 @@ export function ScanUpload() {
   return (
     <section className="panel" data-testid="scan-upload">
       <h2>{t('vuln.import.scanTitle')}</h2>
+      <ReadFormats />
       <p className="muted small">{t('vuln.import.scanHint')}</p>
       <form onSubmit={start} className="form-row">
         <Field label={t('vuln.import.files')}>
@@ -49,7 +51,7 @@ export function ScanUpload() {
             type="file"
             multiple
             required
-            accept=".nessus,.xml,.csv"
+            accept=".nessus,.xml,.csv,.json,.jsonl"
             data-testid="scan-files"
             onChange={(e) => setFiles([...(e.target.files ?? [])])}
           />
@@ -101,7 +103,7 @@ export function JobReport({ job }: { job: UploadJob<ScanImportReport> }) {
             <strong>{t('vuln.import.duplicate')}</strong>
           ) : (
             <dl className="result-figures">
-              {(['hosts', 'findings', 'opened', 'reopened', 'resolved', 'unattributedHosts'] as const).map((k) => (
+              {resultFigures(r).map((k) => (
                 <div key={k} data-testid={`result-${k}`}>
                   <dt>{t(`vuln.import.result.${k}`)}</dt>
                   <dd>{format(r[k])}</dd>
@@ -113,11 +115,48 @@ export function JobReport({ job }: { job: UploadJob<ScanImportReport> }) {
               </div>
             </dl>
           )}
-          {/* A file none of whose hosts could be kept dated nothing. */}
-          {r.hosts > 0 && <ScanTimesNote times={r.scanTimes} />}
+          {/* A file none of whose hosts or websites could be kept dated nothing. */}
+          {r.hosts + r.websites > 0 && <ScanTimesNote times={r.scanTimes} />}
           <ImportWarnings report={r} />
         </div>
       )}
     </UploadJobView>
+  );
+}
+
+type ResultKey = keyof ScanImportReport &
+  (
+    | 'hosts'
+    | 'websites'
+    | 'findings'
+    | 'opened'
+    | 'reopened'
+    | 'resolved'
+    | 'unattributedHosts'
+    | 'unattributedWebsites'
+  );
+
+/** A host scanner's report counts computers, a web scanner's websites (a report with both shows both). */
+function resultFigures(r: ScanImportReport): ResultKey[] {
+  const web = r.websites > 0;
+  const hosts = r.hosts > 0 || !web;
+  const subjects: ResultKey[] = [...(hosts ? (['hosts'] as const) : []), ...(web ? (['websites'] as const) : [])];
+  const unattributed: ResultKey[] = [
+    ...(hosts ? (['unattributedHosts'] as const) : []),
+    ...(web ? (['unattributedWebsites'] as const) : []),
+  ];
+  return [...subjects, 'findings', 'opened', 'reopened', 'resolved', ...unattributed];
+}
+
+/** Which reports the importer reads, by what they find vulnerabilities on; the format is told from the content. */
+function ReadFormats() {
+  const { t } = useTranslation();
+  return (
+    <dl className="read-formats small" data-testid="read-formats">
+      <dt>{t('vuln.import.formats.computers')}</dt>
+      <dd>{t('vuln.import.formats.computerTools')}</dd>
+      <dt>{t('vuln.import.formats.websites')}</dt>
+      <dd>{t('vuln.import.formats.websiteTools')}</dd>
+    </dl>
   );
 }

@@ -4,6 +4,7 @@ import { $api } from '../../api/client.ts';
 import type { VulnSummary } from '../../api/schema.gen.ts';
 import { BarChart } from '../../components/BarChart.tsx';
 import { ByOrganisationTable } from '../../components/ByOrganisationTable.tsx';
+import { EmptyRow } from '../../components/EmptyRow.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
@@ -14,10 +15,14 @@ import { useFormatNumber } from '../../lib/format.ts';
 import { followLink, query } from '../../lib/router.ts';
 import { useOrgTree } from '../../lib/useOrgTree.ts';
 import { usePeriodSearch } from '../../lib/usePeriodSearch.ts';
-import { NoScanData, VulnFigures, VulnStatement } from './VulnFigures.tsx';
+import { NoScanData, NoWebScanData, VulnFigures, VulnStatement } from './VulnFigures.tsx';
+import { scannerLabel } from './vulnUi.ts';
+import { CweLinks } from './websiteUi.tsx';
 
 const MAX_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
-/** Lỗ hổng — Tổng quan: vulnerable computers in a period and organisation subtree. */
+/** The websites' line, apart from the computers' blue and the critical red. */
+const WEBSITE_COLOUR = '#0f766e';
+/** Lỗ hổng — Tổng quan: vulnerable computers and websites in a period and organisation subtree. */
 export function VulnDashboardPage() {
   const { t } = useTranslation();
   const { period, organisationId, setPeriod, setOrganisationId } = usePeriodSearch();
@@ -44,53 +49,117 @@ export function VulnDashboardPage() {
         !summary.error && <p className="muted">{t('common.loading')}</p>
       ) : (
         <div className={summary.isPlaceholderData ? 'stale' : undefined}>
-          <NoScanData summary={s} />
-          <VulnStatement summary={s} organisation={organisation} />
-          <VulnFigures summary={s} />
+          <div className="two-col vuln-subjects">
+            <section data-testid="vuln-computers">
+              <h2>{t('vuln.figures.vulnerableComputers')}</h2>
+              {/* About computers only: a website's scans say nothing of them. */}
+              <NoScanData summary={s} />
+              <VulnStatement summary={s} organisation={organisation} />
+              <VulnFigures summary={s} />
+            </section>
+            <section data-testid="vuln-websites">
+              <h2>{t('vuln.figures.vulnerableWebsites')}</h2>
+              <VulnStatement summary={s} organisation={organisation} subject="websites" />
+              <NoWebScanData summary={s} />
+              <VulnFigures summary={s} subject="websites" />
+            </section>
+          </div>
           <p className="muted small">{t('vuln.evidenceHint', { days: s.evidenceDays })}</p>
           <div className="two-col vuln-charts">
-            <Trend summary={s} />
-            <BySeverity summary={s} />
+            <Trend
+              testId="vuln-trend"
+              title={t('vuln.trend')}
+              summary={s}
+              series={[
+                {
+                  name: t('vuln.figures.vulnerableComputers'),
+                  values: s.byMonth.map((m) => m.vulnerableComputers),
+                  colour: '#1f5fa8',
+                },
+                {
+                  name: t('vuln.figures.withCritical'),
+                  values: s.byMonth.map((m) => m.withCritical),
+                  colour: SEVERITY_COLOURS.critical,
+                },
+              ]}
+            />
+            <Trend
+              testId="vuln-web-trend"
+              title={t('vuln.web.trend')}
+              summary={s}
+              series={[
+                {
+                  name: t('vuln.figures.vulnerableWebsites'),
+                  values: s.byMonth.map((m) => m.vulnerableWebsites),
+                  colour: WEBSITE_COLOUR,
+                },
+              ]}
+            />
+          </div>
+          <div className="two-col vuln-charts">
+            <BySeverity
+              testId="vuln-by-severity"
+              title={t('vuln.byMaxSeverity')}
+              counts={s.byMaxSeverity}
+              hint={t('vuln.byMaxSeverityHint')}
+            />
+            <BySeverity
+              testId="vuln-web-by-severity"
+              title={t('vuln.web.byMaxSeverity')}
+              counts={s.websitesByMaxSeverity}
+              hint={t('vuln.web.byMaxSeverityHint')}
+            />
           </div>
           <ByOrganisation summary={s} onPick={setOrganisationId} />
           <TopVulnerabilities summary={s} />
+          <TopWebVulnerabilities summary={s} />
         </div>
       )}
     </>
   );
 }
 
-function Trend({ summary: s }: { summary: VulnSummary }) {
-  const { t } = useTranslation();
+/** Computers' or websites' counts per month of the period, as lines. */
+function Trend({
+  testId,
+  title,
+  summary: s,
+  series,
+}: {
+  testId: string;
+  title: string;
+  summary: VulnSummary;
+  series: { name: string; values: number[]; colour: string }[];
+}) {
   return (
-    <section className="card" data-testid="vuln-trend">
-      <h2>{t('vuln.trend')}</h2>
+    <section className="card" data-testid={testId}>
+      <h2>{title}</h2>
       <TrendChart
-        label={t('vuln.trend')}
+        label={title}
         labels={s.byMonth.map((m) => `${m.month.slice(5)}/${m.month.slice(0, 4)}`)}
-        series={[
-          {
-            name: t('vuln.figures.vulnerableComputers'),
-            values: s.byMonth.map((m) => m.vulnerableComputers),
-            colour: '#1f5fa8',
-          },
-          {
-            name: t('vuln.figures.withCritical'),
-            values: s.byMonth.map((m) => m.withCritical),
-            colour: SEVERITY_COLOURS.critical,
-          },
-        ]}
+        series={series}
       />
     </section>
   );
 }
 
-function BySeverity({ summary: s }: { summary: VulnSummary }) {
+/** Computers or websites, each counted once under its most severe open finding: as a table and as bars. */
+function BySeverity({
+  testId,
+  title,
+  counts,
+  hint,
+}: {
+  testId: string;
+  title: string;
+  counts: VulnSummary['byMaxSeverity'];
+  hint: string;
+}) {
   const { t } = useTranslation();
   const format = useFormatNumber();
   return (
-    <section className="card" data-testid="vuln-by-severity">
-      <h2>{t('vuln.byMaxSeverity')}</h2>
+    <section className="card" data-testid={testId}>
+      <h2>{title}</h2>
       <div className="split split-even">
         <table className="table table-compact">
           <tbody>
@@ -99,19 +168,19 @@ function BySeverity({ summary: s }: { summary: VulnSummary }) {
                 <td>
                   <SeverityBadge severity={sev} />
                 </td>
-                <td className="num">{format(s.byMaxSeverity[sev] ?? 0)}</td>
+                <td className="num">{format(counts[sev] ?? 0)}</td>
               </tr>
             ))}
           </tbody>
         </table>
         <BarChart
-          label={t('vuln.byMaxSeverity')}
+          label={title}
           labels={MAX_SEVERITIES.map((sev) => t(`vuln.severity.${sev}`))}
-          values={MAX_SEVERITIES.map((sev) => s.byMaxSeverity[sev] ?? 0)}
+          values={MAX_SEVERITIES.map((sev) => counts[sev] ?? 0)}
           colours={MAX_SEVERITIES.map((sev) => SEVERITY_COLOURS[sev])}
         />
       </div>
-      <p className="muted small">{t('vuln.byMaxSeverityHint')}</p>
+      <p className="muted small">{hint}</p>
     </section>
   );
 }
@@ -119,6 +188,9 @@ function BySeverity({ summary: s }: { summary: VulnSummary }) {
 function ByOrganisation({ summary, onPick }: { summary: VulnSummary; onPick: (id: string) => void }) {
   const { t } = useTranslation();
   const format = useFormatNumber();
+  // The row without an organisation links to what an analyst assigns: computers, or websites when it holds only those.
+  const none = summary.byOrganisation.find((o) => o.organisationId === null);
+  const unassigned = none && none.vulnerableComputers === 0 && none.vulnerableWebsites > 0 ? 'websites' : 'computers';
   return (
     <ByOrganisationTable
       testId="vuln-by-org"
@@ -128,11 +200,17 @@ function ByOrganisation({ summary, onPick }: { summary: VulnSummary; onPick: (id
         { label: t('vuln.figures.vulnerableComputers'), value: (o) => format(o.vulnerableComputers) },
         { label: t('vuln.figures.withCritical'), value: (o) => format(o.withCritical) },
         { label: t('vuln.figures.withHigh'), value: (o) => format(o.withHigh) },
+        { label: t('vuln.figures.vulnerableWebsites'), value: (o) => format(o.vulnerableWebsites) },
+        { label: t('vuln.web.withCritical'), value: (o) => format(o.websitesWithCritical) },
       ]}
       rows={summary.byOrganisation}
       none={t('vuln.none')}
       unattributed={
-        <a href={`/vulnerabilities/computers${query({ tab: 'unattributed' })}`} onClick={followLink} className="muted">
+        <a
+          href={`/vulnerabilities/${unassigned}${query({ tab: 'unattributed' })}`}
+          onClick={followLink}
+          className="muted"
+        >
           {t('vuln.unattributed')}
         </a>
       }
@@ -175,7 +253,7 @@ function TopVulnerabilities({ summary }: { summary: VulnSummary }) {
                   v.name
                 )}
                 <div className="muted small">
-                  {v.scanner} #{v.scannerId}
+                  {scannerLabel(v.scanner)} #{v.scannerId}
                 </div>
               </td>
               <td>
@@ -186,6 +264,52 @@ function TopVulnerabilities({ summary }: { summary: VulnSummary }) {
                 {v.cves.length > 4 ? ` +${format(v.cves.length - 4)}` : ''}
               </td>
               <td className="num">{format(v.computers)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** The web checks found on the most websites, with their weaknesses (CWE) and a link to their findings. */
+function TopWebVulnerabilities({ summary }: { summary: VulnSummary }) {
+  const { t } = useTranslation();
+  const format = useFormatNumber();
+  return (
+    <section className="panel panel-flush" data-testid="vuln-web-top">
+      <h2 className="panel-title">{t('vuln.web.topVulnerabilities')}</h2>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>{t('vuln.name')}</th>
+            <th>{t('vuln.severityLabel')}</th>
+            <th>CWE</th>
+            <th className="num">{t('vuln.web.websites')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          <EmptyRow show={summary.topWebVulnerabilities.length === 0} colSpan={4}>
+            {t('vuln.none')}
+          </EmptyRow>
+          {summary.topWebVulnerabilities.map((v) => (
+            <tr key={`${v.scanner}:${v.scannerId}`}>
+              <td>
+                <a
+                  href={`/vulnerabilities/findings${query({ subject: 'websites', q: v.name, status: 'all' })}`}
+                  onClick={followLink}
+                >
+                  {v.name}
+                </a>
+                <div className="muted small">
+                  {scannerLabel(v.scanner)} #{v.scannerId}
+                </div>
+              </td>
+              <td>
+                <SeverityBadge severity={v.severity} />
+              </td>
+              <td>{v.cwes.length ? <CweLinks cwes={v.cwes} max={4} /> : '—'}</td>
+              <td className="num">{format(v.websites)}</td>
             </tr>
           ))}
         </tbody>

@@ -6,20 +6,33 @@ import { formatCalendarDate, formatDate, useFormatNumber } from '../../lib/forma
 import { followLink, query } from '../../lib/router.ts';
 import { useCan } from '../../lib/session.ts';
 
+/** What the vulnerability figures count: computers (host scanners) or websites (web scanners). */
+export type VulnSubject = 'computers' | 'websites';
+
 /**
  * The statement the SOC writes in its report, worded as in the province's documents:
- * "Trong kỳ từ … đến … phát hiện N máy tính có lỗ hổng, trong đó M máy có lỗ hổng nghiêm trọng".
+ * "Trong kỳ từ … đến … phát hiện N máy tính có lỗ hổng, trong đó M máy có lỗ hổng nghiêm trọng" (or N trang web).
  */
-export function VulnStatement({ summary, organisation }: { summary: VulnSummary; organisation?: string }) {
+export function VulnStatement({
+  summary,
+  organisation,
+  subject = 'computers',
+}: {
+  summary: VulnSummary;
+  organisation?: string;
+  subject?: VulnSubject;
+}) {
   const { t } = useTranslation();
   const format = useFormatNumber();
+  const web = subject === 'websites';
+  const key = web ? 'vuln.web.statement' : 'vuln.statement';
   return (
-    <p className="statement" data-testid="vuln-statement">
-      {t(organisation ? 'vuln.statementOrg' : 'vuln.statement', {
+    <p className="statement" data-testid={web ? 'vuln-web-statement' : 'vuln-statement'}>
+      {t(organisation ? `${key}Org` : key, {
         from: formatCalendarDate(summary.period.from),
         to: formatCalendarDate(summary.period.to),
-        count: format(summary.vulnerableComputers),
-        critical: format(summary.withCritical),
+        count: format(web ? summary.vulnerableWebsites : summary.vulnerableComputers),
+        critical: format(web ? summary.websitesWithCritical : summary.withCritical),
         organisation,
       })}
     </p>
@@ -58,37 +71,79 @@ export function NoScanData({ summary }: { summary: VulnSummary }) {
   return null;
 }
 
-type Key =
+/**
+ * What the website figures cannot say: no website was scanned in the period, so the counts rest on earlier scans (or
+ * on none). Nothing when a web scan falls in the period.
+ */
+export function NoWebScanData({ summary }: { summary: VulnSummary }) {
+  const { t } = useTranslation();
+  if (summary.scannedWebsites > 0) return null;
+  return (
+    <p className="muted small" data-testid="vuln-web-no-data">
+      {t(summary.vulnerableWebsites > 0 ? 'vuln.web.noScanInPeriodEarlier' : 'vuln.web.noScanInPeriod')}
+    </p>
+  );
+}
+
+type ComputerKey =
   | 'vulnerableComputers'
   | 'withCritical'
   | 'withHigh'
   | 'knownExploitedComputers'
   | 'scannedComputers'
   | 'unattributedVulnerableComputers';
-const FIGURES: { key: Key; tone?: 'bad' | 'warn' }[] = [
-  { key: 'vulnerableComputers' },
-  { key: 'withCritical', tone: 'bad' },
-  { key: 'withHigh', tone: 'warn' },
-  { key: 'knownExploitedComputers', tone: 'bad' },
-  { key: 'scannedComputers' },
-  { key: 'unattributedVulnerableComputers' },
-];
+type WebsiteKey =
+  | 'vulnerableWebsites'
+  | 'websitesWithCritical'
+  | 'websitesWithHigh'
+  | 'scannedWebsites'
+  | 'unattributedVulnerableWebsites';
+type Key = ComputerKey | WebsiteKey;
+type FigureSpec = { key: Key; tone?: 'bad' | 'warn' };
+/** Each subject's figures; the first four are the Overview card's. */
+const FIGURES: Record<VulnSubject, FigureSpec[]> = {
+  computers: [
+    { key: 'vulnerableComputers' },
+    { key: 'withCritical', tone: 'bad' },
+    { key: 'withHigh', tone: 'warn' },
+    { key: 'knownExploitedComputers', tone: 'bad' },
+    { key: 'scannedComputers' },
+    { key: 'unattributedVulnerableComputers' },
+  ],
+  websites: [
+    { key: 'vulnerableWebsites' },
+    { key: 'websitesWithCritical', tone: 'bad' },
+    { key: 'websitesWithHigh', tone: 'warn' },
+    { key: 'scannedWebsites' },
+    { key: 'unattributedVulnerableWebsites' },
+  ],
+};
 
 /**
- * The big numbers; `compact` shows the first four (the Overview card). Without a KEV catalogue the known-exploited
- * figure says so instead of a misleading 0.
+ * The big numbers of computers or websites; `compact` shows the first four (the Overview cards). Without a KEV
+ * catalogue the known-exploited figure says so instead of a misleading 0.
  */
-export function VulnFigures({ summary, compact = false }: { summary: VulnSummary; compact?: boolean }) {
+export function VulnFigures({
+  summary,
+  subject = 'computers',
+  compact = false,
+}: {
+  summary: VulnSummary;
+  subject?: VulnSubject;
+  compact?: boolean;
+}) {
   const { t } = useTranslation();
   const format = useFormatNumber();
   const can = useCan();
-  // Only the unattributed figure links to its list: the others count a period, the lists show today's state.
-  const links: Partial<Record<Key, string>> = {
-    unattributedVulnerableComputers: can('vuln.import')
-      ? `/vulnerabilities/computers${query({ tab: 'unattributed' })}`
-      : undefined,
-  };
-  const figures: FigureProps[] = (compact ? FIGURES.slice(0, 4) : FIGURES).map(({ key, tone }) => {
+  // Only the unattributed figures link to their lists: the others count a period, the lists show today's state.
+  const links: Partial<Record<Key, string>> = can('vuln.import')
+    ? {
+        unattributedVulnerableComputers: `/vulnerabilities/computers${query({ tab: 'unattributed' })}`,
+        unattributedVulnerableWebsites: `/vulnerabilities/websites${query({ tab: 'unattributed' })}`,
+      }
+    : {};
+  const specs = FIGURES[subject];
+  const figures: FigureProps[] = (compact ? specs.slice(0, 4) : specs).map(({ key, tone }) => {
     if (key === 'knownExploitedComputers' && summary.kevCatalogueEntries === 0)
       return {
         key,

@@ -12,7 +12,7 @@ const sources = readdirSync(MODULE)
 
 /** Every message key the module's errors and shared schemas name (`key: 'vuln.…'`, `error: 'vuln.…'`). */
 const keys = [...new Set([...sources.matchAll(/(?:key|error): [`']((?:vuln)\.[\w.-]+)[`']/g)].map((m) => m[1] ?? ''))];
-const FATAL_KINDS = ['unknown-format', 'truncated', 'not-well-formed', 'read-error'];
+const FATAL_KINDS = ['unknown-format', 'truncated', 'not-well-formed', 'read-error', 'too-large'];
 
 describe('the vulnerability module’s messages', () => {
   it('finds the keys it checks', () => {

@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import type { Scanner } from '../../api/schema.gen.ts';
 
 // Pure UI helpers of the vulnerability pages. What the server decides (value lists, who may do what, deadlines,
 // overdue) comes from the API and its generated types, never from here.
@@ -18,3 +19,22 @@ export function useInvalidateVulnerabilities() {
 /** A filter value read from the URL, if it is one of `values` (a hand-edited URL sends nothing invalid). */
 export const oneOf = <T extends string>(values: readonly T[], value: string | undefined): T | undefined =>
   values.find((v) => v === value);
+
+/** Each scanner as its maker writes it (a new scanner in the contract fails to compile here until named). */
+export const SCANNER_LABELS: Record<Scanner, string> = {
+  nessus: 'Nessus',
+  openvas: 'OpenVAS',
+  nmap: 'Nmap',
+  qualys: 'Qualys',
+  nexpose: 'Nexpose',
+  wazuh: 'Wazuh',
+  openscap: 'OpenSCAP',
+  zap: 'ZAP',
+  acunetix: 'Acunetix',
+  nuclei: 'Nuclei',
+  nikto: 'Nikto',
+  burp: 'Burp',
+};
+
+/** A finding's scanner by name (a stored finding's `scanner` is text: one the UI does not know stays as written). */
+export const scannerLabel = (scanner: string) => SCANNER_LABELS[scanner as Scanner] ?? scanner;

@@ -2,11 +2,12 @@
 // consecutive results on one address becomes a record; each `report/host` summary becomes a
 // record without findings that carries the scan times (and marks the host as scanned). Result runs carry the
 // report's own `scan_start` (written before the results) until the host's summary gives its own times.
-import { addUnique, compact, cvss, extractCves, parseIp, parsePort, parseScore, textTime } from './fields.ts';
-import { severityFromLabel, severityFromScores } from './severity.ts';
-import { MAX_SOFTWARE_PER_HOST, type ServicePlace, SoftwareList, softwareFromCpe } from './software.ts';
-import type { Finding, ScannedHost, ScanTime, SourcePosition } from './types.ts';
-import { FormatHandler, type TextBudget } from './xml-stream.ts';
+import { addUnique, compact, cvss, extractCves, parseIp, parsePort, parseScore, textTime } from '../fields.ts';
+import { xmlFormat } from '../format.ts';
+import { severityFromLabel, severityFromScores } from '../severity.ts';
+import { MAX_SOFTWARE_PER_HOST, type ServicePlace, SoftwareList, softwareFromCpe } from '../software.ts';
+import type { Finding, ScannedHost, ScanTime, SourcePosition } from '../types.ts';
+import { FormatHandler, type TextBudget } from '../xml-stream.ts';
 
 /** A run longer than this is emitted in several records to keep memory bounded. */
 const MAX_RUN = 1_000;
@@ -287,3 +288,12 @@ export class OpenVasHandler extends FormatHandler {
     this.sink.host({ host, findings: [], software: software.values(), position: summary.position, complete: true });
   }
 }
+
+export const openvasFormat = xmlFormat({
+  format: 'openvas',
+  scanner: 'openvas',
+  subject: 'host',
+  label: 'OpenVAS/Greenbone XML',
+  roots: ['report', 'get_reports_response'],
+  handler: (cursor, sink, limits) => new OpenVasHandler(cursor, sink, limits),
+});

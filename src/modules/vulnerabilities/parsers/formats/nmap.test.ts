@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureText } from '../../../../tests/support/scan-fixtures.ts';
-import { collectScan, severityFromScore } from './index.ts';
+import { fixtureText } from '../../../../../tests/support/scan-fixtures.ts';
+import { collectScan, severityFromScore } from '../index.ts';
 
 describe('Nmap XML fixtures', () => {
   it('keeps a host that is up with no open port as scanned, without findings', async () => {

@@ -1,26 +1,24 @@
-// CSV exports of Nessus and OpenVAS (csv-parse). Rows of one host are usually consecutive:
-// each run of rows on one address becomes a record, and Nessus' one-row-per-CVE repetition
-// of a plugin is merged back into one finding.
+// The CSV exports' common runner (csv-parse): each format maps a row to a host and a finding (formats/*-csv.ts);
+// rows of one host are usually consecutive, so each run of rows on one address becomes a record, and a check repeated
+// on the same port (Nessus writes one row per CVE) is merged back into one finding.
 import { Readable } from 'node:stream';
 import { type CsvError, parse } from 'csv-parse';
-import {
-  addUnique,
-  compact,
-  cvss,
-  extractCves,
-  normaliseMac,
-  parseIp,
-  parsePort,
-  parseScore,
-  textTime,
-  truncate,
-} from './fields.ts';
+import { addUnique, compact, normaliseMac, parseIp, parsePort, textTime } from './fields.ts';
+import type { ScanFormatSpec, ScanHead } from './format.ts';
 import { findingKey } from './identity.ts';
-import { severityFromLabel, severityFromScores } from './severity.ts';
 import type { EventSink } from './sink.ts';
-import type { FatalError, Finding, ParseOptions, ScanEvent, ScannedHost, SourcePosition } from './types.ts';
+import type {
+  FatalError,
+  Finding,
+  ParseOptions,
+  ScanEvent,
+  ScanFormat,
+  ScannedHost,
+  Scanner,
+  ScanTime,
+  SourcePosition,
+} from './types.ts';
 
-type CsvFormat = 'nessus-csv' | 'openvas-csv';
 type Row = Record<string, string>;
 
 /** Row-level faults csv-parse can skip without losing neighbours; any other fault is fatal. */
@@ -32,52 +30,43 @@ const MAX_RUN = 1_000;
  */
 const MAX_BAD_ROWS = 1_000;
 
-/** Header names differ between versions; the first one present wins. Matched case-insensitively. */
-const NESSUS_COLUMNS = {
-  id: ['plugin id'],
-  cve: ['cve'],
-  cvss2: ['cvss v2.0 base score', 'cvss'],
-  cvss2Vector: ['cvss v2.0 vector', 'cvss vector'],
-  cvss3: ['cvss v3.0 base score', 'cvss v3.1 base score', 'cvss3'],
-  cvss3Vector: ['cvss v3.0 vector', 'cvss v3.1 vector'],
-  rating: ['risk', 'risk factor'],
-  ip: ['ip address', 'host'],
-  host: ['host'],
-  fqdn: ['fqdn', 'dns name'],
-  netbios: ['netbios name', 'netbios'],
-  mac: ['mac address'],
-  os: ['os', 'operating system'],
-  protocol: ['protocol'],
-  port: ['port'],
-  name: ['name', 'plugin name'],
-  family: ['plugin family', 'family'],
-  synopsis: ['synopsis'],
-  description: ['description'],
-  solution: ['solution'],
-  seeAlso: ['see also'],
-  output: ['plugin output'],
-  exploit: ['exploit?', 'exploitable'],
-};
+/** The columns every host scanner's CSV is read from; a mapper names their headers in its own export. */
+export type HostColumn = 'id' | 'ip' | 'port' | 'host' | 'fqdn' | 'netbios' | 'mac' | 'os' | 'time';
 
-const OPENVAS_COLUMNS = {
-  id: ['nvt oid'],
-  cve: ['cves'],
-  score: ['cvss'],
-  rating: ['severity'],
-  ip: ['ip'],
-  host: ['hostname'],
-  protocol: ['port protocol'],
-  port: ['port'],
-  name: ['nvt name'],
-  synopsis: ['summary'],
-  description: ['vulnerability insight'],
-  solution: ['solution'],
-  output: ['specific result'],
-  /** When the result was found (ISO 8601 with zone): the host's scan time. */
-  time: ['timestamp'],
-};
+/** A row's cells by field name (the mapper's columns); '' when the column is absent or empty. */
+export interface CellOf {
+  (field: string): string;
+  /** The header a field was read from, as the file spells it (for messages). */
+  header(field: string): string;
+}
 
-type Field = keyof typeof NESSUS_COLUMNS | keyof typeof OPENVAS_COLUMNS;
+/** What the common runner checked and read before the mapper sees a row. */
+export interface RowBasics {
+  id: string;
+  /** 0 for a finding on the host as a whole (empty port, `general`). */
+  port: number;
+  /** 1-based data row, for messages. */
+  row: number;
+}
+
+export interface CsvMapper {
+  /**
+   * Header names per field, matched case-insensitively, the first present winning. `id` (the scanner's check) and
+   * `ip` are required in every row; the other host columns are read when present.
+   */
+  columns: Partial<Record<HostColumn, string[]>> & Record<string, string[]>;
+  /** The row as a finding (identity fields already checked); report field problems through `issue`. */
+  finding(
+    cell: CellOf,
+    basics: RowBasics,
+    issue: (code: 'invalid-score' | 'invalid-severity' | 'invalid-cve', message: string) => void,
+    limits: Required<ParseOptions>,
+  ): Omit<Finding, 'port' | 'scannerId' | 'position'>;
+  /** 0-based line of the header row, for exports that start with a title block (found from the head). */
+  headerLine?: (head: ScanHead) => number;
+  /** The host's scan time from a row, when the export writes it otherwise than ISO 8601 in the `time` column. */
+  scanTime?: (cell: CellOf) => ScanTime | undefined;
+}
 
 interface Run {
   host: ScannedHost;
@@ -86,30 +75,27 @@ interface Run {
 }
 
 class CsvRows {
-  private columns: Partial<Record<Field, string>> | null = null;
+  private columns: Record<string, string> | null = null;
   private run: Run | null = null;
-  private readonly path: CsvFormat;
 
   constructor(
-    private readonly format: CsvFormat,
+    private readonly path: string,
+    private readonly mapper: CsvMapper,
     private readonly sink: EventSink,
     private readonly limits: Required<ParseOptions>,
-  ) {
-    this.path = format;
-  }
+  ) {}
 
   position(line: number, row: number): SourcePosition {
     return { line, column: 1, path: this.path, row };
   }
 
   /** Maps our field names to the header's own spelling, once, from the first row's keys. */
-  private resolve(row: Row): Partial<Record<Field, string>> {
+  private resolve(row: Row): Record<string, string> {
     const byLower = new Map(Object.keys(row).map((k) => [k.trim().toLowerCase(), k]));
-    const wanted: Record<string, string[]> = this.format === 'nessus-csv' ? NESSUS_COLUMNS : OPENVAS_COLUMNS;
-    const columns: Partial<Record<Field, string>> = {};
-    for (const [field, names] of Object.entries(wanted)) {
-      const found = names.map((n) => byLower.get(n)).find((k) => k !== undefined);
-      if (found) columns[field as Field] = found;
+    const columns: Record<string, string> = {};
+    for (const [field, names] of Object.entries(this.mapper.columns)) {
+      const found = names?.map((n) => byLower.get(n)).find((k) => k !== undefined);
+      if (found) columns[field] = found;
     }
     return columns;
   }
@@ -117,79 +103,51 @@ class CsvRows {
   add(row: Row, at: SourcePosition): void {
     this.columns ??= this.resolve(row);
     const columns = this.columns;
-    const get = (field: Field): string => {
-      const column = columns[field];
-      return column === undefined ? '' : (row[column] ?? '').trim();
-    };
-
-    const address = parseIp(get('ip'));
+    const cell: CellOf = Object.assign(
+      (field: string) => {
+        const column = columns[field];
+        return column === undefined ? '' : (row[column] ?? '').trim();
+      },
+      { header: (field: string) => columns[field] ?? field },
+    );
+    const address = parseIp(cell('ip'));
     if (!address) {
-      this.sink.issue('invalid-ip', `row ${at.row}: host "${get('ip')}" is not a valid IP address; row skipped`, at, 1);
+      this.sink.issue(
+        'invalid-ip',
+        `row ${at.row}: host "${cell('ip')}" is not a valid IP address; row skipped`,
+        at,
+        1,
+      );
       return;
     }
-    const id = get('id');
+    const id = cell('id');
     if (!id) {
       this.sink.issue('missing-field', `row ${at.row}: no ${columns.id ?? 'scanner id'}; row skipped`, at, 1);
       return;
     }
-    const portText = get('port');
-    const port = portText === '' || portText === 'general' ? 0 : parsePort(portText);
+    const portText = cell('port');
+    const port = portText === '' || portText.toLowerCase() === 'general' ? 0 : parsePort(portText);
     if (port === undefined) {
       this.sink.issue('invalid-port', `row ${at.row}: port "${portText}" is not a port number; row skipped`, at, 1);
       return;
     }
-    const score = (field: Field) => {
-      const value = parseScore(get(field));
-      if (!Number.isNaN(value)) return value;
-      this.sink.issue('invalid-score', `row ${at.row}: ${columns[field]} "${get(field)}" is not a score; ignored`, at);
-      return undefined;
-    };
-    const nessus = this.format === 'nessus-csv';
-    const cvss2 = nessus ? score('cvss2') : undefined;
-    const cvss3 = nessus ? score('cvss3') : undefined;
-    const scannerScore = nessus ? undefined : score('score');
-    const rating = get('rating');
-    const rated = rating ? severityFromLabel(rating) : undefined;
-    const fallback = severityFromScores(cvss3, cvss2, scannerScore) ?? 'info';
-    if (rating && !rated) {
-      this.sink.issue('invalid-severity', `row ${at.row}: rating "${rating}" is unknown; rated ${fallback}`, at);
-    }
-    const hostText = get('host');
+    const hostText = cell('host');
     const host: ScannedHost = compact({
       ...address,
       hostname: parseIp(hostText) ? undefined : hostText,
-      fqdn: get('fqdn'),
-      netbios: get('netbios'),
-      mac: normaliseMac(get('mac')),
-      os: get('os'),
-      scanStart: textTime(get('time')),
+      fqdn: cell('fqdn'),
+      netbios: cell('netbios'),
+      mac: normaliseMac(cell('mac')),
+      os: cell('os'),
+      scanStart: this.mapper.scanTime ? this.mapper.scanTime(cell) : textTime(cell('time')),
     });
-    const exploit = get('exploit').toLowerCase();
-    const finding: Finding = compact(
-      {
-        scanner: nessus ? 'nessus' : 'openvas',
-        scannerId: id,
-        name: get('name') || id,
-        severity: rated ?? fallback,
-        scannerRating: rating,
-        scannerScore,
-        cvss2: cvss(cvss2, get('cvss2Vector')),
-        cvss3: cvss(cvss3, get('cvss3Vector')),
-        cves: extractCves(get('cve')),
-        port,
-        protocol: get('protocol').toLowerCase(),
-        family: get('family'),
-        synopsis: truncate(get('synopsis'), this.limits.maxTextLength),
-        description: truncate(get('description'), this.limits.maxTextLength),
-        solution: truncate(get('solution'), this.limits.maxTextLength),
-        seeAlso: get('seeAlso').split(/\s+/).filter(Boolean),
-        output: truncate(get('output'), this.limits.maxOutputLength),
-        exploitAvailable: exploit ? exploit === 'true' || exploit === 'yes' : undefined,
-        position: at,
-      } satisfies Finding,
-      'protocol',
+    const read = this.mapper.finding(
+      cell,
+      { id, port, row: at.row ?? 0 },
+      (code, message) => this.sink.issue(code, `row ${at.row}: ${message}`, at),
+      this.limits,
     );
-    if (!finding.seeAlso?.length) delete finding.seeAlso;
+    const finding: Finding = { ...read, scannerId: id, port, position: at };
 
     if (this.run && (this.run.host.ip !== host.ip || this.run.findings.size >= MAX_RUN)) this.flush(true);
     this.run ??= { host, position: at, findings: new Map() };
@@ -230,13 +188,14 @@ async function* pieces(chunks: AsyncIterable<string>): AsyncGenerator<string> {
 }
 
 /** Parses the rows; a row with a wrong cell count is an issue, broken quoting is fatal. */
-export async function* runCsv(
+async function* runCsv(
   chunks: AsyncIterable<string>,
-  format: CsvFormat,
-  sink: EventSink,
-  limits: Required<ParseOptions>,
+  format: string,
+  mapper: CsvMapper,
+  context: { sink: EventSink; limits: Required<ParseOptions>; head: ScanHead },
 ): AsyncGenerator<ScanEvent, FatalError | null> {
-  const rows = new CsvRows(format, sink, limits);
+  const { sink, limits, head } = context;
+  const rows = new CsvRows(format, mapper, sink, limits);
   let fatal: FatalError | null = null;
   const fail = (error: CsvError, kind: FatalError['kind']) => {
     const line = typeof error.lines === 'number' ? error.lines : undefined;
@@ -251,9 +210,12 @@ export async function* runCsv(
   let passedSkips = 0;
   const parser = parse({
     columns: (header: string[]) => header.map((h) => h.trim()),
+    from_line: (mapper.headerLine?.(head) ?? 0) + 1,
     info: true,
     raw: true,
     skip_empty_lines: true,
+    // Spreadsheets save rows of empty cells (`,,,,`) after the data: no row at all, not a row without an address.
+    skip_records_with_empty_values: true,
     skip_records_with_error: true,
     on_skip: (error) => {
       if (!error || fatal) return;
@@ -310,4 +272,20 @@ export async function* runCsv(
   rows.flush(fatal === null);
   yield* sink.drain();
   return fatal;
+}
+
+/** A CSV export of a host scanner, recognised from its header by `detect`. */
+export function csvFormat(def: {
+  format: ScanFormat;
+  scanner: Scanner;
+  label: string;
+  detect: (head: ScanHead) => boolean;
+  mapper: CsvMapper;
+}): ScanFormatSpec {
+  const { mapper, ...spec } = def;
+  return {
+    ...spec,
+    subject: 'host',
+    parse: (chunks, context) => runCsv(chunks, def.format, mapper, context),
+  };
 }

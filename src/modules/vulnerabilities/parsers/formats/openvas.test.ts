@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureText, lineOf } from '../../../../tests/support/scan-fixtures.ts';
-import { collectScan, hostKey, type Severity } from './index.ts';
+import { fixtureText, lineOf } from '../../../../../tests/support/scan-fixtures.ts';
+import { collectScan, hostKey, type Severity } from '../index.ts';
 
 /** The `<results>` section only: the `<ports>` summary repeats hosts and threats. */
 function resultsOf(xml: string): string[] {

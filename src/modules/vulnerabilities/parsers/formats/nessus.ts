@@ -11,11 +11,12 @@ import {
   parseScore,
   textTime,
   truncate,
-} from './fields.ts';
-import { severityFromLabel, severityFromNessusLevel, severityFromScores } from './severity.ts';
-import { SoftwareList, serviceItem } from './software.ts';
-import type { Finding, ScannedHost, Severity, SourcePosition } from './types.ts';
-import { FormatHandler, type TextBudget } from './xml-stream.ts';
+} from '../fields.ts';
+import { xmlFormat } from '../format.ts';
+import { severityFromLabel, severityFromNessusLevel, severityFromScores } from '../severity.ts';
+import { SoftwareList, serviceItem } from '../software.ts';
+import type { Finding, ScannedHost, Severity, SourcePosition } from '../types.ts';
+import { FormatHandler, type TextBudget } from '../xml-stream.ts';
 
 /** HostProperties tags we keep; the others (patch summaries, traceroute…) are skipped unread. */
 const HOST_TAGS = new Set([
@@ -263,3 +264,12 @@ export class NessusHandler extends FormatHandler {
     return fallback;
   }
 }
+
+export const nessusFormat = xmlFormat({
+  format: 'nessus',
+  scanner: 'nessus',
+  subject: 'host',
+  label: 'Nessus (.nessus v2)',
+  roots: ['NessusClientData_v2'],
+  handler: (cursor, sink, limits) => new NessusHandler(cursor, sink, limits),
+});

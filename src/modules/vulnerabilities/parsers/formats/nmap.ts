@@ -1,11 +1,12 @@
 // Nmap XML (`nmaprun`): one record per host that is up, with its open ports as services; each
 // entry of the `vulners` NSE script becomes a finding on its port. Without vulners output a
 // host has no findings: an open port alone is not a vulnerability.
-import { compact, epochTime, extractCves, normaliseMac, parseIp, parsePort, parseScore } from './fields.ts';
-import { severityFromScore } from './severity.ts';
-import { SoftwareList, serviceItem, softwareFromCpe } from './software.ts';
-import type { Finding, OpenService, ScannedHost, SourcePosition } from './types.ts';
-import { FormatHandler } from './xml-stream.ts';
+import { compact, epochTime, extractCves, normaliseMac, parseIp, parsePort, parseScore } from '../fields.ts';
+import { xmlFormat } from '../format.ts';
+import { severityFromScore } from '../severity.ts';
+import { SoftwareList, serviceItem, softwareFromCpe } from '../software.ts';
+import type { Finding, OpenService, ScannedHost, SourcePosition } from '../types.ts';
+import { FormatHandler } from '../xml-stream.ts';
 
 interface OpenHost {
   position: SourcePosition;
@@ -222,3 +223,12 @@ export class NmapHandler extends FormatHandler {
     this.sink.host({ host: identity, findings: host.findings, software, position: host.position, complete });
   }
 }
+
+export const nmapFormat = xmlFormat({
+  format: 'nmap',
+  scanner: 'nmap',
+  subject: 'host',
+  label: 'Nmap XML',
+  roots: ['nmaprun'],
+  handler: (cursor, sink, limits) => new NmapHandler(cursor, sink, limits),
+});

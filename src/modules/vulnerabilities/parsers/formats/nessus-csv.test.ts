@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { testdata } from '../../../../tests/support/scan-fixtures.ts';
-import { collectScan } from './index.ts';
+import { testdata } from '../../../../../tests/support/scan-fixtures.ts';
+import { collectScan } from '../index.ts';
 
 describe('Nessus CSV export', () => {
   it('reads the classic layout, merges one-row-per-CVE, and reports bad rows by number', async () => {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixture, fixtureText, lineOf } from '../../../../tests/support/scan-fixtures.ts';
-import { collectScan, findingKey, hostKey, parseScanFile, type Severity } from './index.ts';
+import { fixture, fixtureText, lineOf } from '../../../../../tests/support/scan-fixtures.ts';
+import { collectScan, findingKey, hostKey, parseScanFile, type Severity } from '../index.ts';
 
 const LEVELS: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
