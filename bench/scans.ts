@@ -208,6 +208,53 @@ async function generateJsonl(file: string, bytes: number): Promise<void> {
   });
 }
 
+const PACKAGES = ['libc6', 'curl', 'openssl', 'bash', 'sudo', 'linux-image-generic', 'openssh-server', 'libxml2'];
+
+/** A Wazuh 4.7 API answer over many agents (pretty-printed as the API writes it), each item naming its agent. */
+async function generateWazuh(file: string, bytes: number): Promise<void> {
+  await writeFile(file, bytes, async (write) => {
+    const rnd = random(47);
+    await write('{\n  "data": {\n    "affected_items": [\n');
+    let first = true;
+    let total = 0;
+    for (let agent = 0; ; agent++) {
+      for (let i = 10 + Math.floor(rnd() * 60); i > 0; i--) {
+        const cve = `CVE-20${10 + Math.floor(rnd() * 15)}-${1000 + Math.floor(rnd() * 40000)}`;
+        const name = PACKAGES[Math.floor(rnd() * PACKAGES.length)] as string;
+        const score = Number((rnd() * 10).toFixed(1));
+        const item = {
+          architecture: 'amd64',
+          condition: rnd() < 0.2 ? 'Package unfixed' : `Package less than 2.${Math.floor(rnd() * 40)}`,
+          cve,
+          cvss2_score: 0,
+          cvss3_score: score,
+          detection_time: '2024-06-01T08:00:00Z',
+          external_references: [`https://nvd.nist.gov/vuln/detail/${cve}`, `https://ubuntu.com/security/${cve}`],
+          name,
+          published: '2024-01-10',
+          severity: score >= 9 ? 'Critical' : score >= 7 ? 'High' : score >= 4 ? 'Medium' : 'Low',
+          status: 'VALID',
+          title: `${cve} affects ${name}: ${sentence(rnd, 20)}`,
+          type: 'PACKAGE',
+          updated: '2024-02-01',
+          version: `1.${Math.floor(rnd() * 9)}.${Math.floor(rnd() * 20)}`,
+          agent_ip: `10.${(agent >> 16) & 255}.${(agent >> 8) & 255}.${agent & 255}`,
+          agent_name: `may-chu-${agent}`,
+        };
+        const more = await write(`${first ? '' : ',\n'}${JSON.stringify(item, null, 2).replace(/^/gm, '      ')}`);
+        first = false;
+        total++;
+        if (!more) {
+          await write(
+            `\n    ],\n    "total_affected_items": ${total},\n    "total_failed_items": 0,\n    "failed_items": []\n  },\n  "message": "All selected vulnerabilities were returned",\n  "error": 0\n}\n`,
+          );
+          return;
+        }
+      }
+    }
+  });
+}
+
 /** Writes a generated file through `body`, whose `write` says false once `bytes` are written. */
 async function writeFile(
   file: string,
@@ -248,6 +295,8 @@ function duckdb(label: string, query: string, file: string): string {
 
 interface Case {
   name: string;
+  /** MB/s the parse must reach, where the project set one. */
+  target?: number;
   file: string;
   generate: (file: string, bytes: number) => Promise<void>;
   bytes: number;
@@ -295,6 +344,7 @@ async function main(): Promise<void> {
   const cases: Case[] = [
     {
       name: 'Nessus v2 XML',
+      target: 50,
       file: join(here, 'out', `nessus-${sizeMb}mb.nessus`),
       generate,
       bytes: sizeMb * MB,
@@ -307,6 +357,20 @@ async function main(): Promise<void> {
       bytes: textMb * MB,
       references: (file) => [
         duckdb('DuckDB read_csv', `select count(*) from read_csv('${file}', header = true)`, file),
+      ],
+    },
+    {
+      name: 'Wazuh JSON document (@streamparser/json)',
+      file: join(here, 'out', `wazuh-${textMb}mb.json`),
+      generate: generateWazuh,
+      bytes: textMb * MB,
+      references: (file) => [
+        timed('jq', 'jq', ['.data.affected_items | length', file], file),
+        duckdb(
+          'DuckDB read_json',
+          `select len(data.affected_items) from read_json('${file}', maximum_object_size = 1073741824)`,
+          file,
+        ),
       ],
     },
     {

@@ -28,12 +28,13 @@ import { loadSystemsDemo } from './load-systems.ts';
 import { demoSocData } from './yen-bai-2024/network-logs.ts';
 import { YEN_BAI_2024, yenBai2024Rows } from './yen-bai-2024/organisations.ts';
 import { demoHostAddresses, demoNessusReports, demoReport2026 } from './yen-bai-2024/scans.ts';
+import { demoWebReports, type WebScan } from './yen-bai-2024/web-scans.ts';
 
 /** What `khien demo --help` says the demo is. */
 export const DEMO_DESCRIPTION =
   'Nạp dữ liệu mẫu: tỉnh Yên Bái 2024, sáp nhập vào tỉnh Lào Cai 01/07/2025 / load the demo province in time ' +
   '(Yên Bái’s 2024 tree, bodies, systems and dossiers with their 2024 history, H1-2024 scans and logs, the 2025 ' +
-  'reorganisations into Lào Cai, a 2026 scan, the response team and its rota, incidents of 2024–2026, an advisory, ' +
+  'reorganisations into Lào Cai, a 2026 scan, ZAP and Nuclei reports of agency websites (2024, 2026), the response team and its rota, incidents of 2024–2026, an advisory, ' +
   'demo accounts).';
 
 /** The article's six-month figures (617 vulnerable computers, more than 84 scanning IPs, 2 contacts with C2 servers). */
@@ -77,6 +78,28 @@ async function loadFindings2026(db: Db, actor: Actor, dir: string) {
   return 1;
 }
 
+/** The web scans of the first half of 2024, and those of 2026 (after the merger). */
+const WEB_SCANS_2024: WebScan[] = ['zap2403', 'nuclei2403', 'zap2406'];
+const WEB_SCANS_2026: WebScan[] = ['zap2603', 'nuclei2603'];
+
+/**
+ * ZAP and Nuclei reports of the agencies' sites (after the register they are matched to), imported in the order they
+ * ran and dated by the times in the files. Returns what this load added (a report imported before is a no-op).
+ */
+async function loadWebFindings(db: Db, actor: Actor, dir: string, scans: WebScan[]) {
+  const added = { reports: 0, websites: new Set<string>(), findings: 0 };
+  for (const r of demoWebReports(scans)) {
+    const path = join(dir, r.name);
+    await writeFile(path, r.content);
+    const result = await importScanFile(db, actor, path);
+    if (result.duplicate) continue;
+    added.reports++;
+    added.findings += result.opened;
+    for (const o of r.origins) added.websites.add(o);
+  }
+  return added;
+}
+
 /**
  * One demo account per role, each on the unit it belongs to in 2024 (accounts are never moved by a
  * reorganisation: an administrator decides), and one on a 2025 commune of the merged province.
@@ -108,6 +131,8 @@ const DEMO_USERS = [
 
 export type DemoResult = {
   findings: { scanReports: number; logFiles: number };
+  /** What this load added of web-scanner reports: reports, websites they tested, findings opened (0 when loaded before). */
+  web: { reports: number; websites: number; findings: number };
   organisations: { created: number; updated: number; unchanged: number; errors: number };
   reorganisations: Pick<ReorganisationReport, 'effective' | 'applied' | 'alreadyApplied' | 'errors'>[];
   accounts: { username: string; role: string; password: string | null }[];
@@ -191,6 +216,13 @@ export async function loadDemo(
     const awareness = await loadAwarenessDemo(db, actor);
     // The .vn programme: the agencies' websites with a week of trust checks, and the programme's indicators.
     const siteChecks = await loadSitesDemo(db, actor);
+    // Web scans of those sites: 2024, then (in the merged province) 2026.
+    const web = await loadWebFindings(
+      db,
+      actor,
+      dir,
+      only2024 ? WEB_SCANS_2024 : [...WEB_SCANS_2024, ...WEB_SCANS_2026],
+    );
     if (!only2024) {
       accounts.push(
         ...(await loadAccounts(
@@ -207,6 +239,7 @@ export async function loadDemo(
     const phishing = only2024 ? 0 : await loadPhishingDemo(db);
     return {
       findings: { scanReports: reports2024 + reports2026, logFiles: 1 },
+      web: { reports: web.reports, websites: web.websites.size, findings: web.findings },
       organisations: {
         created: report.created,
         updated: report.updated,

@@ -119,7 +119,8 @@ const CHECKS = [
   },
 ] as const;
 
-const esc = (s: string) =>
+/** Text for an XML attribute or element. */
+export const esc = (s: string) =>
   s
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')

@@ -199,6 +199,10 @@ program
       console.log(
         `Báo cáo quét / scan reports: ${r.findings.scanReports}; nhật ký mạng / network logs: ${r.findings.logFiles}`,
       );
+      console.log(
+        `Quét trang web / web scans, thêm / added: ${r.web.reports} báo cáo ZAP, Nuclei / reports, ` +
+          `${r.web.websites} trang web / websites, ${r.web.findings} lỗ hổng / findings`,
+      );
       const added = r.response;
       console.log(
         `Ứng cứu sự cố / incident response, thêm / added: ${added.members} thành viên đội / team members, ` +

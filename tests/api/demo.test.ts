@@ -1,8 +1,9 @@
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../demo/load-demo.ts';
+import { demoVulnerableOrigins } from '../../demo/yen-bai-2024/web-scans.ts';
 import { CLI_ACTOR } from '../../src/cli/context.ts';
-import type { Database } from '../../src/core/db/client.ts';
+import { type Database, queryRows } from '../../src/core/db/client.ts';
 import { listAdvisories } from '../../src/modules/advisories/advisories.service.ts';
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts';
 import { users } from '../../src/modules/auth/index.ts';
@@ -52,6 +53,45 @@ describe.each(TEST_DATABASES)('Yên Bái demo data on %s', (kind) => {
     expect(vulns.unattributedVulnerableComputers).toBe(0);
     const soc = await socSummary(database.db, { all: true }, firstHalf2024);
     expect(soc).toMatchObject({ scanningIps: 86, maliciousContactIps: 2 });
+  });
+
+  it('has web-scanner findings on the agencies’ sites: the summary equals the reports’ model and a plain count', async () => {
+    const plain = async (where: string) =>
+      (
+        await queryRows<{ n: number }>(
+          database.db,
+          sql.raw(`select count(distinct website_id)::int as n from vuln_findings
+            where website_id is not null and severity <> 'info' and ${where}`),
+        )
+      )[0]?.n;
+    // Every 2024 web finding was reported by a scan of the first half of 2024, so it was open then.
+    const h1 = await vulnerabilitySummary(database.db, { all: true }, firstHalf2024);
+    expect(h1.vulnerableWebsites).toBe(demoVulnerableOrigins(['zap2403', 'nuclei2403', 'zap2406']).length);
+    expect(h1.vulnerableWebsites).toBe(await plain(`first_seen < '2024-07-01T00:00:00+07:00'`));
+    expect([h1.vulnerableWebsites, h1.scannedWebsites, h1.unattributedVulnerableWebsites]).toEqual([9, 9, 1]);
+    expect(h1.websitesWithHigh).toBe(3); // SQL injection, reflected XSS, Tomcat's default login
+    // In 2026 only what the 2026 scans reported counts: older sightings are beyond the evidence window.
+    const q1 = await vulnerabilitySummary(database.db, { all: true }, { from: '2026-01-01', to: '2026-03-31' });
+    expect(q1.vulnerableWebsites).toBe(demoVulnerableOrigins(['zap2603', 'nuclei2603']).length);
+    expect(q1.vulnerableWebsites).toBe(await plain(`last_seen >= '2026-01-01T00:00:00+07:00'`));
+    expect(q1.vulnerableWebsites).toBe(7);
+    // Registered sites, the systems' host names, and one host nobody registered.
+    const matched = await queryRows<{ attribution: string; n: number }>(
+      database.db,
+      sql`select attribution, count(*)::int as n from websites group by 1 order by 1`,
+    );
+    expect(matched).toEqual([
+      { attribution: 'none', n: 1 },
+      { attribution: 'site', n: 6 },
+      { attribution: 'system', n: 2 },
+    ]);
+    // The anti-clickjacking header of the health department's site: fixed in June 2024, back in 2026.
+    const [back] = await queryRows<{ status: string; reopened: number }>(
+      database.db,
+      sql`select f.status::text as status, f.reopened_count as reopened from vuln_findings f
+        join websites w on w.id = f.website_id where w.host = 'soyte.yenbai.gov.vn' and f.scanner_id = '10020'`,
+    );
+    expect(back).toEqual({ status: 'open', reopened: 1 });
   });
 
   const ALL = { all: true } as const;

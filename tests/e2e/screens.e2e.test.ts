@@ -26,6 +26,7 @@ const PAGES: [path: string, nav: string][] = [
   ['/', 'dashboard'],
   ['/vulnerabilities', 'vulnDashboard'],
   ['/vulnerabilities/computers', 'vulnComputers'],
+  ['/vulnerabilities/websites', 'vulnWebsites'],
   ['/vulnerabilities/findings', 'vulnFindings'],
   ['/inventory', 'inventory'],
   ['/vulnerabilities/import', 'vulnImport'],

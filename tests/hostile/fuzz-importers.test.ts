@@ -3,12 +3,18 @@
 // would. Every answer must be 2xx, or 4xx with a message; never a 500, never a crash. A mutation confined to one
 // record keeps the records around it, and sending the same file again stores nothing twice.
 // Case `i` of target `t` uses seededRandom(seedOf(t, i)): a failure names both, so it replays alone.
+// The scanner formats added with web findings are fuzzed from their real reports (shared/fixtures/scans, DefectDojo's
+// test data, and tests/fixtures/scans-web): mutated and cut copies answer a 4xx naming where, or a partial import
+// whose issues name their lines, each in bounded time.
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
 import { seededRandom } from '../../src/core/random.ts';
+import { collectScan } from '../../src/modules/vulnerabilities/parsers/index.ts';
 import { type Client, startApp } from '../support/app.ts';
 import { openTestDatabase, TEST_DATABASES } from '../support/db.ts';
+import { fixture } from '../support/scan-fixtures.ts';
 
 /** Cases per importer and database: PGlite gets the full run, a PostgreSQL server a quarter (2-core budget). */
 const CASES = Number(process.env.KHIEN_FUZZ_CASES ?? 100);
@@ -26,6 +32,8 @@ type Target = {
   good(body: Body): number;
   /** The answer to the same file sent again stores nothing new. */
   again(body: Body): void;
+  /** Records of the unmutated file (default N). */
+  records?: number;
 };
 
 const numbers = (b: Body, ...keys: string[]) => keys.reduce((n, k) => n + Number(b[k] ?? 0), 0);
@@ -38,6 +46,43 @@ const scans = (name: string, text: string, first: number): Target => ({
   good: (b) => numbers(b, 'hosts'),
   again: hashDeduped,
 });
+/** A real report of a scanner format, with the hosts and websites a parse finds in it. */
+async function report(path: string): Promise<Target> {
+  const base = readFileSync(path);
+  const { summary } = await collectScan(base);
+  return {
+    name: path.slice(path.lastIndexOf('/scans') + 1),
+    url: `/api/vulnerabilities/scans?fileName=${encodeURIComponent(path.slice(path.lastIndexOf('/') + 1))}`,
+    base,
+    good: (b) => numbers(b, 'hosts', 'websites'),
+    again: hashDeduped,
+    records: summary.hosts + summary.websites,
+  };
+}
+const REPORTS = [
+  'tenable-sc/tenable_many_vuln.csv',
+  'qualys/Qualys_Sample_Report.xml',
+  'qualys/Qualys_Sample_Report.csv',
+  'nexpose/many_vulns.xml',
+  'wazuh/v4-7_many_findings.json',
+  'openscap/many_vuln_rhsa.xml',
+  'zap/0_zap_sample.xml',
+  'acunetix/XML_http_example_co_id_.xml',
+  'acunetix/acunetix360_many_findings.json',
+  'nuclei/many_findings.json',
+  'nikto/nikto-report-many-vuln.xml',
+  'nikto/juice-shop.json',
+  'burp/seven_findings.xml',
+]
+  .map(fixture)
+  .concat(
+    ['zap-traditional.json', 'nuclei-export.json', 'nikto-array.json'].map(
+      (name) => new URL(`../fixtures/scans-web/${name}`, import.meta.url).pathname,
+    ),
+  );
+/** Each case of a report within this (a cut or mutated copy of at most 3.5 MB, imported and sent again). */
+const REPORT_CASE_MS = 10_000;
+
 const logs = (format: string, header: string[], line: (i: number) => string): Target => ({
   name: format,
   url: `/api/soc/logs?fileName=fuzz.log&format=${format}`,
@@ -358,6 +403,7 @@ describe.each(TEST_DATABASES)('importers under a seeded fuzz on %s', (kind) => {
   let t: Awaited<ReturnType<typeof startApp>>;
   let admin: Client;
   let all: Target[];
+  let reports: Target[];
 
   beforeAll(async () => {
     database = await openTestDatabase(kind);
@@ -371,6 +417,7 @@ describe.each(TEST_DATABASES)('importers under a seeded fuzz on %s', (kind) => {
     });
     expect(root.statusCode, root.body).toBe(201);
     all = await targets();
+    reports = await Promise.all(REPORTS.map(report));
   });
   afterAll(async () => {
     await t.app.close();
@@ -378,10 +425,10 @@ describe.each(TEST_DATABASES)('importers under a seeded fuzz on %s', (kind) => {
   });
 
   it('accepts every unmutated file, keeping all its records', async () => {
-    for (const target of all) {
+    for (const target of [...all, ...reports]) {
       const res = await admin.request('POST', target.url, target.base);
       expect(res.statusCode, `${target.name}: ${res.body}`).toBeLessThan(300);
-      expect(target.good(res.json()), target.name).toBe(N);
+      expect(target.good(res.json()), target.name).toBe(target.records ?? N);
     }
   });
 
@@ -427,4 +474,50 @@ describe.each(TEST_DATABASES)('importers under a seeded fuzz on %s', (kind) => {
     console.info(`fuzz on ${kind}:`, tally);
     expect(problems.slice(0, 5)).toEqual([]);
   }, 300_000);
+
+  it(`answers cut and mutated copies of each scanner's real report with a 4xx naming where, or issues with lines`, async () => {
+    const tally: Record<string, number> = {};
+    const problems: string[] = [];
+    const check = (ok: boolean, problem: string) => {
+      if (!ok) problems.push(problem);
+      return ok;
+    };
+    for (const target of reports) {
+      for (let i = 0; i < Math.ceil(cases / 2); i++) {
+        const rng = seededRandom(seedOf(target.name, i));
+        // Every fourth case is the report cut short; the others are mutated as every importer's files are.
+        const cut = i % 4 === 0;
+        const { kind: mutation, body } = cut
+          ? { kind: 'cut', body: target.base.subarray(0, int(rng, target.base.length)) }
+          : mutate(rng, target);
+        const where = `${target.name} case ${i} (${mutation}, ${body.length} bytes)`;
+        const started = performance.now();
+        const res = await admin.request('POST', target.url, body);
+        const ms = performance.now() - started;
+        check(ms < REPORT_CASE_MS, `${where}: ${Math.round(ms)} ms`);
+        const status = res.statusCode < 300 ? '2xx' : String(res.statusCode);
+        tally[status] = (tally[status] ?? 0) + 1;
+        if (!check(res.statusCode < 500, `${where} → ${res.body.slice(0, 400)}`)) continue;
+        const answer = res.json() as Body & {
+          error?: { message?: string; details?: { fatal?: { kind: string; line?: number } } };
+          issues?: { line?: number; message: string }[];
+        };
+        if (res.statusCode >= 300) {
+          check(!!answer.error?.message, `${where}: no message`);
+          const fatal = answer.error?.details?.fatal;
+          // A refused report says where, unless it is no report of a known format at all.
+          if (fatal && fatal.kind !== 'unknown-format')
+            check((fatal.line ?? 0) >= 1, `${where}: ${fatal.kind} without a line → ${answer.error?.message}`);
+          continue;
+        }
+        for (const issue of answer.issues ?? [])
+          check((issue.line ?? 0) >= 1, `${where}: issue without a line: ${issue.message}`);
+        const again = await admin.request('POST', target.url, body);
+        if (check(again.statusCode < 300, `${where} again → ${again.body.slice(0, 400)}`)) target.again(again.json());
+      }
+    }
+    expect((await admin.request('GET', '/api/health')).statusCode).toBe(200);
+    console.info(`scanner reports fuzzed on ${kind}:`, tally);
+    expect(problems.slice(0, 5)).toEqual([]);
+  }, 600_000);
 });

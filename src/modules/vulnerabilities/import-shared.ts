@@ -3,7 +3,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import type { Attributor } from '../organisations/index.ts';
-import type { ScanTime } from './parsers/index.ts';
+import type { CvssScore, ScanTime, Severity } from './parsers/index.ts';
 import { hostScanTime } from './scan-time.ts';
 import { vulnFindings } from './vulnerabilities.schema.ts';
 
@@ -104,24 +104,64 @@ export function seenTime(
   return at;
 }
 
+/** What a finding row takes from a finding of either kind, seen at `seen` by this scan. */
+export function findingValues(
+  ctx: BatchContext,
+  f: {
+    scanner: string;
+    scannerId: string;
+    name: string;
+    severity: Severity;
+    cvss3?: CvssScore;
+    cves: string[];
+    solution?: string;
+    output?: string;
+  },
+  seen: Date,
+) {
+  return {
+    scanner: f.scanner,
+    scannerId: f.scannerId,
+    name: f.name,
+    severity: f.severity,
+    cvss3Score: f.cvss3?.score ?? null,
+    cvss3Vector: f.cvss3?.vector ?? null,
+    cves: f.cves,
+    solution: f.solution ?? null,
+    output: f.output ?? null,
+    knownExploited: f.cves.some((cve) => ctx.kev.has(cve)),
+    firstSeen: seen,
+    lastSeen: seen,
+    lastScanId: ctx.scanId,
+  };
+}
+
 /** A resolved or fixed finding that a newer scan reports again is open again. */
 const reopen = sql`(${vulnFindings.status} in ('resolved', 'fixed') and excluded.last_seen > coalesce(${vulnFindings.statusChangedAt}, ${vulnFindings.resolvedAt}, ${vulnFindings.lastSeen}))`;
 
-/** What an import changes on a finding it reports again (computers and websites alike). */
+/** The report is at least as recent as the finding's last sighting: its description of the finding wins. */
+const newer = sql`excluded.last_seen >= ${vulnFindings.lastSeen}`;
+const ifNewer = (column: string, current: unknown) =>
+  sql`case when ${newer} then ${sql.raw(`excluded.${column}`)} else ${current} end`;
+
+/**
+ * What an import changes on a finding it reports again (computers and websites alike). An older report imported late
+ * extends the finding's first sighting and may reopen nothing newer; it does not replace what a newer scan said of it.
+ */
 export const findingUpdate = (): Record<string, SQL> => ({
   organisationId: sql`excluded.organisation_id`,
-  name: sql`excluded.name`,
-  severity: sql`excluded.severity`,
-  cvss2Score: sql`excluded.cvss2_score`,
-  cvss2Vector: sql`excluded.cvss2_vector`,
-  cvss3Score: sql`excluded.cvss3_score`,
-  cvss3Vector: sql`excluded.cvss3_vector`,
-  cves: sql`excluded.cves`,
-  cwes: sql`excluded.cwes`,
-  url: sql`excluded.url`,
-  solution: sql`excluded.solution`,
-  synopsis: sql`excluded.synopsis`,
-  output: sql`excluded.output`,
+  name: ifNewer('name', vulnFindings.name),
+  severity: ifNewer('severity', vulnFindings.severity),
+  cvss2Score: ifNewer('cvss2_score', vulnFindings.cvss2Score),
+  cvss2Vector: ifNewer('cvss2_vector', vulnFindings.cvss2Vector),
+  cvss3Score: ifNewer('cvss3_score', vulnFindings.cvss3Score),
+  cvss3Vector: ifNewer('cvss3_vector', vulnFindings.cvss3Vector),
+  cves: ifNewer('cves', vulnFindings.cves),
+  cwes: ifNewer('cwes', vulnFindings.cwes),
+  url: ifNewer('url', vulnFindings.url),
+  solution: ifNewer('solution', vulnFindings.solution),
+  synopsis: ifNewer('synopsis', vulnFindings.synopsis),
+  output: ifNewer('output', vulnFindings.output),
   knownExploited: sql`${vulnFindings.knownExploited} or excluded.known_exploited`,
   status: sql`case when ${reopen} then 'open'::finding_status else ${vulnFindings.status} end`,
   reopenedCount: sql`${vulnFindings.reopenedCount} + case when ${reopen} then 1 else 0 end`,
@@ -130,7 +170,7 @@ export const findingUpdate = (): Record<string, SQL> => ({
   firstSeen: sql`least(${vulnFindings.firstSeen}, excluded.first_seen)`,
   lastSeen: sql`greatest(${vulnFindings.lastSeen}, excluded.last_seen)`,
   // The scan that saw it last (an older report imported later does not take its place).
-  lastScanId: sql`case when excluded.last_seen >= ${vulnFindings.lastSeen} then excluded.last_scan_id else ${vulnFindings.lastScanId} end`,
+  lastScanId: ifNewer('last_scan_id', vulnFindings.lastScanId),
 });
 
 /** What the upsert returns to count new and reopened findings. */

@@ -15,6 +15,7 @@ import {
   type BatchContext,
   countUpserted,
   findingUpdate,
+  findingValues,
   newCounts,
   RESOLVE_BATCH,
   resolveMissing,
@@ -448,27 +449,15 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
     for (const f of unique.values()) {
       counts.findings++;
       findingRows.push({
+        ...findingValues(ctx, f, seen),
         computerId: c.id,
         organisationId: c.organisationId,
-        scanner: f.scanner,
-        scannerId: f.scannerId,
         port: f.port,
         protocol: f.protocol,
         service: f.service ?? null,
-        name: f.name,
-        severity: f.severity,
         cvss2Score: f.cvss2?.score ?? null,
         cvss2Vector: f.cvss2?.vector ?? null,
-        cvss3Score: f.cvss3?.score ?? null,
-        cvss3Vector: f.cvss3?.vector ?? null,
-        cves: f.cves,
-        solution: f.solution ?? null,
         synopsis: f.synopsis ?? null,
-        output: f.output ?? null,
-        knownExploited: f.cves.some((cve) => ctx.kev.has(cve)),
-        firstSeen: seen,
-        lastSeen: seen,
-        lastScanId: scanId,
       });
     }
   }

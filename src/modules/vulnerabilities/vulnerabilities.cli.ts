@@ -10,8 +10,8 @@ import {
 } from '../../cli/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { FORMATS } from './parsers/index.ts';
-import { importScanFile } from './scan-import.ts';
-import { importKev, type VulnerabilitySummary, vulnerabilitySummary } from './vulnerabilities.service.ts';
+import { importScanFile, type ScanImportResult } from './scan-import.ts';
+import { importKev, vulnerabilitySummary } from './vulnerabilities.service.ts';
 
 /** A one-line progress bar on a terminal (stderr), silent when piped. */
 function progressBar(label: string) {
@@ -34,6 +34,25 @@ function progressBar(label: string) {
   };
 }
 
+/**
+ * What a file's import left out, and why: informational items (read, never vulnerabilities), then each kind of issue
+ * with how many findings it cost and its first place in the file.
+ */
+function skipped(r: ScanImportResult) {
+  return [
+    ...(r.informational ? [{ reason: 'informational', issues: 0, findings: r.informational }] : []),
+    ...r.issueGroups.map((g) => {
+      const first = r.issues.find((i) => i.code === g.code);
+      return {
+        reason: g.code,
+        issues: g.issues,
+        findings: g.findings,
+        ...(first ? { first: `${first.line}:${first.column} ${first.message}` } : {}),
+      };
+    }),
+  ];
+}
+
 const SOURCES = {
   file: 'theo tệp / from the file',
   given: 'do người nhập khai / given',
@@ -52,7 +71,10 @@ export function registerScanCommands(program: Command) {
       '--scanned-at <datetime>',
       "when the scan ran (ISO 8601), replacing the report's own host times; default: each host's time in the report, the import time for what it does not date",
     )
-    .option('--json', 'print one result per file as JSON (a refused file: its error)')
+    .option(
+      '--json',
+      'print one result per file as JSON: format, subject (hosts or websites), counts stored, what was skipped and why (a refused file: its error)',
+    )
     .action(async (files: string[], o: { scannedAt?: string; json?: boolean }) => {
       const scannedAt = o.scannedAt ? new Date(o.scannedAt) : undefined;
       if (scannedAt && Number.isNaN(scannedAt.getTime())) fail(`invalid --scanned-at "${o.scannedAt}"`);
@@ -63,9 +85,9 @@ export function registerScanCommands(program: Command) {
           try {
             const r = await importScanFile(db, CLI_ACTOR, file, { scannedAt, onProgress: bar.update });
             bar.done();
-            results.push({ file, ...r });
-            if (o.json) continue;
             const web = FORMATS.find((f) => f.format === r.format)?.subject === 'website';
+            results.push({ file, subject: web ? 'websites' : 'hosts', ...r, skipped: skipped(r) });
+            if (o.json) continue;
             const subjects = web
               ? `${r.websites} trang web / websites (${r.unattributedWebsites} chưa xác định đơn vị / unattributed)`
               : `${r.hosts} máy / hosts (${r.unattributedHosts} chưa xác định đơn vị / unattributed)`;
@@ -80,6 +102,10 @@ export function registerScanCommands(program: Command) {
                 `  thời điểm quét / scanned ${r.scanTimes.from.toISOString()}${r.scanTimes.to > r.scanTimes.from ? ` – ${r.scanTimes.to.toISOString()}` : ''} (${SOURCES[r.scanTimes.source]})${r.scanTimes.zoneAssumed ? '; giờ không kèm múi giờ, hiểu là UTC+7 / zone-less times read as UTC+7' : ''}`,
               );
             if (r.outcome === 'nothing') console.log('  KHÔNG nhập được lỗ hổng nào / NOTHING imported');
+            if (r.informational)
+              console.log(
+                `  bỏ qua / skipped ${r.informational} mục thông tin, không phải lỗ hổng / informational items`,
+              );
             for (const g of r.issueGroups)
               console.log(`  ${g.code}: ${g.issues} lần / times, ${g.findings} lỗ hổng bị loại / findings refused`);
             for (const i of r.issues) console.log(`  ${file}:${i.line}:${i.column} ${i.path}: ${i.message}`);
@@ -109,24 +135,33 @@ export function registerScanCommands(program: Command) {
     withDatabase(async ({ db }) => {
       const s = await vulnerabilitySummary(db, { all: true }, await resolvePeriod(db, o));
       if (o.json) return console.log(JSON.stringify(s, null, 2));
-      const severities = (b: VulnerabilitySummary['byMaxSeverity']) =>
-        `nghiêm trọng / critical ${b.critical}, cao / high ${b.high}, trung bình / medium ${b.medium}, thấp / low ${b.low}`;
-      console.log(`Kỳ / period ${o.from} – ${o.to}${o.org ? `, đơn vị / organisation ${o.org}` : ''}`);
-      console.log(
-        `  Máy tính có lỗ hổng / vulnerable computers: ${s.vulnerableComputers} (đã quét / scanned ${s.scannedComputers})`,
-      );
-      console.log(`    theo mức cao nhất / by most severe: ${severities(s.byMaxSeverity)}`);
-      console.log(`    có lỗ hổng nghiêm trọng / with critical: ${s.withCritical}; mức cao / with high: ${s.withHigh}`);
-      console.log(
-        `    bị khai thác thực tế (KEV) / known exploited: ${s.kevCatalogueEntries ? s.knownExploitedComputers : 'chưa nạp danh mục KEV / no KEV catalogue loaded'}`,
-      );
-      console.log(
-        `  Trang web có lỗ hổng / websites with vulnerabilities: ${s.vulnerableWebsites} (đã quét / scanned ${s.scannedWebsites})`,
-      );
-      console.log(`    theo mức cao nhất / by most severe: ${severities(s.websitesByMaxSeverity)}`);
-      console.log(
-        `    có lỗ hổng nghiêm trọng / with critical: ${s.websitesWithCritical}; mức cao / with high: ${s.websitesWithHigh}`,
-      );
+      console.log(`Kỳ / period ${s.period.from} – ${s.period.to}${o.org ? `, đơn vị / organisation ${o.org}` : ''}`);
+      const kev = s.kevCatalogueEntries ? String(s.knownExploitedComputers) : '–';
+      // Computers and websites side by side, one figure a line.
+      const rows: [string, number | string, number | string][] = [
+        ['', 'Máy tính / computers', 'Trang web / websites'],
+        ['có lỗ hổng / vulnerable', s.vulnerableComputers, s.vulnerableWebsites],
+        ['  có mức nghiêm trọng / with critical', s.withCritical, s.websitesWithCritical],
+        ['  có mức cao / with high', s.withHigh, s.websitesWithHigh],
+        ...(['critical', 'high', 'medium', 'low'] as const).map((k): [string, number, number] => [
+          `  cao nhất là / most severe ${k}`,
+          s.byMaxSeverity[k],
+          s.websitesByMaxSeverity[k],
+        ]),
+        ['  chưa xác định đơn vị / unattributed', s.unattributedVulnerableComputers, s.unattributedVulnerableWebsites],
+        ['  bị khai thác thực tế / known exploited (KEV)', kev, '–'],
+        ['đã quét trong kỳ / scanned in the period', s.scannedComputers, s.scannedWebsites],
+      ];
+      for (const [label, computers, websites] of rows)
+        console.log(`  ${label.padEnd(46)} ${String(computers).padStart(20)} ${String(websites).padStart(20)}`);
+      if (!s.kevCatalogueEntries) console.log('  (KEV: chưa nạp danh mục / no catalogue loaded: khien scans kev FILE)');
+      // The ten with most, then every other unit with a vulnerable website (few, and easily cut off by computers).
+      const units = s.byOrganisation.filter((u, i) => i < 10 || u.vulnerableWebsites > 0);
+      if (units.length) console.log('  Theo đơn vị / by organisation (máy tính / computers, trang web / websites):');
+      for (const u of units)
+        console.log(
+          `  ${String(u.vulnerableComputers).padStart(7)} ${String(u.vulnerableWebsites).padStart(7)}  ${u.name ?? 'chưa xác định / unattributed'}`,
+        );
       for (const t of s.topVulnerabilities.slice(0, 5))
         console.log(`  ${String(t.computers).padStart(5)} máy / computers × [${t.severity}] ${t.name}`);
       for (const t of s.topWebVulnerabilities.slice(0, 5))

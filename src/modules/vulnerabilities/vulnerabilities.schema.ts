@@ -153,6 +153,25 @@ export const vulnFindings = pgTable(
   ],
 );
 
+/**
+ * The spans a finding does not count in, kept by a trigger (migration 0019) when a later scan reports it again:
+ * `resolved`, from the scan that no longer reported it to the one that reported it again; `unseen`, between two
+ * sightings more than a year apart (a period with no sighting in the EVIDENCE_DAYS before it). A period inside one
+ * keeps the figure it had before that later scan.
+ */
+export const vulnFindingGaps = pgTable(
+  'vuln_finding_gaps',
+  {
+    findingId: uuid('finding_id')
+      .notNull()
+      .references(() => vulnFindings.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<'resolved' | 'unseen'>().notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.findingId, t.kind, t.startsAt] })],
+);
+
 /** Which websites each scan covered: as for computers, what a later scan of the site no longer reports is resolved. */
 export const scanWebsites = pgTable(
   'scan_websites',

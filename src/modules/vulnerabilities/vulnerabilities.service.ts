@@ -51,12 +51,22 @@ export const EVIDENCE_DAYS = 365;
 const EVIDENCE = sql.raw(`interval '${EVIDENCE_DAYS} days'`);
 
 /**
+ * No span a later sighting left behind holds the whole of [start, end): not resolved then (`resolved`: gone from its
+ * scans until reported again), nor without a sighting in the EVIDENCE_DAYS before every moment of it (`unseen`).
+ */
+const notInGap = (start: SQL, end: SQL) => sql`not exists (select 1 from vuln_finding_gaps g
+  where g.finding_id = vuln_findings.id and g.ends_at >= ${end}
+    and (g.kind = 'resolved' and g.starts_at <= ${start} or g.kind = 'unseen' and g.starts_at < ${start} - ${EVIDENCE}))`;
+
+/**
  * A finding counts in a period when it was open at some moment of it (and is not a confirmed false positive), and a
- * scan saw it within EVIDENCE_DAYS before that moment. Column names are unqualified so the condition also works in
- * joins and lateral sub-queries on vuln_findings.
+ * scan saw it within EVIDENCE_DAYS before that moment — as the scans up to then said: a later sighting does not fill
+ * a span it was resolved or unseen in (vuln_finding_gaps). Column names are unqualified (the id as
+ * `vuln_findings.id`) so the condition also works in joins and lateral sub-queries on vuln_findings.
  */
 const openBetween = (start: SQL, end: SQL) => sql`severity <> 'info' and status <> 'false_positive'
-  and first_seen < ${end} and (resolved_at is null or resolved_at >= ${start}) and last_seen >= ${start} - ${EVIDENCE}`;
+  and first_seen < ${end} and (resolved_at is null or resolved_at >= ${start}) and last_seen >= ${start} - ${EVIDENCE}
+  and ${notInGap(start, end)}`;
 const openDuring = (p: Period) => openBetween(at(dayStart(p.from)), at(dayEnd(p.to)));
 
 export type VulnerabilitySummary = {
@@ -70,6 +80,7 @@ export type VulnerabilitySummary = {
   knownExploitedComputers: number;
   /** CVEs in the loaded KEV catalogue: 0 = none loaded. */
   kevCatalogueEntries: number;
+  /** Computers a scan of the period covered (0: none was scanned then, the figures rest on earlier scans). */
   scannedComputers: number;
   /** The latest scan of a computer in the subtree up to the end of the period; null: none by then. */
   lastScannedAt: Date | null;
@@ -80,6 +91,7 @@ export type VulnerabilitySummary = {
   websitesWithCritical: number;
   websitesWithHigh: number;
   websitesByMaxSeverity: Record<Exclude<Severity, 'info'>, number>;
+  /** Websites a scan of the period covered. */
   scannedWebsites: number;
   unattributedVulnerableWebsites: number;
   topVulnerabilities: {
@@ -171,10 +183,15 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
     ),
     queryRows<{ computers: number; websites: number; last: string | Date | null }>(
       db,
-      sql`select (select count(*) from computers where first_seen < ${end} and last_seen >= ${start}
-          and ${organisationIdIn(sql`organisation_id`, orgIds)})::int as computers,
-        (select count(*) from websites where first_seen < ${end} and last_seen >= ${start}
-          and ${organisationIdIn(sql`organisation_id`, orgIds)})::int as websites,
+      // Scanned in the period: covered by a scan of the period (a sighting before and after it is not one in it).
+      sql`select (select count(distinct sc.computer_id) from scan_computers sc
+          join scan_imports s on s.id = sc.scan_id join computers c on c.id = sc.computer_id
+          where s.scanned_at >= ${start} and s.scanned_at < ${end}
+          and ${organisationIdIn(sql`c.organisation_id`, orgIds)})::int as computers,
+        (select count(distinct sw.website_id) from scan_websites sw
+          join scan_imports s on s.id = sw.scan_id join websites w on w.id = sw.website_id
+          where s.scanned_at >= ${start} and s.scanned_at < ${end}
+          and ${organisationIdIn(sql`w.organisation_id`, orgIds)})::int as websites,
         (select max(s.scanned_at) from scan_imports s join scan_computers sc on sc.scan_id = s.id
           join computers c on c.id = sc.computer_id
           where s.scanned_at < ${end} and ${organisationIdIn(sql`c.organisation_id`, orgIds)}) as last`,
@@ -201,12 +218,13 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
         months.map((m) => sql`(${m.month}, ${at(m.start)}, ${at(m.end)})`),
         sql`, `,
       )})
-      select months.month, count(distinct f.computer_id)::int as "vulnerableComputers",
-        count(distinct f.computer_id) filter (where f.severity = 'critical')::int as "withCritical",
-        count(distinct f.website_id)::int as "vulnerableWebsites"
-      from months left join vuln_findings f on f.first_seen < months.m_end
-        and (f.resolved_at is null or f.resolved_at >= months.m_start)
-        and f.last_seen >= months.m_start - ${EVIDENCE} and ${where}
+      select months.month, count(distinct vuln_findings.computer_id)::int as "vulnerableComputers",
+        count(distinct vuln_findings.computer_id) filter (where vuln_findings.severity = 'critical')::int as "withCritical",
+        count(distinct vuln_findings.website_id)::int as "vulnerableWebsites"
+      from months left join vuln_findings on vuln_findings.first_seen < months.m_end
+        and (vuln_findings.resolved_at is null or vuln_findings.resolved_at >= months.m_start)
+        and vuln_findings.last_seen >= months.m_start - ${EVIDENCE}
+        and ${notInGap(sql`months.m_start`, sql`months.m_end`)} and ${where}
       group by months.month order by months.month`,
     ),
     queryRows<{ n: number }>(db, sql`select count(*)::int as n from kev_entries`),

@@ -5,7 +5,14 @@ import { inArray, sql } from 'drizzle-orm';
 import { queryRows } from '../../core/db/client.ts';
 import { PrefixTrie } from '../../core/net/prefix-trie.ts';
 import { provinceDay } from '../../core/time.ts';
-import { type BatchContext, countUpserted, findingUpdate, seenTime, upsertReturning } from './import-shared.ts';
+import {
+  type BatchContext,
+  countUpserted,
+  findingUpdate,
+  findingValues,
+  seenTime,
+  upsertReturning,
+} from './import-shared.ts';
 import { type WebFinding, type WebsiteRecord, websiteKey } from './parsers/index.ts';
 import { scanWebsites, vulnFindings, websites } from './vulnerabilities.schema.ts';
 
@@ -155,28 +162,16 @@ export async function writeWebsites(
     for (const f of unique.values()) {
       counts.findings++;
       findingRows.push({
+        ...findingValues(ctx, f, seen),
         websiteId: w.id,
         organisationId: w.organisationId,
-        scanner: f.scanner,
-        scannerId: f.scannerId,
         port: site?.port ?? 0,
         protocol: 'tcp',
         service: site?.scheme ?? null,
-        name: f.name,
-        severity: f.severity,
-        cvss3Score: f.cvss3?.score ?? null,
-        cvss3Vector: f.cvss3?.vector ?? null,
-        cves: f.cves,
         cwes: f.cwes,
         url: f.url,
         location: f.location,
-        solution: f.solution ?? null,
         synopsis: f.description ?? null,
-        output: f.output ?? null,
-        knownExploited: f.cves.some((cve) => ctx.kev.has(cve)),
-        firstSeen: seen,
-        lastSeen: seen,
-        lastScanId: scanId,
       });
     }
   }

@@ -4,9 +4,9 @@
 import { Readable } from 'node:stream';
 import { type CsvError, parse } from 'csv-parse';
 import { addUnique, compact, normaliseMac, parseIp, parsePort, textTime } from './fields.ts';
-import type { ScanFormatSpec, ScanHead } from './format.ts';
+import { DETECT_LIMIT, type ScanFormatSpec, type ScanHead } from './format.ts';
 import { findingKey } from './identity.ts';
-import type { EventSink } from './sink.ts';
+import { type EventSink, MAX_RUN } from './sink.ts';
 import type {
   FatalError,
   Finding,
@@ -23,12 +23,18 @@ type Row = Record<string, string>;
 
 /** Row-level faults csv-parse can skip without losing neighbours; any other fault is fatal. */
 const ROW_FAULTS = new Set(['CSV_RECORD_INCONSISTENT_COLUMNS', 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH']);
-const MAX_RUN = 1_000;
 /**
  * Malformed rows tolerated before the file is refused as not a scanner's CSV: each costs csv-parse an error object
  * (~0.2 ms), so a file of stray quotes would otherwise take minutes (found by tests/hostile/fuzz-importers).
  */
 const MAX_BAD_ROWS = 1_000;
+/** A row (its cells together) longer than this is refused: csv-parse holds the row whole, its raw text too. */
+export const MAX_CSV_ROW_CHARS = 8 * 1024 * 1024;
+/**
+ * A header of more columns is refused: every row becomes an object with a key per column (900 000 columns took 21 s
+ * and 2 GB for 20 rows); scanners export a few dozen.
+ */
+export const MAX_CSV_COLUMNS = 1_000;
 
 /** The columns every host scanner's CSV is read from; a mapper names their headers in its own export. */
 export type HostColumn = 'id' | 'ip' | 'port' | 'host' | 'fqdn' | 'netbios' | 'mac' | 'os' | 'time';
@@ -175,8 +181,9 @@ class CsvRows {
 
 const PIECE = 16 * 1024;
 
-async function* pieces(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+async function* pieces(chunks: AsyncIterable<string>, seen: { last: string }): AsyncGenerator<string> {
   for await (const chunk of chunks) {
+    if (chunk) seen.last = chunk[chunk.length - 1] as string;
     for (let from = 0; from < chunk.length; ) {
       let to = Math.min(from + PIECE, chunk.length);
       // Never between the halves of a surrogate pair: each piece is encoded to UTF-8 on its own.
@@ -208,10 +215,36 @@ async function* runCsv(
   let skipped = 0;
   const pendingSkips: number[] = [];
   let passedSkips = 0;
+  /** The last malformed row: when nothing follows it and the file does not end a line, the file was cut there. */
+  let lastSkip: { before: number; line: number; message: string } | null = null;
+  let records = 0;
+  const seen = { last: '' };
+  const headerLine = (mapper.headerLine?.(head) ?? 0) + 1;
+  // csv-parse searches the whole first line for its end at every piece (quadratic): a header must end in the head.
+  if (!head.final && head.text.split('\n', headerLine + 1).length <= headerLine)
+    return {
+      kind: 'too-large',
+      message: `too large: the header at line ${headerLine} is longer than ${DETECT_LIMIT / 1024} K characters`,
+      line: headerLine,
+      path: format,
+    };
   const parser = parse({
-    columns: (header: string[]) => header.map((h) => h.trim()),
-    from_line: (mapper.headerLine?.(head) ?? 0) + 1,
+    columns: (header: string[]) => {
+      if (header.length > MAX_CSV_COLUMNS) {
+        fatal ??= {
+          kind: 'too-large',
+          message: `too large: the header at line ${headerLine} has ${header.length} columns, more than ${MAX_CSV_COLUMNS}`,
+          line: headerLine,
+          path: format,
+        };
+        stop();
+        return [];
+      }
+      return header.map((h) => h.trim());
+    },
+    from_line: headerLine,
     info: true,
+    max_record_size: MAX_CSV_ROW_CHARS,
     raw: true,
     skip_empty_lines: true,
     // Spreadsheets save rows of empty cells (`,,,,`) after the data: no row at all, not a row without an address.
@@ -219,6 +252,17 @@ async function* runCsv(
     skip_records_with_error: true,
     on_skip: (error) => {
       if (!error || fatal) return;
+      if (error.code === 'CSV_MAX_RECORD_SIZE') {
+        const line = typeof error.lines === 'number' ? error.lines : undefined;
+        fatal ??= {
+          kind: 'too-large',
+          message: `too large: the row at line ${line ?? '?'} is longer than ${MAX_CSV_ROW_CHARS / 1024 ** 2} M characters`,
+          line,
+          path: format,
+        };
+        stop();
+        return;
+      }
       if (!ROW_FAULTS.has(error.code)) {
         fail(error, error.code === 'CSV_QUOTE_NOT_CLOSED' ? 'truncated' : 'not-well-formed');
         stop();
@@ -237,20 +281,25 @@ async function* runCsv(
       const before = Number(error.records);
       const row = before + ++skipped;
       pendingSkips.push(before);
-      const line = typeof error.lines === 'number' ? error.lines : 0;
-      sink.issue('bad-row', `row ${row}: ${error.message}; row skipped`, rows.position(line, row), 1);
+      // As for a row read: error.lines is the row's last line, and a quoted cell may span several.
+      const spans = typeof error.raw === 'string' ? error.raw.trimEnd().split('\n').length : 1;
+      const line = typeof error.lines === 'number' ? error.lines - (spans - 1) : 0;
+      const message = error.message.replace(/ on line \d+$/, '');
+      lastSkip = { before, line, message };
+      sink.issue('bad-row', `row ${row}: ${message}; row skipped`, rows.position(line, row), 1);
     },
   });
   // The file is refused whatever follows a fatal fault: stop reading (csv-parse goes on to the end of the piece it
   // was given, skipping record after record, so it is given small pieces).
   const stop = () => parser.destroy(Object.assign(new Error('stopped'), { code: 'CSV_STOPPED' }));
-  const source = Readable.from(pieces(chunks));
+  const source = Readable.from(pieces(chunks, seen));
   // pipe() does not forward a read failure: hand it to the parser so the loop below sees it.
   source.on('error', (error) => parser.destroy(error));
   type Parsed = { record: Row; raw: string; info: { lines: number; records: number } };
   try {
     for await (const { record, raw, info } of source.pipe(parser) as AsyncIterable<Parsed>) {
       if (fatal) break;
+      records = info.records;
       while (pendingSkips.length && (pendingSkips[0] as number) < info.records) {
         pendingSkips.shift();
         passedSkips++;
@@ -269,6 +318,16 @@ async function* runCsv(
   } finally {
     source.destroy();
   }
+  // A cut file ends in the middle of its last row: refused whole, as a cut XML or JSON file is, so that an import never
+  // resolves the findings of the rows it did not reach.
+  const cut = lastSkip as { before: number; line: number; message: string } | null;
+  if (!fatal && cut && cut.before >= records && seen.last !== '\n' && seen.last !== '\r')
+    fatal = {
+      kind: 'truncated',
+      message: `truncated at line ${cut.line}: the last row is cut (${cut.message})`,
+      line: cut.line,
+      path: format,
+    };
   rows.flush(fatal === null);
   yield* sink.drain();
   return fatal;

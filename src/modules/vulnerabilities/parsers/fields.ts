@@ -38,9 +38,10 @@ export class BoundedText {
   }
 }
 
+/** At most `limit` characters of the text, trimmed, `…` when cut; a copy, so the kept text pins no larger one. */
 export function truncate(text: string, limit: number): string {
   const trimmed = text.trim();
-  return trimmed.length > limit ? `${trimmed.slice(0, limit)}…` : trimmed;
+  return detach(trimmed.length > limit ? `${trimmed.slice(0, limit)}…` : trimmed);
 }
 
 /** Returns the canonical address (IPv6 compressed, lower case) and version, or undefined when invalid. */
@@ -66,8 +67,16 @@ export function parseScore(text: string | undefined): number | undefined {
 
 export function cvss(score: number | undefined, vector: string | undefined): CvssScore | undefined {
   if (score === undefined || Number.isNaN(score)) return undefined;
-  const v = vector?.trim();
+  // A CVSS 4.0 vector, the longest, is under 200 characters.
+  const v = vector && truncate(vector, 200);
   return v ? { score, vector: v } : { score };
+}
+
+/** A score written with its vector in brackets (`8.1 (AV:N/AC:H/…)`, as Qualys does) or bare; undefined for none (`-`). */
+export function scoreWithVector(text: string): { score: string; vector?: string } | undefined {
+  const m = /^(.*?)\s*(?:\(([^()]*)\))?$/s.exec(text.trim());
+  const score = m?.[1] ?? '';
+  return score === '' || score === '-' ? undefined : { score, vector: m?.[2] };
 }
 
 /** A port 0–65535; undefined when the text is not one. */
@@ -81,7 +90,8 @@ const CVE_PATTERN = /CVE-\d{4}-\d{4,}/gi;
 
 /** Every CVE id mentioned in the text (lists, `NOCVE`, vulners ids such as `MSF:ILITIES/DEBIAN-CVE-2019-6111/`). */
 export function extractCves(text: string): string[] {
-  return Array.from(text.matchAll(CVE_PATTERN), (m) => m[0].toUpperCase());
+  // Copied: a match is a slice of `text`, which a CVE kept in a finding or the summary would pin.
+  return Array.from(text.matchAll(CVE_PATTERN), (m) => detach(m[0].toUpperCase()));
 }
 
 export function isCve(text: string): boolean {

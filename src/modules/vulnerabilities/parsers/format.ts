@@ -123,10 +123,21 @@ export function headerLineIndex(head: ScanHead, test: (cells: string[]) => boole
   return head.lines.slice(0, within).findIndex((line) => test(headerCells(line)));
 }
 
-/** Object keys written in the head of a JSON document (`"key":`), for detection; not a JSON parser. */
-export function jsonKeys(head: ScanHead): Set<string> {
+/**
+ * Object keys written in the head of a JSON document (`"key":`), for detection; not a JSON parser. With `depth`, only
+ * the keys of the objects at that depth (1: the root object's, 2: those of the objects in the root array): words as
+ * common as `host` or `port` then say nothing about an object nested deeper (a GeoJSON feature's properties).
+ */
+export function jsonKeys(head: ScanHead, depth?: number): Set<string> {
   const keys = new Set<string>();
-  for (const m of head.text.matchAll(/"((?:[^"\\\n]|\\.){1,64})"\s*:/g)) keys.add(m[1] as string);
+  // Every string is matched whole, so that no brace inside one counts.
+  const token = /"((?:[^"\\\n]|\\.)*)"(\s*:)?|[{[]|[}\]]/g;
+  let level = 0;
+  for (const [whole, key, colon] of head.text.matchAll(token)) {
+    if (whole === '{' || whole === '[') level++;
+    else if (whole === '}' || whole === ']') level--;
+    else if (colon && key && key.length <= 64 && (depth === undefined || level === depth)) keys.add(key);
+  }
   return keys;
 }
 

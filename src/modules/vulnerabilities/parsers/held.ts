@@ -18,9 +18,9 @@ export class HoldBudget {
     private readonly advice: string,
   ) {}
 
-  /** Counts an item of `chars` characters of text; false, and the parse stopped, once the report holds too much. */
-  spend(chars: number): boolean {
-    this.used += ITEM_COST + chars;
+  /** Counts `items` items of `chars` characters of text in all; false, and the parse stopped, once the report holds too much. */
+  spend(chars: number, items = 1): boolean {
+    this.used += items * ITEM_COST + chars;
     if (this.used <= HOLD_LIMIT) return true;
     const { line, column, path } = this.cursor.here();
     this.cursor.stop({
@@ -33,5 +33,46 @@ export class HoldBudget {
       path,
     });
     return false;
+  }
+}
+
+/**
+ * The host records that wait for the definitions, each charged to the budget whether it has findings or not (a report
+ * of many hosts without findings must not grow memory for free), emitted once the definitions are read; a record
+ * closed after them is emitted at once.
+ */
+export class HeldHosts<T> {
+  private held: T[] = [];
+  private released = false;
+  /** The check ids the held records name: the only definitions worth keeping. */
+  readonly referenced = new Set<string>();
+
+  constructor(
+    private readonly budget: HoldBudget,
+    private readonly emit: (record: T) => void,
+  ) {}
+
+  /** Holds a record of `chars` characters in `items` items (itself, its findings, its software); false when refused. */
+  add(record: T, ids: Iterable<string>, chars: number, items: number): boolean {
+    if (this.released) this.emit(record);
+    else if (!this.budget.spend(chars, items)) return false;
+    else {
+      for (const id of ids) this.referenced.add(id);
+      this.held.push(record);
+    }
+    return true;
+  }
+
+  /** The definitions are read (or the report ends without them): every held record is emitted, once. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    for (const record of this.held) this.emit(record);
+    this.held = [];
+  }
+
+  /** A cut report is refused whole: the held records, which cannot be rated, are forgotten. */
+  drop(): void {
+    this.held = [];
   }
 }

@@ -7,6 +7,11 @@ import type { FatalError, ParseOptions, ScanEvent, ScanFormat, Scanner, SourcePo
 
 /** A record (or what lies between two records) longer than this is refused: one value is held whole in memory. */
 export const MAX_JSON_RECORD_BYTES = 32 * 1024 * 1024;
+/**
+ * Arrays and objects nested deeper than this are refused: reports nest a dozen levels, and each open level costs the
+ * parser memory and time (30 MB of `[` exhausted the heap).
+ */
+export const MAX_JSON_DEPTH = 256;
 
 export type JsonPath = (string | number)[];
 
@@ -74,7 +79,8 @@ async function* runDocument(
   sink: EventSink,
   label: string,
 ): AsyncGenerator<ScanEvent, FatalError | null> {
-  const tokenizer = new Tokenizer();
+  // Numbers are gathered in a buffer: as strings, one per digit, a 32 MB number took 900 MB.
+  const tokenizer = new Tokenizer({ numberBufferSize: 64 * 1024 });
   const parser = new TokenParser({ paths: handler.paths, keepStack: false });
   const lines = new LineCounter();
   let fatal: FatalError | null = null;
@@ -91,8 +97,14 @@ async function* runDocument(
   };
   tokenizer.onToken = (info) => {
     lastOffset = info.offset;
-    if (OPENERS.has(info.token)) opened[depth++] = lines.at(info.offset);
-    else if (CLOSERS.has(info.token)) depth--;
+    if (OPENERS.has(info.token)) {
+      if (depth >= MAX_JSON_DEPTH) {
+        fail('too-large', `too large: arrays and objects nested deeper than ${MAX_JSON_DEPTH}`);
+        // Stops the tokenizer in the middle of its chunk (it reports the throw to onError, a no-op after `fail`).
+        throw new Error('nested too deep');
+      }
+      opened[depth++] = lines.at(info.offset);
+    } else if (CLOSERS.has(info.token)) depth--;
     parser.write(info);
   };
   parser.onValue = ({ value, key, stack }) => {
@@ -145,7 +157,9 @@ async function* runLines(
   sink: EventSink,
   label: string,
 ): AsyncGenerator<ScanEvent, FatalError | null> {
-  let pending = '';
+  // The unfinished line, in pieces: each chunk is searched for line ends once (a long line stays linear).
+  let pending: string[] = [];
+  let pendingLength = 0;
   let line = 0;
   let fatal: FatalError | null = null;
   const take = (text: string, last: boolean) => {
@@ -167,14 +181,19 @@ async function* runLines(
     handler.value(value, [], at);
   };
   for await (const chunk of chunks) {
-    pending += chunk;
     let from = 0;
-    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', from)) {
-      take(pending.slice(from, nl), false);
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', from)) {
+      const end = chunk.slice(from, nl);
+      take(pending.length ? pending.join('') + end : end, false);
+      pending = [];
+      pendingLength = 0;
       from = nl + 1;
     }
-    pending = pending.slice(from);
-    if (pending.length > MAX_JSON_RECORD_BYTES) {
+    if (from < chunk.length) {
+      pending.push(chunk.slice(from));
+      pendingLength += chunk.length - from;
+    }
+    if (pendingLength > MAX_JSON_RECORD_BYTES) {
       fatal = {
         kind: 'too-large',
         message: `line ${line + 1} is longer than ${MAX_JSON_RECORD_BYTES / 1024 ** 2} MB`,
@@ -185,7 +204,7 @@ async function* runLines(
     }
     yield* sink.drain();
   }
-  if (!fatal && pending.trim()) take(pending, true);
+  if (!fatal && pendingLength) take(pending.join(''), true);
   if (fatal) handler.abort();
   else handler.finish();
   yield* sink.drain();

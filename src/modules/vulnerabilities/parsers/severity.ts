@@ -42,6 +42,24 @@ export function severityFromQualysLevel(level: string): Severity | undefined {
   return /^[1-5]$/.test(level.trim()) ? QUALYS_LEVELS[Number(level) - 1] : undefined;
 }
 
+/**
+ * Qualys' rule, the same for its CSV and XML exports: information gathered (type `Ig`) and a detection Qualys found
+ * fixed are info whatever their level; a confirmed or potential vulnerability goes by its level 1–5, else (a level
+ * missing or not 1–5, which the caller reports) by its CVSS v3 then v2 score, else medium: neither dismissed nor urgent.
+ */
+export function qualysSeverity(
+  informational: boolean,
+  level: string | undefined,
+  ...scores: (number | undefined)[]
+): Severity {
+  if (informational) return 'info';
+  return severityFromQualysLevel(level ?? '') ?? severityFromScores(...scores) ?? 'medium';
+}
+
+/** A Qualys detection that is no vulnerability: information gathered (`Ig`), or one Qualys found fixed. */
+export const qualysInformational = (type: string | undefined, status: string | undefined) =>
+  /^(ig|info)/i.test(type ?? '') || status?.toLowerCase() === 'fixed';
+
 export function severityFromLabel(label: string): Severity | undefined {
   return LABELS[label.trim().toLowerCase()];
 }

@@ -1,13 +1,12 @@
 // What the web scanners' parsers share: a URL as a website and a place on it, CWE ids, and runs of findings per
 // website emitted as bounded records (the importer merges the records of one website).
-import { compact, truncate } from './fields.ts';
+import { compact, detach, truncate } from './fields.ts';
 import { webFindingKey, websiteKey } from './identity.ts';
-import type { EventSink } from './sink.ts';
+import { type EventSink, MAX_RUN } from './sink.ts';
 import type { ScannedWebsite, SourcePosition, WebFinding } from './types.ts';
 
 /** Longest URL kept on a finding; a longer one is cut (its place, the path, is cut the same way). */
 export const MAX_URL_LENGTH = 2_000;
-const MAX_RUN = 1_000;
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
 
 export interface WebPlace {
@@ -34,20 +33,38 @@ export function webPlace(text: string, scheme: 'http' | 'https' = 'https', base?
     return undefined;
   }
   const port = DEFAULT_PORTS[url.protocol];
-  if (port === undefined || !url.hostname) return undefined;
+  // A host name longer than any DNS name (253 characters) is no website; the URL parser does not check.
+  if (port === undefined || !url.hostname || url.hostname.length > 255) return undefined;
   url.hash = '';
+  // Credentials a scanner logged in with (`https://user:password@host/`) are never stored or shown.
+  url.username = '';
+  url.password = '';
   const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
   return {
     website: { scheme: url.protocol === 'https:' ? 'https' : 'http', host, port: url.port ? Number(url.port) : port },
-    url: url.href.slice(0, MAX_URL_LENGTH),
-    path: url.pathname.slice(0, MAX_URL_LENGTH),
+    // Copies: a finding keeps them, and a cut is a slice that would keep the whole address.
+    url: detach(url.href.slice(0, MAX_URL_LENGTH)),
+    path: detach(url.pathname.slice(0, MAX_URL_LENGTH)),
   };
+}
+
+/**
+ * A place on a site from its origin and a path as the report writes it, joined as text rather than resolved: a test
+ * path such as `//admin/` stays on the site (it would otherwise be another host).
+ */
+export function webPlaceAt(origin: string, path: string): WebPlace | undefined {
+  return webPlace(`${origin.replace(/\/+$/, '')}${path.startsWith('/') ? '' : '/'}${path}`);
+}
+
+/** The method of a raw HTTP request (`GET /search HTTP/1.1…`), from its first words only. */
+export function requestMethod(request: unknown): string | undefined {
+  return typeof request === 'string' ? /^\s*([A-Z]{3,10}) \S/.exec(request.slice(0, 40))?.[1] : undefined;
 }
 
 /** The place of a finding on its site: `/login.php`, or `/login.php [username]` when it is on a parameter. */
 export function webLocation(path: string, parameter?: string): string {
   const p = parameter?.trim();
-  return p ? `${path} [${p.slice(0, 200)}]` : path;
+  return p ? detach(`${path} [${p.slice(0, 200)}]`) : path;
 }
 
 /** `CWE-79` ids from text such as `79`, `CWE-79`, `cwe:79`, `CWE-79, CWE-80`; de-duplicated, in order. */
@@ -79,7 +96,7 @@ export function referenceUrls(...texts: (string | undefined)[]): string[] | unde
   const urls: string[] = [];
   for (const text of texts)
     for (const m of text?.matchAll(/https?:\/\/.+?(?=(?<![=?&])https?:\/\/|[\s"'<>,]|$)/gi) ?? []) {
-      const url = m[0].replaceAll('&amp;', '&').slice(0, MAX_URL_LENGTH);
+      const url = detach(m[0].replaceAll('&amp;', '&').slice(0, MAX_URL_LENGTH));
       if (urls.length < MAX_REFERENCES && !urls.includes(url)) urls.push(url);
     }
   return urls.length ? urls : undefined;

@@ -38,14 +38,30 @@ export class XmlCursor {
   /** Position of the start tag of the element just opened. */
   here(): SourcePosition {
     const { line, column } = this.locate();
-    return { line, column, path: this.stack.join('/') };
+    return { line, column, path: elementPath(this.stack) };
   }
+}
+
+/** Longest element path a position or message names. */
+const MAX_PATH = 500;
+
+/** `a/b/c` for messages and positions: bounded however long the names or deep the nesting (no name is copied whole). */
+function elementPath(stack: string[]): string {
+  let path = '';
+  for (const name of stack) {
+    const room = MAX_PATH - path.length - 1;
+    if (room <= 0) return `${path}…`;
+    path += `${path ? '/' : ''}${name.length > room ? `${name.slice(0, room)}…` : name}`;
+  }
+  return path;
 }
 
 /** Returned by the markup readers when the chunk ends inside the construct. */
 const NEED_MORE = -1;
 /** Markup (a start tag, a processing instruction, a DOCTYPE) longer than this is refused: memory stays bounded. */
 const MAX_MARKUP = 8 * 1024 * 1024;
+/** Elements nested deeper than this are refused: reports nest a few dozen at most, and every open level is held. */
+export const MAX_XML_DEPTH = 256;
 /** How much of a new chunk is joined to the unfinished tail of the previous one. */
 const JOIN = 4096;
 
@@ -245,7 +261,7 @@ class XmlTokenizer {
   private fail(index: number, reason: string): number {
     if (this.fatal) return NEED_MORE;
     const { line, column } = this.position(index);
-    const path = this.stack.join('/');
+    const path = elementPath(this.stack);
     const inside = path ? ` inside <${path}>` : '';
     this.fatal = {
       kind: this.ending ? 'truncated' : 'not-well-formed',
@@ -459,6 +475,17 @@ class XmlTokenizer {
     if (stack.length === 0) {
       if (this.closedRoot) return this.fail(lt, 'documents may contain only one root.');
       this.sawRoot = true;
+    }
+    if (stack.length >= MAX_XML_DEPTH) {
+      const { line, column } = this.position(lt);
+      this.fatal = {
+        kind: 'too-large',
+        message: `too large at line ${line}, column ${column}: elements nested deeper than ${MAX_XML_DEPTH}`,
+        line,
+        column,
+        path: elementPath(stack),
+      };
+      return NEED_MORE;
     }
     const name = this.name(lt + 1, nameEnd);
     stack.push(name);

@@ -294,4 +294,40 @@ describe('web findings in the list', () => {
     expect(within(detail).queryByText('CVE')).toBeNull();
     expect(within(detail).getByTestId('action-fixed')).toBeTruthy();
   });
+
+  it('links a web finding’s URL only when it is http(s), and shows markup in its fields as text', async () => {
+    const page = (r: VulnFindingRow) => {
+      serve({
+        'GET /api/organisations': () => [],
+        [`GET ${FINDINGS}`]: () => ({ items: [r], total: 1 }),
+        [`GET ${FINDINGS}/${r.finding.id}`]: () => ({ ...r, requestedByName: null, history: [] }),
+      });
+      renderPage(FindingsPage, { url: `/vulnerabilities/findings?finding=${r.finding.id}`, role: 'agency' });
+      return screen.findByTestId('finding-detail');
+    };
+    const safe = webRow(3);
+    const link = await within(await page(safe)).findByRole('link', { name: 'https://mainsite.com/dashboard' });
+    expect(link.getAttribute('href')).toBe('https://mainsite.com/dashboard');
+    expect(link.getAttribute('target')).toBe('_blank');
+    expect(link.getAttribute('rel')).toContain('noopener');
+    expect(link.getAttribute('rel')).toContain('noreferrer');
+    cleanup();
+    for (const url of [
+      'javascript:alert(document.cookie)',
+      ' javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+    ]) {
+      const hostile = webRow(4);
+      hostile.finding.url = url;
+      hostile.finding.name = '<img src=x onerror=alert(1)>';
+      hostile.finding.location = '/x [<script>alert(1)</script>]';
+      const detail = await page(hostile);
+      const shown = await within(detail).findByTestId('finding-url');
+      expect(shown.textContent).toBe(url);
+      expect(shown.querySelector('a')).toBeNull();
+      expect(within(detail).getByTestId('finding-location').textContent).toBe('/x [<script>alert(1)</script>]');
+      expect(document.querySelector('img[src="x"], script:not([src])')).toBeNull();
+      cleanup();
+    }
+  });
 });

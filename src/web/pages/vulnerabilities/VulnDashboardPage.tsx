@@ -59,8 +59,8 @@ export function VulnDashboardPage() {
             </section>
             <section data-testid="vuln-websites">
               <h2>{t('vuln.figures.vulnerableWebsites')}</h2>
-              <VulnStatement summary={s} organisation={organisation} subject="websites" />
               <NoWebScanData summary={s} />
+              <VulnStatement summary={s} organisation={organisation} subject="websites" />
               <VulnFigures summary={s} subject="websites" />
             </section>
           </div>

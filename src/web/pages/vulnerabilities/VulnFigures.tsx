@@ -79,9 +79,9 @@ export function NoWebScanData({ summary }: { summary: VulnSummary }) {
   const { t } = useTranslation();
   if (summary.scannedWebsites > 0) return null;
   return (
-    <p className="muted small" data-testid="vuln-web-no-data">
+    <div className="alert alert-info" data-testid="vuln-web-no-data">
       {t(summary.vulnerableWebsites > 0 ? 'vuln.web.noScanInPeriodEarlier' : 'vuln.web.noScanInPeriod')}
-    </p>
+    </div>
   );
 }
 

@@ -27,6 +27,14 @@ describe('the vulnerability module’s messages', () => {
     expect(t('errors.vuln.changeNotAllowed', { from: 'fixed', to: 'open' })).not.toMatch(/fixed|\$t/);
   });
 
+  it.each(['vi', 'en'])('names in %s the formats it reads when a file is none of them', (lng) => {
+    const text = i18n.getFixedT(lng)('errors.vuln.scanFatal.unknown-format', { file: 'bao-cao.pdf' });
+    for (const tool of ['Nessus', 'OpenVAS', 'Nmap', 'Tenable.sc', 'Qualys', 'Nexpose', 'Wazuh', 'OpenSCAP', 'ZAP'])
+      expect(text).toContain(tool);
+    for (const tool of ['Acunetix 360', 'Nuclei', 'Nikto', 'Burp']) expect(text).toContain(tool);
+    expect(text).not.toContain('$t');
+  });
+
   it('says a refused change with the statuses’ names in Vietnamese', () => {
     expect(i18n.getFixedT('vi')('errors.vuln.changeNotAllowed', { from: 'fixed', to: 'accepted' })).toBe(
       'Không thể chuyển lỗ hổng đang ở trạng thái “Đã khắc phục (chờ quét lại)” sang “Chấp nhận rủi ro”.',

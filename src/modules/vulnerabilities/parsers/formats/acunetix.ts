@@ -5,7 +5,7 @@ import { addUnique, cvss, dayFirstTime, extractCves, parseScore, truncate } from
 import { xmlFormat } from '../format.ts';
 import { severityFromLabel, severityFromScores } from '../severity.ts';
 import type { ScannedWebsite, SourcePosition, WebFinding } from '../types.ts';
-import { cweIds, htmlText, type WebPlace, WebsiteRuns, webLocation, webPlace } from '../web.ts';
+import { cweIds, htmlText, requestMethod, type WebPlace, WebsiteRuns, webLocation, webPlace } from '../web.ts';
 import { FormatHandler, type TextBudget } from '../xml-stream.ts';
 
 /** Scan children read, keyed `parent/name`. */
@@ -53,9 +53,6 @@ interface OpenItem {
   cves: string[];
   references: string[];
 }
-
-/** The first line of a raw request: its method (`GET /h/search HTTP/1.1`). */
-const requestMethod = (request: string | undefined) => /^([A-Z]+) \S/.exec(request ?? '')?.[1];
 
 export class AcunetixHandler extends FormatHandler {
   private scan: OpenScan | null = null;

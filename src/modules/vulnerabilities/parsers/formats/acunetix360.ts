@@ -3,9 +3,9 @@
 // path and its vulnerable parameter. Each vulnerability is built whole by the JSON driver (its HTTP response may be
 // megabytes); only bounded copies of its texts are kept.
 
-import { cvss, dayFirstTime, detach, parseScore, truncate } from '../fields.ts';
+import { cvss, dayFirstTime, parseScore, truncate } from '../fields.ts';
 import { jsonKeys, jsonStart } from '../format.ts';
-import { type JsonHandler, jsonFormat } from '../json-stream.ts';
+import { type JsonHandler, jsonFormat, jsonObject as object, jsonText as text } from '../json-stream.ts';
 import { severityFromLabel, severityFromScores } from '../severity.ts';
 import type { EventSink } from '../sink.ts';
 import type { ParseOptions, ScanTime, Severity, SourcePosition, WebFinding } from '../types.ts';
@@ -13,14 +13,9 @@ import { cweIds, htmlText, referenceUrls, WebsiteRuns, webLocation, webPlace } f
 
 type JsonObject = Record<string, unknown>;
 
-const object = (v: unknown): JsonObject | undefined =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as JsonObject) : undefined;
-const text = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-
-/** Identifiers and labels: cut short, and copied so that no kept text holds on to the whole record. */
+/** Identifiers and labels: cut short (a copy: no kept text holds on to the whole record). */
 const SHORT = 1_000;
-const short = (v: unknown) => detach(truncate(text(v)?.slice(0, SHORT + 1) ?? '', SHORT));
+const short = (v: unknown) => truncate(text(v).slice(0, SHORT + 1), SHORT);
 
 /**
  * States that say "nothing to fix here": dismissed by an owner, or fixed by Invicti's own retest (`Fixed (Confirmed)`,
@@ -66,29 +61,28 @@ class Acunetix360Handler implements JsonHandler {
   /** The scanned website (covered even without findings) and the scan's start; real files give it first. */
   private target(value: unknown, at: SourcePosition): void {
     const target = object(value);
-    this.scanStart = dayFirstTime(text(target?.Initiated));
-    const place = webPlace(text(target?.Url) ?? '');
+    this.scanStart = dayFirstTime(text(target.Initiated));
+    const place = webPlace(text(target.Url));
     if (!place) {
-      this.sink.issue('invalid-url', `target URL "${short(target?.Url).slice(0, 200)}" is no web address`, at);
+      this.sink.issue('invalid-url', `target URL "${short(target.Url).slice(0, 200)}" is no web address`, at);
       return;
     }
     this.base = place.url;
     this.runs.covered({ ...place.website, scanStart: this.scanStart }, at);
   }
 
-  /** Text out of (possibly very long) HTML: its start only is read, the result is bounded and copied. */
+  /** Text out of (possibly very long) HTML: its start only is read, the result is bounded. */
   private prose(limit: number, ...values: unknown[]): string | undefined {
     const html = values
-      .map((v) => text(v)?.slice(0, 4 * limit))
+      .map((v) => text(v).slice(0, 4 * limit))
       .filter(Boolean)
       .join('<p>');
-    const plain = htmlText(html, limit);
-    return plain && detach(plain);
+    return htmlText(html, limit);
   }
 
   private vulnerability(value: unknown, at: SourcePosition): void {
     const v = object(value);
-    if (!v) {
+    if (v !== value) {
       this.sink.issue('bad-row', 'a vulnerability that is not a JSON object was skipped', at, 1);
       return;
     }
@@ -97,19 +91,20 @@ class Acunetix360Handler implements JsonHandler {
       this.sink.issue('missing-field', 'vulnerability has no Type', at, 1);
       return;
     }
-    const url = text(v.Url) ?? '';
+    const url = text(v.Url);
     const place = webPlace(url, 'https', this.base);
     if (!place) {
       this.sink.issue('invalid-url', `vulnerability URL "${short(url).slice(0, 200)}" is no web address`, at, 1);
       return;
     }
     const request = object(v.HttpRequest);
-    const parameters = Array.isArray(request?.Parameters) ? request.Parameters : [];
-    const parameter = short(object(parameters.find((p) => object(p)?.Vulnerable === true))?.Name);
+    const parameters = Array.isArray(request.Parameters) ? request.Parameters : [];
+    const parameter = short(object(parameters.find((p) => object(p).Vulnerable === true)).Name);
 
     const classification = object(v.Classification);
-    const scores = object(classification?.Cvss31) ?? object(classification?.Cvss);
-    const scoreText = text(object(scores?.BaseScore)?.Value);
+    // CVSS 3.1 when the report gives it, else 3.0.
+    const scores = [classification.Cvss31, classification.Cvss].map(object).find((o) => 'BaseScore' in o) ?? {};
+    const scoreText = text(object(scores.BaseScore).Value);
     const score = parseScore(scoreText);
     if (Number.isNaN(score))
       this.sink.issue('invalid-score', `CVSS base score "${short(scoreText)}" is not a score; ignored`, at);
@@ -126,19 +121,17 @@ class Acunetix360Handler implements JsonHandler {
       name: short(v.Name) || type,
       severity: dismissed ? 'info' : (rated ?? fallback),
       scannerRating: dismissed ? `${rating} (${dismissed})` : rating,
-      cvss3: cvss(score, short(scores?.Vector)),
+      cvss3: cvss(score, short(scores.Vector)),
       url: place.url,
       location: webLocation(place.path, parameter),
-      method: short(request?.Method),
+      method: short(request.Method),
       parameter,
       // `"Cwe": "16, 200"`: a comma list of bare numbers.
-      cwes: cweIds(...short(classification?.Cwe).split(',')),
+      cwes: cweIds(...short(classification.Cwe).split(',')),
       cves: [],
       description: this.prose(this.limits.maxTextLength, v.Description, v.Impact),
       solution: this.prose(this.limits.maxTextLength, v.RemedialProcedure, v.RemedialActions),
-      seeAlso: referenceUrls(
-        [v.ExternalReferences, v.RemedyReferences].map((r) => text(r)?.slice(0, 20_000)).join(' '),
-      )?.map(detach),
+      seeAlso: referenceUrls([v.ExternalReferences, v.RemedyReferences].map((r) => text(r).slice(0, 20_000)).join(' ')),
       output: this.evidence(v, request),
       position: at,
     };
@@ -146,14 +139,14 @@ class Acunetix360Handler implements JsonHandler {
   }
 
   /** What the scanner saw: its extra facts (`Identified Cookie(s): PHPSESSID`), the proof, then the request sent. */
-  private evidence(v: JsonObject, request: JsonObject | undefined): string | undefined {
+  private evidence(v: JsonObject, request: JsonObject): string | undefined {
     const limit = this.limits.maxOutputLength;
     const facts = (Array.isArray(v.ExtraInformation) ? v.ExtraInformation : [])
       .slice(0, 50)
-      .map((e) => `${short(object(e)?.Name)}: ${short(object(e)?.Value)}`);
-    const parts = [facts.join('\n'), this.prose(limit, v.ProofOfConcept), text(request?.Content)?.slice(0, limit + 1)];
+      .map((e) => `${short(object(e).Name)}: ${short(object(e).Value)}`);
+    const parts = [facts.join('\n'), this.prose(limit, v.ProofOfConcept), text(request.Content).slice(0, limit + 1)];
     const output = truncate(parts.filter(Boolean).join('\n\n'), limit);
-    return output ? detach(output) : undefined;
+    return output || undefined;
   }
 }
 

@@ -5,7 +5,7 @@ import { addUnique, compact, extractCves, monthNumber, parseIp, textTime, trunca
 import { xmlFormat } from '../format.ts';
 import { severityFromLabel } from '../severity.ts';
 import type { ScanTime, SourcePosition, WebFinding } from '../types.ts';
-import { cweIds, htmlText, referenceUrls, WebsiteRuns, webLocation, webPlace } from '../web.ts';
+import { cweIds, htmlText, referenceUrls, WebsiteRuns, webLocation, webPlaceAt } from '../web.ts';
 import { FormatHandler, type TextBudget } from '../xml-stream.ts';
 
 /** The issue's own elements read, with their length budgets. */
@@ -137,7 +137,7 @@ class BurpHandler extends FormatHandler {
     const f = issue.fields;
     const host = f.get('host') ?? '';
     const path = f.get('path') ?? '';
-    const place = host ? webPlace(`${host.replace(/\/+$/, '')}${path.startsWith('/') ? '' : '/'}${path}`) : undefined;
+    const place = host ? webPlaceAt(host, path) : undefined;
     if (!place) {
       const message = `issue host "${truncate(host, 200)}" and path are no http(s) URL; not imported`;
       this.sink.issue('invalid-url', message, issue.position, 1);

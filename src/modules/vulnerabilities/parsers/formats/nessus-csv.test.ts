@@ -113,3 +113,23 @@ describe('OpenVAS CSV export', () => {
     });
   });
 });
+
+describe('a CSV cut in its last row', () => {
+  const header = '"Plugin ID","CVE","CVSS","Risk","Host","Protocol","Port","Name"';
+  const row = (ip: string, id: string) => `"${id}","","","High","${ip}","tcp","80","Check ${id}"`;
+
+  it('is refused whole at that row when the file ends inside it', async () => {
+    const text = `${header}\n${row('10.0.0.1', '1')}\n${row('10.0.0.2', '2')}\n"3","","","High","10.0.0.3"`;
+    const scan = await collectScan(text);
+    expect(scan.fatal).toMatchObject({ kind: 'truncated', line: 4 });
+    expect(scan.fatal?.message).toMatch(/^truncated at line 4: the last row is cut/);
+  });
+
+  it('is one malformed row, the others kept, when a line end follows it', async () => {
+    const text = `${header}\n${row('10.0.0.1', '1')}\n"3","","","High","10.0.0.3"\n${row('10.0.0.2', '2')}\n`;
+    const scan = await collectScan(text);
+    expect(scan.fatal).toBeNull();
+    expect(scan.issues).toMatchObject([{ code: 'bad-row', line: 3, dropped: 1 }]);
+    expect(scan.summary.findings).toBe(2);
+  });
+});

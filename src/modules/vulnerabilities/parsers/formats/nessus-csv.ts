@@ -89,7 +89,13 @@ export const nessusCsv = csvFormat({
   format: 'nessus-csv',
   scanner: 'nessus',
   label: 'Nessus CSV',
-  detect: (head) => headerLineIndex(head, (cells) => cells.includes('plugin id') && cells.includes('host'), 1) === 0,
+  // Tenable's export with a `Vulnerability State` has these columns too: it is Tenable.sc CSV, whatever the order.
+  detect: (head) =>
+    headerLineIndex(
+      head,
+      (cells) => cells.includes('plugin id') && cells.includes('host') && !cells.includes('vulnerability state'),
+      1,
+    ) === 0,
   mapper: {
     columns: NESSUS_COLUMNS,
     finding: (cell, _basics, issue, limits) => nessusCsvFinding(cell, issue, limits),

@@ -160,10 +160,32 @@ describe('Rapid7 Nexpose XML export', () => {
     expect(scan.hosts).toEqual([]);
   });
 
+  it('counts held nodes and their software toward the same bound, with or without findings', async () => {
+    const proof = 'x'.repeat(1024 * 1024);
+    const services = Array.from(
+      { length: 40 },
+      (_, p) =>
+        `<endpoint protocol="tcp" port="${1000 + p}"><services><service name="s${p}"><fingerprints><fingerprint product="Product ${p}" version="1.${p}"/></fingerprints></service></services></endpoint>`,
+    ).join('');
+    async function* inventory(): AsyncGenerator<string> {
+      yield '<NexposeReport version="2.0"><nodes>\n';
+      for (let i = 0; i < 63; i++)
+        yield `<node address="10.0.0.${i}"><tests><test id="t" status="vulnerable-exploited"><Paragraph>${proof}</Paragraph></test></tests></node>\n`;
+      // 63 M characters are held; then nodes with 40 services each and nothing vulnerable.
+      for (let i = 0; i < 500; i++)
+        yield `<node address="10.1.${i >> 8}.${i & 255}"><endpoints>${services}</endpoints></node>\n`;
+      yield '</nodes><VulnerabilityDefinitions/></NexposeReport>';
+    }
+    const scan = await collectScan(inventory(), { maxOutputLength: proof.length });
+    expect(scan.fatal).toMatchObject({ kind: 'too-large', path: 'NexposeReport/nodes/node' });
+    expect(scan.fatal?.line).toBeGreaterThan(64);
+    expect(scan.hosts).toEqual([]);
+  });
+
   it.each([
     ['the simple XML export', '<NeXposeSimpleXML version="1.0"><devices/></NeXposeSimpleXML>'],
     ['another vendor’s report', '<report><node address="10.0.0.1"/></report>'],
-  ])('does not read %s as Nexpose XML', async (_, xml) => {
-    expect((await collectScan(xml)).format).not.toBe('nexpose');
+  ])('does not read %s as Nexpose XML (nor as any other report)', async (_, xml) => {
+    expect((await collectScan(xml)).format).toBeNull();
   });
 });

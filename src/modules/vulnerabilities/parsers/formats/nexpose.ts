@@ -14,10 +14,18 @@ import {
   wallTime,
 } from '../fields.ts';
 import { xmlFormat } from '../format.ts';
-import { HoldBudget } from '../held.ts';
+import { HeldHosts, HoldBudget } from '../held.ts';
 import { severityFromScore, severityFromScores } from '../severity.ts';
 import { SoftwareList, serviceItem, softwareFromCpe } from '../software.ts';
-import type { CvssScore, Finding, ScannedHost, ScanTime, Severity, SourcePosition } from '../types.ts';
+import type {
+  CvssScore,
+  DetectedSoftware,
+  Finding,
+  ScannedHost,
+  ScanTime,
+  Severity,
+  SourcePosition,
+} from '../types.ts';
 import { FormatHandler } from '../xml-stream.ts';
 
 /** Test results that are findings (nexpose-client's vuln-status filter values); not-vulnerable, skipped… are not. */
@@ -87,7 +95,7 @@ interface HeldFinding extends Place {
 interface HeldNode {
   host: ScannedHost;
   findings: (Place & { id: string; output?: string; position: SourcePosition })[];
-  software: SoftwareList;
+  software: DetectedSoftware[];
   position: SourcePosition;
 }
 
@@ -152,16 +160,15 @@ class NexposeHandler extends FormatHandler {
   private rich: RichText | null = null;
   /** Open URLLink attributes, for the address written after the link's text. */
   private link: Record<string, string> | undefined;
-  private held: HeldNode[] = [];
-  private readonly referenced = new Set<string>();
   private readonly definitions = new Map<string, Definition>();
   private readonly undefinedIds = new Set<string>();
-  private rated = false;
   private readonly hold = new HoldBudget(
     this.cursor,
     'its VulnerabilityDefinitions',
     'export fewer assets per report (a site or an asset group at a time)',
   );
+  /** Nodes until the definitions rate their vulnerabilities (a vulnerability no held node names is not kept). */
+  private readonly held = new HeldHosts<HeldNode>(this.hold, (record) => this.emit(record));
 
   override text(text: string): void {
     if (this.rich) this.rich.append(text);
@@ -215,17 +222,17 @@ class NexposeHandler extends FormatHandler {
     this.rich = null;
     if (this.definition) this.closeInDefinition(this.definition, name, value, rich);
     else if (this.node) this.closeInNode(this.node, name, value, rich);
-    else if (name === 'VulnerabilityDefinitions') this.emitHeld();
+    else if (name === 'VulnerabilityDefinitions') this.held.release();
   }
 
   /** A report without definitions: its findings are rated medium, each vulnerability reported as undefined. */
   override finish(): void {
-    this.emitHeld();
+    this.held.release();
   }
 
   /** A cut report is refused whole; the held nodes cannot be rated without the definitions, so none is emitted. */
   abort(): void {
-    this.held = [];
+    this.held.drop();
     this.node = null;
   }
 
@@ -262,7 +269,8 @@ class NexposeHandler extends FormatHandler {
       this.closeTest(node, this.test.attrs, this.test.position, rich.toString());
       this.test = null;
     } else if (name === 'name' && value) {
-      node.names.push(value);
+      // Counted as read: a node's names (or tests, below) would otherwise grow without bound before it ends.
+      if (this.hold.spend(value.length)) node.names.push(value);
     } else if (name === 'endpoint' && this.endpoint) {
       const e = this.endpoint;
       if (!e.valid)
@@ -301,6 +309,7 @@ class NexposeHandler extends FormatHandler {
     const key = `${id}|${place.port}/${place.protocol}`;
     let finding = node.findings.get(key);
     if (!finding) {
+      if (!this.hold.spend(key.length)) return;
       finding = { id, ...place, output: new BoundedText(this.budget.output), instances: 0, position };
       node.findings.set(key, finding);
     }
@@ -313,19 +322,12 @@ class NexposeHandler extends FormatHandler {
     const addressText = node.attrs.address ?? '';
     const address = parseIp(addressText);
     if (!address) {
-      const n = node.findings.size;
-      this.sink.issue(
-        'invalid-ip',
-        `node address "${addressText}" is not a valid IP address; its ${n} findings were not imported`,
-        node.position,
-        n,
-      );
+      this.sink.invalidHost('node address', addressText, node.findings.size, node.position);
       return;
     }
     const findings = [...node.findings.values()].map(({ id, port, protocol, service, output, position }) =>
       compact({ id, port, protocol, service, output: output.toString(), position }, 'protocol'),
     );
-    for (const f of findings) if (!this.hold.spend(f.output?.length ?? 0)) return;
     // Names are DNS or NetBIOS names, sometimes the address itself.
     const names = node.names.filter((n) => !parseIp(n));
     const host = compact({
@@ -338,12 +340,17 @@ class NexposeHandler extends FormatHandler {
       scanEnd: this.scanEnd,
     });
     if (node.os?.cpe) node.software.add(softwareFromCpe(node.os.cpe, {}, node.os.version));
-    const record = { host, findings, software: node.software, position: node.position };
-    if (this.rated) this.emit(record);
-    else {
-      for (const f of findings) this.referenced.add(f.id);
-      this.held.push(record);
-    }
+    const record = { host, findings, software: node.software.values(), position: node.position };
+    // Its findings' evidence (each finding and name was counted as read), its own text and its software: a node of
+    // services without findings is held too.
+    const chars =
+      findings.reduce((n, f) => n + (f.output?.length ?? 0), 0) + JSON.stringify([host, record.software]).length;
+    this.held.add(
+      record,
+      findings.map((f) => f.id),
+      chars,
+      1 + record.software.length,
+    );
   }
 
   private openInDefinition(
@@ -375,7 +382,7 @@ class NexposeHandler extends FormatHandler {
 
   private closeDefinition(d: OpenDefinition): void {
     const id = d.attrs.id?.trim().toLowerCase() ?? '';
-    if (!this.referenced.has(id)) return;
+    if (!this.held.referenced.has(id)) return;
     const level = d.attrs.severity?.trim();
     const score = parseScore(d.attrs.cvssScore);
     if (Number.isNaN(score))
@@ -411,13 +418,6 @@ class NexposeHandler extends FormatHandler {
     };
     const text = [definition.title, definition.description, definition.solution];
     if (this.hold.spend(text.reduce((sum, t) => sum + (t?.length ?? 0), 0))) this.definitions.set(id, definition);
-  }
-
-  private emitHeld(): void {
-    if (this.rated) return;
-    this.rated = true;
-    for (const record of this.held) this.emit(record);
-    this.held = [];
   }
 
   private emit(record: HeldNode): void {
@@ -457,7 +457,7 @@ class NexposeHandler extends FormatHandler {
     this.sink.host({
       host: record.host,
       findings,
-      software: record.software.values(),
+      software: record.software,
       position: record.position,
       complete: true,
     });

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fixtureText, lineOf } from '../../../../../tests/support/scan-fixtures.ts';
 import { type ExpectedCounts, formatContract, noFindings } from '../../../../../tests/support/scan-format-contract.ts';
+import { DETECT_LIMIT, readHead } from '../format.ts';
 import { collectScan, type Severity } from '../index.ts';
+import { niktoJson } from './nikto.ts';
 
 const XML = 'nikto/nikto-report-many-vuln.xml';
 const JSON_OBJECT = 'nikto/juice-shop.json';
@@ -249,7 +251,9 @@ describe('Nikto XML and JSON', () => {
     ]);
   });
 
-  it('does not take a Nuclei file for Nikto', async () => {
-    expect((await collectScan(fixtureText('nuclei/many_findings.json'))).format).toBe('nuclei');
+  it('does not take a Nuclei file for Nikto, whichever is asked first', () => {
+    const text = fixtureText('nuclei/many_findings.json');
+    const head = readHead(text.slice(0, DETECT_LIMIT), text.length <= DETECT_LIMIT);
+    expect(head && niktoJson.detect(head)).toBe(false);
   });
 });

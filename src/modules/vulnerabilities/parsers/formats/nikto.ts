@@ -5,7 +5,7 @@ import { jsonKeys, jsonStart, type ScanHead, xmlFormat } from '../format.ts';
 import { type JsonHandler, type JsonPath, jsonFormat, jsonText as text } from '../json-stream.ts';
 import type { EventSink } from '../sink.ts';
 import type { ParseOptions, ScannedWebsite, ScanTime, Severity, SourcePosition, WebFinding } from '../types.ts';
-import { referenceUrls, WebsiteRuns, webLocation, webPlace } from '../web.ts';
+import { referenceUrls, WebsiteRuns, webLocation, webPlace, webPlaceAt } from '../web.ts';
 import { FormatHandler, type TextBudget, type XmlCursor } from '../xml-stream.ts';
 
 /**
@@ -60,8 +60,7 @@ function niktoFinding(
   limits: Required<ParseOptions>,
 ): WebFinding | undefined {
   const uri = item.uri || '/';
-  // Joined as text, not resolved: a test path such as `//admin/` must stay on the site.
-  const place = webPlace(`${site.origin}${uri.startsWith('/') ? '' : '/'}${uri}`);
+  const place = webPlaceAt(site.origin, uri);
   if (!place) return undefined;
   // Since 2.5 the XML message starts with the item's path, as the text report prints it.
   const message = item.message.startsWith(`${uri}: `) ? item.message.slice(uri.length + 2) : item.message;
@@ -75,7 +74,7 @@ function niktoFinding(
     severity: niktoSeverity(item.id, cves),
     url: place.url,
     location: webLocation(place.path),
-    method: item.method.slice(0, 20),
+    method: truncate(item.method, 20),
     cwes: [],
     cves,
     description: truncate(message, limits.maxTextLength),
@@ -305,7 +304,7 @@ class NiktoJsonHandler implements JsonHandler {
       return;
     }
     const item: NiktoItem = {
-      id: id.slice(0, 20),
+      id: truncate(id, 20),
       method: text(v.method),
       uri: text(v.url),
       message: text(v.msg),
@@ -318,8 +317,10 @@ class NiktoJsonHandler implements JsonHandler {
 }
 
 function detectJson(head: ScanHead): boolean {
-  if (jsonStart(head) === null) return false;
-  const keys = jsonKeys(head);
+  const start = jsonStart(head);
+  if (start === null) return false;
+  // The host's own keys: `host` and `port` deeper down (a GeoJSON feature's properties) are not Nikto's.
+  const keys = jsonKeys(head, start === '[' ? 2 : 1);
   return (
     ['host', 'port', 'vulnerabilities'].every((k) => keys.has(k)) && (keys.has('banner') || keys.has('server_banner'))
   );

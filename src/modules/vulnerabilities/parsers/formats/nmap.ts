@@ -199,12 +199,7 @@ export class NmapHandler extends FormatHandler {
     const written = host.addresses[0] ?? '';
     const address = parseIp(written);
     if (!address) {
-      this.sink.issue(
-        'invalid-ip',
-        `host address "${written}" is not a valid IP address; its ${host.findings.length} findings were not imported`,
-        host.position,
-        host.findings.length,
-      );
+      this.sink.invalidHost('host address', written, host.findings.length, host.position);
       return;
     }
     // A name the user typed on the command line beats a reverse-DNS one.

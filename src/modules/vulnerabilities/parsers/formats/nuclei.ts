@@ -7,7 +7,7 @@ import { type JsonHandler, jsonFormat, jsonObject as record, jsonText as text } 
 import { severityFromLabel, severityFromScores } from '../severity.ts';
 import type { EventSink } from '../sink.ts';
 import type { ParseOptions, SourcePosition, WebFinding } from '../types.ts';
-import { cweIds, referenceUrls, WebsiteRuns, webLocation, webPlace } from '../web.ts';
+import { cweIds, referenceUrls, requestMethod, WebsiteRuns, webLocation, webPlace } from '../web.ts';
 
 type Json = Record<string, unknown>;
 
@@ -18,10 +18,6 @@ const MAX_ID_LENGTH = 200;
 const texts = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).map(text).filter(Boolean);
 /** The first field written among its spellings (`matcher-name`, `matcher_name` before v2.5…). */
 const field = (r: Json, ...keys: string[]) => keys.map((k) => text(r[k])).find(Boolean) ?? '';
-
-/** The request's method from its dump (`GET /path HTTP/1.1…`), reading only its start. */
-const requestMethod = (request: unknown) =>
-  typeof request === 'string' ? /^\s*([A-Z]{3,10}) \S/.exec(request.slice(0, 40))?.[1] : undefined;
 
 function detect(head: ScanHead): boolean {
   const start = jsonStart(head);
@@ -47,7 +43,7 @@ class NucleiHandler implements JsonHandler {
 
   value(value: unknown, _path: unknown, at: SourcePosition): void {
     const result = record(value);
-    const templateId = field(result, 'template-id', 'templateID').slice(0, MAX_ID_LENGTH);
+    const templateId = truncate(field(result, 'template-id', 'templateID'), MAX_ID_LENGTH);
     if (!templateId || !('info' in result)) {
       this.sink.issue('missing-field', 'not a Nuclei result: no template id or info; skipped', at, 1);
       return;
@@ -55,7 +51,7 @@ class NucleiHandler implements JsonHandler {
     const matched = field(result, 'matched-at', 'matched');
     const place = /^https?:\/\//i.test(matched) ? webPlace(matched) : undefined;
     if (!place) {
-      const type = field(result, 'type').slice(0, 50) || 'untyped';
+      const type = truncate(field(result, 'type'), 50) || 'untyped';
       this.sink.issue(
         'invalid-url',
         `${templateId} (${type}) matched "${truncate(matched, 200)}", no http(s) URL: not a web finding, skipped`,
@@ -66,7 +62,7 @@ class NucleiHandler implements JsonHandler {
     }
     const info = record(result.info);
     const classification = record(info.classification);
-    const label = text(info.severity);
+    const label = truncate(text(info.severity), 50);
     const scoreText = text(classification['cvss-score']);
     const score = parseScore(scoreText);
     if (Number.isNaN(score)) this.sink.issue('invalid-score', `cvss-score "${scoreText}" is not a score; ignored`, at);
@@ -79,8 +75,8 @@ class NucleiHandler implements JsonHandler {
     const vector = text(classification['cvss-metrics']);
     const cves: string[] = [];
     addUnique(cves, extractCves(texts(classification['cve-id']).join(' ')));
-    const matcher = field(result, 'matcher-name', 'matcher_name').slice(0, MAX_ID_LENGTH);
-    const parameter = field(result, 'fuzzing_parameter').slice(0, MAX_ID_LENGTH);
+    const matcher = truncate(field(result, 'matcher-name', 'matcher_name'), MAX_ID_LENGTH);
+    const parameter = truncate(field(result, 'fuzzing_parameter'), MAX_ID_LENGTH);
     const name = text(info.name) || templateId;
     const extracted = texts(result['extracted-results'] ?? result.extracted_results).join('\n');
     const seeAlso = referenceUrls(...texts(info.reference));
@@ -96,7 +92,7 @@ class NucleiHandler implements JsonHandler {
       cvss3: vector.startsWith('CVSS:3') ? cvss(validScore, vector) : undefined,
       url: place.url,
       location: webLocation(place.path, parameter),
-      method: field(result, 'fuzzing_method') || requestMethod(result.request),
+      method: truncate(field(result, 'fuzzing_method'), 20) || requestMethod(result.request),
       parameter,
       cwes: cweIds(...texts(classification['cwe-id'])),
       cves,

@@ -5,6 +5,7 @@
 import { addUnique, BoundedText, compact, extractCves, normaliseMac, parseIp, textTime, truncate } from '../fields.ts';
 import { localName, xmlFormat } from '../format.ts';
 import { severityFromLabel } from '../severity.ts';
+import { MAX_RUN } from '../sink.ts';
 import type { Finding, ScannedHost, Severity, SourcePosition } from '../types.ts';
 import { FormatHandler } from '../xml-stream.ts';
 
@@ -12,8 +13,6 @@ import { FormatHandler } from '../xml-stream.ts';
 export const MAX_RULE_TEXT = 16_000_000;
 /** What a kept rule costs besides its text (its map entry), in characters: bounds the number of rules too. */
 const RULE_ENTRY = 100;
-/** A TestResult's failed rules are emitted in records of at most this many findings. */
-const MAX_RUN = 1_000;
 /** Addresses and MAC facts read per TestResult, idents per rule or result, messages per result. */
 const MAX_LIST = 256;
 

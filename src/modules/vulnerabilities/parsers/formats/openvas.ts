@@ -5,12 +5,10 @@
 import { addUnique, compact, cvss, extractCves, parseIp, parsePort, parseScore, textTime } from '../fields.ts';
 import { xmlFormat } from '../format.ts';
 import { severityFromLabel, severityFromScores } from '../severity.ts';
+import { MAX_RUN } from '../sink.ts';
 import { MAX_SOFTWARE_PER_HOST, type ServicePlace, SoftwareList, softwareFromCpe } from '../software.ts';
 import type { Finding, ScannedHost, ScanTime, SourcePosition } from '../types.ts';
 import { FormatHandler, type TextBudget } from '../xml-stream.ts';
-
-/** A run longer than this is emitted in several records to keep memory bounded. */
-const MAX_RUN = 1_000;
 
 /** Elements read, keyed `parent/name`; the value says which length budget applies. */
 const RESULT_FIELDS: Record<string, TextBudget> = {
@@ -295,5 +293,7 @@ export const openvasFormat = xmlFormat({
   subject: 'host',
   label: 'OpenVAS/Greenbone XML',
   roots: ['report', 'get_reports_response'],
+  // `report` is a common name: a downloaded Greenbone report names its report format on the root.
+  also: (head) => head.xmlRoot?.name === 'get_reports_response' || /\sformat_id\s*=/.test(head.xmlRoot?.tag ?? ''),
   handler: (cursor, sink, limits) => new OpenVasHandler(cursor, sink, limits),
 });

@@ -39,7 +39,14 @@ describe('Qualys CSV', () => {
   });
   // Written for these tests: most of the real sample's columns, and CVSS Base, under a title block like Qualys' reports
   // start with; it has what the sample lacks (levels 1–4, Ig, Practice and Potential types, a fixed detection).
-  formatContract({ file: testdata('qualys-preamble.csv'), format: 'qualys-csv', expected });
+  const preamble = readFileSync(testdata('qualys-preamble.csv'), 'utf8');
+  formatContract({
+    file: testdata('qualys-preamble.csv'),
+    format: 'qualys-csv',
+    expected,
+    // Its middle is inside a quoted Threat too, where garbage is only more text: it goes before the second host.
+    garbageAt: (preamble.indexOf('\n"192.168.10.7"') + 1.5) / preamble.length,
+  });
 
   it('reads the host, the QID and its CVEs, and Last Detected as the province-time scan time', async () => {
     const scan = await collectScan(fixtureText('qualys/Qualys_Sample_Report.csv'));
@@ -110,6 +117,39 @@ describe('Qualys CSV', () => {
     });
     // A host first listed by a fixed detection is dated by when the scan found it fixed.
     expect(scan.hosts.map((h) => h.host.scanStart?.raw)).toEqual(['2024-06-03T09:12:40', '2024-06-03T09:40:02']);
+  });
+
+  it('rates a vulnerability without a level 1–5 as the XML layout does: by its CVSS, else medium, reported', async () => {
+    const csv = [
+      '"IP","QID","Title","Type","Severity","Port","Protocol","CVSS Base","CVSS3 Base"',
+      '"10.0.0.1","38794","Invalid protocol version tolerance","Vuln","urgent","443","tcp","",""',
+      '"10.0.0.1","38795","Weak cipher","Vuln","","443","tcp","","9.8 (AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H)"',
+      '"10.0.0.1","45038","Host scan time","Ig","","","","",""',
+    ].join('\n');
+    const scan = await collectScan(csv);
+    expect(scan.hosts[0]?.findings.map((f) => [f.scannerId, f.severity])).toEqual([
+      ['38794', 'medium'],
+      ['38795', 'critical'],
+      ['45038', 'info'],
+    ]);
+    expect(scan.issues.map((i) => [i.code, i.row])).toEqual([
+      ['invalid-severity', 1],
+      ['invalid-severity', 2],
+    ]);
+  });
+
+  it('reports a malformed row at the line where it starts, as any other row, when a cell spans lines', async () => {
+    const csv = [
+      '"IP","QID","Title","Type","Severity","Port","Protocol","Results"',
+      '"10.0.0.1","38170","a","Vuln","2","443","tcp","one\ntwo"',
+      '"10.0.0.1","38171","b","Vuln","2","443","tcp","three\nfour\nfive","one cell too many"',
+      '"10.0.0.999","38172","c","Vuln","2","443","tcp","six\nseven"',
+    ].join('\n');
+    const scan = await collectScan(csv);
+    expect(scan.issues.map((i) => [i.code, i.row, i.line])).toEqual([
+      ['bad-row', 2, 4],
+      ['invalid-ip', 3, 7],
+    ]);
   });
 
   it('reports a CVSS cell that is no score and keeps the finding', async () => {

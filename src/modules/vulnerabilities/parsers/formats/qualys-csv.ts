@@ -1,9 +1,9 @@
 // Qualys VM CSV scan report (host-based "Scan Report" and raw "Scan Results"): one row per detection (QID on a host
 // and port), often after a title block of report and scan details before the header.
 import { type CellOf, csvFormat } from '../csv-stream.ts';
-import { compact, cvss, extractCves, textTime, truncate, wallTime } from '../fields.ts';
+import { compact, cvss, extractCves, scoreWithVector, textTime, truncate, wallTime } from '../fields.ts';
 import { headerLineIndex, type ScanHead } from '../format.ts';
-import { severityFromQualysLevel, severityFromScores } from '../severity.ts';
+import { qualysInformational, qualysSeverity, severityFromQualysLevel } from '../severity.ts';
 import { scoreCell } from './nessus-csv.ts';
 
 const COLUMNS = {
@@ -30,11 +30,6 @@ const COLUMNS = {
   fixed: ['date last fixed'],
 };
 
-/**
- * Qualys levels 1 (minimal) to 5 (urgent), qualys.com/research/knowledge/severity: a confirmed or potential
- * vulnerability of level 1 is still one, so it is low, never info.
- */
-
 /** The header: the first line naming the IP and QID columns (after the title block, when there is one). */
 const headerLine = (head: ScanHead) =>
   headerLineIndex(head, (cells) => cells.includes('ip') && cells.includes('qid') && cells.includes('severity'));
@@ -52,8 +47,8 @@ const isFixed = (cell: CellOf) => cell('status').toLowerCase() === 'fixed';
 
 /** `8.1 (AV:N/AC:H/…)`: the score, then the vector in brackets. */
 function cvssCell(cell: CellOf, field: string, issue: (code: 'invalid-score', message: string) => void) {
-  const [, score = '', vector] = /^(.*?)\s*(?:\(([^()]*)\))?$/s.exec(cell(field)) ?? [];
-  return cvss(scoreCell(cell, field, issue, score), vector);
+  const written = scoreWithVector(cell(field));
+  return written && cvss(scoreCell(cell, field, issue, written.score), written.vector);
 }
 
 export const qualysCsv = csvFormat({
@@ -70,17 +65,15 @@ export const qualysCsv = csvFormat({
       const cvss2 = cvssCell(cell, 'cvss2', issue);
       const cvss3 = cvssCell(cell, 'cvss3', issue);
       const level = cell('level');
-      const rated = severityFromQualysLevel(level);
-      const fallback = severityFromScores(cvss3?.score, cvss2?.score) ?? 'info';
-      if (level && !rated)
-        issue('invalid-severity', `${cell.header('level')} "${level}" is not a level 1–5; rated ${fallback}`);
-      // Information gathered ("Ig") is no vulnerability, whatever its level.
-      const informational = /^(ig|info)/i.test(cell('type')) || isFixed(cell);
+      const informational = qualysInformational(cell('type'), cell('status'));
+      const severity = qualysSeverity(informational, level, cvss3?.score, cvss2?.score);
+      if (!informational && !severityFromQualysLevel(level))
+        issue('invalid-severity', `${cell.header('level')} "${level}" is not a level 1–5; rated ${severity}`);
       return compact(
         {
           scanner: 'qualys',
           name: cell('name') || `QID ${cell('id')}`,
-          severity: informational ? 'info' : (rated ?? fallback),
+          severity,
           scannerRating: level,
           cvss2,
           cvss3,

@@ -97,6 +97,23 @@ describe('Qualys asset data report (ASSET_DATA_REPORT)', () => {
     expect(web).toMatchObject({ port: 80, protocol: 'tcp', service: 'http', severity: 'info' });
   });
 
+  it('reports a glossary entry without a level, as the CSV layout does, and rates its detections medium', async () => {
+    const full = fixtureText(FIXTURE);
+    const entry = full.indexOf('<VULN_DETAILS id="qid_90783">');
+    const xml = full.slice(0, entry) + full.slice(entry).replace('<SEVERITY>5</SEVERITY>', '');
+    const scan = await collectScan(xml);
+    expect(scan.issues).toEqual([
+      expect.objectContaining({
+        code: 'invalid-severity',
+        line: lineOf(xml, entry),
+        message: expect.stringMatching(/^QID 90783: /),
+      }),
+    ]);
+    const rdp = scan.hosts.flatMap((h) => h.findings).filter((f) => f.scannerId === '90783');
+    expect(rdp.length).toBeGreaterThan(0);
+    expect(rdp.every((f) => f.severity === 'medium')).toBe(true);
+  });
+
   it('rates from the detection’s own CVSS, else medium, when the report has no glossary', async () => {
     const full = fixtureText(FIXTURE);
     const xml = full.slice(0, full.indexOf('<GLOSSARY>')) + full.slice(full.indexOf('</GLOSSARY>') + 11);
@@ -149,6 +166,24 @@ describe('Qualys asset data report (ASSET_DATA_REPORT)', () => {
     expect(scan.fatal?.message).toMatch(/before its glossary.*CSV export/);
     expect(scan.hosts).toEqual([]);
     expect(scan.summary.complete).toBe(false);
+  });
+
+  it('counts the hosts it holds, with or without detections, toward the same bound', async () => {
+    const result = 'x'.repeat(1024 * 1024);
+    async function* manyHosts(): AsyncGenerator<string> {
+      yield '<ASSET_DATA_REPORT><HOST_LIST><HOST><IP>10.0.0.1</IP><VULN_INFO_LIST>\n';
+      for (let i = 0; i < 63; i++)
+        yield `<VULN_INFO><QID>38</QID><TYPE>Vuln</TYPE><RESULT>${result}</RESULT></VULN_INFO>\n`;
+      yield '</VULN_INFO_LIST></HOST>\n';
+      // 63 M characters are held; 20 000 hosts without detections must not go on growing memory for free.
+      for (let i = 0; i < 20_000; i++)
+        yield `<HOST><IP>10.1.${i >> 8}.${i & 255}</IP><DNS>pc-${i}.so.gov.vn</DNS></HOST>\n`;
+      yield '</HOST_LIST><GLOSSARY/></ASSET_DATA_REPORT>';
+    }
+    const scan = await collectScan(manyHosts(), { maxOutputLength: result.length });
+    expect(scan.fatal).toMatchObject({ kind: 'too-large', path: 'ASSET_DATA_REPORT/HOST_LIST/HOST' });
+    expect(scan.fatal?.line).toBeGreaterThan(65);
+    expect(scan.hosts).toEqual([]);
   });
 });
 

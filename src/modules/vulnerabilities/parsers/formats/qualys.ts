@@ -2,10 +2,20 @@
 // detections by QID only, and rates and describes the QIDs in a GLOSSARY after the last host: the hosts wait, bounded
 // (held.ts), until the glossary is read. The scan results (`SCAN`, scan-1.dtd) describe each detection where it
 // stands, so each IP is emitted as soon as it ends.
-import { addUnique, compact, cvss, extractCves, parseIp, parsePort, parseScore, textTime } from '../fields.ts';
+import {
+  addUnique,
+  compact,
+  cvss,
+  extractCves,
+  parseIp,
+  parsePort,
+  parseScore,
+  scoreWithVector,
+  textTime,
+} from '../fields.ts';
 import { localName, type ScanHead, xmlFormat } from '../format.ts';
-import { HoldBudget } from '../held.ts';
-import { severityFromQualysLevel, severityFromScores } from '../severity.ts';
+import { HeldHosts, HoldBudget } from '../held.ts';
+import { qualysInformational, qualysSeverity, severityFromQualysLevel } from '../severity.ts';
 import type { CvssScore, Finding, ScannedHost, ScanTime, Severity, SourcePosition } from '../types.ts';
 import { htmlText } from '../web.ts';
 import { FormatHandler, type TextBudget } from '../xml-stream.ts';
@@ -67,12 +77,6 @@ const NO_DETAILS: QidDetails = { cves: [], seeAlso: [], exploit: false };
 /** A DNS or NetBIOS name as written, or undefined for empty text and placeholders such as `No registered hostname`. */
 const hostName = (text: string | undefined) => (text && /^[\w.-]+$/.test(text) ? text : undefined);
 
-/** A glossary CVSS text: `9.3 (AV:N/AC:M/Au:N/C:C/I:C/A:C)`, a bare score, or `-` for none. */
-function splitCvss(text: string): { score: string; vector?: string } {
-  const m = /^(\S*)\s*(?:\(([^()]*)\))?$/.exec(text.trim());
-  return m ? { score: m[1] as string, vector: m[2] } : { score: text };
-}
-
 abstract class QualysHandler extends FormatHandler {
   protected openDetails(attrs: Record<string, string>): OpenDetails {
     return {
@@ -131,20 +135,24 @@ abstract class QualysHandler extends FormatHandler {
 
   private cvssField(d: OpenDetails, name: string): CvssScore | undefined {
     const text = d.fields.get(name) ?? '';
-    if (text === '' || text === '-') return undefined;
-    const { score, vector } = splitCvss(text);
-    const value = parseScore(score);
+    const written = scoreWithVector(text);
+    if (!written) return undefined;
+    const value = parseScore(written.score);
     if (Number.isNaN(value))
       this.sink.issue('invalid-score', `${name} "${text}" is not a CVSS score; ignored`, d.position);
-    return cvss(value, vector);
+    return cvss(value, written.vector);
   }
 
-  /**
-   * The level Qualys gives the QID, else (a level missing or not 1–5) the rating of its CVSS score, else medium: a
-   * confirmed or potential vulnerability of unknown level is neither dismissed nor made urgent.
-   */
-  protected levelOrScore(level: string | undefined, ...scores: (number | undefined)[]): Severity {
-    return (level ? severityFromQualysLevel(level) : undefined) ?? severityFromScores(...scores) ?? 'medium';
+  /** A detection's QID and port (none: 0, the host as a whole); undefined, reported, when either is not one. */
+  protected place(qid: string, portText: string, position: SourcePosition): number | undefined {
+    if (!/^\d+$/.test(qid)) {
+      this.sink.issue('missing-field', `detection has no QID ("${qid}"); it was not imported`, position, 1);
+      return undefined;
+    }
+    const port = portText ? parsePort(portText) : 0;
+    if (port === undefined)
+      this.sink.issue('invalid-port', `QID ${qid}: port "${portText}" is not a port number; not imported`, position, 1);
+    return port;
   }
 
   protected finding(
@@ -233,19 +241,16 @@ class AssetDataHandler extends QualysHandler {
   private host: OpenHost | null = null;
   private info: OpenInfo | null = null;
   private entry: OpenDetails | null = null;
-  private held: HeldHost[] = [];
-  /** QIDs the held hosts name: the glossary entries kept (the others are not held). */
-  private readonly referenced = new Set<string>();
   private readonly glossary = new Map<string, QidDetails>();
   /** QIDs already reported as missing from the glossary. */
   private readonly unrated = new Set<string>();
-  /** The glossary has been read and the held hosts emitted. */
-  private rated = false;
   private readonly hold = new HoldBudget(
     this.cursor,
     'its glossary',
     'export fewer hosts per report (one asset group at a time) or use the CSV export',
   );
+  /** Hosts until the glossary rates their QIDs (a QID no held host names is not kept). */
+  private readonly held = new HeldHosts<HeldHost>(this.hold, (record) => this.emit(record));
 
   open(name: string, attrs: Record<string, string>): void {
     const parent = this.cursor.parent();
@@ -281,38 +286,25 @@ class AssetDataHandler extends QualysHandler {
         this.closeHost(this.host);
         this.host = null;
       } else if (value !== undefined) this.host.fields.set(name, value);
-    } else if (name === 'GLOSSARY') this.emitHeld();
+    } else if (name === 'GLOSSARY') this.held.release();
   }
 
   /** A report without glossary: its vulnerabilities are rated from their own CVSS score. */
   override finish(): void {
-    this.emitHeld();
+    this.held.release();
   }
 
   /** A cut report is refused whole; the held hosts cannot be rated without the glossary, so none is emitted. */
   abort(): void {
-    this.held = [];
+    this.held.drop();
     this.host = null;
   }
 
   private closeInfo(host: OpenHost, info: OpenInfo): void {
     const f = info.fields;
     const qid = f.get('QID') ?? '';
-    if (!/^\d+$/.test(qid)) {
-      this.sink.issue('missing-field', `detection has no QID ("${qid}"); it was not imported`, info.position, 1);
-      return;
-    }
-    const portText = f.get('PORT') ?? '';
-    const port = portText ? parsePort(portText) : 0;
-    if (port === undefined) {
-      this.sink.issue(
-        'invalid-port',
-        `QID ${qid}: port "${portText}" is not a port number; not imported`,
-        info.position,
-        1,
-      );
-      return;
-    }
+    const port = this.place(qid, f.get('PORT') ?? '', info.position);
+    if (port === undefined) return;
     const lastFound = f.get('LAST_FOUND') ?? '';
     const at = Date.parse(lastFound);
     if (!Number.isNaN(at) && (!host.lastFound || at > host.lastFound.at)) host.lastFound = { raw: lastFound, at };
@@ -320,7 +312,7 @@ class AssetDataHandler extends QualysHandler {
     const finding = compact(
       {
         qid,
-        informational: /^ig/i.test(f.get('TYPE') ?? '') || f.get('VULN_STATUS')?.toLowerCase() === 'fixed',
+        informational: qualysInformational(f.get('TYPE'), f.get('VULN_STATUS')),
         port,
         protocol: f.get('PROTOCOL')?.toLowerCase() ?? '',
         service: f.get('SERVICE'),
@@ -338,13 +330,7 @@ class AssetDataHandler extends QualysHandler {
     const ipText = f.get('IP') ?? '';
     const address = parseIp(ipText);
     if (!address) {
-      const n = open.findings.length;
-      this.sink.issue(
-        'invalid-ip',
-        `host IP "${ipText}" is not a valid IP address; its ${n} detections were not imported`,
-        open.position,
-        n,
-      );
+      this.sink.invalidHost('host IP', ipText, open.findings.length, open.position);
       return;
     }
     const host = compact({
@@ -355,33 +341,28 @@ class AssetDataHandler extends QualysHandler {
       scanStart: textTime(f.get('LAST_SCAN_DATETIME')) ?? textTime(open.lastFound?.raw),
     });
     const record = { host, findings: open.findings, position: open.position };
-    if (this.rated) this.emit(record);
-    else {
-      for (const finding of open.findings) this.referenced.add(finding.qid);
-      this.held.push(record);
-    }
+    // The host's own text and entry; its detections were counted as they were read.
+    this.held.add(
+      record,
+      open.findings.map((d) => d.qid),
+      JSON.stringify(host).length,
+      1,
+    );
   }
 
   private closeEntry(entry: OpenDetails): void {
     const qid = entry.fields.get('QID') ?? entry.attrs.id?.replace(/^qid_/, '') ?? '';
-    if (!this.referenced.has(qid)) return;
+    if (!this.held.referenced.has(qid)) return;
     const details = this.details(entry);
-    if (details.level && !severityFromQualysLevel(details.level)) {
+    if (!severityFromQualysLevel(details.level ?? '')) {
       this.sink.issue(
         'invalid-severity',
-        `QID ${qid}: level "${details.level}" is not 1–5; its detections are rated from their CVSS score`,
+        `QID ${qid}: level "${details.level ?? ''}" is not 1–5; its detections are rated from their CVSS score, or medium without one`,
         entry.position,
       );
     }
     const text = [details.title, details.description, details.synopsis, details.solution];
     if (this.hold.spend(text.reduce((n, t) => n + (t?.length ?? 0), 0))) this.glossary.set(qid, details);
-  }
-
-  private emitHeld(): void {
-    if (this.rated) return;
-    this.rated = true;
-    for (const record of this.held) this.emit(record);
-    this.held = [];
   }
 
   private emit(record: HeldHost): void {
@@ -393,8 +374,8 @@ class AssetDataHandler extends QualysHandler {
   }
 
   private rate(f: HeldFinding, d: QidDetails | undefined): Severity {
-    if (f.informational) return 'info';
-    const severity = this.levelOrScore(d?.level, d?.cvss3?.score, d?.cvss2?.score, f.score);
+    const severity = qualysSeverity(f.informational, d?.level, d?.cvss3?.score, d?.cvss2?.score, f.score);
+    if (f.informational) return severity;
     if (!d && !this.unrated.has(f.qid)) {
       this.unrated.add(f.qid);
       this.sink.issue(
@@ -477,34 +458,17 @@ class ScanResultsHandler extends QualysHandler {
 
   private closeItem(host: ScanHost, category: Category, item: OpenDetails): void {
     const qid = item.attrs.number?.trim() ?? '';
-    if (!/^\d+$/.test(qid)) {
-      this.sink.issue('missing-field', `detection has no QID number ("${qid}"); it was not imported`, item.position, 1);
-      return;
-    }
-    const portText = category.attrs.port ?? '';
-    const port = portText ? parsePort(portText) : 0;
-    if (port === undefined) {
-      this.sink.issue(
-        'invalid-port',
-        `QID ${qid}: port "${portText}" is not a port number; not imported`,
-        item.position,
-        1,
-      );
-      return;
-    }
+    const port = this.place(qid, category.attrs.port ?? '', item.position);
+    if (port === undefined) return;
     const details = this.details(item);
     addUnique(details.cves, extractCves(item.attrs.cveid ?? ''));
-    let severity: Severity = 'info';
-    if (!category.informational) {
-      severity = this.levelOrScore(details.level, details.cvss3?.score, details.cvss2?.score);
-      if (!severityFromQualysLevel(details.level ?? '')) {
-        this.sink.issue(
-          'invalid-severity',
-          `QID ${qid}: severity "${details.level ?? ''}" is not 1–5; rated ${severity} from its CVSS score, or medium without one`,
-          item.position,
-        );
-      }
-    }
+    const severity = qualysSeverity(category.informational, details.level, details.cvss3?.score, details.cvss2?.score);
+    if (!category.informational && !severityFromQualysLevel(details.level ?? ''))
+      this.sink.issue(
+        'invalid-severity',
+        `QID ${qid}: severity "${details.level ?? ''}" is not 1–5; rated ${severity} from its CVSS score, or medium without one`,
+        item.position,
+      );
     const place = { port, protocol: category.attrs.protocol?.toLowerCase() ?? '' };
     const family = details.family ?? category.attrs.value;
     host.findings.push(
@@ -516,13 +480,7 @@ class ScanResultsHandler extends QualysHandler {
     const ipText = open.attrs.value ?? '';
     const address = parseIp(ipText);
     if (!address) {
-      const n = open.findings.length;
-      this.sink.issue(
-        'invalid-ip',
-        `IP "${ipText}" is not a valid IP address; its ${n} detections were not imported`,
-        open.position,
-        n,
-      );
+      this.sink.invalidHost('IP', ipText, open.findings.length, open.position);
       return;
     }
     const host = compact({

@@ -42,7 +42,7 @@ export const tenableScCsv = csvFormat({
     headerLineIndex(
       head,
       (cells) =>
-        (cells.includes('plugin') && cells.includes('ip address')) ||
+        (cells.includes('plugin') && cells.includes('plugin name') && cells.includes('ip address')) ||
         (cells.includes('plugin id') && cells.includes('vulnerability state')),
       1,
     ) === 0,

@@ -10,12 +10,10 @@ import { compact, cvss, isCve, parseIp, parseScore, truncate } from '../fields.t
 import { jsonKeys, jsonStart, type ScanHead } from '../format.ts';
 import { type JsonHandler, type JsonPath, jsonFormat, jsonText as text } from '../json-stream.ts';
 import { severityFromLabel, severityFromScores } from '../severity.ts';
-import type { EventSink } from '../sink.ts';
+import { type EventSink, MAX_RUN } from '../sink.ts';
 import type { Finding, ParseOptions, ScannedHost, Severity, SourcePosition } from '../types.ts';
 import { referenceUrls } from '../web.ts';
 
-/** A run of one host's items longer than this is emitted in several records to keep memory bounded. */
-const MAX_RUN = 1_000;
 /** Identifiers and names (CVE, package, version, agent) longer than this are cut. */
 const MAX_NAME = 500;
 
