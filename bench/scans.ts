@@ -318,9 +318,8 @@ function measure(c: Case): void {
   console.log(
     `subjects/found  ${result.subjects} records / ${result.findings} findings${result.fatal ? ` FATAL ${result.fatal}` : ''}`,
   );
-  console.log(
-    `parse           ${result.seconds.toFixed(2)} s, ${mbps.toFixed(1)} MB/s (target ≥ 50: ${met(mbps >= 50)})`,
-  );
+  const goal = c.target ? ` (target ≥ ${c.target}: ${met(mbps >= c.target)})` : '';
+  console.log(`parse           ${result.seconds.toFixed(2)} s, ${mbps.toFixed(1)} MB/s${goal}`);
   // On a shared machine wall time includes waiting for a core; CPU time is what the parser itself costs.
   console.log(
     `per CPU second  ${perCpu.toFixed(1)} MB/s (${result.cpuSeconds.toFixed(2)} s CPU; load average ${loadavg()
