@@ -98,6 +98,7 @@ type Summary = {
   vulnerableWebsites: number;
   websitesWithHigh: number;
   scannedWebsites: number;
+  lastWebScannedAt: string | null;
   byOrganisation: { organisationId: string | null; name: string | null; vulnerableWebsites: number }[];
   byMonth: { month: string; vulnerableWebsites: number }[];
 };
@@ -201,6 +202,8 @@ describe.each(TEST_DATABASES)('website figures as of a date on %s', (kind) => {
       [1, 0, 0],
       [2, 1, 2],
     ]);
+    // The reports' zone-less times are the province's (UTC+7): the June scan is the latest by the end of each period.
+    expect(before.map((s) => s.lastWebScannedAt)).toEqual(Array(4).fill('2024-06-14T02:00:00.000Z'));
     expect(before[3]?.byMonth.map((m) => m.vulnerableWebsites)).toEqual([
       0, 0, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
     ]);
@@ -213,7 +216,11 @@ describe.each(TEST_DATABASES)('website figures as of a date on %s', (kind) => {
     // Neither B's span without the header nor the portal's year and more without a sighting counts now: only the
     // figures of 2026, from the month of the scan, moved.
     const q1 = await summary(soc, Q1_2026);
-    expect([q1.vulnerableWebsites, q1.scannedWebsites]).toEqual([2, 2]);
+    expect([q1.vulnerableWebsites, q1.scannedWebsites, q1.lastWebScannedAt]).toEqual([
+      2,
+      2,
+      '2026-03-20T02:00:00.000Z',
+    ]);
     expect(q1.byMonth.map((m) => m.vulnerableWebsites)).toEqual([0, 0, 2]);
   });
 

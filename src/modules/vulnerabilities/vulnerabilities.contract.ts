@@ -237,6 +237,8 @@ export const ZVulnSummary = z
      * change a past period's figures); null: none by then.
      */
     lastScannedAt: zInstant.nullable(),
+    /** The latest scan of a website in the subtree up to the end of the period; null: none by then. */
+    lastWebScannedAt: zInstant.nullable(),
     /** How long a scan's sighting of a finding counts without a later scan (days). */
     evidenceDays: z.number().int(),
     unattributedVulnerableComputers: z.number().int(),

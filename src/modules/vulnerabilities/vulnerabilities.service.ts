@@ -84,6 +84,8 @@ export type VulnerabilitySummary = {
   scannedComputers: number;
   /** The latest scan of a computer in the subtree up to the end of the period; null: none by then. */
   lastScannedAt: Date | null;
+  /** The same for a website. */
+  lastWebScannedAt: Date | null;
   evidenceDays: number;
   unattributedVulnerableComputers: number;
   /** Websites with at least one vulnerability open during the period ("trang web có lỗ hổng"). */
@@ -181,7 +183,7 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
       from per_subject ps left join organisations o on o.id = ps.organisation_id
       group by rollup (ps.organisation_id)`,
     ),
-    queryRows<{ computers: number; websites: number; last: string | Date | null }>(
+    queryRows<{ computers: number; websites: number; last: string | Date | null; lastWeb: string | Date | null }>(
       db,
       // Scanned in the period: covered by a scan of the period (a sighting before and after it is not one in it).
       sql`select (select count(distinct sc.computer_id) from scan_computers sc
@@ -194,7 +196,10 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
           and ${organisationIdIn(sql`w.organisation_id`, orgIds)})::int as websites,
         (select max(s.scanned_at) from scan_imports s join scan_computers sc on sc.scan_id = s.id
           join computers c on c.id = sc.computer_id
-          where s.scanned_at < ${end} and ${organisationIdIn(sql`c.organisation_id`, orgIds)}) as last`,
+          where s.scanned_at < ${end} and ${organisationIdIn(sql`c.organisation_id`, orgIds)}) as last,
+        (select max(s.scanned_at) from scan_imports s join scan_websites sw on sw.scan_id = s.id
+          join websites w on w.id = sw.website_id
+          where s.scanned_at < ${end} and ${organisationIdIn(sql`w.organisation_id`, orgIds)}) as "lastWeb"`,
     ),
     // A check's CVE (CWE) list is the same on every computer (website), so any one row's list (max) stands for it.
     queryRows<VulnerabilitySummary['topVulnerabilities'][number]>(
@@ -243,6 +248,7 @@ export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period)
     kevCatalogueEntries: kev?.n ?? 0,
     scannedComputers: scanned?.computers ?? 0,
     lastScannedAt: scanned?.last ? new Date(scanned.last) : null,
+    lastWebScannedAt: scanned?.lastWeb ? new Date(scanned.lastWeb) : null,
     evidenceDays: EVIDENCE_DAYS,
     unattributedVulnerableComputers: unattributed?.computers.vulnerable ?? 0,
     vulnerableWebsites: web.vulnerable,

@@ -25335,6 +25335,8 @@ export interface components {
             knownExploitedComputers: number;
             /** Format: date-time */
             lastScannedAt: string | null;
+            /** Format: date-time */
+            lastWebScannedAt: string | null;
             period: {
                 /** Format: date */
                 asOf: string;
@@ -25399,6 +25401,7 @@ export interface components {
             kevCatalogueEntries: number;
             knownExploitedComputers: number;
             lastScannedAt: unknown;
+            lastWebScannedAt: unknown;
             period: {
                 /** Format: date */
                 asOf: string;

@@ -19,6 +19,7 @@ const summary = (patch: Partial<VulnSummary> = {}): VulnSummary => ({
   kevCatalogueEntries: 1200,
   scannedComputers: 7,
   lastScannedAt: '2024-03-10T02:00:00.000Z',
+  lastWebScannedAt: '2023-11-20T03:00:00.000Z',
   evidenceDays: 365,
   unattributedVulnerableComputers: 0,
   vulnerableWebsites: 1234,
@@ -65,7 +66,17 @@ describe('the Overview’s vulnerable websites card', () => {
     });
     renderWithProviders(<VulnCard asOf="2024-06-30" subject="websites" />, 'agency');
     const none = await screen.findByTestId('vuln-web-no-data');
-    expect(none.textContent).toBe('Không có trang web nào được quét trong kỳ này.');
+    expect(none.textContent).toBe('Không có trang web nào được quét trong kỳ này; lần quét gần nhất: 20/11/2023.');
+  });
+
+  it('says when no website in scope was ever scanned', async () => {
+    serve({
+      [`GET ${SUMMARY}`]: () =>
+        summary({ scannedWebsites: 0, vulnerableWebsites: 0, websitesWithCritical: 0, lastWebScannedAt: null }),
+    });
+    renderWithProviders(<VulnCard asOf="2024-06-30" subject="websites" />, 'agency');
+    const none = await screen.findByTestId('vuln-web-no-data');
+    expect(none.textContent).toBe('Chưa có trang web nào trong phạm vi này được quét.');
   });
 
   it('leaves the computers’ card as it was', async () => {

@@ -72,15 +72,21 @@ export function NoScanData({ summary }: { summary: VulnSummary }) {
 }
 
 /**
- * What the website figures cannot say: no website was scanned in the period, so the counts rest on earlier scans (or
- * on none). Nothing when a web scan falls in the period.
+ * What the website figures cannot say: no website was ever scanned in this scope, or none in the period, so the counts
+ * rest on earlier scans (the latest one's date). Nothing when a web scan falls in the period.
  */
 export function NoWebScanData({ summary }: { summary: VulnSummary }) {
   const { t } = useTranslation();
   if (summary.scannedWebsites > 0) return null;
+  const text =
+    summary.lastWebScannedAt === null
+      ? t('vuln.web.neverScanned')
+      : t(summary.vulnerableWebsites > 0 ? 'vuln.web.noScanInPeriodEarlier' : 'vuln.web.noScanInPeriod', {
+          date: formatDate(summary.lastWebScannedAt),
+        });
   return (
     <div className="alert alert-info" data-testid="vuln-web-no-data">
-      {t(summary.vulnerableWebsites > 0 ? 'vuln.web.noScanInPeriodEarlier' : 'vuln.web.noScanInPeriod')}
+      {text}
     </div>
   );
 }
