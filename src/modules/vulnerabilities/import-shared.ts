@@ -3,7 +3,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import type { Attributor } from '../organisations/index.ts';
-import type { CvssScore, ScanTime, Severity } from './parsers/index.ts';
+import type { CheckResult, ScanTime } from './parsers/index.ts';
 import { hostScanTime } from './scan-time.ts';
 import { vulnFindings } from './vulnerabilities.schema.ts';
 
@@ -105,20 +105,7 @@ export function seenTime(
 }
 
 /** What a finding row takes from a finding of either kind, seen at `seen` by this scan. */
-export function findingValues(
-  ctx: BatchContext,
-  f: {
-    scanner: string;
-    scannerId: string;
-    name: string;
-    severity: Severity;
-    cvss3?: CvssScore;
-    cves: string[];
-    solution?: string;
-    output?: string;
-  },
-  seen: Date,
-) {
+export function findingValues(ctx: BatchContext, f: CheckResult, seen: Date) {
   return {
     scanner: f.scanner,
     scannerId: f.scannerId,

@@ -110,9 +110,13 @@ export interface CvssScore {
   vector?: string;
 }
 
-export interface Finding {
+/** What every finding says, on a computer or on a website. */
+export interface CheckResult {
   scanner: Scanner;
-  /** Nessus plugin ID, OpenVAS NVT OID, or `vulners:<id>` for Nmap vulners entries. */
+  /**
+   * The scanner's check: Nessus plugin ID, OpenVAS NVT OID, `vulners:<id>` for Nmap vulners entries; ZAP plugin id,
+   * Burp issue type, Acunetix module or name, Nuclei template id, Nikto id.
+   */
   scannerId: string;
   name: string;
   severity: Severity;
@@ -120,10 +124,22 @@ export interface Finding {
   scannerRating?: string;
   /** A score of unstated CVSS version given by the scanner (OpenVAS `severity`, vulners `cvss`). */
   scannerScore?: number;
-  cvss2?: CvssScore;
   cvss3?: CvssScore;
   /** Upper-case, de-duplicated, in source order. */
   cves: string[];
+  description?: string;
+  solution?: string;
+  seeAlso?: string[];
+  /**
+   * Scanner evidence (Nessus plugin_output, OpenVAS specific result, what a web scanner matched), bounded by
+   * `maxOutputLength`.
+   */
+  output?: string;
+  position: SourcePosition;
+}
+
+export interface Finding extends CheckResult {
+  cvss2?: CvssScore;
   /** 0 when the finding is about the host rather than a port (Nessus port 0, OpenVAS `general/tcp`). */
   port: number;
   /** `tcp`, `udp`, `icmp`…; empty when the scanner gives none. */
@@ -131,13 +147,7 @@ export interface Finding {
   service?: string;
   family?: string;
   synopsis?: string;
-  description?: string;
-  solution?: string;
-  seeAlso?: string[];
-  /** Scanner evidence (Nessus plugin_output, OpenVAS specific result), bounded by `maxOutputLength`. */
-  output?: string;
   exploitAvailable?: boolean;
-  position: SourcePosition;
 }
 
 /**
@@ -189,15 +199,7 @@ export interface ScannedWebsite {
   scanEnd?: ScanTime;
 }
 
-export interface WebFinding {
-  scanner: Scanner;
-  /** The scanner's check: ZAP plugin id, Burp issue type, Acunetix module or name, Nuclei template id, Nikto id. */
-  scannerId: string;
-  name: string;
-  severity: Severity;
-  scannerRating?: string;
-  scannerScore?: number;
-  cvss3?: CvssScore;
+export interface WebFinding extends CheckResult {
   /** The address the finding is on, on the website's origin; bounded. */
   url: string;
   /**
@@ -209,13 +211,6 @@ export interface WebFinding {
   parameter?: string;
   /** `CWE-79` style, de-duplicated, in source order. */
   cwes: string[];
-  cves: string[];
-  description?: string;
-  solution?: string;
-  seeAlso?: string[];
-  /** What the scanner saw (the matched text, the response excerpt), bounded by `maxOutputLength`. */
-  output?: string;
-  position: SourcePosition;
 }
 
 export interface WebsiteRecord {
