@@ -2,10 +2,12 @@
 // each subject is dated, the finding upsert that reopens, and the resolution of what a scan no longer reports.
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../core/db/client.ts';
+import { provinceDay } from '../../core/time.ts';
 import type { Attributor } from '../organisations/index.ts';
 import type { CheckResult, ScanTime } from './parsers/index.ts';
 import { hostScanTime } from './scan-time.ts';
 import { vulnFindings } from './vulnerabilities.schema.ts';
+import type { WebsiteMatcher } from './web-import.ts';
 
 /**
  * Which time dated the computers and findings of a file: each host's own scan time written in the file (`file`), the
@@ -49,6 +51,8 @@ export type BatchContext = {
    * abolished). Addresses belong to the units that held their ranges on the day each host was scanned.
    */
   ranges: Map<string, Promise<{ attribute: Attributor; ended: Set<string> }>>;
+  /** Per scan day: the agency sites and information systems in force that day, which websites are matched to. */
+  websiteMatchers: Map<string, Promise<WebsiteMatcher>>;
   kev: Set<string>;
   /** The scan time the importer gave: replaces the file's own times. */
   given: Date | undefined;
@@ -66,6 +70,23 @@ export type BatchContext = {
   scanner: string;
   counts: Counts;
 };
+
+/** What a scan day's registers give, loaded once per day of the file (`cache`); lookups are then in memory. */
+export function onScanDay<T>(cache: Map<string, Promise<T>>, at: Date, load: (day: string) => Promise<T>): Promise<T> {
+  const day = provinceDay(at);
+  let loaded = cache.get(day);
+  if (!loaded) {
+    loaded = load(day);
+    cache.set(day, loaded);
+  }
+  return loaded;
+}
+
+/** Keeps the latest time `id` was seen at (a file may report a computer or website several times). */
+export function keepLatest(seen: Map<string, Date>, id: string, at: Date): void {
+  const before = seen.get(id);
+  if (!before || before < at) seen.set(id, at);
+}
 
 /** How the file was dated, once every host is written. */
 export function timesOf(ctx: BatchContext): ScanTimes {

@@ -6,7 +6,6 @@ import { auditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { fileSha256 } from '../../core/io/file-hash.ts';
-import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
 
 import type { Actor } from '../auth/index.ts';
@@ -16,7 +15,9 @@ import {
   countUpserted,
   findingUpdate,
   findingValues,
+  keepLatest,
   newCounts,
+  onScanDay,
   RESOLVE_BATCH,
   resolveMissing,
   type ScanTimes,
@@ -44,7 +45,7 @@ import {
   scanImports,
   vulnFindings,
 } from './vulnerabilities.schema.ts';
-import { type WebsiteMatcher, writeWebsites } from './web-import.ts';
+import { writeWebsites } from './web-import.ts';
 
 const MAX_STORED_ISSUES = 200;
 // Host records are written in batches: bounded memory on any file size (a batch holds at most this many hosts or
@@ -210,6 +211,7 @@ export async function importScanFile(
       tx,
       scanId: scan.id,
       ranges: new Map(),
+      websiteMatchers: new Map(),
       kev,
       given: opts.scannedAt,
       uploadedAt: importedAt,
@@ -225,7 +227,6 @@ export async function importScanFile(
     let batch: HostRecord[] = [];
     let webBatch: WebsiteRecord[] = [];
     let batchFindings = 0;
-    const matchers = new Map<string, Promise<WebsiteMatcher>>();
     let summary: ScanSummary | null = null;
     let format = 'unknown';
     for await (const ev of parseScan(counted())) {
@@ -251,7 +252,7 @@ export async function importScanFile(
         webBatch.push(ev.record);
         batchFindings += ev.record.findings.length;
         if (webBatch.length >= HOST_BATCH || batchFindings >= FINDING_BATCH) {
-          await writeWebsites(ctx, matchers, webBatch);
+          await writeWebsites(ctx, webBatch);
           webBatch = [];
           batchFindings = 0;
         }
@@ -272,7 +273,7 @@ export async function importScanFile(
       }
     }
     if (batch.length) await writeHosts(ctx, batch);
-    if (webBatch.length) await writeWebsites(ctx, matchers, webBatch);
+    if (webBatch.length) await writeWebsites(ctx, webBatch);
     const resolved =
       (await resolveMissing(tx, scan.id, ctx.scanner, ctx.seenByComputer, 'computer_id')) +
       (await resolveMissing(tx, scan.id, ctx.scanner, ctx.seenByWebsite, 'website_id'));
@@ -354,18 +355,10 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
       key,
       entry.records.map((r) => r.host),
     );
-  const rangesOn = async (at: Date) => {
-    const day = provinceDay(at);
-    let ranges = ctx.ranges.get(day);
-    if (!ranges) {
-      ranges = Promise.all([loadAttributor(tx, day), endedBefore(tx, day)]).then(([attribute, ended]) => ({
-        attribute,
-        ended,
-      }));
-      ctx.ranges.set(day, ranges);
-    }
-    return ranges;
-  };
+  const rangesOn = (at: Date) =>
+    onScanDay(ctx.ranges, at, (day) =>
+      Promise.all([loadAttributor(tx, day), endedBefore(tx, day)]).then(([attribute, ended]) => ({ attribute, ended })),
+    );
   // A computer first seen under a unit that has since ended stays on that unit: its earlier findings belong to that
   // unit's period, and queries roll it up to the successor (or, with none recorded, keep it under its own name).
   // Only a range moved within a period (a correction) moves the computer.
@@ -440,8 +433,7 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
     const entry = byKey.get(c.hostKey);
     const seen = entry?.seen ?? ctx.uploadedAt;
     seenOf.set(c.id, seen);
-    const before = ctx.seenByComputer.get(c.id);
-    if (!before || before < seen) ctx.seenByComputer.set(c.id, seen);
+    keepLatest(ctx.seenByComputer, c.id, seen);
     // One row per identity (a report may repeat a check on a port); informational items are never stored.
     const unique = new Map<string, Finding>();
     for (const f of entry?.findings ?? [])
@@ -513,8 +505,7 @@ async function writeSoftware(
     const entry = byKey.get(c.hostKey);
     const latest = newest.get(c.id);
     if (!entry || (latest && latest > entry.seen)) continue;
-    const before = ctx.softwareSeen.get(c.id);
-    if (!before || before < entry.seen) ctx.softwareSeen.set(c.id, entry.seen);
+    keepLatest(ctx.softwareSeen, c.id, entry.seen);
     for (const item of entry.software) {
       const key = `${ctx.scanner}|${softwareKey(item)}`;
       rows.set(`${c.id}|${key}`, {

@@ -4,12 +4,13 @@ import { isIP } from 'node:net';
 import { inArray, sql } from 'drizzle-orm';
 import { queryRows } from '../../core/db/client.ts';
 import { PrefixTrie } from '../../core/net/prefix-trie.ts';
-import { provinceDay } from '../../core/time.ts';
 import {
   type BatchContext,
   countUpserted,
   findingUpdate,
   findingValues,
+  keepLatest,
+  onScanDay,
   seenTime,
   upsertReturning,
 } from './import-shared.ts';
@@ -71,11 +72,7 @@ export async function loadWebsiteMatcher(db: BatchContext['tx'], day: string): P
 type Entry = { record: WebsiteRecord; findings: WebFinding[]; seen: Date; sites: WebsiteRecord['website'][] };
 
 /** Writes a batch of website records: the websites, which scan covered them, and their findings (upserted). */
-export async function writeWebsites(
-  ctx: BatchContext,
-  matchers: Map<string, Promise<WebsiteMatcher>>,
-  records: WebsiteRecord[],
-) {
+export async function writeWebsites(ctx: BatchContext, records: WebsiteRecord[]) {
   const { tx, scanId, counts } = ctx;
   // A website may come in several records (runs): merge per key first.
   const byKey = new Map<string, Entry>();
@@ -90,15 +87,10 @@ export async function writeWebsites(
   const rows = [];
   for (const [key, entry] of byKey) {
     entry.seen = seenTime(ctx, key, entry.sites);
-    const day = provinceDay(entry.seen);
-    let matcher = matchers.get(day);
-    if (!matcher) {
-      matcher = loadWebsiteMatcher(tx, day);
-      matchers.set(day, matcher);
-    }
+    const matcher = await onScanDay(ctx.websiteMatchers, entry.seen, (day) => loadWebsiteMatcher(tx, day));
     const site = entry.record.website;
     const ip = entry.sites.find((s) => s.ip)?.ip;
-    const owner = (await matcher)(site.host, ip);
+    const owner = matcher(site.host, ip);
     rows.push({
       siteKey: key,
       scheme: site.scheme,
@@ -152,8 +144,7 @@ export async function writeWebsites(
     const entry = byKey.get(w.siteKey);
     const seen = entry?.seen ?? ctx.uploadedAt;
     seenOf.set(w.id, seen);
-    const before = ctx.seenByWebsite.get(w.id);
-    if (!before || before < seen) ctx.seenByWebsite.set(w.id, seen);
+    keepLatest(ctx.seenByWebsite, w.id, seen);
     const site = entry?.record.website;
     // One row per identity; informational items are never stored.
     const unique = new Map<string, WebFinding>();
