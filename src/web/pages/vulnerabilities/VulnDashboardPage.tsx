@@ -1,4 +1,5 @@
 import { keepPreviousData } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api } from '../../api/client.ts';
 import type { VulnSummary } from '../../api/schema.gen.ts';
@@ -219,34 +220,54 @@ function ByOrganisation({ summary, onPick }: { summary: VulnSummary; onPick: (id
   );
 }
 
-function TopVulnerabilities({ summary }: { summary: VulnSummary }) {
+/** One row of a top-checks table: the check, where its name leads, what it is known by, and on how many subjects. */
+type TopCheck = {
+  scanner: string;
+  scannerId: string;
+  name: string;
+  href: string | null;
+  severity: VulnSummary['topVulnerabilities'][number]['severity'];
+  ids: ReactNode;
+  count: number;
+};
+
+/** The checks found on the most computers or websites: name (linking to their findings), severity, ids, how many. */
+function TopChecks({
+  testId,
+  title,
+  idsHeader,
+  countHeader,
+  rows,
+}: {
+  testId: string;
+  title: string;
+  idsHeader: string;
+  countHeader: string;
+  rows: TopCheck[];
+}) {
   const { t } = useTranslation();
   const format = useFormatNumber();
   return (
-    <section className="panel panel-flush" data-testid="vuln-top">
-      <h2 className="panel-title">{t('vuln.topVulnerabilities')}</h2>
+    <section className="panel panel-flush" data-testid={testId}>
+      <h2 className="panel-title">{title}</h2>
       <table className="table">
         <thead>
           <tr>
             <th>{t('vuln.name')}</th>
             <th>{t('vuln.severityLabel')}</th>
-            <th>CVE</th>
-            <th className="num">{t('vuln.computers')}</th>
+            <th>{idsHeader}</th>
+            <th className="num">{countHeader}</th>
           </tr>
         </thead>
         <tbody>
-          {summary.topVulnerabilities.length === 0 && (
-            <tr>
-              <td colSpan={4} className="muted">
-                {t('vuln.none')}
-              </td>
-            </tr>
-          )}
-          {summary.topVulnerabilities.map((v) => (
+          <EmptyRow show={rows.length === 0} colSpan={4}>
+            {t('vuln.none')}
+          </EmptyRow>
+          {rows.map((v) => (
             <tr key={`${v.scanner}:${v.scannerId}`}>
               <td>
-                {v.cves[0] ? (
-                  <a href={`/vulnerabilities/findings${query({ q: v.cves[0], status: 'all' })}`} onClick={followLink}>
+                {v.href ? (
+                  <a href={v.href} onClick={followLink}>
                     {v.name}
                   </a>
                 ) : (
@@ -259,11 +280,8 @@ function TopVulnerabilities({ summary }: { summary: VulnSummary }) {
               <td>
                 <SeverityBadge severity={v.severity} />
               </td>
-              <td className="cves">
-                {v.cves.length ? v.cves.slice(0, 4).join(', ') : '—'}
-                {v.cves.length > 4 ? ` +${format(v.cves.length - 4)}` : ''}
-              </td>
-              <td className="num">{format(v.computers)}</td>
+              {v.ids}
+              <td className="num">{format(v.count)}</td>
             </tr>
           ))}
         </tbody>
@@ -272,48 +290,45 @@ function TopVulnerabilities({ summary }: { summary: VulnSummary }) {
   );
 }
 
-/** The web checks found on the most websites, with their weaknesses (CWE) and a link to their findings. */
-function TopWebVulnerabilities({ summary }: { summary: VulnSummary }) {
+function TopVulnerabilities({ summary }: { summary: VulnSummary }) {
   const { t } = useTranslation();
   const format = useFormatNumber();
   return (
-    <section className="panel panel-flush" data-testid="vuln-web-top">
-      <h2 className="panel-title">{t('vuln.web.topVulnerabilities')}</h2>
-      <table className="table">
-        <thead>
-          <tr>
-            <th>{t('vuln.name')}</th>
-            <th>{t('vuln.severityLabel')}</th>
-            <th>CWE</th>
-            <th className="num">{t('vuln.web.websites')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          <EmptyRow show={summary.topWebVulnerabilities.length === 0} colSpan={4}>
-            {t('vuln.none')}
-          </EmptyRow>
-          {summary.topWebVulnerabilities.map((v) => (
-            <tr key={`${v.scanner}:${v.scannerId}`}>
-              <td>
-                <a
-                  href={`/vulnerabilities/findings${query({ subject: 'websites', q: v.name, status: 'all' })}`}
-                  onClick={followLink}
-                >
-                  {v.name}
-                </a>
-                <div className="muted small">
-                  {scannerLabel(v.scanner)} #{v.scannerId}
-                </div>
-              </td>
-              <td>
-                <SeverityBadge severity={v.severity} />
-              </td>
-              <td>{v.cwes.length ? <CweLinks cwes={v.cwes} max={4} /> : '—'}</td>
-              <td className="num">{format(v.websites)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <TopChecks
+      testId="vuln-top"
+      title={t('vuln.topVulnerabilities')}
+      idsHeader="CVE"
+      countHeader={t('vuln.computers')}
+      rows={summary.topVulnerabilities.map((v) => ({
+        ...v,
+        href: v.cves[0] ? `/vulnerabilities/findings${query({ q: v.cves[0], status: 'all' })}` : null,
+        ids: (
+          <td className="cves">
+            {v.cves.length ? v.cves.slice(0, 4).join(', ') : '—'}
+            {v.cves.length > 4 ? ` +${format(v.cves.length - 4)}` : ''}
+          </td>
+        ),
+        count: v.computers,
+      }))}
+    />
+  );
+}
+
+/** The web checks found on the most websites, with their weaknesses (CWE) and a link to their findings. */
+function TopWebVulnerabilities({ summary }: { summary: VulnSummary }) {
+  const { t } = useTranslation();
+  return (
+    <TopChecks
+      testId="vuln-web-top"
+      title={t('vuln.web.topVulnerabilities')}
+      idsHeader="CWE"
+      countHeader={t('vuln.web.websites')}
+      rows={summary.topWebVulnerabilities.map((v) => ({
+        ...v,
+        href: `/vulnerabilities/findings${query({ subject: 'websites', q: v.name, status: 'all' })}`,
+        ids: <td>{v.cwes.length ? <CweLinks cwes={v.cwes} max={4} /> : '—'}</td>,
+        count: v.websites,
+      }))}
+    />
   );
 }
