@@ -179,6 +179,18 @@ class CsvRows {
   }
 }
 
+/**
+ * The line a row starts on, from the line csv-parse reports (its last: a quoted cell may span several) and its raw
+ * text; counted without splitting the row, once per row.
+ */
+function firstLineOf(lastLine: number, raw: unknown): number {
+  if (typeof raw !== 'string') return lastLine;
+  const text = raw.trimEnd();
+  let breaks = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) breaks++;
+  return lastLine - breaks;
+}
+
 const PIECE = 16 * 1024;
 
 async function* pieces(chunks: AsyncIterable<string>, seen: { last: string }): AsyncGenerator<string> {
@@ -282,8 +294,7 @@ async function* runCsv(
       const row = before + ++skipped;
       pendingSkips.push(before);
       // As for a row read: error.lines is the row's last line, and a quoted cell may span several.
-      const spans = typeof error.raw === 'string' ? error.raw.trimEnd().split('\n').length : 1;
-      const line = typeof error.lines === 'number' ? error.lines - (spans - 1) : 0;
+      const line = typeof error.lines === 'number' ? firstLineOf(error.lines, error.raw) : 0;
       const message = error.message.replace(/ on line \d+$/, '');
       lastSkip = { before, line, message };
       sink.issue('bad-row', `row ${row}: ${message}; row skipped`, rows.position(line, row), 1);
@@ -304,8 +315,7 @@ async function* runCsv(
         pendingSkips.shift();
         passedSkips++;
       }
-      // info.lines is the row's last line; a quoted field may span several.
-      const firstLine = info.lines - (raw.trimEnd().split('\n').length - 1);
+      const firstLine = firstLineOf(info.lines, raw);
       const at = rows.position(firstLine, info.records + passedSkips);
       // PostgreSQL cannot store U+0000: such a row is refused here, its neighbours kept.
       if (raw.includes('\0')) rows.refuseNul(record, at);
