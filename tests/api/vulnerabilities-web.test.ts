@@ -615,4 +615,37 @@ describe.each(TEST_DATABASES)('vulnerable websites on %s', (kind) => {
     );
     expect((await finding(PORTAL, '40012', '/news')).finding.status).toBe('open');
   });
+
+  it('a website registered after its first scan goes, with all its findings, to the agency at the next scan', async () => {
+    const NEW = 'https://new.b.example.vn';
+    const first = await upload(
+      zap([{ origin: NEW, alerts: [FRAME('/'), COOKIE('/', 'sid')] }], 'Mon, 01 Apr 2024 09:00:00'),
+      'zap-new-1.xml',
+      '2024-04-01T02:00:00Z',
+    );
+    expect(first.json()).toMatchObject({ websites: 1, unattributedWebsites: 1, opened: 2 });
+    const registered = await admin.request('POST', '/api/sites', {
+      organisationId: org.B,
+      url: `${NEW}/`,
+      validFrom: '2024-05-01',
+      validTo: null,
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    // The later report no longer has the cookie finding: resolved, and still B's like the one it reports.
+    const next = await upload(
+      zap([{ origin: NEW, alerts: [FRAME('/')] }], 'Fri, 10 May 2024 09:00:00'),
+      'zap-new-2.xml',
+      '2024-05-10T02:00:00Z',
+    );
+    expect(next.json()).toMatchObject({ websites: 1, unattributedWebsites: 0, resolved: 1 });
+    const w = await website(NEW);
+    expect(w).toMatchObject({ organisationId: org.B, attribution: 'site', siteId: registered.json().id });
+    const owners = await rows<{ organisation_id: string | null; status: string }>(
+      `select organisation_id, status::text as status from vuln_findings where website_id = '${w.id}' order by status`,
+    );
+    expect(owners).toEqual([
+      { organisation_id: org.B, status: 'open' },
+      { organisation_id: org.B, status: 'resolved' },
+    ]);
+  });
 });

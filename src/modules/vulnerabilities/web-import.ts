@@ -124,13 +124,14 @@ export async function writeWebsites(ctx: BatchContext, records: WebsiteRecord[])
     })
     .returning({ id: websites.id, siteKey: websites.siteKey, organisationId: websites.organisationId });
   // A website that changed hands takes all its findings along.
-  const ids = saved.map((w) => w.id);
-  await tx
-    .update(vulnFindings)
-    .set({ organisationId: sql`(select organisation_id from websites w where w.id = ${vulnFindings.websiteId})` })
-    .where(
-      sql`${inArray(vulnFindings.websiteId, ids)} and ${vulnFindings.organisationId} is distinct from (select organisation_id from websites w where w.id = ${vulnFindings.websiteId})`,
-    );
+  await tx.execute(
+    sql`update vuln_findings f set organisation_id = w.organisation_id from websites w
+      where w.id = f.website_id and ${inArray(
+        sql`w.id`,
+        saved.map((w) => w.id),
+      )}
+        and f.organisation_id is distinct from w.organisation_id`,
+  );
   await tx
     .insert(scanWebsites)
     .values(saved.map((w) => ({ scanId, websiteId: w.id })))
