@@ -19,6 +19,8 @@ import { saveBodies } from '../src/modules/rules/index.ts';
 import { importIntel, ingestLogFile } from '../src/modules/soc/index.ts';
 import { importScanFile } from '../src/modules/vulnerabilities/index.ts';
 import { loadAwarenessDemo } from './load-awareness.ts';
+import { loadInspectionsDemo } from './load-inspections.ts';
+import { loadOversightDemo } from './load-oversight.ts';
 import { loadPhishingDemo } from './load-phishing.ts';
 import { loadReadinessDemo } from './load-readiness.ts';
 import { loadResidentsDemo } from './load-residents.ts';
@@ -139,7 +141,13 @@ export type DemoResult = {
   /** What this load added of the response team, its rota, incidents and advisories (0 when loaded before). */
   response: ResponseCounts;
   /** What this load added to the programme's pages (0 when loaded before). */
-  programme: { warnings: number; awarenessActivities: number; siteChecks: number; phishing: number };
+  programme: {
+    warnings: number;
+    awarenessActivities: number;
+    siteChecks: number;
+    phishing: number;
+    orderTasks: number;
+  };
 };
 
 /** Creates the demo accounts not there yet, each with a fresh password (null: it existed). */
@@ -237,6 +245,10 @@ export async function loadDemo(
     await loadReadinessDemo(db, actor, { only2024 });
     // Two completed phishing exercises (10/2025, 03/2026) on the Lào Cai officials of the register.
     const phishing = only2024 ? 0 : await loadPhishingDemo(db);
+    // The Department's 2024 inspection plan: inspections, checklists, findings followed until closed.
+    await loadInspectionsDemo(db, actor);
+    // The provincial order's tasks on the leaders' dashboard (figures computed from everything above).
+    const orderTasks = await loadOversightDemo(db, actor);
     return {
       findings: { scanReports: reports2024 + reports2026, logFiles: 1 },
       web: { reports: web.reports, websites: web.websites.size, findings: web.findings },
@@ -254,6 +266,7 @@ export async function loadDemo(
         awarenessActivities: awareness.activities,
         siteChecks,
         phishing,
+        orderTasks,
       },
     };
   } finally {

@@ -19,6 +19,7 @@ import {
   reorganise,
   treeOrder,
 } from '../modules/organisations/index.ts';
+import { registerReportCommands } from '../modules/reports/index.ts';
 import { registerRulesCommands } from '../modules/rules/index.ts';
 import { registerSitesCommands } from '../modules/sites/index.ts';
 import { registerSocCommands, registerSocStoreCommands } from '../modules/soc/index.ts';
@@ -212,7 +213,7 @@ program
       console.log(
         `Chương trình / programme, thêm / added: ${p.warnings} cảnh báo cho người dân / residents' warnings, ` +
           `${p.awarenessActivities} hoạt động tuyên truyền / awareness activities, ${p.siteChecks} lượt kiểm tra trang web / site checks, ` +
-          `${p.phishing} đợt diễn tập thư giả mạo / phishing exercises`,
+          `${p.phishing} đợt diễn tập thư giả mạo / phishing exercises, ${p.orderTasks} nhiệm vụ chỉ đạo / order tasks`,
       );
       console.log('Tài khoản mẫu / demo accounts (passwords shown once):');
       for (const a of r.accounts)
@@ -255,6 +256,7 @@ registerAdvisoryCommands(program);
 registerNotificationCommands(program);
 registerSitesCommands(program);
 registerIncidentFormCommands(registerIncidentsCommands(program));
+registerReportCommands(program);
 
 // Expected failures (bad input, refused operations) are one clear line; anything else keeps its stack for a report.
 await program

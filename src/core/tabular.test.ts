@@ -3,7 +3,16 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { inlineRow, sheetXlsx } from '../../tests/support/xlsx-bombs.ts';
 import { AppError } from './errors.ts';
-import { readTable, TABLE_LIMITS, writeTable } from './tabular.ts';
+import {
+  type Column,
+  dayCell,
+  exportRows,
+  instantCell,
+  MAX_EXPORT_ROWS,
+  readTable,
+  TABLE_LIMITS,
+  writeTable,
+} from './tabular.ts';
 
 const COLUMNS = { name: 'name', code: 'code', note: 'note' };
 
@@ -221,5 +230,78 @@ describe('writeTable: formulas neutralised (OWASP CSV injection)', () => {
     const rows = await readTable(await writeTable(format, 'S', columns, items), COLUMNS);
     // Import trims cells, as before: the TAB and CR examples come back trimmed.
     expect(rows.map((r) => r.cells.name)).toEqual(items.map((i) => i.name.trim()));
+  });
+});
+
+describe('writeTable: typed cells', () => {
+  type Item = { at: Date | null; day: string | null; n: number; ok: boolean; text: string };
+  const items: Item[] = [
+    // 17:30 UTC on 30 June is 00:30 on 1 July in the province: the day of the instant is the province's.
+    { at: new Date('2024-06-30T17:30:00Z'), day: '2024-06-30', n: 617, ok: true, text: '30/06/2024' },
+    { at: null, day: null, n: 0.5, ok: false, text: '' },
+  ];
+  const columns: Column<Item>[] = [
+    { key: 'at', header: 'Thời điểm', value: (i) => i.at },
+    { key: 'day', header: 'Ngày', value: (i) => dayCell(i.day) },
+    { key: 'n', header: 'Số', value: (i) => i.n },
+    { key: 'ok', header: 'Đạt', value: (i) => i.ok },
+    { key: 'text', header: 'Chữ', value: (i) => i.text },
+  ];
+
+  it('writes instants as province date-times and days as dates in XLSX, numbers as numbers', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await writeTable('xlsx', 'S', columns, items)) as unknown as ArrayBuffer);
+    const row = (wb.worksheets[0] as ExcelJS.Worksheet).getRow(2);
+    expect(row.getCell(1).type).toBe(ExcelJS.ValueType.Date);
+    expect((row.getCell(1).value as Date).toISOString()).toBe('2024-07-01T00:30:00.000Z');
+    expect(row.getCell(1).numFmt).toBe('dd/mm/yyyy hh:mm');
+    expect(row.getCell(2).type).toBe(ExcelJS.ValueType.Date);
+    expect((row.getCell(2).value as Date).toISOString()).toBe('2024-06-30T00:00:00.000Z');
+    expect(row.getCell(2).numFmt).toBe('dd/mm/yyyy');
+    expect(row.getCell(3).value).toBe(617);
+    expect(row.getCell(4).value).toBe(true);
+    // A text that looks like a date stays the text it is.
+    expect(row.getCell(5).type).toBe(ExcelJS.ValueType.String);
+    const empty = (wb.worksheets[0] as ExcelJS.Worksheet).getRow(3);
+    expect([empty.getCell(1).value, empty.getCell(2).value, empty.getCell(3).value]).toEqual([null, null, 0.5]);
+  });
+
+  it('writes them as the UI shows them in CSV (dd/mm/yyyy, province time)', async () => {
+    const text = (await writeTable('csv', 'S', columns, items)).toString('utf8');
+    expect(text.split('\r\n').slice(1, -1)).toEqual([
+      '01/07/2024 00:30,30/06/2024,617,TRUE,30/06/2024',
+      ',,0.5,FALSE,',
+    ]);
+  });
+
+  it('reads instants from either driver and days from date-times', () => {
+    expect(instantCell('2024-06-30T17:30:00.000Z')?.toISOString()).toBe('2024-06-30T17:30:00.000Z');
+    expect(instantCell(null)).toBeNull();
+    expect(dayCell('2024-06-30T00:00:00')).toEqual({ day: '2024-06-30' });
+    expect(dayCell(null)).toBeNull();
+  });
+});
+
+describe('export bound', () => {
+  it(`refuses more than ${MAX_EXPORT_ROWS} rows with the count, rather than cut the file`, async () => {
+    const list = async (q: { limit: number }) => ({ items: [], total: q.limit + 1 });
+    await expect(exportRows(list, {})).rejects.toMatchObject({
+      code: 'VALIDATION',
+      key: 'export.tooManyRows',
+      params: { total: MAX_EXPORT_ROWS + 1, max: MAX_EXPORT_ROWS },
+    });
+    await expect(exportRows(async () => [1, 2], {})).resolves.toEqual([1, 2]);
+  });
+
+  it('asks again from where a list stopped when it gives shorter pages than asked', async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => i);
+    const offsets: number[] = [];
+    const list = async (q: { limit: number; offset: number; state: string }) => {
+      offsets.push(q.offset);
+      expect(q.state).toBe('open');
+      return { items: rows.slice(q.offset, q.offset + 10), total: rows.length };
+    };
+    expect(await exportRows(list, { state: 'open' })).toEqual(rows);
+    expect(offsets).toEqual([0, 10, 20]);
   });
 });

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { readCsvRows } from './csv-reader.ts';
 import { AppError } from './errors.ts';
+import { dayStart } from './time.ts';
 import { readXlsxRows, type XlsxLimits } from './xlsx-reader.ts';
 
 /**
@@ -124,12 +125,63 @@ export async function readTable(
 const FORMULA_START = /^[=+\-@\t\r\n]/;
 const NEUTRALISED = /^'[=+\-@\t\r\n]/;
 
-const neutraliseFormula = (v: string | number | null): string | number | null =>
-  typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : v;
+const neutraliseFormula = <V>(v: V): V | string => (typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : v);
 
 const unneutralise = (s: string) => (NEUTRALISED.test(s) ? s.slice(1) : s);
 
-export type Column<T> = { key: string; header: string; width?: number; value: (item: T) => string | number | null };
+/** A calendar day of the province (yyyy-mm-dd), written as an Excel date (dd/mm/yyyy). */
+export type DayCell = { day: string };
+/**
+ * What a column may give: text, a number (kept numeric), a yes/no, an instant (a `Date`: written as the province's
+ * wall-clock date and time, dd/mm/yyyy hh:mm, since Excel has no time zones) or a day (`{ day }`).
+ */
+export type Cell = string | number | boolean | Date | DayCell | null;
+export type Column<T> = { key: string; header: string; width?: number; value: (item: T) => Cell };
+
+/** A yes/no column, in words: Có / Không (Excel's TRUE/FALSE would show in English; the importers read both). */
+export const yesNo = (v: boolean | null | undefined) => (v === null || v === undefined ? null : v ? 'Có' : 'Không');
+/** An instant as the database driver hands it (a `Date`, or a string from raw SQL on one of the drivers) → `Date`. */
+export const instantCell = (v: Date | string | null | undefined): Date | null =>
+  v === null || v === undefined ? null : v instanceof Date ? v : new Date(v);
+/** A day column (yyyy-mm-dd, or a date-time whose first ten characters are the day) → a day cell. */
+export const dayCell = (v: string | null | undefined): DayCell | null => (v ? { day: v.slice(0, 10) } : null);
+
+const isDay = (v: Cell): v is DayCell => typeof v === 'object' && v !== null && !(v instanceof Date);
+const DAY_FORMAT = 'dd/mm/yyyy';
+const DATE_TIME_FORMAT = 'dd/mm/yyyy hh:mm';
+/** The province's clock against UTC, in milliseconds (see time.ts: UTC+07:00, no daylight saving). */
+const PROVINCE_OFFSET_MS = dayStart('2000-01-01').getTime() - Date.UTC(2000, 0, 1);
+
+/** A Date whose UTC fields are the province's wall clock at `at` (exceljs writes a Date's UTC fields). */
+const wallClock = (at: Date) => new Date(at.getTime() - PROVINCE_OFFSET_MS);
+
+/** A cell as text (CSV): days and instants as the UI shows them, dd/mm/yyyy [hh:mm] in the province. */
+export function cellText(v: Cell): string {
+  if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return '';
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) return '';
+    const iso = wallClock(v).toISOString();
+    return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)} ${iso.slice(11, 16)}`;
+  }
+  if (isDay(v)) return `${v.day.slice(8, 10)}/${v.day.slice(5, 7)}/${v.day.slice(0, 4)}`;
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  return String(neutraliseFormula(v));
+}
+
+/** A cell for exceljs with its number format, if any. */
+function excelCell(v: Cell): { value: string | number | boolean | Date | null; numFmt?: string } {
+  if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return { value: null };
+  if (v instanceof Date)
+    return Number.isNaN(v.getTime()) ? { value: null } : { value: wallClock(v), numFmt: DATE_TIME_FORMAT };
+  if (isDay(v)) {
+    const [y, m, d] = v.day.split('-').map(Number);
+    return { value: new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1)), numFmt: DAY_FORMAT };
+  }
+  // Excel refuses to open a cell longer than its limit (a long audit diff): the text is cut, visibly.
+  if (typeof v === 'string' && v.length > TABLE_LIMITS.maxCellChars)
+    return { value: neutraliseFormula(`${v.slice(0, TABLE_LIMITS.maxCellChars - 2)}…`) };
+  return { value: neutraliseFormula(v) };
+}
 
 export async function writeTable<T>(
   format: TableFormat,
@@ -138,11 +190,11 @@ export async function writeTable<T>(
   items: T[],
 ): Promise<Buffer> {
   if (format === 'csv') {
-    const esc = (v: string | number | null) => {
-      const s = v === null ? '' : String(neutraliseFormula(v));
-      return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-    };
-    const lines = [columns.map((c) => esc(c.header)), ...items.map((it) => columns.map((c) => esc(c.value(it))))];
+    const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+    const lines = [
+      columns.map((c) => esc(cellText(c.header))),
+      ...items.map((it) => columns.map((c) => esc(cellText(c.value(it))))),
+    ];
     return Buffer.from(`\uFEFF${lines.map((l) => l.join(',')).join('\r\n')}\r\n`, 'utf8');
   }
   const wb = new ExcelJS.Workbook();
@@ -151,6 +203,47 @@ export async function writeTable<T>(
   ws.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 20 }));
   ws.getRow(1).font = { bold: true };
   ws.views = [{ state: 'frozen', ySplit: 1 }];
-  for (const it of items) ws.addRow(Object.fromEntries(columns.map((c) => [c.key, neutraliseFormula(c.value(it))])));
+  for (const it of items) {
+    const cells = columns.map((c) => excelCell(c.value(it)));
+    const row = ws.addRow(cells.map((c) => c.value));
+    cells.forEach((c, i) => {
+      if (c.numFmt) row.getCell(i + 1).numFmt = c.numFmt;
+    });
+  }
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/**
+ * The most rows one export holds: what the importers accept (TABLE_LIMITS.maxRows), so an exported register can be
+ * imported back, and a workbook exceljs builds in memory in a few seconds. A larger selection is refused with the
+ * count, to be narrowed by the list's filters: a silently cut file would give wrong totals.
+ */
+export const MAX_EXPORT_ROWS = TABLE_LIMITS.maxRows;
+
+/** What a list function answers: a page with the total its filters match, or every row. */
+export type Listed<T> = T[] | { items: T[]; total: number };
+
+/**
+ * Every row a list function gives for `query`: asked for as one page of MAX_EXPORT_ROWS (one snapshot, the list's own
+ * order), and for the rest should a list give shorter pages than asked; refused (400, `export.tooManyRows`) beyond
+ * the bound.
+ */
+export async function exportRows<T, Q>(
+  list: (q: Q & { limit: number; offset: number }) => Promise<Listed<T>>,
+  query: Q,
+): Promise<T[]> {
+  const items: T[] = [];
+  for (;;) {
+    const got = await list({ ...query, limit: MAX_EXPORT_ROWS, offset: items.length });
+    const page = Array.isArray(got) ? { items: got, total: got.length } : got;
+    if (page.total > MAX_EXPORT_ROWS)
+      throw new AppError(
+        'VALIDATION',
+        `${page.total} rows match: an export holds at most ${MAX_EXPORT_ROWS}; narrow the filters`,
+        { total: page.total, max: MAX_EXPORT_ROWS },
+        { key: 'export.tooManyRows', params: { total: page.total, max: MAX_EXPORT_ROWS } },
+      );
+    items.push(...page.items);
+    if (Array.isArray(got) || !page.items.length || items.length >= page.total) return items;
+  }
 }

@@ -37,14 +37,17 @@ import {
   registerIncidentRoutes,
   registerIncidentTimer,
 } from '../modules/incidents/index.ts';
+import { registerInspectionRoutes, registerInspectionTimer } from '../modules/inspections/index.ts';
 import { registerInventoryRoutes } from '../modules/inventory/index.ts';
 import { registerNotificationDelivery, registerNotificationRoutes } from '../modules/notifications/index.ts';
 import { registerOrganisationRoutes } from '../modules/organisations/index.ts';
+import { registerOversightDigest, registerOversightRoutes } from '../modules/oversight/index.ts';
 import {
   registerPhishingPublicRoutes,
   registerPhishingRoutes,
   registerPhishingSender,
 } from '../modules/phishing/index.ts';
+import { registerReportRoutes } from '../modules/reports/index.ts';
 import { registerResidentRoutes } from '../modules/residents/index.ts';
 import { registerRulesRoutes } from '../modules/rules/index.ts';
 import { registerSitesRoutes, registerSitesTimer } from '../modules/sites/index.ts';
@@ -54,6 +57,7 @@ import { registerDeadlineTimer, registerSystemsRoutes } from '../modules/systems
 import { registerVulnerabilityRoutes } from '../modules/vulnerabilities/index.ts';
 import { registerAuthHooks, SESSION_COOKIE } from './auth-hooks.ts';
 import { registerContract, registerContractCheck } from './contract.ts';
+import { registerInspectionExport } from './inspection-export.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -205,9 +209,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSocRoutes(app, { db });
   registerIncidentRoutes(app, { db });
   registerIncidentFormRoutes(app, { db });
+  registerInspectionRoutes(app, { db });
+  registerInspectionTimer(app, db);
+  registerInspectionExport(app, { db });
+  registerReportRoutes(app, { db });
   registerIncidentTimer(app, db);
   registerStaffRoutes(app, { db });
   registerDrillRoutes(app, { db });
+  registerOversightRoutes(app, { db });
+  registerOversightDigest(app, { db, config });
   registerAwarenessRoutes(app, { db });
   registerSitesRoutes(app, { db, config });
   registerSitesTimer(app, db, config);

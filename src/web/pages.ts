@@ -26,6 +26,11 @@ export const PAGES = [
     lazyRouteComponent(() => import('./pages/DashboardPage.tsx'), 'DashboardPage'),
   ),
   page(
+    '/oversight',
+    { key: 'oversight', permission: 'oversight.read' },
+    lazyRouteComponent(() => import('./pages/oversight/OversightPage.tsx'), 'OversightPage'),
+  ),
+  page(
     '/vulnerabilities',
     { key: 'vulnDashboard', permission: 'vuln.read', section: 'vuln' },
     lazyRouteComponent(() => import('./pages/vulnerabilities/VulnDashboardPage.tsx'), 'VulnDashboardPage'),
@@ -192,6 +197,21 @@ export const PAGES = [
     lazyRouteComponent(() => import('./pages/systems/TargetsPage.tsx'), 'TargetsPage'),
   ),
   page(
+    '/inspections',
+    { key: 'inspections', permission: 'inspection.read', section: 'systems' },
+    lazyRouteComponent(() => import('./pages/inspections/InspectionsPage.tsx'), 'InspectionsPage'),
+  ),
+  page(
+    '/inspections/plan',
+    { key: 'inspectionPlan', permission: 'inspection.read', section: 'systems', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/inspections/PlanPage.tsx'), 'PlanPage'),
+  ),
+  page(
+    '/inspections/view',
+    { key: 'inspectionView', permission: 'inspection.read', section: 'systems', hideInNav: hidden },
+    lazyRouteComponent(() => import('./pages/inspections/InspectionViewPage.tsx'), 'InspectionViewPage'),
+  ),
+  page(
     '/systems/view',
     { key: 'systemView', permission: 'system.read', hideInNav: hidden },
     lazyRouteComponent(() => import('./pages/systems/SystemDetailPage.tsx'), 'SystemDetailPage'),
@@ -200,6 +220,11 @@ export const PAGES = [
     '/systems/edit',
     { key: 'systemEdit', permission: 'system.write', hideInNav: hidden },
     lazyRouteComponent(() => import('./pages/systems/SystemEditPage.tsx'), 'SystemEditPage'),
+  ),
+  page(
+    '/reports',
+    { key: 'reports', permission: 'report.read' },
+    lazyRouteComponent(() => import('./pages/reports/ReportsPage.tsx'), 'ReportsPage'),
   ),
   page(
     '/notifications',

@@ -5,14 +5,17 @@ import {
   lazyRouteComponent,
   Outlet,
   useMatches,
+  useNavigate,
 } from '@tanstack/react-router';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Layout } from './components/Layout.tsx';
 import { parseSearch, setLinkRouter, stringifySearch } from './lib/router.ts';
-import { useCan } from './lib/session.ts';
+import { useCan, useSession } from './lib/session.ts';
 import { advisoryEditSearch, advisoryViewSearch } from './pages/advisories/searchParams.ts';
 import { drillViewSearch } from './pages/drills/searchParams.ts';
 import { incidentEditSearch, incidentViewSearch } from './pages/incidents/searchParams.ts';
+import { inspectionPlanSearch, inspectionViewSearch } from './pages/inspections/searchParams.ts';
 import { phishingViewSearch } from './pages/phishing/searchParams.ts';
 import { siteViewSearch } from './pages/sites/searchParams.ts';
 import { systemEditSearch, systemViewSearch } from './pages/systems/searchParams.ts';
@@ -54,6 +57,8 @@ const WITH_PARAMS = [
   '/advisories/view',
   '/advisories/edit',
   '/drills/view',
+  '/inspections/plan',
+  '/inspections/view',
   '/phishing/view',
   '/sites/view',
 ];
@@ -101,6 +106,18 @@ const drillViewRoute = createRoute({
   validateSearch: drillViewSearch,
   ...pageOf('/drills/view'),
 });
+const inspectionPlanRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/inspections/plan',
+  validateSearch: inspectionPlanSearch,
+  ...pageOf('/inspections/plan'),
+});
+const inspectionViewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/inspections/view',
+  validateSearch: inspectionViewSearch,
+  ...pageOf('/inspections/view'),
+});
 const phishingViewRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/phishing/view',
@@ -129,11 +146,22 @@ function SignedIn() {
   );
 }
 
+/** Set once this tab has shown its first signed-in page: leaders land on the oversight board once, not on reload. */
+const LANDED = 'khien.landed';
+
 /** The matched page if the user's role may open it; the server refuses the data anyway, this avoids a blank page. */
 function Guarded() {
   const { t } = useTranslation();
   const can = useCan();
+  const { me } = useSession();
+  const navigate = useNavigate();
   const meta = useMatches({ select: (ms) => ms.at(-1)?.staticData.page });
+  useEffect(() => {
+    if (sessionStorage.getItem(LANDED)) return;
+    sessionStorage.setItem(LANDED, '1');
+    // A leader (viewer role) opening the app starts on the board; the overview stays one click away.
+    if (me.role === 'viewer' && meta?.key === 'dashboard') void navigate({ href: '/oversight', replace: true });
+  }, [me.role, meta?.key, navigate]);
   if (meta && !can(meta.permission)) return <div className="alert alert-error">{t('errors.FORBIDDEN')}</div>;
   return <Outlet />;
 }
@@ -155,6 +183,8 @@ export const router = createRouter({
       advisoryViewRoute,
       advisoryEditRoute,
       drillViewRoute,
+      inspectionPlanRoute,
+      inspectionViewRoute,
       phishingViewRoute,
       siteViewRoute,
     ]),

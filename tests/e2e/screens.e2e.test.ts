@@ -24,6 +24,7 @@ const PHONE = { width: 390, height: 844 };
 /** The main pages by path and sidebar entry (the demo province, read by an administrator). */
 const PAGES: [path: string, nav: string][] = [
   ['/', 'dashboard'],
+  ['/oversight', 'oversight'],
   ['/vulnerabilities', 'vulnDashboard'],
   ['/vulnerabilities/computers', 'vulnComputers'],
   ['/vulnerabilities/websites', 'vulnWebsites'],

@@ -180,14 +180,14 @@ export async function createUsers(h: Harness, users: [string, string, Role, stri
     await createUser(h.database.db, null, { username, displayName, role, organisationId, password: PASSWORD });
 }
 
-/** Signs `username` in on a fresh page (own session), Vietnamese UI, and waits for the overview. */
+/** Signs `username` in on a fresh page (own session), Vietnamese UI, and waits for the overview (leaders: the board). */
 export async function signIn(h: Harness, username: string) {
   const { page } = await h.newPage({ locale: 'vi-VN' });
   await page.goto(h.base);
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByTestId('login-submit').click();
-  await page.getByRole('heading', { name: 'Tổng quan', exact: true }).waitFor();
+  await page.getByRole('heading', { name: /^(Tổng quan|Điều hành)$/ }).waitFor();
   return page;
 }
 

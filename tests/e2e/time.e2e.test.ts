@@ -86,6 +86,9 @@ describe.skipIf(!haveChromium)('Figures as of a day in a browser', () => {
 
   it('the Overview shows the figures of the day chosen, kept in the URL', async () => {
     const page = await signIn('lanhdao');
+    // A leader lands on the board (Điều hành); the Overview is one click away.
+    await page.getByRole('heading', { name: 'Điều hành', exact: true }).waitFor();
+    await page.getByTestId('nav-dashboard').click();
     const caption = page.getByTestId('as-of-caption');
     const count = page.getByTestId('organisations-count');
     const dossierTarget = page

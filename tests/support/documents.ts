@@ -22,6 +22,15 @@ export function pdfText(pdf: Buffer): string {
   return flat(execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8'));
 }
 
+/**
+ * The PDF's running text: pdftotext's pages with the page number printed at the top of pages 2… dropped, so a
+ * sentence broken across a page still reads as one.
+ */
+export function pdfBodyText(pdf: Buffer): string {
+  const pages = execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8').split('\f');
+  return flat(pages.map((p, i) => (i > 0 ? p.replace(/^\s*\d+\s*\n/, '') : p)).join('\n'));
+}
+
 /** The number of pages (pdfinfo). */
 export function pdfPages(pdf: Buffer): number {
   const info = execFileSync('pdfinfo', ['-'], { input: pdf }).toString('utf8');

@@ -9,7 +9,8 @@ import type { Cell, OfficialDocument, Run, TableColumn } from './model.ts';
 export const PAGE = { widthMm: 210, heightMm: 297, top: 20, bottom: 20, left: 30, right: 15 } as const;
 /** The text width, and the header row's two columns (issuing body | Quốc hiệu), in mm. */
 export const TEXT_WIDTH_MM = PAGE.widthMm - PAGE.left - PAGE.right;
-export const HEADER_COLUMNS_MM = [76, TEXT_WIDTH_MM - 76] as const;
+// 72 mm leaves the Quốc hiệu (bold, 12 pt) room on one line also where a renderer lays out a little wider (LibreOffice).
+export const HEADER_COLUMNS_MM = [72, TEXT_WIDTH_MM - 72] as const;
 
 export const SIZE = {
   body: 14,

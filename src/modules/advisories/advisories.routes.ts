@@ -13,6 +13,7 @@ import {
   ZAdvisoryPage,
   ZEscalationReport,
 } from './advisories.contract.ts';
+import { registerAdvisoryExports } from './advisories.export.ts';
 import {
   ZAcknowledgement,
   ZAdvisoryInput,
@@ -54,6 +55,7 @@ const ZTarget = z
 
 export function registerAdvisoryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerAdvisoryExports(app, { db });
   r.get(
     '/api/advisories',
     {

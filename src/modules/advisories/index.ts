@@ -3,6 +3,7 @@
 export { registerAdvisoryCommands } from './advisories.cli.ts';
 export * from './advisories.input.ts';
 export { registerAdvisoryRoutes } from './advisories.routes.ts';
+export { advisoryOrganisations } from './advisories.schema.ts';
 export { createAdvisory, getAdvisory, importAdvisory, listAdvisories } from './advisories.service.ts';
 export {
   acknowledgeAdvisory,

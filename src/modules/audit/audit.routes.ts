@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../../core/db/client.ts';
 import { ZAuditFacets, ZAuditPage, ZAuditVerification } from './audit.contract.ts';
+import { registerAuditExports } from './audit.export.ts';
 import { ZAuditListQuery, ZAuditVerifyQuery } from './audit.input.ts';
 import { auditFacets, listAudit } from './audit.list.ts';
 import { verifyAuditChain } from './audit.service.ts';
 
 export function registerAuditRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerAuditExports(app, { db });
   r.get(
     '/api/audit',
     {

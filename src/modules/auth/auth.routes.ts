@@ -47,6 +47,7 @@ import {
   updateUser,
 } from './auth.service.ts';
 import { checkPasswordStrength } from './password.ts';
+import { registerUserExports } from './users.export.ts';
 
 const ZIdParams = z.object({ id: z.uuid() });
 /** One's own account security: with a session only (auth-hooks refuses API tokens here). */
@@ -64,6 +65,7 @@ export function registerAuthRoutes(
 ) {
   const { db, config, setup, secrets } = deps;
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerUserExports(app, { db });
   // After the auth hooks (registered before): a password an administrator set (a new account, a reset) must be
   // replaced by its owner before anything else; every other route answers 403 with a key the UI understands.
   app.addHook('onRequest', async (req) => {

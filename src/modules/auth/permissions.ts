@@ -60,6 +60,16 @@ export const PERMISSIONS = {
   'drill.write': ['admin', 'department'],
   /** Report progress on a drill's remediation task assigned to one's organisation (the Department sets its due day). */
   'drill.remediate': ['admin', 'department', 'agency'],
+  /** Official reports (six-month, annual by level, monitoring, inspection conclusions) of the units in scope. */
+  'report.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** Draft, approve (never one's own draft, checked in the service) and issue reports of one's units. */
+  'report.write': ['admin', 'department', 'agency'],
+  /** Inspection plans, inspections, checklists, findings and conclusions that concern one's scope. */
+  'inspection.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** Plan and carry out inspections, record findings, accept or return an agency's remediation. */
+  'inspection.write': ['admin', 'department'],
+  /** Answer a finding of one's own organisation (checked in the service). */
+  'inspection.respond': ['admin', 'department', 'agency'],
   /** Phishing exercises: results per organisation (per person only for those who run them). */
   'phishing.read': ['admin', 'department', 'agency', 'viewer'],
   /** Draft a phishing exercise and its recipients. */
@@ -80,6 +90,10 @@ export const PERMISSIONS = {
   'site.programme': ['admin', 'department'],
   /** The residents' page: fraud warnings (draft → published), guidance, the scam-report queue. */
   'resident.manage': ['admin', 'department'],
+  /** The leaders' dashboard: the orders' tasks and their figures as of a day, within scope. */
+  'oversight.read': ['admin', 'department', 'soc', 'agency', 'viewer'],
+  /** Keep the orders' tasks (dated) and record the progress of tasks counted by hand. */
+  'oversight.write': ['admin', 'department'],
   /** One's own account: profile, password, TOTP, API tokens, logout. */
   self: ['admin', 'department', 'soc', 'agency', 'viewer'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -17,6 +17,7 @@ import {
   ZCoverageQuery,
   ZPopulationImportReport,
 } from './awareness.contract.ts';
+import { registerAwarenessExports } from './awareness.export.ts';
 import { ZActivityInput, ZAwarenessEvidenceQuery, ZCampaignInput } from './awareness.input.ts';
 import {
   AWARENESS_EVIDENCE_MAX_BYTES,
@@ -38,6 +39,7 @@ const MB = AWARENESS_EVIDENCE_MAX_BYTES / 1024 / 1024;
 
 export function registerAwarenessRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerAwarenessExports(app, { db });
 
   r.get(
     '/api/awareness/campaigns',

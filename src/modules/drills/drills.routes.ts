@@ -5,6 +5,7 @@ import type { Db } from '../../core/db/client.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
 import { can } from '../auth/index.ts';
 import { ZDrillDetail, ZDrillPage, ZDrillTargets } from './drills.contract.ts';
+import { registerDrillExports } from './drills.export.ts';
 import {
   ZDrillInput,
   ZDrillQuery,
@@ -42,6 +43,7 @@ const write = { permission: 'drill.write' } as const;
 
 export function registerDrillRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerDrillExports(app, { db });
   r.get(
     '/api/drills',
     {

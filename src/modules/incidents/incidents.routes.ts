@@ -21,6 +21,7 @@ import {
   ZTeamMemberRecord,
   ZTeamOverview,
 } from './incidents.contract.ts';
+import { registerIncidentExports } from './incidents.export.ts';
 import {
   ZContactReported,
   ZEvidenceQuery,
@@ -65,6 +66,7 @@ const tags = ['incidents'];
 
 export function registerIncidentRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerIncidentExports(app, { db });
 
   r.get(
     '/api/incidents',

@@ -2,6 +2,8 @@
 export { registerIncidentFormCommands } from './forms/forms.cli.ts';
 export { registerIncidentFormRoutes } from './forms/forms.routes.ts';
 export { issueIncidentForm } from './forms/forms.service.ts';
+// Who issues and receives an official document on a day: shared with the reports and inspections modules.
+export { documentFrame, type Issuer, issuerOf, type Recipient, recipientsOn } from './forms/parties.ts';
 export { registerIncidentsCommands } from './incidents.cli.ts';
 export * from './incidents.input.ts';
 export { registerIncidentRoutes } from './incidents.routes.ts';

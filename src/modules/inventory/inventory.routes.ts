@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../../core/db/client.ts';
 import { ZInventoryPage } from './inventory.contract.ts';
+import { registerInventoryExports } from './inventory.export.ts';
 import { ZInventoryQuery } from './inventory.input.ts';
 import { pageInventory } from './inventory.service.ts';
 
 export function registerInventoryRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerInventoryExports(app, { db });
   r.get(
     '/api/inventory',
     {

@@ -50,10 +50,11 @@ function itemText(ctx: MailContext, item: MailItem, prefix = '') {
   ].join('\n');
 }
 
+// A body of several lines (the leaders' weekly board) keeps its lines in HTML too.
 function itemHtml(ctx: MailContext, item: MailItem) {
   const href = escapeHtml(absoluteLink(ctx.publicUrl, item.link));
   return (
-    `<p><strong>${escapeHtml(item.title)}</strong><br>${escapeHtml(item.body)}<br>` +
+    `<p><strong>${escapeHtml(item.title)}</strong><br>${escapeHtml(item.body).replace(/\n/g, '<br>')}<br>` +
     `<span style="color:#666">Thời điểm: ${escapeHtml(formatDateTime(item.createdAt))}</span><br>` +
     `<a href="${href}">Xem và xử lý</a> (${href})</p>`
   );

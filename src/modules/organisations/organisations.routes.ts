@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { zFile } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
 import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
+import { sendTable, tableFileResponse } from '../../server/table-export.ts';
 import { gettingStarted } from './getting-started.ts';
 import {
   ZGettingStarted,
@@ -29,10 +29,6 @@ import {
 import { readReorganisation, reorganise } from './reorganise.ts';
 
 const ZIdParams = z.object({ id: z.uuid() });
-const MIME = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const;
 
 export function registerOrganisationRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -115,22 +111,15 @@ export function registerOrganisationRoutes(app: FastifyInstance, { db }: { db: D
         summary: 'The tree in force on a day as CSV or XLSX',
         querystring: ZOrganisationExportQuery,
         response: {
-          200: {
-            description: 'The file (attachment co-quan-don-vi.csv or .xlsx), in the import’s column layout',
-            content: {
-              'text/csv': { schema: zFile },
-              [MIME.xlsx]: { schema: zFile },
-            },
-          },
+          200: tableFileResponse(
+            'The file (attachment co-quan-don-vi-<yyyy-mm-dd>.csv or .xlsx), in the import’s column layout',
+          ),
         },
       },
     },
     async (req, reply) => {
       const file = await exportOrganisations(db, req.query.format, req.query.asOf ?? provinceDay());
-      return reply
-        .header('content-type', MIME[req.query.format])
-        .header('content-disposition', `attachment; filename="co-quan-don-vi.${req.query.format}"`)
-        .send(file);
+      return sendTable(reply, req.query.format, 'co-quan-don-vi', file);
     },
   );
   r.post(

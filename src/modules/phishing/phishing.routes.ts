@@ -9,6 +9,7 @@ import {
   ZPhishingCampaignPage,
   ZPhishingSummary,
 } from './phishing.contract.ts';
+import { registerPhishingExports } from './phishing.export.ts';
 import {
   ZPhishingApproval,
   ZPhishingCampaignInput,
@@ -32,6 +33,7 @@ const tags = ['phishing'];
 
 export function registerPhishingRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerPhishingExports(app, { db });
 
   r.get(
     '/api/phishing/campaigns',

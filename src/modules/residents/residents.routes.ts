@@ -31,6 +31,7 @@ import {
   ZWarningPage,
   ZWarningQuery,
 } from './residents.contract.ts';
+import { registerResidentExports } from './residents.export.ts';
 import {
   REPORT_BODY_LIMIT,
   ZGuidanceInput,
@@ -127,6 +128,7 @@ function hostOf(input: string): string | null {
 
 export function registerResidentRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Config }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerResidentExports(app, { db });
   const tokenKey = formTokenKey(config.secretKey ?? keyFileSecret(config.dataDir));
 
   // ---- Admin (resident.manage) ----------------------------------------------------------------------------------

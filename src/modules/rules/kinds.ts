@@ -79,6 +79,12 @@ const ZIncidentClock = z
     message: 'a yearly clock needs dates; any other needs amount and unit',
   });
 
+/** The four contents of an information-security inspection (TT 03/2017 Art. 10–13), in the order a report lists them. */
+export const INSPECTION_CONTENTS = ['legal', 'effectiveness', 'scan', 'other'] as const;
+export type InspectionContent = (typeof INSPECTION_CONTENTS)[number];
+
+const mmdd = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'mm-dd');
+
 /** What `data` holds for each kind of rule. An administrator's row is checked against the same schema. */
 export const RULE_KINDS = {
   level_criterion: z.object({ level, when: ZCondition }),
@@ -105,6 +111,27 @@ export const RULE_KINDS = {
   checklist_group: z.object({ code: z.string(), group: z.enum(['management', 'technical']), order: z.number().int() }),
   checklist_item: z.object({ code: z.string(), group: z.string(), minLevel: level, order: z.number().int() }),
   inspection_period: z.object({ levels, months: z.number().int().min(1).max(60) }),
+  /**
+   * An inspection's statutory clock: the notice goes out at least `days` calendar days before the start, the
+   * conclusion (report) at most `days` after the end of the field work.
+   */
+  inspection_clock: z.object({
+    clock: z.enum(['notice', 'conclusion']),
+    days: z.number().int().min(0).max(365),
+    order: z.number().int(),
+  }),
+  /**
+   * An item an inspection checks for each system of at least `minLevel` (`scan` and `other` items: once per
+   * inspection). `evidence: vulnerability_scan` fills the item with Khiên's own scan figures of the agency that day.
+   * The effectiveness content is the security-plan checklist (`checklist_item`) of the system's level.
+   */
+  inspection_item: z.object({
+    content: z.enum(INSPECTION_CONTENTS),
+    code: z.string().regex(/^[A-Za-z0-9.-]{1,20}$/),
+    minLevel: level,
+    evidence: z.enum(['vulnerability_scan']).nullable().default(null),
+    order: z.number().int(),
+  }),
   protection_layer: z.object({ layer: z.number().int().min(1).max(4) }),
   online_service_scale: z.object({ value: z.number().int().min(0).max(4) }),
   /**
@@ -139,6 +166,25 @@ export const RULE_KINDS = {
     unit: z.enum(['percent', 'count']),
     target: z.number().min(0).max(1000),
     minSystemLevel: level.optional(),
+  }),
+  /**
+   * When an official report is due and to whom (reports module): its period (calendar halves, or a year ending on
+   * `periodEnd` of the report's year and starting the day after it a year before) and, per sender — a unit, or the
+   * owner (the province) —, the recipients' roles and the day it must arrive before.
+   */
+  report_schedule: z.object({
+    report: z.enum(['six_month', 'annual', 'monitoring']),
+    period: z.enum(['half', 'year']),
+    periodEnd: mmdd.optional(),
+    steps: z
+      .array(
+        z.object({
+          sender: z.enum(['unit', 'owner']),
+          recipients: z.array(z.enum(BODY_ROLES)).min(1),
+          dueBefore: mmdd.nullable(),
+        }),
+      )
+      .min(1),
   }),
   /** What a trusted website must show (TLS floor, certificate warning window, .gov.vn for state bodies, privacy policy). */
   site_trust_criteria: z.object({

@@ -15,5 +15,5 @@ export { registerSitesCommands } from './sites.cli.ts';
 export * from './sites.input.ts';
 export { registerSitesRoutes } from './sites.routes.ts';
 export { siteChecks, sites, vnIndicators } from './sites.schema.ts';
-export { importSiteRows } from './sites.service.ts';
+export { importSiteRows, siteSummary } from './sites.service.ts';
 export { applyCriteria, type SiteTrust, siteTrust, trustCriteria } from './trust.ts';

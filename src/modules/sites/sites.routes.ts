@@ -17,6 +17,7 @@ import {
   ZSiteSummary,
   ZVnIndicatorList,
 } from './sites.contract.ts';
+import { registerSiteExports } from './sites.export.ts';
 import { ZIndicatorQuery, ZSiteInput, ZSiteQuery, ZSiteUpdate, zSiteDay } from './sites.input.ts';
 import { createSite, deleteSite, getSite, importSites, listSites, siteSummary, updateSite } from './sites.service.ts';
 import { normaliseHost, siteTrust } from './trust.ts';
@@ -37,6 +38,7 @@ const raw = (body: unknown) => (Buffer.isBuffer(body) ? body : Buffer.alloc(0));
 
 export function registerSitesRoutes(app: FastifyInstance, { db, config }: { db: Db; config: Pick<Config, 'sites'> }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerSiteExports(app, { db });
   const env = checkEnvironment(config);
 
   r.get(

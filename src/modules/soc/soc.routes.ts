@@ -16,6 +16,7 @@ import {
   ZSocSummary,
   ZSocTriageResult,
 } from './soc.contract.ts';
+import { registerSocExports } from './soc.export.ts';
 import { ZSocIntelImportQuery, ZSocLogUploadQuery, ZSocTriageInput } from './soc.input.ts';
 import {
   deleteIntelSource,
@@ -38,6 +39,7 @@ const MAX_INTEL_BYTES = 200 * 1024 ** 2;
 
 export function registerSocRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerSocExports(app, { db });
   r.get(
     '/api/soc/summary',
     {

@@ -77,5 +77,3 @@ export type StaffQuery = z.input<typeof ZStaffQuery>;
 
 /** Import: the day codes are resolved on when a row has no valid-from (default today). */
 export const ZStaffImportQuery = z.object({ on: day.optional() });
-
-export const ZStaffExportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx'), on: day.optional() });

@@ -1,19 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ZOk, zFile } from '../../core/contract.ts';
+import { ZOk } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
+import { MAX_EXPORT_ROWS } from '../../core/tabular.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
+import { exportQuery, sendTable, tableFileResponse } from '../../server/table-export.ts';
 import { ZStaffImportReport, ZStaffMember, ZStaffPage } from './staff.contract.ts';
-import { ZStaffExportQuery, ZStaffImportQuery, ZStaffInput, ZStaffQuery, ZStaffUpdate } from './staff.input.ts';
+import { ZStaffImportQuery, ZStaffInput, ZStaffQuery, ZStaffUpdate } from './staff.input.ts';
 import { createStaff, deleteStaff, exportStaff, importStaff, listStaff, updateStaff } from './staff.service.ts';
 
 const ZId = z.object({ id: z.uuid() });
 const tags = ['staff'];
-const MIME = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const;
 
 export function registerStaffRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -85,28 +83,23 @@ export function registerStaffRoutes(app: FastifyInstance, { db }: { db: Db }) {
     async (req) =>
       importStaff(db, actorOf(req), req.scope, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), req.query.on),
   );
+  const ZStaffExportQuery = exportQuery(ZStaffQuery);
   r.get(
     '/api/staff/export',
     {
       config: { permission: 'staff.read' },
       schema: {
         tags,
-        summary: 'The register in force on a day as CSV or XLSX, in the import’s layout',
+        summary:
+          'The officials the list’s filters match (default: the register in force today) as CSV or XLSX, in the ' +
+          `import’s layout (at most ${MAX_EXPORT_ROWS})`,
         querystring: ZStaffExportQuery,
-        response: {
-          200: {
-            description: 'The file (attachment can-bo.csv or .xlsx)',
-            content: { 'text/csv': { schema: zFile }, [MIME.xlsx]: { schema: zFile } },
-          },
-        },
+        response: { 200: tableFileResponse('The file (attachment can-bo-<yyyy-mm-dd>.csv or .xlsx)') },
       },
     },
     async (req, reply) => {
-      const file = await exportStaff(db, req.scope, req.query.format, req.query.on);
-      return reply
-        .header('content-type', MIME[req.query.format])
-        .header('content-disposition', `attachment; filename="can-bo.${req.query.format}"`)
-        .send(file);
+      const { format, ...query } = req.query;
+      return sendTable(reply, format, 'can-bo', await exportStaff(db, req.scope, format, query));
     },
   );
 }

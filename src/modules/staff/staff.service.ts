@@ -3,7 +3,16 @@ import type { z } from 'zod';
 import { type ActorRef, auditActor, userRef } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
-import { NUL_MESSAGE, nulColumn, readTable, type TableFormat, writeTable } from '../../core/tabular.ts';
+import {
+  type Cell,
+  dayCell,
+  exportRows,
+  NUL_MESSAGE,
+  nulColumn,
+  readTable,
+  type TableFormat,
+  writeTable,
+} from '../../core/tabular.ts';
 import { foldedContains } from '../../core/text-search.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -461,31 +470,29 @@ export async function importStaff(
   return report;
 }
 
-const formatDay = (iso: string | null) => (iso ? iso.split('-').reverse().join('/') : '');
+const formatDay = (iso: string) => iso.split('-').reverse().join('/');
 
-/** The register in force on `on` (of the caller's scope) in the import's column layout, Vietnamese headers. */
-export async function exportStaff(db: Db, scope: Scope, format: TableFormat, on = provinceDay()): Promise<Buffer> {
-  const rows = await db
-    .select({ staff: staffMembers, code: organisations.code })
-    .from(staffMembers)
-    .innerJoin(organisations, eq(organisations.id, staffMembers.organisationId))
-    .where(
-      and(
-        organisationIdIn(sql`${staffMembers.organisationId}`, scopeOrganisationIds(scope)),
-        inForceOn(staffMembers, on),
-      ),
-    )
-    .orderBy(asc(organisations.code), asc(staffMembers.fullName));
-  type Item = (typeof rows)[number];
-  const cell: Record<string, (i: Item) => string | null> = {
-    organisation_code: (i) => i.code,
-    full_name: (i) => i.staff.fullName,
-    position: (i) => i.staff.position,
-    duty: (i) => i.staff.duty,
-    email: (i) => i.staff.email,
-    phone: (i) => i.staff.phone,
-    valid_from: (i) => formatDay(i.staff.validFrom),
-    valid_to: (i) => formatDay(i.staff.validTo),
+/**
+ * The officials the list's filters match (default: the register in force today, in scope) in the import's column
+ * layout with Vietnamese headers, so the file imports back.
+ */
+export async function exportStaff(
+  db: Db,
+  scope: Scope,
+  format: TableFormat,
+  query: Omit<z.output<typeof ZStaffQuery>, 'limit' | 'offset'>,
+): Promise<Buffer> {
+  const rows = await exportRows((q) => listStaff(db, scope, q), query);
+  type Item = z.output<typeof ZStaffMember>;
+  const cell: Record<string, (i: Item) => Cell> = {
+    organisation_code: (i) => i.organisationCode,
+    full_name: (i) => i.fullName,
+    position: (i) => i.position,
+    duty: (i) => i.duty,
+    email: (i) => i.email,
+    phone: (i) => i.phone,
+    valid_from: (i) => dayCell(i.validFrom),
+    valid_to: (i) => dayCell(i.validTo),
   };
   return writeTable(
     format,

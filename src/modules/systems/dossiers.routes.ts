@@ -8,6 +8,7 @@ import { actorOf } from '../../server/auth-hooks.ts';
 import { sendDownload } from '../../server/download.ts';
 import { ruleBook } from '../rules/index.ts';
 import { DOSSIER_TRANSITIONS } from './dossier-rules.ts';
+import { registerDossierExports } from './dossiers.export.ts';
 import {
   ATTACHMENT_MAX_BYTES,
   addAttachment,
@@ -32,6 +33,7 @@ const tags = ['dossiers'];
 
 export function registerDossierRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerDossierExports(app, { db });
   r.get(
     '/api/dossiers',
     {

@@ -4,6 +4,6 @@ export { updateLayers, updatePlan } from './plan.service.ts';
 export { registerSystemsCommands } from './systems.cli.ts';
 export { importSystems } from './systems.io.ts';
 export { registerSystemsRoutes } from './systems.routes.ts';
-export { informationSystems, systemSoftware } from './systems.schema.ts';
+export { informationSystems, protectionLayerHistory, systemSoftware } from './systems.schema.ts';
 export { listSystems, systemStatuses } from './systems.service.ts';
 export { listTargets, registerDeadlineTimer, saveTarget } from './targets.service.ts';

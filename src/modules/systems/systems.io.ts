@@ -2,7 +2,19 @@ import { and, eq } from 'drizzle-orm';
 import { auditActor, userRef } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
-import { type Column, NUL_MESSAGE, nulColumn, readTable, type TableRow, writeTable } from '../../core/tabular.ts';
+import {
+  type Cell,
+  type Column,
+  cellText,
+  dayCell,
+  exportRows,
+  NUL_MESSAGE,
+  nulColumn,
+  readTable,
+  type TableRow,
+  writeTable,
+  yesNo,
+} from '../../core/tabular.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Actor, Scope } from '../auth/index.ts';
@@ -10,7 +22,7 @@ import { can } from '../auth/index.ts';
 import { inForceOn, normaliseCidrs, organisationScopeFilter, organisations } from '../organisations/index.ts';
 import { ruleBook } from '../rules/index.ts';
 import { suggestLevel } from './level-criteria.ts';
-import { ZSystemInput } from './systems.input.ts';
+import { type SystemListQuery, ZSystemInput } from './systems.input.ts';
 import {
   DOSSIER_STATES,
   type DossierState,
@@ -23,7 +35,7 @@ import {
   SECURITY_HARMS,
   SYSTEM_TYPES,
 } from './systems.schema.ts';
-import { answersOf, listSystems, type SystemView, writeSystem } from './systems.service.ts';
+import { answersOf, listSystems, pageSystems, type SystemView, writeSystem } from './systems.service.ts';
 
 /**
  * One file layout for the registry template, bulk import/export and the national-platform export (documented in
@@ -118,8 +130,6 @@ const headerLookup = Object.fromEntries(
   ]),
 );
 
-const yes = (b: boolean) => (b ? 'Có' : 'Không');
-const dmy = (iso: string | null) => (iso ? iso.split('-').reverse().join('/') : '');
 const hostsText = (v: SystemView) =>
   v.hosts.map((h) => (h.hostname ? `${h.hostname}=${h.address}` : h.address)).join('; ');
 const softwareText = (v: SystemView) =>
@@ -127,33 +137,33 @@ const softwareText = (v: SystemView) =>
     .map((s) => [s.name, s.vendor ?? '', s.version ?? '', s.cpe ?? ''].join('|').replace(/\|+$/, ''))
     .join('; ');
 
-const VALUES: Record<string, (v: SystemView) => string | number | null> = {
+const VALUES: Record<string, (v: SystemView) => Cell> = {
   organisation_code: (v) => v.organisationCode,
   organisation_name: (v) => v.organisationName,
   system_code: (v) => v.code,
   name: (v) => v.name,
   purpose: (v) => v.purpose,
   system_type: (v) => LABELS.system_type[v.systemType],
-  info_public: (v) => yes(v.infoPublic),
-  info_private: (v) => yes(v.infoPrivate),
-  info_personal: (v) => yes(v.infoPersonal),
+  info_public: (v) => yesNo(v.infoPublic),
+  info_private: (v) => yesNo(v.infoPrivate),
+  info_personal: (v) => yesNo(v.infoPersonal),
   state_secret_grade: (v) => LABELS.state_secret_grade[v.stateSecretGrade],
   security_harm: (v) => LABELS.security_harm[v.securityHarm],
   online_service_level: (v) => v.onlineServiceLevel,
-  conditional_business: (v) => yes(v.conditionalBusiness),
+  conditional_business: (v) => yesNo(v.conditionalBusiness),
   infrastructure_scope: (v) => LABELS.infrastructure_scope[v.infrastructureScope],
   ics_works_grade: (v) => LABELS.ics_works_grade[v.icsWorksGrade],
-  national_24x7: (v) => yes(v.national24x7),
-  national_database: (v) => yes(v.nationalDatabase),
-  national_security_works: (v) => yes(v.nationalSecurityWorks),
-  international_interconnect: (v) => yes(v.internationalInterconnect),
-  critical_list: (v) => yes(v.criticalList),
+  national_24x7: (v) => yesNo(v.national24x7),
+  national_database: (v) => yesNo(v.nationalDatabase),
+  national_security_works: (v) => yesNo(v.nationalSecurityWorks),
+  international_interconnect: (v) => yesNo(v.internationalInterconnect),
+  critical_list: (v) => yesNo(v.criticalList),
   user_count: (v) => v.userCount,
   users_description: (v) => v.usersDescription,
   hosting: (v) => v.hosting,
   owner_name: (v) => v.ownerName,
   operator_name: (v) => v.operatorName,
-  in_service_from: (v) => dmy(v.inServiceFrom),
+  in_service_from: (v) => dayCell(v.inServiceFrom),
   hosts: hostsText,
   software: softwareText,
   suggested_level: (v) => v.suggestion.level,
@@ -161,20 +171,30 @@ const VALUES: Record<string, (v: SystemView) => string | number | null> = {
   proposed_level: (v) => v.status.dossier?.level ?? null,
   dossier_state: (v) => (v.status.dossier ? LABELS.dossier_state[v.status.dossier.state] : null),
   decision_number: (v) => v.status.dossier?.decisionNumber ?? null,
-  decision_date: (v) => dmy(v.status.dossier?.decisionDate ?? null),
+  decision_date: (v) => dayCell(v.status.dossier?.decisionDate),
   approved_level: (v) => v.status.approvedLevel,
   plan_percent: (v) => (v.status.approvedLevel ? v.status.plan.percent : null),
-  plan_implemented: (v) => yes(v.status.plan.fullyImplemented),
+  plan_implemented: (v) => yesNo(v.status.plan.fullyImplemented),
 };
 
 export type ExportFormat = 'xlsx' | 'csv' | 'json';
+/** The systems list's filters and sort (no paging). */
+export type SystemExportQuery = Omit<SystemListQuery, 'limit' | 'offset'>;
 
 /** The systems in scope in the documented layout; `template` gives the importable columns with no rows. */
-export async function exportSystems(db: Db, scope: Scope, format: ExportFormat, template = false): Promise<Buffer> {
+export async function exportSystems(
+  db: Db,
+  scope: Scope,
+  format: ExportFormat,
+  template = false,
+  query: SystemExportQuery = { sort: 'name' },
+): Promise<Buffer> {
   const defs = template ? SYSTEM_COLUMNS.filter((c) => !c.out) : SYSTEM_COLUMNS;
-  const items = template ? [] : await listSystems(db, scope);
+  const items = template ? [] : await exportRows((q) => pageSystems(db, scope, q), query);
   if (format === 'json') {
-    const rows = items.map((v) => Object.fromEntries(defs.map((c) => [c.key, VALUES[c.key]?.(v) ?? null])));
+    // JSON keeps days as the spreadsheet shows them (dd/mm/yyyy), which the import reads back.
+    const json = (c: Cell) => (c !== null && typeof c === 'object' ? cellText(c) : c);
+    const rows = items.map((v) => Object.fromEntries(defs.map((c) => [c.key, json(VALUES[c.key]?.(v) ?? null)])));
     return Buffer.from(JSON.stringify(rows, null, 2));
   }
   const columns: Column<SystemView>[] = defs.map((c) => ({

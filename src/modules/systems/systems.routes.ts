@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { page, zFile } from '../../core/contract.ts';
+import { page } from '../../core/contract.ts';
 import type { Db } from '../../core/db/client.ts';
+import { MAX_EXPORT_ROWS } from '../../core/tabular.ts';
 import { provinceDay } from '../../core/time.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
+import { exportQuery, sendTable, tableFileResponse } from '../../server/table-export.ts';
 import { ruleBook } from '../rules/index.ts';
 import { registerDossierRoutes } from './dossiers.routes.ts';
 import { suggestLevel } from './level-criteria.ts';
@@ -73,11 +75,10 @@ function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {
     },
     async (req) => suggestLevel(await ruleBook(db), answersOf(req.body), provinceDay()),
   );
-  const MIME = {
-    csv: 'text/csv; charset=utf-8',
-    xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    json: 'application/json; charset=utf-8',
-  } as const;
+  // The list's export: the list's filters and order in the importable layout of docs/national-platform-export.md.
+  const ZSystemExportQuery = exportQuery(ZSystemListQuery).extend({
+    format: z.enum(['xlsx', 'csv', 'json']).default('xlsx'),
+  });
   for (const [path, template] of [
     ['/api/systems/export', false],
     ['/api/systems/template', true],
@@ -90,16 +91,19 @@ function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {
           tags,
           summary: template
             ? 'Empty import template (the importable columns of docs/national-platform-export.md)'
-            : 'Systems in scope with level and dossier state, layout of docs/national-platform-export.md',
-          querystring: z.object({ format: z.enum(['xlsx', 'csv', 'json']).default('xlsx') }),
+            : 'Systems in scope the list’s filters match, with level and dossier state, in the layout of ' +
+              `docs/national-platform-export.md (at most ${MAX_EXPORT_ROWS})`,
+          querystring: template ? z.object({ format: ZSystemExportQuery.shape.format }) : ZSystemExportQuery,
           response: {
             200: {
-              description: template
-                ? 'The template file (attachment mau-he-thong-thong-tin.<format>): headers only'
-                : 'The file (attachment he-thong-thong-tin.<format>), in the layout of docs/national-platform-export.md',
+              ...tableFileResponse(
+                template
+                  ? 'The template file (attachment mau-he-thong-thong-tin-<yyyy-mm-dd>.<format>): headers only'
+                  : 'The file (attachment he-thong-thong-tin-<yyyy-mm-dd>.<format>), in the layout of ' +
+                      'docs/national-platform-export.md',
+              ),
               content: {
-                'text/csv': { schema: zFile },
-                [MIME.xlsx]: { schema: zFile },
+                ...tableFileResponse('').content,
                 'application/json': { schema: ZSystemExportRows },
               },
             },
@@ -107,13 +111,10 @@ function registerRegistryRoutes(app: FastifyInstance, { db }: { db: Db }) {
         },
       },
       async (req, reply) => {
-        const { format } = req.query;
-        const file = await exportSystems(db, req.scope, format, template);
-        const name = template ? 'mau-he-thong-thong-tin' : 'he-thong-thong-tin';
-        return reply
-          .header('content-type', MIME[format])
-          .header('content-disposition', `attachment; filename="${name}.${format}"`)
-          .send(file);
+        const { format, ...query } = req.query as z.output<typeof ZSystemExportQuery>;
+        const file = await exportSystems(db, req.scope, format, template, query);
+        const stem = template ? 'mau-he-thong-thong-tin' : 'he-thong-thong-tin';
+        return sendTable(reply, format, stem, file);
       },
     );
   r.post(

@@ -22,6 +22,7 @@ import {
   ZWebsitePage,
   ZWebsiteQuery,
 } from './vulnerabilities.contract.ts';
+import { registerVulnerabilityExports } from './vulnerabilities.export.ts';
 import {
   ZComputerAssignment,
   ZDecision,
@@ -51,6 +52,7 @@ const MAX_SCAN_BYTES = 2 * 1024 ** 3;
 
 export function registerVulnerabilityRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerVulnerabilityExports(app, { db });
 
   r.get(
     '/api/vulnerabilities/summary',

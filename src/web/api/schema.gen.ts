@@ -1439,6 +1439,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/advisories/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Advisories with their progress as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    dir?: "asc" | "desc";
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    knownExploited?: "true" | "false";
+                    late?: "true" | "false";
+                    q?: string;
+                    severity?: components["schemas"]["AdvisorySeverityInput"];
+                    sort?: components["schemas"]["AdvisorySortInput"];
+                    source?: components["schemas"]["AdvisorySourceInput"];
+                    state?: components["schemas"]["AdvisoryStateInput"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment canh-bao-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/advisories/import": {
         parameters: {
             query?: never;
@@ -1684,6 +1768,90 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["AuditPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit entries as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    action?: string;
+                    actor?: string;
+                    dir?: "asc" | "desc";
+                    entityId?: string;
+                    entityType?: string;
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    from?: string;
+                    sort?: components["schemas"]["AuditSortInput"];
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment nhat-ky-kiem-toan-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
                     };
                 };
                 /** @description Default Response */
@@ -3396,6 +3564,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/awareness/activities/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Awareness activities of the communes in scope as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    campaignId?: string;
+                    channel?: components["schemas"]["AwarenessChannelInput"];
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    from?: string;
+                    /** @description this organisation or its descendants (tree of today) */
+                    organisationId?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment hoat-dong-tuyen-truyen-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/awareness/campaigns": {
         parameters: {
             query?: never;
@@ -4725,6 +4975,88 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dossiers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Level-proposal dossiers with their due dates as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    dir?: "asc" | "desc";
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    organisationId?: string;
+                    q?: string;
+                    sort?: components["schemas"]["DossierSortInput"];
+                    state?: components["schemas"]["DossierStateFilterInput"];
+                    systemId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment ho-so-de-xuat-cap-do-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6242,6 +6574,86 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/drills/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Drills as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    kind?: "tabletop" | "live" | "national" | "cluster";
+                    q?: string;
+                    state?: "planned" | "running" | "completed" | "cancelled";
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment dien-tap-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7828,6 +8240,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/incidents/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents with their late reports as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    dir?: "asc" | "desc";
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    /** @description operated by, or affecting, this organisation or its descendants */
+                    organisationId?: string;
+                    /** @description code or title contains */
+                    q?: string;
+                    severity?: components["schemas"]["IncidentSeverityInput"];
+                    sort?: components["schemas"]["IncidentSortInput"];
+                    state?: components["schemas"]["IncidentStateInput"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment su-co-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/incidents/forms/05": {
         parameters: {
             query?: never;
@@ -7993,6 +8489,1660 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/inspection-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Annual inspection plans that concern the caller’s scope */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionPlanPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Issue a year’s inspection plan */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        decisionDate?: string | null;
+                        decisionRef?: string | null;
+                        note?: string | null;
+                        /** Format: uuid */
+                        organisationId: string;
+                        team?: {
+                            name: string;
+                            /**
+                             * @default member
+                             * @enum {string}
+                             */
+                            role?: "lead" | "member";
+                            /** Format: uuid */
+                            userId?: string | null;
+                        }[];
+                        title: string;
+                        year: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionPlanDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspection-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A plan with its team and its inspections (agencies, systems, planned dates) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionPlanDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a plan */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        decisionDate?: string | null;
+                        decisionRef?: string | null;
+                        note?: string | null;
+                        /** Format: uuid */
+                        organisationId?: string;
+                        team?: {
+                            name: string;
+                            /**
+                             * @default member
+                             * @enum {string}
+                             */
+                            role?: "lead" | "member";
+                            /** Format: uuid */
+                            userId?: string | null;
+                        }[];
+                        title?: string;
+                        year?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionPlanDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspections that concern the caller’s scope, with their clocks and open and overdue findings */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "periodic" | "ad_hoc";
+                    limit?: number;
+                    offset?: number;
+                    /** @description the inspected agency and its units */
+                    organisationId?: string;
+                    overdue?: "true" | "false";
+                    planId?: string;
+                    q?: string;
+                    state?: "planned" | "notified" | "in_progress" | "concluded" | "closed";
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Plan an inspection of an agency (in a plan, or ad hoc) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        inspectorOrganisationId?: string | null;
+                        /** @enum {string} */
+                        kind: "periodic" | "ad_hoc";
+                        /** Format: uuid */
+                        organisationId: string;
+                        /** Format: uuid */
+                        planId?: string | null;
+                        /** Format: date */
+                        plannedEnd: string;
+                        /** Format: date */
+                        plannedStart: string;
+                        systemIds?: string[];
+                        team?: {
+                            name: string;
+                            /**
+                             * @default member
+                             * @enum {string}
+                             */
+                            role?: "lead" | "member";
+                            /** Format: uuid */
+                            userId?: string | null;
+                        }[];
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An inspection with its clocks, systems, checklist and findings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an inspection’s plan (until field work starts) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind?: "periodic" | "ad_hoc";
+                        /** Format: uuid */
+                        organisationId?: string;
+                        /** Format: date */
+                        plannedEnd?: string;
+                        /** Format: date */
+                        plannedStart?: string;
+                        systemIds?: string[];
+                        team?: {
+                            name: string;
+                            /**
+                             * @default member
+                             * @enum {string}
+                             */
+                            role?: "lead" | "member";
+                            /** Format: uuid */
+                            userId?: string | null;
+                        }[];
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/inspections/{id}/checks/{checkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** A checklist item’s result and note */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    checkId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string | null;
+                        /** @enum {string|null} */
+                        result?: "compliant" | "partly" | "not_compliant" | "not_applicable" | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/inspections/{id}/conclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inspection’s conclusion (Decree 30/2020 layout) as PDF or DOCX */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description pdf (default) or docx */
+                    format?: "pdf" | "docx";
+                    /** @description the day the conclusion is dated (default: the day it was concluded, else today) */
+                    on?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conclusion (attachment); x-content-sha256 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspections/{id}/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a finding with its severity, the organisation that remediates it and its deadline */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        /** Format: date */
+                        dueOn: string;
+                        /** Format: date */
+                        foundOn?: string;
+                        /** Format: uuid */
+                        organisationId: string;
+                        /** @enum {string} */
+                        severity: "critical" | "high" | "medium" | "low";
+                        /** Format: uuid */
+                        systemId?: string | null;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspections/{id}/findings/{findingId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The agency answers a finding of its own organisation (what it did, optional evidence) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    findingId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        evidence?: string | null;
+                        /** Format: date */
+                        on?: string;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspections/{id}/findings/{findingId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The inspector accepts the remediation (closes the finding) or returns it with a note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    findingId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accept: boolean;
+                        note?: string | null;
+                        /** Format: date */
+                        on?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspections/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** planned → notified → in_progress (the checklist of that day) → concluded → closed; a late notice or conclusion is recorded with its clock */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        endedOn?: string;
+                        /** Format: date */
+                        on?: string;
+                        summary?: string | null;
+                        /** @enum {string} */
+                        to: "planned" | "notified" | "in_progress" | "concluded" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspections/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspections with their clocks and open and overdue findings as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    kind?: "periodic" | "ad_hoc";
+                    /** @description the inspected agency and its units */
+                    organisationId?: string;
+                    overdue?: "true" | "false";
+                    planId?: string;
+                    q?: string;
+                    state?: "planned" | "notified" | "in_progress" | "concluded" | "closed";
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment kiem-tra-danh-gia-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspections/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspections planned to start in [from, to] (agencies of the subtree) as of `to`: done, concluded, findings recorded, open, closed and overdue */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    organisationId?: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InspectionFigures"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inventory": {
         parameters: {
             query?: never;
@@ -8025,6 +10175,87 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["InventoryPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inventory/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The software inventory as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    dir?: "asc" | "desc";
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    kind?: components["schemas"]["InventoryKindInput"];
+                    organisationId?: string;
+                    q?: string;
+                    sort?: components["schemas"]["InventorySortInput"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment danh-muc-phan-mem-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
                     };
                 };
                 /** @description Default Response */
@@ -8933,7 +11164,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The file (attachment co-quan-don-vi.csv or .xlsx), in the import’s column layout */
+                /** @description The file (attachment co-quan-don-vi-<yyyy-mm-dd>.csv or .xlsx), in the import’s column layout */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9125,6 +11356,801 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ReorganisationReport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oversight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The leaders’ board: every task of the orders in force, its target, figure as of a day, deadline and state, for a unit and each unit below it */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description figures as they stood at the end of this day (default today) */
+                    asOf?: string;
+                    /** @description false: list the units below without their figures */
+                    children?: "true" | "false";
+                    /** @description this unit and its subtree (tree of asOf); children are its units */
+                    organisationId?: string;
+                    /** @description break down only this task by the units below */
+                    taskId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OversightBoard"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oversight/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The board as of a day on one A4 page (PDF, Tinos fonts embedded) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description figures as they stood at the end of this day (default today) */
+                    asOf?: string;
+                    /** @description this unit and its subtree (tree of asOf); children are its units */
+                    organisationId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF (attachment) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oversight/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every order task (all dates) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderTask"][];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a task (dated) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default at_least
+                         * @enum {string}
+                         */
+                        comparison?: "at_least" | "at_most";
+                        /**
+                         * Format: date
+                         * @description null: a standing task, counted per calendar year
+                         */
+                        deadline?: string | null;
+                        /** @enum {string} */
+                        indicator: "soc_findings_triaged" | "vulnerable_computers" | "computers_with_critical" | "vulnerable_websites" | "dossiers_approved" | "plans_implemented" | "four_layers" | "accountable_heads" | "staff_drilled" | "team_member_drills" | "residents_reached" | "sites_trusted" | "advisories_acknowledged" | "incidents_reported" | "inspections_done" | "manual";
+                        legalBasis?: string | null;
+                        /** @description the task’s number in the order */
+                        number: string;
+                        /** @description the order’s number and date, e.g. "123/UBND-VX ngày 07/06/2024" */
+                        orderRef: string;
+                        /**
+                         * Format: uuid
+                         * @description the subtree it binds; null: every unit
+                         */
+                        organisationId?: string | null;
+                        target: number;
+                        titleEn: string;
+                        titleVi: string;
+                        /** @enum {string} */
+                        unit: "percent" | "count";
+                        /** Format: date */
+                        validFrom: string;
+                        /** Format: date */
+                        validTo?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderTaskDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oversight/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task with its progress entries */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderTaskDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** Change a task */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default at_least
+                         * @enum {string}
+                         */
+                        comparison?: "at_least" | "at_most";
+                        /**
+                         * Format: date
+                         * @description null: a standing task, counted per calendar year
+                         */
+                        deadline?: string | null;
+                        /** @enum {string} */
+                        indicator: "soc_findings_triaged" | "vulnerable_computers" | "computers_with_critical" | "vulnerable_websites" | "dossiers_approved" | "plans_implemented" | "four_layers" | "accountable_heads" | "staff_drilled" | "team_member_drills" | "residents_reached" | "sites_trusted" | "advisories_acknowledged" | "incidents_reported" | "inspections_done" | "manual";
+                        legalBasis?: string | null;
+                        /** @description the task’s number in the order */
+                        number: string;
+                        /** @description the order’s number and date, e.g. "123/UBND-VX ngày 07/06/2024" */
+                        orderRef: string;
+                        /**
+                         * Format: uuid
+                         * @description the subtree it binds; null: every unit
+                         */
+                        organisationId?: string | null;
+                        target: number;
+                        titleEn: string;
+                        titleVi: string;
+                        /** @enum {string} */
+                        unit: "percent" | "count";
+                        /** Format: date */
+                        validFrom: string;
+                        /** Format: date */
+                        validTo?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderTaskDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a task */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted (no body) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/oversight/tasks/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the progress of a task counted by hand, as of a day */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        day: string;
+                        denominator?: number | null;
+                        note?: string | null;
+                        numerator?: number | null;
+                        /** Format: uuid */
+                        organisationId?: string | null;
+                        value: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrderTaskDetail"];
                     };
                 };
                 /** @description Default Response */
@@ -9922,6 +12948,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/phishing/campaigns/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Phishing exercises with their counts as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    q?: string;
+                    state?: "draft" | "approved" | "sending" | "completed" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment dien-tap-thu-gia-mao-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/phishing/summary": {
         parameters: {
             query?: never;
@@ -10082,6 +13186,665 @@ export interface paths {
                 };
                 /** @description Default Response */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reports of the organisations in scope, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: components["schemas"]["ReportKindInput"];
+                    limit?: number;
+                    offset?: number;
+                    state?: components["schemas"]["ReportStateInput"];
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Draft a report (six-month statement, annual report by level, monitoring report) of a unit in scope */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        half?: number;
+                        /** Format: uuid */
+                        inspectionId?: string;
+                        kind: components["schemas"]["ReportKindInput"];
+                        /** Format: uuid */
+                        organisationId?: string;
+                        symbol?: string;
+                        year?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A report with its figures (frozen once issued, else computed now) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a draft (never one’s own) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report as DOCX or PDF: the stored file once issued, else an unnumbered preview */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description pdf (default) or docx */
+                    format?: "pdf" | "docx";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report (attachment); x-content-sha256 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue an approved report today: numbered in the unit’s register of the year, figures frozen, DOCX and PDF stored with their SHA-256 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A periodic report's figures for a year (and half) and a unit (default: your own, else the province), as of the period’s end (today while it runs) */
+        get: {
+            parameters: {
+                query: {
+                    half?: number;
+                    kind: "six_month" | "annual" | "monitoring";
+                    organisationId?: string;
+                    year: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportFigures"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10687,6 +14450,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/residents/reports/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scam-report queue as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    category?: components["schemas"]["ScamCategoryInput"];
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    /** @description code, description or suspect contains */
+                    q?: string;
+                    state?: components["schemas"]["ScamReportStateInput"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment phan-anh-nguoi-dan-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/residents/warnings": {
         parameters: {
             query?: never;
@@ -11108,6 +14951,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/residents/warnings/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fraud warnings in every state as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    /** @description title or summary contains */
+                    q?: string;
+                    state?: components["schemas"]["WarningStateInput"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment canh-bao-lua-dao-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rules": {
         parameters: {
             query?: never;
@@ -11119,7 +15041,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    kind?: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "site_trust_criteria";
+                    kind?: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "inspection_clock" | "inspection_item" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "report_schedule" | "site_trust_criteria";
                     /** @description the day the rules apply to, yyyy-mm-dd (default: today) */
                     on?: string;
                 };
@@ -11200,7 +15122,7 @@ export interface paths {
                         en: string;
                         key: string;
                         /** @enum {string} */
-                        kind: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "site_trust_criteria";
+                        kind: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "inspection_clock" | "inspection_item" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "report_schedule" | "site_trust_criteria";
                         note?: string | null;
                         /** Format: date */
                         validFrom: string;
@@ -12237,6 +16159,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sites/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register of agency websites and domains in force on a day, with each one’s latest check as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    dir?: "asc" | "desc";
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    kind?: "website" | "mail_domain" | "both";
+                    on?: string;
+                    organisationId?: string;
+                    q?: string;
+                    sort?: "host" | "organisation" | "verdict" | "checkedAt";
+                    verdict?: "pass" | "warn" | "fail" | "unchecked";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment trang-web-ten-mien-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sites/import": {
         parameters: {
             query?: never;
@@ -12886,6 +16891,96 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/findings/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scanners and malicious contacts as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description figures as they stood on this day: the period is cut there and the tree is that day’s (default: to) */
+                    asOf?: string;
+                    dir?: "asc" | "desc";
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    /** @description first day, yyyy-mm-dd (Asia/Ho_Chi_Minh) */
+                    from?: string;
+                    kind?: components["schemas"]["SocFindingKindInput"];
+                    /** @description limit to this organisation and its descendants (tree as of asOf) */
+                    organisationId?: string;
+                    origin?: components["schemas"]["SocOriginInput"];
+                    q?: string;
+                    sort?: components["schemas"]["SocFindingSortInput"];
+                    status?: components["schemas"]["SocFindingStatusInput"];
+                    /** @description last day, yyyy-mm-dd (inclusive) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment phat-hien-giam-sat-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -13842,12 +17937,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The register in force on a day as CSV or XLSX, in the import’s layout */
+        /** The officials the list’s filters match (default: the register in force today) as CSV or XLSX, in the import’s layout (at most 20000) */
         get: {
             parameters: {
                 query?: {
-                    format?: "csv" | "xlsx";
+                    all?: "true" | "false";
+                    duty?: "digital_transformation" | "information_security" | "both";
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
                     on?: string;
+                    /** @description this organisation and its subtree (tree of `on`) */
+                    organisationId?: string;
+                    q?: string;
+                    sort?: "fullName" | "organisation" | "validFrom";
                 };
                 header?: never;
                 path?: never;
@@ -13855,7 +17957,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The file (attachment can-bo.csv or .xlsx) */
+                /** @description The file (attachment can-bo-<yyyy-mm-dd>.csv or .xlsx) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -15256,11 +19358,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Systems in scope with level and dossier state, layout of docs/national-platform-export.md */
+        /** Systems in scope the list’s filters match, with level and dossier state, in the layout of docs/national-platform-export.md (at most 20000) */
         get: {
             parameters: {
                 query?: {
+                    dir?: "asc" | "desc";
                     format?: "xlsx" | "csv" | "json";
+                    level?: number;
+                    organisationId?: string;
+                    q?: string;
+                    sort?: components["schemas"]["SystemSortInput"];
+                    state?: components["schemas"]["SystemStateFilterInput"];
                 };
                 header?: never;
                 path?: never;
@@ -15268,7 +19376,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The file (attachment he-thong-thong-tin.<format>), in the layout of docs/national-platform-export.md */
+                /** @description The file (attachment he-thong-thong-tin-<yyyy-mm-dd>.<format>), in the layout of docs/national-platform-export.md */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -15517,7 +19625,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The template file (attachment mau-he-thong-thong-tin.<format>): headers only */
+                /** @description The template file (attachment mau-he-thong-thong-tin-<yyyy-mm-dd>.<format>): headers only */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -17432,6 +21540,87 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/users/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    dir?: "asc" | "desc";
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    organisationId?: string;
+                    q?: string;
+                    role?: components["schemas"]["RoleInput"];
+                    sort?: components["schemas"]["UserSortInput"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment nguoi-dung-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vulnerabilities/computers": {
         parameters: {
             query?: never;
@@ -17625,6 +21814,93 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vulnerabilities/computers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scanned computers with their open findings as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    dir?: "asc" | "desc";
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    /** @description this organisation and its descendants */
+                    organisationId?: string;
+                    /** @description an IP address (or its beginning, or a CIDR range) or a host name */
+                    q?: string;
+                    /** @description only computers with an open finding of this severity */
+                    severity?: components["schemas"]["VulnSeverityInput"];
+                    /** @description default: most critical, then high, then open findings */
+                    sort?: components["schemas"]["ComputerSortInput"];
+                    /** @description only computers no IP range claims (analysts) */
+                    unattributed?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment may-tinh-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -18029,6 +22305,99 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vulnerabilities/findings/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vulnerability findings with their computer or website and deadline as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    computerId?: string;
+                    dir?: "asc" | "desc";
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    knownExploited?: "true" | "false";
+                    /** @description this organisation and its descendants */
+                    organisationId?: string;
+                    overdue?: "true" | "false";
+                    pendingApproval?: "true" | "false";
+                    /** @description an IP address (or its beginning, or a CIDR range), a host name, a CVE or a name */
+                    q?: string;
+                    scanner?: components["schemas"]["ScannerInput"];
+                    severity?: components["schemas"]["VulnSeverityInput"];
+                    /** @description default: severity, most severe first */
+                    sort?: components["schemas"]["VulnFindingSortInput"];
+                    status?: components["schemas"]["VulnFindingStatusFilterInput"];
+                    /** @description only computers' or only websites' findings */
+                    subject?: "computers" | "websites";
+                    websiteId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment lo-hong-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -18797,6 +23166,93 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vulnerabilities/websites/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Websites web scanners tested, with their open findings as XLSX or CSV: the list's filters and order, at most 20000 rows */
+        get: {
+            parameters: {
+                query?: {
+                    dir?: "asc" | "desc";
+                    /** @description xlsx (default) or csv (UTF-8 with BOM) */
+                    format?: "xlsx" | "csv";
+                    /** @description this organisation and its descendants */
+                    organisationId?: string;
+                    /** @description a host name (or part of one) or an address */
+                    q?: string;
+                    /** @description only websites with an open finding of this severity */
+                    severity?: components["schemas"]["VulnSeverityInput"];
+                    /** @description default: most critical, then high, then open findings */
+                    sort?: components["schemas"]["WebsiteSortInput"];
+                    /** @description only websites no register matched (analysts) */
+                    unattributed?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file (attachment trang-web-<yyyy-mm-dd>.xlsx or .csv), Vietnamese headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -20314,14 +24770,14 @@ export interface components {
         DossierTransition: {
             from: components["schemas"]["DossierState"][];
             /** @enum {string} */
-            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
+            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "report.read" | "report.write" | "inspection.read" | "inspection.write" | "inspection.respond" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "oversight.read" | "oversight.write" | "self";
             requires: string[];
             to: components["schemas"]["DossierState"];
         };
         DossierTransitionInput: {
             from: components["schemas"]["DossierStateInput"][];
             /** @enum {string} */
-            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
+            permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "report.read" | "report.write" | "inspection.read" | "inspection.write" | "inspection.respond" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "oversight.read" | "oversight.write" | "self";
             requires: string[];
             to: components["schemas"]["DossierStateInput"];
         };
@@ -21415,6 +25871,436 @@ export interface components {
         InfrastructureScope: "none" | "one_agency" | "sector_or_provinces" | "national";
         /** @enum {string} */
         InfrastructureScopeInput: "none" | "one_agency" | "sector_or_provinces" | "national";
+        InspectionCheck: {
+            content: components["schemas"]["InspectionContent"];
+            evidence: string | null;
+            /** Format: uuid */
+            id: string;
+            itemCode: string;
+            legalBasis: string;
+            level: number | null;
+            note: string | null;
+            result: components["schemas"]["InspectionCheckResult"] | null;
+            /** Format: uuid */
+            systemId: string | null;
+            systemName: string | null;
+            textEn: string;
+            textVi: string;
+            /** Format: date-time */
+            updatedAt: string | null;
+        };
+        InspectionCheckInput: {
+            content: components["schemas"]["InspectionContentInput"];
+            evidence: string | null;
+            /** Format: uuid */
+            id: string;
+            itemCode: string;
+            legalBasis: string;
+            level: number | null;
+            note: string | null;
+            result: components["schemas"]["InspectionCheckResultInput"] | null;
+            /** Format: uuid */
+            systemId: string | null;
+            systemName: string | null;
+            textEn: string;
+            textVi: string;
+            updatedAt: unknown;
+        };
+        /** @enum {string} */
+        InspectionCheckResult: "compliant" | "partly" | "not_compliant" | "not_applicable";
+        /** @enum {string} */
+        InspectionCheckResultInput: "compliant" | "partly" | "not_compliant" | "not_applicable";
+        InspectionClock: {
+            /** @enum {string} */
+            clock: "notice" | "conclusion";
+            confirmed: boolean;
+            days: number | null;
+            /** Format: date */
+            doneOn: string | null;
+            /** Format: date */
+            dueOn: string | null;
+            legalBasis: string | null;
+            state: components["schemas"]["InspectionClockState"];
+        };
+        InspectionClockInput: {
+            /** @enum {string} */
+            clock: "notice" | "conclusion";
+            confirmed: boolean;
+            days: number | null;
+            /** Format: date */
+            doneOn: string | null;
+            /** Format: date */
+            dueOn: string | null;
+            legalBasis: string | null;
+            state: components["schemas"]["InspectionClockStateInput"];
+        };
+        /** @enum {string} */
+        InspectionClockState: "pending" | "met" | "late" | "overdue" | "none";
+        /** @enum {string} */
+        InspectionClockStateInput: "pending" | "met" | "late" | "overdue" | "none";
+        /** @enum {string} */
+        InspectionContent: "legal" | "effectiveness" | "scan" | "other";
+        /** @enum {string} */
+        InspectionContentInput: "legal" | "effectiveness" | "scan" | "other";
+        InspectionDetail: {
+            checklist: components["schemas"]["InspectionCheck"][];
+            checklistAnswered: number;
+            clocks: components["schemas"]["InspectionClock"][];
+            /** Format: date */
+            closedOn: string | null;
+            /** Format: date */
+            concludedOn: string | null;
+            conclusionClock: components["schemas"]["InspectionClockState"];
+            /** Format: date */
+            endedOn: string | null;
+            findingList: components["schemas"]["InspectionFinding"][];
+            findings: number;
+            findingsOpen: number;
+            findingsOverdue: number;
+            /** Format: uuid */
+            id: string;
+            inspectorName: string;
+            /** Format: uuid */
+            inspectorOrganisationId: string;
+            kind: components["schemas"]["InspectionKind"];
+            noticeClock: components["schemas"]["InspectionClockState"];
+            /** Format: date */
+            noticeOn: string | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            /** Format: uuid */
+            planId: string | null;
+            /** Format: date */
+            plannedEnd: string;
+            /** Format: date */
+            plannedStart: string;
+            planTitle: string | null;
+            /** Format: date */
+            startedOn: string | null;
+            state: components["schemas"]["InspectionState"];
+            summary: string | null;
+            systemList: {
+                /** Format: uuid */
+                id: string;
+                level: number | null;
+                name: string;
+            }[];
+            systems: number;
+            team: components["schemas"]["InspectionTeamMember"][];
+            title: string;
+            transitions: components["schemas"]["InspectionState"][];
+        };
+        InspectionDetailInput: {
+            checklist: components["schemas"]["InspectionCheckInput"][];
+            checklistAnswered: number;
+            clocks: components["schemas"]["InspectionClockInput"][];
+            /** Format: date */
+            closedOn: string | null;
+            /** Format: date */
+            concludedOn: string | null;
+            conclusionClock: components["schemas"]["InspectionClockStateInput"];
+            /** Format: date */
+            endedOn: string | null;
+            findingList: components["schemas"]["InspectionFindingInput"][];
+            findings: number;
+            findingsOpen: number;
+            findingsOverdue: number;
+            /** Format: uuid */
+            id: string;
+            inspectorName: string;
+            /** Format: uuid */
+            inspectorOrganisationId: string;
+            kind: components["schemas"]["InspectionKindInput"];
+            noticeClock: components["schemas"]["InspectionClockStateInput"];
+            /** Format: date */
+            noticeOn: string | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            /** Format: uuid */
+            planId: string | null;
+            /** Format: date */
+            plannedEnd: string;
+            /** Format: date */
+            plannedStart: string;
+            planTitle: string | null;
+            /** Format: date */
+            startedOn: string | null;
+            state: components["schemas"]["InspectionStateInput"];
+            summary: string | null;
+            systemList: {
+                /** Format: uuid */
+                id: string;
+                level: number | null;
+                name: string;
+            }[];
+            systems: number;
+            team: components["schemas"]["InspectionTeamMemberInput"][];
+            title: string;
+            transitions: components["schemas"]["InspectionStateInput"][];
+        };
+        InspectionFigures: {
+            concluded: number;
+            done: number;
+            findings: number;
+            findingsClosed: number;
+            findingsOpen: number;
+            findingsOverdue: number;
+            planned: number;
+        };
+        InspectionFiguresInput: {
+            concluded: number;
+            done: number;
+            findings: number;
+            findingsClosed: number;
+            findingsOpen: number;
+            findingsOverdue: number;
+            planned: number;
+        };
+        InspectionFinding: {
+            description: string | null;
+            /** Format: date */
+            dueOn: string;
+            events: components["schemas"]["InspectionFindingEvent"][];
+            /** Format: date */
+            foundOn: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            overdue: boolean;
+            ownFinding: boolean;
+            severity: components["schemas"]["InspectionFindingSeverity"];
+            state: components["schemas"]["InspectionFindingState"];
+            /** Format: uuid */
+            systemId: string | null;
+            systemName: string | null;
+            title: string;
+        };
+        InspectionFindingEvent: {
+            /** Format: date-time */
+            at: string;
+            evidence: string | null;
+            /** @enum {string} */
+            kind: "answer" | "accept" | "return";
+            /** Format: date */
+            on: string;
+            text: string | null;
+            userName: string;
+        };
+        InspectionFindingEventInput: {
+            at: unknown;
+            evidence: string | null;
+            /** @enum {string} */
+            kind: "answer" | "accept" | "return";
+            /** Format: date */
+            on: string;
+            text: string | null;
+            userName: string;
+        };
+        InspectionFindingInput: {
+            description: string | null;
+            /** Format: date */
+            dueOn: string;
+            events: components["schemas"]["InspectionFindingEventInput"][];
+            /** Format: date */
+            foundOn: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            overdue: boolean;
+            ownFinding: boolean;
+            severity: components["schemas"]["InspectionFindingSeverityInput"];
+            state: components["schemas"]["InspectionFindingStateInput"];
+            /** Format: uuid */
+            systemId: string | null;
+            systemName: string | null;
+            title: string;
+        };
+        /** @enum {string} */
+        InspectionFindingSeverity: "critical" | "high" | "medium" | "low";
+        /** @enum {string} */
+        InspectionFindingSeverityInput: "critical" | "high" | "medium" | "low";
+        /** @enum {string} */
+        InspectionFindingState: "open" | "answered" | "closed";
+        /** @enum {string} */
+        InspectionFindingStateInput: "open" | "answered" | "closed";
+        /** @enum {string} */
+        InspectionKind: "periodic" | "ad_hoc";
+        /** @enum {string} */
+        InspectionKindInput: "periodic" | "ad_hoc";
+        InspectionPage: {
+            items: components["schemas"]["InspectionRow"][];
+            total: number;
+        };
+        InspectionPageInput: {
+            items: components["schemas"]["InspectionRowInput"][];
+            total: number;
+        };
+        InspectionPlanDetail: {
+            concluded: number;
+            /** Format: date */
+            decisionDate: string | null;
+            decisionRef: string | null;
+            /** Format: uuid */
+            id: string;
+            inspectionList: components["schemas"]["InspectionRow"][];
+            inspections: number;
+            note: string | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            team: components["schemas"]["InspectionTeamMember"][];
+            title: string;
+            year: number;
+        };
+        InspectionPlanDetailInput: {
+            concluded: number;
+            /** Format: date */
+            decisionDate: string | null;
+            decisionRef: string | null;
+            /** Format: uuid */
+            id: string;
+            inspectionList: components["schemas"]["InspectionRowInput"][];
+            inspections: number;
+            note: string | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            team: components["schemas"]["InspectionTeamMemberInput"][];
+            title: string;
+            year: number;
+        };
+        InspectionPlanPage: {
+            items: components["schemas"]["InspectionPlanSummary"][];
+            total: number;
+        };
+        InspectionPlanPageInput: {
+            items: components["schemas"]["InspectionPlanSummaryInput"][];
+            total: number;
+        };
+        InspectionPlanSummary: {
+            concluded: number;
+            /** Format: date */
+            decisionDate: string | null;
+            decisionRef: string | null;
+            /** Format: uuid */
+            id: string;
+            inspections: number;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            title: string;
+            year: number;
+        };
+        InspectionPlanSummaryInput: {
+            concluded: number;
+            /** Format: date */
+            decisionDate: string | null;
+            decisionRef: string | null;
+            /** Format: uuid */
+            id: string;
+            inspections: number;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            title: string;
+            year: number;
+        };
+        InspectionRow: {
+            /** Format: date */
+            closedOn: string | null;
+            /** Format: date */
+            concludedOn: string | null;
+            conclusionClock: components["schemas"]["InspectionClockState"];
+            /** Format: date */
+            endedOn: string | null;
+            findings: number;
+            findingsOpen: number;
+            findingsOverdue: number;
+            /** Format: uuid */
+            id: string;
+            inspectorName: string;
+            /** Format: uuid */
+            inspectorOrganisationId: string;
+            kind: components["schemas"]["InspectionKind"];
+            noticeClock: components["schemas"]["InspectionClockState"];
+            /** Format: date */
+            noticeOn: string | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            /** Format: uuid */
+            planId: string | null;
+            /** Format: date */
+            plannedEnd: string;
+            /** Format: date */
+            plannedStart: string;
+            planTitle: string | null;
+            /** Format: date */
+            startedOn: string | null;
+            state: components["schemas"]["InspectionState"];
+            systems: number;
+            title: string;
+        };
+        InspectionRowInput: {
+            /** Format: date */
+            closedOn: string | null;
+            /** Format: date */
+            concludedOn: string | null;
+            conclusionClock: components["schemas"]["InspectionClockStateInput"];
+            /** Format: date */
+            endedOn: string | null;
+            findings: number;
+            findingsOpen: number;
+            findingsOverdue: number;
+            /** Format: uuid */
+            id: string;
+            inspectorName: string;
+            /** Format: uuid */
+            inspectorOrganisationId: string;
+            kind: components["schemas"]["InspectionKindInput"];
+            noticeClock: components["schemas"]["InspectionClockStateInput"];
+            /** Format: date */
+            noticeOn: string | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            /** Format: uuid */
+            planId: string | null;
+            /** Format: date */
+            plannedEnd: string;
+            /** Format: date */
+            plannedStart: string;
+            planTitle: string | null;
+            /** Format: date */
+            startedOn: string | null;
+            state: components["schemas"]["InspectionStateInput"];
+            systems: number;
+            title: string;
+        };
+        /** @enum {string} */
+        InspectionState: "planned" | "notified" | "in_progress" | "concluded" | "closed";
+        /** @enum {string} */
+        InspectionStateInput: "planned" | "notified" | "in_progress" | "concluded" | "closed";
+        InspectionTeamMember: {
+            name: string;
+            /** @enum {string} */
+            role: "lead" | "member";
+            /** Format: uuid */
+            userId: string | null;
+        };
+        InspectionTeamMemberInput: {
+            name: string;
+            /** @enum {string} */
+            role: "lead" | "member";
+            /** Format: uuid */
+            userId: string | null;
+        };
         InventoryItem: {
             computer: {
                 hostname: string | null;
@@ -21879,6 +26765,26 @@ export interface components {
             } & {
                 [key: string]: unknown;
             }) | ({
+                /** @enum {string} */
+                clock: "notice" | "conclusion";
+                days: number;
+                order: number;
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                code: string;
+                /** @enum {string} */
+                content: "legal" | "effectiveness" | "scan" | "other";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                evidence: "vulnerability_scan" | null;
+                minLevel: number;
+                order: number;
+            } & {
+                [key: string]: unknown;
+            }) | ({
                 layer: number;
             } & {
                 [key: string]: unknown;
@@ -21926,6 +26832,20 @@ export interface components {
                 target: number;
                 /** @enum {string} */
                 unit: "percent" | "count";
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                /** @enum {string} */
+                period: "half" | "year";
+                periodEnd?: string;
+                /** @enum {string} */
+                report: "six_month" | "annual" | "monitoring";
+                steps: {
+                    dueBefore: string | null;
+                    recipients: ("owner" | "province_committee" | "security_unit" | "it_department" | "provincial_police" | "ministry_security_authority" | "prime_minister" | "ministry" | "national_incident_coordinator" | "incident_response_unit")[];
+                    /** @enum {string} */
+                    sender: "unit" | "owner";
+                }[];
             } & {
                 [key: string]: unknown;
             }) | ({
@@ -22007,6 +26927,26 @@ export interface components {
             } & {
                 [key: string]: unknown;
             }) | ({
+                /** @enum {string} */
+                clock: "notice" | "conclusion";
+                days: number;
+                order: number;
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                code: string;
+                /** @enum {string} */
+                content: "legal" | "effectiveness" | "scan" | "other";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                evidence: "vulnerability_scan" | null;
+                minLevel: number;
+                order: number;
+            } & {
+                [key: string]: unknown;
+            }) | ({
                 layer: number;
             } & {
                 [key: string]: unknown;
@@ -22054,6 +26994,20 @@ export interface components {
                 target: number;
                 /** @enum {string} */
                 unit: "percent" | "count";
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                /** @enum {string} */
+                period: "half" | "year";
+                periodEnd?: string;
+                /** @enum {string} */
+                report: "six_month" | "annual" | "monitoring";
+                steps: {
+                    dueBefore: string | null;
+                    recipients: ("owner" | "province_committee" | "security_unit" | "it_department" | "provincial_police" | "ministry_security_authority" | "prime_minister" | "ministry" | "national_incident_coordinator" | "incident_response_unit")[];
+                    /** @enum {string} */
+                    sender: "unit" | "owner";
+                }[];
             } & {
                 [key: string]: unknown;
             }) | ({
@@ -22186,6 +27140,129 @@ export interface components {
             memberName: string;
             startsAt: unknown;
         };
+        OrderTask: {
+            comparison: components["schemas"]["TaskComparison"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date */
+            deadline: string | null;
+            /** Format: uuid */
+            id: string;
+            indicator: components["schemas"]["OversightIndicator"];
+            legalBasis: string | null;
+            number: string;
+            orderRef: string;
+            /** Format: uuid */
+            organisationId: string | null;
+            target: number;
+            titleEn: string;
+            titleVi: string;
+            unit: components["schemas"]["TaskUnit"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string | null;
+        };
+        OrderTaskDetail: {
+            comparison: components["schemas"]["TaskComparison"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date */
+            deadline: string | null;
+            /** Format: uuid */
+            id: string;
+            indicator: components["schemas"]["OversightIndicator"];
+            legalBasis: string | null;
+            number: string;
+            orderRef: string;
+            /** Format: uuid */
+            organisationId: string | null;
+            progress: {
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date */
+                day: string;
+                denominator: number | null;
+                /** Format: uuid */
+                id: string;
+                note: string | null;
+                numerator: number | null;
+                /** Format: uuid */
+                organisationId: string | null;
+                value: number;
+            }[];
+            target: number;
+            titleEn: string;
+            titleVi: string;
+            unit: components["schemas"]["TaskUnit"];
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string | null;
+        };
+        OrderTaskDetailInput: {
+            comparison: components["schemas"]["TaskComparisonInput"];
+            createdAt: unknown;
+            /** Format: date */
+            deadline: string | null;
+            /** Format: uuid */
+            id: string;
+            indicator: components["schemas"]["OversightIndicatorInput"];
+            legalBasis: string | null;
+            number: string;
+            orderRef: string;
+            /** Format: uuid */
+            organisationId: string | null;
+            progress: {
+                createdAt: unknown;
+                /** Format: date */
+                day: string;
+                denominator: number | null;
+                /** Format: uuid */
+                id: string;
+                note: string | null;
+                numerator: number | null;
+                /** Format: uuid */
+                organisationId: string | null;
+                value: number;
+            }[];
+            target: number;
+            titleEn: string;
+            titleVi: string;
+            unit: components["schemas"]["TaskUnitInput"];
+            updatedAt: unknown;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string | null;
+        };
+        OrderTaskInput: {
+            comparison: components["schemas"]["TaskComparisonInput"];
+            createdAt: unknown;
+            /** Format: date */
+            deadline: string | null;
+            /** Format: uuid */
+            id: string;
+            indicator: components["schemas"]["OversightIndicatorInput"];
+            legalBasis: string | null;
+            number: string;
+            orderRef: string;
+            /** Format: uuid */
+            organisationId: string | null;
+            target: number;
+            titleEn: string;
+            titleVi: string;
+            unit: components["schemas"]["TaskUnitInput"];
+            updatedAt: unknown;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string | null;
+        };
         Organisation: {
             address: string | null;
             code: string;
@@ -22282,10 +27359,112 @@ export interface components {
         OrganisationType: "province" | "department" | "district" | "commune" | "party" | "council" | "central" | "other";
         /** @enum {string} */
         OrganisationTypeInput: "province" | "department" | "district" | "commune" | "party" | "council" | "central" | "other";
+        OversightBoard: {
+            /** Format: date */
+            asOf: string;
+            children: {
+                code: string;
+                figures: components["schemas"]["TaskFigure"][];
+                hasChildren: boolean;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                type: "province" | "department" | "district" | "commune" | "party" | "council" | "central" | "other";
+            }[];
+            organisation: {
+                code: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                type: "province" | "department" | "district" | "commune" | "party" | "council" | "central" | "other";
+            } | null;
+            tasks: {
+                basis: string | null;
+                comparison: components["schemas"]["TaskComparison"];
+                /**
+                 * Format: date
+                 * @description null: a standing task, due each year
+                 */
+                deadline: string | null;
+                denominator: number | null;
+                detail: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @description an OversightIndicator */
+                indicator: string;
+                number: string;
+                numerator: number | null;
+                order: string;
+                /** Format: uuid */
+                organisationId: string | null;
+                state: components["schemas"]["TaskState"];
+                target: number;
+                title: string;
+                titleEn: string;
+                unit: components["schemas"]["TaskUnit"];
+                /** @description as of the day; null: nothing to count yet */
+                value: number | null;
+            }[];
+        };
+        OversightBoardInput: {
+            /** Format: date */
+            asOf: string;
+            children: {
+                code: string;
+                figures: components["schemas"]["TaskFigureInput"][];
+                hasChildren: boolean;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                type: "province" | "department" | "district" | "commune" | "party" | "council" | "central" | "other";
+            }[];
+            organisation: {
+                code: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                type: "province" | "department" | "district" | "commune" | "party" | "council" | "central" | "other";
+            } | null;
+            tasks: {
+                basis: string | null;
+                comparison: components["schemas"]["TaskComparisonInput"];
+                /**
+                 * Format: date
+                 * @description null: a standing task, due each year
+                 */
+                deadline: string | null;
+                denominator: number | null;
+                detail: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @description an OversightIndicator */
+                indicator: string;
+                number: string;
+                numerator: number | null;
+                order: string;
+                /** Format: uuid */
+                organisationId: string | null;
+                state: components["schemas"]["TaskStateInput"];
+                target: number;
+                title: string;
+                titleEn: string;
+                unit: components["schemas"]["TaskUnitInput"];
+                /** @description as of the day; null: nothing to count yet */
+                value: number | null;
+            }[];
+        };
         /** @enum {string} */
-        Permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
+        OversightIndicator: "soc_findings_triaged" | "vulnerable_computers" | "computers_with_critical" | "vulnerable_websites" | "dossiers_approved" | "plans_implemented" | "four_layers" | "accountable_heads" | "staff_drilled" | "team_member_drills" | "residents_reached" | "sites_trusted" | "advisories_acknowledged" | "incidents_reported" | "inspections_done" | "manual";
         /** @enum {string} */
-        PermissionInput: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "self";
+        OversightIndicatorInput: "soc_findings_triaged" | "vulnerable_computers" | "computers_with_critical" | "vulnerable_websites" | "dossiers_approved" | "plans_implemented" | "four_layers" | "accountable_heads" | "staff_drilled" | "team_member_drills" | "residents_reached" | "sites_trusted" | "advisories_acknowledged" | "incidents_reported" | "inspections_done" | "manual";
+        /** @enum {string} */
+        Permission: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "report.read" | "report.write" | "inspection.read" | "inspection.write" | "inspection.respond" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "oversight.read" | "oversight.write" | "self";
+        /** @enum {string} */
+        PermissionInput: "organisation.read" | "organisation.write" | "user.read" | "user.write" | "audit.read" | "rules.read" | "rules.write" | "system.read" | "system.write" | "dossier.prepare" | "dossier.appraise" | "dossier.work" | "target.write" | "vuln.read" | "vuln.import" | "vuln.remediate" | "vuln.policy" | "soc.read" | "soc.ingest" | "soc.triage" | "advisory.read" | "advisory.write" | "advisory.respond" | "incident.read" | "incident.report" | "incident.manage" | "team.write" | "staff.read" | "staff.write" | "drill.read" | "drill.write" | "drill.remediate" | "report.read" | "report.write" | "inspection.read" | "inspection.write" | "inspection.respond" | "phishing.read" | "phishing.write" | "phishing.approve" | "awareness.read" | "awareness.write" | "site.read" | "site.write" | "site.check" | "site.programme" | "resident.manage" | "oversight.read" | "oversight.write" | "self";
         PhishingCampaign: {
             /** Format: date-time */
             approvedAt: string | null;
@@ -22877,6 +28056,352 @@ export interface components {
                 systems: number;
             };
         };
+        Report: {
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: uuid */
+            approvedBy: string | null;
+            approvedByName: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            createdByName: string | null;
+            docxSha256: string | null;
+            half: number | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            inspectionId: string | null;
+            /** Format: date-time */
+            issuedAt: string | null;
+            /** Format: uuid */
+            issuedBy: string | null;
+            /** Format: date */
+            issuedOn: string | null;
+            kind: components["schemas"]["ReportKind"];
+            number: number | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            pdfSha256: string | null;
+            /** Format: date */
+            periodFrom: string | null;
+            /** Format: date */
+            periodTo: string | null;
+            recipients: string[] | null;
+            state: components["schemas"]["ReportState"];
+            symbol: string;
+            title: string;
+            year: number | null;
+        };
+        ReportDetail: {
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: uuid */
+            approvedBy: string | null;
+            approvedByName: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            createdByName: string | null;
+            docxSha256: string | null;
+            figures: components["schemas"]["ReportFigures"];
+            half: number | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            inspectionId: string | null;
+            /** Format: date-time */
+            issuedAt: string | null;
+            /** Format: uuid */
+            issuedBy: string | null;
+            /** Format: date */
+            issuedOn: string | null;
+            kind: components["schemas"]["ReportKind"];
+            number: number | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            pdfSha256: string | null;
+            /** Format: date */
+            periodFrom: string | null;
+            /** Format: date */
+            periodTo: string | null;
+            recipients: string[] | null;
+            state: components["schemas"]["ReportState"];
+            symbol: string;
+            title: string;
+            year: number | null;
+        };
+        ReportDetailInput: {
+            approvedAt: unknown;
+            /** Format: uuid */
+            approvedBy: string | null;
+            approvedByName: string | null;
+            createdAt: unknown;
+            /** Format: uuid */
+            createdBy: string | null;
+            createdByName: string | null;
+            docxSha256: string | null;
+            figures: components["schemas"]["ReportFiguresInput"];
+            half: number | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            inspectionId: string | null;
+            issuedAt: unknown;
+            /** Format: uuid */
+            issuedBy: string | null;
+            /** Format: date */
+            issuedOn: string | null;
+            kind: components["schemas"]["ReportKindInput"];
+            number: number | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            pdfSha256: string | null;
+            /** Format: date */
+            periodFrom: string | null;
+            /** Format: date */
+            periodTo: string | null;
+            recipients: string[] | null;
+            state: components["schemas"]["ReportStateInput"];
+            symbol: string;
+            title: string;
+            year: number | null;
+        };
+        ReportFigures: {
+            byLevel?: {
+                approvedInPeriod: number;
+                level: number;
+                planFullyImplemented: number;
+                systems: number;
+            }[];
+            dossierUnderWay?: number;
+            inspections?: {
+                concluded: number;
+                done: number;
+                findings: number;
+                findingsClosed: number;
+                findingsOpen: number;
+                findingsOverdue: number;
+                planned: number;
+            };
+            monitoredSystems?: {
+                level: number;
+                name: string;
+                organisationId: string;
+            }[];
+            notApproved?: number;
+            period?: {
+                /** Format: date */
+                asOf: string;
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                to: string;
+            };
+            soc?: {
+                byOrganisation: {
+                    maliciousContactIps: number;
+                    name: string | null;
+                    organisationId: string | null;
+                    scanningIps: number;
+                }[];
+                byTriage: {
+                    [key: string]: number;
+                };
+                internalScanningIps: number;
+                maliciousContactIps: number;
+                scanningIps: number;
+            };
+            sources?: {
+                events: number;
+                format: string | null;
+                ingests: number;
+                source: string;
+            }[];
+            systems?: number;
+            targets?: {
+                /** Format: date */
+                deadline: string;
+                id: string;
+                kind: string;
+                late: number;
+                met: number;
+                notMet: number;
+                percent: number | null;
+                title: string;
+                total: number;
+            }[];
+            tasks?: {
+                comparison: string;
+                /** Format: date */
+                deadline: string | null;
+                detail: string | null;
+                id: string;
+                indicator: string;
+                number: string;
+                order: string;
+                state: string;
+                target: number;
+                title: string;
+                unit: string;
+                value: number | null;
+            }[];
+            vulnerabilities?: {
+                scannedComputers: number;
+                scannedWebsites: number;
+                vulnerableComputers: number;
+                vulnerableWebsites: number;
+                websitesWithCritical: number;
+                withCritical: number;
+                withHigh: number;
+            };
+        };
+        ReportFiguresInput: {
+            byLevel?: {
+                approvedInPeriod: number;
+                level: number;
+                planFullyImplemented: number;
+                systems: number;
+            }[];
+            dossierUnderWay?: number;
+            inspections?: {
+                concluded: number;
+                done: number;
+                findings: number;
+                findingsClosed: number;
+                findingsOpen: number;
+                findingsOverdue: number;
+                planned: number;
+            };
+            monitoredSystems?: {
+                level: number;
+                name: string;
+                organisationId: string;
+            }[];
+            notApproved?: number;
+            period?: {
+                /** Format: date */
+                asOf: string;
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                to: string;
+            };
+            soc?: {
+                byOrganisation: {
+                    maliciousContactIps: number;
+                    name: string | null;
+                    organisationId: string | null;
+                    scanningIps: number;
+                }[];
+                byTriage: {
+                    [key: string]: number;
+                };
+                internalScanningIps: number;
+                maliciousContactIps: number;
+                scanningIps: number;
+            };
+            sources?: {
+                events: number;
+                format: string | null;
+                ingests: number;
+                source: string;
+            }[];
+            systems?: number;
+            targets?: {
+                /** Format: date */
+                deadline: string;
+                id: string;
+                kind: string;
+                late: number;
+                met: number;
+                notMet: number;
+                percent: number | null;
+                title: string;
+                total: number;
+            }[];
+            tasks?: {
+                comparison: string;
+                /** Format: date */
+                deadline: string | null;
+                detail: string | null;
+                id: string;
+                indicator: string;
+                number: string;
+                order: string;
+                state: string;
+                target: number;
+                title: string;
+                unit: string;
+                value: number | null;
+            }[];
+            vulnerabilities?: {
+                scannedComputers: number;
+                scannedWebsites: number;
+                vulnerableComputers: number;
+                vulnerableWebsites: number;
+                websitesWithCritical: number;
+                withCritical: number;
+                withHigh: number;
+            };
+        };
+        ReportInput: {
+            approvedAt: unknown;
+            /** Format: uuid */
+            approvedBy: string | null;
+            approvedByName: string | null;
+            createdAt: unknown;
+            /** Format: uuid */
+            createdBy: string | null;
+            createdByName: string | null;
+            docxSha256: string | null;
+            half: number | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            inspectionId: string | null;
+            issuedAt: unknown;
+            /** Format: uuid */
+            issuedBy: string | null;
+            /** Format: date */
+            issuedOn: string | null;
+            kind: components["schemas"]["ReportKindInput"];
+            number: number | null;
+            /** Format: uuid */
+            organisationId: string;
+            organisationName: string;
+            pdfSha256: string | null;
+            /** Format: date */
+            periodFrom: string | null;
+            /** Format: date */
+            periodTo: string | null;
+            recipients: string[] | null;
+            state: components["schemas"]["ReportStateInput"];
+            symbol: string;
+            title: string;
+            year: number | null;
+        };
+        /** @enum {string} */
+        ReportKind: "six_month" | "annual" | "monitoring" | "inspection_conclusion";
+        /** @enum {string} */
+        ReportKindInput: "six_month" | "annual" | "monitoring" | "inspection_conclusion";
+        ReportPage: {
+            items: components["schemas"]["Report"][];
+            total: number;
+        };
+        ReportPageInput: {
+            items: components["schemas"]["ReportInput"][];
+            total: number;
+        };
+        /** @enum {string} */
+        ReportState: "draft" | "approved" | "issued";
+        /** @enum {string} */
+        ReportStateInput: "draft" | "approved" | "issued";
         ResidentGuidance: {
             body: string;
             /** Format: date-time */
@@ -22999,6 +28524,26 @@ export interface components {
             } & {
                 [key: string]: unknown;
             }) | ({
+                /** @enum {string} */
+                clock: "notice" | "conclusion";
+                days: number;
+                order: number;
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                code: string;
+                /** @enum {string} */
+                content: "legal" | "effectiveness" | "scan" | "other";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                evidence: "vulnerability_scan" | null;
+                minLevel: number;
+                order: number;
+            } & {
+                [key: string]: unknown;
+            }) | ({
                 layer: number;
             } & {
                 [key: string]: unknown;
@@ -23046,6 +28591,20 @@ export interface components {
                 target: number;
                 /** @enum {string} */
                 unit: "percent" | "count";
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                /** @enum {string} */
+                period: "half" | "year";
+                periodEnd?: string;
+                /** @enum {string} */
+                report: "six_month" | "annual" | "monitoring";
+                steps: {
+                    dueBefore: string | null;
+                    recipients: ("owner" | "province_committee" | "security_unit" | "it_department" | "provincial_police" | "ministry_security_authority" | "prime_minister" | "ministry" | "national_incident_coordinator" | "incident_response_unit")[];
+                    /** @enum {string} */
+                    sender: "unit" | "owner";
+                }[];
             } & {
                 [key: string]: unknown;
             }) | ({
@@ -23164,6 +28723,26 @@ export interface components {
             } & {
                 [key: string]: unknown;
             }) | ({
+                /** @enum {string} */
+                clock: "notice" | "conclusion";
+                days: number;
+                order: number;
+            } & {
+                [key: string]: unknown;
+            }) | ({
+                code: string;
+                /** @enum {string} */
+                content: "legal" | "effectiveness" | "scan" | "other";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                evidence: "vulnerability_scan" | null;
+                minLevel: number;
+                order: number;
+            } & {
+                [key: string]: unknown;
+            }) | ({
                 layer: number;
             } & {
                 [key: string]: unknown;
@@ -23214,6 +28793,20 @@ export interface components {
             } & {
                 [key: string]: unknown;
             }) | ({
+                /** @enum {string} */
+                period: "half" | "year";
+                periodEnd?: string;
+                /** @enum {string} */
+                report: "six_month" | "annual" | "monitoring";
+                steps: {
+                    dueBefore: string | null;
+                    recipients: ("owner" | "province_committee" | "security_unit" | "it_department" | "provincial_police" | "ministry_security_authority" | "prime_minister" | "ministry" | "national_incident_coordinator" | "incident_response_unit")[];
+                    /** @enum {string} */
+                    sender: "unit" | "owner";
+                }[];
+            } & {
+                [key: string]: unknown;
+            }) | ({
                 expiryWarnDays: number;
                 /** @enum {string} */
                 minTlsVersion: "TLSv1.2" | "TLSv1.3";
@@ -23238,9 +28831,9 @@ export interface components {
             vi: string;
         };
         /** @enum {string} */
-        RuleKind: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "site_trust_criteria";
+        RuleKind: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "inspection_clock" | "inspection_item" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "report_schedule" | "site_trust_criteria";
         /** @enum {string} */
-        RuleKindInput: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "site_trust_criteria";
+        RuleKindInput: "level_criterion" | "dossier_authority" | "owner_rule" | "dossier_component" | "checklist_group" | "checklist_item" | "inspection_period" | "inspection_clock" | "inspection_item" | "protection_layer" | "online_service_scale" | "advisory_deadline" | "incident_clock" | "incident_severity" | "programme_target" | "report_schedule" | "site_trust_criteria";
         /** @enum {string} */
         RuleOrigin: "national" | "province";
         /** @enum {string} */
@@ -24809,6 +30402,66 @@ export interface components {
             title: string;
             total: number;
         };
+        /** @enum {string} */
+        TaskComparison: "at_least" | "at_most";
+        /** @enum {string} */
+        TaskComparisonInput: "at_least" | "at_most";
+        TaskFigure: {
+            basis: string | null;
+            comparison: components["schemas"]["TaskComparison"];
+            /**
+             * Format: date
+             * @description null: a standing task, due each year
+             */
+            deadline: string | null;
+            denominator: number | null;
+            detail: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description an OversightIndicator */
+            indicator: string;
+            number: string;
+            numerator: number | null;
+            order: string;
+            state: components["schemas"]["TaskState"];
+            target: number;
+            title: string;
+            unit: components["schemas"]["TaskUnit"];
+            /** @description as of the day; null: nothing to count yet */
+            value: number | null;
+        };
+        TaskFigureInput: {
+            basis: string | null;
+            comparison: components["schemas"]["TaskComparisonInput"];
+            /**
+             * Format: date
+             * @description null: a standing task, due each year
+             */
+            deadline: string | null;
+            denominator: number | null;
+            detail: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description an OversightIndicator */
+            indicator: string;
+            number: string;
+            numerator: number | null;
+            order: string;
+            state: components["schemas"]["TaskStateInput"];
+            target: number;
+            title: string;
+            unit: components["schemas"]["TaskUnitInput"];
+            /** @description as of the day; null: nothing to count yet */
+            value: number | null;
+        };
+        /** @enum {string} */
+        TaskState: "done" | "on_track" | "late" | "no_data";
+        /** @enum {string} */
+        TaskStateInput: "done" | "on_track" | "late" | "no_data";
+        /** @enum {string} */
+        TaskUnit: "percent" | "count";
+        /** @enum {string} */
+        TaskUnitInput: "percent" | "count";
         TeamMember: {
             active: boolean;
             /** Format: date-time */
@@ -25751,6 +31404,44 @@ export type InformationSystemPage = components['schemas']['InformationSystemPage
 export type InformationSystemPageInput = components['schemas']['InformationSystemPageInput'];
 export type InfrastructureScope = components['schemas']['InfrastructureScope'];
 export type InfrastructureScopeInput = components['schemas']['InfrastructureScopeInput'];
+export type InspectionCheck = components['schemas']['InspectionCheck'];
+export type InspectionCheckInput = components['schemas']['InspectionCheckInput'];
+export type InspectionCheckResult = components['schemas']['InspectionCheckResult'];
+export type InspectionCheckResultInput = components['schemas']['InspectionCheckResultInput'];
+export type InspectionClock = components['schemas']['InspectionClock'];
+export type InspectionClockInput = components['schemas']['InspectionClockInput'];
+export type InspectionClockState = components['schemas']['InspectionClockState'];
+export type InspectionClockStateInput = components['schemas']['InspectionClockStateInput'];
+export type InspectionContent = components['schemas']['InspectionContent'];
+export type InspectionContentInput = components['schemas']['InspectionContentInput'];
+export type InspectionDetail = components['schemas']['InspectionDetail'];
+export type InspectionDetailInput = components['schemas']['InspectionDetailInput'];
+export type InspectionFigures = components['schemas']['InspectionFigures'];
+export type InspectionFiguresInput = components['schemas']['InspectionFiguresInput'];
+export type InspectionFinding = components['schemas']['InspectionFinding'];
+export type InspectionFindingEvent = components['schemas']['InspectionFindingEvent'];
+export type InspectionFindingEventInput = components['schemas']['InspectionFindingEventInput'];
+export type InspectionFindingInput = components['schemas']['InspectionFindingInput'];
+export type InspectionFindingSeverity = components['schemas']['InspectionFindingSeverity'];
+export type InspectionFindingSeverityInput = components['schemas']['InspectionFindingSeverityInput'];
+export type InspectionFindingState = components['schemas']['InspectionFindingState'];
+export type InspectionFindingStateInput = components['schemas']['InspectionFindingStateInput'];
+export type InspectionKind = components['schemas']['InspectionKind'];
+export type InspectionKindInput = components['schemas']['InspectionKindInput'];
+export type InspectionPage = components['schemas']['InspectionPage'];
+export type InspectionPageInput = components['schemas']['InspectionPageInput'];
+export type InspectionPlanDetail = components['schemas']['InspectionPlanDetail'];
+export type InspectionPlanDetailInput = components['schemas']['InspectionPlanDetailInput'];
+export type InspectionPlanPage = components['schemas']['InspectionPlanPage'];
+export type InspectionPlanPageInput = components['schemas']['InspectionPlanPageInput'];
+export type InspectionPlanSummary = components['schemas']['InspectionPlanSummary'];
+export type InspectionPlanSummaryInput = components['schemas']['InspectionPlanSummaryInput'];
+export type InspectionRow = components['schemas']['InspectionRow'];
+export type InspectionRowInput = components['schemas']['InspectionRowInput'];
+export type InspectionState = components['schemas']['InspectionState'];
+export type InspectionStateInput = components['schemas']['InspectionStateInput'];
+export type InspectionTeamMember = components['schemas']['InspectionTeamMember'];
+export type InspectionTeamMemberInput = components['schemas']['InspectionTeamMemberInput'];
 export type InventoryItem = components['schemas']['InventoryItem'];
 export type InventoryItemInput = components['schemas']['InventoryItemInput'];
 export type InventoryKind = components['schemas']['InventoryKind'];
@@ -25795,6 +31486,10 @@ export type OnCallShift = components['schemas']['OnCallShift'];
 export type OnCallShiftInput = components['schemas']['OnCallShiftInput'];
 export type OnCallShiftRecord = components['schemas']['OnCallShiftRecord'];
 export type OnCallShiftRecordInput = components['schemas']['OnCallShiftRecordInput'];
+export type OrderTask = components['schemas']['OrderTask'];
+export type OrderTaskDetail = components['schemas']['OrderTaskDetail'];
+export type OrderTaskDetailInput = components['schemas']['OrderTaskDetailInput'];
+export type OrderTaskInput = components['schemas']['OrderTaskInput'];
 export type Organisation = components['schemas']['Organisation'];
 export type OrganisationImportReport = components['schemas']['OrganisationImportReport'];
 export type OrganisationImportReportInput = components['schemas']['OrganisationImportReportInput'];
@@ -25805,6 +31500,10 @@ export type OrganisationRowError = components['schemas']['OrganisationRowError']
 export type OrganisationRowErrorInput = components['schemas']['OrganisationRowErrorInput'];
 export type OrganisationType = components['schemas']['OrganisationType'];
 export type OrganisationTypeInput = components['schemas']['OrganisationTypeInput'];
+export type OversightBoard = components['schemas']['OversightBoard'];
+export type OversightBoardInput = components['schemas']['OversightBoardInput'];
+export type OversightIndicator = components['schemas']['OversightIndicator'];
+export type OversightIndicatorInput = components['schemas']['OversightIndicatorInput'];
 export type Permission = components['schemas']['Permission'];
 export type PermissionInput = components['schemas']['PermissionInput'];
 export type PhishingCampaign = components['schemas']['PhishingCampaign'];
@@ -25857,6 +31556,18 @@ export type RemediationPolicy = components['schemas']['RemediationPolicy'];
 export type RemediationPolicyInput = components['schemas']['RemediationPolicyInput'];
 export type ReorganisationReport = components['schemas']['ReorganisationReport'];
 export type ReorganisationReportInput = components['schemas']['ReorganisationReportInput'];
+export type Report = components['schemas']['Report'];
+export type ReportDetail = components['schemas']['ReportDetail'];
+export type ReportDetailInput = components['schemas']['ReportDetailInput'];
+export type ReportFigures = components['schemas']['ReportFigures'];
+export type ReportFiguresInput = components['schemas']['ReportFiguresInput'];
+export type ReportInput = components['schemas']['ReportInput'];
+export type ReportKind = components['schemas']['ReportKind'];
+export type ReportKindInput = components['schemas']['ReportKindInput'];
+export type ReportPage = components['schemas']['ReportPage'];
+export type ReportPageInput = components['schemas']['ReportPageInput'];
+export type ReportState = components['schemas']['ReportState'];
+export type ReportStateInput = components['schemas']['ReportStateInput'];
 export type ResidentGuidance = components['schemas']['ResidentGuidance'];
 export type ResidentGuidanceInput = components['schemas']['ResidentGuidanceInput'];
 export type ResidentGuidanceList = components['schemas']['ResidentGuidanceList'];
@@ -26037,6 +31748,14 @@ export type TargetProgress = components['schemas']['TargetProgress'];
 export type TargetProgressInput = components['schemas']['TargetProgressInput'];
 export type TargetSummary = components['schemas']['TargetSummary'];
 export type TargetSummaryInput = components['schemas']['TargetSummaryInput'];
+export type TaskComparison = components['schemas']['TaskComparison'];
+export type TaskComparisonInput = components['schemas']['TaskComparisonInput'];
+export type TaskFigure = components['schemas']['TaskFigure'];
+export type TaskFigureInput = components['schemas']['TaskFigureInput'];
+export type TaskState = components['schemas']['TaskState'];
+export type TaskStateInput = components['schemas']['TaskStateInput'];
+export type TaskUnit = components['schemas']['TaskUnit'];
+export type TaskUnitInput = components['schemas']['TaskUnitInput'];
 export type TeamMember = components['schemas']['TeamMember'];
 export type TeamMemberInput = components['schemas']['TeamMemberInput'];
 export type TeamOverview = components['schemas']['TeamOverview'];
@@ -26114,15 +31833,17 @@ export const advisorySortValues = ["issuedOn","createdAt","severity","title","st
 export const advisoryStateValues = ["draft","published","closed"] as const satisfies readonly AdvisoryState[];
 export const advisorySeverityValues = ["critical","high","medium","low","info"] as const satisfies readonly AdvisorySeverity[];
 export const advisorySourceValues = ["manual","csaf","cve"] as const satisfies readonly AdvisorySource[];
+export const reportKindValues = ["six_month","annual","monitoring","inspection_conclusion"] as const satisfies readonly ReportKind[];
+export const reportStateValues = ["draft","approved","issued"] as const satisfies readonly ReportState[];
 export const auditSortValues = ["at","actor","action","entityType"] as const satisfies readonly AuditSort[];
 export const roleValues = ["admin","department","soc","agency","viewer"] as const satisfies readonly Role[];
 export const localeValues = ["vi","en"] as const satisfies readonly Locale[];
 export const userSortValues = ["username","displayName","role","lastLoginAt","createdAt"] as const satisfies readonly UserSort[];
-export const permissionValues = ["organisation.read","organisation.write","user.read","user.write","audit.read","rules.read","rules.write","system.read","system.write","dossier.prepare","dossier.appraise","dossier.work","target.write","vuln.read","vuln.import","vuln.remediate","vuln.policy","soc.read","soc.ingest","soc.triage","advisory.read","advisory.write","advisory.respond","incident.read","incident.report","incident.manage","team.write","staff.read","staff.write","drill.read","drill.write","drill.remediate","phishing.read","phishing.write","phishing.approve","awareness.read","awareness.write","site.read","site.write","site.check","site.programme","resident.manage","self"] as const satisfies readonly Permission[];
+export const permissionValues = ["organisation.read","organisation.write","user.read","user.write","audit.read","rules.read","rules.write","system.read","system.write","dossier.prepare","dossier.appraise","dossier.work","target.write","vuln.read","vuln.import","vuln.remediate","vuln.policy","soc.read","soc.ingest","soc.triage","advisory.read","advisory.write","advisory.respond","incident.read","incident.report","incident.manage","team.write","staff.read","staff.write","drill.read","drill.write","drill.remediate","report.read","report.write","inspection.read","inspection.write","inspection.respond","phishing.read","phishing.write","phishing.approve","awareness.read","awareness.write","site.read","site.write","site.check","site.programme","resident.manage","oversight.read","oversight.write","self"] as const satisfies readonly Permission[];
 export const organisationTypeValues = ["province","department","district","commune","party","council","central","other"] as const satisfies readonly OrganisationType[];
 export const inventoryKindValues = ["system","computer"] as const satisfies readonly InventoryKind[];
 export const inventorySortValues = ["product","vendor","version","organisation","target","lastSeen"] as const satisfies readonly InventorySort[];
-export const ruleKindValues = ["level_criterion","dossier_authority","owner_rule","dossier_component","checklist_group","checklist_item","inspection_period","protection_layer","online_service_scale","advisory_deadline","incident_clock","incident_severity","programme_target","site_trust_criteria"] as const satisfies readonly RuleKind[];
+export const ruleKindValues = ["level_criterion","dossier_authority","owner_rule","dossier_component","checklist_group","checklist_item","inspection_period","inspection_clock","inspection_item","protection_layer","online_service_scale","advisory_deadline","incident_clock","incident_severity","programme_target","report_schedule","site_trust_criteria"] as const satisfies readonly RuleKind[];
 export const bodyRoleValues = ["owner","province_committee","security_unit","it_department","provincial_police","ministry_security_authority","prime_minister","ministry","national_incident_coordinator","incident_response_unit"] as const satisfies readonly BodyRole[];
 export const ruleOriginValues = ["national","province"] as const satisfies readonly RuleOrigin[];
 export const calendarDayKindValues = ["holiday","day_off","working_day"] as const satisfies readonly CalendarDayKind[];
@@ -26186,16 +31907,18 @@ export const incidentClockNameValues = ["notification","initial_report","closing
 export const clockStateValues = ["pending","near","overdue","done","done_late"] as const satisfies readonly ClockState[];
 export const incidentSortValues = ["detectedAt","code","title","severity","state","organisation"] as const satisfies readonly IncidentSort[];
 export const staffDutyValues = ["digital_transformation","information_security","both"] as const satisfies readonly StaffDuty[];
-export const phishingStateValues = ["draft","approved","sending","completed","cancelled"] as const satisfies readonly PhishingState[];
-export const phishingEventKindValues = ["opened","clicked","submitted","reported"] as const satisfies readonly PhishingEventKind[];
+export const inspectionKindValues = ["periodic","ad_hoc"] as const satisfies readonly InspectionKind[];
+export const inspectionStateValues = ["planned","notified","in_progress","concluded","closed"] as const satisfies readonly InspectionState[];
+export const inspectionContentValues = ["legal","effectiveness","scan","other"] as const satisfies readonly InspectionContent[];
+export const inspectionCheckResultValues = ["compliant","partly","not_compliant","not_applicable"] as const satisfies readonly InspectionCheckResult[];
+export const inspectionFindingSeverityValues = ["critical","high","medium","low"] as const satisfies readonly InspectionFindingSeverity[];
+export const inspectionFindingStateValues = ["open","answered","closed"] as const satisfies readonly InspectionFindingState[];
+export const inspectionClockStateValues = ["pending","met","late","overdue","none"] as const satisfies readonly InspectionClockState[];
 export const siteVerdictValues = ["pass","warn","fail"] as const satisfies readonly SiteVerdict[];
 export const siteCheckNameValues = ["dns_address","dns_ns","dns_mx","dns_spf","dns_dmarc","https_reachable","http_redirects_https","tls_chain_valid","tls_name_match","tls_expiry","tls_version","hsts","header_csp","header_x_content_type_options","header_frame_options","gov_vn_domain","privacy_policy"] as const satisfies readonly SiteCheckName[];
 export const checkVerdictValues = ["pass","warn","fail","skip"] as const satisfies readonly CheckVerdict[];
 export const siteKindValues = ["website","mail_domain","both"] as const satisfies readonly SiteKind[];
 export const vnIndicatorCodeValues = ["vn_domains_per_1000_aged_15_69","vn_domains_total","id_vn_count","biz_vn_count"] as const satisfies readonly VnIndicatorCode[];
-export const warningStateValues = ["draft","published","withdrawn"] as const satisfies readonly WarningState[];
-export const scamCategoryValues = ["impersonation","fake_website","phishing_message","investment","online_job","account_takeover","other"] as const satisfies readonly ScamCategory[];
-export const scamReportStateValues = ["new","reviewing","closed","forwarded"] as const satisfies readonly ScamReportState[];
 export const socFindingStatusValues = ["new","confirmed","false_positive","escalated"] as const satisfies readonly SocFindingStatus[];
 export const socLogFormatValues = ["auto","zeek-tsv","zeek-json","eve","nfdump-csv","syslog"] as const satisfies readonly SocLogFormat[];
 export const socFindingKindValues = ["scanner","malicious_contact"] as const satisfies readonly SocFindingKind[];
@@ -26208,3 +31931,12 @@ export const socLineErrorKindValues = ["unrecognised_format","invalid_json","hea
 export const socScanRuleValues = ["horizontal","vertical","icmp-sweep","trw"] as const satisfies readonly SocScanRule[];
 export const socFindingSortValues = ["ip","indicator","organisation","count","targets","firstSeen","lastSeen","status"] as const satisfies readonly SocFindingSort[];
 export const socOriginValues = ["internal","external"] as const satisfies readonly SocOrigin[];
+export const taskStateValues = ["done","on_track","late","no_data"] as const satisfies readonly TaskState[];
+export const oversightIndicatorValues = ["soc_findings_triaged","vulnerable_computers","computers_with_critical","vulnerable_websites","dossiers_approved","plans_implemented","four_layers","accountable_heads","staff_drilled","team_member_drills","residents_reached","sites_trusted","advisories_acknowledged","incidents_reported","inspections_done","manual"] as const satisfies readonly OversightIndicator[];
+export const taskUnitValues = ["percent","count"] as const satisfies readonly TaskUnit[];
+export const taskComparisonValues = ["at_least","at_most"] as const satisfies readonly TaskComparison[];
+export const phishingStateValues = ["draft","approved","sending","completed","cancelled"] as const satisfies readonly PhishingState[];
+export const phishingEventKindValues = ["opened","clicked","submitted","reported"] as const satisfies readonly PhishingEventKind[];
+export const warningStateValues = ["draft","published","withdrawn"] as const satisfies readonly WarningState[];
+export const scamCategoryValues = ["impersonation","fake_website","phishing_message","investment","online_job","account_takeover","other"] as const satisfies readonly ScamCategory[];
+export const scamReportStateValues = ["new","reviewing","closed","forwarded"] as const satisfies readonly ScamReportState[];

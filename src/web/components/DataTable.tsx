@@ -12,6 +12,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../lib/format.ts';
 import type { TableSearch } from '../lib/tableSearch.ts';
+import { ExportButton, type ListExport } from './ExportButton.tsx';
 
 /** The features every list uses: the server sorts and pages, the table draws headers, rows and the pager. */
 export const tableFeatureSet = tableFeatures({ rowSortingFeature, rowPaginationFeature });
@@ -35,6 +36,7 @@ export function DataTable<T extends RowData>({
   rowTestId,
   onRowClick,
   selectedKey,
+  exportTo,
 }: {
   columns: Column<T>[];
   rows: T[] | undefined;
@@ -48,6 +50,8 @@ export function DataTable<T extends RowData>({
   rowTestId?: (row: T) => string;
   onRowClick?: (row: T) => void;
   selectedKey?: string | null;
+  /** The list's export and the query the list is fetched with: a "Xuất Excel" button in the pager. */
+  exportTo?: ListExport;
 }) {
   const { t, i18n } = useTranslation();
   const sorting: SortingState = search.sort ? [{ id: search.sort, desc: search.dir === 'desc' }] : [];
@@ -160,6 +164,7 @@ export function DataTable<T extends RowData>({
           >
             {t('table.next')}
           </button>
+          {exportTo && <ExportButton list={exportTo} />}
         </nav>
       )}
     </div>

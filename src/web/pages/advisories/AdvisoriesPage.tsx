@@ -102,22 +102,23 @@ export function AdvisoriesPage() {
   const state = oneOf(advisoryStateValues, f.state);
   const severity = oneOf(advisorySeverityValues, f.severity);
   const flag = (name: string) => (f[name] === 'true' ? ('true' as const) : undefined);
+  const listQuery = {
+    limit: search.params.limit,
+    offset: search.params.offset,
+    sort: oneOf(advisorySortValues, search.sort) ?? 'createdAt',
+    dir: search.dir,
+    q: search.params.q,
+    state,
+    severity,
+    knownExploited: flag('knownExploited'),
+    late: flag('late'),
+  };
   const list = $api.useQuery(
     'get',
     '/api/advisories',
     {
       params: {
-        query: {
-          limit: search.params.limit,
-          offset: search.params.offset,
-          sort: oneOf(advisorySortValues, search.sort) ?? 'createdAt',
-          dir: search.dir,
-          q: search.params.q,
-          state,
-          severity,
-          knownExploited: flag('knownExploited'),
-          late: flag('late'),
-        },
+        query: listQuery,
       },
     },
     { staleTime: 0, placeholderData: keepPreviousData },
@@ -228,6 +229,7 @@ export function AdvisoriesPage() {
               </span>
             )
           }
+          exportTo={{ path: '/api/advisories/export', query: listQuery }}
         />
       </div>
     </>

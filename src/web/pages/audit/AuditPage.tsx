@@ -29,21 +29,22 @@ export function AuditPage() {
   const from = isYmd(f.from) ? f.from : undefined;
   const to = isYmd(f.to) ? f.to : undefined;
   const reversed = !!(from && to && from > to);
+  const listQuery = {
+    ...search.params,
+    sort: isSort(search.params.sort) ? search.params.sort : undefined,
+    from,
+    to,
+    actor: f.actor || undefined,
+    action: f.action || undefined,
+    entityType: f.entityType || undefined,
+    entityId: f.entityId || undefined,
+  };
   const entries = $api.useQuery(
     'get',
     '/api/audit',
     {
       params: {
-        query: {
-          ...search.params,
-          sort: isSort(search.params.sort) ? search.params.sort : undefined,
-          from,
-          to,
-          actor: f.actor || undefined,
-          action: f.action || undefined,
-          entityType: f.entityType || undefined,
-          entityId: f.entityId || undefined,
-        },
+        query: listQuery,
       },
     },
     { enabled: !reversed },
@@ -262,6 +263,7 @@ export function AuditPage() {
               t('audit.empty')
             )
           }
+          exportTo={{ path: '/api/audit/export', query: listQuery }}
         />
       </div>
       {opened && (

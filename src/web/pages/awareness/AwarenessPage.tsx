@@ -569,17 +569,18 @@ function Activities({
 }) {
   const { t, i18n } = useTranslation();
   const search = useTableSearch({ size: 20 });
+  const listQuery = {
+    campaignId,
+    organisationId: organisationId || undefined,
+    limit: search.params.limit,
+    offset: search.params.offset,
+  };
   const list = $api.useQuery(
     'get',
     '/api/awareness/activities',
     {
       params: {
-        query: {
-          campaignId,
-          organisationId: organisationId || undefined,
-          limit: search.params.limit,
-          offset: search.params.offset,
-        },
+        query: listQuery,
       },
     },
     { placeholderData: keepPreviousData },
@@ -660,6 +661,7 @@ function Activities({
         empty={t('awareness.noActivities')}
         testId="awareness-activities"
         rowKey={(r) => r.id}
+        exportTo={{ path: '/api/awareness/activities/export', query: listQuery }}
       />
     </section>
   );

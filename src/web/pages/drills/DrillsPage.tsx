@@ -84,10 +84,11 @@ export function DrillsPage() {
     { params: { query: { on: asOf, organisationId } } },
     { placeholderData: keepPreviousData },
   );
+  const listQuery = { q: search.params.q, state, limit: search.params.limit, offset: search.params.offset };
   const list = $api.useQuery(
     'get',
     '/api/drills',
-    { params: { query: { q: search.params.q, state, limit: search.params.limit, offset: search.params.offset } } },
+    { params: { query: listQuery } },
     { placeholderData: keepPreviousData, staleTime: 0 },
   );
   return (
@@ -147,6 +148,7 @@ export function DrillsPage() {
           testId="drill-table"
           rowKey={(d) => d.id}
           empty={<span data-testid="drill-empty">{t('drills.empty')}</span>}
+          exportTo={{ path: '/api/drills/export', query: listQuery }}
         />
       </div>
     </>

@@ -90,21 +90,22 @@ export function IncidentsPage() {
   const organisationId = isUuid(f.org) ? f.org : undefined;
   const state = oneOf(incidentStateValues, f.state);
   const severity = oneOf(incidentSeverityValues, f.severity);
+  const listQuery = {
+    limit: search.params.limit,
+    offset: search.params.offset,
+    sort: oneOf(incidentSortValues, search.sort) ?? 'detectedAt',
+    dir: search.dir,
+    q: search.params.q,
+    organisationId,
+    state,
+    severity,
+  };
   const list = $api.useQuery(
     'get',
     '/api/incidents',
     {
       params: {
-        query: {
-          limit: search.params.limit,
-          offset: search.params.offset,
-          sort: oneOf(incidentSortValues, search.sort) ?? 'detectedAt',
-          dir: search.dir,
-          q: search.params.q,
-          organisationId,
-          state,
-          severity,
-        },
+        query: listQuery,
       },
     },
     { staleTime: 0, placeholderData: keepPreviousData },
@@ -199,6 +200,7 @@ export function IncidentsPage() {
               <span data-testid="incidents-empty">{t('incidents.empty')}</span>
             )
           }
+          exportTo={{ path: '/api/incidents/export', query: listQuery }}
         />
       </div>
     </>

@@ -109,20 +109,21 @@ export function InventoryPage() {
   const f = search.filters;
   const organisationId = isUuid(f.org ?? '') ? f.org : undefined;
   const kind = oneOf(inventoryKindValues, f.kind);
+  const listQuery = {
+    limit: search.params.limit,
+    offset: search.params.offset,
+    sort: oneOf(inventorySortValues, search.sort) ?? 'product',
+    dir: search.dir,
+    q: search.params.q,
+    kind,
+    organisationId,
+  };
   const list = $api.useQuery(
     'get',
     '/api/inventory',
     {
       params: {
-        query: {
-          limit: search.params.limit,
-          offset: search.params.offset,
-          sort: oneOf(inventorySortValues, search.sort) ?? 'product',
-          dir: search.dir,
-          q: search.params.q,
-          kind,
-          organisationId,
-        },
+        query: listQuery,
       },
     },
     { placeholderData: keepPreviousData },
@@ -198,6 +199,7 @@ export function InventoryPage() {
               <span data-testid="inventory-empty">{t('inventory.empty')}</span>
             )
           }
+          exportTo={{ path: '/api/inventory/export', query: listQuery }}
         />
       </div>
     </>

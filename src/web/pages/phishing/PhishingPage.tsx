@@ -85,10 +85,11 @@ export function PhishingPage() {
     { params: { query: { ...period, organisationId } } },
     { placeholderData: keepPreviousData },
   );
+  const listQuery = { limit: search.params.limit, offset: search.params.offset, q: search.params.q, state };
   const list = $api.useQuery(
     'get',
     '/api/phishing/campaigns',
-    { params: { query: { limit: search.params.limit, offset: search.params.offset, q: search.params.q, state } } },
+    { params: { query: listQuery } },
     { staleTime: 0, placeholderData: keepPreviousData },
   );
   const s = summary.data;
@@ -188,6 +189,7 @@ export function PhishingPage() {
           testId="phishing-table"
           rowKey={(c) => c.id}
           empty={<span data-testid="phishing-empty">{t('phishing.empty')}</span>}
+          exportTo={{ path: '/api/phishing/campaigns/export', query: listQuery }}
         />
       </div>
     </>

@@ -103,10 +103,11 @@ function WarningsTab({ search }: { search: TableSearch }) {
   const [editing, setEditing] = useState<ResidentWarning | 'new' | null>(null);
   const move = $api.useMutation('post', '/api/residents/warnings/{id}/transitions');
   const action = useAction();
+  const listQuery = { limit: search.params.limit, offset: search.params.offset, q: search.params.q };
   const list = $api.useQuery(
     'get',
     '/api/residents/warnings',
-    { params: { query: { limit: search.params.limit, offset: search.params.offset, q: search.params.q } } },
+    { params: { query: listQuery } },
     { staleTime: 0, placeholderData: keepPreviousData },
   );
   const transition = (w: ResidentWarning, to: WarningState) =>
@@ -205,6 +206,7 @@ function WarningsTab({ search }: { search: TableSearch }) {
           rowKey={(w) => w.id}
           rowTestId={() => 'warning-row'}
           empty={<span>{search.q ? t('residents.warning.noMatch') : t('residents.warning.empty')}</span>}
+          exportTo={{ path: '/api/residents/warnings/export', query: listQuery }}
         />
       </div>
     </>
@@ -450,14 +452,11 @@ function ReportsTab({ search }: { search: TableSearch }) {
   const { t, i18n } = useTranslation();
   const [selected, setSelected] = useState<string | null>(null);
   const state = scamReportStateValues.find((s) => s === search.filters.state);
+  const listQuery = { limit: search.params.limit, offset: search.params.offset, q: search.params.q, state };
   const list = $api.useQuery(
     'get',
     '/api/residents/reports',
-    {
-      params: {
-        query: { limit: search.params.limit, offset: search.params.offset, q: search.params.q, state },
-      },
-    },
+    { params: { query: listQuery } },
     { staleTime: 0, placeholderData: keepPreviousData },
   );
   const current = list.data?.items.find((r) => r.id === selected) ?? null;
@@ -505,6 +504,7 @@ function ReportsTab({ search }: { search: TableSearch }) {
             rowTestId={() => 'report-row'}
             selectedKey={selected}
             empty={<span>{search.q || state ? t('residents.report.noMatch') : t('residents.report.empty')}</span>}
+            exportTo={{ path: '/api/residents/reports/export', query: listQuery }}
           />
         </div>
         {current ? (

@@ -203,22 +203,23 @@ export function SitesPage() {
   const verdict = oneOf(SITE_VERDICT_FILTERS, f.verdict);
   const kind = oneOf(siteKindValues, f.kind);
   const summary = $api.useQuery('get', '/api/sites/summary', { params: { query: { on } } }, { staleTime: 0 });
+  const listQuery = {
+    limit: search.params.limit,
+    offset: search.params.offset,
+    sort: oneOf(SORTS, search.sort) ?? 'host',
+    dir: search.dir,
+    q: search.params.q,
+    organisationId,
+    verdict,
+    kind,
+    on,
+  };
   const list = $api.useQuery(
     'get',
     '/api/sites',
     {
       params: {
-        query: {
-          limit: search.params.limit,
-          offset: search.params.offset,
-          sort: oneOf(SORTS, search.sort) ?? 'host',
-          dir: search.dir,
-          q: search.params.q,
-          organisationId,
-          verdict,
-          kind,
-          on,
-        },
+        query: listQuery,
       },
     },
     { staleTime: 0, placeholderData: keepPreviousData },
@@ -368,6 +369,7 @@ export function SitesPage() {
               <span data-testid="sites-empty">{t('sites.empty')}</span>
             )
           }
+          exportTo={{ path: '/api/sites/export', query: listQuery }}
         />
       </div>
       {can('site.write') && (

@@ -50,24 +50,25 @@ function SocFindingsPage({ kind }: { kind: SocFindingKind }) {
   const origin = oneOf(socOriginValues, search.filters.origin);
   const selectedId = search.filters.finding ?? null;
   const scanner = kind === 'scanner';
+  const listQuery = {
+    kind,
+    from: period.from,
+    to: period.to,
+    organisationId: UUID.test(organisationId) ? organisationId : undefined,
+    status,
+    origin,
+    q: search.params.q,
+    sort: oneOf(socFindingSortValues, search.sort) ?? 'lastSeen',
+    dir: search.dir,
+    limit: search.params.limit,
+    offset: search.params.offset,
+  };
   const list = $api.useQuery(
     'get',
     '/api/soc/findings',
     {
       params: {
-        query: {
-          kind,
-          from: period.from,
-          to: period.to,
-          organisationId: UUID.test(organisationId) ? organisationId : undefined,
-          status,
-          origin,
-          q: search.params.q,
-          sort: oneOf(socFindingSortValues, search.sort) ?? 'lastSeen',
-          dir: search.dir,
-          limit: search.params.limit,
-          offset: search.params.offset,
-        },
+        query: listQuery,
       },
     },
     { placeholderData: keepPreviousData },
@@ -150,6 +151,7 @@ function SocFindingsPage({ kind }: { kind: SocFindingKind }) {
               <span data-testid="soc-findings-empty">{t(filtered ? 'soc.noMatch' : 'soc.noFindings')}</span>
             )
           }
+          exportTo={{ path: '/api/soc/findings/export', query: listQuery }}
         />
       </div>
       {selectedId && <SocFindingDetail id={selectedId} row={selected} onClose={() => open(null)} />}

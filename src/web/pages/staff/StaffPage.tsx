@@ -84,19 +84,20 @@ export function StaffPage() {
   const organisationId = isUuid(f.org) ? f.org : undefined;
   const duty = staffDutyValues.find((d) => d === f.duty);
   const [adding, setAdding] = useState(false);
+  const listQuery = {
+    on: asOf,
+    q: search.params.q,
+    organisationId,
+    duty,
+    limit: search.params.limit,
+    offset: search.params.offset,
+  };
   const list = $api.useQuery(
     'get',
     '/api/staff',
     {
       params: {
-        query: {
-          on: asOf,
-          q: search.params.q,
-          organisationId,
-          duty,
-          limit: search.params.limit,
-          offset: search.params.offset,
-        },
+        query: listQuery,
       },
     },
     { placeholderData: keepPreviousData },
@@ -177,6 +178,7 @@ export function StaffPage() {
           testId="staff-table"
           rowKey={(s) => s.id}
           empty={<span data-testid="staff-empty">{t('staff.empty')}</span>}
+          exportTo={{ path: '/api/staff/export', query: listQuery }}
         />
       </div>
     </>

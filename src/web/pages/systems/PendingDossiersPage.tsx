@@ -92,20 +92,21 @@ export function PendingDossiersPage() {
   const asked = search.filters.state;
   const state = asked === 'all' ? undefined : (oneOf(dossierStateFilterValues, asked) ?? 'pending');
   const organisationId = search.filters.org && isUuid(search.filters.org) ? search.filters.org : undefined;
+  const listQuery = {
+    limit: search.params.limit,
+    offset: search.params.offset,
+    sort: oneOf(dossierSortValues, search.sort) ?? 'submitted',
+    dir: search.dir,
+    q: search.params.q,
+    state,
+    organisationId,
+  };
   const list = $api.useQuery(
     'get',
     '/api/dossiers',
     {
       params: {
-        query: {
-          limit: search.params.limit,
-          offset: search.params.offset,
-          sort: oneOf(dossierSortValues, search.sort) ?? 'submitted',
-          dir: search.dir,
-          q: search.params.q,
-          state,
-          organisationId,
-        },
+        query: listQuery,
       },
     },
     // Others change the list (a dossier decided, systems imported): opening it again reads it again.
@@ -175,6 +176,7 @@ export function PendingDossiersPage() {
                 ? t('systems.pending.emptyPending')
                 : t('systems.pending.empty')
           }
+          exportTo={{ path: '/api/dossiers/export', query: listQuery }}
         />
       </div>
     </>

@@ -103,21 +103,22 @@ export function SystemsPage() {
   const organisationId = f.org && UUID.test(f.org) ? f.org : undefined;
   const level = oneOf(securityLevelValues, f.level);
   const state = oneOf(systemStateFilterValues, f.state);
+  const listQuery = {
+    limit: search.params.limit,
+    offset: search.params.offset,
+    sort: oneOf(systemSortValues, search.sort) ?? 'name',
+    dir: search.dir,
+    q: search.params.q,
+    organisationId,
+    level,
+    state,
+  };
   const list = $api.useQuery(
     'get',
     '/api/systems',
     {
       params: {
-        query: {
-          limit: search.params.limit,
-          offset: search.params.offset,
-          sort: oneOf(systemSortValues, search.sort) ?? 'name',
-          dir: search.dir,
-          q: search.params.q,
-          organisationId,
-          level,
-          state,
-        },
+        query: listQuery,
       },
     },
     // Others change the list (a dossier decided, systems imported): opening it again reads it again.
@@ -223,6 +224,7 @@ export function SystemsPage() {
               </span>
             )
           }
+          exportTo={{ path: '/api/systems/export', query: listQuery }}
         />
       </div>
       <SystemImport

@@ -86,16 +86,13 @@ export function UsersPage() {
   const search = useTableSearch({ size: 50, sort: 'username' });
   const role = ROLES.find((r) => r === search.filters.role);
   const organisationId = search.filters.organisation ?? '';
-  const users = $api.useQuery('get', '/api/users', {
-    params: {
-      query: {
-        ...search.params,
-        sort: search.params.sort as 'username' | undefined,
-        role,
-        organisationId: organisationId || undefined,
-      },
-    },
-  });
+  const listQuery = {
+    ...search.params,
+    sort: search.params.sort as 'username' | undefined,
+    role,
+    organisationId: organisationId || undefined,
+  };
+  const users = $api.useQuery('get', '/api/users', { params: { query: listQuery } });
   const { tree, error: orgError } = useOrgTree();
   // null: no form; 'new': creating; otherwise the account being edited.
   const [editing, setEditing] = useState<User | 'new' | null>(null);
@@ -183,6 +180,7 @@ export function UsersPage() {
               t('users.empty')
             )
           }
+          exportTo={{ path: '/api/users/export', query: listQuery }}
         />
       </div>
     </>

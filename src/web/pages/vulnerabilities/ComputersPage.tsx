@@ -15,10 +15,11 @@ import { AssignOrganisation, ScannedListPage, useScannedColumns, useScannedSearc
 export function ComputersPage() {
   const { t } = useTranslation();
   const state = useScannedSearch();
+  const listQuery = state.query(computerSortValues);
   const list = $api.useQuery(
     'get',
     '/api/vulnerabilities/computers',
-    { params: { query: state.query(computerSortValues) } },
+    { params: { query: listQuery } },
     { placeholderData: keepPreviousData },
   );
   return (
@@ -26,6 +27,7 @@ export function ComputersPage() {
       kind="computer"
       state={state}
       list={list}
+      exportTo={{ path: '/api/vulnerabilities/computers/export', query: listQuery }}
       columns={useColumns(state.unattributed, state.tree)}
       texts={{
         title: t('nav.vulnComputers'),

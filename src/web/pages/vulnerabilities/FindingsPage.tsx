@@ -61,28 +61,29 @@ export function FindingsPage() {
   const subject = oneOf(SUBJECTS, f.subject);
   const organisationId = isUuid(f.organisationId ?? '') ? f.organisationId : undefined;
   const flag = (name: string) => (f[name] === 'true' ? ('true' as const) : undefined);
+  const listQuery = {
+    limit: search.params.limit,
+    offset: search.params.offset,
+    sort: oneOf(vulnFindingSortValues, search.sort),
+    dir: search.dir,
+    q: search.params.q,
+    status,
+    severity: oneOf(vulnSeverityValues, f.severity),
+    organisationId,
+    computerId,
+    websiteId,
+    subject,
+    scanner: oneOf(scannerValues, f.scanner),
+    knownExploited: flag('knownExploited'),
+    overdue: flag('overdue'),
+    pendingApproval: flag('pendingApproval'),
+  };
   const list = $api.useQuery(
     'get',
     '/api/vulnerabilities/findings',
     {
       params: {
-        query: {
-          limit: search.params.limit,
-          offset: search.params.offset,
-          sort: oneOf(vulnFindingSortValues, search.sort),
-          dir: search.dir,
-          q: search.params.q,
-          status,
-          severity: oneOf(vulnSeverityValues, f.severity),
-          organisationId,
-          computerId,
-          websiteId,
-          subject,
-          scanner: oneOf(scannerValues, f.scanner),
-          knownExploited: flag('knownExploited'),
-          overdue: flag('overdue'),
-          pendingApproval: flag('pendingApproval'),
-        },
+        query: listQuery,
       },
     },
     { placeholderData: keepPreviousData },
@@ -249,6 +250,7 @@ export function FindingsPage() {
               <NoScans what={t('vuln.empty.noActive')} />
             )
           }
+          exportTo={{ path: '/api/vulnerabilities/findings/export', query: listQuery }}
         />
       </div>
       {selectedId && isUuid(selectedId) && <FindingDetail id={selectedId} onClose={() => open(null)} />}

@@ -5,6 +5,7 @@ import type { ZComputerAssignment } from '../../../modules/vulnerabilities/vulne
 import { vulnSeverityValues } from '../../api/schema.gen.ts';
 import { type Column, DataTable } from '../../components/DataTable.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import type { ListExport } from '../../components/ExportButton.tsx';
 import { Field, useFieldMessage } from '../../components/Field.tsx';
 import { OrgSelect } from '../../components/OrgSelect.tsx';
 import { SearchBox } from '../../components/SearchBox.tsx';
@@ -70,9 +71,12 @@ export function ScannedListPage<T extends Scanned>({
   list,
   columns,
   texts,
+  exportTo,
 }: {
   kind: 'computer' | 'website';
   state: ScannedSearch;
+  /** The list's export with the query the list is fetched with. */
+  exportTo: ListExport;
   list: { data?: { items: T[]; total: number }; error: unknown; isFetching: boolean; isPlaceholderData: boolean };
   columns: Column<T>[];
   texts: { title: string; all: string; unattributedHint: string; search: string; none: string };
@@ -155,6 +159,7 @@ export function ScannedListPage<T extends Scanned>({
           rowKey={(c) => c.id}
           rowTestId={() => `${kind}-row`}
           empty={search.q || organisationId || severity ? t('vuln.empty.noMatch') : <NoScans what={texts.none} />}
+          exportTo={exportTo}
         />
       </div>
     </>

@@ -19,10 +19,11 @@ import { siteOrigin, websiteFindingsPath } from './websiteUi.tsx';
 export function WebsitesPage() {
   const { t } = useTranslation();
   const state = useScannedSearch();
+  const listQuery = state.query(websiteSortValues);
   const list = $api.useQuery(
     'get',
     '/api/vulnerabilities/websites',
-    { params: { query: state.query(websiteSortValues) } },
+    { params: { query: listQuery } },
     { placeholderData: keepPreviousData },
   );
   return (
@@ -30,6 +31,7 @@ export function WebsitesPage() {
       kind="website"
       state={state}
       list={list}
+      exportTo={{ path: '/api/vulnerabilities/websites/export', query: listQuery }}
       columns={useColumns(state.unattributed, state.tree)}
       texts={{
         title: t('nav.vulnWebsites'),
