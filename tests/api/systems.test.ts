@@ -529,8 +529,9 @@ describe.each(TEST_DATABASES)('information systems and level dossiers on %s', (k
   it('has a Vietnamese and an English text for every message key the module sends', () => {
     const dir = new URL('../../src/modules/systems/', import.meta.url);
     const sent = new Set<string>();
+    // A key the module sends, not a group of the UI's labels an export reads (`uiLabel('systems.state')`).
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')))
-      for (const m of readFileSync(new URL(file, dir), 'utf8').matchAll(/'systems\.([A-Za-z]+)'/g))
+      for (const m of readFileSync(new URL(file, dir), 'utf8').matchAll(/(?<!uiLabel\()'systems\.([A-Za-z]+)'/g))
         sent.add(m[1] as string);
     expect(sent.size).toBeGreaterThan(30);
     for (const lang of ['vi', 'en']) {

@@ -9,7 +9,7 @@ import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
 import { foldedContains } from '../../core/text-search.ts';
 import { recordAudit } from '../audit/index.ts';
-import { organisations } from '../organisations/index.ts';
+import { requireOrganisation } from '../organisations/index.ts';
 import type { UserListQuery } from './auth.input.ts';
 import { apiTokens, loginFailures, type Role, sessions, users } from './auth.schema.ts';
 import { checkPasswordStrength, dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
@@ -78,19 +78,7 @@ async function checkOrganisationForRole(db: Db, role: Role, organisationId: stri
       { field: 'organisationId' },
       { key: 'agencyNeedsOrganisation' },
     );
-  if (organisationId) {
-    const [org] = await db
-      .select({ id: organisations.id })
-      .from(organisations)
-      .where(eq(organisations.id, organisationId));
-    if (!org)
-      throw new AppError(
-        'VALIDATION',
-        'Unknown organisation',
-        { field: 'organisationId' },
-        { key: 'organisationInvalid' },
-      );
-  }
+  if (organisationId) await requireOrganisation(db, organisationId, 'organisationId', 'organisationInvalid');
 }
 
 export async function createUser(db: Db, actor: Actor | null, input: NewUser): Promise<PresentedUser> {

@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/index.ts';
 import { inScope, organisationIdIn, type Scope, scopeOrganisationIds } from '../auth/index.ts';
 import { responseTeamMembers } from '../incidents/index.ts';
 import { notifyOrganisation } from '../notifications/index.ts';
-import { inForceOn, organisations } from '../organisations/index.ts';
+import { inForceOn, organisations, requireOrganisation } from '../organisations/index.ts';
 import { staffMembers } from '../staff/index.ts';
 import { informationSystems, systemStatuses } from '../systems/index.ts';
 import type { ZDrillDetail, ZDrillFinding, ZDrillPage, ZDrillParticipant, ZDrillTeam } from './drills.contract.ts';
@@ -243,11 +243,6 @@ export async function getDrill(db: Db, scope: Scope, id: string, today = provinc
   };
 }
 
-async function checkOrganisation(db: Db, id: string) {
-  const [row] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, id));
-  if (!row) throw new AppError('VALIDATION', 'Unknown organisation', undefined, { key: 'drills.organisationUnknown' });
-}
-
 async function checkSystems(db: Db, ids: string[]) {
   if (!ids.length) return;
   const found = await db
@@ -265,7 +260,7 @@ async function setSystems(db: Db, drillId: string, ids: string[]) {
 
 export async function createDrill(db: Db, actor: ActorRef, scope: Scope, raw: DrillInput): Promise<Detail> {
   const { systemIds, ...input } = ZDrillInput.parse(raw);
-  await checkOrganisation(db, input.organiserId);
+  await requireOrganisation(db, input.organiserId, 'organiserId', 'drills.organisationUnknown');
   await checkSystems(db, systemIds);
   const id = await db.transaction(async (tx) => {
     const [row] = await tx
@@ -312,7 +307,8 @@ export async function updateDrill(
     );
     if (before.state === 'cancelled' || (before.state === 'completed' && fields.some((f) => f !== 'lessons')))
       throw refuse(`A ${before.state} drill cannot be changed`, 'drills.locked', { state: before.state });
-    if (input.organiserId) await checkOrganisation(tx, input.organiserId);
+    if (input.organiserId)
+      await requireOrganisation(tx, input.organiserId, 'organiserId', 'drills.organisationUnknown');
     if (systemIds) await checkSystems(tx, systemIds);
     const startsAt = input.startsAt ? new Date(input.startsAt) : before.startsAt;
     const endsAt = input.endsAt ? new Date(input.endsAt) : before.endsAt;
@@ -645,7 +641,7 @@ export async function createTask(
   const input = ZTaskInput.parse(raw);
   await db.transaction(async (tx) => {
     const d = await openRow(tx, scope, id, HELD);
-    await checkOrganisation(tx, input.organisationId);
+    await requireOrganisation(tx, input.organisationId, 'organisationId', 'drills.organisationUnknown');
     const [before] = await tx
       .select()
       .from(drillFindings)

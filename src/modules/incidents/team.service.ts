@@ -8,7 +8,7 @@ import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
 import { type Actor, can, inScope, type Scope, users } from '../auth/index.ts';
 import { type Notice, notifyRoles } from '../notifications/index.ts';
-import { organisations } from '../organisations/index.ts';
+import { organisations, requireOrganisation } from '../organisations/index.ts';
 import { ruleBook } from '../rules/index.ts';
 import { contactClock, periodicClock } from './clocks.ts';
 import type { ZOnCallShift, ZShiftQuery, ZTeamMember, ZTeamOverview } from './incidents.contract.ts';
@@ -126,19 +126,7 @@ export async function teamOverviewFor(
 }
 
 async function checkMember(db: Db, v: z.output<typeof ZTeamMemberInput>) {
-  const [org] = await db
-    .select({ id: organisations.id })
-    .from(organisations)
-    .where(eq(organisations.id, v.organisationId));
-  if (!org)
-    throw new AppError(
-      'VALIDATION',
-      'Unknown organisation',
-      { field: 'organisationId' },
-      {
-        key: 'incidents.unknownOrganisation',
-      },
-    );
+  await requireOrganisation(db, v.organisationId, 'organisationId', 'incidents.unknownOrganisation');
   if (v.userId) {
     const [u] = await db.select({ id: users.id }).from(users).where(eq(users.id, v.userId));
     if (!u) throw new AppError('VALIDATION', 'Unknown user', { field: 'userId' }, { key: 'incidents.unknownUser' });

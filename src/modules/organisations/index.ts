@@ -23,5 +23,6 @@ export {
   type Organisation,
   organisationOwnerBody,
   organisationScopeFilter,
+  requireOrganisation,
 } from './organisations.service.ts';
 export { type ReorganisationReport, readReorganisation, reorganise } from './reorganise.ts';

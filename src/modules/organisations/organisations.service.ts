@@ -82,6 +82,15 @@ export async function listOrganisations(
   return withRanges(db, rows, asOf ?? undefined);
 }
 
+/**
+ * Refuses an id that names no unit (of any period) as a VALIDATION error on `field`, which the caller's page
+ * translates with its own `key`: a form's organisation picker, a target's subtree, an assignment.
+ */
+export async function requireOrganisation(db: Db, id: string, field: string, key: string): Promise<void> {
+  const [org] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, id));
+  if (!org) throw new AppError('VALIDATION', 'Unknown organisation', { field }, { key });
+}
+
 /** The ministry owning an organisation's systems (a vertical body), or null for the province. */
 export async function organisationOwnerBody(db: Db, scope: Scope, id: string): Promise<string | null> {
   return (await getOrganisation(db, scope, id)).ownerBodyCode;

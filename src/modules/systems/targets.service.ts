@@ -9,7 +9,7 @@ import { registerPeriodic } from '../../server/periodic.ts';
 import { recordAudit } from '../audit/index.ts';
 import { type Actor, type Scope, subtreeIds } from '../auth/index.ts';
 import { notifyOrganisation } from '../notifications/index.ts';
-import { carriersOf, organisations, treeOrder } from '../organisations/index.ts';
+import { carriersOf, organisations, requireOrganisation, treeOrder } from '../organisations/index.ts';
 import { ruleBook } from '../rules/index.ts';
 import { systemLink } from './dossier-notices.ts';
 import { overdueInspections } from './plan.service.ts';
@@ -179,24 +179,10 @@ export async function getTargetProgress(db: Db, scope: Scope, id: string, query:
   return progress;
 }
 
-async function checkTargetOrganisation(db: Db, organisationId: string | null) {
-  if (!organisationId) return;
-  const [org] = await db
-    .select({ id: organisations.id })
-    .from(organisations)
-    .where(eq(organisations.id, organisationId));
-  if (!org)
-    throw new AppError(
-      'VALIDATION',
-      'Unknown organisation',
-      { field: 'organisationId' },
-      { key: 'systems.unknownOrganisation' },
-    );
-}
-
 export async function saveTarget(db: Db, actor: Actor, id: string | null, raw: TargetInput) {
   const input = ZTargetInput.parse(raw);
-  await checkTargetOrganisation(db, input.organisationId);
+  if (input.organisationId)
+    await requireOrganisation(db, input.organisationId, 'organisationId', 'systems.unknownOrganisation');
   const before = id ? await targetRow(db, id) : null;
   return db.transaction(async (tx) => {
     const [row] = before

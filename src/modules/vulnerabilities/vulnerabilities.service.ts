@@ -8,7 +8,7 @@ import { AppError } from '../../core/errors.ts';
 import { dayEnd, dayStart, monthsOf, periodAsOf, provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
 import { type Actor, can, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/index.ts';
-import { carrierTable, organisations } from '../organisations/index.ts';
+import { carrierTable, organisations, requireOrganisation } from '../organisations/index.ts';
 import type { ParseIssue } from './parsers/index.ts';
 import { storedFacts } from './scan-import.ts';
 import { decidesStatus, type FindingStatus, findingActions, mayReopen, type Severity } from './vuln-values.ts';
@@ -777,18 +777,7 @@ export async function decideFindingRequest(db: Db, actor: Actor, scope: Scope, i
 }
 
 async function checkOrganisation(db: Db, organisationId: string | null) {
-  if (!organisationId) return;
-  const [org] = await db
-    .select({ id: organisations.id })
-    .from(organisations)
-    .where(eq(organisations.id, organisationId));
-  if (!org)
-    throw new AppError(
-      'VALIDATION',
-      'Unknown organisation',
-      { field: 'organisationId' },
-      { key: 'vuln.unknownOrganisation' },
-    );
+  if (organisationId) await requireOrganisation(db, organisationId, 'organisationId', 'vuln.unknownOrganisation');
 }
 
 /** An analyst assigns an unattributed (or wrongly attributed) computer; later imports keep this assignment. */
