@@ -156,7 +156,7 @@ describe.each(TEST_DATABASES)('leaders’ dashboard on %s', (kind) => {
   it('drills down to agencies and communes, the units’ figures adding up to their parent’s', async () => {
     const all = await board(dept, 'asOf=2024-12-31&children=false');
     const levels = task(all, '3');
-    const split = await board(dept, `asOf=2024-12-31&taskId=${levels.id}`);
+    const split = await board(dept, `asOf=2024-12-31&taskId=${levels.id}&children=true`);
     expect(split.children.length).toBeGreaterThan(30);
     expect(split.children.every((c) => c.figures.length <= 1)).toBe(true);
     const counted = split.children.flatMap((c) => c.figures);
@@ -254,7 +254,7 @@ describe.each(TEST_DATABASES)('leaders’ dashboard on %s', (kind) => {
       value: 70,
       organisationId: ids.soyte,
     });
-    const split = await board(viewer, `asOf=2024-06-30&taskId=${id}`);
+    const split = await board(viewer, `asOf=2024-06-30&taskId=${id}&children=true`);
     expect(split.children.find((c) => c.id === ids.soyte)?.figures[0]).toMatchObject({ value: 70, state: 'on_track' });
     expect(split.children.find((c) => c.id === ids.sotc)?.figures[0]?.state).toBe('no_data');
     // Another agency's entry never reaches an agency: not in the task, not on the board.
@@ -266,7 +266,9 @@ describe.each(TEST_DATABASES)('leaders’ dashboard on %s', (kind) => {
     });
     const seen = (await get(soyte, `/api/oversight/tasks/${id}`)) as { progress: { organisationId: string | null }[] };
     expect(seen.progress.map((p) => p.organisationId)).toEqual([null, ids.soyte, null]);
-    expect((await soyte.request('GET', `/api/oversight?asOf=2024-06-30&taskId=${id}`)).body).not.toContain('3/10');
+    expect(
+      (await soyte.request('GET', `/api/oversight?asOf=2024-06-30&taskId=${id}&children=true`)).body,
+    ).not.toContain('3/10');
     expect((await get(dept, `/api/oversight/tasks/${id}`)).progress).toHaveLength(4);
     // Ended tasks leave the board from the day after validTo.
     const ended = await dept.request('PUT', `/api/oversight/tasks/${id}`, { ...body, validTo: '2024-12-31' });
@@ -291,6 +293,77 @@ describe.each(TEST_DATABASES)('leaders’ dashboard on %s', (kind) => {
     ]);
   });
 
+  it('computes no unit’s figures unless the drill-down is asked for', async () => {
+    const plain = await board(dept, '');
+    expect(plain.children.length).toBeGreaterThan(30);
+    expect(plain.children.every((c) => c.figures.length === 0)).toBe(true);
+    const levels = task(plain, '3');
+    const asked = await board(dept, `taskId=${levels.id}&children=true`);
+    expect(asked.children.some((c) => c.figures.length === 1)).toBe(true);
+  });
+
+  it('never shows an agency the hand-counted entry of the unit its task binds above it', async () => {
+    const created = await dept.request('POST', '/api/oversight/tasks', {
+      orderRef: 'Kế hoạch 98/KH-UBND ngày 01/01/2024',
+      number: '1',
+      titleVi: 'Kiểm kê thiết bị',
+      titleEn: 'Count the equipment',
+      indicator: 'manual',
+      unit: 'percent',
+      target: 100,
+      deadline: '2024-09-30',
+      organisationId: ids.yenbai,
+      validFrom: '2024-01-01',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const p = await dept.request('POST', `/api/oversight/tasks/${id}/progress`, {
+      day: '2024-06-10',
+      value: 55,
+      organisationId: ids.yenbai,
+      note: 'Toàn tỉnh: 11/20 đơn vị',
+    });
+    expect(p.statusCode, p.body).toBe(201);
+    const all = await board(dept, 'asOf=2024-06-30');
+    expect(all.tasks.find((t) => t.id === id)).toMatchObject({ value: 55, detail: 'Toàn tỉnh: 11/20 đơn vị' });
+    const seen = (await get(soyte, `/api/oversight/tasks/${id}`)) as { progress: unknown[] };
+    expect(seen.progress).toEqual([]);
+    const own = await board(soyte, 'asOf=2024-06-30');
+    expect(own.tasks.find((t) => t.id === id)).toMatchObject({ value: null, state: 'no_data' });
+    expect(JSON.stringify(own)).not.toContain('11/20');
+    const figures = await taskFigures(
+      database.db,
+      { all: false, organisationIds: [ids.soyte as string] },
+      { asOf: '2024-06-30' },
+    );
+    expect(JSON.stringify(figures)).not.toContain('11/20');
+    expect((await dept.request('DELETE', `/api/oversight/tasks/${id}`)).statusCode).toBe(204);
+  });
+
+  it('refuses a hand count larger than its column holds, naming the field', async () => {
+    const created = await dept.request('POST', '/api/oversight/tasks', {
+      orderRef: 'Kế hoạch 97/KH-UBND ngày 01/01/2024',
+      number: '1',
+      titleVi: 'Đếm',
+      titleEn: 'Count',
+      indicator: 'manual',
+      unit: 'count',
+      target: 10,
+      validFrom: '2024-01-01',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const res = await dept.request('POST', `/api/oversight/tasks/${id}/progress`, {
+      day: '2024-06-10',
+      value: 10,
+      numerator: 3_000_000_000,
+      denominator: 3_000_000_000,
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.body).toContain('numerator');
+    expect((await dept.request('DELETE', `/api/oversight/tasks/${id}`)).statusCode).toBe(204);
+  });
+
   it.skipIf(!POPPLER)('answers the board as of a day on one A4 page of PDF, within the caller’s scope', async () => {
     const res = await viewer.request('GET', '/api/oversight/pdf?asOf=2024-12-31');
     expect(res.statusCode).toBe(200);
@@ -313,6 +386,38 @@ describe.each(TEST_DATABASES)('leaders’ dashboard on %s', (kind) => {
       (await viewer.request('GET', '/api/oversight?organisationId=00000000-0000-4000-8000-000000000000')).statusCode,
     ).toBe(404);
   });
+
+  it('answers 400, naming the field, to a day outside 1900–2999 (PostgreSQL has no year 0)', async () => {
+    for (const url of [
+      '/api/oversight?asOf=0000-01-01',
+      '/api/oversight?asOf=9999-12-31',
+      '/api/oversight/pdf?asOf=0000-12-31',
+    ]) {
+      const res = await viewer.request('GET', url);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.body).toContain('asOf');
+    }
+    const body = {
+      orderRef: 'Kế hoạch 96/KH-UBND ngày 01/01/2024',
+      number: '1',
+      titleVi: 'Ngày sai',
+      titleEn: 'Wrong day',
+      indicator: 'manual',
+      unit: 'count',
+      target: 1,
+      validFrom: '0000-01-01',
+    };
+    const task = await dept.request('POST', '/api/oversight/tasks', body);
+    expect(task.statusCode, task.body).toBe(400);
+    expect(task.body).toContain('validFrom');
+    const created = await dept.request('POST', '/api/oversight/tasks', { ...body, validFrom: '2024-01-01' });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const progress = await dept.request('POST', `/api/oversight/tasks/${id}/progress`, { day: '0000-06-30', value: 1 });
+    expect(progress.statusCode, progress.body).toBe(400);
+    expect(progress.body).toContain('day');
+    expect((await dept.request('DELETE', `/api/oversight/tasks/${id}`)).statusCode).toBe(204);
+  });
 });
 
 describe('task state', () => {
@@ -327,5 +432,12 @@ describe('task state', () => {
     expect(taskState(atMost, 0, '2024-06-30')).toBe('done');
     expect(taskState(atMost, 3, '2024-12-31')).toBe('on_track');
     expect(taskState(atMost, 3, '2025-01-01')).toBe('on_track');
+  });
+  it('is not done when the share only rounds up to its target (2 499 of 2 500 is 99,96%, shown as 100%)', () => {
+    expect(taskState(t, 100, '2024-08-31', { numerator: 2499, denominator: 2500 })).toBe('on_track');
+    expect(taskState(t, 100, '2024-09-01', { numerator: 2499, denominator: 2500 })).toBe('late');
+    expect(taskState(t, 100, '2024-09-01', { numerator: 2500, denominator: 2500 })).toBe('done');
+    const fewer = { target: 5, comparison: 'at_most' as const, deadline: '2024-08-31' };
+    expect(taskState(fewer, 5, '2024-09-01', { numerator: 5001, denominator: 100_000 })).toBe('late');
   });
 });

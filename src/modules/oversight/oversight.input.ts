@@ -28,7 +28,8 @@ export const TASK_UNITS = ['percent', 'count'] as const;
 export const TASK_COMPARISONS = ['at_least', 'at_most'] as const;
 export const TASK_STATES = ['done', 'on_track', 'late', 'no_data'] as const;
 
-const day = z.iso.date();
+/** A day PostgreSQL and every figure's period can hold: no year 0000, nothing past 2999 (a day's end stays a date). */
+const day = z.iso.date().refine((d) => d >= '1900-01-01' && d <= '2999-12-31', 'oversight.dayOutOfRange');
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** Empty or missing = null. */
 const optionalText = (max: number) =>
@@ -67,6 +68,16 @@ export const ZOrderTaskInput = z
   .refine((t) => t.unit !== 'percent' || t.target <= 100, { message: 'oversight.percentOver100', path: ['target'] });
 export type OrderTaskInput = z.input<typeof ZOrderTaskInput>;
 
+/** A count of a progress entry: what its integer column holds (more is refused, not a database error). */
+const count = () =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .nullish()
+    .transform((v) => v ?? null);
+
 /** Progress of a task counted by hand, as of a day, for a unit (null: the task's whole subtree). */
 export const ZProgressInput = z
   .object({
@@ -76,18 +87,8 @@ export const ZProgressInput = z
       .nullish()
       .transform((v) => v ?? null),
     value: z.number().min(0).max(1_000_000),
-    numerator: z
-      .number()
-      .int()
-      .min(0)
-      .nullish()
-      .transform((v) => v ?? null),
-    denominator: z
-      .number()
-      .int()
-      .min(0)
-      .nullish()
-      .transform((v) => v ?? null),
+    numerator: count(),
+    denominator: count(),
     note: optionalText(1000),
   })
   .refine((p) => p.numerator === null || p.denominator === null || p.numerator <= p.denominator, {

@@ -31,9 +31,11 @@ export function registerOversightRoutes(app: FastifyInstance, { db }: { db: Db }
           taskId: z.uuid().optional().describe('break down only this task by the units below'),
           children: z
             .enum(['true', 'false'])
-            .default('true')
+            .default('false')
             .transform((v) => v === 'true')
-            .describe('false: list the units below without their figures'),
+            .describe(
+              'true: each unit below with its figures (the drill-down; ask with `taskId`); default: listed only',
+            ),
         }),
         response: { 200: ZOversightBoard, 404: ZErrorBody },
       },

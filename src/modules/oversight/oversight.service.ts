@@ -44,11 +44,23 @@ const notFound = () => new AppError('NOT_FOUND', 'Task not found', undefined, { 
 
 /**
  * done: the target is met as of the day; late: the deadline passed unmet (a standing task's deadline is the end of
- * the day's year); on track: otherwise; no data: nothing to count yet.
+ * the day's year); on track: otherwise; no data: nothing to count yet. `share`: the counts a computed percentage was
+ * rounded from (one decimal), which decide instead — 2 499 of 2 500 shows as 100% but does not meet 100%.
  */
-export function taskState(task: Pick<Task, 'target' | 'comparison' | 'deadline'>, value: number | null, asOf: string) {
+export function taskState(
+  task: Pick<Task, 'target' | 'comparison' | 'deadline'>,
+  value: number | null,
+  asOf: string,
+  share?: { numerator: number; denominator: number },
+) {
   if (value === null) return 'no_data' as const;
-  const met = task.comparison === 'at_least' ? value >= task.target : value <= task.target;
+  const met = share?.denominator
+    ? task.comparison === 'at_least'
+      ? share.numerator * 100 >= task.target * share.denominator
+      : share.numerator * 100 <= task.target * share.denominator
+    : task.comparison === 'at_least'
+      ? value >= task.target
+      : value <= task.target;
   if (met) return 'done' as const;
   const deadline = task.deadline ?? `${asOf.slice(0, 4)}-12-31`;
   return deadline < asOf ? ('late' as const) : ('on_track' as const);
@@ -91,10 +103,12 @@ async function measure(
   memo: Memo,
 ): Promise<Measure> {
   if (task.indicator === 'manual') {
-    // A unit's own entry; for the whole task, the entry of its root (or of none), else the latest the caller sees.
+    // A unit's own entry; for the whole task, the entry of its root (or of none) when the caller sees that root,
+    // else the latest the caller sees: a root unit's entry counts other agencies too (getTask hides it likewise).
     const own = progress.filter((p) => p.taskId === task.id);
     if (organisationId) return manualMeasure(own, organisationId, asOf);
-    const root = manualMeasure(own, task.organisationId, asOf);
+    const rootSeen = ids === null || task.organisationId === null || ids.includes(task.organisationId);
+    const root = rootSeen ? manualMeasure(own, task.organisationId, asOf) : manualMeasure([], null, asOf);
     if (root.value !== null || ids === null) return root;
     const seen = own.filter((p) => p.organisationId && ids.includes(p.organisationId));
     const latest = seen.filter((p) => p.day <= asOf).at(-1);
@@ -130,7 +144,15 @@ const figureOf = (task: Task, m: Measure, asOf: string): TaskFigure => ({
   denominator: m.denominator,
   detail: m.detail,
   deadline: task.deadline,
-  state: taskState(task, m.value, asOf),
+  state: taskState(
+    task,
+    m.value,
+    asOf,
+    // A computed share is judged on its counts; a hand-counted figure is the value the Department recorded.
+    task.unit === 'percent' && task.indicator !== 'manual' && m.numerator !== null && m.denominator !== null
+      ? { numerator: m.numerator, denominator: m.denominator }
+      : undefined,
+  ),
   basis: task.legalBasis,
 });
 
@@ -210,14 +232,17 @@ export type OversightQuery = {
   asOf?: string | undefined;
   organisationId?: string | undefined;
   taskId?: string | undefined;
-  /** false: the units below are listed without figures (the page asks for one task's breakdown at a time). */
+  /**
+   * true: the figures of each unit below (the drill-down, one task's at a time with `taskId`); otherwise the units are
+   * listed without figures — a breakdown of every task for every unit is a query per task and unit.
+   */
   children?: boolean | undefined;
 };
 
 /**
  * The leaders' board: every task's figure for the unit asked for (default: all the caller sees) as of the day, and
- * the same figures for each unit one level below it (drill-down to agency and commune); `taskId` limits the
- * breakdown to one task. With no unit asked for and a single root in view, the board opens on that root.
+ * the units one level below it, with the same figures when `children` is asked for (drill-down to agency and
+ * commune); `taskId` limits the breakdown to one task. With no unit asked for and a single root in view, the board opens on that root.
  */
 export async function oversightBoard(db: Db, scope: Scope, q: OversightQuery) {
   const asOf = q.asOf ?? provinceDay();
@@ -232,8 +257,9 @@ export async function oversightBoard(db: Db, scope: Scope, q: OversightQuery) {
   const figures = await figuresFor(db, scope, tasks, unit?.id ?? null, asOf, progress, memo);
   const shown = tasks.filter((t) => figures.some((f) => f.id === t.id) && (!q.taskId || t.id === q.taskId));
   // A few units at a time: on a PostgreSQL server their queries run side by side on the pool's connections.
-  const breakdown = q.children === false ? children.map((c) => ({ ...c, figures: [] as TaskFigure[] })) : [];
-  for (let i = 0; q.children !== false && i < children.length; i += 4)
+  const compute = q.children === true;
+  const breakdown = compute ? [] : children.map((c) => ({ ...c, figures: [] as TaskFigure[] }));
+  for (let i = 0; compute && i < children.length; i += 4)
     breakdown.push(
       ...(await Promise.all(
         children.slice(i, i + 4).map(async (child) => ({

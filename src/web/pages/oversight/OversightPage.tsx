@@ -75,7 +75,7 @@ export function OversightPage() {
   const split = $api.useQuery(
     'get',
     '/api/oversight',
-    { params: { query: { ...query, taskId: taskId || undefined } } },
+    { params: { query: { ...query, taskId: taskId || undefined, children: 'true' } } },
     { enabled: !!taskId, placeholderData: keepPreviousData },
   );
   const b = board.data;
