@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
 import { auditLog } from '../../src/modules/audit/audit.schema.ts';
@@ -503,5 +503,79 @@ describe.each(TEST_DATABASES)('inspections on %s', (kind) => {
     expect(closed).toMatchObject({ state: 'closed', transitions: [] });
     await refused(agencyA, 'POST', `/api/inspections/${inspA}/findings/${f2.id}/answer`, { text: 'Bổ sung' }, 409);
     await refused(dept, 'PATCH', `/api/inspections/${inspA}`, { title: 'Đổi tên' }, 409);
+  });
+  it('two requests for the same step at once: one is refused and the checklist is made once', async () => {
+    const c = await ok(
+      dept,
+      'POST',
+      '/api/inspections',
+      {
+        title: 'Kiểm tra đột xuất Sở Bắc Hà',
+        kind: 'ad_hoc',
+        organisationId: org.B,
+        inspectorOrganisationId: org.S,
+        plannedStart: '2024-09-02',
+        plannedEnd: '2024-09-03',
+        systemIds: [system['Quản lý văn bản Bắc Hà']],
+      },
+      201,
+    );
+    const step = () =>
+      dept.request('POST', `/api/inspections/${c.id}/transitions`, { to: 'in_progress', on: '2024-09-02' });
+    const both = await Promise.all([step(), step()]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const d = await ok(dept, 'GET', `/api/inspections/${c.id}`);
+    const items = d.checklist.map((x) => `${x.systemName} ${x.itemCode}`);
+    expect(items.length).toBeGreaterThan(0);
+    expect(new Set(items).size).toBe(items.length);
+    const [{ n } = { n: 0 }] = await database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, c.id), eq(auditLog.action, 'inspection.transition')));
+    expect(n).toBe(1);
+  });
+
+  it('a day a document or a clock cannot hold is refused with its field, not a 500', async () => {
+    const bad = await refused(dept, 'GET', `/api/inspections/${inspA}/conclusion?on=0000-01-01`, undefined, 400);
+    expect(JSON.stringify(bad.error)).toMatch(/on/);
+    const far = await refused(
+      dept,
+      'POST',
+      '/api/inspections',
+      {
+        title: 'Kiểm tra rất xa',
+        kind: 'ad_hoc',
+        organisationId: org.B,
+        inspectorOrganisationId: org.S,
+        plannedStart: '2024-10-01',
+        plannedEnd: '9999-12-31',
+      },
+      400,
+    );
+    expect(JSON.stringify(far.error)).toMatch(/plannedEnd/);
+    await refused(dept, 'PATCH', `/api/inspections/${inspB}`, { plannedEnd: '9999-12-31' }, 400);
+  });
+
+  it('a unit that must remediate one finding sees that finding, not the agency’s others', async () => {
+    const a1 = await ok<Detail & { findings: number }>(agencyA1, 'GET', `/api/inspections/${inspA}`);
+    expect(a1.findingList.map((f) => f.title)).toEqual(['Chưa lưu nhật ký máy chủ web tối thiểu 30 ngày']);
+    expect(a1.findings).toBe(1);
+    const listA1 = await ok<{ items: { id: string; findings: number }[] }>(agencyA1, 'GET', '/api/inspections');
+    expect(listA1.items.find((x) => x.id === inspA)?.findings).toBe(1);
+    const a = await ok(agencyA, 'GET', `/api/inspections/${inspA}`);
+    expect(a.findingList).toHaveLength(2);
+    // A plan shown to an agency counts the inspections it may see, not the others of the plan.
+    const plan = await ok<{ inspections: number; inspectionList: unknown[] }>(
+      agencyB,
+      'GET',
+      `/api/inspection-plans/${planId}`,
+    );
+    expect(plan).toMatchObject({ inspections: 1, inspectionList: [expect.anything()] });
+    const plans = await ok<{ items: { id: string; inspections: number }[] }>(agencyB, 'GET', '/api/inspection-plans');
+    expect(plans.items.find((p) => p.id === planId)?.inspections).toBe(1);
+    expect((await ok<{ inspections: number }>(dept, 'GET', `/api/inspection-plans/${planId}`)).inspections).toBe(2);
+    // The conclusion (every finding of the agency) is the inspected agency's and the inspecting unit's.
+    await refused(agencyA1, 'GET', `/api/inspections/${inspA}/conclusion?format=docx`, undefined, 404);
+    expect((await agencyA.request('GET', `/api/inspections/${inspA}/conclusion?format=docx`)).statusCode).toBe(200);
   });
 });

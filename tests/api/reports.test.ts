@@ -222,4 +222,45 @@ describe.each(TEST_DATABASES)('official reports on %s', (kind) => {
     expect((await dept.request('GET', '/api/reports/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
     expect((await dept.request('GET', '/api/reports/preview?kind=six_month&year=2024')).statusCode).toBe(400);
   });
+  it('cites its legal basis as a Vietnamese document does: the article, then the circular by its full name', async () => {
+    const r = await draft(agencyB, { kind: 'annual', year: 2024 });
+    const text = (
+      await docxText((await agencyB.request('GET', `/api/reports/${r.id}/file?format=docx`)).rawPayload)
+    ).replace(/\s+/g, ' ');
+    expect(text).toContain('Thực hiện Điều 13 Thông tư số 12/2022/TT-BTTTT, Sở Y tế báo cáo');
+    expect(text).not.toMatch(/Thực hiện TT /);
+    const m = await draft(agencyB, { kind: 'monitoring', year: 2024, half: 1 });
+    const monitoring = await docxText(
+      (await agencyB.request('GET', `/api/reports/${m.id}/file?format=docx`)).rawPayload,
+    );
+    expect(monitoring.replace(/\s+/g, ' ')).toContain('Thực hiện Thông tư số 31/2017/TT-BTTTT, Sở Y tế báo cáo');
+  });
+  it('gives an inspection one conclusion: a second draft, even at the same moment, is refused', async () => {
+    const created = await dept.request('POST', '/api/inspections', {
+      title: 'Kiểm tra đột xuất Sở Y tế lần hai',
+      kind: 'ad_hoc',
+      organisationId: org.SYT,
+      inspectorOrganisationId: org.STTTT,
+      plannedStart: '2024-06-10',
+      plannedEnd: '2024-06-11',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const inspectionId = created.json().id;
+    const step = await dept.request('POST', `/api/inspections/${inspectionId}/transitions`, {
+      to: 'in_progress',
+      on: '2024-06-10',
+    });
+    expect(step.statusCode, step.body).toBe(200);
+    const body = { kind: 'inspection_conclusion', inspectionId };
+    const both = await Promise.all([
+      dept.request('POST', '/api/reports', body),
+      dept2.request('POST', '/api/reports', body),
+    ]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(both.find((r) => r.statusCode === 409)?.json().error.key).toBe('reports.conclusionExists');
+    // Later too, whatever the first one's state.
+    expect((await dept.request('POST', '/api/reports', body)).statusCode).toBe(409);
+    const conclusions = (await dept.request('GET', '/api/reports?kind=inspection_conclusion')).json();
+    expect(conclusions.items.filter((x: { inspectionId: string }) => x.inspectionId === inspectionId)).toHaveLength(1);
+  });
 });

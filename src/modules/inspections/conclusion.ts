@@ -12,7 +12,7 @@ import {
 } from '../../core/documents/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
-import type { Scope } from '../auth/index.ts';
+import { inScope, type Scope } from '../auth/index.ts';
 import { documentFrame, issuerOf } from '../incidents/index.ts';
 import { organisations } from '../organisations/index.ts';
 import { type InspectionContent, ruleBook } from '../rules/index.ts';
@@ -53,6 +53,9 @@ export async function inspectionConclusion(
   day?: string,
 ): Promise<{ doc: OfficialDocument; fileStem: string; organisationId: string }> {
   const i = await visibleInspection(db, scope, inspectionId);
+  // A unit that sees the inspection only through a finding it must remediate does not read the agency's others.
+  if (!inScope(scope, i.organisationId) && !inScope(scope, i.inspectorOrganisationId))
+    throw new AppError('NOT_FOUND', 'Inspection not found', undefined, { key: 'inspections.notFound' });
   if (i.state === 'planned' || i.state === 'notified')
     throw new AppError('CONFLICT', 'Field work has not started', undefined, {
       key: 'inspections.notStarted',

@@ -35,9 +35,12 @@ const text = (max: number) =>
     .max(max, 'inspections.tooLong')
     .nullish()
     .transform((v) => v || null);
-const day = z.iso
+/** A day the databases and the documents can hold (PostgreSQL has no year 0). */
+export const day = z.iso
   .date({ error: 'inspections.invalidDate' })
   .refine((d) => d >= '1900-01-01' && d <= '9999-12-31', 'inspections.dayOutOfRange');
+/** A planned day: within the plans' years, so that the clocks counted from it stay days too. */
+const plannedDay = day.refine((d) => d >= '2000-01-01' && d <= '2100-12-31', 'inspections.dayOutOfRange');
 const optionalId = z
   .uuid()
   .nullish()
@@ -81,8 +84,8 @@ const inspectionFields = {
   kind: z.enum(INSPECTION_KINDS),
   /** The inspected agency. */
   organisationId: z.uuid({ error: 'inspections.required' }),
-  plannedStart: day,
-  plannedEnd: day,
+  plannedStart: plannedDay,
+  plannedEnd: plannedDay,
   systemIds,
   team,
 };

@@ -16,6 +16,7 @@ import {
   ZInspectionPlanPage,
 } from './inspections.contract.ts';
 import {
+  day,
   ZCheckUpdate,
   ZFiguresQuery,
   ZFindingAnswer,
@@ -50,10 +51,7 @@ const ZId = z.object({ id: z.uuid() });
 const ZFindingParams = z.object({ id: z.uuid(), findingId: z.uuid() });
 const ZConclusionQuery = z.object({
   format: z.enum(DOCUMENT_FORMATS).default('pdf').describe('pdf (default) or docx'),
-  on: z.iso
-    .date()
-    .optional()
-    .describe('the day the conclusion is dated (default: the day it was concluded, else today)'),
+  on: day.optional().describe('the day the conclusion is dated (default: the day it was concluded, else today)'),
 });
 const tags = ['inspections'];
 const read = { permission: 'inspection.read' } as const;

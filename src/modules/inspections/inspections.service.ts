@@ -157,15 +157,29 @@ function clocksOf(book: RuleBook, i: Inspection, today: string): Clock[] {
 // ————— lists —————
 
 const inspector = sql<string>`(select o.name from ${organisations} o where o.id = ${inspections.inspectorOrganisationId})`;
-const rowCounts = (today: string) => ({
+/**
+ * SQL on a finding `f` of the current inspection row: the scope sees it — every finding of an inspection of (or by)
+ * one of its units, else only those one of its units must remediate.
+ */
+function findingVisible(scope: Scope): SQL {
+  const ids = scopeOrganisationIds(scope);
+  if (ids === null) return sql`true`;
+  return sql`(${organisationIdIn(sql`f.organisation_id`, ids)}
+    or ${organisationIdIn(sql`${inspections.organisationId}`, ids)}
+    or ${organisationIdIn(sql`${inspections.inspectorOrganisationId}`, ids)})`;
+}
+
+const rowCounts = (scope: Scope, today: string) => ({
   planTitle: sql<string | null>`(select p.title from ${inspectionPlans} p where p.id = ${inspections.planId})`,
   inspectorName: inspector,
   systems: sql<number>`(select count(*)::int from ${inspectionSystems} s where s.inspection_id = ${inspections.id})`,
-  findings: sql<number>`(select count(*)::int from ${inspectionFindings} f where f.inspection_id = ${inspections.id})`,
+  findings: sql<number>`(select count(*)::int from ${inspectionFindings} f where f.inspection_id = ${inspections.id}
+    and ${findingVisible(scope)})`,
   findingsOpen: sql<number>`(select count(*)::int from ${inspectionFindings} f
-    where f.inspection_id = ${inspections.id} and f.state <> 'closed')`,
+    where f.inspection_id = ${inspections.id} and f.state <> 'closed' and ${findingVisible(scope)})`,
   findingsOverdue: sql<number>`(select count(*)::int from ${inspectionFindings} f
-    where f.inspection_id = ${inspections.id} and f.state <> 'closed' and f.due_on < ${today}::date)`,
+    where f.inspection_id = ${inspections.id} and f.state <> 'closed' and f.due_on < ${today}::date
+    and ${findingVisible(scope)})`,
 });
 
 type RowExtras = {
@@ -207,9 +221,9 @@ function rowOf(book: RuleBook, i: Inspection, x: RowExtras, today: string): Insp
   };
 }
 
-async function rows(db: Db, where: SQL | undefined, today: string, limit?: number, offset?: number) {
+async function rows(db: Db, scope: Scope, where: SQL | undefined, today: string, limit?: number, offset?: number) {
   let q = db
-    .select({ i: inspections, organisationName: organisations.name, ...rowCounts(today) })
+    .select({ i: inspections, organisationName: organisations.name, ...rowCounts(scope, today) })
     .from(inspections)
     .innerJoin(organisations, eq(organisations.id, inspections.organisationId))
     .where(where)
@@ -240,13 +254,14 @@ export async function listInspections(
     q.overdue === undefined
       ? undefined
       : sql`${q.overdue ? sql`` : sql`not`} exists (select 1 from ${inspectionFindings} f
-          where f.inspection_id = ${inspections.id} and f.state <> 'closed' and f.due_on < ${today}::date)`,
+          where f.inspection_id = ${inspections.id} and f.state <> 'closed' and f.due_on < ${today}::date
+          and ${findingVisible(scope)})`,
     q.q
       ? or(foldedContains(sql`${inspections.title}`, q.q), foldedContains(sql`${organisations.name}`, q.q))
       : undefined,
   );
   const [items, [total]] = await Promise.all([
-    rows(db, where, today, q.limit ?? 50, q.offset ?? 0),
+    rows(db, scope, where, today, q.limit ?? 50, q.offset ?? 0),
     db
       .select({ n: sql<number>`count(*)::int` })
       .from(inspections)
@@ -312,11 +327,13 @@ async function checkTeam(db: Db, team: TeamMember[] | undefined) {
   if (found.length !== ids.length) throw invalid('Unknown user in the team', 'team', 'inspections.userUnknown');
 }
 
-const planCounts = {
-  inspections: sql<number>`(select count(*)::int from ${inspections} where ${inspections.planId} = ${inspectionPlans.id})`,
+/** A plan's inspections that the scope sees (another agency's are not counted either). */
+const planCounts = (scope: Scope) => ({
+  inspections: sql<number>`(select count(*)::int from ${inspections} where ${inspections.planId} = ${inspectionPlans.id}
+    and ${visible(scope)})`,
   concluded: sql<number>`(select count(*)::int from ${inspections} where ${inspections.planId} = ${inspectionPlans.id}
-    and ${inspections.state} in ('concluded', 'closed'))`,
-};
+    and ${inspections.state} in ('concluded', 'closed') and ${visible(scope)})`,
+});
 
 const planSummaryOf = (
   p: typeof inspectionPlans.$inferSelect,
@@ -341,7 +358,7 @@ export async function listPlans(
   const where = and(planVisible(scope), q.year ? eq(inspectionPlans.year, q.year) : undefined);
   const [found, [total]] = await Promise.all([
     db
-      .select({ p: inspectionPlans, organisationName: organisations.name, ...planCounts })
+      .select({ p: inspectionPlans, organisationName: organisations.name, ...planCounts(scope) })
       .from(inspectionPlans)
       .innerJoin(organisations, eq(organisations.id, inspectionPlans.organisationId))
       .where(where)
@@ -360,7 +377,7 @@ export async function getPlan(
   today = provinceDay(),
 ): Promise<z.output<typeof ZInspectionPlanDetail>> {
   const [found] = await db
-    .select({ p: inspectionPlans, organisationName: organisations.name, ...planCounts })
+    .select({ p: inspectionPlans, organisationName: organisations.name, ...planCounts(scope) })
     .from(inspectionPlans)
     .innerJoin(organisations, eq(organisations.id, inspectionPlans.organisationId))
     .where(and(eq(inspectionPlans.id, id), planVisible(scope)));
@@ -370,7 +387,7 @@ export async function getPlan(
     ...planSummaryOf(p, x),
     team: p.team,
     note: p.note,
-    inspectionList: (await rows(db, and(eq(inspections.planId, id), visible(scope)), today)).sort(
+    inspectionList: (await rows(db, scope, and(eq(inspections.planId, id), visible(scope)), today)).sort(
       (a, b) => a.plannedStart.localeCompare(b.plannedStart) || a.title.localeCompare(b.title, 'vi'),
     ),
   };
@@ -435,11 +452,17 @@ export async function updatePlan(db: Db, actor: ActorRef, scope: Scope, id: stri
 
 // ————— inspections —————
 
-async function getRow(db: Db, scope: Scope, id: string): Promise<Inspection> {
-  const [row] = await db
+/**
+ * The inspection if the scope sees it. `lock` (inside a change's transaction) holds its row until the commit, so two
+ * changes at once see each other: the second reads the state the first left.
+ */
+async function getRow(db: Db, scope: Scope, id: string, lock = false): Promise<Inspection> {
+  const q = db
     .select()
     .from(inspections)
-    .where(and(eq(inspections.id, id), visible(scope)));
+    .where(and(eq(inspections.id, id), visible(scope)))
+    .$dynamic();
+  const [row] = await (lock ? q.for('update', { of: inspections }) : q);
   if (!row) throw notFound();
   return row;
 }
@@ -447,7 +470,7 @@ async function getRow(db: Db, scope: Scope, id: string): Promise<Inspection> {
 /** An inspection with its clocks, systems (level on the start day, else today), checklist and findings. */
 export async function getInspection(db: Db, scope: Scope, id: string, today = provinceDay()): Promise<Detail> {
   const i = await getRow(db, scope, id);
-  const [row] = await rows(db, eq(inspections.id, id), today);
+  const [row] = await rows(db, scope, eq(inspections.id, id), today);
   if (!row) throw notFound();
   const book = await ruleBook(db);
   const systems = await db
@@ -473,7 +496,15 @@ export async function getInspection(db: Db, scope: Scope, id: string, today = pr
     .from(inspectionFindings)
     .innerJoin(organisations, eq(organisations.id, inspectionFindings.organisationId))
     .leftJoin(informationSystems, eq(informationSystems.id, inspectionFindings.systemId))
-    .where(eq(inspectionFindings.inspectionId, id))
+    .where(
+      and(
+        eq(inspectionFindings.inspectionId, id),
+        // A unit that sees the inspection only through a finding it must remediate sees its own findings only.
+        inScope(scope, i.organisationId) || inScope(scope, i.inspectorOrganisationId)
+          ? undefined
+          : organisationIdIn(sql`${inspectionFindings.organisationId}`, scopeOrganisationIds(scope)),
+      ),
+    )
     .orderBy(
       sql`array_position(array['critical','high','medium','low'], ${inspectionFindings.severity}::text)`,
       asc(inspectionFindings.createdAt),
@@ -613,7 +644,7 @@ export async function updateInspection(
 ): Promise<Detail> {
   const { systemIds, ...input } = ZInspectionUpdate.parse(raw);
   await db.transaction(async (tx) => {
-    const before = await getRow(tx, scope, id);
+    const before = await getRow(tx, scope, id, true);
     if (before.state !== 'planned' && before.state !== 'notified')
       throw refuse('Field work has started: the plan no longer changes', 'inspections.locked', {
         state: before.state,
@@ -757,7 +788,7 @@ export async function transitionInspection(
   const on = t.on ?? today;
   if (on > today) throw invalid('The day is in the future', 'on', 'inspections.futureDay');
   await db.transaction(async (tx) => {
-    const before = await getRow(tx, scope, id);
+    const before = await getRow(tx, scope, id, true);
     if (!INSPECTION_TRANSITIONS[before.state].includes(t.to))
       throw refuse(`A ${before.state} inspection cannot become ${t.to}`, 'inspections.transitionRefused', {
         from: before.state,
@@ -841,7 +872,7 @@ export async function recordChecks(
   items: ({ checkId: string } & CheckUpdate)[],
 ): Promise<Detail> {
   await db.transaction(async (tx) => {
-    const i = await getRow(tx, scope, id);
+    const i = await getRow(tx, scope, id, true);
     if (i.state !== 'in_progress')
       throw refuse('The checklist is filled during field work', 'inspections.wrongState', { state: i.state });
     const changes = [];
@@ -889,7 +920,7 @@ export async function addFinding(
 ): Promise<Detail> {
   const input = ZFindingInput.parse(raw);
   await db.transaction(async (tx) => {
-    const i = await getRow(tx, scope, id);
+    const i = await getRow(tx, scope, id, true);
     if (i.state !== 'in_progress' && i.state !== 'concluded')
       throw refuse('Findings are recorded during field work or in the conclusion', 'inspections.wrongState', {
         state: i.state,
@@ -939,7 +970,7 @@ export async function addFinding(
 }
 
 async function findingFor(db: Db, scope: Scope, id: string, findingId: string, own: boolean) {
-  const i = await getRow(db, scope, id);
+  const i = await getRow(db, scope, id, true);
   const [f] = await db
     .select()
     .from(inspectionFindings)

@@ -7,11 +7,12 @@ import {
   type OfficialDocument,
   para,
   type Section,
+  type TableColumn,
   table,
 } from '../../core/documents/index.ts';
 import type { Scope } from '../auth/index.ts';
 import { documentFrame, type Issuer, issuerOf, recipientsOn } from '../incidents/index.ts';
-import type { RuleBook } from '../rules/index.ts';
+import type { AppliedRule, RuleBook } from '../rules/index.ts';
 import {
   type AnnualFigures,
   annualFigures,
@@ -57,6 +58,27 @@ const TRIAGE_VI = {
   escalated: 'Đã chuyển xử lý sự cố',
 } as const;
 
+const DOCUMENT_TYPES: Record<string, string> = {
+  TT: 'Thông tư',
+  TTLT: 'Thông tư liên tịch',
+  NĐ: 'Nghị định',
+  QĐ: 'Quyết định',
+  CT: 'Chỉ thị',
+  NQ: 'Nghị quyết',
+};
+
+/**
+ * A provision as the body of a document cites it: "điểm c khoản 2 Điều 13 Thông tư số 12/2022/TT-BTTTT" — the
+ * provision first, then the document by its type in words (the rules' short "TT 12/2022/TT-BTTTT, Điều 13" is for
+ * lists, not for a sentence of an official document).
+ */
+export function citedInText(b: AppliedRule['basis']): string {
+  const [, type, rest] = /^(\p{L}+)\s+(\d.*)$/u.exec(b.document.trim()) ?? [];
+  const document = type && rest && DOCUMENT_TYPES[type] ? `${DOCUMENT_TYPES[type]} số ${rest}` : b.document;
+  const article = b.article && (/^\d/.test(b.article) ? `Điều ${b.article}` : b.article);
+  return [b.point && `điểm ${b.point}`, b.clause && `khoản ${b.clause}`, article, document].filter(Boolean).join(' ');
+}
+
 /** The "Nơi nhận"/"Kính gửi" of a report: the schedule rule's step for a unit, or for the owner (a unit with no parent). */
 function addressees(book: RuleBook, s: PeriodicSubject, issuer: Issuer) {
   const rule = scheduleRule(book, s.kind, s.period.to);
@@ -65,7 +87,7 @@ function addressees(book: RuleBook, s: PeriodicSubject, issuer: Issuer) {
   return {
     names: recipients.map((r) => r.name),
     due: step?.dueBefore ? `${s.year}-${step.dueBefore}` : null,
-    basis: rule?.legalBasis ?? null,
+    basis: rule ? citedInText(rule.basis) : null,
   };
 }
 
@@ -180,23 +202,35 @@ const targetText = (t: SixMonthFigures['tasks'][number]) =>
 const valueText = (t: SixMonthFigures['tasks'][number]) =>
   [t.value === null ? '—' : `${n(t.value)}${t.unit === 'percent' ? '%' : ''}`, t.detail].filter(Boolean).join('; ');
 
+const TASK_COLUMNS = [
+  NO_COLUMN,
+  { header: 'Nhiệm vụ', width: 3 },
+  { header: 'Chỉ tiêu', mm: 20, align: 'center' },
+  { header: 'Kết quả', width: 2.2 },
+  { header: 'Thời hạn', mm: 23, align: 'center' },
+  { header: 'Tình trạng', mm: 24 },
+] satisfies TableColumn[];
+
+/** The tasks, one table per order: a task's number is its number in its own order, which restarts with each. */
 function taskSection(tasks: SixMonthFigures['tasks'], asOf: string): Section {
   const orders = [...new Set(tasks.map((t) => t.order))];
   return {
     heading: 'Kết quả thực hiện các nhiệm vụ được giao',
-    blocks: tasks.length
-      ? [
-          para(`Kết quả thực hiện các nhiệm vụ được giao (${orders.join('; ')}), tính đến ngày ${formatDay(asOf)}:`),
-          table(
-            [
-              { header: 'Số TT', mm: 13, align: 'center' },
-              { header: 'Nhiệm vụ', width: 3 },
-              { header: 'Chỉ tiêu', mm: 20, align: 'center' },
-              { header: 'Kết quả', width: 2.2 },
-              { header: 'Thời hạn', mm: 23, align: 'center' },
-              { header: 'Tình trạng', mm: 24 },
-            ],
-            tasks.map((t) => [
+    blocks: [
+      para(
+        tasks.length
+          ? `Kết quả thực hiện các nhiệm vụ được giao, tính đến ngày ${formatDay(asOf)}:`
+          : 'Chưa có nhiệm vụ được giao trong phạm vi báo cáo.',
+      ),
+    ],
+    subsections: orders.map((order) => ({
+      heading: `Nhiệm vụ theo ${order}`,
+      blocks: [
+        table(
+          TASK_COLUMNS,
+          tasks
+            .filter((t) => t.order === order)
+            .map((t) => [
               t.number,
               t.title,
               targetText(t),
@@ -204,9 +238,9 @@ function taskSection(tasks: SixMonthFigures['tasks'], asOf: string): Section {
               t.deadline ? formatDay(t.deadline) : 'Thường xuyên',
               TASK_STATE_VI[t.state as keyof typeof TASK_STATE_VI] ?? t.state,
             ]),
-          ),
-        ]
-      : [para('Chưa có nhiệm vụ được giao trong phạm vi báo cáo.')],
+        ),
+      ],
+    })),
   };
 }
 
@@ -235,8 +269,9 @@ function frame(issuer: Issuer, s: PeriodicSubject) {
 const stem = (s: PeriodicSubject, issuer: Issuer, name: string) =>
   `${name}-${issuer.unit.code}-${s.year}${s.half ? `-${s.half}` : ''}${s.number ? `-so-${s.number}` : ''}`;
 
+/** "Nơi nhận": the bodies in "Kính gửi" are "Như trên" (Decree 30/2020, Phụ lục I), then the file copy. */
 function recipientsBlock(a: ReturnType<typeof addressees>): string[] {
-  return [...a.names, 'Lưu: VT'];
+  return [...(a.names.length ? ['Như trên'] : []), 'Lưu: VT'];
 }
 
 async function sixMonth(db: Db, book: RuleBook, scope: Scope, s: PeriodicSubject, issuer: Issuer) {

@@ -187,7 +187,7 @@ async function createConclusion(db: Db, actor: Actor, scope: Scope, input: Repor
     .where(eq(inspections.id, inspectionId));
   if (!i) throw notFound();
   await visibleUnit(db, scope, i.inspector);
-  return insertDraft(db, actor, {
+  return insertDraft(db, actor, conclusionOnce(inspectionId), {
     kind: 'inspection_conclusion',
     organisationId: i.inspector,
     subjectOrganisationId: c.organisationId,
@@ -200,8 +200,31 @@ async function createConclusion(db: Db, actor: Actor, scope: Scope, input: Repor
   });
 }
 
-async function insertDraft(db: Db, actor: Actor, values: typeof officialReports.$inferInsert) {
+/**
+ * An inspection has one conclusion: a second draft is refused while another exists, whatever its state (checked
+ * under a lock per inspection, so two drafts at the same moment cannot both pass).
+ */
+const conclusionOnce = (inspectionId: string) => async (tx: Db) => {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`report-conclusion:${inspectionId}`}))`);
+  const [other] = await tx
+    .select({ id: officialReports.id })
+    .from(officialReports)
+    .where(and(eq(officialReports.kind, 'inspection_conclusion'), eq(officialReports.inspectionId, inspectionId)))
+    .limit(1);
+  if (other)
+    throw new AppError('CONFLICT', 'The inspection already has a conclusion', undefined, {
+      key: 'reports.conclusionExists',
+    });
+};
+
+async function insertDraft(
+  db: Db,
+  actor: Actor,
+  check: ((tx: Db) => Promise<void>) | null,
+  values: typeof officialReports.$inferInsert,
+) {
   return db.transaction(async (tx) => {
+    await check?.(tx);
     const [row] = await tx.insert(officialReports).values(values).returning();
     if (!row) throw new AppError('INTERNAL', 'insert failed');
     await recordAudit(tx, auditActor(actor), {
@@ -232,7 +255,7 @@ export async function createReport(db: Db, actor: Actor, scope: Scope, input: Re
       },
     );
   const unit = await visibleUnit(db, scope, organisationId);
-  return insertDraft(db, actor, {
+  return insertDraft(db, actor, null, {
     kind: input.kind,
     organisationId,
     year,
