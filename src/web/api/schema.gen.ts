@@ -11451,7 +11451,7 @@ export interface paths {
                 query?: {
                     /** @description figures as they stood at the end of this day (default today) */
                     asOf?: string;
-                    /** @description false: list the units below without their figures */
+                    /** @description true: each unit below with its figures (the drill-down; ask with `taskId`); default: listed only */
                     children?: "true" | "false";
                     /** @description this unit and its subtree (tree of asOf); children are its units */
                     organisationId?: string;
