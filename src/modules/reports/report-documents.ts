@@ -224,7 +224,7 @@ function taskSection(tasks: SixMonthFigures['tasks'], asOf: string): Section {
       ),
     ],
     subsections: orders.map((order) => ({
-      heading: `Nhiệm vụ theo ${order}`,
+      heading: order,
       blocks: [
         table(
           TASK_COLUMNS,

@@ -78,6 +78,19 @@ export type PeriodicRequest = {
   day?: string;
 };
 
+/** The unit issuing a periodic report: the one asked for, else the caller's, else the province in force on `asOf`. */
+async function issuingUnit(db: Db, asked: string | null | undefined, asOf: string): Promise<string> {
+  const id = asked ?? (await rootUnitOn(db, asOf));
+  if (!id)
+    throw new AppError(
+      'VALIDATION',
+      `No unit issues the report: name one (organisationId, --org) or load the organisation tree in force on ${asOf}`,
+      { field: 'organisationId' },
+      { key: 'reports.organisationRequired' },
+    );
+  return id;
+}
+
 /**
  * A periodic report of a unit, built from the figures of its period as of the period's end. The province's unit
  * (no parent) reports on everything the caller sees, as the modules' summaries without an organisation count;
@@ -94,16 +107,7 @@ export async function periodicReport(
   const rules = book ?? (await ruleBook(db));
   const half = r.kind === 'annual' ? null : r.half;
   const period = reportPeriod(rules, r.kind, r.year, half, provinceDay(now));
-  const organisationId = r.organisationId ?? actorOrganisationId ?? (await rootUnitOn(db, period.asOf));
-  if (!organisationId)
-    throw new AppError(
-      'VALIDATION',
-      'organisationId is required',
-      { field: 'organisationId' },
-      {
-        key: 'reports.organisationRequired',
-      },
-    );
+  const organisationId = await issuingUnit(db, r.organisationId ?? actorOrganisationId, period.asOf);
   const unit = await visibleUnit(db, scope, organisationId);
   const wholeScope = unit.parentId === null;
   const built = await buildPeriodicReport(db, rules, wholeScope ? scope : await unitScope(db, unit.id, period.asOf), {
@@ -244,16 +248,7 @@ export async function createReport(db: Db, actor: Actor, scope: Scope, input: Re
   const half = input.kind === 'annual' ? null : ((input.half ?? 1) as 1 | 2);
   const year = input.year ?? 0;
   const period = reportPeriod(book, input.kind, year, half, provinceDay(now));
-  const organisationId = input.organisationId ?? actor.organisationId ?? (await rootUnitOn(db, period.asOf));
-  if (!organisationId)
-    throw new AppError(
-      'VALIDATION',
-      'organisationId is required',
-      { field: 'organisationId' },
-      {
-        key: 'reports.organisationRequired',
-      },
-    );
+  const organisationId = await issuingUnit(db, input.organisationId ?? actor.organisationId, period.asOf);
   const unit = await visibleUnit(db, scope, organisationId);
   return insertDraft(db, actor, null, {
     kind: input.kind,
