@@ -357,7 +357,11 @@ describe.each(TEST_DATABASES)('drills on %s', (kind) => {
     expect((await dept.request('PATCH', `/api/drills/${d.id}`, { title: 'Đổi tên' })).statusCode).toBe(409);
     expect((await dept.request('POST', `/api/drills/${d.id}/transitions`, { to: 'cancelled' })).statusCode).toBe(409);
     const actions = (
-      await database.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.entityId, d.id))
+      await database.db
+        .select({ action: auditLog.action })
+        .from(auditLog)
+        .where(eq(auditLog.entityId, d.id))
+        .orderBy(auditLog.seq)
     ).map((a) => a.action);
     expect(actions).toEqual([
       'drill.create',
