@@ -17,7 +17,7 @@ import {
   users,
 } from '../auth/index.ts';
 import { notifyOrganisation } from '../notifications/index.ts';
-import { organisations } from '../organisations/index.ts';
+import { organisations, requireOrganisation } from '../organisations/index.ts';
 import { type RuleBook, ruleBook } from '../rules/index.ts';
 import { informationSystems, systemStatuses } from '../systems/index.ts';
 import { vulnerabilitySummary } from '../vulnerabilities/index.ts';
@@ -315,10 +315,8 @@ export async function inspectionFigures(
 
 // ————— plans —————
 
-async function checkOrganisation(db: Db, id: string, field: string) {
-  const [row] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, id));
-  if (!row) throw invalid('Unknown organisation', field, 'inspections.organisationUnknown');
-}
+const checkOrganisation = (db: Db, id: string, field: string) =>
+  requireOrganisation(db, id, field, 'inspections.organisationUnknown');
 
 async function checkTeam(db: Db, team: TeamMember[] | undefined) {
   const ids = [...new Set((team ?? []).map((m) => m.userId).filter((v): v is string => !!v))];

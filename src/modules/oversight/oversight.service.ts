@@ -5,7 +5,7 @@ import { AppError } from '../../core/errors.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
 import { type Actor, organisationIdIn, type Scope, scopeOrganisationIds, subtreeIds } from '../auth/index.ts';
-import { inForceOn, organisations } from '../organisations/index.ts';
+import { inForceOn, organisations, requireOrganisation } from '../organisations/index.ts';
 import { INDICATORS, type IndicatorContext, type Measure, manualMeasure } from './indicators.ts';
 import {
   type OrderTaskInput,
@@ -288,18 +288,7 @@ async function taskRow(db: Db, id: string) {
 }
 
 async function checkOrganisation(db: Db, organisationId: string | null) {
-  if (!organisationId) return;
-  const [org] = await db
-    .select({ id: organisations.id })
-    .from(organisations)
-    .where(eq(organisations.id, organisationId));
-  if (!org)
-    throw new AppError(
-      'VALIDATION',
-      'Unknown organisation',
-      { field: 'organisationId' },
-      { key: 'oversight.unknownOrganisation' },
-    );
+  if (organisationId) await requireOrganisation(db, organisationId, 'organisationId', 'oversight.unknownOrganisation');
 }
 
 /** Whether a task concerns what the scope sees: a province-wide one, or one whose subtree (today) reaches into it. */
