@@ -16,10 +16,16 @@ import { inScope, type Scope } from '../auth/index.ts';
 import { documentFrame, issuerOf } from '../incidents/index.ts';
 import { organisations } from '../organisations/index.ts';
 import { type InspectionContent, ruleBook } from '../rules/index.ts';
-import { informationSystems, systemStatuses } from '../systems/index.ts';
+import { informationSystems } from '../systems/index.ts';
 import type { CheckResult } from './inspections.input.ts';
-import { inspectionChecks, inspectionFindings, inspectionPlans, inspectionSystems } from './inspections.schema.ts';
-import { findingStateOn, visibleInspection } from './inspections.service.ts';
+import { inspectionFindings, inspectionPlans } from './inspections.schema.ts';
+import {
+  checklistOf,
+  findingStateOn,
+  inspectedSystems,
+  SEVERITY_FIRST,
+  visibleInspection,
+} from './inspections.service.ts';
 
 // The words of the conclusion (a Vietnamese administrative document).
 const CONTENT_VI: Record<InspectionContent, string> = {
@@ -68,24 +74,10 @@ export async function inspectionConclusion(
     .from(organisations)
     .where(eq(organisations.id, i.organisationId));
   const [plan] = i.planId ? await db.select().from(inspectionPlans).where(eq(inspectionPlans.id, i.planId)) : [];
-  const systems = await db
-    .select({ id: informationSystems.id, name: informationSystems.name })
-    .from(inspectionSystems)
-    .innerJoin(informationSystems, eq(informationSystems.id, inspectionSystems.systemId))
-    .where(eq(inspectionSystems.inspectionId, i.id))
-    .orderBy(asc(informationSystems.name));
-  const statuses = await systemStatuses(
-    db,
-    systems.map((s) => s.id),
-    i.startedOn ?? on,
-    book,
-  );
-  const checks = await db
-    .select({ c: inspectionChecks, systemName: informationSystems.name })
-    .from(inspectionChecks)
-    .leftJoin(informationSystems, eq(informationSystems.id, inspectionChecks.systemId))
-    .where(eq(inspectionChecks.inspectionId, i.id))
-    .orderBy(asc(inspectionChecks.position));
+  const [systems, checks] = await Promise.all([
+    inspectedSystems(db, book, i.id, i.startedOn ?? on),
+    checklistOf(db, i.id),
+  ]);
   const findings = await db
     .select({
       f: inspectionFindings,
@@ -97,10 +89,7 @@ export async function inspectionConclusion(
     .innerJoin(organisations, eq(organisations.id, inspectionFindings.organisationId))
     .leftJoin(informationSystems, eq(informationSystems.id, inspectionFindings.systemId))
     .where(and(eq(inspectionFindings.inspectionId, i.id), sql`${inspectionFindings.foundOn} <= ${on}::date`))
-    .orderBy(
-      sql`array_position(array['critical','high','medium','low'], ${inspectionFindings.severity}::text)`,
-      asc(inspectionFindings.createdAt),
-    );
+    .orderBy(SEVERITY_FIRST, asc(inspectionFindings.createdAt));
 
   const agencyName = agency?.name ?? '';
   const period =
@@ -135,7 +124,7 @@ export async function inspectionConclusion(
       para('Hệ thống thông tin được kiểm tra:'),
       table(
         [NO_COLUMN, { header: 'Hệ thống thông tin', width: 4 }, { header: 'Cấp độ', mm: 22, align: 'center' }],
-        systems.map((s, n) => [n + 1, s.name, statuses.get(s.id)?.approvedLevel ?? 'Chưa phê duyệt']),
+        systems.map((s, n) => [n + 1, s.name, s.level ?? 'Chưa phê duyệt']),
       ),
     );
 

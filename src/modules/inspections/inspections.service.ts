@@ -465,30 +465,45 @@ async function getRow(db: Db, scope: Scope, id: string, lock = false): Promise<I
   return row;
 }
 
+/** An inspection's systems by name, each with its approved level on `day` (null: none approved). */
+export async function inspectedSystems(db: Db, book: RuleBook, inspectionId: string, day: string) {
+  const systems = await db
+    .select({ id: informationSystems.id, name: informationSystems.name })
+    .from(inspectionSystems)
+    .innerJoin(informationSystems, eq(informationSystems.id, inspectionSystems.systemId))
+    .where(eq(inspectionSystems.inspectionId, inspectionId))
+    .orderBy(asc(informationSystems.name));
+  const statuses = await systemStatuses(
+    db,
+    systems.map((s) => s.id),
+    day,
+    book,
+  );
+  return systems.map((s) => ({ ...s, level: statuses.get(s.id)?.approvedLevel ?? null }));
+}
+
+/** The checklist in its order, each item with its system's name. */
+export const checklistOf = (db: Db, inspectionId: string) =>
+  db
+    .select({ c: inspectionChecks, systemName: informationSystems.name })
+    .from(inspectionChecks)
+    .leftJoin(informationSystems, eq(informationSystems.id, inspectionChecks.systemId))
+    .where(eq(inspectionChecks.inspectionId, inspectionId))
+    .orderBy(asc(inspectionChecks.position));
+
+/** Findings, most severe first. */
+export const SEVERITY_FIRST = sql`array_position(array['critical','high','medium','low'], ${inspectionFindings.severity}::text)`;
+
 /** An inspection with its clocks, systems (level on the start day, else today), checklist and findings. */
 export async function getInspection(db: Db, scope: Scope, id: string, today = provinceDay()): Promise<Detail> {
   const i = await getRow(db, scope, id);
   const [row] = await rows(db, scope, eq(inspections.id, id), today);
   if (!row) throw notFound();
   const book = await ruleBook(db);
-  const systems = await db
-    .select({ id: informationSystems.id, name: informationSystems.name })
-    .from(inspectionSystems)
-    .innerJoin(informationSystems, eq(informationSystems.id, inspectionSystems.systemId))
-    .where(eq(inspectionSystems.inspectionId, id))
-    .orderBy(asc(informationSystems.name));
-  const statuses = await systemStatuses(
-    db,
-    systems.map((s) => s.id),
-    i.startedOn ?? today,
-    book,
-  );
-  const checks = await db
-    .select({ c: inspectionChecks, systemName: informationSystems.name })
-    .from(inspectionChecks)
-    .leftJoin(informationSystems, eq(informationSystems.id, inspectionChecks.systemId))
-    .where(eq(inspectionChecks.inspectionId, id))
-    .orderBy(asc(inspectionChecks.position));
+  const [systems, checks] = await Promise.all([
+    inspectedSystems(db, book, id, i.startedOn ?? today),
+    checklistOf(db, id),
+  ]);
   const findings = await db
     .select({ f: inspectionFindings, organisationName: organisations.name, systemName: informationSystems.name })
     .from(inspectionFindings)
@@ -503,10 +518,7 @@ export async function getInspection(db: Db, scope: Scope, id: string, today = pr
           : organisationIdIn(sql`${inspectionFindings.organisationId}`, scopeOrganisationIds(scope)),
       ),
     )
-    .orderBy(
-      sql`array_position(array['critical','high','medium','low'], ${inspectionFindings.severity}::text)`,
-      asc(inspectionFindings.createdAt),
-    );
+    .orderBy(SEVERITY_FIRST, asc(inspectionFindings.createdAt));
   const events = findings.length
     ? await db
         .select()
@@ -523,7 +535,7 @@ export async function getInspection(db: Db, scope: Scope, id: string, today = pr
     ...row,
     team: i.team,
     summary: i.summary,
-    systemList: systems.map((s) => ({ ...s, level: statuses.get(s.id)?.approvedLevel ?? null })),
+    systemList: systems,
     clocks: clocksOf(book, i, today),
     checklist: checks.map(({ c, systemName }) => ({
       id: c.id,
@@ -692,18 +704,7 @@ export async function updateInspection(
  */
 async function generateChecklist(db: Db, i: Inspection, day: string) {
   const book = await ruleBook(db);
-  const systems = await db
-    .select({ id: informationSystems.id, name: informationSystems.name })
-    .from(inspectionSystems)
-    .innerJoin(informationSystems, eq(informationSystems.id, inspectionSystems.systemId))
-    .where(eq(inspectionSystems.inspectionId, i.id))
-    .orderBy(asc(informationSystems.name));
-  const statuses = await systemStatuses(
-    db,
-    systems.map((s) => s.id),
-    day,
-    book,
-  );
+  const systems = await inspectedSystems(db, book, i.id, day);
   const items = book.on('inspection_item', day);
   const plan = book.on('checklist_item', day);
   type New = typeof inspectionChecks.$inferInsert;
@@ -711,9 +712,7 @@ async function generateChecklist(db: Db, i: Inspection, day: string) {
   const push = (c: Omit<New, 'inspectionId' | 'position'>) =>
     out.push({ ...c, inspectionId: i.id, position: out.length + 1 });
   const legal = items.filter((r) => r.data.content === 'legal');
-  const units = systems.length
-    ? systems.map((s) => ({ id: s.id, level: statuses.get(s.id)?.approvedLevel ?? null }))
-    : [{ id: null, level: null }];
+  const units = systems.length ? systems.map((s) => ({ id: s.id, level: s.level })) : [{ id: null, level: null }];
   for (const u of units) {
     // A system with no approved level is checked against the items every level has.
     const level = u.level ?? 1;
