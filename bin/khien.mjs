@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Runs the CLI from TypeScript source: Khiên has no build step for the server (see ARCHITECTURE.md).
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (dist/server, built by `npm run build`, which `npm install` runs); errors are reported
+// against the TypeScript sources through the build's source maps.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/server/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error('Lỗi / Error: chưa biên dịch, hãy chạy / not built, run: npm run build');
+  process.exit(1);
+}
+process.setSourceMapsEnabled(true);
+await import(main.href);

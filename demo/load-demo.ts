@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { auditActor } from '../src/core/actor.ts';
 import type { Db } from '../src/core/db/client.ts';
+import { fromRoot } from '../src/core/paths.ts';
 import type { Actor } from '../src/modules/auth/index.ts';
 import { createUser, users } from '../src/modules/auth/index.ts';
 import {
@@ -43,7 +44,7 @@ export const DEMO_DESCRIPTION =
 const ARTICLE = { vulnerableComputers: 617, scanningIps: 86 };
 /** The day the 2024 tree is read on (the article's statement), before any 2025 change. */
 const TREE_2024 = '2024-06-30';
-const LAO_CAI = new URL('./lao-cai-2025/', import.meta.url);
+const LAO_CAI = fromRoot('demo/lao-cai-2025');
 /** The province's reorganisations, in order (each applied once; applying again changes nothing). */
 const REORGANISATIONS = [
   'reorganisation-2025-01-01.csv',
@@ -194,7 +195,7 @@ export async function loadDemo(
   { only2024 = false }: { only2024?: boolean } = {},
 ): Promise<DemoResult> {
   const report = await importOrganisationRows(db, actor, yenBai2024Rows(), TREE_2024);
-  await saveBodies(db, auditActor(actor), JSON.parse(readFileSync(new URL('bodies.json', LAO_CAI), 'utf8')));
+  await saveBodies(db, auditActor(actor), JSON.parse(readFileSync(join(LAO_CAI, 'bodies.json'), 'utf8')));
   const dir = await mkdtemp(join(tmpdir(), 'khien-demo-'));
   try {
     // Systems, dossiers, plans and targets of 2024 (before the accounts they notify would matter), then the
@@ -207,7 +208,7 @@ export async function loadDemo(
     let response = await loadResponse2024(db);
     const reorganisations = [];
     for (const file of only2024 ? [] : REORGANISATIONS) {
-      const r = await reorganise(db, actor, await readReorganisation(readFileSync(new URL(file, LAO_CAI))));
+      const r = await reorganise(db, actor, await readReorganisation(readFileSync(join(LAO_CAI, file))));
       if (r.errors.length)
         throw new Error(`${file}: ${r.errors.map((e) => `row ${e.row} ${e.column ?? ''}: ${e.message}`).join('; ')}`);
       reorganisations.push({

@@ -1,11 +1,13 @@
+// What the commands share. Every command that registers options imports this file, so it loads the database and
+// the organisations module only when a command uses them (`khien soc analyze` uses neither).
 import type { Command } from 'commander';
 import { CLI_USER_ID } from '../core/actor.ts';
-import { loadConfig } from '../core/config.ts';
 import type { Database, Db } from '../core/db/client.ts';
-import { openConfiguredDatabase } from '../core/db/open.ts';
 import { provinceDay } from '../core/time.ts';
 import type { Actor } from '../modules/auth/index.ts';
-import { organisationByCodeOn } from '../modules/organisations/index.ts';
+import { fail } from './errors.ts';
+
+export { fail };
 
 /** The actor recorded in the audit log for changes made from the command line (an operator with shell access). */
 export const CLI_ACTOR: Actor = {
@@ -20,17 +22,16 @@ export const CLI_ACTOR: Actor = {
 
 /** Opens the configured database (embedded or DATABASE_URL) for one command and always closes it. */
 export async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+  const [{ loadConfig }, { openConfiguredDatabase }] = await Promise.all([
+    import('../core/config.ts'),
+    import('../core/db/open.ts'),
+  ]);
   const database = await openConfiguredDatabase(loadConfig());
   try {
     return await fn(database);
   } finally {
     await database.close();
   }
-}
-
-export function fail(message: string): never {
-  console.error(`Lỗi / Error: ${message}`);
-  process.exit(1);
 }
 
 /** Adds the options of a period figure: `--from`, `--to` (dd/mm/yyyy or yyyy-mm-dd), `--org`, `--json`. */
@@ -46,6 +47,7 @@ export type PeriodOptions = { from: string; to: string; asOf?: string; org?: str
 
 /** The id of the unit holding a code on a day (default today; codes are reused across periods), or a clear CLI error. */
 export async function organisationIdByCode(db: Db, code: string, day = provinceDay()): Promise<string> {
+  const { organisationByCodeOn } = await import('../modules/organisations/index.ts');
   const org = await organisationByCodeOn(db, code, day);
   if (!org) fail(`no organisation with code "${code}" on ${day}`);
   return org.id;

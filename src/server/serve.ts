@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Config } from '../core/config.ts';
 import { openConfiguredDatabase } from '../core/db/open.ts';
@@ -11,17 +10,11 @@ import { parseAllowList, startLiveIngestion } from '../modules/soc/index.ts';
 import { buildApp, WEB_DIST } from './app.ts';
 import { removeStaleUploads } from './upload.ts';
 
-/** Builds the web UI once when it is missing (a fresh clone), so `khien serve` is the only command needed. */
-async function ensureWebBuilt(log: pino.Logger) {
-  if (existsSync(`${WEB_DIST}/index.html`)) return;
-  log.info('building the web UI (first start)…');
-  const { build } = await import('vite');
-  await build({ configFile: fileURLToPath(new URL('../web/vite.config.ts', import.meta.url)), logLevel: 'warn' });
-}
-
 export async function serve(config: Config) {
   const log = pino({ level: config.logLevel });
-  await ensureWebBuilt(log);
+  // The web UI is built at install (`npm run build`, which npm install runs); without it the API still serves.
+  if (!existsSync(`${WEB_DIST}/index.html`))
+    log.warn('Giao diện web chưa được biên dịch, hãy chạy / the web UI is not built, run: npm run build:web');
   // A malformed allow-list stops the start rather than opening the collectors to everyone.
   const allow = config.collectorAllow ? parseAllowList(config.collectorAllow) : undefined;
   // Uploads being spooled when a previous run crashed (another running server's are kept).

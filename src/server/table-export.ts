@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { zFile } from '../core/contract.ts';
+import { fromRoot } from '../core/paths.ts';
 import {
   type Column,
   exportRows,
@@ -52,7 +54,7 @@ let viStrings: Strings | undefined;
  */
 export function uiLabel(group: string): (value: string | null | undefined) => string | null {
   if (!viStrings) {
-    const dir = new URL('../web/i18n/', import.meta.url);
+    const dir = fromRoot('src/web/i18n');
     const merge = (into: Strings, from: Strings) => {
       for (const [k, v] of Object.entries(from))
         into[k] = typeof v === 'object' && typeof into[k] === 'object' ? merge({ ...into[k] }, v) : v;
@@ -60,7 +62,7 @@ export function uiLabel(group: string): (value: string | null | undefined) => st
     };
     viStrings = readdirSync(dir, { recursive: true, encoding: 'utf8' })
       .filter((f) => f === 'vi.json' || f.endsWith('/vi.json'))
-      .reduce<Strings>((all, f) => merge(all, JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Strings), {});
+      .reduce<Strings>((all, f) => merge(all, JSON.parse(readFileSync(join(dir, f), 'utf8')) as Strings), {});
   }
   const at = (from: Strings | string | undefined, path: string[]) =>
     path.reduce<Strings | string | undefined>((node, k) => (typeof node === 'object' ? node[k] : undefined), from);

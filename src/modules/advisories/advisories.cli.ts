@@ -83,8 +83,7 @@ function print(r: FileResult) {
   }
 }
 
-export function registerAdvisoryCommands(program: Command) {
-  const cmd = program.command('advisories').description('Cảnh báo an toàn thông tin / security advisories');
+export function registerAdvisoryCommands(cmd: Command) {
   cmd
     .command('import')
     .description(

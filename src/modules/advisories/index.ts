@@ -1,6 +1,5 @@
 // The advisories module's public face: what other modules, the server, the CLI and the demo may use.
 
-export { registerAdvisoryCommands } from './advisories.cli.ts';
 export * from './advisories.input.ts';
 export { registerAdvisoryRoutes } from './advisories.routes.ts';
 export { advisoryOrganisations } from './advisories.schema.ts';

@@ -11,8 +11,7 @@ import { runIncidentDeadlineCheck } from './timer.ts';
  * Registers `khien incidents` and returns it, so that other command files (the statutory forms) add their own
  * subcommands to the same group.
  */
-export function registerIncidentsCommands(program: Command): Command {
-  const incidents = program.command('incidents').description('Sự cố an toàn thông tin mạng / incidents');
+export function registerIncidentsCommands(incidents: Command): Command {
   incidents
     .command('list')
     .description('Danh sách sự cố với các thời hạn / incidents with their statutory clocks')

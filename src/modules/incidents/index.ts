@@ -1,10 +1,8 @@
 // The incidents module's public face: incidents (QĐ 05/2017, TT 20/2017), their clocks, and the response team.
-export { registerIncidentFormCommands } from './forms/forms.cli.ts';
 export { registerIncidentFormRoutes } from './forms/forms.routes.ts';
 export { issueIncidentForm } from './forms/forms.service.ts';
 // Who issues and receives an official document on a day: shared with the reports and inspections modules.
 export { documentFrame, type Issuer, issuerOf, type Recipient, recipientsOn } from './forms/parties.ts';
-export { registerIncidentsCommands } from './incidents.cli.ts';
 export * from './incidents.input.ts';
 export { registerIncidentRoutes } from './incidents.routes.ts';
 export { incidentReports, responseTeamMembers } from './incidents.schema.ts';

@@ -4,10 +4,8 @@ import { fail, withDatabase } from '../../cli/context.ts';
 import { loadConfig } from '../../core/config.ts';
 import { type DeliveryReport, deliverNotifications, describeEmail, smtpMailer } from './delivery.ts';
 
-export function registerNotificationCommands(program: Command) {
-  program
-    .command('notifications')
-    .description('Thông báo / notifications')
+export function registerNotificationCommands(notifications: Command) {
+  notifications
     .command('send')
     .description(
       'Gửi ngay thư thông báo đang chờ (khẩn; tổng hợp nếu đã đến giờ) / send pending notification e-mail now ' +

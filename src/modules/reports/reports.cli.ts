@@ -49,8 +49,7 @@ function periodicCommand(group: Command, name: string, kind: PeriodicKind, descr
     );
 }
 
-export function registerReportCommands(program: Command) {
-  const report = program.command('report').description('Báo cáo (DOCX/PDF, Nghị định 30/2020) / official reports');
+export function registerReportCommands(report: Command) {
   periodicCommand(
     report,
     'six-month',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fromRoot } from '../../core/paths.ts';
 import { PROVINCE_TIME_ZONE } from '../../core/time.ts';
 import type { SiteTrust } from '../sites/index.ts';
 import { REPORT_DESCRIPTION_MAX, SCAM_CATEGORIES, type ScamCategory } from './residents.input.ts';
@@ -11,7 +12,7 @@ import { REPORT_DESCRIPTION_MAX, SCAM_CATEGORIES, type ScamCategory } from './re
 
 type Strings = { [key: string]: string | Strings };
 const STRINGS = (
-  JSON.parse(readFileSync(new URL('../../web/i18n/residents/vi.json', import.meta.url), 'utf8')) as {
+  JSON.parse(readFileSync(fromRoot('src/web/i18n/residents/vi.json'), 'utf8')) as {
     residents: Strings;
   }
 ).residents;

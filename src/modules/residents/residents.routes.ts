@@ -7,6 +7,7 @@ import type { Config } from '../../core/config.ts';
 import { ZOk } from '../../core/contract.ts';
 import { keyFileSecret } from '../../core/crypto/secret-box.ts';
 import type { Db } from '../../core/db/client.ts';
+import { fromRoot } from '../../core/paths.ts';
 import { actorOf } from '../../server/auth-hooks.ts';
 import { siteTrust } from '../sites/index.ts';
 import {
@@ -71,7 +72,7 @@ export const LOOKUP_RATE_LIMIT = { max: 30, timeWindow: 60_000 };
 /** Cached by browsers and proxies for a few minutes; a new warning shows within that. */
 const PAGE_CACHE = 'public, max-age=300';
 
-const CSS = readFileSync(new URL('../../public/residents.css', import.meta.url));
+const CSS = readFileSync(fromRoot('src/public/residents.css'));
 const CSS_VERSION = createHash('sha256').update(CSS).digest('hex').slice(0, 12);
 
 const etagOf = (body: string | Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;

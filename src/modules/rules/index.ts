@@ -17,7 +17,6 @@ export {
   type RuleKind,
 } from './kinds.ts';
 export { type AppliedRule, type Body, forgetRuleBook, RuleBook, ruleBook } from './rule-book.ts';
-export { registerRulesCommands } from './rules.cli.ts';
 export { ZLegalBasis, ZLevelAuthority, ZRuleOrigin } from './rules.contract.ts';
 export { registerRulesRoutes } from './rules.routes.ts';
 export {

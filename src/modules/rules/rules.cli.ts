@@ -12,8 +12,7 @@ import { RULE_KIND_NAMES, type RuleKind } from './kinds.ts';
 import { ruleBook } from './rule-book.ts';
 import { addProvinceRule, listRules, saveBodies, saveCalendarDays } from './rules.service.ts';
 
-export function registerRulesCommands(program: Command) {
-  const rules = program.command('rules').description('Quy định theo thời gian / the rules in force on a day');
+export function registerRulesCommands(rules: Command) {
   rules
     .command('authority')
     .description('Cơ quan thẩm định, phê duyệt hồ sơ cấp độ / who appraises and approves a level dossier on a day')

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { and, eq, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AuditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
+import { fromRoot } from '../../core/paths.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
   type BodyInput,
@@ -24,7 +24,7 @@ import { calendarDays, competentBodies, legalRules, ruleSets } from './rules.sch
 const SYSTEM: AuditActor = { id: null, name: 'system' };
 
 /** The shipped data files: national rules, national bodies and the public-holiday calendar. */
-export const RULES_DIR = fileURLToPath(new URL('../../../rules', import.meta.url));
+export const RULES_DIR = fromRoot('rules');
 
 const ZRuleFile = z.object({
   ruleSet: z.string(),

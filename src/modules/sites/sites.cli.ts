@@ -87,8 +87,7 @@ type CheckFlags = {
   concurrency: number;
 };
 
-export function registerSitesCommands(program: Command): Command {
-  const sites = program.command('sites').description('Tên miền, cổng thông tin / agency websites and domains');
+export function registerSitesCommands(sites: Command): Command {
   sites
     .command('check')
     .description(

@@ -362,42 +362,37 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
-/** Time to bundle the worker: see `startWorker`. */
-let bundle: string | null | undefined;
+/** From source (tests, benchmarks), the worker's TypeScript bundled once per process: see `startWorker`. */
+let bundle: string | undefined;
 
 interface EsbuildSync {
   buildSync(options: Record<string, unknown>): { outputFiles: Array<{ text: string }> };
 }
 
-const WORKER_ENTRY = new URL('./analyze-worker.ts', import.meta.url);
+/** Run from source, this file is TypeScript; built, it is a chunk of dist/server/ with the worker's entry beside it. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_ENTRY = new URL(FROM_SOURCE ? './analyze-worker.ts' : './analyze-worker.js', import.meta.url);
 
-/** The worker as one CommonJS bundle (built once per process), or null when esbuild is unavailable. */
-function workerBundle(): string | null {
-  if (bundle === undefined) {
-    try {
-      // esbuild comes with tsx (which runs Khiên's TypeScript); resolved from there.
-      const esbuild = createRequire(import.meta.resolve('tsx/esm/api'))('esbuild') as EsbuildSync;
-      bundle =
-        esbuild.buildSync({
-          entryPoints: [fileURLToPath(WORKER_ENTRY)],
-          bundle: true,
-          format: 'cjs',
-          platform: 'node',
-          target: `node${process.versions.node.split('.')[0]}`,
-          write: false,
-          logLevel: 'silent',
-        }).outputFiles[0]?.text ?? null;
-    } catch {
-      bundle = null;
-    }
-  }
+/** The worker's TypeScript as one CommonJS bundle, by esbuild (a dev dependency: only the source needs it). */
+function workerBundle(): string {
+  const esbuild = createRequire(import.meta.url)('esbuild') as EsbuildSync;
+  bundle ??= esbuild.buildSync({
+    entryPoints: [fileURLToPath(WORKER_ENTRY)],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: `node${process.versions.node.split('.')[0]}`,
+    write: false,
+    logLevel: 'silent',
+  }).outputFiles[0]?.text;
+  if (bundle === undefined) throw new Error('esbuild produced no worker bundle');
   return bundle;
 }
 
 /**
- * Starts a worker. Its TypeScript is bundled by esbuild into plain JavaScript (≈ 20-60 ms,
- * once): registering tsx's loader in each new thread instead takes 350-600 ms, all of it
- * before the first chunk can be parsed. tsx's loader remains the fallback.
+ * Starts a worker: built, the worker's own compiled entry; from source, its TypeScript bundled by esbuild into plain
+ * JavaScript (≈ 20-60 ms, once), since registering a TypeScript loader in each new thread takes 350-600 ms, all of
+ * it before the first chunk can be parsed.
  */
 function startWorker(setup: WorkerSetup): Worker {
   // Node 20 unregisters a worker's V8 isolate before disposing of it, and a background TurboFan
@@ -407,11 +402,8 @@ function startWorker(setup: WorkerSetup): Worker {
   // also idle a moment before they are stopped, for any other background task.
   v8.setFlagsFromString('--no-concurrent-recompilation');
   const transferList = setup.peers.filter((peer): peer is MessagePort => peer !== null);
-  const code = workerBundle();
-  if (code !== null) return new Worker(code, { eval: true, workerData: setup, transferList });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_ENTRY.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: setup, transferList });
+  if (!FROM_SOURCE) return new Worker(WORKER_ENTRY, { workerData: setup, transferList });
+  return new Worker(workerBundle(), { eval: true, workerData: setup, transferList });
 }
 
 /**

@@ -10,11 +10,12 @@ import {
 } from '../../cli/context.ts';
 import { logFormats } from './parsers/formats.ts';
 import type { LogFormat } from './parsers/types.ts';
-import { importIntel, ingestLogFile, socSummary } from './soc.service.ts';
 
-/** The database-backed SOC commands (`soc analyze` runs without a database; these store what they find). */
-export function registerSocStoreCommands(program: Command) {
-  const soc = program.commands.find((c) => c.name() === 'soc') ?? program.command('soc');
+/**
+ * The database-backed SOC commands (`soc analyze` runs without a database; these store what they find). The service
+ * loads with an action, so that `soc analyze`, registered beside these, does not load the database.
+ */
+export function registerSocStoreCommands(soc: Command) {
   soc
     .command('ingest')
     .description(
@@ -25,6 +26,7 @@ export function registerSocStoreCommands(program: Command) {
     .option('--json', 'print JSON')
     .action(async (files: string[], o: { format: string; json?: boolean }) => {
       if (o.format !== 'auto' && !logFormats.includes(o.format as LogFormat)) fail(`unknown format "${o.format}"`);
+      const { ingestLogFile } = await import('./soc.service.ts');
       await withDatabase(async ({ db }) => {
         for (const file of files) {
           const r = await ingestLogFile(db, CLI_ACTOR, file, {
@@ -51,6 +53,7 @@ export function registerSocStoreCommands(program: Command) {
     .requiredOption('--source <name>', 'source name (e.g. "NCSC 2024-05")')
     .action((file: string, o: { source: string }) =>
       withDatabase(async ({ db }) => {
+        const { importIntel } = await import('./soc.service.ts');
         const r = await importIntel(db, CLI_ACTOR, readFileSync(file, 'utf8'), o.source).catch((e: Error) =>
           fail(`${file}: ${e.message}`),
         );
@@ -68,6 +71,7 @@ export function registerSocStoreCommands(program: Command) {
       ),
   ).action((o: PeriodOptions) =>
     withDatabase(async ({ db }) => {
+      const { socSummary } = await import('./soc.service.ts');
       const s = await socSummary(db, { all: true }, await resolvePeriod(db, o));
       if (o.json) return console.log(JSON.stringify(s, null, 2));
       console.log(

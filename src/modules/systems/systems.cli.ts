@@ -6,8 +6,7 @@ import { provinceDay } from '../../core/time.ts';
 import { type ExportFormat, exportSystems, importSystems, readSystemRows } from './systems.io.ts';
 import { listTargets, runDeadlineCheck } from './targets.service.ts';
 
-export function registerSystemsCommands(program: Command) {
-  const systems = program.command('systems').description('Hệ thống thông tin, cấp độ / information systems and levels');
+export function registerSystemsCommands(systems: Command) {
   systems
     .command('export')
     .description(
@@ -40,10 +39,10 @@ export function registerSystemsCommands(program: Command) {
       const r = await withDatabase(({ db }) => runDeadlineCheck(db, o.at ? new Date(o.at) : new Date()));
       console.log(`Ngày ${r.today}: ${r.overdueItems} mục quá hạn, ${r.notificationsCreated} thông báo mới`);
     });
+}
 
-  program
-    .command('targets')
-    .description('Chỉ tiêu tại một ngày / each target as of a day: met by the deadline, late, not met, total')
+export function registerTargetsCommand(cmd: Command) {
+  cmd
     .option('--as-of <date>', 'the day (yyyy-mm-dd or dd/mm/yyyy; default today)')
     .option('--org <code>', 'organisation code (as of that day): that organisation and its descendants')
     .option('--json', 'print JSON')

@@ -59,8 +59,7 @@ const SOURCES = {
   upload: 'tệp không ghi, dùng thời điểm nhập / none in the file: import time',
 } as const;
 
-export function registerScanCommands(program: Command) {
-  const scans = program.command('scans').description('Máy tính có lỗ hổng / vulnerability scan reports');
+export function registerScanCommands(scans: Command) {
   scans
     .command('import')
     .description(

@@ -11,20 +11,9 @@ import {
   RetentionPolicy,
   StorageType,
 } from '@nats-io/jetstream';
+import { defaultStreamLimits, defaultStreamNames, type StreamLimits, type StreamNames } from './layout.ts';
 
-export interface StreamNames {
-  stream: string;
-  /** Partition p is published on `<subjectPrefix>.<p>`. */
-  subjectPrefix: string;
-  /** Partition p is consumed by the durable consumer `<durablePrefix><p>`. */
-  durablePrefix: string;
-}
-
-export const defaultStreamNames: StreamNames = {
-  stream: 'KHIEN_EVENTS',
-  subjectPrefix: 'khien.events',
-  durablePrefix: 'khien-p',
-};
+export { defaultStreamLimits, defaultStreamNames, type StreamLimits, type StreamNames };
 
 export const resolveNames = (names: Partial<StreamNames> = {}): StreamNames => ({ ...defaultStreamNames, ...names });
 export const partitionSubject = (names: StreamNames, p: number) => `${names.subjectPrefix}.${p}`;
@@ -38,14 +27,6 @@ const describe = (partitions: number) => `Khiên SOC normalised events; partitio
 const recordedPartitions = (description: string | undefined) =>
   Number(/partitions=(\d+)/.exec(description ?? '')?.[1] ?? 0);
 const ns = (ms: number) => Math.round(ms * 1e6);
-
-export interface StreamLimits {
-  /** Bound on stored, unconsumed events; when full, publishing fails (discard new) rather than losing old data. */
-  maxBytes: number;
-  maxAgeSeconds: number;
-}
-
-export const defaultStreamLimits: StreamLimits = { maxBytes: 8 * 2 ** 30, maxAgeSeconds: 7 * 86400 };
 
 const isApiError = (e: unknown, code: number) => e instanceof JetStreamApiError && e.code === code;
 
@@ -123,4 +104,19 @@ export async function ensureConsumer(
     ack_wait: ns(settings.ackWaitMs),
     max_ack_pending: settings.maxAckPending,
   });
+}
+
+/**
+ * Makes partition p's consumer deliver its unacknowledged messages again now and in stream order, by recreating it
+ * (an explicit-ack consumer would otherwise send newer messages first and the dead worker's ones only after their
+ * ack wait). Unacknowledged messages stay in the work queue meanwhile. Only for the one worker of the partition.
+ */
+export async function restartDelivery(
+  jsm: JetStreamManager,
+  names: StreamNames,
+  p: number,
+  settings: ConsumerSettings,
+): Promise<void> {
+  await jsm.consumers.delete(names.stream, partitionDurable(names, p));
+  await ensureConsumer(jsm, names, p, settings);
 }

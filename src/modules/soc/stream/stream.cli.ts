@@ -1,17 +1,12 @@
 // `khien soc publish` (edge: parse logs, publish events to NATS JetStream) and `khien soc worker` (detect and
 // store findings from some partitions of the stream).
 
-import { connect } from '@nats-io/transport-node';
 import { type Command, Option } from 'commander';
 import { fail, withDatabase } from '../../../cli/context.ts';
-import { loadConfig } from '../../../core/config.ts';
 import { parseAllowList } from '../collectors/limits.ts';
 import { logFormats } from '../parsers/formats.ts';
 import type { LogFormat } from '../parsers/types.ts';
-import { startEdgeCollector } from './collect.ts';
-import { defaultStreamLimits, defaultStreamNames, type StreamNames } from './nats.ts';
-import { createEventPublisher, publishLogFiles } from './publish.ts';
-import { startStreamWorker } from './worker.ts';
+import { defaultStreamLimits, defaultStreamNames, type StreamNames } from './layout.ts';
 
 type NameOptions = { stream: string; subjectPrefix: string; durablePrefix?: string };
 
@@ -98,10 +93,12 @@ export function registerStreamCommands(soc: Command): void {
         maxAgeDays: number;
       },
     ) => {
+      const { connect } = await import('@nats-io/transport-node');
       const nc = await connect({ servers: o.nats, name: 'khien-publish' }).catch((e: Error) =>
         fail(`NATS ${o.nats}: ${e.message}`),
       );
       try {
+        const { createEventPublisher, publishLogFiles } = await import('./publish.ts');
         const publisher = await createEventPublisher(nc, {
           partitions: o.partitions,
           names: names(o),
@@ -169,10 +166,12 @@ export function registerStreamCommands(soc: Command): void {
       } catch (e) {
         fail(`--sources: ${(e as Error).message}`);
       }
+      const { connect } = await import('@nats-io/transport-node');
       const nc = await connect({ servers: o.nats, name: 'khien-collect' }).catch((e: Error) =>
         fail(`NATS ${o.nats}: ${e.message}`),
       );
       try {
+        const { startEdgeCollector } = await import('./collect.ts');
         const collector = await startEdgeCollector(nc, {
           partitions: o.partitions,
           names: names(o),
@@ -230,6 +229,12 @@ export function registerStreamCommands(soc: Command): void {
       )
       .option('--flush-seconds <s>', 'chu kỳ lưu kết quả / how often findings are stored', positiveInt, 30)
       .option(
+        '--max-unacked <n>',
+        'số thông điệp chưa xác nhận trước khi lưu sớm / unacked messages per partition before an early flush',
+        positiveInt,
+        500,
+      )
+      .option(
         '--allow <cidr>',
         'mạng rà quét được phép, lặp lại được / allow-listed scanner network, repeatable',
         collect,
@@ -242,15 +247,22 @@ export function registerStreamCommands(soc: Command): void {
         nats: string;
         partitions: number[];
         flushSeconds: number;
+        maxUnacked: number;
         allow: string[];
         untilIdle?: boolean;
       },
     ) => {
+      // The worker (detection, the database) loads here, so that `soc analyze` beside it does not load it.
+      const [{ loadConfig }, { startStreamWorker }] = await Promise.all([
+        import('../../../core/config.ts'),
+        import('./worker.ts'),
+      ]);
       if (!loadConfig().databaseUrl)
         console.error(
           'Lưu ý: CSDL nhúng (PGlite) — chỉ MỘT tiến trình được dùng thư mục dữ liệu; chạy nhiều worker cần DATABASE_URL tới PostgreSQL.\n' +
             'Note: embedded database (PGlite) — only ONE process may use the data folder; several workers need DATABASE_URL (PostgreSQL).',
         );
+      const { connect } = await import('@nats-io/transport-node');
       const nc = await connect({ servers: o.nats, name: `khien-worker-${o.partitions.join('-')}` }).catch((e: Error) =>
         fail(`NATS ${o.nats}: ${e.message}`),
       );
@@ -260,6 +272,7 @@ export function registerStreamCommands(soc: Command): void {
             partitions: o.partitions,
             names: names(o),
             flushSeconds: o.flushSeconds,
+            maxUnacked: o.maxUnacked,
             config: { scan: { allowList: o.allow } },
             untilIdle: o.untilIdle,
             log: {
