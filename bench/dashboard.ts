@@ -1,31 +1,59 @@
 // Benchmark of the dashboard figures on a province-sized data set: seeds the Yên Bái organisation tree, 30 000
-// scanned computers with 300 000 findings over 2024, and 5 000 SOC findings, then times the period summaries the
-// dashboards call (province-wide and one district's subtree), on the embedded database and on PostgreSQL when one
-// answers at KHIEN_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres). Reference: DuckDB computing
-// the same "vulnerable computers" figures over the same rows exported to CSV, run beside it.
-//   npm run bench:dashboard
+// scanned computers with 300 000 findings over 2024, and 5 000 SOC findings, starts the real server on it and loads
+// every dashboard route with autocannon (20 connections for 30 s each, as an administrator and as one district's
+// agency), on the embedded database and on PostgreSQL when one answers at KHIEN_BENCH_PG_URL (default
+// postgres://postgres@127.0.0.1:5432/postgres). Reference, printed beside each route: the plain (uncached) figure's
+// time in the same process; the cached figure is checked equal to the plain one. `--duckdb` adds DuckDB computing
+// the "vulnerable computers" figures over the same rows exported to CSV.
+//   npm run bench:dashboard [-- --seconds 5 --connections 20 --duckdb]
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { yenBai2024Rows } from '../demo/yen-bai-2024/organisations.ts';
+import { loadConfig } from '../src/core/config.ts';
 import { type Database, openDatabase, queryRows } from '../src/core/db/client.ts';
+import { type Actor, createUser, resolveScope, type Scope } from '../src/modules/auth/index.ts';
 import { importOrganisationRows } from '../src/modules/organisations/index.ts';
-import { socSummary } from '../src/modules/soc/index.ts';
-import { vulnerabilitySummary } from '../src/modules/vulnerabilities/index.ts';
+import { oversightBoard, plainOversightBoard } from '../src/modules/oversight/index.ts';
+import { listIndicators, plainListIndicators, plainSiteSummary, siteSummary } from '../src/modules/sites/index.ts';
+import { plainSocSummary, socSummary } from '../src/modules/soc/index.ts';
+import { listTargets, plainListTargets } from '../src/modules/systems/index.ts';
+import { plainVulnerabilitySummary, vulnerabilitySummary } from '../src/modules/vulnerabilities/index.ts';
+import { buildApp } from '../src/server/app.ts';
 
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '30' },
+    connections: { type: 'string', default: '20' },
+    duckdb: { type: 'boolean', default: false },
+  },
+});
+const SECONDS = Number(opts.seconds);
+const CONNECTIONS = Number(opts.connections);
+if (!(SECONDS > 0) || !(CONNECTIONS > 0)) {
+  console.error('Lỗi / Error: --seconds and --connections must be positive numbers');
+  process.exit(2);
+}
 const COMPUTERS = 30_000;
 const FINDINGS_PER_COMPUTER = 10;
 const SOC_FINDINGS = 5_000;
-const RUNS = 5;
+const RUNS = 3;
 const PERIOD = { from: '2024-01-01', to: '2024-06-30' };
+/** The dashboards' day: the six months ending on it (what the cards ask for). */
+const AS_OF = PERIOD.to;
+const PASSWORD = 'bench password that is long enough 42';
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
-const ACTOR = {
+const ACTOR: Actor = {
   userId: '00000000-0000-0000-0000-000000000000',
   username: 'bench',
   displayName: 'bench',
-  role: 'admin' as const,
+  role: 'admin',
   organisationId: null,
   scopeIncludesChildren: true,
   ip: null,
@@ -96,55 +124,135 @@ async function duckdbReference(csv: string) {
   );
 }
 
+/** A dashboard route with the figure it serves: cached (what the route calls) and plain, for the same caller. */
+type Route = { path: string; cached: (scope: Scope) => Promise<unknown>; plain: (scope: Scope) => Promise<unknown> };
+
+function routes(db: Database['db']): Route[] {
+  const period = `from=${PERIOD.from}&to=${PERIOD.to}&asOf=${AS_OF}`;
+  return [
+    {
+      path: `/api/vulnerabilities/summary?${period}`,
+      cached: (s) => vulnerabilitySummary(db, s, { ...PERIOD, asOf: AS_OF }),
+      plain: (s) => plainVulnerabilitySummary(db, s, { ...PERIOD, asOf: AS_OF }),
+    },
+    {
+      path: `/api/soc/summary?${period}`,
+      cached: (s) => socSummary(db, s, { ...PERIOD, asOf: AS_OF }),
+      plain: (s) => plainSocSummary(db, s, { ...PERIOD, asOf: AS_OF }),
+    },
+    {
+      path: `/api/targets?asOf=${AS_OF}`,
+      cached: (s) => listTargets(db, s, { asOf: AS_OF }),
+      plain: (s) => plainListTargets(db, s, { asOf: AS_OF }),
+    },
+    {
+      path: `/api/oversight?asOf=${AS_OF}`,
+      cached: (s) => oversightBoard(db, s, { asOf: AS_OF, children: false }),
+      plain: (s) => plainOversightBoard(db, s, { asOf: AS_OF, children: false }),
+    },
+    {
+      path: `/api/oversight?asOf=${AS_OF}&children=true`,
+      cached: (s) => oversightBoard(db, s, { asOf: AS_OF, children: true }),
+      plain: (s) => plainOversightBoard(db, s, { asOf: AS_OF, children: true }),
+    },
+    {
+      path: `/api/sites/summary?on=${AS_OF}`,
+      cached: (s) => siteSummary(db, s, AS_OF),
+      plain: (s) => plainSiteSummary(db, s, AS_OF),
+    },
+    { path: '/api/sites/indicators', cached: () => listIndicators(db), plain: () => plainListIndicators(db) },
+  ];
+}
+
+async function signIn(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`sign-in ${username}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('khien_sid='));
+  if (!cookie) throw new Error(`sign-in ${username}: no session cookie`);
+  return cookie.split(';')[0] as string;
+}
+
+async function load(url: string, cookie: string) {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: { cookie } });
+  return { p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, errors: r.errors + r.non2xx };
+}
+
 async function benchDatabase(label: string, database: Database) {
   const t0 = performance.now();
   await database.migrate();
   await seed(database.db);
   const seedSeconds = (performance.now() - t0) / 1000;
-  const [district] = await queryRows<{ id: string }>(database.db, sql`select id from organisations where code = '136'`);
-  const vulnAll = await time(() => vulnerabilitySummary(database.db, { all: true }, PERIOD));
-  const vulnDistrict = await time(() =>
-    vulnerabilitySummary(database.db, { all: true }, { ...PERIOD, organisationId: district?.id }),
-  );
-  const socAll = await time(() => socSummary(database.db, { all: true }, PERIOD));
+  const db = database.db;
   console.log(
     `\n${label}: seeded ${COMPUTERS} computers, ${COMPUTERS * FINDINGS_PER_COMPUTER} findings, ${SOC_FINDINGS} SOC findings in ${seedSeconds.toFixed(1)} s`,
   );
-  console.log(
-    `  vulnerability summary, province (6 months): ${vulnAll.ms.toFixed(0)} ms  → ${vulnAll.result.vulnerableComputers} vulnerable, ${vulnAll.result.withCritical} with critical`,
-  );
-  console.log(
-    `  vulnerability summary, one district subtree: ${vulnDistrict.ms.toFixed(0)} ms  → ${vulnDistrict.result.vulnerableComputers} vulnerable`,
-  );
-  console.log(
-    `  SOC period statement, province:             ${socAll.ms.toFixed(0)} ms  → ${socAll.result.scanningIps} scanning IPs, ${socAll.result.maliciousContactIps} malicious-contact IPs`,
-  );
-  return vulnAll.result;
+  const [district] = await queryRows<{ id: string }>(db, sql`select id from organisations where code = '136'`);
+  const callers = [
+    { username: 'bench-admin', role: 'admin' as const, organisationId: null },
+    { username: 'bench-agency', role: 'agency' as const, organisationId: district?.id ?? null },
+  ];
+  for (const c of callers)
+    await createUser(db, null, { ...c, displayName: c.username, scopeIncludesChildren: true, password: PASSWORD });
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' }, { secretKey: randomBytes(32) });
+  const app = await buildApp({ database, config, setup: { token: null } });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  let agree = true;
+  try {
+    for (const c of callers) {
+      const cookie = await signIn(base, c.username);
+      const scope = await resolveScope(db, { ...ACTOR, ...c, userId: ACTOR.userId });
+      console.log(
+        `  as ${c.role}${c.organisationId ? ' (district 136 subtree)' : ' (province)'}, ${CONNECTIONS} connections × ${SECONDS} s per route:`,
+      );
+      for (const r of routes(db)) {
+        const plain = await time(() => r.plain(scope));
+        const same = isDeepStrictEqual(await r.cached(scope), plain.result);
+        agree &&= same;
+        const l = await load(`${base}${r.path}`, cookie);
+        console.log(
+          `    ${r.path.padEnd(74)} p50 ${String(l.p50).padStart(4)} ms  p99 ${String(l.p99).padStart(4)} ms  ` +
+            `${String(l.requests).padStart(7)} req  errors ${l.errors}  | plain ${plain.ms.toFixed(0).padStart(5)} ms  ` +
+            `cached = plain: ${same ? 'yes' : 'NO'}`,
+        );
+      }
+    }
+  } finally {
+    await app.close();
+  }
+  if (!agree) process.exitCode = 1;
+  return plainVulnerabilitySummary(db, { all: true }, PERIOD);
 }
 
 const embedded = await openDatabase({});
 const figures = await benchDatabase('PGlite (embedded)', embedded);
 
-mkdirSync(OUT, { recursive: true });
-const csv = join(OUT, 'dashboard-findings.csv');
-const rows = await queryRows<Record<string, string | null>>(
-  embedded.db,
-  sql`select computer_id, severity::text, status::text,
-    to_char(first_seen at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as first_seen,
-    to_char(resolved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as resolved_at from vuln_findings`,
-);
-writeFileSync(
-  csv,
-  `computer_id,severity,status,first_seen,resolved_at\n${rows.map((r) => `${r.computer_id},${r.severity},${r.status},${r.first_seen},${r.resolved_at ?? ''}`).join('\n')}\n`,
-);
+if (opts.duckdb) {
+  mkdirSync(OUT, { recursive: true });
+  const csv = join(OUT, 'dashboard-findings.csv');
+  const rows = await queryRows<Record<string, string | null>>(
+    embedded.db,
+    sql`select computer_id, severity::text, status::text,
+      to_char(first_seen at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as first_seen,
+      to_char(resolved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as resolved_at from vuln_findings`,
+  );
+  writeFileSync(
+    csv,
+    `computer_id,severity,status,first_seen,resolved_at\n${rows.map((r) => `${r.computer_id},${r.severity},${r.status},${r.first_seen},${r.resolved_at ?? ''}`).join('\n')}\n`,
+  );
+  const duck = await duckdbReference(csv);
+  console.log(
+    `\nDuckDB reference (same ${rows.length} rows from CSV, 1 thread): ${duck.ms.toFixed(0)} ms → ${duck.result.vulnerable} vulnerable, ${duck.result.critical} with critical`,
+  );
+  console.log(
+    `  figures agree with Khiên: ${Number(duck.result.vulnerable) === figures.vulnerableComputers && Number(duck.result.critical) === figures.withCritical ? 'yes' : 'NO'}`,
+  );
+}
 await embedded.close();
-const duck = await duckdbReference(csv);
-console.log(
-  `\nDuckDB reference (same ${rows.length} rows from CSV, 1 thread): ${duck.ms.toFixed(0)} ms → ${duck.result.vulnerable} vulnerable, ${duck.result.critical} with critical`,
-);
-console.log(
-  `  figures agree with Khiên: ${Number(duck.result.vulnerable) === figures.vulnerableComputers && Number(duck.result.critical) === figures.withCritical ? 'yes' : 'NO'}`,
-);
 
 const adminUrl = process.env.KHIEN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const name = `khien_bench_${process.pid}`;
@@ -155,11 +263,14 @@ try {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const server = await openDatabase({ url: url.toString() });
-  await benchDatabase('PostgreSQL server', server);
-  await server.close();
-  await admin.query(`drop database ${name} with (force)`);
+  try {
+    await benchDatabase('PostgreSQL server', server);
+  } finally {
+    await server.close();
+    await admin.query(`drop database ${name} with (force)`);
+  }
 } catch (e) {
-  console.log(`\nPostgreSQL: skipped (${(e as Error).message})`);
+  console.log(`\nPostgreSQL: skipped or failed (${(e as Error).message})`);
 } finally {
   await admin.end().catch(() => {});
 }

@@ -7,6 +7,8 @@ export {
   addProgress,
   deleteTask,
   oversightBoard,
+  plainOversightBoard,
+  plainTaskFigures,
   saveTask,
   type TaskFigure,
   type TaskState,

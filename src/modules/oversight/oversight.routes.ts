@@ -10,7 +10,6 @@ import { sendDownload } from '../../server/download.ts';
 import { ZOrderTask, ZOrderTaskDetail, ZOversightBoard } from './oversight.contract.ts';
 import { ZOrderTaskInput, ZOversightQuery, ZProgressInput } from './oversight.input.ts';
 import { addProgress, deleteTask, getTask, listTasks, oversightBoard, saveTask } from './oversight.service.ts';
-import { boardPdf } from './pdf.ts';
 
 const ZId = z.object({ id: z.uuid() });
 const tags = ['oversight'];
@@ -58,6 +57,8 @@ export function registerOversightRoutes(app: FastifyInstance, { db }: { db: Db }
     },
     async (req, reply) => {
       const board = await oversightBoard(db, req.scope, { ...req.query, children: false });
+      // pdfmake is loaded with the first board printed, not by every server (docs/memory.md).
+      const { boardPdf } = await import('./pdf.ts');
       const content = await boardPdf({
         asOf: board.asOf,
         unitName: board.organisation?.name ?? null,

@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { auditActor, userRef } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
+import { cachedFigure, FIGURE_TOPICS, scopeKey } from '../../core/figure-cache.ts';
 import { provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
 import { type Actor, organisationIdIn, type Scope, scopeOrganisationIds, subtreeIds } from '../auth/index.ts';
@@ -185,7 +186,20 @@ async function figuresFor(
  * Every task in force on `asOf` that concerns what the caller sees (narrowed to a unit's subtree of that day), with
  * its figure as of the end of that day. Contract 1: the reports module prints these for a period's end.
  */
-export async function taskFigures(
+export function taskFigures(
+  db: Db,
+  scope: Scope,
+  o: { asOf: string; organisationId?: string | null },
+): Promise<TaskFigure[]> {
+  // Indicators count other capabilities' figures: every topic feeds the board.
+  return cachedFigure(
+    db,
+    { name: 'taskFigures', topics: FIGURE_TOPICS, key: [o.asOf, o.organisationId ?? null, scopeKey(scope)] },
+    () => plainTaskFigures(db, scope, o),
+  );
+}
+
+export async function plainTaskFigures(
   db: Db,
   scope: Scope,
   o: { asOf: string; organisationId?: string | null },
@@ -244,7 +258,20 @@ export type OversightQuery = {
  * the units one level below it, with the same figures when `children` is asked for (drill-down to agency and
  * commune); `taskId` limits the breakdown to one task. With no unit asked for and a single root in view, the board opens on that root.
  */
-export async function oversightBoard(db: Db, scope: Scope, q: OversightQuery) {
+export function oversightBoard(db: Db, scope: Scope, q: OversightQuery) {
+  const asOf = q.asOf ?? provinceDay();
+  return cachedFigure(
+    db,
+    {
+      name: 'oversightBoard',
+      topics: FIGURE_TOPICS,
+      key: [asOf, q.organisationId, q.taskId, q.children === true, scopeKey(scope)],
+    },
+    () => plainOversightBoard(db, scope, { ...q, asOf }),
+  );
+}
+
+export async function plainOversightBoard(db: Db, scope: Scope, q: OversightQuery) {
   const asOf = q.asOf ?? provinceDay();
   const tasks = await tasksOn(db, asOf);
   const progress = await progressOf(db, tasks);

@@ -9,11 +9,10 @@ export {
   type SiteCheckReport,
   type SiteCheckResult,
 } from './check/index.ts';
-export { importIndicatorRows } from './indicators.ts';
+export { importIndicatorRows, listIndicators, plainListIndicators } from './indicators.ts';
 export { checkEnvironment, registerSitesTimer, runDailySiteChecks } from './scheduler.ts';
-export { registerSitesCommands } from './sites.cli.ts';
 export * from './sites.input.ts';
 export { registerSitesRoutes } from './sites.routes.ts';
 export { siteChecks, sites, vnIndicators } from './sites.schema.ts';
-export { importSiteRows, siteSummary } from './sites.service.ts';
+export { importSiteRows, plainSiteSummary, siteSummary } from './sites.service.ts';
 export { applyCriteria, type SiteTrust, siteTrust, trustCriteria } from './trust.ts';

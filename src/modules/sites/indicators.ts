@@ -4,6 +4,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { auditActor, userRef } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
+import { cachedFigure } from '../../core/figure-cache.ts';
 import { NUL_MESSAGE, nulColumn, readTable, type TableRow } from '../../core/tabular.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Actor } from '../auth/index.ts';
@@ -155,7 +156,14 @@ export async function importIndicators(db: Db, actor: Actor, file: Buffer) {
 }
 
 /** Every stored figure, by indicator then period (a trend per indicator). */
-export async function listIndicators(db: Db, indicator?: VnIndicator): Promise<z.output<typeof ZVnIndicatorList>> {
+/** The programme's indicators (the trend page): the plain list below, reused while the table is unchanged. */
+export function listIndicators(db: Db, indicator?: VnIndicator): Promise<z.output<typeof ZVnIndicatorList>> {
+  return cachedFigure(db, { name: 'listIndicators', topics: ['sites'], key: [indicator] }, () =>
+    plainListIndicators(db, indicator),
+  );
+}
+
+export async function plainListIndicators(db: Db, indicator?: VnIndicator): Promise<z.output<typeof ZVnIndicatorList>> {
   const rows = await db
     .select()
     .from(vnIndicators)

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { auditActor, userRef } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
+import { cachedFigure, scopeKey } from '../../core/figure-cache.ts';
 import { NUL_MESSAGE, nulColumn, readTable, type TableRow } from '../../core/tabular.ts';
 import { foldedContains } from '../../core/text-search.ts';
 import { dayEnd, provinceDay } from '../../core/time.ts';
@@ -559,7 +560,18 @@ const DAY_MS = 86_400_000;
  * organisation, the certificates expiring within the window of that day's criteria, and the sites failing each
  * criterion.
  */
-export async function siteSummary(db: Db, scope: Scope, on = provinceDay()): Promise<z.output<typeof ZSiteSummary>> {
+/** The sites dashboard as of a day: the plain computation below, reused while its tables are unchanged. */
+export function siteSummary(db: Db, scope: Scope, on = provinceDay()): Promise<z.output<typeof ZSiteSummary>> {
+  return cachedFigure(db, { name: 'siteSummary', topics: ['sites', 'org', 'rules'], key: [on, scopeKey(scope)] }, () =>
+    plainSiteSummary(db, scope, on),
+  );
+}
+
+export async function plainSiteSummary(
+  db: Db,
+  scope: Scope,
+  on = provinceDay(),
+): Promise<z.output<typeof ZSiteSummary>> {
   const criteria = await trustCriteria(db, on);
   const end = dayEnd(on);
   const { query } = siteSelect(db, end);

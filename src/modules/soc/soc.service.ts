@@ -4,6 +4,7 @@ import { auditActor } from '../../core/actor.ts';
 import { boundedPeriod, ZPeriod, ZPeriodFields } from '../../core/contract.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
+import { cachedFigure, scopeKey } from '../../core/figure-cache.ts';
 import { fileSha256 } from '../../core/io/file-hash.ts';
 import { dayEnd, dayStart, periodAsOf, provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -534,7 +535,17 @@ const concernedOrganisations = (scope: Scope): SQL =>
  * The SOC's period statement. Confirmed false positives are left out. A scanner counts for every organisation it
  * concerns (its own, or each one it swept), so the per-organisation figures may add up to more than the total.
  */
-export async function socSummary(db: Db, scope: Scope, period: z.infer<typeof ZSocPeriod>): Promise<SocSummary> {
+/** The period statement the dashboards, reports and CLI show: the plain computation, reused while unchanged. */
+export function socSummary(db: Db, scope: Scope, period: z.infer<typeof ZSocPeriod>): Promise<SocSummary> {
+  const { from, to, asOf, organisationId } = periodAsOf(period);
+  return cachedFigure(
+    db,
+    { name: 'socSummary', topics: ['soc', 'org'], key: [from, to, asOf, organisationId, scopeKey(scope)] },
+    () => plainSocSummary(db, scope, period),
+  );
+}
+
+export async function plainSocSummary(db: Db, scope: Scope, period: z.infer<typeof ZSocPeriod>): Promise<SocSummary> {
   const p = periodAsOf(period);
   const orgIds = await scopedOrganisationIds(db, scope, p.organisationId, p.asOf);
   const where = sql`f.status <> 'false_positive' and ${concerns(orgIds)} and ${seenIn(p.from, p.to)}`;

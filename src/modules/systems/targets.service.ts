@@ -4,6 +4,7 @@ import { auditActor } from '../../core/actor.ts';
 import type { Db } from '../../core/db/client.ts';
 import { formatDay } from '../../core/documents/format.ts';
 import { AppError } from '../../core/errors.ts';
+import { cachedFigure, scopeKey } from '../../core/figure-cache.ts';
 import { provinceDay } from '../../core/time.ts';
 import { registerPeriodic } from '../../server/periodic.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -149,8 +150,20 @@ async function evaluateTarget(db: Db, scope: Scope, target: Target, filterOrgId:
 
 export type TargetQuery = { organisationId?: string; asOf?: string };
 
-/** Every target as it stood on `asOf` (default today). */
-export async function listTargets(db: Db, scope: Scope, query: TargetQuery = {}) {
+/** The tables a target's figures read: systems and their dossiers and plans, the tree, the rules of the day. */
+const TARGET_TOPICS = ['systems', 'org', 'rules'] as const;
+
+/** Every target as it stood on `asOf` (default today): the plain computation below, reused while unchanged. */
+export function listTargets(db: Db, scope: Scope, query: TargetQuery = {}) {
+  const asOf = query.asOf ?? provinceDay();
+  return cachedFigure(
+    db,
+    { name: 'listTargets', topics: TARGET_TOPICS, key: [asOf, query.organisationId, scopeKey(scope)] },
+    () => plainListTargets(db, scope, { ...query, asOf }),
+  );
+}
+
+export async function plainListTargets(db: Db, scope: Scope, query: TargetQuery = {}) {
   const asOf = query.asOf ?? provinceDay();
   const targets = await db.select().from(programmeTargets).orderBy(asc(programmeTargets.deadline));
   const out = [];
@@ -172,7 +185,17 @@ async function targetRow(db: Db, id: string) {
   return t;
 }
 
-export async function getTargetProgress(db: Db, scope: Scope, id: string, query: TargetQuery = {}) {
+/** One target's progress per organisation: the plain computation below, reused while unchanged. */
+export function getTargetProgress(db: Db, scope: Scope, id: string, query: TargetQuery = {}) {
+  const asOf = query.asOf ?? provinceDay();
+  return cachedFigure(
+    db,
+    { name: 'targetProgress', topics: TARGET_TOPICS, key: [id, asOf, query.organisationId, scopeKey(scope)] },
+    () => plainTargetProgress(db, scope, id, { ...query, asOf }),
+  );
+}
+
+export async function plainTargetProgress(db: Db, scope: Scope, id: string, query: TargetQuery = {}) {
   const asOf = query.asOf ?? provinceDay();
   const { visible, ...progress } = await evaluateTarget(db, scope, await targetRow(db, id), query.organisationId, asOf);
   if (!visible) throw new AppError('NOT_FOUND', 'Target not found', undefined, { key: 'systems.targetNotFound' });

@@ -5,6 +5,7 @@ import { auditActor } from '../../core/actor.ts';
 import type { Period } from '../../core/contract.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
+import { cachedFigure, scopeKey } from '../../core/figure-cache.ts';
 import { dayEnd, dayStart, monthsOf, periodAsOf, provinceDay } from '../../core/time.ts';
 import { recordAudit } from '../audit/index.ts';
 import { type Actor, can, inScope, organisationIdIn, type Scope, scopedOrganisationIds } from '../auth/index.ts';
@@ -148,7 +149,17 @@ const bySeverity = (f: SubjectFigures) => ({
   low: f.maxLow,
 });
 
-export async function vulnerabilitySummary(db: Db, scope: Scope, period: Period): Promise<VulnerabilitySummary> {
+/** The summary the dashboards, reports and CLI show: the plain computation below, reused while its tables are unchanged. */
+export function vulnerabilitySummary(db: Db, scope: Scope, period: Period): Promise<VulnerabilitySummary> {
+  const { from, to, asOf, organisationId } = periodAsOf(period);
+  return cachedFigure(
+    db,
+    { name: 'vulnerabilitySummary', topics: ['vuln', 'org'], key: [from, to, asOf, organisationId, scopeKey(scope)] },
+    () => plainVulnerabilitySummary(db, scope, period),
+  );
+}
+
+export async function plainVulnerabilitySummary(db: Db, scope: Scope, period: Period): Promise<VulnerabilitySummary> {
   const p = periodAsOf(period);
   const orgIds = await scopedOrganisationIds(db, scope, p.organisationId, p.asOf);
   const where = sql`${openDuring(p)} and ${organisationIdIn(sql`organisation_id`, orgIds)}`;
