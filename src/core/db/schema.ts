@@ -15,6 +15,7 @@ export * from '../../modules/residents/residents.schema.ts';
 export * from '../../modules/rules/rules.schema.ts';
 export * from '../../modules/sites/sites.schema.ts';
 export * from '../../modules/soc/soc.schema.ts';
+export * from '../../modules/soc/stream/stream.schema.ts';
 export * from '../../modules/staff/staff.schema.ts';
 export * from '../../modules/systems/systems.schema.ts';
 export * from '../../modules/vulnerabilities/vulnerabilities.schema.ts';

@@ -7,6 +7,7 @@ import { loadAttributor } from '../organisations/index.ts';
 import type { EngineConfigInput } from './engine/config.ts';
 import { createDetector, type Detector, type DetectorOptions } from './engine/detector.ts';
 import { IntelIndex } from './engine/intel-index.ts';
+import type { DetectorSnapshot } from './engine/snapshot.ts';
 import type { SocEvent } from './engine/types.ts';
 import { loadIndicators, openIngest, provinceEngineConfig, storeFindings, updateIngest } from './soc.service.ts';
 
@@ -32,6 +33,18 @@ export interface DailyRunOptions {
   engine: (day: string) => Promise<DetectorOptions>;
   /** The clock that decides the day (tests). */
   now?: () => Date;
+  /** Where to carry on from, if it is of today: a checkpointed ingest and its detector's state. */
+  resume?: DailyRunResume;
+  /** Stores a checkpoint inside each flush's transaction, after the findings and totals it matches. */
+  checkpoint?: (tx: Db, point: { day: string; ingestId: string; snapshot: DetectorSnapshot }) => Promise<void>;
+}
+
+export interface DailyRunResume {
+  day: string;
+  ingestId: string;
+  events: number;
+  rejected: number;
+  snapshot: DetectorSnapshot;
 }
 
 export interface DailyRun {
@@ -52,7 +65,11 @@ export async function startDailyRun(db: Db, opts: DailyRunOptions): Promise<Dail
   type Day = { day: string; detector: Detector; ingestId: string | null; events: number; rejected: number };
   const begin = async (): Promise<Day> => {
     const day = provinceDay(now());
-    return { day, detector: createDetector(await opts.engine(day)), ingestId: null, events: 0, rejected: 0 };
+    const resume = opts.resume?.day === day ? opts.resume : undefined;
+    const engine = await opts.engine(day);
+    if (!resume) return { day, detector: createDetector(engine), ingestId: null, events: 0, rejected: 0 };
+    const detector = createDetector({ ...engine, snapshot: resume.snapshot });
+    return { day, detector, ingestId: resume.ingestId, events: resume.events, rejected: resume.rejected };
   };
   let current = await begin();
   return {
@@ -75,11 +92,13 @@ export async function startDailyRun(db: Db, opts: DailyRunOptions): Promise<Dail
       // The ingest is opened on the first flush with something in it: a quiet partition leaves no empty ingest.
       if (run.events > 0 || run.rejected > 0) {
         const findings = run.detector.findings();
+        const snapshot = opts.checkpoint && run.detector.snapshot(); // now: pushes may follow during the awaits
         const attribute = await loadAttributor(db);
         run.ingestId = await db.transaction(async (tx) => {
           const ingestId = run.ingestId ?? (await openIngest(tx, opts.source(run.day), opts.format));
           await storeFindings(tx, ingestId, findings, attribute);
           await updateIngest(tx, ingestId, { events: run.events, rejected: run.rejected, finished: final || dayOver });
+          if (opts.checkpoint && snapshot) await opts.checkpoint(tx, { day: run.day, ingestId, snapshot });
           return ingestId; // kept only once committed
         });
       }

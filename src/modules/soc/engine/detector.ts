@@ -7,12 +7,15 @@ import { ContactDetector } from './contact-detector.ts';
 import type { FlowBatch } from './flow-batch.ts';
 import { IntelIndex } from './intel-index.ts';
 import { ScanDetector } from './scan-detector.ts';
+import { type DetectorSnapshot, restoreDetector, snapshotDetector } from './snapshot.ts';
 import type { ContactFinding, DetectorStats, EvidenceSample, Findings, Indicator, SocEvent } from './types.ts';
 
 export interface DetectorOptions {
   config?: EngineConfigInput;
   /** Threat-intel indicators (or a prebuilt index to share between detectors). */
   intel?: Iterable<Indicator> | IntelIndex;
+  /** State to resume from (`Detector.snapshot`); throws when it was taken with another layout. */
+  snapshot?: DetectorSnapshot;
 }
 
 export interface Detector {
@@ -28,6 +31,8 @@ export interface Detector {
   pushFlows(batch: FlowBatch, lineOffset?: number): void;
   /** A snapshot of findings so far; the detector keeps running. */
   findings(): Findings;
+  /** Its whole state as plain data (engine/snapshot.ts), to resume from after a restart. */
+  snapshot(): DetectorSnapshot;
 }
 
 export function createDetector(options: DetectorOptions = {}): Detector {
@@ -40,6 +45,7 @@ export function createDetector(options: DetectorOptions = {}): Detector {
   const checkContacts = intel.size > 0;
   let events = 0;
   let flows = 0;
+  if (options.snapshot) ({ events, flows } = restoreDetector(options.snapshot, scans, contacts));
 
   const push = (event: SocEvent): void => {
     events++;
@@ -62,6 +68,7 @@ export function createDetector(options: DetectorOptions = {}): Detector {
       scans.pushFlows(batch, lineOffset);
       if (checkContacts) contacts.pushFlows(batch, lineOffset);
     },
+    snapshot: () => snapshotDetector(scans, contacts, { events, flows }),
     findings() {
       scans.flush();
       return {

@@ -1,16 +1,26 @@
 // Stream worker: consumes some partitions of the event stream, one detector per partition per day, and stores
 // findings with at-least-once delivery: a message is acked only after the flush whose snapshot covers it has
-// committed, and the snapshot upsert makes a replay of stored messages harmless.
+// committed. That flush also checkpoints the detector's state and the last sequence in it (checkpoint.ts), so a
+// restarted worker (after kill -9 too) resumes the detector where the commit left it and skips the messages already
+// in it: each event counts once, and a scan half-way to its threshold at the crash is still caught.
 
 import { type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Db } from '../../../core/db/client.ts';
 import { provinceDay } from '../../../core/time.ts';
-import { loadEngineOptions, startDailyRun } from '../daily-run.ts';
+import { type DailyRun, type DailyRunResume, loadEngineOptions, startDailyRun } from '../daily-run.ts';
 import type { EngineConfigInput } from '../engine/config.ts';
 import type { DetectorOptions } from '../engine/detector.ts';
+import { loadCheckpoint, reopenIngest, saveCheckpoint } from './checkpoint.ts';
 import { decodeBatch } from './codec.ts';
-import { ensureConsumer, partitionDurable, resolveNames, type StreamNames, streamPartitions } from './nats.ts';
+import {
+  ensureConsumer,
+  partitionDurable,
+  resolveNames,
+  restartDelivery,
+  type StreamNames,
+  streamPartitions,
+} from './nats.ts';
 
 export interface WorkerOptions {
   partitions: number[];
@@ -38,8 +48,14 @@ export interface PartitionStats {
   events: number;
   /** Messages delivered again by the server (after a crash or an ack timeout). */
   redelivered: number;
-  /** Redelivered messages this process had already counted: acked, not pushed twice. */
+  /** Redelivered messages already counted, by this process or in the checkpoint resumed: acked, not pushed twice. */
   duplicates: number;
+  /** The sequence of the checkpoint resumed from (0: none), and whether its detector state was restored. */
+  resumedSeq: number;
+  restored: boolean;
+  /** The latest checkpoint's size, and the time spent snapshotting, encoding and storing checkpoints. */
+  checkpointBytes: number;
+  checkpointMs: number;
   /** Undecodable messages, terminated so they are not redelivered forever. */
   bad: number;
   acked: number;
@@ -127,15 +143,54 @@ export async function startStreamWorker(db: Db, nc: NatsConnection, opts: Worker
   const stats = new Map<number, PartitionStats>();
 
   const runPartition = async (p: number): Promise<void> => {
-    const s: PartitionStats = { messages: 0, events: 0, redelivered: 0, duplicates: 0, bad: 0, acked: 0, flushes: 0 };
+    const s: PartitionStats = {
+      messages: 0,
+      events: 0,
+      redelivered: 0,
+      duplicates: 0,
+      bad: 0,
+      acked: 0,
+      flushes: 0,
+      resumedSeq: 0,
+      restored: false,
+      checkpointBytes: 0,
+      checkpointMs: 0,
+    };
     stats.set(p, s);
+    const key = `${names.stream}/${partitionDurable(names, p)}`;
+    const point = await loadCheckpoint(db, key);
+    if ((await jsm.consumers.info(names.stream, partitionDurable(names, p))).num_ack_pending > 0)
+      await restartDelivery(jsm, names, p, { ackWaitMs, maxAckPending: maxUnacked });
     const consumer = await js.consumers.get(names.stream, partitionDurable(names, p));
-    const run = await startDailyRun(db, {
-      source: (day) => `nats p${p} ${day}`,
-      format: 'stream',
-      engine: engineFor,
-      now,
-    });
+    // Messages up to the checkpoint are in its state (or, when it was of another day, in that day's findings).
+    const resumedSeq = point?.lastSeq ?? 0;
+    let pushedSeq = resumedSeq;
+    s.resumedSeq = resumedSeq;
+    if (point?.error) log.error({ partition: p, error: point.error }, 'SOC stream: checkpoint unreadable, fresh state');
+    const daily = (resume: DailyRunResume | undefined) =>
+      startDailyRun(db, {
+        source: (day) => `nats p${p} ${day}`,
+        format: 'stream',
+        engine: engineFor,
+        now,
+        resume,
+        checkpoint: async (tx, at) => {
+          const started = performance.now();
+          s.checkpointBytes = await saveCheckpoint(tx, key, pushedSeq, at);
+          s.checkpointMs += performance.now() - started;
+        },
+      });
+    let run: DailyRun;
+    try {
+      run = await daily(point?.resume ?? undefined);
+      s.restored = point?.resume?.day === run.day;
+    } catch (err) {
+      // Settings of another layout (source cap, filter size): the state cannot be put back.
+      log.error({ err, partition: p }, 'SOC stream: checkpoint not restored, fresh state');
+      run = await daily(undefined);
+    }
+    if (s.restored && point?.resume) await reopenIngest(db, point.resume.ingestId);
+    if (point) log.info({ partition: p, resumedSeq, restored: s.restored, bytes: point.bytes }, 'SOC stream: resumed');
     const push = run.push.bind(run);
     const seen = new SequenceSet();
     const held: JsMsg[] = [];
@@ -160,8 +215,9 @@ export async function startStreamWorker(db: Db, nc: NatsConnection, opts: Worker
             got++;
             s.messages++;
             if (m.redelivered) s.redelivered++;
-            if (!seen.add(m.seq)) s.duplicates++;
+            if (m.seq <= resumedSeq || !seen.add(m.seq)) s.duplicates++;
             else {
+              pushedSeq = m.seq;
               try {
                 s.events += decodeBatch(m.data, push);
               } catch (err) {
