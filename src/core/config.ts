@@ -46,6 +46,10 @@ const ZEnv = z.object({
   KHIEN_SITES_CA_FILE: optional(z.string()),
   /** The hour (0–23, province time) of the daily website trust checks. */
   KHIEN_SITES_CHECK_HOUR: z.coerce.number().int().min(0).max(23).default(2),
+  /** Nightly backup (docs/backup.md): the folder (unset: off), the hour (province time), how many files are kept. */
+  KHIEN_BACKUP_DIR: optional(z.string()),
+  KHIEN_BACKUP_HOUR: z.coerce.number().int().min(0).max(23).default(1),
+  KHIEN_BACKUP_KEEP: z.coerce.number().int().positive().default(14),
 });
 
 const ZConfig = ZEnv.superRefine((e, ctx) => {
@@ -86,6 +90,8 @@ export type Config = {
   digestHour: number;
   /** Website trust checks (KHIEN_SITES_DNS, KHIEN_SITES_CA_FILE, KHIEN_SITES_CHECK_HOUR). */
   sites: { dnsServers: string[] | undefined; caFile: string | undefined; checkHour: number };
+  /** Nightly backup (KHIEN_BACKUP_DIR, KHIEN_BACKUP_HOUR, KHIEN_BACKUP_KEEP); undefined: off. */
+  backup: { dir: string; hour: number; keep: number } | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -120,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       caFile: e.KHIEN_SITES_CA_FILE,
       checkHour: e.KHIEN_SITES_CHECK_HOUR,
     },
+    backup: e.KHIEN_BACKUP_DIR
+      ? { dir: resolve(e.KHIEN_BACKUP_DIR), hour: e.KHIEN_BACKUP_HOUR, keep: e.KHIEN_BACKUP_KEEP }
+      : undefined,
     ...overrides,
   };
 }
