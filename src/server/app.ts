@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -21,6 +20,7 @@ import { keyFileSecret, SecretBox } from '../core/crypto/secret-box.ts';
 import type { Database } from '../core/db/client.ts';
 import { uniqueViolation } from '../core/db/conflict.ts';
 import { AppError } from '../core/errors.ts';
+import { fromRoot } from '../core/paths.ts';
 import { registerAdvisoryRoutes, registerAdvisoryTimer } from '../modules/advisories/index.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
 import {
@@ -31,6 +31,7 @@ import {
   sealTotpSecrets,
 } from '../modules/auth/index.ts';
 import { registerAwarenessRoutes } from '../modules/awareness/index.ts';
+import { registerNightlyBackup } from '../modules/backup/index.ts';
 import { registerDrillRoutes } from '../modules/drills/index.ts';
 import {
   registerIncidentFormRoutes,
@@ -59,7 +60,7 @@ import { registerAuthHooks, SESSION_COOKIE } from './auth-hooks.ts';
 import { registerContract, registerContractCheck } from './contract.ts';
 import { registerInspectionExport } from './inspection-export.ts';
 
-export const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
+export const WEB_DIST = fromRoot('dist/web');
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -84,7 +85,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const setup = deps.setup ?? { token: null };
   const app = Fastify({
     logger: deps.logger ?? false,
-    trustProxy: config.trustProxy,
+    // The proxy on this machine (deploy/nginx): X-Forwarded-* count only from it, and the client is the address it
+    // saw (the last X-Forwarded-For entry), never one the client wrote there itself.
+    trustProxy: config.trustProxy ? '127.0.0.1,::1' : false,
     bodyLimit: 5 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
   });
@@ -127,6 +130,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         upgradeInsecureRequests: null,
       },
     },
+    // RFC 6797 §7.2: never over plain HTTP, so sent by the hook below only to a request that came over HTTPS.
+    strictTransportSecurity: false,
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
   });
   // Global off: only routes that opt in (login, setup) are limited, by client address.
   await app.register(rateLimit, { global: false });
@@ -225,6 +233,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPhishingRoutes(app, { db });
   registerPhishingPublicRoutes(app, { db, config });
   registerPhishingSender(app, { db, config });
+  registerNightlyBackup(app, { database, config });
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });

@@ -1,0 +1,144 @@
+// 200 users at once on PostgreSQL: a fresh database with the demo province (demo/load-demo.ts), 200 accounts signed
+// in (200 sessions: province administrators and agencies of the demo's organisations), each a connection loading the
+// dashboard routes in turn for 30 s with autocannon (in a worker thread, beside the in-process server).
+// Reports requests, errors (must be 0), non-2xx answers, p50/p99; exits 1 on any error or non-2xx.
+//   npm run bench:concurrency [-- --seconds 30 --users 200]
+// PostgreSQL at KHIEN_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres); the database is dropped after.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { loadDemo } from '../demo/load-demo.ts';
+import { CLI_ACTOR } from '../src/cli/context.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { openDatabase, queryRows } from '../src/core/db/client.ts';
+import { createUser } from '../src/modules/auth/index.ts';
+import { buildApp } from '../src/server/app.ts';
+
+const { values: opts } = parseArgs({
+  options: { seconds: { type: 'string', default: '30' }, users: { type: 'string', default: '200' } },
+});
+const SECONDS = Number(opts.seconds);
+const USERS = Number(opts.users);
+if (!(SECONDS > 0) || !Number.isInteger(USERS) || USERS < 1) {
+  console.error('Lỗi / Error: --seconds must be a positive number and --users a positive whole number');
+  process.exit(2);
+}
+const PASSWORD = 'bench password that is long enough 42';
+const PERIOD = 'from=2024-01-01&to=2024-06-30&asOf=2024-06-30';
+/** What the dashboard cards ask for (as bench/dashboard.ts), on the demo's first half of 2024. */
+const ROUTES = [
+  `/api/vulnerabilities/summary?${PERIOD}`,
+  `/api/soc/summary?${PERIOD}`,
+  '/api/targets?asOf=2024-06-30',
+  '/api/oversight?asOf=2024-06-30',
+  '/api/oversight?asOf=2024-06-30&children=true',
+  '/api/sites/summary?on=2024-06-30',
+  '/api/sites/indicators',
+];
+
+const adminUrl = process.env.KHIEN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `khien_bench_users_${process.pid}`;
+const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
+try {
+  await admin.connect();
+} catch (e) {
+  console.error(`Lỗi / Error: no PostgreSQL at ${adminUrl} (${(e as Error).message}); set KHIEN_BENCH_PG_URL`);
+  process.exit(2);
+}
+await admin.query(`create database ${name}`);
+const work = mkdtempSync(join(tmpdir(), 'khien-bench-users-'));
+try {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString() });
+  try {
+    await database.migrate();
+    let t0 = performance.now();
+    await loadDemo(database.db, CLI_ACTOR);
+    console.log(`demo loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    // Half province administrators, half agencies spread over the organisations (each sees its own subtree).
+    const orgs = await queryRows<{ id: string }>(database.db, sql`select id from organisations order by code`);
+    t0 = performance.now();
+    const accounts = Array.from({ length: USERS }, (_, i) => ({
+      username: `bench-user-${i}`,
+      role: i % 2 === 0 ? ('admin' as const) : ('agency' as const),
+      organisationId: i % 2 === 0 ? null : (orgs[i % orgs.length]?.id ?? null),
+    }));
+    for (let i = 0; i < accounts.length; i += 8)
+      await Promise.all(
+        accounts.slice(i, i + 8).map((a) =>
+          createUser(database.db, null, {
+            ...a,
+            displayName: a.username,
+            scopeIncludesChildren: true,
+            password: PASSWORD,
+          }),
+        ),
+      );
+
+    const config = loadConfig(
+      { ...process.env, LOG_LEVEL: 'silent' },
+      { secretKey: randomBytes(32), loginRatePerMinute: USERS * 2 },
+    );
+    const app = await buildApp({ database, config, setup: { token: null } });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    try {
+      const cookies: string[] = [];
+      for (let i = 0; i < accounts.length; i += 8)
+        cookies.push(...(await Promise.all(accounts.slice(i, i + 8).map((a) => signIn(base, a.username)))));
+      console.log(`${USERS} accounts created and signed in in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+      // The load runs in a worker thread, which takes its per-connection setup from a file: connection i is
+      // account i (its own session cookie) loading the dashboard's routes in turn, as the page does.
+      writeFileSync(join(work, 'load.json'), JSON.stringify({ cookies, routes: ROUTES }));
+      writeFileSync(
+        join(work, 'setup-client.cjs'),
+        `const { cookies, routes } = require(${JSON.stringify(join(work, 'load.json'))}); let next = 0;\n` +
+          'module.exports = (client) => { const cookie = cookies[next++ % cookies.length];\n' +
+          "  client.setRequests(routes.map((path) => ({ method: 'GET', path, headers: { cookie } }))); };\n",
+      );
+      const r = await autocannon({
+        url: base,
+        connections: USERS,
+        duration: SECONDS,
+        workers: 1,
+        // With `workers` autocannon takes the file's path; its types know only the function form.
+        setupClient: join(work, 'setup-client.cjs') as unknown as autocannon.Options['setupClient'],
+      });
+      console.log(
+        `PostgreSQL, ${USERS} users (sessions) on ${ROUTES.length} dashboard routes for ${SECONDS} s: ` +
+          `${r.requests.total} requests (${r.requests.average}/s), errors ${r.errors}, timeouts ${r.timeouts}, ` +
+          `non-2xx ${r.non2xx}, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms`,
+      );
+      if (r.errors + r.timeouts + r.non2xx > 0) process.exitCode = 1;
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.close();
+  }
+} finally {
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function signIn(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`sign-in ${username}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('khien_sid='));
+  if (!cookie) throw new Error(`sign-in ${username}: no session cookie`);
+  return cookie.split(';')[0] as string;
+}
