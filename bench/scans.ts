@@ -90,7 +90,8 @@ function hostStart(h: number): string {
 `;
 }
 
-async function generate(file: string, bytes: number): Promise<void> {
+/** A Nessus v2 report of at least `bytes` bytes (also the input of `npm run bench:scan-import`). */
+export async function generate(file: string, bytes: number): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
   const out = createWriteStream(file);
   const rnd = random(617);
@@ -396,4 +397,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Also a library: bench/scan-import.ts generates its report with `generate`.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -125,22 +125,52 @@ export function seenTime(
   return at;
 }
 
+/**
+ * A batch of rows as one JSON parameter, read back in the table's own column types (`json_populate_recordset`): one
+ * parameter per batch, where a multi-row VALUES list took one per value, each built by the ORM and bound by the
+ * database at a cost above that of the writes themselves. Keys are the columns' SQL names.
+ */
+export function jsonRecords(table: string, rows: object[]): SQL {
+  let json = JSON.stringify(rows);
+  // JSON escapes a lone surrogate (a report's own `\ud800`), in lower case, which PostgreSQL refuses in text; the
+  // drivers send one as U+FFFD, and so does this. (A case-insensitive test costs ten times as much.)
+  if (/\\ud[89a-f]/.test(json))
+    json = JSON.stringify(rows, (_key, v) => (typeof v === 'string' ? v.replace(/[\ud800-\udfff]/gu, '\ufffd') : v));
+  return sql`json_populate_recordset(null::${sql.raw(table)}, ${json}::json)`;
+}
+
+/** The columns of a finding row this import writes, for computers and websites alike. */
+export type FindingRow = ReturnType<typeof findingValues> & {
+  computer_id?: string;
+  website_id?: string;
+  organisation_id: string | null;
+  port: number;
+  protocol: string;
+  service: string | null;
+  synopsis: string | null;
+  cvss2_score?: number | null;
+  cvss2_vector?: string | null;
+  cwes?: string[];
+  url?: string | null;
+  location?: string | null;
+};
+
 /** What a finding row takes from a finding of either kind, seen at `seen` by this scan. */
 export function findingValues(ctx: BatchContext, f: CheckResult, seen: Date) {
   return {
     scanner: f.scanner,
-    scannerId: f.scannerId,
+    scanner_id: f.scannerId,
     name: f.name,
     severity: f.severity,
-    cvss3Score: f.cvss3?.score ?? null,
-    cvss3Vector: f.cvss3?.vector ?? null,
+    cvss3_score: f.cvss3?.score ?? null,
+    cvss3_vector: f.cvss3?.vector ?? null,
     cves: f.cves,
     solution: f.solution ?? null,
     output: f.output ?? null,
-    knownExploited: f.cves.some((cve) => ctx.kev.has(cve)),
-    firstSeen: seen,
-    lastSeen: seen,
-    lastScanId: ctx.scanId,
+    known_exploited: f.cves.some((cve) => ctx.kev.has(cve)),
+    first_seen: seen,
+    last_seen: seen,
+    last_scan_id: ctx.scanId,
   };
 }
 
@@ -156,54 +186,68 @@ const ifNewer = (column: string, current: unknown) =>
  * What an import changes on a finding it reports again (computers and websites alike). An older report imported late
  * extends the finding's first sighting and may reopen nothing newer; it does not replace what a newer scan said of it.
  */
-export const findingUpdate = (): Record<string, SQL> => ({
-  organisationId: sql`excluded.organisation_id`,
-  name: ifNewer('name', vulnFindings.name),
-  severity: ifNewer('severity', vulnFindings.severity),
-  cvss2Score: ifNewer('cvss2_score', vulnFindings.cvss2Score),
-  cvss2Vector: ifNewer('cvss2_vector', vulnFindings.cvss2Vector),
-  cvss3Score: ifNewer('cvss3_score', vulnFindings.cvss3Score),
-  cvss3Vector: ifNewer('cvss3_vector', vulnFindings.cvss3Vector),
-  cves: ifNewer('cves', vulnFindings.cves),
-  cwes: ifNewer('cwes', vulnFindings.cwes),
-  url: ifNewer('url', vulnFindings.url),
-  solution: ifNewer('solution', vulnFindings.solution),
-  synopsis: ifNewer('synopsis', vulnFindings.synopsis),
-  output: ifNewer('output', vulnFindings.output),
-  knownExploited: sql`${vulnFindings.knownExploited} or excluded.known_exploited`,
-  status: sql`case when ${reopen} then 'open'::finding_status else ${vulnFindings.status} end`,
-  reopenedCount: sql`${vulnFindings.reopenedCount} + case when ${reopen} then 1 else 0 end`,
-  resolvedAt: sql`case when ${reopen} then null else ${vulnFindings.resolvedAt} end`,
-  statusChangedAt: sql`case when ${reopen} then excluded.last_seen else ${vulnFindings.statusChangedAt} end`,
-  firstSeen: sql`least(${vulnFindings.firstSeen}, excluded.first_seen)`,
-  lastSeen: sql`greatest(${vulnFindings.lastSeen}, excluded.last_seen)`,
-  // The scan that saw it last (an older report imported later does not take its place).
-  lastScanId: ifNewer('last_scan_id', vulnFindings.lastScanId),
-});
+const findingUpdate = sql.join(
+  Object.entries({
+    organisation_id: sql`excluded.organisation_id`,
+    name: ifNewer('name', vulnFindings.name),
+    severity: ifNewer('severity', vulnFindings.severity),
+    cvss2_score: ifNewer('cvss2_score', vulnFindings.cvss2Score),
+    cvss2_vector: ifNewer('cvss2_vector', vulnFindings.cvss2Vector),
+    cvss3_score: ifNewer('cvss3_score', vulnFindings.cvss3Score),
+    cvss3_vector: ifNewer('cvss3_vector', vulnFindings.cvss3Vector),
+    cves: ifNewer('cves', vulnFindings.cves),
+    cwes: ifNewer('cwes', vulnFindings.cwes),
+    url: ifNewer('url', vulnFindings.url),
+    solution: ifNewer('solution', vulnFindings.solution),
+    synopsis: ifNewer('synopsis', vulnFindings.synopsis),
+    output: ifNewer('output', vulnFindings.output),
+    known_exploited: sql`${vulnFindings.knownExploited} or excluded.known_exploited`,
+    status: sql`case when ${reopen} then 'open'::finding_status else ${vulnFindings.status} end`,
+    reopened_count: sql`${vulnFindings.reopenedCount} + case when ${reopen} then 1 else 0 end`,
+    resolved_at: sql`case when ${reopen} then null else ${vulnFindings.resolvedAt} end`,
+    status_changed_at: sql`case when ${reopen} then excluded.last_seen else ${vulnFindings.statusChangedAt} end`,
+    first_seen: sql`least(${vulnFindings.firstSeen}, excluded.first_seen)`,
+    last_seen: sql`greatest(${vulnFindings.lastSeen}, excluded.last_seen)`,
+    // The scan that saw it last (an older report imported later does not take its place).
+    last_scan_id: ifNewer('last_scan_id', vulnFindings.lastScanId),
+  }).map(([column, value]) => sql`${sql.identifier(column)} = ${value}`),
+  sql`, `,
+);
 
-/** What the upsert returns to count new and reopened findings. */
-export const upsertReturning = {
-  inserted: sql<boolean>`(xmax = 0)`,
-  computerId: vulnFindings.computerId,
-  websiteId: vulnFindings.websiteId,
-  statusChangedAt: vulnFindings.statusChangedAt,
+/** Each subject's identity of a finding: the unique index the upsert lands on. */
+const IDENTITY = {
+  computer: sql`(computer_id, scanner, scanner_id, port, protocol)`,
+  website: sql`(website_id, scanner, scanner_id, location)`,
 };
 
-/** Counts the upsert's rows: xmax = 0 only for fresh inserts; reopened ones got this subject's scan instant. */
-export function countUpserted(
-  counts: Counts,
-  rows: { inserted: boolean; computerId: string | null; websiteId: string | null; statusChangedAt: Date | null }[],
+/**
+ * Upserts findings (one row per identity) and counts them: xmax = 0 only for fresh inserts; reopened ones got their
+ * subject's scan instant (`seenOf`, by subject id) as status change.
+ */
+export async function upsertFindings(
+  ctx: BatchContext,
+  subject: keyof typeof IDENTITY,
+  rows: FindingRow[],
   seenOf: Map<string, Date>,
-) {
-  for (const r of rows) {
-    if (r.inserted) counts.opened++;
-    else if (r.statusChangedAt?.getTime() === seenOf.get(r.computerId ?? r.websiteId ?? '')?.getTime())
-      counts.reopened++;
+): Promise<void> {
+  if (!rows.length) return;
+  const columns = sql.raw(Object.keys(rows[0] as FindingRow).join(', '));
+  const saved = await queryRows<{ inserted: boolean; subject: string; changed: number | null }>(
+    ctx.tx,
+    sql`insert into vuln_findings (${columns}) select ${columns} from ${jsonRecords('vuln_findings', rows)}
+      on conflict ${IDENTITY[subject]} do update set ${findingUpdate}
+      returning (xmax = 0) as inserted, coalesce(computer_id, website_id) as subject,
+        (extract(epoch from status_changed_at) * 1000)::float8 as changed`,
+  );
+  for (const r of saved) {
+    if (r.inserted) ctx.counts.opened++;
+    else if (r.changed !== null && r.changed === seenOf.get(r.subject)?.getTime()) ctx.counts.reopened++;
   }
 }
 
-/** Subjects resolved per statement: the VALUES list stays well under the drivers' parameter limits. */
-export const RESOLVE_BATCH = 1000;
+/** Each subject's time in this scan as the relation `v(id, at)`, in one parameter. */
+export const seenRecords = (seen: Map<string, Date>) =>
+  sql`json_to_recordset(${JSON.stringify([...seen].map(([id, at]) => ({ id, at })))}::json) as v(id uuid, at timestamptz)`;
 
 /**
  * Findings on the computers or websites this scan covered, from the same scanner, that the scan did not report:
@@ -217,23 +261,15 @@ export async function resolveMissing(
   seen: Map<string, Date>,
   subject: 'computer_id' | 'website_id',
 ): Promise<number> {
-  const entries = [...seen.entries()];
+  if (!seen.size) return 0;
   const column = sql.raw(`f.${subject}`);
-  let resolved = 0;
-  for (let i = 0; i < entries.length; i += RESOLVE_BATCH) {
-    const values = sql.join(
-      entries.slice(i, i + RESOLVE_BATCH).map(([id, at]) => sql`(${id}::uuid, ${at.toISOString()}::timestamptz)`),
-      sql`, `,
-    );
-    const rows = await queryRows<{ id: string }>(
-      tx,
-      sql`update vuln_findings f set status = 'resolved', resolved_at = v.seen, status_changed_at = v.seen
-        from (values ${values}) as v(subject_id, seen)
-        where ${column} = v.subject_id and f.scanner = ${scanner} and f.status in ('open', 'fixed')
-          and f.last_scan_id is distinct from ${scanId}::uuid and f.last_seen < v.seen
-        returning f.id`,
-    );
-    resolved += rows.length;
-  }
-  return resolved;
+  const rows = await queryRows<{ n: number }>(
+    tx,
+    sql`with r as (update vuln_findings f set status = 'resolved', resolved_at = v.at, status_changed_at = v.at
+        from ${seenRecords(seen)} where ${column} = v.id and f.scanner = ${scanner} and f.status in ('open', 'fixed')
+          and f.last_scan_id is distinct from ${scanId}::uuid and f.last_seen < v.at
+        returning 1)
+      select count(*)::int as n from r`,
+  );
+  return rows[0]?.n ?? 0;
 }

@@ -2,7 +2,10 @@
 export { parseScanFile } from './parsers/index.ts';
 export { importScanFile } from './scan-import.ts';
 export type { Severity } from './vuln-values.ts';
-export { registerScanCommands } from './vulnerabilities.cli.ts';
 export { registerVulnerabilityRoutes } from './vulnerabilities.routes.ts';
 export { computerSoftware, computers } from './vulnerabilities.schema.ts';
-export { getFinding as getVulnFinding, vulnerabilitySummary } from './vulnerabilities.service.ts';
+export {
+  getFinding as getVulnFinding,
+  plainVulnerabilitySummary,
+  vulnerabilitySummary,
+} from './vulnerabilities.service.ts';

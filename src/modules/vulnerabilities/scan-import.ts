@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { and, eq, inArray, max, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { auditActor } from '../../core/actor.ts';
-import type { Db } from '../../core/db/client.ts';
+import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { fileSha256 } from '../../core/io/file-hash.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -12,18 +12,18 @@ import type { Actor } from '../auth/index.ts';
 import { endedBefore, loadAttributor } from '../organisations/index.ts';
 import {
   type BatchContext,
-  countUpserted,
-  findingUpdate,
+  type FindingRow,
   findingValues,
+  jsonRecords,
   keepLatest,
   newCounts,
   onScanDay,
-  RESOLVE_BATCH,
   resolveMissing,
   type ScanTimes,
+  seenRecords,
   seenTime,
   timesOf,
-  upsertReturning,
+  upsertFindings,
 } from './import-shared.ts';
 import {
   type DetectedSoftware,
@@ -37,23 +37,14 @@ import {
   softwareKey,
   type WebsiteRecord,
 } from './parsers/index.ts';
-import {
-  computerSoftware,
-  computers,
-  kevEntries,
-  scanComputers,
-  scanImports,
-  vulnFindings,
-} from './vulnerabilities.schema.ts';
+import { computerSoftware, kevEntries, scanImports, vulnFindings } from './vulnerabilities.schema.ts';
 import { writeWebsites } from './web-import.ts';
 
 const MAX_STORED_ISSUES = 200;
 // Host records are written in batches: bounded memory on any file size (a batch holds at most this many hosts or
 // findings, whichever comes first), few round trips.
-const HOST_BATCH = 100;
-const FINDING_BATCH = 1000;
-/** Software rows per INSERT: 14 parameters each stay well under the drivers' limit of 65 535. */
-const SOFTWARE_INSERT = 1000;
+const HOST_BATCH = 200;
+const FINDING_BATCH = 2000;
 
 /**
  * What an import did with the file as a whole: `imported` (everything the file reports was kept), `partial` (some
@@ -229,51 +220,70 @@ export async function importScanFile(
     let batchFindings = 0;
     let summary: ScanSummary | null = null;
     let format = 'unknown';
-    for await (const ev of parseScan(counted())) {
-      if (ev.type === 'start') {
-        format = ev.format;
-        // A scan only speaks for its own scanner's checks: an Nmap run says nothing about Nessus plugins.
-        ctx.scanner = ev.scanner;
-      } else if (ev.type === 'issue') {
-        if (issues.length < MAX_STORED_ISSUES) issues.push(ev.issue);
-        const g = groups.get(ev.issue.code) ?? { code: ev.issue.code, issues: 0, findings: 0 };
-        g.issues++;
-        g.findings += ev.issue.dropped;
-        groups.set(ev.issue.code, g);
-      } else if (ev.type === 'host') {
-        batch.push(ev.record);
-        batchFindings += ev.record.findings.length;
-        if (batch.length >= HOST_BATCH || batchFindings >= FINDING_BATCH) {
-          await writeHosts(ctx, batch);
-          batch = [];
-          batchFindings = 0;
+    // One batch is written while the next is parsed: with a database server, both run at once. Batches are written
+    // in order, one at a time (they share the context and the transaction's connection).
+    let writing: Promise<void> | undefined;
+    const write = async (job: () => Promise<void>) => {
+      await writing;
+      writing = job();
+      // Awaited before the next batch or at the end; until then its failure must not count as unhandled.
+      writing.catch(() => {});
+    };
+    try {
+      for await (const ev of parseScan(counted())) {
+        if (ev.type === 'start') {
+          format = ev.format;
+          // A scan only speaks for its own scanner's checks: an Nmap run says nothing about Nessus plugins.
+          ctx.scanner = ev.scanner;
+        } else if (ev.type === 'issue') {
+          if (issues.length < MAX_STORED_ISSUES) issues.push(ev.issue);
+          const g = groups.get(ev.issue.code) ?? { code: ev.issue.code, issues: 0, findings: 0 };
+          g.issues++;
+          g.findings += ev.issue.dropped;
+          groups.set(ev.issue.code, g);
+        } else if (ev.type === 'host') {
+          batch.push(ev.record);
+          batchFindings += ev.record.findings.length;
+          if (batch.length >= HOST_BATCH || batchFindings >= FINDING_BATCH) {
+            const records = batch;
+            await write(() => writeHosts(ctx, records));
+            batch = [];
+            batchFindings = 0;
+          }
+        } else if (ev.type === 'website') {
+          webBatch.push(ev.record);
+          batchFindings += ev.record.findings.length;
+          if (webBatch.length >= HOST_BATCH || batchFindings >= FINDING_BATCH) {
+            const records = webBatch;
+            await write(() => writeWebsites(ctx, records));
+            webBatch = [];
+            batchFindings = 0;
+          }
+        } else {
+          if (ev.fatal) {
+            // Throwing inside the transaction rolls back every host already written: no partial scan remains.
+            throw new ScanImportError(
+              'VALIDATION',
+              `${fileName}: ${ev.fatal.message}; nothing was imported`,
+              { fatal: ev.fatal, issues },
+              {
+                key: `vuln.scanFatal.${ev.fatal.kind}`,
+                params: { file: fileName, line: ev.fatal.line ?? '?', column: ev.fatal.column ?? '?' },
+              },
+            );
+          }
+          summary = ev.summary;
         }
-      } else if (ev.type === 'website') {
-        webBatch.push(ev.record);
-        batchFindings += ev.record.findings.length;
-        if (webBatch.length >= HOST_BATCH || batchFindings >= FINDING_BATCH) {
-          await writeWebsites(ctx, webBatch);
-          webBatch = [];
-          batchFindings = 0;
-        }
-      } else {
-        if (ev.fatal) {
-          // Throwing inside the transaction rolls back every host already written: no partial scan remains.
-          throw new ScanImportError(
-            'VALIDATION',
-            `${fileName}: ${ev.fatal.message}; nothing was imported`,
-            { fatal: ev.fatal, issues },
-            {
-              key: `vuln.scanFatal.${ev.fatal.kind}`,
-              params: { file: fileName, line: ev.fatal.line ?? '?', column: ev.fatal.column ?? '?' },
-            },
-          );
-        }
-        summary = ev.summary;
       }
+      await write(async () => {
+        if (batch.length) await writeHosts(ctx, batch);
+        if (webBatch.length) await writeWebsites(ctx, webBatch);
+      });
+      await writing;
+    } finally {
+      // A batch still being written ends before the transaction does: its later statements would run outside it.
+      await writing?.catch(() => {});
     }
-    if (batch.length) await writeHosts(ctx, batch);
-    if (webBatch.length) await writeWebsites(ctx, webBatch);
     const resolved =
       (await resolveMissing(tx, scan.id, ctx.scanner, ctx.seenByComputer, 'computer_id')) +
       (await resolveMissing(tx, scan.id, ctx.scanner, ctx.seenByWebsite, 'website_id'));
@@ -364,10 +374,11 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
   // Only a range moved within a period (a correction) moves the computer.
   const held = new Map(
     (
-      await tx
-        .select({ hostKey: computers.hostKey, organisationId: computers.organisationId })
-        .from(computers)
-        .where(inArray(computers.hostKey, [...byKey.keys()]))
+      await queryRows<{ hostKey: string; organisationId: string | null }>(
+        tx,
+        sql`select host_key as "hostKey", organisation_id as "organisationId" from computers
+          where host_key in (select json_array_elements_text(${JSON.stringify([...byKey.keys()])}::json))`,
+      )
     ).map((c) => [c.hostKey, c.organisationId]),
   );
   const attributed = async (key: string, ip: string, seen: Date) => {
@@ -380,35 +391,39 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
   for (const [key, { record, seen }] of byKey) {
     const h = record.host;
     rows.push({
-      hostKey: key,
+      host_key: key,
       ip: h.ip,
       hostname: h.hostname ?? null,
       fqdn: h.fqdn ?? null,
       netbios: h.netbios ?? null,
       mac: h.mac ?? null,
       os: h.os ?? null,
-      organisationId: await attributed(key, h.ip, seen),
-      firstSeen: seen,
-      lastSeen: seen,
+      organisation_id: await attributed(key, h.ip, seen),
+      first_seen: seen,
+      last_seen: seen,
     });
   }
-  const saved = await tx
-    .insert(computers)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: computers.hostKey,
-      set: {
-        hostname: sql`coalesce(excluded.hostname, ${computers.hostname})`,
-        fqdn: sql`coalesce(excluded.fqdn, ${computers.fqdn})`,
-        netbios: sql`coalesce(excluded.netbios, ${computers.netbios})`,
-        os: sql`coalesce(excluded.os, ${computers.os})`,
-        // An analyst's manual assignment survives re-imports; range attribution follows the current ranges.
-        organisationId: sql`case when ${computers.attribution} = 'manual' then ${computers.organisationId} else excluded.organisation_id end`,
-        firstSeen: sql`least(${computers.firstSeen}, excluded.first_seen)`,
-        lastSeen: sql`greatest(${computers.lastSeen}, excluded.last_seen)`,
-      },
-    })
-    .returning({ id: computers.id, hostKey: computers.hostKey, organisationId: computers.organisationId });
+  // The computers, and that this scan covered them, in one statement.
+  const columns = sql.raw(Object.keys(rows[0] ?? {}).join(', '));
+  const saved = await queryRows<{ id: string; hostKey: string; organisationId: string | null }>(
+    tx,
+    sql`with saved as (
+        insert into computers (${columns}) select ${columns} from ${jsonRecords('computers', rows)}
+        on conflict (host_key) do update set
+          hostname = coalesce(excluded.hostname, computers.hostname),
+          fqdn = coalesce(excluded.fqdn, computers.fqdn),
+          netbios = coalesce(excluded.netbios, computers.netbios),
+          os = coalesce(excluded.os, computers.os),
+          -- An analyst's manual assignment survives re-imports; range attribution follows the current ranges.
+          organisation_id = case when computers.attribution = 'manual' then computers.organisation_id
+            else excluded.organisation_id end,
+          first_seen = least(computers.first_seen, excluded.first_seen),
+          last_seen = greatest(computers.last_seen, excluded.last_seen)
+        returning id, host_key, organisation_id),
+      covered as (insert into scan_computers (scan_id, computer_id) select ${scanId}::uuid, id from saved
+        on conflict do nothing)
+      select id, host_key as "hostKey", organisation_id as "organisationId" from saved`,
+  );
   // A computer that changed hands takes all its findings along, also those this scan does not report: a computer
   // is counted once, under one organisation.
   const moved = new Map<string | null, string[]>();
@@ -420,12 +435,8 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
     await tx.update(computerSoftware).set({ organisationId }).where(inArray(computerSoftware.computerId, ids));
   }
   await writeSoftware(ctx, saved, byKey);
-  await tx
-    .insert(scanComputers)
-    .values(saved.map((c) => ({ scanId, computerId: c.id })))
-    .onConflictDoNothing();
 
-  const findingRows = [];
+  const findingRows: FindingRow[] = [];
   const seenOf = new Map<string, Date>();
   for (const c of saved) {
     counts.hosts.add(c.hostKey);
@@ -442,33 +453,18 @@ async function writeHosts(ctx: BatchContext, records: HostRecord[]) {
       counts.findings++;
       findingRows.push({
         ...findingValues(ctx, f, seen),
-        computerId: c.id,
-        organisationId: c.organisationId,
+        computer_id: c.id,
+        organisation_id: c.organisationId,
         port: f.port,
         protocol: f.protocol,
         service: f.service ?? null,
-        cvss2Score: f.cvss2?.score ?? null,
-        cvss2Vector: f.cvss2?.vector ?? null,
+        cvss2_score: f.cvss2?.score ?? null,
+        cvss2_vector: f.cvss2?.vector ?? null,
         synopsis: f.synopsis ?? null,
       });
     }
   }
-  if (!findingRows.length) return;
-  const res = await tx
-    .insert(vulnFindings)
-    .values(findingRows)
-    .onConflictDoUpdate({
-      target: [
-        vulnFindings.computerId,
-        vulnFindings.scanner,
-        vulnFindings.scannerId,
-        vulnFindings.port,
-        vulnFindings.protocol,
-      ],
-      set: findingUpdate(),
-    })
-    .returning(upsertReturning);
-  countUpserted(counts, res, seenOf);
+  await upsertFindings(ctx, 'computer', findingRows, seenOf);
 }
 
 /**
@@ -485,32 +481,26 @@ async function writeSoftware(
   if (!listed.length) return;
   const newest = new Map(
     (
-      await ctx.tx
-        .select({ computerId: computerSoftware.computerId, at: max(computerSoftware.lastSeen) })
-        .from(computerSoftware)
-        .where(
-          and(
-            inArray(
-              computerSoftware.computerId,
-              listed.map((c) => c.id),
-            ),
-            eq(computerSoftware.scanner, ctx.scanner),
-          ),
-        )
-        .groupBy(computerSoftware.computerId)
-    ).map((r) => [r.computerId, r.at]),
+      await queryRows<{ id: string; at: number }>(
+        ctx.tx,
+        sql`select computer_id as id, (extract(epoch from max(last_seen)) * 1000)::float8 as at from computer_software
+          where computer_id in (select value::uuid from json_array_elements_text(${JSON.stringify(listed.map((c) => c.id))}::json))
+            and scanner = ${ctx.scanner}
+          group by computer_id`,
+      )
+    ).map((r) => [r.id, r.at]),
   );
-  const rows = new Map<string, typeof computerSoftware.$inferInsert>();
+  const rows = new Map<string, object>();
   for (const c of listed) {
     const entry = byKey.get(c.hostKey);
     const latest = newest.get(c.id);
-    if (!entry || (latest && latest > entry.seen)) continue;
+    if (!entry || (latest !== undefined && latest > entry.seen.getTime())) continue;
     keepLatest(ctx.softwareSeen, c.id, entry.seen);
     for (const item of entry.software) {
       const key = `${ctx.scanner}|${softwareKey(item)}`;
       rows.set(`${c.id}|${key}`, {
-        computerId: c.id,
-        organisationId: c.organisationId,
+        computer_id: c.id,
+        organisation_id: c.organisationId,
         key,
         vendor: item.vendor ?? null,
         product: item.product,
@@ -520,31 +510,27 @@ async function writeSoftware(
         protocol: item.protocol ?? null,
         service: item.service ?? null,
         scanner: ctx.scanner,
-        firstSeen: entry.seen,
-        lastSeen: entry.seen,
-        lastScanId: ctx.scanId,
+        first_seen: entry.seen,
+        last_seen: entry.seen,
+        last_scan_id: ctx.scanId,
       });
     }
   }
+  if (!rows.size) return;
   const all = [...rows.values()];
-  for (let i = 0; i < all.length; i += SOFTWARE_INSERT) {
-    await ctx.tx
-      .insert(computerSoftware)
-      .values(all.slice(i, i + SOFTWARE_INSERT))
-      .onConflictDoUpdate({
-        target: [computerSoftware.computerId, computerSoftware.key],
-        set: {
-          organisationId: sql`excluded.organisation_id`,
-          vendor: sql`excluded.vendor`,
-          product: sql`excluded.product`,
-          version: sql`excluded.version`,
-          service: sql`excluded.service`,
-          firstSeen: sql`least(${computerSoftware.firstSeen}, excluded.first_seen)`,
-          lastSeen: sql`greatest(${computerSoftware.lastSeen}, excluded.last_seen)`,
-          lastScanId: sql`excluded.last_scan_id`,
-        },
-      });
-  }
+  const columns = sql.raw(Object.keys(all[0] as object).join(', '));
+  await ctx.tx.execute(
+    sql`insert into computer_software (${columns}) select ${columns} from ${jsonRecords('computer_software', all)}
+      on conflict (computer_id, key) do update set
+        organisation_id = excluded.organisation_id,
+        vendor = excluded.vendor,
+        product = excluded.product,
+        version = excluded.version,
+        service = excluded.service,
+        first_seen = least(computer_software.first_seen, excluded.first_seen),
+        last_seen = greatest(computer_software.last_seen, excluded.last_seen),
+        last_scan_id = excluded.last_scan_id`,
+  );
 }
 
 /**
@@ -553,16 +539,10 @@ async function writeSoftware(
  * (its checks did not look) leaves that computer's list alone.
  */
 async function removeMissingSoftware(tx: Db, scanId: string, scanner: string, seen: Map<string, Date>) {
-  const entries = [...seen.entries()];
-  for (let i = 0; i < entries.length; i += RESOLVE_BATCH) {
-    const values = sql.join(
-      entries.slice(i, i + RESOLVE_BATCH).map(([id, at]) => sql`(${id}::uuid, ${at.toISOString()}::timestamptz)`),
-      sql`, `,
-    );
-    await tx.execute(
-      sql`delete from computer_software s using (values ${values}) as v(computer_id, seen)
-        where s.computer_id = v.computer_id and s.scanner = ${scanner}
-          and s.last_scan_id is distinct from ${scanId}::uuid and s.last_seen < v.seen`,
-    );
-  }
+  if (!seen.size) return;
+  await tx.execute(
+    sql`delete from computer_software s using ${seenRecords(seen)}
+      where s.computer_id = v.id and s.scanner = ${scanner}
+        and s.last_scan_id is distinct from ${scanId}::uuid and s.last_seen < v.at`,
+  );
 }

@@ -6,16 +6,15 @@ import { queryRows } from '../../core/db/client.ts';
 import { PrefixTrie } from '../../core/net/prefix-trie.ts';
 import {
   type BatchContext,
-  countUpserted,
-  findingUpdate,
+  type FindingRow,
   findingValues,
   keepLatest,
   onScanDay,
   seenTime,
-  upsertReturning,
+  upsertFindings,
 } from './import-shared.ts';
 import { type WebFinding, type WebsiteRecord, websiteKey } from './parsers/index.ts';
-import { scanWebsites, vulnFindings, websites } from './vulnerabilities.schema.ts';
+import { scanWebsites, websites } from './vulnerabilities.schema.ts';
 
 /** Who serves a website: the register entry it matched and its organisation. */
 export type WebsiteOwner = {
@@ -137,7 +136,7 @@ export async function writeWebsites(ctx: BatchContext, records: WebsiteRecord[])
     .values(saved.map((w) => ({ scanId, websiteId: w.id })))
     .onConflictDoNothing();
 
-  const findingRows = [];
+  const findingRows: FindingRow[] = [];
   const seenOf = new Map<string, Date>();
   for (const w of saved) {
     counts.websites.add(w.siteKey);
@@ -155,8 +154,8 @@ export async function writeWebsites(ctx: BatchContext, records: WebsiteRecord[])
       counts.findings++;
       findingRows.push({
         ...findingValues(ctx, f, seen),
-        websiteId: w.id,
-        organisationId: w.organisationId,
+        website_id: w.id,
+        organisation_id: w.organisationId,
         port: site?.port ?? 0,
         protocol: 'tcp',
         service: site?.scheme ?? null,
@@ -167,14 +166,5 @@ export async function writeWebsites(ctx: BatchContext, records: WebsiteRecord[])
       });
     }
   }
-  if (!findingRows.length) return;
-  const res = await tx
-    .insert(vulnFindings)
-    .values(findingRows)
-    .onConflictDoUpdate({
-      target: [vulnFindings.websiteId, vulnFindings.scanner, vulnFindings.scannerId, vulnFindings.location],
-      set: findingUpdate(),
-    })
-    .returning(upsertReturning);
-  countUpserted(counts, res, seenOf);
+  await upsertFindings(ctx, 'website', findingRows, seenOf);
 }
