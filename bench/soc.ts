@@ -1,17 +1,22 @@
-// Benchmark of the SOC detection engine against DuckDB on the same files: generates ≥ 5 M
-// synthetic connections as Zeek conn.log TSV and as Suricata EVE (reused if present), then in
-// separate child processes (so each peak RSS is its own) runs our engine and a DuckDB SQL query
-// computing the same windowed scanner set, with the same number of threads: 1 (everything on
-// one thread) and 2 (engine: the main thread reads chunks, 2 worker threads each parse half of
-// them and detect for half of the source addresses, started before the clock as DuckDB's
-// instance is; DuckDB: threads=2). Each side runs `--runs`
-// times; the table shows the median run (best in brackets), then whether the detection sets
-// agree and which targets were met per thread count.
-//   npm run bench:soc [-- --flows 5000000 --runs 3 --threads 1,2]
-//   quick iteration: -- --flows 1000000 --runs 1
+// Benchmark of the SOC detection engine against DuckDB on the same files: generates synthetic
+// connections as Zeek conn.log TSV and as Suricata EVE (reused if present), then compares, with
+// the same number of threads (1, and 2: the engine's main thread reads chunks, 2 worker threads
+// each parse half of them and detect for half of the source addresses; DuckDB threads=2):
+//  1. whole processes, as a user runs them (the headline): `node bin/khien.mjs soc analyze --json`
+//     against a `node bench/soc-duckdb.mjs` process (@duckdb/node-api: instance, file read, query),
+//     start-up included; CPU is the child's user + system time (the parent's cutime/cstime) and
+//     the peak RSS its VmHWM, sampled from /proc;
+//  2. the engine alone (`--parts engine`): each side in a child process, timed from after its set-up
+//     (engine worker threads started, DuckDB instance created) to its result;
+//  3. memory at scale (`--parts rss`): one thread on a `--big`-event conn.log (TSV only), the
+//     child's VmRSS sampled over time: its curve and peak beside the peak on the `--flows` file.
+// Each pair runs `--runs` times, alternating; tables show the median run (best in brackets), then
+// whether the windowed scanner sets agree and which targets were met.
+//   npm run bench:soc [-- --flows 5000000 --runs 3 --threads 1,2 --big 20000000 --parts whole,engine,rss]
+//   quick iteration: -- --flows 2000000 --runs 1 --parts whole
 
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +25,12 @@ import type { GroundTruth } from '../src/modules/soc/index.ts';
 import { AnalysisThreads, analyzeStreams, loadIntelFiles, writeDataset } from '../src/modules/soc/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
 const MB = 1024 * 1024;
 const DURATION = 3600;
 
 type Format = 'tsv' | 'eve';
+type Threads = 1 | 2;
 
 interface Measurement {
   seconds: number;
@@ -36,6 +43,8 @@ interface Measurement {
   /** Every flagged source (windows + TRW), for the engine only. */
   allScanners?: string[];
   contacts?: number;
+  /** Whole processes: [seconds since start, VmRSS MB] samples. */
+  rss?: Array<[number, number]>;
 }
 
 const { values } = parseArgs({
@@ -46,6 +55,8 @@ const { values } = parseArgs({
     format: { type: 'string' },
     dir: { type: 'string' },
     threads: { type: 'string', default: '1,2' },
+    big: { type: 'string', default: '20000000' },
+    parts: { type: 'string', default: 'whole,engine,rss' },
   },
 });
 
@@ -162,7 +173,8 @@ function cpuSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
-function child(kind: 'engine' | 'duckdb', dir: string, format: Format, threads: 1 | 2): Measurement {
+/** The engine-only measurement of one side, in a child process (so each peak RSS is its own). */
+function child(kind: 'engine' | 'duckdb', dir: string, format: Format, threads: Threads): Measurement {
   const run = spawnSync(
     process.execPath,
     [
@@ -184,6 +196,148 @@ function child(kind: 'engine' | 'duckdb', dir: string, format: Format, threads: 
   return JSON.parse(run.stdout.trim().split('\n').pop() as string) as Measurement;
 }
 
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/** User + system CPU seconds of this process's children that have been waited for (/proc/self/stat cutime + cstime). */
+function childrenCpu(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // Fields after the command's closing parenthesis start at field 3 (state); cutime and cstime are fields 16 and 17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+}
+
+/** VmRSS and VmHWM (peak) of a live process, in MB; null once it is gone. */
+function memoryOf(pid: number): { rss: number; peak: number } | null {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+interface ProcessRun {
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  rss: Array<[number, number]>;
+  stdout: string;
+}
+
+/** Runs `node args` as a whole process: wall time from spawn to exit, its CPU, its RSS sampled every `sampleMs`. */
+function timeProcess(args: string[], sampleMs: number): Promise<ProcessRun> {
+  return new Promise((resolve, reject) => {
+    const cpu = childrenCpu();
+    const started = performance.now();
+    const proc = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    proc.stdout.on('data', (b: Buffer) => out.push(b));
+    proc.stderr.on('data', (b: Buffer) => err.push(b));
+    const rss: Array<[number, number]> = [];
+    let peak = 0;
+    const sample = () => {
+      const m = proc.pid === undefined ? null : memoryOf(proc.pid);
+      if (!m) return;
+      rss.push([(performance.now() - started) / 1000, m.rss]);
+      peak = Math.max(peak, m.peak);
+    };
+    const timer = setInterval(sample, sampleMs);
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      clearInterval(timer);
+      const seconds = (performance.now() - started) / 1000;
+      if (code !== 0) {
+        reject(new Error(`node ${args.slice(0, 4).join(' ')} … exited with ${code}: ${Buffer.concat(err).toString()}`));
+        return;
+      }
+      resolve({
+        seconds,
+        cpuSeconds: childrenCpu() - cpu,
+        peakRssMb: peak,
+        rss,
+        stdout: Buffer.concat(out).toString(),
+      });
+    });
+  });
+}
+
+interface CliJson {
+  events: number;
+  scanners: Array<{ ip: string; ruleCounts: Record<string, number> }>;
+  maliciousContacts: unknown[];
+}
+
+/** `khien soc analyze --json` as a user runs it. */
+async function wholeEngine(
+  dir: string,
+  path: string,
+  format: Format,
+  threads: Threads,
+  sampleMs: number,
+): Promise<Measurement> {
+  const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as GroundTruth;
+  const run = await timeProcess(
+    [
+      join(root, 'bin', 'khien.mjs'),
+      'soc',
+      'analyze',
+      '--json',
+      '--format',
+      format === 'tsv' ? 'zeek-tsv' : 'eve',
+      '--intel',
+      join(dir, 'intel.stix.json'),
+      ...truth.allowList.flatMap((cidr) => ['--allow', cidr]),
+      '--threads',
+      String(threads),
+      path,
+    ],
+    sampleMs,
+  );
+  const result = JSON.parse(run.stdout) as CliJson;
+  return {
+    seconds: run.seconds,
+    cpuSeconds: run.cpuSeconds,
+    peakRssMb: run.peakRssMb,
+    rss: run.rss,
+    events: result.events,
+    windowScanners: windowed(result.scanners),
+    allScanners: result.scanners.map((s) => s.ip).sort(),
+    contacts: result.maliciousContacts.length,
+  };
+}
+
+/** DuckDB's query as a whole process (bench/soc-duckdb.mjs). */
+async function wholeDuckdb(
+  dir: string,
+  path: string,
+  format: Format,
+  threads: Threads,
+  sampleMs: number,
+): Promise<Measurement> {
+  const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as GroundTruth;
+  const sql = scannerSql(duckdbSource(format, path), truth.allowListedScanners[0] ?? '');
+  const run = await timeProcess([join(here, 'soc-duckdb.mjs'), String(threads), sql], sampleMs);
+  return {
+    seconds: run.seconds,
+    cpuSeconds: run.cpuSeconds,
+    peakRssMb: run.peakRssMb,
+    rss: run.rss,
+    events: 0,
+    windowScanners: JSON.parse(run.stdout) as string[],
+  };
+}
+
+/** Sources flagged by the windowed rules, sorted. */
+function windowed(scanners: Array<{ ip: string; ruleCounts: Record<string, number> }>): string[] {
+  return scanners
+    .filter((s) => s.ruleCounts.horizontal || s.ruleCounts.vertical || s.ruleCounts['icmp-sweep'])
+    .map((s) => s.ip)
+    .sort();
+}
+
 /**
  * Reads the file once, untimed, so neither side pays for the disk: this machine's kernel reclaims idle page cache
  * (kdamond), and the first reader after a pause read the file from disk (measured: EVE sys time 3.2 s instead of 0.5).
@@ -198,29 +352,152 @@ function warmPageCache(path: string): void {
   }
 }
 
-/** Runs a child `runs` times: the median run by time, and the best time. */
 type Repeated = Measurement & { best: number };
 
-/** Runs engine and DuckDB `runs` times each, alternating (so both see the same load): median runs by time, and best times. */
-function repeatedPair(dir: string, format: Format, threads: 1 | 2, runs: number): { engine: Repeated; duck: Repeated } {
+/** The median run by time, and the best time. */
+function pick(all: Measurement[]): Repeated {
+  all.sort((a, b) => a.seconds - b.seconds);
+  return { ...(all[(all.length - 1) >> 1] as Measurement), best: (all[0] as Measurement).seconds };
+}
+
+/** Runs both sides `runs` times each, alternating (so both see the same load), each after warming the page cache. */
+async function repeatedPair(
+  path: string,
+  runs: number,
+  engineRun: () => Measurement | Promise<Measurement>,
+  duckRun: () => Measurement | Promise<Measurement>,
+): Promise<{ engine: Repeated; duck: Repeated }> {
   const engine: Measurement[] = [];
   const duck: Measurement[] = [];
-  const path = files(dir)[format];
   for (let r = 0; r < runs; r++) {
     warmPageCache(path);
-    engine.push(child('engine', dir, format, threads));
+    engine.push(await engineRun());
     warmPageCache(path);
-    duck.push(child('duckdb', dir, format, threads));
+    duck.push(await duckRun());
   }
-  const pick = (all: Measurement[]): Repeated => {
-    all.sort((a, b) => a.seconds - b.seconds);
-    return { ...(all[(runs - 1) >> 1] as Measurement), best: (all[0] as Measurement).seconds };
-  };
   return { engine: pick(engine), duck: pick(duck) };
 }
 
 function fmt(n: number, digits = 1): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+
+/** Generates the dataset of `flows` connections in `formats` unless it is there. */
+async function dataset(flows: number, formats: Array<'zeek-tsv' | 'eve'>): Promise<string> {
+  const dir = join(here, 'out', `soc-${flows}`);
+  const paths = files(dir);
+  const present =
+    existsSync(join(dir, 'truth.json')) &&
+    (!formats.includes('zeek-tsv') || existsSync(paths.tsv)) &&
+    (!formats.includes('eve') || existsSync(paths.eve));
+  if (present) {
+    console.log(`Reusing ${dir}`);
+    return dir;
+  }
+  const started = performance.now();
+  const written = await writeDataset(dir, {
+    seed: 2024,
+    durationSeconds: DURATION,
+    backgroundFlowsPerSecond: flows / DURATION,
+    internalHosts: 20000,
+    formats,
+  });
+  console.log(
+    `Generated ${written.flows.toLocaleString('en-US')} flows in ${fmt((performance.now() - started) / 1000)} s → ${dir}`,
+  );
+  return dir;
+}
+
+interface Comparison {
+  threads: Threads;
+  format: Format;
+  engine: Repeated;
+  duck: Repeated;
+  agree: boolean;
+}
+
+/** One table (whole processes or the engine alone): per thread count and format, both sides and their ratio. */
+async function compare(
+  title: string,
+  dir: string,
+  threadCounts: Threads[],
+  runs: number,
+  measure: (
+    format: Format,
+    threads: Threads,
+  ) => [() => Promise<Measurement> | Measurement, () => Promise<Measurement> | Measurement],
+): Promise<Comparison[]> {
+  console.log(`${title}\n`);
+  const paths = files(dir);
+  const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as GroundTruth;
+  const truthIps = new Set(truth.scanners.map((s) => s.ip));
+  const results: Comparison[] = [];
+  for (const threads of threadCounts) {
+    for (const format of ['tsv', 'eve'] as const) {
+      const size = statSync(paths[format]).size / MB;
+      const [engineRun, duckRun] = measure(format, threads);
+      const { engine, duck } = await repeatedPair(paths[format], runs, engineRun, duckRun);
+      const agree = engine.windowScanners.join(',') === duck.windowScanners.join(',');
+      const onlyEngine = engine.windowScanners.filter((ip) => !duck.windowScanners.includes(ip));
+      const onlyDuck = duck.windowScanners.filter((ip) => !engine.windowScanners.includes(ip));
+      const found = (engine.allScanners ?? []).filter((ip) => truthIps.has(ip)).length;
+      const name = format === 'tsv' ? 'Zeek conn.log TSV' : 'Suricata EVE JSON';
+      const row = (label: string, m: Repeated) =>
+        `  ${label} ${fmt(m.seconds, 2).padStart(6)} s (best ${fmt(m.best, 2)})  ${fmt(engine.events / m.seconds / 1e6, 2).padStart(5)} M events/s  ${fmt(size / m.seconds).padStart(6)} MB/s  CPU ${fmt(m.cpuSeconds, 2).padStart(6)} s (${fmt(engine.events / m.cpuSeconds / 1e6, 2)} M ev/CPU-s)  peak RSS ${fmt(m.peakRssMb, 0).padStart(5)} MB`;
+      console.log(
+        `${name}, threads=${threads}: ${engine.events.toLocaleString('en-US')} events, ${fmt(size)} MB (load ${load()})`,
+      );
+      console.log(row('Khiên :', engine));
+      console.log(row('DuckDB:', duck));
+      console.log(
+        `  Khiên / DuckDB: ×${fmt(duck.seconds / engine.seconds, 2)} wall time, ×${fmt(duck.cpuSeconds / engine.cpuSeconds, 2)} CPU time`,
+      );
+      console.log(
+        `  windowed scanner sets: Khiên ${engine.windowScanners.length}, DuckDB ${duck.windowScanners.length} → ${agree ? 'AGREE' : `DIFFER (Khiên only: ${onlyEngine.join(' ') || '-'}; DuckDB only: ${onlyDuck.join(' ') || '-'})`}`,
+      );
+      console.log(
+        `  Khiên with TRW: ${engine.allScanners?.length} scanners, ${found}/${truthIps.size} of the ground truth; ${engine.contacts} malicious contacts (truth ${truth.maliciousContacts.length})\n`,
+      );
+      results.push({ threads, format, engine, duck, agree });
+    }
+  }
+  return results;
+}
+
+/** RSS samples reduced to about `points` evenly spaced in time: "t s: MB". */
+function curve(samples: Array<[number, number]>, points: number): string {
+  if (samples.length === 0) return '-';
+  const last = (samples[samples.length - 1] as [number, number])[0];
+  const picked: string[] = [];
+  let next = 0;
+  for (const [t, mb] of samples) {
+    if (t + 1e-9 < next) continue;
+    picked.push(`${fmt(t)} s ${fmt(mb, 0)}`);
+    next = t + last / points;
+  }
+  return picked.join(', ');
+}
+
+/** Warns when the compiled CLI is older than the sources it is built from: the whole-process figures would be stale. */
+function warnIfStaleBuild(): void {
+  const built = join(root, 'dist', 'server', 'main.js');
+  if (!existsSync(built)) throw new Error('dist/server/main.js is missing: run `npm run build:server` first');
+  const builtAt = statSync(built).mtimeMs;
+  const newer = ['src/cli', 'src/core', 'src/modules/soc'].flatMap((dir) =>
+    readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+      .map((file) => join(dir, file))
+      .filter((file) => file.endsWith('.ts') && statSync(join(root, file)).mtimeMs > builtAt),
+  );
+  if (newer.length > 0)
+    console.log(
+      `WARNING: dist/server is older than ${newer.length} source file(s) (${newer.slice(0, 3).join(', ')}…): run \`npm run build:server\` first\n`,
+    );
 }
 
 async function main(): Promise<void> {
@@ -234,81 +511,91 @@ async function main(): Promise<void> {
     return;
   }
   const flows = Number(values.flows);
-  const dir = join(here, 'out', `soc-${flows}`);
-  const paths = files(dir);
-  if (!existsSync(join(dir, 'truth.json')) || !existsSync(paths.tsv) || !existsSync(paths.eve)) {
-    const started = performance.now();
-    const dataset = await writeDataset(dir, {
-      seed: 2024,
-      durationSeconds: DURATION,
-      backgroundFlowsPerSecond: flows / DURATION,
-      internalHosts: 20000,
-      formats: ['zeek-tsv', 'eve'],
-    });
-    console.log(
-      `Generated ${dataset.flows.toLocaleString('en-US')} flows in ${fmt((performance.now() - started) / 1000)} s → ${dir}`,
-    );
-  } else console.log(`Reusing ${dir}`);
-  const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as GroundTruth;
-  const truthIps = new Set(truth.scanners.map((s) => s.ip));
+  const big = Number(values.big);
+  const parts = new Set((values.parts as string).split(','));
   const runs = Math.max(1, Number(values.runs));
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ');
   const threadCounts = (values.threads as string)
     .split(',')
     .map(Number)
-    .filter((t): t is 1 | 2 => t === 1 || t === 2);
+    .filter((t): t is Threads => t === 1 || t === 2);
+  if (parts.has('whole') || parts.has('rss')) warnIfStaleBuild();
+  const dir = await dataset(flows, ['zeek-tsv', 'eve']);
+  const bigDir = parts.has('rss') && big > 0 ? await dataset(big, ['zeek-tsv']) : undefined;
   console.log(
-    `Node ${process.version}, threads ${threadCounts.join(' and ')} (engine and DuckDB alike; engine at 2: a reading thread, 2 threads parsing chunks and detecting per source partition), ${runs} run(s) each, engine and DuckDB alternating`,
+    `Node ${process.version}, threads ${threadCounts.join(' and ')} (Khiên and DuckDB alike; Khiên at 2: a reading thread, 2 threads parsing chunks and detecting per source partition), ${runs} run(s) each, alternating`,
   );
   console.log(`Load average (1/5/15 min) at start: ${load()}\n`);
   const targets: string[] = [];
-  const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
-  for (const threads of threadCounts) {
-    const line: string[] = [];
-    let tsvRate = 0;
-    let tsvCpuRate = 0;
-    for (const format of ['tsv', 'eve'] as const) {
-      const size = statSync(paths[format]).size / MB;
-      const { engine, duck } = repeatedPair(dir, format, threads, runs);
-      const engineSet = engine.windowScanners.join(',');
-      const agree = engineSet === duck.windowScanners.join(',');
-      const onlyEngine = engine.windowScanners.filter((ip) => !duck.windowScanners.includes(ip));
-      const onlyDuck = duck.windowScanners.filter((ip) => !engine.windowScanners.includes(ip));
-      const found = (engine.allScanners ?? []).filter((ip) => truthIps.has(ip)).length;
-      const name = format === 'tsv' ? 'Zeek conn.log TSV' : 'Suricata EVE JSON';
-      const row = (label: string, m: Repeated) =>
-        `  ${label} ${fmt(m.seconds, 2).padStart(6)} s (best ${fmt(m.best, 2)})  ${fmt(engine.events / m.seconds / 1e6, 2).padStart(5)} M events/s  ${fmt(size / m.seconds).padStart(6)} MB/s  CPU ${fmt(m.cpuSeconds, 2).padStart(6)} s (${fmt(engine.events / m.cpuSeconds / 1e6, 2)} M ev/CPU-s)  peak RSS ${fmt(m.peakRssMb, 0).padStart(5)} MB`;
-      console.log(
-        `${name}, threads=${threads}: ${engine.events.toLocaleString('en-US')} events, ${fmt(size)} MB (load ${load()})`,
-      );
-      console.log(row('Khiên engine:', engine));
-      console.log(row('DuckDB SQL  :', duck));
-      console.log(`  engine / DuckDB throughput ×${fmt(duck.seconds / engine.seconds, 2)}`);
-      console.log(
-        `  windowed scanner sets: engine ${engine.windowScanners.length}, DuckDB ${duck.windowScanners.length} → ${agree ? 'AGREE' : `DIFFER (engine only: ${onlyEngine.join(' ') || '-'}; DuckDB only: ${onlyDuck.join(' ') || '-'})`}`,
-      );
-      console.log(
-        `  engine with TRW: ${engine.allScanners?.length} scanners, ${found}/${truthIps.size} of the ground truth; ${engine.contacts} malicious contacts (truth ${truth.maliciousContacts.length})\n`,
-      );
-      const F = format.toUpperCase();
-      line.push(`${F} ≥ DuckDB throughput: ${met(engine.seconds <= duck.seconds)}`);
-      line.push(`${F} same detections: ${met(agree)}`);
-      line.push(`${F} ≥ 5 M events: ${met(engine.events >= 5e6)}`);
-      if (format === 'tsv') {
-        tsvRate = engine.events / engine.seconds;
-        tsvCpuRate = engine.events / engine.cpuSeconds;
-      }
-    }
-    // Per core = events/s over the threads used. On a shared, loaded machine wall time includes
-    // waiting for a core, so the CPU-time figure is given too; the wall one decides.
-    const perCore = tsvRate / threads;
-    line.push(
-      `TSV ≥ 1 M events/s per core: ${met(perCore >= 1e6)} (${fmt(perCore / 1e6, 2)} M wall per core = ${fmt(tsvRate / 1e6, 2)} M/s ÷ ${threads}; ${fmt(tsvCpuRate / 1e6, 2)} M per CPU-second)`,
+  let wholeTsv1: Repeated | undefined;
+  if (parts.has('whole')) {
+    const results = await compare(
+      'WHOLE PROCESSES (start-up included): node bin/khien.mjs soc analyze --json  vs  node bench/soc-duckdb.mjs',
+      dir,
+      threadCounts,
+      runs,
+      (format, threads) => {
+        const path = files(dir)[format];
+        return [() => wholeEngine(dir, path, format, threads, 20), () => wholeDuckdb(dir, path, format, threads, 20)];
+      },
     );
-    targets.push(`threads=${threads}: ${line.join('; ')}`);
+    for (const threads of threadCounts) {
+      const goal = threads === 1 ? 2 : 1.5;
+      const line = results
+        .filter((r) => r.threads === threads)
+        .map((r) => {
+          const ratio = r.duck.seconds / r.engine.seconds;
+          return `${r.format.toUpperCase()} ×${fmt(ratio, 2)} ≥ ×${goal}: ${met(ratio >= goal)}, same detections: ${met(r.agree)}`;
+        });
+      targets.push(`whole process, threads=${threads}: ${line.join('; ')}`);
+    }
+    wholeTsv1 = results.find((r) => r.threads === 1 && r.format === 'tsv')?.engine;
+  }
+  if (parts.has('engine')) {
+    const results = await compare(
+      'ENGINE ALONE (in-process, after set-up: worker threads started, DuckDB instance created)',
+      dir,
+      threadCounts,
+      runs,
+      (format, threads) => [() => child('engine', dir, format, threads), () => child('duckdb', dir, format, threads)],
+    );
+    for (const threads of threadCounts) {
+      const tsv = results.find((r) => r.threads === threads && r.format === 'tsv');
+      const line = results
+        .filter((r) => r.threads === threads)
+        .map((r) => `${r.format.toUpperCase()} ≥ DuckDB: ${met(r.engine.seconds <= r.duck.seconds)}`);
+      if (tsv) {
+        // Per core = events/s over the threads used; the CPU-time figure is given too (wall time on a loaded machine
+        // includes waiting for a core); the wall one decides.
+        const perCore = tsv.engine.events / tsv.engine.seconds / threads;
+        line.push(
+          `TSV ≥ 1 M events/s per core: ${met(perCore >= 1e6)} (${fmt(perCore / 1e6, 2)} M wall; ${fmt(tsv.engine.events / tsv.engine.cpuSeconds / 1e6, 2)} M per CPU-second)`,
+        );
+      }
+      targets.push(`engine alone, threads=${threads}: ${line.join('; ')}`);
+    }
+  }
+  if (bigDir) {
+    console.log(`MEMORY AT SCALE: node bin/khien.mjs soc analyze --json --threads 1, conn.log TSV\n`);
+    const path = files(bigDir).tsv;
+    warmPageCache(path);
+    const run = await wholeEngine(bigDir, path, 'tsv', 1, 100);
+    const size = statSync(path).size / MB;
+    console.log(
+      `${run.events.toLocaleString('en-US')} events, ${fmt(size)} MB: ${fmt(run.seconds, 2)} s, CPU ${fmt(run.cpuSeconds, 2)} s, peak RSS ${fmt(run.peakRssMb, 0)} MB (load ${load()})`,
+    );
+    console.log(`  VmRSS MB over time: ${curve(run.rss ?? [], 12)}`);
+    if (!wholeTsv1) {
+      const path = files(dir).tsv;
+      warmPageCache(path);
+      wholeTsv1 = pick([await wholeEngine(dir, path, 'tsv', 1, 20)]);
+    }
+    const growth = run.peakRssMb / wholeTsv1.peakRssMb;
+    console.log(
+      `  peak RSS ${fmt(run.peakRssMb, 0)} MB at ${fmt(run.events / 1e6, 0)} M events vs ${fmt(wholeTsv1.peakRssMb, 0)} MB at ${fmt(wholeTsv1.events / 1e6, 0)} M: ×${fmt(growth, 2)}\n`,
+    );
+    targets.push(
+      `memory: peak RSS at ${fmt(run.events / 1e6, 0)} M events within 1.25× of ${fmt(wholeTsv1.events / 1e6, 0)} M: ${met(growth <= 1.25)}`,
+    );
   }
   console.log(`Load average at end: ${load()}`);
   console.log('Targets (median runs):');

@@ -87,14 +87,6 @@ export class EventQueue {
   input(k: number): number {
     return (this.i32[k * WORDS + 7] as number) >>> 10;
   }
-
-  /** A queue of `capacity` holding this one's events. */
-  grown(capacity: number): EventQueue {
-    const bigger = new EventQueue(capacity);
-    bigger.i32.set(this.i32.subarray(0, this.size * WORDS));
-    bigger.size = this.size;
-    return bigger;
-  }
 }
 
 /** Inputs a queue tells apart (its 22 bits of input). */

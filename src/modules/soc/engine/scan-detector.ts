@@ -90,8 +90,6 @@ function portKey(proto: number, port: number): number {
   return proto * 65536 + port;
 }
 
-/** A shard's queue starts this small (a detector that sees few events stays small) and doubles up to its capacity. */
-const FIRST_QUEUE = 256;
 /** At most this many shards, and only when each can track at least MIN_SHARD_SOURCES sources. */
 const MAX_SHARDS = 16;
 const MIN_SHARD_SOURCES = 4096;
@@ -113,25 +111,16 @@ interface QueuedExtra {
 class Shard {
   readonly sources = new SourceTable<SourceCold>();
   readonly firstContacts: RotatingBloomFilter;
-  /** Starts at FIRST_QUEUE (or less) and doubles up to `capacity`. */
-  queue: EventQueue;
+  /**
+   * At its full capacity from the start: its pages cost memory only once events are written to them, and a queue
+   * doubling from a small start copied and dropped its buffers (≈ 6% of the CPU time of 2 M conn.log events, 1 thread).
+   */
+  readonly queue: EventQueue;
   readonly extras = new Map<number, QueuedExtra>();
 
-  constructor(
-    firstContactBits: number,
-    private readonly capacity: number,
-  ) {
+  constructor(firstContactBits: number, capacity: number) {
     this.firstContacts = new RotatingBloomFilter(firstContactBits);
-    this.queue = new EventQueue(Math.min(FIRST_QUEUE, capacity));
-  }
-
-  /** Room for one more event: false when the queue is full at its capacity. */
-  makeRoom(): boolean {
-    const queue = this.queue;
-    if (queue.size < queue.capacity) return true;
-    if (queue.capacity >= this.capacity) return false;
-    this.queue = queue.grown(Math.min(queue.capacity * 2, this.capacity));
-    return true;
+    this.queue = new EventQueue(capacity);
   }
 }
 
@@ -248,7 +237,7 @@ export class ScanDetector {
     outcome: number,
   ): Shard {
     const shard = this.shardOf(srcHash);
-    if (!shard.makeRoom()) this.flush();
+    if (shard.queue.size === shard.queue.capacity) this.flush();
     if (input !== this.lastInput || this.lastInputId < 0) {
       let id = this.inputIds.get(input);
       if (id === undefined) {
