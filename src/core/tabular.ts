@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { readCsvRows } from './csv-reader.ts';
 import { AppError } from './errors.ts';
 import { dayStart } from './time.ts';
@@ -197,6 +196,8 @@ export async function writeTable<T>(
     ];
     return Buffer.from(`\uFEFF${lines.map((l) => l.join(',')).join('\r\n')}\r\n`, 'utf8');
   }
+  // Loaded on the first workbook written: exceljs is large, and a server that never exports need not hold it.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Khiên';
   const ws = wb.addWorksheet(sheet);

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -8,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { fromRoot } from '../paths.ts';
 import * as schema from './schema.ts';
 
 /** The query interface every module uses; identical on PGlite and PostgreSQL (transactions are the same type). */
@@ -21,7 +21,18 @@ export type Database = {
   close(): Promise<void>;
 };
 
-const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
+const migrationsFolder = fromRoot('drizzle');
+
+/**
+ * PGlite's own start parameters, with a smaller shared memory. The defaults come from a server's postgresql.conf:
+ * 128 MB of shared buffers and room for 100 connections, all allocated (and touched) inside the WebAssembly memory
+ * at start, which never shrinks. PGlite is one backend, and the files it reads stay in the OS's page cache, so a
+ * smaller buffer pool costs little (docs/memory.md has the figures).
+ */
+const PGLITE_START_PARAMS = [
+  ...PGlite.defaultStartParams,
+  ...['-c', 'shared_buffers=32MB', '-c', 'max_connections=10'],
+];
 
 /**
  * Opens the embedded database (PGlite, kept in `dataDir`, or in memory when `dataDir` is undefined)
@@ -48,7 +59,7 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
     };
   }
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();
+  const client = new PGlite({ dataDir: opts.dataDir, startParams: PGLITE_START_PARAMS });
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
