@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { eq, sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../demo/load-demo.ts';
 import { CLI_ACTOR } from '../../src/cli/context.ts';
@@ -17,30 +16,8 @@ import { users } from '../../src/modules/auth/index.ts';
 import { BackupRefused, backupDatabase, restoreDatabase, runNightlyBackup } from '../../src/modules/backup/index.ts';
 import { openTestDatabase, TEST_DATABASES, TEST_SECRET_KEY, type TestDbKind } from '../support/db.ts';
 
-const ADMIN_URL = process.env.KHIEN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
 /** A database that was never initialised (no migrations): what a restore needs. */
-async function openEmptyDatabase(kind: TestDbKind): Promise<Database> {
-  if (kind === 'pglite') return openDatabase({});
-  const name = `khien_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString() });
-  return {
-    ...database,
-    close: async () => {
-      await database.close();
-      const a = new pg.Client({ connectionString: ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
+const openEmptyDatabase = (kind: TestDbKind) => openTestDatabase(kind, { migrate: false });
 
 /** Each table's rows as text, ordered, hashed (UTC, so two servers print instants alike); the migrations too. */
 async function fingerprint(db: Db): Promise<Record<string, string>> {

@@ -35,11 +35,14 @@ if (pgProblem) {
 export type TestDbKind = 'pglite' | 'postgres';
 export const TEST_DATABASES: TestDbKind[] = pgProblem ? ['pglite'] : ['pglite', 'postgres'];
 
-/** A fresh, migrated, empty database of the given kind; `close()` also drops the PostgreSQL database. */
-export async function openTestDatabase(kind: TestDbKind): Promise<Database> {
+/**
+ * A fresh, migrated, empty database of the given kind; `close()` also drops the PostgreSQL database. With
+ * `migrate: false`, a database never initialised (what a restore needs).
+ */
+export async function openTestDatabase(kind: TestDbKind, { migrate = true } = {}): Promise<Database> {
   if (kind === 'pglite') {
     const database = await openDatabase({});
-    await database.migrate();
+    if (migrate) await database.migrate();
     return database;
   }
   const name = `khien_test_${randomBytes(6).toString('hex')}`;
@@ -50,7 +53,7 @@ export async function openTestDatabase(kind: TestDbKind): Promise<Database> {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   const database = await openDatabase({ url: url.toString() });
-  await database.migrate();
+  if (migrate) await database.migrate();
   return {
     ...database,
     close: async () => {
