@@ -1,14 +1,13 @@
 // Benchmark of the dashboard figures on a province-sized data set: seeds the Yên Bái organisation tree, 30 000
 // scanned computers with 300 000 findings over 2024, and 5 000 SOC findings, starts the real server on it and loads
-// every dashboard route with autocannon (20 connections for 30 s each, as an administrator and as one district's
-// agency), on the embedded database and on PostgreSQL when one answers at KHIEN_BENCH_PG_URL (default
+// every dashboard route of the compiled server (`khien serve` in its own process; `npm run build:server` first) with
+// autocannon in a worker thread (20 connections for 30 s each, as an administrator and as one district's agency), on the embedded database and on PostgreSQL when one answers at KHIEN_BENCH_PG_URL (default
 // postgres://postgres@127.0.0.1:5432/postgres). Reference, printed beside each route: the plain (uncached) figure's
 // time in the same process; the cached figure is checked equal to the plain one. `--duckdb` adds DuckDB computing
 // the "vulnerable computers" figures over the same rows exported to CSV.
 //   npm run bench:dashboard [-- --seconds 5 --connections 20 --duckdb]
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -16,7 +15,6 @@ import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { yenBai2024Rows } from '../demo/yen-bai-2024/organisations.ts';
-import { loadConfig } from '../src/core/config.ts';
 import { type Database, openDatabase, queryRows } from '../src/core/db/client.ts';
 import { type Actor, createUser, resolveScope, type Scope } from '../src/modules/auth/index.ts';
 import { importOrganisationRows } from '../src/modules/organisations/index.ts';
@@ -25,7 +23,7 @@ import { listIndicators, plainListIndicators, plainSiteSummary, siteSummary } fr
 import { plainSocSummary, socSummary } from '../src/modules/soc/index.ts';
 import { listTargets, plainListTargets } from '../src/modules/systems/index.ts';
 import { plainVulnerabilitySummary, vulnerabilitySummary } from '../src/modules/vulnerabilities/index.ts';
-import { buildApp } from '../src/server/app.ts';
+import { signIn, startServer } from './support/server.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -164,24 +162,17 @@ function routes(db: Database['db']): Route[] {
   ];
 }
 
-async function signIn(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  if (!res.ok) throw new Error(`sign-in ${username}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('khien_sid='));
-  if (!cookie) throw new Error(`sign-in ${username}: no session cookie`);
-  return cookie.split(';')[0] as string;
-}
-
 async function load(url: string, cookie: string) {
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: { cookie } });
+  // In a worker thread: the load generator gets its own core and never delays the server's answers.
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: { cookie }, workers: 1 });
   return { p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, errors: r.errors + r.non2xx };
 }
 
-async function benchDatabase(label: string, database: Database) {
+/**
+ * Seeds `database`, checks each route's cached figure against the plain one in this process, then closes it and loads
+ * the routes of the compiled server (`khien serve`, its own process) on the same data, as users run it.
+ */
+async function benchDatabase(label: string, database: Database, serverEnv: NodeJS.ProcessEnv) {
   const t0 = performance.now();
   await database.migrate();
   await seed(database.db);
@@ -195,82 +186,98 @@ async function benchDatabase(label: string, database: Database) {
     { username: 'bench-admin', role: 'admin' as const, organisationId: null },
     { username: 'bench-agency', role: 'agency' as const, organisationId: district?.id ?? null },
   ];
-  for (const c of callers)
+  const checks: { plainMs: number; same: boolean }[][] = [];
+  for (const c of callers) {
     await createUser(db, null, { ...c, displayName: c.username, scopeIncludesChildren: true, password: PASSWORD });
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' }, { secretKey: randomBytes(32) });
-  const app = await buildApp({ database, config, setup: { token: null } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  let agree = true;
+    const scope = await resolveScope(db, { ...ACTOR, ...c, userId: ACTOR.userId });
+    const byRoute = [];
+    for (const r of routes(db)) {
+      const plain = await time(() => r.plain(scope));
+      byRoute.push({ plainMs: plain.ms, same: isDeepStrictEqual(await r.cached(scope), plain.result) });
+    }
+    checks.push(byRoute);
+  }
+  const figures = await plainVulnerabilitySummary(db, { all: true }, PERIOD);
+  await database.close();
+
+  const server = await startServer(serverEnv);
   try {
-    for (const c of callers) {
-      const cookie = await signIn(base, c.username);
-      const scope = await resolveScope(db, { ...ACTOR, ...c, userId: ACTOR.userId });
+    for (const [i, c] of callers.entries()) {
+      const cookie = await signIn(server.base, c.username, PASSWORD);
       console.log(
         `  as ${c.role}${c.organisationId ? ' (district 136 subtree)' : ' (province)'}, ${CONNECTIONS} connections × ${SECONDS} s per route:`,
       );
-      for (const r of routes(db)) {
-        const plain = await time(() => r.plain(scope));
-        const same = isDeepStrictEqual(await r.cached(scope), plain.result);
-        agree &&= same;
-        const l = await load(`${base}${r.path}`, cookie);
+      for (const [j, r] of routes(db).entries()) {
+        const check = checks[i]?.[j] as { plainMs: number; same: boolean };
+        const l = await load(`${server.base}${r.path}`, cookie);
+        if (!check.same) process.exitCode = 1;
         console.log(
           `    ${r.path.padEnd(74)} p50 ${String(l.p50).padStart(4)} ms  p99 ${String(l.p99).padStart(4)} ms  ` +
-            `${String(l.requests).padStart(7)} req  errors ${l.errors}  | plain ${plain.ms.toFixed(0).padStart(5)} ms  ` +
-            `cached = plain: ${same ? 'yes' : 'NO'}`,
+            `${String(l.requests).padStart(7)} req  errors ${l.errors}  | plain ${check.plainMs.toFixed(0).padStart(5)} ms  ` +
+            `cached = plain: ${check.same ? 'yes' : 'NO'}`,
         );
       }
     }
+    console.log(
+      `  server RSS at the end ${server.memory().rss.toFixed(0)} MB, peak ${server.memory().hwm.toFixed(0)} MB`,
+    );
   } finally {
-    await app.close();
+    await server.stop();
   }
-  if (!agree) process.exitCode = 1;
-  return plainVulnerabilitySummary(db, { all: true }, PERIOD);
+  return figures;
 }
 
-const embedded = await openDatabase({});
-const figures = await benchDatabase('PGlite (embedded)', embedded);
-
-if (opts.duckdb) {
-  mkdirSync(OUT, { recursive: true });
-  const csv = join(OUT, 'dashboard-findings.csv');
-  const rows = await queryRows<Record<string, string | null>>(
-    embedded.db,
-    sql`select computer_id, severity::text, status::text,
-      to_char(first_seen at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as first_seen,
-      to_char(resolved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as resolved_at from vuln_findings`,
-  );
-  writeFileSync(
-    csv,
-    `computer_id,severity,status,first_seen,resolved_at\n${rows.map((r) => `${r.computer_id},${r.severity},${r.status},${r.first_seen},${r.resolved_at ?? ''}`).join('\n')}\n`,
-  );
-  const duck = await duckdbReference(csv);
-  console.log(
-    `\nDuckDB reference (same ${rows.length} rows from CSV, 1 thread): ${duck.ms.toFixed(0)} ms → ${duck.result.vulnerable} vulnerable, ${duck.result.critical} with critical`,
-  );
-  console.log(
-    `  figures agree with Khiên: ${Number(duck.result.vulnerable) === figures.vulnerableComputers && Number(duck.result.critical) === figures.withCritical ? 'yes' : 'NO'}`,
-  );
-}
-await embedded.close();
-
-const adminUrl = process.env.KHIEN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `khien_bench_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
+const work = mkdtempSync(join(tmpdir(), 'khien-bench-dashboard-'));
+// The server's own folder (its secret key; the embedded database under pglite/, as `khien serve` lays it out).
+const serverEnv = { ...process.env, KHIEN_DATA_DIR: work, DATABASE_URL: undefined, LOG_LEVEL: 'warn' };
 try {
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const server = await openDatabase({ url: url.toString() });
-  try {
-    await benchDatabase('PostgreSQL server', server);
-  } finally {
-    await server.close();
-    await admin.query(`drop database ${name} with (force)`);
+  const pglite = join(work, 'pglite');
+  const figures = await benchDatabase('PGlite (embedded)', await openDatabase({ dataDir: pglite }), serverEnv);
+  if (opts.duckdb) {
+    mkdirSync(OUT, { recursive: true });
+    const csv = join(OUT, 'dashboard-findings.csv');
+    const embedded = await openDatabase({ dataDir: pglite });
+    const rows = await queryRows<Record<string, string | null>>(
+      embedded.db,
+      sql`select computer_id, severity::text, status::text,
+        to_char(first_seen at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as first_seen,
+        to_char(resolved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as resolved_at from vuln_findings`,
+    );
+    await embedded.close();
+    writeFileSync(
+      csv,
+      `computer_id,severity,status,first_seen,resolved_at\n${rows.map((r) => `${r.computer_id},${r.severity},${r.status},${r.first_seen},${r.resolved_at ?? ''}`).join('\n')}\n`,
+    );
+    const duck = await duckdbReference(csv);
+    console.log(
+      `\nDuckDB reference (same ${rows.length} rows from CSV, 1 thread): ${duck.ms.toFixed(0)} ms → ${duck.result.vulnerable} vulnerable, ${duck.result.critical} with critical`,
+    );
+    console.log(
+      `  figures agree with Khiên: ${Number(duck.result.vulnerable) === figures.vulnerableComputers && Number(duck.result.critical) === figures.withCritical ? 'yes' : 'NO'}`,
+    );
   }
-} catch (e) {
-  console.log(`\nPostgreSQL: skipped or failed (${(e as Error).message})`);
+
+  const adminUrl = process.env.KHIEN_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `khien_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    try {
+      await benchDatabase('PostgreSQL server', await openDatabase({ url: url.toString() }), {
+        ...serverEnv,
+        DATABASE_URL: url.toString(),
+      });
+    } finally {
+      await admin.query(`drop database ${name} with (force)`);
+    }
+  } catch (e) {
+    console.log(`\nPostgreSQL: skipped or failed (${(e as Error).message})`);
+  } finally {
+    await admin.end().catch(() => {});
+  }
 } finally {
-  await admin.end().catch(() => {});
+  rmSync(work, { recursive: true, force: true });
 }

@@ -33,6 +33,29 @@ const FILE_ERRORS: Record<string, string> = {
   ENOTDIR: 'không phải thư mục / not a directory',
 };
 
+/** Emscripten's numbers for the file errors the embedded database's WebAssembly file system reports. */
+const WASM_FILE_ERRORS: Record<number, string> = {
+  2: 'EACCES',
+  44: 'ENOENT',
+  51: 'ENOSPC',
+  54: 'ENOTDIR',
+  69: 'EROFS',
+};
+
+/** Something thrown that is not an Error (WebAssembly code throws plain objects): its message, or its JSON. */
+function describe(thrown: unknown): string {
+  if (typeof thrown !== 'object' || thrown === null) return String(thrown);
+  const { message, name, errno } = thrown as { message?: unknown; name?: unknown; errno?: unknown };
+  if (typeof message === 'string' && message) return message;
+  if (name === 'ErrnoError' && typeof errno === 'number')
+    return `cơ sở dữ liệu nhúng không đọc/ghi được tệp / the embedded database could not use its files (${WASM_FILE_ERRORS[errno] ?? `errno ${errno}`}; check KHIEN_DATA_DIR)`;
+  try {
+    return JSON.stringify(thrown);
+  } catch {
+    return String(thrown);
+  }
+}
+
 /**
  * Prints a failure and exits. Known user errors (a refused command line, an AppError, a file that cannot be read)
  * are one line; anything else is one line and a hint to rerun with --debug; with --debug, the stack follows.
@@ -46,7 +69,7 @@ export function reportFailure(e: unknown, help: string): never {
       console.error(`Lỗi / Error: ${vi} / ${e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (${help})`);
     process.exit(e.exitCode);
   }
-  const error = e instanceof Error ? e : new Error(String(e));
+  const error = e instanceof Error ? e : new Error(describe(e));
   const { code, path } = error as NodeJS.ErrnoException;
   const fileError = code !== undefined && path !== undefined ? FILE_ERRORS[code] : undefined;
   // A connection refused on every address of a host is an AggregateError with no message of its own.

@@ -24,7 +24,9 @@ export const FIGURE_TOPICS = [
   'inspections',
   'staff',
 ] as const;
-export type FigureTopic = (typeof FIGURE_TOPICS)[number];
+/** Every versioned topic: the figures' sources, and `auth` (users and sessions) for the signed-in session cache. */
+export const VERSION_TOPICS = [...FIGURE_TOPICS, 'auth'] as const;
+export type VersionTopic = (typeof VERSION_TOPICS)[number];
 
 /** Bounds of one database's cache: the least recently used figures go first past either. */
 export const FIGURE_CACHE_LIMITS = { entries: 2000, bytes: 64 * 1024 ** 2 };
@@ -94,7 +96,7 @@ function currentVersions(db: Db, cache: Cache): Promise<Versions> {
 }
 
 /** The committed versions of `topics`, as one comparable text. */
-async function versionsOf(db: Db, cache: Cache, topics: readonly FigureTopic[]): Promise<string> {
+async function versionsOf(db: Db, cache: Cache, topics: readonly VersionTopic[]): Promise<string> {
   const byTopic = await currentVersions(db, cache);
   return [...new Set(topics)]
     .sort()
@@ -121,11 +123,12 @@ function store(cache: Cache, key: string, entry: Entry) {
 /**
  * The figure `name` for the arguments `key` (every argument that changes the answer, days resolved), computed by
  * `compute` unless a copy computed at the current versions of `topics` is at hand. Concurrent identical misses
- * share one computation. Each caller gets its own copy, so no caller can alter another's figure.
+ * share one computation. Each caller gets its own copy, so no caller can alter another's figure. A result `keep`
+ * refuses is returned but not stored (a lookup that found nothing must not let guessed keys crowd out figures).
  */
 export async function cachedFigure<T>(
   db: Db,
-  figure: { name: string; topics: readonly FigureTopic[]; key: unknown },
+  figure: { name: string; topics: readonly VersionTopic[]; key: unknown; keep?: (value: T) => boolean },
   compute: () => Promise<T>,
 ): Promise<T> {
   const cache = cacheOf(db);
@@ -142,7 +145,8 @@ export async function cachedFigure<T>(
   if (!flight) {
     flight = compute()
       .then((value) => {
-        store(cache, key, { versions, value, bytes: 2 * (JSON.stringify(value)?.length ?? 0) });
+        if (!figure.keep || figure.keep(value))
+          store(cache, key, { versions, value, bytes: 2 * (JSON.stringify(value)?.length ?? 0) });
         return value;
       })
       .finally(() => cache.inFlight.delete(flightKey));

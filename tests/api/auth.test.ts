@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/core/db/client.ts';
@@ -265,6 +266,35 @@ describe.each(TEST_DATABASES)('authentication on %s', (kind) => {
     expect((await login('changer', PASSWORD)).statusCode).toBe(401);
     const again = await t.login('changer', 'a brand new passphrase');
     expect((await again.request('POST', '/api/auth/logout')).statusCode).toBe(200);
+    expect((await again.request('GET', '/api/auth/me')).statusCode).toBe(401);
+  });
+
+  it('reuses a session between requests only while it holds: raw SQL changes and expiry show on the next request', async () => {
+    const u = await t.userWithRole('reuse', 'soc');
+    const role = async () => {
+      const res = await u.request('GET', '/api/auth/me');
+      return res.statusCode === 200 ? (res.json() as { role: string }).role : res.statusCode;
+    };
+    expect(await role()).toBe('soc');
+    expect(await role()).toBe('soc');
+    // Writes that bypass the services (psql, another server process) are seen as well.
+    await database.db.execute(sql`update users set role = 'viewer' where id = ${u.userId}::uuid`);
+    expect(await role()).toBe('viewer');
+    await database.db.execute(
+      sql`update sessions set expires_at = now() + interval '1.5 seconds' where user_id = ${u.userId}::uuid`,
+    );
+    expect(await role()).toBe('viewer');
+    expect(await role()).toBe('viewer');
+    // Expiry needs no write: a session reused while valid still ends at its time.
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(await role()).toBe(401);
+    const again = await t.login('reuse');
+    expect((await again.request('GET', '/api/auth/me')).statusCode).toBe(200);
+    await database.db.execute(sql`update users set disabled = true where id = ${u.userId}::uuid`);
+    expect((await again.request('GET', '/api/auth/me')).statusCode).toBe(401);
+    await database.db.execute(sql`update users set disabled = false where id = ${u.userId}::uuid`);
+    expect((await again.request('GET', '/api/auth/me')).statusCode).toBe(200);
+    await database.db.execute(sql`delete from sessions where user_id = ${u.userId}::uuid`);
     expect((await again.request('GET', '/api/auth/me')).statusCode).toBe(401);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -23,6 +23,23 @@ describe('the embedded database', () => {
           await database.close();
         }
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens a data folder reached through a symbolic link (moved to another disk), writing where it points', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'khien-client-'));
+    try {
+      mkdirSync(join(dir, 'disk'));
+      symlinkSync(join(dir, 'disk'), join(dir, 'link'));
+      const database = await openDatabase({ dataDir: join(dir, 'link') });
+      try {
+        expect(await queryRows<{ one: number }>(database.db, sql`select 1 as one`)).toEqual([{ one: 1 }]);
+      } finally {
+        await database.close();
+      }
+      expect(readdirSync(join(dir, 'disk'))).toContain('PG_VERSION');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,6 +7,7 @@ import type { Config } from '../../core/config.ts';
 import { SecretBox } from '../../core/crypto/secret-box.ts';
 import { type Db, queryRows } from '../../core/db/client.ts';
 import { AppError, notFound } from '../../core/errors.ts';
+import { cachedFigure } from '../../core/figure-cache.ts';
 import { foldedContains } from '../../core/text-search.ts';
 import { recordAudit } from '../audit/index.ts';
 import { requireOrganisation } from '../organisations/index.ts';
@@ -47,7 +48,7 @@ export type PresentedUser = ReturnType<typeof presentUser>;
 export const permissionsOf = (role: Role): Permission[] =>
   (Object.keys(PERMISSIONS) as Permission[]).filter((p) => (PERMISSIONS[p] as readonly Role[]).includes(role));
 
-export const actorFromUser = (u: UserRow, ip: string | null, role: Role = u.role): Actor => ({
+export const actorFromUser = (u: RequestUser, ip: string | null, role: Role = u.role): Actor => ({
   userId: u.id,
   username: u.username,
   displayName: u.displayName,
@@ -442,16 +443,42 @@ export async function login(
   return { sessionToken, csrfToken, user: presentUser(user), expiresAt };
 }
 
-export type Authenticated = { user: UserRow; role: Role; csrfToken: string | null; via: 'session' | 'token' };
+/** The fields of a user a request needs: no password hash or TOTP secret is held beyond the sign-in itself. */
+const REQUEST_USER = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  role: users.role,
+  organisationId: users.organisationId,
+  scopeIncludesChildren: users.scopeIncludesChildren,
+  disabled: users.disabled,
+  mustChangePassword: users.mustChangePassword,
+};
+type RequestUser = Pick<UserRow, keyof typeof REQUEST_USER>;
 
+export type Authenticated = { user: RequestUser; role: Role; csrfToken: string | null; via: 'session' | 'token' };
+
+/**
+ * The session a cookie names. Reused between requests until a write to users or sessions (migration 0023 bumps the
+ * `auth` version): a sign-out, revocation, password change or disabled account takes effect on the next request, as
+ * a lookup would. Unknown tokens are not kept, so guessing cannot crowd the cache.
+ */
 export async function authenticateSession(db: Db, sessionToken: string): Promise<Authenticated | null> {
-  const [row] = await db
-    .select({ user: users, csrfToken: sessions.csrfToken })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.idHash, sha256(sessionToken)), gt(sessions.expiresAt, new Date())));
-  if (!row || row.user.disabled) return null;
-  return { user: row.user, role: row.user.role, csrfToken: row.csrfToken, via: 'session' };
+  const idHash = sha256(sessionToken);
+  const found = await cachedFigure(
+    db,
+    { name: 'auth.session', topics: ['auth'], key: idHash, keep: (f) => f !== null },
+    async () => {
+      const [row] = await db
+        .select({ user: REQUEST_USER, csrfToken: sessions.csrfToken, expiresAt: sessions.expiresAt })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(eq(sessions.idHash, idHash));
+      return row ?? null;
+    },
+  );
+  if (!found || found.user.disabled || found.expiresAt <= new Date()) return null;
+  return { user: found.user, role: found.user.role, csrfToken: found.csrfToken, via: 'session' };
 }
 
 /**
@@ -464,7 +491,7 @@ export async function authenticateApiToken(db: Db, token: string): Promise<Authe
   if (!token.startsWith(API_TOKEN_PREFIX)) return null;
   const now = new Date();
   const [row] = await db
-    .select({ user: users, tokenId: apiTokens.id, role: apiTokens.role })
+    .select({ user: REQUEST_USER, tokenId: apiTokens.id, role: apiTokens.role })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(

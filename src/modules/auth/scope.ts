@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../core/db/client.ts';
+import { cachedFigure } from '../../core/figure-cache.ts';
 import { provinceDay } from '../../core/time.ts';
 import type { Role } from './auth.schema.ts';
 
@@ -34,7 +35,14 @@ export async function resolveScope(db: Db, actor: Actor): Promise<Scope> {
  * day counts each record under the unit that carried it then. A root no longer in force on `day` gives its subtree
  * on its last day.
  */
-export async function subtreeIds(db: Db, rootId: string, day = provinceDay()): Promise<string[]> {
+export function subtreeIds(db: Db, rootId: string, day = provinceDay()): Promise<string[]> {
+  // Every scoped request and figure asks this: reused until the organisation tree changes.
+  return cachedFigure(db, { name: 'auth.subtree', topics: ['org'], key: [rootId, day] }, () =>
+    plainSubtreeIds(db, rootId, day),
+  );
+}
+
+async function plainSubtreeIds(db: Db, rootId: string, day: string): Promise<string[]> {
   const rows = await queryRows<{ id: string }>(
     db,
     sql`
