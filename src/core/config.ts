@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from './crypto/secret-box.ts';
@@ -6,6 +7,16 @@ import { parseSecretKey } from './crypto/secret-box.ts';
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 /** Runtime configuration, read once from the environment (see README "Configuration"). */
+/** An IP address, or a network in CIDR notation (`10.1.0.0/24`, `fd00::/8`). */
+function isProxyAddress(value: string): boolean {
+  const [address = '', bits, extra] = value.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
 const ZEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -14,7 +25,27 @@ const ZEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** "auto" marks the session cookie Secure when the request arrived over HTTPS (directly or via a trusted proxy). */
   KHIEN_COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
-  KHIEN_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /**
+   * Whose X-Forwarded-* headers to believe: `false`, `true` (a proxy on this machine: 127.0.0.1 and ::1), or the
+   * proxies' addresses and networks, comma-separated (`10.0.0.5,10.1.0.0/24`).
+   */
+  KHIEN_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      if (v === 'false') return false as const;
+      if (v === 'true') return ['127.0.0.1', '::1'];
+      const list = v.split(',').map((a) => a.trim());
+      const bad = list.filter((a) => !isProxyAddress(a));
+      if (bad.length) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `true, false, or IP addresses/networks separated by commas; not ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return list;
+    }),
   KHIEN_SESSION_HOURS: z.coerce.number().positive().default(12),
   KHIEN_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   KHIEN_LOCKOUT_MINUTES: z.coerce.number().positive().default(15),
@@ -68,7 +99,8 @@ export type Config = {
   databaseUrl: string | undefined;
   logLevel: z.infer<typeof ZConfig>['LOG_LEVEL'];
   cookieSecure: 'auto' | 'true' | 'false';
-  trustProxy: boolean;
+  /** The reverse proxies whose forwarded headers are believed (addresses or CIDR networks), or false: none. */
+  trustProxy: string[] | false;
   sessionHours: number;
   loginMaxFailures: number;
   lockoutMinutes: number;
@@ -103,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: e.DATABASE_URL || undefined,
     logLevel: e.LOG_LEVEL,
     cookieSecure: e.KHIEN_COOKIE_SECURE,
-    trustProxy: e.KHIEN_TRUST_PROXY === 'true',
+    trustProxy: e.KHIEN_TRUST_PROXY,
     sessionHours: e.KHIEN_SESSION_HOURS,
     loginMaxFailures: e.KHIEN_LOGIN_MAX_FAILURES,
     lockoutMinutes: e.KHIEN_LOCKOUT_MINUTES,

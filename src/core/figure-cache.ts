@@ -40,6 +40,8 @@ type Cache = {
   /** The versions read under way, and the one queued to start after it (shared by every caller arriving meanwhile). */
   reading: Promise<Versions> | null;
   queued: Promise<Versions> | null;
+  /** The embedded database's versions, kept current by its notifications (set up on first use). */
+  pushed: Promise<Versions> | null;
 };
 
 // Per database handle: two databases (tests, the bench's two engines) never share a figure.
@@ -48,7 +50,7 @@ const caches = new WeakMap<object, Cache>();
 function cacheOf(db: Db): Cache {
   const known = caches.get(db);
   if (known) return known;
-  const c: Cache = { entries: new Map(), bytes: 0, inFlight: new Map(), reading: null, queued: null };
+  const c: Cache = { entries: new Map(), bytes: 0, inFlight: new Map(), reading: null, queued: null, pushed: null };
   caches.set(db, c);
   return c;
 }
@@ -83,6 +85,11 @@ function readVersions(db: Db, cache: Cache): Promise<Versions> {
  * the next one, which starts when that read ends and serves everyone who arrived meanwhile.
  */
 function currentVersions(db: Db, cache: Cache): Promise<Versions> {
+  const client = notifyingClient(db);
+  if (client) {
+    cache.pushed ??= pushedVersions(db, cache, client);
+    return cache.pushed;
+  }
   if (cache.queued) return cache.queued;
   if (!cache.reading) return readVersions(db, cache);
   const queued: Promise<Versions> = cache.reading
@@ -93,6 +100,42 @@ function currentVersions(db: Db, cache: Cache): Promise<Versions> {
     });
   cache.queued = queued;
   return queued;
+}
+
+type Notifying = { listen(channel: string, onPayload: (payload: string) => void): Promise<unknown> };
+
+/**
+ * The embedded database (PGlite) is written only by the process that holds it, and hands that process each
+ * notification with the result of the statement that committed it (migration 0023: one per topic written), before
+ * the writer's await returns. So its versions can be kept in memory, exact for every request that arrives after a
+ * commit, with no query per request. A PostgreSQL pool is not: other processes write it, and their notifications
+ * arrive later, so its versions are read.
+ */
+function notifyingClient(db: Db): Notifying | null {
+  const client = (db as { $client?: Partial<Notifying> }).$client;
+  return typeof client?.listen === 'function' ? (client as Notifying) : null;
+}
+
+async function pushedVersions(db: Db, cache: Cache, client: Notifying): Promise<Versions> {
+  // A bump gives its topic a version never used before (the read ones are plain numbers).
+  let bumps = 0;
+  const state: { versions: Versions | null; pending: string[] | null } = { versions: null, pending: [] };
+  // Listening first, then reading: a write between the two is in the read and bumps again (a spare recomputation).
+  await client.listen('figure_versions', (topic) => {
+    if (state.versions) state.versions.set(topic, `n${++bumps}`);
+    else state.pending?.push(topic);
+  });
+  try {
+    state.versions = await readVersions(db, cache);
+  } catch (e) {
+    // Left listening but inert; the next caller starts over.
+    state.pending = null;
+    cache.pushed = null;
+    throw e;
+  }
+  for (const topic of state.pending ?? []) state.versions.set(topic, `n${++bumps}`);
+  state.pending = null;
+  return state.versions;
 }
 
 /** The committed versions of `topics`, as one comparable text. */
@@ -120,31 +163,58 @@ function store(cache: Cache, key: string, entry: Entry) {
   }
 }
 
+/** Freezes `value` and everything in it. */
+function deepFreeze(value: unknown) {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+}
+
+const sharedFigures = new WeakSet<object>();
+
+/** Whether `value` is a shared figure: deep-frozen, so anything derived from it alone stays true. */
+export const isSharedFigure = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && sharedFigures.has(value);
+
 /**
  * The figure `name` for the arguments `key` (every argument that changes the answer, days resolved), computed by
  * `compute` unless a copy computed at the current versions of `topics` is at hand. Concurrent identical misses
- * share one computation. Each caller gets its own copy, so no caller can alter another's figure. A result `keep`
- * refuses is returned but not stored (a lookup that found nothing must not let guessed keys crowd out figures).
+ * share one computation. Each caller gets its own copy, so no caller can alter another's figure; or, with `shared`
+ * (a figure every caller only reads), the stored figure itself, deep-frozen, which the server then encodes once per
+ * route instead of once per request (server/app.ts). A result `keep` refuses is returned but not stored (a lookup
+ * that found nothing must not let guessed keys crowd out figures).
  */
 export async function cachedFigure<T>(
   db: Db,
-  figure: { name: string; topics: readonly VersionTopic[]; key: unknown; keep?: (value: T) => boolean },
+  figure: {
+    name: string;
+    topics: readonly VersionTopic[];
+    key: unknown;
+    keep?: (value: T) => boolean;
+    shared?: boolean;
+  },
   compute: () => Promise<T>,
 ): Promise<T> {
   const cache = cacheOf(db);
   const key = `${figure.name}:${createHash('sha256').update(canonicalJson(figure.key)).digest('base64url')}`;
   const versions = await versionsOf(db, cache, figure.topics);
+  const handOut = (value: T): T => (figure.shared ? value : structuredClone(value));
   const hit = cache.entries.get(key);
   if (hit && hit.versions === versions) {
     cache.entries.delete(key);
     cache.entries.set(key, hit);
-    return structuredClone(hit.value) as T;
+    return handOut(hit.value as T);
   }
   const flightKey = `${key}@${versions}`;
   let flight = cache.inFlight.get(flightKey) as Promise<T> | undefined;
   if (!flight) {
     flight = compute()
       .then((value) => {
+        if (figure.shared && value && typeof value === 'object') {
+          deepFreeze(value);
+          sharedFigures.add(value);
+        }
         if (!figure.keep || figure.keep(value))
           store(cache, key, { versions, value, bytes: 2 * (JSON.stringify(value)?.length ?? 0) });
         return value;
@@ -152,7 +222,7 @@ export async function cachedFigure<T>(
       .finally(() => cache.inFlight.delete(flightKey));
     cache.inFlight.set(flightKey, flight);
   }
-  return structuredClone(await flight);
+  return handOut(await flight);
 }
 
 /** What one database's cache holds now (tests, the bench). */

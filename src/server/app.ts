@@ -20,6 +20,7 @@ import { keyFileSecret, SecretBox } from '../core/crypto/secret-box.ts';
 import type { Database } from '../core/db/client.ts';
 import { uniqueViolation } from '../core/db/conflict.ts';
 import { AppError } from '../core/errors.ts';
+import { isSharedFigure } from '../core/figure-cache.ts';
 import { fromRoot } from '../core/paths.ts';
 import { registerAdvisoryRoutes, registerAdvisoryTimer } from '../modules/advisories/index.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
@@ -78,6 +79,25 @@ export type AppDeps = {
   contractCheck?: boolean;
 };
 
+/**
+ * The route's response encoder (Zod-checked JSON), remembering what it made of a shared figure: the large dashboard
+ * figures are handed out deep-frozen and shared (cachedFigure's `shared`), so each is checked and encoded once per
+ * route instead of on every request.
+ */
+const encodeSharedOnce: typeof serializerCompiler = (route) => {
+  const encode = serializerCompiler(route);
+  const encoded = new WeakMap<object, string>();
+  return (data: unknown) => {
+    if (!isSharedFigure(data)) return encode(data);
+    let text = encoded.get(data);
+    if (text === undefined) {
+      text = encode(data);
+      encoded.set(data, text);
+    }
+    return text;
+  };
+};
+
 /** Builds the HTTP server (API + web UI). Tests call this with `app.inject`; `khien serve` calls it and listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { database, config } = deps;
@@ -85,14 +105,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const setup = deps.setup ?? { token: null };
   const app = Fastify({
     logger: deps.logger ?? false,
-    // The proxy on this machine (deploy/nginx): X-Forwarded-* count only from it, and the client is the address it
-    // saw (the last X-Forwarded-For entry), never one the client wrote there itself.
-    trustProxy: config.trustProxy ? '127.0.0.1,::1' : false,
+    // The reverse proxy (deploy/nginx, KHIEN_TRUST_PROXY): X-Forwarded-* count only from its addresses, and the
+    // client is the address it saw (the last X-Forwarded-For entry), never one the client wrote there itself.
+    trustProxy: config.trustProxy ? config.trustProxy.join(',') : false,
     bodyLimit: 5 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(encodeSharedOnce);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const send = (status: number, code: string, message: string, details?: unknown, more?: object) =>

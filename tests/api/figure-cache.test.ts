@@ -8,6 +8,7 @@ import {
   FIGURE_CACHE_LIMITS,
   FIGURE_TOPICS,
   figureCacheStats,
+  isSharedFigure,
   VERSION_TOPICS,
 } from '../../src/core/figure-cache.ts';
 import { provinceDay } from '../../src/core/time.ts';
@@ -299,6 +300,64 @@ describe.each(TEST_DATABASES)('dashboard figures from the versioned cache on %s'
       FIGURE_CACHE_LIMITS.entries = limit;
     }
   }, 120_000);
+
+  it('hands a shared figure out deep-frozen, the same object to every caller until its topics change', async () => {
+    const figure = { name: 'test.shared', topics: ['staff'] as const, key: 1, shared: true };
+    let runs = 0;
+    const compute = async () => ({ runs: ++runs, rows: [{ n: 1 }] });
+    const a = await cachedFigure(db, figure, compute);
+    expect(await cachedFigure(db, figure, compute)).toBe(a);
+    expect(isSharedFigure(a)).toBe(true);
+    expect(() => {
+      (a.rows[0] as { n: number }).n = 2;
+    }).toThrow(TypeError);
+    await db.execute(sql`delete from staff_members where false`);
+    const b = await cachedFigure(db, figure, compute);
+    expect(b).not.toBe(a);
+    expect(b.runs).toBe(2);
+    // A copied figure is not shared.
+    expect(isSharedFigure(await cachedFigure(db, { ...figure, shared: false, key: 2 }, compute))).toBe(false);
+  });
+
+  it.runIf(kind === 'pglite')(
+    'on the embedded database, knows the versions from its commits: a hit runs no query, any commit is seen next',
+    async () => {
+      const client = (db as unknown as { $client: { query: (...a: unknown[]) => Promise<unknown> } }).$client;
+      const query = client.query;
+      let queries = 0;
+      client.query = function (this: unknown, ...a: unknown[]) {
+        queries++;
+        return query.apply(this, a);
+      };
+      try {
+        let runs = 0;
+        const figure = { name: 'test.pushed', topics: ['inspections'] as const, key: 1 };
+        const compute = async () => ++runs;
+        await cachedFigure(db, figure, compute);
+        queries = 0;
+        for (let i = 0; i < 10; i++) expect(await cachedFigure(db, figure, compute)).toBe(1);
+        expect(queries).toBe(0);
+        // Committed by a transaction, or by a single statement: seen by the very next read.
+        await db.transaction(async (tx) => {
+          await tx.execute(sql`delete from inspection_findings where false`);
+          expect(await cachedFigure(db, figure, compute)).toBe(1);
+        });
+        expect(await cachedFigure(db, figure, compute)).toBe(2);
+        await db.execute(sql`update inspections set id = id where false`);
+        expect(await cachedFigure(db, figure, compute)).toBe(3);
+        // A rolled-back write changes nothing.
+        await db
+          .transaction(async (tx) => {
+            await tx.execute(sql`delete from inspection_findings where false`);
+            throw new Error('rollback');
+          })
+          .catch(() => {});
+        expect(await cachedFigure(db, figure, compute)).toBe(3);
+      } finally {
+        client.query = query;
+      }
+    },
+  );
 
   it.runIf(kind === 'postgres')(
     'reads no table outside its topics (each plain figure run by a role allowed only those tables)',

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../src/core/config.ts';
+import { type Config, loadConfig } from '../../src/core/config.ts';
 import type { Database } from '../../src/core/db/client.ts';
 import { ZAuditListQuery } from '../../src/modules/audit/audit.input.ts';
 import { listAudit } from '../../src/modules/audit/audit.list.ts';
@@ -85,7 +85,7 @@ describe('the server behind a proxy (KHIEN_TRUST_PROXY)', () => {
   }, 180_000);
 
   it('on: the address the proxy saw (last X-Forwarded-For entry), Secure cookie and HSTS over HTTPS only', async () => {
-    const { database, app } = await startServer(testConfig({ trustProxy: true }));
+    const { database, app } = await startServer(testConfig({ trustProxy: ['127.0.0.1', '::1'] }));
     try {
       // The client wrote the first entry itself; the proxy appended the address it saw.
       const https = await login(app, { 'x-forwarded-for': '203.0.113.9, 198.51.100.7', 'x-forwarded-proto': 'https' });
@@ -101,6 +101,40 @@ describe('the server behind a proxy (KHIEN_TRUST_PROXY)', () => {
       await database.close();
     }
   }, 180_000);
+
+  it('a proxy on another machine: only its own address is believed, given as an address or a network', async () => {
+    const { database, app } = await startServer(testConfig({ trustProxy: ['10.9.8.7', 'fd00:1::/64'] }));
+    try {
+      const from = (remoteAddress: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { username: 'admin', password: PASSWORD },
+          headers: { 'x-forwarded-for': '198.51.100.20', 'x-forwarded-proto': 'https' },
+          remoteAddress,
+        });
+      const proxied = await from('10.9.8.7');
+      expect(proxied.cookies.find((c) => c.name === 'khien_sid')?.secure).toBe(true);
+      const v6 = await from('fd00:1::5');
+      expect(v6.cookies.find((c) => c.name === 'khien_sid')?.secure).toBe(true);
+      // This machine is not the proxy any more: its headers are ignored like anyone's.
+      const local = await from('127.0.0.1');
+      expect(local.cookies.find((c) => c.name === 'khien_sid')?.secure).toBeFalsy();
+      expect(await loginIps(database)).toEqual(['127.0.0.1', '198.51.100.20', '198.51.100.20']);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  }, 180_000);
+
+  it('KHIEN_TRUST_PROXY: true means this machine; a list of addresses and networks; anything else is refused', () => {
+    const trust = (v: string) => loadConfig({ KHIEN_TRUST_PROXY: v }).trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toEqual(['127.0.0.1', '::1']);
+    expect(trust('10.0.0.5, 10.1.0.0/24,fd00::/8')).toEqual(['10.0.0.5', '10.1.0.0/24', 'fd00::/8']);
+    for (const bad of ['yes', '10.0.0.0/33', '10.0.0.1/8/9', 'fd00::/129', 'proxy.example', '10.0.0.5,'])
+      expect(() => trust(bad), bad).toThrow(/KHIEN_TRUST_PROXY|IP addresses/);
+  });
 });
 
 type Location = { match: string; exact: boolean; limit: number | undefined };
@@ -227,7 +261,7 @@ describe.skipIf(!NGINX)('deploy/nginx/khien.conf in front of the server', () => 
     writeFileSync(join(dir, 'fullchain.pem'), leaf.cert);
     writeFileSync(join(dir, 'privkey.pem'), leaf.key);
 
-    ({ database, app } = await startServer(testConfig({ trustProxy: true, cookieSecure: 'auto' })));
+    ({ database, app } = await startServer(testConfig({ trustProxy: ['127.0.0.1', '::1'], cookieSecure: 'auto' })));
     // A built web UI file, answered as @fastify/static answers (the UI may not be built where the test runs).
     app.get('/assets/index-3f9a1c.js', (_req, reply) =>
       reply.header('cache-control', 'public, max-age=0').type('text/javascript').send('export {};\n'),

@@ -154,7 +154,13 @@ export function vulnerabilitySummary(db: Db, scope: Scope, period: Period): Prom
   const { from, to, asOf, organisationId } = periodAsOf(period);
   return cachedFigure(
     db,
-    { name: 'vulnerabilitySummary', topics: ['vuln', 'org'], key: [from, to, asOf, organisationId, scopeKey(scope)] },
+    {
+      name: 'vulnerabilitySummary',
+      topics: ['vuln', 'org'],
+      key: [from, to, asOf, organisationId, scopeKey(scope)],
+      // The largest dashboard answer, only read by its callers: shared, so the server encodes it once.
+      shared: true,
+    },
     () => plainVulnerabilitySummary(db, scope, period),
   );
 }
