@@ -33,8 +33,21 @@ export class SaturatingSet {
   size = 0;
 
   /** Starts at 16 slots (64 bytes: allocated on V8's heap, cheaply) and doubles up to 2 × cap: most sets stay tiny. */
-  constructor(private readonly cap: number) {
+  constructor(private cap: number) {
     this.slots = new Int32Array(16);
+  }
+
+  /** Empties the set for reuse with another cap: the same set as a new one, with the slots it has. */
+  reset(cap: number): void {
+    this.cap = cap;
+    this.slots.fill(0);
+    this.hasZero = false;
+    this.size = 0;
+  }
+
+  /** Slots it holds, which a reused set keeps. */
+  get slotCount(): number {
+    return this.slots.length;
   }
 
   /** Adds a value; returns true if it was new and counted. */
