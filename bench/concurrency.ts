@@ -1,12 +1,11 @@
 // 200 users at once on PostgreSQL: a fresh database with the demo province (demo/load-demo.ts), 200 accounts signed
 // in (200 sessions: province administrators and agencies of the demo's organisations), each a connection loading the
-// dashboard routes in turn for 30 s with autocannon (in a worker thread, beside the in-process server).
+// dashboard routes in turn for 30 s with autocannon (in a worker thread) from the compiled server in its own process
+// (`npm run build:server` first).
 // Reports requests, errors (must be 0), non-2xx answers, p50/p99; exits 1 on any error or non-2xx.
 //   npm run bench:concurrency [-- --seconds 30 --users 200]
 // PostgreSQL at KHIEN_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres); the database is dropped after.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,10 +14,9 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { loadDemo } from '../demo/load-demo.ts';
 import { CLI_ACTOR } from '../src/cli/context.ts';
-import { loadConfig } from '../src/core/config.ts';
 import { openDatabase, queryRows } from '../src/core/db/client.ts';
 import { createUser } from '../src/modules/auth/index.ts';
-import { buildApp } from '../src/server/app.ts';
+import { signIn, startServer } from './support/server.ts';
 
 const { values: opts } = parseArgs({
   options: { seconds: { type: 'string', default: '30' }, users: { type: 'string', default: '200' } },
@@ -83,17 +81,21 @@ try {
         ),
       );
 
-    const config = loadConfig(
-      { ...process.env, LOG_LEVEL: 'silent' },
-      { secretKey: randomBytes(32), loginRatePerMinute: USERS * 2 },
-    );
-    const app = await buildApp({ database, config, setup: { token: null } });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    await database.close();
+
+    // The compiled server in its own process, as users run it, allowing each account its sign-in.
+    const server = await startServer({
+      ...process.env,
+      DATABASE_URL: url.toString(),
+      KHIEN_DATA_DIR: work,
+      KHIEN_LOGIN_RATE_PER_MINUTE: String(USERS * 2),
+    });
     try {
       const cookies: string[] = [];
       for (let i = 0; i < accounts.length; i += 8)
-        cookies.push(...(await Promise.all(accounts.slice(i, i + 8).map((a) => signIn(base, a.username)))));
+        cookies.push(
+          ...(await Promise.all(accounts.slice(i, i + 8).map((a) => signIn(server.base, a.username, PASSWORD)))),
+        );
       console.log(`${USERS} accounts created and signed in in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
       // The load runs in a worker thread, which takes its per-connection setup from a file: connection i is
@@ -106,7 +108,7 @@ try {
           "  client.setRequests(routes.map((path) => ({ method: 'GET', path, headers: { cookie } }))); };\n",
       );
       const r = await autocannon({
-        url: base,
+        url: server.base,
         connections: USERS,
         duration: SECONDS,
         workers: 1,
@@ -120,25 +122,14 @@ try {
       );
       if (r.errors + r.timeouts + r.non2xx > 0) process.exitCode = 1;
     } finally {
-      await app.close();
+      await server.stop();
     }
-  } finally {
-    await database.close();
+  } catch (e) {
+    await database.close().catch(() => {});
+    throw e;
   }
 } finally {
   await admin.query(`drop database if exists ${name} with (force)`);
   await admin.end();
   rmSync(work, { recursive: true, force: true });
-}
-
-async function signIn(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  if (!res.ok) throw new Error(`sign-in ${username}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('khien_sid='));
-  if (!cookie) throw new Error(`sign-in ${username}: no session cookie`);
-  return cookie.split(';')[0] as string;
 }

@@ -6,13 +6,13 @@
 // seconds while --connections clients loop over the dashboard routes for --minutes. Prints the curve and
 // start/peak/end; fails (exit 1) when the idle RSS is over the goal or the end of the load is more than 1.25 × its
 // first sample (not flat). See docs/memory.md.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { signIn, startServer } from './support/server.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -70,94 +70,53 @@ try {
   if (!String((err as { stderr?: Buffer }).stderr).includes(USERNAME)) throw err;
 }
 
-const port = await new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const p = (s.address() as { port: number }).port;
-    s.close(() => resolve(p));
-  });
-});
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, [CLI, 'serve'], {
-  env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const pid = server.pid as number;
-let exited = false;
-server.on('exit', () => {
-  exited = true;
-});
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** The server's resident set and its peak, in MB. */
-function rss(): { rss: number; hwm: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
-  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
-}
+const t0 = performance.now();
+const server = await startServer(env);
 
 const curve: { t: number; phase: string; rss: number }[] = [];
 let errors = 0;
 let requests = 0;
 try {
-  const t0 = performance.now();
-  for (;;) {
-    if (exited) throw new Error('the server stopped during start');
-    const healthy = await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (healthy) break;
-    await sleep(200);
-  }
   const elapsed = () => (performance.now() - t0) / 1000;
   const sample = (phase: string) => {
-    const s = { t: elapsed(), phase, rss: rss().rss };
+    const s = { t: elapsed(), phase, rss: server.memory().rss };
     curve.push(s);
     console.log(`${s.t.toFixed(0).padStart(6)} s  ${phase.padEnd(6)} ${s.rss.toFixed(1).padStart(7)} MB`);
   };
-  console.log(`Server ${pid} answering after ${elapsed().toFixed(1)} s\n     time  phase      RSS`);
+  console.log(`Server ${server.pid} answering after ${elapsed().toFixed(1)} s\n     time  phase      RSS`);
   sample('start');
   await sleep(IDLE * 1000);
   sample('idle');
 
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: USERNAME, password: PASSWORD }),
-  });
-  if (!login.ok) throw new Error(`sign-in ${USERNAME}: ${login.status} ${await login.text()}`);
-  const cookie = login.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('khien_sid='))
-    ?.split(';')[0];
-  if (!cookie) throw new Error(`sign-in ${USERNAME}: no session cookie`);
+  const cookie = await signIn(server.base, USERNAME, PASSWORD);
 
   const end = performance.now() + MINUTES * 60_000;
   let next = 0;
   const client = async () => {
-    while (performance.now() < end && !exited) {
+    while (performance.now() < end && !server.exited()) {
       const route = ROUTES[next++ % ROUTES.length] as string;
-      const res = await fetch(base + route, { headers: { cookie } }).catch(() => null);
+      const res = await fetch(server.base + route, { headers: { cookie } }).catch(() => null);
       await res?.arrayBuffer();
       requests++;
       if (!res?.ok && ++errors <= 5) console.log(`  error: ${route} ${res ? res.status : 'no answer'}`);
     }
   };
   const sampler = (async () => {
-    while (performance.now() + INTERVAL * 1000 <= end && !exited) {
+    while (performance.now() + INTERVAL * 1000 <= end && !server.exited()) {
       await sleep(INTERVAL * 1000);
       sample('load');
     }
   })();
   await Promise.all([...Array.from({ length: CONNECTIONS }, client), sampler]);
-  if (exited) throw new Error('the server stopped under load');
+  if (server.exited()) throw new Error('the server stopped under load');
   sample('end');
 
   const idle = curve[1]?.rss ?? 0;
   const loaded = curve.filter((s) => s.phase === 'load' || s.phase === 'end');
   const first = loaded[0]?.rss ?? 0;
   const last = loaded.at(-1)?.rss ?? 0;
-  const peak = rss().hwm;
+  const peak = server.memory().hwm;
   console.log(
     `\nstart ${curve[0]?.rss.toFixed(1)} MB, idle ${idle.toFixed(1)} MB, start of load ${first.toFixed(1)} MB, ` +
       `peak ${peak.toFixed(1)} MB (VmHWM), end ${last.toFixed(1)} MB; ${requests} requests, ${errors} errors, ` +
@@ -172,7 +131,6 @@ try {
   if (!failures.length) console.log(`OK: idle ≤ ${GOAL_MB} MB, end ≤ ${FLAT} × start of load`);
   process.exitCode = failures.length ? 1 : 0;
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => (exited ? r(null) : server.once('exit', r)));
+  await server.stop();
   if (owned) rmSync(owned, { recursive: true, force: true });
 }
