@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from './db/client.ts';
+import { type Db, queryRows, sideQuery } from './db/client.ts';
 
 /**
  * Dashboard figures served from a versioned result cache (docs/figures.md). Every table a figure reads carries a
@@ -29,7 +29,7 @@ export const VERSION_TOPICS = [...FIGURE_TOPICS, 'auth'] as const;
 export type VersionTopic = (typeof VERSION_TOPICS)[number];
 
 /** Bounds of one database's cache: the least recently used figures go first past either. */
-export const FIGURE_CACHE_LIMITS = { entries: 2000, bytes: 64 * 1024 ** 2 };
+export const FIGURE_CACHE_LIMITS = { entries: 20_000, bytes: 64 * 1024 ** 2 };
 
 type Entry = { versions: string; value: unknown; bytes: number };
 type Versions = Map<string, string>;
@@ -69,10 +69,11 @@ export const scopeKey = (scope: { all: true } | { all: false; organisationIds: s
   scope.all ? 'all' : [...scope.organisationIds].sort();
 
 function readVersions(db: Db, cache: Cache): Promise<Versions> {
-  const read = queryRows<{ topic: string; version: string }>(
-    db,
-    sql`select topic, version::text as version from figure_versions`,
-  ).then((rows) => new Map(rows.map((r) => [r.topic, r.version])));
+  const text = 'select topic, version::text as version from figure_versions';
+  const side = sideQuery<{ topic: string; version: string }>(db);
+  const read = (side ? side(text) : queryRows<{ topic: string; version: string }>(db, sql.raw(text))).then(
+    (rows) => new Map(rows.map((r) => [r.topic, r.version])),
+  );
   cache.reading = read;
   return read.finally(() => {
     if (cache.reading === read) cache.reading = null;

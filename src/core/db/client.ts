@@ -35,6 +35,18 @@ const PGLITE_START_PARAMS = [
 ];
 
 /**
+ * A PostgreSQL database's one-connection side pool, for tiny reads every request makes (the figure versions): they
+ * never queue behind the main pool's connections, which the dashboards' aggregates can all hold at once.
+ */
+const sidePools = new WeakMap<object, pg.Pool>();
+
+/** Runs `text` (no parameters) on the side pool of `db`; undefined for a database without one (PGlite). */
+export function sideQuery<T>(db: Db): ((text: string) => Promise<T[]>) | undefined {
+  const side = sidePools.get(db);
+  return side && (async (text) => (await side.query(text)).rows as T[]);
+}
+
+/**
  * Opens the embedded database (PGlite, kept in `dataDir`, or in memory when `dataDir` is undefined)
  * or a PostgreSQL server when `url` is given. Both run the same migrations from `drizzle/`.
  */
@@ -48,6 +60,9 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
     // Fail fast with a clear message rather than on the first request.
     await pool.query('select 1');
     const db = drizzlePg(pool, { schema }) as unknown as Db;
+    const side = new pg.Pool({ connectionString: opts.url, max: 1, options: '-c jit=off' });
+    side.on('error', () => {});
+    sidePools.set(db, side);
     return {
       db,
       kind: 'postgres',
@@ -55,7 +70,9 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
         await migratePg(db as never, { migrationsFolder });
         await loadShippedData(db);
       },
-      close: () => pool.end(),
+      close: async () => {
+        await Promise.all([pool.end(), side.end()]);
+      },
     };
   }
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });

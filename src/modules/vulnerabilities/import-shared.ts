@@ -217,7 +217,7 @@ const findingUpdate = sql.join(
 /** Each subject's identity of a finding: the unique index the upsert lands on. */
 const IDENTITY = {
   computer: sql`(computer_id, scanner, scanner_id, port, protocol)`,
-  website: sql`(website_id, scanner, scanner_id, location)`,
+  website: sql`(website_id, scanner, scanner_id, location) where website_id is not null`,
 };
 
 /**

@@ -144,8 +144,10 @@ export const vulnFindings = pgTable(
   },
   (t) => [
     uniqueIndex('vuln_findings_identity_idx').on(t.computerId, t.scanner, t.scannerId, t.port, t.protocol),
-    uniqueIndex('vuln_findings_web_identity_idx').on(t.websiteId, t.scanner, t.scannerId, t.location),
-    index('vuln_findings_website_idx').on(t.websiteId),
+    // Web findings only (host findings would all sit in it under a null website), and it serves lookups by website.
+    uniqueIndex('vuln_findings_web_identity_idx')
+      .on(t.websiteId, t.scanner, t.scannerId, t.location)
+      .where(sql`website_id is not null`),
     check('vuln_findings_subject_ck', sql`(computer_id is null) <> (website_id is null)`),
     index('vuln_findings_org_idx').on(t.organisationId),
     index('vuln_findings_status_idx').on(t.status, t.severity),
