@@ -281,12 +281,12 @@ describe.each(TEST_DATABASES)('authentication on %s', (kind) => {
     await database.db.execute(sql`update users set role = 'viewer' where id = ${u.userId}::uuid`);
     expect(await role()).toBe('viewer');
     await database.db.execute(
-      sql`update sessions set expires_at = now() + interval '1.5 seconds' where user_id = ${u.userId}::uuid`,
+      sql`update sessions set expires_at = now() + interval '4 seconds' where user_id = ${u.userId}::uuid`,
     );
     expect(await role()).toBe('viewer');
     expect(await role()).toBe('viewer');
     // Expiry needs no write: a session reused while valid still ends at its time.
-    await new Promise((r) => setTimeout(r, 1600));
+    await new Promise((r) => setTimeout(r, 4100));
     expect(await role()).toBe(401);
     const again = await t.login('reuse');
     expect((await again.request('GET', '/api/auth/me')).statusCode).toBe(200);
