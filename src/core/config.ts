@@ -1,22 +1,12 @@
-import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from './crypto/secret-box.ts';
+import { parseCidr } from './net/ip.ts';
 
 /** An empty variable (`KHIEN_SMTP_URL=` in a compose file) counts as unset. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 /** Runtime configuration, read once from the environment (see README "Configuration"). */
-/** An IP address, or a network in CIDR notation (`10.1.0.0/24`, `fd00::/8`). */
-function isProxyAddress(value: string): boolean {
-  const [address = '', bits, extra] = value.split('/');
-  const family = isIP(address);
-  if (!family || extra !== undefined) return false;
-  if (bits === undefined) return true;
-  const n = Number(bits);
-  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
-}
-
 const ZEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -36,7 +26,7 @@ const ZEnv = z.object({
       if (v === 'false') return false as const;
       if (v === 'true') return ['127.0.0.1', '::1'];
       const list = v.split(',').map((a) => a.trim());
-      const bad = list.filter((a) => !isProxyAddress(a));
+      const bad = list.filter((a) => parseCidr(a) === null);
       if (bad.length) {
         ctx.addIssue({
           code: 'custom',
