@@ -55,16 +55,17 @@ try {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ url: url.toString() });
+  let t0 = performance.now();
+  let accounts: { username: string; role: 'admin' | 'agency'; organisationId: string | null }[];
   try {
     await database.migrate();
-    let t0 = performance.now();
     await loadDemo(database.db, CLI_ACTOR);
     console.log(`demo loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // Half province administrators, half agencies spread over the organisations (each sees its own subtree).
     const orgs = await queryRows<{ id: string }>(database.db, sql`select id from organisations order by code`);
     t0 = performance.now();
-    const accounts = Array.from({ length: USERS }, (_, i) => ({
+    accounts = Array.from({ length: USERS }, (_, i) => ({
       username: `bench-user-${i}`,
       role: i % 2 === 0 ? ('admin' as const) : ('agency' as const),
       organisationId: i % 2 === 0 ? null : (orgs[i % orgs.length]?.id ?? null),
@@ -80,59 +81,56 @@ try {
           }),
         ),
       );
-
+  } finally {
     await database.close();
+  }
 
-    // The compiled server in its own process, as users run it, allowing each account its sign-in.
-    const server = await startServer({
-      ...process.env,
-      DATABASE_URL: url.toString(),
-      KHIEN_DATA_DIR: work,
-      KHIEN_LOGIN_RATE_PER_MINUTE: String(USERS * 2),
-    });
-    try {
-      const cookies: string[] = [];
-      for (let i = 0; i < accounts.length; i += 8)
-        cookies.push(
-          ...(await Promise.all(accounts.slice(i, i + 8).map((a) => signIn(server.base, a.username, PASSWORD)))),
-        );
-      console.log(`${USERS} accounts created and signed in in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-
-      // The load runs in a worker thread, which takes its per-connection setup from a file: connection i is
-      // account i (its own session cookie) loading the dashboard's routes in turn, as the page does.
-      writeFileSync(join(work, 'load.json'), JSON.stringify({ cookies, routes: ROUTES }));
-      writeFileSync(
-        join(work, 'setup-client.cjs'),
-        `const { cookies, routes } = require(${JSON.stringify(join(work, 'load.json'))}); let next = 0;\n` +
-          'module.exports = (client) => { const cookie = cookies[next++ % cookies.length];\n' +
-          "  client.setRequests(routes.map((path) => ({ method: 'GET', path, headers: { cookie } }))); };\n",
+  // The compiled server in its own process, as users run it, allowing each account its sign-in.
+  const server = await startServer({
+    ...process.env,
+    DATABASE_URL: url.toString(),
+    KHIEN_DATA_DIR: work,
+    KHIEN_LOGIN_RATE_PER_MINUTE: String(USERS * 2),
+  });
+  try {
+    const cookies: string[] = [];
+    for (let i = 0; i < accounts.length; i += 8)
+      cookies.push(
+        ...(await Promise.all(accounts.slice(i, i + 8).map((a) => signIn(server.base, a.username, PASSWORD)))),
       );
-      // Twice: first every user's first views (each agency's figures computed for the first time, all at once, as
-      // after a restart or an import), then the same users again with the figures at hand. A browser waits for a
-      // slow answer, so a request counts as failed only after 60 s.
-      for (const phase of ['first views', 'again']) {
-        const r = await autocannon({
-          url: server.base,
-          connections: USERS,
-          duration: SECONDS,
-          timeout: 60,
-          workers: 1,
-          // With `workers` autocannon takes the file's path; its types know only the function form.
-          setupClient: join(work, 'setup-client.cjs') as unknown as autocannon.Options['setupClient'],
-        });
-        console.log(
-          `PostgreSQL, ${USERS} users (sessions) on ${ROUTES.length} dashboard routes for ${SECONDS} s, ${phase}: ` +
-            `${r.requests.total} requests (${r.requests.average}/s), errors ${r.errors}, timeouts ${r.timeouts}, ` +
-            `non-2xx ${r.non2xx}, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms`,
-        );
-        if (r.errors + r.timeouts + r.non2xx > 0) process.exitCode = 1;
-      }
-    } finally {
-      await server.stop();
+    console.log(`${USERS} accounts created and signed in in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    // The load runs in a worker thread, which takes its per-connection setup from a file: connection i is
+    // account i (its own session cookie) loading the dashboard's routes in turn, as the page does.
+    writeFileSync(join(work, 'load.json'), JSON.stringify({ cookies, routes: ROUTES }));
+    writeFileSync(
+      join(work, 'setup-client.cjs'),
+      `const { cookies, routes } = require(${JSON.stringify(join(work, 'load.json'))}); let next = 0;\n` +
+        'module.exports = (client) => { const cookie = cookies[next++ % cookies.length];\n' +
+        "  client.setRequests(routes.map((path) => ({ method: 'GET', path, headers: { cookie } }))); };\n",
+    );
+    // Twice: first every user's first views (each agency's figures computed for the first time, all at once, as
+    // after a restart or an import), then the same users again with the figures at hand. A browser waits for a
+    // slow answer, so a request counts as failed only after 60 s.
+    for (const phase of ['first views', 'again']) {
+      const r = await autocannon({
+        url: server.base,
+        connections: USERS,
+        duration: SECONDS,
+        timeout: 60,
+        workers: 1,
+        // With `workers` autocannon takes the file's path; its types know only the function form.
+        setupClient: join(work, 'setup-client.cjs') as unknown as autocannon.Options['setupClient'],
+      });
+      console.log(
+        `PostgreSQL, ${USERS} users (sessions) on ${ROUTES.length} dashboard routes for ${SECONDS} s, ${phase}: ` +
+          `${r.requests.total} requests (${r.requests.average}/s), errors ${r.errors}, timeouts ${r.timeouts}, ` +
+          `non-2xx ${r.non2xx}, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms`,
+      );
+      if (r.errors + r.timeouts + r.non2xx > 0) process.exitCode = 1;
     }
-  } catch (e) {
-    await database.close().catch(() => {});
-    throw e;
+  } finally {
+    await server.stop();
   }
 } finally {
   await admin.query(`drop database if exists ${name} with (force)`);

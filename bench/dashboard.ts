@@ -1,7 +1,8 @@
 // Benchmark of the dashboard figures on a province-sized data set: seeds the Yên Bái organisation tree, 30 000
 // scanned computers with 300 000 findings over 2024, and 5 000 SOC findings, starts the real server on it and loads
 // every dashboard route of the compiled server (`khien serve` in its own process; `npm run build:server` first) with
-// autocannon in a worker thread (20 connections for 30 s each, as an administrator and as one district's agency), on the embedded database and on PostgreSQL when one answers at KHIEN_BENCH_PG_URL (default
+// autocannon in a worker thread (20 connections for 30 s each, as an administrator and as one district's agency), on
+// the embedded database and on PostgreSQL when one answers at KHIEN_BENCH_PG_URL (default
 // postgres://postgres@127.0.0.1:5432/postgres). Reference, printed beside each route: the plain (uncached) figure's
 // time in the same process; the cached figure is checked equal to the plain one. `--duckdb` adds DuckDB computing
 // the "vulnerable computers" figures over the same rows exported to CSV.
